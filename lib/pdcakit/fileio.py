@@ -1,0 +1,85 @@
+"""Atomic file writes and checksums: a record is either the old or the new one, never half.
+
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+>>> atomic_write_text(target, "hello")
+>>> target.read_text()
+'hello'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["atomic_write_json", "atomic_write_text", "atomic_write_yaml", "sha256_file", "to_json"]
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_default(value: Any) -> Any:
+    """Make numpy / pandas scalars and paths JSON-serialisable."""
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    if hasattr(value, "isoformat"):  # datetime, Timestamp
+        return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def to_json(data: Any) -> str:
+    """JSON text with sorted-free, readable indentation and NaN written as null."""
+    text = json.dumps(_nan_to_none(data), indent=2, ensure_ascii=False, default=_json_default)
+    return text + "\n"
+
+
+def _nan_to_none(data: Any) -> Any:
+    if isinstance(data, float) and data != data:  # NaN
+        return None
+    if isinstance(data, dict):
+        return {str(k): _nan_to_none(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_nan_to_none(v) for v in data]
+    return data
+
+
+def atomic_write_json(path: str | os.PathLike[str], data: Any) -> None:
+    """Write ``data`` as indented UTF-8 JSON, atomically (NaN becomes null)."""
+    atomic_write_text(path, to_json(data))
+
+
+def atomic_write_yaml(path: str | os.PathLike[str], data: Any) -> None:
+    """Write ``data`` as block-style YAML, atomically, keeping key order."""
+    atomic_write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def sha256_file(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
+    """SHA-256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()

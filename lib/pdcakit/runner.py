@@ -1,0 +1,230 @@
+"""Run a stage notebook through papermill into an immutable run directory.
+
+Every run writes ``runs/<cycle>/<stage>/<UTC stamp>/`` holding:
+
+``<stage>.ipynb``   the executed notebook (kept even when a cell fails)
+``<stage>.html``    the same, rendered for reviewers with code hidden
+``params.yaml``     the parameters passed to papermill
+``results.json``    the numbers the notebook reports (written by the notebook)
+``provenance.json`` data SHA-256, git commit, package versions, start/end,
+                    duration, status (``running`` until the run ends, then
+                    ``succeeded`` or ``failed`` with the error)
+
+A run directory is never rewritten: a second run in the same second gets a
+``-2`` suffix.
+
+>>> stamp = utc_stamp(datetime(2026, 4, 6, 9, 30, tzinfo=UTC))
+>>> stamp
+'20260406T093000Z'
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
+from .params import coerce_parameters, declared_parameters
+from .project import ProjectPaths, check_cycle_id, check_stage
+from .render import notebook_to_html
+
+__all__ = ["RunResult", "run_stage", "utc_stamp"]
+
+#: Packages whose versions every run records.
+RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
+                     "papermill", "nbconvert", "ipykernel")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where a run landed and how it ended."""
+
+    cycle: str
+    stage: str
+    run_dir: Path
+    status: str  # "succeeded" or "failed"
+    notebook: Path
+    html: Path | None
+    results: Path | None
+    error: str | None = None
+    duration_seconds: float | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    """A sortable UTC time stamp for run directory names."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _new_run_dir(parent: Path, stamp: str) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ["", *(f"-{i}" for i in range(2, 1000))]:
+        candidate = parent / f"{stamp}{suffix}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise RuntimeError(f"could not create a new run directory under {parent}")
+
+
+def _git_commit(root: Path) -> dict[str, Any]:
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                                  timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def _package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _absolute_paths(parameters: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Make ``*_path`` parameters absolute (relative to ``base``) so the kernel's cwd is moot."""
+    out = dict(parameters)
+    for name, value in parameters.items():
+        if name.endswith("_path") and isinstance(value, str) and value:
+            path = Path(value).expanduser()
+            out[name] = str(path if path.is_absolute() else (base / path).resolve())
+    return out
+
+
+def _data_checksums(parameters: dict[str, Any], base: Path) -> dict[str, str]:
+    sums = {}
+    for name, value in parameters.items():
+        if name.endswith("_path") and name != "results_path" and isinstance(value, str) and value:
+            path = Path(value) if Path(value).is_absolute() else base / value
+            if path.is_file():
+                sums[name] = sha256_file(path)
+    return sums
+
+
+def _one_line(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    cell = getattr(exc, "cell_index", None)
+    where = f"cell {cell}: " if cell is not None else ""
+    first = str(evalue).strip().splitlines()[0] if str(evalue).strip() else ""
+    return f"{where}{ename}: {first}"
+
+
+def run_stage(
+    cycle: str,
+    stage: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    paths: ProjectPaths | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    timeout: int = 1800,
+    render_html: bool = True,
+) -> RunResult:
+    """Execute the ``stage`` notebook for ``cycle`` with ``parameters``.
+
+    Parameter values may be text (as typed on a command line): they are
+    checked against the template's declared parameters and converted to
+    the declared types. ``*_path`` values are resolved against
+    ``base_dir`` (default: the current directory).
+
+    Returns a :class:`RunResult`; a failing notebook does not raise but
+    returns ``status="failed"`` with a one-line ``error``.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    check_cycle_id(cycle)
+    check_stage(stage)
+    paths = paths or ProjectPaths.find()
+    template = paths.template(stage)
+    declared = declared_parameters(template)
+    values = coerce_parameters(dict(parameters or {}), declared)
+    values = _absolute_paths(values, Path(base_dir or Path.cwd()))
+
+    run_dir = _new_run_dir(paths.runs / cycle / stage, utc_stamp())
+    notebook_out = run_dir / f"{stage}.ipynb"
+    results_path = run_dir / "results.json"
+    if "results_path" in declared:
+        values["results_path"] = str(results_path)
+    atomic_write_yaml(run_dir / "params.yaml", values)
+
+    started = datetime.now(UTC)
+    provenance: dict[str, Any] = {
+        "cycle": cycle,
+        "stage": stage,
+        "status": "running",
+        "template": str(template.relative_to(paths.root)),
+        "started_at": started.isoformat(),
+        "ended_at": None,
+        "duration_seconds": None,
+        "error": None,
+        "parameters": values,
+        "data_sha256": _data_checksums(values, paths.notebooks),
+        "git": _git_commit(paths.root),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": _package_versions(),
+    }
+    atomic_write_json(run_dir / "provenance.json", provenance)
+
+    error: str | None = None
+    try:
+        papermill.execute_notebook(
+            str(template), str(notebook_out), parameters=values, kernel_name="python3",
+            cwd=str(paths.notebooks), progress_bar=False, execution_timeout=timeout,
+            log_output=False, report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        error = _one_line(exc)
+    except Exception as exc:  # kernel died, timeout, bad template: keep the run, mark it failed
+        error = _one_line(exc)
+
+    ended = datetime.now(UTC)
+    duration = (ended - started).total_seconds()
+    html_path: Path | None = None
+    if notebook_out.exists():
+        nb = nbformat.read(notebook_out, as_version=4)
+        duration = nb.metadata.get("papermill", {}).get("duration") or duration
+        if render_html:
+            try:
+                html_path = notebook_to_html(nb, run_dir / f"{stage}.html",
+                                             title=f"{cycle} · {stage}")
+            except Exception as exc:  # rendering must not hide the run's own outcome
+                error = error or f"HTML rendering failed: {_one_line(exc)}"
+    elif error is None:
+        error = "papermill wrote no output notebook"
+
+    status = "failed" if error else "succeeded"
+    provenance.update(
+        status=status, ended_at=ended.isoformat(), duration_seconds=duration, error=error,
+        outputs=sorted(p.name for p in run_dir.iterdir() if not p.name.startswith(".")),
+    )
+    atomic_write_json(run_dir / "provenance.json", provenance)
+    return RunResult(
+        cycle=cycle, stage=stage, run_dir=run_dir, status=status, notebook=notebook_out,
+        html=html_path, results=results_path if results_path.exists() else None, error=error,
+        duration_seconds=duration, parameters=values,
+    )
+
