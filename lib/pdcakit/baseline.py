@@ -1,0 +1,248 @@
+"""The Plan stage's choices: settings checked up front, the headline KPI's series and chart.
+
+The baseline notebook calls these so that it holds prose and display only;
+the choices (which control chart for which KPI kind, how a composite score
+is put together, how the sample-size plan is parameterized) live here and
+are unit-tested.
+
+>>> settings = BaselineSettings.check(kpis=["fcr"], headline_kpi="fcr", period="W",
+...     target_value=0.74, target_direction="higher")
+>>> settings.period_label, settings.target_met(0.70)
+('week', False)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import data, metrics, spc
+from .results import Estimate, format_value
+
+__all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
+           "load_optional_table"]
+
+#: Period code -> label used in sentences and axis titles.
+PERIODS = {"D": "day", "W": "week", "M": "month"}
+#: pandas frequency for each period code (weeks start on Monday).
+_FREQ = {"D": "D", "W": "W-MON", "M": "MS"}
+
+
+def _check_keys(name: str, keys: Sequence[str]) -> tuple[str, ...]:
+    unknown = [k for k in keys if k not in metrics.KPIS]
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(metrics.KPIS), n=2)
+            hints.append(f"{key!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+        raise ValueError(f"parameter {name}: unknown KPI {', '.join(hints)}; "
+                         f"known KPIs: {', '.join(metrics.KPIS)}")
+    return tuple(keys)
+
+
+@dataclass(frozen=True)
+class BaselineSettings:
+    """Notebook parameters after checking: every problem named before any work is done."""
+
+    kpis: tuple[str, ...]
+    headline_kpi: str
+    period: str
+    target_value: float
+    target_direction: str
+    alpha: float = 0.05
+    power: float = 0.8
+    composite_weights: tuple[float, float, float] = (0.5, 0.3, 0.2)
+    segment_column: str = ""
+
+    @classmethod
+    def check(cls, *, kpis: Sequence[str], headline_kpi: str, period: str, target_value: float,
+              target_direction: str, alpha: float = 0.05, power: float = 0.8,
+              composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
+              segment_column: str = "") -> BaselineSettings:
+        """Validate the parameters; raise ValueError naming the parameter and the fix."""
+        keys = _check_keys("kpis", list(kpis))
+        _check_keys("headline_kpi", [headline_kpi])
+        if period not in PERIODS:
+            raise ValueError(f"parameter period: {period!r} is not one of D, W, M")
+        if target_direction not in ("higher", "lower"):
+            raise ValueError(f"parameter target_direction: {target_direction!r} must be "
+                             "'higher' or 'lower'")
+        for name, value in (("alpha", alpha), ("power", power)):
+            if not 0 < float(value) < 1:
+                raise ValueError(f"parameter {name}: {value!r} must lie between 0 and 1")
+        weights = tuple(float(w) for w in composite_weights)
+        if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
+            raise ValueError(f"parameter composite_weights: {list(composite_weights)} must be "
+                             "three non-negative weights summing to 1 (e.g. [0.5, 0.3, 0.2])")
+        spec = metrics.KPIS[headline_kpi]
+        if spec.kind == "proportion" and not 0 < float(target_value) < 1:
+            raise ValueError(f"parameter target_value: {headline_kpi} is a rate, so give the "
+                             f"target as a fraction between 0 and 1 (e.g. 0.74), not "
+                             f"{target_value!r}")
+        return cls(kpis=keys, headline_kpi=headline_kpi, period=period,
+                   target_value=float(target_value), target_direction=target_direction,
+                   alpha=float(alpha), power=float(power),
+                   composite_weights=weights,  # type: ignore[arg-type]
+                   segment_column=segment_column)
+
+    @property
+    def period_label(self) -> str:
+        return PERIODS[self.period]
+
+    def target_met(self, value: float) -> bool:
+        """Whether ``value`` is on the good side of the target (or on it)."""
+        if self.target_direction == "higher":
+            return bool(value >= self.target_value)
+        return bool(value <= self.target_value)
+
+    def segment_kpis(self, tickets: pd.DataFrame) -> tuple[str, ...]:
+        """The scorecard KPIs whose columns the tickets have (segment tables skip the rest)."""
+        return tuple(k for k in self.kpis
+                     if all(c in tickets and tickets[c].notna().any()
+                            for c in metrics.KPIS[k].columns))
+
+    def composite(self, kpis: Mapping[str, Estimate], scores: Mapping[str, Estimate],
+                  sla: Mapping[str, Estimate]) -> Estimate | None:
+        """Composite performance = a·satisfaction + b·efficiency + c·compliance (4.2).
+
+        Satisfaction is CSAT (share of 4-5 scores); efficiency is first-response SLA
+        attainment; compliance is weighted standards conformance. All three are fractions,
+        so the composite is one too. None when one of the three is missing.
+        """
+        parts = (kpis.get("csat"), sla.get("first_response"), scores.get("standards"))
+        if any(p is None for p in parts):
+            return None
+        return metrics.composite_score(*parts, weights=self.composite_weights)
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """What a control chart figure and its sentence need, whatever the chart type."""
+
+    name: str
+    values: np.ndarray
+    centre_line: np.ndarray
+    lcl_line: np.ndarray
+    ucl_line: np.ndarray
+    signals: np.ndarray
+    sentence: str
+
+    @property
+    def any_signal(self) -> bool:
+        return bool(np.asarray(self.signals).any())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"chart": self.name, "centre": [float(v) for v in self.centre_line],
+                "lcl": [float(v) for v in self.lcl_line],
+                "ucl": [float(v) for v in self.ucl_line],
+                "signals": [bool(v) for v in self.signals],
+                "n_signals": int(np.asarray(self.signals).sum()), "sentence": self.sentence}
+
+
+@dataclass(frozen=True)
+class HeadlineSeries:
+    """The headline KPI per period, its baseline estimate and what its plan needs."""
+
+    key: str
+    title: str
+    kind: str
+    periods: pd.DatetimeIndex
+    values: np.ndarray
+    numerators: np.ndarray | None
+    denominators: np.ndarray
+    baseline_estimate: Estimate
+    plan_sd: float | None
+    percent: bool
+    ylabel: str
+
+    @property
+    def plan_kind(self) -> str:
+        return {"proportion": "proportion", "duration": "duration"}.get(self.kind, "mean")
+
+    @property
+    def plan_baseline(self) -> float:
+        return float(self.baseline_estimate.value)
+
+    def plan_target(self, target: float) -> float:
+        return float(target)
+
+    @property
+    def volume_per_period(self) -> float:
+        """Mean tickets per period carrying the KPI (periods with none left out)."""
+        counts = self.denominators[self.denominators > 0]
+        return float(counts.mean()) if counts.size else 0.0
+
+    def format(self, value: float) -> str:
+        return format_value(value, self.baseline_estimate.unit)
+
+    def control_chart(self) -> ChartView:
+        """p chart for rates (per-point limits); XmR (I) chart of period values otherwise."""
+        if self.kind == "proportion" and self.numerators is not None:
+            keep = self.denominators > 0
+            result = spc.p_chart(self.numerators[keep], self.denominators[keep])
+            name = "p chart"
+            values = _expand(result.values, keep)
+            lcl, ucl = _expand(result.lcl, keep), _expand(result.ucl, keep)
+            centre = np.full(len(keep), float(result.centre))
+        else:
+            keep = np.isfinite(self.values)
+            result = spc.i_chart(self.values[keep])
+            name = "I chart (XmR)"
+            values = self.values
+            centre = _expand(np.broadcast_to(result.centre, keep.sum()), keep)
+            lcl = _expand(np.broadcast_to(result.lcl, keep.sum()), keep)
+            ucl = _expand(np.broadcast_to(result.ucl, keep.sum()), keep)
+        signals = np.zeros(len(keep), dtype=bool)
+        signals[keep] = np.asarray(result.signals, dtype=bool)
+        return ChartView(name=name, values=values, centre_line=centre, lcl_line=lcl,
+                         ucl_line=ucl, signals=signals, sentence=result.sentence)
+
+
+def _expand(values: Any, keep: np.ndarray) -> np.ndarray:
+    out = np.full(len(keep), np.nan)
+    out[keep] = np.asarray(values, dtype=float)
+    return out
+
+
+def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> HeadlineSeries:
+    """Per-period values of the headline KPI, with what its chart and sample-size plan need."""
+    spec = metrics.KPIS[settings.headline_kpi]
+    frame = metrics.per_period(tickets, spec.key, period=settings.period)
+    estimate = spec.func(tickets)
+    if hasattr(estimate, "as_estimate"):
+        estimate = estimate.as_estimate(unit="minutes")
+    periods = pd.DatetimeIndex(frame["period"])
+    numerators = frame["numerator"].to_numpy(float) if "numerator" in frame else None
+    denominators = frame["denominator" if "denominator" in frame else "n"].to_numpy(float)
+    values = frame["value"].to_numpy(float)
+    plan_sd: float | None = None
+    if spec.kind == "duration":
+        minutes = metrics.duration_minutes(tickets, spec.key)
+        logs = np.log(minutes[np.isfinite(minutes) & (minutes > 0)])
+        plan_sd = float(np.std(logs, ddof=1)) if logs.size > 1 else None
+    elif spec.kind != "proportion":
+        column = spec.columns[0]
+        plan_sd = float(pd.to_numeric(tickets[column], errors="coerce").std(ddof=1))
+    percent = spec.kind == "proportion"
+    unit = "% of tickets" if percent else spec.unit
+    return HeadlineSeries(
+        key=spec.key, title=spec.name, kind=spec.kind, periods=periods, values=values,
+        numerators=numerators, denominators=denominators, baseline_estimate=estimate,
+        plan_sd=plan_sd, percent=percent, ylabel=f"{spec.name} ({unit})",
+    )
+
+
+def load_optional_table(path: str, kind: str) -> pd.DataFrame | None:
+    """Load one of the small tables, or None when its path parameter is empty."""
+    if not path:
+        return None
+    if not Path(path).exists():
+        raise data.DataError(f"{path}: file not found", file=path,
+                             fix=f"give the {kind} table's path, or \"\" to skip it")
+    return data.load_table(path, kind)

@@ -1,0 +1,149 @@
+"""The runner and the `pdca` command end to end: papermill runs into runs/ with provenance.
+
+These execute the real baseline notebook in a throwaway copy of the project
+(notebooks/, pdca/, data/demo) so the repository's runs/ is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from pdcakit import cli
+from pdcakit.project import ProjectPaths
+from pdcakit.runner import run_stage
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_TICKETS = ROOT / "data" / "demo" / "tickets.csv"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> ProjectPaths:
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "pdca", root / "pdca")
+    shutil.copytree(ROOT / "data", root / "data")
+    return ProjectPaths(root)
+
+
+@pytest.fixture(scope="module")
+def monthly_aht_run(project):
+    """Baseline with non-default parameters: monthly periods, AHT headline, lower is better."""
+    return run_stage(
+        "aht-trial", "baseline",
+        {"data_path": str(project.root / "data/demo/tickets.csv"), "period": "M",
+         "headline_kpi": "aht", "target_value": "9.5", "target_direction": "lower",
+         "kpis": "[fcr, aht, complaint_rate]", "start": "2026-01-05", "end": "2026-04-06",
+         "segment_column": "site"},
+        paths=project,
+    )
+
+
+class TestRunStage:
+    def test_run_succeeds_and_writes_every_file(self, monthly_aht_run):
+        run = monthly_aht_run
+        assert run.ok, run.error
+        names = {p.name for p in run.run_dir.iterdir()}
+        assert {"baseline.ipynb", "baseline.html", "params.yaml", "results.json",
+                "provenance.json"} <= names
+        assert run.run_dir.parent == run.run_dir.parents[1] / "baseline"
+
+    def test_results_json_follows_the_parameters(self, monthly_aht_run):
+        results = json.loads(monthly_aht_run.results.read_text())
+        tickets = pd.read_csv(DEMO_TICKETS, parse_dates=["created_at"])
+        window = tickets[(tickets.created_at >= "2026-01-05") & (tickets.created_at < "2026-04-06")]
+        assert results["data"]["tickets"] == len(window)
+        assert results["data"]["open"] == int(window["resolved_at"].isna().sum())
+        assert set(results["kpis"]) == {"fcr", "aht", "complaint_rate"}
+        # AHT is the mean handle time: check against pandas directly.
+        assert results["kpis"]["aht"]["value"] == pytest.approx(window.handle_minutes.mean())
+        assert results["stability"]["kpi"] == "aht"
+        assert results["stability"]["control_chart"]["chart"] == "I chart (XmR)"
+        assert len(results["stability"]["control_chart"]["centre"]) == 4  # Jan..Apr 6th
+        assert results["sample_size"]["kind"] == "mean"
+        assert results["sample_size"]["period"] == "month"
+        assert results["target"]["direction"] == "lower"
+        assert results["segments"]["by"] == "site"
+
+    def test_params_and_provenance(self, monthly_aht_run, project):
+        run = monthly_aht_run
+        params = yaml.safe_load((run.run_dir / "params.yaml").read_text())
+        assert params["target_value"] == 9.5 and params["period"] == "M"
+        assert params["kpis"] == ["fcr", "aht", "complaint_rate"]
+        prov = json.loads((run.run_dir / "provenance.json").read_text())
+        assert prov["status"] == "succeeded" and prov["error"] is None
+        assert len(prov["data_sha256"]["data_path"]) == 64
+        assert prov["duration_seconds"] > 0
+        assert prov["packages"]["pandas"] == pd.__version__
+
+    def test_html_hides_code_and_shows_figures(self, monthly_aht_run):
+        html = monthly_aht_run.html.read_text()
+        assert "import pandas" not in html and "BaselineSettings.check" not in html
+        assert html.count("data:image/png;base64") >= 4
+        assert "Average handle time" in html
+
+    def test_a_second_run_gets_a_new_directory(self, project, monthly_aht_run):
+        again = run_stage("aht-trial", "baseline",
+                          {"data_path": str(project.root / "data/demo/tickets.csv"),
+                           "kpis": "[fcr]"}, paths=project)
+        assert again.ok, again.error
+        assert again.run_dir != monthly_aht_run.run_dir
+        assert monthly_aht_run.notebook.exists()  # the earlier run is untouched
+
+    def test_failing_notebook_keeps_run_marked_failed(self, project, tmp_path):
+        bad = tmp_path / "tickets.csv"
+        bad.write_text("id,created_at\nT1,not a date\nT2,2026-01-06 10:00\n")
+        run = run_stage("broken", "baseline", {"data_path": str(bad)}, paths=project)
+        assert run.status == "failed"
+        assert "DataError" in run.error and "created_at" in run.error
+        assert "\n" not in run.error
+        assert run.notebook.exists()  # executed up to the failing cell
+        prov = json.loads((run.run_dir / "provenance.json").read_text())
+        assert prov["status"] == "failed" and prov["error"] == run.error
+
+
+class TestCommandLine:
+    def test_run_prints_paths_and_exits_zero(self, project, monkeypatch, capsys):
+        monkeypatch.setenv("PDCA_HOME", str(project.root))
+        code = cli.main(["run", "demo-helpdesk", "baseline", "-p", "kpis", "[fcr]"])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "demo-helpdesk / baseline: succeeded" in out
+        for label in ("notebook", "HTML", "results"):
+            assert label in out
+        run_dirs = list((project.runs / "demo-helpdesk" / "baseline").iterdir())
+        results = json.loads((run_dirs[-1] / "results.json").read_text())
+        assert results["target"]["value"] == 0.74  # from the cycle record
+
+    def test_unknown_parameter_exits_two_with_suggestion(self, project, monkeypatch, capsys):
+        monkeypatch.setenv("PDCA_HOME", str(project.root))
+        code = cli.main(["run", "demo-helpdesk", "baseline", "-p", "alpah", "0.1"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert "unknown parameter 'alpah'" in err and "alpha" in err
+
+    def test_bad_cycle_id_exits_two(self, project, monkeypatch, capsys):
+        monkeypatch.setenv("PDCA_HOME", str(project.root))
+        assert cli.main(["run", "../escape", "baseline"]) == 2
+        assert "invalid cycle id" in capsys.readouterr().err
+
+    def test_failed_run_exits_one(self, project, monkeypatch, capsys, tmp_path):
+        monkeypatch.setenv("PDCA_HOME", str(project.root))
+        code = cli.main(["run", "demo-helpdesk", "baseline", "--data",
+                         str(tmp_path / "missing.csv")])
+        assert code == 1
+        assert "FAILED" in capsys.readouterr().out
+
+    def test_params_lists_help(self, project, monkeypatch, capsys):
+        monkeypatch.setenv("PDCA_HOME", str(project.root))
+        assert cli.main(["params", "baseline"]) == 0
+        out = capsys.readouterr().out
+        assert "significance level" in out and "alpha" in out
