@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint notebooks data bench clean-venv
+.PHONY: demo test lint notebooks data clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,11 @@ demo: $(STAMP)
 	$(VENV)/bin/pdca demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check lib tests data benchmarks
+	$(VENV)/bin/ruff check lib tests data notebooks conftest.py
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check lib tests data benchmarks
-	$(VENV)/bin/ruff format --check lib tests data benchmarks
+	$(VENV)/bin/ruff check lib tests data notebooks conftest.py
 
 # Re-execute the notebook templates with their default parameters so the
 # committed outputs (compared by nbval) match the current library.
@@ -33,9 +32,6 @@ notebooks: $(STAMP)
 # Regenerate the bundled demo data (seeded, byte-identical).
 data: $(STAMP)
 	$(PY) data/generate_demo.py
-
-bench: $(STAMP)
-	$(PY) benchmarks/run.py
 
 clean-venv:
 	rm -rf $(VENV)
