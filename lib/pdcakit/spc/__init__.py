@@ -1,0 +1,53 @@
+"""Statistical process control: run charts (Anhøj rules), I / MR / p / u
+control charts with phases and Laney's p' and u', and process capability.
+
+Every function returns a frozen dataclass with numpy arrays for per-point
+values, a plain-language ``sentence`` and ``as_dict()`` for JSON.
+
+Phases (``part``) work the same way everywhere: give 0-based positions where
+a new phase starts (``part=[12]``) or one label per point; each phase gets
+its own centre, limits and runs analysis, listed in ``result.phases``, and
+the scalar fields of the result describe the last phase. ``freeze=k``
+computes the centre and limits from the first ``k`` points and extends them.
+
+>>> from pdcakit import spc
+>>> spc.run_chart([5, 7, 6, 8, 4, 9, 6, 5, 7, 6]).signal
+False
+"""
+
+from .capability import CapabilityResult, capability
+from .control import (
+    AttributeChartResult,
+    ControlPhase,
+    IChartResult,
+    MRChartResult,
+    PChartResult,
+    UChartResult,
+    i_chart,
+    mr_chart,
+    p_chart,
+    u_chart,
+)
+from .phases import PhaseSplit, split_phases
+from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
+
+__all__ = [
+    "AttributeChartResult",
+    "CapabilityResult",
+    "ControlPhase",
+    "IChartResult",
+    "MRChartResult",
+    "PChartResult",
+    "PhaseSplit",
+    "RunChartResult",
+    "RunsAnalysis",
+    "UChartResult",
+    "anhoej_limits",
+    "capability",
+    "i_chart",
+    "mr_chart",
+    "p_chart",
+    "run_chart",
+    "split_phases",
+    "u_chart",
+]
