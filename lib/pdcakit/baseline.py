@@ -182,26 +182,25 @@ class HeadlineSeries:
         return format_value(value, self.baseline_estimate.unit)
 
     def control_chart(self) -> ChartView:
-        """p chart for rates (per-point limits); XmR (I) chart of period values otherwise."""
+        """p chart for rates (per-point limits); XmR (I) chart of period values otherwise.
+
+        Periods without tickets keep their place on the time axis with no point.
+        """
         if self.kind == "proportion" and self.numerators is not None:
             keep = self.denominators > 0
             result = spc.p_chart(self.numerators[keep], self.denominators[keep])
             name = "p chart"
-            values = _expand(result.values, keep)
-            lcl, ucl = _expand(result.lcl, keep), _expand(result.ucl, keep)
-            centre = np.full(len(keep), float(result.centre))
         else:
             keep = np.isfinite(self.values)
             result = spc.i_chart(self.values[keep])
             name = "I chart (XmR)"
-            values = self.values
-            centre = _expand(np.broadcast_to(result.centre, keep.sum()), keep)
-            lcl = _expand(np.broadcast_to(result.lcl, keep.sum()), keep)
-            ucl = _expand(np.broadcast_to(result.ucl, keep.sum()), keep)
         signals = np.zeros(len(keep), dtype=bool)
         signals[keep] = np.asarray(result.signals, dtype=bool)
-        return ChartView(name=name, values=values, centre_line=centre, lcl_line=lcl,
-                         ucl_line=ucl, signals=signals, sentence=result.sentence)
+        return ChartView(name=name, values=_expand(result.values, keep),
+                         centre_line=_expand(result.centre_line, keep),
+                         lcl_line=_expand(result.lcl_line, keep),
+                         ucl_line=_expand(result.ucl_line, keep), signals=signals,
+                         sentence=result.sentence)
 
 
 def _expand(values: Any, keep: np.ndarray) -> np.ndarray:

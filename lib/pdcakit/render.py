@@ -3,7 +3,9 @@
 Code is hidden (nbconvert's ``exclude_input``), cells tagged with Jupyter
 Book's ``remove-cell`` / ``remove-input`` / ``remove-output`` are removed,
 and figures are embedded as base64 PNG, so the page opens from the file
-system with no server and no internet.
+system with no server and no internet: the ``reviewer`` template
+(``html/reviewer``) is JupyterLab's ``lab`` template without the scripts it
+would load from a CDN.
 
 >>> callable(notebook_to_html)
 True
@@ -41,7 +43,8 @@ def notebook_to_html(
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "hide-input"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
     config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter = HTMLExporter(config=config, template_name="reviewer",
+                            extra_template_basedirs=[str(Path(__file__).parent / "html")])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
