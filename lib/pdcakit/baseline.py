@@ -242,6 +242,6 @@ def load_optional_table(path: str, kind: str) -> pd.DataFrame | None:
     if not path:
         return None
     if not Path(path).exists():
-        raise data.DataError(f"{path}: file not found", file=path,
+        raise data.DataError("file not found", file=path,
                              fix=f"give the {kind} table's path, or \"\" to skip it")
     return data.load_table(path, kind)

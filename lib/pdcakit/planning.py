@@ -8,9 +8,9 @@ duration it is ``power.t.test`` on the log scale (a ratio of geometric
 means), which is how a relative target such as "25% faster" is tested.
 
 >>> plan = sample_size_plan("proportion", baseline=0.68, target=0.74,
-...                         volume_per_period=900, period_label="week")
+...                         volume_per_period=400, period_label="week")
 >>> plan.n_per_group, plan.periods_needed
-(943, 2)
+(897, 3)
 """
 
 from __future__ import annotations

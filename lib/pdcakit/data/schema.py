@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TableSchema", "TICKETS", "AGGREGATES", "SURVEYS", "AUDITS",
-           "MYSTERY_SHOPPER", "STANDARDS", "PROCESS_STEPS", "TRAINING", "TABLES"]
+__all__ = ["AGGREGATES", "AUDITS", "MYSTERY_SHOPPER", "PROCESS_STEPS", "STANDARDS", "SURVEYS",
+           "TABLES", "TICKETS", "TRAINING", "TableSchema"]
 
 
 @dataclass(frozen=True)

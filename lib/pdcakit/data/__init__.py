@@ -1,0 +1,47 @@
+"""Data layer: load service exports, map them onto the canonical schema, validate.
+
+Exports arrive as CSV (any of , ; tab |; UTF-8, UTF-8 with BOM or GB18030),
+gzipped CSV, Parquet or Excel. A :class:`Mapping` renames their columns and
+recodes their values; the loaders parse every column by its kind and check
+it, raising one :class:`DataError` that names the file, the column, the
+spreadsheet rows (header = row 1) and a fix.
+
+Modules: ``errors`` (DataError), ``readers`` (raw reading), ``mapping``
+(Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
+``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns).
+
+Example
+-------
+>>> from pdcakit import data
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "tickets.csv"
+>>> _ = p.write_text("id,created_at,csat\\nT1,2026-01-05 08:00,9\\n")
+>>> data.load_tickets(p)
+Traceback (most recent call last):
+...
+pdcakit.data.errors.DataError: ...tickets.csv, column 'csat': 1 value above 5 (allowed 1 to 5) \
+(row 2: 9; spreadsheet rows, header = row 1). Fix: csat is a 1-5 satisfaction score: \
+rescale other scales to 1-5 before loading; empty the cells with no answer.
+"""
+
+from . import schema
+from .errors import DataError
+from .mapping import Mapping, list_presets, load_mapping
+from .readers import read_table
+from .schema import TABLES, TICKETS
+from .tables import load_aggregates, load_table
+from .tickets import load_tickets
+
+__all__ = [
+    "TABLES",
+    "TICKETS",
+    "DataError",
+    "Mapping",
+    "list_presets",
+    "load_aggregates",
+    "load_mapping",
+    "load_table",
+    "load_tickets",
+    "read_table",
+    "schema",
+]

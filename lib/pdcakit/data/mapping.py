@@ -1,0 +1,314 @@
+"""Mappings: how a real export's columns and values map onto the canonical schema.
+
+A mapping is written once per export format (a YAML file, a dict in a
+notebook parameter, or a preset shipped in ``pdcakit/presets/``) and says
+which source column holds each canonical column, how its dates are written
+and how its yes/no and category values are spelt.
+
+Example
+-------
+>>> m = load_mapping({"columns": {"id": "Ticket No", "created_at": "Opened"},
+...                   "date_format": "%d/%m/%Y %H:%M", "true_values": ["Ja"]})
+>>> m.columns["created_at"], m.date_format, m.true_values
+('Opened', '%d/%m/%Y %H:%M', ('Ja',))
+>>> load_mapping("zh_helpdesk").encoding
+'gb18030'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataError
+from .names import closest_names, describe_columns, normalize_name
+from .schema import TableSchema
+
+__all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "list_presets", "load_mapping",
+           "resolve_columns"]
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
+
+# Cell texts read as "missing" (after trimming spaces); an empty cell always is.
+DEFAULT_NA_VALUES: tuple[str, ...] = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "Null",
+                                      "None", "none", "NaN", "nan", "NaT", "-", "--")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How one export's columns, dates and values map onto the canonical schema.
+
+    Attributes
+    ----------
+    columns : dict
+        Canonical name -> source column name. Columns that already carry a
+        canonical name (ignoring case, spaces and dashes) need no entry.
+    date_format : str, optional
+        ``strptime`` format of the export's timestamps (e.g. ``"%d/%m/%Y %H:%M"``);
+        guessed from the values when omitted. ISO 8601 values are always accepted.
+    dayfirst : bool
+        Read ambiguous dates like ``05/01/2026`` as 5 January when guessing.
+    timezone : str, optional
+        Time zone (e.g. ``"Europe/London"``) to convert timestamps that carry
+        a UTC offset into before the offset is dropped; naive timestamps are
+        kept as they are. Offsets are converted to UTC when omitted.
+    encoding, delimiter, sheet, header_row :
+        Reading options (see :func:`pdcakit.data.read_table`).
+    true_values, false_values : tuple of str
+        Extra spellings of yes / no (case-insensitive), added to the built-in
+        true/false, yes/no, y/n, 1/0, 是/否.
+    values : dict
+        Per canonical column, source value -> canonical value (recoding of
+        categories, e.g. ``{"channel": {"电话": "phone"}}``).
+    na_values : tuple of str
+        Cell texts that mean "missing" besides an empty cell.
+    decimal : str
+        Decimal mark of numbers (``","`` for ``8,3``).
+    name : str
+        Where the mapping came from (preset name or file), for messages.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    dayfirst: bool = False
+    timezone: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | int | None = None
+    header_row: int | None = None
+    true_values: tuple[str, ...] = ()
+    false_values: tuple[str, ...] = ()
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    na_values: tuple[str, ...] = DEFAULT_NA_VALUES
+    decimal: str = "."
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """``the mapping 'zh_helpdesk'`` (or ``the mapping``), for messages."""
+        return f"the mapping {self.name!r}" if self.name else "the mapping"
+
+    def replace(self, **changes: Any) -> Mapping:
+        """A copy with some fields changed (``None`` values leave a field as it is).
+
+        ``columns`` and ``values`` given as dicts are added to the mapping's
+        own entries (and win over them); other fields are replaced.
+
+        >>> Mapping(encoding="gb18030").replace(encoding=None, dayfirst=True).encoding
+        'gb18030'
+        """
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            allowed = ", ".join(sorted(f.name for f in dataclasses.fields(self)))
+            raise TypeError(f"unknown option(s) {sorted(unknown)}; options are: {allowed}")
+        changes = {k: v for k, v in changes.items() if v is not None}
+        if not changes:
+            return self
+        for key in ("columns", "values"):  # dict options add to the mapping's entries
+            if isinstance(changes.get(key), MappingABC):
+                changes[key] = {**getattr(self, key), **changes[key]}
+        merged = {**dataclasses.asdict(self), **changes}
+        return _from_dict(merged, self.name)
+
+
+def list_presets() -> list[str]:
+    """Names of the presets shipped in ``pdcakit/presets/``."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def load_mapping(spec: Mapping | MappingABC[str, Any] | str | os.PathLike[str] | None
+                 ) -> Mapping:
+    """Build a :class:`Mapping` from None, a dict, a YAML file or a preset name.
+
+    Parameters
+    ----------
+    spec : None, Mapping, dict, path or str
+        ``None`` -> no renaming. A dict with the keys of :class:`Mapping`
+        (``columns``, ``date_format``, ``encoding``, ``true_values``, ...).
+        A path to a ``.yaml``/``.yml`` file holding such a dict. A preset name
+        such as ``"zh_helpdesk"`` (``pdcakit/presets/<name>.yaml``).
+
+    Raises
+    ------
+    DataError
+        Unknown preset, unreadable YAML, unknown keys, wrongly typed values.
+
+    Examples
+    --------
+    >>> load_mapping(None).columns
+    {}
+    >>> load_mapping({"columns": {"id": "Ticket"}}).columns
+    {'id': 'Ticket'}
+    """
+    if spec is None:
+        return Mapping()
+    if isinstance(spec, Mapping):
+        return spec
+    if isinstance(spec, MappingABC):
+        return _from_dict(dict(spec), "")
+    if isinstance(spec, str | os.PathLike):
+        text = str(spec)
+        path = Path(text)
+        is_file_like = path.suffix.lower() in (".yaml", ".yml") or os.sep in text or "/" in text
+        if not path.is_file():
+            preset = PRESET_DIR / f"{text}.yaml"
+            if not is_file_like and preset.is_file():
+                path = preset
+            elif is_file_like:
+                raise DataError("mapping file not found", file=text,
+                                fix="check the path, or give a preset name "
+                                    f"({', '.join(list_presets()) or 'none installed'})")
+            else:
+                close = closest_names(text, list_presets())
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise DataError(f"no mapping file or preset named {text!r}", file=text,
+                                fix=f"{hint}presets: {', '.join(list_presets()) or 'none'}; "
+                                    "or give a path to a .yaml file or a dict")
+        return _from_yaml(path, label=text)
+    raise TypeError(f"mapping must be None, a dict, a path or a preset name, "
+                    f"not {type(spec).__name__}")
+
+
+def _from_yaml(path: Path, label: str) -> Mapping:
+    import yaml
+
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DataError(f"cannot read the mapping YAML ({exc})", file=label,
+                        fix="check the YAML syntax (indentation, colons, quotes)") from exc
+    if content is None:
+        content = {}
+    if not isinstance(content, dict):
+        raise DataError("the mapping YAML must be a dictionary (keys columns, date_format, "
+                        "...)", file=label, fix="start the file with 'columns:'")
+    return _from_dict(content, label)
+
+
+def _strings(value: Any, key: str, label: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float | bool):
+        value = [value]
+    if not isinstance(value, list | tuple | set):
+        raise DataError(f"{key} must be a list of texts, got {type(value).__name__}",
+                        file=label or "mapping", fix=f"write {key}: [yes, Ja]")
+    return tuple(_yaml_text(v) for v in value)
+
+
+def _yaml_text(value: Any) -> str:
+    """A YAML scalar as the text a user wrote (YAML reads yes/no as booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _from_dict(content: dict[str, Any], label: str) -> Mapping:
+    fields = {f.name for f in dataclasses.fields(Mapping)}
+    unknown = sorted(set(content) - fields)
+    if unknown:
+        hints = [f"{k!r} (did you mean {c[0]!r}?)" if (c := closest_names(k, sorted(fields)))
+                 else repr(k) for k in unknown]
+        raise DataError(f"unknown mapping key(s): {', '.join(hints)}", file=label or "mapping",
+                        fix=f"use only: {', '.join(sorted(fields - {'name'}))}")
+    out = dict(content)
+    columns = out.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise DataError("'columns' must map canonical names to source column names",
+                        file=label or "mapping",
+                        fix="write columns: {id: Ticket No, created_at: Opened}")
+    out["columns"] = {str(k): str(v) for k, v in columns.items()}
+    values = out.get("values") or {}
+    if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
+        raise DataError("'values' must map each canonical column to {source value: new value}",
+                        file=label or "mapping", fix="write values: {channel: {电话: phone}}")
+    out["values"] = {str(col): {_yaml_text(k): _yaml_text(v) for k, v in rec.items()}
+                     for col, rec in values.items()}
+    for key in ("true_values", "false_values"):
+        out[key] = _strings(out.get(key), key, label)
+    out["na_values"] = (_strings(out["na_values"], "na_values", label)
+                        if out.get("na_values") is not None else DEFAULT_NA_VALUES)
+    for key in ("date_format", "timezone", "encoding", "delimiter", "decimal"):
+        if out.get(key) is not None and not isinstance(out[key], str):
+            raise DataError(f"{key} must be a text, got {out[key]!r}", file=label or "mapping",
+                            fix=f"quote it: {key}: \"...\"")
+    if out.get("decimal") is None:
+        out["decimal"] = "."
+    out["dayfirst"] = bool(out.get("dayfirst", False))
+    if out.get("timezone"):
+        try:
+            pd.Timestamp("2026-01-01", tz=out["timezone"])
+        except Exception as exc:  # pytz / zoneinfo raise different types
+            raise DataError(f"unknown time zone {out['timezone']!r}", file=label or "mapping",
+                            fix="use an IANA name such as 'Europe/London' or "
+                                "'Asia/Shanghai'") from exc
+    out["name"] = out.get("name") or label
+    return Mapping(**out)
+
+
+def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, file: str,
+                    header_row: int = 1) -> tuple[dict[str, str], list[str]]:
+    """Find the source column of each canonical column.
+
+    Returns ``({canonical: source}, ignored_source_columns)``. A mapping entry
+    wins over a same-named column; otherwise a column whose name matches a
+    canonical name (ignoring case, spaces, dashes and dots) is taken.
+
+    Raises
+    ------
+    DataError
+        The mapping names an unknown canonical column or a source column that
+        is not in the file (with the closest names and all available columns).
+
+    Examples
+    --------
+    >>> from pdcakit.data.schema import TICKETS
+    >>> raw = pd.DataFrame(columns=["Ticket", "Created At", "Notes"])
+    >>> resolve_columns(raw, TICKETS, Mapping(columns={"id": "Ticket"}), "t.csv")
+    ({'id': 'Ticket', 'created_at': 'Created At'}, ['Notes'])
+    """
+    available = [str(c) for c in raw.columns]
+    exact = set(available)
+    by_norm: dict[str, str] = {}
+    for c in available:
+        by_norm.setdefault(normalize_name(c), c)
+    for canon in mapping.columns:
+        if canon not in schema.kinds:
+            close = closest_names(canon, list(schema.columns))
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise DataError(
+                f"{mapping.label} names {canon!r}, which is not a "
+                f"column of the {schema.name} table", file=file, column=canon,
+                fix=f"{hint}the {schema.name} columns are {describe_columns(schema.columns)}")
+    found: dict[str, str] = {}
+    for canon in schema.columns:
+        if canon in mapping.columns:
+            src = mapping.columns[canon]
+            hit = src if src in exact else by_norm.get(normalize_name(src))
+            if hit is None:
+                close = closest_names(src, available)
+                hint = f"closest: {describe_columns(close)}; " if close else ""
+                raise DataError(
+                    f"{mapping.label} takes {canon!r} from column "
+                    f"{src!r}, which is not in the file", file=file, column=src,
+                    header_row=header_row,
+                    fix=f"{hint}available columns: {describe_columns(available)}. Correct "
+                        f"the mapping's columns: {canon}: <source column>, or remove the entry")
+            found[canon] = hit
+    used = set(found.values())
+    for canon in schema.columns:
+        if canon in found:
+            continue
+        hit = canon if canon in exact else by_norm.get(normalize_name(canon))
+        if hit is not None and hit not in used:
+            found[canon] = hit
+            used.add(hit)
+    ordered = {c: found[c] for c in schema.columns if c in found}
+    ignored = [c for c in available if c not in used]
+    return ordered, ignored

@@ -1,0 +1,68 @@
+"""Column-name helpers: normalising, de-duplicating and suggesting names.
+
+>>> normalize_name("  Created At ")
+'created_at'
+>>> dedupe_names(["id", "", "id"])
+['id', 'Unnamed: 1', 'id.1']
+>>> closest_names("creatd_at", ["id", "created_at", "channel"])
+['created_at']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["closest_names", "dedupe_names", "describe_columns", "normalize_name"]
+
+_SEPARATORS = re.compile(r"[\s\-.]+")
+
+
+def normalize_name(name: Any) -> str:
+    """Case-folded name with spaces, dashes and dots turned into ``_``.
+
+    Used to accept ``"Created At"`` or ``"created-at"`` for ``created_at``.
+    """
+    text = str(name).replace("\ufeff", "").strip().casefold()
+    return _SEPARATORS.sub("_", text).strip("_")
+
+
+def dedupe_names(names: Iterable[Any]) -> list[str]:
+    """Header cells as unique strings: stripped, blanks named, repeats numbered.
+
+    Blank header cells become ``"Unnamed: i"`` (``i`` = 0-based position) and a
+    repeated name gets ``.1``, ``.2`` ... as pandas does.
+    """
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names):
+        name = "" if raw is None else str(raw).replace("\ufeff", "").strip()
+        if not name:
+            name = f"Unnamed: {i}"
+        base, k = name, seen.get(name, 0)
+        while name in seen:
+            k += 1
+            name = f"{base}.{k}"
+        seen[base] = k
+        seen[name] = 0
+        out.append(name)
+    return out
+
+
+def closest_names(name: str, available: Sequence[str], n: int = 3) -> list[str]:
+    """Up to ``n`` available names that look like ``name`` (difflib, case-insensitive)."""
+    by_norm: dict[str, str] = {}
+    for a in available:
+        by_norm.setdefault(normalize_name(a), a)
+    hits = difflib.get_close_matches(normalize_name(name), list(by_norm), n=n, cutoff=0.6)
+    return [by_norm[h] for h in hits]
+
+
+def describe_columns(available: Sequence[str], limit: int = 40) -> str:
+    """``'id', 'created_at', ...`` (at most ``limit`` names, then a count)."""
+    shown = ", ".join(repr(a) for a in list(available)[:limit])
+    if len(available) > limit:
+        shown += f" and {len(available) - limit} more"
+    return shown or "(none)"
