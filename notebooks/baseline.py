@@ -44,7 +44,7 @@ surveys_path: str = "../data/demo/surveys.csv"  # questionnaire answers for CSI 
 audits_path: str = "../data/demo/audits.csv"  # process audits for TPS ("" to skip)
 mystery_shopper_path: str = "../data/demo/mystery_shopper.csv"  # visits for TDS ("" to skip)
 standards_path: str = "../data/demo/standards.csv"  # weighted service standards ("" to skip)
-results_path: str = ""  # where to write results.json ("" = do not write; set by the runner)
+results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
 # %% tags=["remove-input"]
 # %matplotlib inline
@@ -144,7 +144,7 @@ resolved_hours = (tickets["resolved_at"] - tickets["created_at"]).dt.total_secon
 show_figure(plots.duration_histogram(
     resolved_hours.dropna(), median=resolve.median / pd.Timedelta(hours=1),
     p90=resolve.p90 / pd.Timedelta(hours=1) if resolve.p90 is not None else None,
-    threshold=sla_resolution_hours, title="Time to resolve (resolved tickets)",
+    threshold=sla_resolution_hours, unit="hours", title="Time to resolve (resolved tickets)",
     xlabel="Hours from creation to resolution (log scale)",
     median_label="Median (Kaplan-Meier, open tickets counted)",
 ))
@@ -187,11 +187,14 @@ results["pareto"] = {"tickets": pareto["count"].to_dict(),
 
 # %% tags=["remove-input"]
 if settings.segment_column and settings.segment_column in tickets:
-    segments = metrics.segment_table(tickets, by=settings.segment_column,
-                                     keys=settings.segment_kpis(tickets))
-    table(segments)
+    segments = metrics.segment_estimates(
+        tickets, settings.segment_column, settings.segment_kpis(tickets),
+        sla_first_response_minutes=sla_first_response_minutes,
+        sla_resolution_hours=sla_resolution_hours)
+    table(metrics.segment_table(segments))
     results["segments"] = {"by": settings.segment_column,
-                           "table": segments.reset_index().to_dict(orient="records")}
+                           "values": {segment: {key: est.as_dict() for key, est in found.items()}
+                                      for segment, found in segments.items()}}
 else:
     say("No segment column given, or the data have no such column: segment table skipped.")
 
@@ -199,19 +202,21 @@ else:
 # ## 8. Audits, mystery shopping, standards and the composite score
 #
 # Process audit total TPS = normativity + efficiency + experience; mystery-shopper total
-# TDS = attitude + knowledge + speed (each 0-10, so totals are 0-30); CSI is the mean
-# questionnaire score; standards conformance is the weighted sum of each standard's
-# conformance; the composite score weighs satisfaction, efficiency and compliance.
+# TDS = attitude + knowledge + speed (each 0-10, so totals are 0-30), from the audits and
+# visits dated inside the baseline window; CSI is the mean questionnaire score (1-5);
+# standards conformance is the weighted sum of each standard's conformance; the composite
+# score weighs satisfaction (CSAT), efficiency (first-response SLA attainment) and
+# compliance (standards conformance).
 
 # %% tags=["remove-input"]
 scores = {}
-surveys = load_optional_table(surveys_path, "surveys")
+surveys = load_optional_table(surveys_path, "surveys", (start, end))
 if surveys is not None:
     scores["csi"] = metrics.csi(surveys)
-audits = load_optional_table(audits_path, "audits")
+audits = load_optional_table(audits_path, "audits", (start, end))
 if audits is not None:
     scores["audit"] = metrics.audit_score(audits)
-visits = load_optional_table(mystery_shopper_path, "mystery_shopper")
+visits = load_optional_table(mystery_shopper_path, "mystery_shopper", (start, end))
 if visits is not None:
     scores["mystery_shopper"] = metrics.mystery_shopper_score(visits)
 standards = load_optional_table(standards_path, "standards")

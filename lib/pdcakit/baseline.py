@@ -213,21 +213,19 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
     """Per-period values of the headline KPI, with what its chart and sample-size plan need."""
     spec = metrics.KPIS[settings.headline_kpi]
     frame = metrics.per_period(tickets, spec.key, period=settings.period)
-    estimate = spec.func(tickets)
-    if hasattr(estimate, "as_estimate"):
-        estimate = estimate.as_estimate(unit="minutes")
+    estimate = spec.estimate(tickets)
     periods = pd.DatetimeIndex(frame["period"])
     numerators = frame["numerator"].to_numpy(float) if "numerator" in frame else None
     denominators = frame["denominator" if "denominator" in frame else "n"].to_numpy(float)
     values = frame["value"].to_numpy(float)
     plan_sd: float | None = None
     if spec.kind == "duration":
-        minutes = metrics.duration_minutes(tickets, spec.key)
+        minutes, observed = metrics.duration_minutes(tickets, spec.key)
+        minutes = minutes[observed]
         logs = np.log(minutes[np.isfinite(minutes) & (minutes > 0)])
         plan_sd = float(np.std(logs, ddof=1)) if logs.size > 1 else None
     elif spec.kind != "proportion":
-        column = spec.columns[0]
-        plan_sd = float(pd.to_numeric(tickets[column], errors="coerce").std(ddof=1))
+        plan_sd = float(spec.values(tickets).std(ddof=1))
     percent = spec.kind == "proportion"
     unit = "% of tickets" if percent else spec.unit
     return HeadlineSeries(
@@ -237,11 +235,22 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
     )
 
 
-def load_optional_table(path: str, kind: str) -> pd.DataFrame | None:
-    """Load one of the small tables, or None when its path parameter is empty."""
+def load_optional_table(path: str, kind: str,
+                        window: tuple[str, str] | None = None) -> pd.DataFrame | None:
+    """Load one of the small tables, or None when its path parameter is empty.
+
+    With a ``window`` (start inclusive, end exclusive), rows dated outside it are left out
+    when the table has a ``date`` column, so the baseline scores describe the same weeks as
+    the tickets.
+    """
     if not path:
         return None
     if not Path(path).exists():
         raise data.DataError("file not found", file=path,
                              fix=f"give the {kind} table's path, or \"\" to skip it")
-    return data.load_table(path, kind)
+    table = data.load_table(path, kind)
+    if window is not None and "date" in table:
+        start, end = (pd.Timestamp(w) for w in window)
+        inside = table["date"].isna() | ((table["date"] >= start) & (table["date"] < end))
+        table = table[inside].reset_index(drop=True)
+    return table

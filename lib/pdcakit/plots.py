@@ -164,6 +164,7 @@ def duration_histogram(
     xlabel: str = "Minutes (log scale)",
     threshold: float | None = None,
     median_label: str = "Median",
+    unit: str = "minutes",
 ) -> Figure:
     """Histogram of a skewed duration on a log axis, with median, p90 and an SLA threshold."""
     data = np.asarray(minutes, dtype=float)
@@ -182,7 +183,7 @@ def duration_histogram(
     ):
         if value is not None and np.isfinite(value) and value > 0:
             ax.axvline(value, color=colour, linestyle=style, linewidth=1.6,
-                       label=f"{label}: {value:,.0f}")
+                       label=f"{label}: {value:,.1f} {unit}")
     _finish(ax, title, xlabel, "Number of tickets")
     return fig
 
@@ -279,7 +280,7 @@ def power_curve(
     target_power: float,
     required_n: float | None,
     title: str,
-    xlabel: str = "Tickets per period (before and after, each)",
+    xlabel: str = "Tickets in each group (before and after)",
 ) -> Figure:
     """Power against sample size, with the target power and the required n marked."""
     fig, ax = _figure()
@@ -288,7 +289,7 @@ def power_curve(
                label=f"Wanted power ({target_power:.0%})")
     if required_n is not None and np.isfinite(required_n):
         ax.axvline(required_n, color=COLOURS["centre"], linestyle="--",
-                   label=f"Needed: {required_n:,.0f} per period")
+                   label=f"Needed: {required_n:,.0f} per group")
     ax.set_ylim(0, 1.02)
     _finish(ax, title, xlabel, "Probability of detecting the change", percent=True)
     return fig

@@ -28,6 +28,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 1) -> str:
     '12.5%'
     >>> format_value(42.04, "minutes")
     '42.0 minutes'
+    >>> format_value(133.6, "minutes")
+    '2.2 hours'
     >>> format_value(None)
     'n/a'
     """
@@ -37,6 +39,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 1) -> str:
         return f"{value * 100:.{digits}f}%"
     if unit in ("", "score", "index"):
         return f"{value:,.{digits + 1}f}"
+    if unit == "minutes" and abs(value) >= 120:
+        return f"{value / 60:,.{digits}f} hours"
     if unit == "points":
         return f"{value:+,.{digits}f} points" if value < 0 else f"{value:,.{digits}f} points"
     return f"{value:,.{digits}f} {unit}"

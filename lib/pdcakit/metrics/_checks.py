@@ -1,0 +1,34 @@
+"""Shared checks: one place that says which column a KPI needs and how many values it has."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["need_n", "require", "snapshot"]
+
+
+def require(tickets: pd.DataFrame, kpi: str, *columns: str) -> None:
+    """Raise ValueError naming the KPI, the column and the fix when a column is absent or empty."""
+    for column in columns:
+        if column not in tickets.columns:
+            raise ValueError(f"{kpi} needs the column '{column}'; map it under `columns:` in the "
+                             "mapping (canonical name: your export's column name)")
+        if not tickets[column].notna().any():
+            raise ValueError(f"{kpi} needs the column '{column}', but every value in it is "
+                             "missing; check the export or leave this KPI out")
+
+
+def need_n(n: int, kpi: str, minimum: int = 1) -> None:
+    """Raise ValueError 'not enough data' when fewer than ``minimum`` observations remain."""
+    if n < minimum:
+        raise ValueError(f"not enough data for {kpi}: n={n}, need >= {minimum}")
+
+
+def snapshot(tickets: pd.DataFrame) -> pd.Timestamp:
+    """The export time: ``attrs['snapshot']`` or the latest timestamp in the frame."""
+    stamp = tickets.attrs.get("snapshot")
+    if stamp is not None:
+        return pd.Timestamp(stamp)
+    times = [tickets[c].max() for c in ("created_at", "first_response_at", "resolved_at")
+             if c in tickets.columns]
+    return pd.Timestamp(max(t for t in times if pd.notna(t)))

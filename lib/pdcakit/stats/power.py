@@ -1,0 +1,113 @@
+"""Power and sample size as R's ``power.t.test`` and ``power.prop.test``.
+
+Both solve for whichever of ``n`` (per group) and ``power`` is missing.
+Two-sample, two-sided, ``strict = FALSE`` (as R's default): the power counts
+the rejection region on the side of the true difference only.
+
+Formulas (R ``stats`` package):
+
+- t test: ``df = 2(n - 1)``, ``ncp = sqrt(n / 2) * delta / sd``,
+  ``power = P(T'(df, ncp) > qt(1 - alpha / 2, df))`` (noncentral t, scipy ``nct``).
+- proportions: ``power = Phi((sqrt(n) |p1 - p2| - z(1 - alpha/2) sqrt((p1 + p2)(q1 + q2) / 2))
+  / sqrt(p1 q1 + p2 q2))``.
+
+``n`` is solved with ``scipy.optimize.brentq`` as R's ``uniroot`` does.
+
+>>> round(power_t(1, n=20).power, 7)
+0.8689528
+>>> round(power_prop(0.5, 0.75, power=0.9).n, 1)  # ?power.prop.test: "=> n = 76.7"
+76.7
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import optimize
+from scipy import stats as sps
+
+__all__ = ["PowerResult", "power_prop", "power_t"]
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    """Sample size per group and power; ``n_ceil`` is the whole number of tickets to plan for."""
+
+    test: str
+    n: float
+    power: float
+    alpha: float
+    effect: str
+
+    @property
+    def n_ceil(self) -> int:
+        return math.ceil(self.n - 1e-9)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"test": self.test, "n": self.n, "n_ceil": self.n_ceil, "power": self.power,
+                "alpha": self.alpha, "effect": self.effect}
+
+
+def _check(alpha: float, n: float | None, power: float | None) -> None:
+    if (n is None) == (power is None):
+        raise ValueError("give exactly one of n and power; the other is solved for")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie between 0 and 1, got {alpha}")
+    if power is not None and not alpha < power < 1:
+        raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
+    if n is not None and n < 2:
+        raise ValueError(f"not enough data: n={n}, need >= 2 per group")
+
+
+def _solve_n(power_at: object, power: float) -> float:
+    f = power_at  # type: ignore[assignment]
+    return float(optimize.brentq(lambda n: f(n) - power, 2, 1e9, xtol=1e-10))  # type: ignore[operator]
+
+
+def power_t(delta: float, sd: float = 1.0, n: float | None = None, power: float | None = None,
+            alpha: float = 0.05) -> PowerResult:
+    """Power of (or n for) a two-sample t test to detect a mean difference ``delta``.
+
+    Assumes independent groups of equal size, normal outcomes (or large n) and equal SD.
+
+    >>> round(power_t(1, power=0.9).n, 4)
+    22.0211
+    """
+    if not delta or not sd > 0:
+        raise ValueError("delta must be non-zero and sd positive")
+    _check(alpha, n, power)
+    effect = abs(delta) / sd
+
+    def power_at(size: float) -> float:
+        df = 2 * (size - 1)
+        critical = sps.t.isf(alpha / 2, df)
+        return float(sps.nct.sf(critical, df, math.sqrt(size / 2) * effect))
+
+    size = float(n) if n is not None else _solve_n(power_at, float(power))  # type: ignore[arg-type]
+    return PowerResult(test="two-sample t test (R power.t.test)", n=size,
+                       power=power_at(size), alpha=alpha,
+                       effect=f"difference {delta:g} with SD {sd:g}")
+
+
+def power_prop(p1: float, p2: float, n: float | None = None, power: float | None = None,
+               alpha: float = 0.05) -> PowerResult:
+    """Power of (or n for) a two-proportion test to detect ``p1`` versus ``p2``.
+
+    >>> round(power_prop(0.5, 0.75, n=50).power, 7)
+    0.7401659
+    """
+    if not (0 < p1 < 1 and 0 < p2 < 1) or p1 == p2:
+        raise ValueError("p1 and p2 must differ and lie strictly between 0 and 1")
+    _check(alpha, n, power)
+    q1, q2 = 1 - p1, 1 - p2
+    z = sps.norm.isf(alpha / 2)
+
+    def power_at(size: float) -> float:
+        return float(sps.norm.cdf(
+            (math.sqrt(size) * abs(p1 - p2) - z * math.sqrt((p1 + p2) * (q1 + q2) / 2))
+            / math.sqrt(p1 * q1 + p2 * q2)))
+
+    size = float(n) if n is not None else _solve_n(power_at, float(power))  # type: ignore[arg-type]
+    return PowerResult(test="two-proportion test (R power.prop.test)", n=size,
+                       power=power_at(size), alpha=alpha, effect=f"{p1:g} versus {p2:g}")
