@@ -35,7 +35,10 @@ def proportion_estimate(successes: int, n: int, name: str, *, confidence: float 
     """
     need_n(n, name)
     low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
-    return Estimate(name=name, value=successes / n, n=int(n), ci=(float(low), float(high)),
+    value = successes / n
+    # Rounding can put an end a hair past the estimate at 0% and 100%: keep it inside.
+    low, high = max(0.0, min(float(low), value)), min(1.0, max(float(high), value))
+    return Estimate(name=name, value=value, n=int(n), ci=(low, high),
                     unit="fraction", method="Wilson score interval", confidence=confidence,
                     note=note, extra=dict(extra or {}))
 
