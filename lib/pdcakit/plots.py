@@ -203,10 +203,10 @@ def pareto_chart(
     values = np.asarray(counts, dtype=float)[order]
     cumulative = np.cumsum(values) / values.sum() if values.sum() else np.zeros_like(values)
     fig, ax = _figure()
-    ax.bar(names, values, color=COLOURS["data"], label="Count")
+    ax.bar(names, values, color=COLOURS["data"])  # axis labels name bars and line
     ax.tick_params(axis="x", rotation=30)
     twin = ax.twinx()
-    twin.plot(names, cumulative, color=COLOURS["target"], marker="o", label="Cumulative share")
+    twin.plot(names, cumulative, color=COLOURS["target"], marker="o")
     twin.axhline(0.8, color=COLOURS["muted"], linestyle=":", linewidth=1)
     twin.set_ylim(0, 1.05)
     twin.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
