@@ -46,12 +46,11 @@ def test_loads_every_kind_with_schema_types(tmp_path, kind):
     assert df.attrs["kind"] == kind and df.attrs["source"].endswith("table.csv")
 
 
-@pytest.mark.parametrize("kind", sorted(GOOD))
+# Aggregates (period, unit, numerator, denominator) are the shape of the real NHS A&E
+# data in ../shared, not of the demo help desk, so the demo has no aggregates file.
+@pytest.mark.parametrize("kind", sorted(k for k in GOOD if k != "aggregates"))
 def test_demo_tables_load(kind):
-    path = DEMO / f"{kind}.csv"
-    if not path.exists():
-        pytest.skip(f"no demo file {path.name}")
-    assert len(data.load_table(path, kind)) > 0
+    assert len(data.load_table(DEMO / f"{kind}.csv", kind)) > 0
 
 
 def test_load_aggregates_is_load_table(tmp_path):
