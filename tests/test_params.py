@@ -65,6 +65,13 @@ class TestProject:
         with pytest.raises(ValueError, match=r"unknown stage 'plan'.*baseline"):
             check_stage("plan")
 
+    def test_missing_stage_notebook_is_named(self, tmp_path):
+        (tmp_path / "notebooks").mkdir()
+        (tmp_path / "notebooks" / "baseline.ipynb").write_text("{}")
+        with pytest.raises(FileNotFoundError, match=r"stage 'compare' has no notebook.*"
+                                                    r"stages available here: baseline"):
+            ProjectPaths(tmp_path).template("compare")
+
     def test_root_found_from_inside_the_project(self, monkeypatch):
         monkeypatch.delenv("PDCA_HOME", raising=False)
         paths = ProjectPaths.find()

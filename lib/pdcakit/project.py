@@ -90,8 +90,15 @@ class ProjectPaths:
         return self.root / "runs"
 
     def template(self, stage: str) -> Path:
-        """Path of the notebook template of ``stage``."""
-        return self.notebooks / STAGES[check_stage(stage)]
+        """Path of the notebook template of ``stage``; FileNotFoundError when it is absent."""
+        path = self.notebooks / STAGES[check_stage(stage)]
+        if not path.exists():
+            available = [s for s, name in STAGES.items() if (self.notebooks / name).exists()]
+            raise FileNotFoundError(
+                f"stage {stage!r} has no notebook in this project ({path.relative_to(self.root)} "
+                f"is missing); stages available here: {', '.join(available) or 'none'}"
+            )
+        return path
 
     def record(self, cycle_id: str) -> Path:
         """Path of the YAML record of ``cycle_id``."""
