@@ -7,6 +7,7 @@ These execute the real baseline notebook in a throwaway copy of the project
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,32 @@ class TestCommandLine:
         assert cli.main(["params", "baseline"]) == 0
         out = capsys.readouterr().out
         assert "significance level" in out and "alpha" in out
+
+
+class TestAbandonedRuns:
+    def _fake_run(self, project, name, **prov):
+        run_dir = project.runs / "killed" / "baseline" / name
+        run_dir.mkdir(parents=True)
+        (run_dir / "provenance.json").write_text(json.dumps(prov))
+        return run_dir
+
+    def test_dead_running_run_is_marked_incomplete(self, project):
+        import socket
+        import subprocess
+        import sys
+
+        from pdcakit.runner import mark_abandoned_runs
+
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+        host = socket.gethostname()
+        gone = self._fake_run(project, "20260101T000000Z", status="running",
+                              pid=int(dead.stdout), host=host)
+        alive = self._fake_run(project, "20260101T000001Z", status="running",
+                               pid=os.getpid(), host=host)
+        done = self._fake_run(project, "20260101T000002Z", status="succeeded",
+                              pid=int(dead.stdout), host=host)
+        assert mark_abandoned_runs(project, "killed") == [gone]
+        assert json.loads((gone / "provenance.json").read_text())["status"] == "incomplete"
+        assert json.loads((alive / "provenance.json").read_text())["status"] == "running"
+        assert json.loads((done / "provenance.json").read_text())["status"] == "succeeded"

@@ -22,7 +22,7 @@ from . import __version__
 from .cycle import CycleError, load_record, stage_parameters
 from .params import ParameterError, declared_parameters
 from .project import STAGES, ProjectPaths
-from .runner import RunResult, run_stage
+from .runner import RunResult, mark_abandoned_runs, run_stage
 
 __all__ = ["main"]
 
@@ -52,6 +52,9 @@ def _print_run(result: RunResult, root: Path) -> None:
 
 def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
          data: str | None) -> int:
+    for run_dir in mark_abandoned_runs(paths, cycle):
+        print(f"note: an earlier run never finished and is now marked incomplete: "
+              f"{run_dir.relative_to(paths.root)}")
     record = load_record(paths, cycle)
     # Record paths are relative to the project root; command-line ones to the current folder.
     from_record = stage_parameters(record, stage)

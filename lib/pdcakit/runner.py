@@ -20,8 +20,10 @@ A run directory is never rewritten: a second run in the same second gets a
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import socket
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +36,7 @@ from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
 
-__all__ = ["RunResult", "run_stage", "utc_stamp"]
+__all__ = ["RunResult", "mark_abandoned_runs", "run_stage", "utc_stamp"]
 
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
@@ -131,6 +133,46 @@ def _one_line(exc: BaseException) -> str:
     return f"{where}{ename}: {first}"
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def mark_abandoned_runs(paths: ProjectPaths, cycle: str | None = None) -> list[Path]:
+    """Mark runs whose process died mid-way (``running`` but gone) as ``incomplete``.
+
+    A run killed by SIGKILL or a power cut never reaches its final status. Its
+    directory and everything it wrote are kept; only ``provenance.json`` gains
+    ``status: incomplete`` and a note. Runs on another host are left alone.
+    Returns the run directories marked now.
+    """
+    root = paths.runs / check_cycle_id(cycle) if cycle else paths.runs
+    marked: list[Path] = []
+    if not root.exists():
+        return marked
+    for prov_path in sorted(root.rglob("provenance.json")):
+        try:
+            prov = json.loads(prov_path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if prov.get("status") != "running" or prov.get("host") != socket.gethostname():
+            continue
+        pid = prov.get("pid")
+        if isinstance(pid, int) and _process_alive(pid):
+            continue
+        prov.update(status="incomplete",
+                    error="the run stopped before it finished (process ended mid-way); "
+                    "its outputs so far are kept")
+        atomic_write_json(prov_path, prov)
+        marked.append(prov_path.parent)
+    return marked
+
+
 def run_stage(
     cycle: str,
     stage: str,
@@ -186,6 +228,8 @@ def run_stage(
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _package_versions(),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
     }
     atomic_write_json(run_dir / "provenance.json", provenance)
 
