@@ -1,10 +1,17 @@
-"""Statistics for the PDCA stages: power and sample size (comparisons follow with Check).
+"""Statistics for the PDCA stages: before/after comparisons, effect sizes, power.
+
+Estimates are after minus before. Each comparison returns a frozen
+:class:`Comparison` with ``test``, ``statistic``, ``pvalue``, ``df``,
+``estimate``, ``ci``, ``effect_size``, ``n_before``, ``n_after`` and ``sentence``.
 
 >>> from pdcakit import stats
 >>> round(stats.power_t(1, n=20).power, 4)
 0.869
 """
 
+from .parametric import cohens_d, hedges_g, paired_t, student_t, welch_t
 from .power import PowerResult, power_prop, power_t
+from .result import Comparison, format_p
 
-__all__ = ["PowerResult", "power_prop", "power_t"]
+__all__ = ["Comparison", "PowerResult", "cohens_d", "format_p", "hedges_g", "paired_t",
+           "power_prop", "power_t", "student_t", "welch_t"]

@@ -1,0 +1,75 @@
+"""The result of every before/after comparison: a frozen record with one plain sentence.
+
+Fields follow scipy's result objects (``statistic``, ``pvalue``, ``df``) and
+add what a reviewer needs: the estimate (after minus before, unless the
+label says otherwise) with its confidence interval, an effect size, the
+group sizes, the assumptions checked and one sentence.
+
+>>> r = Comparison(test="Welch two-sample t test", statistic=1.86, pvalue=0.0794, df=17.8,
+...                estimate=1.58, ci=(-0.21, 3.37), effect_size=0.83, n_before=10,
+...                n_after=10, estimate_label="difference in means", unit="hours")
+>>> r.sentence.split(";")[0]
+'The difference in means (after - before) is +1.58 hours (95% CI -0.21 to +3.37)'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Comparison", "format_p"]
+
+
+def format_p(pvalue: float) -> str:
+    """p-value for reading: 'p < 0.001' below a thousandth, else three decimals.
+
+    >>> format_p(0.00001), format_p(0.0794)
+    ('p < 0.001', 'p = 0.079')
+    """
+    return "p < 0.001" if pvalue < 0.001 else f"p = {pvalue:.3f}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A before/after test: statistic, p-value, estimate with CI, effect size, sentence."""
+
+    test: str
+    statistic: float
+    pvalue: float
+    df: float | None
+    estimate: float
+    ci: tuple[float, float]
+    effect_size: float | None
+    n_before: int
+    n_after: int
+    estimate_label: str = "difference (after - before)"
+    effect_size_label: str = ""
+    unit: str = ""
+    alternative: str = "two-sided"
+    confidence: float = 0.95
+    alpha: float = 0.05
+    assumptions: tuple[str, ...] = field(default=())
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.pvalue < self.alpha)
+
+    @property
+    def sentence(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        verdict = ("statistically significant" if self.significant
+                   else "not statistically significant")
+        return (f"The {self.estimate_label} (after - before) is {self.estimate:+.2f}{unit} "
+                f"({self.confidence:.0%} CI {self.ci[0]:+.2f} to {self.ci[1]:+.2f}); "
+                f"{self.test}, {format_p(self.pvalue)}: {verdict} at the "
+                f"{self.alpha:.0%} level.")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: plain floats, lists for tuples, NaN as None, the sentence included."""
+        out = asdict(self)
+        out["ci"] = list(self.ci)
+        out["assumptions"] = list(self.assumptions)
+        out["sentence"] = self.sentence
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in out.items()}
