@@ -1,0 +1,70 @@
+"""Two independent proportions (FCR, SLA attainment, complaint rate) as R's ``prop.test``.
+
+Groups: ``(x1, n1)`` before and ``(x2, n2)`` after; the estimate is p2 - p1.
+
+- Test: Pearson's chi-square on the 2x2 table (scipy ``chi2_contingency``), with
+  Yates' continuity correction when ``correction=True`` (R's default) — equivalent to
+  the pooled two-proportion z test squared when uncorrected.
+- CI of the difference: R's Wald interval,
+  ``(p2 - p1) ± (z sqrt(p1 q1 / n1 + p2 q2 / n2) + yates (1/n1 + 1/n2))`` with
+  ``yates = min(0.5, |p2 - p1| / (1/n1 + 1/n2))`` when corrected, clipped to [-1, 1].
+  There is no library function for exactly R's interval, hence these lines.
+- Effect size: the risk ratio p2 / p1.
+- Assumptions: independent tickets; expected counts of at least 5 in every cell
+  (otherwise use Fisher's exact test; the result says so).
+
+>>> r = two_proportions(400, 500, 490, 500, correction=True)  # R: prop.test(c(490, 400), ...)
+>>> round(r.statistic, 3), [round(v, 7) for v in r.ci]
+(80.909, [0.1408536, 0.2191464])
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats as sps
+
+from .result import Comparison
+
+__all__ = ["two_proportions"]
+
+
+def _check_counts(x: int, n: int, label: str) -> None:
+    if not (isinstance(n, int | np.integer) and isinstance(x, int | np.integer)):
+        raise ValueError(f"counts must be whole numbers: {label} has x={x}, n={n}")
+    if n < 1:
+        raise ValueError(f"not enough data: n={n} in the {label} group, need >= 1")
+    if not 0 <= x <= n:
+        raise ValueError(f"{label} group: x={x} must lie between 0 and n={n}")
+
+
+def two_proportions(x1: int, n1: int, x2: int, n2: int, *, correction: bool = False,
+                    confidence: float = 0.95) -> Comparison:
+    """Compare the share ``x1/n1`` before with ``x2/n2`` after (R ``prop.test``)."""
+    _check_counts(x1, n1, "before")
+    _check_counts(x2, n2, "after")
+    table = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
+    if (table.sum(axis=0) == 0).any():
+        raise ValueError("every ticket in both groups has the same outcome (all successes or "
+                         "all failures): there is no difference to test")
+    chi2, pvalue, df, expected = sps.chi2_contingency(table, correction=correction)
+    p1, p2 = x1 / n1, x2 / n2
+    delta = p2 - p1
+    inv = 1 / n1 + 1 / n2
+    yates = min(0.5, abs(delta) / inv) if correction else 0.0
+    z = sps.norm.isf((1 - confidence) / 2)
+    width = z * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) + yates * inv
+    assumptions = ["independent tickets"]
+    small = bool((expected < 5).any())
+    assumptions.append("expected counts below 5: prefer Fisher's exact test" if small
+                       else "expected counts all at least 5")
+    return Comparison(
+        test="two-proportion chi-square test" + (" with continuity correction"
+                                                  if correction else ""),
+        statistic=float(chi2), pvalue=float(pvalue), df=float(df), estimate=delta,
+        ci=(float(max(-1.0, delta - width)), float(min(1.0, delta + width))),
+        effect_size=(p2 / p1) if p1 > 0 else None, effect_size_label="risk ratio (after / before)",
+        n_before=int(n1), n_after=int(n2), estimate_label="difference in proportions",
+        confidence=confidence, alpha=1 - confidence, assumptions=tuple(assumptions),
+    )

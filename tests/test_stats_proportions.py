@@ -1,0 +1,57 @@
+"""Two-proportion test (pdcakit.stats.two_proportions) against published R prop.test output.
+
+R reports prop 1 - prop 2 with x = c(x1, x2); here the first group is "before" and
+the estimate is after - before, so the R groups are passed in reverse order.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pdcakit import stats
+
+
+class TestTwoProportions:
+    def test_with_continuity_correction(self):
+        # R: prop.test(x = c(490, 400), n = c(500, 500))   (Emory math center tech tips)
+        # X-squared = 80.909, df = 1, p-value < 2.2e-16
+        # 95 percent confidence interval: 0.1408536 0.2191464; prop 1 0.98, prop 2 0.80
+        r = stats.two_proportions(400, 500, 490, 500, correction=True)
+        assert r.statistic == pytest.approx(80.909, abs=5e-4)
+        assert r.df == 1 and r.pvalue < 2.2e-16
+        assert r.ci == pytest.approx((0.1408536, 0.2191464), abs=5e-8)
+        assert r.estimate == pytest.approx(0.18)
+        assert r.effect_size == pytest.approx(0.98 / 0.80)
+
+    def test_without_correction(self):
+        # R: prop.test(x = c(179, 203), n = c(300, 400), correct = FALSE)  (Gustavus Adolphus)
+        # X-squared = 5.4979, df = 1, p-value = 0.01904
+        # 95 percent confidence interval: 0.01512659 0.16320674
+        r = stats.two_proportions(203, 400, 179, 300)
+        assert r.statistic == pytest.approx(5.4979, abs=5e-5)
+        assert r.pvalue == pytest.approx(0.01904, abs=5e-6)
+        assert r.ci == pytest.approx((0.01512659, 0.16320674), abs=5e-9)
+        assert r.significant
+
+    def test_not_significant_and_negative_difference(self):
+        # R: prop.test(c(40, 200), c(200, 800), cor = F)   (stats.stackexchange, BruceET)
+        # X-squared = 2.193, df = 1, p-value = 0.1386
+        # 95 percent confidence interval: -0.11303578 0.01303578 (prop 1 - prop 2)
+        r = stats.two_proportions(200, 800, 40, 200)
+        assert r.statistic == pytest.approx(2.193, abs=5e-4)
+        assert r.pvalue == pytest.approx(0.1386, abs=5e-5)
+        assert r.ci == pytest.approx((-0.11303578, 0.01303578), abs=5e-9)
+        assert "not statistically significant" in r.sentence
+
+    def test_small_counts_say_use_fisher(self):
+        r = stats.two_proportions(1, 8, 5, 9)
+        assert any("Fisher" in a for a in r.assumptions)
+
+    @pytest.mark.parametrize(("x1", "n1", "x2", "n2", "message"), [
+        (0, 0, 1, 5, "not enough data: n=0 in the before group"),
+        (6, 5, 1, 5, "x=6 must lie between 0 and n=5"),
+        (5, 5, 5, 5, "same outcome"),
+    ])
+    def test_bad_counts(self, x1, n1, x2, n2, message):
+        with pytest.raises(ValueError, match=message):
+            stats.two_proportions(x1, n1, x2, n2)
