@@ -55,3 +55,29 @@ class TestTwoProportions:
     def test_bad_counts(self, x1, n1, x2, n2, message):
         with pytest.raises(ValueError, match=message):
             stats.two_proportions(x1, n1, x2, n2)
+
+
+class TestFisherExact:
+    # R ?fisher.test, "A British woman claimed to be able to distinguish ..." (TeaTasting):
+    # TeaTasting <- matrix(c(3, 1, 1, 3), nrow = 2)
+    # fisher.test(TeaTasting, alternative = "greater")
+    # -> p-value = 0.2429; odds ratio 6.408309; 95 percent CI 0.3135693 Inf
+    # Here rows are before then after, so R's first row (3, 1) is passed second.
+    TABLE = ((1, 3), (3, 1))
+
+    def test_tea_tasting_one_sided(self):
+        r = stats.fisher_exact(self.TABLE, alternative="greater")
+        assert r.pvalue == pytest.approx(0.2429, abs=5e-5)
+        assert r.estimate == pytest.approx(6.408309, abs=5e-5)
+        assert r.ci[0] == pytest.approx(0.3135693, abs=1e-4)  # scipy's root finder: 4.5e-6
+        assert r.ci[1] == float("inf")
+
+    def test_two_sided_doubles_this_symmetric_case(self):
+        # The two-sided p sums both tails' tables no more likely than the observed one.
+        r = stats.fisher_exact(self.TABLE)
+        assert r.pvalue == pytest.approx(2 * 0.242857, abs=1e-6)
+        assert r.df is None and r.effect_size == pytest.approx(0.5)
+
+    def test_not_two_by_two(self):
+        with pytest.raises(ValueError, match="2x2 table"):
+            stats.fisher_exact([[1, 2, 3], [4, 5, 6]])

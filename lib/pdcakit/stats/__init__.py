@@ -11,8 +11,8 @@ Estimates are after minus before. Each comparison returns a frozen
 
 from .parametric import cohens_d, hedges_g, paired_t, student_t, welch_t
 from .power import PowerResult, power_prop, power_t
-from .proportions import two_proportions
+from .proportions import fisher_exact, two_proportions
 from .result import Comparison, format_p
 
-__all__ = ["Comparison", "PowerResult", "cohens_d", "format_p", "hedges_g", "paired_t",
-           "power_prop", "power_t", "student_t", "two_proportions", "welch_t"]
+__all__ = ["Comparison", "PowerResult", "cohens_d", "fisher_exact", "format_p", "hedges_g",
+           "paired_t", "power_prop", "power_t", "student_t", "two_proportions", "welch_t"]
