@@ -37,8 +37,10 @@ def build(script: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    for cell in nb.cells:
+def _clean(nb: nbformat.NotebookNode, stage: str) -> nbformat.NotebookNode:
+    """Drop volatile metadata and number the cells, so a rebuild diffs only real changes."""
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{stage}-{index:02d}"
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     nb.metadata.pop("papermill", None)
@@ -52,13 +54,13 @@ def refresh(stage: str, paths: ProjectPaths | None = None, timeout: int = 1200) 
     from nbclient import NotebookClient
 
     paths = paths or ProjectPaths.find()
-    notebook_path = paths.template(stage)
+    notebook_path = paths.notebooks / STAGES[stage]  # may not exist yet: built from the script
     script = notebook_path.with_suffix(".py")
     nb = build(script) if script.exists() else nbformat.read(notebook_path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(paths.notebooks)}})
     client.execute()
-    atomic_write_text(notebook_path, nbformat.writes(_clean(nb)) + "\n")
+    atomic_write_text(notebook_path, nbformat.writes(_clean(nb, stage)) + "\n")
     return notebook_path
 
 
@@ -69,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stages", nargs="*", help="stages to refresh (default: all present)")
     args = parser.parse_args(argv)
     paths = ProjectPaths.find()
-    stages = args.stages or [s for s in STAGES if paths.template(s).with_suffix(".py").exists()]
+    stages = args.stages or [s for s, name in STAGES.items()
+                             if (paths.notebooks / name).with_suffix(".py").exists()]
     for stage in stages:
         print(f"refreshed {refresh(stage, paths).relative_to(paths.root)}")
     return 0
