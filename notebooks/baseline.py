@@ -237,7 +237,7 @@ else:
 # %% tags=["remove-input"]
 baseline_estimate = series.baseline_estimate
 plan = sample_size_plan(
-    series.plan_kind, baseline=series.plan_baseline, target=series.plan_target(target_value),
+    series.plan_kind, baseline=series.plan_baseline, target=target_value,
     sd=series.plan_sd, volume_per_period=series.volume_per_period,
     period_label=settings.period_label, alpha=alpha, power=power,
 )

@@ -169,9 +169,6 @@ class HeadlineSeries:
     def plan_baseline(self) -> float:
         return float(self.baseline_estimate.value)
 
-    def plan_target(self, target: float) -> float:
-        return float(target)
-
     @property
     def volume_per_period(self) -> float:
         """Mean tickets per period carrying the KPI (periods with none left out)."""
