@@ -290,15 +290,8 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
     with and without an offset is an error.
     """
     if ptypes.is_datetime64_any_dtype(raw.dtype):
-        out = raw
-        if isinstance(out.dtype, pd.DatetimeTZDtype):
-            out = out.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
-            if timezone is None:
-                source.warnings.append(f"{column}: time-zone-aware timestamps were "
-                                       "converted to UTC; give timezone= for local time")
-        out = out.astype("datetime64[us]")
-        _check_plausible(out, raw, column, source)
-        return out
+        aware = isinstance(raw.dtype, pd.DatetimeTZDtype)
+        return _naive(raw, raw, column, source, timezone, aware=aware)
     if ptypes.is_numeric_dtype(raw.dtype) and not ptypes.is_bool_dtype(raw.dtype) \
             and raw.notna().any():
         present = raw.notna()
@@ -354,14 +347,7 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
             f"format {shown} ({how})", column, rows, values=raw[failed].head(5).tolist(),
             fix="give date_format= matching these values (e.g. date_format='%d/%m/%Y %H:%M')"
                 ", or dayfirst=True for day-first dates; empty the cells that hold no date")
-    if utc:
-        parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
-        if timezone is None:
-            source.warnings.append(f"{column}: timestamps carry UTC offsets and were "
-                                   "converted to UTC; give timezone= for local time")
-    out = parsed.astype("datetime64[us]")
-    _check_plausible(out, raw, column, source)
-    return out
+    return _naive(parsed, raw, column, source, timezone, aware=utc)
 
 
 def _check_tz_mix(raw: pd.Series, aware: pd.Series, present: pd.Series, column: str,
@@ -401,3 +387,17 @@ def _check_plausible(out: pd.Series, raw: pd.Series, column: str, source: Source
             values=raw[odd].head(5).tolist(),
             fix="empty these cells when there is no date (e.g. a ticket not yet resolved), "
                 "or check the date format")
+
+
+def _naive(parsed: pd.Series, raw: pd.Series, column: str, source: Source, timezone: str | None,
+           *, aware: bool) -> pd.Series:
+    """Time-zone-aware timestamps to naive ones in ``timezone`` (UTC if none, with a
+    warning), as datetime64[us], checked for plausible dates."""
+    if aware:
+        parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+        if timezone is None:
+            source.warnings.append(f"{column}: time-zone-aware timestamps were converted to "
+                                   "UTC; give timezone= for local time")
+    out = parsed.astype("datetime64[us]")
+    _check_plausible(out, raw, column, source)
+    return out
