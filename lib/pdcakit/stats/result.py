@@ -15,6 +15,7 @@ group sizes, the assumptions checked and one sentence.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,7 +33,12 @@ def format_p(pvalue: float) -> str:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A before/after test: statistic, p-value, estimate with CI, effect size, sentence."""
+    """A before/after test: statistic, p-value, estimate with CI, effect size, sentence.
+
+    ``reason`` says why this test was chosen (filled by :func:`pdcakit.stats.compare`
+    and appended to the sentence); ``extra`` holds secondary figures (e.g. a relative
+    risk with its CI) under plain names.
+    """
 
     test: str
     statistic: float
@@ -50,6 +56,8 @@ class Comparison:
     confidence: float = 0.95
     alpha: float = 0.05
     assumptions: tuple[str, ...] = field(default=())
+    reason: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def significant(self) -> bool:
@@ -60,16 +68,28 @@ class Comparison:
         unit = f" {self.unit}" if self.unit else ""
         verdict = ("statistically significant" if self.significant
                    else "not statistically significant")
+        why = f" {self.reason}" if self.reason else ""
         return (f"The {self.estimate_label} (after - before) is {self.estimate:+.2f}{unit} "
                 f"({self.confidence:.0%} CI {self.ci[0]:+.2f} to {self.ci[1]:+.2f}); "
                 f"{self.test}, {format_p(self.pvalue)}: {verdict} at the "
-                f"{self.alpha:.0%} level.")
+                f"{self.alpha:.0%} level.{why}")
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: plain floats, lists for tuples, NaN as None, the sentence included."""
         out = asdict(self)
         out["ci"] = list(self.ci)
         out["assumptions"] = list(self.assumptions)
+        out["extra"] = {k: _plain(v) for k, v in self.extra.items()}
         out["sentence"] = self.sentence
-        return {k: (None if isinstance(v, float) and math.isnan(v) else v)
-                for k, v in out.items()}
+        return {k: _plain(v) for k, v in out.items()}
+
+
+def _plain(value: Any) -> Any:
+    """NaN as None, numpy scalars as Python numbers, tuples as lists (JSON-ready)."""
+    if hasattr(value, "item") and not isinstance(value, list | tuple | dict):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
