@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pdcakit import stats
@@ -50,3 +52,34 @@ class TestPowerProp:
     def test_invalid_proportions(self, p1, p2):
         with pytest.raises(ValueError, match="strictly between 0 and 1"):
             stats.power_prop(p1, p2, n=50)
+
+
+class TestMinimumDetectableEffect:
+    def test_mde_t_inverts_power_t(self):
+        # R ?power.t.test example: power.t.test(n = 20, delta = 1) -> power = 0.8689528;
+        # so with n = 20 per group and that power, the detectable difference is 1 SD.
+        assert stats.mde_t(20, 20, 1.0, power=0.8689528) == pytest.approx(1.0, abs=1e-6)
+
+    def test_mde_t_scales_with_sd(self):
+        assert stats.mde_t(20, 20, 2.5, power=0.8689528) == pytest.approx(2.5, abs=1e-5)
+
+    def test_mde_t_unequal_groups_use_harmonic_mean(self):
+        # 15 and 30 per group have the standard error of 20 and 20.
+        assert stats.mde_t(15, 30, 1.0) == pytest.approx(stats.mde_t(20, 20, 1.0))
+
+    def test_mde_prop_inverts_power_prop(self):
+        # R: power.prop.test(n = 50, p1 = .50, p2 = .75) -> power = 0.7401659
+        assert stats.mde_prop(0.5, 50, 50, power=0.7401659) == pytest.approx(0.25, abs=1e-6)
+        assert stats.mde_prop(0.5, 50, 50, power=0.7401659, direction="decrease") == \
+            pytest.approx(0.25, abs=1e-6)
+
+    def test_mde_prop_shrinks_with_n(self):
+        assert stats.mde_prop(0.68, 18000, 18000) < stats.mde_prop(0.68, 1800, 1800) < 0.1
+
+    def test_mde_prop_undetectable_is_nan(self):
+        # Five tickets per group cannot reach 80% power even for a change to ~100%.
+        assert math.isnan(stats.mde_prop(0.9, 5, 5))
+
+    def test_bad_direction(self):
+        with pytest.raises(ValueError, match="'increase' or 'decrease'"):
+            stats.mde_prop(0.5, 50, 50, direction="up")

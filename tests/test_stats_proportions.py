@@ -43,6 +43,19 @@ class TestTwoProportions:
         assert r.ci == pytest.approx((-0.11303578, 0.01303578), abs=5e-9)
         assert "not statistically significant" in r.sentence
 
+    def test_newcombe_interval_for_the_difference(self):
+        # Newcombe RG (1998) Interval estimation for the difference between independent
+        # proportions: comparison of eleven methods. Stat Med 17:873-890, Table II,
+        # example (a) 56/70 - 48/80, method 10 (hybrid score): +0.0524 to +0.3339.
+        r = stats.two_proportions(48, 80, 56, 70)
+        assert r.estimate == pytest.approx(0.2)
+        assert r.extra["difference_ci_newcombe_low"] == pytest.approx(0.0524, abs=5e-5)
+        assert r.extra["difference_ci_newcombe_high"] == pytest.approx(0.3339, abs=5e-5)
+        # Katz log interval for the risk ratio: exp(log(RR) +- z sqrt(1/x2 - 1/n2 + 1/x1 - 1/n1))
+        half = 1.959964 * (1 / 56 - 1 / 70 + 1 / 48 - 1 / 80) ** 0.5
+        assert r.extra["risk_ratio_ci_low"] == pytest.approx((0.8 / 0.6) / 2.718281828 ** half)
+        assert r.extra["risk_ratio_ci_high"] == pytest.approx((0.8 / 0.6) * 2.718281828 ** half)
+
     def test_small_counts_say_use_fisher(self):
         r = stats.two_proportions(1, 8, 5, 9)
         assert any("Fisher" in a for a in r.assumptions)

@@ -22,8 +22,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["COLOURS", "bar_with_ci", "control_chart", "duration_histogram", "pareto_chart",
-           "power_curve", "survival_curve"]
+__all__ = ["COLOURS", "bar_with_ci", "control_chart", "duration_histogram", "ecdf_plot",
+           "forest_plot", "pareto_chart", "power_curve", "survival_curve"]
 
 COLOURS = {
     "data": "#1f4e79",
@@ -292,4 +292,81 @@ def power_curve(
                    label=f"Needed: {required_n:,.0f} per group")
     ax.set_ylim(0, 1.02)
     _finish(ax, title, xlabel, "Probability of detecting the change", percent=True)
+    return fig
+
+
+@_styled
+def forest_plot(
+    labels: Sequence[str],
+    estimates: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    title: str,
+    xlabel: str,
+    significant: Sequence[bool] | None = None,
+    overall: tuple[float, float, float] | None = None,
+    percent_points: bool = False,
+) -> Figure:
+    """Effect per segment with its CI; a line at no change; significant rows in colour.
+
+    ``overall`` = (estimate, low, high) is drawn as a shaded band for reference.
+    ``percent_points`` shows fractions as percentage points on the axis.
+    """
+    est = np.asarray(estimates, dtype=float)
+    low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
+    flags = (np.zeros(est.size, dtype=bool) if significant is None
+             else np.asarray(significant, dtype=bool))
+    fig, ax = _figure((9, 0.55 * len(est) + 1.8))
+    positions = np.arange(len(est))
+    if overall is not None:
+        ax.axvspan(overall[1], overall[2], color=COLOURS["fill"], alpha=0.35,
+                   label="All tickets: 95% CI")
+        ax.axvline(overall[0], color=COLOURS["data"], linewidth=1, label="All tickets")
+    ax.axvline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2, label="No change")
+    for colour, mask, name in ((COLOURS["target"], flags, "Significant (adjusted)"),
+                               (COLOURS["data"], ~flags, "Not significant (adjusted)")):
+        if mask.any():
+            ax.errorbar(est[mask], positions[mask],
+                        xerr=np.vstack([est[mask] - low[mask], high[mask] - est[mask]]),
+                        fmt="o", color=colour, capsize=4, markersize=6, label=name)
+    ax.set_yticks(positions, [str(v) for v in labels])
+    ax.set_ylim(len(est) - 0.5, -0.5)
+    if percent_points:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.0f}"))
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    return fig
+
+
+@_styled
+def ecdf_plot(
+    groups: dict[str, Sequence[float]],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str = "Share of tickets at or below",
+    log_x: bool = False,
+) -> Figure:
+    """Empirical cumulative distributions of several groups on one axis (before / after)."""
+    fig, ax = _figure()
+    palette = [COLOURS["muted"], COLOURS["data"], COLOURS["target"], COLOURS["centre"]]
+    for (label, values), colour in zip(groups.items(), palette * 4, strict=False):
+        data = np.sort(np.asarray(values, dtype=float))
+        data = data[np.isfinite(data)]
+        if log_x:
+            data = data[data > 0]
+        if not data.size:
+            continue
+        shares = np.arange(1, data.size + 1) / data.size
+        ax.step(data, shares, where="post", color=colour, linewidth=1.8,
+                label=f"{label} (n = {data.size:,}, median {np.median(data):,.3g})")
+    ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
+    if log_x:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1
+                                                   else f"{v:.1f}"))
+    ax.set_ylim(0, 1.02)
+    _finish(ax, title, xlabel, ylabel, percent=True)
     return fig

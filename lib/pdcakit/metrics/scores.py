@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..results import Estimate
+from ..stats.nps import nps_parts
 from ._checks import need_n, require
 
 __all__ = ["aht", "audit_score", "csat_mean", "csi", "mean_estimate", "mystery_shopper_score",
@@ -78,15 +79,13 @@ def nps(tickets: pd.DataFrame, *, confidence: float = 0.95) -> Estimate:
     Promoter Score"), clipped to [-100, 100].
     """
     require(tickets, "NPS", "nps")
-    scores = pd.to_numeric(tickets["nps"], errors="coerce").dropna().to_numpy(float)
-    need_n(scores.size, "NPS", 2)
-    promoters = float((scores >= 9).mean())
-    detractors = float((scores <= 6).mean())
-    value = promoters - detractors
-    se = np.sqrt(max(promoters + detractors - value**2, 0.0) / scores.size)
+    parts = nps_parts(pd.to_numeric(tickets["nps"], errors="coerce"), "NPS")
+    promoters, detractors, value = parts.promoters, parts.detractors, parts.value
+    need_n(parts.n, "NPS", 2)
+    se = np.sqrt(parts.variance)
     z = sps.norm.isf((1 - confidence) / 2)
     low, high = max(-1.0, value - z * se), min(1.0, value + z * se)
-    return Estimate(name="Net Promoter Score (NPS)", value=100 * value, n=int(scores.size),
+    return Estimate(name="Net Promoter Score (NPS)", value=100 * value, n=parts.n,
                     ci=(100 * low, 100 * high), unit="points",
                     method="promoters minus detractors, multinomial normal interval",
                     confidence=confidence,

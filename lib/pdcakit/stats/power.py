@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from scipy import optimize
 from scipy import stats as sps
 
-__all__ = ["PowerResult", "power_prop", "power_t"]
+__all__ = ["PowerResult", "mde_prop", "mde_t", "power_prop", "power_t"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,57 @@ def power_prop(p1: float, p2: float, n: float | None = None, power: float | None
     size = float(n) if n is not None else _solve_n(power_at, float(power))  # type: ignore[arg-type]
     return PowerResult(test="two-proportion test (R power.prop.test)", n=size,
                        power=power_at(size), alpha=alpha, effect=f"{p1:g} versus {p2:g}")
+
+
+def _harmonic_n(n_before: float, n_after: float) -> float:
+    if min(n_before, n_after) < 2:
+        raise ValueError(f"not enough data: n={min(n_before, n_after)} in a group, need >= 2")
+    return 2 / (1 / n_before + 1 / n_after)
+
+
+def mde_t(n_before: float, n_after: float, sd: float, *, alpha: float = 0.05,
+          power: float = 0.8) -> float:
+    """Smallest mean difference a two-sample t test detects with ``power`` at these sizes.
+
+    Unequal groups enter through their harmonic mean ``2 / (1/n1 + 1/n2)`` (the size of
+    equal groups with the same standard error). Solves R's ``power.t.test`` for ``delta``.
+
+    >>> round(mde_t(20, 20, 1.0, power=0.8689528), 3)  # power_t(1, n=20).power
+    1.0
+    """
+    n = _harmonic_n(n_before, n_after)
+    if not sd > 0:
+        raise ValueError(f"sd must be positive, got {sd}")
+    _check(alpha, n, None)
+    if not alpha < power < 1:
+        raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
+    return float(optimize.brentq(lambda d: power_t(d, sd, n=n, alpha=alpha).power - power,
+                                 1e-9 * sd, 100 * sd, xtol=1e-12 * sd))
+
+
+def mde_prop(p_before: float, n_before: float, n_after: float, *, alpha: float = 0.05,
+             power: float = 0.8, direction: str = "increase") -> float:
+    """Smallest change from ``p_before`` a two-proportion test detects with ``power``.
+
+    Returns the absolute difference ``|p_after - p_before|`` (a fraction), solving R's
+    ``power.prop.test`` for ``p2`` on the side given by ``direction``. ``nan`` when even
+    a change to 0 or 1 would not reach that power.
+
+    >>> round(mde_prop(0.5, 50, 50, power=0.7401659), 4)  # power_prop(0.5, 0.75, n=50)
+    0.25
+    """
+    n = _harmonic_n(n_before, n_after)
+    if direction not in ("increase", "decrease"):
+        raise ValueError(f"direction must be 'increase' or 'decrease', got {direction!r}")
+    if not 0 < p_before < 1:
+        return math.nan
+    edge = 1 - 1e-9 if direction == "increase" else 1e-9
+
+    def gap(p2: float) -> float:
+        return power_prop(p_before, p2, n=n, alpha=alpha).power - power
+
+    step = 1e-9 if direction == "increase" else -1e-9
+    if gap(edge) < 0:
+        return math.nan
+    p2 = optimize.brentq(gap, p_before + step, edge, xtol=1e-12)
+    return float(abs(p2 - p_before))

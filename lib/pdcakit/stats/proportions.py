@@ -9,7 +9,9 @@ Groups: ``(x1, n1)`` before and ``(x2, n2)`` after; the estimate is p2 - p1.
   ``(p2 - p1) ± (z sqrt(p1 q1 / n1 + p2 q2 / n2) + yates (1/n1 + 1/n2))`` with
   ``yates = min(0.5, |p2 - p1| / (1/n1 + 1/n2))`` when corrected, clipped to [-1, 1].
   There is no library function for exactly R's interval, hence these lines.
-- Effect size: the risk ratio p2 / p1.
+- Effect size: the risk ratio p2 / p1. ``extra`` adds Newcombe's hybrid-score CI of the
+  difference (method 10 of Newcombe 1998; better coverage than Wald near 0 or 1) and the
+  risk ratio's log (Katz) CI, both from statsmodels ``confint_proportions_2indep``.
 - Assumptions: independent tickets; expected counts of at least 5 in every cell
   (otherwise use Fisher's exact test; the result says so).
 
@@ -27,7 +29,7 @@ from scipy import stats as sps
 
 from .result import Comparison
 
-__all__ = ["fisher_exact", "two_proportions"]
+__all__ = ["difference_ci", "fisher_exact", "two_proportions"]
 
 
 def _check_counts(x: int, n: int, label: str) -> None:
@@ -59,6 +61,7 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int, *, correction: bool = Fa
     small = bool((expected < 5).any())
     assumptions.append("expected counts below 5: prefer Fisher's exact test" if small
                        else "expected counts all at least 5")
+    extra = _difference_and_ratio_cis(x1, n1, x2, n2, confidence)
     return Comparison(
         test="two-proportion chi-square test" + (" with continuity correction"
                                                   if correction else ""),
@@ -67,7 +70,37 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int, *, correction: bool = Fa
         effect_size=(p2 / p1) if p1 > 0 else None, effect_size_label="risk ratio (after / before)",
         n_before=int(n1), n_after=int(n2), estimate_label="difference in proportions",
         confidence=confidence, alpha=1 - confidence, assumptions=tuple(assumptions),
+        extra=extra,
     )
+
+
+def difference_ci(x1: int, n1: int, x2: int, n2: int, *,
+                  confidence: float = 0.95) -> tuple[float, float]:
+    """Newcombe's hybrid-score CI of ``x2/n2 - x1/n1`` (Newcombe 1998, method 10).
+
+    >>> [round(v, 4) for v in difference_ci(48, 80, 56, 70)]  # Newcombe 1998, Table II (a)
+    [0.0524, 0.3339]
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(int(x2), int(n2), int(x1), int(n1), method="newcomb",
+                                           compare="diff", alpha=1 - confidence)
+    return float(low), float(high)
+
+
+def _difference_and_ratio_cis(x1: int, n1: int, x2: int, n2: int,
+                              confidence: float) -> dict[str, float]:
+    """Newcombe (hybrid score) CI of p2 - p1 and the log (Katz) CI of p2 / p1."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = difference_ci(x1, n1, x2, n2, confidence=confidence)
+    out = {"before": x1 / n1, "after": x2 / n2, "difference_ci_newcombe_low": low,
+           "difference_ci_newcombe_high": high}
+    if x1 > 0 and x2 > 0:
+        low, high = confint_proportions_2indep(x2, n2, x1, n1, method="log", compare="ratio",
+                                               alpha=1 - confidence)
+        out.update(risk_ratio_ci_low=float(low), risk_ratio_ci_high=float(high))
+    return out
 
 
 def fisher_exact(table: object, *, alternative: str = "two-sided",

@@ -1,0 +1,87 @@
+"""Net Promoter Score: the score of one group and the difference between two.
+
+NPS = share of promoters (9-10) minus share of detractors (0-6), in points (x100).
+Each respondent is a draw from a three-way multinomial (promoter, passive,
+detractor), so the NPS is the mean of a +1 / 0 / -1 coding with variance
+``pP + pD - (pP - pD)^2`` per respondent (Rocks 2016, "Interval estimation for
+the 'net promoter score'", The American Statistician 70:365-372).
+
+The difference of two independent NPS values is tested with a z test on that
+variance (Wald). Assumptions: independent respondents; enough of them that the
+normal approximation holds (at least about 30 per group, and not all in one class).
+
+>>> r = nps_difference([10, 9, 7, 3, 10, 6, 8, 9] * 10, [10, 9, 9, 3, 10, 8, 8, 9] * 10)
+>>> round(r.estimate, 1), round(r.pvalue, 4)
+(25.0, 0.0402)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+from .result import Comparison
+
+__all__ = ["NpsParts", "nps_difference", "nps_parts"]
+
+
+@dataclass(frozen=True)
+class NpsParts:
+    """Shares of promoters and detractors, the NPS (as a fraction) and its variance."""
+
+    n: int
+    promoters: float
+    detractors: float
+
+    @property
+    def value(self) -> float:
+        return self.promoters - self.detractors
+
+    @property
+    def variance(self) -> float:
+        """Variance of the NPS fraction: ``(pP + pD - (pP - pD)^2) / n``."""
+        return max(self.promoters + self.detractors - self.value**2, 0.0) / self.n
+
+
+def nps_parts(scores: Sequence[float], label: str = "NPS") -> NpsParts:
+    """Promoter and detractor shares of 0-10 scores (missing values dropped).
+
+    >>> nps_parts([10, 9, 8, 2]).value
+    0.25
+    """
+    values = np.asarray(scores, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size < 2:
+        raise ValueError(f"not enough data: n={values.size} {label} scores, need >= 2")
+    outside = values[(values < 0) | (values > 10)]
+    if outside.size:
+        raise ValueError(f"{label} scores must lie between 0 and 10; found {outside[:5].tolist()}")
+    return NpsParts(n=int(values.size), promoters=float((values >= 9).mean()),
+                    detractors=float((values <= 6).mean()))
+
+
+def nps_difference(before: Sequence[float], after: Sequence[float], *,
+                   confidence: float = 0.95) -> Comparison:
+    """Difference in NPS (after - before, points) with a Wald z test and CI."""
+    b, a = nps_parts(before, "NPS before"), nps_parts(after, "NPS after")
+    se = math.sqrt(b.variance + a.variance)
+    if se == 0:
+        raise ValueError("no variation: every respondent in both groups is in the same class")
+    diff = a.value - b.value
+    z = diff / se
+    half = sps.norm.isf((1 - confidence) / 2) * se
+    return Comparison(
+        test="z test for a difference in NPS", statistic=float(z),
+        pvalue=float(2 * sps.norm.sf(abs(z))), df=None, estimate=100 * diff,
+        ci=(float(100 * max(-2.0, diff - half)), float(100 * min(2.0, diff + half))),
+        effect_size=None, n_before=b.n, n_after=a.n, estimate_label="difference in NPS",
+        unit="points", confidence=confidence, alpha=1 - confidence,
+        assumptions=("independent respondents", "normal approximation (n >= 30 per group)"),
+        extra={"nps_before": 100 * b.value, "nps_after": 100 * a.value,
+               "promoters_before": b.promoters, "promoters_after": a.promoters,
+               "detractors_before": b.detractors, "detractors_after": a.detractors},
+    )
