@@ -7,7 +7,7 @@ every stage.
 
 >>> fig = control_chart(range(5), [3, 4, 3, 5, 4], centre=3.8, lcl=1.0, ucl=6.6,
 ...                     title="Weekly FCR", ylabel="FCR (%)")
->>> fig.axes[0].get_title()
+>>> fig.axes[0].get_title(loc="left")
 'Weekly FCR'
 """
 

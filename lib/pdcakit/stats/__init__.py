@@ -9,12 +9,22 @@ Estimates are after minus before. Each comparison returns a frozen
 0.869
 """
 
+from .bootstrap import RatioEstimate, bootstrap_difference, ratio_of_means, ratio_of_medians
+from .choose import KINDS, RULES, compare, infer_kind
+from .multiplicity import Adjusted, adjust, adjust_pvalues
+from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon_signed_rank
 from .nps import nps_difference, nps_parts
 from .parametric import cohens_d, hedges_g, paired_t, student_t, welch_t
 from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
 from .proportions import difference_ci, fisher_exact, two_proportions
+from .rates import poisson_rates
 from .result import Comparison, format_p
+from .survival import km_median, logrank
 
-__all__ = ["Comparison", "PowerResult", "cohens_d", "difference_ci", "fisher_exact", "format_p",
-           "hedges_g", "mde_prop", "mde_t", "nps_difference", "nps_parts", "paired_t",
-           "power_prop", "power_t", "student_t", "two_proportions", "welch_t"]
+__all__ = ["KINDS", "RULES", "Adjusted", "Comparison", "PowerResult", "RatioEstimate", "adjust",
+           "adjust_pvalues", "bootstrap_difference", "cohens_d", "compare", "difference_ci",
+           "fisher_exact", "format_p", "hedges_g", "hodges_lehmann", "infer_kind", "km_median",
+           "logrank", "mann_whitney", "mde_prop", "mde_t", "nps_difference", "nps_parts",
+           "paired_t", "poisson_rates", "power_prop", "power_t", "pseudo_median",
+           "ratio_of_means", "ratio_of_medians", "student_t", "two_proportions", "welch_t",
+           "wilcoxon_signed_rank"]

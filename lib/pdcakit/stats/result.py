@@ -69,8 +69,12 @@ class Comparison:
         verdict = ("statistically significant" if self.significant
                    else "not statistically significant")
         why = f" {self.reason}" if self.reason else ""
+        if all(math.isfinite(v) for v in self.ci):
+            interval = f"{self.confidence:.0%} CI {self.ci[0]:+.2f} to {self.ci[1]:+.2f}"
+        else:
+            interval = f"{self.confidence:.0%} CI not estimable from these data"
         return (f"The {self.estimate_label} (after - before) is {self.estimate:+.2f}{unit} "
-                f"({self.confidence:.0%} CI {self.ci[0]:+.2f} to {self.ci[1]:+.2f}); "
+                f"({interval}); "
                 f"{self.test}, {format_p(self.pvalue)}: {verdict} at the "
                 f"{self.alpha:.0%} level.{why}")
 
