@@ -1,0 +1,694 @@
+"""The Check stage's choices: before/after windows, one comparison per KPI, verdicts.
+
+The compare notebook calls these so that it holds prose and display only.
+For each KPI, the tickets of the before window are compared with those of the
+after window by the test :func:`pdcakit.stats.compare` chooses; p-values are
+adjusted across the KPI family (Holm by default); the verdict says whether the
+KPI improved, worsened or did not change detectably, whether the target is met,
+and whether the sample could have detected the change the team aimed for
+(minimum detectable effect at 80% power, not "post-hoc power", which only
+restates the p-value).
+
+>>> windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
+>>> windows.describe()
+'before: 2026-01-05 to 2026-04-05; after: 2026-04-06 to 2026-07-05'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from . import metrics, stats
+from .baseline import _check_keys
+from .results import Estimate, format_value
+
+__all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
+           "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
+           "phase_view", "segment_changes", "training_check"]
+
+MULTIPLICITY = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
+#: How each KPI kind in the registry is compared (see pdcakit.stats.choose.RULES).
+_TEST_KIND = {"proportion": "proportion", "duration": "duration", "mean": "continuous"}
+_KIND_OVERRIDES = {"complaint_rate": "rate", "csat_mean": "ordinal", "nps": "nps"}
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The before and after windows: start inclusive, end exclusive (tickets by creation)."""
+
+    before_start: pd.Timestamp
+    before_end: pd.Timestamp
+    after_start: pd.Timestamp
+    after_end: pd.Timestamp
+
+    @classmethod
+    def around(cls, change_date: str, *, weeks_before: int, weeks_after: int) -> Windows:
+        """``weeks_before`` whole weeks before the change date and ``weeks_after`` from it."""
+        change = _date("change_date", change_date)
+        for name, weeks in (("weeks_before", weeks_before), ("weeks_after", weeks_after)):
+            if int(weeks) < 1:
+                raise ValueError(f"parameter {name}: {weeks!r} must be a whole number >= 1")
+        return cls(change - pd.Timedelta(weeks=int(weeks_before)), change, change,
+                   change + pd.Timedelta(weeks=int(weeks_after)))
+
+    @classmethod
+    def explicit(cls, before: Sequence[str], after: Sequence[str]) -> Windows:
+        """From ``[start, end]`` pairs (end exclusive); the windows may not overlap."""
+        pairs = []
+        for name, window in (("before", before), ("after", after)):
+            if len(window) != 2:
+                raise ValueError(f"parameter {name}: give [start, end], got {list(window)!r}")
+            start, end = (_date(name, w) for w in window)
+            if not start < end:
+                raise ValueError(f"parameter {name}: start {start.date()} must come before "
+                                 f"end {end.date()}")
+            pairs.append((start, end))
+        (bs, be), (as_, ae) = pairs
+        if as_ < be:
+            raise ValueError(f"the after window starts ({as_.date()}) before the before window "
+                             f"ends ({be.date()}): the windows must not overlap")
+        return cls(bs, be, as_, ae)
+
+    def describe(self) -> str:
+        last = pd.Timedelta(days=1)
+        return (f"before: {self.before_start.date()} to {(self.before_end - last).date()}; "
+                f"after: {self.after_start.date()} to {(self.after_end - last).date()}")
+
+    def split(self, tickets: pd.DataFrame,
+              date_column: str = "created_at") -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The tickets created in each window; a clear error when one is empty."""
+        created = tickets[date_column]
+        before = tickets[(created >= self.before_start) & (created < self.before_end)]
+        after = tickets[(created >= self.after_start) & (created < self.after_end)]
+        for name, part in (("before", before), ("after", after)):
+            if part.empty:
+                raise ValueError(
+                    f"no tickets in the {name} window ({self.describe()}); the data run from "
+                    f"{created.min():%Y-%m-%d} to {created.max():%Y-%m-%d}: move the windows "
+                    "or the change date inside that range")
+        return before, after
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(getattr(self, k).date()) for k in
+                ("before_start", "before_end", "after_start", "after_end")}
+
+
+def _date(name: str, value: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(value))
+    except ValueError:
+        raise ValueError(f"parameter {name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """The compare notebook's parameters after checking."""
+
+    kpis: tuple[str, ...]
+    alpha: float = 0.05
+    power: float = 0.8
+    multiplicity: str = "holm"
+    targets: Mapping[str, float] = field(default_factory=dict)
+    period: str = "W"
+    params: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def check(cls, *, kpis: Sequence[str], alpha: float = 0.05, power: float = 0.8,
+              multiplicity: str = "holm", targets: Mapping[str, float] | None = None,
+              period: str = "W", **params: float) -> CompareSettings:
+        """Validate; raise ValueError naming the parameter and the fix."""
+        keys = _check_keys("kpis", list(kpis))
+        targets = dict(targets or {})
+        _check_keys("targets", list(targets))
+        for name, value in (("alpha", alpha), ("power", power)):
+            if not 0 < float(value) < 1:
+                raise ValueError(f"parameter {name}: {value!r} must lie between 0 and 1")
+        if multiplicity not in MULTIPLICITY:
+            raise ValueError(f"parameter multiplicity: {multiplicity!r} is not one of "
+                             f"{', '.join(MULTIPLICITY)}")
+        if period not in ("D", "W", "M"):
+            raise ValueError(f"parameter period: {period!r} is not one of D, W, M")
+        for key, value in targets.items():
+            if metrics.KPIS[key].kind == "proportion" and not 0 <= float(value) <= 1:
+                raise ValueError(f"parameter targets: {key} is a rate, so give its target as a "
+                                 f"fraction between 0 and 1 (e.g. 0.74), not {value!r}")
+        return cls(kpis=keys, alpha=float(alpha), power=float(power), multiplicity=multiplicity,
+                   targets={k: float(v) for k, v in targets.items()}, period=period,
+                   params={k: float(v) for k, v in params.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """One KPI before and after: estimates, the test, adjusted p, target and verdict."""
+
+    key: str
+    name: str
+    unit: str
+    higher_is_better: bool
+    before: Estimate
+    after: Estimate
+    comparison: stats.Comparison
+    difference: float
+    difference_ci: tuple[float, float]
+    mde: float | None
+    target: float | None = None
+    p_adjusted: float | None = None
+    multiplicity: str = "holm"
+    alpha: float = 0.05
+
+    @property
+    def p_final(self) -> float:
+        return self.comparison.pvalue if self.p_adjusted is None else self.p_adjusted
+
+    @property
+    def significant(self) -> bool:
+        return bool(self.p_final < self.alpha)
+
+    @property
+    def relative_change(self) -> float:
+        return self.difference / self.before.value if self.before.value else math.nan
+
+    @property
+    def direction(self) -> str:
+        """'improved', 'worsened' or 'no significant change' (after adjustment)."""
+        if not self.significant:
+            return "no significant change"
+        better = (self.effect_sign > 0) == self.higher_is_better
+        return "improved" if better else "worsened"
+
+    @property
+    def effect_sign(self) -> int:
+        """+1 or -1: the direction the test found (the log-rank test may disagree with
+        the median difference when the change sits in the tail of the durations)."""
+        sign = self.comparison.extra.get("effect_sign")
+        return int(sign) if sign in (1, -1) else (1 if self.difference > 0 else -1)
+
+    @property
+    def tail_note(self) -> str:
+        """Explains a duration change the medians do not show, from the 90th percentiles."""
+        extra = self.comparison.extra
+        if "p90_before" not in extra or (self.difference > 0) == (self.effect_sign > 0):
+            return ""
+        return (f" The medians hardly moved, but the slow tickets did: the 90th percentile "
+                f"went from {self.fmt(extra['p90_before'])} to {self.fmt(extra['p90_after'])} "
+                "(see the Kaplan-Meier curves).")
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the after value is on the good side of the target (None: no target)."""
+        if self.target is None:
+            return None
+        return bool(self.after.value >= self.target if self.higher_is_better
+                    else self.after.value <= self.target)
+
+    @property
+    def large_enough(self) -> bool | None:
+        """Could these sample sizes detect the change the target asks for (at 80% power)?"""
+        if self.target is None or self.mde is None or not math.isfinite(self.mde):
+            return None
+        return bool(self.mde <= abs(self.target - self.before.value))
+
+    def fmt(self, value: float) -> str:
+        return format_value(value, self.unit)
+
+    def fmt_difference(self, value: float) -> str:
+        if self.unit == "fraction":
+            return f"{100 * value:+.1f} points"
+        return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit)
+
+    @property
+    def sentence(self) -> str:
+        """The verdict a manager reads."""
+        verb = {"improved": "improved", "worsened": "got worse",
+                "no significant change": "did not change detectably"}[self.direction]
+        low, high = self.difference_ci
+        adjusted = (f"{MULTIPLICITY[self.multiplicity]}-adjusted "
+                    if self.p_adjusted is not None and self.multiplicity != "none" else "")
+        text = (f"{self.name} {verb}: {self.fmt(self.before.value)} before, "
+                f"{self.fmt(self.after.value)} after ({self.fmt_difference(self.difference)}, "
+                f"{self.comparison.confidence:.0%} CI {self.fmt_difference(low)} to "
+                f"{self.fmt_difference(high)}; {adjusted}{stats.format_p(self.p_final)}).")
+        if self.significant:
+            text += self.tail_note
+        if self.target is not None:
+            text += (f" The target of {self.fmt(self.target)} is "
+                     f"{'met' if self.target_met else 'not met'}.")
+            if self.large_enough is False:
+                text += (f" The samples could only detect a change of "
+                         f"{self.fmt_difference(self.mde or math.nan).lstrip('+')} or more, "
+                         "larger than the change aimed for: gather more data before deciding.")
+        return text
+
+    def row(self) -> dict[str, Any]:
+        low, high = self.difference_ci
+        return {
+            "KPI": self.name, "Before": self.fmt(self.before.value),
+            "After": self.fmt(self.after.value),
+            "Change": self.fmt_difference(self.difference),
+            "Change %": f"{self.relative_change:+.1%}" if math.isfinite(self.relative_change)
+            else "",
+            "95% CI of change": f"{self.fmt_difference(low)} to {self.fmt_difference(high)}",
+            "Test": self.comparison.test,
+            "p": stats.format_p(self.comparison.pvalue).removeprefix("p "),
+            "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
+                           if self.p_adjusted is not None else ""),
+            "Effect size": (f"{self.comparison.effect_size:.2f} "
+                            f"({self.comparison.effect_size_label})"
+                            if self.comparison.effect_size is not None else ""),
+            "Verdict": self.direction,
+            "Target": "" if self.target is None else (
+                f"{self.fmt(self.target)}: {'met' if self.target_met else 'not met'}"),
+            "Detectable change (80% power)": ("" if self.mde is None or not
+                                              math.isfinite(self.mde)
+                                              else self.fmt_difference(self.mde).lstrip("+")),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kpi": self.key, "name": self.name, "unit": self.unit,
+            "before": self.before.as_dict(), "after": self.after.as_dict(),
+            "difference": self.difference, "difference_ci": list(self.difference_ci),
+            "relative_change": _none_if_nan(self.relative_change),
+            "test": self.comparison.test, "why": self.comparison.reason,
+            "pvalue": self.comparison.pvalue, "p_adjusted": self.p_adjusted,
+            "multiplicity": self.multiplicity, "comparison": self.comparison.as_dict(),
+            "verdict": self.direction, "significant": self.significant,
+            "target": self.target, "target_met": self.target_met,
+            "minimum_detectable_change": _none_if_nan(self.mde),
+            "large_enough": self.large_enough, "sentence": self.sentence,
+        }
+
+
+def _none_if_nan(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def kpi_test_kind(key: str) -> str:
+    """The kind passed to :func:`pdcakit.stats.compare` for a registry KPI."""
+    return _KIND_OVERRIDES.get(key, _TEST_KIND[metrics.KPIS[key].kind])
+
+
+def _inputs(tickets: pd.DataFrame, key: str,
+            params: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray | None]:
+    spec = metrics.KPIS[key]
+    if spec.kind == "duration":
+        return metrics.duration_minutes(tickets, key)
+    if key == "nps":
+        return pd.to_numeric(tickets["nps"], errors="coerce").to_numpy(float), None
+    values = spec.values(tickets, **params).to_numpy(float)
+    return values[np.isfinite(values)], None
+
+
+def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
+                alpha: float = 0.05, power: float = 0.8, target: float | None = None,
+                params: Mapping[str, float] | None = None) -> KpiChange:
+    """Compare one KPI between the before and after tickets (raw p; see compare_kpis)."""
+    params = dict(params or {})
+    spec = metrics.KPIS[key]
+    estimates = [spec.estimate(t, **params) for t in (before, after)]
+    (b, b_obs), (a, a_obs) = _inputs(before, key, params), _inputs(after, key, params)
+    kind = kpi_test_kind(key)
+    confidence = 1 - alpha
+    result = stats.compare(b, a, kind, observed_before=b_obs, observed_after=a_obs,
+                           confidence=confidence, unit="" if spec.unit == "fraction"
+                           else spec.unit, per=1000.0)
+    difference = estimates[1].value - estimates[0].value
+    if spec.kind == "proportion":
+        ci = stats.difference_ci(int(b.sum()), b.size, int(a.sum()), a.size,
+                                 confidence=confidence)
+    elif key == "nps" or result.estimate_label.startswith(("difference", "shift")):
+        ci = result.ci
+    else:
+        ci = (math.nan, math.nan)
+    return KpiChange(key=key, name=spec.name, unit=spec.unit,
+                     higher_is_better=spec.higher_is_better, before=estimates[0],
+                     after=estimates[1], comparison=result, difference=float(difference),
+                     difference_ci=(float(ci[0]), float(ci[1])),
+                     mde=_mde(spec, b, b_obs, a, estimates[0].value, target, alpha, power),
+                     target=target, alpha=alpha)
+
+
+def _mde(spec: metrics.KpiSpec, b: np.ndarray, b_obs: np.ndarray | None, a: np.ndarray,
+         baseline: float, target: float | None, alpha: float, power: float) -> float | None:
+    """Smallest change detectable with ``power`` at these sizes, in the KPI's units.
+
+    Rates: R power.prop.test solved for p2. Means and NPS: power.t.test with the
+    before-period SD. Durations: the same on log minutes (a shift of the median by a
+    factor), converted back to minutes at the baseline median.
+    """
+    n1, n2 = b.size, a.size
+    if min(n1, n2) < 2:
+        return None
+    if spec.kind == "proportion":
+        improve = "increase" if spec.higher_is_better else "decrease"
+        direction = improve if target is None else (
+            "increase" if target >= baseline else "decrease")
+        return stats.mde_prop(baseline, n1, n2, alpha=alpha, power=power, direction=direction)
+    if spec.kind == "duration":
+        observed = b[b_obs.astype(bool)] if b_obs is not None else b
+        logs = np.log(observed[np.isfinite(observed) & (observed > 0)])
+        if logs.size < 2 or not logs.std() > 0:
+            return None
+        shift = stats.mde_t(n1, n2, float(logs.std(ddof=1)), alpha=alpha, power=power)
+        return float(baseline * (1 - math.exp(-shift)))
+    values = b[np.isfinite(b)]
+    if spec.key == "nps":
+        values = np.select([values >= 9, values <= 6], [100.0, -100.0], 0.0)
+    sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
+    return stats.mde_t(n1, n2, sd, alpha=alpha, power=power) if sd > 0 else None
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """Every KPI's change, p-values adjusted across the family; KPIs skipped and why."""
+
+    changes: tuple[KpiChange, ...]
+    skipped: Mapping[str, str]
+    multiplicity: str
+    alpha: float
+
+    def __getitem__(self, key: str) -> KpiChange:
+        for change in self.changes:
+            if change.key == key:
+                return change
+        raise KeyError(key)
+
+    def frame(self) -> pd.DataFrame:
+        """The verdict table, formatted for reading."""
+        return pd.DataFrame([c.row() for c in self.changes])
+
+    @property
+    def sentences(self) -> list[str]:
+        return [c.sentence for c in self.changes]
+
+    @property
+    def adjustment_sentence(self) -> str:
+        n = len(self.changes)
+        kept = sum(c.significant for c in self.changes)
+        if self.multiplicity == "none":
+            return (f"No multiplicity adjustment: {kept} of {n} KPIs are significant at the "
+                    f"{self.alpha:.0%} level, but with {n} tests some may be chance findings.")
+        return (f"{MULTIPLICITY[self.multiplicity]} adjustment over the {n} KPIs tested: "
+                f"{kept} remain significant at the {self.alpha:.0%} level.")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"multiplicity": self.multiplicity, "alpha": self.alpha,
+                "kpis": {c.key: c.as_dict() for c in self.changes},
+                "skipped": dict(self.skipped)}
+
+
+def _adjusted(changes: list[KpiChange], method: str, alpha: float) -> tuple[KpiChange, ...]:
+    from dataclasses import replace
+
+    if not changes:
+        return ()
+    raw = [c.comparison.pvalue for c in changes]
+    adjusted = raw if method == "none" else stats.adjust_pvalues(raw, method=method)
+    return tuple(replace(c, p_adjusted=float(p), multiplicity=method, alpha=alpha)
+                 for c, p in zip(changes, adjusted, strict=True))
+
+
+def compare_kpis(before: pd.DataFrame, after: pd.DataFrame,
+                 settings: CompareSettings) -> ChangeTable:
+    """Compare every KPI of ``settings``; KPIs without data are skipped with the reason."""
+    changes, skipped = [], {}
+    for key in settings.kpis:
+        try:
+            changes.append(compare_kpi(before, after, key, alpha=settings.alpha,
+                                       power=settings.power, target=settings.targets.get(key),
+                                       params=settings.params))
+        except (ValueError, KeyError) as exc:
+            skipped[key] = str(exc).strip("'\"")
+    return ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
+                       settings.multiplicity, settings.alpha)
+
+
+@dataclass(frozen=True)
+class SegmentChanges:
+    """One KPI's change within each segment (e.g. channel), adjusted across segments."""
+
+    key: str
+    column: str
+    table: ChangeTable
+
+    def frame(self) -> pd.DataFrame:
+        rows = []
+        for change in self.table.changes:
+            low, high = change.difference_ci
+            rows.append({"segment": change.name, "before": change.before.value,
+                         "after": change.after.value, "difference": change.difference,
+                         "ci_low": low, "ci_high": high, "n_before": change.before.n,
+                         "n_after": change.after.n, "test": change.comparison.test,
+                         "p": change.comparison.pvalue, "p_adjusted": change.p_final,
+                         "verdict": change.direction})
+        return pd.DataFrame(rows)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kpi": self.key, "column": self.column,
+                "segments": self.frame().to_dict(orient="records"),
+                "skipped": dict(self.table.skipped)}
+
+
+def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str,
+                    settings: CompareSettings, *, min_n: int = 10) -> SegmentChanges:
+    """The KPI compared within each value of ``column``, adjusted across the segments."""
+    if column not in before or column not in after:
+        raise ValueError(f"segment column {column!r} is not in the tickets; columns: "
+                         f"{', '.join(map(str, before.columns))}")
+    changes, skipped = [], {}
+    values = sorted(set(before[column].dropna()) | set(after[column].dropna()), key=str)
+    for value in values:
+        part_b, part_a = before[before[column] == value], after[after[column] == value]
+        if min(len(part_b), len(part_a)) < min_n:
+            skipped[str(value)] = (f"too few tickets ({len(part_b)} before, {len(part_a)} "
+                                   f"after; need {min_n} each)")
+            continue
+        try:
+            change = compare_kpi(part_b, part_a, key, alpha=settings.alpha,
+                                 power=settings.power, params=settings.params)
+        except ValueError as exc:
+            skipped[str(value)] = str(exc)
+            continue
+        from dataclasses import replace
+
+        changes.append(replace(change, name=str(value)))
+    table = ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
+                        settings.multiplicity, settings.alpha)
+    return SegmentChanges(key=key, column=column, table=table)
+
+
+@dataclass(frozen=True)
+class MixCheck:
+    """Crude versus mix-adjusted change, and whether the mix itself moved."""
+
+    key: str
+    column: str
+    mix: pd.DataFrame
+    mix_pvalue: float
+    crude: float
+    crude_ci: tuple[float, float]
+    adjusted: float
+    adjusted_ci: tuple[float, float]
+    adjusted_pvalue: float
+    method: str
+    unit: str
+
+    @property
+    def disagree(self) -> bool:
+        """Opposite signs, or one significant and the other not (Simpson's paradox)."""
+        crude_sig = not (self.crude_ci[0] <= 0 <= self.crude_ci[1])
+        adjusted_sig = not (self.adjusted_ci[0] <= 0 <= self.adjusted_ci[1])
+        return bool(np.sign(self.crude) != np.sign(self.adjusted) or crude_sig != adjusted_sig)
+
+    def _fmt(self, value: float) -> str:
+        return (f"{100 * value:+.1f} points" if self.unit == "fraction"
+                else f"{value:+.3g} {self.unit}")
+
+    @property
+    def sentence(self) -> str:
+        shift = self.mix.loc[self.mix["share change"].abs().idxmax()]
+        moved = "shifted" if self.mix_pvalue < 0.05 else "did not shift detectably"
+        text = (f"The {self.column} mix {moved} "
+                f"between the periods (chi-square {stats.format_p(self.mix_pvalue)}; largest "
+                f"move: {shift[self.column]} {100 * shift['share change']:+.1f} points of "
+                f"share). Crude change {self._fmt(self.crude)}; adjusted for {self.column} mix "
+                f"({self.method}) {self._fmt(self.adjusted)} "
+                f"(95% CI {self._fmt(self.adjusted_ci[0])} to {self._fmt(self.adjusted_ci[1])}, "
+                f"{stats.format_p(self.adjusted_pvalue)}).")
+        if self.disagree:
+            text += (" Warning: the crude and mix-adjusted comparisons disagree (Simpson's "
+                     "paradox): part of the crude change comes from the changed mix, so quote "
+                     "the adjusted figure.")
+        else:
+            text += " Both agree, so the change is not an artefact of the mix."
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kpi": self.key, "column": self.column, "mix_pvalue": self.mix_pvalue,
+                "crude": self.crude, "crude_ci": list(self.crude_ci),
+                "adjusted": self.adjusted, "adjusted_ci": list(self.adjusted_ci),
+                "adjusted_pvalue": self.adjusted_pvalue, "method": self.method,
+                "disagree": self.disagree, "sentence": self.sentence}
+
+
+def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, *,
+              confidence: float = 0.95, params: Mapping[str, float] | None = None) -> MixCheck:
+    """Crude and ``column``-mix-adjusted change of a proportion or mean KPI.
+
+    Proportions: Cochran-Mantel-Haenszel test (statsmodels ``StratifiedTable``) for the
+    p-value; means: a z test of the stratified difference. The adjusted difference is
+    the stratum differences weighted by each stratum's share of all tickets (direct
+    standardization to the pooled mix). Strata missing from either period are left out.
+    """
+    spec = metrics.KPIS[key]
+    if spec.kind == "duration":
+        raise ValueError(f"{spec.name}: the mix check covers rates and means, not durations")
+    params = dict(params or {})
+    frames = []
+    for label, part in (("before", before), ("after", after)):
+        values = spec.values(part, **params)
+        frames.append(pd.DataFrame({"period": label, "stratum": part[column].astype(str),
+                                    "value": values}).dropna())
+    both = pd.concat(frames)
+    stats_by = both.groupby(["stratum", "period"])["value"].agg(["mean", "var", "count", "sum"])
+    table = stats_by.unstack("period").dropna()
+    table = table[(table[("count", "before")] >= 2) & (table[("count", "after")] >= 2)]
+    if table.empty:
+        raise ValueError(f"no {column} value has tickets in both periods: cannot adjust")
+    counts = table["count"]
+    weights = counts.sum(axis=1) / counts.to_numpy().sum()
+    means = table["mean"]
+    diffs = means["after"] - means["before"]
+    adjusted = float((weights * diffs).sum())
+    if spec.kind == "proportion":
+        var_b = means["before"] * (1 - means["before"]) / counts["before"]
+        var_a = means["after"] * (1 - means["after"]) / counts["after"]
+    else:
+        var_b = table["var"]["before"] / counts["before"]
+        var_a = table["var"]["after"] / counts["after"]
+    se = float(np.sqrt((weights**2 * (var_a + var_b)).sum()))
+    z = sps.norm.isf((1 - confidence) / 2)
+    if spec.kind == "proportion":
+        from statsmodels.stats.contingency_tables import StratifiedTable
+
+        sums = table["sum"]
+        tables = [np.array([[sums.loc[s, p], counts.loc[s, p] - sums.loc[s, p]]
+                            for p in ("after", "before")]) for s in table.index]
+        pvalue = float(StratifiedTable(tables).test_null_odds(correction=False).pvalue)
+        method = "Mantel-Haenszel test, standardized difference"
+    else:
+        pvalue = float(2 * sps.norm.sf(abs(adjusted / se))) if se > 0 else math.nan
+        method = "stratified difference, z test"
+    crude_b, crude_a = (f.loc[f["stratum"].isin(table.index), "value"] for f in frames)
+    crude = float(crude_a.mean() - crude_b.mean())
+    if spec.kind == "proportion":
+        crude_ci = stats.difference_ci(int(crude_b.sum()), crude_b.size, int(crude_a.sum()),
+                                       crude_a.size, confidence=confidence)
+    else:
+        welch = stats.welch_t(crude_b, crude_a, confidence=confidence)
+        crude_ci = welch.ci
+    share_b = counts["before"] / counts["before"].sum()
+    share_a = counts["after"] / counts["after"].sum()
+    mix = pd.DataFrame({column: table.index, "share before": share_b.to_numpy(),
+                        "share after": share_a.to_numpy(),
+                        "share change": (share_a - share_b).to_numpy(),
+                        "before": means["before"].to_numpy(), "after": means["after"].to_numpy()})
+    mix_p = float(sps.chi2_contingency(counts.to_numpy().T)[1])
+    return MixCheck(key=key, column=column, mix=mix, mix_pvalue=mix_p, crude=crude,
+                    crude_ci=(float(crude_ci[0]), float(crude_ci[1])), adjusted=adjusted,
+                    adjusted_ci=(adjusted - z * se, adjusted + z * se), adjusted_pvalue=pvalue,
+                    method=method, unit=spec.unit)
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A KPI per period over both windows, with a control chart split at the change."""
+
+    key: str
+    title: str
+    periods: pd.DatetimeIndex
+    values: np.ndarray
+    chart_name: str
+    chart: Any
+    change_index: int
+    percent: bool
+    ylabel: str
+
+    @property
+    def baseline_unstable(self) -> bool:
+        return bool(self.chart.phases[0].signal)
+
+    @property
+    def after_signal(self) -> bool:
+        return bool(len(self.chart.phases) > 1 and self.chart.phases[1].signal)
+
+    @property
+    def sentence(self) -> str:
+        before, after = self.chart.phases[0], self.chart.phases[-1]
+        text = (f"{self.chart_name}, limits computed separately for each period. Before: "
+                f"{before.sentence} After: {after.sentence}")
+        if self.baseline_unstable:
+            text += (" Caution: the baseline was not stable (signals before the change), so a "
+                     "before/after test can mistake an existing drift for the change's effect.")
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kpi": self.key, "chart": self.chart_name,
+                "baseline_unstable": self.baseline_unstable, "after_signal": self.after_signal,
+                "sentence": self.sentence}
+
+
+def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
+               params: Mapping[str, float] | None = None) -> PhaseView:
+    """Per-period values over both windows and a control chart split at the change.
+
+    Rates: Laney p' chart (large subgroups make plain p-chart limits too tight when
+    weeks differ for ordinary reasons); other KPIs: XmR chart of the period values.
+    """
+    from . import spc
+
+    params = dict(params or {})
+    spec = metrics.KPIS[key]
+    span = tickets[(tickets["created_at"] >= windows.before_start)
+                   & (tickets["created_at"] < windows.after_end)]
+    frame = metrics.per_period(span, key, period=period, **params)
+    frame = frame[frame["n"] > 0].reset_index(drop=True)
+    periods = pd.DatetimeIndex(frame["period"])
+    labels = np.where(periods < windows.after_start, "before", "after")
+    change_index = int((labels == "before").sum())
+    if change_index < 2 or change_index > len(labels) - 2:
+        raise ValueError(f"{spec.name}: need at least 2 periods on each side of the change "
+                         f"for a phase chart; have {change_index} before and "
+                         f"{len(labels) - change_index} after (try period='D')")
+    if spec.kind == "proportion":
+        chart = spc.p_chart(frame["numerator"].to_numpy(float),
+                            frame["denominator"].to_numpy(float), part=list(labels), laney=True)
+        name = "Laney p' chart"
+    else:
+        chart = spc.i_chart(frame["value"].to_numpy(float), part=list(labels))
+        name = "I chart (XmR)"
+    percent = spec.kind == "proportion"
+    per = {"D": "day", "W": "week", "M": "month"}[period]
+    what = {"duration": f"median {spec.unit} per {per}", "mean": f"mean per {per}"}.get(
+        spec.kind, f"% of tickets per {per}")
+    return PhaseView(key=key, title=spec.name, periods=periods,
+                     values=frame["value"].to_numpy(float), chart_name=name, chart=chart,
+                     change_index=change_index, percent=percent,
+                     ylabel=f"{spec.name} ({what})")
+
+
+def training_check(training: pd.DataFrame, *, confidence: float = 0.95,
+                   ) -> tuple[Estimate, stats.Comparison]:
+    """Training effect % (source 3.2.3) and the paired test the rules choose."""
+    effect = metrics.training_effect(training, confidence=confidence)
+    pairs = training[["pre_score", "post_score"]].apply(pd.to_numeric, errors="coerce").dropna()
+    test = stats.compare(pairs["pre_score"].to_numpy(float), pairs["post_score"].to_numpy(float),
+                         "continuous", paired=True, confidence=confidence, unit="points")
+    return effect, test
