@@ -177,3 +177,52 @@ class TestAbandonedRuns:
         assert json.loads((gone / "provenance.json").read_text())["status"] == "incomplete"
         assert json.loads((alive / "provenance.json").read_text())["status"] == "running"
         assert json.loads((done / "provenance.json").read_text())["status"] == "succeeded"
+
+
+@pytest.fixture(scope="module")
+def compare_run(project):
+    """Compare stage with non-default parameters: 8-week windows, BH, three KPIs."""
+    return run_stage(
+        "compare-trial", "compare",
+        {"data_path": str(project.root / "data/demo/tickets.csv"), "change_date": "2026-04-06",
+         "weeks_before": "8", "weeks_after": "8", "multiplicity": "bh",
+         "kpis": "[fcr, aht, reopen_rate]", "targets": "{fcr: 0.74}",
+         "time_view_kpis": "[fcr]", "segment_kpis": "[fcr]", "mix_kpis": "[fcr]",
+         "training_path": ""},
+        paths=project,
+    )
+
+
+class TestCompareRun:
+    def test_results_json_has_a_verdict_per_kpi(self, compare_run):
+        assert compare_run.ok, compare_run.error
+        results = json.loads(compare_run.results.read_text())
+        assert results["stage"] == "compare" and results["multiplicity"] == "bh"
+        assert set(results["kpis"]) == {"fcr", "aht", "reopen_rate"}
+        fcr = results["kpis"]["fcr"]
+        assert fcr["verdict"] == "improved" and fcr["target_met"] is True
+        assert fcr["p_adjusted"] >= fcr["pvalue"]
+        assert fcr["test"] == "two-proportion chi-square test"
+        assert results["kpis"]["reopen_rate"]["verdict"] == "no significant change"
+        assert results["windows"]["before_start"] == "2026-02-09"
+
+    def test_windows_follow_the_parameters(self, compare_run):
+        results = json.loads(compare_run.results.read_text())
+        tickets = pd.read_csv(DEMO_TICKETS, parse_dates=["created_at"])
+        before = tickets[(tickets.created_at >= "2026-02-09")
+                         & (tickets.created_at < "2026-04-06")]
+        assert results["kpis"]["fcr"]["before"]["n"] == len(before)
+
+    def test_html_reads_without_code(self, compare_run):
+        html = compare_run.html.read_text()
+        assert "CompareSettings.check" not in html
+        assert "Benjamini-Hochberg" in html and "Why each test" in html
+        assert html.count("data:image/png;base64") >= 3
+
+
+def test_demo_runs_baseline_and_compare(project, monkeypatch, capsys):
+    monkeypatch.chdir(project.root)
+    assert cli.main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "demo-helpdesk / baseline: succeeded" in out
+    assert "demo-helpdesk / compare: succeeded" in out

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -162,6 +162,7 @@ class KpiChange:
     p_adjusted: float | None = None
     multiplicity: str = "holm"
     alpha: float = 0.05
+    segment: str = ""
 
     @property
     def p_final(self) -> float:
@@ -320,19 +321,40 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
                            confidence=confidence, unit="" if spec.unit == "fraction"
                            else spec.unit, per=1000.0)
     difference = estimates[1].value - estimates[0].value
-    if spec.kind == "proportion":
-        ci = stats.difference_ci(int(b.sum()), b.size, int(a.sum()), a.size,
-                                 confidence=confidence)
-    elif key == "nps" or result.estimate_label.startswith(("difference", "shift")):
-        ci = result.ci
-    else:
-        ci = (math.nan, math.nan)
+    ci = _difference_ci(spec, result, (b, b_obs), (a, a_obs), confidence)
     return KpiChange(key=key, name=spec.name, unit=spec.unit,
                      higher_is_better=spec.higher_is_better, before=estimates[0],
                      after=estimates[1], comparison=result, difference=float(difference),
                      difference_ci=(float(ci[0]), float(ci[1])),
                      mde=_mde(spec, b, b_obs, a, estimates[0].value, target, alpha, power),
                      target=target, alpha=alpha)
+
+
+def _difference_ci(spec: metrics.KpiSpec, result: stats.Comparison,
+                   before: tuple[np.ndarray, np.ndarray | None],
+                   after: tuple[np.ndarray, np.ndarray | None],
+                   confidence: float) -> tuple[float, float]:
+    """CI of the KPI's own difference (the one in the Change column).
+
+    The test's estimate can be another quantity (a Hodges-Lehmann shift beside a
+    difference in means); the interval shown must belong to the difference shown.
+    Shares: Newcombe's hybrid score interval. Durations: bootstrap of the
+    Kaplan-Meier medians. Means: the Welch interval when Welch's test was chosen,
+    else a BCa bootstrap of the difference in means. NPS: the test's own interval.
+    """
+    (b, b_obs), (a, a_obs) = before, after
+    if spec.kind == "proportion":
+        return stats.difference_ci(int(b.sum()), b.size, int(a.sum()), a.size,
+                                   confidence=confidence)
+    if spec.kind == "duration":
+        if result.estimate_label == "difference in Kaplan-Meier medians":
+            return result.ci
+        return stats.median_difference_ci(b, b_obs, a, a_obs, confidence=confidence)
+    if result.estimate_label in ("difference in means", "difference in NPS"):
+        return result.ci
+    if spec.kind == "mean":
+        return stats.mean_difference_ci(b, a, confidence=confidence)
+    return result.ci
 
 
 def _mde(spec: metrics.KpiSpec, b: np.ndarray, b_obs: np.ndarray | None, a: np.ndarray,
@@ -442,7 +464,7 @@ class SegmentChanges:
         rows = []
         for change in self.table.changes:
             low, high = change.difference_ci
-            rows.append({"segment": change.name, "before": change.before.value,
+            rows.append({"segment": change.segment, "before": change.before.value,
                          "after": change.after.value, "difference": change.difference,
                          "ci_low": low, "ci_high": high, "n_before": change.before.n,
                          "n_after": change.after.n, "test": change.comparison.test,
@@ -476,9 +498,8 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
         except ValueError as exc:
             skipped[str(value)] = str(exc)
             continue
-        from dataclasses import replace
-
-        changes.append(replace(change, name=str(value)))
+        changes.append(replace(change, name=f"{change.name} in {column} {value}",
+                               segment=str(value)))
     table = ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
                         settings.multiplicity, settings.alpha)
     return SegmentChanges(key=key, column=column, table=table)

@@ -43,10 +43,17 @@ def show_figure(fig: Any) -> None:
 
 
 def table(frame: pd.DataFrame, *, index: bool = True) -> None:
-    """Display a DataFrame as a static table (no Styler: its random ids would break nbval)."""
+    """Display a DataFrame as a static table, every cell in full.
+
+    ``index=False``: the first column labels the rows instead of 0, 1, 2 ... No
+    Styler: its random ids would break nbval.
+    """
     from IPython.display import display
 
-    display(frame if index else frame.reset_index(drop=True))
+    shown = frame if index or frame.empty else frame.set_index(frame.columns[0])
+    with pd.option_context("display.max_colwidth", None, "display.max_columns", None,
+                           "display.width", None):
+        display(shown)
 
 
 def estimates_table(estimates: Mapping[str, Estimate] | Sequence[Estimate],

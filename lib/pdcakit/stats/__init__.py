@@ -9,7 +9,13 @@ Estimates are after minus before. Each comparison returns a frozen
 0.869
 """
 
-from .bootstrap import RatioEstimate, bootstrap_difference, ratio_of_means, ratio_of_medians
+from .bootstrap import (
+    RatioEstimate,
+    bootstrap_difference,
+    mean_difference_ci,
+    ratio_of_means,
+    ratio_of_medians,
+)
 from .choose import KINDS, RULES, compare, infer_kind
 from .multiplicity import Adjusted, adjust, adjust_pvalues
 from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon_signed_rank
@@ -19,12 +25,44 @@ from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
 from .proportions import difference_ci, fisher_exact, two_proportions
 from .rates import poisson_rates
 from .result import Comparison, format_p
-from .survival import km_median, logrank
+from .survival import km_median, logrank, median_difference_ci
 
-__all__ = ["KINDS", "RULES", "Adjusted", "Comparison", "PowerResult", "RatioEstimate", "adjust",
-           "adjust_pvalues", "bootstrap_difference", "cohens_d", "compare", "difference_ci",
-           "fisher_exact", "format_p", "hedges_g", "hodges_lehmann", "infer_kind", "km_median",
-           "logrank", "mann_whitney", "mde_prop", "mde_t", "nps_difference", "nps_parts",
-           "paired_t", "poisson_rates", "power_prop", "power_t", "pseudo_median",
-           "ratio_of_means", "ratio_of_medians", "student_t", "two_proportions", "welch_t",
-           "wilcoxon_signed_rank"]
+__all__ = [
+    "KINDS",
+    "RULES",
+    "Adjusted",
+    "Comparison",
+    "PowerResult",
+    "RatioEstimate",
+    "adjust",
+    "adjust_pvalues",
+    "bootstrap_difference",
+    "cohens_d",
+    "compare",
+    "difference_ci",
+    "fisher_exact",
+    "format_p",
+    "hedges_g",
+    "hodges_lehmann",
+    "infer_kind",
+    "km_median",
+    "logrank",
+    "mann_whitney",
+    "mde_prop",
+    "mde_t",
+    "mean_difference_ci",
+    "median_difference_ci",
+    "nps_difference",
+    "nps_parts",
+    "paired_t",
+    "poisson_rates",
+    "power_prop",
+    "power_t",
+    "pseudo_median",
+    "ratio_of_means",
+    "ratio_of_medians",
+    "student_t",
+    "two_proportions",
+    "welch_t",
+    "wilcoxon_signed_rank",
+]

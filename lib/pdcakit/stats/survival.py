@@ -38,7 +38,7 @@ from scipy import stats as sps
 from .bootstrap import DEFAULT_SEED, bootstrap_difference
 from .result import Comparison
 
-__all__ = ["km_median", "logrank"]
+__all__ = ["km_median", "logrank", "median_difference_ci"]
 
 
 def _clean(minutes: Sequence[float], observed: Sequence[bool],
@@ -92,6 +92,31 @@ def km_median(minutes: Sequence[float], observed: Sequence[bool]) -> float:
     return float(_weighted_medians(rows, np.ones((1, len(rows))))[0])
 
 
+def _median_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float, n_resamples: int,
+               seed: int) -> tuple[float, float]:
+    return bootstrap_difference(_weighted_medians, rows_b, rows_a, confidence=confidence,
+                                n_resamples=n_resamples, seed=seed)
+
+
+def median_difference_ci(before_minutes: Sequence[float], before_observed: Sequence[bool] | None,
+                         after_minutes: Sequence[float], after_observed: Sequence[bool] | None,
+                         *, confidence: float = 0.95, n_resamples: int = 2000,
+                         seed: int = DEFAULT_SEED) -> tuple[float, float]:
+    """Percentile bootstrap CI of KM median(after) - median(before); flags None = all done.
+
+    >>> low, high = median_difference_ci([10, 20, 30] * 20, None, [5, 15, 25] * 20, None)
+    >>> low <= -5 <= high
+    True
+    """
+    def flags(minutes: Sequence[float], observed: Sequence[bool] | None) -> np.ndarray:
+        return np.ones(len(minutes), bool) if observed is None else np.asarray(observed, bool)
+
+    rows_b = _sorted_rows(*_clean(before_minutes, flags(before_minutes, before_observed),
+                                  "before"))
+    rows_a = _sorted_rows(*_clean(after_minutes, flags(after_minutes, after_observed), "after"))
+    return _median_ci(rows_b, rows_a, confidence, n_resamples, seed)
+
+
 def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
             after_minutes: Sequence[float], after_observed: Sequence[bool], *,
             confidence: float = 0.95, unit: str = "minutes", n_resamples: int = 2000,
@@ -104,8 +129,7 @@ def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
     rows_b, rows_a = _sorted_rows(tb, ob), _sorted_rows(ta, oa)
     median_b = float(_weighted_medians(rows_b, np.ones((1, len(rows_b))))[0])
     median_a = float(_weighted_medians(rows_a, np.ones((1, len(rows_a))))[0])
-    ci = bootstrap_difference(_weighted_medians, rows_b, rows_a, confidence=confidence,
-                              n_resamples=n_resamples, seed=seed)
+    ci = _median_ci(rows_b, rows_a, confidence, n_resamples, seed)
     ratio = median_a / median_b if median_b else math.nan
     ones_b, ones_a = np.ones((1, len(rows_b))), np.ones((1, len(rows_a)))
     p90_b = float(_weighted_medians(rows_b, ones_b, 0.1)[0])
