@@ -143,16 +143,9 @@ table(pd.DataFrame([{"KPI": c.name, "Test": c.comparison.test,
 results["time_view"] = {}
 for key in time_view_kpis:
     view = phase_view(tickets, key, windows, period=period, params=settings.params)
-    chart = view.chart
     say(f"**{view.title}:** {view.sentence}")
-    show_figure(plots.control_chart(
-        view.periods, view.values, centre=chart.centre_line, lcl=chart.lcl_line,
-        ucl=chart.ucl_line, signals=chart.signals, target=settings.targets.get(key),
-        title=f"{view.title} per {dict(D='day', W='week', M='month')[period]}, before and "
-              f"after the change ({view.chart_name})",
-        ylabel=view.ylabel, percent=view.percent, phase_starts=[windows.after_start],
-        centre_label="Centre line (per period)",
-    ))
+    show_figure(view.figure(target=settings.targets.get(key),
+                            period_word=dict(D="day", W="week", M="month")[period]))
     results["time_view"][key] = view.as_dict()
 
 # %% [markdown]

@@ -190,6 +190,10 @@ class TestPhaseView:
         assert view.chart_name == "Laney p' chart"
         assert [p.label for p in view.chart.phases] == ["before", "after"]
         assert view.chart.phases[1].centre > view.chart.phases[0].centre + 0.04
+        # The generator draws FCR per ticket (binomial): weeks vary no more than chance.
+        assert not view.overdispersed and "more than chance" not in view.sentence
+        assert view.per_period_test.estimate == pytest.approx(
+            view.chart.phases[1].centre - view.chart.phases[0].centre)
 
     def test_unstable_baseline_is_said(self):
         # A baseline drifting upward week by week: the before phase signals.

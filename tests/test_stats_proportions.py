@@ -6,7 +6,11 @@ the estimate is after - before, so the R groups are passed in reverse order.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
+from scipy import stats as sps
 
 from pdcakit import stats
 
@@ -94,3 +98,41 @@ class TestFisherExact:
     def test_not_two_by_two(self):
         with pytest.raises(ValueError, match="2x2 table"):
             stats.fisher_exact([[1, 2, 3], [4, 5, 6]])
+
+
+class TestGroupedProportions:
+    """Quasi-binomial comparison of per-period counts (McCullagh & Nelder 1989, 4.5)."""
+
+    BEFORE_X, AFTER_X, N = [20, 12, 29], [30, 41, 19], [100, 100, 100]
+
+    def test_dispersion_is_pearson_chi_square_over_df(self):
+        r = stats.grouped_proportions(self.BEFORE_X, self.N, self.AFTER_X, self.N)
+        x = np.array(self.BEFORE_X + self.AFTER_X, float)
+        p = np.r_[[sum(self.BEFORE_X) / 300] * 3, [sum(self.AFTER_X) / 300] * 3]
+        pearson = (((x - 100 * p) ** 2) / (100 * p * (1 - p))).sum()
+        assert r.extra["dispersion"] == pytest.approx(pearson / (6 - 2))
+        assert r.df == 4
+
+    def test_t_statistic_is_woolf_log_odds_ratio_over_inflated_se(self):
+        # Two groups: the logistic Wald SE of the log odds ratio is Woolf's (1955)
+        # sqrt(1/a + 1/b + 1/c + 1/d); quasi-binomial multiplies it by sqrt(phi).
+        r = stats.grouped_proportions(self.BEFORE_X, self.N, self.AFTER_X, self.N)
+        a, b = sum(self.AFTER_X), 300 - sum(self.AFTER_X)
+        c, d = sum(self.BEFORE_X), 300 - sum(self.BEFORE_X)
+        log_or = math.log(a * d / (b * c))
+        se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d) * math.sqrt(r.extra["dispersion"])
+        assert r.statistic == pytest.approx(log_or / se, rel=1e-6)
+        assert r.pvalue == pytest.approx(2 * sps.t.sf(abs(log_or / se), 4))
+        assert r.pvalue > r.extra["naive_chi_square_pvalue"]
+
+    def test_less_than_binomial_variation_falls_back_to_binomial(self):
+        r = stats.grouped_proportions([20, 22, 19], self.N, [30, 31, 29], self.N)
+        assert r.extra["estimated_dispersion"] < 1 and r.extra["dispersion"] == 1
+        a, b, c, d = 90, 210, 61, 239
+        z = math.log(a * d / (b * c)) / math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        assert r.pvalue == pytest.approx(2 * sps.norm.sf(z), rel=1e-5)  # IRLS tolerance
+        assert r.df is None
+
+    def test_needs_two_periods_each_side(self):
+        with pytest.raises(ValueError, match="at least 2 periods"):
+            stats.grouped_proportions([3], [10], [4, 5], [10, 10])

@@ -641,6 +641,13 @@ class PhaseView:
     change_index: int
     percent: bool
     ylabel: str
+    per_period_test: stats.Comparison | None = None
+
+    @property
+    def overdispersed(self) -> bool:
+        """Periods vary clearly more than binomial sampling allows (dispersion > 2)."""
+        test = self.per_period_test
+        return bool(test is not None and test.extra["dispersion"] > 2)
 
     @property
     def baseline_unstable(self) -> bool:
@@ -658,12 +665,74 @@ class PhaseView:
         if self.baseline_unstable:
             text += (" Caution: the baseline was not stable (signals before the change), so a "
                      "before/after test can mistake an existing drift for the change's effect.")
+        if self.overdispersed and self.per_period_test is not None:
+            test = self.per_period_test
+            text += (f" The periods vary {test.extra['dispersion']:.1f} times more than chance "
+                     "allows, so a test that counts every ticket as independent overstates "
+                     f"the certainty; with the period as the unit ({test.test}) the change is "
+                     f"{100 * test.estimate:+.1f} points (95% CI {100 * test.ci[0]:+.1f} to "
+                     f"{100 * test.ci[1]:+.1f}, {stats.format_p(test.pvalue)}).")
         return text
 
     def as_dict(self) -> dict[str, Any]:
         return {"kpi": self.key, "chart": self.chart_name,
                 "baseline_unstable": self.baseline_unstable, "after_signal": self.after_signal,
+                "overdispersed": self.overdispersed,
+                "per_period_test": (None if self.per_period_test is None
+                                    else self.per_period_test.as_dict()),
                 "sentence": self.sentence}
+
+    def figure(self, *, target: float | None = None, period_word: str = "period") -> Any:
+        """The phase chart: values, per-phase centre and limits, signals, change line."""
+        from . import plots
+
+        chart = self.chart
+        return plots.control_chart(
+            self.periods, self.values, centre=chart.centre_line, lcl=chart.lcl_line,
+            ucl=chart.ucl_line, signals=chart.signals, target=target,
+            title=f"{self.title} per {period_word}, before and after the change "
+                  f"({self.chart_name})",
+            ylabel=self.ylabel, percent=self.percent,
+            phase_starts=[self.periods[self.change_index]],
+            centre_label="Centre line (per period)",
+        )
+
+
+def _split_at(periods: pd.DatetimeIndex, change: pd.Timestamp, title: str) -> list[str]:
+    labels = list(np.where(periods < change, "before", "after"))
+    n_before = labels.count("before")
+    if n_before < 2 or n_before > len(labels) - 2:
+        raise ValueError(f"{title}: need at least 2 periods on each side of the change "
+                         f"for a phase chart; have {n_before} before and "
+                         f"{len(labels) - n_before} after (try period='D')")
+    return labels
+
+
+def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
+                          denominators: Sequence[float], change: str | pd.Timestamp, *,
+                          title: str, ylabel: str, key: str = "") -> PhaseView:
+    """Laney p' chart of per-period counts split at ``change`` (e.g. monthly A&E breaches).
+
+    Large subgroups make plain p-chart limits far too tight when periods differ for
+    ordinary reasons; Laney's p' widens them by the observed between-period variation.
+
+    >>> view = proportion_phase_view(pd.date_range("2026-01-01", periods=6, freq="MS"),
+    ...     [20, 22, 19, 30, 31, 29], [100] * 6, "2026-04-01", title="Breaches",
+    ...     ylabel="Share breaching")
+    >>> view.change_index, [round(p.centre, 3) for p in view.chart.phases]
+    (3, [0.203, 0.3])
+    """
+    from . import spc
+
+    stamps = pd.DatetimeIndex(pd.to_datetime(list(periods)))
+    labels = _split_at(stamps, pd.Timestamp(change), title)
+    num, den = np.asarray(numerators, float), np.asarray(denominators, float)
+    chart = spc.p_chart(num, den, part=labels, laney=True)
+    k = labels.count("before")
+    per_period = stats.grouped_proportions(num[:k], den[:k], num[k:], den[k:])
+    return PhaseView(key=key, title=title, periods=stamps, values=num / den,
+                     chart_name="Laney p' chart", chart=chart, change_index=k, percent=True,
+                     ylabel=ylabel, per_period_test=per_period)
 
 
 def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
@@ -682,26 +751,17 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
     frame = metrics.per_period(span, key, period=period, **params)
     frame = frame[frame["n"] > 0].reset_index(drop=True)
     periods = pd.DatetimeIndex(frame["period"])
-    labels = np.where(periods < windows.after_start, "before", "after")
-    change_index = int((labels == "before").sum())
-    if change_index < 2 or change_index > len(labels) - 2:
-        raise ValueError(f"{spec.name}: need at least 2 periods on each side of the change "
-                         f"for a phase chart; have {change_index} before and "
-                         f"{len(labels) - change_index} after (try period='D')")
-    if spec.kind == "proportion":
-        chart = spc.p_chart(frame["numerator"].to_numpy(float),
-                            frame["denominator"].to_numpy(float), part=list(labels), laney=True)
-        name = "Laney p' chart"
-    else:
-        chart = spc.i_chart(frame["value"].to_numpy(float), part=list(labels))
-        name = "I chart (XmR)"
-    percent = spec.kind == "proportion"
     per = {"D": "day", "W": "week", "M": "month"}[period]
-    what = {"duration": f"median {spec.unit} per {per}", "mean": f"mean per {per}"}.get(
-        spec.kind, f"% of tickets per {per}")
+    if spec.kind == "proportion":
+        return proportion_phase_view(periods, frame["numerator"], frame["denominator"],
+                                     windows.after_start, title=spec.name, key=key,
+                                     ylabel=f"{spec.name} (% of tickets per {per})")
+    labels = _split_at(periods, windows.after_start, spec.name)
+    chart = spc.i_chart(frame["value"].to_numpy(float), part=labels)
+    what = {"duration": f"median {spec.unit} per {per}"}.get(spec.kind, f"mean per {per}")
     return PhaseView(key=key, title=spec.name, periods=periods,
-                     values=frame["value"].to_numpy(float), chart_name=name, chart=chart,
-                     change_index=change_index, percent=percent,
+                     values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
+                     chart=chart, change_index=labels.count("before"), percent=False,
                      ylabel=f"{spec.name} ({what})")
 
 

@@ -22,7 +22,7 @@ from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon
 from .nps import nps_difference, nps_parts
 from .parametric import cohens_d, hedges_g, paired_t, student_t, welch_t
 from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
-from .proportions import difference_ci, fisher_exact, two_proportions
+from .proportions import difference_ci, fisher_exact, grouped_proportions, two_proportions
 from .rates import poisson_rates
 from .result import Comparison, format_p
 from .survival import km_median, logrank, median_difference_ci
@@ -42,6 +42,7 @@ __all__ = [
     "difference_ci",
     "fisher_exact",
     "format_p",
+    "grouped_proportions",
     "hedges_g",
     "hodges_lehmann",
     "infer_kind",
