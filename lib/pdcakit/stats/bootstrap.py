@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 from scipy import stats as sps
 
+from ._input import finite
+
 __all__ = ["DEFAULT_SEED", "RatioEstimate", "bootstrap_difference", "mean_difference_ci",
            "ratio_of_means", "ratio_of_medians"]
 
@@ -76,14 +78,6 @@ class RatioEstimate:
         return out
 
 
-def _clean(values: Sequence[float], label: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size < 2:
-        raise ValueError(f"not enough data: n={arr.size} in the {label} group, need >= 2")
-    return arr
-
-
 def _interval(statistic: Callable[..., np.ndarray], samples: tuple[np.ndarray, ...], *,
               confidence: float, n_resamples: int, seed: int) -> tuple[tuple[float, float], str]:
     """scipy bootstrap CI: BCa, or percentile where BCa is undefined."""
@@ -102,7 +96,7 @@ def _interval(statistic: Callable[..., np.ndarray], samples: tuple[np.ndarray, .
 def _ratio(name: str, func: Callable[..., np.ndarray], before: Sequence[float],
            after: Sequence[float], confidence: float, n_resamples: int,
            seed: int) -> RatioEstimate:
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before"), finite(after, "after")
     centre_b = float(func(b))
     if centre_b == 0:
         raise ValueError(f"the {name} before is 0: a ratio to it is undefined")
@@ -145,7 +139,7 @@ def mean_difference_ci(before: Sequence[float], after: Sequence[float], *,
     >>> low < 0.5 < high
     True
     """
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before"), finite(after, "after")
 
     def statistic(before_sample: np.ndarray, after_sample: np.ndarray, axis: int = -1):
         return np.mean(after_sample, axis=axis) - np.mean(before_sample, axis=axis)

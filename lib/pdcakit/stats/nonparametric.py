@@ -41,20 +41,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import stats as sps
 
+from ._input import finite
 from .result import Comparison
 
 __all__ = ["hodges_lehmann", "mann_whitney", "pseudo_median", "wilcoxon_signed_rank"]
 
 _EXACT_BELOW = 50
-
-
-def _clean(values: Sequence[float], label: str, minimum: int = 1) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size < minimum:
-        raise ValueError(f"not enough data: n={arr.size} in the {label} group, "
-                         f"need >= {minimum}")
-    return arr
 
 
 def _kth_smallest(count_at_most: Callable[[float], int], k: int, low: float,
@@ -130,7 +122,7 @@ def hodges_lehmann(before: Sequence[float], after: Sequence[float]) -> float:
     >>> hodges_lehmann([1, 2, 3], [2, 4, 6])
     2.0
     """
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before", 1), finite(after, "after", 1)
     return _median_of(_pairwise_differences(a, b), a.size * b.size)
 
 
@@ -140,7 +132,7 @@ def pseudo_median(differences: Sequence[float]) -> float:
     >>> pseudo_median([1.0, 2.0, 9.0])   # Walsh averages 1, 1.5, 2, 5, 5.5, 9
     3.5
     """
-    d = _clean(differences, "differences")
+    d = finite(differences, "differences", 1)
     return _median_of(_walsh_averages(d), d.size * (d.size + 1) // 2)
 
 
@@ -152,7 +144,7 @@ def _has_ties(*groups: np.ndarray) -> bool:
 def mann_whitney(before: Sequence[float], after: Sequence[float], *, confidence: float = 0.95,
                  alternative: str = "two-sided", unit: str = "") -> Comparison:
     """Mann-Whitney U (Wilcoxon rank-sum) test with the Hodges-Lehmann shift and its CI."""
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before", 1), finite(after, "after", 1)
     m, n = a.size, b.size
     if np.ptp(np.concatenate([a, b])) == 0:
         raise ValueError("no variation in either group: every value is the same, so there is "
@@ -193,7 +185,7 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float], *,
         raise ValueError(f"paired data need equal lengths: {b_all.size} before, "
                          f"{a_all.size} after")
     keep = np.isfinite(b_all) & np.isfinite(a_all)
-    d = _clean(a_all[keep] - b_all[keep], "paired", minimum=2)
+    d = finite(a_all[keep] - b_all[keep], "paired", minimum=2)
     nonzero = d[d != 0]
     if nonzero.size < 1:
         raise ValueError("every pair is unchanged: no variation to test")

@@ -26,18 +26,10 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
+from ._input import finite
 from .result import Comparison
 
 __all__ = ["cohens_d", "hedges_g", "paired_t", "student_t", "welch_t"]
-
-
-def _clean(values: Sequence[float], label: str, minimum: int = 2) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size < minimum:
-        raise ValueError(f"not enough data: n={arr.size} in the {label} group, "
-                         f"need >= {minimum}")
-    return arr
 
 
 def _no_variation(*groups: np.ndarray) -> bool:
@@ -46,7 +38,7 @@ def _no_variation(*groups: np.ndarray) -> bool:
 
 def cohens_d(before: Sequence[float], after: Sequence[float]) -> float:
     """Cohen's d with the pooled standard deviation (after minus before)."""
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before"), finite(after, "after")
     pooled = math.sqrt(((b.size - 1) * b.var(ddof=1) + (a.size - 1) * a.var(ddof=1))
                        / (b.size + a.size - 2))
     if pooled == 0:
@@ -56,14 +48,14 @@ def cohens_d(before: Sequence[float], after: Sequence[float]) -> float:
 
 def hedges_g(before: Sequence[float], after: Sequence[float]) -> float:
     """Hedges' g: Cohen's d times the exact small-sample correction J."""
-    m = len(_clean(before, "before")) + len(_clean(after, "after")) - 2
+    m = len(finite(before, "before")) + len(finite(after, "after")) - 2
     correction = math.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2)) / math.sqrt(m / 2)
     return cohens_d(before, after) * correction
 
 
 def _two_sample(before: Sequence[float], after: Sequence[float], *, equal_var: bool,
                 confidence: float, alternative: str, unit: str) -> Comparison:
-    b, a = _clean(before, "before"), _clean(after, "after")
+    b, a = finite(before, "before"), finite(after, "after")
     if _no_variation(b, a):
         raise ValueError("no variation in either group: every value is the same, so there is "
                          "nothing to test")
@@ -108,7 +100,7 @@ def paired_t(before: Sequence[float], after: Sequence[float], *, confidence: flo
         raise ValueError(f"paired data need equal lengths: {b_all.size} before, "
                          f"{a_all.size} after")
     keep = np.isfinite(b_all) & np.isfinite(a_all)
-    b, a = _clean(b_all[keep], "paired"), a_all[keep]
+    b, a = finite(b_all[keep], "paired"), a_all[keep]
     diff = a - b
     if np.ptp(diff) == 0:
         raise ValueError("every pair changed by the same amount: no variation to test")
