@@ -104,3 +104,23 @@ class TestEffectSizes:
         assert exact == pytest.approx(0.95765, abs=5e-6)
         assert g / d == pytest.approx(exact)
         assert g / d == pytest.approx(1 - 3 / (4 * 18 - 1), abs=1e-3)
+
+
+def _exact_sample(mean: float, sd: float, n: int) -> np.ndarray:
+    """n values with exactly this mean and sample SD."""
+    z = np.random.default_rng(n).normal(size=n)
+    z = (z - z.mean()) / z.std(ddof=1)
+    return mean + sd * z
+
+
+def test_hedges_g_ci_as_borenstein_worked_example():
+    # Borenstein, Hedges, Higgins & Rothstein (2009), Introduction to Meta-Analysis, ch. 4:
+    # means 103 and 100, SDs 5.5 and 4.5, n = 50 each -> d = 0.5970, V_d = 0.0418;
+    # J = 0.9923, g = 0.5924, V_g = 0.0411, SE_g = 0.2028.
+    treated, control = _exact_sample(103, 5.5, 50), _exact_sample(100, 4.5, 50)
+    assert stats.cohens_d(control, treated) == pytest.approx(0.5970, abs=5e-5)
+    g, low, high = stats.hedges_g_ci(control, treated)
+    assert g == pytest.approx(0.5924, abs=5e-5)
+    assert (high - low) / (2 * 1.959964) == pytest.approx(0.2028, abs=5e-5)
+    r = stats.welch_t(control, treated)
+    assert r.extra["effect_size_ci_low"] == pytest.approx(low)

@@ -260,9 +260,7 @@ class KpiChange:
             "p": stats.format_p(self.comparison.pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
                            if self.p_adjusted is not None else ""),
-            "Effect size": (f"{self.comparison.effect_size:.2f} "
-                            f"({self.comparison.effect_size_label})"
-                            if self.comparison.effect_size is not None else ""),
+            "Effect size": self.effect_text,
             "Verdict": self.direction,
             "Target": "" if self.target is None else (
                 f"{self.fmt(self.target)}: {'met' if self.target_met else 'not met'}"),
@@ -270,6 +268,17 @@ class KpiChange:
                                               math.isfinite(self.mde)
                                               else self.fmt_difference(self.mde).lstrip("+")),
         }
+
+    @property
+    def effect_text(self) -> str:
+        """The effect size with its CI where the test gives one, and what it is."""
+        result = self.comparison
+        if result.effect_size is None or not math.isfinite(result.effect_size):
+            return ""
+        low, high = (result.extra.get("effect_size_ci_low"),
+                     result.extra.get("effect_size_ci_high"))
+        interval = f", CI {low:.2f} to {high:.2f}" if low is not None else ""
+        return f"{result.effect_size:.2f}{interval} ({result.effect_size_label})"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -20,7 +20,7 @@ from .choose import KINDS, RULES, compare, infer_kind
 from .multiplicity import Adjusted, adjust, adjust_pvalues
 from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon_signed_rank
 from .nps import nps_difference, nps_parts
-from .parametric import cohens_d, hedges_g, paired_t, student_t, welch_t
+from .parametric import cohens_d, hedges_g, hedges_g_ci, paired_t, student_t, welch_t
 from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
 from .proportions import difference_ci, fisher_exact, grouped_proportions, two_proportions
 from .rates import poisson_rates
@@ -44,6 +44,7 @@ __all__ = [
     "format_p",
     "grouped_proportions",
     "hedges_g",
+    "hedges_g_ci",
     "hodges_lehmann",
     "infer_kind",
     "km_median",
