@@ -220,9 +220,37 @@ class TestCompareRun:
         assert html.count("data:image/png;base64") >= 3
 
 
-def test_demo_runs_baseline_and_compare(project, monkeypatch, capsys):
+class TestEfficiencyRun:
+    def test_steps_only_run_without_cost(self, project):
+        # No ticket data and no cost per hour: the step table alone, money skipped.
+        run = run_stage("steps-only", "efficiency",
+                        {"data_path": "", "cost_per_hour": "0",
+                         "steps_path": str(project.root / "data/demo/process_steps.csv")},
+                        paths=project)
+        assert run.ok, run.error
+        results = json.loads(run.results.read_text())
+        assert results["data"] is None and results["gains"] == {}
+        assert results["steps"]["gain"] == pytest.approx(41 / 151)
+        # (5.5 + 2 + 1 + 0.5 + 2) minutes x 417 tickets a week / 60
+        assert results["capacity"]["hours_per_week"][0] == pytest.approx(11 * 417 / 60)
+        assert results["money"] is None
+        html = run.html.read_text()
+        assert "money section skipped" in html and "process-step table alone" in html
+
+    def test_nothing_to_measure_fails_with_a_clear_error(self, project):
+        run = run_stage("nothing", "efficiency", {"data_path": "", "steps_path": ""},
+                        paths=project)
+        assert not run.ok
+        assert "nothing to measure" in run.error
+
+
+def test_demo_runs_every_stage(project, monkeypatch, capsys):
     monkeypatch.chdir(project.root)
     assert cli.main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert "demo-helpdesk / baseline: succeeded" in out
-    assert "demo-helpdesk / compare: succeeded" in out
+    for stage in cli.DEMO_STAGES:
+        assert f"demo-helpdesk / {stage}: succeeded" in out
+    runs = project.root / "runs" / "demo-helpdesk" / "efficiency"
+    results = json.loads(next(runs.glob("*/results.json")).read_text())
+    assert results["money"]["currency"] == "EUR"
+    assert results["gains"]["aht"]["gain"] > 0

@@ -28,7 +28,7 @@ __all__ = ["main"]
 
 DEMO_CYCLE = "demo-helpdesk"
 #: The stages ``pdca demo`` runs, in PDCA order.
-DEMO_STAGES = ("baseline", "compare")
+DEMO_STAGES = ("baseline", "compare", "efficiency")
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
 

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = ["COLOURS", "bar_with_ci", "control_chart", "duration_histogram", "ecdf_plot",
-           "forest_plot", "pareto_chart", "power_curve", "survival_curve"]
+           "forest_plot", "pareto_chart", "power_curve", "step_bars", "survival_curve"]
 
 COLOURS = {
     "data": "#1f4e79",
@@ -307,11 +307,13 @@ def forest_plot(
     significant: Sequence[bool] | None = None,
     overall: tuple[float, float, float] | None = None,
     percent_points: bool = False,
+    flag_labels: tuple[str, str] = ("Significant (adjusted)", "Not significant (adjusted)"),
 ) -> Figure:
     """Effect per segment with its CI; a line at no change; significant rows in colour.
 
     ``overall`` = (estimate, low, high) is drawn as a shaded band for reference.
     ``percent_points`` shows fractions as percentage points on the axis.
+    ``flag_labels`` names the coloured and the plain rows in the legend.
     """
     est = np.asarray(estimates, dtype=float)
     low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
@@ -324,8 +326,8 @@ def forest_plot(
                    label="All tickets: 95% CI")
         ax.axvline(overall[0], color=COLOURS["data"], linewidth=1, label="All tickets")
     ax.axvline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2, label="No change")
-    for colour, mask, name in ((COLOURS["target"], flags, "Significant (adjusted)"),
-                               (COLOURS["data"], ~flags, "Not significant (adjusted)")):
+    for colour, mask, name in ((COLOURS["target"], flags, flag_labels[0]),
+                               (COLOURS["data"], ~flags, flag_labels[1])):
         if mask.any():
             ax.errorbar(est[mask], positions[mask],
                         xerr=np.vstack([est[mask] - low[mask], high[mask] - est[mask]]),
@@ -333,7 +335,7 @@ def forest_plot(
     ax.set_yticks(positions, [str(v) for v in labels])
     ax.set_ylim(len(est) - 0.5, -0.5)
     if percent_points:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.3g}"))
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
@@ -369,4 +371,35 @@ def ecdf_plot(
                                                    else f"{v:.1f}"))
     ax.set_ylim(0, 1.02)
     _finish(ax, title, xlabel, ylabel, percent=True)
+    return fig
+
+
+@_styled
+def step_bars(
+    steps: Sequence[str],
+    before: Sequence[float],
+    after: Sequence[float],
+    *,
+    kinds: Sequence[str] | None = None,
+    title: str,
+    xlabel: str = "Minutes per ticket",
+) -> Figure:
+    """Paired horizontal bars per process step, before and after, minutes written on them.
+
+    ``kinds`` (e.g. "value-added", "waiting") is appended to each step's label.
+    """
+    b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    labels = [str(s) if kinds is None else f"{s}\n({k})" for s, k in
+              zip(steps, kinds if kinds is not None else steps, strict=True)]
+    fig, ax = _figure((9, 0.75 * len(labels) + 1.6))
+    positions = np.arange(len(labels))
+    height = 0.38
+    for offset, values, colour, name in ((-height / 2, b, COLOURS["muted"], "Before"),
+                                         (height / 2, a, COLOURS["data"], "After")):
+        bars = ax.barh(positions + offset, values, height=height, color=colour, label=name)
+        ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], padding=3, fontsize=8)
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, max(float(np.nanmax(b)), float(np.nanmax(a))) * 1.12)
+    _finish(ax, title, xlabel, "")
     return fig

@@ -10,6 +10,7 @@ Estimates are after minus before. Each comparison returns a frozen
 """
 
 from .bootstrap import (
+    DEFAULT_SEED,
     RatioEstimate,
     bootstrap_difference,
     mean_difference_ci,
@@ -25,9 +26,10 @@ from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
 from .proportions import difference_ci, fisher_exact, grouped_proportions, two_proportions
 from .rates import poisson_rates
 from .result import Comparison, format_p
-from .survival import km_median, logrank, median_difference_ci
+from .survival import km_median, logrank, median_difference_ci, median_ratio
 
 __all__ = [
+    "DEFAULT_SEED",
     "KINDS",
     "RULES",
     "Adjusted",
@@ -54,6 +56,7 @@ __all__ = [
     "mde_t",
     "mean_difference_ci",
     "median_difference_ci",
+    "median_ratio",
     "nps_difference",
     "nps_parts",
     "paired_t",

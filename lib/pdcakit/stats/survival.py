@@ -35,10 +35,10 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats as sps
 
-from .bootstrap import DEFAULT_SEED, bootstrap_difference
+from .bootstrap import DEFAULT_SEED, RatioEstimate, bootstrap_difference
 from .result import Comparison
 
-__all__ = ["km_median", "logrank", "median_difference_ci"]
+__all__ = ["km_median", "logrank", "median_difference_ci", "median_ratio"]
 
 
 def _clean(minutes: Sequence[float], observed: Sequence[bool],
@@ -115,6 +115,43 @@ def median_difference_ci(before_minutes: Sequence[float], before_observed: Seque
                                   "before"))
     rows_a = _sorted_rows(*_clean(after_minutes, flags(after_minutes, after_observed), "after"))
     return _median_ci(rows_b, rows_a, confidence, n_resamples, seed)
+
+
+def _log_medians(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(_weighted_medians(rows, weights))
+
+
+def median_ratio(before_minutes: Sequence[float], before_observed: Sequence[bool] | None,
+                 after_minutes: Sequence[float], after_observed: Sequence[bool] | None, *,
+                 confidence: float = 0.95, n_resamples: int = 2000,
+                 seed: int = DEFAULT_SEED) -> RatioEstimate:
+    """KM median(after) / median(before), open items censored, percentile bootstrap CI.
+
+    The CI comes from the bootstrap of log median(after) - log median(before); the
+    gain ``1 - ratio`` is the efficiency gain of source 3.1.2 for cycle times.
+
+    >>> r = median_ratio([10, 20, 30] * 30, None, [8, 16, 24] * 30, None)
+    >>> round(r.ratio, 2), round(r.gain, 2)
+    (0.8, 0.2)
+    """
+    def flags(minutes: Sequence[float], observed: Sequence[bool] | None) -> np.ndarray:
+        return np.ones(len(minutes), bool) if observed is None else np.asarray(observed, bool)
+
+    rows_b = _sorted_rows(*_clean(before_minutes, flags(before_minutes, before_observed),
+                                  "before"))
+    rows_a = _sorted_rows(*_clean(after_minutes, flags(after_minutes, after_observed), "after"))
+    median_b = float(_weighted_medians(rows_b, np.ones((1, len(rows_b))))[0])
+    median_a = float(_weighted_medians(rows_a, np.ones((1, len(rows_a))))[0])
+    if not median_b > 0:
+        raise ValueError("the median before is 0 or not reached (over half still open): "
+                         "a ratio to it is undefined")
+    low, high = bootstrap_difference(_log_medians, rows_b, rows_a, confidence=confidence,
+                                     n_resamples=n_resamples, seed=seed)
+    return RatioEstimate(statistic="Kaplan-Meier median", ratio=median_a / median_b,
+                         ci=(math.exp(low), math.exp(high)), before=median_b, after=median_a,
+                         n_before=len(rows_b), n_after=len(rows_a), confidence=confidence,
+                         method="percentile", n_resamples=n_resamples, seed=seed)
 
 
 def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
