@@ -28,6 +28,7 @@ from scipy import stats as sps
 from . import metrics, stats
 from .baseline import _check_keys
 from .results import Estimate, format_value
+from .segments import split_segments
 
 __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
            "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
@@ -490,17 +491,9 @@ class SegmentChanges:
 def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str,
                     settings: CompareSettings, *, min_n: int = 10) -> SegmentChanges:
     """The KPI compared within each value of ``column``, adjusted across the segments."""
-    if column not in before or column not in after:
-        raise ValueError(f"segment column {column!r} is not in the tickets; columns: "
-                         f"{', '.join(map(str, before.columns))}")
-    changes, skipped = [], {}
-    values = sorted(set(before[column].dropna()) | set(after[column].dropna()), key=str)
-    for value in values:
-        part_b, part_a = before[before[column] == value], after[after[column] == value]
-        if min(len(part_b), len(part_a)) < min_n:
-            skipped[str(value)] = (f"too few tickets ({len(part_b)} before, {len(part_a)} "
-                                   f"after; need {min_n} each)")
-            continue
+    parts, skipped = split_segments(before, after, column, min_n=min_n)
+    changes = []
+    for value, part_b, part_a in parts:
         try:
             change = compare_kpi(part_b, part_a, key, alpha=settings.alpha,
                                  power=settings.power, params=settings.params)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
+from .segments import split_segments
 
 __all__ = ["MEASURES", "Gain", "StepTable", "cycle_time_gain", "gains_by_segment", "step_table",
            "time_gain"]
@@ -143,15 +144,9 @@ def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, mea
 
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}: choose one of {', '.join(MEASURES)}")
-    if column not in before or column not in after:
-        raise ValueError(f"segment column {column!r} is not in the tickets")
-    gains, skipped = [], {}
-    for value in sorted(set(before[column].dropna()) | set(after[column].dropna()), key=str):
-        part_b, part_a = before[before[column] == value], after[after[column] == value]
-        if min(len(part_b), len(part_a)) < min_n:
-            skipped[str(value)] = (f"too few tickets ({len(part_b)} before, {len(part_a)} "
-                                   f"after; need {min_n} each)")
-            continue
+    parts, skipped = split_segments(before, after, column, min_n=min_n)
+    gains = []
+    for value, part_b, part_a in parts:
         try:
             if measure == "aht":
                 gains.append(time_gain(part_b["handle_minutes"], part_a["handle_minutes"],

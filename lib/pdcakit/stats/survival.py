@@ -92,6 +92,12 @@ def km_median(minutes: Sequence[float], observed: Sequence[bool]) -> float:
     return float(_weighted_medians(rows, np.ones((1, len(rows))))[0])
 
 
+def _rows(minutes: Sequence[float], observed: Sequence[bool] | None, label: str) -> np.ndarray:
+    """Sorted (duration, observed) rows; ``observed`` None means every item finished."""
+    flags = np.ones(len(minutes), bool) if observed is None else np.asarray(observed, bool)
+    return _sorted_rows(*_clean(minutes, flags, label))
+
+
 def _median_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float, n_resamples: int,
                seed: int) -> tuple[float, float]:
     return bootstrap_difference(_weighted_medians, rows_b, rows_a, confidence=confidence,
@@ -108,12 +114,8 @@ def median_difference_ci(before_minutes: Sequence[float], before_observed: Seque
     >>> low <= -5 <= high
     True
     """
-    def flags(minutes: Sequence[float], observed: Sequence[bool] | None) -> np.ndarray:
-        return np.ones(len(minutes), bool) if observed is None else np.asarray(observed, bool)
-
-    rows_b = _sorted_rows(*_clean(before_minutes, flags(before_minutes, before_observed),
-                                  "before"))
-    rows_a = _sorted_rows(*_clean(after_minutes, flags(after_minutes, after_observed), "after"))
+    rows_b = _rows(before_minutes, before_observed, "before")
+    rows_a = _rows(after_minutes, after_observed, "after")
     return _median_ci(rows_b, rows_a, confidence, n_resamples, seed)
 
 
@@ -135,12 +137,8 @@ def median_ratio(before_minutes: Sequence[float], before_observed: Sequence[bool
     >>> round(r.ratio, 2), round(r.gain, 2)
     (0.8, 0.2)
     """
-    def flags(minutes: Sequence[float], observed: Sequence[bool] | None) -> np.ndarray:
-        return np.ones(len(minutes), bool) if observed is None else np.asarray(observed, bool)
-
-    rows_b = _sorted_rows(*_clean(before_minutes, flags(before_minutes, before_observed),
-                                  "before"))
-    rows_a = _sorted_rows(*_clean(after_minutes, flags(after_minutes, after_observed), "after"))
+    rows_b = _rows(before_minutes, before_observed, "before")
+    rows_a = _rows(after_minutes, after_observed, "after")
     median_b = float(_weighted_medians(rows_b, np.ones((1, len(rows_b))))[0])
     median_a = float(_weighted_medians(rows_a, np.ones((1, len(rows_a))))[0])
     if not median_b > 0:
