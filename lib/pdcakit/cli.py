@@ -1,25 +1,32 @@
 """The ``pdca`` command line: a thin layer over runner, cycle and project.
 
 Exit codes: 0 success, 1 the run failed (notebook error), 2 bad usage or
-bad input (unknown parameter, invalid cycle id, unreadable record).
+bad input (unknown parameter, invalid cycle id, unreadable record), 3 the
+cycle cannot advance yet (what is missing is printed).
 
 Examples::
 
     pdca demo
-    pdca params baseline
+    pdca new email-2026 --title "Faster email replies" --metric first_response_time \
+        --direction lower --target 180
+    pdca list --json
     pdca run demo-helpdesk baseline -p period M -p alpha 0.01
-    pdca run my-cycle baseline --data exports/tickets.csv -p mapping zh_helpdesk
+    pdca run demo-helpdesk --all
+    pdca advance demo-helpdesk
+    pdca act demo-helpdesk --decision adopt --note "FCR up 6 points, target met"
+    pdca report
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .cycle import CycleError, load_record, stage_parameters
+from . import __version__, tracker
+from .cycle import CycleError, append_log, load_record, read_cycle, stage_parameters
 from .params import ParameterError, declared_parameters
 from .project import STAGES, ProjectPaths
 from .runner import RunResult, mark_abandoned_runs, run_stage
@@ -29,7 +36,9 @@ __all__ = ["main"]
 DEMO_CYCLE = "demo-helpdesk"
 #: The stages ``pdca demo`` runs, in PDCA order.
 DEMO_STAGES = ("baseline", "compare", "efficiency")
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
+                 "target is met with enough data, and no KPI got worse: adopt as standard work.")
 
 
 def _print_run(result: RunResult, root: Path) -> None:
@@ -58,6 +67,8 @@ def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str]
         print(f"note: an earlier run never finished and is now marked incomplete: "
               f"{run_dir.relative_to(paths.root)}")
     record = load_record(paths, cycle)
+    if record is not None:
+        read_cycle(paths, cycle)  # a record must validate before its run is logged
     # Record paths are relative to the project root; command-line ones to the current folder.
     from_record = stage_parameters(record, stage)
     params: dict[str, object] = {
@@ -69,24 +80,123 @@ def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str]
     params.update(cli_params)
     if data:
         params["data_path"] = data
+    print(f"{cycle} / {stage}: running ...", flush=True)
     result = run_stage(cycle, stage, params, paths=paths)
     _print_run(result, paths.root)
+    if record is not None:
+        append_log(paths, cycle, {
+            "event": "run", "stage": stage, "status": result.status,
+            "run_dir": result.run_dir.relative_to(paths.root).as_posix(),
+            **({"error": result.error} if result.error else {})})
     return EXIT_OK if result.ok else EXIT_RUN_FAILED
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
     cli_params = dict(args.param or [])
+    if args.all:
+        stages = tracker.stages_to_run(read_cycle(paths, args.cycle))
+        if not stages:
+            raise CycleError(f"{args.cycle}: no stage has parameters in its record "
+                             "(stages: STAGE: parameters:), so --all has nothing to run")
+        return max(_run(paths, args.cycle, stage, cli_params, args.data) for stage in stages)
+    if not args.stage:
+        raise CycleError("name a stage (baseline, compare, efficiency) or use --all")
     return _run(paths, args.cycle, args.stage, cli_params, args.data)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    """The whole cycle on demo data: runs, moves through PDCA, decision, reports."""
+    from .report import build_reports
+
     paths = ProjectPaths.find()
     print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
+    _reset_demo_record(paths)
     worst = EXIT_OK
     for stage in DEMO_STAGES:
         worst = max(worst, _run(paths, DEMO_CYCLE, stage, {}, None))
+        if stage in ("baseline", "compare"):
+            moves = 2 if stage == "baseline" else 1  # plan -> do -> check; check -> act
+            for _ in range(moves):
+                print(tracker.advance(paths, DEMO_CYCLE).sentence)
+    if worst == EXIT_OK:
+        print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
+    index = build_reports(paths)
+    print(f"Portfolio: {_relative(index)}")
     return worst
+
+
+def _reset_demo_record(paths: ProjectPaths) -> None:
+    """Start the demo record from plan each time (its log and decision cleared)."""
+    from .cycle import edit_record
+
+    with edit_record(paths, DEMO_CYCLE) as data:
+        data["stage"] = "plan"
+        data["decision"] = None
+        data["log"] = [{"date": str(data.get("created")), "event": "created"}]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    paths = ProjectPaths.find()
+    path = tracker.new_cycle(paths, args.cycle, title=args.title, metric=args.metric or "",
+                             target=args.target, direction=args.direction,
+                             owner=args.owner or "")
+    print(f"created {_relative(path)}: fill in the problem, change idea, data and actions, "
+          f"then run: pdca run {args.cycle} baseline")
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    paths = ProjectPaths.find()
+    rows = tracker.status_rows(paths, getattr(args, "cycle", None))
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("no cycles yet: create one with pdca new ID --title \"...\"")
+        return EXIT_OK
+    header = f"{'cycle':<24} {'stage':<7} {'days':>4}  {'last run':<28} {'overdue':>7}  title"
+    print(header)
+    for row in rows:
+        last = f"{row.last_run} {row.last_run_status}".strip()
+        days = "" if row.days_in_stage is None else str(row.days_in_stage)
+        print(f"{row.id:<24} {row.stage:<7} {days:>4}  {last:<28} {row.overdue_actions:>7}  "
+              f"{row.title}")
+        if row.headline and getattr(args, "cycle", None):
+            print(f"  {row.headline}")
+    return EXIT_OK
+
+
+def _cmd_advance(args: argparse.Namespace) -> int:
+    move = tracker.advance(ProjectPaths.find(), args.cycle)
+    print(move.sentence)
+    return EXIT_OK if move.moved else EXIT_NOT_READY
+
+
+def _cmd_act(args: argparse.Namespace) -> int:
+    print(tracker.act(ProjectPaths.find(), args.cycle, args.decision, args.note))
+    return EXIT_OK
+
+
+def _cmd_next(args: argparse.Namespace) -> int:
+    path = tracker.next_cycle(ProjectPaths.find(), args.cycle, args.new_id)
+    print(f"created the follow-up cycle {_relative(path)}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_reports
+
+    index = build_reports(ProjectPaths.find(), args.cycle)
+    print(f"Portfolio: {_relative(index)}")
+    return EXIT_OK
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
@@ -112,7 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "results.json, provenance.json). Parameters from the cycle "
                          "record pdca/<cycle>.yaml are used first; -p overrides them.")
     run.add_argument("cycle", help="cycle id (lower-case letters, digits, hyphens)")
-    run.add_argument("stage", choices=sorted(STAGES), help="stage notebook to run")
+    run.add_argument("stage", nargs="?", choices=sorted(STAGES), help="stage notebook to run")
+    run.add_argument("--all", action="store_true",
+                     help="run every stage the cycle record has parameters for, in order")
     run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                      help="set a notebook parameter (converted to its declared type); "
                      "repeatable. See `pdca params STAGE`.")
@@ -123,6 +235,53 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run the demo cycle's stages on data/demo/ and print "
                           "where the outputs are.")
     demo.set_defaults(func=_cmd_demo)
+
+    new = sub.add_parser("new", help="create a cycle record from the commented template",
+                         description="Write pdca/ID.yaml with every field explained in place.")
+    new.add_argument("cycle", help="cycle id (lower-case letters, digits, hyphens)")
+    new.add_argument("--title", required=True, help="one-line title of the cycle")
+    new.add_argument("--metric", help="the KPI to improve, e.g. fcr, aht, first_response_time")
+    new.add_argument("--target", type=float, help="target value (fractions for rates: 0.74)")
+    new.add_argument("--direction", choices=("higher", "lower"), default="higher",
+                     help="whether higher or lower is better (default: higher)")
+    new.add_argument("--owner", help="who owns the cycle")
+    new.set_defaults(func=_cmd_new)
+
+    for name, text in (("list", "a table of every cycle"),
+                       ("status", "the status of one cycle, or of all")):
+        command = sub.add_parser(name, help=text, description=f"Show {text}: stage, days in "
+                                 "stage, last run and its status, overdue actions, headline.")
+        if name == "status":
+            command.add_argument("cycle", nargs="?", help="cycle id (default: all)")
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+        command.set_defaults(func=_cmd_status)
+
+    advance = sub.add_parser("advance", help="move a cycle to its next PDCA stage",
+                             description="Move plan -> do -> check -> act -> closed when the "
+                             "stage's conditions hold; otherwise say what is missing (exit 3).")
+    advance.add_argument("cycle")
+    advance.set_defaults(func=_cmd_advance)
+
+    act = sub.add_parser("act", help="record the decision: adopt, adapt or abandon",
+                         description="Record the Act decision with its rationale; adopt makes "
+                         "the after window the new baseline.")
+    act.add_argument("cycle")
+    act.add_argument("--decision", required=True, choices=("adopt", "adapt", "abandon"))
+    act.add_argument("--note", required=True, help="the rationale, for the reviewer")
+    act.set_defaults(func=_cmd_act)
+
+    nxt = sub.add_parser("next", help="open a follow-up cycle linked to this one",
+                         description="Create a new record whose before window is the adopted "
+                         "baseline, linked to this cycle.")
+    nxt.add_argument("cycle")
+    nxt.add_argument("new_id", nargs="?", help="id of the new cycle (default: ID-2, ID-3 ...)")
+    nxt.set_defaults(func=_cmd_next)
+
+    report = sub.add_parser("report", help="build the reviewer HTML pages",
+                            description="Write runs/<cycle>/index.html for each cycle (or one) "
+                            "and the portfolio runs/index.html.")
+    report.add_argument("cycle", nargs="?", help="cycle id (default: all)")
+    report.set_defaults(func=_cmd_report)
 
     params = sub.add_parser("params", help="list a stage notebook's parameters",
                             description="List the parameters a stage notebook accepts, "

@@ -1,7 +1,16 @@
 """The PDCA cycle record: one human-edited YAML file per cycle in ``pdca/``.
 
-This module reads a record and the stage parameters it holds; the runner
-merges those with parameters given on the command line (which win).
+Fields follow the Model for Improvement's PDSA worksheet and the source's
+improvement plan (4.4): id, title, owner, team, created; aim (metric,
+direction, baseline, target, deadline); problem; change idea and hypothesis;
+predictions; data plan (tickets, mapping, before/after windows); actions
+(what, owner, due, done); stage with a dated log of moves and runs; decision
+(adopt / adapt / abandon, date, rationale); the previous cycle.
+
+Records are validated on load (every problem listed, with the field), and
+edited with ``ruamel.yaml`` so the comments a team wrote survive; every write
+is atomic. The runner merges a record's stage parameters with those given on
+the command line (which win).
 
 A minimal record::
 
@@ -18,13 +27,25 @@ A minimal record::
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from .fileio import atomic_write_text
 from .project import ProjectPaths, check_cycle_id
 
-__all__ = ["CycleError", "load_record", "stage_parameters"]
+__all__ = ["DECISIONS", "PHASES", "CycleError", "CycleRecord", "add_log_entry", "append_log",
+           "edit_record",
+           "load_record", "new_record_text", "read_cycle", "stage_parameters"]
+
+#: The phases of a cycle in order; ``closed`` after the decision.
+PHASES = ("plan", "do", "check", "act", "closed")
+DECISIONS = ("adopt", "adapt", "abandon")
 
 
 class CycleError(ValueError):
@@ -57,3 +78,236 @@ def stage_parameters(record: dict[str, Any] | None, stage: str) -> dict[str, Any
         raise CycleError(f"cycle {record.get('id')!r}: stages.{stage}.parameters must be a mapping")
     return dict(params)
 
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class Action:
+    """One planned action: what, who, by when, done or not."""
+
+    what: str
+    owner: str = ""
+    due: dt.date | None = None
+    done: bool = False
+
+    def overdue(self, today: dt.date) -> bool:
+        return bool(not self.done and self.due is not None and self.due < today)
+
+
+@dataclass(frozen=True)
+class CycleRecord:
+    """A validated, read-only view of a cycle record (the YAML stays the source)."""
+
+    id: str
+    title: str
+    owner: str = ""
+    team: tuple[str, ...] = ()
+    created: dt.date | None = None
+    aim: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""
+    change_idea: str = ""
+    hypothesis: str = ""
+    predictions: tuple[Any, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()
+    stage: str = "plan"
+    log: tuple[dict[str, Any], ...] = ()
+    decision: dict[str, Any] | None = None
+    previous: str | None = None
+    stages: dict[str, Any] = field(default_factory=dict)
+
+    def overdue_actions(self, today: dt.date | None = None) -> list[Action]:
+        today = today or dt.date.today()
+        return [a for a in self.actions if a.overdue(today)]
+
+    def days_in_stage(self, today: dt.date | None = None) -> int | None:
+        """Days since the last move into the current stage (or since created)."""
+        today = today or dt.date.today()
+        moves = [_date(e.get("date")) for e in self.log
+                 if e.get("event") in ("advance", "decision", "created")]
+        start = next((d for d in reversed(moves) if d is not None), self.created)
+        return None if start is None else (today - start).days
+
+    def runs(self, stage: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.log if e.get("event") == "run"
+                and (stage is None or e.get("stage") == stage)]
+
+    def last_run(self, stage: str | None = None, *, succeeded: bool = False
+                 ) -> dict[str, Any] | None:
+        runs = [r for r in self.runs(stage) if not succeeded or r.get("status") == "succeeded"]
+        return runs[-1] if runs else None
+
+
+def _problems(data: dict[str, Any]) -> list[str]:
+    """Every schema problem of a record, each naming its field and how to fix it."""
+    problems = []
+    if not str(data.get("title") or "").strip():
+        problems.append("title: missing; give the cycle a one-line title")
+    aim = data.get("aim") or {}
+    if not isinstance(aim, dict):
+        problems.append("aim: must be a mapping (metric, direction, target, deadline)")
+        aim = {}
+    if aim.get("direction") not in (None, "higher", "lower"):
+        problems.append(f"aim.direction: {aim.get('direction')!r}; use higher or lower")
+    for key in ("target", "baseline"):
+        if aim.get(key) is not None and not isinstance(aim.get(key), int | float):
+            problems.append(f"aim.{key}: {aim.get(key)!r} is not a number")
+    for where, value in (("created", data.get("created")), ("aim.deadline", aim.get("deadline"))):
+        try:
+            _date(value)
+        except ValueError:
+            problems.append(f"{where}: {value!r} is not a date; write YYYY-MM-DD")
+    if data.get("stage", "plan") not in PHASES:
+        problems.append(f"stage: {data.get('stage')!r}; use one of {', '.join(PHASES)}")
+    actions = data.get("actions") or []
+    if not isinstance(actions, list):
+        problems.append("actions: must be a list of {what, owner, due, done}")
+        actions = []
+    for i, action in enumerate(actions, start=1):
+        if not isinstance(action, dict) or not str(action.get("what") or "").strip():
+            problems.append(f"actions[{i}]: needs at least 'what'")
+            continue
+        try:
+            _date(action.get("due"))
+        except ValueError:
+            problems.append(f"actions[{i}].due: {action.get('due')!r} is not a date (YYYY-MM-DD)")
+    decision = data.get("decision")
+    if decision is not None and (not isinstance(decision, dict)
+                                 or decision.get("decision") not in DECISIONS):
+        problems.append(f"decision.decision: use one of {', '.join(DECISIONS)}")
+    if data.get("previous") is not None:
+        try:
+            check_cycle_id(str(data["previous"]))
+        except ValueError as exc:
+            problems.append(f"previous: {exc}")
+    if not isinstance(data.get("log") or [], list):
+        problems.append("log: must be a list of entries")
+    return problems
+
+
+def read_cycle(paths: ProjectPaths, cycle_id: str) -> CycleRecord:
+    """Load and validate a record; CycleError lists every problem with its field."""
+    data = load_record(paths, cycle_id)
+    path = paths.record(cycle_id)
+    if data is None:
+        raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id} "
+                         "--title \"...\"")
+    problems = _problems(data)
+    if problems:
+        raise CycleError(f"{path}: " + "; ".join(problems))
+    actions = tuple(Action(what=str(a["what"]), owner=str(a.get("owner") or ""),
+                           due=_date(a.get("due")), done=bool(a.get("done")))
+                    for a in data.get("actions") or [])
+    return CycleRecord(
+        id=cycle_id, title=str(data["title"]), owner=str(data.get("owner") or ""),
+        team=tuple(str(t) for t in data.get("team") or ()), created=_date(data.get("created")),
+        aim=dict(data.get("aim") or {}), problem=str(data.get("problem") or ""),
+        change_idea=str(data.get("change_idea") or ""),
+        hypothesis=str(data.get("hypothesis") or ""),
+        predictions=tuple(data.get("predictions") or ()), data=dict(data.get("data") or {}),
+        actions=actions, stage=str(data.get("stage") or "plan"),
+        log=tuple(dict(e) for e in data.get("log") or ()),
+        decision=dict(data["decision"]) if data.get("decision") else None,
+        previous=data.get("previous"), stages=dict(data.get("stages") or {}),
+    )
+
+
+def _round_trip():
+    from ruamel.yaml import YAML
+
+    handler = YAML()  # round-trip: comments, order and quoting kept
+    handler.preserve_quotes = True
+    handler.width = 100
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
+@contextmanager
+def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
+    """Edit a record in place, keeping its comments; written atomically on success.
+
+    The block receives the record as a mapping; changes are validated before writing,
+    so a bad edit never replaces a good file.
+    """
+    path = paths.record(check_cycle_id(cycle_id))
+    if not path.exists():
+        raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id}")
+    handler = _round_trip()
+    data = handler.load(path.read_text(encoding="utf-8"))
+    yield data
+    problems = _problems(yaml.safe_load(_dump(handler, data)))
+    if problems:
+        raise CycleError(f"{path}: the change would make the record invalid: "
+                         + "; ".join(problems))
+    atomic_write_text(path, _dump(handler, data))
+
+
+def _dump(handler: Any, data: Any) -> str:
+    stream = io.StringIO()
+    handler.dump(data, stream)
+    return stream.getvalue()
+
+
+def add_log_entry(data: Any, entry: dict[str, Any]) -> None:
+    """Append a dated entry to a record mapping being edited (``log`` created if absent)."""
+    if data.get("log") is None:
+        data["log"] = []
+    data["log"].append({"date": dt.date.today().isoformat(), **entry})
+
+
+def append_log(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any]) -> None:
+    """Add a dated entry (run, advance, decision ...) to the record's ``log``."""
+    with edit_record(paths, cycle_id) as data:
+        add_log_entry(data, entry)
+
+
+def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: float | None = None,
+                    direction: str = "higher", owner: str = "", previous: str | None = None,
+                    today: dt.date | None = None) -> str:
+    """A commented record for ``pdca new``: the fields to fill in, explained in place."""
+    check_cycle_id(cycle_id)
+    today = today or dt.date.today()
+
+    def q(text: str) -> str:
+        return yaml.safe_dump(text, default_style='"', allow_unicode=True).strip()
+
+    target_text = "null" if target is None else repr(float(target))
+    return f"""# PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.
+# Paths are relative to the project root. `pdca run {cycle_id} STAGE` uses the stage
+# parameters below; `-p NAME VALUE` on the command line overrides them.
+id: {cycle_id}
+title: {q(title)}
+owner: {q(owner)}
+team: []                      # names or roles
+created: {today.isoformat()}
+aim:
+  metric: {q(metric)}         # a KPI key, e.g. fcr, aht, first_response_time
+  direction: {direction}      # higher or lower is better
+  baseline: null              # filled in from the baseline run
+  target: {target_text}
+  deadline: null              # YYYY-MM-DD
+problem: ""                   # what is wrong, for whom, how we know
+change_idea: ""               # what we will change
+hypothesis: ""                # why we expect it to move the metric
+predictions: []               # what we expect to see, with numbers
+data:
+  tickets: ""                 # path of the tickets export
+  mapping: null               # column mapping (YAML file or preset), null if canonical
+  before: []                  # [first day, day after the last] of the baseline window
+  after: []                   # the same for the after window
+actions: []                   # - {{what: ..., owner: ..., due: YYYY-MM-DD, done: false}}
+stage: plan                   # plan, do, check, act, closed (moved by `pdca advance`)
+decision: null                # set by `pdca act`
+previous: {previous or "null"}
+log:
+  - {{date: {today.isoformat()}, event: created}}
+stages: {{}}                    # per stage: parameters: {{name: value}}
+"""
