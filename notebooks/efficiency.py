@@ -145,6 +145,12 @@ if tickets_before is not None and segment_column:
                 percent_points=True, flag_labels=("95% CI excludes no change",
                                                   "95% CI includes no change"),
             ))
+            inside = min(g.gain for g in found) <= overall.gain <= max(g.gain for g in found)
+            if not inside:
+                say(f"Caution: the overall {overall.name.lower()} gain ({overall.gain:+.1%}) "
+                    f"lies outside every {segment_column}'s. A median over a mix of very "
+                    "different tickets (solved at first contact, or waiting days) can jump "
+                    "when the mix shifts; read the per-segment gains.")
         for segment, reason in skipped.items():
             say(f"- {segment_column} {segment}: not measured ({reason}).")
         results["segments"][measure] = {"gains": [g.as_dict() for g in found],

@@ -244,13 +244,20 @@ class TestEfficiencyRun:
         assert "nothing to measure" in run.error
 
 
-def test_demo_runs_every_stage(project, monkeypatch, capsys):
-    monkeypatch.chdir(project.root)
-    assert cli.main(["demo"]) == 0
-    out = capsys.readouterr().out
+def test_demo_walks_the_cycle_to_act(demo_project):
+    paths, out = demo_project
     for stage in cli.DEMO_STAGES:
         assert f"demo-helpdesk / {stage}: succeeded" in out
-    runs = project.root / "runs" / "demo-helpdesk" / "efficiency"
+    assert "moved from check to act" in out and "decision adopt recorded" in out
+    runs = paths.root / "runs" / "demo-helpdesk" / "efficiency"
     results = json.loads(next(runs.glob("*/results.json")).read_text())
     assert results["money"]["currency"] == "EUR"
     assert results["gains"]["aht"]["gain"] > 0
+    record = yaml.safe_load((paths.root / "pdca" / "demo-helpdesk.yaml").read_text())
+    assert record["stage"] == "act" and record["decision"]["decision"] == "adopt"
+    assert [e["stage"] for e in record["log"] if e["event"] == "run"] == list(cli.DEMO_STAGES)
+    portfolio = (paths.root / "runs" / "index.html").read_text()
+    assert "demo-helpdesk" in portfolio and "adopt" in portfolio
+    page = (paths.root / "runs" / "demo-helpdesk" / "index.html").read_text()
+    for stage in cli.DEMO_STAGES:
+        assert f"Full {stage} notebook" in page

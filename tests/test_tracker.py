@@ -1,0 +1,175 @@
+"""Cycle records, moves through PDCA, decisions, follow-ups, status and reviewer pages.
+
+Everything runs in a throwaway project; runs are written as the runner writes them
+(results.json + provenance.json), so no notebook executes here (see test_runner.py
+for the end-to-end command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pdcakit import cli, tracker
+from pdcakit.cycle import CycleError, append_log, edit_record, read_cycle
+from pdcakit.fileio import atomic_write_json
+from pdcakit.project import ProjectPaths
+from pdcakit.report import build_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def project(tmp_path) -> ProjectPaths:
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    (tmp_path / "pdca").mkdir()
+    return ProjectPaths(tmp_path)
+
+
+def fake_run(paths: ProjectPaths, cycle: str, stage: str, results: dict, *,
+             status: str = "succeeded", stamp: str = "20260701T000000Z") -> None:
+    """A run directory as the runner leaves it, and its entry in the cycle's log."""
+    run_dir = paths.runs / cycle / stage / stamp
+    atomic_write_json(run_dir / "results.json", results)
+    atomic_write_json(run_dir / "provenance.json", {"status": status})
+    append_log(paths, cycle, {"event": "run", "stage": stage, "status": status,
+                              "run_dir": run_dir.relative_to(paths.root).as_posix()})
+
+
+BASELINE = {"kpis": {"fcr": {"name": "First contact resolution", "value": 0.68, "n": 1000,
+                             "ci": [0.65, 0.71], "unit": "fraction"}}}
+COMPARE = {"kpis": {"fcr": {"after": {"value": 0.74}, "unit": "fraction",
+                            "sentence": "First contact resolution improved: 68.0% -> 74.0%."}}}
+
+
+class TestRecords:
+    def test_new_record_is_commented_and_valid(self, project):
+        path = tracker.new_cycle(project, "email-2026", title="Faster email", metric="fcr",
+                                 target=0.74, owner="Lead")
+        text = path.read_text()
+        assert "# a KPI key" in text and "title: \"Faster email\"" in text
+        record = read_cycle(project, "email-2026")
+        assert record.stage == "plan" and record.aim["target"] == 0.74
+        with pytest.raises(CycleError, match="already exists"):
+            tracker.new_cycle(project, "email-2026", title="again")
+
+    def test_unknown_metric_and_bad_id(self, project):
+        with pytest.raises(CycleError, match="unknown metric 'speed'"):
+            tracker.new_cycle(project, "x", title="t", metric="speed")
+        with pytest.raises(ValueError, match="invalid cycle id"):
+            tracker.new_cycle(project, "Bad Id", title="t")
+
+    def test_every_problem_is_listed_with_its_field(self, project):
+        project.record("broken").write_text(
+            "id: broken\ntitle: ''\naim: {direction: up, target: lots}\nstage: doing\n"
+            "actions: [{what: x, due: someday}]\ndecision: {decision: maybe}\n")
+        with pytest.raises(CycleError) as info:
+            read_cycle(project, "broken")
+        message = str(info.value)
+        for field in ("title: missing", "aim.direction", "aim.target", "stage: 'doing'",
+                      "actions[1].due", "decision.decision"):
+            assert field in message
+
+    def test_edits_keep_comments_and_refuse_invalid_changes(self, project):
+        tracker.new_cycle(project, "c1", title="T", metric="fcr")
+        with edit_record(project, "c1") as data:
+            data["problem"] = "Too many repeat calls"
+        text = project.record("c1").read_text()
+        assert "Too many repeat calls" in text and "# why we expect it" in text
+        with pytest.raises(CycleError, match="would make the record invalid"), \
+                edit_record(project, "c1") as data:
+            data["stage"] = "nowhere"
+        assert read_cycle(project, "c1").stage == "plan"  # the file was not replaced
+
+    def test_overdue_actions(self, project):
+        tracker.new_cycle(project, "c1", title="T")
+        with edit_record(project, "c1") as data:
+            data["actions"] = [{"what": "a", "due": "2026-01-01", "done": False},
+                               {"what": "b", "due": "2026-01-01", "done": True},
+                               {"what": "c", "due": "2099-01-01", "done": False}]
+        record = read_cycle(project, "c1")
+        assert [a.what for a in record.overdue_actions(dt.date(2026, 6, 1))] == ["a"]
+
+
+class TestMoves:
+    def test_full_cycle(self, project):
+        tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)
+        move = tracker.advance(project, "c1")
+        assert not move.moved and "a successful baseline run" in move.sentence
+        fake_run(project, "c1", "baseline", BASELINE)
+        assert tracker.advance(project, "c1").moved
+        assert read_cycle(project, "c1").aim["baseline"] == 0.68  # from the baseline run
+        assert "change's go-live" in tracker.advance(project, "c1").sentence
+        with edit_record(project, "c1") as data:
+            data["data"]["after"] = ["2026-04-06", "2026-07-06"]
+        assert tracker.advance(project, "c1").after == "check"
+        assert not tracker.advance(project, "c1").moved  # needs a compare run
+        fake_run(project, "c1", "compare", COMPARE, stamp="20260702T000000Z")
+        assert tracker.advance(project, "c1").after == "act"
+        said = tracker.act(project, "c1", "adopt", "target met")
+        assert "New baseline for fcr: 74.0%" in said
+        record = read_cycle(project, "c1")
+        assert record.decision["decision"] == "adopt" and record.aim["new_baseline"] == 0.74
+        assert record.data["new_baseline"] == ["2026-04-06", "2026-07-06"]
+        assert tracker.advance(project, "c1").after == "closed"
+        follow_up = tracker.next_cycle(project, "c1")
+        assert follow_up.name == "c1-2.yaml"
+        new = read_cycle(project, "c1-2")
+        assert new.previous == "c1" and new.aim["baseline"] == 0.74
+        assert new.data["before"] == ["2026-04-06", "2026-07-06"]
+
+    def test_failed_run_does_not_count(self, project):
+        tracker.new_cycle(project, "c1", title="T", metric="fcr")
+        fake_run(project, "c1", "baseline", BASELINE, status="failed")
+        assert not tracker.advance(project, "c1").moved
+
+    def test_act_needs_a_rationale_and_a_valid_decision(self, project):
+        tracker.new_cycle(project, "c1", title="T")
+        with pytest.raises(CycleError, match="rationale"):
+            tracker.act(project, "c1", "adopt", " ")
+        with pytest.raises(CycleError, match="use one of adopt, adapt, abandon"):
+            tracker.act(project, "c1", "keep", "why")
+        with pytest.raises(CycleError, match="decide in check or act"):
+            tracker.act(project, "c1", "adopt", "why")
+
+
+class TestStatusAndReports:
+    def test_status_rows_and_json(self, project, monkeypatch, capsys):
+        tracker.new_cycle(project, "c1", title="<script>alert(1)</script>", metric="fcr")
+        fake_run(project, "c1", "baseline", BASELINE)
+        rows = tracker.status_rows(project)
+        assert rows[0].headline == "Baseline First contact resolution: 68.0%"
+        assert rows[0].last_run_status == "succeeded"
+        monkeypatch.chdir(project.root)
+        assert cli.main(["list", "--json"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert listed[0]["id"] == "c1" and listed[0]["stage"] == "plan"
+        assert cli.main(["advance", "c1"]) == 0
+        assert cli.main(["advance", "c1"]) == cli.EXIT_NOT_READY
+        assert "needs" in capsys.readouterr().out
+
+    def test_pages_escape_user_text_and_link_cycles(self, project):
+        tracker.new_cycle(project, "c1", title="<script>alert(1)</script>", metric="fcr")
+        fake_run(project, "c1", "baseline", BASELINE)
+        index = build_reports(project)
+        portfolio = index.read_text()
+        assert "<script>" not in portfolio and "&lt;script&gt;" in portfolio
+        assert 'href="c1/index.html"' in portfolio
+        page = (project.runs / "c1" / "index.html").read_text()
+        assert "<script>" not in page
+        assert "First contact resolution: 68.0% (95% CI 65.0% to 71.0%)" in page
+        assert "No successful run yet." in page  # compare and efficiency
+        assert "http://" not in page and "https://" not in page  # no CDN
+
+    def test_cli_new_and_run_all_without_stages(self, project, monkeypatch, capsys):
+        monkeypatch.chdir(project.root)
+        assert cli.main(["new", "c2", "--title", "T", "--metric", "aht", "--direction",
+                         "lower", "--target", "9.5"]) == 0
+        assert read_cycle(project, "c2").aim["direction"] == "lower"
+        assert cli.main(["run", "c2", "--all"]) == cli.EXIT_USAGE
+        assert "nothing to run" in capsys.readouterr().err
