@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["STAGES", "ProjectPaths", "check_cycle_id", "check_stage"]
+__all__ = ["NOTEBOOKS", "STAGES", "ProjectPaths", "check_cycle_id", "check_stage"]
 
 #: Stage name -> notebook template file name.
 STAGES: dict[str, str] = {
@@ -24,6 +24,9 @@ STAGES: dict[str, str] = {
     "compare": "compare.ipynb",
     "efficiency": "efficiency.ipynb",
 }
+
+#: Every notebook template, stages and the interactive explorer (``make notebooks``).
+NOTEBOOKS: dict[str, str] = {**STAGES, "explore": "explore.ipynb"}
 
 _CYCLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 

@@ -8,7 +8,7 @@ committed outputs are the default run's and diffs stay small.
 
 Usage: ``python -m pdcakit.templates refresh [STAGE ...]`` (``make notebooks``).
 
->>> sorted(STAGES)[:1]
+>>> sorted(NOTEBOOKS)[:1]
 ['baseline']
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .fileio import atomic_write_text
-from .project import STAGES, ProjectPaths
+from .project import NOTEBOOKS, ProjectPaths
 
 __all__ = ["build", "refresh"]
 
@@ -54,7 +54,7 @@ def refresh(stage: str, paths: ProjectPaths | None = None, timeout: int = 1200) 
     from nbclient import NotebookClient
 
     paths = paths or ProjectPaths.find()
-    notebook_path = paths.notebooks / STAGES[stage]  # may not exist yet: built from the script
+    notebook_path = paths.notebooks / NOTEBOOKS[stage]  # may not exist yet: built from the script
     script = notebook_path.with_suffix(".py")
     nb = build(script) if script.exists() else nbformat.read(notebook_path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stages", nargs="*", help="stages to refresh (default: all present)")
     args = parser.parse_args(argv)
     paths = ProjectPaths.find()
-    stages = args.stages or [s for s, name in STAGES.items()
+    stages = args.stages or [s for s, name in NOTEBOOKS.items()
                              if (paths.notebooks / name).with_suffix(".py").exists()]
     for stage in stages:
         print(f"refreshed {refresh(stage, paths).relative_to(paths.root)}")

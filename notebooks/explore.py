@@ -1,0 +1,104 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Explore: one KPI before and after a change, by segment
+#
+# Pick a KPI, a segment and a change date with the controls at the bottom; the chart and
+# the verdict appear below them as you move them (in JupyterLab, with the kernel running).
+# The static result above the controls is the default selection, so this page also reads on
+# its own, rendered or run by papermill.
+#
+# This is for exploring. Each change of the controls is one more test, so a "significant"
+# result found by trying many combinations is weak evidence: confirm it with the compare
+# stage on a window chosen in advance.
+
+# %% tags=["parameters"]
+data_path: str = "../data/demo/tickets.csv"  # tickets export: CSV, Parquet or Excel
+mapping: str = ""  # column mapping: YAML file, preset name (e.g. zh_helpdesk), "" if canonical
+kpi: str = "aht"  # KPI key to explore
+segment_column: str = "channel"  # column to filter by ("" for none)
+segment: str = "chat"  # value of the segment column, or "(all)"
+change_date: str = "2026-04-06"  # first day after the change
+weeks_before: int = 13  # weeks before the change date
+weeks_after: int = 13  # weeks from the change date on
+
+# %% tags=["remove-input"]
+# %matplotlib inline
+import datetime as dt
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from pdcakit import data, metrics
+from pdcakit.check import explore
+from pdcakit.show import say, show_figure
+
+tickets = data.load_tickets(data_path, mapping or None)
+choices = [key for key, spec in metrics.KPIS.items()
+           if spec.kind in ("proportion", "duration", "mean") and key != "nps"]
+
+
+def show(kpi: str, segment: str, change_date: str, weeks_before: int, weeks_after: int) -> None:
+    """The verdict sentence and the phase chart for one selection."""
+    try:
+        found = explore(tickets, kpi, change_date=str(change_date), weeks_before=weeks_before,
+                        weeks_after=weeks_after, segment_column=segment_column,
+                        segment=segment)
+    except ValueError as exc:
+        say(f"Cannot compare this selection: {exc}")
+        return
+    say(f"**{found.sentence}** Test: {found.change.comparison.test}.")
+    show_figure(found.view.figure(period_word="week"))
+
+
+# %% [markdown]
+# ## The default selection
+
+# %% tags=["remove-input"]
+show(kpi, segment, change_date, weeks_before, weeks_after)
+
+# %% [markdown]
+# ## Explore (live in JupyterLab)
+
+# %% tags=["remove-input"]
+segments = ["(all)"] + (sorted(tickets[segment_column].dropna().astype(str).unique())
+                        if segment_column else [])
+controls = {
+    "kpi": widgets.Dropdown(options=[(metrics.KPIS[key].name, key) for key in choices],
+                            value=kpi, description="KPI"),
+    "segment": widgets.Dropdown(options=segments, value=segment if segment in segments
+                                else "(all)", description=segment_column or "segment"),
+    "change_date": widgets.DatePicker(value=dt.date.fromisoformat(change_date),
+                                      description="Change date"),
+    "weeks_before": widgets.IntSlider(value=weeks_before, min=2, max=52,
+                                      description="Weeks before"),
+    "weeks_after": widgets.IntSlider(value=weeks_after, min=2, max=52,
+                                     description="Weeks after"),
+}
+panel = widgets.VBox([widgets.HBox([controls["kpi"], controls["segment"]]),
+                      controls["change_date"],
+                      widgets.HBox([controls["weeks_before"], controls["weeks_after"]])])
+output = widgets.Output()
+
+
+def update(_change: object = None) -> None:
+    """Redraw for the controls' current values (runs when one of them changes)."""
+    output.clear_output(wait=True)
+    with output:
+        show(**{name: control.value for name, control in controls.items()})
+
+
+for control in controls.values():
+    control.observe(update, names="value")
+display(panel, output)
