@@ -261,3 +261,26 @@ def test_demo_walks_the_cycle_to_act(demo_project):
     page = (paths.root / "runs" / "demo-helpdesk" / "index.html").read_text()
     for stage in cli.DEMO_STAGES:
         assert f"Full {stage} notebook" in page
+
+
+def test_run_all_runs_the_record_stages_and_logs_them(project, monkeypatch, capsys):
+    from pdcakit.cycle import edit_record, read_cycle
+    from pdcakit.tracker import new_cycle
+
+    new_cycle(project, "all-stages", title="Run every stage", metric="fcr")
+    with edit_record(project, "all-stages") as data:
+        data["stages"] = {
+            "baseline": {"parameters": {"data_path": "data/demo/tickets.csv",
+                                        "kpis": ["fcr"], "start": "2026-01-05",
+                                        "end": "2026-04-06"}},
+            "efficiency": {"parameters": {"data_path": "", "cost_per_hour": 0,
+                                          "steps_path": "data/demo/process_steps.csv"}},
+        }
+    monkeypatch.chdir(project.root)
+    assert cli.main(["run", "all-stages", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "all-stages / baseline: succeeded" in out
+    assert "all-stages / efficiency: succeeded" in out and "compare" not in out
+    runs = read_cycle(project, "all-stages").runs()
+    assert [(r["stage"], r["status"]) for r in runs] == [("baseline", "succeeded"),
+                                                         ("efficiency", "succeeded")]
