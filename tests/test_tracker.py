@@ -173,3 +173,34 @@ class TestStatusAndReports:
         assert read_cycle(project, "c2").aim["direction"] == "lower"
         assert cli.main(["run", "c2", "--all"]) == cli.EXIT_USAGE
         assert "nothing to run" in capsys.readouterr().err
+
+
+class TestFaults:
+    def test_concurrent_log_appends_are_all_kept(self, project):
+        import multiprocessing
+
+        tracker.new_cycle(project, "busy", title="T")
+        context = multiprocessing.get_context("fork")
+        workers = [context.Process(target=_append_many, args=(project.root, n))
+                   for n in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        entries = [e for e in read_cycle(project, "busy").log if e.get("event") == "test"]
+        assert len(entries) == 4 * 10
+        assert {(e["worker"], e["n"]) for e in entries} == {(w, n) for w in range(4)
+                                                            for n in range(10)}
+
+    def test_corrupt_record_is_reported_and_left_alone(self, project):
+        broken = "id: c1\ntitle: [unclosed\n"
+        project.record("c1").write_text(broken)
+        with pytest.raises(CycleError, match="not valid YAML"):
+            append_log(project, "c1", {"event": "run"})
+        assert project.record("c1").read_text() == broken
+
+
+def _append_many(root: Path, worker: int) -> None:
+    paths = ProjectPaths(root)
+    for n in range(10):
+        append_log(paths, "busy", {"event": "test", "worker": worker, "n": n})

@@ -9,8 +9,10 @@ predictions; data plan (tickets, mapping, before/after windows); actions
 
 Records are validated on load (every problem listed, with the field), and
 edited with ``ruamel.yaml`` so the comments a team wrote survive; every write
-is atomic. The runner merges a record's stage parameters with those given on
-the command line (which win).
+is atomic and made under a file lock, so concurrent commands do not lose each
+other's log entries; a corrupt record is reported and never overwritten. The
+runner merges a record's stage parameters with those given on the command line
+(which win).
 
 A minimal record::
 
@@ -241,13 +243,39 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
     if not path.exists():
         raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id}")
     handler = _round_trip()
-    data = handler.load(path.read_text(encoding="utf-8"))
-    yield data
-    problems = _problems(yaml.safe_load(_dump(handler, data)))
-    if problems:
-        raise CycleError(f"{path}: the change would make the record invalid: "
-                         + "; ".join(problems))
-    atomic_write_text(path, _dump(handler, data))
+    with _locked(path):
+        try:
+            data = handler.load(path.read_text(encoding="utf-8"))
+        except Exception as exc:  # ruamel's parser and scanner errors
+            raise CycleError(f"{path}: not valid YAML ({_first_line(exc)}); fix the file by "
+                             "hand, it is left as it is") from exc
+        if not isinstance(data, dict):
+            raise CycleError(f"{path}: a cycle record must be a mapping of fields")
+        yield data
+        problems = _problems(yaml.safe_load(_dump(handler, data)))
+        if problems:
+            raise CycleError(f"{path}: the change would make the record invalid: "
+                             + "; ".join(problems))
+        atomic_write_text(path, _dump(handler, data))
+
+
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+@contextmanager
+def _locked(path: Any) -> Iterator[None]:
+    """An exclusive lock on ``.<record>.lock`` beside the record, so two ``pdca`` commands
+    editing the same cycle (two runs finishing together) do not lose an update."""
+    import fcntl
+
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _dump(handler: Any, data: Any) -> str:
