@@ -284,3 +284,48 @@ def test_run_all_runs_the_record_stages_and_logs_them(project, monkeypatch, caps
     runs = read_cycle(project, "all-stages").runs()
     assert [(r["stage"], r["status"]) for r in runs] == [("baseline", "succeeded"),
                                                          ("efficiency", "succeeded")]
+
+
+def test_parameters_reach_the_notebook_as_literals(project):
+    # papermill writes parameters as Python literals: code in a value is text, never run.
+    marker = project.root / "PWNED"
+    payload = f'EUR"); open(r"{marker}", "w").write("x"); print("'
+    run = run_stage("literal-check", "efficiency",
+                    {"data_path": "", "currency": payload, "cost_per_hour": "0",
+                     "steps_path": str(project.root / "data/demo/process_steps.csv")},
+                    paths=project)
+    assert run.ok, run.error
+    assert not marker.exists()
+    params = yaml.safe_load((run.run_dir / "params.yaml").read_text())
+    assert params["currency"] == payload
+
+
+def test_sigkill_mid_run_leaves_the_run_incomplete_and_the_record_intact(project, capsys,
+                                                                        monkeypatch):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from pdcakit.tracker import new_cycle
+
+    new_cycle(project, "killed-run", title="Killed mid-way", metric="fcr")
+    record_before = project.record("killed-run").read_bytes()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pdcakit.cli", "run", "killed-run", "compare",
+         "--data", str(project.root / "data/demo/tickets.csv")],
+        cwd=project.root, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    runs = project.runs / "killed-run" / "compare"
+    deadline = time.monotonic() + 120
+    while not list(runs.glob("*/provenance.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)  # let the kernel start
+    os.killpg(child.pid, signal.SIGKILL)  # pdca and its kernel, as a crash would
+    child.wait(30)
+    assert project.record("killed-run").read_bytes() == record_before
+    monkeypatch.chdir(project.root)
+    assert cli.main(["status", "killed-run"]) == 0
+    assert "never finished and is now marked incomplete" in capsys.readouterr().err
+    provenance = json.loads(next(runs.glob("*/provenance.json")).read_text())
+    assert provenance["status"] == "incomplete"

@@ -34,6 +34,8 @@ __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView
            "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
            "phase_view", "segment_changes", "training_check"]
 
+#: Fewest observations per window for a comparison (a CI from one value is no CI).
+MIN_PER_WINDOW = 2
 MULTIPLICITY = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 #: How each KPI kind in the registry is compared (see pdcakit.stats.choose.RULES).
 _TEST_KIND = {"proportion": "proportion", "duration": "duration", "mean": "continuous"}
@@ -325,6 +327,11 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     spec = metrics.KPIS[key]
     estimates = [spec.estimate(t, **params) for t in (before, after)]
     (b, b_obs), (a, a_obs) = _inputs(before, key, params), _inputs(after, key, params)
+    for label, values in (("before", b), ("after", a)):
+        n = int(np.isfinite(values).sum())
+        if n < MIN_PER_WINDOW:
+            raise ValueError(f"not enough data for {spec.name}: n={n} in the {label} window, "
+                             f"need >= {MIN_PER_WINDOW}")
     kind = kpi_test_kind(key)
     confidence = 1 - alpha
     result = stats.compare(b, a, kind, observed_before=b_obs, observed_after=a_obs,

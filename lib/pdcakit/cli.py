@@ -61,11 +61,16 @@ def _print_run(result: RunResult, root: Path) -> None:
     print(f"  run dir  : {rel(result.run_dir)}")
 
 
-def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
-         data: str | None) -> int:
+def _report_abandoned(paths: ProjectPaths, cycle: str | None = None) -> None:
+    """Mark and name runs whose process died mid-way (on stderr: stdout may be JSON)."""
     for run_dir in mark_abandoned_runs(paths, cycle):
         print(f"note: an earlier run never finished and is now marked incomplete: "
-              f"{run_dir.relative_to(paths.root)}")
+              f"{run_dir.relative_to(paths.root)}", file=sys.stderr)
+
+
+def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
+         data: str | None) -> int:
+    _report_abandoned(paths, cycle)
     record = load_record(paths, cycle)
     if record is not None:
         read_cycle(paths, cycle)  # a record must validate before its run is logged
@@ -155,6 +160,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
+    _report_abandoned(paths, getattr(args, "cycle", None))
     rows = tracker.status_rows(paths, getattr(args, "cycle", None))
     if args.json:
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))

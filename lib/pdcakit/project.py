@@ -37,7 +37,7 @@ def check_cycle_id(cycle_id: str) -> str:
     >>> check_cycle_id("email-first-response")
     'email-first-response'
     """
-    if not isinstance(cycle_id, str) or not _CYCLE_ID.match(cycle_id):
+    if not isinstance(cycle_id, str) or not _CYCLE_ID.fullmatch(cycle_id):
         raise ValueError(
             f"invalid cycle id {cycle_id!r}: use 1-64 lower-case letters, digits and "
             "hyphens, starting and ending with a letter or digit (e.g. 'email-response-2026')"

@@ -99,6 +99,10 @@ def _proportion(b: np.ndarray, a: np.ndarray, confidence: float) -> Comparison:
     if min(n1, n2) == 0:
         raise ValueError(f"not enough data: n={min(n1, n2)} in a group, need >= 1")
     successes, total = x1 + x2, n1 + n2
+    if successes in (0, total):
+        raise ValueError(f"every value in both groups is {int(successes > 0)} ({n1} before, "
+                         f"{n2} after): the share is {successes / total:.0%} in both, so "
+                         "there is no difference to test")
     expected = np.outer([n1, n2], [successes, total - successes]) / total
     if (expected >= 5).all():
         result = two_proportions(x1, n1, x2, n2, confidence=confidence)
@@ -159,6 +163,11 @@ def _continuous(b: np.ndarray, a: np.ndarray, *, paired: bool, confidence: float
         return _with_reason(wilcoxon_signed_rank(b, a, confidence=confidence, unit=unit),
                             why + "; a rank test does not need normal differences")
     b, a = b[np.isfinite(b)], a[np.isfinite(a)]
+    if min(b.size, a.size) >= 2 and (np.ptp(b) == 0 or np.ptp(a) == 0) and np.ptp(
+            np.concatenate([b, a])) > 0:
+        return _with_reason(mann_whitney(b, a, confidence=confidence, unit=unit),
+                            "a group has no spread at all, so the t test's standard error "
+                            "is undefined; a rank test compares the groups' order instead")
     ok, why = _normal_enough({"before": b, "after": a})
     if ok:
         return _with_reason(welch_t(b, a, confidence=confidence, unit=unit),
@@ -190,6 +199,10 @@ def compare(before: Sequence[float], after: Sequence[float], kind: str = "auto",
         raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}, "
                          f"or a test name: {', '.join(forced)}")
     has_flags = observed_before is not None or observed_after is not None
+    for label, values in (("before", b), ("after", a)):
+        if not np.isfinite(values).any():
+            raise ValueError(f"not enough data: n=0 in the {label} group (no usable values), "
+                             "need >= 1")
     if kind == "auto":
         kind = infer_kind(b, a, observed=has_flags,
                           exposure=exposure_before is not None or exposure_after is not None)

@@ -75,8 +75,12 @@ def _two_sample(before: Sequence[float], after: Sequence[float], *, equal_var: b
                 confidence: float, alternative: str, unit: str) -> Comparison:
     b, a = finite(before, "before"), finite(after, "after")
     if _no_variation(b, a):
-        raise ValueError("no variation in either group: every value is the same, so there is "
-                         "nothing to test")
+        if b[0] == a[0]:
+            raise ValueError(f"no variation: every value in both groups is {b[0]:g}, so there "
+                             "is nothing to test")
+        raise ValueError(f"no variation within the groups (every before value is {b[0]:g}, "
+                         f"every after value {a[0]:g}): the t test needs spread within groups; "
+                         "the rank test (mann_whitney) can compare them")
     # scipy tests a - b when given (a, b): the estimate is after minus before.
     res = sps.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     ci = res.confidence_interval(confidence_level=confidence)
