@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint notebooks data clean-venv
+.PHONY: demo test lint notebooks data bench bench-full clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,11 +18,21 @@ demo: $(STAMP)
 	$(VENV)/bin/pdca demo
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check lib tests data notebooks conftest.py
+	$(VENV)/bin/ruff check lib tests data notebooks benchmarks conftest.py
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check lib tests data notebooks conftest.py
+	$(VENV)/bin/ruff check lib tests data notebooks benchmarks conftest.py
+
+# Performance harness (not part of `make test`): 100k and 1M tickets; bench-full adds 5M.
+# Prints a table and writes benchmarks/results/<stamp>.json.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/run.py
+
+bench-full: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/run.py --full
 
 # Re-execute the notebook templates with their default parameters so the
 # committed outputs (compared by nbval) match the current library.

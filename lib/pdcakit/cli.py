@@ -68,9 +68,9 @@ def _report_abandoned(paths: ProjectPaths, cycle: str | None = None) -> None:
               f"{run_dir.relative_to(paths.root)}", file=sys.stderr)
 
 
-def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
-         data: str | None) -> int:
-    _report_abandoned(paths, cycle)
+def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
+             data: str | None) -> dict[str, object]:
+    """The run's parameters: the record's (paths made absolute), then the command line's."""
     record = load_record(paths, cycle)
     if record is not None:
         read_cycle(paths, cycle)  # a record must validate before its run is logged
@@ -85,15 +85,52 @@ def _run(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str]
     params.update(cli_params)
     if data:
         params["data_path"] = data
-    print(f"{cycle} / {stage}: running ...", flush=True)
-    result = run_stage(cycle, stage, params, paths=paths)
+    return params
+
+
+def _finish(paths: ProjectPaths, cycle: str, result: RunResult) -> int:
+    """Print the run's outputs and append it to the cycle's log."""
     _print_run(result, paths.root)
-    if record is not None:
+    if load_record(paths, cycle) is not None:
         append_log(paths, cycle, {
-            "event": "run", "stage": stage, "status": result.status,
+            "event": "run", "stage": result.stage, "status": result.status,
             "run_dir": result.run_dir.relative_to(paths.root).as_posix(),
             **({"error": result.error} if result.error else {})})
     return EXIT_OK if result.ok else EXIT_RUN_FAILED
+
+
+def _execute(cycle: str, stage: str, params: dict[str, object], root: str) -> RunResult:
+    """One stage run (a worker process's task in :func:`_run_stages`)."""
+    return run_stage(cycle, stage, params, paths=ProjectPaths(Path(root)))
+
+
+def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
+                cli_params: dict[str, str], data: str | None) -> int:
+    """Run ``stages`` of ``cycle``, side by side when there are several; worst exit code.
+
+    Stage notebooks read the same inputs and write their own run folders, so they
+    run in parallel worker processes (forked after papermill is imported, so each
+    pays only its kernel's start). Results are printed and logged in stage order.
+    """
+    _report_abandoned(paths, cycle)
+    prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
+    for stage in stages:
+        print(f"{cycle} / {stage}: running ...", flush=True)
+    if len(stages) == 1:
+        results = [run_stage(cycle, stages[0], prepared[stages[0]], paths=paths)]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        import nbconvert  # noqa: F401  (imported once here, inherited by the workers)
+        import papermill  # noqa: F401
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(stages), mp_context=context) as pool:
+            futures = [pool.submit(_execute, cycle, stage, prepared[stage], str(paths.root))
+                       for stage in stages]
+            results = [future.result() for future in futures]
+    return max(_finish(paths, cycle, result) for result in results)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -104,26 +141,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if not stages:
             raise CycleError(f"{args.cycle}: no stage has parameters in its record "
                              "(stages: STAGE: parameters:), so --all has nothing to run")
-        return max(_run(paths, args.cycle, stage, cli_params, args.data) for stage in stages)
+        return _run_stages(paths, args.cycle, stages, cli_params, args.data)
     if not args.stage:
         raise CycleError("name a stage (baseline, compare, efficiency) or use --all")
-    return _run(paths, args.cycle, args.stage, cli_params, args.data)
+    return _run_stages(paths, args.cycle, [args.stage], cli_params, args.data)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    """The whole cycle on demo data: runs, moves through PDCA, decision, reports."""
+    """The whole cycle on demo data: runs (side by side), moves through PDCA, decision, reports."""
     from .report import build_reports
 
     paths = ProjectPaths.find()
     print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
     _reset_demo_record(paths)
-    worst = EXIT_OK
-    for stage in DEMO_STAGES:
-        worst = max(worst, _run(paths, DEMO_CYCLE, stage, {}, None))
-        if stage in ("baseline", "compare"):
-            moves = 2 if stage == "baseline" else 1  # plan -> do -> check; check -> act
-            for _ in range(moves):
-                print(tracker.advance(paths, DEMO_CYCLE).sentence)
+    worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None)
+    for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare run)
+        print(tracker.advance(paths, DEMO_CYCLE).sentence)
     if worst == EXIT_OK:
         print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
     index = build_reports(paths)

@@ -20,9 +20,13 @@ def split_segments(before: pd.DataFrame, after: pd.DataFrame, column: str, *, mi
     if column not in before or column not in after:
         raise ValueError(f"segment column {column!r} is not in the tickets; columns: "
                          f"{', '.join(map(str, before.columns))}")
+    # One groupby pass per window (not a boolean mask per value): O(n), not O(n x segments).
+    groups_b, groups_a = (dict(list(frame.groupby(column, observed=True, sort=False)))
+                          for frame in (before, after))
     parts, skipped = [], {}
-    for value in sorted(set(before[column].dropna()) | set(after[column].dropna()), key=str):
-        part_b, part_a = before[before[column] == value], after[after[column] == value]
+    for value in sorted(set(groups_b) | set(groups_a), key=str):
+        part_b = groups_b.get(value, before.iloc[:0])
+        part_a = groups_a.get(value, after.iloc[:0])
         if min(len(part_b), len(part_a)) < min_n:
             skipped[str(value)] = (f"too few tickets ({len(part_b)} before, {len(part_a)} "
                                    f"after; need {min_n} each)")

@@ -123,8 +123,21 @@ def recode(text: pd.Series, table: dict[str, str]) -> pd.Series:
 def parse_text(raw: pd.Series, column: str, source: Source,
                na_values: Sequence[str] = DEFAULT_NA_VALUES,
                values: dict[str, str] | None = None) -> pd.Series:
-    """An id or category column: trimmed text (``str`` dtype), recoded by ``values``."""
-    return recode(clean_text(raw, na_values), values or {})
+    """An id or category column: trimmed text (``str`` dtype), recoded by ``values``.
+
+    A column with few distinct values (a channel, a category) is cleaned once per
+    distinct value and spread back by its codes: a million rows cost a handful of
+    string operations.
+
+    >>> parse_text(pd.Series([" chat", "web", "chat ", None] * 3), "channel", None).tolist()[:4]
+    ['chat', 'web', 'chat', nan]
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if not len(uniques) or len(uniques) * 4 > len(raw):
+        return recode(clean_text(raw, na_values), values or {})
+    cleaned = recode(clean_text(pd.Series(uniques), na_values), values or {})
+    spread = cleaned.take(np.where(codes < 0, 0, codes)).set_axis(raw.index)
+    return spread.mask(codes < 0)
 
 
 def parse_number(raw: pd.Series, column: str, source: Source, *, decimal: str = ".",

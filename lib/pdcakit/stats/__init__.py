@@ -11,6 +11,7 @@ Estimates are after minus before. Each comparison returns a frozen
 
 from .bootstrap import (
     DEFAULT_SEED,
+    LARGE_SAMPLE,
     RatioEstimate,
     bootstrap_difference,
     mean_difference_ci,
@@ -31,6 +32,7 @@ from .survival import km_median, logrank, median_difference_ci, median_ratio
 __all__ = [
     "DEFAULT_SEED",
     "KINDS",
+    "LARGE_SAMPLE",
     "RULES",
     "Adjusted",
     "Comparison",

@@ -65,6 +65,10 @@ def _kth_smallest(count_at_most: Callable[[float], int], k: int, low: float,
 
 def _pairwise_differences(after: np.ndarray, before: np.ndarray):
     """Counter, snapper and range for the ``m x n`` differences after_i - before_j."""
+    values_a, counts_a = np.unique(after, return_counts=True)
+    values_b, counts_b = np.unique(before, return_counts=True)
+    if values_a.size * values_b.size <= max(after.size, before.size):  # few distinct values
+        return _difference_table(values_a, counts_a, values_b, counts_b)
     b = np.sort(before)
     n = b.size
 
@@ -77,6 +81,29 @@ def _pairwise_differences(after: np.ndarray, before: np.ndarray):
         return float((after[ok] - b[j[ok]]).max())
 
     return count, snap, (float(after.min() - b[-1]), float(after.max() - b[0]))
+
+
+def _difference_table(values_a: np.ndarray, counts_a: np.ndarray, values_b: np.ndarray,
+                      counts_b: np.ndarray):
+    """The same counter and snapper from the distinct values and their counts.
+
+    Scores on a 1-5 or 0-10 scale have a handful of distinct values, so the m x n
+    differences take at most (distinct after) x (distinct before) values, each with
+    weight count_a x count_b: exact, and O(distinct^2) instead of O(n log n) per step.
+    """
+    differences = np.subtract.outer(values_a, values_b).ravel()
+    weights = np.multiply.outer(counts_a, counts_b).ravel()
+    order = np.argsort(differences, kind="stable")
+    differences, cumulative = differences[order], np.cumsum(weights[order])
+
+    def count(t: float) -> int:
+        index = int(np.searchsorted(differences, t, side="right"))
+        return int(cumulative[index - 1]) if index else 0
+
+    def snap(t: float) -> float:
+        return float(differences[np.searchsorted(differences, t, side="right") - 1])
+
+    return count, snap, (float(differences[0]), float(differences[-1]))
 
 
 def _walsh_averages(d: np.ndarray):

@@ -167,7 +167,8 @@ def grouped_proportions(x_before: object, n_before: object, x_after: object, n_a
     >>> round(r.estimate, 3), r.df, round(r.extra["dispersion"], 2)
     (0.097, 4.0, 5.11)
     """
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     xb, nb = np.asarray(x_before, float), np.asarray(n_before, float)
     xa, na = np.asarray(x_after, float), np.asarray(n_after, float)
@@ -182,8 +183,8 @@ def grouped_proportions(x_before: object, n_before: object, x_after: object, n_a
     after = np.r_[np.zeros(xb.size), np.ones(xa.size)]
     # Proportions with var_weights = n: the same fit as cbind(x, n - x), and statsmodels'
     # "X2" scale is then the Pearson chi-square / df (with a two-column endog it is not).
-    model = sm.GLM(x / n, sm.add_constant(after), family=sm.families.Binomial(),
-                   var_weights=n)
+    model = GLM(x / n, np.column_stack([np.ones_like(after), after]),
+                family=families.Binomial(), var_weights=n)
     fit = model.fit(scale="X2", use_t=True)
     estimated_phi, df = float(fit.scale), float(fit.df_resid)
     phi = max(estimated_phi, 1.0)

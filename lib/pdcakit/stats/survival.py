@@ -7,12 +7,16 @@ statistic reported is the chi-square (``z^2``, 1 df) as R ``survdiff`` prints it
 
 The estimate is median(after) - median(before) of the Kaplan-Meier curves, with a
 seeded percentile bootstrap CI (each ticket resampled with its open/closed flag;
-the weighted Kaplan-Meier is vectorized over resamples). The effect size is the
-ratio of the medians. ``extra`` adds the 90th percentiles and ``effect_sign``: the
-direction the log-rank test saw on the duration scale (-1: items finished sooner
-after), which can differ from the sign of the median difference when the change
-is in the tail. A median not reached (more than half still open) makes the
-estimate undefined (NaN) and the result says so.
+the Kaplan-Meier median of every resample is computed by the compiled kernel of
+:mod:`._resample`). Above ``LARGE_SAMPLE`` tickets in a group the CI is the
+large-sample one: each median's Brookmeyer-Crowley interval (statsmodels
+``SurvfuncRight.quantile_ci``) gives its standard error, combined as Price &
+Bonett (2002) do for the difference (or, on the log scale, the ratio) of medians.
+The effect size is the ratio of the medians. ``extra`` adds the 90th percentiles
+and ``effect_sign``: the direction the log-rank test saw on the duration scale
+(-1: items finished sooner after), which can differ from the sign of the median
+difference when the change is in the tail. A median not reached (more than half
+still open) makes the estimate undefined (NaN) and the result says so.
 
 Assumptions: censoring unrelated to how long a ticket would take (open because the
 export came, not because it is hard); for the log-rank test's power, roughly
@@ -35,7 +39,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats as sps
 
-from .bootstrap import DEFAULT_SEED, RatioEstimate, bootstrap_difference
+from ._resample import bootstrap_km_quantiles, seed_for
+from .bootstrap import DEFAULT_SEED, LARGE_SAMPLE, RatioEstimate
 from .result import Comparison
 
 __all__ = ["km_median", "logrank", "median_difference_ci", "median_ratio"]
@@ -99,9 +104,53 @@ def _rows(minutes: Sequence[float], observed: Sequence[bool] | None, label: str)
 
 
 def _median_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float, n_resamples: int,
-               seed: int) -> tuple[float, float]:
-    return bootstrap_difference(_weighted_medians, rows_b, rows_a, confidence=confidence,
-                                n_resamples=n_resamples, seed=seed)
+               seed: int, log: bool = False) -> tuple[float, float]:
+    """CI of median(after) - median(before) (of the log medians when ``log``)."""
+    if max(len(rows_b), len(rows_a)) > LARGE_SAMPLE:
+        return _large_sample_ci(rows_b, rows_a, confidence, log)
+    medians = [bootstrap_km_quantiles(rows[:, 0], rows[:, 1].astype(bool),
+                                      n_resamples=n_resamples, seed=seed_for(seed, stream))
+               for stream, rows in enumerate((rows_b, rows_a))]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.log(medians[1]) - np.log(medians[0]) if log else medians[1] - medians[0]
+    tail = (1 - confidence) / 2
+    if np.isnan(values).mean() > tail:
+        return (math.nan, math.nan)
+    # NaN resamples (median not reached) sort above every value: a conservative upper end.
+    low, high = np.quantile(np.where(np.isnan(values), np.inf, values), [tail, 1 - tail])
+    return (float(low), float(high))
+
+
+def _ci_method(rows_b: np.ndarray, rows_a: np.ndarray) -> str:
+    if max(len(rows_b), len(rows_a)) > LARGE_SAMPLE:
+        return "Brookmeyer-Crowley (large sample)"
+    return "percentile bootstrap"
+
+
+def _large_sample_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float,
+                     log: bool) -> tuple[float, float]:
+    """Price & Bonett (2002) interval from each median's Brookmeyer-Crowley interval."""
+    import warnings
+
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    z = float(sps.norm.ppf(0.5 + confidence / 2))
+    scale = np.log if log else np.asarray
+    centres, variances = [], []
+    for rows in (rows_b, rows_a):
+        median = float(_weighted_medians(rows, np.ones((1, len(rows))))[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # log(0) at the curve's ends: outside the interval
+            low, high = SurvfuncRight(rows[:, 0], rows[:, 1]).quantile_ci(
+                0.5, alpha=1 - confidence)
+        if not (math.isfinite(median) and math.isfinite(low) and math.isfinite(high)
+                and (not log or low > 0)):
+            return (math.nan, math.nan)
+        centres.append(float(scale(median)))
+        variances.append(((float(scale(high)) - float(scale(low))) / (2 * z)) ** 2)
+    half = z * math.sqrt(sum(variances))
+    difference = centres[1] - centres[0]
+    return (difference - half, difference + half)
 
 
 def median_difference_ci(before_minutes: Sequence[float], before_observed: Sequence[bool] | None,
@@ -117,11 +166,6 @@ def median_difference_ci(before_minutes: Sequence[float], before_observed: Seque
     rows_b = _rows(before_minutes, before_observed, "before")
     rows_a = _rows(after_minutes, after_observed, "after")
     return _median_ci(rows_b, rows_a, confidence, n_resamples, seed)
-
-
-def _log_medians(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return np.log(_weighted_medians(rows, weights))
 
 
 def median_ratio(before_minutes: Sequence[float], before_observed: Sequence[bool] | None,
@@ -144,12 +188,12 @@ def median_ratio(before_minutes: Sequence[float], before_observed: Sequence[bool
     if not median_b > 0:
         raise ValueError("the median before is 0 or not reached (over half still open): "
                          "a ratio to it is undefined")
-    low, high = bootstrap_difference(_log_medians, rows_b, rows_a, confidence=confidence,
-                                     n_resamples=n_resamples, seed=seed)
+    low, high = _median_ci(rows_b, rows_a, confidence, n_resamples, seed, log=True)
     return RatioEstimate(statistic="Kaplan-Meier median", ratio=median_a / median_b,
                          ci=(math.exp(low), math.exp(high)), before=median_b, after=median_a,
                          n_before=len(rows_b), n_after=len(rows_a), confidence=confidence,
-                         method="percentile", n_resamples=n_resamples, seed=seed)
+                         method=_ci_method(rows_b, rows_a), n_resamples=n_resamples,
+                         seed=seed)
 
 
 def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
@@ -182,6 +226,6 @@ def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
         extra={"median_before": median_b, "median_after": median_a,
                "open_before": int((~ob).sum()), "open_after": int((~oa).sum()),
                "p90_before": p90_b, "p90_after": p90_a, "z": z,
-               "effect_sign": -1 if z > 0 else 1, "ci_method": "percentile bootstrap",
+               "effect_sign": -1 if z > 0 else 1, "ci_method": _ci_method(rows_b, rows_a),
                "n_resamples": n_resamples, "seed": seed},
     )

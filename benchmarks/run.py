@@ -1,0 +1,429 @@
+#!/usr/bin/env python
+"""Performance harness: `make bench` (100k and 1M tickets) or `make bench-full` (adds 5M).
+
+Everything is measured in the same run, each figure the median of ``--repeat``
+runs, and reported as a ratio to a baseline measured alongside:
+
+- floor F: papermill executing a notebook that only imports the libraries the
+  stage notebooks import (Python start, kernel start, imports: the unavoidable cost);
+- the demo cycle (`pdca demo`: three stages, HTML, moves, decision, reports) / F;
+- each stage and `pdca run --all` on generated tickets (CSV and Parquet): wall time
+  and peak memory of the whole process tree (the CLI, its workers and kernels);
+- the stats engine alone: `check.compare_kpis` over every KPI at 1M tickets, and a
+  BCa bootstrap CI of a ratio of means (2,000 resamples, 100k a group) against
+  `scipy.stats.bootstrap`;
+- the same tests through pingouin / plain scipy on the same data (the peers): the
+  numbers must agree; the speed ratio is printed.
+
+Prints a table and writes ``benchmarks/results/<UTC stamp>.json`` (and
+``latest.json``). Generated data and the scratch project live in
+``benchmarks/.work/`` (ignored by git). No figure here is asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / ".work"
+RESULTS = ROOT / "benchmarks" / "results"
+BIN = Path(sys.executable).parent
+SIZES = {"100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
+STAGES = ("baseline", "compare", "efficiency")
+CYCLE = "demo-helpdesk"
+FLOOR_IMPORTS = ("%matplotlib inline\n"
+                 "import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot\n"
+                 "from pdcakit import data, metrics, stats, spc, plots, check, efficiency, money\n"
+                 "from pdcakit.stats import _kernels")
+
+TARGETS = {  # name -> (limit, unit, what)
+    "demo_over_floor": (3.0, "x F", "demo cycle, all stages and reports"),
+    "all_stages_1m_seconds": (30.0, "s", "1M tickets, all three stages"),
+    "all_stages_1m_peak_gib": (2.0, "GiB", "1M tickets, all three stages, peak memory"),
+    "all_stages_5m_over_1m": (5.5, "x 1M", "5M tickets / 1M tickets time"),
+    "all_stages_5m_peak_gib": (8.0, "GiB", "5M tickets, peak memory"),
+    "compare_kpis_1m_seconds": (2.0, "s", "compare over all KPIs at 1M rows"),
+    "bootstrap_seconds": (1.0, "s", "BCa ratio of means, 2,000 x 100k a group"),
+    "bootstrap_over_scipy": (1.0, "x scipy", "same, against scipy.stats.bootstrap"),
+}
+
+
+# ---------------------------------------------------------------- measuring
+def median_of(repeat: int, func: Callable[[], float]) -> tuple[float, list[float]]:
+    values = [func() for _ in range(repeat)]
+    return statistics.median(values), values
+
+
+def tree_rss(process: Any) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    import psutil
+
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += proc.memory_info().rss
+    return total
+
+
+def run_measured(command: Sequence[str], env: dict[str, str],
+                 cwd: Path) -> tuple[float, int, int]:
+    """Run ``command``; return (wall seconds, peak RSS of its process tree, exit code).
+
+    The tree (CLI, worker processes, Jupyter kernels) is sampled every 50 ms, so
+    stages running side by side are counted together.
+    """
+    import psutil
+
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(proc.pid)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, tree_rss(watched))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        tail = "\n".join(stderr.strip().splitlines()[-5:])
+        print(f"  ! {' '.join(command[:4])} ... exited {proc.returncode}: {tail}",
+              file=sys.stderr)
+    return wall, peak, proc.returncode
+
+
+# ---------------------------------------------------------------- setup
+def load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate_demo", ROOT / "data" /
+                                                  "generate_demo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def tickets_file(label: str, fmt: str) -> Path:
+    """Generated tickets for ``label`` (e.g. "1m") in ``fmt``, made once and kept."""
+    folder = WORK / "data" / label
+    path = folder / f"tickets.{fmt}"
+    stamp = folder / f".{fmt}.done"
+    if stamp.exists() and path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    generator = load_generator()
+    started = time.perf_counter()
+    frame = generator.generate_tickets(SIZES[label])
+    written = generator._write(frame, folder / "tickets", fmt)
+    stamp.write_text(f"{SIZES[label]} tickets in {time.perf_counter() - started:.1f} s\n")
+    return written
+
+
+def scratch_project() -> Path:
+    """A copy of the project's notebooks, records and demo data to run in."""
+    project = WORK / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for name in ("notebooks", "pdca", "data"):
+        shutil.copytree(ROOT / name, project / name,
+                        ignore=shutil.ignore_patterns("*.lock", "__pycache__"))
+    return project
+
+
+def floor_notebook(project: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("unused = 0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = project / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+# ---------------------------------------------------------------- sections
+def measure_floor(project: Path, env: dict[str, str], repeat: int) -> dict[str, Any]:
+    notebook = floor_notebook(project)
+    command = [sys.executable, "-m", "papermill", str(notebook), str(project / "floor-out.ipynb"),
+               "-k", "python3", "--no-progress-bar"]
+    walls = [run_measured(command, env, project)[0] for _ in range(repeat)]
+    return {"seconds": statistics.median(walls), "runs": walls}
+
+
+def measure_demo(project: Path, env: dict[str, str], repeat: int, floor: float) -> dict[str, Any]:
+    measured = [run_measured([str(BIN / "pdca"), "demo"], env, project) for _ in range(repeat)]
+    walls = [m[0] for m in measured]
+    seconds = statistics.median(walls)
+    return {"seconds": seconds, "runs": walls, "over_floor": seconds / floor,
+            "peak_gib": max(m[1] for m in measured) / 2**30,
+            "ok": all(m[2] == 0 for m in measured)}
+
+
+def measure_stages(project: Path, env: dict[str, str], label: str, fmt: str,
+                   repeat: int) -> dict[str, Any]:
+    data_file = tickets_file(label, fmt)
+    out: dict[str, Any] = {"tickets": SIZES[label], "format": fmt, "file": data_file.name,
+                           "file_mb": data_file.stat().st_size / 2**20}
+    jobs = {stage: [str(BIN / "pdca"), "run", CYCLE, stage, "--data", str(data_file)]
+            for stage in STAGES}
+    jobs["all"] = [str(BIN / "pdca"), "run", CYCLE, "--all", "--data", str(data_file)]
+    for name, command in jobs.items():
+        measured = [run_measured(command, env, project) for _ in range(repeat)]
+        out[name] = {"seconds": statistics.median(m[0] for m in measured),
+                     "runs": [m[0] for m in measured],
+                     "peak_gib": max(m[1] for m in measured) / 2**30,
+                     "ok": all(m[2] == 0 for m in measured)}
+        print(f"  {label:>4} {fmt:<7} {name:<10} {out[name]['seconds']:7.1f} s  "
+              f"{out[name]['peak_gib']:5.2f} GiB  {'ok' if out[name]['ok'] else 'FAILED'}",
+              flush=True)
+    return out
+
+
+def windows_of(label: str) -> tuple[Any, Any, Any]:
+    from pdcakit import check, data
+
+    tickets = data.load_tickets(tickets_file(label, "parquet"))
+    windows = check.Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
+    before, after = windows.split(tickets)
+    return check, before, after
+
+
+def measure_engine(repeat: int) -> dict[str, Any]:
+    """compare over all KPIs at 1M rows; the bootstrap against scipy.stats.bootstrap."""
+    from scipy import stats as sps
+
+    from pdcakit import stats
+    from pdcakit.params import declared_parameters
+
+    check, before, after = windows_of("1m")
+    kpis = ast.literal_eval(declared_parameters(ROOT / "notebooks" / "compare.ipynb")["kpis"]
+                            .default)  # the compare notebook's own KPI list
+    settings = check.CompareSettings.check(kpis=kpis)
+    seconds, runs = median_of(repeat, lambda: _timed(lambda: check.compare_kpis(
+        before, after, settings)))
+    out: dict[str, Any] = {"compare_kpis_1m": {"seconds": seconds, "runs": runs,
+                                               "kpis": len(settings.kpis),
+                                               "rows": len(before) + len(after)}}
+
+    rng = np.random.default_rng(20261125)
+    b, a = rng.lognormal(2.3, 0.6, 100_000), rng.lognormal(2.2, 0.6, 100_000)
+    result = stats.ratio_of_means(b, a, n_resamples=2000)
+    ours, our_runs = median_of(repeat, lambda: _timed(lambda: stats.ratio_of_means(
+        b, a, n_resamples=2000)))
+
+    def scipy_call() -> Any:
+        return sps.bootstrap((b, a), lambda x, y, axis=-1: y.mean(axis) / x.mean(axis),
+                             n_resamples=2000, method="percentile", vectorized=True,
+                             rng=np.random.default_rng(1))
+
+    peer = scipy_call().confidence_interval
+    theirs, their_runs = median_of(repeat, lambda: _timed(scipy_call))
+    out["bootstrap_ratio_of_means"] = {
+        "rows_per_group": 100_000, "resamples": 2000, "seconds": ours, "runs": our_runs,
+        "method": result.method, "ci": list(result.ci),
+        "scipy_seconds": theirs, "scipy_runs": their_runs,
+        "scipy_method": "percentile (scipy's BCa jackknife needs 100k x 100k values here)",
+        "scipy_ci": [float(peer.low), float(peer.high)],
+        "over_scipy": ours / theirs,
+        "agree": bool(abs(result.ci[0] - peer.low) < 0.002 and abs(result.ci[1] - peer.high)
+                      < 0.002),
+    }
+    return out
+
+
+def _timed(func: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def measure_peers(repeat: int) -> dict[str, Any]:
+    """Our tests against pingouin / plain scipy on the 1M tickets: agreement and speed."""
+    from scipy import stats as sps
+
+    from pdcakit import metrics, stats
+
+    try:
+        import pingouin
+    except ImportError:  # pragma: no cover - installed by `make bench`
+        pingouin = None
+    _, before, after = windows_of("1m")
+    hb, ha = (w["handle_minutes"].dropna().to_numpy(float) for w in (before, after))
+    cb, ca = (w["csat"].dropna().to_numpy(float) for w in (before, after))
+    fb, fa = (w["first_contact_resolved"].dropna().to_numpy(bool) for w in (before, after))
+    (tb, ob), (ta, oa) = (metrics.duration_minutes(w, "time_to_resolve")
+                          for w in (before, after))
+    table = np.array([[fb.sum(), fb.size - fb.sum()], [fa.sum(), fa.size - fa.sum()]])
+
+    cases: dict[str, tuple[Callable[[], Any], Callable[[], Any], Callable[[Any, Any], bool],
+                           str]] = {
+        "welch_t": (lambda: stats.welch_t(hb, ha),
+                    lambda: sps.ttest_ind(ha, hb, equal_var=False),
+                    lambda o, p: np.isclose(abs(o.statistic), abs(p.statistic), rtol=1e-9)
+                    and np.isclose(o.pvalue, p.pvalue, rtol=1e-6, atol=1e-300),
+                    "scipy.stats.ttest_ind(equal_var=False)"),
+        "mann_whitney": (lambda: stats.mann_whitney(cb, ca),
+                         lambda: sps.mannwhitneyu(ca, cb, alternative="two-sided"),
+                         lambda o, p: np.isclose(o.pvalue, p.pvalue, rtol=1e-6, atol=1e-300),
+                         "scipy.stats.mannwhitneyu"),
+        "two_proportions": (lambda: stats.two_proportions(int(fb.sum()), fb.size,
+                                                          int(fa.sum()), fa.size),
+                            lambda: sps.chi2_contingency(table, correction=False),
+                            lambda o, p: np.isclose(o.statistic, p.statistic, rtol=1e-9),
+                            "scipy.stats.chi2_contingency(correction=False)"),
+        "logrank": (lambda: stats.logrank(tb, ob, ta, oa),
+                    lambda: sps.logrank(sps.CensoredData(uncensored=ta[oa], right=ta[~oa]),
+                                        sps.CensoredData(uncensored=tb[ob], right=tb[~ob])),
+                    lambda o, p: np.isclose(o.statistic, p.statistic ** 2, rtol=1e-9),
+                    "scipy.stats.logrank"),
+    }
+    if pingouin is not None:
+        cases["welch_t_pingouin"] = (
+            lambda: stats.welch_t(hb, ha),
+            lambda: pingouin.ttest(ha, hb, correction=True),
+            lambda o, p: np.isclose(abs(o.statistic), abs(float(p["T"].iloc[0])), rtol=1e-9),
+            "pingouin.ttest(correction=True)")
+        cases["mann_whitney_pingouin"] = (
+            lambda: stats.mann_whitney(cb, ca),
+            lambda: pingouin.mwu(ca, cb, alternative="two-sided"),
+            lambda o, p: np.isclose(o.pvalue, float(p["p-val"].iloc[0]), rtol=1e-6,
+                                    atol=1e-300),
+            "pingouin.mwu")
+    out = {}
+    for name, (ours, peer, agree, peer_name) in cases.items():
+        our_result, peer_result = ours(), peer()
+        our_seconds = median_of(repeat, lambda f=ours: _timed(f))[0]
+        peer_seconds = median_of(repeat, lambda f=peer: _timed(f))[0]
+        out[name] = {"peer": peer_name, "seconds": our_seconds, "peer_seconds": peer_seconds,
+                     "over_peer": our_seconds / peer_seconds,
+                     "agree": bool(agree(our_result, peer_result))}
+    return out
+
+
+# ---------------------------------------------------------------- report
+def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    figures: dict[str, float | None] = {
+        "demo_over_floor": results.get("demo", {}).get("over_floor"),
+        "compare_kpis_1m_seconds": results.get("engine", {}).get("compare_kpis_1m", {})
+        .get("seconds"),
+        "bootstrap_seconds": results.get("engine", {}).get("bootstrap_ratio_of_means", {})
+        .get("seconds"),
+        "bootstrap_over_scipy": results.get("engine", {}).get("bootstrap_ratio_of_means", {})
+        .get("over_scipy"),
+    }
+    stages = results.get("stages", {})
+    one_m = stages.get("1m/parquet", {}).get("all")
+    if one_m:
+        figures["all_stages_1m_seconds"] = one_m["seconds"]
+        figures["all_stages_1m_peak_gib"] = one_m["peak_gib"]
+    five_m = stages.get("5m/parquet", {}).get("all")
+    if five_m and one_m:
+        figures["all_stages_5m_over_1m"] = five_m["seconds"] / one_m["seconds"]
+        figures["all_stages_5m_peak_gib"] = five_m["peak_gib"]
+    return {name: {"value": value, "limit": TARGETS[name][0], "unit": TARGETS[name][1],
+                   "what": TARGETS[name][2], "met": value <= TARGETS[name][0]}
+            for name, value in figures.items() if value is not None}
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    print("\n== Targets")
+    for v in results["targets"].values():
+        print(f"  {'met ' if v['met'] else 'MISS'}  {v['what']:<46} {v['value']:8.2f} "
+              f"(limit {v['limit']} {v['unit']})")
+    if "peers" in results:
+        print("\n== Peers (same data; ours / peer time; numbers agree?)")
+        for name, v in results["peers"].items():
+            print(f"  {name:<22} {v['seconds']:8.3f} s vs {v['peer_seconds']:8.3f} s  "
+                  f"x{v['over_peer']:5.2f}  {'agree' if v['agree'] else 'DISAGREE'}  "
+                  f"({v['peer']})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="add 5M tickets")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated sizes from 100k, 1m, 5m (default 100k,1m)")
+    parser.add_argument("--formats", default="parquet,csv")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--only", default="floor,demo,stages,engine,peers",
+                        help="sections to run")
+    args = parser.parse_args(argv)
+    sizes = (args.sizes or ("100k,1m,5m" if args.full else "100k,1m")).split(",")
+    sections = set(args.only.split(","))
+
+    project = scratch_project()
+    env = {**os.environ, "PDCA_HOME": str(project), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    results: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(), "repeat": args.repeat,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count()},
+    }
+    print(f"PDCA Workbook benchmarks ({os.cpu_count()} CPUs, median of {args.repeat})")
+    floor = None
+    if sections & {"floor", "demo"}:
+        results["floor"] = measure_floor(project, env, args.repeat)
+        floor = results["floor"]["seconds"]
+        print(f"  floor F (papermill, imports only)   {floor:7.1f} s", flush=True)
+    if "demo" in sections and floor:
+        results["demo"] = measure_demo(project, env, args.repeat, floor)
+        print(f"  demo cycle                           {results['demo']['seconds']:7.1f} s  "
+              f"= {results['demo']['over_floor']:.2f} x F", flush=True)
+    if "stages" in sections:
+        results["stages"] = {}
+        for label in sizes:
+            for fmt in args.formats.split(","):
+                if label == "5m" and fmt == "csv":
+                    continue  # a 5M-row CSV adds minutes of parsing and says nothing new
+                results["stages"][f"{label}/{fmt}"] = measure_stages(project, env, label, fmt,
+                                                                     args.repeat)
+    if "engine" in sections:
+        results["engine"] = measure_engine(args.repeat)
+        e = results["engine"]
+        print(f"  compare_kpis at 1M                   {e['compare_kpis_1m']['seconds']:7.2f} s")
+        boot = e["bootstrap_ratio_of_means"]
+        print(f"  bootstrap ratio of means 2000x100k   {boot['seconds']:7.2f} s  "
+              f"(scipy {boot['scipy_seconds']:.2f} s; CIs agree: {boot['agree']})")
+    if "peers" in sections:
+        results["peers"] = measure_peers(args.repeat)
+    results["targets"] = verdicts(results)
+    results["ended_at"] = datetime.now(UTC).isoformat()
+    print_summary(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = json.dumps(results, indent=2, default=float)
+    (RESULTS / f"{stamp}.json").write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    print(f"\nwritten: {(RESULTS / f'{stamp}.json').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The benchmark harness's own machinery (its figures are never asserted here)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_peak_memory_counts_the_child_processes(bench, tmp_path):
+    pytest.importorskip("psutil")
+    # the child starts a grandchild holding 300 MB: the tree's peak must see it
+    code = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+            "\"import time; b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+            "time.sleep(0.6)\"])")
+    wall, peak, code_ = bench.run_measured([sys.executable, "-c", code], dict(os.environ),
+                                           tmp_path)
+    assert code_ == 0
+    assert peak > 250 * 2**20
+    assert wall > 0.5
+
+
+def test_failed_command_is_reported_not_hidden(bench, tmp_path, capsys):
+    _, _, code = bench.run_measured([sys.executable, "-c", "raise SystemExit(3)"],
+                                    dict(os.environ), tmp_path)
+    assert code == 3
+    assert "exited 3" in capsys.readouterr().err
+
+
+def test_verdicts_compare_each_figure_with_its_target(bench):
+    results = {
+        "demo": {"over_floor": 2.4},
+        "engine": {"compare_kpis_1m": {"seconds": 2.5},
+                   "bootstrap_ratio_of_means": {"seconds": 0.4, "over_scipy": 0.05}},
+        "stages": {"1m/parquet": {"all": {"seconds": 20.0, "peak_gib": 1.5}},
+                   "5m/parquet": {"all": {"seconds": 120.0, "peak_gib": 6.0}}},
+    }
+    verdicts = bench.verdicts(results)
+    assert verdicts["demo_over_floor"]["met"]
+    assert not verdicts["compare_kpis_1m_seconds"]["met"]
+    assert verdicts["all_stages_5m_over_1m"]["value"] == 6.0
+    assert not verdicts["all_stages_5m_over_1m"]["met"]
+    assert set(verdicts) == set(bench.TARGETS)

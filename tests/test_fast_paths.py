@@ -1,0 +1,164 @@
+"""The optimized paths give the same numbers as the straightforward ones.
+
+Speed is measured in benchmarks/ (never asserted here); these tests keep each
+shortcut honest: the compiled bootstrap kernels against plain numpy on the same
+resamples, our BCa against scipy's on the same replicates, Holm against
+statsmodels, the distinct-value Hodges-Lehmann table against all pairwise
+differences, the large-sample intervals against the bootstrap they replace, and
+the one-pass segment split against a mask per value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+from scipy.stats._resampling import _bca_interval
+from statsmodels.stats.multitest import multipletests
+
+from pdcakit import stats
+from pdcakit.segments import split_segments
+from pdcakit.stats import _resample, bootstrap, survival
+from pdcakit.stats.nonparametric import _order_ci, _pairwise_differences
+
+RNG = np.random.default_rng(20261125)
+
+
+def test_means_kernel_equals_numpy_on_the_same_resamples():
+    values = RNG.lognormal(2, 1, 537)
+    fast = _resample.bootstrap_means(values, n_resamples=97, seed=11)
+    reference = _resample.reference_indices(values.size, 97, 11).choose_mean(values)
+    np.testing.assert_allclose(fast, reference, rtol=1e-12)
+
+
+def test_km_kernel_equals_weighted_kaplan_meier_on_the_same_resamples():
+    times = np.sort(RNG.exponential(30, 400).round())  # ties on purpose
+    observed = RNG.random(400) < 0.8
+    order = np.lexsort((observed, times))
+    times, observed = times[order], observed[order]
+    fast = _resample.bootstrap_km_quantiles(times, observed, n_resamples=80, seed=5)
+    counts = _resample.reference_indices(times.size, 80, 5).counts()
+    rows = np.column_stack([times, observed])
+    reference = survival._weighted_medians(rows, counts)
+    np.testing.assert_array_equal(fast, reference)
+    p90 = _resample.bootstrap_km_quantiles(times, observed, n_resamples=80, seed=5, level=0.1)
+    np.testing.assert_array_equal(p90, survival._weighted_medians(rows, counts, 0.1))
+
+
+def test_kernels_do_not_depend_on_the_thread_count():
+    numba = pytest.importorskip("numba")
+    values = RNG.normal(size=3000)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = _resample.bootstrap_means(values, n_resamples=64, seed=3)
+        numba.set_num_threads(before)
+        many = _resample.bootstrap_means(values, n_resamples=64, seed=3)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one, many)
+
+
+@pytest.mark.parametrize("combine", [bootstrap._divide, bootstrap._subtract])
+def test_bca_equals_scipy_on_the_same_replicates(combine):
+    b, a = RNG.lognormal(3, 0.8, 150), RNG.lognormal(2.8, 0.8, 170)
+    replicates = combine(_resample.bootstrap_means(b, n_resamples=999, seed=1),
+                         _resample.bootstrap_means(a, n_resamples=999, seed=2))
+    theta = combine(b.mean(), a.mean())
+    jackknife = [combine((b.sum() - b) / (b.size - 1), a.mean()),
+                 combine(b.mean(), (a.sum() - a) / (a.size - 1))]
+    ours = bootstrap.bca_interval(theta, replicates, jackknife, 0.95)
+
+    def statistic(x, y, axis=-1):
+        return combine(np.mean(x, axis=axis), np.mean(y, axis=axis))
+
+    alpha_1, alpha_2, _ = _bca_interval((b, a), statistic, axis=-1, alpha=0.025,
+                                        theta_hat_b=replicates, batch=None, xp=np)
+    expected = np.percentile(replicates, [100 * alpha_1, 100 * alpha_2])
+    np.testing.assert_allclose(ours, expected, rtol=1e-12)
+
+
+def test_ratio_of_means_agrees_with_scipy_bootstrap():
+    b, a = RNG.lognormal(3, 0.7, 400), RNG.lognormal(2.9, 0.7, 400)
+    ours = stats.ratio_of_means(b, a, n_resamples=4000)
+    scipy_ci = sps.bootstrap((b, a), lambda x, y, axis=-1: y.mean(axis) / x.mean(axis),
+                             n_resamples=4000, rng=np.random.default_rng(1),
+                             vectorized=True).confidence_interval
+    width = scipy_ci.high - scipy_ci.low
+    assert ours.method == "BCa"
+    assert abs(ours.ci[0] - scipy_ci.low) < 0.1 * width  # Monte Carlo error only
+    assert abs(ours.ci[1] - scipy_ci.high) < 0.1 * width
+
+
+def test_large_sample_mean_intervals_match_the_bootstrap(monkeypatch):
+    b, a = RNG.gamma(2.0, 5.0, 6000), RNG.gamma(2.0, 4.6, 6000)
+    boot_ratio = stats.ratio_of_means(b, a)
+    boot_diff = stats.mean_difference_ci(b, a)
+    monkeypatch.setattr(bootstrap, "LARGE_SAMPLE", 1000)
+    normal_ratio = stats.ratio_of_means(b, a)
+    normal_diff = stats.mean_difference_ci(b, a)
+    assert normal_ratio.method == "normal (delta method)"
+    width = boot_ratio.ci[1] - boot_ratio.ci[0]
+    np.testing.assert_allclose(normal_ratio.ci, boot_ratio.ci, atol=0.08 * width)
+    np.testing.assert_allclose(normal_diff, boot_diff, atol=0.08 * (boot_diff[1] - boot_diff[0]))
+
+
+def test_large_sample_median_intervals_match_the_bootstrap(monkeypatch):
+    tb, ta = RNG.lognormal(4, 1, 8000), RNG.lognormal(3.9, 1, 8000)
+    ob, oa = RNG.random(8000) < 0.9, RNG.random(8000) < 0.9
+    boot = stats.median_difference_ci(tb, ob, ta, oa)
+    boot_ratio = stats.median_ratio(tb, ob, ta, oa)
+    monkeypatch.setattr(survival, "LARGE_SAMPLE", 1000)
+    large = stats.median_difference_ci(tb, ob, ta, oa)
+    large_ratio = stats.median_ratio(tb, ob, ta, oa)
+    assert large_ratio.method == "Brookmeyer-Crowley (large sample)"
+    np.testing.assert_allclose(large, boot, atol=0.15 * (boot[1] - boot[0]))
+    np.testing.assert_allclose(large_ratio.ci, boot_ratio.ci,
+                               atol=0.15 * (boot_ratio.ci[1] - boot_ratio.ci[0]))
+
+
+def test_holm_equals_statsmodels():
+    for size in (1, 2, 7, 30):
+        p = RNG.random(size) ** 3
+        np.testing.assert_allclose(stats.adjust_pvalues(p, "holm"),
+                                   multipletests(p, method="holm")[1], rtol=1e-12)
+
+
+def test_hodges_lehmann_table_equals_all_pairwise_differences():
+    before = RNG.integers(1, 6, 700).astype(float)     # CSAT-like 1-5 scores: the table path
+    after = RNG.integers(2, 6, 650).astype(float)
+    differences = np.sort(np.subtract.outer(after, before).ravel())
+    total = differences.size
+    assert stats.hodges_lehmann(before, after) == np.median(differences)
+    sd = 1000.0
+    low, high = _order_ci(_pairwise_differences(after, before), total, sd, 0.95)
+    c = max(1, round(total / 2 - sps.norm.isf(0.025) * sd))
+    assert (low, high) == (differences[c - 1], differences[total - c])
+
+
+def test_segment_split_equals_a_mask_per_value():
+    frame = pd.DataFrame({"channel": RNG.choice(["chat", "email", "web", None], 500),
+                          "x": np.arange(500)})
+    before, after = frame.iloc[:260], frame.iloc[260:]
+    parts, skipped = split_segments(before, after, "channel", min_n=5)
+    for value, part_b, part_a in parts:
+        pd.testing.assert_frame_equal(part_b, before[before["channel"] == value])
+        pd.testing.assert_frame_equal(part_a, after[after["channel"] == value])
+    assert {value for value, _, _ in parts} | set(skipped) == {"chat", "email", "web"}
+
+
+@pytest.mark.parametrize("raw", [
+    pd.Series([" chat", "web", "chat ", None, "N/A", ""] * 10),
+    pd.Series([1.0, 2.0, None] * 10),
+    pd.Series([True, False] * 10),
+    pd.Series([None] * 10),
+    pd.Series(["a"] * 8, index=range(5, 13)),
+    pd.Series(RNG.choice(["电话", "邮件", " 网页 "], 300)),
+])
+def test_text_cleaned_per_distinct_value_equals_cell_by_cell(raw):
+    from pdcakit.data.parsing import clean_text, parse_text, recode
+
+    table = {"web": "WEB", "电话": "phone"}
+    pd.testing.assert_series_equal(parse_text(raw, "channel", None, values=table),
+                                   recode(clean_text(raw), table))
