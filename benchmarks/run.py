@@ -87,7 +87,7 @@ def run_measured(command: Sequence[str], env: dict[str, str],
                  cwd: Path) -> tuple[float, int, int]:
     """Run ``command``; return (wall seconds, peak RSS of its process tree, exit code).
 
-    The tree (CLI, worker processes, Jupyter kernels) is sampled every 50 ms, so
+    The tree (CLI, worker processes, Jupyter kernels) is sampled every 100 ms, so
     stages running side by side are counted together.
     """
     import psutil
@@ -104,7 +104,7 @@ def run_measured(command: Sequence[str], env: dict[str, str],
         while not done.is_set():
             with contextlib.suppress(psutil.Error):
                 peak = max(peak, tree_rss(watched))
-            done.wait(0.05)
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

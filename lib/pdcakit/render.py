@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .fileio import atomic_write_text
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = ["notebook_to_html"]
 
@@ -30,6 +32,7 @@ def notebook_to_html(
     title: str | None = None,
 ) -> Path:
     """Write ``notebook`` (a path or a NotebookNode) as reviewer HTML to ``html_path``."""
+    import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config

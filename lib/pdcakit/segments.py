@@ -9,27 +9,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
+import numpy as np
 import pandas as pd
 
-__all__ = ["split_segments"]
+__all__ = ["Segments", "split_segments"]
+
+
+class Segments(Sequence[tuple[str, pd.DataFrame, pd.DataFrame]]):
+    """(value, before rows, after rows) per segment, each pair cut when it is reached.
+
+    Only the row positions are kept, so looping over the segments holds one
+    segment's rows at a time instead of a second copy of the whole table.
+    """
+
+    def __init__(self, before: pd.DataFrame, after: pd.DataFrame,
+                 positions: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        self._before, self._after, self._positions = before, after, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        value, rows_b, rows_a = self._positions[index]
+        return value, self._before.take(rows_b), self._after.take(rows_a)
+
+    def __iter__(self) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
+        return (self[i] for i in range(len(self)))
 
 
 def split_segments(before: pd.DataFrame, after: pd.DataFrame, column: str, *, min_n: int = 10,
-                   ) -> tuple[list[tuple[str, pd.DataFrame, pd.DataFrame]], dict[str, str]]:
+                   ) -> tuple[Segments, dict[str, str]]:
     """(value, before rows, after rows) per segment value, and why each thin one is left out."""
     if column not in before or column not in after:
         raise ValueError(f"segment column {column!r} is not in the tickets; columns: "
                          f"{', '.join(map(str, before.columns))}")
     # One groupby pass per window (not a boolean mask per value): O(n), not O(n x segments).
-    groups_b, groups_a = (dict(list(frame.groupby(column, observed=True, sort=False)))
-                          for frame in (before, after))
-    parts, skipped = [], {}
-    for value in sorted(set(groups_b) | set(groups_a), key=str):
-        part_b = groups_b.get(value, before.iloc[:0])
-        part_a = groups_a.get(value, after.iloc[:0])
+    rows_b, rows_a = (frame.groupby(column, observed=True, sort=False).indices
+                      for frame in (before, after))
+    empty = np.array([], dtype=np.intp)
+    positions, skipped = [], {}
+    for value in sorted(set(rows_b) | set(rows_a), key=str):
+        part_b, part_a = rows_b.get(value, empty), rows_a.get(value, empty)
         if min(len(part_b), len(part_a)) < min_n:
             skipped[str(value)] = (f"too few tickets ({len(part_b)} before, {len(part_a)} "
                                    f"after; need {min_n} each)")
             continue
-        parts.append((str(value), part_b, part_a))
-    return parts, skipped
+        positions.append((str(value), part_b, part_a))
+    return Segments(before, after, positions), skipped

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import metrics
 from .cycle import (
     DECISIONS,
     PHASES,
@@ -163,6 +162,8 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     if path.exists():
         raise CycleError(f"{path} already exists: pick another id or edit it")
     metric = fields.get("metric") or ""
+    from . import metrics  # scipy and pandas: only when a new cycle names its metric
+
     if metric and metric not in metrics.KPIS:
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
                          f"{', '.join(sorted(metrics.KPIS)[:8])}, ...")

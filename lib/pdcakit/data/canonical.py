@@ -48,7 +48,7 @@ def parse_column(raw: pd.Series, column: str, kind: str, source: Source,
         return parse_bool(raw, column, source, true_values=mapping.true_values,
                           false_values=mapping.false_values, **common)
     if kind in ("id", "category"):
-        return parse_text(raw, column, source, **common)
+        return parse_text(raw, column, source, repeated=kind == "category", **common)
     raise ValueError(f"unknown column kind {kind!r} for {column!r}")
 
 

@@ -122,16 +122,18 @@ def recode(text: pd.Series, table: dict[str, str]) -> pd.Series:
 
 def parse_text(raw: pd.Series, column: str, source: Source,
                na_values: Sequence[str] = DEFAULT_NA_VALUES,
-               values: dict[str, str] | None = None) -> pd.Series:
+               values: dict[str, str] | None = None, *, repeated: bool = True) -> pd.Series:
     """An id or category column: trimmed text (``str`` dtype), recoded by ``values``.
 
-    A column with few distinct values (a channel, a category) is cleaned once per
+    A column of repeated values (a channel, a category) is cleaned once per
     distinct value and spread back by its codes: a million rows cost a handful of
     string operations.
 
     >>> parse_text(pd.Series([" chat", "web", "chat ", None] * 3), "channel", None).tolist()[:4]
     ['chat', 'web', 'chat', nan]
     """
+    if not repeated:  # ids: every value distinct, nothing to share
+        return recode(clean_text(raw, na_values), values or {})
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     if not len(uniques) or len(uniques) * 4 > len(raw):
         return recode(clean_text(raw, na_values), values or {})
