@@ -13,6 +13,7 @@ Examples::
     pdca run demo-helpdesk baseline -p period M -p alpha 0.01
     pdca run demo-helpdesk --all
     pdca advance demo-helpdesk
+    pdca predict demo-helpdesk --kpi fcr --direction rise --size 3 --unit points
     pdca act demo-helpdesk --decision adopt --note "FCR up 6 points, target met"
     pdca report
 """
@@ -219,6 +220,17 @@ def _cmd_advance(args: argparse.Namespace) -> int:
     return EXIT_OK if move.moved else EXIT_NOT_READY
 
 
+def _cmd_predict(args: argparse.Namespace) -> int:
+    entry: dict[str, object] = {"kpi": args.kpi, "direction": args.direction,
+                                "size": args.size, "unit": args.unit}
+    if args.segment:
+        entry["segment"] = args.segment
+    if args.confidence is not None:
+        entry["confidence"] = args.confidence
+    print(tracker.predict(ProjectPaths.find(), args.cycle, entry))
+    return EXIT_OK
+
+
 def _cmd_act(args: argparse.Namespace) -> int:
     print(tracker.act(ProjectPaths.find(), args.cycle, args.decision, args.note))
     return EXIT_OK
@@ -300,6 +312,24 @@ def build_parser() -> argparse.ArgumentParser:
                              "stage's conditions hold; otherwise say what is missing (exit 3).")
     advance.add_argument("cycle")
     advance.set_defaults(func=_cmd_advance)
+
+    predict = sub.add_parser(
+        "predict", help="record a checkable prediction (Plan), scored by the compare run",
+        description="Add a prediction to the cycle record with today's date, the git commit "
+        "and a fingerprint; the cycle page scores it (met / not met / not enough data) "
+        "from the compare run and flags predictions written after data collection began "
+        "or edited since.")
+    predict.add_argument("cycle")
+    predict.add_argument("--kpi", required=True, help="KPI key, e.g. fcr, first_response_time")
+    predict.add_argument("--direction", required=True, choices=("rise", "fall", "no change"))
+    predict.add_argument("--size", required=True, type=float,
+                         help="at least this much (rise/fall), or the margin (no change)")
+    predict.add_argument("--unit", default="absolute", choices=("points", "%", "absolute"),
+                         help="points (shares, NPS), %% of the before value, or the KPI's "
+                         "own unit (default)")
+    predict.add_argument("--segment", help="COLUMN=VALUE, e.g. channel=email")
+    predict.add_argument("--confidence", type=float, help="the team's confidence, 0-1")
+    predict.set_defaults(func=_cmd_predict)
 
     act = sub.add_parser("act", help="record the decision: adopt, adapt or abandon",
                          description="Record the Act decision with its rationale; adopt makes "

@@ -190,8 +190,27 @@ def _problems(data: dict[str, Any]) -> list[str]:
             check_cycle_id(str(data["previous"]))
         except ValueError as exc:
             problems.append(f"previous: {exc}")
+    problems.extend(_prediction_problems(data.get("predictions")))
     if not isinstance(data.get("log") or [], list):
         problems.append("log: must be a list of entries")
+    return problems
+
+
+def _prediction_problems(predictions: Any) -> list[str]:
+    """Structured predictions must be checkable; free text is kept (and scored "cannot score")."""
+    from .predictions import Prediction, PredictionError
+
+    if predictions is None:
+        return []
+    if not isinstance(predictions, list):
+        return ["predictions: must be a list (add them with `pdca predict`)"]
+    problems = []
+    for i, entry in enumerate(predictions):
+        if isinstance(entry, dict):
+            try:
+                Prediction.from_entry(entry, i)
+            except PredictionError as exc:
+                problems.append(str(exc))
     return problems
 
 
@@ -325,7 +344,7 @@ aim:
 problem: ""                   # what is wrong, for whom, how we know
 change_idea: ""               # what we will change
 hypothesis: ""                # why we expect it to move the metric
-predictions: []               # what we expect to see, with numbers
+predictions: []               # checkable forecasts, added with `pdca predict` before the change
 data:
   tickets: ""                 # path of the tickets export
   mapping: null               # column mapping (YAML file or preset), null if canonical

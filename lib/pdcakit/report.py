@@ -29,8 +29,10 @@ import nbformat
 from . import metrics
 from .cycle import CycleRecord, read_cycle
 from .fileio import atomic_write_text
+from .predictions import OUTCOMES, Score, score_predictions
 from .project import STAGES, ProjectPaths
 from .results import format_value
+from .spc import autocorrelation
 from .tracker import latest_results, status_rows
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
@@ -47,6 +49,8 @@ th{background:#eceff1}.muted{color:#607d8b}.overdue{color:#c62828;font-weight:bo
 .decision{border-left:5px solid #2e7d32;background:#f1f8e9;padding:.6em 1em}
 img{max-width:100%;height:auto;border:1px solid #eceff1;margin:.4em 0}
 ul.verdicts li{margin:.25em 0}
+.card{border:2px solid #1f4e79;border-radius:.4em;padding:.2em 1em 1em;background:#f7fbff}
+.card h2{margin-top:.6em}.card th{width:13em}.met{color:#2e7d32}
 """
 
 
@@ -100,7 +104,6 @@ def _charter(record: CycleRecord) -> str:
         {"Field": "Problem", "Value": record.problem},
         {"Field": "Change idea", "Value": record.change_idea},
         {"Field": "Hypothesis", "Value": record.hypothesis},
-        {"Field": "Predictions", "Value": "; ".join(map(str, record.predictions))},
         {"Field": "Data", "Value": (f"{record.data.get('tickets') or '-'}; before "
                                     f"{_window(record.data.get('before'))}, after "
                                     f"{_window(record.data.get('after'))}")},
@@ -113,6 +116,97 @@ def _charter(record: CycleRecord) -> str:
                 for r in rows]
         return _table(rows, raw=("Value",))
     return _table(rows)
+
+
+def _collection_start(record: CycleRecord, compared: dict[str, Any] | None) -> dt.date | None:
+    """First day of the after window: the record's, else the compare run's."""
+    after = (record.data or {}).get("after") or []
+    first = after[0] if after else ((compared or {}).get("windows") or {}).get("after_start")
+    try:
+        return dt.date.fromisoformat(str(first)) if first else None
+    except ValueError:
+        return None
+
+
+def prediction_scores(paths: ProjectPaths, record: CycleRecord) -> list[Score]:
+    """The record's predictions scored against its latest successful compare run."""
+    compared = latest_results(paths, record, "compare")
+    return score_predictions(list(record.predictions), compared,
+                             collection_start=_collection_start(record, compared))
+
+
+def _predictions(record: CycleRecord, scores: list[Score]) -> str:
+    if not scores:
+        return ("<p class=\"muted\">No predictions recorded. Add checkable ones in Plan with "
+                "<code>pdca predict</code>.</p>")
+    entries = list(record.predictions)
+    rows = []
+    for entry, score in zip(entries, scores, strict=True):
+        written = entry.get("written", "") if isinstance(entry, dict) else ""
+        outcome = _e(score.outcome)
+        css = {"met": "met", "not met": "overdue"}.get(score.outcome, "muted")
+        flags = "".join(f"<div class=\"overdue\">&#9888; {_e(f)}</div>" for f in score.flags)
+        rows.append({
+            "Prediction": _e(score.statement),
+            "Written": _e(written),
+            "Confidence": _e(f"{score.confidence:.0%}" if score.confidence else ""),
+            "Result": f"<b class=\"{css}\">{outcome}</b>",
+            "What decided it": _e(score.reason) + flags,
+        })
+    return _table(rows, raw=tuple(rows[0]))
+
+
+def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) -> str:
+    """One card: stability, before/after verdict, predictions, failed assumptions, decision."""
+    baseline = latest_results(paths, record, "baseline") or {}
+    compared = latest_results(paths, record, "compare") or {}
+    metric = str((record.aim or {}).get("metric") or "")
+    items: list[tuple[str, str]] = []
+    failed: list[str] = []
+
+    run = ((baseline.get("stability") or {}).get("run_chart") or {})
+    if run:
+        verdict = "not stable: signals of non-random variation" if run.get("any_signal") \
+            else "stable: no signal of non-random variation"
+        items.append(("Stability (baseline)", f"{verdict}. {run.get('sentence', '')}"))
+        check = autocorrelation(run.get("values") or [])
+        if check.flagged:
+            failed.append(check.sentence)
+    else:
+        items.append(("Stability (baseline)", "no baseline run yet"))
+
+    kpi = (compared.get("kpis") or {}).get(metric)
+    if kpi:
+        comparison = kpi.get("comparison") or {}
+        effect = comparison.get("effect_size")
+        label = comparison.get("effect_size_label") or "effect size"
+        effect_text = f" Effect size: {label} {effect:.2f}." if isinstance(effect, float) else ""
+        items.append(("Before / after", f"{kpi.get('sentence', '')}{effect_text}"))
+    else:
+        items.append(("Before / after", f"no compare run with {metric or 'the aim metric'} yet"))
+    for key, view in (compared.get("time_view") or {}).items():
+        if view.get("baseline_unstable"):
+            failed.append(f"{key}: the baseline drifted before the change, so a before/after "
+                          "test can mistake drift for effect.")
+        if view.get("overdispersed"):
+            failed.append(f"{key}: periods vary more than chance (overdispersion); the "
+                          "per-period test is the one to read.")
+
+    if scores:
+        counts = {o: sum(s.outcome == o for s in scores) for o in OUTCOMES}
+        flagged = sum(bool(s.flags) for s in scores)
+        text = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+        items.append(("Predictions", text + (f"; {flagged} flagged (see below)" if flagged
+                                             else "; none written late or edited")))
+    else:
+        items.append(("Predictions", "none recorded"))
+    items.append(("Assumptions that failed", " ".join(failed) if failed else
+                  "none detected (autocorrelation, baseline drift, overdispersion checked)"))
+    decision = record.decision
+    items.append(("Decision", f"{str(decision.get('decision')).title()}: "
+                  f"{decision.get('rationale', '')}" if decision else "not decided yet"))
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in items)
+    return f"<div class=\"card\"><h2>Review card</h2><table>{rows}</table></div>"
 
 
 def _actions(record: CycleRecord, today: dt.date) -> str:
@@ -193,9 +287,12 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     log_rows = [{"Date": e.get("date"), "Event": e.get("event"),
                  "Detail": ", ".join(f"{k}: {v}" for k, v in e.items()
                                      if k not in ("date", "event"))} for e in record.log]
+    scores = prediction_scores(paths, record)
     body = (f"<p>{_e(record.id)} · stage <span class=\"stage\">{_e(record.stage)}</span> · "
             f"<a href=\"../index.html\">all cycles</a></p>"
+            f"{_review_card(paths, record, scores)}"
             f"<h2>Plan: the charter</h2>{_charter(record)}"
+            f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
             f"<h2>Actions</h2>{_actions(record, today)}"
             "<h2>Results by stage</h2>"
             + "".join(_stage_section(paths, record, stage, out_dir) for stage in STAGES)

@@ -36,7 +36,7 @@ from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
 
-__all__ = ["RunResult", "mark_abandoned_runs", "run_stage", "utc_stamp"]
+__all__ = ["RunResult", "git_state", "mark_abandoned_runs", "run_stage", "utc_stamp"]
 
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
@@ -80,7 +80,8 @@ def _new_run_dir(parent: Path, stamp: str) -> Path:
     raise RuntimeError(f"could not create a new run directory under {parent}")
 
 
-def _git_commit(root: Path) -> dict[str, Any]:
+def git_state(root: Path) -> dict[str, Any]:
+    """The checkout's HEAD commit and whether tracked files differ from it (None: no git)."""
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
@@ -224,7 +225,7 @@ def run_stage(
         "error": None,
         "parameters": values,
         "data_sha256": _data_checksums(values, paths.notebooks),
-        "git": _git_commit(paths.root),
+        "git": git_state(paths.root),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _package_versions(),

@@ -126,6 +126,34 @@ def latest_results(paths: ProjectPaths, record: CycleRecord, stage: str) -> dict
     return None
 
 
+def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
+            today: dt.date | None = None) -> str:
+    """Add a checkable prediction, stamped with today's date, the git commit and its fingerprint.
+
+    Predictions belong to Plan: adding one after the after window has begun is
+    allowed but the cycle page will flag it.
+    """
+    from .predictions import Prediction
+    from .runner import git_state
+
+    record = read_cycle(paths, cycle_id)
+    from . import metrics
+
+    if entry.get("kpi") not in metrics.KPIS:
+        raise CycleError(f"unknown KPI {entry.get('kpi')!r}: use a key such as "
+                         f"{', '.join(sorted(metrics.KPIS)[:8])}, ...")
+    commit = git_state(paths.root).get("commit")
+    prediction = Prediction.from_entry({**entry, "written": today or dt.date.today(),
+                                        "commit": commit[:12] if commit else None},
+                                       len(record.predictions))
+    with edit_record(paths, cycle_id) as data:
+        if not isinstance(data.get("predictions"), list):
+            data["predictions"] = []
+        data["predictions"].append(prediction.as_entry())
+        add_log_entry(data, {"event": "prediction", "statement": prediction.statement})
+    return f"{cycle_id}: prediction recorded: {prediction.statement}."
+
+
 def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
     """Record adopt / adapt / abandon with its rationale; adopt sets the new baseline."""
     if decision not in DECISIONS:

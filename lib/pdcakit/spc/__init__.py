@@ -15,6 +15,7 @@ computes the centre and limits from the first ``k`` points and extends them.
 False
 """
 
+from .autocorrelation import AutocorrelationCheck, autocorrelation
 from .capability import CapabilityResult, capability
 from .control import (
     AttributeChartResult,
@@ -33,6 +34,7 @@ from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 
 __all__ = [
     "AttributeChartResult",
+    "AutocorrelationCheck",
     "CapabilityResult",
     "ControlPhase",
     "IChartResult",
@@ -43,6 +45,7 @@ __all__ = [
     "RunsAnalysis",
     "UChartResult",
     "anhoej_limits",
+    "autocorrelation",
     "capability",
     "i_chart",
     "mr_chart",
