@@ -311,15 +311,22 @@ def measure_peers(repeat: int) -> dict[str, Any]:
             lambda: pingouin.ttest(ha, hb, correction=True),
             lambda o, p: np.isclose(abs(o.statistic), abs(float(p["T"].iloc[0])), rtol=1e-9),
             "pingouin.ttest(correction=True)")
-        cases["mann_whitney_pingouin"] = (
-            lambda: stats.mann_whitney(cb, ca),
-            lambda: pingouin.mwu(ca, cb, alternative="two-sided"),
+        # pingouin.mwu forms the n x m matrix of differences (its CLES): 160 GiB at 1M
+        # tickets, so it is compared on the first 10,000 ratings of each window.
+        cb10, ca10 = cb[:10_000], ca[:10_000]
+        cases["mann_whitney_pingouin_10k"] = (
+            lambda: stats.mann_whitney(cb10, ca10),
+            lambda: pingouin.mwu(ca10, cb10, alternative="two-sided"),
             lambda o, p: np.isclose(o.pvalue, float(p["p-val"].iloc[0]), rtol=1e-6,
                                     atol=1e-300),
             "pingouin.mwu")
     out = {}
     for name, (ours, peer, agree, peer_name) in cases.items():
-        our_result, peer_result = ours(), peer()
+        try:
+            our_result, peer_result = ours(), peer()
+        except Exception as exc:  # a peer that cannot run at this size is reported, not fatal
+            out[name] = {"peer": peer_name, "error": f"{type(exc).__name__}: {exc}"[:200]}
+            continue
         our_seconds = median_of(repeat, lambda f=ours: _timed(f))[0]
         peer_seconds = median_of(repeat, lambda f=peer: _timed(f))[0]
         out[name] = {"peer": peer_name, "seconds": our_seconds, "peer_seconds": peer_seconds,
@@ -361,6 +368,9 @@ def print_summary(results: dict[str, Any]) -> None:
     if "peers" in results:
         print("\n== Peers (same data; ours / peer time; numbers agree?)")
         for name, v in results["peers"].items():
+            if "error" in v:
+                print(f"  {name:<22} could not run: {v['error']}")
+                continue
             print(f"  {name:<22} {v['seconds']:8.3f} s vs {v['peer_seconds']:8.3f} s  "
                   f"x{v['over_peer']:5.2f}  {'agree' if v['agree'] else 'DISAGREE'}  "
                   f"({v['peer']})")

@@ -162,3 +162,20 @@ def test_text_cleaned_per_distinct_value_equals_cell_by_cell(raw):
     table = {"web": "WEB", "电话": "phone"}
     pd.testing.assert_series_equal(parse_text(raw, "channel", None, values=table),
                                    recode(clean_text(raw), table))
+
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled", "with gaps"])
+def test_window_slice_equals_the_boolean_mask(order):
+    from pdcakit.data.slicing import between
+
+    times = pd.Series(pd.date_range("2026-01-01", periods=400, freq="6h"))
+    if order == "shuffled":
+        times = times.sample(frac=1, random_state=1).reset_index(drop=True)
+    if order == "with gaps":
+        times[::7] = pd.NaT
+    frame = pd.DataFrame({"at": times, "x": np.arange(400)})
+    start, end = pd.Timestamp("2026-01-20"), pd.Timestamp("2026-02-11 06:00")
+    mask = frame[(frame["at"] >= start) & (frame["at"] < end)]
+    pd.testing.assert_frame_equal(between(frame, "at", start, end), mask)
+    pd.testing.assert_frame_equal(between(frame, "at", None, end), frame[frame["at"] < end])
+    pd.testing.assert_frame_equal(between(frame, "at", start, None), frame[frame["at"] >= start])

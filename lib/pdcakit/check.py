@@ -27,6 +27,7 @@ from scipy import stats as sps
 
 from . import metrics, stats
 from .baseline import _check_keys
+from .data.slicing import between
 from .results import Estimate, format_value
 from .segments import split_segments
 
@@ -88,8 +89,8 @@ class Windows:
               date_column: str = "created_at") -> tuple[pd.DataFrame, pd.DataFrame]:
         """The tickets created in each window; a clear error when one is empty."""
         created = tickets[date_column]
-        before = tickets[(created >= self.before_start) & (created < self.before_end)]
-        after = tickets[(created >= self.after_start) & (created < self.after_end)]
+        before = between(tickets, date_column, self.before_start, self.before_end)
+        after = between(tickets, date_column, self.after_start, self.after_end)
         for name, part in (("before", before), ("after", after)):
             if part.empty:
                 raise ValueError(

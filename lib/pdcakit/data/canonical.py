@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .mapping import Mapping, load_mapping, resolve_columns
+from .memory import release_unused_memory
 from .parsing import Source, parse_bool, parse_datetime, parse_number, parse_text
 from .readers import read_table
 from .schema import TableSchema
@@ -73,6 +74,8 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     columns = {canon: parse_column(raw[src], canon, schema.kinds[canon], source, m)
                for canon, src in found.items()}
     frame = pd.DataFrame(columns, index=raw.index)
+    del raw, columns
+    release_unused_memory()
     check_filled(frame, schema.required, source)
     check_ranges(frame, schema.ranges, source)
     return Loaded(frame, source, m, ignored)

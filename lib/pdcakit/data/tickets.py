@@ -21,8 +21,10 @@ from typing import Any, Literal
 import pandas as pd
 
 from .canonical import finish, load_canonical
+from .memory import release_unused_memory
 from .parsing import Source
 from .schema import TICKETS
+from .slicing import between
 from .validate import check_duplicates, check_order
 
 __all__ = ["load_tickets"]
@@ -129,8 +131,11 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
             raise src.error(f"the window selects on {date_column!r}, which the file does not "
                             "have", date_column, fix="map that column, or give date_column=")
         df, bounds = _select_window(df, window, date_column, src, loaded.mapping.timezone)
-    return finish(df, loaded, "tickets", snapshot=snap, dropped_duplicates=dropped,
-                  window=bounds)
+    out = finish(df, loaded, "tickets", snapshot=snap, dropped_duplicates=dropped,
+                 window=bounds)
+    del df, loaded
+    release_unused_memory()
+    return out
 
 
 def _timestamp(value: Any, what: str, column: str, src: Source,
@@ -177,12 +182,8 @@ def _select_window(df: pd.DataFrame, window: Sequence[Any], column: str, src: So
         raise src.error(f"the window start {_fmt(start)} is not before its end {_fmt(end)}",
                         column, fix="give window=(start, end) with start < end "
                                     "(the end is excluded)")
-    keep = df[column].notna()
-    if start is not None:
-        keep &= df[column] >= start
-    if end is not None:
-        keep &= df[column] < end
-    if not keep.any():
+    selected = between(df, column, start, end)
+    if selected.empty:
         s = "the beginning" if start is None else _fmt(start)
         e = "the end" if end is None else _fmt(end)
         covered = df[column].dropna()
@@ -190,4 +191,4 @@ def _select_window(df: pd.DataFrame, window: Sequence[Any], column: str, src: So
                 if len(covered) else f"the file has no {column} values")
         raise src.error(f"no tickets between {s} and {e} (end excluded); {span}", column,
                         fix="choose a window inside the data's dates, or check the file")
-    return df[keep.to_numpy(dtype=bool)], (start, end)
+    return selected, (start, end)

@@ -30,9 +30,11 @@ from .control import (
     u_chart,
 )
 from .phases import PhaseSplit, split_phases
+from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets
 from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 
 __all__ = [
+    "RULE_SETS",
     "AttributeChartResult",
     "AutocorrelationCheck",
     "CapabilityResult",
@@ -41,12 +43,15 @@ __all__ = [
     "MRChartResult",
     "PChartResult",
     "PhaseSplit",
+    "RuleHits",
     "RunChartResult",
     "RunsAnalysis",
     "UChartResult",
     "anhoej_limits",
+    "apply_rules",
     "autocorrelation",
     "capability",
+    "compare_rule_sets",
     "i_chart",
     "mr_chart",
     "p_chart",
