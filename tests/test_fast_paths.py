@@ -10,6 +10,8 @@ the one-pass segment split against a mask per value.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -179,3 +181,32 @@ def test_window_slice_equals_the_boolean_mask(order):
     pd.testing.assert_frame_equal(between(frame, "at", start, end), mask)
     pd.testing.assert_frame_equal(between(frame, "at", None, end), frame[frame["at"] < end])
     pd.testing.assert_frame_equal(between(frame, "at", start, None), frame[frame["at"] >= start])
+
+
+@pytest.mark.parametrize("key", ["fcr", "first_response_time", "aht", "csat", "nps"])
+def test_segments_cut_to_the_kpi_columns_give_the_same_comparison(key, monkeypatch):
+    from pdcakit import check, data, segments
+
+    tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
+    before, after = check.Windows.around("2026-04-06", weeks_before=6,
+                                         weeks_after=6).split(tickets)
+    settings = check.CompareSettings.check(kpis=[key])
+    pruned = check.segment_changes(before, after, key, "channel", settings).as_dict()
+    whole = segments.split_segments
+    monkeypatch.setattr(check, "split_segments",
+                        lambda *args, columns=None, **kw: whole(*args, **kw))
+    assert check.segment_changes(before, after, key, "channel", settings).as_dict() == pruned
+
+
+@pytest.mark.parametrize("measure", ["aht", "time_to_resolve"])
+def test_efficiency_segments_cut_to_their_columns_give_the_same_gains(measure, monkeypatch):
+    from pdcakit import check, data, efficiency, segments
+
+    tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
+    before, after = check.Windows.around("2026-04-06", weeks_before=6,
+                                         weeks_after=6).split(tickets)
+    pruned = efficiency.gains_by_segment(before, after, "channel", measure)
+    whole = segments.split_segments
+    monkeypatch.setattr(efficiency, "split_segments",
+                        lambda *args, columns=None, **kw: whole(*args, **kw))
+    assert efficiency.gains_by_segment(before, after, "channel", measure) == pruned

@@ -499,7 +499,9 @@ class SegmentChanges:
 def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str,
                     settings: CompareSettings, *, min_n: int = 10) -> SegmentChanges:
     """The KPI compared within each value of ``column``, adjusted across the segments."""
-    parts, skipped = split_segments(before, after, column, min_n=min_n)
+    needed = (*metrics.KPIS[key].columns, "created_at", "is_open") if key in metrics.KPIS \
+        else None
+    parts, skipped = split_segments(before, after, column, min_n=min_n, columns=needed)
     changes = []
     for value, part_b, part_a in parts:
         try:

@@ -144,7 +144,9 @@ def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, mea
 
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}: choose one of {', '.join(MEASURES)}")
-    parts, skipped = split_segments(before, after, column, min_n=min_n)
+    needed = ["handle_minutes"] if measure == "aht" else \
+        ["created_at", "first_response_at", "resolved_at", "is_open"]
+    parts, skipped = split_segments(before, after, column, min_n=min_n, columns=needed)
     gains = []
     for value, part_b, part_a in parts:
         try:

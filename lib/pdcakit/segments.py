@@ -42,11 +42,17 @@ class Segments(Sequence[tuple[str, pd.DataFrame, pd.DataFrame]]):
 
 
 def split_segments(before: pd.DataFrame, after: pd.DataFrame, column: str, *, min_n: int = 10,
-                   ) -> tuple[Segments, dict[str, str]]:
-    """(value, before rows, after rows) per segment value, and why each thin one is left out."""
+                   columns: Sequence[str] | None = None) -> tuple[Segments, dict[str, str]]:
+    """(value, before rows, after rows) per segment value, and why each thin one is left out.
+
+    ``columns`` keeps only those columns (and ``column``) in the parts: a KPI needs a few.
+    """
     if column not in before or column not in after:
         raise ValueError(f"segment column {column!r} is not in the tickets; columns: "
                          f"{', '.join(map(str, before.columns))}")
+    if columns is not None:
+        keep = [c for c in dict.fromkeys([*columns, column]) if c in before and c in after]
+        before, after = before[keep], after[keep]
     # One groupby pass per window (not a boolean mask per value): O(n), not O(n x segments).
     rows_b, rows_a = (frame.groupby(column, observed=True, sort=False).indices
                       for frame in (before, after))

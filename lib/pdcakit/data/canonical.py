@@ -10,6 +10,7 @@ plain 0..n-1 index and its ``attrs``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,15 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     found, ignored = resolve_columns(raw, schema, m, file, source.header_row)
     source.names = found
     check_required(found, schema, [str(c) for c in raw.columns], source, m.name)
-    columns = {canon: parse_column(raw[src], canon, schema.kinds[canon], source, m)
-               for canon, src in found.items()}
+    # Each raw column is dropped once parsed (unless another column maps to it too), so a
+    # large file is held once, not twice, while it is converted.
+    uses = Counter(found.values())
+    columns = {}
+    for canon, src in found.items():
+        uses[src] -= 1
+        column = raw.pop(src) if uses[src] == 0 else raw[src]
+        columns[canon] = parse_column(column, canon, schema.kinds[canon], source, m)
+        del column
     frame = pd.DataFrame(columns, index=raw.index)
     del raw, columns
     release_unused_memory()
