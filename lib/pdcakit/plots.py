@@ -23,7 +23,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = ["COLOURS", "bar_with_ci", "control_chart", "duration_histogram", "ecdf_plot",
-           "forest_plot", "pareto_chart", "power_curve", "step_bars", "survival_curve"]
+           "forest_plot", "mark_events", "pareto_chart", "power_curve", "step_bars",
+           "survival_curve"]
 
 COLOURS = {
     "data": "#1f4e79",
@@ -33,6 +34,7 @@ COLOURS = {
     "signal": "#c62828",
     "muted": "#9e9e9e",
     "fill": "#90caf9",
+    "event": "#6a1b9a",
 }
 
 _STYLE = {
@@ -113,13 +115,16 @@ def control_chart(
     centre_label: str = "Centre line",
     percent: bool = False,
     phase_starts: Sequence[Any] = (),
+    events: Sequence[Sequence[Any]] = (),
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
     ``centre``, ``lcl`` and ``ucl`` may be scalars or per-point arrays (p and u
     charts with varying subgroup sizes, phases). Points flagged in ``signals``
     are drawn in red; ``target`` is a dashed orange line; ``phase_starts``
-    draws a vertical line where each new phase begins.
+    draws a vertical line where each new phase begins; ``events`` are (date,
+    label) pairs from the cycle log (changes going live, decisions), marked and
+    labelled where they fall on the time axis (see :func:`mark_events`).
     """
     xs = list(x)
     ys = np.asarray(values, dtype=float)
@@ -145,9 +150,42 @@ def control_chart(
                    label=f"Target ({_fmt(target, percent)})")
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
+    mark_events(ax, xs, events)
     _finish(ax, title, xlabel, ylabel, percent)
     fig.autofmt_xdate() if xs and hasattr(xs[0], "year") else None
     return fig
+
+
+def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> int:
+    """Draw each (date, label) event inside the time axis's range; return how many.
+
+    Events before the first period or more than one period after the last are
+    left out (they belong to another window). Needs a date axis.
+
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> xs = list(pd.date_range("2026-01-05", periods=4, freq="W-MON"))
+    >>> mark_events(ax, xs, [("2026-01-19", "go-live"), ("2025-06-01", "old")])
+    1
+    >>> plt.close(fig)
+    """
+    import pandas as pd
+
+    if not events or not xs or not hasattr(xs[0], "year"):
+        return 0
+    first, last = pd.Timestamp(xs[0]), pd.Timestamp(xs[-1])
+    step = (last - first) / max(len(xs) - 1, 1)
+    drawn = 0
+    for when, label in ((pd.Timestamp(str(e[0])), str(e[1])) for e in events):
+        if not first <= when <= last + step:
+            continue
+        ax.axvline(when, color=COLOURS["event"], linestyle="-.", linewidth=1.2,
+                   label="Cycle log" if not drawn else None)
+        ax.annotate(label, xy=(when, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, -4), textcoords="offset points", rotation=90, va="top",
+                    ha="left", fontsize=8, color=COLOURS["event"])
+        drawn += 1
+    return drawn
 
 
 def _fmt(value: float, percent: bool) -> str:

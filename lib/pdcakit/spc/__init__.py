@@ -30,10 +30,12 @@ from .control import (
     u_chart,
 )
 from .phases import PhaseSplit, split_phases
+from .rebase import ASSURANCE, Rebase, RebasedChart, assurance, rebased_chart
 from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets
 from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 
 __all__ = [
+    "ASSURANCE",
     "RULE_SETS",
     "AttributeChartResult",
     "AutocorrelationCheck",
@@ -43,18 +45,22 @@ __all__ = [
     "MRChartResult",
     "PChartResult",
     "PhaseSplit",
+    "Rebase",
+    "RebasedChart",
     "RuleHits",
     "RunChartResult",
     "RunsAnalysis",
     "UChartResult",
     "anhoej_limits",
     "apply_rules",
+    "assurance",
     "autocorrelation",
     "capability",
     "compare_rule_sets",
     "i_chart",
     "mr_chart",
     "p_chart",
+    "rebased_chart",
     "run_chart",
     "split_phases",
     "u_chart",
