@@ -44,6 +44,8 @@ surveys_path: str = "../data/demo/surveys.csv"  # questionnaire answers for CSI 
 audits_path: str = "../data/demo/audits.csv"  # process audits for TPS ("" to skip)
 mystery_shopper_path: str = "../data/demo/mystery_shopper.csv"  # visits for TDS ("" to skip)
 standards_path: str = "../data/demo/standards.csv"  # weighted service standards ("" to skip)
+rule_set: str = "nhs"  # special-cause rules on the control chart: nhs, western_electric, nelson
+cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
 # %% tags=["remove-input"]
@@ -115,20 +117,41 @@ say(f"**{series.title}, run chart:** {run.sentence}")
 show_figure(plots.control_chart(
     series.periods, series.values, centre=run.centre, target=target_value,
     title=f"{series.title} per {settings.period_label}: run chart", ylabel=series.ylabel,
-    centre_label="Median", percent=series.percent,
+    centre_label="Median", percent=series.percent, events=cycle_events,
 ))
 
 # %% tags=["remove-input"]
 chart = series.control_chart()
+sigma = (chart.ucl_line - chart.centre_line) / 3
+rules = spc.apply_rules(chart.values, centre=chart.centre_line, sigma=sigma, rule_set=rule_set)
 say(f"**{series.title}, {chart.name}:** {chart.sentence}")
+say(f"**Special-cause rules ({rule_set}):** {rules.sentence}")
 show_figure(plots.control_chart(
     series.periods, chart.values, centre=chart.centre_line, lcl=chart.lcl_line,
-    ucl=chart.ucl_line, signals=chart.signals, target=target_value,
-    title=f"{series.title} per {settings.period_label}: {chart.name}", ylabel=series.ylabel,
-    centre_label="Mean", percent=series.percent,
+    ucl=chart.ucl_line, signals=[bool(f) for f in rules.flags], target=target_value,
+    title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)",
+    ylabel=series.ylabel, centre_label="Mean", percent=series.percent, events=cycle_events,
 ))
 results["stability"] = {"kpi": headline_kpi, "run_chart": run.as_dict(),
-                        "control_chart": chart.as_dict()}
+                        "control_chart": chart.as_dict(), "rules": rules.as_dict()}
+
+# %% [markdown]
+# ### Do the rule sets agree?
+#
+# Rule sets differ in what they call a signal: Western Electric and Nelson add zone tests,
+# NHS "Making Data Count" looks for shifts and trends, Anhøj's run rules adapt their limits
+# to the number of points. The table lists every period that some sets flag and others do
+# not; an empty table means all four agree on this chart.
+
+# %% tags=["remove-input"]
+disagreements = spc.compare_rule_sets(
+    chart.values, centre=chart.centre_line, sigma=sigma,
+    labels=[f"{p:%Y-%m-%d}" for p in series.periods])
+if disagreements.empty:
+    say("All four rule sets agree on every period of this chart.")
+else:
+    table(disagreements, index=False)
+results["stability"]["rule_disagreements"] = disagreements.to_dict("records")
 
 # %% [markdown]
 # ## 4. How long do tickets take?

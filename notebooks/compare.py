@@ -47,6 +47,7 @@ mix_kpis: list = ["fcr", "aht"]  # rate or mean KPIs given the mix-adjusted comp
 sla_first_response_minutes: float = 240.0  # SLA: first response within this many minutes
 sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
 training_path: str = "../data/demo/training.csv"  # pre/post training scores ("" to skip)
+cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
 # %% tags=["remove-input"]
@@ -65,6 +66,7 @@ from pdcakit.check import (
     training_check,
 )
 from pdcakit.fileio import atomic_write_json
+from pdcakit.results import format_value
 from pdcakit.show import say, show_figure, table
 
 settings = CompareSettings.check(
@@ -145,8 +147,18 @@ for key in time_view_kpis:
     view = phase_view(tickets, key, windows, period=period, params=settings.params)
     say(f"**{view.title}:** {view.sentence}")
     show_figure(view.figure(target=settings.targets.get(key),
-                            period_word=dict(D="day", W="week", M="month")[period]))
+                            period_word=dict(D="day", W="week", M="month")[period],
+                            events=cycle_events))
     results["time_view"][key] = view.as_dict()
+    target = settings.targets.get(key)
+    if target is not None:
+        verdict = view.assurance(target)
+        shown = format_value(target, metrics.KPIS[key].unit)
+        say(f"Assurance against the target ({shown}): the after period's limits say the "
+            f"process will **{verdict}** (NHS Making Data Count: both limits on the good side "
+            "= consistent pass, both on the bad side = consistent fail, target between them "
+            "= inconsistent).")
+        results["time_view"][key]["assurance"] = {"target": target, "verdict": verdict}
 
 # %% [markdown]
 # ## 4. Distributions before and after

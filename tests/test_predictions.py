@@ -203,11 +203,42 @@ def test_demo_cycle_page_has_the_review_card_and_scored_predictions(demo_project
     paths, _ = demo_project
     page = (paths.runs / "demo-helpdesk" / "index.html").read_text(encoding="utf-8")
     card = page[page.index("Review card"):page.index("Plan: the charter")]
-    for part in ("Stability (baseline)", "Before / after", "Predictions",
-                 "Assumptions that failed", "Decision", "Adopt"):
+    for part in ("Stability (baseline)", "Rule sets (baseline chart)", "Before / after",
+                 "Assurance against the target", "Predictions", "Assumptions that failed",
+                 "Decision", "Adopt"):
         assert part in card
     assert "4 met, 1 not enough data" in card
     table = page[page.index("Predictions against results"):page.index("Actions")]
     assert table.count("<b class=\"met\">met</b>") == 4
     assert "not enough data" in table
     assert "First contact resolution (channel chat) rises by at least 8 points" in table
+
+
+def test_stage_runs_get_the_cycle_log_events(demo_project):
+    """pdca run fills cycle_events from the record: the charts mark the go-live."""
+    import json
+
+    paths, _ = demo_project
+    for stage in ("baseline", "compare"):
+        [provenance] = sorted((paths.runs / "demo-helpdesk" / stage).glob("*/provenance.json"))
+        events = json.loads(provenance.read_text())["parameters"]["cycle_events"]
+        assert ["2026-04-06", "demo-helpdesk: change live"] in events
+
+
+def test_cycle_events_follow_the_previous_cycles(tmp_path):
+    for folder in ("notebooks", "pdca"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    paths = ProjectPaths(tmp_path)
+    from pdcakit.cycle import edit_record
+
+    with edit_record(paths, "demo-helpdesk") as data:
+        data["decision"] = {"decision": "adopt", "date": "2026-07-10", "rationale": "worked"}
+    tracker.new_cycle(paths, "helpdesk-2", title="Second cycle", metric="fcr")
+    with edit_record(paths, "helpdesk-2") as data:
+        data["previous"] = "demo-helpdesk"
+        data["data"]["after"] = ["2026-09-07", "2026-12-07"]
+    assert tracker.cycle_events(paths, "helpdesk-2") == [
+        ["2026-04-06", "demo-helpdesk: change live"],
+        ["2026-07-10", "demo-helpdesk: adopt"],
+        ["2026-09-07", "helpdesk-2: change live"],
+    ]

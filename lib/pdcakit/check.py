@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import metrics, stats
+from . import metrics, spc, stats
 from .baseline import _check_keys
 from .data.slicing import between
 from .results import Estimate, format_value
@@ -686,6 +686,15 @@ class PhaseView:
                      f"{100 * test.ci[1]:+.1f}, {stats.format_p(test.pvalue)}).")
         return text
 
+    def assurance(self, target: float | None) -> str | None:
+        """NHS assurance of the after phase against ``target``: consistent pass / fail or
+        inconsistent (None without a target)."""
+        if target is None or self.key not in metrics.KPIS:
+            return None
+        after = self.chart.phases[-1]
+        direction = "higher" if metrics.KPIS[self.key].higher_is_better else "lower"
+        return spc.assurance(lcl=after.lcl, ucl=after.ucl, target=target, direction=direction)
+
     def as_dict(self) -> dict[str, Any]:
         return {"kpi": self.key, "chart": self.chart_name,
                 "baseline_unstable": self.baseline_unstable, "after_signal": self.after_signal,
@@ -694,8 +703,10 @@ class PhaseView:
                                     else self.per_period_test.as_dict()),
                 "sentence": self.sentence}
 
-    def figure(self, *, target: float | None = None, period_word: str = "period") -> Any:
-        """The phase chart: values, per-phase centre and limits, signals, change line."""
+    def figure(self, *, target: float | None = None, period_word: str = "period",
+               events: Sequence[Sequence[Any]] = ()) -> Any:
+        """The phase chart: values, per-phase centre and limits, signals, change line,
+        and the cycle log's ``events`` ([date, label] pairs)."""
         from . import plots
 
         chart = self.chart
@@ -706,7 +717,7 @@ class PhaseView:
                   f"({self.chart_name})",
             ylabel=self.ylabel, percent=self.percent,
             phase_starts=[self.periods[self.change_index]],
-            centre_label="Centre line (per period)",
+            centre_label="Centre line (per period)", events=events,
         )
 
 

@@ -30,7 +30,7 @@ from . import __version__, tracker
 from .cycle import CycleError, append_log, load_record, read_cycle, stage_parameters
 from .params import ParameterError, declared_parameters
 from .project import STAGES, ProjectPaths
-from .runner import RunResult, mark_abandoned_runs, run_stage
+from .runner import RunResult, free_ports, mark_abandoned_runs, run_stage
 
 __all__ = ["main"]
 
@@ -83,6 +83,8 @@ def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, 
                and not Path(value).is_absolute() else value)
         for name, value in from_record.items()
     }
+    if record is not None and "cycle_events" in declared_parameters(paths.template(stage)):
+        params["cycle_events"] = tracker.cycle_events(paths, cycle)  # charts mark the log
     params.update(cli_params)
     if data:
         params["data_path"] = data
@@ -100,9 +102,10 @@ def _finish(paths: ProjectPaths, cycle: str, result: RunResult) -> int:
     return EXIT_OK if result.ok else EXIT_RUN_FAILED
 
 
-def _execute(cycle: str, stage: str, params: dict[str, object], root: str) -> RunResult:
+def _execute(cycle: str, stage: str, params: dict[str, object], root: str,
+             ports: list[int]) -> RunResult:
     """One stage run (a worker process's task in :func:`_run_stages`)."""
-    return run_stage(cycle, stage, params, paths=ProjectPaths(Path(root)))
+    return run_stage(cycle, stage, params, paths=ProjectPaths(Path(root)), kernel_ports=ports)
 
 
 def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
@@ -127,9 +130,11 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
         import papermill  # noqa: F401
 
         context = multiprocessing.get_context("fork")
+        ports = free_ports(5 * len(stages))  # distinct for every kernel started side by side
         with ProcessPoolExecutor(max_workers=len(stages), mp_context=context) as pool:
-            futures = [pool.submit(_execute, cycle, stage, prepared[stage], str(paths.root))
-                       for stage in stages]
+            futures = [pool.submit(_execute, cycle, stage, prepared[stage], str(paths.root),
+                                   ports[5 * i:5 * i + 5])
+                       for i, stage in enumerate(stages)]
             results = [future.result() for future in futures]
     return max(_finish(paths, cycle, result) for result in results)
 

@@ -164,7 +164,8 @@ def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) 
     items: list[tuple[str, str]] = []
     failed: list[str] = []
 
-    run = ((baseline.get("stability") or {}).get("run_chart") or {})
+    stability = baseline.get("stability") or {}
+    run = stability.get("run_chart") or {}
     if run:
         verdict = "not stable: signals of non-random variation" if run.get("any_signal") \
             else "stable: no signal of non-random variation"
@@ -174,6 +175,14 @@ def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) 
             failed.append(check.sentence)
     else:
         items.append(("Stability (baseline)", "no baseline run yet"))
+    if "rules" in stability:
+        differ = stability.get("rule_disagreements") or []
+        items.append(("Rule sets (baseline chart)", (
+            f"{stability['rules'].get('sentence', '')} "
+            + (f"The four rule sets disagree on {len(differ)} period(s): "
+               + "; ".join(f"{row.get('point')}" for row in differ[:8])
+               + " (table in the baseline notebook)." if differ
+               else "Anhøj, Western Electric, Nelson and NHS agree on every period."))))
 
     kpi = (compared.get("kpis") or {}).get(metric)
     if kpi:
@@ -181,7 +190,11 @@ def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) 
         effect = comparison.get("effect_size")
         label = comparison.get("effect_size_label") or "effect size"
         effect_text = f" Effect size: {label} {effect:.2f}." if isinstance(effect, float) else ""
-        items.append(("Before / after", f"{kpi.get('sentence', '')}{effect_text}"))
+        view = (compared.get("time_view") or {}).get(metric) or {}
+        verdict = (view.get("assurance") or {}).get("verdict")
+        assured = (f" Assurance against the target: {verdict} (after-period limits)."
+                   if verdict else "")
+        items.append(("Before / after", f"{kpi.get('sentence', '')}{effect_text}{assured}"))
     else:
         items.append(("Before / after", f"no compare run with {metric or 'the aim metric'} yet"))
     for key, view in (compared.get("time_view") or {}).items():

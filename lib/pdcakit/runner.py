@@ -25,6 +25,7 @@ import os
 import platform
 import socket
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -36,7 +37,7 @@ from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
 
-__all__ = ["RunResult", "git_state", "mark_abandoned_runs", "run_stage", "utc_stamp"]
+__all__ = ["RunResult", "free_ports", "git_state", "mark_abandoned_runs", "run_stage", "utc_stamp"]
 
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
@@ -61,6 +62,20 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return self.status == "succeeded"
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free TCP ports on 127.0.0.1 (all held open together while chosen)."""
+    held = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            held.append(sock)
+        return [sock.getsockname()[1] for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def utc_stamp(moment: datetime | None = None) -> str:
@@ -183,6 +198,7 @@ def run_stage(
     base_dir: str | os.PathLike[str] | None = None,
     timeout: int = 1800,
     render_html: bool = True,
+    kernel_ports: Sequence[int] | None = None,
 ) -> RunResult:
     """Execute the ``stage`` notebook for ``cycle`` with ``parameters``.
 
@@ -190,6 +206,10 @@ def run_stage(
     checked against the template's declared parameters and converted to
     the declared types. ``*_path`` values are resolved against
     ``base_dir`` (default: the current directory).
+
+    ``kernel_ports`` (five ports from :func:`free_ports`) pins the kernel's
+    ports: kernels started side by side otherwise each pick "free" ports on their
+    own and can pick the same one ("Address already in use").
 
     Returns a :class:`RunResult`; a failing notebook does not raise but
     returns ``status="failed"`` with a one-line ``error``.
@@ -236,10 +256,17 @@ def run_stage(
 
     error: str | None = None
     try:
+        extra: dict[str, Any] = {}
+        if kernel_ports:
+            from traitlets.config import Config
+
+            names = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
+            extra["config"] = Config({"KernelManager": dict(zip(names, kernel_ports,
+                                                                strict=True))})
         papermill.execute_notebook(
             str(template), str(notebook_out), parameters=values, kernel_name="python3",
             cwd=str(paths.notebooks), progress_bar=False, execution_timeout=timeout,
-            log_output=False, report_mode=False,
+            log_output=False, report_mode=False, **extra,
         )
     except PapermillExecutionError as exc:
         error = _one_line(exc)

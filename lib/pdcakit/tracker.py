@@ -126,6 +126,32 @@ def latest_results(paths: ProjectPaths, record: CycleRecord, stage: str) -> dict
     return None
 
 
+def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
+    """[date, label] of every change going live and every decision, in this cycle and the
+    cycles it follows (``previous``), oldest first: the stage notebooks mark them on every
+    time-series chart, so nobody types an annotation by hand.
+
+    A previous cycle whose record is missing or invalid is skipped (the chain stops there).
+    """
+    events: list[list[str]] = []
+    seen: set[str] = set()
+    current: str | None = cycle_id
+    while current and current not in seen:
+        seen.add(current)
+        try:
+            record = read_cycle(paths, current)
+        except (CycleError, ValueError):
+            break
+        after = (record.data or {}).get("after") or []
+        if after:
+            events.append([str(after[0]), f"{record.id}: change live"])
+        decision = record.decision or {}
+        if decision.get("date") and decision.get("decision"):
+            events.append([str(decision["date"]), f"{record.id}: {decision['decision']}"])
+        current = record.previous
+    return sorted(events)
+
+
 def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
             today: dt.date | None = None) -> str:
     """Add a checkable prediction, stamped with today's date, the git commit and its fingerprint.
