@@ -45,6 +45,7 @@ audits_path: str = "../data/demo/audits.csv"  # process audits for TPS ("" to sk
 mystery_shopper_path: str = "../data/demo/mystery_shopper.csv"  # visits for TDS ("" to skip)
 standards_path: str = "../data/demo/standards.csv"  # weighted service standards ("" to skip)
 rule_set: str = "nhs"  # special-cause rules on the control chart: nhs, western_electric, nelson
+rebases: list = []  # [date, cycle, reason]: new limits from that date; pdca run adds adopted ones
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
@@ -121,7 +122,7 @@ show_figure(plots.control_chart(
 ))
 
 # %% tags=["remove-input"]
-chart = series.control_chart()
+chart = series.control_chart(rebases=rebases)
 sigma = (chart.ucl_line - chart.centre_line) / 3
 rules = spc.apply_rules(chart.values, centre=chart.centre_line, sigma=sigma, rule_set=rule_set)
 say(f"**{series.title}, {chart.name}:** {chart.sentence}")
@@ -131,6 +132,7 @@ show_figure(plots.control_chart(
     ucl=chart.ucl_line, signals=[bool(f) for f in rules.flags], target=target_value,
     title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)",
     ylabel=series.ylabel, centre_label="Mean", percent=series.percent, events=cycle_events,
+    phase_starts=chart.phase_starts,
 ))
 results["stability"] = {"kpi": headline_kpi, "run_chart": run.as_dict(),
                         "control_chart": chart.as_dict(), "rules": rules.as_dict()}

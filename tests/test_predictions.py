@@ -242,3 +242,7 @@ def test_cycle_events_follow_the_previous_cycles(tmp_path):
         ["2026-07-10", "demo-helpdesk: adopt"],
         ["2026-09-07", "helpdesk-2: change live"],
     ]
+    [rebase] = tracker.cycle_rebases(paths, "helpdesk-2")
+    assert rebase[:2] == ["2026-04-06", "demo-helpdesk"]
+    assert rebase[2].startswith("adopted 2026-07-10: A knowledge base")
+    assert tracker.cycle_rebases(paths, "demo-helpdesk") == []

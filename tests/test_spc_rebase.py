@@ -74,3 +74,26 @@ def test_assurance_reads_the_last_phase():
     assert chart.assurance(target=7.5, direction="higher") == "inconsistent"
     assert chart.assurance(target=5.0, direction="higher") == "consistent pass"
     assert chart.assurance(target=None, direction="higher") is None
+
+
+def test_baseline_chart_rebases_only_where_a_cycle_says_why():
+    from pathlib import Path
+
+    from pdcakit import data
+    from pdcakit.baseline import BaselineSettings, headline_series
+
+    root = Path(__file__).resolve().parents[1]
+    tickets = data.load_tickets(root / "data/demo/tickets.csv",
+                                window=("2026-01-05", "2026-04-06"))
+    settings = BaselineSettings.check(kpis=["fcr"], headline_kpi="fcr", period="W",
+                                      target_value=0.74, target_direction="higher")
+    series = headline_series(tickets, settings)
+    plain = series.control_chart()
+    assert plain.phase_starts == ()
+    chart = series.control_chart(rebases=[["2026-02-16", "scripts-2025", "adopted scripts"],
+                                          ["2025-06-01", "old-cycle", "adopted triage"]])
+    assert [f"{p:%Y-%m-%d}" for p in chart.phase_starts] == ["2026-02-16"]
+    assert "New limits from point 7 (scripts-2025: adopted scripts)" in chart.sentence
+    assert "Not re-baselined (outside this series): old-cycle (2025-06-01)" in chart.sentence
+    first, second = chart.centre_line[0], chart.centre_line[-1]
+    assert first != second  # each phase has its own centre

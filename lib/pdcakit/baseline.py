@@ -132,6 +132,7 @@ class ChartView:
     ucl_line: np.ndarray
     signals: np.ndarray
     sentence: str
+    phase_starts: tuple[Any, ...] = ()
 
     @property
     def any_signal(self) -> bool:
@@ -178,26 +179,43 @@ class HeadlineSeries:
     def format(self, value: float) -> str:
         return format_value(value, self.baseline_estimate.unit)
 
-    def control_chart(self) -> ChartView:
+    def control_chart(self, rebases: Sequence[Sequence[Any]] = ()) -> ChartView:
         """p chart for rates (per-point limits); XmR (I) chart of period values otherwise.
 
         Periods without tickets keep their place on the time axis with no point.
+        ``rebases`` are [date, cycle, reason] triples: new limits from the first period
+        on or after the date, each named in the sentence (a chart never rebases silently);
+        dates outside the series are listed as not applied.
         """
         if self.kind == "proportion" and self.numerators is not None:
             keep = self.denominators > 0
-            result = spc.p_chart(self.numerators[keep], self.denominators[keep])
-            name = "p chart"
+            kind, name = "p", "p chart"
+            values, denominators = self.numerators[keep], self.denominators[keep]
         else:
             keep = np.isfinite(self.values)
-            result = spc.i_chart(self.values[keep])
-            name = "I chart (XmR)"
+            kind, name = "i", "I chart (XmR)"
+            values, denominators = self.values[keep], None
+        kept_periods = self.periods[keep]
+        applied, outside = [], []
+        for when, cycle, reason in rebases:
+            at = int(kept_periods.searchsorted(pd.Timestamp(str(when))))
+            if 2 <= at <= len(kept_periods) - 2:
+                applied.append(spc.Rebase(at=at, cycle=str(cycle), reason=str(reason)))
+            else:
+                outside.append(f"{cycle} ({when})")
+        rebased = spc.rebased_chart(values, kind, rebases=applied, denominators=denominators)
+        result = rebased.chart
+        sentence = rebased.sentence
+        if outside:
+            sentence += (f" Not re-baselined (outside this series): {', '.join(outside)}.")
         signals = np.zeros(len(keep), dtype=bool)
         signals[keep] = np.asarray(result.signals, dtype=bool)
         return ChartView(name=name, values=_expand(result.values, keep),
                          centre_line=_expand(result.centre_line, keep),
                          lcl_line=_expand(result.lcl_line, keep),
                          ucl_line=_expand(result.ucl_line, keep), signals=signals,
-                         sentence=result.sentence)
+                         sentence=sentence,
+                         phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases))
 
 
 def _expand(values: Any, keep: np.ndarray) -> np.ndarray:

@@ -83,8 +83,12 @@ def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, 
                and not Path(value).is_absolute() else value)
         for name, value in from_record.items()
     }
-    if record is not None and "cycle_events" in declared_parameters(paths.template(stage)):
-        params["cycle_events"] = tracker.cycle_events(paths, cycle)  # charts mark the log
+    if record is not None:
+        declared = declared_parameters(paths.template(stage))
+        if "cycle_events" in declared:
+            params["cycle_events"] = tracker.cycle_events(paths, cycle)  # charts mark the log
+        if "rebases" in declared:
+            params["rebases"] = tracker.cycle_rebases(paths, cycle)  # adopted earlier changes
     params.update(cli_params)
     if data:
         params["data_path"] = data

@@ -126,30 +126,50 @@ def latest_results(paths: ProjectPaths, record: CycleRecord, stage: str) -> dict
     return None
 
 
-def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
-    """[date, label] of every change going live and every decision, in this cycle and the
-    cycles it follows (``previous``), oldest first: the stage notebooks mark them on every
-    time-series chart, so nobody types an annotation by hand.
+def _chain(paths: ProjectPaths, cycle_id: str) -> list[CycleRecord]:
+    """The cycle and the cycles it follows (``previous``), newest first.
 
-    A previous cycle whose record is missing or invalid is skipped (the chain stops there).
+    A previous cycle whose record is missing or invalid ends the chain.
     """
-    events: list[list[str]] = []
-    seen: set[str] = set()
+    chain: list[CycleRecord] = []
     current: str | None = cycle_id
-    while current and current not in seen:
-        seen.add(current)
+    while current and current not in {r.id for r in chain}:
         try:
             record = read_cycle(paths, current)
         except (CycleError, ValueError):
             break
+        chain.append(record)
+        current = record.previous
+    return chain
+
+
+def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
+    """[date, label] of every change going live and every decision, in this cycle and the
+    cycles it follows, oldest first: the stage notebooks mark them on every time-series
+    chart, so nobody types an annotation by hand."""
+    events: list[list[str]] = []
+    for record in _chain(paths, cycle_id):
         after = (record.data or {}).get("after") or []
         if after:
             events.append([str(after[0]), f"{record.id}: change live"])
         decision = record.decision or {}
         if decision.get("date") and decision.get("decision"):
             events.append([str(decision["date"]), f"{record.id}: {decision['decision']}"])
-        current = record.previous
     return sorted(events)
+
+
+def cycle_rebases(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
+    """[date, cycle, reason] for each earlier cycle in the chain whose change was adopted:
+    the baseline chart starts new limits where that change went live, and says why."""
+    rebases = []
+    for record in _chain(paths, cycle_id)[1:]:
+        decision = record.decision or {}
+        after = (record.data or {}).get("after") or []
+        if decision.get("decision") == "adopt" and after:
+            idea = " ".join(str(record.change_idea or record.title).split())
+            reason = f"adopted {decision.get('date', '')}: {idea[:90]}".replace(" :", ":")
+            rebases.append([str(after[0]), record.id, reason])
+    return sorted(rebases)
 
 
 def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
