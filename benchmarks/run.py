@@ -259,6 +259,14 @@ def measure_engine(repeat: int) -> dict[str, Any]:
     return out
 
 
+def _column(frame: Any, *names: str) -> Any:
+    """The first of ``names`` that ``frame`` has (pingouin renamed p-val to p_val in 0.7)."""
+    for name in names:
+        if name in frame:
+            return frame[name]
+    raise KeyError(f"none of {names} in {list(frame.columns)}")
+
+
 def _timed(func: Callable[[], Any]) -> float:
     started = time.perf_counter()
     func()
@@ -317,21 +325,21 @@ def measure_peers(repeat: int) -> dict[str, Any]:
         cases["mann_whitney_pingouin_10k"] = (
             lambda: stats.mann_whitney(cb10, ca10),
             lambda: pingouin.mwu(ca10, cb10, alternative="two-sided"),
-            lambda o, p: np.isclose(o.pvalue, float(p["p-val"].iloc[0]), rtol=1e-6,
-                                    atol=1e-300),
+            lambda o, p: np.isclose(o.pvalue, float(_column(p, "p_val", "p-val").iloc[0]),
+                                    rtol=1e-6, atol=1e-300),
             "pingouin.mwu")
     out = {}
     for name, (ours, peer, agree, peer_name) in cases.items():
         try:
             our_result, peer_result = ours(), peer()
+            agrees = bool(agree(our_result, peer_result))
         except Exception as exc:  # a peer that cannot run at this size is reported, not fatal
             out[name] = {"peer": peer_name, "error": f"{type(exc).__name__}: {exc}"[:200]}
             continue
         our_seconds = median_of(repeat, lambda f=ours: _timed(f))[0]
         peer_seconds = median_of(repeat, lambda f=peer: _timed(f))[0]
         out[name] = {"peer": peer_name, "seconds": our_seconds, "peer_seconds": peer_seconds,
-                     "over_peer": our_seconds / peer_seconds,
-                     "agree": bool(agree(our_result, peer_result))}
+                     "over_peer": our_seconds / peer_seconds, "agree": agrees}
     return out
 
 
@@ -396,16 +404,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count()},
     }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def save() -> Path:
+        """Write what is measured so far (a crash later loses nothing)."""
+        results["targets"] = verdicts(results)
+        text = json.dumps(results, indent=2, default=float)
+        (RESULTS / f"{stamp}.json").write_text(text)
+        (RESULTS / "latest.json").write_text(text)
+        return RESULTS / f"{stamp}.json"
+
     print(f"PDCA Workbook benchmarks ({os.cpu_count()} CPUs, median of {args.repeat})")
     floor = None
     if sections & {"floor", "demo"}:
         results["floor"] = measure_floor(project, env, args.repeat)
         floor = results["floor"]["seconds"]
         print(f"  floor F (papermill, imports only)   {floor:7.1f} s", flush=True)
+        save()
     if "demo" in sections and floor:
         results["demo"] = measure_demo(project, env, args.repeat, floor)
         print(f"  demo cycle                           {results['demo']['seconds']:7.1f} s  "
               f"= {results['demo']['over_floor']:.2f} x F", flush=True)
+        save()
     if "stages" in sections:
         results["stages"] = {}
         for label in sizes:
@@ -414,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     continue  # a 5M-row CSV adds minutes of parsing and says nothing new
                 results["stages"][f"{label}/{fmt}"] = measure_stages(project, env, label, fmt,
                                                                      args.repeat)
+                save()
     if "engine" in sections:
         results["engine"] = measure_engine(args.repeat)
         e = results["engine"]
@@ -421,17 +443,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         boot = e["bootstrap_ratio_of_means"]
         print(f"  bootstrap ratio of means 2000x100k   {boot['seconds']:7.2f} s  "
               f"(scipy {boot['scipy_seconds']:.2f} s; CIs agree: {boot['agree']})")
+        save()
     if "peers" in sections:
         results["peers"] = measure_peers(args.repeat)
-    results["targets"] = verdicts(results)
     results["ended_at"] = datetime.now(UTC).isoformat()
+    written = save()
     print_summary(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    text = json.dumps(results, indent=2, default=float)
-    (RESULTS / f"{stamp}.json").write_text(text)
-    (RESULTS / "latest.json").write_text(text)
-    print(f"\nwritten: {(RESULTS / f'{stamp}.json').relative_to(ROOT)}")
+    print(f"\nwritten: {written.relative_to(ROOT)}")
     return 0
 
 

@@ -108,7 +108,7 @@ def _finish(paths: ProjectPaths, cycle: str, result: RunResult) -> int:
 
 def _execute(cycle: str, stage: str, params: dict[str, object], root: str,
              ports: list[int]) -> RunResult:
-    """One stage run (a worker process's task in :func:`_run_stages`)."""
+    """One stage run (a worker thread's task in :func:`_run_stages`)."""
     return run_stage(cycle, stage, params, paths=ProjectPaths(Path(root)), kernel_ports=ports)
 
 
@@ -117,8 +117,10 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
     """Run ``stages`` of ``cycle``, side by side when there are several; worst exit code.
 
     Stage notebooks read the same inputs and write their own run folders, so they
-    run in parallel worker processes (forked after papermill is imported, so each
-    pays only its kernel's start). Results are printed and logged in stage order.
+    run side by side: each in its own kernel process, driven from a thread of this
+    one (the drivers mostly wait on their kernels; threads share one copy of
+    papermill and nbconvert instead of a process each). Results are printed and
+    logged in stage order.
     """
     _report_abandoned(paths, cycle)
     prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
@@ -127,15 +129,10 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
     if len(stages) == 1:
         results = [run_stage(cycle, stages[0], prepared[stages[0]], paths=paths)]
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor
 
-        import nbconvert  # noqa: F401  (imported once here, inherited by the workers)
-        import papermill  # noqa: F401
-
-        context = multiprocessing.get_context("fork")
         ports = free_ports(5 * len(stages))  # distinct for every kernel started side by side
-        with ProcessPoolExecutor(max_workers=len(stages), mp_context=context) as pool:
+        with ThreadPoolExecutor(max_workers=len(stages)) as pool:
             futures = [pool.submit(_execute, cycle, stage, prepared[stage], str(paths.root),
                                    ports[5 * i:5 * i + 5])
                        for i, stage in enumerate(stages)]
