@@ -148,3 +148,24 @@ class TestDisagreements:
             apply_rules([1.0, 2.0], centre=0, sigma=1, shift=5)
         with pytest.raises(ValueError, match="finite"):
             apply_rules([1.0, np.nan], centre=0, sigma=1)
+
+
+def test_montgomery_orange_juice_p_chart_points_15_and_23():
+    """Montgomery's orange-juice cans (qcc data set `orangejuice`, trial samples 1-30,
+    n = 50): qcc's p chart and Montgomery both report samples 15 and 23 above the UCL
+    (centre 0.2313, UCL 0.4102) and no run of 7 on one side (qcc "violating runs" 0).
+    Rule 1 of every zone set must find exactly those two points."""
+    import math
+
+    from test_spc_control import OJ_TRIAL
+
+    p = [d / 50 for d in OJ_TRIAL]
+    centre = sum(OJ_TRIAL) / (50 * len(OJ_TRIAL))
+    sigma = math.sqrt(centre * (1 - centre) / 50)
+    assert centre + 3 * sigma == pytest.approx(0.4102, abs=1e-4)
+    for rule_set, rule in (("western_electric", "1: beyond 3 sigma"),
+                           ("nelson", "1: beyond 3 sigma"), ("nhs", "outside the limits")):
+        hits = apply_rules(p, centre=centre, sigma=sigma, rule_set=rule_set)
+        assert hits.fired[rule] == (14, 22)
+    runs = apply_rules(p, centre=centre, sigma=sigma, rule_set="nhs")
+    assert runs.fired["shift of 7"] == ()
