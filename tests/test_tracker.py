@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -85,6 +86,24 @@ class TestRecords:
                 edit_record(project, "c1") as data:
             data["stage"] = "nowhere"
         assert read_cycle(project, "c1").stage == "plan"  # the file was not replaced
+
+    def test_an_edit_leaves_every_other_line_as_written(self, project):
+        # long flow entries stay on one line and `null` stays `null`, so `git diff pdca/`
+        # after a run shows only what the run recorded
+        path = project.record("c1")
+        tracker.new_cycle(project, "c1", title="T", metric="fcr")
+        long_entry = ("  - {kpi: first_response_time, segment: channel=email, direction: fall, "
+                      "size: 10.0, unit: \"%\", confidence: 0.7, written: 2026-03-02, "
+                      "fingerprint: 23dcf0005dc2}")
+        path.write_text(re.sub(r"(?m)^predictions: \[\]", "predictions:\n" + long_entry + "\n#",
+                               path.read_text()))
+        before = path.read_text().splitlines()
+        assert long_entry in before and any(line.startswith("decision: null") for line in before)
+        with edit_record(project, "c1") as data:
+            data["problem"] = "Too many repeat calls"
+        after = path.read_text().splitlines()
+        assert [line for line in after if not line.startswith("problem")] == \
+            [line for line in before if not line.startswith("problem")]
 
     def test_overdue_actions(self, project):
         tracker.new_cycle(project, "c1", title="T")

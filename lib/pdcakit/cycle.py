@@ -30,6 +30,7 @@ A minimal record::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,13 +55,22 @@ class CycleError(ValueError):
     """A cycle record that cannot be read or does not follow the schema."""
 
 
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when PyYAML has it (same result, ~10x faster).
+
+    >>> _safe_load("created: 2026-01-05")
+    {'created': datetime.date(2026, 1, 5)}
+    """
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_record(paths: ProjectPaths, cycle_id: str) -> dict[str, Any] | None:
     """Read ``pdca/<cycle_id>.yaml`` safely; None when the cycle has no record yet."""
     path = paths.record(check_cycle_id(cycle_id))
     if not path.exists():
         return None
     try:
-        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record = _safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CycleError(f"{path}: not valid YAML ({exc}); fix the file by hand") from exc
     if not isinstance(record, dict):
@@ -246,9 +256,24 @@ def _round_trip():
 
     handler = YAML()  # round-trip: comments, order and quoting kept
     handler.preserve_quotes = True
-    handler.width = 100
+    handler.width = 4096  # never re-fold a line the author wrote (flow entries stay on one line)
     handler.indent(mapping=2, sequence=4, offset=2)
+    handler.Representer = _null_keeping_representer()
     return handler
+
+
+@functools.cache
+def _null_keeping_representer() -> type:
+    """ruamel's round-trip representer, writing None as ``null`` (as the template does)
+    rather than as an empty value; a subclass, so other ruamel users are unaffected."""
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    Representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return Representer
 
 
 @contextmanager
@@ -271,7 +296,7 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
         if not isinstance(data, dict):
             raise CycleError(f"{path}: a cycle record must be a mapping of fields")
         yield data
-        problems = _problems(yaml.safe_load(_dump(handler, data)))
+        problems = _problems(_safe_load(_dump(handler, data)))
         if problems:
             raise CycleError(f"{path}: the change would make the record invalid: "
                              + "; ".join(problems))
@@ -310,10 +335,11 @@ def add_log_entry(data: Any, entry: dict[str, Any]) -> None:
     data["log"].append({"date": dt.date.today().isoformat(), **entry})
 
 
-def append_log(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any]) -> None:
-    """Add a dated entry (run, advance, decision ...) to the record's ``log``."""
+def append_log(paths: ProjectPaths, cycle_id: str, *entries: dict[str, Any]) -> None:
+    """Add dated entries (run, advance, decision ...) to the record's ``log``, in one edit."""
     with edit_record(paths, cycle_id) as data:
-        add_log_entry(data, entry)
+        for entry in entries:
+            add_log_entry(data, entry)
 
 
 def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: float | None = None,
