@@ -54,3 +54,28 @@ def test_verdicts_compare_each_figure_with_its_target(bench):
     assert verdicts["all_stages_5m_over_1m"]["value"] == 6.0
     assert not verdicts["all_stages_5m_over_1m"]["met"]
     assert set(verdicts) == set(bench.TARGETS)
+
+
+def test_floor_imports_what_the_stages_import(bench):
+    # F must hold the stages' unavoidable imports, no more: every statsmodels module the
+    # library imports, the stage notebooks' setup imports, and not the whole statsmodels.api
+    import re
+
+    used = set()
+    for path in (ROOT / "lib" / "pdcakit").rglob("*.py"):
+        used |= set(re.findall(r"^\s*(?:from|import) (statsmodels[\w.]*)", path.read_text(),
+                               flags=re.MULTILINE))
+    floor = bench.FLOOR_IMPORTS
+    for module in used:
+        assert module in floor, f"{module} is imported by the library but not by the floor"
+    assert "statsmodels.api" not in floor
+    for stage in ("baseline", "compare", "efficiency"):
+        script = (ROOT / "notebooks" / f"{stage}.py").read_text()
+        for module in re.findall(r"^from pdcakit import (.+)$", script, flags=re.MULTILINE):
+            for name in module.split(", "):
+                assert name in floor, f"{stage} imports pdcakit.{name}; the floor does not"
+
+
+def test_floor_runs_papermill_as_pdca_starts_it(bench):
+    assert "skip_unused_optional_imports()" in bench.PAPERMILL_AS_PDCA
+    assert "from papermill.cli import papermill" in bench.PAPERMILL_AS_PDCA

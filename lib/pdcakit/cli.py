@@ -21,16 +21,28 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from . import __version__, tracker
 from .cycle import CycleError, append_log, load_record, read_cycle, stage_parameters
+from .engine import SharedKernel, plan_kernels
 from .params import ParameterError, declared_parameters
 from .project import STAGES, ProjectPaths
-from .runner import RunResult, free_ports, mark_abandoned_runs, run_stage
+from .runner import (
+    RunResult,
+    execute_run,
+    finish_run,
+    free_ports,
+    last_durations,
+    mark_abandoned_runs,
+    run_stage,
+)
+from .startup import skip_unused_optional_imports
 
 __all__ = ["main"]
 
@@ -95,32 +107,45 @@ def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, 
     return params
 
 
-def _finish(paths: ProjectPaths, cycle: str, result: RunResult) -> int:
-    """Print the run's outputs and append it to the cycle's log."""
-    _print_run(result, paths.root)
+def _finish(paths: ProjectPaths, cycle: str, results: Sequence[RunResult]) -> int:
+    """Print the runs' outputs and append them to the cycle's log (one edit); worst exit."""
+    for result in results:
+        _print_run(result, paths.root)
     if load_record(paths, cycle) is not None:
-        append_log(paths, cycle, {
+        append_log(paths, cycle, *({
             "event": "run", "stage": result.stage, "status": result.status,
             "run_dir": result.run_dir.relative_to(paths.root).as_posix(),
-            **({"error": result.error} if result.error else {})})
-    return EXIT_OK if result.ok else EXIT_RUN_FAILED
+            **({"error": result.error} if result.error else {})} for result in results))
+    return max(EXIT_OK if result.ok else EXIT_RUN_FAILED for result in results)
 
 
-def _execute(cycle: str, stage: str, params: dict[str, object], root: str,
-             ports: list[int]) -> RunResult:
-    """One stage run (a worker thread's task in :func:`_run_stages`)."""
-    return run_stage(cycle, stage, params, paths=ProjectPaths(Path(root)), kernel_ports=ports)
+def _execute_group(cycle: str, group: Sequence[str], prepared: dict[str, dict[str, object]],
+                   paths: ProjectPaths, ports: list[int],
+                   finisher: Executor) -> dict[str, Future[RunResult]]:
+    """Stage runs one after another in one shared kernel (a worker thread's task); each
+    run's HTML is rendered by ``finisher`` while the kernel goes on to the next."""
+    kernel = SharedKernel(paths.notebooks, ports)
+    try:
+        return {stage: finisher.submit(finish_run, execute_run(cycle, stage, prepared[stage],
+                                                                 paths=paths, kernel=kernel))
+                for stage in group}
+    finally:
+        kernel.close()
 
 
 def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
-                cli_params: dict[str, str], data: str | None) -> int:
+                cli_params: dict[str, str], data: str | None,
+                meanwhile: Callable[[], object] | None = None) -> int:
     """Run ``stages`` of ``cycle``, side by side when there are several; worst exit code.
 
     Stage notebooks read the same inputs and write their own run folders, so they
-    run side by side: each in its own kernel process, driven from a thread of this
-    one (the drivers mostly wait on their kernels; threads share one copy of
-    papermill and nbconvert instead of a process each). Results are printed and
-    logged in stage order.
+    run side by side, one kernel process per core at most (``engine.plan_kernels``,
+    balanced by the last runs' durations): with more stages than cores, a kernel runs
+    its stages one after another, so its start and imports are paid once. Each
+    kernel is driven from a thread of this process (the drivers mostly wait on their
+    kernels; threads share one copy of papermill and nbconvert). ``meanwhile`` runs
+    in this thread once the kernels are starting (e.g. importing what comes next,
+    instead of before them). Results are printed and logged in stage order.
     """
     _report_abandoned(paths, cycle)
     prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
@@ -128,16 +153,23 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
         print(f"{cycle} / {stage}: running ...", flush=True)
     if len(stages) == 1:
         results = [run_stage(cycle, stages[0], prepared[stages[0]], paths=paths)]
+        if meanwhile is not None:
+            meanwhile()
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        ports = free_ports(5 * len(stages))  # distinct for every kernel started side by side
-        with ThreadPoolExecutor(max_workers=len(stages)) as pool:
-            futures = [pool.submit(_execute, cycle, stage, prepared[stage], str(paths.root),
-                                   ports[5 * i:5 * i + 5])
-                       for i, stage in enumerate(stages)]
-            results = [future.result() for future in futures]
-    return max(_finish(paths, cycle, result) for result in results)
+        groups = plan_kernels(stages, last_durations(paths, cycle, stages))
+        ports = free_ports(5 * len(groups))  # distinct for every kernel started side by side
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool, \
+                ThreadPoolExecutor(max_workers=1) as finisher:
+            futures = [pool.submit(_execute_group, cycle, group, prepared, paths,
+                                   ports[5 * i:5 * i + 5], finisher)
+                       for i, group in enumerate(groups)]
+            if meanwhile is not None:
+                meanwhile()
+            by_stage = {stage: run for future in futures for stage, run in future.result().items()}
+            results = [by_stage[stage].result() for stage in stages]
+    return _finish(paths, cycle, results)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -156,12 +188,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     """The whole cycle on demo data: runs (side by side), moves through PDCA, decision, reports."""
-    from .report import build_reports
-
     paths = ProjectPaths.find()
     print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
     _reset_demo_record(paths)
-    worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None)
+    worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
+                        meanwhile=lambda: importlib.import_module(".report", __package__))
+    from .report import build_reports
+
     for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare run)
         print(tracker.advance(paths, DEMO_CYCLE).sentence)
     if worst == EXIT_OK:
@@ -368,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pdca`` console script."""
+    skip_unused_optional_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -32,12 +32,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .engine import SharedKernel, kernel_config, register_engine
 from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
 from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
 
-__all__ = ["RunResult", "free_ports", "git_state", "mark_abandoned_runs", "run_stage", "utc_stamp"]
+__all__ = ["ExecutedRun", "RunResult", "execute_run", "finish_run", "free_ports", "git_state",
+           "last_durations", "mark_abandoned_runs", "run_stage", "utc_stamp"]
 
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
@@ -189,6 +191,25 @@ def mark_abandoned_runs(paths: ProjectPaths, cycle: str | None = None) -> list[P
     return marked
 
 
+def last_durations(paths: ProjectPaths, cycle: str, stages: Sequence[str]) -> dict[str, float]:
+    """Seconds the latest successful run of each of ``stages`` took (stages never run: absent).
+
+    Run directories are named by their UTC start, so the latest sorts last.
+    """
+    found: dict[str, float] = {}
+    for stage in stages:
+        folder = paths.runs / check_cycle_id(cycle) / check_stage(stage)
+        for run_dir in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else ():
+            try:
+                prov = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            if prov.get("status") == "succeeded" and prov.get("duration_seconds"):
+                found[stage] = float(prov["duration_seconds"])
+                break
+    return found
+
+
 def run_stage(
     cycle: str,
     stage: str,
@@ -199,6 +220,7 @@ def run_stage(
     timeout: int = 1800,
     render_html: bool = True,
     kernel_ports: Sequence[int] | None = None,
+    kernel: SharedKernel | None = None,
 ) -> RunResult:
     """Execute the ``stage`` notebook for ``cycle`` with ``parameters``.
 
@@ -209,12 +231,48 @@ def run_stage(
 
     ``kernel_ports`` (five ports from :func:`free_ports`) pins the kernel's
     ports: kernels started side by side otherwise each pick "free" ports on their
-    own and can pick the same one ("Address already in use").
+    own and can pick the same one ("Address already in use"). ``kernel`` runs the
+    notebook in a kernel shared with other runs (:class:`~pdcakit.engine.SharedKernel`;
+    its ports are its own) instead of a new one.
 
     Returns a :class:`RunResult`; a failing notebook does not raise but
     returns ``status="failed"`` with a one-line ``error``.
     """
-    import nbformat
+    executed = execute_run(cycle, stage, parameters, paths=paths, base_dir=base_dir,
+                           timeout=timeout, kernel_ports=kernel_ports, kernel=kernel)
+    return finish_run(executed, render_html=render_html)
+
+
+@dataclass(frozen=True)
+class ExecutedRun:
+    """A run whose notebook has executed (or failed) but whose HTML and final status are
+    still to be written by :func:`finish_run`."""
+
+    cycle: str
+    stage: str
+    run_dir: Path
+    notebook: Path
+    results: Path
+    parameters: dict[str, Any]
+    provenance: dict[str, Any]
+    ended: datetime
+    error: str | None
+
+
+def execute_run(
+    cycle: str,
+    stage: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    paths: ProjectPaths | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    timeout: int = 1800,
+    kernel_ports: Sequence[int] | None = None,
+    kernel: SharedKernel | None = None,
+) -> ExecutedRun:
+    """The first half of :func:`run_stage`: run directory, parameters, provenance
+    (``running``) and the notebook's execution. A kernel shared by several runs can
+    go on to its next notebook while :func:`finish_run` renders this one."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -256,25 +314,33 @@ def run_stage(
 
     error: str | None = None
     try:
-        extra: dict[str, Any] = {}
-        if kernel_ports:
-            from traitlets.config import Config
-
-            names = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
-            extra["config"] = Config({"KernelManager": dict(zip(names, kernel_ports,
-                                                                strict=True))})
+        shared = kernel.engine_arguments() if kernel is not None else {}
         papermill.execute_notebook(
             str(template), str(notebook_out), parameters=values, kernel_name="python3",
             cwd=str(paths.notebooks), progress_bar=False, execution_timeout=timeout,
-            log_output=False, report_mode=False, **extra,
+            log_output=False, report_mode=False, engine_name=register_engine(),
+            config=kernel_config(kernel_ports), **shared,
         )
     except PapermillExecutionError as exc:
         error = _one_line(exc)
     except Exception as exc:  # kernel died, timeout, bad template: keep the run, mark it failed
         error = _one_line(exc)
 
-    ended = datetime.now(UTC)
-    duration = (ended - started).total_seconds()
+    return ExecutedRun(cycle=cycle, stage=stage, run_dir=run_dir, notebook=notebook_out,
+                       results=results_path, parameters=values, provenance=provenance,
+                       ended=datetime.now(UTC), error=error)
+
+
+def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
+    """The second half of :func:`run_stage`: HTML for reviewers and the final status."""
+    import nbformat
+
+    cycle, stage, run_dir, notebook_out = (executed.cycle, executed.stage, executed.run_dir,
+                                           executed.notebook)
+    results_path, values, error, ended = (executed.results, executed.parameters,
+                                          executed.error, executed.ended)
+    provenance = dict(executed.provenance)
+    duration = (ended - datetime.fromisoformat(provenance["started_at"])).total_seconds()
     html_path: Path | None = None
     if notebook_out.exists():
         nb = nbformat.read(notebook_out, as_version=4)

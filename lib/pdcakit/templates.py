@@ -17,11 +17,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .fileio import atomic_write_text
 from .project import NOTEBOOKS, ProjectPaths
+from .startup import skip_unused_optional_imports
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = ["build", "refresh"]
 
@@ -51,6 +54,7 @@ def _clean(nb: nbformat.NotebookNode, stage: str) -> nbformat.NotebookNode:
 
 def refresh(stage: str, paths: ProjectPaths | None = None, timeout: int = 1200) -> Path:
     """Rebuild ``notebooks/<stage>.ipynb`` from its script and execute it with defaults."""
+    import nbformat
     from nbclient import NotebookClient
 
     paths = paths or ProjectPaths.find()
@@ -70,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["refresh"])
     parser.add_argument("stages", nargs="*", help="stages to refresh (default: all present)")
     args = parser.parse_args(argv)
+    skip_unused_optional_imports()
     paths = ProjectPaths.find()
     stages = args.stages or [s for s, name in NOTEBOOKS.items()
                              if (paths.notebooks / name).with_suffix(".py").exists()]
