@@ -304,6 +304,7 @@ def _timed(func: Callable[[], Any]) -> float:
 
 def measure_peers(repeat: int) -> dict[str, Any]:
     """Our tests against pingouin / plain scipy on the 1M tickets: agreement and speed."""
+    from scipy import special
     from scipy import stats as sps
 
     from pdcakit import metrics, stats
@@ -320,27 +321,51 @@ def measure_peers(repeat: int) -> dict[str, Any]:
                           for w in (before, after))
     table = np.array([[fb.sum(), fb.size - fb.sum()], [fa.sum(), fa.size - fa.sum()]])
 
+    def welch_with_ci_and_g() -> tuple[Any, Any, float]:
+        """What welch_t reports, from plain scipy / numpy: t, p, CI of the difference and
+        Hedges' g."""
+        res = sps.ttest_ind(ha, hb, equal_var=False)
+        n1, n2 = hb.size, ha.size
+        pooled = np.sqrt(((n1 - 1) * hb.var(ddof=1) + (n2 - 1) * ha.var(ddof=1)) / (n1 + n2 - 2))
+        m = n1 + n2 - 2
+        j = np.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2)) / np.sqrt(m / 2)
+        return res, res.confidence_interval(), (ha.mean() - hb.mean()) / pooled * j
+
+    def logrank_with_medians() -> tuple[Any, float, float]:
+        """What stats.logrank reports, from plain scipy: the test and both KM medians."""
+        groups = [sps.CensoredData(uncensored=t[o], right=t[~o]) for t, o in ((ta, oa), (tb, ob))]
+        res = sps.logrank(*groups)
+        medians = []
+        for group in groups:
+            sf = sps.ecdf(group).sf
+            medians.append(float(sf.quantiles[np.argmax(sf.probabilities <= 0.5)]))
+        return res, *medians
+
     cases: dict[str, tuple[Callable[[], Any], Callable[[], Any], Callable[[Any, Any], bool],
                            str]] = {
-        "welch_t": (lambda: stats.welch_t(hb, ha),
-                    lambda: sps.ttest_ind(ha, hb, equal_var=False),
-                    lambda o, p: np.isclose(abs(o.statistic), abs(p.statistic), rtol=1e-9)
-                    and np.isclose(o.pvalue, p.pvalue, rtol=1e-6, atol=1e-300),
-                    "scipy.stats.ttest_ind(equal_var=False)"),
+        "welch_t": (lambda: stats.welch_t(hb, ha), welch_with_ci_and_g,
+                    lambda o, p: np.isclose(abs(o.statistic), abs(p[0].statistic), rtol=1e-9)
+                    and np.isclose(o.pvalue, p[0].pvalue, rtol=1e-6, atol=1e-300)
+                    and np.allclose(o.ci, (p[1].low, p[1].high), rtol=1e-9)
+                    and np.isclose(o.effect_size, p[2], rtol=1e-9),
+                    "scipy.stats.ttest_ind(equal_var=False) + its CI + Hedges' g in numpy"),
         "mann_whitney": (lambda: stats.mann_whitney(cb, ca),
                          lambda: sps.mannwhitneyu(ca, cb, alternative="two-sided"),
                          lambda o, p: np.isclose(o.pvalue, p.pvalue, rtol=1e-6, atol=1e-300),
-                         "scipy.stats.mannwhitneyu"),
+                         "scipy.stats.mannwhitneyu (the test only: scipy has no "
+                         "Hodges-Lehmann shift or CI, which ours adds)"),
         "two_proportions": (lambda: stats.two_proportions(int(fb.sum()), fb.size,
                                                           int(fa.sum()), fa.size),
                             lambda: sps.chi2_contingency(table, correction=False),
                             lambda o, p: np.isclose(o.statistic, p.statistic, rtol=1e-9),
-                            "scipy.stats.chi2_contingency(correction=False)"),
-        "logrank": (lambda: stats.logrank(tb, ob, ta, oa),
-                    lambda: sps.logrank(sps.CensoredData(uncensored=ta[oa], right=ta[~oa]),
-                                        sps.CensoredData(uncensored=tb[ob], right=tb[~ob])),
-                    lambda o, p: np.isclose(o.statistic, p.statistic ** 2, rtol=1e-9),
-                    "scipy.stats.logrank"),
+                            "scipy.stats.chi2_contingency(correction=False) (the test only: "
+                            "ours adds the Newcombe CI and the risk ratio)"),
+        "logrank": (lambda: stats.logrank(tb, ob, ta, oa), logrank_with_medians,
+                    lambda o, p: np.isclose(o.statistic, p[0].statistic ** 2, rtol=1e-9)
+                    and np.isclose(o.extra["median_before"], p[2], rtol=1e-9)
+                    and np.isclose(o.extra["median_after"], p[1], rtol=1e-9),
+                    "scipy.stats.logrank + both Kaplan-Meier medians from scipy.stats.ecdf "
+                    "(ours adds the CI of their difference)"),
     }
     if pingouin is not None:
         cases["welch_t_pingouin"] = (

@@ -54,7 +54,7 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 # %matplotlib inline
 import pandas as pd
 
-from pdcakit import data, metrics, plots, stats
+from pdcakit import data, metrics, plots, spc, stats
 from pdcakit.baseline import load_optional_table
 from pdcakit.check import (
     CompareSettings,
@@ -151,13 +151,11 @@ for key in time_view_kpis:
                             events=cycle_events))
     results["time_view"][key] = view.as_dict()
     target = settings.targets.get(key)
-    if target is not None:
-        verdict = view.assurance(target)
+    verdict = view.assurance(target) if target is not None else None
+    if verdict is not None:
         shown = format_value(target, metrics.KPIS[key].unit)
-        say(f"Assurance against the target ({shown}): the after period's limits say the "
-            f"process will **{verdict}** (NHS Making Data Count: both limits on the good side "
-            "= consistent pass, both on the bad side = consistent fail, target between them "
-            "= inconsistent).")
+        say(f"Assurance against the target ({shown}): **{verdict}**. In the after period "
+            f"{spc.ASSURANCE_MEANING[verdict]} (NHS Making Data Count's assurance view).")
         results["time_view"][key]["assurance"] = {"target": target, "verdict": verdict}
 
 # %% [markdown]

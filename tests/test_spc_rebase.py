@@ -97,3 +97,10 @@ def test_baseline_chart_rebases_only_where_a_cycle_says_why():
     assert "Not re-baselined (outside this series): old-cycle (2025-06-01)" in chart.sentence
     first, second = chart.centre_line[0], chart.centre_line[-1]
     assert first != second  # each phase has its own centre
+
+
+def test_every_assurance_verdict_has_words_for_a_reviewer():
+    from pdcakit.spc import ASSURANCE, ASSURANCE_MEANING
+
+    assert set(ASSURANCE_MEANING) == set(ASSURANCE)
+    assert "meet it in some periods and miss it in others" in ASSURANCE_MEANING["inconsistent"]

@@ -220,13 +220,23 @@ class KpiChange:
             return None
         return bool(self.mde <= abs(self.target - self.before.value))
 
+    @property
+    def in_hours(self) -> bool | None:
+        """Durations read in hours when both before and after reach 2 hours, else in
+        minutes, so before, after, change and CI share one scale and keep their
+        precision (None: not a duration)."""
+        if self.unit != "minutes":
+            return None
+        return bool(min(abs(self.before.value), abs(self.after.value)) >= 120)
+
     def fmt(self, value: float) -> str:
-        return format_value(value, self.unit)
+        return format_value(value, self.unit, hours=self.in_hours)
 
     def fmt_difference(self, value: float) -> str:
         if self.unit == "fraction":
             return f"{100 * value:+.1f} points"
-        return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit)
+        return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit,
+                                                           hours=self.in_hours)
 
     @property
     def sentence(self) -> str:

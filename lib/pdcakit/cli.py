@@ -21,6 +21,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -119,15 +120,21 @@ def _finish(paths: ProjectPaths, cycle: str, results: Sequence[RunResult]) -> in
     return max(EXIT_OK if result.ok else EXIT_RUN_FAILED for result in results)
 
 
-def _execute_group(cycle: str, group: Sequence[str], prepared: dict[str, dict[str, object]],
-                   paths: ProjectPaths, ports: list[int],
-                   finisher: Executor) -> dict[str, Future[RunResult]]:
-    """Stage runs one after another in one shared kernel (a worker thread's task); each
-    run's HTML is rendered by ``finisher`` while the kernel goes on to the next."""
+def _execute_group(cycle: str, group: Sequence[str],
+                   prepared: Future[dict[str, dict[str, object]]], paths: ProjectPaths,
+                   ports: list[int], finisher: Executor) -> dict[str, Future[RunResult]]:
+    """Stage runs one after another in one shared kernel (a worker thread's task).
+
+    The kernel starts while the main thread still prepares the parameters; each
+    run's HTML is rendered by ``finisher`` while the kernel goes on to the next.
+    """
     kernel = SharedKernel(paths.notebooks, ports)
     try:
-        return {stage: finisher.submit(finish_run, execute_run(cycle, stage, prepared[stage],
-                                                                 paths=paths, kernel=kernel))
+        with contextlib.suppress(Exception):  # a kernel that cannot start fails the run
+            kernel.start()
+        parameters = prepared.result()
+        return {stage: finisher.submit(finish_run, execute_run(
+                    cycle, stage, parameters[stage], paths=paths, kernel=kernel))
                 for stage in group}
     finally:
         kernel.close()
@@ -148,27 +155,38 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
     instead of before them). Results are printed and logged in stage order.
     """
     _report_abandoned(paths, cycle)
-    prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
-    for stage in stages:
-        print(f"{cycle} / {stage}: running ...", flush=True)
+
+    def prepare_all() -> dict[str, dict[str, object]]:
+        prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
+        for stage in stages:
+            print(f"{cycle} / {stage}: running ...", flush=True)
+        return prepared
+
     if len(stages) == 1:
-        results = [run_stage(cycle, stages[0], prepared[stages[0]], paths=paths)]
+        results = [run_stage(cycle, stages[0], prepare_all()[stages[0]], paths=paths)]
         if meanwhile is not None:
             meanwhile()
-    else:
-        from concurrent.futures import ThreadPoolExecutor
+        return _finish(paths, cycle, results)
 
-        groups = plan_kernels(stages, last_durations(paths, cycle, stages))
-        ports = free_ports(5 * len(groups))  # distinct for every kernel started side by side
-        with ThreadPoolExecutor(max_workers=len(groups)) as pool, \
-                ThreadPoolExecutor(max_workers=1) as finisher:
-            futures = [pool.submit(_execute_group, cycle, group, prepared, paths,
-                                   ports[5 * i:5 * i + 5], finisher)
-                       for i, group in enumerate(groups)]
-            if meanwhile is not None:
-                meanwhile()
-            by_stage = {stage: run for future in futures for stage, run in future.result().items()}
-            results = [by_stage[stage].result() for stage in stages]
+    from concurrent.futures import ThreadPoolExecutor
+
+    groups = plan_kernels(stages, last_durations(paths, cycle, stages))
+    ports = free_ports(5 * len(groups))  # distinct for every kernel started side by side
+    prepared: Future[dict[str, dict[str, object]]] = Future()
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool, \
+            ThreadPoolExecutor(max_workers=1) as finisher:
+        futures = [pool.submit(_execute_group, cycle, group, prepared, paths,
+                               ports[5 * i:5 * i + 5], finisher)
+                   for i, group in enumerate(groups)]  # kernels start while we prepare
+        try:
+            prepared.set_result(prepare_all())
+        except BaseException as exc:  # bad parameters: the kernels stop, the error is shown
+            prepared.set_exception(exc)
+            raise
+        if meanwhile is not None:
+            meanwhile()
+        by_stage = {stage: run for future in futures for stage, run in future.result().items()}
+        results = [by_stage[stage].result() for stage in stages]
     return _finish(paths, cycle, results)
 
 

@@ -141,6 +141,11 @@ class SharedKernel:
         self.manager: Any = None
         self.notebooks_run = 0
 
+    def start(self) -> None:
+        """Start the kernel now rather than with the first notebook (no-op if running)."""
+        if self.manager is None:
+            self._start()
+
     def engine_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``papermill.execute_notebook`` to run in this kernel."""
         from jupyter_core.utils import run_sync

@@ -21,8 +21,12 @@ from typing import Any
 __all__ = ["Estimate", "format_value"]
 
 
-def format_value(value: float | None, unit: str = "", digits: int = 1) -> str:
+def format_value(value: float | None, unit: str = "", digits: int = 1, *,
+                 hours: bool | None = None) -> str:
     """Format a number for a reader: fractions as percent, others with a unit.
+
+    Minutes from 120 on read as hours; ``hours`` forces one scale, so figures read
+    side by side (before, after, change) share it.
 
     >>> format_value(0.125, "fraction")
     '12.5%'
@@ -30,6 +34,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 1) -> str:
     '42.0 minutes'
     >>> format_value(133.6, "minutes")
     '2.2 hours'
+    >>> format_value(68.8, "minutes", hours=True)
+    '1.1 hours'
     >>> format_value(None)
     'n/a'
     """
@@ -39,7 +45,7 @@ def format_value(value: float | None, unit: str = "", digits: int = 1) -> str:
         return f"{value * 100:.{digits}f}%"
     if unit in ("", "score", "index"):
         return f"{value:,.{digits + 1}f}"
-    if unit == "minutes" and abs(value) >= 120:
+    if unit == "minutes" and (abs(value) >= 120 if hours is None else hours):
         return f"{value / 60:,.{digits}f} hours"
     if unit == "points":
         return f"{value:+,.{digits}f} points" if value < 0 else f"{value:,.{digits}f} points"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .results import Estimate, format_value
 
-__all__ = ["estimates_table", "markdown_bundle", "say", "show_figure", "table"]
+__all__ = ["estimates_table", "figure_bundle", "markdown_bundle", "say", "show_figure", "table"]
 
 
 def markdown_bundle(text: str) -> dict[str, str]:
@@ -35,11 +35,33 @@ def say(text: str) -> None:
     display(markdown_bundle(text), raw=True)
 
 
+def figure_bundle(fig: Any) -> dict[str, str]:
+    """MIME bundle of a Figure: a PNG drawn once at the figure's own size and dpi, and
+    the figure's repr as text (what IPython's inline display gives).
+
+    The house figures lay themselves out (constrained layout keeps titles, labels and
+    outside legends on the canvas), so the PNG needs none of the inline backend's
+    ``bbox_inches="tight"``, which draws every figure twice: 10-20% of a figure's cost.
+
+    >>> from matplotlib.figure import Figure
+    >>> bundle = figure_bundle(Figure(figsize=(4, 3), dpi=50))
+    >>> bundle["text/plain"], bundle["image/png"][:8]
+    ('<Figure size 200x150 with 0 Axes>', 'iVBORw0K')
+    """
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "text/plain": repr(fig)}
+
+
 def show_figure(fig: Any) -> None:
     """Display a matplotlib Figure once (PNG in the output, its repr as text)."""
     from IPython.display import display
 
-    display(fig)
+    display(figure_bundle(fig), raw=True)
 
 
 def table(frame: pd.DataFrame, *, index: bool = True) -> None:

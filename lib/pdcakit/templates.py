@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .engine import kernel_config
 from .fileio import atomic_write_text
 from .project import NOTEBOOKS, ProjectPaths
 from .startup import skip_unused_optional_imports
@@ -61,7 +62,7 @@ def refresh(stage: str, paths: ProjectPaths | None = None, timeout: int = 1200) 
     notebook_path = paths.notebooks / NOTEBOOKS[stage]  # may not exist yet: built from the script
     script = notebook_path.with_suffix(".py")
     nb = build(script) if script.exists() else nbformat.read(notebook_path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", config=kernel_config(),
                             resources={"metadata": {"path": str(paths.notebooks)}})
     client.execute()
     atomic_write_text(notebook_path, nbformat.writes(_clean(nb, stage)) + "\n")

@@ -30,12 +30,13 @@ from .control import (
     u_chart,
 )
 from .phases import PhaseSplit, split_phases
-from .rebase import ASSURANCE, Rebase, RebasedChart, assurance, rebased_chart
+from .rebase import ASSURANCE, ASSURANCE_MEANING, Rebase, RebasedChart, assurance, rebased_chart
 from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets
 from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 
 __all__ = [
     "ASSURANCE",
+    "ASSURANCE_MEANING",
     "RULE_SETS",
     "AttributeChartResult",
     "AutocorrelationCheck",

@@ -27,9 +27,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ASSURANCE", "Rebase", "RebasedChart", "assurance", "rebased_chart"]
+__all__ = ["ASSURANCE", "ASSURANCE_MEANING", "Rebase", "RebasedChart", "assurance",
+           "rebased_chart"]
 
 ASSURANCE = ("consistent pass", "consistent fail", "inconsistent")
+#: What each assurance verdict says of the process, in words a reviewer reads.
+ASSURANCE_MEANING = {
+    "consistent pass": "both limits lie on the good side of the target, so the process "
+                       "will meet it period after period unless it changes",
+    "consistent fail": "both limits lie on the bad side of the target, so the process will "
+                       "keep missing it until the process itself changes",
+    "inconsistent": "the target lies between the limits, so the process will meet it in "
+                    "some periods and miss it in others by chance alone",
+}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,13 @@ __all__ = ["finite"]
 
 
 def finite(values: Sequence[float], label: str, minimum: int = 2) -> np.ndarray:
-    """The finite values as floats; a clear error naming the group when fewer than ``minimum``."""
-    arr = np.asarray(values, dtype=float)
-    arr = arr[np.isfinite(arr)]
+    """The finite values as a flat float array (the caller's own array when nothing is
+    dropped: read it, do not write to it); a clear error naming the group when fewer
+    than ``minimum``."""
+    arr = np.asarray(values, dtype=float).reshape(-1)  # read-only use: may be the caller's data
+    keep = np.isfinite(arr)
+    if not keep.all():  # copy only when something is dropped
+        arr = arr[keep]
     if arr.size < minimum:
         raise ValueError(f"not enough data: n={arr.size} in the {label} group, "
                          f"need >= {minimum}")

@@ -36,21 +36,48 @@ def _no_variation(*groups: np.ndarray) -> bool:
     return all(np.ptp(g) == 0 for g in groups)
 
 
-def cohens_d(before: Sequence[float], after: Sequence[float]) -> float:
-    """Cohen's d with the pooled standard deviation (after minus before)."""
-    b, a = finite(before, "before"), finite(after, "after")
-    pooled = math.sqrt(((b.size - 1) * b.var(ddof=1) + (a.size - 1) * a.var(ddof=1))
-                       / (b.size + a.size - 2))
+def _moments(g: np.ndarray) -> tuple[int, float, float]:
+    """(n, mean, variance with ddof=1) in one pass over the data for the mean."""
+    mean = float(g.mean())
+    deviations = g - mean
+    return g.size, mean, float(np.dot(deviations, deviations)) / (g.size - 1)
+
+
+def _pooled_d(b: np.ndarray, a: np.ndarray,
+              moments: tuple[tuple[int, float, float], ...] | None = None) -> float:
+    (n1, m1, v1), (n2, m2, v2) = moments or (_moments(b), _moments(a))
+    pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
     if pooled == 0:
         raise ValueError("no variation in either group: a standardized effect is undefined")
-    return float((a.mean() - b.mean()) / pooled)
+    return (m2 - m1) / pooled
+
+
+def _small_sample_j(n1: int, n2: int) -> float:
+    m = n1 + n2 - 2
+    return math.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2)) / math.sqrt(m / 2)
+
+
+def _hedges_with_ci(b: np.ndarray, a: np.ndarray, confidence: float,
+                    moments: tuple[tuple[int, float, float], ...] | None = None,
+                    ) -> tuple[float, float, float]:
+    n1, n2 = b.size, a.size
+    d = _pooled_d(b, a, moments)
+    correction = _small_sample_j(n1, n2)
+    g = d * correction
+    variance = correction**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2)))
+    half = sps.norm.isf((1 - confidence) / 2) * math.sqrt(variance)
+    return g, g - half, g + half
+
+
+def cohens_d(before: Sequence[float], after: Sequence[float]) -> float:
+    """Cohen's d with the pooled standard deviation (after minus before)."""
+    return _pooled_d(finite(before, "before"), finite(after, "after"))
 
 
 def hedges_g(before: Sequence[float], after: Sequence[float]) -> float:
     """Hedges' g: Cohen's d times the exact small-sample correction J."""
-    m = len(finite(before, "before")) + len(finite(after, "after")) - 2
-    correction = math.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2)) / math.sqrt(m / 2)
-    return cohens_d(before, after) * correction
+    b, a = finite(before, "before"), finite(after, "after")
+    return _pooled_d(b, a) * _small_sample_j(b.size, a.size)
 
 
 def hedges_g_ci(before: Sequence[float], after: Sequence[float], *,
@@ -61,14 +88,7 @@ def hedges_g_ci(before: Sequence[float], after: Sequence[float], *,
     that (Hedges & Olkin 1985; Borenstein et al. 2009, *Introduction to Meta-Analysis*,
     ch. 4). The normal approximation is fair from about 10 per group.
     """
-    b, a = finite(before, "before"), finite(after, "after")
-    n1, n2 = b.size, a.size
-    d = cohens_d(b, a)
-    g = hedges_g(b, a)
-    correction = g / d if d else 1.0
-    variance = correction**2 * ((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2)))
-    half = sps.norm.isf((1 - confidence) / 2) * math.sqrt(variance)
-    return g, g - half, g + half
+    return _hedges_with_ci(finite(before, "before"), finite(after, "after"), confidence)
 
 
 def _two_sample(before: Sequence[float], after: Sequence[float], *, equal_var: bool,
@@ -81,21 +101,23 @@ def _two_sample(before: Sequence[float], after: Sequence[float], *, equal_var: b
         raise ValueError(f"no variation within the groups (every before value is {b[0]:g}, "
                          f"every after value {a[0]:g}): the t test needs spread within groups; "
                          "the rank test (mann_whitney) can compare them")
+    moments = (_moments(b), _moments(a))
     # scipy tests a - b when given (a, b): the estimate is after minus before.
     res = sps.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     ci = res.confidence_interval(confidence_level=confidence)
     name = "Student two-sample t test" if equal_var else "Welch two-sample t test"
     assumptions = ("independent observations", "means approximately normal",
                    "equal variances" if equal_var else "variances may differ (Welch)")
+    g = _hedges_with_ci(b, a, confidence, moments)  # from the moments computed once above
     return Comparison(
         test=name, statistic=float(res.statistic), pvalue=float(res.pvalue), df=float(res.df),
-        estimate=float(a.mean() - b.mean()), ci=(float(ci.low), float(ci.high)),
-        effect_size=hedges_g(b, a), effect_size_label="Hedges' g", n_before=int(b.size),
+        estimate=moments[1][1] - moments[0][1], ci=(float(ci.low), float(ci.high)),
+        effect_size=g[0], effect_size_label="Hedges' g", n_before=int(b.size),
         n_after=int(a.size), estimate_label="difference in means", unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
         assumptions=assumptions,
-        extra=dict(zip(("hedges_g", "effect_size_ci_low", "effect_size_ci_high"),
-                       hedges_g_ci(b, a, confidence=confidence), strict=True)),
+        extra=dict(zip(("hedges_g", "effect_size_ci_low", "effect_size_ci_high"), g,
+                       strict=True)),
     )
 
 
