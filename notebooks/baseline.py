@@ -134,7 +134,10 @@ show_figure(plots.control_chart(
     ylabel=series.ylabel, centre_label="Mean", percent=series.percent, events=cycle_events,
     phase_starts=chart.phase_starts,
 ))
-results["stability"] = {"kpi": headline_kpi, "run_chart": run.as_dict(),
+results["stability"] = {"kpi": headline_kpi,
+                        "run_chart": {**run.as_dict(),
+                                      "autocorrelation": spc.autocorrelation(
+                                          series.values).as_dict()},
                         "control_chart": chart.as_dict(), "rules": rules.as_dict()}
 
 # %% [markdown]

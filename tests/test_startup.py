@@ -45,3 +45,24 @@ def test_library_import_alone_changes_nothing():
                            "sys.modules['rfc3987_syntax'] is None)"],
                           capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_tracker_and_reviewer_pages_load_without_the_statistics_stack():
+    # pdca status / report / advance / act name KPIs from pdcakit.kpis and read the
+    # runs' results.json: no scipy, pandas or numpy to import (about 2 s on 2 cores)
+    probe = ("import sys; from pdcakit import cli, report, tracker, predictions; "
+             "print([m for m in ('scipy', 'pandas', 'numpy', 'statsmodels') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_catalogue_names_exactly_the_computable_kpis():
+    from pdcakit.kpis import KPI_INFO
+    from pdcakit.metrics import KPIS
+
+    assert set(KPI_INFO) == set(KPIS)
+    for key, spec in KPIS.items():
+        info = KPI_INFO[key]
+        assert (spec.name, spec.kind, spec.unit, spec.higher_is_better) == \
+            (info.name, info.kind, info.unit, info.higher_is_better)

@@ -63,12 +63,9 @@ def fingerprint(kpi: str, direction: str, size: float, unit: str, segment: str |
 
 
 def _kpi_name(kpi: str) -> str:
-    try:
-        from .metrics import KPIS
+    from .kpis import KPI_INFO
 
-        return KPIS[kpi].name if kpi in KPIS else kpi
-    except ImportError:  # pragma: no cover
-        return kpi
+    return KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,12 @@ from typing import Any
 
 import nbformat
 
-from . import metrics
 from .cycle import CycleRecord, read_cycle
 from .fileio import atomic_write_text
+from .kpis import KPI_INFO
 from .predictions import OUTCOMES, Score, score_predictions
 from .project import STAGES, ProjectPaths
 from .results import format_value
-from .spc import autocorrelation
 from .tracker import latest_results, status_rows
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
@@ -89,7 +88,7 @@ def _window(window: Any) -> str:
 
 def _charter(record: CycleRecord) -> str:
     aim = record.aim or {}
-    spec = metrics.KPIS.get(str(aim.get("metric")))
+    spec = KPI_INFO.get(str(aim.get("metric")))
     unit = spec.unit if spec else ""
     rows = [
         {"Field": "Owner", "Value": record.owner},
@@ -156,6 +155,13 @@ def _predictions(record: CycleRecord, scores: list[Score]) -> str:
     return _table(rows, raw=tuple(rows[0]))
 
 
+def _autocorrelation(values: list[float]) -> dict[str, Any]:
+    """The check for a baseline run that did not store it (runs before it was added)."""
+    from .spc import autocorrelation
+
+    return autocorrelation(values).as_dict()
+
+
 def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) -> str:
     """One card: stability, before/after verdict, predictions, failed assumptions, decision."""
     baseline = latest_results(paths, record, "baseline") or {}
@@ -170,9 +176,9 @@ def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) 
         verdict = "not stable: signals of non-random variation" if run.get("any_signal") \
             else "stable: no signal of non-random variation"
         items.append(("Stability (baseline)", f"{verdict}. {run.get('sentence', '')}"))
-        check = autocorrelation(run.get("values") or [])
-        if check.flagged:
-            failed.append(check.sentence)
+        check = run.get("autocorrelation") or _autocorrelation(run.get("values") or [])
+        if check.get("flagged"):
+            failed.append(str(check.get("sentence", "")))
     else:
         items.append(("Stability (baseline)", "no baseline run yet"))
     if "rules" in stability:

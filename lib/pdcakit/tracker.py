@@ -36,6 +36,7 @@ from .cycle import (
     read_cycle,
 )
 from .fileio import atomic_write_text
+from .kpis import KPI_INFO
 from .project import STAGES, ProjectPaths, check_cycle_id
 from .results import format_value
 
@@ -183,11 +184,9 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
     from .runner import git_state
 
     record = read_cycle(paths, cycle_id)
-    from . import metrics
-
-    if entry.get("kpi") not in metrics.KPIS:
+    if entry.get("kpi") not in KPI_INFO:
         raise CycleError(f"unknown KPI {entry.get('kpi')!r}: use a key such as "
-                         f"{', '.join(sorted(metrics.KPIS)[:8])}, ...")
+                         f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
     commit = git_state(paths.root).get("commit")
     prediction = Prediction.from_entry({**entry, "written": today or dt.date.today(),
                                         "commit": commit[:12] if commit else None},
@@ -236,11 +235,9 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     if path.exists():
         raise CycleError(f"{path} already exists: pick another id or edit it")
     metric = fields.get("metric") or ""
-    from . import metrics  # scipy and pandas: only when a new cycle names its metric
-
-    if metric and metric not in metrics.KPIS:
+    if metric and metric not in KPI_INFO:
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
-                         f"{', '.join(sorted(metrics.KPIS)[:8])}, ...")
+                         f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
     atomic_write_text(path, new_record_text(cycle_id, **fields))
     read_cycle(paths, cycle_id)  # the template must validate
     return path

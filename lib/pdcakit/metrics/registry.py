@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..kpis import KPI_INFO
 from ..results import Estimate
 from . import durations, proportions, scores
 
@@ -103,40 +104,38 @@ def _sla_resolution(tickets: pd.DataFrame, sla_resolution_hours: float) -> pd.Se
                                event="resolution")
 
 
+def _spec(key: str, columns: tuple[str, ...], compute: Callable[..., Any],
+          per_ticket: Callable[..., pd.Series], params: tuple[str, ...] = ()) -> KpiSpec:
+    """The catalogue's words for ``key`` (:mod:`pdcakit.kpis`) with how to compute it."""
+    info = KPI_INFO[key]
+    return KpiSpec(key, info.name, info.kind, info.unit, info.higher_is_better, columns,
+                   compute, per_ticket, params)
+
+
 KPIS: dict[str, KpiSpec] = {spec.key: spec for spec in (
-    KpiSpec("fcr", "First contact resolution", "proportion", "fraction", True,
-            ("first_contact_resolved",), proportions.fcr, _flag("first_contact_resolved")),
-    KpiSpec("first_response_time", "First response time", "duration", "minutes", False,
-            ("created_at", "first_response_at"), durations.first_response_time,
-            _duration("first_response_time")),
-    KpiSpec("time_to_resolve", "Time to resolve", "duration", "minutes", False,
-            ("created_at", "resolved_at"), durations.time_to_resolve,
-            _duration("time_to_resolve")),
-    KpiSpec("aht", "Average handle time", "mean", "minutes", False, ("handle_minutes",),
-            scores.aht, _numeric("handle_minutes")),
-    KpiSpec("csat", "Customer satisfaction (CSAT)", "proportion", "fraction", True, ("csat",),
-            proportions.csat, _satisfied),
-    KpiSpec("csat_mean", "CSAT mean score", "mean", "score", True, ("csat",), scores.csat_mean,
-            _numeric("csat")),
-    KpiSpec("nps", "Net Promoter Score", "mean", "points", True, ("nps",), scores.nps,
-            _nps_points),
-    KpiSpec("complaint_rate", "Complaint rate", "proportion", "fraction", False, ("complaint",),
-            proportions.complaint_rate, _flag("complaint")),
-    KpiSpec("reopen_rate", "Reopen rate", "proportion", "fraction", False, ("reopened",),
-            proportions.reopen_rate, _flag("reopened")),
-    KpiSpec("resolution_rate", "Resolution rate", "proportion", "fraction", True,
-            ("resolved_at",), proportions.resolution_rate, _resolved),
-    KpiSpec("sla_first_response", "First response within SLA", "proportion", "fraction", True,
-            ("created_at", "first_response_at"),
-            lambda t, sla_first_response_minutes: proportions.sla_attainment(
-                t, threshold_minutes=sla_first_response_minutes, event="first_response"),
-            _sla_first, ("sla_first_response_minutes",)),
-    KpiSpec("sla_resolution", "Resolved within SLA", "proportion", "fraction", True,
-            ("created_at", "resolved_at"),
-            lambda t, sla_resolution_hours: proportions.sla_attainment(
-                t, threshold_minutes=sla_resolution_hours * 60, event="resolution"),
-            _sla_resolution, ("sla_resolution_hours",)),
+    _spec("fcr", ("first_contact_resolved",), proportions.fcr, _flag("first_contact_resolved")),
+    _spec("first_response_time", ("created_at", "first_response_at"),
+          durations.first_response_time, _duration("first_response_time")),
+    _spec("time_to_resolve", ("created_at", "resolved_at"), durations.time_to_resolve,
+          _duration("time_to_resolve")),
+    _spec("aht", ("handle_minutes",), scores.aht, _numeric("handle_minutes")),
+    _spec("csat", ("csat",), proportions.csat, _satisfied),
+    _spec("csat_mean", ("csat",), scores.csat_mean, _numeric("csat")),
+    _spec("nps", ("nps",), scores.nps, _nps_points),
+    _spec("complaint_rate", ("complaint",), proportions.complaint_rate, _flag("complaint")),
+    _spec("reopen_rate", ("reopened",), proportions.reopen_rate, _flag("reopened")),
+    _spec("resolution_rate", ("resolved_at",), proportions.resolution_rate, _resolved),
+    _spec("sla_first_response", ("created_at", "first_response_at"),
+          lambda t, sla_first_response_minutes: proportions.sla_attainment(
+              t, threshold_minutes=sla_first_response_minutes, event="first_response"),
+          _sla_first, ("sla_first_response_minutes",)),
+    _spec("sla_resolution", ("created_at", "resolved_at"),
+          lambda t, sla_resolution_hours: proportions.sla_attainment(
+              t, threshold_minutes=sla_resolution_hours * 60, event="resolution"),
+          _sla_resolution, ("sla_resolution_hours",)),
 )}
+if set(KPIS) != set(KPI_INFO):  # pragma: no cover - caught by the first import in any test
+    raise RuntimeError("pdcakit.kpis and the registry must list the same KPIs")
 
 
 @dataclass(frozen=True)
