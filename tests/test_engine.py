@@ -40,7 +40,8 @@ def printed(nb):
 
 def test_two_notebooks_share_one_kernel_and_the_second_starts_clean(tmp_path):
     first = notebook(tmp_path / "a.ipynb",
-                     "import json, os, warnings\nleft_over = 1\nwarnings.simplefilter('error')",
+                     "import json, os, warnings\nleft_over = 1\nwarnings.simplefilter('error')\n"
+                     "os.chdir(os.path.expanduser('~'))",
                      "print(json.dumps({'pid': os.getpid()}))")
     second = notebook(tmp_path / "b.ipynb",
                       "import json, os, warnings\n"

@@ -210,3 +210,20 @@ def test_efficiency_segments_cut_to_their_columns_give_the_same_gains(measure, m
     monkeypatch.setattr(efficiency, "split_segments",
                         lambda *args, columns=None, **kw: whole(*args, **kw))
     assert efficiency.gains_by_segment(before, after, "channel", measure) == pruned
+
+
+def test_large_groups_sort_faster_and_give_the_same_kaplan_meier_curve():
+    # above LARGE_SAMPLE the order within tied durations is free (no bootstrap there)
+    from pdcakit.stats import LARGE_SAMPLE
+    from pdcakit.stats.survival import _sorted_rows, _weighted_medians
+
+    rng = np.random.default_rng(7)
+    t = rng.integers(1, 500, LARGE_SAMPLE + 1000).astype(float)  # many ties
+    o = rng.random(t.size) < 0.9
+    fast = _sorted_rows(t, o)
+    order = np.argsort(t, kind="stable")
+    plain = np.column_stack([t[order], o[order]])
+    assert np.array_equal(fast[:, 0], plain[:, 0])
+    for level in (0.25, 0.5, 0.75):
+        assert _weighted_medians(fast, np.ones((1, t.size)), level)[0] == \
+            _weighted_medians(plain, np.ones((1, t.size)), level)[0]

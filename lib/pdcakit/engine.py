@@ -109,9 +109,11 @@ def _engine_class() -> type:
 
 # Run in a shared kernel between two notebooks: the next one starts from an empty
 # namespace (imports stay loaded: that is the point), no open figures, the warning
-# filters of a fresh kernel and its cells numbered from 1, as in a kernel of its own.
+# filters and working directory of a fresh kernel and its cells numbered from 1, as in a
+# kernel of its own.
 RESET_CODE = """\
-import matplotlib.pyplot as _plt, warnings as _warnings
+import matplotlib.pyplot as _plt, os as _os, warnings as _warnings
+_os.chdir(__pdcakit_fresh_cwd)
 _plt.close("all")
 _warnings.resetwarnings()
 _warnings.filters[:] = __pdcakit_fresh_filters
@@ -119,9 +121,10 @@ get_ipython().run_line_magic("reset", "-f")
 get_ipython().execution_count = 1
 """
 _SNAPSHOT_CODE = """\
-import builtins as _builtins, warnings as _warnings
+import builtins as _builtins, os as _os, warnings as _warnings
 _builtins.__pdcakit_fresh_filters = list(_warnings.filters)
-del _builtins, _warnings
+_builtins.__pdcakit_fresh_cwd = _os.getcwd()
+del _builtins, _os, _warnings
 """
 
 
