@@ -71,9 +71,11 @@ def _engine_class() -> type:
     class ThrottledSaves(NotebookExecutionManager):
         """papermill's manager, writing the notebook at start, end and every few seconds."""
 
+        _must_save = True  # the next save is the start's or the end's
+
         def save(self, **kwargs: Any) -> None:
             waited = (self.now() - self.last_save_time).total_seconds()
-            if getattr(self, "_must_save", True) or waited >= SAVE_EVERY_SECONDS:
+            if self._must_save or waited >= SAVE_EVERY_SECONDS:
                 super().save(**kwargs)
             self._must_save = False
 

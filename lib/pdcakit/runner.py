@@ -335,34 +335,33 @@ def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
     """The second half of :func:`run_stage`: HTML for reviewers and the final status."""
     import nbformat
 
-    cycle, stage, run_dir, notebook_out = (executed.cycle, executed.stage, executed.run_dir,
-                                           executed.notebook)
-    results_path, values, error, ended = (executed.results, executed.parameters,
-                                          executed.error, executed.ended)
-    provenance = dict(executed.provenance)
-    duration = (ended - datetime.fromisoformat(provenance["started_at"])).total_seconds()
+    run = executed
+    error = run.error
+    duration = (run.ended - datetime.fromisoformat(run.provenance["started_at"])).total_seconds()
     html_path: Path | None = None
-    if notebook_out.exists():
-        nb = nbformat.read(notebook_out, as_version=4)
+    if run.notebook.exists():
+        nb = nbformat.read(run.notebook, as_version=4)
         duration = nb.metadata.get("papermill", {}).get("duration") or duration
         if render_html:
             try:
-                html_path = notebook_to_html(nb, run_dir / f"{stage}.html",
-                                             title=f"{cycle} · {stage}")
+                html_path = notebook_to_html(nb, run.run_dir / f"{run.stage}.html",
+                                             title=f"{run.cycle} · {run.stage}")
             except Exception as exc:  # rendering must not hide the run's own outcome
                 error = error or f"HTML rendering failed: {_one_line(exc)}"
     elif error is None:
         error = "papermill wrote no output notebook"
 
     status = "failed" if error else "succeeded"
-    provenance.update(
-        status=status, ended_at=ended.isoformat(), duration_seconds=duration, error=error,
-        outputs=sorted(p.name for p in run_dir.iterdir() if not p.name.startswith(".")),
-    )
-    atomic_write_json(run_dir / "provenance.json", provenance)
+    provenance = {
+        **run.provenance, "status": status, "ended_at": run.ended.isoformat(),
+        "duration_seconds": duration, "error": error,
+        "outputs": sorted(p.name for p in run.run_dir.iterdir() if not p.name.startswith(".")),
+    }
+    atomic_write_json(run.run_dir / "provenance.json", provenance)
     return RunResult(
-        cycle=cycle, stage=stage, run_dir=run_dir, status=status, notebook=notebook_out,
-        html=html_path, results=results_path if results_path.exists() else None, error=error,
-        duration_seconds=duration, parameters=values,
+        cycle=run.cycle, stage=run.stage, run_dir=run.run_dir, status=status,
+        notebook=run.notebook, html=html_path,
+        results=run.results if run.results.exists() else None, error=error,
+        duration_seconds=duration, parameters=run.parameters,
     )
 
