@@ -10,9 +10,10 @@ statistics stack; :mod:`pdcakit.metrics.registry` adds how each KPI is computed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["KPI_INFO", "KpiInfo"]
+__all__ = ["KPI_INFO", "KpiInfo", "missing_columns", "supported_kpis"]
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,64 @@ class KpiInfo:
     kind: str  # "proportion", "mean", "duration"
     unit: str  # "fraction", "minutes", "score", "points"
     higher_is_better: bool
+    columns: tuple[str, ...] = ()  # canonical ticket columns the KPI needs
 
 
 KPI_INFO: dict[str, KpiInfo] = {info.key: info for info in (
-    KpiInfo("fcr", "First contact resolution", "proportion", "fraction", True),
-    KpiInfo("first_response_time", "First response time", "duration", "minutes", False),
-    KpiInfo("time_to_resolve", "Time to resolve", "duration", "minutes", False),
-    KpiInfo("aht", "Average handle time", "mean", "minutes", False),
-    KpiInfo("csat", "Customer satisfaction (CSAT)", "proportion", "fraction", True),
-    KpiInfo("csat_mean", "CSAT mean score", "mean", "score", True),
-    KpiInfo("nps", "Net Promoter Score", "mean", "points", True),
-    KpiInfo("complaint_rate", "Complaint rate", "proportion", "fraction", False),
-    KpiInfo("reopen_rate", "Reopen rate", "proportion", "fraction", False),
-    KpiInfo("resolution_rate", "Resolution rate", "proportion", "fraction", True),
-    KpiInfo("sla_first_response", "First response within SLA", "proportion", "fraction", True),
-    KpiInfo("sla_resolution", "Resolved within SLA", "proportion", "fraction", True),
+    KpiInfo("fcr", "First contact resolution", "proportion", "fraction", True,
+             ("first_contact_resolved",)),
+    KpiInfo("first_response_time", "First response time", "duration", "minutes", False,
+             ("created_at", "first_response_at")),
+    KpiInfo("time_to_resolve", "Time to resolve", "duration", "minutes", False,
+             ("created_at", "resolved_at")),
+    KpiInfo("aht", "Average handle time", "mean", "minutes", False, ("handle_minutes",)),
+    KpiInfo("csat", "Customer satisfaction (CSAT)", "proportion", "fraction", True, ("csat",)),
+    KpiInfo("csat_mean", "CSAT mean score", "mean", "score", True, ("csat",)),
+    KpiInfo("nps", "Net Promoter Score", "mean", "points", True, ("nps",)),
+    KpiInfo("complaint_rate", "Complaint rate", "proportion", "fraction", False, ("complaint",)),
+    KpiInfo("reopen_rate", "Reopen rate", "proportion", "fraction", False, ("reopened",)),
+    KpiInfo("resolution_rate", "Resolution rate", "proportion", "fraction", True, ("resolved_at",)),
+    KpiInfo("sla_first_response", "First response within SLA", "proportion", "fraction", True,
+             ("created_at", "first_response_at")),
+    KpiInfo("sla_resolution", "Resolved within SLA", "proportion", "fraction", True,
+             ("created_at", "resolved_at")),
 )}
+
+
+def missing_columns(key: str, present: Iterable[str]) -> tuple[str, ...]:
+    """The canonical columns KPI ``key`` needs that ``present`` lacks (empty: computable).
+
+    >>> missing_columns("aht", ["id", "created_at"])
+    ('handle_minutes',)
+    """
+    have = set(present)
+    return tuple(c for c in KPI_INFO[key].columns if c not in have)
+
+
+def supported_kpis(present: Iterable[str], keys: Iterable[str] | None = None
+                   ) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Split ``keys`` (default: every KPI) into those ``present`` columns support and the
+    rest, each with one line naming the column that would enable it.
+
+    ``present`` is the set of canonical columns that hold data (a column mapped but
+    empty in every row does not count).
+
+    >>> usable, skipped = supported_kpis(["id", "created_at", "resolved_at"],
+    ...                                  ["fcr", "time_to_resolve"])
+    >>> usable
+    ('time_to_resolve',)
+    >>> skipped["fcr"]
+    'needs the column first_contact_resolved (map it under columns: in the mapping)'
+    """
+    have = set(present)
+    usable: list[str] = []
+    skipped: dict[str, str] = {}
+    for key in (KPI_INFO if keys is None else keys):
+        missing = missing_columns(key, have)
+        if missing:
+            word = "column" if len(missing) == 1 else "columns"
+            skipped[key] = (f"needs the {word} {', '.join(missing)} "
+                            "(map it under columns: in the mapping)")
+        else:
+            usable.append(key)
+    return tuple(usable), skipped

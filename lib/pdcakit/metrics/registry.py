@@ -104,33 +104,31 @@ def _sla_resolution(tickets: pd.DataFrame, sla_resolution_hours: float) -> pd.Se
                                event="resolution")
 
 
-def _spec(key: str, columns: tuple[str, ...], compute: Callable[..., Any],
-          per_ticket: Callable[..., pd.Series], params: tuple[str, ...] = ()) -> KpiSpec:
-    """The catalogue's words for ``key`` (:mod:`pdcakit.kpis`) with how to compute it."""
+def _spec(key: str, compute: Callable[..., Any], per_ticket: Callable[..., pd.Series],
+          params: tuple[str, ...] = ()) -> KpiSpec:
+    """The catalogue's words and columns for ``key`` (:mod:`pdcakit.kpis`) with how to
+    compute it."""
     info = KPI_INFO[key]
-    return KpiSpec(key, info.name, info.kind, info.unit, info.higher_is_better, columns,
+    return KpiSpec(key, info.name, info.kind, info.unit, info.higher_is_better, info.columns,
                    compute, per_ticket, params)
 
 
 KPIS: dict[str, KpiSpec] = {spec.key: spec for spec in (
-    _spec("fcr", ("first_contact_resolved",), proportions.fcr, _flag("first_contact_resolved")),
-    _spec("first_response_time", ("created_at", "first_response_at"),
-          durations.first_response_time, _duration("first_response_time")),
-    _spec("time_to_resolve", ("created_at", "resolved_at"), durations.time_to_resolve,
+    _spec("fcr", proportions.fcr, _flag("first_contact_resolved")),
+    _spec("first_response_time", durations.first_response_time, _duration("first_response_time")),
+    _spec("time_to_resolve", durations.time_to_resolve,
           _duration("time_to_resolve")),
-    _spec("aht", ("handle_minutes",), scores.aht, _numeric("handle_minutes")),
-    _spec("csat", ("csat",), proportions.csat, _satisfied),
-    _spec("csat_mean", ("csat",), scores.csat_mean, _numeric("csat")),
-    _spec("nps", ("nps",), scores.nps, _nps_points),
-    _spec("complaint_rate", ("complaint",), proportions.complaint_rate, _flag("complaint")),
-    _spec("reopen_rate", ("reopened",), proportions.reopen_rate, _flag("reopened")),
-    _spec("resolution_rate", ("resolved_at",), proportions.resolution_rate, _resolved),
-    _spec("sla_first_response", ("created_at", "first_response_at"),
-          lambda t, sla_first_response_minutes: proportions.sla_attainment(
+    _spec("aht", scores.aht, _numeric("handle_minutes")),
+    _spec("csat", proportions.csat, _satisfied),
+    _spec("csat_mean", scores.csat_mean, _numeric("csat")),
+    _spec("nps", scores.nps, _nps_points),
+    _spec("complaint_rate", proportions.complaint_rate, _flag("complaint")),
+    _spec("reopen_rate", proportions.reopen_rate, _flag("reopened")),
+    _spec("resolution_rate", proportions.resolution_rate, _resolved),
+    _spec("sla_first_response", lambda t, sla_first_response_minutes: proportions.sla_attainment(
               t, threshold_minutes=sla_first_response_minutes, event="first_response"),
           _sla_first, ("sla_first_response_minutes",)),
-    _spec("sla_resolution", ("created_at", "resolved_at"),
-          lambda t, sla_resolution_hours: proportions.sla_attainment(
+    _spec("sla_resolution", lambda t, sla_resolution_hours: proportions.sla_attainment(
               t, threshold_minutes=sla_resolution_hours * 60, event="resolution"),
           _sla_resolution, ("sla_resolution_hours",)),
 )}
