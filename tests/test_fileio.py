@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import stat
 
 import numpy as np
 import pytest
@@ -43,3 +45,28 @@ def test_sha256_matches_hashlib(tmp_path):
     target = tmp_path / "data.csv"
     target.write_bytes(b"id,created_at\n1,2026-01-01\n" * 1000)
     assert fileio.sha256_file(target) == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_new_files_follow_the_umask(tmp_path, umask, expected):
+    # A team share or a web server reads the pages: a new file gets 0666 less the umask,
+    # as open() gives it, not mkstemp's private 0600.
+    old = os.umask(umask)
+    try:
+        target = tmp_path / "page.html"
+        fileio.atomic_write_text(target, "<p>hi</p>")
+        json_target = tmp_path / "results.json"
+        fileio.atomic_write_json(json_target, {"a": 1})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == expected
+    assert stat.S_IMODE(json_target.stat().st_mode) == expected
+
+
+def test_rewriting_a_file_keeps_its_mode(tmp_path):
+    target = tmp_path / "record.yaml"
+    target.write_text("a: 1\n")
+    target.chmod(0o640)
+    fileio.atomic_write_text(target, "a: 2\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_text() == "a: 2\n"

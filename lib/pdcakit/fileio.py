@@ -18,15 +18,43 @@ from typing import Any
 
 import yaml
 
-__all__ = ["atomic_write_json", "atomic_write_text", "atomic_write_yaml", "sha256_file", "to_json"]
+__all__ = ["atomic_write_json", "atomic_write_text", "atomic_write_yaml", "current_umask",
+           "sha256_file", "to_json"]
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it where the OS allows).
+
+    >>> 0 <= current_umask() <= 0o777
+    True
+    """
+    try:  # Linux: the mask is in /proc, so nothing is changed, even for a moment
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, then put it back
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    The file gets the permissions a plain ``open(path, "w")`` would give (0666 less the
+    umask; an existing file keeps its own), so a team share or a web server can read the
+    pages, results and records ``mkstemp``'s private 0600 would hide.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o666 & ~current_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
