@@ -10,10 +10,13 @@ kernel starts.
 0.01
 >>> coerce_value("kpis", "[fcr, aht]", "list")
 ['fcr', 'aht']
+>>> coerce_value("before", "[2023-01-01, 2024-01-01]", "list")  # dates stay as written
+['2023-01-01', '2024-01-01']
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +25,53 @@ from typing import Any
 import yaml
 
 __all__ = ["ParameterError", "ParameterSpec", "coerce_parameters", "coerce_value",
-           "declared_parameters"]
+           "declared_parameters", "load_text", "parameter_problems", "plain"]
 
 _TRUE = {"true", "yes", "y", "1", "on"}
+
+
+class _TextDates(yaml.SafeLoader):
+    """YAML as users type it on a command line, with dates kept as the text they wrote.
+
+    ``[2023-01-01, 2024-01-01]`` stays two strings (notebook parameters hold dates as
+    text), where the plain safe loader makes ``datetime.date`` objects that neither
+    papermill's JSON nor a notebook's string handling accept.
+    """
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_text(text: str) -> Any:
+    """Parse a ``-p`` value as YAML, dates kept as text (see :class:`_TextDates`).
+
+    >>> load_text("{fcr: 0.74, since: 2026-04-06}")
+    {'fcr': 0.74, 'since': '2026-04-06'}
+    """
+    return yaml.load(text, Loader=_TextDates)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with dates and times written as ISO text, in lists and dicts too.
+
+    Cycle records are YAML, where ``before: [2026-01-05, 2026-04-06]`` loads as dates;
+    notebook parameters take them as text.
+
+    >>> plain({"before": [dt.date(2026, 1, 5)], "n": 3})
+    {'before': ['2026-01-05'], 'n': 3}
+    """
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
@@ -61,6 +108,10 @@ def declared_parameters(template: str | Path) -> dict[str, ParameterSpec]:
 def coerce_value(name: str, value: Any, type_name: str) -> Any:
     """Convert ``value`` (usually command-line text) to the declared ``type_name``."""
     if not isinstance(value, str):
+        value = plain(value)
+        kind = type_name.lower().split("[")[0]
+        if kind == "str" and isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # e.g. a record's `snapshot: 2026` or an id written as a number
         return value
     text = value.strip()
     kind = type_name.lower().split("[")[0]
@@ -78,7 +129,7 @@ def coerce_value(name: str, value: Any, type_name: str) -> Any:
                 return False
             raise ValueError(text)
         if kind in ("list", "dict", "tuple"):
-            parsed = yaml.safe_load(text) if text else ([] if kind != "dict" else {})
+            parsed = load_text(text) if text else ([] if kind != "dict" else {})
             if kind == "list" and not isinstance(parsed, list):
                 parsed = [p.strip() for p in text.split(",") if p.strip()]
             if kind == "dict" and not isinstance(parsed, dict):
@@ -89,22 +140,40 @@ def coerce_value(name: str, value: Any, type_name: str) -> Any:
             f"parameter {name!r} expects {type_name}, got {value!r}"
             + (" (use true or false)" if kind == "bool" else "")
         ) from exc
-    return yaml.safe_load(text) if text else value
+    return load_text(text) if text else value
 
 
-def coerce_parameters(
-    values: dict[str, Any], declared: dict[str, ParameterSpec]
-) -> dict[str, Any]:
-    """Check names against ``declared`` (suggesting close names) and coerce each value."""
-    out: dict[str, Any] = {}
+def parameter_problems(values: dict[str, Any], declared: dict[str, ParameterSpec]) -> list[str]:
+    """Every unknown name and ill-typed value in ``values``, each with its fix.
+
+    >>> spec = {"alpha": ParameterSpec("alpha", "float", "0.05", "")}
+    >>> parameter_problems({"alhpa": "0.1", "alpha": "x"}, spec)  # doctest: +NORMALIZE_WHITESPACE
+    ["unknown parameter 'alhpa'. Did you mean alpha? The notebook accepts: alpha",
+     "parameter 'alpha' expects float, got 'x'"]
+    """
+    problems: list[str] = []
     for name, value in values.items():
         spec = declared.get(name)
         if spec is None:
             close = difflib.get_close_matches(name, list(declared), n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise ParameterError(
-                f"unknown parameter {name!r}.{hint} The notebook accepts: "
-                f"{', '.join(sorted(declared))}"
-            )
-        out[name] = coerce_value(name, value, spec.type_name)
-    return out
+            problems.append(f"unknown parameter {name!r}.{hint} The notebook accepts: "
+                            f"{', '.join(sorted(declared))}")
+            continue
+        try:
+            coerce_value(name, value, spec.type_name)
+        except ParameterError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def coerce_parameters(
+    values: dict[str, Any], declared: dict[str, ParameterSpec]
+) -> dict[str, Any]:
+    """Check names against ``declared`` (suggesting close names) and coerce each value;
+    ParameterError lists every problem at once."""
+    problems = parameter_problems(values, declared)
+    if problems:
+        raise ParameterError("\n".join(problems))
+    return {name: coerce_value(name, value, declared[name].type_name)
+            for name, value in values.items()}

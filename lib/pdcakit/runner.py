@@ -32,14 +32,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .engine import SharedKernel, kernel_config, register_engine
 from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
 from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
+from .request import is_file_parameter, resolve_paths
 
 __all__ = ["ExecutedRun", "RunResult", "execute_run", "finish_run", "free_ports", "git_state",
-           "last_durations", "mark_abandoned_runs", "run_stage", "utc_stamp"]
+           "input_files", "last_durations", "mark_abandoned_runs", "run_stage", "utc_stamp"]
 
 #: Packages whose versions every run records.
 RECORDED_PACKAGES = ("pdca-workbook", "numpy", "pandas", "scipy", "statsmodels", "matplotlib",
@@ -122,24 +124,27 @@ def _package_versions() -> dict[str, str | None]:
     return versions
 
 
-def _absolute_paths(parameters: dict[str, Any], base: Path) -> dict[str, Any]:
-    """Make ``*_path`` parameters absolute (relative to ``base``) so the kernel's cwd is moot."""
-    out = dict(parameters)
+def input_files(parameters: dict[str, Any]) -> dict[str, Path]:
+    """Every file a run's parameters name (tickets, mapping file, optional tables), as
+    absolute paths; ``demo:NAME`` resolved to the bundled demo file. Values must already
+    be absolute (:func:`pdcakit.request.resolve_paths`)."""
+    found: dict[str, Path] = {}
     for name, value in parameters.items():
-        if name.endswith("_path") and isinstance(value, str) and value:
-            path = Path(value).expanduser()
-            out[name] = str(path if path.is_absolute() else (base / path).resolve())
-    return out
+        if not isinstance(value, str) or not value or name == "results_path":
+            continue
+        if value.startswith("demo:") and (name.endswith("_path") or name == "mapping"):
+            from .data.inputs import resolve_input
+
+            found[name] = resolve_input(value)
+        elif is_file_parameter(name, value):
+            found[name] = Path(value)
+    return found
 
 
-def _data_checksums(parameters: dict[str, Any], base: Path) -> dict[str, str]:
-    sums = {}
-    for name, value in parameters.items():
-        if name.endswith("_path") and name != "results_path" and isinstance(value, str) and value:
-            path = Path(value) if Path(value).is_absolute() else base / value
-            if path.is_file():
-                sums[name] = sha256_file(path)
-    return sums
+def _input_checksums(parameters: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """``{parameter: {"path", "sha256"}}`` for each file the run reads (hashed before it runs)."""
+    return {name: {"path": str(path), "sha256": sha256_file(path)}
+            for name, path in input_files(parameters).items() if path.is_file()}
 
 
 def _one_line(exc: BaseException) -> str:
@@ -226,8 +231,10 @@ def run_stage(
 
     Parameter values may be text (as typed on a command line): they are
     checked against the template's declared parameters and converted to
-    the declared types. ``*_path`` values are resolved against
-    ``base_dir`` (default: the current directory).
+    the declared types. File parameters (``*_path``, a ``mapping`` file) are
+    resolved against ``base_dir`` (default: the current directory); the kernel
+    starts in the notebooks folder without changing this process's working
+    directory, so runs side by side never see each other's.
 
     ``kernel_ports`` (five ports from :func:`free_ports`) pins the kernel's
     ports: kernels started side by side otherwise each pick "free" ports on their
@@ -282,7 +289,7 @@ def execute_run(
     template = paths.template(stage)
     declared = declared_parameters(template)
     values = coerce_parameters(dict(parameters or {}), declared)
-    values = _absolute_paths(values, Path(base_dir or Path.cwd()))
+    values = resolve_paths(values, Path(base_dir or Path.cwd()))
 
     run_dir = _new_run_dir(paths.runs / cycle / stage, utc_stamp())
     notebook_out = run_dir / f"{stage}.ipynb"
@@ -302,7 +309,8 @@ def execute_run(
         "duration_seconds": None,
         "error": None,
         "parameters": values,
-        "data_sha256": _data_checksums(values, paths.notebooks),
+        "inputs": _input_checksums(values),
+        "tool": {"name": "pdca-workbook", "version": __version__},
         "git": git_state(paths.root),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -310,14 +318,19 @@ def execute_run(
         "pid": os.getpid(),
         "host": socket.gethostname(),
     }
+    provenance["data_sha256"] = {name: entry["sha256"]  # the earlier field, kept for readers
+                                 for name, entry in provenance["inputs"].items()}
     atomic_write_json(run_dir / "provenance.json", provenance)
 
     error: str | None = None
     try:
         shared = kernel.engine_arguments() if kernel is not None else {}
+        # cwd=None: papermill would os.chdir() the whole process (every thread) while the
+        # notebook runs; nbclient starts the kernel in the notebooks folder instead.
+        shared.setdefault("resources", {"metadata": {"path": str(paths.notebooks)}})
         papermill.execute_notebook(
             str(template), str(notebook_out), parameters=values, kernel_name="python3",
-            cwd=str(paths.notebooks), progress_bar=False, execution_timeout=timeout,
+            cwd=None, progress_bar=False, execution_timeout=timeout,
             log_output=False, report_mode=False, engine_name=register_engine(),
             config=kernel_config(kernel_ports), **shared,
         )
