@@ -222,7 +222,8 @@ class TestDuplicates:
             data.load_tickets(p)
         assert_names(e.value, "tickets.csv", "id", [2, 3, 4, 6])
         assert "'T1' on rows 2, 4" in str(e.value) and "'T2' on rows 3, 6" in str(e.value)
-        assert "on_duplicate='keep_first'" in str(e.value)
+        assert "on_duplicate: keep_first" in str(e.value)  # the mapping key
+        assert "-p on_duplicate keep_first" in str(e.value)  # the stage parameter
 
     def test_keep_first(self, tmp_path):
         p = write(tmp_path, self.LINES, header="id,created_at")
@@ -233,7 +234,8 @@ class TestDuplicates:
         assert any("dropped 2 rows" in w for w in df.attrs["warnings"])
 
     def test_bad_option(self, tmp_path):
-        with pytest.raises(ValueError, match="on_duplicate"):
+        with pytest.raises(data.DataError, match="on_duplicate must be one of error, "
+                                                 "keep_first, keep_last, got 'drop'"):
             data.load_tickets(write(tmp_path, GOOD), on_duplicate="drop")
 
 
@@ -346,7 +348,8 @@ def test_unparseable_dates_show_values_and_suggest_a_format(tmp_path):
     with pytest.raises(data.DataError) as e:
         data.load_tickets(p)
     msg = str(e.value)
-    assert "row 3: '05/01/2026 08:00'" in msg and "date_format=" in msg and "dayfirst" in msg
+    assert "row 3: '05/01/2026 08:00'" in msg and "date_format: " in msg
+    assert "dayfirst: true" in msg and "-p dayfirst true" in msg
 
 
 def test_more_than_five_bad_rows_are_counted(tmp_path):

@@ -6,8 +6,9 @@ recodes their values; the loaders parse every column by its kind and check
 it, raising one :class:`DataError` that names the file, the column, the
 spreadsheet rows (header = row 1) and a fix.
 
-Modules: ``errors`` (DataError), ``readers`` (raw reading), ``mapping``
-(Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
+Modules: ``errors`` (DataError), ``inputs`` (``demo:NAME`` and relative paths),
+``options`` (on_duplicate, snapshot, timezone, dayfirst), ``readers`` (raw reading),
+``mapping`` (Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
 ``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns).
 
 Example
@@ -26,6 +27,7 @@ rescale other scales to 1-5 before loading; empty the cells with no answer.
 
 from . import schema
 from .errors import DataError
+from .inputs import resolve_input
 from .mapping import Mapping, list_presets, load_mapping
 from .readers import read_table
 from .schema import TABLES, TICKETS
@@ -43,5 +45,6 @@ __all__ = [
     "load_table",
     "load_tickets",
     "read_table",
+    "resolve_input",
     "schema",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .inputs import input_label
 from .mapping import Mapping, load_mapping, resolve_columns
 from .memory import release_unused_memory
 from .parsing import Source, parse_bool, parse_datetime, parse_number, parse_text
@@ -59,11 +60,12 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     """Read ``path``, map it onto ``schema``, parse every column, run generic checks.
 
     ``options`` override the mapping's fields (``sheet``, ``encoding``,
-    ``date_format`` ...). Generic checks: required columns present and filled,
-    numbers within the schema's ranges.
+    ``date_format`` ...; None or ``""`` leave the mapping's value). ``path`` may be
+    ``demo:NAME`` (see :func:`~pdcakit.data.resolve_input`). Generic checks: required
+    columns present and filled, numbers within the schema's ranges.
     """
     m = load_mapping(mapping).replace(**(options or {}))
-    file = str(path)
+    file = input_label(path)
     expect = [m.columns.get(c, c) for c in schema.columns]
     raw = read_table(path, sheet=m.sheet, encoding=m.encoding, delimiter=m.delimiter,
                      header_row=m.header_row, expect=expect)

@@ -27,7 +27,9 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataError
+from .inputs import is_demo, resolve_input
 from .names import closest_names, describe_columns, normalize_name
+from .options import how_to_set, is_unset, parse_flag, parse_on_duplicate
 from .schema import TableSchema
 
 __all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "list_presets", "load_mapping",
@@ -72,6 +74,17 @@ class Mapping:
         Decimal mark of numbers (``","`` for ``8,3``).
     name : str
         Where the mapping came from (preset name or file), for messages.
+    on_duplicate : {"error", "keep_first", "keep_last"}
+        What loading tickets does with rows repeating an ``id``: stop with an error
+        naming them (default), or keep the first / the last row of each id.
+    snapshot : str, optional
+        When the export was taken (``"2026-07-06 00:00"``): the time open tickets are
+        censored at. Inferred from the latest timestamp in the file when omitted.
+
+    ``dayfirst`` takes YAML booleans and the texts true/false, yes/no, on/off, 1/0;
+    ``on_duplicate``, ``snapshot``, ``timezone`` and ``dayfirst`` can also be given to
+    :func:`~pdcakit.data.load_tickets` (and with ``-p`` to a stage run), where an empty
+    text means "use the mapping's value".
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -88,6 +101,8 @@ class Mapping:
     na_values: tuple[str, ...] = DEFAULT_NA_VALUES
     decimal: str = "."
     name: str = ""
+    on_duplicate: str = "error"
+    snapshot: str | None = None
 
     @property
     def label(self) -> str:
@@ -95,7 +110,7 @@ class Mapping:
         return f"the mapping {self.name!r}" if self.name else "the mapping"
 
     def replace(self, **changes: Any) -> Mapping:
-        """A copy with some fields changed (``None`` values leave a field as it is).
+        """A copy with some fields changed (``None`` or ``""`` leave a field as it is).
 
         ``columns`` and ``values`` given as dicts are added to the mapping's
         own entries (and win over them); other fields are replaced.
@@ -107,7 +122,7 @@ class Mapping:
         if unknown:
             allowed = ", ".join(sorted(f.name for f in dataclasses.fields(self)))
             raise TypeError(f"unknown option(s) {sorted(unknown)}; options are: {allowed}")
-        changes = {k: v for k, v in changes.items() if v is not None}
+        changes = {k: v for k, v in changes.items() if not is_unset(v)}
         if not changes:
             return self
         for key in ("columns", "values"):  # dict options add to the mapping's entries
@@ -131,7 +146,8 @@ def load_mapping(spec: Mapping | MappingABC[str, Any] | str | os.PathLike[str] |
     spec : None, Mapping, dict, path or str
         ``None`` -> no renaming. A dict with the keys of :class:`Mapping`
         (``columns``, ``date_format``, ``encoding``, ``true_values``, ...).
-        A path to a ``.yaml``/``.yml`` file holding such a dict. A preset name
+        A path to a ``.yaml``/``.yml`` file holding such a dict (``demo:NAME`` for a
+        bundled demo file, see :func:`~pdcakit.data.resolve_input`). A preset name
         such as ``"zh_helpdesk"`` (``pdcakit/presets/<name>.yaml``).
 
     Raises
@@ -154,7 +170,7 @@ def load_mapping(spec: Mapping | MappingABC[str, Any] | str | os.PathLike[str] |
         return _from_dict(dict(spec), "")
     if isinstance(spec, str | os.PathLike):
         text = str(spec)
-        path = Path(text)
+        path = resolve_input(text) if is_demo(text) else Path(text)
         is_file_like = path.suffix.lower() in (".yaml", ".yml") or os.sep in text or "/" in text
         if not path.is_file():
             preset = PRESET_DIR / f"{text}.yaml"
@@ -240,16 +256,39 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
                             fix=f"quote it: {key}: \"...\"")
     if out.get("decimal") is None:
         out["decimal"] = "."
-    out["dayfirst"] = bool(out.get("dayfirst", False))
-    if out.get("timezone"):
+    where = label or "mapping"
+    out["dayfirst"] = (False if is_unset(out.get("dayfirst"))
+                       else parse_flag(out["dayfirst"], "dayfirst", where))
+    out["on_duplicate"] = parse_on_duplicate(out.get("on_duplicate"), where)
+    out["snapshot"] = _snapshot_text(out.get("snapshot"), where)
+    if is_unset(out.get("timezone")):
+        out["timezone"] = None
+    else:
         try:
             pd.Timestamp("2026-01-01", tz=out["timezone"])
         except Exception as exc:  # pytz / zoneinfo raise different types
-            raise DataError(f"unknown time zone {out['timezone']!r}", file=label or "mapping",
-                            fix="use an IANA name such as 'Europe/London' or "
-                                "'Asia/Shanghai'") from exc
+            raise DataError(f"unknown time zone {out['timezone']!r}", file=where,
+                            fix="use an IANA name: "
+                                + how_to_set("timezone", "Europe/London")) from exc
     out["name"] = out.get("name") or label
     return Mapping(**out)
+
+
+def _snapshot_text(value: Any, where: str) -> str | None:
+    """The snapshot as ISO text (YAML gives dates and datetimes as objects), checked."""
+    if is_unset(value):
+        return None
+    fix = how_to_set("snapshot", "'2026-07-06 00:00'") + " (the time the export was taken)"
+    if isinstance(value, bool | int | float):
+        raise DataError(f"snapshot must be a date or time, got {value!r}", file=where, fix=fix)
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise DataError(f"snapshot {str(value)!r} is not a date or time", file=where,
+                        fix=fix) from exc
+    if pd.isna(ts):
+        raise DataError(f"snapshot {str(value)!r} is not a date or time", file=where, fix=fix)
+    return value if isinstance(value, str) else ts.isoformat(sep=" ")
 
 
 def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, file: str,

@@ -17,7 +17,8 @@ Traceback (most recent call last):
 ...
 pdcakit.data.errors.DataError: t.csv, column 'csat': 1 value is not a number \
 (row 3: 'x'; spreadsheet rows, header = row 1). Fix: correct or empty these cells; \
-numbers use '.' for decimals (give decimal=',' for 8,5) and no units or thousands separators.
+numbers use '.' for decimals (for 8,5 add decimal: ',' to the mapping YAML) and no units or \
+thousands separators.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pandas.api import types as ptypes
 
 from .errors import DataError
 from .mapping import DEFAULT_NA_VALUES
+from .options import how_to_set
 
 __all__ = ["FALSE_VALUES", "PLAUSIBLE_YEARS", "TRUE_VALUES", "Source", "clean_text",
            "parse_bool", "parse_datetime", "parse_number", "parse_text", "recode"]
@@ -168,8 +170,8 @@ def parse_number(raw: pd.Series, column: str, source: Source, *, decimal: str = 
         raise source.error(
             f"{_plural(len(rows), 'value is', 'values are')} not a number", column, rows,
             values=raw[bad].head(5).tolist(),
-            fix="correct or empty these cells; numbers use '.' for decimals (give "
-                "decimal=',' for 8,5) and no units or thousands separators")
+            fix="correct or empty these cells; numbers use '.' for decimals (for 8,5 "
+                + how_to_set("decimal", "','") + ") and no units or thousands separators")
     return out
 
 
@@ -330,7 +332,7 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
         raise source.error(
             "the values do not look like dates", column, rows,
             values=raw[present].head(5).tolist(),
-            fix="give date_format= in the mapping (e.g. date_format='%d.%m.%Y %H:%M'), "
+            fix=how_to_set("date_format", "'%d.%m.%Y %H:%M'") + " (the export's format), "
                 "or check that this is the right column")
     parsed = _parse_with(text, present, fmt, utc, fallbacks=fmt not in ("mixed",))
     failed = present & parsed.isna()
@@ -344,15 +346,16 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
             first = raw[failed].iloc[0]
             source.warnings.append(
                 f"{column}: read as day-first ({swapped}) because values such as "
-                f"{first!r} cannot be month-first; give date_format= to be explicit")
+                f"{first!r} cannot be month-first; to be explicit, "
+                + how_to_set("date_format", repr(swapped)))
             parsed, failed = alt, present & alt.isna()
     elif not failed.any() and guessed and not dayfirst and (swapped := _swap_day_month(fmt)):
         alt = _parse_with(text, present, swapped, utc, fallbacks=True)
         if not (present & alt.isna()).any() and not alt.equals(parsed):
             source.warnings.append(
                 f"{column}: dates such as {raw[present].iloc[0]!r} were read as {fmt}, but "
-                f"every value also fits {swapped}; give date_format= (or dayfirst=True) if "
-                "that is the export's format")
+                f"every value also fits {swapped}; if that is the export's format, "
+                + how_to_set("dayfirst", "true") + f" (or date_format: {swapped!r})")
     if failed.any():
         rows = _rows(failed)
         shown = "ISO 8601" if fmt == "ISO8601" else fmt
@@ -360,8 +363,9 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
         raise source.error(
             f"{_plural(len(rows), 'value is not a date', 'values are not dates')} in the "
             f"format {shown} ({how})", column, rows, values=raw[failed].head(5).tolist(),
-            fix="give date_format= matching these values (e.g. date_format='%d/%m/%Y %H:%M')"
-                ", or dayfirst=True for day-first dates; empty the cells that hold no date")
+            fix=how_to_set("date_format", "'%d/%m/%Y %H:%M'") + " matching these values; "
+                "for day-first dates " + how_to_set("dayfirst", "true")
+                + "; empty the cells that hold no date")
     return _naive(parsed, raw, column, source, timezone, aware=utc)
 
 
@@ -412,7 +416,8 @@ def _naive(parsed: pd.Series, raw: pd.Series, column: str, source: Source, timez
         parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
         if timezone is None:
             source.warnings.append(f"{column}: time-zone-aware timestamps were converted to "
-                                   "UTC; give timezone= for local time")
+                                   "UTC; for local time, "
+                                   + how_to_set("timezone", "Europe/London"))
     out = parsed.astype("datetime64[us]")
     _check_plausible(out, raw, column, source)
     return out

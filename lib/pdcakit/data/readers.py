@@ -33,16 +33,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .inputs import input_label, resolve_input
 from .names import dedupe_names, describe_columns, normalize_name
+from .options import how_to_set
 
-__all__ = ["DELIMITERS", "find_header", "read_table", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "check_input_file", "find_header", "read_table", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 1 << 16      # text sample for the delimiter and header detection
 HEADER_SCAN = 30           # rows searched for the header
 _GB_CODECS = ("gb18030", "gbk", "gb2312")
-_TEXT_FIX_ENCODING = ("give the encoding, e.g. encoding='cp1252' or 'latin-1', "
-                      "or save the file as 'CSV UTF-8' from Excel")
+_TEXT_FIX_ENCODING = ("name the encoding: " + how_to_set("encoding", "cp1252")
+                      + " (or latin-1), or save the file as 'CSV UTF-8' from Excel")
 
 
 def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
@@ -93,16 +95,12 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     >>> list(df.columns), list(df.index), df.attrs["delimiter"]
     (['id', 'created_at'], [2], ';')
     """
-    name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", file=name,
-                        fix=f"check the path (relative paths start at {Path.cwd()})")
-    if p.is_dir():
-        raise DataError("is a folder, not a file", file=name, fix="give the export file itself")
+    name = input_label(path)
+    p = check_input_file(path)
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise DataError(f"header_row must be a spreadsheet row number (1, 2, ...), "
-                        f"got {header_row!r}", file=name, fix="give header_row=1 or more")
+                        f"got {header_row!r}", file=name,
+                        fix=how_to_set("header_row", "1") + " (or more)")
     with open(p, "rb") as fh:
         head = fh.read(8)
     if not head:
@@ -128,6 +126,31 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     return df
 
 
+def check_input_file(path: str | os.PathLike[str], base: Path | None = None) -> Path:
+    """The input's resolved path (see :func:`~pdcakit.data.resolve_input`), checked to be an
+    existing regular file; else a :class:`DataError` naming it and the fix.
+
+    >>> check_input_file("no/such/export.csv")
+    Traceback (most recent call last):
+    ...
+    pdcakit.data.errors.DataError: no/such/export.csv: file not found. Fix: check the path \
+(relative paths start at ...); demo:tickets.csv names the bundled demo export.
+    """
+    name = input_label(path)
+    p = resolve_input(path, base=base)
+    if not p.exists():
+        start = Path.cwd() if base is None else base
+        raise DataError("file not found", file=name,
+                        fix=f"check the path (relative paths start at {start}); "
+                            "demo:tickets.csv names the bundled demo export")
+    if p.is_dir():
+        raise DataError("is a folder, not a file", file=name, fix="give the export file itself")
+    if not p.is_file():
+        raise DataError("is not a regular file (a device, pipe or socket)", file=name,
+                        fix="give the export file itself (copy a stream to a file first)")
+    return p
+
+
 # -- text --------------------------------------------------------------------------------
 
 def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str, bytes]:
@@ -137,8 +160,8 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str, byte
             enc = codecs.lookup(encoding).name
         except LookupError as exc:
             raise DataError(f"unknown encoding {encoding!r}", file=name,
-                            fix="use a Python codec name such as 'utf-8', 'gb18030', "
-                                "'cp1252'") from exc
+                            fix="use a Python codec name such as utf-8, gb18030 or cp1252: "
+                                + how_to_set("encoding", "cp1252")) from exc
         if raw.startswith(codecs.BOM_UTF8) and enc in ("utf-8", "utf-8-sig", *_GB_CODECS):
             enc = "utf-8-sig"          # a BOM says UTF-8, whatever a preset expected
         candidates = [enc]
@@ -266,12 +289,13 @@ def _read_text(raw: bytes, name: str, encoding: str | None, delimiter: str | Non
                                     expect=expect)
     elif len(delimiter) != 1:
         raise DataError(f"the delimiter must be one character, got {delimiter!r}", file=name,
-                        fix="give delimiter=',' or ';' or '\\t' or '|'")
+                        fix=how_to_set("delimiter", "';'") + " (one of , ; \\t |)")
     records = _sample_records(sample, delimiter, complete)
     h = header_row - 1 if header_row is not None else find_header(records, expect)
     if h >= len(records) or not any((c or "").strip() for c in records[h]):
         raise DataError(f"no header on row {h + 1}", file=name,
-                        fix="give header_row= the spreadsheet row holding the column names")
+                        fix=how_to_set("header_row", "N") + ", N = the spreadsheet row "
+                            "holding the column names")
     names = dedupe_names(records[h])
     df = None
     if all(records[: h + 1]):   # no blank line above the header (Arrow would not count it)
@@ -349,7 +373,8 @@ def _read_python_csv(data: bytes, name: str, names: list[str], delimiter: str,
                 f"({width}, split on {delimiter!r})",
                 file=name, rows=rownum[really].tolist(), values=counts, header_row=h + 1,
                 fix="a value probably contains the delimiter without quotes, or a row was cut "
-                    "short; quote such values or export again (or give delimiter=)")
+                    "short; quote such values or export again (or "
+                    + how_to_set("delimiter", "';'") + ")")
     keep = lengths > 0
     rows = [(r + [""] * width)[:width] for r, k in zip(body, keep, strict=True) if k]
     df = pd.DataFrame(rows, columns=names, dtype="str") if rows else \
@@ -406,11 +431,13 @@ def _frame_from_rows(rows: list[tuple[Any, ...]], name: str, header_row: int | N
                      expect: Collection[str] | None) -> pd.DataFrame:
     text_rows = [[_cell_text(v) for v in r] for r in rows]
     if not any(any(c is not None and c.strip() for c in r) for r in text_rows):
-        raise DataError("the sheet is empty", file=name, fix="choose another sheet with sheet=")
+        raise DataError("the sheet is empty", file=name, fix="choose another sheet: "
+                        + how_to_set("sheet", "<name>"))
     h = header_row - 1 if header_row is not None else find_header(text_rows, expect)
     if h >= len(text_rows) or not any((c or "").strip() for c in text_rows[h]):
         raise DataError(f"no header on row {h + 1}", file=name,
-                        fix="give header_row= the spreadsheet row holding the column names")
+                        fix=how_to_set("header_row", "N") + ", N = the spreadsheet row "
+                            "holding the column names")
     body = text_rows[h + 1:]
     width = max([len(text_rows[h])] + [len(r) for r in body])
     names = dedupe_names(list(text_rows[h]) + [None] * (width - len(text_rows[h])))
@@ -434,7 +461,8 @@ def _pick_sheet(names: list[str], sheet: str | int | None, name: str) -> int:
             if s == sheet or s.strip().casefold() == str(sheet).strip().casefold():
                 return i
     raise DataError(f"no sheet {sheet!r} (sheets: {describe_columns(names)})", file=name,
-                    fix="give sheet= one of the sheet names, or its 0-based position")
+                    fix=how_to_set("sheet", "<name>") + " with one of the sheet names, or "
+                        "its 0-based position")
 
 
 def _read_xlsx(path: Path, name: str, sheet: str | int | None, header_row: int | None,

@@ -16,41 +16,54 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from .canonical import finish, load_canonical
+from .canonical import Loaded, finish, load_canonical
 from .memory import release_unused_memory
+from .options import how_to_set, is_unset
 from .parsing import Source
 from .schema import TICKETS
 from .slicing import between
 from .validate import check_duplicates, check_order
 
-__all__ = ["load_tickets"]
+__all__ = ["DUPLICATE_FIX", "SNAPSHOT_GIVEN", "SNAPSHOT_INFERRED", "load_ticket_rows",
+           "load_tickets", "ticket_snapshot"]
 
 _ORDER_FIX = ("check the export's time zone or date format (day and month swapped?); "
               "all timestamps must be in the same zone")
-_DUPLICATE_FIX = ("remove the repeated rows from the export, or load with "
-                  "on_duplicate='keep_first' to keep the first row of each id")
+DUPLICATE_FIX = ("remove the repeated rows from the export, or keep one row of each id: "
+                 + how_to_set("on_duplicate", "keep_first")
+                 + " (keep_last keeps the last row of each id instead)")
+_DUPLICATE_FIX = DUPLICATE_FIX  # former name
+SNAPSHOT_GIVEN = "given"
+SNAPSHOT_INFERRED = "inferred from the latest timestamp"
 
 
 def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
-                 on_duplicate: Literal["error", "keep_first"] = "error",
+                 on_duplicate: str | None = None,
                  window: Sequence[Any] | None = None, date_column: str = "created_at",
-                 snapshot: Any = None, **options: Any) -> pd.DataFrame:
+                 snapshot: Any = None, timezone: str | None = None, dayfirst: Any = None,
+                 **options: Any) -> pd.DataFrame:
     """Load a ticket export: canonical columns, proper types, validated, plus ``is_open``.
+
+    ``on_duplicate``, ``snapshot``, ``timezone`` and ``dayfirst`` are also mapping keys;
+    given here (not None or ``""``) they win over the mapping's value. The stage notebooks
+    pass their ``-p`` parameters of the same names straight through.
 
     Parameters
     ----------
     path : str or path-like
-        CSV / TSV / TXT (optionally .gz), Parquet or Excel export.
+        CSV / TSV / TXT (optionally .gz), Parquet or Excel export; ``demo:NAME`` for a
+        bundled demo file (see :func:`~pdcakit.data.resolve_input`).
     mapping : None, dict, path to YAML, preset name or Mapping
         How the export's columns and values map onto the canonical ones
         (see :func:`load_mapping`). Columns already named canonically need none.
-    on_duplicate : {"error", "keep_first"}
-        A repeated ``id`` raises (default), or the first row of each id is
-        kept and the count recorded in ``attrs["dropped_duplicates"]``.
+    on_duplicate : {"error", "keep_first", "keep_last"}, optional
+        A repeated ``id`` raises (default), or the first (last) row of each id in file
+        order is kept and the count of dropped rows recorded in
+        ``attrs["dropped_duplicates"]``.
     window : (start, end), optional
         Keep tickets whose ``date_column`` lies in ``[start, end)``; either end
         may be None (open). Strings or timestamps.
@@ -58,12 +71,15 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         The timestamp the window selects on.
     snapshot : str or Timestamp, optional
         When the export was taken: the censoring time of open tickets. Default:
-        the latest timestamp in the file.
+        the latest timestamp in the file (``attrs["snapshot_source"]`` says which).
+    timezone : str, optional
+        IANA zone that timestamps with a UTC offset are converted into.
+    dayfirst : bool or "true"/"false"/"yes"/"no", optional
+        Read ambiguous dates such as ``05/01/2026`` as 5 January.
     **options
         Override the mapping: ``sheet``, ``encoding``, ``delimiter``,
-        ``header_row``, ``date_format``, ``dayfirst``, ``timezone``,
-        ``true_values``, ``false_values``, ``values``, ``columns``,
-        ``na_values``, ``decimal``.
+        ``header_row``, ``date_format``, ``true_values``, ``false_values``,
+        ``values``, ``columns``, ``na_values``, ``decimal``.
 
     Returns
     -------
@@ -73,14 +89,15 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         ``boolean`` flags, ``str`` ids and categories), plus ``is_open``
         (bool: no ``resolved_at``; open tickets are never dropped) when the
         file has ``resolved_at``. ``attrs``: ``source``, ``snapshot``,
-        ``ignored_columns``, ``dropped_duplicates``, ``warnings`` (list of
-        str), ``columns`` (canonical -> source name), ``header_row``,
+        ``snapshot_source`` (``"given"`` or ``"inferred from the latest timestamp"``),
+        ``on_duplicate``, ``ignored_columns``, ``dropped_duplicates``, ``warnings``
+        (list of str), ``columns`` (canonical -> source name), ``header_row``,
         ``window``, ``kind``.
 
     Raises
     ------
     DataError
-        Any problem with the file, naming the column, rows and a fix.
+        Any problem with the file or an option, naming the column, rows and a fix.
 
     Examples
     --------
@@ -92,34 +109,21 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
     ...                      "resolved_at": "Done"}}, date_format="%d/%m/%Y %H:%M")
     >>> t[["id", "created_at", "is_open"]].to_dict("list")["created_at"][1]
     Timestamp('2026-01-13 09:00:00')
+    >>> t.attrs["snapshot_source"]
+    'inferred from the latest timestamp'
     """
-    if on_duplicate not in ("error", "keep_first"):
-        raise ValueError(f"on_duplicate must be 'error' or 'keep_first', not {on_duplicate!r}")
     if TICKETS.kinds.get(date_column) != "datetime":
         dates = [c for c, k in TICKETS.kinds.items() if k == "datetime"]
         raise ValueError(f"date_column must be one of {dates}, not {date_column!r}")
-    loaded = load_canonical(path, TICKETS, mapping, options)
-    df, src = loaded.frame, loaded.source
-    check_order(df, "created_at", "resolved_at", src,
-                ("resolved before it was created", "resolved before they were created"),
-                _ORDER_FIX)
-    check_order(df, "created_at", "first_response_at", src,
-                ("first answered before it was created",
-                 "first answered before they were created"), _ORDER_FIX)
+    loaded = load_ticket_rows(path, mapping, on_duplicate=on_duplicate, snapshot=snapshot,
+                              timezone=timezone, dayfirst=dayfirst, **options)
+    df, src, m = loaded.frame, loaded.source, loaded.mapping
     dropped = 0
-    if on_duplicate == "error":
-        check_duplicates(df, "id", src, _DUPLICATE_FIX)
+    if m.on_duplicate == "error":
+        check_duplicates(df, "id", src, DUPLICATE_FIX)
     else:
-        repeat = df["id"].duplicated(keep="first") & df["id"].notna()
-        dropped = int(repeat.sum())
-        if dropped:
-            first_row = int(df.index[repeat.to_numpy(dtype=bool)][0])
-            src.warnings.append(
-                f"dropped {dropped:,} {'row' if dropped == 1 else 'rows'} repeating an "
-                f"earlier id (kept the first row of "
-                f"each id; first dropped: row {first_row}, id {df.loc[first_row, 'id']!r})")
-            df = df[~repeat.to_numpy(dtype=bool)]
-    snap = _snapshot(df, snapshot, src, loaded.mapping.timezone)
+        df, dropped = _keep_one_per_id(df, m.on_duplicate, src)
+    snap, snap_source = ticket_snapshot(df, m.snapshot, src, m.timezone)
     if "resolved_at" in df:
         df = df.assign(is_open=df["resolved_at"].isna().to_numpy(dtype=bool))
     else:
@@ -130,42 +134,81 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         if date_column not in df:
             raise src.error(f"the window selects on {date_column!r}, which the file does not "
                             "have", date_column, fix="map that column, or give date_column=")
-        df, bounds = _select_window(df, window, date_column, src, loaded.mapping.timezone)
-    out = finish(df, loaded, "tickets", snapshot=snap, dropped_duplicates=dropped,
-                 window=bounds)
+        df, bounds = _select_window(df, window, date_column, src, m.timezone)
+    out = finish(df, loaded, "tickets", snapshot=snap, snapshot_source=snap_source,
+                 on_duplicate=m.on_duplicate, dropped_duplicates=dropped, window=bounds)
     del df, loaded
     release_unused_memory()
     return out
 
 
-def _timestamp(value: Any, what: str, column: str, src: Source,
+def load_ticket_rows(path: str | os.PathLike[str], mapping: Any = None,
+                     **options: Any) -> Loaded:
+    """Read, map, parse and check a ticket export, keeping repeated ids (no dedupe yet).
+
+    The part of :func:`load_tickets` that :func:`~pdcakit.data.describe_export` shares:
+    generic checks plus "resolved / first answered before created". ``options`` as for
+    :func:`load_tickets` (``""`` / None = the mapping's value).
+    """
+    loaded = load_canonical(path, TICKETS, mapping, options)
+    df, src = loaded.frame, loaded.source
+    check_order(df, "created_at", "resolved_at", src,
+                ("resolved before it was created", "resolved before they were created"),
+                _ORDER_FIX)
+    check_order(df, "created_at", "first_response_at", src,
+                ("first answered before it was created",
+                 "first answered before they were created"), _ORDER_FIX)
+    return loaded
+
+
+def _keep_one_per_id(df: pd.DataFrame, keep: str, src: Source) -> tuple[pd.DataFrame, int]:
+    """Rows with each id once (the first or last row in file order), and the count dropped."""
+    which = "first" if keep == "keep_first" else "last"
+    repeat = (df["id"].duplicated(keep=which) & df["id"].notna()).to_numpy(dtype=bool)
+    dropped = int(repeat.sum())
+    if dropped:
+        first_row = int(df.index[repeat][0])
+        src.warnings.append(
+            f"dropped {dropped:,} {'row' if dropped == 1 else 'rows'} repeating "
+            f"{'an earlier' if which == 'first' else 'a later'} id (kept the {which} row of "
+            f"each id; first dropped: row {first_row}, id {df.loc[first_row, 'id']!r})")
+        df = df[~repeat]
+    return df, dropped
+
+
+def _timestamp(value: Any, what: str, column: str | None, src: Source,
                timezone: str | None) -> pd.Timestamp:
+    fix = ("give it like '2026-04-06' or '2026-04-06 08:00'" if what != "snapshot" else
+           how_to_set("snapshot", "'2026-04-06 08:00'") + " (the time the export was taken)")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise src.error(f"{what} {value!r} is not a date or time", column,
-                        fix="give it like '2026-04-06' or '2026-04-06 08:00'") from exc
+        raise src.error(f"{what} {value!r} is not a date or time", column, fix=fix) from exc
     if ts is pd.NaT or pd.isna(ts):
-        raise src.error(f"{what} {value!r} is not a date or time", column,
-                        fix="give it like '2026-04-06' or '2026-04-06 08:00'")
+        raise src.error(f"{what} {value!r} is not a date or time", column, fix=fix)
     if ts.tzinfo is not None:
         ts = ts.tz_convert(timezone or "UTC").tz_localize(None)
     return ts
 
 
-def _snapshot(df: pd.DataFrame, snapshot: Any, src: Source,
-              timezone: str | None) -> pd.Timestamp | None:
+def ticket_snapshot(df: pd.DataFrame, snapshot: Any, src: Source,
+                    timezone: str | None) -> tuple[pd.Timestamp | None, str]:
+    """The snapshot (censoring time of open tickets) and where it came from.
+
+    Given: that time (a warning when rows have later timestamps). Otherwise the latest
+    of the ticket timestamps, ``"inferred from the latest timestamp"``.
+    """
     stamps = [c for c in ("created_at", "first_response_at", "resolved_at") if c in df]
     latest = max((df[c].max() for c in stamps if df[c].notna().any()), default=None)
-    if snapshot is None:
-        return latest
-    snap = _timestamp(snapshot, "snapshot", "created_at", src, timezone)
+    if is_unset(snapshot):
+        return latest, SNAPSHOT_INFERRED
+    snap = _timestamp(snapshot, "snapshot", None, src, timezone)
     if latest is not None and latest > snap:
         late = pd.concat([df[c] > snap for c in stamps], axis=1).any(axis=1)
         src.warnings.append(
             f"{int(late.sum()):,} rows have timestamps after the snapshot {snap} (latest "
             f"{latest}); is the snapshot the time the export was taken?")
-    return snap
+    return snap, SNAPSHOT_GIVEN
 
 
 def _fmt(ts: pd.Timestamp) -> str:
