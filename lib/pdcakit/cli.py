@@ -1,8 +1,14 @@
 """The ``pdca`` command line: a thin layer over runner, cycle and project.
 
-Exit codes: 0 success, 1 the run failed (notebook error), 2 bad usage or
-bad input (unknown parameter, invalid cycle id, unreadable record), 3 the
-cycle cannot advance yet (what is missing is printed).
+Exit status (also in ``pdca --help`` and the README):
+
+0  success
+1  a run failed: its notebook stopped in a cell (the run directory is kept and
+   marked failed, the error is printed)
+2  bad usage or bad input, found before anything ran: an unknown or ill-typed
+   parameter, a missing file, a mapping or column problem, a window outside the
+   data, an invalid cycle id or record (every problem is listed with its fix)
+3  the cycle cannot move yet (``pdca advance``: what is missing is printed)
 
 Examples::
 
@@ -12,6 +18,7 @@ Examples::
     pdca list --json
     pdca run demo-helpdesk baseline -p period M -p alpha 0.01
     pdca run demo-helpdesk --all
+    pdca check-data exports/cases.csv -p mapping my_mapping.yaml
     pdca advance demo-helpdesk
     pdca predict demo-helpdesk --kpi fcr --direction rise --size 3 --unit points
     pdca act demo-helpdesk --decision adopt --note "FCR up 6 points, target met"
@@ -30,10 +37,12 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from . import __version__, tracker
-from .cycle import CycleError, append_log, load_record, read_cycle, stage_parameters
+from .cycle import CycleError, append_log, load_record, read_cycle
 from .engine import SharedKernel, plan_kernels
 from .params import ParameterError, declared_parameters
+from .preflight import PreflightError, check_run
 from .project import STAGES, ProjectPaths
+from .request import build_request
 from .runner import (
     RunResult,
     execute_run,
@@ -51,6 +60,14 @@ DEMO_CYCLE = "demo-helpdesk"
 #: The stages ``pdca demo`` runs, in PDCA order.
 DEMO_STAGES = ("baseline", "compare", "efficiency")
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+#: ``-p`` options of ``pdca check-data`` besides ``mapping`` (load_tickets' keywords).
+CHECK_DATA_OPTIONS = ("on_duplicate", "snapshot", "timezone", "dayfirst", "date_format",
+                      "encoding", "delimiter", "sheet")
+EXIT_STATUS_HELP = """exit status:
+  0  success
+  1  a run failed (its notebook stopped in a cell; the run directory is kept, marked failed)
+  2  bad usage or bad input found before anything ran (each problem listed with its fix)
+  3  the cycle cannot move yet (pdca advance prints what is missing)"""
 DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
                  "target is met with enough data, and no KPI got worse: adopt as standard work.")
 
@@ -83,29 +100,24 @@ def _report_abandoned(paths: ProjectPaths, cycle: str | None = None) -> None:
 
 
 def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
-             data: str | None) -> dict[str, object]:
-    """The run's parameters: the record's (paths made absolute), then the command line's."""
-    record = load_record(paths, cycle)
-    if record is not None:
-        read_cycle(paths, cycle)  # a record must validate before its run is logged
-    # Record paths are relative to the project root; command-line ones to the current folder.
-    from_record = stage_parameters(record, stage)
-    params: dict[str, object] = {
-        name: (str((paths.root / value).resolve())
-               if name.endswith("_path") and isinstance(value, str) and value
-               and not Path(value).is_absolute() else value)
-        for name, value in from_record.items()
-    }
-    if record is not None:
-        declared = declared_parameters(paths.template(stage))
+             data: str | None, base: Path) -> dict[str, object]:
+    """The run's parameters (record facts, stage parameters, then the command line; paths
+    absolute), checked before any kernel runs: PreflightError lists every problem."""
+    declared = declared_parameters(paths.template(stage))
+    extra: dict[str, object] = {}
+    if load_record(paths, cycle) is not None:
         if "cycle_events" in declared:
-            params["cycle_events"] = tracker.cycle_events(paths, cycle)  # charts mark the log
+            extra["cycle_events"] = tracker.cycle_events(paths, cycle)  # charts mark the log
         if "rebases" in declared:
-            params["rebases"] = tracker.cycle_rebases(paths, cycle)  # adopted earlier changes
-    params.update(cli_params)
-    if data:
-        params["data_path"] = data
-    return params
+            extra["rebases"] = tracker.cycle_rebases(paths, cycle)  # adopted earlier changes
+    request = build_request(paths, cycle, stage, declared, cli_params, data=data, base=base,
+                            extra=extra)
+    for note in request.notes:
+        print(f"note: {note}", file=sys.stderr)
+    problems = check_run(request, declared)
+    if problems:
+        raise PreflightError(cycle, stage, problems)
+    return dict(request.parameters)
 
 
 def _finish(paths: ProjectPaths, cycle: str, results: Sequence[RunResult]) -> int:
@@ -134,7 +146,8 @@ def _execute_group(cycle: str, group: Sequence[str],
             kernel.start()
         parameters = prepared.result()
         return {stage: finisher.submit(finish_run, execute_run(
-                    cycle, stage, parameters[stage], paths=paths, kernel=kernel))
+                    cycle, stage, parameters[stage], paths=paths, kernel=kernel,
+                    base_dir=paths.root))  # parameters are absolute already
                 for stage in group}
     finally:
         kernel.close()
@@ -155,15 +168,18 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
     instead of before them). Results are printed and logged in stage order.
     """
     _report_abandoned(paths, cycle)
+    base = Path.cwd()  # command-line paths are the user's: read once, before any kernel
 
     def prepare_all() -> dict[str, dict[str, object]]:
-        prepared = {stage: _prepare(paths, cycle, stage, cli_params, data) for stage in stages}
+        prepared = {stage: _prepare(paths, cycle, stage, cli_params, data, base)
+                    for stage in stages}
         for stage in stages:
             print(f"{cycle} / {stage}: running ...", flush=True)
         return prepared
 
     if len(stages) == 1:
-        results = [run_stage(cycle, stages[0], prepare_all()[stages[0]], paths=paths)]
+        results = [run_stage(cycle, stages[0], prepare_all()[stages[0]], paths=paths,
+                             base_dir=base)]
         if meanwhile is not None:
             meanwhile()
         return _finish(paths, cycle, results)
@@ -307,6 +323,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check_data(args: argparse.Namespace) -> int:
+    from . import data
+
+    options = dict(args.param or [])
+    mapping = options.pop("mapping", None) or None
+    unknown = sorted(set(options) - set(CHECK_DATA_OPTIONS))
+    if unknown:
+        raise ParameterError(f"check-data takes -p {', '.join(('mapping', *CHECK_DATA_OPTIONS))}"
+                             f"; not {', '.join(unknown)}")
+    summary = data.describe_export(args.file, mapping, **options)
+    if args.json:
+        print(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        for line in summary.lines():
+            print(line)
+    return EXIT_OK
+
+
 def _cmd_params(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
     declared = declared_parameters(paths.template(args.stage))
@@ -319,7 +353,8 @@ def _cmd_params(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and for --help rendering)."""
     parser = argparse.ArgumentParser(
-        prog="pdca", description="PDCA Workbook: run improvement-cycle notebooks and track cycles."
+        prog="pdca", description="PDCA Workbook: run improvement-cycle notebooks and track cycles.",
+        epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pdca {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -409,6 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("cycle", nargs="?", help="cycle id (default: all)")
     report.set_defaults(func=_cmd_report)
 
+    check = sub.add_parser(
+        "check-data", help="say what an export holds and which KPIs and stages it supports",
+        description="Read an export as the stages would (with its mapping) and say what it "
+        "holds: rows, date range, snapshot, open share, repeated ids, mapped and unmapped "
+        "columns, the KPIs it supports (and the column each other one needs) and the stages "
+        "it can run.", epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("file", help="the export: CSV, Parquet or Excel")
+    check.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                       help="mapping FILE_OR_PRESET, or a loading option: "
+                       + ", ".join(CHECK_DATA_OPTIONS))
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(func=_cmd_check_data)
+
     params = sub.add_parser("params", help="list a stage notebook's parameters",
                             description="List the parameters a stage notebook accepts, "
                             "with type, default and help.")
@@ -424,9 +473,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (ParameterError, CycleError, ValueError, FileNotFoundError) as exc:
+    except Exception as exc:
+        if not _is_bad_input(exc):
+            raise
         print(f"pdca: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _is_bad_input(exc: BaseException) -> bool:
+    """Whether ``exc`` reports bad usage or input (exit 2) rather than a bug.
+
+    ``DataError`` is checked without importing the data layer (and pandas) up front:
+    if one was raised, its module is loaded.
+    """
+    errors = sys.modules.get("pdcakit.data.errors")
+    data_error = (errors.DataError,) if errors is not None else ()
+    return isinstance(exc, (ParameterError, CycleError, PreflightError, ValueError,
+                            FileNotFoundError, *data_error))
 
 
 if __name__ == "__main__":  # pragma: no cover

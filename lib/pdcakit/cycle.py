@@ -30,6 +30,7 @@ A minimal record::
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import io
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from typing import Any
 import yaml
 
 from .fileio import atomic_write_text
+from .kpis import KPI_INFO
 from .project import ProjectPaths, check_cycle_id
 
 __all__ = ["DECISIONS", "PHASES", "CycleError", "CycleRecord", "add_log_entry", "append_log",
@@ -161,8 +163,8 @@ class CycleRecord:
 def _problems(data: dict[str, Any]) -> list[str]:
     """Every schema problem of a record, each naming its field and how to fix it."""
     problems = []
-    if not str(data.get("title") or "").strip():
-        problems.append("title: missing; give the cycle a one-line title")
+    if not isinstance(data.get("title"), str) or not data["title"].strip():
+        problems.append("title: missing or not text; give the cycle a one-line title")
     aim = data.get("aim") or {}
     if not isinstance(aim, dict):
         problems.append("aim: must be a mapping (metric, direction, target, deadline)")
@@ -170,8 +172,16 @@ def _problems(data: dict[str, Any]) -> list[str]:
     if aim.get("direction") not in (None, "higher", "lower"):
         problems.append(f"aim.direction: {aim.get('direction')!r}; use higher or lower")
     for key in ("target", "baseline"):
-        if aim.get(key) is not None and not isinstance(aim.get(key), int | float):
-            problems.append(f"aim.{key}: {aim.get(key)!r} is not a number")
+        value = aim.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                  or value != value or value in (float("inf"), float("-inf"))):
+            problems.append(f"aim.{key}: {value!r} is not a number")
+    if aim.get("metric") not in (None, "") and str(aim.get("metric")) not in KPI_INFO:
+        close = difflib.get_close_matches(str(aim.get("metric")), list(KPI_INFO), n=2)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        problems.append(f"aim.metric: unknown KPI {aim.get('metric')!r}; {hint}known KPIs: "
+                        f"{', '.join(KPI_INFO)}")
+    problems.extend(_data_problems(data.get("data")))
     for where, value in (("created", data.get("created")), ("aim.deadline", aim.get("deadline"))):
         try:
             _date(value)
@@ -203,6 +213,34 @@ def _problems(data: dict[str, Any]) -> list[str]:
     problems.extend(_prediction_problems(data.get("predictions")))
     if not isinstance(data.get("log") or [], list):
         problems.append("log: must be a list of entries")
+    return problems
+
+
+def _data_problems(plan: Any) -> list[str]:
+    """The data plan: a mapping whose windows are [first day, day after the last]."""
+    if plan is None:
+        return []
+    if not isinstance(plan, dict):
+        return ["data: must be a mapping (tickets, mapping, before, after)"]
+    problems = []
+    for key in ("tickets", "mapping"):
+        if plan.get(key) is not None and not isinstance(plan.get(key), str):
+            problems.append(f"data.{key}: {plan.get(key)!r} must be a path (text)")
+    for key in ("before", "after"):
+        window = plan.get(key)
+        if window in (None, [], ""):
+            continue
+        fix = f"data.{key}: write [first day, day after the last], e.g. [2026-01-05, 2026-04-06]"
+        if not isinstance(window, list) or len(window) != 2:
+            problems.append(f"{fix}; not {window!r}")
+            continue
+        try:
+            start, end = (_date(day) for day in window)
+        except ValueError:
+            problems.append(f"{fix}; {window!r} holds something that is not a date")
+            continue
+        if start is None or end is None or not start < end:
+            problems.append(f"{fix}; the first day must come before the second")
     return problems
 
 
@@ -354,8 +392,10 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
 
     target_text = "null" if target is None else repr(float(target))
     return f"""# PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.
-# Paths are relative to the project root. `pdca run {cycle_id} STAGE` uses the stage
-# parameters below; `-p NAME VALUE` on the command line overrides them.
+# Each fact lives once: the aim and the data plan below flow into every stage
+# (`pdca run {cycle_id} STAGE`); `stages:` holds only a stage's own settings, and
+# `-p NAME VALUE` on the command line overrides both. Paths are relative to the
+# workbook root.
 id: {cycle_id}
 title: {q(title)}
 owner: {q(owner)}
@@ -372,15 +412,15 @@ change_idea: ""               # what we will change
 hypothesis: ""                # why we expect it to move the metric
 predictions: []               # checkable forecasts, added with `pdca predict` before the change
 data:
-  tickets: ""                 # path of the tickets export
+  tickets: ""                 # path of the tickets export (check it: pdca check-data FILE)
   mapping: null               # column mapping (YAML file or preset), null if canonical
   before: []                  # [first day, day after the last] of the baseline window
-  after: []                   # the same for the after window
+  after: []                   # the same for the after window; its first day is the go-live
 actions: []                   # - {{what: ..., owner: ..., due: YYYY-MM-DD, done: false}}
 stage: plan                   # plan, do, check, act, closed (moved by `pdca advance`)
 decision: null                # set by `pdca act`
 previous: {previous or "null"}
 log:
   - {{date: {today.isoformat()}, event: created}}
-stages: {{}}                    # per stage: parameters: {{name: value}}
+stages: {{}}                  # per stage, its own settings: baseline: {{parameters: {{period: M}}}}
 """

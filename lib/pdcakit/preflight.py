@@ -1,0 +1,164 @@
+"""Checks made before a kernel starts: everything a run can be told about in seconds.
+
+A stage notebook fails in a cell 20-50 s after it starts; most of what makes it fail
+is known before: an unknown or ill-typed parameter, a file that is not there, a
+mapping key or column the export does not have, a KPI whose columns are absent, a
+window outside the data. :func:`check_run` finds all of them at once (reading the
+export's header and creation times only), and the command line lists them, each with
+its fix, with exit status 2 and no run directory.
+
+>>> window_problems("baseline", {"start": "2031-01-01", "end": "2031-04-01"},
+...                 ("2019-01-02", "2024-12-30"), "tickets.csv")  # doctest: +ELLIPSIS
+["baseline window 2031-01-01 to 2031-04-01 lies outside the data ... 2019-01-02 to 2024-12-30..."]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .kpis import KPI_INFO, supported_kpis
+from .params import ParameterSpec, parameter_problems
+from .request import RunRequest, is_file_parameter
+
+__all__ = ["PreflightError", "check_run", "window_problems"]
+
+
+class PreflightError(ValueError):
+    """Problems found before a run started; ``problems`` lists each with its fix."""
+
+    def __init__(self, cycle: str, stage: str, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{cycle} / {stage}: not started, {len(self.problems)} "
+                         f"problem{'s' if len(self.problems) != 1 else ''} to fix first:\n"
+                         f"{lines}")
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _stage_windows(stage: str, params: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(label, first day, day after the last) of each window the stage will select."""
+    if stage == "baseline":
+        return [("baseline window", params.get("start"), params.get("end"))]
+    before, after = params.get("before") or [], params.get("after") or []
+    if before or after:
+        found = []
+        if len(before) == 2:
+            found.append(("before window", before[0], before[1]))
+        if len(after) == 2:
+            found.append(("after window", after[0], after[1]))
+        return found
+    change = _day(params.get("change_date"))
+    if change is None:
+        return []
+    weeks_before = int(params.get("weeks_before") or 13)
+    weeks_after = int(params.get("weeks_after") or 13)
+    return [("before window", change - dt.timedelta(weeks=weeks_before), change),
+            ("after window", change, change + dt.timedelta(weeks=weeks_after))]
+
+
+def window_problems(stage: str, params: Mapping[str, Any], span: tuple[Any, Any],
+                    file: str) -> list[str]:
+    """Windows of ``stage`` that hold no day of the data's creation dates ``span``."""
+    first, last = _day(span[0]), _day(span[1])
+    if first is None or last is None:
+        return []
+    problems = []
+    for label, start, end in _stage_windows(stage, params):
+        s, e = _day(start), _day(end)
+        if (s is not None and s > last) or (e is not None and e <= first):
+            shown = f"{s or 'the start'} to {e or 'the end'}"
+            problems.append(f"{label} {shown} lies outside the data of {file}: its tickets "
+                            f"were created from {first} to {last}. Fix: give dates inside "
+                            "that span (data.before / data.after in the record, or -p)")
+    return problems
+
+
+def _file_problems(params: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for name, value in params.items():
+        if isinstance(value, str) and value.startswith("demo:"):
+            try:
+                from .data.inputs import resolve_input
+
+                resolve_input(value)
+            except Exception as exc:  # DataError: the message names the demo files
+                problems.append(f"{name}: {exc}")
+            continue
+        if not is_file_parameter(name, value):
+            continue
+        path = Path(value)
+        if not path.exists():
+            near = sorted(p.name for p in path.parent.glob(f"*{path.suffix}"))[:5] \
+                if path.parent.is_dir() else []
+            hint = f" (files there: {', '.join(near)})" if near else ""
+            problems.append(f"{name}: {value}: file not found{hint}. Fix: give the path "
+                            "relative to the folder you run pdca from, or an absolute one")
+        elif not stat.S_ISREG(path.stat().st_mode):
+            problems.append(f"{name}: {value} is not a regular file (a folder, FIFO or "
+                            "device). Fix: give the export file itself")
+    return problems
+
+
+def _kpi_problems(params: Mapping[str, Any], explicit: set[str],
+                  present: Sequence[str], file: str) -> list[str]:
+    """KPIs the user chose (not template defaults) that this export cannot compute."""
+    chosen: list[tuple[str, str]] = []
+    if "headline_kpi" in explicit and params.get("headline_kpi"):
+        chosen.append(("headline_kpi", str(params["headline_kpi"])))
+    for name in ("kpis", "time_view_kpis", "segment_kpis", "mix_kpis"):
+        if name in explicit:
+            chosen += [(name, str(k)) for k in params.get(name) or []]
+    problems = []
+    for name, key in chosen:
+        if key not in KPI_INFO:
+            problems.append(f"{name}: unknown KPI {key!r}; known KPIs: {', '.join(KPI_INFO)}")
+            continue
+        _, skipped = supported_kpis(present, [key])
+        if key in skipped:
+            problems.append(f"{name}: {key} ({KPI_INFO[key].name}) cannot be computed from "
+                            f"{file}: it {skipped[key]}")
+    return problems
+
+
+def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> list[str]:
+    """Every problem of ``request`` that can be found without running the notebook.
+
+    Unknown or ill-typed parameters, input files (present, regular), the tickets export
+    named at all, its mapping and header (through :func:`pdcakit.data.peek_export`),
+    the KPIs the user chose (aim metric or ``-p``) against the export's columns, and
+    the stage's windows against the export's creation dates.
+    """
+    params = request.parameters
+    problems = parameter_problems(dict(params), dict(declared))
+    problems += _file_problems(params)
+    if "data_path" in declared and "data_path" not in params and request.stage != "efficiency":
+        problems.append(f"no tickets export given for {request.cycle}: set data.tickets in "
+                        f"pdca/{request.cycle}.yaml, or pass --data FILE")
+    data_path = params.get("data_path")
+    if problems or not data_path:
+        return problems
+    from . import data
+
+    options = {name: params[name] for name in ("on_duplicate", "snapshot", "timezone",
+                                                "dayfirst") if params.get(name) not in (None, "")}
+    try:
+        peek = data.peek_export(data_path, params.get("mapping") or None, **options)
+    except (data.DataError, ValueError, TypeError) as exc:
+        return [str(exc)]
+    file = Path(str(data_path)).name
+    explicit = {name for name, source in request.sources.items()
+                if source != "the cycle log"}
+    problems += _kpi_problems(params, explicit, tuple(peek.columns), file)
+    problems += window_problems(request.stage, params, (peek.first_created, peek.last_created),
+                                file)
+    return problems
