@@ -145,6 +145,12 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
         problems.append(f"no tickets export given for {request.cycle}: set data.tickets in "
                         f"pdca/{request.cycle}.yaml, or pass --data FILE")
     data_path = params.get("data_path")
+    windows = {"before", "after", "change_date"}
+    if (request.stage in ("compare", "efficiency") and data_path
+            and "change_date" in declared and not windows & set(params)):
+        problems.append(f"{request.stage} needs the go-live date: set data.after: [first day, "
+                        f"day after the last] in pdca/{request.cycle}.yaml (its first day is "
+                        "the go-live), or pass -p change_date YYYY-MM-DD")
     if problems or not data_path:
         return problems
     from . import data

@@ -99,9 +99,12 @@ def _window(value: Any, where: str) -> list[str] | None:
 
 
 def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]:
-    """The parameters ``stage`` takes from the record's ``aim`` and ``data`` (module table)."""
-    if not record:
-        return {}
+    """The parameters ``stage`` takes from the record's ``aim`` and ``data`` (module table).
+
+    Without a before window the baseline covers the whole export (``start`` and ``end``
+    empty), never the template's default dates.
+    """
+    record = record or {}
     aim = record.get("aim") or {}
     data = record.get("data") or {}
     facts: dict[str, Any] = {}
@@ -113,8 +116,9 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
     after = _window(data.get("after"), "data.after")
     metric, target = aim.get("metric") or None, aim.get("target")
     if stage == "baseline":
-        if before:
-            facts["start"], facts["end"] = before
+        # no before window in the plan: the whole export is the baseline (never the
+        # template's demo dates)
+        facts["start"], facts["end"] = before or ["", ""]
         if metric:
             facts["headline_kpi"] = str(metric)
         if target is not None:
