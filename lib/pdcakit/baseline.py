@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +34,55 @@ PERIODS = {"D": "day", "W": "week", "M": "month"}
 _FREQ = {"D": "D", "W": "W-MON", "M": "MS"}
 
 
-def _check_keys(name: str, keys: Sequence[str]) -> tuple[str, ...]:
+def _check_keys(name: str, keys: Sequence[str],
+                problems: list[str] | None = None) -> tuple[str, ...]:
+    """The known KPI keys of ``keys``; each unknown one is a problem naming close matches.
+
+    With a ``problems`` list the problems are appended to it (so a settings check can list
+    every problem at once); without one the first raises ValueError.
+    """
     unknown = [k for k in keys if k not in metrics.KPIS]
     if unknown:
         hints = []
         for key in unknown:
-            close = difflib.get_close_matches(key, list(metrics.KPIS), n=2)
+            close = difflib.get_close_matches(str(key), list(metrics.KPIS), n=2)
             hints.append(f"{key!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
-        raise ValueError(f"parameter {name}: unknown KPI {', '.join(hints)}; "
-                         f"known KPIs: {', '.join(metrics.KPIS)}")
-    return tuple(keys)
+        problem = (f"parameter {name}: unknown KPI {', '.join(hints)}; "
+                   f"known KPIs: {', '.join(metrics.KPIS)}")
+        if problems is None:
+            raise ValueError(problem)
+        problems.append(problem)
+    return tuple(k for k in keys if k in metrics.KPIS)
+
+
+def _fraction_problem(name: str, value: Any) -> str | None:
+    try:
+        ok = 0 < float(value) < 1
+    except (TypeError, ValueError):
+        ok = False
+    return None if ok else f"parameter {name}: {value!r} must lie between 0 and 1"
+
+
+def _target_problem(key: str, target: float | None) -> str | None:
+    if target is not None and metrics.KPIS[key].kind == "proportion" and not 0 < target < 1:
+        return (f"parameter target_value: {key} is a rate, so give the target as a fraction "
+                f"between 0 and 1 (e.g. 0.74), not {target!r}")
+    return None
 
 
 @dataclass(frozen=True)
 class BaselineSettings:
-    """Notebook parameters after checking: every problem named before any work is done."""
+    """Notebook parameters after checking: every problem named before any work is done.
+
+    ``headline_kpi`` "" means "the first KPI of ``kpis`` the export supports" (fixed with
+    :meth:`with_headline` once the data are loaded); ``target_value`` None means no target
+    was given; ``target_direction`` "" means the KPI's own better direction.
+    """
 
     kpis: tuple[str, ...]
     headline_kpi: str
     period: str
-    target_value: float
+    target_value: float | None
     target_direction: str
     alpha: float = 0.05
     power: float = 0.8
@@ -61,45 +90,86 @@ class BaselineSettings:
     segment_column: str = ""
 
     @classmethod
-    def check(cls, *, kpis: Sequence[str], headline_kpi: str, period: str, target_value: float,
-              target_direction: str, alpha: float = 0.05, power: float = 0.8,
-              composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
+    def check(cls, *, kpis: Sequence[str], headline_kpi: str, period: str,
+              target_value: float | None, target_direction: str = "", alpha: float = 0.05,
+              power: float = 0.8, composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
               segment_column: str = "") -> BaselineSettings:
-        """Validate the parameters; raise ValueError naming the parameter and the fix."""
-        keys = _check_keys("kpis", list(kpis))
-        _check_keys("headline_kpi", [headline_kpi])
+        """Validate the parameters; raise one ValueError listing every problem and its fix.
+
+        ``target_value`` 0 or None: no target (the sample-size plan and the target verdict
+        are skipped with a line saying so).
+        """
+        from .sections import list_problem, raise_problems
+
+        problems: list[str] = []
+        keys: tuple[str, ...] = ()
+        for name, value in (("kpis", kpis), ("composite_weights", composite_weights)):
+            problem = list_problem(name, value)
+            if problem:
+                problems.append(problem)
+        if not list_problem("kpis", kpis):
+            keys = _check_keys("kpis", list(kpis), problems)
+        if headline_kpi:
+            _check_keys("headline_kpi", [headline_kpi], problems)
         if period not in PERIODS:
-            raise ValueError(f"parameter period: {period!r} is not one of D, W, M")
-        if target_direction not in ("higher", "lower"):
-            raise ValueError(f"parameter target_direction: {target_direction!r} must be "
-                             "'higher' or 'lower'")
+            problems.append(f"parameter period: {period!r} is not one of D, W, M")
+        if target_direction not in ("", "higher", "lower"):
+            problems.append(f"parameter target_direction: {target_direction!r} must be "
+                            "'higher' or 'lower' (or \"\" for the KPI's own direction)")
         for name, value in (("alpha", alpha), ("power", power)):
-            if not 0 < float(value) < 1:
-                raise ValueError(f"parameter {name}: {value!r} must lie between 0 and 1")
-        weights = tuple(float(w) for w in composite_weights)
-        if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
-            raise ValueError(f"parameter composite_weights: {list(composite_weights)} must be "
-                             "three non-negative weights summing to 1 (e.g. [0.5, 0.3, 0.2])")
-        spec = metrics.KPIS[headline_kpi]
-        if spec.kind == "proportion" and not 0 < float(target_value) < 1:
-            raise ValueError(f"parameter target_value: {headline_kpi} is a rate, so give the "
-                             f"target as a fraction between 0 and 1 (e.g. 0.74), not "
-                             f"{target_value!r}")
+            problem = _fraction_problem(name, value)
+            if problem:
+                problems.append(problem)
+        weights: tuple[float, ...] = ()
+        if not list_problem("composite_weights", composite_weights):
+            try:
+                weights = tuple(float(w) for w in composite_weights)
+            except (TypeError, ValueError):
+                weights = ()
+            if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
+                problems.append(f"parameter composite_weights: {list(composite_weights)} must "
+                                "be three non-negative weights summing to 1 "
+                                "(e.g. [0.5, 0.3, 0.2])")
+        target = float(target_value) if target_value else None
+        if headline_kpi in metrics.KPIS:
+            problem = _target_problem(headline_kpi, target)
+            if problem:
+                problems.append(problem)
+        raise_problems(problems)
         return cls(kpis=keys, headline_kpi=headline_kpi, period=period,
-                   target_value=float(target_value), target_direction=target_direction,
+                   target_value=target, target_direction=target_direction,
                    alpha=float(alpha), power=float(power),
                    composite_weights=weights,  # type: ignore[arg-type]
                    segment_column=segment_column)
+
+    def with_headline(self, key: str) -> BaselineSettings:
+        """These settings with the headline KPI fixed (and its direction, if not given).
+
+        >>> s = BaselineSettings.check(kpis=["aht"], headline_kpi="", period="W",
+        ...                            target_value=9.0)
+        >>> s.with_headline("aht").target_direction
+        'lower'
+        """
+        raise_if = _target_problem(key, self.target_value)
+        if raise_if:
+            raise ValueError(raise_if)
+        direction = self.target_direction or (
+            "higher" if metrics.KPIS[key].higher_is_better else "lower")
+        return replace(self, headline_kpi=key, target_direction=direction)
 
     @property
     def period_label(self) -> str:
         return PERIODS[self.period]
 
-    def target_met(self, value: float) -> bool:
-        """Whether ``value`` is on the good side of the target (or on it)."""
-        if self.target_direction == "higher":
-            return bool(value >= self.target_value)
-        return bool(value <= self.target_value)
+    def target_met(self, value: float) -> bool | None:
+        """Whether ``value`` is on the good side of the target (or on it); None: no target."""
+        if self.target_value is None:
+            return None
+        if self.target_direction == "lower" or (
+                not self.target_direction and self.headline_kpi in metrics.KPIS
+                and not metrics.KPIS[self.headline_kpi].higher_is_better):
+            return bool(value <= self.target_value)
+        return bool(value >= self.target_value)
 
     def segment_kpis(self, tickets: pd.DataFrame) -> tuple[str, ...]:
         """The scorecard KPIs whose columns the tickets have (segment tables skip the rest)."""
@@ -119,6 +189,17 @@ class BaselineSettings:
         if any(p is None for p in parts):
             return None
         return metrics.composite_score(*parts, weights=self.composite_weights)
+
+    @staticmethod
+    def composite_needs(kpis: Mapping[str, Estimate], scores: Mapping[str, Estimate],
+                        sla: Mapping[str, Estimate]) -> str:
+        """What the composite score lacks, for its skipped line ("" when it can be computed)."""
+        lacking = [what for what, there in (
+            ("CSAT (the column csat)", "csat" in kpis),
+            ("first-response SLA attainment (the column first_response_at)",
+             "first_response" in sla),
+            ("standards conformance (standards_path)", "standards" in scores)) if not there]
+        return "needs " + ", ".join(lacking) if lacking else ""
 
 
 @dataclass(frozen=True)

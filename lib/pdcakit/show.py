@@ -79,14 +79,27 @@ def table(frame: pd.DataFrame, *, index: bool = True) -> None:
 
 
 def estimates_table(estimates: Mapping[str, Estimate] | Sequence[Estimate],
-                    digits: int = 1) -> pd.DataFrame:
-    """A readable table of Estimates: value, 95% CI, n, method (numbers formatted as text)."""
+                    digits: int = 1, *, sources: Mapping[str, str] | None = None
+                    ) -> pd.DataFrame:
+    """A readable table of Estimates: value, 95% CI, n, method (numbers formatted as text).
+
+    ``sources`` (key -> file name) adds a "From" column naming the file each figure
+    came from (keys of a mapping of estimates; rows without a file read "").
+
+    >>> est = Estimate("CSI", 4.1, 30, (3.9, 4.3), "score", "t interval")
+    >>> estimates_table({"csi": est}, sources={"csi": "surveys.csv"})["From"].tolist()
+    ['surveys.csv']
+    """
+    keys = list(estimates) if isinstance(estimates, Mapping) else [None] * len(estimates)
     items = list(estimates.values()) if isinstance(estimates, Mapping) else list(estimates)
     rows = []
-    for est in items:
+    for key, est in zip(keys, items, strict=True):
         ci = ("" if est.ci is None else
               f"{format_value(est.ci[0], est.unit, digits)} to "
               f"{format_value(est.ci[1], est.unit, digits)}")
-        rows.append({"Measure": est.name, "Value": format_value(est.value, est.unit, digits),
-                     "95% CI": ci, "n": f"{est.n:,}", "Method": est.method})
+        row = {"Measure": est.name, "Value": format_value(est.value, est.unit, digits),
+               "95% CI": ci, "n": f"{est.n:,}", "Method": est.method}
+        if sources is not None:
+            row["From"] = sources.get(key, "") if key is not None else ""
+        rows.append(row)
     return pd.DataFrame(rows).set_index("Measure")

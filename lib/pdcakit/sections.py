@@ -1,0 +1,323 @@
+"""Which sections of a stage an export supports, and one line for each one it cannot run.
+
+A real export holds what its system records: often only an id, a creation date,
+a resolution date and a category. Each section of a stage notebook needs only its
+own columns (or its own optional input file); a section whose columns are absent
+is skipped with one line naming the column or parameter that would enable it,
+and the lines are kept for ``results.json`` under ``"skipped"``.
+
+:class:`Sections` is the notebook's ledger for one run: the canonical columns
+that hold data, the sections skipped so far and every input file read. It is the
+one mutable object of a stage run (it collects as the sections run); the choices
+it makes are pure functions of its ``present`` columns.
+
+>>> import pandas as pd
+>>> tickets = pd.DataFrame({"id": ["A", "B"], "created_at": pd.to_datetime(["2024-01-02"] * 2),
+...                         "resolved_at": pd.to_datetime(["2024-01-03", None])})
+>>> sections = Sections.of(tickets, show=False)
+>>> sections.kpis(["fcr", "time_to_resolve"])
+('time_to_resolve',)
+>>> sections.runs("sla_first_response", "first_response_at")
+False
+>>> sections.skipped["sla_first_response"]
+'needs the column first_response_at (map it under columns: in the mapping)'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .kpis import KPI_INFO, supported_kpis
+
+__all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
+           "input_path", "list_problem", "load_options", "mapping_file", "present_columns",
+           "raise_problems", "snapshot_words", "source_name"]
+
+#: Version of the results.json layout the stage notebooks write.
+RESULTS_SCHEMA = "pdca-results/1"
+
+#: How a skipped section is named in its line (keys are the results.json keys).
+SECTION_NAMES = {
+    "stability": "Stability of the headline KPI",
+    "time_to_resolve": "Time to resolve",
+    "sla_first_response": "SLA: first response",
+    "sla_resolution": "SLA: resolution",
+    "pareto": "Pareto of categories",
+    "complaints_pareto": "Complaints by category",
+    "segments": "Segments",
+    "scores": "Audits, mystery shopping, standards and composite score",
+    "composite": "Composite score",
+    "sample_size": "Sample-size plan",
+    "target": "Target",
+    "time_view": "Time view",
+    "distributions": "Distributions before and after",
+    "mix": "Mix check",
+    "training": "Training effect",
+    "handle_time_gain": "Handle-time gain",
+    "steps": "Process steps",
+    "capacity": "Capacity",
+    "money": "Money",
+    "automation_share": "Automation share",
+}
+
+_MAP_FIX = "(map it under columns: in the mapping)"
+
+
+def present_columns(tickets: pd.DataFrame | None) -> frozenset[str]:
+    """The columns of ``tickets`` that hold at least one value (an empty column is absent).
+
+    >>> present_columns(pd.DataFrame({"id": ["A"], "csat": [None]}))
+    frozenset({'id'})
+    """
+    if tickets is None:
+        return frozenset()
+    return frozenset(str(c) for c in tickets.columns if tickets[c].notna().any())
+
+
+def _needs(missing: Sequence[str]) -> str:
+    word = "column" if len(missing) == 1 else "columns"
+    return f"needs the {word} {', '.join(missing)} {_MAP_FIX}"
+
+
+def input_path(path: str) -> str:
+    """The file a path parameter names: ``demo:NAME`` resolved to the bundled demo file
+    (through :func:`pdcakit.data.resolve_input` where it exists), other paths as given.
+
+    >>> input_path("/data/tickets.csv")
+    '/data/tickets.csv'
+    """
+    from . import data
+
+    resolve: Callable[[str], Any] | None = getattr(data, "resolve_input", None)
+    if resolve is not None:
+        return str(resolve(path))
+    if path.startswith("demo:"):
+        return str(Path(__file__).resolve().parents[2] / "data" / "demo" / path[5:])
+    return path
+
+
+def list_problem(name: str, value: Any) -> str | None:
+    """The problem with a list parameter that arrived as something else (None: a list).
+
+    Papermill's ``-p kpis "[fcr]"`` passes the text ``"[fcr]"``, not a list.
+
+    >>> list_problem("kpis", "[fcr]").split("; ")[1]
+    "with papermill, give lists with -y 'kpis: [fcr]'"
+    >>> list_problem("kpis", ["fcr"]) is None
+    True
+    """
+    if isinstance(value, list | tuple):
+        return None
+    if isinstance(value, str):
+        shown = value if value.startswith("[") else f"[{value}]"
+        return (f"parameter {name}: got the text {value!r}, not a list; with papermill, give "
+                f"lists with -y '{name}: {shown}'")
+    return f"parameter {name}: {value!r} is not a list (give e.g. [fcr, aht])"
+
+
+def raise_problems(problems: Sequence[str]) -> None:
+    """Raise one ValueError listing every problem (nothing when there is none).
+
+    >>> raise_problems(["parameter a: bad", "parameter b: bad"])
+    Traceback (most recent call last):
+    ...
+    ValueError: 2 problems with the parameters:
+    - parameter a: bad
+    - parameter b: bad
+    """
+    if len(problems) == 1:
+        raise ValueError(problems[0])
+    if problems:
+        raise ValueError(f"{len(problems)} problems with the parameters:\n"
+                         + "\n".join(f"- {p}" for p in problems))
+
+
+@dataclass
+class Sections:
+    """The present columns of one run, the sections skipped and the files read.
+
+    ``show``: say each skipped section's line in the notebook as it is skipped.
+    """
+
+    present: frozenset[str]
+    skipped: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    show: bool = True
+
+    @classmethod
+    def of(cls, tickets: pd.DataFrame | None, *, show: bool = True) -> Sections:
+        """The ledger for ``tickets`` (None: a run without ticket data)."""
+        return cls(present=present_columns(tickets), show=show)
+
+    def missing(self, *columns: str) -> tuple[str, ...]:
+        """The ``columns`` that hold no data in this export."""
+        return tuple(c for c in columns if c not in self.present)
+
+    def skip(self, key: str, reason: str, *, label: str = "") -> None:
+        """Record ``key`` as skipped with ``reason`` and say the one line (once per key)."""
+        if key in self.skipped:
+            return
+        self.skipped[key] = reason
+        if self.show:
+            from .show import say
+
+            say(f"Skipped: **{label or SECTION_NAMES.get(key, key)}**: {reason}.")
+
+    def runs(self, key: str, *columns: str, label: str = "") -> bool:
+        """Whether section ``key`` can run: every column holds data; else skip it."""
+        missing = self.missing(*columns)
+        if missing:
+            self.skip(key, _needs(missing), label=label)
+        return not missing
+
+    def kpis(self, keys: Iterable[str]) -> tuple[str, ...]:
+        """The KPIs of ``keys`` this export supports, in order; each other one skipped
+        (one line per KPI, however many lists name it)."""
+        keys = list(dict.fromkeys(keys))
+        usable, unsupported = supported_kpis(self.present, keys)
+        for key, reason in unsupported.items():
+            self.skip(key, reason, label=KPI_INFO[key].name)
+        return usable
+
+    def headline(self, headline_kpi: str, kpis: Sequence[str]) -> str | None:
+        """The headline KPI: ``headline_kpi`` when given, else the first supported KPI of
+        ``kpis``; None (with the line naming what would enable one) when unsupported.
+
+        >>> Sections(frozenset({"id", "created_at"}), show=False).headline("", ["fcr"])
+        """
+        if headline_kpi:
+            if self.kpis([headline_kpi]):
+                return headline_kpi
+            self.skip("stability", f"the headline KPI {headline_kpi} "
+                      f"{self.skipped[headline_kpi]}")
+            return None
+        usable = self.kpis(kpis)
+        if usable:
+            return usable[0]
+        self.skip("stability", "no KPI of the list kpis can be computed from this export "
+                  "(each is listed above with the column it needs)")
+        return None
+
+    def read(self, parameter: str, path: str) -> str:
+        """Record that ``parameter`` names a file this run reads; the file to open."""
+        resolved = input_path(path)
+        self.inputs[parameter] = resolved
+        return resolved
+
+    def table(self, parameter: str, path: str, kind: str, *, key: str,
+              window: tuple[Any, Any] | None = None) -> pd.DataFrame | None:
+        """The optional table ``parameter`` names, or None with the line saying why:
+        the parameter is empty (off), or the file has no rows dated inside ``window``."""
+        from .baseline import load_optional_table
+
+        if not path:
+            self.skip(key, f"off: give {parameter} (a {kind.replace('_', ' ')} table) to "
+                      "enable it")
+            return None
+        frame = load_optional_table(self.read(parameter, path), kind, window)
+        if frame is not None and frame.empty:
+            where = "" if window is None else (f" dated inside the window {window[0]} to "
+                                               f"{window[1]} (end excluded)")
+            self.skip(key, f"{Path(path).name} ({parameter}) has no rows{where}")
+            return None
+        return frame
+
+
+def source_name(sections: Sections, parameter: str) -> str:
+    """The file name a figure came from, for its sentence ("from standards.csv").
+
+    >>> source_name(Sections(frozenset(), inputs={"steps_path": "/x/steps.csv"}), "steps_path")
+    'steps.csv'
+    """
+    return Path(sections.inputs[parameter]).name
+
+
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def load_options(*, on_duplicate: str = "", snapshot: str = "", timezone: str = "",
+                 dayfirst: Any = "") -> dict[str, Any]:
+    """The loading parameters a stage passes to :func:`pdcakit.data.load_tickets`: the
+    ones given ("" means "take the mapping's setting", so it is left out).
+
+    >>> load_options(on_duplicate="keep_first", dayfirst="true")
+    {'on_duplicate': 'keep_first', 'dayfirst': True}
+    """
+    out: dict[str, Any] = {}
+    if on_duplicate:
+        out["on_duplicate"] = on_duplicate
+    if snapshot:
+        out["snapshot"] = snapshot
+    if timezone:
+        out["timezone"] = timezone
+    if isinstance(dayfirst, bool):
+        out["dayfirst"] = dayfirst
+    elif str(dayfirst).strip():
+        text = str(dayfirst).strip().lower()
+        out["dayfirst"] = True if text in _TRUE else False if text in _FALSE else dayfirst
+    return out
+
+
+def snapshot_words(tickets: pd.DataFrame, given: str = "") -> str:
+    """How the export time was known: "given" or "inferred from the latest timestamp".
+
+    >>> snapshot_words(pd.DataFrame(), "2025-01-05")
+    'given'
+    """
+    source = str(tickets.attrs.get("snapshot_source", "given" if given else "inferred"))
+    return "given" if source.startswith("given") else "inferred from the latest timestamp"
+
+
+def mapping_file(mapping: str) -> bool:
+    """Whether the mapping parameter names a file (not a preset or nothing).
+
+    >>> mapping_file("zh_helpdesk"), mapping_file("my_mapping.yaml")
+    (False, True)
+    """
+    return bool(mapping) and (mapping.endswith((".yaml", ".yml")) or "/" in mapping
+                              or Path(mapping).is_file())
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def headline_record(key: str, period: str, estimate: Any, series: Any, *,
+                    before: Any = None) -> dict[str, Any]:
+    """The ``"headline"`` entry of results.json: the KPI, its estimate and per-period series.
+
+    ``series`` is a HeadlineSeries or PhaseView; its ``records()`` gives the rows
+    (period_start, value, n, n_open); an object without it gives no rows.
+
+    >>> from pdcakit.results import Estimate
+    >>> record = headline_record("fcr", "W", Estimate("First contact resolution", 0.7,
+    ...     100, (0.6, 0.8), "fraction"), None)
+    >>> record["name"], record["unit"], record["series"]
+    ('First contact resolution', 'fraction', [])
+    """
+    info = KPI_INFO[key]
+    rows = series.records() if hasattr(series, "records") else []
+    out: dict[str, Any] = {"kpi": key, "name": info.name, "unit": info.unit, "period": period,
+                           "estimate": estimate.as_dict(),
+                           "series": [{k: _clean(v) for k, v in dict(r).items()} for r in rows]}
+    if before is not None:
+        out["before"] = before.as_dict()
+    return out
+
+
+def file_sources(sections: Sections, keys: Mapping[str, str]) -> dict[str, str]:
+    """Score key -> file name of the parameter it came from (only files read).
+
+    >>> s = Sections(frozenset(), inputs={"surveys_path": "/d/surveys.csv"})
+    >>> file_sources(s, {"csi": "surveys_path", "audit": "audits_path"})
+    {'csi': 'surveys.csv'}
+    """
+    return {key: source_name(sections, p) for key, p in keys.items() if p in sections.inputs}
