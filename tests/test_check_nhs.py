@@ -1,8 +1,8 @@
 """The Check stage on real data: one provider's 4-hour breaches, FY 2017/18 against 2018/19.
 
 Data: NHS England A&E attendances and emergency admissions (Open Government Licence
-v3.0), tidied as NHSRdatasets::ae_attendances, kept outside the project at
-../shared/data/real/ae_attendances.csv. Provider RF4, type 1 departments.
+v3.0), tidied as NHSRdatasets::ae_attendances (CC0), kept in
+tests/data/ae_attendances.csv (see tests/data/README.md). Provider RF4, type 1 departments.
 
 Monthly breach shares vary far more than binomial sampling allows (winter pressure), so
 a chi-square test on the summed counts (about 250,000 attendances a year) is invalid: it
@@ -22,15 +22,12 @@ import pytest
 from pdcakit import stats
 from pdcakit.check import proportion_phase_view
 
-AE_CSV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real" / \
-    "ae_attendances.csv"
-
-pytestmark = pytest.mark.skipif(not AE_CSV.exists(),
-                                reason=f"real A&E data not available at {AE_CSV}")
+AE_CSV = Path(__file__).resolve().parent / "data" / "ae_attendances.csv"
 
 
 @pytest.fixture(scope="module")
 def years():
+    assert AE_CSV.is_file(), f"real A&E data missing: {AE_CSV} (see tests/data/README.md)"
     pd = pytest.importorskip("pandas")
     df = pd.read_csv(AE_CSV, dtype={"org_code": str, "type": str})
     one = df[(df["org_code"] == "RF4") & (df["type"] == "1")].sort_values("period")

@@ -1,8 +1,8 @@
 """pdcakit.spc on real data: NHS England A&E 4-hour breaches.
 
 Data: NHS England A&E attendances and emergency admissions (Statistical Work
-Areas, Open Government Licence v3.0), tidied as NHSRdatasets::ae_attendances;
-kept outside the project at ../shared/data/real/ae_attendances.csv.
+Areas, Open Government Licence v3.0), tidied as NHSRdatasets::ae_attendances (CC0);
+kept in tests/data/ae_attendances.csv (see tests/data/README.md).
 One provider (org_code RF4), type 1 departments, April 2016 - March 2019:
 36 months with about 15,000-22,000 attendances each.
 
@@ -20,16 +20,12 @@ import pytest
 
 from pdcakit import spc
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-AE_CSV = PROJECT_ROOT / ".." / "shared" / "data" / "real" / "ae_attendances.csv"
-
-pytestmark = pytest.mark.skipif(
-    not AE_CSV.exists(), reason=f"real A&E data not available at {AE_CSV}"
-)
+AE_CSV = Path(__file__).resolve().parent / "data" / "ae_attendances.csv"
 
 
 @pytest.fixture(scope="module")
 def rf4():
+    assert AE_CSV.is_file(), f"real A&E data missing: {AE_CSV} (see tests/data/README.md)"
     pd = pytest.importorskip("pandas")
     df = pd.read_csv(AE_CSV, dtype={"org_code": str, "type": str})
     one = df[(df["org_code"] == "RF4") & (df["type"] == "1")].sort_values("period")
