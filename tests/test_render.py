@@ -30,3 +30,15 @@ def test_reviewer_page(tmp_path):
     assert "widget fallback" not in html and "hidden output" not in html  # tags honoured
     assert not re.search(r"""(src|href)=["']https?://""", html)        # works offline
     assert nbformat.validate(nb) is None
+
+
+def test_reviewer_page_forbids_every_script(tmp_path):
+    # A value that slipped through as markup still cannot run: the page's policy allows
+    # no script, handler, javascript: link or fetch; only embedded images and the styles.
+    nb = new_notebook(cells=[_cell("x", "text\n")], metadata={"widgets": {"state": {}}})
+    html = notebook_to_html(nb, tmp_path / "page.html").read_text()
+    policy = re.search(r'<meta content="([^"]+)" http-equiv="Content-Security-Policy"', html)
+    assert policy is not None
+    assert "default-src 'none'" in policy.group(1)
+    assert "script-src" not in policy.group(1)  # so scripts fall back to 'none'
+    assert "<script" not in html  # no widget manager either
