@@ -9,7 +9,9 @@ spreadsheet rows (header = row 1) and a fix.
 Modules: ``errors`` (DataError), ``inputs`` (``demo:NAME`` and relative paths),
 ``options`` (on_duplicate, snapshot, timezone, dayfirst), ``readers`` (raw reading),
 ``mapping`` (Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
-``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns).
+``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns), ``peek``
+(a quick look for checks before a kernel starts) and ``describe`` (what an export holds
+and supports, for ``pdca check-data``).
 
 Example
 -------
@@ -26,9 +28,11 @@ rescale other scales to 1-5 before loading; empty the cells with no answer.
 """
 
 from . import schema
+from .describe import ExportSummary, describe_export
 from .errors import DataError
 from .inputs import resolve_input
 from .mapping import Mapping, list_presets, load_mapping
+from .peek import ExportPeek, peek_export
 from .readers import read_table
 from .schema import TABLES, TICKETS
 from .tables import load_aggregates, load_table
@@ -38,12 +42,16 @@ __all__ = [
     "TABLES",
     "TICKETS",
     "DataError",
+    "ExportPeek",
+    "ExportSummary",
     "Mapping",
+    "describe_export",
     "list_presets",
     "load_aggregates",
     "load_mapping",
     "load_table",
     "load_tickets",
+    "peek_export",
     "read_table",
     "resolve_input",
     "schema",
