@@ -43,6 +43,7 @@ import yaml
 from .fileio import atomic_write_text
 from .kpis import KPI_INFO
 from .project import ProjectPaths, check_cycle_id
+from .yamltext import load_bounded
 
 __all__ = ["DECISIONS", "PHASES", "CycleError", "CycleRecord", "add_log_entry", "append_log",
            "edit_record",
@@ -57,13 +58,17 @@ class CycleError(ValueError):
     """A cycle record that cannot be read or does not follow the schema."""
 
 
-def _safe_load(text: str) -> Any:
-    """``yaml.safe_load`` through libyaml when PyYAML has it (same result, ~10x faster).
+def _safe_load(text: str, what: str = "the record") -> Any:
+    """``yaml.safe_load`` through libyaml when PyYAML has it (same result, ~10x faster),
+    refusing anchors/aliases and oversized text (:mod:`pdcakit.yamltext`).
 
     >>> _safe_load("created: 2026-01-05")
     {'created': datetime.date(2026, 1, 5)}
     """
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        return load_bounded(text, what)
+    except ValueError as exc:
+        raise CycleError(f"{exc}; fix the file by hand") from exc
 
 
 def load_record(paths: ProjectPaths, cycle_id: str) -> dict[str, Any] | None:
@@ -72,7 +77,7 @@ def load_record(paths: ProjectPaths, cycle_id: str) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        record = _safe_load(path.read_text(encoding="utf-8"))
+        record = _safe_load(path.read_text(encoding="utf-8"), str(path))
     except yaml.YAMLError as exc:
         raise CycleError(f"{path}: not valid YAML ({exc}); fix the file by hand") from exc
     if not isinstance(record, dict):
@@ -326,9 +331,13 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
         raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id}")
     handler = _round_trip()
     with _locked(path):
+        text = path.read_text(encoding="utf-8")
         try:
-            data = handler.load(path.read_text(encoding="utf-8"))
-        except Exception as exc:  # ruamel's parser and scanner errors
+            _safe_load(text, str(path))  # bounded, and valid for the plain loader too
+            data = handler.load(text)
+        except CycleError:
+            raise
+        except Exception as exc:  # PyYAML's and ruamel's parser and scanner errors
             raise CycleError(f"{path}: not valid YAML ({_first_line(exc)}); fix the file by "
                              "hand, it is left as it is") from exc
         if not isinstance(data, dict):

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from .yamltext import load_bounded
+
 __all__ = ["ParameterError", "ParameterSpec", "coerce_parameters", "coerce_value",
            "declared_parameters", "load_text", "parameter_problems", "plain"]
 
@@ -51,7 +53,7 @@ def load_text(text: str) -> Any:
     >>> load_text("{fcr: 0.74, since: 2026-04-06}")
     {'fcr': 0.74, 'since': '2026-04-06'}
     """
-    return yaml.load(text, Loader=_TextDates)
+    return load_bounded(text, "a -p value", _TextDates)
 
 
 def plain(value: Any) -> Any:
@@ -136,9 +138,13 @@ def coerce_value(name: str, value: Any, type_name: str) -> Any:
                 raise ValueError(text)
             return parsed
     except (ValueError, yaml.YAMLError) as exc:
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        why = str(exc).split(": ", 1)[-1] if "aliases" in str(exc) or "bytes" in str(exc) \
+            else ""
         raise ParameterError(
-            f"parameter {name!r} expects {type_name}, got {value!r}"
+            f"parameter {name!r} expects {type_name}, got {shown!r}"
             + (" (use true or false)" if kind == "bool" else "")
+            + (f": {why}" if why else "")
         ) from exc
     return load_text(text) if text else value
 
