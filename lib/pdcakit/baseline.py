@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, metrics, spc
-from .results import Estimate, format_value
+from .results import Estimate, duration_unit, format_value
 
 __all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
            "load_optional_table"]
@@ -204,7 +204,13 @@ class BaselineSettings:
 
 @dataclass(frozen=True)
 class ChartView:
-    """What a control chart figure and its sentence need, whatever the chart type."""
+    """What a control chart figure and its sentence need, whatever the chart type.
+
+    ``values`` and the lines are per period on the KPI's own scale (durations in
+    minutes). ``rule_values``, ``rule_centre`` and ``rule_sigma`` are the scale the
+    special-cause rules run on (log values for durations; None: the values themselves,
+    sigma from the upper limit). ``sparse`` periods are drawn but did not set the limits.
+    """
 
     name: str
     values: np.ndarray
@@ -214,22 +220,84 @@ class ChartView:
     signals: np.ndarray
     sentence: str
     phase_starts: tuple[Any, ...] = ()
+    transform: str = ""
+    sparse: np.ndarray | None = None
+    rule_values: np.ndarray | None = None
+    rule_centre: np.ndarray | None = None
+    rule_sigma: np.ndarray | None = None
 
     @property
     def any_signal(self) -> bool:
         return bool(np.asarray(self.signals).any())
 
+    def _rule_inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Values, centre and sigma the rules judge, and where they are (the periods with
+        a value that set or met the limits; gaps and few-case periods are left out)."""
+        if self.rule_values is not None and self.rule_centre is not None \
+                and self.rule_sigma is not None:
+            values, centre, sigma = self.rule_values, self.rule_centre, self.rule_sigma
+        else:
+            values, centre = self.values, self.centre_line
+            sigma = (self.ucl_line - self.centre_line) / 3
+        judged = np.isfinite(values) & np.isfinite(centre) & np.isfinite(sigma) & (sigma > 0)
+        if self.sparse is not None:
+            judged &= ~np.asarray(self.sparse, dtype=bool)
+        where = np.flatnonzero(judged)
+        return values[where], centre[where], sigma[where], where
+
+    def rules(self, rule_set: str = "nhs") -> spc.RuleHits:
+        """Special-cause rules of ``rule_set`` on the chart's own scale (log for durations).
+
+        Periods without a value or with few cases are skipped (never flagged); the rules
+        run on the others in time order. Point numbers count every period.
+        """
+        values, centre, sigma, where = self._rule_inputs()
+        hits = spc.apply_rules(values, centre=centre, sigma=sigma, rule_set=rule_set)
+        flags: list[tuple[str, ...]] = [()] * len(self.values)
+        for at, found in zip(where, hits.flags, strict=True):
+            flags[at] = found
+        return replace(hits, flags=tuple(flags),
+                       fired={rule: tuple(int(where[i]) for i in at)
+                              for rule, at in hits.fired.items()})
+
+    def rule_disagreements(self, labels: Sequence[Any] | None = None) -> pd.DataFrame:
+        """The periods where the rule sets disagree (see :func:`pdcakit.spc.compare_rule_sets`),
+        judged as :meth:`rules` does; ``value`` holds the chart's values (durations in
+        minutes)."""
+        values, centre, sigma, where = self._rule_inputs()
+        names = list(labels) if labels is not None else list(range(1, len(self.values) + 1))
+        judged = [names[i] for i in where]
+        table = spc.compare_rule_sets(values, centre=centre, sigma=sigma, labels=judged)
+        if len(table):
+            table["value"] = [float(self.values[where[judged.index(point)]])
+                              for point in table["point"]]
+        return table
+
     def as_dict(self) -> dict[str, Any]:
-        return {"chart": self.name, "centre": [float(v) for v in self.centre_line],
-                "lcl": [float(v) for v in self.lcl_line],
-                "ucl": [float(v) for v in self.ucl_line],
+        return {"chart": self.name, "centre": [_number(v) for v in self.centre_line],
+                "lcl": [_number(v) for v in self.lcl_line],
+                "ucl": [_number(v) for v in self.ucl_line],
                 "signals": [bool(v) for v in self.signals],
-                "n_signals": int(np.asarray(self.signals).sum()), "sentence": self.sentence}
+                "n_signals": int(np.asarray(self.signals).sum()), "sentence": self.sentence,
+                "transform": self.transform or None,
+                "sparse": None if self.sparse is None else [bool(v) for v in self.sparse]}
+
+
+def _number(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
 
 
 @dataclass(frozen=True)
 class HeadlineSeries:
-    """The headline KPI per period, its baseline estimate and what its plan needs."""
+    """The headline KPI per period, its baseline estimate and what its plan needs.
+
+    Durations: ``values`` are per-period Kaplan-Meier medians in minutes (open cases
+    censored at the snapshot; NaN where no case or the median is not reached), ``scale``
+    the one unit they read in (minutes, hours or days, from the baseline median).
+    ``n`` counts each period's cases carrying the KPI (open included), ``n_open`` those
+    still open, ``sparse`` the periods with few cases (see
+    :func:`pdcakit.metrics.series.sparse_periods`).
+    """
 
     key: str
     title: str
@@ -242,6 +310,12 @@ class HeadlineSeries:
     plan_sd: float | None
     percent: bool
     ylabel: str
+    n: np.ndarray | None = None
+    n_open: np.ndarray | None = None
+    sparse: np.ndarray | None = None
+    median_reached: np.ndarray | None = None
+    scale: str | None = None
+    period_label: str = "period"
 
     @property
     def plan_kind(self) -> str:
@@ -257,21 +331,58 @@ class HeadlineSeries:
         counts = self.denominators[self.denominators > 0]
         return float(counts.mean()) if counts.size else 0.0
 
+    @property
+    def counts(self) -> np.ndarray:
+        return self.denominators if self.n is None else self.n
+
+    @property
+    def open_counts(self) -> np.ndarray:
+        return np.zeros(len(self.periods)) if self.n_open is None else self.n_open
+
+    @property
+    def display_ylabel(self) -> str:
+        """The axis title in the unit the chart is drawn in (durations: ``scale``)."""
+        if self.kind != "duration" or self.scale is None:
+            return self.ylabel
+        return f"{self.title} (median per {self.period_label}, {self.scale})"
+
     def format(self, value: float) -> str:
-        return format_value(value, self.baseline_estimate.unit)
+        return format_value(value, self.baseline_estimate.unit, scale=self.scale)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The series for results.json: period_start, value (None: no cases or median not
+        reached), n and n_open per period (durations in minutes)."""
+        return metrics.series.period_records(self.periods, self.values, self.counts,
+                                             self.open_counts)
+
+    @property
+    def open_note(self) -> str:
+        """The share still open in the last periods (durations; "" otherwise)."""
+        if self.kind != "duration":
+            return ""
+        return metrics.series.open_share_note(self.counts, self.open_counts, self.period_label)
 
     def control_chart(self, rebases: Sequence[Sequence[Any]] = ()) -> ChartView:
-        """p chart for rates (per-point limits); XmR (I) chart of period values otherwise.
+        """p chart for rates (per-point limits); I chart of the log of the per-period
+        medians for durations (limits back on the minutes scale, always positive; periods
+        with few cases drawn, not used); XmR (I) chart of period values otherwise.
 
         Periods without tickets keep their place on the time axis with no point.
         ``rebases`` are [date, cycle, reason] triples: new limits from the first period
         on or after the date, each named in the sentence (a chart never rebases silently);
         dates outside the series are listed as not applied.
         """
+        options: dict[str, Any] = {}
         if self.kind == "proportion" and self.numerators is not None:
             keep = self.denominators > 0
             kind, name = "p", "p chart"
             values, denominators = self.numerators[keep], self.denominators[keep]
+        elif self.kind == "duration":  # every period keeps its place: points are periods
+            keep = np.ones(len(self.values), dtype=bool)
+            kind, name = "log", "I chart of log medians"
+            values, denominators = self.values, None
+            options = {"sparse": self._sparse, "n": self.counts, "unit": "minutes",
+                       "scale": self.scale}
         else:
             keep = np.isfinite(self.values)
             kind, name = "i", "I chart (XmR)"
@@ -284,19 +395,95 @@ class HeadlineSeries:
                 applied.append(spc.Rebase(at=at, cycle=str(cycle), reason=str(reason)))
             else:
                 outside.append(f"{cycle} ({when})")
-        rebased = spc.rebased_chart(values, kind, rebases=applied, denominators=denominators)
+        rebased = spc.rebased_chart(values, kind, rebases=applied, denominators=denominators,
+                                    **options)
         result = rebased.chart
         sentence = rebased.sentence
         if outside:
             sentence += (f" Not re-baselined (outside this series): {', '.join(outside)}.")
+        sentence += self._gaps_note()
         signals = np.zeros(len(keep), dtype=bool)
         signals[keep] = np.asarray(result.signals, dtype=bool)
-        return ChartView(name=name, values=_expand(result.values, keep),
+        view = ChartView(name=name, values=_expand(result.values, keep),
                          centre_line=_expand(result.centre_line, keep),
                          lcl_line=_expand(result.lcl_line, keep),
                          ucl_line=_expand(result.ucl_line, keep), signals=signals,
                          sentence=sentence,
-                         phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases))
+                         phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases),
+                         sparse=self._sparse)
+        if kind != "log":
+            return view
+        logs = result.log_chart
+        return replace(view, transform="log", rule_values=_expand(logs.values, keep),
+                       rule_centre=_expand(logs.centre_line, keep),
+                       rule_sigma=_expand((logs.ucl_line - logs.centre_line) / 3, keep))
+
+    @property
+    def _sparse(self) -> np.ndarray:
+        return np.zeros(len(self.periods), bool) if self.sparse is None else self.sparse
+
+    def _gaps_note(self) -> str:
+        """Words for the periods a chart cannot judge: none, few cases, no median yet."""
+        word = self.period_label
+        parts = []
+        empty = int((self.counts == 0).sum())
+        if empty:
+            parts.append(f"{empty} {word}{'s' if empty != 1 else ''} without cases "
+                         "(gaps)")
+        if self.median_reached is not None:
+            unreached = int(((self.counts > 0) & ~self.median_reached).sum())
+            if unreached:
+                parts.append(f"{unreached} {word}{'s' if unreached != 1 else ''} whose median "
+                             "is not reached yet (over half still open; marked at the top)")
+        few = int(self._sparse.sum())
+        if few:
+            parts.append(f"{few} {word}{'s' if few != 1 else ''} with few cases (fewer than "
+                         f"{_sparse_threshold(self.counts):g}), drawn hollow and not used "
+                         "for the limits")
+        text = (" Not judged: " + "; ".join(parts) + ".") if parts else ""
+        return text + (f" {self.open_note}" if self.open_note else "")
+
+    def figure(self, chart: ChartView | None = None, *, centre: float | None = None,
+               target: float | None = None, events: Sequence[Sequence[Any]] = (),
+               signals: Sequence[bool] | None = None, title: str = "",
+               centre_label: str = "") -> Any:
+        """The run chart (no ``chart``: ``centre`` is its median) or the control chart, in
+        the KPI's one unit, with few-case periods hollow, periods whose median is not
+        reached marked, and (durations) the share still open in a strip below."""
+        from . import plots
+
+        duration = self.kind == "duration"
+        common: dict[str, Any] = {
+            "target": target, "ylabel": self.display_ylabel, "percent": self.percent,
+            "events": events, "scale": self.scale if duration else None,
+            "sparse": self._sparse,
+            "unreached": (None if self.median_reached is None
+                          else (self.counts > 0) & ~self.median_reached),
+            "share_open": self._open_shares if duration else None}
+        if chart is None:
+            return plots.control_chart(
+                self.periods, self.values, centre=centre,
+                title=title or f"{self.title} per {self.period_label}: run chart",
+                centre_label=centre_label or "Median", **common)
+        return plots.control_chart(
+            self.periods, chart.values, centre=chart.centre_line, lcl=chart.lcl_line,
+            ucl=chart.ucl_line, signals=chart.signals if signals is None else signals,
+            title=title or f"{self.title} per {self.period_label}: {chart.name}",
+            centre_label=centre_label or ("Centre (geometric mean)" if chart.transform
+                                          else "Mean"),
+            phase_starts=chart.phase_starts, **common)
+
+    @property
+    def _open_shares(self) -> np.ndarray:
+        counts = self.counts.astype(float)
+        return np.divide(self.open_counts, counts, out=np.zeros(counts.size),
+                         where=counts > 0)
+
+
+def _sparse_threshold(counts: np.ndarray) -> float:
+    filled = counts[counts > 0]
+    share = metrics.series.SPARSE_SHARE * float(np.median(filled)) if filled.size else 0.0
+    return float(np.ceil(max(metrics.series.MIN_PERIOD_CASES, share)))
 
 
 def _expand(values: Any, keep: np.ndarray) -> np.ndarray:
@@ -306,7 +493,10 @@ def _expand(values: Any, keep: np.ndarray) -> np.ndarray:
 
 
 def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> HeadlineSeries:
-    """Per-period values of the headline KPI, with what its chart and sample-size plan need."""
+    """Per-period values of the headline KPI, with what its chart and sample-size plan need.
+
+    Durations: per-period Kaplan-Meier medians, open cases censored at the snapshot.
+    """
     spec = metrics.KPIS[settings.headline_kpi]
     frame = metrics.per_period(tickets, spec.key, period=settings.period)
     estimate = spec.estimate(tickets)
@@ -315,11 +505,13 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
     denominators = frame["denominator" if "denominator" in frame else "n"].to_numpy(float)
     values = frame["value"].to_numpy(float)
     plan_sd: float | None = None
+    scale: str | None = None
     if spec.kind == "duration":
         minutes, observed = metrics.duration_minutes(tickets, spec.key)
         minutes = minutes[observed]
         logs = np.log(minutes[np.isfinite(minutes) & (minutes > 0)])
         plan_sd = float(np.std(logs, ddof=1)) if logs.size > 1 else None
+        scale = duration_unit(estimate.value).name
     elif spec.kind != "proportion":
         plan_sd = float(spec.values(tickets).std(ddof=1))
     percent = spec.kind == "proportion"
@@ -328,6 +520,11 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
         key=spec.key, title=spec.name, kind=spec.kind, periods=periods, values=values,
         numerators=numerators, denominators=denominators, baseline_estimate=estimate,
         plan_sd=plan_sd, percent=percent, ylabel=f"{spec.name} ({unit})",
+        n=frame["n"].to_numpy(int), n_open=frame["n_open"].to_numpy(int),
+        sparse=frame["sparse"].to_numpy(bool),
+        median_reached=(frame["median_reached"].to_numpy(bool)
+                        if "median_reached" in frame else None),
+        scale=scale, period_label=PERIODS[settings.period],
     )
 
 

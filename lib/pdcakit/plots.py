@@ -22,8 +22,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["COLOURS", "bar_with_ci", "control_chart", "duration_histogram", "ecdf_plot",
-           "forest_plot", "mark_events", "pareto_chart", "power_curve", "step_bars",
+from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
+
+__all__ = ["COLOURS", "PARETO_TOP", "bar_with_ci", "control_chart", "duration_histogram",
+           "ecdf_plot", "forest_plot", "mark_events", "pareto_chart", "power_curve", "step_bars",
            "survival_curve"]
 
 COLOURS = {
@@ -116,6 +118,10 @@ def control_chart(
     percent: bool = False,
     phase_starts: Sequence[Any] = (),
     events: Sequence[Sequence[Any]] = (),
+    scale: str | None = None,
+    sparse: Sequence[bool] | None = None,
+    unreached: Sequence[bool] | None = None,
+    share_open: Sequence[float] | None = None,
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
@@ -125,35 +131,93 @@ def control_chart(
     draws a vertical line where each new phase begins; ``events`` are (date,
     label) pairs from the cycle log (changes going live, decisions), marked and
     labelled where they fall on the time axis (see :func:`mark_events`).
+
+    Durations: with ``scale`` ("minutes", "hours", "days") the values, lines and target
+    are minutes drawn in that unit. ``sparse`` periods (few cases) are drawn hollow,
+    ``unreached`` ones (median not reached: over half still open) marked at the top,
+    and ``share_open`` (share of each period's cases still open) drawn in a strip below.
+    NaN values (periods without cases) are gaps.
     """
     xs = list(x)
-    ys = np.asarray(values, dtype=float)
+    unit = _unit(scale)
+    ys = unit.of(np.asarray(values, dtype=float))
     n = len(ys)
-    fig, ax = _figure()
+    if share_open is not None:
+        fig = Figure(figsize=(9, 5.4), layout="constrained")
+        ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=(4, 1))
+    else:
+        fig, ax = _figure()
+        strip = None
     ax.plot(xs, ys, color=COLOURS["data"], marker="o", markersize=4, linewidth=1.2,
             label="Observed")
+    few = np.zeros(n, bool) if sparse is None else np.asarray(sparse, dtype=bool)
+    if few.any():
+        ax.scatter([xs[i] for i in np.flatnonzero(few)], ys[few], s=36, zorder=4,
+                   facecolor="white", edgecolor=COLOURS["data"], linewidth=1.2,
+                   label="Few cases (not used for the limits)")
     centre_line = _as_line(centre, n)
     if centre_line is not None:
-        ax.step(xs, centre_line, where="mid", color=COLOURS["centre"], linewidth=1.5,
+        ax.step(xs, unit.of(centre_line), where="mid", color=COLOURS["centre"], linewidth=1.5,
                 label=centre_label)
     for limit, name in ((_as_line(ucl, n), "Upper limit"), (_as_line(lcl, n), "Lower limit")):
         if limit is not None:
-            ax.step(xs, limit, where="mid", color=COLOURS["limit"], linewidth=1.0,
+            ax.step(xs, unit.of(limit), where="mid", color=COLOURS["limit"], linewidth=1.0,
                     linestyle="--", label=name)
     if signals is not None:
         flagged = np.asarray(signals, dtype=bool)
         if flagged.any():
             ax.scatter([xs[i] for i in np.flatnonzero(flagged)], ys[flagged], s=50, zorder=5,
                        color=COLOURS["signal"], label="Signal")
+    if unreached is not None and np.asarray(unreached, bool).any():
+        at = np.flatnonzero(np.asarray(unreached, bool))
+        ax.scatter([xs[i] for i in at], np.full(at.size, 0.97), marker="^", s=30,
+                   transform=ax.get_xaxis_transform(), color=COLOURS["muted"], zorder=5,
+                   label="Median not reached (over half still open)")
     if target is not None:
-        ax.axhline(target, color=COLOURS["target"], linestyle=(0, (5, 3)), linewidth=1.5,
-                   label=f"Target ({_fmt(target, percent)})")
+        ax.axhline(unit.of(target), color=COLOURS["target"], linestyle=(0, (5, 3)),
+                   linewidth=1.5, label=f"Target ({_target_text(target, percent, scale)})")
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
+    if scale is not None:
+        ax.set_ylim(bottom=0)
     mark_events(ax, xs, events)
-    _finish(ax, title, xlabel, ylabel, percent)
+    _finish(ax, title, "" if strip is not None else xlabel, ylabel, percent)
+    if strip is not None:
+        shares = np.asarray(share_open, dtype=float)
+        strip.bar(xs, np.nan_to_num(shares), width=_bar_width(xs), color=COLOURS["muted"],
+                  label="Share still open")
+        strip.set_ylim(0, max(0.05, float(np.nanmax(shares, initial=0)) * 1.15))
+        strip.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        strip.set_ylabel("Still open", fontsize=9)
+        strip.set_xlabel(xlabel)
+        strip.grid(axis="x", visible=False)
     fig.autofmt_xdate() if xs and hasattr(xs[0], "year") else None
     return fig
+
+
+def _bar_width(xs: Sequence[Any]) -> Any:
+    """Bars as wide as 80% of one period on a date axis (else 0.8)."""
+    if len(xs) > 1 and hasattr(xs[0], "year"):
+        import pandas as pd
+
+        step = (pd.Timestamp(xs[-1]) - pd.Timestamp(xs[0])) / (len(xs) - 1)
+        return step * 0.8
+    return 0.8
+
+
+def _unit(scale: str | None) -> DurationUnit:
+    """The display unit of minutes (``None``: values are not durations, drawn as given)."""
+    if scale is None:
+        return DurationUnit("", 1.0)
+    if scale not in DURATION_UNITS:
+        raise ValueError(f"scale must be one of {', '.join(DURATION_UNITS)}, got {scale!r}")
+    return DURATION_UNITS[scale]
+
+
+def _target_text(target: float, percent: bool, scale: str | None) -> str:
+    if scale is not None:
+        return format_value(target, "minutes", scale=scale)
+    return _fmt(target, percent)
 
 
 def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> int:
@@ -189,7 +253,14 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
 
 
 def _fmt(value: float, percent: bool) -> str:
-    return f"{value:.0%}" if percent else f"{value:,.3g}"
+    """A target or reference value for a legend: never in exponent notation.
+
+    >>> _fmt(10_100, False), _fmt(0.745, True), _fmt(4.25, False)
+    ('10,100', '74%', '4.25')
+    """
+    if percent:
+        return f"{value:.0%}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
 
 
 @_styled
@@ -199,31 +270,81 @@ def duration_histogram(
     median: float | None,
     p90: float | None,
     title: str,
-    xlabel: str = "Minutes (log scale)",
+    xlabel: str | None = None,
     threshold: float | None = None,
     median_label: str = "Median",
     unit: str = "minutes",
+    display_unit: str | None = None,
 ) -> Figure:
-    """Histogram of a skewed duration on a log axis, with median, p90 and an SLA threshold."""
-    data = np.asarray(minutes, dtype=float)
-    data = data[np.isfinite(data) & (data > 0)]
+    """Histogram of a skewed duration on a log axis, with median, p90 and an SLA threshold.
+
+    ``minutes``, ``median``, ``p90`` and ``threshold`` are in ``unit`` (minutes, hours or
+    days; the name is kept for older callers). They are drawn in ``display_unit``: by
+    default the one :func:`pdcakit.results.duration_unit` picks from the median, or
+    ``unit`` itself when an ``xlabel`` is given. Zero durations (closed within the
+    timestamps' resolution, e.g. the same day with date-only times) cannot sit on a log
+    axis: they get their own bar at the left, and the legend says how many there are.
+    """
+    given = _unit(unit)
+    shown = _display(display_unit, unit if xlabel is not None else None,
+                     None if median is None else given.minutes * median)
+    convert = given.minutes / shown.minutes
+    data = np.asarray(minutes, dtype=float) * convert
+    data = data[np.isfinite(data) & (data >= 0)]
+    zeros = int((data == 0).sum())
+    positive = data[data > 0]
     fig, ax = _figure()
-    if data.size:
-        bins = np.logspace(np.log10(data.min()), np.log10(data.max()), 50)
-        ax.hist(data, bins=bins, color=COLOURS["fill"], edgecolor="white", label="Tickets")
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1
-                                                   else f"{v:.1f}"))
+    if positive.size:
+        low = positive.min() / 1.5
+        bins = np.logspace(np.log10(low), np.log10(positive.max() * 1.01), 50)
+        ax.hist(positive, bins=bins, color=COLOURS["fill"], edgecolor="white", label="Cases")
+        ax.set_xscale("symlog" if zeros else "log", **({"linthresh": low, "linscale": 0.4}
+                                                        if zeros else {}))
+        ax.xaxis.set_major_formatter(FuncFormatter(_tick))
+    if zeros:
+        width = positive.min() / 1.5 if positive.size else 1.0
+        ax.bar([0], [zeros], width=width, align="edge", color=COLOURS["muted"],
+               edgecolor="white",
+               label=f"Zero: {zeros:,} of {data.size:,} ({zeros / data.size:.0%}), e.g. closed "
+                     "the same day")
+        ax.set_xlim(left=0)
     for value, label, colour, style in (
         (median, median_label, COLOURS["centre"], "-"),
         (p90, "90th percentile", COLOURS["data"], "--"),
         (threshold, "SLA threshold", COLOURS["target"], (0, (5, 3))),
     ):
-        if value is not None and np.isfinite(value) and value > 0:
-            ax.axvline(value, color=colour, linestyle=style, linewidth=1.6,
-                       label=f"{label}: {value:,.1f} {unit}")
-    _finish(ax, title, xlabel, "Number of tickets")
+        if value is not None and np.isfinite(value) and value >= 0:
+            ax.axvline(value * convert, color=colour, linestyle=style, linewidth=1.6,
+                       label=f"{label}: {value * convert:,.1f} {shown.name}")
+    default = f"{shown.name.capitalize()} (log scale{'; zero at the left' if zeros else ''})"
+    _finish(ax, title, xlabel or default, "Number of cases")
     return fig
+
+
+def _tick(value: float, _: Any) -> str:
+    if value == 0:
+        return "0"
+    return f"{value:,.0f}" if value >= 1 else f"{value:.1g}"
+
+
+def _display(display_unit: str | None, fallback: str | None,
+             typical_minutes: float | None) -> DurationUnit:
+    """The unit to draw durations in: given, else ``fallback``, else from the typical value."""
+    if display_unit is not None:
+        return _unit(display_unit)
+    if fallback is not None:
+        return _unit(fallback)
+    return duration_unit(typical_minutes)
+
+
+#: Bars a Pareto chart shows before it gathers the rest into "Other".
+PARETO_TOP = 15
+_LABEL_CHARS = 22
+
+
+def _short(label: str, width: int = _LABEL_CHARS) -> str:
+    """A category name cut to ``width`` characters (an ellipsis marks the cut)."""
+    return label if len(label) <= width else label[: width - 1] + "\u2026"
 
 
 @_styled
@@ -234,17 +355,30 @@ def pareto_chart(
     title: str,
     ylabel: str = "Number of tickets",
     xlabel: str = "Category",
+    top: int = PARETO_TOP,
 ) -> Figure:
-    """Bars sorted by count with the cumulative share on a second axis (80% line drawn)."""
-    order = np.argsort(np.asarray(counts, dtype=float))[::-1]
+    """Bars sorted by count with the cumulative share on a second axis (80% line drawn).
+
+    More than ``top`` categories: the ``top`` largest, then one bar "Other (k categories)"
+    for the rest, so the labels stay readable (long names are cut, slanted). The
+    cumulative share counts every category, so it ends at 100%.
+    """
+    order = np.argsort(np.asarray(counts, dtype=float), kind="stable")[::-1]
     names = [str(labels[i]) for i in order]
     values = np.asarray(counts, dtype=float)[order]
+    if len(names) > top + 1:
+        rest = len(names) - top
+        names = [*names[:top], f"Other ({rest} categories)"]
+        values = np.r_[values[:top], values[top:].sum()]
     cumulative = np.cumsum(values) / values.sum() if values.sum() else np.zeros_like(values)
     fig, ax = _figure()
-    ax.bar(names, values, color=COLOURS["data"])  # axis labels name bars and line
-    ax.tick_params(axis="x", rotation=30)
+    positions = np.arange(len(names))
+    ax.bar(positions, values, color=COLOURS["data"])  # axis labels name bars and line
+    ax.set_xticks(positions, [_short(name) for name in names], rotation=40, ha="right",
+                  rotation_mode="anchor", fontsize=9 if len(names) > 8 else 10)
+    ax.set_xlim(-0.6, len(names) - 0.4)
     twin = ax.twinx()
-    twin.plot(names, cumulative, color=COLOURS["target"], marker="o")
+    twin.plot(positions, cumulative, color=COLOURS["target"], marker="o")
     twin.axhline(0.8, color=COLOURS["muted"], linestyle=":", linewidth=1)
     twin.set_ylim(0, 1.05)
     twin.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
@@ -292,22 +426,60 @@ def survival_curve(
     curves: dict[str, tuple[Sequence[float], Sequence[float]]],
     *,
     title: str,
-    xlabel: str = "Hours since the ticket was created",
+    xlabel: str | None = None,
     ylabel: str = "Share of tickets still open",
     xmax: float | None = None,
+    unit: str = "hours",
+    display_unit: str | None = None,
 ) -> Figure:
-    """Kaplan-Meier style step curves: label -> (times, share still waiting)."""
+    """Kaplan-Meier style step curves: label -> (times, share still waiting).
+
+    Times are in ``unit`` (hours by default; minutes or days). They are drawn in
+    ``display_unit``: by default the unit :func:`pdcakit.results.duration_unit` picks from
+    the longest median, or ``unit`` itself when an ``xlabel`` is given. The axis ends
+    where the data say (``xmax``, in ``unit``, overrides): a little past the largest of the
+    curves' 90th percentiles, or where a curve that never falls to 10% goes flat.
+    """
+    given = _unit(unit)
+    arrays = {label: (np.asarray(t, dtype=float), np.asarray(v, dtype=float))
+              for label, (t, v) in curves.items()}
+    medians = [_first_at_or_below(t, v, 0.5) for t, v in arrays.values()]
+    typical = max((m for m in medians if m is not None), default=None)
+    shown = _display(display_unit, unit if xlabel is not None else None,
+                     None if typical is None else typical * given.minutes)
+    convert = given.minutes / shown.minutes
     fig, ax = _figure()
     palette = [COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOURS["limit"]]
-    for (label, (times, surv)), colour in zip(curves.items(), palette * 4, strict=False):
-        ax.step(np.asarray(times, dtype=float), np.asarray(surv, dtype=float), where="post",
-                color=colour, linewidth=1.6, label=label)
+    for (label, (times, surv)), colour in zip(arrays.items(), palette * 4, strict=False):
+        ax.step(times * convert, surv, where="post", color=colour, linewidth=1.6, label=label)
     ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
     ax.set_ylim(0, 1.02)
-    if xmax is not None:
-        ax.set_xlim(0, xmax)
-    _finish(ax, title, xlabel, ylabel, percent=True)
+    end = xmax if xmax is not None else _curve_end(arrays.values())
+    if end is not None and end > 0:
+        ax.set_xlim(0, end * convert)
+    default = f"{shown.name.capitalize()} since the ticket was created"
+    _finish(ax, title, xlabel or default, ylabel, percent=True)
     return fig
+
+
+def _first_at_or_below(times: np.ndarray, surv: np.ndarray, level: float) -> float | None:
+    hits = np.flatnonzero(np.nan_to_num(surv, nan=1.0) <= level + 1e-12)
+    return float(times[hits[0]]) if hits.size else None
+
+
+def _curve_end(curves: Any) -> float | None:
+    """Where the curves' axis should end: 10% past the largest 90th percentile, or past
+    the last drop of a curve that never falls to 10% (it goes flat there)."""
+    ends = []
+    for times, surv in curves:
+        if not times.size:
+            continue
+        p90 = _first_at_or_below(times, surv, 0.1)
+        if p90 is None:
+            drops = np.flatnonzero(np.diff(np.r_[1.0, surv]) < 0)
+            p90 = float(times[drops[-1]]) if drops.size else float(times[-1])
+        ends.append(p90)
+    return max(ends) * 1.1 if ends else None
 
 
 @_styled

@@ -18,15 +18,66 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Estimate", "format_value"]
+__all__ = ["DAYS", "DURATION_UNITS", "HOURS", "MINUTES", "DurationUnit", "Estimate",
+           "duration_unit", "format_value"]
+
+
+@dataclass(frozen=True)
+class DurationUnit:
+    """A readable unit for durations held in minutes: its name and its length in minutes.
+
+    >>> DAYS.of(2880), DAYS.format(2880), DAYS.axis_label
+    (2.0, '2.0 days', 'days')
+    """
+
+    name: str
+    minutes: float
+
+    def of(self, minutes: Any) -> Any:
+        """``minutes`` (a number or an array) in this unit."""
+        return minutes / self.minutes
+
+    def format(self, minutes: float | None, digits: int = 1) -> str:
+        """``minutes`` written in this unit, e.g. ``'7.0 days'``."""
+        return format_value(minutes, "minutes", digits, scale=self.name)
+
+    @property
+    def axis_label(self) -> str:
+        return self.name
+
+
+MINUTES = DurationUnit("minutes", 1.0)
+HOURS = DurationUnit("hours", 60.0)
+DAYS = DurationUnit("days", 1440.0)
+DURATION_UNITS = {unit.name: unit for unit in (MINUTES, HOURS, DAYS)}
+
+
+def duration_unit(typical_minutes: float | None) -> DurationUnit:
+    """The unit a duration of ``typical_minutes`` reads best in, for text, tables and axes.
+
+    Under 2 hours: minutes; under 3 days: hours; else days. Pass a KPI's typical value (its
+    baseline median) once and use the unit for its value, CI, target and chart axis, so one
+    KPI reads in one unit everywhere. Missing or non-finite: minutes.
+
+    >>> [duration_unit(m).name for m in (45, 600, 12_600, None)]
+    ['minutes', 'hours', 'days', 'minutes']
+    """
+    if typical_minutes is None or not math.isfinite(typical_minutes):
+        return MINUTES
+    size = abs(float(typical_minutes))
+    if size < 120:
+        return MINUTES
+    return HOURS if size < 72 * 60 else DAYS
 
 
 def format_value(value: float | None, unit: str = "", digits: int = 1, *,
-                 hours: bool | None = None) -> str:
+                 hours: bool | None = None, scale: str | None = None) -> str:
     """Format a number for a reader: fractions as percent, others with a unit.
 
-    Minutes from 120 on read as hours; ``hours`` forces one scale, so figures read
-    side by side (before, after, change) share it.
+    Minutes read in the unit :func:`duration_unit` picks for the value (from 120 on as
+    hours, from 3 days on as days); ``scale`` ("minutes", "hours", "days") forces one unit so
+    figures read side by side (before, after, change, CI, target) share it; ``hours`` (older
+    spelling) forces hours (True) or minutes (False).
 
     >>> format_value(0.125, "fraction")
     '12.5%'
@@ -36,6 +87,8 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
     '2.2 hours'
     >>> format_value(68.8, "minutes", hours=True)
     '1.1 hours'
+    >>> format_value(10_080, "minutes"), format_value(90, "minutes", scale="days")
+    ('7.0 days', '0.1 days')
     >>> format_value(None)
     'n/a'
     """
@@ -45,8 +98,15 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
         return f"{value * 100:.{digits}f}%"
     if unit in ("", "score", "index"):
         return f"{value:,.{digits + 1}f}"
-    if unit == "minutes" and (abs(value) >= 120 if hours is None else hours):
-        return f"{value / 60:,.{digits}f} hours"
+    if unit == "minutes":
+        if scale is None:
+            chosen = duration_unit(value) if hours is None else (HOURS if hours else MINUTES)
+        else:
+            if scale not in DURATION_UNITS:
+                raise ValueError(f"scale must be one of {', '.join(DURATION_UNITS)}, "
+                                 f"got {scale!r}")
+            chosen = DURATION_UNITS[scale]
+        return f"{chosen.of(value):,.{digits}f} {chosen.name}"
     if unit == "points":
         return f"{value:+,.{digits}f} points" if value < 0 else f"{value:,.{digits}f} points"
     return f"{value:,.{digits}f} {unit}"
@@ -81,14 +141,24 @@ class Estimate:
 
     def format(self, digits: int = 1) -> str:
         """One readable line: value, interval and n."""
-        text = format_value(self.value, self.unit, digits)
+        scale = self.scale
+        text = format_value(self.value, self.unit, digits, scale=scale)
         if self.ci is not None:
-            low = format_value(self.ci[0], self.unit, digits)
-            high = format_value(self.ci[1], self.unit, digits)
+            low = format_value(self.ci[0], self.unit, digits, scale=scale)
+            high = format_value(self.ci[1], self.unit, digits, scale=scale)
             text += f" ({self.confidence:.0%} CI {low} to {high}, n={self.n:,})"
         else:
             text += f" (n={self.n:,})"
         return text
+
+    @property
+    def scale(self) -> str | None:
+        """Durations (minutes): the one unit the value and its CI read in; else None.
+
+        >>> Estimate("Time to resolve", 12_600.0, 40, ci=(100.0, 20_000.0), unit="minutes").format()
+        '8.8 days (95% CI 0.1 days to 13.9 days, n=40)'
+        """
+        return duration_unit(self.value).name if self.unit == "minutes" else None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict (tuples become lists, NaN becomes None)."""

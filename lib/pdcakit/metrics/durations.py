@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..results import Estimate
+from ..results import DurationUnit, Estimate, duration_unit
 from ._checks import need_n, require, snapshot
 
 __all__ = ["DurationSummary", "duration_minutes", "first_response_time", "kaplan_meier",
@@ -93,8 +93,10 @@ class DurationSummary:
     @property
     def sentence(self) -> str:
         """Median, p90 and the effect of the open tickets, in words."""
+        unit = self.unit
+
         def fmt(value: pd.Timedelta | None) -> str:
-            return "not reached" if value is None else _human(value)
+            return "not reached" if value is None else unit.format(_minutes(value))
 
         text = (f"{self.name}: median {fmt(self.median)} ({self.confidence:.0%} CI "
                 f"{fmt(self.median_ci[0])} to {fmt(self.median_ci[1])}), 90th percentile "
@@ -102,8 +104,14 @@ class DurationSummary:
                 "open and counted as censored (Kaplan-Meier).")
         if self.naive_median is not None and self.median is not None and self.n_open:
             text += (f" Dropping the open tickets would give a median of "
-                     f"{_human(self.naive_median)}.")
+                     f"{fmt(self.naive_median)}.")
         return text
+
+    @property
+    def unit(self) -> DurationUnit:
+        """The readable unit of this duration, from its median (else its naive median)."""
+        typical = self.median if self.median is not None else self.naive_median
+        return duration_unit(None if typical is None else _minutes(typical))
 
     def as_estimate(self, unit: str = "minutes") -> Estimate:
         """The median as an Estimate in ``unit`` (minutes or hours)."""
@@ -128,13 +136,8 @@ class DurationSummary:
                 "sentence": self.sentence}
 
 
-def _human(value: pd.Timedelta) -> str:
-    minutes = value / pd.Timedelta(minutes=1)
-    if minutes < 120:
-        return f"{minutes:,.1f} minutes"
-    if minutes < 72 * 60:
-        return f"{minutes / 60:,.1f} hours"
-    return f"{minutes / 1440:,.1f} days"
+def _minutes(value: pd.Timedelta) -> float:
+    return float(value / pd.Timedelta(minutes=1))
 
 
 def duration_minutes(tickets: pd.DataFrame, key: str) -> tuple[np.ndarray, np.ndarray]:

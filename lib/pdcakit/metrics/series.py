@@ -12,43 +12,147 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..results import Estimate, format_value
+from ..stats.survival import km_median
+from .durations import duration_minutes
 from .registry import KPIS
 
-__all__ = ["pareto", "per_period", "segment_estimates", "segment_table"]
+__all__ = ["MIN_PERIOD_CASES", "SPARSE_SHARE", "open_share_note", "pareto", "per_period",
+           "period_records", "segment_estimates", "segment_table", "sparse_periods"]
 
 _PERIODS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 
 
+#: A period with fewer cases than this is ``sparse`` whatever the others hold.
+MIN_PERIOD_CASES = 5
+#: ... and so is one with fewer than this share of the median period's cases.
+SPARSE_SHARE = 0.25
+
+
+def sparse_periods(n: Any) -> np.ndarray:
+    """Periods with too few cases to weigh like the others: ``0 < n < threshold``, where
+    the threshold is ``MIN_PERIOD_CASES`` (5) or ``SPARSE_SHARE`` (a quarter) of the
+    median n of the periods that have cases, whichever is larger. Empty periods (n = 0)
+    are gaps, not sparse. Charts draw sparse periods but never let them set the limits.
+
+    >>> sparse_periods([400, 380, 1, 90, 0, 410]).tolist()
+    [False, False, True, True, False, False]
+    """
+    counts = np.asarray(n, dtype=float)
+    filled = counts[counts > 0]
+    if not filled.size:
+        return np.zeros(counts.size, dtype=bool)
+    threshold = max(MIN_PERIOD_CASES, SPARSE_SHARE * float(np.median(filled)))
+    return (counts > 0) & (counts < threshold)
+
+
 def per_period(tickets: pd.DataFrame, key: str, *, period: str = "W",
                date_column: str = "created_at", **params: Any) -> pd.DataFrame:
-    """The KPI per period: ``period`` (start), ``n``, ``value`` (+ ``numerator``,
-    ``denominator`` for rates). Periods without tickets are kept with n = 0.
+    """The KPI per period, one row per period from the first to the last (empty ones kept).
 
-    Rates: share per period. Means: mean per period. Durations: median of the tickets that
-    reached the event (a per-period summary for charts; open tickets are not in it, which
-    the overall Kaplan-Meier figure does take into account).
+    Columns: ``period`` (start), ``n`` (cases created in the period that carry the KPI,
+    open ones included), ``n_open`` (of those, still open at the snapshot), ``value``,
+    ``sparse`` (see :func:`sparse_periods`), plus ``numerator`` and ``denominator`` for
+    rates and ``median_reached`` for durations. Empty periods have n = 0 and value NaN.
+
+    Rates: share per period. Means: mean per period. Durations: the Kaplan-Meier median of
+    the period's cases, open ones censored at the snapshot (``tickets.attrs["snapshot"]``,
+    else the latest timestamp); where more than half are still open the median is not
+    reached: value NaN, ``median_reached`` False. ``n_open`` counts, for durations, the
+    cases whose event had not happened by the snapshot; for other KPIs the open cases
+    (``is_open``; 0 without that column).
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05"] * 3 + ["2026-02-02"] * 3),
+    ...     "resolved_at": pd.to_datetime(["2026-01-06", "2026-01-07", None,
+    ...                                    "2026-02-03", None, None])})
+    >>> t.attrs["snapshot"] = pd.Timestamp("2026-03-01")
+    >>> f = per_period(t, "time_to_resolve", period="M")
+    >>> (f["value"] / 1440).tolist(), f["n_open"].tolist(), f["median_reached"].tolist()
+    ([2.0, nan], [1, 2], [True, False])
     """
     if period not in _PERIODS:
         raise ValueError(f"period must be D, W or M, got {period!r}")
     spec = KPIS[key]
-    values = spec.values(tickets, **params)
     stamps = tickets[date_column].dt.to_period(_PERIODS[period])
     full = pd.period_range(stamps.min(), stamps.max(), freq=_PERIODS[period])
-    grouped = values.groupby(stamps)
-    n = grouped.count().reindex(full, fill_value=0)
-    frame = pd.DataFrame({"period": full.start_time, "n": n.to_numpy()})
-    if spec.kind == "proportion":
-        frame["numerator"] = grouped.sum().reindex(full, fill_value=0).to_numpy()
-        frame["denominator"] = frame["n"]
-        frame["value"] = frame["numerator"] / frame["denominator"].where(frame["n"] > 0)
-    elif spec.kind == "duration":
-        frame["value"] = grouped.median().reindex(full).to_numpy()
+    frame = pd.DataFrame({"period": full.start_time})
+    if spec.kind == "duration":
+        frame = frame.join(_duration_periods(tickets, key, stamps, full))
     else:
-        frame["value"] = grouped.mean().reindex(full).to_numpy()
+        values = spec.values(tickets, **params)
+        grouped = values.groupby(stamps)
+        frame["n"] = grouped.count().reindex(full, fill_value=0).to_numpy()
+        if "is_open" in tickets:
+            open_ = tickets["is_open"].astype(bool) & values.notna()
+            frame["n_open"] = open_.groupby(stamps).sum().reindex(full, fill_value=0).to_numpy()
+        else:
+            frame["n_open"] = 0
+        if spec.kind == "proportion":
+            frame["numerator"] = grouped.sum().reindex(full, fill_value=0).to_numpy()
+            frame["denominator"] = frame["n"]
+            frame["value"] = frame["numerator"] / frame["denominator"].where(frame["n"] > 0)
+        else:
+            frame["value"] = grouped.mean().reindex(full).to_numpy()
+    frame["n"] = frame["n"].astype(int)
+    frame["n_open"] = frame["n_open"].astype(int)
+    frame["sparse"] = sparse_periods(frame["n"])
     return frame
+
+
+def _duration_periods(tickets: pd.DataFrame, key: str, stamps: pd.Series,
+                      full: pd.PeriodIndex) -> pd.DataFrame:
+    """n, n_open, Kaplan-Meier median and whether it is reached, per period of ``full``."""
+    minutes, observed = duration_minutes(tickets, key)
+    valid = np.isfinite(minutes) & (minutes >= 0)
+    codes = full.get_indexer(pd.PeriodIndex(stamps[valid]))
+    minutes, observed = minutes[valid], observed[valid]
+    order = np.argsort(codes, kind="stable")
+    codes, minutes, observed = codes[order], minutes[order], observed[order]
+    n = np.bincount(codes, minlength=len(full))
+    n_open = np.bincount(codes, weights=~observed, minlength=len(full))
+    value = np.full(len(full), np.nan)
+    bounds = np.r_[0, np.cumsum(n)]
+    has_event = np.bincount(codes, weights=observed, minlength=len(full)) > 0
+    for i in np.flatnonzero(has_event):  # all open: the median is not reached (NaN)
+        rows = slice(bounds[i], bounds[i + 1])
+        value[i] = km_median(minutes[rows], observed[rows])
+    return pd.DataFrame({"n": n, "n_open": n_open, "value": value,
+                         "median_reached": np.isfinite(value)})
+
+
+def period_records(periods: Any, values: Any, n: Any, n_open: Any) -> list[dict[str, Any]]:
+    """The per-period series as results.json holds it: one dict per period with
+    ``period_start`` (YYYY-MM-DD), ``value`` (None without one), ``n`` and ``n_open``.
+
+    >>> period_records(pd.to_datetime(["2026-01-01", "2026-02-01"]), [12.5, float("nan")],
+    ...                [4, 0], [1, 0])[1]
+    {'period_start': '2026-02-01', 'value': None, 'n': 0, 'n_open': 0}
+    """
+    return [{"period_start": f"{pd.Timestamp(start):%Y-%m-%d}",
+             "value": float(value) if np.isfinite(value) else None,
+             "n": int(count), "n_open": int(still_open)}
+            for start, value, count, still_open in zip(
+                periods, np.asarray(values, dtype=float), n, n_open, strict=True)]
+
+
+def open_share_note(n: Any, n_open: Any, period_word: str, last: int = 3) -> str:
+    """One sentence on the cases still open in the last ``last`` periods (and overall),
+    for duration charts: recent periods' medians rest on the cases that closed quickly.
+
+    >>> open_share_note([100, 100, 80, 60, 40], [0, 1, 10, 20, 30], "month")
+    '33% of the cases of the last 3 months are still open (16% of all), counted as censored.'
+    """
+    counts, still_open = np.asarray(n, dtype=float), np.asarray(n_open, dtype=float)
+    if not counts.sum() or not still_open.sum():
+        return ""
+    recent = counts[-last:].sum()
+    share = still_open[-last:].sum() / recent if recent else 0.0
+    overall = still_open.sum() / counts.sum()
+    return (f"{share:.0%} of the cases of the last {last} {period_word}s are still open "
+            f"({overall:.0%} of all), counted as censored.")
 
 
 def pareto(tickets: pd.DataFrame, column: str = "category", *,

@@ -29,6 +29,7 @@ from .control import (
     p_chart,
     u_chart,
 )
+from .logchart import LOG_SCALE_NOTE, LogIChartResult, log_i_chart
 from .phases import PhaseSplit, split_phases
 from .rebase import ASSURANCE, ASSURANCE_MEANING, Rebase, RebasedChart, assurance, rebased_chart
 from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets
@@ -37,12 +38,14 @@ from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 __all__ = [
     "ASSURANCE",
     "ASSURANCE_MEANING",
+    "LOG_SCALE_NOTE",
     "RULE_SETS",
     "AttributeChartResult",
     "AutocorrelationCheck",
     "CapabilityResult",
     "ControlPhase",
     "IChartResult",
+    "LogIChartResult",
     "MRChartResult",
     "PChartResult",
     "PhaseSplit",
@@ -59,6 +62,7 @@ __all__ = [
     "capability",
     "compare_rule_sets",
     "i_chart",
+    "log_i_chart",
     "mr_chart",
     "p_chart",
     "rebased_chart",

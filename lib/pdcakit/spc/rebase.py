@@ -76,9 +76,10 @@ class RebasedChart:
         parts = [self.chart.sentence]
         if self.freeze:
             parts.append(f"First-phase limits frozen on its first {self.freeze} points.")
+        fmt = getattr(self.chart, "format", lambda value: f"{value:.3g}")
         for rebase, phase in zip(self.rebases, self.chart.phases[1:], strict=False):
             parts.append(f"New limits from point {rebase.at + 1} ({rebase.label}): centre "
-                         f"{phase.centre:.3g}, limits {phase.lcl:.3g} to {phase.ucl:.3g}.")
+                         f"{fmt(phase.centre)}, limits {fmt(phase.lcl)} to {fmt(phase.ucl)}.")
         return " ".join(parts)
 
     def assurance(self, target: float | None, direction: str) -> str | None:
@@ -96,13 +97,16 @@ class RebasedChart:
 
 def rebased_chart(values: Sequence[float], kind: str = "i", *, rebases: Sequence[Rebase] = (),
                   freeze: int | None = None, denominators: Sequence[float] | None = None,
-                  ) -> RebasedChart:
-    """An I, p or u chart with phases only where a :class:`Rebase` says so.
+                  **log_options: Any) -> RebasedChart:
+    """An I, log-scale I, p or u chart with phases only where a :class:`Rebase` says so.
 
-    ``kind`` "i" takes ``values``; "p" and "u" take numerators in ``values`` and
-    ``denominators``. ``freeze`` must fall inside the first phase.
+    ``kind`` "i" takes ``values``, "log" positive values such as durations (see
+    :func:`pdcakit.spc.log_i_chart`, which takes ``log_options``: sparse, n, unit, scale);
+    "p" and "u" take numerators in ``values`` and ``denominators``. ``freeze`` must fall
+    inside the first phase.
     """
     from .control import i_chart, p_chart, u_chart
+    from .logchart import log_i_chart
 
     ordered = tuple(sorted(rebases, key=lambda r: r.at))
     if len({r.at for r in ordered}) != len(ordered):
@@ -116,13 +120,15 @@ def rebased_chart(values: Sequence[float], kind: str = "i", *, rebases: Sequence
     part = [int(r.at) for r in ordered] or None
     if kind == "i":
         chart = i_chart(values, freeze, part=part)
+    elif kind == "log":
+        chart = log_i_chart(values, freeze, part=part, **log_options)
     elif kind in ("p", "u"):
         if denominators is None:
             raise ValueError(f"a {kind} chart needs denominators")
         func = p_chart if kind == "p" else u_chart
         chart = func(values, denominators, freeze=freeze, part=part)
     else:
-        raise ValueError(f"kind must be 'i', 'p' or 'u'; got {kind!r}")
+        raise ValueError(f"kind must be 'i', 'log', 'p' or 'u'; got {kind!r}")
     return RebasedChart(chart=chart, rebases=ordered, freeze=freeze)
 
 
