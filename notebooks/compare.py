@@ -25,8 +25,12 @@
 # Rerun it with papermill or `pdca run CYCLE compare -p NAME VALUE`.
 
 # %% tags=["parameters"]
-data_path: str = "../data/demo/tickets.csv"  # tickets export: CSV, Parquet or Excel
+data_path: str = "demo:tickets.csv"  # tickets export: CSV, Parquet, Excel (demo:NAME: a demo file)
 mapping: str = ""  # column mapping: YAML file, preset name (e.g. zh_helpdesk), "" if canonical
+on_duplicate: str = ""  # repeated ids: keep_first, keep_last or error ("" takes the mapping's)
+snapshot: str = ""  # when the export was taken ("": mapping's, else latest timestamp)
+timezone: str = ""  # time zone of the export's timestamps ("" takes the mapping's)
+dayfirst: str = ""  # "true" for day-first dates like 05/01/2026 ("" takes the mapping's)
 change_date: str = "2026-04-06"  # day the change went live: first day of the after window
 weeks_before: int = 13  # weeks of tickets before the change date to compare
 weeks_after: int = 13  # weeks of tickets from the change date on
@@ -34,8 +38,9 @@ before: list = []  # explicit before window [start, end) as two dates; overrides
 after: list = []  # explicit after window [start, end) as two dates; overrides change_date
 period: str = "W"  # time unit of the phase charts: D (day), W (week) or M (month)
 kpis: list = ["fcr", "first_response_time", "time_to_resolve", "aht", "csat", "csat_mean",
-              "nps", "complaint_rate", "reopen_rate"]  # KPIs to compare (the family adjusted)
-targets: dict = {"fcr": 0.74}  # target per KPI: fraction for rates, minutes for times
+              "nps", "complaint_rate", "reopen_rate"]  # KPIs to compare (those supported)
+headline_kpi: str = ""  # KPI of the headline ("": first supported of kpis)
+targets: dict = {}  # target per KPI: fraction for rates, minutes for times (pdca run: the aim's)
 alpha: float = 0.05  # significance level
 multiplicity: str = "holm"  # p-value adjustment across KPIs: holm, bh or none
 power: float = 0.8  # power for the minimum detectable change
@@ -46,7 +51,7 @@ mix_column: str = "category"  # column whose mix is checked for Simpson's parado
 mix_kpis: list = ["fcr", "aht"]  # rate or mean KPIs given the mix-adjusted comparison
 sla_first_response_minutes: float = 240.0  # SLA: first response within this many minutes
 sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
-training_path: str = "../data/demo/training.csv"  # pre/post training scores ("" to skip)
+training_path: str = ""  # pre/post training scores ("" for off)
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
@@ -55,7 +60,6 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 import pandas as pd
 
 from pdcakit import data, metrics, plots, spc, stats
-from pdcakit.baseline import load_optional_table
 from pdcakit.check import (
     CompareSettings,
     Windows,
@@ -63,41 +67,70 @@ from pdcakit.check import (
     mix_check,
     phase_view,
     segment_changes,
+    survival_curves,
     training_check,
 )
 from pdcakit.fileio import atomic_write_json
 from pdcakit.results import format_value
+from pdcakit.sections import (
+    RESULTS_SCHEMA,
+    Sections,
+    headline_record,
+    load_options,
+    mapping_file,
+    snapshot_words,
+    source_name,
+)
 from pdcakit.show import say, show_figure, table
 
 settings = CompareSettings.check(
     kpis=kpis, alpha=alpha, power=power, multiplicity=multiplicity, targets=targets,
-    period=period, sla_first_response_minutes=sla_first_response_minutes,
+    period=period, headline_kpi=headline_kpi,
+    kpi_lists={"time_view_kpis": time_view_kpis, "segment_kpis": segment_kpis,
+               "mix_kpis": mix_kpis},
+    sla_first_response_minutes=sla_first_response_minutes,
     sla_resolution_hours=sla_resolution_hours,
 )
-windows = (Windows.explicit(before, after) if before or after
-           else Windows.around(change_date, weeks_before=weeks_before, weeks_after=weeks_after))
-results: dict = {"stage": "compare", "windows": windows.as_dict(), "alpha": alpha,
-                 "multiplicity": multiplicity}
+windows = Windows.from_parameters(before=before, after=after, change_date=change_date,
+                                  weeks_before=weeks_before, weeks_after=weeks_after)
+period_word = {"D": "day", "W": "week", "M": "month"}[period]
+results: dict = {"schema": RESULTS_SCHEMA, "stage": "compare", "windows": windows.as_dict(),
+                 "alpha": alpha, "multiplicity": multiplicity}
 
 # %% [markdown]
 # ## 1. The data
 
 # %% tags=["remove-input"]
-tickets = data.load_tickets(data_path, mapping or None,
-                            window=(windows.before_start, windows.after_end))
+ledger = Sections.of(None)
+tickets = data.load_tickets(
+    ledger.read("data_path", data_path),
+    (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+    window=(windows.before_start, windows.after_end),
+    **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                   dayfirst=dayfirst),
+)
 tickets_before, tickets_after = windows.split(tickets)
+sections = Sections.of(tickets)
+sections.inputs.update(ledger.inputs)
+results["skipped"], results["inputs"] = sections.skipped, sections.inputs
+open_counts = ([int(t["is_open"].sum()) for t in (tickets_before, tickets_after)]
+               if "is_open" in tickets else None)
 say(
     f"Windows by ticket creation date: {windows.describe()}. **{len(tickets_before):,} "
     f"tickets before** and **{len(tickets_after):,} after**; "
-    f"{int(tickets_before['is_open'].sum()):,} and {int(tickets_after['is_open'].sum()):,} "
-    f"still open at the export of {tickets.attrs['snapshot']:%d %b %Y %H:%M}. Open tickets "
-    "stay in the duration comparisons as censored observations."
+    + (f"{open_counts[0]:,} and {open_counts[1]:,} still open at the export of "
+       f"{tickets.attrs['snapshot']:%d %b %Y %H:%M} (export time "
+       f"{snapshot_words(tickets, snapshot)}). Open tickets stay in the duration comparisons "
+       "as censored observations." if open_counts is not None else
+       "the export has no resolved_at column, so open and resolved tickets cannot be told "
+       "apart.")
 )
 for warning in tickets.attrs.get("warnings", []):
     say(f"Note: {warning}")
 results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
-                   "open_before": int(tickets_before["is_open"].sum()),
-                   "open_after": int(tickets_after["is_open"].sum())}
+                   "open_before": None if open_counts is None else open_counts[0],
+                   "open_after": None if open_counts is None else open_counts[1],
+                   "snapshot_source": snapshot_words(tickets, snapshot)}
 
 # %% [markdown]
 # ## 2. Verdict for every KPI
@@ -107,18 +140,20 @@ results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
 # chance finding among many is not reported as an effect. "Detectable change" is the
 # smallest change these sample sizes find with the stated power: when it exceeds the change
 # the target asks for, a "no significant change" verdict means "not enough data", not
-# "no effect".
+# "no effect". A KPI whose columns the export lacks is listed with the column it needs.
 
 # %% tags=["remove-input"]
+settings = settings.only(sections.kpis(settings.kpis))
 verdicts = compare_kpis(tickets_before, tickets_after, settings)
 for sentence in verdicts.sentences:
     say(f"- {sentence}")
-say(verdicts.adjustment_sentence)
-table(verdicts.frame(), index=False)
+if verdicts.changes:
+    say(verdicts.adjustment_sentence)
+    table(verdicts.frame(), index=False)
 for key, reason in verdicts.skipped.items():
-    say(f"Not compared: **{key}**: {reason}")
+    sections.skip(key, f"not compared: {reason}", label=metrics.KPIS[key].name)
 results["kpis"] = verdicts.as_dict()["kpis"]
-results["skipped"] = dict(verdicts.skipped)
+headline = sections.headline(settings.headline_kpi, settings.kpis)
 
 # %% [markdown]
 # ### Why each test
@@ -129,25 +164,34 @@ results["skipped"] = dict(verdicts.skipped)
 # %% tags=["remove-input"]
 for rule in stats.RULES:
     say(f"- {rule}")
-table(pd.DataFrame([{"KPI": c.name, "Test": c.comparison.test,
-                     "Why": c.comparison.reason.removeprefix("Why this test: "),
-                     "Assumptions": "; ".join(c.comparison.assumptions)}
-                    for c in verdicts.changes]), index=False)
+if verdicts.changes:
+    table(pd.DataFrame([{"KPI": c.name, "Test": c.comparison.test,
+                         "Why": c.comparison.reason.removeprefix("Why this test: "),
+                         "Assumptions": "; ".join(c.comparison.assumptions)}
+                        for c in verdicts.changes]), index=False)
 
 # %% [markdown]
 # ## 3. Over time: was the process stable, and did it shift at the change?
 #
 # Each chart splits at the change date and computes the limits separately for each period.
 # Signals before the change mean the baseline was already moving, which a before/after
-# test cannot tell apart from the change's effect.
+# test cannot tell apart from the change's effect. The headline KPI is always drawn.
 
 # %% tags=["remove-input"]
 results["time_view"] = {}
-for key in time_view_kpis:
-    view = phase_view(tickets, key, windows, period=period, params=settings.params)
+views = {}
+charted = sections.kpis(([headline] if headline else []) + list(time_view_kpis))
+if not charted:
+    sections.skip("time_view", sections.none_supported("time_view_kpis", time_view_kpis))
+for key in charted:
+    try:
+        views[key] = view = phase_view(tickets, key, windows, period=period,
+                                       params=settings.params)
+    except ValueError as exc:
+        sections.skip(f"time_view.{key}", str(exc), label=f"Time view of {key}")
+        continue
     say(f"**{view.title}:** {view.sentence}")
-    show_figure(view.figure(target=settings.targets.get(key),
-                            period_word=dict(D="day", W="week", M="month")[period],
+    show_figure(view.figure(target=settings.targets.get(key), period_word=period_word,
                             events=cycle_events))
     results["time_view"][key] = view.as_dict()
     target = settings.targets.get(key)
@@ -157,6 +201,13 @@ for key in time_view_kpis:
         say(f"Assurance against the target ({shown}): **{verdict}**. In the after period "
             f"{spc.ASSURANCE_MEANING[verdict]} (NHS Making Data Count's assurance view).")
         results["time_view"][key]["assurance"] = {"target": target, "verdict": verdict}
+if headline is not None:
+    change = verdicts.get(headline)
+    estimates = ((change.before, change.after) if change is not None else
+                 tuple(metrics.KPIS[headline].estimate(t, **settings.params)
+                       for t in (tickets_before, tickets_after)))
+    results["headline"] = headline_record(headline, period, estimates[1], views.get(headline),
+                                          before=estimates[0])
 
 # %% [markdown]
 # ## 4. Distributions before and after
@@ -166,20 +217,18 @@ for key in time_view_kpis:
 # cumulative distribution of handled tickets.
 
 # %% tags=["remove-input"]
-for key in ("first_response_time", "time_to_resolve"):
-    if key not in kpis:
-        continue
-    curves = {}
-    for label, part in (("Before", tickets_before), ("After", tickets_after)):
-        summary = metrics.KPIS[key].func(part)
-        curves[f"{label} (median {summary.median / pd.Timedelta(hours=1):.1f} h)"] = (
-            summary.curve.times / 60, summary.curve.survival)
+durations = [key for key in ("first_response_time", "time_to_resolve") if key in settings.kpis]
+if not durations and "aht" not in settings.kpis:
+    sections.skip("distributions", "needs first_response_at, resolved_at or handle_minutes "
+                  "(a duration or handle-time KPI in kpis)")
+for key in durations:
+    curves, xmax = survival_curves(tickets_before, tickets_after, key)
     show_figure(plots.survival_curve(
         curves, title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
         ylabel="Share of tickets still waiting", xlabel="Hours since the ticket was created",
-        xmax=72,
+        xmax=xmax,
     ))
-if "handle_minutes" in tickets:
+if "aht" in settings.kpis:
     show_figure(plots.ecdf_plot(
         {"Before": tickets_before["handle_minutes"], "After": tickets_after["handle_minutes"]},
         title="Handle time before and after the change", xlabel="Handle time (minutes, log scale)",
@@ -194,29 +243,34 @@ if "handle_minutes" in tickets:
 
 # %% tags=["remove-input"]
 results["segments"] = {}
-if segment_column:
-    for key in segment_kpis:
+if not segment_column:
+    sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+elif sections.runs("segments", segment_column):
+    segment_keys = sections.kpis(segment_kpis)
+    if not segment_keys:
+        sections.skip("segments", sections.none_supported("segment_kpis", segment_kpis))
+    for key in segment_keys:
         found = segment_changes(tickets_before, tickets_after, key, segment_column, settings)
         frame = found.frame()
-        overall = verdicts[key] if key in {c.key for c in verdicts.changes} else None
+        overall = verdicts.get(key)
         spec = metrics.KPIS[key]
         percent_points = spec.unit == "fraction"
         unit = "percentage points" if percent_points else spec.unit
-        show_figure(plots.forest_plot(
-            frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
-            significant=frame["p_adjusted"] < alpha,
-            overall=None if overall is None else (overall.difference, *overall.difference_ci),
-            title=f"{spec.name}: change by {segment_column} (after - before)",
-            xlabel=f"Change in {spec.name.lower()} ({unit})", percent_points=percent_points,
-        ))
+        if not frame.empty:
+            show_figure(plots.forest_plot(
+                frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
+                significant=frame["significant"],
+                overall=None if overall is None else (overall.difference,
+                                                      *overall.difference_ci),
+                title=f"{spec.name}: change by {segment_column} (after - before)",
+                xlabel=f"Change in {spec.name.lower()} ({unit})", percent_points=percent_points,
+            ))
         for change in found.table.changes:
             if change.significant:
                 say(f"- {change.sentence}")
         for segment, reason in found.table.skipped.items():
             say(f"- {segment_column} {segment}: not compared ({reason}).")
         results["segments"][key] = found.as_dict()
-else:
-    say("No segment column given: segment comparison skipped.")
 
 # %% [markdown]
 # ## 6. Did the mix of tickets change? (Simpson's paradox check)
@@ -227,19 +281,30 @@ else:
 
 # %% tags=["remove-input"]
 results["mix"] = {}
-if mix_column:
-    for key in mix_kpis:
-        check = mix_check(tickets_before, tickets_after, key, mix_column,
-                          confidence=1 - alpha, params=settings.params)
-        say(f"**{metrics.KPIS[key].name}:** {check.sentence}")
-        results["mix"][key] = check.as_dict()
-    mix_table = check.mix[[mix_column, "share before", "share after", "share change"]].copy()
+checks = {}
+if not mix_column:
+    sections.skip("mix", "off: give mix_column (e.g. category) to enable it")
+elif sections.runs("mix", mix_column):
+    mix_keys = sections.kpis(mix_kpis)
+    if not mix_keys:
+        sections.skip("mix", sections.none_supported("mix_kpis", mix_kpis,
+                                                     kinds=("proportion", "mean")))
+    for key in mix_keys:
+        try:
+            checks[key] = mix_check(tickets_before, tickets_after, key, mix_column,
+                                    confidence=1 - alpha, params=settings.params)
+        except ValueError as exc:
+            sections.skip(f"mix.{key}", str(exc), label=f"Mix check of {key}")
+            continue
+        say(f"**{metrics.KPIS[key].name}:** {checks[key].sentence}")
+        results["mix"][key] = checks[key].as_dict()
+if checks:
+    shares = next(iter(checks.values())).mix
+    mix_table = shares[[mix_column, "share before", "share after", "share change"]].copy()
     for column in ("share before", "share after"):
         mix_table[column] = mix_table[column].map("{:.1%}".format)
     mix_table["share change"] = mix_table["share change"].map(lambda v: f"{100 * v:+.1f} pts")
     table(mix_table, index=False)
-else:
-    say("No mix column given: mix check skipped.")
 
 # %% [markdown]
 # ## 7. Training effect (source 3.2.3)
@@ -248,15 +313,15 @@ else:
 # people trained, with the paired test of their scores.
 
 # %% tags=["remove-input"]
-training = load_optional_table(training_path, "training")
+training = sections.table("training_path", training_path, "training", key="training")
 if training is not None:
     effect, paired = training_check(training, confidence=1 - alpha)
-    say(f"**Training effect:** {effect.format()} ({effect.extra['mean_pre']:.1f} to "
+    say(f"**Training effect** (from {source_name(sections, 'training_path')}): "
+        f"{effect.format()} ({effect.extra['mean_pre']:.1f} to "
         f"{effect.extra['mean_post']:.1f} points on average; {effect.extra['n_improved']} of "
         f"{effect.n} people improved). {paired.sentence}")
-    results["training"] = {"effect": effect.as_dict(), "test": paired.as_dict()}
-else:
-    say("No training table given: section skipped.")
+    results["training"] = {"effect": effect.as_dict(), "test": paired.as_dict(),
+                           "source": source_name(sections, "training_path")}
 
 # %% [markdown]
 # ## Summary
@@ -270,11 +335,15 @@ say(
     f"**Improved:** {', '.join(improved) or 'none'}. **Worse:** {', '.join(worsened) or 'none'}. "
     f"**No detectable change:** {', '.join(unchanged) or 'none'}. "
     + (f"Targets met: {', '.join(c.name for c in verdicts.changes if c.target_met)}. "
-       if any(c.target_met for c in verdicts.changes) else "No target is met yet. ")
+       if any(c.target_met for c in verdicts.changes) else
+       "No target is met yet. " if settings.targets else "No target given. ")
     + (f"Caution: the baseline of {', '.join(unstable)} was not stable." if unstable else
        "The charted baselines were stable, so the before/after tests are not confounded by "
-       "an earlier drift.")
+       "an earlier drift." if results["time_view"] else "")
 )
+if sections.skipped:
+    say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
+        "would enable it).")
 results["summary"] = {"improved": improved, "worsened": worsened, "unchanged": unchanged,
                       "unstable_baseline": unstable}
 if results_path:

@@ -26,14 +26,14 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import metrics, spc, stats
-from .baseline import _check_keys
+from .baseline import _check_keys, _fraction_problem
 from .data.slicing import between
 from .results import Estimate, format_value
 from .segments import split_segments
 
 __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
            "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
-           "phase_view", "segment_changes", "training_check"]
+           "phase_view", "segment_changes", "survival_curves", "training_check"]
 
 #: Fewest observations per window for a comparison (a CI from one value is no CI).
 MIN_PER_WINDOW = 2
@@ -80,6 +80,34 @@ class Windows:
                              f"ends ({be.date()}): the windows must not overlap")
         return cls(bs, be, as_, ae)
 
+    @classmethod
+    def from_parameters(cls, *, before: Any = (), after: Any = (), change_date: Any = "",
+                        weeks_before: int = 13, weeks_after: int = 13) -> Windows:
+        """The windows a stage's parameters name: ``before`` and ``after`` when either is
+        given (the cycle record's data.before / data.after), else ``weeks_before`` and
+        ``weeks_after`` around ``change_date``. Every problem is listed at once.
+
+        >>> Windows.from_parameters(before=["2026-01-05", "2026-04-06"],
+        ...                         after=["2026-04-06", "2026-07-06"]).after_start.date()
+        datetime.date(2026, 4, 6)
+        >>> Windows.from_parameters(before="[2026-01-05, 2026-04-06]")
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter before: got the text '[2026-01-05, 2026-04-06]', not a list; \
+with papermill, give lists with -y 'before: [2026-01-05, 2026-04-06]'
+        """
+        from .sections import list_problem, raise_problems
+
+        problems = [p for p in (list_problem("before", before), list_problem("after", after))
+                    if p]
+        raise_problems(problems)
+        if before or after:
+            return cls.explicit(before, after)
+        if not str(change_date).strip():
+            raise ValueError("no windows: give before and after ([start, end) each), or "
+                             "change_date with weeks_before and weeks_after")
+        return cls.around(str(change_date), weeks_before=weeks_before, weeks_after=weeks_after)
+
     def describe(self) -> str:
         last = pd.Timedelta(days=1)
         return (f"before: {self.before_start.date()} to {(self.before_end - last).date()}; "
@@ -113,7 +141,10 @@ def _date(name: str, value: str) -> pd.Timestamp:
 
 @dataclass(frozen=True)
 class CompareSettings:
-    """The compare notebook's parameters after checking."""
+    """The compare notebook's parameters after checking.
+
+    ``headline_kpi`` "" means "the first KPI of ``kpis`` the export supports".
+    """
 
     kpis: tuple[str, ...]
     alpha: float = 0.05
@@ -122,30 +153,73 @@ class CompareSettings:
     targets: Mapping[str, float] = field(default_factory=dict)
     period: str = "W"
     params: Mapping[str, float] = field(default_factory=dict)
+    headline_kpi: str = ""
 
     @classmethod
     def check(cls, *, kpis: Sequence[str], alpha: float = 0.05, power: float = 0.8,
               multiplicity: str = "holm", targets: Mapping[str, float] | None = None,
-              period: str = "W", **params: float) -> CompareSettings:
-        """Validate; raise ValueError naming the parameter and the fix."""
-        keys = _check_keys("kpis", list(kpis))
+              period: str = "W", headline_kpi: str = "",
+              kpi_lists: Mapping[str, Any] | None = None,
+              **params: float) -> CompareSettings:
+        """Validate; raise one ValueError listing every problem, each with its fix.
+
+        ``kpi_lists``: further list parameters of KPI keys (e.g. ``time_view_kpis``),
+        checked the same way as ``kpis``.
+        """
+        from .sections import list_problem, raise_problems
+
+        problems: list[str] = []
+        keys: tuple[str, ...] = ()
+        for name, value in {"kpis": kpis, **dict(kpi_lists or {})}.items():
+            problem = list_problem(name, value)
+            if problem:
+                problems.append(problem)
+            elif name == "kpis":
+                keys = _check_keys(name, list(value), problems)
+            else:
+                _check_keys(name, list(value), problems)
+        if isinstance(targets, str):
+            problems.append(f"parameter targets: got the text {targets!r}, not a mapping; "
+                            f"with papermill, give it with -y 'targets: {targets}'")
+            targets = {}
         targets = dict(targets or {})
-        _check_keys("targets", list(targets))
+        _check_keys("targets", list(targets), problems)
+        if headline_kpi:
+            _check_keys("headline_kpi", [headline_kpi], problems)
         for name, value in (("alpha", alpha), ("power", power)):
-            if not 0 < float(value) < 1:
-                raise ValueError(f"parameter {name}: {value!r} must lie between 0 and 1")
+            problem = _fraction_problem(name, value)
+            if problem:
+                problems.append(problem)
         if multiplicity not in MULTIPLICITY:
-            raise ValueError(f"parameter multiplicity: {multiplicity!r} is not one of "
-                             f"{', '.join(MULTIPLICITY)}")
+            problems.append(f"parameter multiplicity: {multiplicity!r} is not one of "
+                            f"{', '.join(MULTIPLICITY)}")
         if period not in ("D", "W", "M"):
-            raise ValueError(f"parameter period: {period!r} is not one of D, W, M")
+            problems.append(f"parameter period: {period!r} is not one of D, W, M")
+        clean: dict[str, float] = {}
         for key, value in targets.items():
-            if metrics.KPIS[key].kind == "proportion" and not 0 <= float(value) <= 1:
-                raise ValueError(f"parameter targets: {key} is a rate, so give its target as a "
-                                 f"fraction between 0 and 1 (e.g. 0.74), not {value!r}")
+            try:
+                clean[key] = float(value)
+            except (TypeError, ValueError):
+                problems.append(f"parameter targets: {key}: {value!r} is not a number")
+                continue
+            if (key in metrics.KPIS and metrics.KPIS[key].kind == "proportion"
+                    and not 0 <= clean[key] <= 1):
+                problems.append(f"parameter targets: {key} is a rate, so give its target as "
+                                f"a fraction between 0 and 1 (e.g. 0.74), not {value!r}")
+        raise_problems(problems)
         return cls(kpis=keys, alpha=float(alpha), power=float(power), multiplicity=multiplicity,
-                   targets={k: float(v) for k, v in targets.items()}, period=period,
-                   params={k: float(v) for k, v in params.items() if v is not None})
+                   targets={k: v for k, v in clean.items() if k in metrics.KPIS},
+                   period=period,
+                   params={k: float(v) for k, v in params.items() if v is not None},
+                   headline_kpi=headline_kpi)
+
+    def only(self, keys: Sequence[str]) -> CompareSettings:
+        """These settings for the KPIs ``keys`` (e.g. those this export supports).
+
+        >>> CompareSettings.check(kpis=["fcr", "aht"]).only(["aht"]).kpis
+        ('aht',)
+        """
+        return replace(self, kpis=tuple(keys))
 
 
 @dataclass(frozen=True)
@@ -430,6 +504,10 @@ class ChangeTable:
                 return change
         raise KeyError(key)
 
+    def get(self, key: str) -> KpiChange | None:
+        """The change of KPI ``key``, or None when it was not compared."""
+        return next((c for c in self.changes if c.key == key), None)
+
     def frame(self) -> pd.DataFrame:
         """The verdict table, formatted for reading."""
         return pd.DataFrame([c.row() for c in self.changes])
@@ -497,7 +575,7 @@ class SegmentChanges:
                          "ci_low": low, "ci_high": high, "n_before": change.before.n,
                          "n_after": change.after.n, "test": change.comparison.test,
                          "p": change.comparison.pvalue, "p_adjusted": change.p_final,
-                         "verdict": change.direction})
+                         "significant": change.significant, "verdict": change.direction})
         return pd.DataFrame(rows)
 
     def as_dict(self) -> dict[str, Any]:
@@ -796,6 +874,26 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
                      ylabel=f"{spec.name} ({what})")
+
+
+def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
+                    ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float | None]:
+    """The Kaplan-Meier curves of duration KPI ``key`` before and after, in hours, each
+    labelled with its median, and an x-axis end showing both 90th percentiles (None:
+    a percentile not reached, so the axis follows the data).
+    """
+    hour = pd.Timedelta(hours=1)
+    curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    ends: list[float] = []
+    for label, part in (("Before", before), ("After", after)):
+        summary = metrics.KPIS[key].func(part)
+        median = ("not reached" if summary.median is None
+                  else f"{summary.median / hour:,.1f} h")
+        curves[f"{label} (median {median})"] = (np.asarray(summary.curve.times) / 60,
+                                                np.asarray(summary.curve.survival))
+        ends.append(math.nan if summary.p90 is None else summary.p90 / hour)
+    finite = [e for e in ends if math.isfinite(e) and e > 0]
+    return curves, (1.25 * max(finite) if len(finite) == len(ends) else None)
 
 
 def training_check(training: pd.DataFrame, *, confidence: float = 0.95,

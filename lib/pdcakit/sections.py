@@ -185,6 +185,23 @@ class Sections:
             self.skip(key, reason, label=KPI_INFO[key].name)
         return usable
 
+    def none_supported(self, parameter: str, keys: Sequence[str],
+                       kinds: Sequence[str] = ("proportion", "mean", "duration")) -> str:
+        """The reason a section has no KPI left: what ``parameter`` named, and which KPIs of
+        ``kinds`` this export would support instead.
+
+        >>> s = Sections(frozenset({"id", "created_at", "resolved_at"}), show=False)
+        >>> s.none_supported("mix_kpis", ["fcr", "aht"], kinds=["proportion", "mean"])
+        'none of mix_kpis (fcr, aht) can be computed from this export; it supports \
+resolution_rate, sla_resolution'
+        """
+        usable, _ = supported_kpis(self.present)
+        others = [k for k in usable if KPI_INFO[k].kind in kinds]
+        named = f" ({', '.join(keys)})" if keys else ""
+        return (f"none of {parameter}{named} can be computed from this export; "
+                + (f"it supports {', '.join(others)}" if others else
+                   "it supports no KPI of this kind"))
+
     def headline(self, headline_kpi: str, kpis: Sequence[str]) -> str | None:
         """The headline KPI: ``headline_kpi`` when given, else the first supported KPI of
         ``kpis``; None (with the line naming what would enable one) when unsupported.
