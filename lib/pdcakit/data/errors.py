@@ -109,7 +109,8 @@ class DataError(Exception):
     Examples
     --------
     >>> err = DataError("not a date", file="t.csv", column="created_at", rows=[2],
-    ...                 values=["tomorrow"], fix="give date_format='%d/%m/%Y'")
+    ...                 values=["tomorrow"],
+    ...                 fix="add date_format: '%d/%m/%Y' to the mapping YAML")
     >>> err.rows, err.column
     ([2], 'created_at')
     >>> "row 2: 'tomorrow'" in str(err)

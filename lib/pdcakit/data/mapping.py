@@ -18,7 +18,9 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,11 +193,30 @@ def load_mapping(spec: Mapping | MappingABC[str, Any] | str | os.PathLike[str] |
                     f"not {type(spec).__name__}")
 
 
+@functools.cache
+def _yaml_loader() -> type:
+    """A safe YAML loader reading only true/false as booleans (YAML 1.2), so a column
+    named ``No`` or a value ``yes`` stays the text the user wrote."""
+    import yaml
+
+    bool_tag = "tag:yaml.org,2002:bool"
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver(bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return Loader
+
+
 def _from_yaml(path: Path, label: str) -> Mapping:
     import yaml
 
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        content = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_yaml_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read the mapping YAML ({exc})", file=label,
                         fix="check the YAML syntax (indentation, colons, quotes)") from exc
