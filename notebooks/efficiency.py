@@ -25,20 +25,24 @@
 # (`data_path` empty) it works from the step table alone.
 
 # %% tags=["parameters"]
-data_path: str = "../data/demo/tickets.csv"  # tickets export ("" for a steps-only run)
+data_path: str = "demo:tickets.csv"  # tickets export ("" for a steps-only run; demo:NAME: demo)
 mapping: str = ""  # column mapping: YAML file, preset name (e.g. zh_helpdesk), "" if canonical
+on_duplicate: str = ""  # repeated ids: keep_first, keep_last or error ("" takes the mapping's)
+snapshot: str = ""  # when the export was taken ("": mapping's, else latest timestamp)
+timezone: str = ""  # time zone of the export's timestamps ("" takes the mapping's)
+dayfirst: str = ""  # "true" for day-first dates like 05/01/2026 ("" takes the mapping's)
 change_date: str = "2026-04-06"  # day the change went live: first day of the after window
 weeks_before: int = 13  # weeks of tickets before the change date
 weeks_after: int = 13  # weeks of tickets from the change date on
 before: list = []  # explicit before window [start, end) as two dates; overrides change_date
 after: list = []  # explicit after window [start, end) as two dates; overrides change_date
 segment_column: str = "channel"  # column for the gains per segment ("" for none)
-steps_path: str = "../data/demo/process_steps.csv"  # process-steps table ("" to skip)
-waiting_steps: list = ["wait for customer"]  # steps that are waiting, not agent work
+steps_path: str = ""  # process-steps table ("" for off)
+waiting_steps: list = []  # steps of the step table that are waiting, not agent work
 tickets_per_week: float = 0.0  # volume for capacity; 0 takes the after window's average
 hours_per_fte: float = 37.5  # working hours of one full-time agent per week
-cost_per_hour: float = 32.0  # loaded cost per agent hour (0 skips the money section)
-investment: float = 25000.0  # one-off cost of the change
+cost_per_hour: float = 0.0  # loaded cost per agent hour (0 for no money section)
+investment: float = 0.0  # one-off cost of the change (0: savings only, no ROI or payback)
 horizon_months: float = 12.0  # months over which savings and ROI are counted
 currency: str = "EUR"  # currency label for the money figures
 automated_channels: list = []  # channels handled without an agent (for automation share)
@@ -49,40 +53,66 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 # %matplotlib inline
 import pandas as pd
 
-from pdcakit import data, efficiency, metrics, plots, stats
-from pdcakit.baseline import load_optional_table
+from pdcakit import data, efficiency, metrics, plots
 from pdcakit.check import Windows
 from pdcakit.fileio import atomic_write_json
 from pdcakit.money import capacity, money
+from pdcakit.sections import (
+    RESULTS_SCHEMA,
+    Sections,
+    headline_record,
+    list_problem,
+    load_options,
+    mapping_file,
+    raise_problems,
+    snapshot_words,
+    source_name,
+)
 from pdcakit.show import say, show_figure, table
 
+raise_problems([p for p in (list_problem(name, value) for name, value in (
+    ("waiting_steps", waiting_steps), ("automated_channels", automated_channels))) if p])
 confidence = 1 - alpha
-windows = (Windows.explicit(before, after) if before or after
-           else Windows.around(change_date, weeks_before=weeks_before, weeks_after=weeks_after))
-results: dict = {"stage": "efficiency", "windows": windows.as_dict(), "confidence": confidence}
+windows = Windows.from_parameters(before=before, after=after, change_date=change_date,
+                                  weeks_before=weeks_before, weeks_after=weeks_after)
+results: dict = {"schema": RESULTS_SCHEMA, "stage": "efficiency", "windows": windows.as_dict(),
+                 "confidence": confidence}
 
 # %% [markdown]
 # ## 1. The data
 
 # %% tags=["remove-input"]
-tickets_before = tickets_after = None
+ledger = Sections.of(None)
+tickets = tickets_before = tickets_after = None
 if data_path:
-    tickets = data.load_tickets(data_path, mapping or None,
-                                window=(windows.before_start, windows.after_end))
+    tickets = data.load_tickets(
+        ledger.read("data_path", data_path),
+        (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+        window=(windows.before_start, windows.after_end),
+        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                       dayfirst=dayfirst),
+    )
     tickets_before, tickets_after = windows.split(tickets)
     after_weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
     observed_volume = len(tickets_after) / after_weeks
     say(f"Windows by ticket creation date: {windows.describe()}. **{len(tickets_before):,} "
         f"tickets before** and **{len(tickets_after):,} after** ({observed_volume:,.0f} a week "
-        "after the change). Open tickets stay in the cycle times as censored observations.")
+        "after the change). Open tickets stay in the cycle times as censored observations "
+        f"(export time {snapshot_words(tickets, snapshot)}).")
+    for warning in tickets.attrs.get("warnings", []):
+        say(f"Note: {warning}")
     results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
-                       "tickets_per_week_after": observed_volume}
+                       "tickets_per_week_after": observed_volume,
+                       "snapshot_source": snapshot_words(tickets, snapshot)}
 else:
     observed_volume = 0.0
     say("No ticket data given: this run works from the process-step table alone.")
     results["data"] = None
-steps = load_optional_table(steps_path, "process_steps")
-if tickets_before is None and steps is None:
+sections = Sections.of(tickets)
+sections.inputs.update(ledger.inputs)
+results["skipped"], results["inputs"] = sections.skipped, sections.inputs
+steps = sections.table("steps_path", steps_path, "process_steps", key="steps")
+if tickets is None and steps is None:
     raise ValueError("nothing to measure: give data_path (tickets), steps_path (process "
                      "steps), or both")
 
@@ -96,28 +126,37 @@ if tickets_before is None and steps is None:
 
 # %% tags=["remove-input"]
 gains: dict = {}
-results["gains"] = {}
-if tickets_before is not None:
-    if "handle_minutes" in tickets_before:
-        gains["aht"] = efficiency.time_gain(tickets_before["handle_minutes"],
-                                            tickets_after["handle_minutes"],
-                                            name="Handle time", confidence=confidence)
-    for key in ("time_to_resolve", "first_response_time"):
+needs = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at", "resolved_at"),
+         "first_response_time": ("created_at", "first_response_at")}
+if tickets is None:
+    sections.skip("gains", "needs ticket data: give data_path", label="Gains per ticket")
+else:
+    for key, columns in needs.items():
+        if not sections.runs(f"{key}_gain", *columns, label=efficiency.MEASURES[key]):
+            continue
         try:
-            (tb, ob), (ta, oa) = (metrics.duration_minutes(t, key)
-                                  for t in (tickets_before, tickets_after))
-            gains[key] = efficiency.cycle_time_gain(tb, ob, ta, oa,
-                                                    name=efficiency.MEASURES[key],
-                                                    confidence=confidence)
+            if key == "aht":
+                gains[key] = efficiency.time_gain(
+                    tickets_before["handle_minutes"], tickets_after["handle_minutes"],
+                    name=efficiency.MEASURES[key], confidence=confidence)
+            else:
+                (tb, ob), (ta, oa) = (metrics.duration_minutes(t, key)
+                                      for t in (tickets_before, tickets_after))
+                gains[key] = efficiency.cycle_time_gain(tb, ob, ta, oa,
+                                                        name=efficiency.MEASURES[key],
+                                                        confidence=confidence)
         except ValueError as exc:
-            say(f"{efficiency.MEASURES[key]}: not measured ({exc}).")
+            sections.skip(f"{key}_gain", f"not measured ({exc})",
+                          label=efficiency.MEASURES[key])
     for gain in gains.values():
         say(f"- {gain.sentence}")
     if gains:
         table(pd.DataFrame([g.row() for g in gains.values()]), index=False)
-    results["gains"] = {key: gain.as_dict() for key, gain in gains.items()}
-else:
-    say("No ticket data: gains per ticket skipped.")
+results["gains"] = {key: gain.as_dict() for key, gain in gains.items()}
+if gains:
+    key = next(iter(gains))
+    estimates = [metrics.KPIS[key].estimate(t) for t in (tickets_before, tickets_after)]
+    results["headline"] = headline_record(key, "W", estimates[1], None, before=estimates[0])
 
 # %% [markdown]
 # ### Per segment
@@ -126,15 +165,14 @@ else:
 
 # %% tags=["remove-input"]
 results["segments"] = {}
-if tickets_before is not None and segment_column:
-    for measure in ("aht", "time_to_resolve", "first_response_time"):
-        if measure not in gains:
-            continue
+if not segment_column:
+    sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+elif gains and sections.runs("segments", segment_column):
+    for measure, overall in gains.items():
         found, skipped = efficiency.gains_by_segment(tickets_before, tickets_after,
                                                      segment_column, measure,
                                                      confidence=confidence)
         if found:
-            overall = gains[measure]
             show_figure(plots.forest_plot(
                 [g.segment for g in found], [g.gain for g in found],
                 [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
@@ -155,8 +193,8 @@ if tickets_before is not None and segment_column:
             say(f"- {segment_column} {segment}: not measured ({reason}).")
         results["segments"][measure] = {"gains": [g.as_dict() for g in found],
                                         "skipped": skipped}
-else:
-    say("No segment column or no ticket data: segment gains skipped.")
+elif not gains and tickets is not None:
+    sections.skip("segments", "needs a gain per ticket (see section 2)")
 
 # %% [markdown]
 # ## 3. Process steps: where did the time go?
@@ -168,18 +206,19 @@ else:
 # %% tags=["remove-input"]
 step_result = None
 if steps is not None:
+    step_file = source_name(sections, "steps_path")
     step_result = efficiency.step_table(steps, waiting_steps=waiting_steps)
-    say(step_result.sentence)
+    say(f"{step_result.sentence} (From {step_file}.)")
     table(step_result.display(), index=False)
     shown = step_result.display()
     show_figure(plots.step_bars(
         shown["step"], shown["minutes_before"], shown["minutes_after"], kinds=shown["kind"],
-        title=f"Step times before and after (lead time {step_result.lead_time_before:,.0f} -> "
-              f"{step_result.lead_time_after:,.0f} minutes)",
+        title=f"Step times before and after, from {step_file} (lead time "
+              f"{step_result.lead_time_before:,.0f} -> {step_result.lead_time_after:,.0f} "
+              "minutes)",
     ))
-    results["steps"] = step_result.as_dict()
+    results["steps"] = {**step_result.as_dict(), "source": step_file}
 else:
-    say("No process-step table given: section skipped.")
     results["steps"] = None
 
 # %% [markdown]
@@ -204,11 +243,12 @@ elif step_result is not None and step_result.agent_minutes_saved_per_week is not
     minutes = step_result.agent_minutes_saved_per_week
     freed = capacity((minutes, minutes, minutes), tickets_per_week=1.0,
                      hours_per_fte=hours_per_fte,
-                     source="the step table: work steps' minutes saved x weekly volume")
+                     source=f"{source_name(sections, 'steps_path')}: work steps' minutes "
+                            "saved x weekly volume")
     say(freed.sentence + " Step times are standard figures, so there is no range.")
 else:
-    say("Capacity not computed: it needs handle times and a volume, or a step table with "
-        "a volume column.")
+    sections.skip("capacity", "needs the column handle_minutes (handle time saved per "
+                  "ticket), or steps_path with a volume column")
 results["capacity"] = None if freed is None else freed.as_dict()
 
 # %% [markdown]
@@ -220,10 +260,17 @@ results["capacity"] = None if freed is None else freed.as_dict()
 
 # %% tags=["remove-input"]
 value = None
-if freed is not None and cost_per_hour > 0:
+if cost_per_hour <= 0:
+    sections.skip("money", "off: give cost_per_hour (the loaded cost of an agent hour: "
+                  "salary and overheads) to enable it, and investment for ROI and payback")
+elif freed is None:
+    sections.skip("money", "needs a capacity figure (see section 4)")
+else:
     value = money(freed, cost_per_hour=cost_per_hour, investment=investment,
                   horizon_months=horizon_months, currency=currency)
-    say(value.sentence)
+    say(f"{value.sentence} (At {cost_per_hour:,.2f} {currency} an agent hour"
+        + (f" and an investment of {investment:,.0f} {currency}" if investment > 0 else "")
+        + ", as given.)")
     rows = [("Savings per week", value.savings_per_week),
             ("Savings per year", value.savings_per_year),
             (f"Savings over {horizon_months:g} months", value.savings_over_horizon)]
@@ -231,11 +278,6 @@ if freed is not None and cost_per_hour > 0:
                            "Low": f"{v[1]:,.0f} {currency}", "High": f"{v[2]:,.0f} {currency}"}
                           for name, v in rows])
     table(frame, index=False)
-elif cost_per_hour <= 0:
-    say("No cost per agent hour given (cost_per_hour is 0): money section skipped. Set it to "
-        "the loaded hourly cost (salary, overheads) to see savings, ROI and payback.")
-else:
-    say("Money not computed: no capacity figure to value.")
 results["money"] = None if value is None else value.as_dict()
 
 # %% [markdown]
@@ -253,17 +295,14 @@ if "aht" in gains:
     tech["aht_change_minutes"] = -gains["aht"].minutes_saved
     say(f"- AHT change: {-gains['aht'].minutes_saved:+.2f} minutes per ticket "
         f"({-gains['aht'].gain:+.1%}).")
-if tickets_before is not None and automated_channels:
-    shares = [t["channel"].isin(automated_channels) for t in (tickets_before, tickets_after)]
-    low, high = stats.difference_ci(int(shares[0].sum()), len(shares[0]),
-                                    int(shares[1].sum()), len(shares[1]),
-                                    confidence=confidence)
-    tech["automation_share"] = {"before": float(shares[0].mean()),
-                                "after": float(shares[1].mean()), "difference_ci": [low, high]}
-    say(f"- Automation share ({', '.join(automated_channels)}): {shares[0].mean():.1%} -> "
-        f"{shares[1].mean():.1%} (change {100 * low:+.1f} to {100 * high:+.1f} points, 95% CI).")
-else:
-    say("- Automation share: no automated channel named (parameter automated_channels).")
+if not automated_channels:
+    sections.skip("automation_share", "off: give automated_channels (e.g. [web]) to "
+                  "enable it")
+elif tickets is not None and sections.runs("automation_share", "channel"):
+    automation = efficiency.automation_change(tickets_before, tickets_after, automated_channels,
+                                              confidence=confidence)
+    say(f"- {automation.sentence}")
+    tech["automation_share"] = automation.as_dict()
 results["tech"] = tech
 
 # %% [markdown]
@@ -276,9 +315,14 @@ elif freed is not None:
     summary = freed.sentence
 elif step_result is not None:
     summary = step_result.sentence
+elif gains:
+    summary = next(iter(gains.values())).sentence
 else:
     summary = "No efficiency figure could be computed from the inputs given."
 say(f"**{summary}**")
+if sections.skipped:
+    say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
+        "would enable it).")
 results["summary"] = summary
 if results_path:
     atomic_write_json(results_path, results)

@@ -29,10 +29,11 @@ import numpy as np
 import pandas as pd
 
 from . import stats
+from .results import Estimate
 from .segments import split_segments
 
-__all__ = ["MEASURES", "Gain", "StepTable", "cycle_time_gain", "gains_by_segment", "step_table",
-           "time_gain"]
+__all__ = ["MEASURES", "AutomationChange", "Gain", "StepTable", "automation_change",
+           "cycle_time_gain", "gains_by_segment", "step_table", "time_gain"]
 
 #: Time measures with an efficiency gain, and their names for a reader.
 MEASURES = {"aht": "Handle time", "time_to_resolve": "End-to-end cycle time",
@@ -277,3 +278,46 @@ def step_table(steps: pd.DataFrame, *, waiting_steps: Sequence[str] = ()) -> Ste
                                       1 - frame["minutes_after"] / frame["minutes_before"],
                                       np.nan)
     return StepTable(frame=frame, waiting_steps=tuple(waiting_steps))
+
+
+@dataclass(frozen=True)
+class AutomationChange:
+    """The automation share (3.4) before and after, and the CI of its change."""
+
+    before: Estimate
+    after: Estimate
+    difference_ci: tuple[float, float]
+    channels: tuple[str, ...]
+
+    @property
+    def sentence(self) -> str:
+        low, high = self.difference_ci
+        return (f"Automation share ({', '.join(self.channels)}): {self.before.value:.1%} -> "
+                f"{self.after.value:.1%} (change {100 * low:+.1f} to {100 * high:+.1f} points, "
+                f"{self.before.confidence:.0%} CI; tickets with a channel).")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"before": self.before.value, "after": self.after.value,
+                "difference_ci": list(self.difference_ci), "channels": list(self.channels),
+                "n_before": self.before.n, "n_after": self.after.n, "sentence": self.sentence}
+
+
+def automation_change(before: pd.DataFrame, after: pd.DataFrame, channels: Sequence[str], *,
+                      confidence: float = 0.95) -> AutomationChange:
+    """Share of tickets (with a channel) handled through ``channels``, before and after,
+    with Newcombe's interval of the change.
+
+    >>> t = pd.DataFrame({"channel": ["web", "phone", "web", "phone"]})
+    >>> change = automation_change(t.iloc[:2], t.iloc[:3], ["web"])
+    >>> round(change.before.value, 2), round(change.after.value, 2)
+    (0.5, 0.67)
+    """
+    from .metrics import automation_share
+
+    shares = [automation_share(part, automated_channels=list(channels), confidence=confidence)
+              for part in (before, after)]
+    successes = [round(s.value * s.n) for s in shares]
+    low, high = stats.difference_ci(successes[0], shares[0].n, successes[1], shares[1].n,
+                                    confidence=confidence)
+    return AutomationChange(before=shares[0], after=shares[1], difference_ci=(low, high),
+                            channels=tuple(channels))
