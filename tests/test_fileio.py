@@ -70,3 +70,25 @@ def test_rewriting_a_file_keeps_its_mode(tmp_path):
     fileio.atomic_write_text(target, "a: 2\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert target.read_text() == "a: 2\n"
+
+
+def test_exclusive_create_under_a_race_gives_one_winner(tmp_path):
+    # Many writers creating one record at once: exactly one succeeds, the file is whole
+    # and is that writer's; no temporary file is left (repeated 20 times).
+    from concurrent.futures import ThreadPoolExecutor
+
+    for trial in range(20):
+        target = tmp_path / f"cycle-{trial}.yaml"
+
+        def create(i, target=target):
+            try:
+                fileio.create_text(target, f"id: writer-{i}\n" + "x" * 10_000)
+            except FileExistsError:
+                return None
+            return i
+
+        with ThreadPoolExecutor(8) as pool:
+            winners = [i for i in pool.map(create, range(8)) if i is not None]
+        assert len(winners) == 1
+        assert target.read_text().startswith(f"id: writer-{winners[0]}\n")
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["atomic_write_json", "atomic_write_text", "atomic_write_yaml", "current_umask",
+__all__ = ["atomic_write_json", "atomic_write_text", "atomic_write_yaml", "create_text",
+           "current_umask",
            "sha256_file", "to_json"]
 
 
@@ -63,6 +64,40 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def create_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file ``path``, atomically; FileExistsError if it exists.
+
+    The whole text is written to a temporary file first and then hard-linked to
+    ``path``, which the OS refuses when ``path`` exists: two commands creating the same
+    record at once get one success and one FileExistsError, never one file silently
+    replacing the other (``exists()`` then ``os.replace`` would let both "succeed").
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "new.yaml"
+    >>> create_text(target, "id: a\\n")
+    >>> create_text(target, "id: b\\n")
+    Traceback (most recent call last):
+    ...
+    FileExistsError: ... already exists
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = 0o666 & ~current_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise FileExistsError(f"{target} already exists") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _json_default(value: Any) -> Any:

@@ -15,6 +15,7 @@ its fix, with exit status 2 and no run directory.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,7 +25,11 @@ from .kpis import KPI_INFO, supported_kpis
 from .params import ParameterSpec, parameter_problems
 from .request import RunRequest, is_file_parameter
 
-__all__ = ["PreflightError", "check_run", "window_problems"]
+__all__ = ["MAX_INPUT_BYTES", "PreflightError", "check_run", "window_problems"]
+
+#: The largest input file a run reads (hashing and parsing it would take minutes and more
+#: memory than the machine has; a 5M-row export is about 600 MB of CSV).
+MAX_INPUT_BYTES = 8 << 30
 
 
 class PreflightError(ValueError):
@@ -106,6 +111,10 @@ def _file_problems(params: Mapping[str, Any]) -> list[str]:
         elif not stat.S_ISREG(path.stat().st_mode):
             problems.append(f"{name}: {value} is not a regular file (a folder, FIFO or "
                             "device). Fix: give the export file itself")
+        elif path.stat().st_size > MAX_INPUT_BYTES:
+            problems.append(f"{name}: {value} is {path.stat().st_size / 2**30:,.1f} GiB, above "
+                            f"the {MAX_INPUT_BYTES / 2**30:,.0f} GiB a run reads. Fix: export "
+                            "the months you analyse, or convert it to Parquet")
     return problems
 
 
@@ -130,6 +139,30 @@ def _kpi_problems(params: Mapping[str, Any], explicit: set[str],
     return problems
 
 
+def _choices() -> dict[str, tuple[str, ...]]:
+    """Parameters whose value is one of a few words, from the modules that decide them."""
+    from .baseline import PERIODS
+    from .check import MULTIPLICITY
+    from .data.options import ON_DUPLICATE
+    from .spc.rules import RULE_SETS
+
+    return {"period": tuple(PERIODS), "multiplicity": tuple(MULTIPLICITY),
+            "rule_set": tuple(RULE_SETS), "on_duplicate": ("", *ON_DUPLICATE),
+            "target_direction": ("", "higher", "lower")}
+
+
+def _choice_problems(params: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for name, allowed in _choices().items():
+        value = params.get(name)
+        if isinstance(value, str) and value not in allowed:
+            close = difflib.get_close_matches(value, [a for a in allowed if a], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"parameter {name!r}: {value!r} is not one of "
+                            f"{', '.join(a for a in allowed if a)}{hint}")
+    return problems
+
+
 def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> list[str]:
     """Every problem of ``request`` that can be found without running the notebook.
 
@@ -140,6 +173,7 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     """
     params = request.parameters
     problems = parameter_problems(dict(params), dict(declared))
+    problems += _choice_problems(params)
     problems += _file_problems(params)
     if "data_path" in declared and "data_path" not in params and request.stage != "efficiency":
         problems.append(f"no tickets export given for {request.cycle}: set data.tickets in "
@@ -151,8 +185,8 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
         problems.append(f"{request.stage} needs the go-live date: set data.after: [first day, "
                         f"day after the last] in pdca/{request.cycle}.yaml (its first day is "
                         "the go-live), or pass -p change_date YYYY-MM-DD")
-    if problems or not data_path:
-        return problems
+    if not data_path or any(p.startswith(("data_path:", "mapping:")) for p in problems):
+        return problems  # nothing to peek into
     from . import data
 
     options = {name: params[name] for name in ("on_duplicate", "snapshot", "timezone",
@@ -160,11 +194,11 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     try:
         peek = data.peek_export(data_path, params.get("mapping") or None, **options)
     except (data.DataError, ValueError, TypeError) as exc:
-        return [str(exc)]
+        return [*problems, str(exc)]
     file = Path(str(data_path)).name
     explicit = {name for name, source in request.sources.items()
                 if source != "the cycle log"}
-    problems += _kpi_problems(params, explicit, tuple(peek.columns), file)
-    problems += window_problems(request.stage, params, (peek.first_created, peek.last_created),
+    problems += _kpi_problems(params, explicit, tuple(peek.present), file)
+    problems += window_problems(request.stage, params, (peek.created_min, peek.created_max),
                                 file)
     return problems
