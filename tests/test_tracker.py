@@ -20,6 +20,7 @@ from pdcakit.cycle import CycleError, append_log, edit_record, read_cycle
 from pdcakit.fileio import atomic_write_json
 from pdcakit.project import ProjectPaths
 from pdcakit.report import build_reports
+from test_results_contract import baseline_results, compare_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,10 +43,9 @@ def fake_run(paths: ProjectPaths, cycle: str, stage: str, results: dict, *,
                               "run_dir": run_dir.relative_to(paths.root).as_posix()})
 
 
-BASELINE = {"kpis": {"fcr": {"name": "First contact resolution", "value": 0.68, "n": 1000,
-                             "ci": [0.65, 0.71], "unit": "fraction"}}}
-COMPARE = {"kpis": {"fcr": {"after": {"value": 0.74}, "unit": "fraction",
-                            "sentence": "First contact resolution improved: 68.0% -> 74.0%."}}}
+# results.json as docs/results.md describes them (built in test_results_contract.py)
+BASELINE = baseline_results(0.68)
+COMPARE = compare_results(0.68, 0.74)
 
 
 class TestRecords:

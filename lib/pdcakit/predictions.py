@@ -37,8 +37,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .resultsfile import SegmentChange, StageResults, results_from_dict
 
 __all__ = ["DIRECTIONS", "OUTCOMES", "UNITS", "Prediction", "PredictionError", "Score",
            "fingerprint", "score_change", "score_predictions"]
@@ -255,23 +258,33 @@ def _flags(prediction: Prediction, collection_start: dt.date | None) -> tuple[st
     return tuple(flags)
 
 
-def _segment_change(results: dict[str, Any], prediction: Prediction) -> dict[str, Any] | str:
-    column, value = prediction.segment.split("=", 1)
-    block = (results.get("segments") or {}).get(prediction.kpi)
-    if not block:
+def _segment_change(results: StageResults, prediction: Prediction) -> SegmentChange | str:
+    column, value = str(prediction.segment).split("=", 1)
+    block = results.segment_changes.get(prediction.kpi)
+    if block is None:
         return f"the compare run has no segments for {prediction.kpi}"
-    if block.get("column") != column:
-        return f"the compare run split by {block.get('column')!r}, not {column!r}"
-    for row in block.get("segments") or []:
-        if str(row.get("segment")) == value:
-            return row
-    skipped = (block.get("skipped") or {}).get(value)
+    if block.column != column:
+        return f"the compare run split by {block.column!r}, not {column!r}"
+    row = block.row(value)
+    if row is not None:
+        return row
+    skipped = block.skipped.get(value)
     return f"segment {value!r} was not compared" + (f" ({skipped})" if skipped else "")
 
 
-def score_predictions(entries: list[Any], compare_results: dict[str, Any] | None, *,
-                      collection_start: dt.date | None = None) -> list[Score]:
-    """Score every record entry against a compare run's ``results.json`` (None: no run yet)."""
+def score_predictions(entries: list[Any],
+                      compare_results: StageResults | Mapping[str, Any] | None, *,
+                      collection_start: dt.date | None = None,
+                      cycle: str = "CYCLE") -> list[Score]:
+    """Score every record entry against a compare run's results (None: no run yet).
+
+    ``compare_results`` is the run's :class:`~pdcakit.resultsfile.StageResults`, or a
+    results.json's content, checked by the same reader.
+    """
+    compare = (compare_results if isinstance(compare_results, StageResults) or
+               compare_results is None else
+               results_from_dict(dict(compare_results), source="compare results",
+                                 stage="compare"))
     scores = []
     for index, entry in enumerate(entries or []):
         try:
@@ -287,26 +300,26 @@ def score_predictions(entries: list[Any], compare_results: dict[str, Any] | None
             return Score(statement=p.statement, outcome="not enough data", estimate=None,
                          ci=None, unit=p.unit, reason=why, confidence=p.confidence, flags=f)
 
-        if compare_results is None:
-            scores.append(undecided("no successful compare run yet"))
+        if compare is None:
+            scores.append(undecided(f"no successful compare run yet (pdca run {cycle} "
+                                    "compare)"))
             continue
-        kpi = (compare_results.get("kpis") or {}).get(prediction.kpi)
-        if kpi is None:
-            skipped = (compare_results.get("skipped") or {}).get(prediction.kpi)
+        change = compare.changes.get(prediction.kpi)
+        if change is None:
+            skipped = compare.skipped.get(prediction.kpi)
             scores.append(undecided(f"{prediction.kpi} was not compared"
                                     + (f": {skipped}" if skipped else "")))
             continue
         if prediction.segment:
-            row = _segment_change(compare_results, prediction)
+            row = _segment_change(compare, prediction)
             if isinstance(row, str):
                 scores.append(undecided(row))
                 continue
-            before, difference = float(row["before"]), float(row["difference"])
-            ci = (float(row["ci_low"]), float(row["ci_high"]))
+            before, difference, ci = row.before, row.difference, row.ci
         else:
-            before, difference = float(kpi["before"]["value"]), float(kpi["difference"])
-            ci = tuple(float(v) for v in kpi["difference_ci"])
-        converted = _change_in_unit(prediction, str(kpi.get("unit", "")), before, difference, ci)
+            before = math.nan if change.before.value is None else change.before.value
+            difference, ci = change.difference, change.difference_ci
+        converted = _change_in_unit(prediction, change.unit, before, difference, ci)
         if isinstance(converted, str):
             scores.append(Score(statement=prediction.statement, outcome="cannot score",
                                 estimate=None, ci=None, unit=prediction.unit, reason=converted,

@@ -7,8 +7,13 @@ base64 PNG, no scripts, no CDN), open from the file system, and escape every
 piece of user text.
 
 - ``runs/<cycle>/index.html``: charter, actions (overdue flagged), the log, each
-  stage's latest successful run (verdict sentences, key charts, a link to the full
-  notebook), the decision.
+  stage's latest successful run (verdict sentences, key charts, the input files, what
+  was skipped and why, a link to the full notebook), the decision.
+
+Runs are found by :func:`pdcakit.resultsfile.latest_run` and read through its typed
+reader, as the tracker reads them: the page and ``pdca status`` show the same run. A
+stage whose results break the contract shows the reader's message (file, field, the
+command that reruns it) instead of its figures; the other stages still show.
 - ``runs/index.html``: the portfolio, one row per cycle.
 
 >>> page("A <b>title</b>", "<p>body</p>").count("&lt;b&gt;")
@@ -19,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
+import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +38,8 @@ from .kpis import KPI_INFO
 from .predictions import OUTCOMES, Score, score_predictions
 from .project import STAGES, ProjectPaths
 from .results import format_value
-from .tracker import latest_results, status_rows
+from .resultsfile import ResultsError, RunRef, StageResults, latest_run
+from .tracker import status_rows
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
 
@@ -86,7 +93,68 @@ def _window(window: Any) -> str:
     return f"{start.isoformat()} to {(end - dt.timedelta(days=1)).isoformat()}"
 
 
-def _charter(record: CycleRecord) -> str:
+@dataclass(frozen=True)
+class _Runs:
+    """A cycle's latest successful run of each stage (:func:`latest_run`) and, for a stage
+    whose results break the contract, the reader's message instead."""
+
+    cycle: str
+    found: dict[str, RunRef]
+    problems: dict[str, str]
+
+    @classmethod
+    def read(cls, paths: ProjectPaths, cycle_id: str) -> _Runs:
+        found, problems = {}, {}
+        for stage in STAGES:
+            try:
+                run = latest_run(paths, cycle_id, stage)
+            except ResultsError as exc:
+                problems[stage] = str(exc)
+                continue
+            if run is not None:
+                found[stage] = run
+        return cls(cycle_id, found, problems)
+
+    def results(self, stage: str) -> StageResults | None:
+        run = self.found.get(stage)
+        return None if run is None else run.results
+
+
+def _baseline_text(record: CycleRecord, runs: _Runs) -> str:
+    """The charter's baseline: the record's, else the baseline run's headline, always
+    saying which KPI (never "n/a" after a successful baseline run)."""
+    aim = record.aim or {}
+    metric = str(aim.get("metric") or "")
+    if aim.get("baseline") is not None:
+        spec = KPI_INFO.get(metric)
+        return (f"{format_value(aim['baseline'], spec.unit if spec else '')}"
+                f"{f' ({spec.name})' if spec else ''}")
+    baseline = runs.results("baseline")
+    found = baseline.headline_value(metric or None) if baseline is not None else None
+    if found is None or found[1].value is None:
+        if "baseline" in runs.problems:
+            return f"unreadable baseline run: {runs.problems['baseline']}"
+        return f"not measured yet (pdca run {record.id} baseline)"
+    kpi, estimate = found
+    name = KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
+    return (f"{format_value(estimate.value, estimate.unit)} ({name}, baseline run "
+            f"{runs.found['baseline'].name}; pdca advance {record.id} records it in the aim)")
+
+
+def _data_text(record: CycleRecord, runs: _Runs) -> str:
+    """The data file and windows: the record's, else the windows the runs used."""
+    data = record.data or {}
+    windows = next((r.windows for r in (runs.results("compare"), runs.results("efficiency"))
+                    if r is not None and r.windows is not None), None)
+    before = (_window(data.get("before")) if data.get("before") else
+              f"{_window(windows.before)} (from the runs)" if windows else "not set")
+    after = (_window(data.get("after")) if data.get("after") else
+             f"{_window(windows.after)} (from the runs)" if windows else "not set")
+    mapping = f"; mapping {data['mapping']}" if data.get("mapping") else ""
+    return f"{data.get('tickets') or '-'}{mapping}; before {before}, after {after}"
+
+
+def _charter(record: CycleRecord, runs: _Runs) -> str:
     aim = record.aim or {}
     spec = KPI_INFO.get(str(aim.get("metric")))
     unit = spec.unit if spec else ""
@@ -98,14 +166,12 @@ def _charter(record: CycleRecord) -> str:
                                    f"{aim.get('direction', 'higher')} is better; target "
                                    f"{format_value(aim.get('target'), unit)} by "
                                    f"{aim.get('deadline') or 'no deadline'}")},
-        {"Field": "Baseline", "Value": format_value(aim.get("baseline"), unit)},
+        {"Field": "Baseline", "Value": _baseline_text(record, runs)},
         {"Field": "New baseline (adopted)", "Value": format_value(aim.get("new_baseline"), unit)},
         {"Field": "Problem", "Value": record.problem},
         {"Field": "Change idea", "Value": record.change_idea},
         {"Field": "Hypothesis", "Value": record.hypothesis},
-        {"Field": "Data", "Value": (f"{record.data.get('tickets') or '-'}; before "
-                                    f"{_window(record.data.get('before'))}, after "
-                                    f"{_window(record.data.get('after'))}")},
+        {"Field": "Data", "Value": _data_text(record, runs)},
     ]
     if record.previous:
         rows.append({"Field": "Previous cycle",
@@ -117,27 +183,32 @@ def _charter(record: CycleRecord) -> str:
     return _table(rows)
 
 
-def _collection_start(record: CycleRecord, compared: dict[str, Any] | None) -> dt.date | None:
+def _collection_start(record: CycleRecord, compared: StageResults | None) -> dt.date | None:
     """First day of the after window: the record's, else the compare run's."""
     after = (record.data or {}).get("after") or []
-    first = after[0] if after else ((compared or {}).get("windows") or {}).get("after_start")
-    try:
-        return dt.date.fromisoformat(str(first)) if first else None
-    except ValueError:
-        return None
+    if after:
+        try:
+            return dt.date.fromisoformat(str(after[0])[:10])
+        except ValueError:
+            return None
+    windows = compared.windows if compared is not None else None
+    return windows.after_start if windows is not None else None
 
 
-def prediction_scores(paths: ProjectPaths, record: CycleRecord) -> list[Score]:
+def prediction_scores(paths: ProjectPaths, record: CycleRecord,
+                      runs: _Runs | None = None) -> list[Score]:
     """The record's predictions scored against its latest successful compare run."""
-    compared = latest_results(paths, record, "compare")
-    return score_predictions(list(record.predictions), compared,
+    runs = runs or _Runs.read(paths, record.id)
+    compared = runs.results("compare")
+    return score_predictions(list(record.predictions), compared, cycle=record.id,
                              collection_start=_collection_start(record, compared))
 
 
 def _predictions(record: CycleRecord, scores: list[Score]) -> str:
     if not scores:
         return ("<p class=\"muted\">No predictions recorded. Add checkable ones in Plan with "
-                "<code>pdca predict</code>.</p>")
+                f"<code>pdca predict {_e(record.id)} --kpi KPI --direction rise --size N"
+                "</code>.</p>")
     entries = list(record.predictions)
     rows = []
     for entry, score in zip(entries, scores, strict=True):
@@ -162,52 +233,68 @@ def _autocorrelation(values: list[float]) -> dict[str, Any]:
     return autocorrelation(values).as_dict()
 
 
-def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) -> str:
-    """One card: stability, before/after verdict, predictions, failed assumptions, decision."""
-    baseline = latest_results(paths, record, "baseline") or {}
-    compared = latest_results(paths, record, "compare") or {}
-    metric = str((record.aim or {}).get("metric") or "")
-    items: list[tuple[str, str]] = []
-    failed: list[str] = []
-
-    stability = baseline.get("stability") or {}
-    run = stability.get("run_chart") or {}
-    if run:
-        verdict = "not stable: signals of non-random variation" if run.get("any_signal") \
-            else "stable: no signal of non-random variation"
-        items.append(("Stability (baseline)", f"{verdict}. {run.get('sentence', '')}"))
-        check = run.get("autocorrelation") or _autocorrelation(run.get("values") or [])
-        if check.get("flagged"):
-            failed.append(str(check.get("sentence", "")))
+def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, str]],
+                                                                 list[str]]:
+    """The review card's stability lines and the failed assumptions they show."""
+    baseline = runs.results("baseline")
+    stability = baseline.stability if baseline is not None else None
+    if stability is None:
+        why = (runs.problems.get("baseline") or
+               (f"the baseline run has no stability check ({baseline.skipped['stability']})"
+                if baseline is not None and "stability" in baseline.skipped else
+                f"no baseline run yet (pdca run {record.id} baseline)"))
+        return [("Stability (baseline)", why)], []
+    verdict = ("not stable: signals of non-random variation" if stability.any_signal
+               else "stable: no signal of non-random variation")
+    items = [("Stability (baseline)", f"{verdict}. {stability.sentence}")]
+    failed = []
+    if stability.autocorrelation_flagged is None:
+        check = _autocorrelation([v for v in stability.values if v is not None])
+        flagged, sentence = bool(check.get("flagged")), str(check.get("sentence", ""))
     else:
-        items.append(("Stability (baseline)", "no baseline run yet"))
-    if "rules" in stability:
-        differ = stability.get("rule_disagreements") or []
+        flagged = stability.autocorrelation_flagged
+        sentence = stability.autocorrelation_sentence
+    if flagged:
+        failed.append(sentence)
+    if stability.rules_sentence is not None:
+        differ = stability.rule_disagreements or ()
         items.append(("Rule sets (baseline chart)", (
-            f"{stability['rules'].get('sentence', '')} "
+            f"{stability.rules_sentence} "
             + (f"The four rule sets disagree on {len(differ)} period(s): "
-               + "; ".join(f"{row.get('point')}" for row in differ[:8])
-               + " (table in the baseline notebook)." if differ
+               + "; ".join(differ[:8]) + " (table in the baseline notebook)." if differ
                else "Anhøj, Western Electric, Nelson and NHS agree on every period."))))
+    return items, failed
 
-    kpi = (compared.get("kpis") or {}).get(metric)
-    if kpi:
-        comparison = kpi.get("comparison") or {}
-        effect = comparison.get("effect_size")
-        label = comparison.get("effect_size_label") or "effect size"
-        effect_text = f" Effect size: {label} {effect:.2f}." if isinstance(effect, float) else ""
-        view = (compared.get("time_view") or {}).get(metric) or {}
-        verdict = (view.get("assurance") or {}).get("verdict")
-        assured = (f" Assurance against the target: {verdict} (after-period limits)."
-                   if verdict else "")
-        items.append(("Before / after", f"{kpi.get('sentence', '')}{effect_text}{assured}"))
+
+def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score]) -> str:
+    """One card: stability, before/after verdict, predictions, failed assumptions, decision."""
+    compared = runs.results("compare")
+    metric = str((record.aim or {}).get("metric") or "")
+    items, failed = _stability_items(record, runs)
+
+    change = compared.changes.get(metric) if compared is not None else None
+    if change is not None:
+        effect = change.effect_size
+        label = change.effect_size_label or "effect size"
+        effect_text = (f" Effect size: {label} {effect:.2f}."
+                       if effect is not None and math.isfinite(effect) else "")
+        view = compared.time_view.get(metric) if compared is not None else None
+        assured = (f" Assurance against the target: {view.assurance} (after-period limits)."
+                   if view is not None and view.assurance else "")
+        items.append(("Before / after", f"{change.sentence}{effect_text}{assured}"))
+    elif "compare" in runs.problems:
+        items.append(("Before / after", f"unreadable compare run: {runs.problems['compare']}"))
     else:
-        items.append(("Before / after", f"no compare run with {metric or 'the aim metric'} yet"))
-    for key, view in (compared.get("time_view") or {}).items():
-        if view.get("baseline_unstable"):
+        why = (compared.skipped.get(metric) if compared is not None and metric else None)
+        items.append(("Before / after",
+                      f"the compare run did not compare {metric}: {why}" if why else
+                      f"no compare run with {metric or 'the aim metric'} yet (pdca run "
+                      f"{record.id} compare)"))
+    for key, view in (compared.time_view if compared is not None else {}).items():
+        if view.baseline_unstable:
             failed.append(f"{key}: the baseline drifted before the change, so a before/after "
                           "test can mistake drift for effect.")
-        if view.get("overdispersed"):
+        if view.overdispersed:
             failed.append(f"{key}: periods vary more than chance (overdispersion); the "
                           "per-period test is the one to read.")
 
@@ -218,12 +305,14 @@ def _review_card(paths: ProjectPaths, record: CycleRecord, scores: list[Score]) 
         items.append(("Predictions", text + (f"; {flagged} flagged (see below)" if flagged
                                              else "; none written late or edited")))
     else:
-        items.append(("Predictions", "none recorded"))
+        items.append(("Predictions", f"none recorded (pdca predict {record.id} ...)"))
     items.append(("Assumptions that failed", " ".join(failed) if failed else
                   "none detected (autocorrelation, baseline drift, overdispersion checked)"))
     decision = record.decision
     items.append(("Decision", f"{str(decision.get('decision')).title()}: "
-                  f"{decision.get('rationale', '')}" if decision else "not decided yet"))
+                  f"{decision.get('rationale', '')}" if decision else
+                  f"not decided yet (pdca act {record.id} --decision adopt|adapt|abandon "
+                  "--note \"why\")"))
     rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in items)
     return f"<div class=\"card\"><h2>Review card</h2><table>{rows}</table></div>"
 
@@ -252,69 +341,85 @@ def _images(notebook: Path, limit: int) -> list[str]:
     return found
 
 
-def _sentences(stage: str, results: dict[str, Any]) -> list[str]:
-    if stage == "compare":
-        return [k.get("sentence", "") for k in (results.get("kpis") or {}).values()]
-    if stage == "efficiency":
-        gains = [g.get("sentence", "") for g in (results.get("gains") or {}).values()]
-        steps = (results.get("steps") or {}).get("sentence")
-        return [*gains, *([steps] if steps else []), str(results.get("summary") or "")]
+def _sentences(results: StageResults) -> list[str]:
+    """The verdict lines of one stage's results, in the words the notebook used."""
+    if results.stage == "compare":
+        return [change.sentence for change in results.changes.values()]
+    if results.stage == "efficiency":
+        return [*(gain.sentence for gain in results.gains.values()),
+                *([results.steps_sentence] if results.steps_sentence else []), results.summary]
     out = []
-    for kpi in (results.get("kpis") or {}).values():
-        if isinstance(kpi, dict) and "value" in kpi:
-            ci = kpi.get("ci") or []
-            interval = (f" (95% CI {format_value(ci[0], kpi['unit'])} to "
-                        f"{format_value(ci[1], kpi['unit'])})" if len(ci) == 2 else "")
-            out.append(f"{kpi.get('name')}: {format_value(kpi['value'], kpi['unit'])}"
-                       f"{interval}, n = {kpi.get('n', 0):,}")
-    target = results.get("target") or {}
-    if target.get("kpi"):
-        out.append(f"Target {target['kpi']} {target.get('direction')} than "
-                   f"{target.get('value')}: {'met' if target.get('met') else 'not met'}.")
+    for estimate in results.estimates.values():
+        ci = estimate.ci
+        interval = (f" (95% CI {format_value(ci[0], estimate.unit)} to "
+                    f"{format_value(ci[1], estimate.unit)})" if ci is not None else "")
+        out.append(f"{estimate.name}: {format_value(estimate.value, estimate.unit)}"
+                   f"{interval}, n = {estimate.n:,}")
+    target = results.target
+    if target is not None and target.kpi:
+        out.append(f"Target {target.kpi} {target.direction} than "
+                   f"{target.value}: {'met' if target.met else 'not met'}.")
+    if results.sample_size is not None and results.sample_size.sentence:
+        out.append(results.sample_size.sentence)
     return out
 
 
-def _stage_section(paths: ProjectPaths, record: CycleRecord, stage: str, out_dir: Path) -> str:
-    results = latest_results(paths, record, stage)
-    if results is None:
-        return f"<h3>{_e(stage.title())}</h3><p class=\"muted\">No successful run yet.</p>"
-    runs = sorted((paths.runs / record.id / stage).glob("*/results.json"), reverse=True)
-    run_dir = next((r.parent for r in runs if json.loads(
-        (r.parent / "provenance.json").read_text(encoding="utf-8")).get("status")
-        == "succeeded"), None) if runs else None
-    link = ""
-    images: list[str] = []
-    if run_dir is not None:
-        rel = Path(os.path.relpath(run_dir / f"{stage}.html", out_dir)).as_posix()
-        link = (f"<p><a href=\"{_e(rel)}\">Full {_e(stage)} notebook</a> "
-                f"<span class=\"muted\">(run {_e(run_dir.name)})</span></p>")
-        images = _images(run_dir / f"{stage}.ipynb", limit=3)
-    items = "".join(f"<li>{_e(s)}</li>" for s in _sentences(stage, results) if s)
-    return (f"<h3>{_e(stage.title())}</h3><ul class=\"verdicts\">{items}</ul>"
-            + "".join(images) + link)
+def _notes(results: StageResults) -> str:
+    """The files the run read, what it skipped and why, and a note for older files."""
+    parts = []
+    if results.inputs:
+        files = "; ".join(f"{name}: {path}" for name, path in results.inputs.items())
+        parts.append(f"<p class=\"muted\">Input files: {_e(files)}</p>")
+    if results.skipped:
+        parts.append("<p class=\"muted\">Not computed:</p><ul class=\"muted\">" + "".join(
+            f"<li>{_e(key)}: {_e(why)}</li>" for key, why in results.skipped.items())
+            + "</ul>")
+    if results.legacy_note:
+        parts.append(f"<p class=\"muted\">{_e(results.legacy_note)}.</p>")
+    return "".join(parts)
+
+
+def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs) -> str:
+    title = f"<h3>{_e(stage.title())}</h3>"
+    if stage in runs.problems:
+        return f"{title}<p class=\"overdue\">{_e(runs.problems[stage])}</p>"
+    run = runs.found.get(stage)
+    if run is None or run.results is None:
+        return (f"{title}<p class=\"muted\">No successful run yet. Run it with "
+                f"<code>pdca run {_e(record.id)} {_e(stage)}</code>.</p>")
+    rel = Path(os.path.relpath(run.run_dir / f"{stage}.html", out_dir)).as_posix()
+    link = (f"<p><a href=\"{_e(rel)}\">Full {_e(stage)} notebook</a> "
+            f"<span class=\"muted\">(run {_e(run.name)})</span></p>")
+    images = _images(run.run_dir / f"{stage}.ipynb", limit=3)
+    items = "".join(f"<li>{_e(s)}</li>" for s in _sentences(run.results) if s)
+    return (f"{title}<ul class=\"verdicts\">{items}</ul>" + "".join(images)
+            + _notes(run.results) + link)
 
 
 def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None) -> Path:
     """Write ``runs/<cycle>/index.html`` and return its path."""
     today = today or dt.date.today()
     record = read_cycle(paths, cycle_id)
+    runs = _Runs.read(paths, cycle_id)
     out_dir = paths.runs / cycle_id
     decision = record.decision
-    decision_html = ("<p class=\"muted\">No decision yet.</p>" if not decision else
+    decision_html = ("<p class=\"muted\">No decision yet: record it with <code>pdca act "
+                     f"{_e(cycle_id)} --decision adopt|adapt|abandon --note \"why\"</code>.</p>"
+                     if not decision else
                      f"<div class=\"decision\"><b>{_e(str(decision.get('decision')).title())}"
                      f"</b> on {_e(decision.get('date'))}: {_e(decision.get('rationale'))}</div>")
     log_rows = [{"Date": e.get("date"), "Event": e.get("event"),
                  "Detail": ", ".join(f"{k}: {v}" for k, v in e.items()
                                      if k not in ("date", "event"))} for e in record.log]
-    scores = prediction_scores(paths, record)
+    scores = prediction_scores(paths, record, runs)
     body = (f"<p>{_e(record.id)} · stage <span class=\"stage\">{_e(record.stage)}</span> · "
             f"<a href=\"../index.html\">all cycles</a></p>"
-            f"{_review_card(paths, record, scores)}"
-            f"<h2>Plan: the charter</h2>{_charter(record)}"
+            f"{_review_card(record, runs, scores)}"
+            f"<h2>Plan: the charter</h2>{_charter(record, runs)}"
             f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
             f"<h2>Actions</h2>{_actions(record, today)}"
             "<h2>Results by stage</h2>"
-            + "".join(_stage_section(paths, record, stage, out_dir) for stage in STAGES)
+            + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
             + f"<h2>Act: the decision</h2>{decision_html}"
             f"<h2>Log</h2>{_table(log_rows)}")
     target = out_dir / "index.html"

@@ -517,7 +517,7 @@ class StageResults:
     headline: Headline | None
     skipped: Mapping[str, str]
     inputs: Mapping[str, str]
-    window: tuple[dt.date, dt.date] | None = None  # baseline
+    window: tuple[dt.date | None, dt.date | None] | None = None  # baseline; None: no bound
     windows: WindowsRecord | None = None  # compare, efficiency
     estimates: Mapping[str, EstimateRecord] = field(default_factory=dict)
     changes: Mapping[str, ChangeRecord] = field(default_factory=dict)
@@ -573,8 +573,11 @@ class StageResults:
         return None if found is None else (str(kpi), found)
 
 
-def _date(node: _Node, key: str) -> dt.date:
-    text = node.text(key) or ""
+def _date(node: _Node, key: str, *, blank: bool = False) -> dt.date:
+    """The date under ``key``; with ``blank``, "" or null reads as None (no bound)."""
+    text = node.text(key, nullable=blank) or ""
+    if blank and not text:
+        return None  # type: ignore[return-value]
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
@@ -606,12 +609,15 @@ def results_from_dict(data: Any, *, source: str, stage: str | None = None) -> St
     if stage is not None and found != stage:
         raise top.fail("stage", f"is {found!r}, but the file is a {stage} run's")
     current = schema is not None
-    headline = top.node("headline", required=current, nullable=True)
+    skipped = top.texts("skipped", required=current)
+    # No headline only when the run says why: its stability section names the KPI that
+    # could not be computed (a renamed "headline" still fails here).
+    headline = top.node("headline", nullable=True,
+                        required=current and not _HEADLINE_SKIPS.intersection(skipped))
     common: dict[str, Any] = {
         "source": source, "stage": found, "schema": schema, "raw": data,
         "headline": None if headline is None else Headline.parse(headline, found),
-        "skipped": top.texts("skipped", required=current),
-        "inputs": top.texts("inputs", required=current),
+        "skipped": skipped, "inputs": top.texts("inputs", required=current),
     }
     return StageResults(**common, **_STAGE_PARSERS[found](top))
 
@@ -623,7 +629,8 @@ def _baseline(top: _Node) -> dict[str, Any]:
     target = top.node("target", required=False)
     plan = top.node("sample_size", required=False)
     return {
-        "window": None if window is None else (_date(window, "start"), _date(window, "end")),
+        "window": None if window is None else (_date(window, "start", blank=True),
+                                               _date(window, "end", blank=True)),
         "estimates": {k: EstimateRecord.parse(n) for k, n in top.nodes("kpis").items()},
         "stability": None if stability is None else Stability.parse(stability),
         "target": None if target is None else Target.parse(target),
@@ -655,6 +662,9 @@ def _efficiency(top: _Node) -> dict[str, Any]:
         "summary": top.text("summary") or "",
     }
 
+
+#: Keys of ``skipped`` that explain a missing headline.
+_HEADLINE_SKIPS = frozenset({"headline", "stability"})
 
 _STAGE_PARSERS = {"baseline": _baseline, "compare": _compare, "efficiency": _efficiency}
 

@@ -2,15 +2,21 @@
 
 Each move checks what the stage needs and says what is missing:
 
-- plan -> do: a successful baseline run (its value of the aim metric becomes
+- plan -> do: a successful baseline run (its headline estimate of the aim metric becomes
   ``aim.baseline``);
-- do -> check: the change is live (an after window or a change date in the record);
+- do -> check: the change is live: ``data.after`` in the record, or the windows a
+  successful compare or efficiency run used (then written to ``data.after``);
 - check -> act: a successful compare run;
 - act -> closed: a decision (``pdca act``).
 
+"A successful run" is always :func:`pdcakit.resultsfile.latest_run`: the newest run
+directory whose provenance says succeeded, logged or not; its results are read through
+the typed reader, so the tracker and the reviewer pages see the same run.
+
 ``act`` records adopt / adapt / abandon with the rationale; adopting makes the after
 window the new baseline (``data.new_baseline``, and ``aim.new_baseline`` from the
-compare run). ``next_cycle`` opens a linked follow-up whose before window is that baseline.
+compare run). ``next_cycle`` opens a linked follow-up that runs as it is: same aim,
+data file and mapping, its before window the adopted after window.
 
 >>> missing_for("plan", {"baseline": False})
 ['a successful baseline run (pdca run CYCLE baseline)']
@@ -19,7 +25,6 @@ compare run). ``next_cycle`` opens a linked follow-up whose before window is tha
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,41 +44,81 @@ from .fileio import atomic_write_text
 from .kpis import KPI_INFO
 from .project import STAGES, ProjectPaths, check_cycle_id
 from .results import format_value
+from .resultsfile import ResultsError, RunRef, WindowsRecord, latest_run
 
-__all__ = ["Move", "StatusRow", "act", "advance", "latest_results", "missing_for",
-           "new_cycle", "next_cycle", "stages_to_run", "status_rows"]
+__all__ = ["Move", "StatusRow", "act", "advance", "baseline_measurement", "follow_up_stages",
+           "go_live",
+           "latest_results", "missing_for", "new_cycle", "next_cycle", "stages_not_ready",
+           "stages_to_run", "status_rows"]
 
 
-def missing_for(stage: str, facts: dict[str, bool]) -> list[str]:
-    """What ``stage`` still needs before the cycle can move on (empty: ready)."""
+def missing_for(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> list[str]:
+    """What ``stage`` still needs before the cycle can move on (empty: ready); each need
+    names the command or the record field that provides it."""
     needs = {
-        "plan": [("baseline", "a successful baseline run (pdca run CYCLE baseline)")],
-        "do": [("change_live", "the change's go-live: data.after or "
-                               "stages.compare.parameters.change_date in the record")],
-        "check": [("compare", "a successful compare run (pdca run CYCLE compare)")],
-        "act": [("decision", "a decision (pdca act CYCLE --decision adopt|adapt|abandon "
-                             "--note ...)")],
-        "closed": [("never", "nothing: the cycle is closed (pdca next CYCLE opens a follow-up)")],
+        "plan": [("baseline", f"a successful baseline run (pdca run {cycle} baseline)")],
+        "do": [("change_live", f"the change's go-live: data.after: [FIRST DAY, DAY AFTER THE "
+                               f"LAST] in pdca/{cycle}.yaml, or a successful compare run "
+                               f"given the change date (pdca run {cycle} compare -p "
+                               "change_date YYYY-MM-DD)")],
+        "check": [("compare", f"a successful compare run (pdca run {cycle} compare)")],
+        "act": [("decision", f"a decision (pdca act {cycle} --decision adopt|adapt|abandon "
+                             "--note \"why\")")],
+        "closed": [("never", f"nothing: the cycle is closed (pdca next {cycle} opens a "
+                             "follow-up)")],
     }[stage]
     return [text for key, text in needs if not facts.get(key)]
 
 
-def _facts(record: CycleRecord) -> dict[str, bool]:
+def go_live(paths: ProjectPaths, record: CycleRecord) -> tuple[list[str], str] | None:
+    """The change's after window ``[start, end)`` and where it comes from: the record's
+    ``data.after``, else the windows of the latest successful compare (or efficiency)
+    run, so a change date given with ``-p`` counts (None: neither)."""
+    after = (record.data or {}).get("after") or []
+    if after:
+        return [_iso(v) for v in after], f"data.after in pdca/{record.id}.yaml"
+    for stage in ("compare", "efficiency"):
+        windows = _run_windows(latest_run(paths, record.id, stage))
+        if windows is not None:
+            return windows.after, f"the {stage} run {_run_name(paths, record.id, stage)}"
+    return None
+
+
+def _run_windows(run: RunRef | None) -> WindowsRecord | None:
+    return None if run is None or run.results is None else run.results.windows
+
+
+def _run_name(paths: ProjectPaths, cycle_id: str, stage: str) -> str:
+    run = latest_run(paths, cycle_id, stage, read=False)
+    return run.name if run is not None else ""
+
+
+def _iso(value: Any) -> str:
+    """A record's date (a YAML date or text) as YYYY-MM-DD."""
+    return str(value)[:10]
+
+
+def _facts(paths: ProjectPaths, record: CycleRecord) -> dict[str, bool]:
     compare_params = (record.stages.get("compare") or {}).get("parameters") or {}
-    return {"baseline": record.last_run("baseline", succeeded=True) is not None,
-            "change_live": bool(record.data.get("after") or compare_params.get("change_date")),
-            "compare": record.last_run("compare", succeeded=True) is not None,
+    needed = {"plan": "baseline", "check": "compare"}.get(record.stage)
+    return {"baseline": needed == "baseline" and latest_run(paths, record.id, "baseline")
+            is not None,
+            "change_live": record.stage == "do" and bool(
+                compare_params.get("change_date") or go_live(paths, record)),
+            "compare": needed == "compare" and latest_run(paths, record.id, "compare")
+            is not None,
             "decision": record.decision is not None, "never": False}
 
 
 @dataclass(frozen=True)
 class Move:
-    """The outcome of ``pdca advance``: moved or not, and what was missing."""
+    """The outcome of ``pdca advance``: moved or not, what was missing, what was recorded."""
 
     cycle: str
     before: str
     after: str
     missing: tuple[str, ...]
+    recorded: tuple[str, ...] = ()
 
     @property
     def moved(self) -> bool:
@@ -82,49 +127,72 @@ class Move:
     @property
     def sentence(self) -> str:
         if self.moved:
-            return f"{self.cycle}: moved from {self.before} to {self.after}."
+            return (f"{self.cycle}: moved from {self.before} to {self.after}."
+                    + "".join(f" Recorded {what}." for what in self.recorded))
         return (f"{self.cycle}: stays in {self.before}; to move to {self.after} it needs "
                 + "; ".join(self.missing) + ".")
 
 
 def advance(paths: ProjectPaths, cycle_id: str) -> Move:
-    """Move to the next phase when its conditions hold; the log records the move."""
+    """Move to the next phase when its conditions hold; the log records the move.
+
+    plan -> do writes the baseline run's estimate to ``aim.baseline``; do -> check
+    writes the after window a run used to ``data.after`` when the record has none.
+    """
     record = read_cycle(paths, cycle_id)
     index = PHASES.index(record.stage)
     target = PHASES[min(index + 1, len(PHASES) - 1)]
-    missing = tuple(missing_for(record.stage, _facts(record)))
+    missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
+    recorded: list[str] = []
     if not missing:
-        measured = _baseline_value(paths, record) if record.stage == "plan" else None
+        measured = baseline_measurement(paths, record) if record.stage == "plan" else None
+        live = go_live(paths, record) if record.stage == "do" else None
         with edit_record(paths, cycle_id) as data:
             data["stage"] = target
-            if measured is not None and data.get("aim") is not None:
-                data["aim"]["baseline"] = measured
+            if measured is not None:
+                if data.get("aim") is None:
+                    data["aim"] = {}
+                kpi, value, unit = measured
+                if not data["aim"].get("metric"):
+                    data["aim"]["metric"] = kpi
+                    recorded.append(f"aim.metric: {kpi} (the baseline run's headline KPI)")
+                data["aim"]["baseline"] = value
+                recorded.append(f"aim.baseline: {format_value(value, unit)} ({_kpi_name(kpi)}, "
+                                f"baseline run {_run_name(paths, cycle_id, 'baseline')})")
+            if live is not None and not (record.data or {}).get("after"):
+                window, source = live
+                if data.get("data") is None:
+                    data["data"] = {}
+                data["data"]["after"] = window
+                recorded.append(f"data.after: [{window[0]}, {window[1]}) from {source}")
             add_log_entry(data, {"event": "advance", "from": record.stage, "to": target})
-    return Move(cycle_id, record.stage, target, missing)
+    return Move(cycle_id, record.stage, target, missing, tuple(recorded))
 
 
-def _baseline_value(paths: ProjectPaths, record: CycleRecord) -> float | None:
-    """The aim metric's value in the latest successful baseline run, if it has one."""
-    metric = (record.aim or {}).get("metric")
-    kpi = ((latest_results(paths, record, "baseline") or {}).get("kpis") or {}).get(metric)
-    return float(kpi["value"]) if isinstance(kpi, dict) and kpi.get("value") is not None \
-        else None
+def _kpi_name(kpi: str) -> str:
+    return KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
+
+
+def baseline_measurement(paths: ProjectPaths, record: CycleRecord
+                         ) -> tuple[str, float, str] | None:
+    """(KPI, value, unit) the latest successful baseline run measured for the aim metric:
+    its headline estimate, else its ``kpis[aim.metric]`` (runs from before the results
+    contract); with no aim metric, the headline KPI. None: no such run or value."""
+    run = latest_run(paths, record.id, "baseline")
+    if run is None or run.results is None:
+        return None
+    found = run.results.headline_value(str((record.aim or {}).get("metric") or "") or None)
+    if found is None or found[1].value is None:
+        return None
+    kpi, estimate = found
+    return kpi, float(estimate.value), estimate.unit
 
 
 def latest_results(paths: ProjectPaths, record: CycleRecord, stage: str) -> dict[str, Any] | None:
-    """results.json of the cycle's latest successful run of ``stage`` (None if none)."""
-    run = record.last_run(stage, succeeded=True)
-    candidates = []
-    if run and run.get("run_dir"):
-        candidates.append(paths.root / str(run["run_dir"]) / "results.json")
-    # Runs made without the command line are not in the log: fall back to runs/.
-    candidates += sorted((paths.runs / record.id / stage).glob("*/results.json"), reverse=True)
-    for path in candidates:
-        provenance = path.parent / "provenance.json"
-        if path.exists() and (not provenance.exists() or json.loads(
-                provenance.read_text(encoding="utf-8")).get("status") == "succeeded"):
-            return json.loads(path.read_text(encoding="utf-8"))
-    return None
+    """results.json content of the cycle's latest successful run of ``stage`` (None if
+    none), checked by the typed reader; prefer :func:`pdcakit.resultsfile.latest_run`."""
+    run = latest_run(paths, record.id, stage)
+    return None if run is None or run.results is None else dict(run.results.raw)
 
 
 def _chain(paths: ProjectPaths, cycle_id: str) -> list[CycleRecord]:
@@ -208,7 +276,7 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
     record = read_cycle(paths, cycle_id)
     if record.stage not in ("check", "act"):
         raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
-                         "compare and `pdca advance` first)")
+                         f"pdca run {cycle_id} compare, then pdca advance {cycle_id})")
     today = dt.date.today().isoformat()
     said = f"{cycle_id}: decision {decision} recorded."
     with edit_record(paths, cycle_id) as data:
@@ -219,14 +287,26 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
             after_window = list((record.data or {}).get("after") or [])
             if after_window:
                 data.setdefault("data", {})["new_baseline"] = after_window
-            compared = latest_results(paths, record, "compare") or {}
-            metric = (record.aim or {}).get("metric")
-            kpi = (compared.get("kpis") or {}).get(metric) if metric else None
-            if kpi and kpi.get("after", {}).get("value") is not None:
-                data["aim"]["new_baseline"] = float(kpi["after"]["value"])
-                said += (f" New baseline for {metric}: "
-                         f"{format_value(kpi['after']['value'], kpi.get('unit', ''))}.")
+            measured = _after_value(paths, record)
+            if measured is not None:
+                kpi, value, unit = measured
+                if data.get("aim") is None:
+                    data["aim"] = {}
+                data["aim"]["new_baseline"] = value
+                said += f" New baseline for {kpi}: {format_value(value, unit)}."
     return said
+
+
+def _after_value(paths: ProjectPaths, record: CycleRecord) -> tuple[str, float, str] | None:
+    """(KPI, value, unit) of the aim metric after the change, from the latest successful
+    compare run (with no aim metric: its headline KPI)."""
+    run = latest_run(paths, record.id, "compare")
+    if run is None or run.results is None:
+        return None
+    found = run.results.headline_value(str((record.aim or {}).get("metric") or "") or None)
+    if found is None or found[1].value is None:
+        return None
+    return found[0], float(found[1].value), found[1].unit
 
 
 def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
@@ -243,23 +323,79 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     return path
 
 
+#: Stage parameters a follow-up does not copy: the record's aim and data blocks own them
+#: (the runner derives them), or they describe the earlier cycle's change itself.
+_NOT_COPIED = frozenset({
+    "data_path", "mapping", "start", "end", "before", "after", "change_date",
+    "weeks_before", "weeks_after", "headline_kpi", "target_value", "target_direction",
+    "cycle_events", "rebases", "results_path",
+    "training_path", "steps_path", "investment",  # the earlier change's own tables and cost
+})
+
+
+def follow_up_stages(record: CycleRecord) -> dict[str, dict[str, Any]]:
+    """The stage blocks a follow-up of ``record`` starts with: the same stages with their
+    stage-specific extras (period, SLA thresholds, segment column, survey tables ...),
+    without what the aim and data blocks own or what describes the earlier change.
+
+    >>> from pdcakit.cycle import CycleRecord
+    >>> follow_up_stages(CycleRecord(id="c1", title="t", aim={"metric": "fcr"}, stages={
+    ...     "compare": {"parameters": {"change_date": "2026-04-06", "period": "M",
+    ...                                "targets": {"fcr": 0.74, "aht": 9.0}}}}))
+    {'compare': {'parameters': {'period': 'M', 'targets': {'aht': 9.0}}}}
+    """
+    metric = (record.aim or {}).get("metric")
+    out: dict[str, dict[str, Any]] = {}
+    for stage in STAGES:
+        if stage not in (record.stages or {}):
+            continue
+        given = dict(((record.stages or {}).get(stage) or {}).get("parameters") or {})
+        kept = {k: v for k, v in given.items() if k not in _NOT_COPIED}
+        if isinstance(kept.get("targets"), dict):
+            kept["targets"] = {k: v for k, v in kept["targets"].items() if k != metric}
+            if not kept["targets"]:
+                del kept["targets"]
+        out[stage] = {"parameters": kept}
+    return out
+
+
 def next_cycle(paths: ProjectPaths, cycle_id: str, new_id: str | None = None) -> Path:
-    """Open a follow-up cycle linked to ``cycle_id``; its before window is the new baseline."""
+    """Open a follow-up cycle linked to ``cycle_id``, written so that it runs as it is.
+
+    It keeps the aim (metric, direction, target), the data file and mapping and the
+    stages' own parameters (:func:`follow_up_stages`); its before window is the adopted
+    after window (``data.new_baseline``, else ``data.after``, else the compare run's)
+    and its ``aim.baseline`` the value measured there; the after window is left empty
+    for the next change.
+    """
     record = read_cycle(paths, cycle_id)
     if record.decision is None:
-        raise CycleError(f"{cycle_id} has no decision yet: record it with pdca act first")
+        raise CycleError(f"{cycle_id} has no decision yet: record it first with pdca act "
+                         f"{cycle_id} --decision adopt|adapt|abandon --note \"why\"")
     new_id = new_id or _next_id(paths, cycle_id)
     aim = record.aim or {}
+    block = record.data or {}
+    before = block.get("new_baseline") or block.get("after")
+    if not before:
+        windows = _run_windows(latest_run(paths, cycle_id, "compare"))
+        before = windows.after if windows is not None else []
+    baseline = aim.get("new_baseline")
+    if baseline is None:
+        measured = _after_value(paths, record)
+        baseline = measured[1] if measured is not None else aim.get("baseline")
     path = new_cycle(paths, new_id, title=f"Follow-up of {record.title}",
                      metric=str(aim.get("metric") or ""), target=aim.get("target"),
                      direction=str(aim.get("direction") or "higher"), owner=record.owner,
                      previous=cycle_id)
     with edit_record(paths, new_id) as data:
-        data["aim"]["baseline"] = aim.get("new_baseline", aim.get("baseline"))
-        new_before = (record.data or {}).get("new_baseline") or (record.data or {}).get("after")
-        if new_before:
-            data["data"]["before"] = list(new_before)
-        data["data"]["tickets"] = (record.data or {}).get("tickets") or ""
+        data["aim"]["baseline"] = baseline
+        data["data"]["tickets"] = str(block.get("tickets") or "")
+        data["data"]["mapping"] = block.get("mapping") or None
+        data["data"]["before"] = [_iso(v) for v in before]
+        data["data"]["after"] = []
+        stages = follow_up_stages(record)
+        if stages:
+            data["stages"] = stages
     append_log(paths, cycle_id, {"event": "next", "cycle": new_id})
     return path
 
@@ -272,9 +408,39 @@ def _next_id(paths: ProjectPaths, cycle_id: str) -> str:
     return check_cycle_id(f"{base}-{n}")
 
 
-def stages_to_run(record: CycleRecord) -> list[str]:
-    """Stages the record has parameters for, in PDCA order (for ``pdca run ID --all``)."""
-    return [stage for stage in STAGES if (record.stages.get(stage) or {}).get("parameters")]
+def _listed_stages(record: CycleRecord) -> list[str]:
+    """Stages named under ``stages:`` (parameters may be empty: the aim and data blocks
+    feed every stage); none named but a data file given: every stage."""
+    listed = [stage for stage in STAGES if stage in (record.stages or {})]
+    if not listed and (record.data or {}).get("tickets"):
+        listed = list(STAGES)
+    return listed
+
+
+def stages_not_ready(record: CycleRecord, given: dict[str, Any] | None = None
+                     ) -> dict[str, str]:
+    """Listed stages that cannot run yet, each with what would let it: compare and
+    efficiency need the change's after window (``data.after``, or ``change_date`` /
+    ``after`` in the stage's parameters or in ``given``, the command line's)."""
+    waiting = {}
+    for stage in _listed_stages(record):
+        if stage == "baseline" or (record.data or {}).get("after"):
+            continue
+        params = {**(((record.stages or {}).get(stage) or {}).get("parameters") or {}),
+                  **(given or {})}
+        if not (params.get("change_date") or params.get("after")):
+            waiting[stage] = (f"no after window yet: set data.after: [FIRST DAY, DAY AFTER THE "
+                              f"LAST] in pdca/{record.id}.yaml, or pdca run {record.id} "
+                              f"{stage} -p change_date YYYY-MM-DD")
+    return waiting
+
+
+def stages_to_run(record: CycleRecord, given: dict[str, Any] | None = None) -> list[str]:
+    """Stages ``pdca run ID --all`` runs, in PDCA order: those named under ``stages:``
+    (every stage when none is named and ``data.tickets`` is set), less those
+    :func:`stages_not_ready` holds back."""
+    waiting = stages_not_ready(record, given)
+    return [stage for stage in _listed_stages(record) if stage not in waiting]
 
 
 @dataclass(frozen=True)
@@ -297,15 +463,22 @@ class StatusRow:
 
 
 def _headline(paths: ProjectPaths, record: CycleRecord) -> str:
-    metric = (record.aim or {}).get("metric")
-    compared = latest_results(paths, record, "compare")
-    if compared and metric in (compared.get("kpis") or {}):
-        return str(compared["kpis"][metric].get("sentence", ""))
-    baseline = latest_results(paths, record, "baseline")
-    if baseline and metric in (baseline.get("kpis") or {}):
-        kpi = baseline["kpis"][metric]
-        return f"Baseline {kpi.get('name', metric)}: {format_value(kpi['value'], kpi['unit'])}"
-    return ""
+    """The compare run's verdict on the aim metric, else the baseline run's value."""
+    metric = str((record.aim or {}).get("metric") or "")
+    try:
+        compared = latest_run(paths, record.id, "compare")
+        if compared is not None and compared.results is not None:
+            change = compared.results.changes.get(
+                metric or (compared.results.headline.kpi if compared.results.headline else ""))
+            if change is not None:
+                return change.sentence
+        measured = baseline_measurement(paths, record)
+    except ResultsError as exc:
+        return f"results unreadable: {exc}"
+    if measured is None:
+        return ""
+    kpi, value, unit = measured
+    return f"Baseline {_kpi_name(kpi)}: {format_value(value, unit)}"
 
 
 def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
