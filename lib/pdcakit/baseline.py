@@ -410,7 +410,8 @@ class HeadlineSeries:
                          ucl_line=_expand(result.ucl_line, keep), signals=signals,
                          sentence=sentence,
                          phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases),
-                         sparse=self._sparse)
+                         sparse=(self._sparse if kind != "log" else
+                                 self._sparse & ~np.asarray(result.used, dtype=bool)))
         if kind != "log":
             return view
         logs = result.log_chart
@@ -423,24 +424,9 @@ class HeadlineSeries:
         return np.zeros(len(self.periods), bool) if self.sparse is None else self.sparse
 
     def _gaps_note(self) -> str:
-        """Words for the periods a chart cannot judge: none, few cases, no median yet."""
-        word = self.period_label
-        parts = []
-        empty = int((self.counts == 0).sum())
-        if empty:
-            parts.append(f"{empty} {word}{'s' if empty != 1 else ''} without cases "
-                         "(gaps)")
-        if self.median_reached is not None:
-            unreached = int(((self.counts > 0) & ~self.median_reached).sum())
-            if unreached:
-                parts.append(f"{unreached} {word}{'s' if unreached != 1 else ''} whose median "
-                             "is not reached yet (over half still open; marked at the top)")
-        few = int(self._sparse.sum())
-        if few:
-            parts.append(f"{few} {word}{'s' if few != 1 else ''} with few cases (fewer than "
-                         f"{_sparse_threshold(self.counts):g}), drawn hollow and not used "
-                         "for the limits")
-        text = (" Not judged: " + "; ".join(parts) + ".") if parts else ""
+        """Words for the periods a chart cannot judge, and the share still open."""
+        text = metrics.series.unjudged_note(self.counts, self._sparse, self.median_reached,
+                                            self.period_label)
         return text + (f" {self.open_note}" if self.open_note else "")
 
     def figure(self, chart: ChartView | None = None, *, centre: float | None = None,
@@ -456,10 +442,11 @@ class HeadlineSeries:
         common: dict[str, Any] = {
             "target": target, "ylabel": self.display_ylabel, "percent": self.percent,
             "events": events, "scale": self.scale if duration else None,
-            "sparse": self._sparse,
+            "sparse": self._sparse if chart is None or chart.sparse is None else chart.sparse,
             "unreached": (None if self.median_reached is None
                           else (self.counts > 0) & ~self.median_reached),
-            "share_open": self._open_shares if duration else None}
+            "share_open": self._open_shares if duration else None,
+            "log_y": duration and chart is not None and chart.transform == "log"}
         if chart is None:
             return plots.control_chart(
                 self.periods, self.values, centre=centre,
@@ -478,12 +465,6 @@ class HeadlineSeries:
         counts = self.counts.astype(float)
         return np.divide(self.open_counts, counts, out=np.zeros(counts.size),
                          where=counts > 0)
-
-
-def _sparse_threshold(counts: np.ndarray) -> float:
-    filled = counts[counts > 0]
-    share = metrics.series.SPARSE_SHARE * float(np.median(filled)) if filled.size else 0.0
-    return float(np.ceil(max(metrics.series.MIN_PERIOD_CASES, share)))
 
 
 def _expand(values: Any, keep: np.ndarray) -> np.ndarray:

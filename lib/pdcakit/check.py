@@ -28,7 +28,7 @@ from scipy import stats as sps
 from . import metrics, spc, stats
 from .baseline import _check_keys, _fraction_problem
 from .data.slicing import between
-from .results import Estimate, format_value
+from .results import Estimate, duration_unit, format_value
 from .segments import split_segments
 
 __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
@@ -295,22 +295,31 @@ class KpiChange:
         return bool(self.mde <= abs(self.target - self.before.value))
 
     @property
-    def in_hours(self) -> bool | None:
-        """Durations read in hours when both before and after reach 2 hours, else in
-        minutes, so before, after, change and CI share one scale and keep their
+    def scale(self) -> str | None:
+        """Durations: the one unit (minutes, hours or days, see
+        :func:`pdcakit.results.duration_unit`) that before, after, change, CI and target
+        read in, from the smaller of the before and after values so both keep their
         precision (None: not a duration)."""
         if self.unit != "minutes":
             return None
-        return bool(min(abs(self.before.value), abs(self.after.value)) >= 120)
+        values = [abs(v) for v in (self.before.value, self.after.value) if math.isfinite(v)]
+        return duration_unit(min(values, default=math.nan)).name
+
+    @property
+    def in_hours(self) -> bool | None:
+        """Durations read in hours or days (not minutes); None: not a duration."""
+        return None if self.scale is None else self.scale != "minutes"
 
     def fmt(self, value: float) -> str:
-        return format_value(value, self.unit, hours=self.in_hours)
+        return format_value(value, self.unit, scale=self.scale)
 
     def fmt_difference(self, value: float) -> str:
         if self.unit == "fraction":
             return f"{100 * value:+.1f} points"
+        if not math.isfinite(value):
+            return "n/a"
         return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit,
-                                                           hours=self.in_hours)
+                                                           scale=self.scale)
 
     @property
     def sentence(self) -> str:
@@ -742,6 +751,23 @@ class PhaseView:
     percent: bool
     ylabel: str
     per_period_test: stats.Comparison | None = None
+    n: np.ndarray | None = None
+    n_open: np.ndarray | None = None
+    sparse: np.ndarray | None = None
+    median_reached: np.ndarray | None = None
+    scale: str | None = None
+    period_word: str = "period"
+
+    @property
+    def is_duration(self) -> bool:
+        return self.key in metrics.KPIS and metrics.KPIS[self.key].kind == "duration"
+
+    def records(self) -> list[dict[str, Any]]:
+        """The series for results.json: period_start, value (None: no cases or median not
+        reached), n and n_open per period (durations in minutes)."""
+        counts = self.n if self.n is not None else np.zeros(len(self.periods), dtype=int)
+        still_open = self.n_open if self.n_open is not None else np.zeros(len(counts), int)
+        return metrics.series.period_records(self.periods, self.values, counts, still_open)
 
     @property
     def overdispersed(self) -> bool:
@@ -760,8 +786,16 @@ class PhaseView:
     @property
     def sentence(self) -> str:
         before, after = self.chart.phases[0], self.chart.phases[-1]
-        text = (f"{self.chart_name}, limits computed separately for each period. Before: "
-                f"{before.sentence} After: {after.sentence}")
+        text = (f"{self.chart_name}, limits computed separately for each period. "
+                + (f"{spc.LOG_SCALE_NOTE} " if self.is_duration else "")
+                + f"Before: {before.sentence} After: {after.sentence}")
+        if self.n is not None and self.is_duration:
+            text += metrics.series.unjudged_note(
+                self.n, self.sparse if self.sparse is not None else np.zeros(len(self.n), bool),
+                self.median_reached, self.period_word)
+            if self.n_open is not None:
+                note = metrics.series.open_share_note(self.n, self.n_open, self.period_word)
+                text += f" {note}" if note else ""
         if self.baseline_unstable:
             text += (" Caution: the baseline was not stable (signals before the change), so a "
                      "before/after test can mistake an existing drift for the change's effect.")
@@ -798,24 +832,44 @@ class PhaseView:
         from . import plots
 
         chart = self.chart
+        extra: dict[str, Any] = {}
+        ylabel = self.ylabel
+        if self.is_duration and self.n is not None:
+            counts = self.n.astype(float)
+            shares = np.divide(self.n_open, counts, out=np.zeros(counts.size),
+                               where=counts > 0) if self.n_open is not None else None
+            unused = (self.sparse if not hasattr(chart, "used")
+                      else np.asarray(chart.sparse) & ~np.asarray(chart.used))
+            extra = {"scale": self.scale, "sparse": unused, "share_open": shares,
+                     "log_y": True,
+                     "unreached": (None if self.median_reached is None
+                                   else (counts > 0) & ~self.median_reached)}
+            ylabel = f"{self.title} (median per {period_word}, {self.scale})"
         return plots.control_chart(
             self.periods, self.values, centre=chart.centre_line, lcl=chart.lcl_line,
             ucl=chart.ucl_line, signals=chart.signals, target=target,
             title=f"{self.title} per {period_word}, before and after the change "
                   f"({self.chart_name})",
-            ylabel=self.ylabel, percent=self.percent,
+            ylabel=ylabel, percent=self.percent,
             phase_starts=[self.periods[self.change_index]],
-            centre_label="Centre line (per period)", events=events,
+            centre_label=("Centre (geometric mean, per period)" if extra
+                          else "Centre line (per period)"), events=events, **extra,
         )
 
 
-def _split_at(periods: pd.DatetimeIndex, change: pd.Timestamp, title: str) -> list[str]:
+def _split_at(periods: pd.DatetimeIndex, change: pd.Timestamp, title: str,
+              present: np.ndarray | None = None) -> list[str]:
+    """"before" / "after" per period; ``present`` marks the periods with a value (the
+    others are gaps and do not count towards the 2 each side needs)."""
     labels = list(np.where(periods < change, "before", "after"))
-    n_before = labels.count("before")
-    if n_before < 2 or n_before > len(labels) - 2:
-        raise ValueError(f"{title}: need at least 2 periods on each side of the change "
-                         f"for a phase chart; have {n_before} before and "
-                         f"{len(labels) - n_before} after (try period='D')")
+    have = np.ones(len(labels), bool) if present is None else np.asarray(present, bool)
+    n_before = int((have & (periods < change)).sum())
+    n_after = int(have.sum()) - n_before
+    if n_before < 2 or n_after < 2:
+        raise ValueError(f"{title}: need at least 2 periods with a value on each side of "
+                         f"the change for a phase chart; have {n_before} before and "
+                         f"{n_after} after (try a shorter period, e.g. period='D', or longer "
+                         "windows)")
     return labels
 
 
@@ -851,7 +905,10 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
     """Per-period values over both windows and a control chart split at the change.
 
     Rates: Laney p' chart (large subgroups make plain p-chart limits too tight when
-    weeks differ for ordinary reasons); other KPIs: XmR chart of the period values.
+    weeks differ for ordinary reasons); durations: I chart of the log of the per-period
+    Kaplan-Meier medians (open cases censored at the snapshot; limits transformed back,
+    so always positive; periods with few cases drawn, not used for the limits; empty
+    periods kept as gaps); means: XmR chart of the period values.
     """
     from . import spc
 
@@ -859,21 +916,50 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
     spec = metrics.KPIS[key]
     span = tickets[(tickets["created_at"] >= windows.before_start)
                    & (tickets["created_at"] < windows.after_end)]
+    span.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at the export time
     frame = metrics.per_period(span, key, period=period, **params)
+    per = {"D": "day", "W": "week", "M": "month"}[period]
+    if spec.kind == "duration":
+        return _duration_phase_view(frame, spec, windows.after_start, per)
     frame = frame[frame["n"] > 0].reset_index(drop=True)
     periods = pd.DatetimeIndex(frame["period"])
-    per = {"D": "day", "W": "week", "M": "month"}[period]
+    counts = {"n": frame["n"].to_numpy(int), "n_open": frame["n_open"].to_numpy(int),
+              "period_word": per}
     if spec.kind == "proportion":
-        return proportion_phase_view(periods, frame["numerator"], frame["denominator"],
+        view = proportion_phase_view(periods, frame["numerator"], frame["denominator"],
                                      windows.after_start, title=spec.name, key=key,
                                      ylabel=f"{spec.name} (% of tickets per {per})")
+        return replace(view, **counts)
     labels = _split_at(periods, windows.after_start, spec.name)
     chart = spc.i_chart(frame["value"].to_numpy(float), part=labels)
-    what = {"duration": f"median {spec.unit} per {per}"}.get(spec.kind, f"mean per {per}")
     return PhaseView(key=key, title=spec.name, periods=periods,
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} ({what})")
+                     ylabel=f"{spec.name} (mean per {per})", **counts)
+
+
+def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.Timestamp,
+                         per: str) -> PhaseView:
+    """Per-period Kaplan-Meier medians (open cases censored) on a log-scale I chart split
+    at ``change``: limits always positive; periods without cases are gaps, periods with
+    few cases are drawn but never set the limits."""
+    periods = pd.DatetimeIndex(frame["period"])
+    values = frame["value"].to_numpy(float)
+    labels = _split_at(periods, change, spec.name, present=np.isfinite(values))
+    before = periods < change
+    typical = [float(np.nanmedian(values[side])) for side in (before, ~before)
+               if np.isfinite(values[side]).any()]
+    scale = duration_unit(min(typical, default=math.nan)).name
+    chart = spc.log_i_chart(values, part=labels, sparse=frame["sparse"].to_numpy(bool),
+                            n=frame["n"].to_numpy(float), unit="minutes", scale=scale)
+    return PhaseView(key=spec.key, title=spec.name, periods=periods, values=values,
+                     chart_name="I chart of log medians", chart=chart,
+                     change_index=labels.count("before"), percent=False,
+                     ylabel=f"{spec.name} (Kaplan-Meier median {spec.unit} per {per})",
+                     n=frame["n"].to_numpy(int), n_open=frame["n_open"].to_numpy(int),
+                     sparse=frame["sparse"].to_numpy(bool),
+                     median_reached=frame["median_reached"].to_numpy(bool), scale=scale,
+                     period_word=per)
 
 
 def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str

@@ -122,6 +122,7 @@ def control_chart(
     sparse: Sequence[bool] | None = None,
     unreached: Sequence[bool] | None = None,
     share_open: Sequence[float] | None = None,
+    log_y: bool = False,
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
@@ -136,7 +137,8 @@ def control_chart(
     are minutes drawn in that unit. ``sparse`` periods (few cases) are drawn hollow,
     ``unreached`` ones (median not reached: over half still open) marked at the top,
     and ``share_open`` (share of each period's cases still open) drawn in a strip below.
-    NaN values (periods without cases) are gaps.
+    NaN values (periods without cases) are gaps. ``log_y`` draws the value axis on the log
+    scale (for limits computed on it; symmetric-log near 0 when some values are 0).
     """
     xs = list(x)
     unit = _unit(scale)
@@ -178,7 +180,9 @@ def control_chart(
                    linewidth=1.5, label=f"Target ({_target_text(target, percent, scale)})")
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
-    if scale is not None:
+    if log_y:
+        _log_axis(ax, ys)
+    elif scale is not None:
         ax.set_ylim(bottom=0)
     mark_events(ax, xs, events)
     _finish(ax, title, "" if strip is not None else xlabel, ylabel, percent)
@@ -193,6 +197,21 @@ def control_chart(
         strip.grid(axis="x", visible=False)
     fig.autofmt_xdate() if xs and hasattr(xs[0], "year") else None
     return fig
+
+
+def _log_axis(ax: Any, values: np.ndarray) -> None:
+    """Log value axis; symmetric-log (linear below the smallest positive value) when some
+    values are 0, so they stay on the chart."""
+    finite = values[np.isfinite(values)]
+    positive = finite[finite > 0]
+    if not positive.size:
+        return
+    if (finite <= 0).any():
+        ax.set_yscale("symlog", linthresh=float(positive.min()), linscale=0.5)
+        ax.set_ylim(bottom=0)
+    else:
+        ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(_tick))
 
 
 def _bar_width(xs: Sequence[Any]) -> Any:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,8 @@ from .durations import duration_minutes
 from .registry import KPIS
 
 __all__ = ["MIN_PERIOD_CASES", "SPARSE_SHARE", "open_share_note", "pareto", "per_period",
-           "period_records", "segment_estimates", "segment_table", "sparse_periods"]
+           "period_records", "segment_estimates", "segment_table", "sparse_periods",
+           "sparse_threshold", "unjudged_note"]
 
 _PERIODS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 
@@ -42,11 +44,50 @@ def sparse_periods(n: Any) -> np.ndarray:
     [False, False, True, True, False, False]
     """
     counts = np.asarray(n, dtype=float)
+    return (counts > 0) & (counts < sparse_threshold(counts))
+
+
+def sparse_threshold(n: Any) -> float:
+    """The fewest cases a period needs not to be sparse (see :func:`sparse_periods`).
+
+    >>> sparse_threshold([400, 380, 1, 90, 0, 410])
+    95.0
+    """
+    counts = np.asarray(n, dtype=float)
     filled = counts[counts > 0]
-    if not filled.size:
-        return np.zeros(counts.size, dtype=bool)
-    threshold = max(MIN_PERIOD_CASES, SPARSE_SHARE * float(np.median(filled)))
-    return (counts > 0) & (counts < threshold)
+    share = SPARSE_SHARE * float(np.median(filled)) if filled.size else 0.0
+    return max(float(MIN_PERIOD_CASES), share)
+
+
+def unjudged_note(n: Any, sparse: Any, median_reached: Any, period_word: str) -> str:
+    """The periods a chart cannot judge, in words: none, few cases, no median yet.
+
+    >>> unjudged_note([300, 0, 1, 40], [False, False, True, False],
+    ...               [True, False, True, False], "month")
+    ' Not judged: 1 month without cases (gap); 1 month whose median is not reached yet (over \
+half still open; marked at the top); 1 month with few cases (fewer than 10), drawn hollow and \
+not used for the limits.'
+    """
+    counts = np.asarray(n, dtype=float)
+
+    def times(k: int) -> str:
+        return f"{k} {period_word}{'' if k == 1 else 's'}"
+
+    parts = []
+    empty = int((counts == 0).sum())
+    if empty:
+        parts.append(f"{times(empty)} without cases ({'gap' if empty == 1 else 'gaps'})")
+    if median_reached is not None:
+        unreached = int(((counts > 0) & ~np.asarray(median_reached, dtype=bool)).sum())
+        if unreached:
+            parts.append(f"{times(unreached)} whose median is not reached yet (over half "
+                         "still open; marked at the top)")
+    few = int(np.asarray(sparse, dtype=bool).sum())
+    if few:
+        parts.append(f"{times(few)} with few cases (fewer than "
+                     f"{math.ceil(sparse_threshold(counts)):g}), drawn hollow and not used "
+                     "for the limits")
+    return (" Not judged: " + "; ".join(parts) + ".") if parts else ""
 
 
 def per_period(tickets: pd.DataFrame, key: str, *, period: str = "W",
