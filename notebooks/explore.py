@@ -24,9 +24,13 @@
 # stage on a window chosen in advance.
 
 # %% tags=["parameters"]
-data_path: str = "../data/demo/tickets.csv"  # tickets export: CSV, Parquet or Excel
+data_path: str = "demo:tickets.csv"  # tickets export: CSV, Parquet, Excel (demo:NAME: a demo file)
 mapping: str = ""  # column mapping: YAML file, preset name (e.g. zh_helpdesk), "" if canonical
-kpi: str = "aht"  # KPI key to explore
+on_duplicate: str = ""  # repeated ids: keep_first, keep_last or error ("" takes the mapping's)
+snapshot: str = ""  # when the export was taken ("": mapping's, else latest timestamp)
+timezone: str = ""  # time zone of the export's timestamps ("" takes the mapping's)
+dayfirst: str = ""  # "true" for day-first dates like 05/01/2026 ("" takes the mapping's)
+kpi: str = "aht"  # KPI key to explore ("": the first KPI this export supports)
 segment_column: str = "channel"  # column to filter by ("" for none)
 segment: str = "chat"  # value of the segment column, or "(all)"
 change_date: str = "2026-04-06"  # first day after the change
@@ -42,11 +46,25 @@ from IPython.display import display
 
 from pdcakit import data, metrics
 from pdcakit.check import explore
+from pdcakit.sections import Sections, load_options, mapping_file
 from pdcakit.show import say, show_figure
 
-tickets = data.load_tickets(data_path, mapping or None)
-choices = [key for key, spec in metrics.KPIS.items()
-           if spec.kind in ("proportion", "duration", "mean") and key != "nps"]
+ledger = Sections.of(None)
+tickets = data.load_tickets(
+    ledger.read("data_path", data_path),
+    (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+    **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                   dayfirst=dayfirst),
+)
+sections = Sections.of(tickets, show=False)
+choices = [key for key in sections.kpis(metrics.KPIS) if key != "nps"]
+kpi, note = sections.choose(kpi, choices)
+if note:
+    say(note)
+segments = ["(all)"] + (sorted(tickets[segment_column].dropna().astype(str).unique())
+                        if segment_column in sections.present else [])
+if segment not in segments:
+    segment = "(all)"
 
 
 def show(kpi: str, segment: str, change_date: str, weeks_before: int, weeks_after: int) -> None:
@@ -72,13 +90,11 @@ show(kpi, segment, change_date, weeks_before, weeks_after)
 # ## Explore (live in JupyterLab)
 
 # %% tags=["remove-input"]
-segments = ["(all)"] + (sorted(tickets[segment_column].dropna().astype(str).unique())
-                        if segment_column else [])
 controls = {
     "kpi": widgets.Dropdown(options=[(metrics.KPIS[key].name, key) for key in choices],
                             value=kpi, description="KPI"),
-    "segment": widgets.Dropdown(options=segments, value=segment if segment in segments
-                                else "(all)", description=segment_column or "segment"),
+    "segment": widgets.Dropdown(options=segments, value=segment,
+                                description=segment_column or "segment"),
     "change_date": widgets.DatePicker(value=dt.date.fromisoformat(change_date),
                                       description="Change date"),
     "weeks_before": widgets.IntSlider(value=weeks_before, min=2, max=52,

@@ -36,8 +36,8 @@ import pandas as pd
 from .kpis import KPI_INFO, supported_kpis
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
-           "input_path", "list_problem", "load_options", "mapping_file", "present_columns",
-           "raise_problems", "snapshot_words", "source_name"]
+           "input_path", "list_problem", "load_options", "mapping_file", "missing_reason",
+           "present_columns", "raise_problems", "snapshot_words", "source_name"]
 
 #: Version of the results.json layout the stage notebooks write.
 RESULTS_SCHEMA = "pdca-results/1"
@@ -78,6 +78,17 @@ def present_columns(tickets: pd.DataFrame | None) -> frozenset[str]:
     if tickets is None:
         return frozenset()
     return frozenset(str(c) for c in tickets.columns if tickets[c].notna().any())
+
+
+def missing_reason(key: str, present: Iterable[str]) -> str:
+    """Why KPI ``key`` cannot be computed from columns ``present`` ("" if it can).
+
+    >>> missing_reason("aht", ["id"])
+    'needs the column handle_minutes (map it under columns: in the mapping)'
+    """
+    if key not in KPI_INFO:
+        return f"unknown KPI; known KPIs: {', '.join(KPI_INFO)}"
+    return supported_kpis(present, [key])[1].get(key, "")
 
 
 def _needs(missing: Sequence[str]) -> str:
@@ -220,6 +231,26 @@ resolution_rate, sla_resolution'
         self.skip("stability", "no KPI of the list kpis can be computed from this export "
                   "(each is listed above with the column it needs)")
         return None
+
+    def choose(self, requested: str, choices: Sequence[str]) -> tuple[str, str]:
+        """``requested`` when it is one of ``choices``, else the first choice, with the
+        sentence saying why ("" when the request is kept or none was made).
+
+        >>> s = Sections(frozenset({"id", "created_at", "resolved_at"}), show=False)
+        >>> s.choose("aht", s.kpis(["time_to_resolve"]))[0]
+        'time_to_resolve'
+        """
+        if not choices:
+            raise ValueError("no KPI can be computed from this export: "
+                             + "; ".join(f"{k}: {r}" for k, r in self.skipped.items()))
+        if requested in choices:
+            return requested, ""
+        if not requested:
+            return choices[0], ""
+        name = KPI_INFO[requested].name if requested in KPI_INFO else repr(requested)
+        reason = self.skipped.get(requested) or missing_reason(requested, self.present)
+        return choices[0], (f"{name} cannot be shown on this export ({reason}); showing "
+                            f"{KPI_INFO[choices[0]].name}.")
 
     def read(self, parameter: str, path: str) -> str:
         """Record that ``parameter`` names a file this run reads; the file to open."""
