@@ -518,3 +518,13 @@ def test_the_reader_is_light():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_baseline_without_the_aim_metric_moves_and_says_why(project):
+    tracker.new_cycle(project, "c1", title="T", metric="csat")
+    results = baseline_results()
+    results["skipped"]["csat"] = "needs the column csat (map it under columns: in the mapping)"
+    write_run(project, "c1", "baseline", results)
+    move = tracker.advance(project, "c1")
+    assert move.moved and "aim.baseline stays empty" in move.sentence
+    assert "needs the column csat" in move.sentence and "pdca run c1 baseline" in move.sentence

@@ -119,6 +119,7 @@ class Move:
     after: str
     missing: tuple[str, ...]
     recorded: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def moved(self) -> bool:
@@ -128,7 +129,8 @@ class Move:
     def sentence(self) -> str:
         if self.moved:
             return (f"{self.cycle}: moved from {self.before} to {self.after}."
-                    + "".join(f" Recorded {what}." for what in self.recorded))
+                    + "".join(f" Recorded {what}." for what in self.recorded)
+                    + "".join(f" Note: {note}." for note in self.notes))
         return (f"{self.cycle}: stays in {self.before}; to move to {self.after} it needs "
                 + "; ".join(self.missing) + ".")
 
@@ -144,8 +146,11 @@ def advance(paths: ProjectPaths, cycle_id: str) -> Move:
     target = PHASES[min(index + 1, len(PHASES) - 1)]
     missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
     recorded: list[str] = []
+    notes: list[str] = []
     if not missing:
         measured = baseline_measurement(paths, record) if record.stage == "plan" else None
+        if record.stage == "plan" and measured is None:
+            notes.append(_unmeasured(paths, record))
         live = go_live(paths, record) if record.stage == "do" else None
         with edit_record(paths, cycle_id) as data:
             data["stage"] = target
@@ -166,7 +171,18 @@ def advance(paths: ProjectPaths, cycle_id: str) -> Move:
                 data["data"]["after"] = window
                 recorded.append(f"data.after: [{window[0]}, {window[1]}) from {source}")
             add_log_entry(data, {"event": "advance", "from": record.stage, "to": target})
-    return Move(cycle_id, record.stage, target, missing, tuple(recorded))
+    return Move(cycle_id, record.stage, target, missing, tuple(recorded), tuple(notes))
+
+
+def _unmeasured(paths: ProjectPaths, record: CycleRecord) -> str:
+    """Why a successful baseline run gave no aim.baseline, and what would."""
+    metric = str((record.aim or {}).get("metric") or "")
+    run = latest_run(paths, record.id, "baseline")
+    skipped = run.results.skipped if run is not None and run.results is not None else {}
+    why = skipped.get(metric) or skipped.get("stability") or "it has no value for it"
+    return (f"aim.baseline stays empty: the baseline run did not measure "
+            f"{metric or 'a headline KPI'} ({why}); fix that and rerun pdca run {record.id} "
+            "baseline, or write aim.baseline by hand")
 
 
 def _kpi_name(kpi: str) -> str:
