@@ -228,13 +228,18 @@ class Outcome:
         runs = sorted((self.root / "runs" / self.cycle / stage).glob("*/provenance.json"))
         return runs[-1].parent if runs else None
 
-    def results(self, stage: str) -> dict[str, Any]:
+    def results(self, stage: str, problems: list[str] | None = None) -> dict[str, Any]:
+        """The stage's results.json; when it is missing, fail the test, or (given a list of
+        problems) add the reason to it and return {} so the other stages are checked too."""
         run_dir = self.run_dir(stage)
         path = run_dir / "results.json" if run_dir else None
-        if path is None or not path.exists():
-            pytest.fail(f"{self.shape}: {stage} wrote no results.json "
-                        f"({self.step(stage).describe()})")
-        return _json(path)
+        if path is not None and path.exists():
+            return _json(path)
+        reason = f"{stage} wrote no results.json ({self.step(stage).describe()})"
+        if problems is None:
+            pytest.fail(f"{self.shape}: {reason}")
+        problems.append(reason)
+        return {}
 
     def provenance(self, stage: str) -> dict[str, Any]:
         run_dir = self.run_dir(stage)
@@ -285,11 +290,24 @@ def _fill_in_record(record: Path, export: exports.Export, folder: str) -> None:
     assert data["tickets"] == fields["tickets"] and len(data["before"]) == 2
 
 
+#: Set to 1 to build the project's notebooks from notebooks/*.py (jupytext) instead of
+#: copying the committed .ipynb: checks script edits before the templates are refreshed.
+FROM_SCRIPTS = os.environ.get("PDCA_TEST_NOTEBOOKS_FROM_SCRIPTS") == "1"
+
+
 def _new_project(root: Path) -> None:
+    """A fresh project folder: the stage notebooks and an empty pdca/."""
     (root / "notebooks").mkdir(parents=True)
     (root / "pdca").mkdir()
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        shutil.copy2(notebook, root / "notebooks" / notebook.name)
+        target = root / "notebooks" / notebook.name
+        if FROM_SCRIPTS:
+            import nbformat
+
+            from pdcakit.templates import build
+            nbformat.write(build(notebook.with_suffix(".py")), target)
+        else:
+            shutil.copy2(notebook, target)
 
 
 _OUTCOMES: dict[str, Outcome] = {}
@@ -352,23 +370,31 @@ def test_results_count_the_users_cases_and_open_cases(outcome: Outcome) -> None:
         if got != want:
             problems.append(f"{stage} {what}: {got!r}, the export has {want!r}")
 
-    baseline = outcome.results("baseline")
-    expect("baseline", baseline["data"]["tickets"], before.n, "tickets")
-    expect("baseline", baseline["data"]["open"], before.n_open, "open")
-    compare = outcome.results("compare")
-    expect("compare", [compare["data"][k] for k in ("before", "after")], [before.n, after.n],
-           "before/after tickets")
-    expect("compare", [compare["data"][k] for k in ("open_before", "open_after")],
-           [before.n_open, after.n_open], "before/after open")
-    efficiency = outcome.results("efficiency")
-    expect("efficiency", [(efficiency.get("data") or {}).get(k) for k in ("before", "after")],
-           [before.n, after.n], "before/after tickets")
-    for stage, results, counts in (("baseline", baseline, before), ("compare", compare, after)):
+    def counts(results: dict[str, Any], *keys: str) -> list[Any]:
+        return [(results.get("data") or {}).get(k) for k in keys]
+
+    baseline = outcome.results("baseline", problems)
+    if baseline:
+        expect("baseline", counts(baseline, "tickets", "open"), [before.n, before.n_open],
+               "tickets / open")
+    compare = outcome.results("compare", problems)
+    if compare:
+        expect("compare", counts(compare, "before", "after", "open_before", "open_after"),
+               [before.n, after.n, before.n_open, after.n_open],
+               "before / after / open before / open after")
+    efficiency = outcome.results("efficiency", problems)
+    if efficiency:
+        expect("efficiency", counts(efficiency, "before", "after"), [before.n, after.n],
+               "before / after tickets")
+    both = exports.WindowCounts(before.n + after.n, before.n_open + after.n_open)
+    for stage, results, counts_ in (("baseline", baseline, before), ("compare", compare, both)):
+        if not results:
+            continue
         headline = results.get("headline") or {}
         expect(stage, headline.get("kpi"), "time_to_resolve", "headline KPI (the aim metric)")
         series = headline.get("series") or []
         expect(stage, [sum(r["n"] for r in series), sum(r["n_open"] for r in series)],
-               [counts.n, counts.n_open], "headline series n / n_open summed over periods")
+               [counts_.n, counts_.n_open], "headline series n / n_open summed over periods")
     assert not problems, f"{outcome.shape}:\n" + "\n".join(problems)
 
 
@@ -400,9 +426,11 @@ def test_no_demo_file_is_read_outside_pdca_demo(outcome: Outcome) -> None:
         if demo:
             problems.append(f"{stage} provenance names demo files: {demo}")
         for path in sorted(user):
-            if _sha256(path) not in texts:
+            if not any(_sha256(path) in text for text in texts):
                 problems.append(f"{stage} provenance has no sha256 of {path.name}")
-        results = outcome.results(stage)
+        results = outcome.results(stage, problems)
+        if not results:
+            continue
         inputs = results.get("inputs")
         if not isinstance(inputs, dict):
             problems.append(f"{stage} results.json has no 'inputs' dict (contract 2)")
@@ -465,7 +493,10 @@ def test_skipped_sections_name_the_columns_that_would_enable_them(outcome: Outco
     problems = []
     mentioned = ""
     for stage in STAGES:
-        skipped = outcome.results(stage).get("skipped")
+        results = outcome.results(stage, problems)
+        if not results:
+            continue
+        skipped = results.get("skipped")
         if not isinstance(skipped, dict):
             problems.append(f"{stage} results.json has no 'skipped' dict (contract 2)")
             continue
@@ -544,4 +575,4 @@ def test_pdca_demo_runs_read_the_demo_files(demo_project) -> None:
         assert provenances, f"pdca demo made no {stage} run"
         texts = list(_strings(_json(provenances[-1])))
         assert any("data/demo/tickets.csv" in t or t == "demo:tickets.csv" for t in texts), stage
-        assert demo_tickets in texts, f"{stage} provenance has no sha256 of the demo tickets"
+        assert any(demo_tickets in t for t in texts), f"{stage}: no sha256 of the demo tickets"
