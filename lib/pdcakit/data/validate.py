@@ -56,12 +56,13 @@ def check_required(found: Mapping[str, str], schema: TableSchema, available: Seq
         close = closest_names(col, list(available))
         hint = f"closest: {describe_columns(close)}; " if close else ""
         example = close[0] if close else "<source column>"
-        where = f" (in the mapping {mapping_name!r})" if mapping_name else ""
+        where = (f"the mapping {mapping_name!r}" if mapping_name else
+                 "a mapping YAML (given with -p mapping FILE)")
+        columns = f"{hint}available columns: {describe_columns(list(available))}"
         raise source.error(
             f"required column {col!r} of the {schema.name} table is missing", col,
-            fix=f"rename the column to {col!r} or map it{where}: mapping={{'columns': "
-                f"{{{col!r}: {example!r}}}}}. {hint}available columns: "
-                f"{describe_columns(list(available))}")
+            fix=f"rename the column to {col!r}, or map it: add columns: {{{col}: "
+                f"{example!r}}} to {where}. {columns[0].upper()}{columns[1:]}")
 
 
 def check_filled(df: pd.DataFrame, columns: Sequence[str], source: Source) -> None:
