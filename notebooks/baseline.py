@@ -152,28 +152,20 @@ if headline is not None:
     series = headline_series(tickets, settings)
     run = spc.run_chart(series.values)
     say(f"**{series.title}, run chart:** {run.sentence}")
-    show_figure(plots.control_chart(
-        series.periods, series.values, centre=run.centre, target=settings.target_value,
-        title=f"{series.title} per {settings.period_label}: run chart", ylabel=series.ylabel,
-        centre_label="Median", percent=series.percent, events=cycle_events,
-    ))
+    show_figure(series.figure(centre=run.centre, target=settings.target_value,
+                              events=cycle_events))
     results["headline"] = headline_record(headline, period, series.baseline_estimate, series)
 
 # %% tags=["remove-input"]
 if series is not None:
     chart = series.control_chart(rebases=rebases)
-    sigma = (chart.ucl_line - chart.centre_line) / 3
-    rules = spc.apply_rules(chart.values, centre=chart.centre_line, sigma=sigma,
-                            rule_set=rule_set)
+    rules = chart.rules(rule_set)
     say(f"**{series.title}, {chart.name}:** {chart.sentence}")
     say(f"**Special-cause rules ({rule_set}):** {rules.sentence}")
-    show_figure(plots.control_chart(
-        series.periods, chart.values, centre=chart.centre_line, lcl=chart.lcl_line,
-        ucl=chart.ucl_line, signals=[bool(f) for f in rules.flags],
-        target=settings.target_value,
+    show_figure(series.figure(
+        chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
+        events=cycle_events,
         title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)",
-        ylabel=series.ylabel, centre_label="Mean", percent=series.percent, events=cycle_events,
-        phase_starts=chart.phase_starts,
     ))
     results["stability"] = {"kpi": headline,
                             "run_chart": {**run.as_dict(),
@@ -191,9 +183,7 @@ if series is not None:
 
 # %% tags=["remove-input"]
 if chart is not None:
-    disagreements = spc.compare_rule_sets(
-        chart.values, centre=chart.centre_line, sigma=sigma,
-        labels=[f"{p:%Y-%m-%d}" for p in series.periods])
+    disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
     if disagreements.empty:
         say("All four rule sets agree on every period of this chart.")
     else:
@@ -211,12 +201,13 @@ if chart is not None:
 if sections.runs("time_to_resolve", "created_at", "resolved_at"):
     resolve = metrics.time_to_resolve(tickets)
     say(resolve.sentence)
-    resolved_hours = (tickets["resolved_at"] - tickets["created_at"]).dt.total_seconds() / 3600
+    minute = pd.Timedelta(minutes=1)
     show_figure(plots.duration_histogram(
-        resolved_hours.dropna(), median=resolve.median / pd.Timedelta(hours=1),
-        p90=resolve.p90 / pd.Timedelta(hours=1) if resolve.p90 is not None else None,
-        threshold=sla_resolution_hours, unit="hours", title="Time to resolve (resolved tickets)",
-        xlabel="Hours from creation to resolution (log scale)",
+        ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna(),
+        median=None if resolve.median is None else resolve.median / minute,
+        p90=None if resolve.p90 is None else resolve.p90 / minute,
+        threshold=sla_resolution_hours * 60, unit="minutes",
+        title="Time to resolve (resolved tickets)",
         median_label="Median (Kaplan-Meier, open tickets counted)",
     ))
     results["time_to_resolve"] = resolve.as_dict()

@@ -230,3 +230,13 @@ class TestCompareKpi:
         assert 0 < change.mde < 0.02
         assert math.isfinite(change.relative_change)
         assert np.isfinite(change.difference_ci).all()
+
+
+class TestSkippedLookups:
+    def test_get_and_significance_come_from_the_library(self, demo):
+        _, _, before, after = demo
+        settings = CompareSettings.check(kpis=["fcr"])
+        verdicts = compare_kpis(before, after, settings)
+        assert verdicts.get("fcr") is verdicts["fcr"] and verdicts.get("aht") is None
+        frame = segment_changes(before, after, "fcr", "channel", settings).frame()
+        assert (frame["significant"] == (frame["p_adjusted"] < settings.alpha)).all()

@@ -111,3 +111,18 @@ class TestDemoGains:
         before, after = windows_split
         with pytest.raises(ValueError, match="unknown measure 'speed'"):
             efficiency.gains_by_segment(before, after, "channel", "speed")
+
+
+class TestAutomationChange:
+    def test_share_change_is_newcombes_interval(self):
+        # Newcombe (1998), Table II (a): 56/70 - 48/80, hybrid score CI 0.0524 to 0.3339
+        import pandas as pd
+
+        from pdcakit.efficiency import automation_change
+
+        before = pd.DataFrame({"channel": ["web"] * 48 + ["phone"] * 32})
+        after = pd.DataFrame({"channel": ["web"] * 56 + ["email"] * 14 + [None] * 5})
+        change = automation_change(before, after, ["web"])
+        assert change.before.value == 0.6 and change.after.value == 0.8  # no channel: left out
+        assert [round(v, 4) for v in change.difference_ci] == [0.0524, 0.3339]
+        assert "60.0% -> 80.0%" in change.sentence
