@@ -255,6 +255,15 @@ class TestReader:
         assert results.gains["time_to_resolve"].gain_ci == (0.05, 0.22)
         assert results.steps_sentence is None and results.summary.startswith("Time to")
 
+    def test_a_steps_only_efficiency_run_has_no_headline(self):
+        results = efficiency_results()
+        del results["headline"]
+        with pytest.raises(ResultsError, match="field 'headline' is missing"):
+            results_from_dict(results, source="e.json")
+        results.update(gains={}, data=None, steps={"sentence": "Lead time 151 -> 110 min."})
+        read = results_from_dict(results, source="e.json")
+        assert read.headline is None and read.steps_sentence.startswith("Lead time")
+
     def test_a_run_without_a_headline_must_say_why(self):
         results = baseline_results()
         del results["headline"], results["stability"]

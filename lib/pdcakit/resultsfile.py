@@ -610,10 +610,12 @@ def results_from_dict(data: Any, *, source: str, stage: str | None = None) -> St
         raise top.fail("stage", f"is {found!r}, but the file is a {stage} run's")
     current = schema is not None
     skipped = top.texts("skipped", required=current)
-    # No headline only when the run says why: its stability section names the KPI that
-    # could not be computed (a renamed "headline" still fails here).
-    headline = top.node("headline", nullable=True,
-                        required=current and not _HEADLINE_SKIPS.intersection(skipped))
+    # No headline only when the run says why (its stability section names the KPI that
+    # could not be computed) or had nothing to take one from (an efficiency run on the
+    # step table alone): a renamed "headline" still fails here.
+    explained = bool(_HEADLINE_SKIPS.intersection(skipped)) or (
+        found == "efficiency" and not data.get("gains"))
+    headline = top.node("headline", nullable=True, required=current and not explained)
     common: dict[str, Any] = {
         "source": source, "stage": found, "schema": schema, "raw": data,
         "headline": None if headline is None else Headline.parse(headline, found),

@@ -300,7 +300,10 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
         data["stage"] = "act"
         add_log_entry(data, {"event": "decision", "decision": decision})
         if decision == "adopt":
-            after_window = list((record.data or {}).get("after") or [])
+            after_window = [_iso(v) for v in (record.data or {}).get("after") or []]
+            if not after_window:  # the go-live came from a run's parameters
+                windows = _run_windows(latest_run(paths, cycle_id, "compare"))
+                after_window = windows.after if windows is not None else []
             if after_window:
                 data.setdefault("data", {})["new_baseline"] = after_window
             measured = _after_value(paths, record)
