@@ -288,7 +288,8 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
     if decision not in DECISIONS:
         raise CycleError(f"decision {decision!r}: use one of {', '.join(DECISIONS)}")
     if not note.strip():
-        raise CycleError("give the rationale with --note: a reviewer reads why, not just what")
+        raise CycleError(f"give the rationale: pdca act {cycle_id} --decision {decision} "
+                         "--note \"why\" (a reviewer reads why, not just what)")
     record = read_cycle(paths, cycle_id)
     if record.stage not in ("check", "act"):
         raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
@@ -332,7 +333,8 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     """Write a new commented record; refuses to overwrite an existing one."""
     path = paths.record(check_cycle_id(cycle_id))
     if path.exists():
-        raise CycleError(f"{path} already exists: pick another id or edit it")
+        raise CycleError(f"{path} already exists: edit it, or pick another id (pdca new "
+                         f"OTHER-ID --title \"...\")")
     metric = fields.get("metric") or ""
     if metric and metric not in KPI_INFO:
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
