@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pdcakit.params import ParameterError, ParameterSpec, coerce_parameters, coerce_value
-from pdcakit.project import ProjectPaths, check_cycle_id, check_stage
+from pdcakit.project import ProjectPaths, bundled_notebooks, check_cycle_id, check_stage
 
 DECLARED = {
     name: ParameterSpec(name, type_name, "", "")
@@ -65,12 +65,14 @@ class TestProject:
         with pytest.raises(ValueError, match=r"unknown stage 'plan'.*baseline"):
             check_stage("plan")
 
-    def test_missing_stage_notebook_is_named(self, tmp_path):
+    def test_a_workbook_copy_of_a_template_wins_over_the_installed_one(self, tmp_path):
         (tmp_path / "notebooks").mkdir()
         (tmp_path / "notebooks" / "baseline.ipynb").write_text("{}")
-        with pytest.raises(FileNotFoundError, match=r"stage 'compare' has no notebook.*"
-                                                    r"stages available here: baseline"):
-            ProjectPaths(tmp_path).template("compare")
+        paths = ProjectPaths(tmp_path)
+        assert paths.template("baseline") == tmp_path / "notebooks" / "baseline.ipynb"
+        assert paths.is_adapted("baseline")
+        assert paths.template("compare") == bundled_notebooks() / "compare.ipynb"
+        assert not paths.is_adapted("compare")
 
     def test_root_found_from_inside_the_project(self, monkeypatch):
         monkeypatch.delenv("PDCA_HOME", raising=False)

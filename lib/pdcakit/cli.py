@@ -12,6 +12,7 @@ Exit status (also in ``pdca --help`` and the README):
 
 Examples::
 
+    pdca init quality-workbook
     pdca demo
     pdca new email-2026 --title "Faster email replies" --metric first_response_time \
         --direction lower --target 180
@@ -140,7 +141,7 @@ def _execute_group(cycle: str, group: Sequence[str],
     The kernel starts while the main thread still prepares the parameters; each
     run's HTML is rendered by ``finisher`` while the kernel goes on to the next.
     """
-    kernel = SharedKernel(paths.notebooks, ports)
+    kernel = SharedKernel(paths.root, ports)  # kernels start in the workbook's root
     try:
         with contextlib.suppress(Exception):  # a kernel that cannot start fails the run
             kernel.start()
@@ -221,8 +222,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    """The whole cycle on demo data: runs (side by side), moves through PDCA, decision, reports."""
-    paths = ProjectPaths.find()
+    """The whole cycle on demo data: runs (side by side), moves through PDCA, decision, reports.
+
+    In a workbook it writes (or resets) ``pdca/demo-helpdesk.yaml``; outside one it makes a
+    throw-away demo workbook in a temporary folder and says where.
+    """
+    from .workbooks import place_demo_record, throwaway_demo_workbook
+
+    try:
+        paths = ProjectPaths.find()
+    except FileNotFoundError:
+        paths = throwaway_demo_workbook()
+        print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
+    place_demo_record(paths)
     print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
     _reset_demo_record(paths)
     worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
@@ -253,6 +265,25 @@ def _relative(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .workbooks import init_workbook
+
+    print(init_workbook(args.dir).sentence)
+    return EXIT_OK
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .workbooks import lab_command
+
+    command = lab_command(ProjectPaths.find(), browser=not args.no_browser)
+    if args.print_command:
+        print(" ".join(command))
+        return EXIT_OK
+    return subprocess.call(command)
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -379,6 +410,23 @@ def build_parser() -> argparse.ArgumentParser:
                           "where the outputs are.")
     demo.set_defaults(func=_cmd_demo)
 
+    init = sub.add_parser("init", help="make a team workbook (pdca/, runs/, mappings/, data/)",
+                          description="Make DIR a workbook: pdca/ for the cycle records, runs/, "
+                          "mappings/ with a commented example, data/ for exports, a README of "
+                          "the daily commands and a .gitignore. Existing files are left as "
+                          "they are; on a complete workbook nothing changes.")
+    init.add_argument("dir", nargs="?", default=".", help="the folder (default: this one)")
+    init.set_defaults(func=_cmd_init)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the workbook with the explore notebook",
+                         description="Start JupyterLab in the workbook with "
+                         "notebooks/explore.ipynb open (copied from the installed template "
+                         "the first time).")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("--print-command", action="store_true",
+                     help="print the command instead of running it")
+    lab.set_defaults(func=_cmd_lab)
+
     new = sub.add_parser("new", help="create a cycle record from the commented template",
                          description="Write pdca/ID.yaml with every field explained in place.")
     new.add_argument("cycle", help="cycle id (lower-case letters, digits, hyphens)")
@@ -495,7 +543,7 @@ def _is_bad_input(exc: BaseException) -> bool:
     errors = sys.modules.get("pdcakit.data.errors")
     data_error = (errors.DataError,) if errors is not None else ()
     return isinstance(exc, (ParameterError, CycleError, PreflightError, ValueError,
-                            FileNotFoundError, *data_error))
+                            FileNotFoundError, FileExistsError, *data_error))
 
 
 if __name__ == "__main__":  # pragma: no cover

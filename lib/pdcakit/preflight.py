@@ -9,7 +9,7 @@ its fix, with exit status 2 and no run directory.
 
 >>> window_problems("baseline", {"start": "2031-01-01", "end": "2031-04-01"},
 ...                 ("2019-01-02", "2024-12-30"), "tickets.csv")  # doctest: +ELLIPSIS
-["baseline window 2031-01-01 to 2031-04-01 lies outside the data ... 2019-01-02 to 2024-12-30..."]
+['baseline window 2031-01-01 to 2031-04-01 lies outside the data ... 2019-01-02 to 2024-12-30...']
 """
 
 from __future__ import annotations

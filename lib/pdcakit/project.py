@@ -1,12 +1,19 @@
-"""Where things live: the project root, its notebooks, cycle records and runs.
+"""Where things live: the workbook, its cycle records and runs, and the stage templates.
 
-The root is the folder holding ``notebooks/`` and ``pdca/``: found from the
-``PDCA_HOME`` environment variable, else by walking up from the current
-directory, else the source checkout this package was installed from.
+A **workbook** is a team's folder (made by ``pdca init``) holding ``pdca/`` (the
+cycle records) and ``runs/`` (or ``notebooks/``): found from the ``PDCA_HOME``
+environment variable, else by walking up from the current directory. The source
+checkout is a workbook too (its ``pdca/`` holds the demo cycle).
 
->>> paths = ProjectPaths.find()
->>> paths.notebooks.name
+The stage **templates** ship with the package (``pdcakit/notebooks/`` in a wheel, the
+checkout's ``notebooks/`` in a source tree); a workbook that keeps its own adapted copy
+in ``notebooks/STAGE.ipynb`` runs that one instead, and the run's provenance says which
+template ran, with its checksum.
+
+>>> bundled_notebooks().name
 'notebooks'
+>>> sorted(STAGES)
+['baseline', 'compare', 'efficiency']
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NOTEBOOKS", "STAGES", "ProjectPaths", "check_cycle_id", "check_stage"]
+__all__ = ["BUNDLED", "NOTEBOOKS", "STAGES", "ProjectPaths", "bundled", "bundled_notebooks",
+           "check_cycle_id", "check_stage", "is_workbook"]
 
 #: Stage name -> notebook template file name.
 STAGES: dict[str, str] = {
@@ -52,8 +60,32 @@ def check_stage(stage: str) -> str:
     return stage
 
 
-def _looks_like_root(path: Path) -> bool:
-    return (path / "notebooks").is_dir() and (path / "pdca").is_dir()
+def is_workbook(path: Path) -> bool:
+    """Whether ``path`` is a workbook: it holds ``pdca/`` and ``runs/`` or ``notebooks/``."""
+    return (path / "pdca").is_dir() and ((path / "runs").is_dir()
+                                         or (path / "notebooks").is_dir())
+
+
+#: Package-data folders of a wheel -> the source checkout's folder they are built from
+#: (``[tool.setuptools] package-dir`` in pyproject.toml maps them).
+BUNDLED = {"notebooks": "notebooks", "demo": "data/demo", "demo_record": "pdca"}
+
+
+def bundled(name: str) -> Path:
+    """A folder that ships with the package: ``pdcakit/NAME/`` in an installed wheel, the
+    checkout's own folder (:data:`BUNDLED`) in a source tree or an editable install.
+
+    >>> bundled("demo").name in ("demo",)
+    True
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / name
+    return installed if installed.is_dir() else package.parents[1] / BUNDLED[name]
+
+
+def bundled_notebooks() -> Path:
+    """The folder of the stage templates that ship with the package."""
+    return bundled("notebooks")
 
 
 @dataclass(frozen=True)
@@ -67,17 +99,19 @@ class ProjectPaths:
         """Locate the project root (see module docstring)."""
         env = os.environ.get("PDCA_HOME")
         if env:
-            return cls(Path(env).resolve())
+            home = Path(env).expanduser().resolve()
+            if not (home / "pdca").is_dir():
+                raise FileNotFoundError(
+                    f"PDCA_HOME is {env}, which is not a workbook (it has no pdca/ folder): "
+                    f"make one with: pdca init {env}, or unset PDCA_HOME")
+            return cls(home)
         here = Path(start or Path.cwd()).resolve()
         for candidate in (here, *here.parents):
-            if _looks_like_root(candidate):
+            if is_workbook(candidate):
                 return cls(candidate)
-        source_root = Path(__file__).resolve().parents[2]
-        if _looks_like_root(source_root):
-            return cls(source_root)
         raise FileNotFoundError(
-            f"no PDCA Workbook project found from {here}: run inside the project folder "
-            "(the one holding notebooks/ and pdca/) or set PDCA_HOME"
+            f"no workbook found from {here} upwards: make one with `pdca init DIR` and run "
+            "pdca inside it, or set PDCA_HOME to it (`pdca demo` works anywhere)"
         )
 
     @property
@@ -93,15 +127,21 @@ class ProjectPaths:
         return self.root / "runs"
 
     def template(self, stage: str) -> Path:
-        """Path of the notebook template of ``stage``; FileNotFoundError when it is absent."""
-        path = self.notebooks / STAGES[check_stage(stage)]
-        if not path.exists():
-            available = [s for s, name in STAGES.items() if (self.notebooks / name).exists()]
-            raise FileNotFoundError(
-                f"stage {stage!r} has no notebook in this project ({path.relative_to(self.root)} "
-                f"is missing); stages available here: {', '.join(available) or 'none'}"
-            )
-        return path
+        """The notebook template ``stage`` runs: the workbook's own copy in ``notebooks/``
+        when it keeps one, else the one shipped with the package."""
+        name = STAGES[check_stage(stage)]
+        for folder in (self.notebooks, bundled_notebooks()):
+            if (folder / name).is_file():
+                return folder / name
+        raise FileNotFoundError(
+            f"stage {stage!r} has no notebook: neither {self.notebooks / name} nor the "
+            f"installed template {bundled_notebooks() / name} exists; reinstall "
+            "pdca-workbook")
+
+    def is_adapted(self, stage: str) -> bool:
+        """Whether ``stage`` runs the workbook's own copy rather than the shipped template."""
+        return (self.template(stage).parent == self.notebooks
+                and self.notebooks.resolve() != bundled_notebooks().resolve())
 
     def record(self, cycle_id: str) -> Path:
         """Path of the YAML record of ``cycle_id``."""

@@ -147,6 +147,13 @@ def _input_checksums(parameters: dict[str, Any]) -> dict[str, dict[str, str]]:
             for name, path in input_files(parameters).items() if path.is_file()}
 
 
+def _relative_or_absolute(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _one_line(exc: BaseException) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
@@ -303,7 +310,10 @@ def execute_run(
         "cycle": cycle,
         "stage": stage,
         "status": "running",
-        "template": str(template.relative_to(paths.root)),
+        "template": _relative_or_absolute(template, paths.root),
+        "template_sha256": sha256_file(template),
+        "template_source": ("the workbook's own copy" if paths.is_adapted(stage)
+                            else "the installed template"),
         "started_at": started.isoformat(),
         "ended_at": None,
         "duration_seconds": None,
@@ -326,8 +336,8 @@ def execute_run(
     try:
         shared = kernel.engine_arguments() if kernel is not None else {}
         # cwd=None: papermill would os.chdir() the whole process (every thread) while the
-        # notebook runs; nbclient starts the kernel in the notebooks folder instead.
-        shared.setdefault("resources", {"metadata": {"path": str(paths.notebooks)}})
+        # notebook runs; nbclient starts the kernel in the workbook's root instead.
+        shared.setdefault("resources", {"metadata": {"path": str(paths.root)}})
         papermill.execute_notebook(
             str(template), str(notebook_out), parameters=values, kernel_name="python3",
             cwd=None, progress_bar=False, execution_timeout=timeout,
