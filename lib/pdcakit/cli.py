@@ -211,10 +211,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
     cli_params = dict(args.param or [])
     if args.all:
-        stages = tracker.stages_to_run(read_cycle(paths, args.cycle))
+        record = read_cycle(paths, args.cycle)
+        stages = tracker.stages_to_run(record, cli_params)
+        waiting = tracker.stages_not_ready(record, cli_params)
+        for stage, why in waiting.items():
+            print(f"{args.cycle} / {stage}: not run: {why}", file=sys.stderr)
         if not stages:
-            raise CycleError(f"{args.cycle}: no stage has parameters in its record "
-                             "(stages: STAGE: parameters:), so --all has nothing to run")
+            raise CycleError(f"{args.cycle}: --all has nothing to run: set data.tickets in "
+                             f"pdca/{args.cycle}.yaml (and data.after for the Check stages)")
         return _run_stages(paths, args.cycle, stages, cli_params, args.data)
     if not args.stage:
         raise CycleError("name a stage (baseline, compare, efficiency) or use --all")
@@ -342,7 +346,8 @@ def _cmd_act(args: argparse.Namespace) -> int:
 
 def _cmd_next(args: argparse.Namespace) -> int:
     path = tracker.next_cycle(ProjectPaths.find(), args.cycle, args.new_id)
-    print(f"created the follow-up cycle {_relative(path)}")
+    print(f"created the follow-up cycle {_relative(path)}; then run: pdca run {path.stem} "
+          "baseline")
     return EXIT_OK
 
 

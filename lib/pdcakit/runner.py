@@ -206,19 +206,17 @@ def mark_abandoned_runs(paths: ProjectPaths, cycle: str | None = None) -> list[P
 def last_durations(paths: ProjectPaths, cycle: str, stages: Sequence[str]) -> dict[str, float]:
     """Seconds the latest successful run of each of ``stages`` took (stages never run: absent).
 
-    Run directories are named by their UTC start, so the latest sorts last.
+    The latest successful run is :func:`pdcakit.resultsfile.latest_run`'s, the one rule
+    every reader uses.
     """
+    from .resultsfile import latest_run
+
     found: dict[str, float] = {}
     for stage in stages:
-        folder = paths.runs / check_cycle_id(cycle) / check_stage(stage)
-        for run_dir in sorted(folder.iterdir(), reverse=True) if folder.is_dir() else ():
-            try:
-                prov = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                continue
-            if prov.get("status") == "succeeded" and prov.get("duration_seconds"):
-                found[stage] = float(prov["duration_seconds"])
-                break
+        run = latest_run(paths, cycle, stage, read=False)
+        seconds = run.provenance.get("duration_seconds") if run is not None else None
+        if seconds:
+            found[stage] = float(seconds)
     return found
 
 
