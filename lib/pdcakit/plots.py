@@ -305,7 +305,7 @@ def duration_histogram(
     axis: they get their own bar at the left, and the legend says how many there are.
     """
     given = _unit(unit)
-    shown = _display(display_unit, unit if xlabel is not None else None,
+    shown = _display(display_unit, unit if xlabel is not None or median is None else None,
                      None if median is None else given.minutes * median)
     convert = given.minutes / shown.minutes
     data = np.asarray(minutes, dtype=float) * convert
@@ -327,6 +327,11 @@ def duration_histogram(
                label=f"Zero: {zeros:,} of {data.size:,} ({zeros / data.size:.0%}), e.g. closed "
                      "the same day")
         ax.set_xlim(left=0)
+        if positive.size:  # 0, then whole decades: no tick crowds the zero bar
+            first = int(np.ceil(np.log10(positive.min())))
+            last = int(np.floor(np.log10(positive.max()))) + 1
+            ax.set_xticks([0.0, *(10.0 ** k for k in range(first, last + 1))])
+            ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
     for value, label, colour, style in (
         (median, median_label, COLOURS["centre"], "-"),
         (p90, "90th percentile", COLOURS["data"], "--"),
@@ -348,7 +353,8 @@ def _tick(value: float, _: Any) -> str:
 
 def _display(display_unit: str | None, fallback: str | None,
              typical_minutes: float | None) -> DurationUnit:
-    """The unit to draw durations in: given, else ``fallback``, else from the typical value."""
+    """The unit to draw durations in: given, else ``fallback`` (the caller's unit, when it
+    named the axis or there is no typical value), else the one the typical value reads in."""
     if display_unit is not None:
         return _unit(display_unit)
     if fallback is not None:
@@ -379,7 +385,8 @@ def pareto_chart(
     """Bars sorted by count with the cumulative share on a second axis (80% line drawn).
 
     More than ``top`` categories: the ``top`` largest, then one bar "Other (k categories)"
-    for the rest, so the labels stay readable (long names are cut, slanted). The
+    for the rest, so the labels stay readable (long names are cut; many or long labels
+    stand upright, one column each, so they never overlap). The
     cumulative share counts every category, so it ends at 100%.
     """
     order = np.argsort(np.asarray(counts, dtype=float), kind="stable")[::-1]
@@ -390,11 +397,18 @@ def pareto_chart(
         names = [*names[:top], f"Other ({rest} categories)"]
         values = np.r_[values[:top], values[top:].sum()]
     cumulative = np.cumsum(values) / values.sum() if values.sum() else np.zeros_like(values)
-    fig, ax = _figure()
+    shown = [_short(name) for name in names]
+    upright = len(names) > 6 or max(map(len, shown), default=0) > 14  # no label overlaps
+    fig, ax = _figure((9, 5.4) if upright else None)
     positions = np.arange(len(names))
-    ax.bar(positions, values, color=COLOURS["data"])  # axis labels name bars and line
-    ax.set_xticks(positions, [_short(name) for name in names], rotation=40, ha="right",
-                  rotation_mode="anchor", fontsize=9 if len(names) > 8 else 10)
+    colours = [COLOURS["data"]] * len(names)
+    if len(names) < len(labels):
+        colours[-1] = COLOURS["muted"]  # "Other" is many categories, not one
+    ax.bar(positions, values, color=colours)  # axis labels name bars and line
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xticks(positions, shown, rotation=90 if upright else 30,
+                  ha="center" if upright else "right", rotation_mode="default",
+                  fontsize=9 if len(names) > 8 else 10)
     ax.set_xlim(-0.6, len(names) - 0.4)
     twin = ax.twinx()
     twin.plot(positions, cumulative, color=COLOURS["target"], marker="o")
@@ -464,13 +478,15 @@ def survival_curve(
               for label, (t, v) in curves.items()}
     medians = [_first_at_or_below(t, v, 0.5) for t, v in arrays.values()]
     typical = max((m for m in medians if m is not None), default=None)
-    shown = _display(display_unit, unit if xlabel is not None else None,
+    shown = _display(display_unit, unit if xlabel is not None or typical is None else None,
                      None if typical is None else typical * given.minutes)
     convert = given.minutes / shown.minutes
     fig, ax = _figure()
     palette = [COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOURS["limit"]]
     for (label, (times, surv)), colour in zip(arrays.items(), palette * 4, strict=False):
-        ax.step(times * convert, surv, where="post", color=colour, linewidth=1.6, label=label)
+        # from 100% at time 0, so cases finished at once (duration 0) show as a drop at 0
+        ax.step(np.r_[0.0, times * convert], np.r_[1.0, surv], where="post", color=colour,
+                linewidth=1.6, label=label)
     ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
     ax.set_ylim(0, 1.02)
     end = xmax if xmax is not None else _curve_end(arrays.values())

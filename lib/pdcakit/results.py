@@ -55,7 +55,7 @@ DURATION_UNITS = {unit.name: unit for unit in (MINUTES, HOURS, DAYS)}
 def duration_unit(typical_minutes: float | None) -> DurationUnit:
     """The unit a duration of ``typical_minutes`` reads best in, for text, tables and axes.
 
-    Under 2 hours: minutes; under 3 days: hours; else days. Pass a KPI's typical value (its
+    Under 2 hours: minutes; under a day: hours; else days. Pass a KPI's typical value (its
     baseline median) once and use the unit for its value, CI, target and chart axis, so one
     KPI reads in one unit everywhere. Missing or non-finite: minutes.
 
@@ -67,7 +67,7 @@ def duration_unit(typical_minutes: float | None) -> DurationUnit:
     size = abs(float(typical_minutes))
     if size < 120:
         return MINUTES
-    return HOURS if size < 72 * 60 else DAYS
+    return HOURS if size < 24 * 60 else DAYS
 
 
 def format_value(value: float | None, unit: str = "", digits: int = 1, *,
@@ -75,7 +75,7 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
     """Format a number for a reader: fractions as percent, others with a unit.
 
     Minutes read in the unit :func:`duration_unit` picks for the value (from 120 on as
-    hours, from 3 days on as days); ``scale`` ("minutes", "hours", "days") forces one unit so
+    hours, from a day on as days); ``scale`` ("minutes", "hours", "days") forces one unit so
     figures read side by side (before, after, change, CI, target) share it; ``hours`` (older
     spelling) forces hours (True) or minutes (False).
 
