@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -519,7 +518,7 @@ def load_optional_table(path: str, kind: str,
     """
     if not path:
         return None
-    if not Path(path).exists():
+    if not data.resolve_input(path).exists():  # demo:NAME names a bundled demo file
         raise data.DataError("file not found", file=path,
                              fix=f"give the {kind} table's path, or \"\" to skip it")
     table = data.load_table(path, kind)

@@ -26,7 +26,7 @@ False
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,19 +98,14 @@ def _needs(missing: Sequence[str]) -> str:
 
 def input_path(path: str) -> str:
     """The file a path parameter names: ``demo:NAME`` resolved to the bundled demo file
-    (through :func:`pdcakit.data.resolve_input` where it exists), other paths as given.
+    (:func:`pdcakit.data.resolve_input`), other paths as given.
 
     >>> input_path("/data/tickets.csv")
     '/data/tickets.csv'
     """
     from . import data
 
-    resolve: Callable[[str], Any] | None = getattr(data, "resolve_input", None)
-    if resolve is not None:
-        return str(resolve(path))
-    if path.startswith("demo:"):
-        return str(Path(__file__).resolve().parents[2] / "data" / "demo" / path[5:])
-    return path
+    return str(data.resolve_input(path))
 
 
 def list_problem(name: str, value: Any) -> str | None:
