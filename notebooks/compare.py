@@ -212,8 +212,8 @@ if headline is not None:
 # %% [markdown]
 # ## 4. Distributions before and after
 #
-# Durations: Kaplan-Meier curves, the share of tickets still waiting after each number of
-# hours, with open tickets counted for as long as they have been open. Handle time: the
+# Durations: Kaplan-Meier curves, the share of tickets still waiting after each length of
+# time, with open tickets counted for as long as they have been open. Handle time: the
 # cumulative distribution of handled tickets.
 
 # %% tags=["remove-input"]
@@ -222,11 +222,10 @@ if not durations and "aht" not in settings.kpis:
     sections.skip("distributions", "needs first_response_at, resolved_at or handle_minutes "
                   "(a duration or handle-time KPI in kpis)")
 for key in durations:
-    curves, xmax = survival_curves(tickets_before, tickets_after, key)
     show_figure(plots.survival_curve(
-        curves, title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
-        ylabel="Share of tickets still waiting", xlabel="Hours since the ticket was created",
-        xmax=xmax,
+        survival_curves(tickets_before, tickets_after, key), unit="minutes",
+        title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
+        ylabel="Share of tickets still waiting",
     ))
 if "aht" in settings.kpis:
     show_figure(plots.ecdf_plot(

@@ -273,7 +273,8 @@ class KpiChange:
     def tail_note(self) -> str:
         """Explains a duration change the medians do not show, from the 90th percentiles."""
         extra = self.comparison.extra
-        if "p90_before" not in extra or (self.difference > 0) == (self.effect_sign > 0):
+        if ("p90_before" not in extra or not math.isfinite(self.difference)
+                or (self.difference > 0) == (self.effect_sign > 0)):
             return ""
         return (f" The medians hardly moved, but the slow tickets did: the 90th percentile "
                 f"went from {self.fmt(extra['p90_before'])} to {self.fmt(extra['p90_after'])} "
@@ -963,23 +964,19 @@ def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.
 
 
 def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
-                    ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float | None]:
-    """The Kaplan-Meier curves of duration KPI ``key`` before and after, in hours, each
-    labelled with its median, and an x-axis end showing both 90th percentiles (None:
-    a percentile not reached, so the axis follows the data).
-    """
-    hour = pd.Timedelta(hours=1)
-    curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    ends: list[float] = []
-    for label, part in (("Before", before), ("After", after)):
-        summary = metrics.KPIS[key].func(part)
-        median = ("not reached" if summary.median is None
-                  else f"{summary.median / hour:,.1f} h")
-        curves[f"{label} (median {median})"] = (np.asarray(summary.curve.times) / 60,
-                                                np.asarray(summary.curve.survival))
-        ends.append(math.nan if summary.p90 is None else summary.p90 / hour)
-    finite = [e for e in ends if math.isfinite(e) and e > 0]
-    return curves, (1.25 * max(finite) if len(finite) == len(ends) else None)
+                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The Kaplan-Meier curves of duration KPI ``key`` before and after, in minutes, each
+    labelled with its median in one unit for both (the unit the before median reads in).
+    ``plots.survival_curve(curves, unit="minutes")`` ends the axis where the data say."""
+    minute = pd.Timedelta(minutes=1)
+    summaries = {label: metrics.KPIS[key].func(part)
+                 for label, part in (("Before", before), ("After", after))}
+    first = summaries["Before"].median
+    unit = duration_unit(None if first is None else first / minute)
+    return {f"{label} (median "
+            f"{'not reached' if s.median is None else unit.format(s.median / minute)})":
+            (np.asarray(s.curve.times, dtype=float), np.asarray(s.curve.survival, dtype=float))
+            for label, s in summaries.items()}
 
 
 def training_check(training: pd.DataFrame, *, confidence: float = 0.95,

@@ -93,12 +93,19 @@ def estimates_table(estimates: Mapping[str, Estimate] | Sequence[Estimate],
     keys = list(estimates) if isinstance(estimates, Mapping) else [None] * len(estimates)
     items = list(estimates.values()) if isinstance(estimates, Mapping) else list(estimates)
     rows = []
+    levels = sorted({est.confidence for est in items if est.ci is not None}) or [0.95]
+    mixed = len(levels) > 1
+    ci_label = "CI (level per row)" if mixed else f"{levels[0]:.0%} CI"
     for key, est in zip(keys, items, strict=True):
+        scale = est.scale  # value and CI in one unit
         ci = ("" if est.ci is None else
-              f"{format_value(est.ci[0], est.unit, digits)} to "
-              f"{format_value(est.ci[1], est.unit, digits)}")
-        row = {"Measure": est.name, "Value": format_value(est.value, est.unit, digits),
-               "95% CI": ci, "n": f"{est.n:,}", "Method": est.method}
+              f"{format_value(est.ci[0], est.unit, digits, scale=scale)} to "
+              f"{format_value(est.ci[1], est.unit, digits, scale=scale)}")
+        if est.ci is not None and mixed:
+            ci += f" ({est.confidence:.0%})"
+        row = {"Measure": est.name,
+               "Value": format_value(est.value, est.unit, digits, scale=scale),
+               ci_label: ci, "n": f"{est.n:,}", "Method": est.method}
         if sources is not None:
             row["From"] = sources.get(key, "") if key is not None else ""
         rows.append(row)
