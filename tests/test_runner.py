@@ -105,10 +105,17 @@ class TestRunStage:
         run = run_stage("broken", "baseline", {"data_path": str(bad)}, paths=project)
         assert run.status == "failed"
         assert "DataError" in run.error and "created_at" in run.error
+        assert run.error.startswith("section '1. The data' failed: ")  # its heading, not an index
         assert "\n" not in run.error
         assert run.notebook.exists()  # executed up to the failing cell
         prov = json.loads((run.run_dir / "provenance.json").read_text())
         assert prov["status"] == "failed" and prov["error"] == run.error
+        page = run.html.read_text(encoding="utf-8")
+        body = page[page.index("<body"):]
+        assert body.index("pdca-failed") < body.index("The data")  # what failed comes first
+        assert "An Exception was encountered" not in page  # papermill's banner is replaced
+        assert "<details>" in page and "site-packages" not in page  # traceback folded, no paths
+        assert "2. KPI scorecard" not in page  # sections that never ran are not shown
 
 
 class TestCommandLine:
@@ -138,11 +145,19 @@ class TestCommandLine:
         assert "invalid cycle id" in capsys.readouterr().err
 
     def test_failed_run_exits_one(self, project, monkeypatch, capsys, tmp_path):
+        # A problem only the full load finds (resolved before created): the run starts,
+        # fails in its data section and is kept; a missing file never starts (exit 2).
         monkeypatch.setenv("PDCA_HOME", str(project.root))
-        code = cli.main(["run", "demo-helpdesk", "baseline", "--data",
-                         str(tmp_path / "missing.csv")])
+        bad = tmp_path / "cases.csv"
+        bad.write_text("id,created_at,resolved_at\nC1,2026-01-05,2026-01-02\n"
+                       "C2,2026-01-06,2026-01-07\n")
+        code = cli.main(["run", "demo-helpdesk", "baseline", "--data", str(bad),
+                         "-p", "headline_kpi", "time_to_resolve"])
         assert code == 1
-        assert "FAILED" in capsys.readouterr().out
+        assert "FAILED: section '1. The data' failed" in capsys.readouterr().out
+        assert cli.main(["run", "demo-helpdesk", "baseline", "--data",
+                         str(tmp_path / "missing.csv")]) == 2
+        assert "missing.csv: file not found" in capsys.readouterr().err
 
     def test_params_lists_help(self, project, monkeypatch, capsys):
         monkeypatch.setenv("PDCA_HOME", str(project.root))

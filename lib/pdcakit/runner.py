@@ -34,6 +34,7 @@ from typing import Any
 
 from . import __version__
 from .engine import SharedKernel, kernel_config, register_engine
+from .failure import describe_failure, page_for_failed_run
 from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
 from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
@@ -363,9 +364,14 @@ def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
     if run.notebook.exists():
         nb = nbformat.read(run.notebook, as_version=4)
         duration = nb.metadata.get("papermill", {}).get("duration") or duration
+        failure = describe_failure(nb) if error else None
+        if failure is not None:  # named by its section, not papermill's cell index
+            error = failure.sentence
         if render_html:
+            shown = nb if failure is None else page_for_failed_run(
+                nb, failure, stage=run.stage, cycle=run.cycle)
             try:
-                html_path = notebook_to_html(nb, run.run_dir / f"{run.stage}.html",
+                html_path = notebook_to_html(shown, run.run_dir / f"{run.stage}.html",
                                              title=f"{run.cycle} · {run.stage}")
             except Exception as exc:  # rendering must not hide the run's own outcome
                 error = error or f"HTML rendering failed: {_one_line(exc)}"
