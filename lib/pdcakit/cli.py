@@ -33,7 +33,7 @@ import contextlib
 import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
@@ -94,10 +94,14 @@ def _print_run(result: RunResult, root: Path) -> None:
 
 
 def _report_abandoned(paths: ProjectPaths, cycle: str | None = None) -> None:
-    """Mark and name runs whose process died mid-way (on stderr: stdout may be JSON)."""
+    """Mark and name runs whose process died mid-way, and log runs whose command died
+    before logging them (on stderr: stdout may be JSON)."""
     for run_dir in mark_abandoned_runs(paths, cycle):
         print(f"note: an earlier run never finished and is now marked incomplete: "
               f"{run_dir.relative_to(paths.root)}", file=sys.stderr)
+    for run_dir in tracker.repair_run_log(paths, cycle):
+        print(f"note: logged an earlier run its command did not log: {run_dir}",
+              file=sys.stderr)
 
 
 def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
@@ -238,20 +242,40 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         paths = throwaway_demo_workbook()
         print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
-    place_demo_record(paths)
-    print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
-    _reset_demo_record(paths)
-    worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
-                        meanwhile=lambda: importlib.import_module(".report", __package__))
-    from .report import build_reports
+    with _only_demo(paths):
+        place_demo_record(paths)
+        print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
+        _reset_demo_record(paths)
+        worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
+                            meanwhile=lambda: importlib.import_module(".report", __package__))
+        from .report import build_reports
 
-    for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare run)
-        print(tracker.advance(paths, DEMO_CYCLE).sentence)
-    if worst == EXIT_OK:
-        print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
+        for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare)
+            print(tracker.advance(paths, DEMO_CYCLE).sentence)
+        if worst == EXIT_OK:
+            print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
     index = build_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return worst
+
+
+@contextlib.contextmanager
+def _only_demo(paths: ProjectPaths) -> Iterator[None]:
+    """One ``pdca demo`` at a time in a workbook: a second one says so and stops (the demo
+    resets its record and walks it through every move; two at once would double them)."""
+    import fcntl
+
+    paths.records.mkdir(parents=True, exist_ok=True)
+    with open(paths.records / f".{DEMO_CYCLE}.demo.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CycleError("another pdca demo is running in this workbook; wait for it to "
+                             "finish, then run pdca demo again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _reset_demo_record(paths: ProjectPaths) -> None:

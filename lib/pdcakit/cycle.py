@@ -45,9 +45,21 @@ from .kpis import KPI_INFO
 from .project import ProjectPaths, check_cycle_id
 from .yamltext import load_bounded
 
-__all__ = ["DECISIONS", "PHASES", "CycleError", "CycleRecord", "add_log_entry", "append_log",
-           "edit_record",
-           "load_record", "new_record_text", "read_cycle", "stage_parameters"]
+__all__ = [
+    "DECISIONS",
+    "PHASES",
+    "CycleError",
+    "CycleRecord",
+    "LeaveUnchanged",
+    "add_log_entry",
+    "append_log",
+    "edit_record",
+    "load_record",
+    "locked_record",
+    "new_record_text",
+    "read_cycle",
+    "stage_parameters",
+]
 
 #: The phases of a cycle in order; ``closed`` after the decision.
 PHASES = ("plan", "do", "check", "act", "closed")
@@ -56,6 +68,11 @@ DECISIONS = ("adopt", "adapt", "abandon")
 
 class CycleError(ValueError):
     """A cycle record that cannot be read or does not follow the schema."""
+
+
+class LeaveUnchanged(Exception):
+    """Raised inside :func:`edit_record` to end the edit without writing (the decision
+    made under the lock was "no change")."""
 
 
 def _safe_load(text: str, what: str = "the record") -> Any:
@@ -324,7 +341,11 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
     """Edit a record in place, keeping its comments; written atomically on success.
 
     The block receives the record as a mapping; changes are validated before writing,
-    so a bad edit never replaces a good file.
+    so a bad edit never replaces a good file. The record's lock is held for the whole
+    block: a decision (advance, act, next) reads the record's state and writes its
+    outcome inside it, so two commands at once cannot both act on the same old state.
+    Raising :class:`LeaveUnchanged` in the block ends it without writing. Temporary files
+    a killed writer left beside the record are removed under the lock.
     """
     path = paths.record(check_cycle_id(cycle_id))
     if not path.exists():
@@ -342,7 +363,12 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
                              "hand, it is left as it is") from exc
         if not isinstance(data, dict):
             raise CycleError(f"{path}: a cycle record must be a mapping of fields")
-        yield data
+        for stray in path.parent.glob(f".{path.name}.*.tmp"):  # only writers of this record
+            stray.unlink(missing_ok=True)                      # make these, under this lock
+        try:
+            yield data
+        except LeaveUnchanged:
+            return
         problems = _problems(_safe_load(_dump(handler, data)))
         if problems:
             raise CycleError(f"{path}: the change would make the record invalid: "
@@ -352,6 +378,11 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
 
 def _first_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200]
+
+
+def locked_record(paths: ProjectPaths, cycle_id: str) -> Any:
+    """The lock of ``cycle_id``'s record (a context manager), also for creating it."""
+    return _locked(paths.record(check_cycle_id(cycle_id)))
 
 
 @contextmanager
@@ -376,9 +407,18 @@ def _dump(handler: Any, data: Any) -> str:
 
 
 def add_log_entry(data: Any, entry: dict[str, Any]) -> None:
-    """Append a dated entry to a record mapping being edited (``log`` created if absent)."""
+    """Append a dated entry to a record mapping being edited (``log`` created if absent).
+
+    A run is logged once: an entry whose ``run_dir`` the log already holds is not added
+    again (the command that ran it and the next command repairing a lost entry may both
+    try).
+    """
     if data.get("log") is None:
         data["log"] = []
+    run_dir = entry.get("run_dir")
+    if run_dir and any(isinstance(e, dict) and e.get("run_dir") == run_dir
+                       for e in data["log"]):
+        return
     data["log"].append({"date": dt.date.today().isoformat(), **entry})
 
 

@@ -34,22 +34,37 @@ from .cycle import (
     PHASES,
     CycleError,
     CycleRecord,
+    LeaveUnchanged,
     add_log_entry,
     append_log,
     edit_record,
+    locked_record,
     new_record_text,
     read_cycle,
 )
-from .fileio import atomic_write_text
+from .fileio import create_text
 from .kpis import KPI_INFO
 from .project import STAGES, ProjectPaths, check_cycle_id
 from .results import format_value
 from .resultsfile import ResultsError, RunRef, WindowsRecord, latest_run
 
-__all__ = ["Move", "StatusRow", "act", "advance", "baseline_measurement", "follow_up_stages",
-           "go_live",
-           "latest_results", "missing_for", "new_cycle", "next_cycle", "stages_not_ready",
-           "stages_to_run", "status_rows"]
+__all__ = [
+    "Move",
+    "StatusRow",
+    "act",
+    "advance",
+    "baseline_measurement",
+    "follow_up_stages",
+    "go_live",
+    "latest_results",
+    "missing_for",
+    "new_cycle",
+    "next_cycle",
+    "repair_run_log",
+    "stages_not_ready",
+    "stages_to_run",
+    "status_rows",
+]
 
 
 def missing_for(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> list[str]:
@@ -139,39 +154,44 @@ def advance(paths: ProjectPaths, cycle_id: str) -> Move:
     """Move to the next phase when its conditions hold; the log records the move.
 
     plan -> do writes the baseline run's estimate to ``aim.baseline``; do -> check
-    writes the after window a run used to ``data.after`` when the record has none.
+    writes the after window a run used to ``data.after`` when the record has none. The
+    conditions are read and the move written under the record's lock, so two ``advance``
+    at once make one move each, never the same move twice.
     """
-    record = read_cycle(paths, cycle_id)
-    index = PHASES.index(record.stage)
-    target = PHASES[min(index + 1, len(PHASES) - 1)]
-    missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
-    recorded: list[str] = []
-    notes: list[str] = []
-    if not missing:
+    with edit_record(paths, cycle_id) as data:
+        record = read_cycle(paths, cycle_id)  # the state the lock protects
+        index = PHASES.index(record.stage)
+        target = PHASES[min(index + 1, len(PHASES) - 1)]
+        missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
+        recorded: list[str] = []
+        notes: list[str] = []
+        move = Move(cycle_id, record.stage, target, missing)
+        if missing:
+            raise LeaveUnchanged
         measured = baseline_measurement(paths, record) if record.stage == "plan" else None
         if record.stage == "plan" and measured is None:
             notes.append(_unmeasured(paths, record))
         live = go_live(paths, record) if record.stage == "do" else None
-        with edit_record(paths, cycle_id) as data:
-            data["stage"] = target
-            if measured is not None:
-                if data.get("aim") is None:
-                    data["aim"] = {}
-                kpi, value, unit = measured
-                if not data["aim"].get("metric"):
-                    data["aim"]["metric"] = kpi
-                    recorded.append(f"aim.metric: {kpi} (the baseline run's headline KPI)")
-                data["aim"]["baseline"] = value
-                recorded.append(f"aim.baseline: {format_value(value, unit)} ({_kpi_name(kpi)}, "
-                                f"baseline run {_run_name(paths, cycle_id, 'baseline')})")
-            if live is not None and not (record.data or {}).get("after"):
-                window, source = live
-                if data.get("data") is None:
-                    data["data"] = {}
-                data["data"]["after"] = window
-                recorded.append(f"data.after: [{window[0]}, {window[1]}) from {source}")
-            add_log_entry(data, {"event": "advance", "from": record.stage, "to": target})
-    return Move(cycle_id, record.stage, target, missing, tuple(recorded), tuple(notes))
+        data["stage"] = target
+        if measured is not None:
+            if data.get("aim") is None:
+                data["aim"] = {}
+            kpi, value, unit = measured
+            if not data["aim"].get("metric"):
+                data["aim"]["metric"] = kpi
+                recorded.append(f"aim.metric: {kpi} (the baseline run's headline KPI)")
+            data["aim"]["baseline"] = value
+            recorded.append(f"aim.baseline: {format_value(value, unit)} ({_kpi_name(kpi)}, "
+                            f"baseline run {_run_name(paths, cycle_id, 'baseline')})")
+        if live is not None and not (record.data or {}).get("after"):
+            window, source = live
+            if data.get("data") is None:
+                data["data"] = {}
+            data["data"]["after"] = window
+            recorded.append(f"data.after: [{window[0]}, {window[1]}) from {source}")
+        add_log_entry(data, {"event": "advance", "from": record.stage, "to": target})
+        move = Move(cycle_id, record.stage, target, missing, tuple(recorded), tuple(notes))
+    return move
 
 
 def _unmeasured(paths: ProjectPaths, record: CycleRecord) -> str:
@@ -284,19 +304,29 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
 
 
 def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
-    """Record adopt / adapt / abandon with its rationale; adopt sets the new baseline."""
+    """Record adopt / adapt / abandon with its rationale; adopt sets the new baseline.
+
+    The same evidence as ``advance`` gates it: in check, a decision needs a successful
+    compare run (what check -> act needs); a closed cycle takes no new decision. The gate
+    is read and the decision written under the record's lock.
+    """
     if decision not in DECISIONS:
         raise CycleError(f"decision {decision!r}: use one of {', '.join(DECISIONS)}")
     if not note.strip():
         raise CycleError(f"give the rationale: pdca act {cycle_id} --decision {decision} "
                          "--note \"why\" (a reviewer reads why, not just what)")
-    record = read_cycle(paths, cycle_id)
-    if record.stage not in ("check", "act"):
-        raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
-                         f"pdca run {cycle_id} compare, then pdca advance {cycle_id})")
     today = dt.date.today().isoformat()
     said = f"{cycle_id}: decision {decision} recorded."
     with edit_record(paths, cycle_id) as data:
+        record = read_cycle(paths, cycle_id)  # the state the lock protects
+        if record.stage not in ("check", "act"):
+            raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
+                             f"pdca run {cycle_id} compare, then pdca advance {cycle_id})")
+        if record.stage == "check":
+            missing = missing_for("check", _facts(paths, record), cycle_id)
+            if missing:
+                raise CycleError(f"{cycle_id}: no decision without the Check's evidence: it "
+                                 f"needs {'; '.join(missing)}")
         data["decision"] = {"decision": decision, "date": today, "rationale": note}
         data["stage"] = "act"
         add_log_entry(data, {"event": "decision", "decision": decision})
@@ -330,16 +360,25 @@ def _after_value(paths: ProjectPaths, record: CycleRecord) -> tuple[str, float, 
 
 
 def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
-    """Write a new commented record; refuses to overwrite an existing one."""
+    """Write a new commented record; refuses to overwrite an existing one.
+
+    The record is created exclusively (:func:`pdcakit.fileio.create_text`): two ``pdca
+    new`` with one id give one record and one error, never one silently replacing the
+    other.
+    """
     path = paths.record(check_cycle_id(cycle_id))
-    if path.exists():
-        raise CycleError(f"{path} already exists: edit it, or pick another id (pdca new "
-                         f"OTHER-ID --title \"...\")")
     metric = fields.get("metric") or ""
     if metric and metric not in KPI_INFO:
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
                          f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
-    atomic_write_text(path, new_record_text(cycle_id, **fields))
+    text = new_record_text(cycle_id, **fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked_record(paths, cycle_id):
+        try:
+            create_text(path, text)
+        except FileExistsError:
+            raise CycleError(f"{path} already exists: edit it, or pick another id (pdca new "
+                             f"OTHER-ID --title \"...\")") from None
     read_cycle(paths, cycle_id)  # the template must validate
     return path
 
@@ -500,6 +539,52 @@ def _headline(paths: ProjectPaths, record: CycleRecord) -> str:
         return ""
     kpi, value, unit = measured
     return f"Baseline {_kpi_name(kpi)}: {format_value(value, unit)}"
+
+
+#: Final run statuses (a run still ``running`` is another command's to log).
+_ENDED = ("succeeded", "failed", "incomplete")
+
+
+def repair_run_log(paths: ProjectPaths, cycle_id: str | None = None) -> list[str]:
+    """Log the runs whose command died after the run ended but before its log entry.
+
+    Reads each run directory's provenance; a run with a final status that the record's
+    log does not name gets its entry now (one edit per cycle, under the lock; the entry
+    says it was logged late). Returns the run directories logged.
+    """
+    import json
+
+    cycles = [check_cycle_id(cycle_id)] if cycle_id else sorted(
+        p.stem for p in paths.records.glob("*.yaml") if not p.name.startswith("."))
+    repaired: list[str] = []
+    for cycle in cycles:
+        folder = paths.runs / cycle
+        if not folder.is_dir() or not paths.record(cycle).exists():
+            continue
+        found = []
+        for prov_path in sorted(folder.glob("*/*/provenance.json")):
+            try:
+                status = json.loads(prov_path.read_text(encoding="utf-8")).get("status")
+            except (OSError, ValueError):
+                continue
+            if status in _ENDED:
+                found.append((prov_path.parent, status))
+        if not found:
+            continue
+        try:
+            logged = {str(e.get("run_dir")) for e in read_cycle(paths, cycle).log}
+        except CycleError:
+            continue  # an unreadable record is reported by the command that reads it
+        missing = [(d, st) for d, st in found
+                   if d.relative_to(paths.root).as_posix() not in logged]
+        if missing:
+            append_log(paths, cycle, *({
+                "event": "run", "stage": run_dir.parent.name, "status": status,
+                "run_dir": run_dir.relative_to(paths.root).as_posix(),
+                "note": "logged late: the command that ran it stopped before logging it"}
+                for run_dir, status in missing))
+            repaired += [d.relative_to(paths.root).as_posix() for d, _ in missing]
+    return repaired
 
 
 def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
