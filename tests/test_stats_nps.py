@@ -29,7 +29,14 @@ class TestNpsDifference:
         assert r.statistic == pytest.approx(0.2 / 0.013**0.5)
         assert r.pvalue == pytest.approx(2 * sps.norm.sf(0.2 / 0.013**0.5))
         half = 100 * 1.959964 * 0.013**0.5
-        assert r.ci == pytest.approx((20 - half, 20 + half), abs=1e-4)
+        assert (r.extra["ci_wald_low"], r.extra["ci_wald_high"]) == pytest.approx(
+            (20 - half, 20 + half), abs=1e-4)
+        # The CI is the adjusted Wald one (Rocks 2016; n + 3, 3/4 promoter, 3/4 detractor):
+        # before P = 40.75/103, D = 30.75/103 -> NPS 0.097087, var (0.69417 - 0.0094260)/103
+        # after  P = 50.75/103, D = 20.75/103 -> NPS 0.291262, var (0.69417 - 0.0848336)/103
+        # difference 0.194175 +- 1.959964 * sqrt(0.00664800 + 0.00591589) = (-0.025518, 0.413868)
+        assert r.ci == pytest.approx((-2.5518, 41.3868), abs=1e-3)
+        assert r.extra["ci_method"].startswith("adjusted Wald")
         assert r.extra["nps_before"] == pytest.approx(10.0)
         assert r.extra["nps_after"] == pytest.approx(30.0)
         assert r.unit == "points" and not r.significant
@@ -56,3 +63,15 @@ class TestNpsDifference:
     def test_no_variation(self):
         with pytest.raises(ValueError, match="no variation"):
             stats.nps_difference([10, 10, 10], [9, 9, 10])
+
+
+def test_single_nps_adjusted_wald_interval():
+    # 5 promoters, 3 passives, 2 detractors of 10: adjusted P = 5.75/13, D = 2.75/13,
+    # NPS~ = 3/13 = 0.230769, var = (8.5/13 - (3/13)^2) / 13 = 0.0461994;
+    # 0.230769 -+ 1.959964 * 0.214941 -> -0.190505 to 0.652045 (the plain Wald interval,
+    # 0.3 -+ 1.959964 * sqrt((0.7 - 0.09) / 10), is -0.184 to 0.784: wider on the right
+    # and centred on the raw 0.3).
+    from pdcakit.stats.nps import nps_interval
+
+    low, high = nps_interval(stats.nps_parts(_scores(5, 3, 2)))
+    assert (low, high) == pytest.approx((-19.0505, 65.2045), abs=1e-3)

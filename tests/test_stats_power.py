@@ -83,3 +83,50 @@ class TestMinimumDetectableEffect:
     def test_bad_direction(self):
         with pytest.raises(ValueError, match="'increase' or 'decrease'"):
             stats.mde_prop(0.5, 50, 50, direction="up")
+
+
+class TestPlanningAtTheFamilyAlpha:
+    def test_holm_first_step(self):
+        from pdcakit.stats.power import family_alpha
+
+        assert family_alpha(0.05, 9) == pytest.approx(0.05 / 9)
+        assert family_alpha(0.05, 9, "bonferroni") == family_alpha(0.05, 9)
+        assert family_alpha(0.05, 9, "none") == 0.05
+
+    def test_power_t_at_alpha_over_m_as_r(self):
+        # R: power.t.test(delta = 1, sd = 1, sig.level = 0.05/9, power = 0.8)$n -> 28.09818
+        assert stats.power_t(1, power=0.8, alpha=0.05 / 9).n == pytest.approx(28.09818,
+                                                                              abs=5e-5)
+        # R: power.t.test(n = 20, power = 0.8)$delta -> 0.9091306; at 0.05/9 that change
+        # has power.t.test(n = 20, delta = 0.9091306, sig.level = 0.05/9)$power -> 0.4828528
+        delta = stats.mde_t(20, 20, 1.0, power=0.8)
+        assert delta == pytest.approx(0.9091306, abs=5e-7)
+        # (R's delta is uniroot's, to about 1e-6: the powers agree to 1e-6)
+        assert stats.power_t(delta, n=20, alpha=0.05 / 9).power == pytest.approx(0.4828528,
+                                                                                 abs=2e-6)
+
+    def test_power_prop_at_alpha_over_m_as_r(self):
+        # R: power.prop.test(p1 = 0.7, p2 = 0.75, sig.level = 0.05/9, power = 0.8)$n
+        # -> 2082.332
+        assert stats.power_prop(0.7, 0.75, power=0.8, alpha=0.05 / 9).n == pytest.approx(
+            2082.332, abs=5e-3)
+
+    def test_design_effect(self):
+        from pdcakit.stats.power import design_effect
+
+        # Kish: 1 + (m - 1) ICC; 300 tickets a week at ICC 0.02 -> 6.98
+        assert design_effect(icc=0.02, period_size=300) == pytest.approx(6.98)
+        assert design_effect(dispersion=0.7) == 1.0  # never below 1
+        with pytest.raises(ValueError, match="either the dispersion"):
+            design_effect(icc=0.1, period_size=5, dispersion=2.0)
+
+    def test_schoenfeld_events(self):
+        from pdcakit.stats.power import logrank_events, power_logrank
+
+        # Schoenfeld (1983): d = (z_0.975 + z_0.9)^2 / (0.25 log(0.5)^2); R:
+        # (qnorm(.975) + qnorm(.9))^2 / (0.25 * log(0.5)^2) -> 87.4793 (the textbook 88
+        # events for a halved hazard at 90% power, e.g. Collett, Modelling Survival Data)
+        assert logrank_events(0.5, power=0.9) == pytest.approx(87.4793, abs=5e-5)
+        assert power_logrank(0.5, 87.4793) == pytest.approx(0.9, abs=1e-6)
+        assert logrank_events(2.0, power=0.9) == pytest.approx(87.4793, abs=5e-5)
+        assert logrank_events(0.5, power=0.9, alpha=0.05 / 9) > 130

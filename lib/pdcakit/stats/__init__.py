@@ -21,29 +21,63 @@ from .bootstrap import (
 from .choose import KINDS, RULES, compare, infer_kind
 from .multiplicity import Adjusted, adjust, adjust_pvalues
 from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon_signed_rank
-from .nps import nps_difference, nps_parts
+from .nps import nps_difference, nps_interval, nps_parts
 from .parametric import cohens_d, hedges_g, hedges_g_ci, paired_t, student_t, welch_t
-from .power import PowerResult, mde_prop, mde_t, power_prop, power_t
+from .periods import (
+    DISPERSION_P,
+    Dispersion,
+    PeriodChoice,
+    PeriodComparison,
+    choose_period_level,
+    duration_periods,
+    mean_periods,
+    mean_periods_from_values,
+    proportion_periods,
+    proportion_periods_from_values,
+    rate_periods,
+)
+from .power import (
+    PowerResult,
+    design_effect,
+    family_alpha,
+    logrank_events,
+    mde_prop,
+    mde_t,
+    power_logrank,
+    power_prop,
+    power_t,
+)
 from .proportions import difference_ci, fisher_exact, grouped_proportions, two_proportions
 from .rates import poisson_rates
 from .result import Comparison, format_p
+from .shape import DurationShape, duration_shape, proportional_hazards_test, rmst_difference
 from .survival import km_median, logrank, median_difference_ci, median_ratio
 
 __all__ = [
     "DEFAULT_SEED",
+    "DISPERSION_P",
     "KINDS",
     "LARGE_SAMPLE",
     "RULES",
     "Adjusted",
     "Comparison",
+    "Dispersion",
+    "DurationShape",
+    "PeriodChoice",
+    "PeriodComparison",
     "PowerResult",
     "RatioEstimate",
     "adjust",
     "adjust_pvalues",
     "bootstrap_difference",
+    "choose_period_level",
     "cohens_d",
     "compare",
+    "design_effect",
     "difference_ci",
+    "duration_periods",
+    "duration_shape",
+    "family_alpha",
     "fisher_exact",
     "format_p",
     "grouped_proportions",
@@ -53,21 +87,31 @@ __all__ = [
     "infer_kind",
     "km_median",
     "logrank",
+    "logrank_events",
     "mann_whitney",
     "mde_prop",
     "mde_t",
     "mean_difference_ci",
+    "mean_periods",
+    "mean_periods_from_values",
     "median_difference_ci",
     "median_ratio",
     "nps_difference",
+    "nps_interval",
     "nps_parts",
     "paired_t",
     "poisson_rates",
+    "power_logrank",
     "power_prop",
     "power_t",
+    "proportion_periods",
+    "proportion_periods_from_values",
+    "proportional_hazards_test",
     "pseudo_median",
+    "rate_periods",
     "ratio_of_means",
     "ratio_of_medians",
+    "rmst_difference",
     "student_t",
     "two_proportions",
     "welch_t",

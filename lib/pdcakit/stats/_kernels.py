@@ -16,6 +16,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _LOW = np.uint64(0xFFFFFFFF)
 _S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
+_TOL = 1.4901161193847656e-08  # R quantile.survfit's tolerance, sqrt(machine epsilon)
 
 
 @njit(cache=True, inline="always")
@@ -61,6 +62,8 @@ def km_quantiles(times, observed, starts, seed, n_resamples, level):
         at_risk = float(n)
         survival = 1.0
         found = np.nan
+        flat = -1  # group where S sits exactly at the level (survfit's midpoint rule)
+        last = -1  # last group with a resampled item
         for g in range(groups):
             events = 0
             leaving = 0
@@ -68,11 +71,23 @@ def km_quantiles(times, observed, starts, seed, n_resamples, level):
                 leaving += counts[i]
                 if observed[i]:
                     events += counts[i]
+            if leaving > 0:
+                last = g
             if at_risk > 0:
                 survival *= 1.0 - events / at_risk
-            if survival <= level + 1e-12:
-                found = times[starts[g]]
-                break
             at_risk -= leaving
+            if flat >= 0:
+                if survival < level - _TOL:
+                    found = (times[starts[flat]] + times[starts[g]]) / 2
+                    break
+                continue
+            if survival <= level + _TOL:
+                if abs(survival - level) < _TOL:
+                    flat = g
+                else:
+                    found = times[starts[g]]
+                    break
+        if flat >= 0 and np.isnan(found):
+            found = (times[starts[flat]] + times[starts[last]]) / 2
         out[r] = found
     return out

@@ -6,17 +6,28 @@ Estimates are after minus before.
   ``W`` (U of the after group). The p-value is exact when both groups have fewer than
   50 values and there are no ties, else the normal approximation with continuity
   correction and tie-corrected variance, as R ``wilcox.test`` decides. The estimate is
-  the Hodges-Lehmann shift, the median of all ``m x n`` differences after - before;
-  its CI takes the order statistics ``D(C)`` and ``D(mn + 1 - C)`` with
-  ``C = round(mn/2 - z sqrt(mn(m + n + 1)/12))`` (Hollander & Wolfe 1999, section 4.3,
-  large-sample approximation, as Minitab). The effect size is the rank-biserial
-  correlation ``2 U / mn - 1``; ``extra`` has the probability of superiority ``U / mn``.
-- :func:`wilcoxon_signed_rank`: scipy ``wilcoxon`` on after - before (zeros dropped,
-  R's convention); statistic ``V``, the sum of the ranks of the positive changes.
-  Exact p-value when fewer than 50 non-zero differences and no ties, else normal with
-  continuity correction. Estimate: the pseudo-median (median of the Walsh averages
-  ``(d_i + d_j)/2, i <= j``) with the analogous order-statistic CI,
-  ``C = round(N/2 - z sqrt(n(n + 1)(2n + 1)/24))``, ``N = n(n + 1)/2``.
+  the Hodges-Lehmann shift, the median of all ``m x n`` differences after - before.
+  Its CI is R's ``wilcox.test(after, before, conf.int = TRUE)`` interval, consistent
+  with the p-value: when the p-value is exact, the order statistics ``D(q)`` and
+  ``D(mn + 1 - q)`` with ``q = qwilcox(alpha / 2, m, n)`` from the exact distribution
+  of U (Bauer 1972); otherwise the shifts where the continuity-corrected, tie-corrected
+  normal statistic crosses ``+-z``, which are ``D(ceil(mn/2 - 1/2 - z s))`` and
+  ``D(ceil(mn/2 + 1/2 + z s))`` with ``s`` the statistic's SD (R finds them with
+  ``uniroot``, to about 1e-4). The effect size is the rank-biserial correlation
+  ``2 U / mn - 1``; ``extra`` has the probability of superiority ``U / mn``.
+- :func:`wilcoxon_signed_rank`: on after - before, R's conventions for zeros: zero
+  changes are dropped before ranking, and when there are any the p-value is the
+  normal approximation (R: "cannot compute exact p-value with zeroes"), never the
+  exact one; the estimate and CI use the non-zero changes too. Statistic ``V``, the
+  sum of the ranks of the positive changes. Exact p-value when fewer than 50 changes,
+  no ties and no zeros, else normal with continuity correction. Estimate: the
+  pseudo-median (median of the Walsh averages ``(d_i + d_j)/2, i <= j``); CI as for
+  the rank-sum test with the Walsh averages, ``N = n(n + 1)/2`` and
+  ``q = qsignrank(alpha / 2, n)`` when exact.
+
+In the normal-approximation case R's point estimate is the root of the standardized
+statistic (``uniroot``), which can differ from the median of the differences by less
+than one gap between neighbouring differences; here the estimate is always the median.
 
 The medians of pairwise differences are found without building all pairs: a
 bisection on the value with a sorted-array count (``searchsorted``), so a
@@ -44,7 +55,8 @@ from scipy import stats as sps
 from ._input import finite
 from .result import Comparison
 
-__all__ = ["hodges_lehmann", "mann_whitney", "pseudo_median", "wilcoxon_signed_rank"]
+__all__ = ["hodges_lehmann", "mann_whitney", "pseudo_median", "rank_sum_counts",
+           "signed_rank_counts", "wilcoxon_signed_rank"]
 
 _EXACT_BELOW = 50
 
@@ -137,10 +149,68 @@ def _median_of(pairs, total: int) -> float:
     return (_order_statistic(pairs, total // 2 - 1) + _order_statistic(pairs, total // 2)) / 2
 
 
-def _order_ci(pairs, total: int, sd: float, confidence: float) -> tuple[float, float]:
-    z = sps.norm.isf((1 - confidence) / 2)
-    c = max(1, round(total / 2 - z * sd))  # 1-indexed rank of the lower end
-    return (_order_statistic(pairs, c - 1), _order_statistic(pairs, total - c))
+def _exact_quantile(counts: list[int], p: float) -> int:
+    """Smallest u with P(U <= u) >= p for the exact null counts of U (R's q-functions)."""
+    total = sum(counts)
+    cumulative = 0
+    for u, count in enumerate(counts):
+        cumulative += count
+        if cumulative >= p * total * (1 - 1e-12):
+            return u
+    return len(counts) - 1
+
+
+def rank_sum_counts(m: int, n: int) -> list[int]:
+    """Number of arrangements giving each U = 0..mn (the Gaussian binomial coefficient).
+
+    >>> rank_sum_counts(2, 2)   # U of 2 versus 2 values: 0, 1, 2, 2, 3, 4 over 6 orders
+    [1, 1, 2, 1, 1]
+    """
+    size = m * n + 1
+    poly = [1] + [0] * (size - 1)
+    for i in range(1, m + 1):  # times (1 - q^(n+i)) / (1 - q^i)
+        step = n + i
+        poly = [poly[u] - (poly[u - step] if u >= step else 0) for u in range(size)]
+        for u in range(i, size):
+            poly[u] += poly[u - i]
+    return poly
+
+
+def signed_rank_counts(n: int) -> list[int]:
+    """Number of sign patterns giving each V = 0..n(n+1)/2 (coefficients of prod(1 + q^i)).
+
+    >>> signed_rank_counts(3)
+    [1, 1, 1, 2, 1, 1, 1]
+    """
+    poly = [1]
+    for i in range(1, n + 1):
+        poly = [a + b for a, b in zip(poly + [0] * i, [0] * i + poly, strict=True)]
+    return poly
+
+
+def _order_ci(pairs, total: int, sd: float, confidence: float,
+              exact_counts: list[int] | None = None) -> tuple[float, float]:
+    """R's ``wilcox.test`` CI: exact order statistics, or the corrected-normal crossings."""
+    alpha = 1 - confidence
+    if exact_counts is not None:
+        q = max(_exact_quantile(exact_counts, alpha / 2), 1)
+        low, high = q, total + 1 - q  # 1-indexed ranks
+    else:
+        z = float(sps.norm.isf(alpha / 2))
+        low = math.ceil(total / 2 - 0.5 - z * sd)
+        high = math.ceil(total / 2 + 0.5 + z * sd)
+    low, high = min(max(low, 1), total), min(max(high, 1), total)
+    return (_order_statistic(pairs, low - 1), _order_statistic(pairs, high - 1))
+
+
+def _tie_term(*groups: np.ndarray) -> float:
+    """Sum of t^3 - t over groups of equal values within each array (ties that persist
+    for every shift between the jump points of the statistic)."""
+    total = 0.0
+    for values in groups:
+        _, t = np.unique(values, return_counts=True)
+        total += float(np.sum(t.astype(float) ** 3 - t))
+    return total
 
 
 def hodges_lehmann(before: Sequence[float], after: Sequence[float]) -> float:
@@ -181,12 +251,13 @@ def mann_whitney(before: Sequence[float], after: Sequence[float], *, confidence:
                            method="exact" if exact else "asymptotic")
     pairs = _pairwise_differences(a, b)
     total = m * n
-    sd = math.sqrt(total * (m + n + 1) / 12)
+    sd = math.sqrt(total / 12 * ((m + n + 1) - _tie_term(a, b) / ((m + n) * (m + n - 1))))
     u = float(res.statistic)
     return Comparison(
         test="Mann-Whitney U test (Wilcoxon rank-sum)", statistic=u, pvalue=float(res.pvalue),
         df=None, estimate=_median_of(pairs, total),
-        ci=_order_ci(pairs, total, sd, confidence),
+        ci=_order_ci(pairs, total, sd, confidence,
+                     exact_counts=rank_sum_counts(m, n) if exact else None),
         effect_size=2 * u / total - 1, effect_size_label="rank-biserial correlation",
         n_before=int(n), n_after=int(m), estimate_label="shift (Hodges-Lehmann)", unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
@@ -205,7 +276,8 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float], *,
     """Wilcoxon signed-rank test on paired after - before, with the pseudo-median and CI.
 
     Pairs with a missing value on either side are dropped; zero changes are dropped
-    from the test (R's default) but kept in the estimate.
+    before ranking, from the test, the estimate and the CI, and their presence makes
+    the p-value the normal approximation (all as R ``wilcox.test(paired = TRUE)``).
     """
     b_all, a_all = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     if b_all.shape != a_all.shape:
@@ -216,19 +288,20 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float], *,
     nonzero = d[d != 0]
     if nonzero.size < 1:
         raise ValueError("every pair is unchanged: no variation to test")
-    exact = nonzero.size < _EXACT_BELOW and not _has_ties(np.abs(nonzero))
+    k = nonzero.size
+    exact = k < _EXACT_BELOW and not _has_ties(np.abs(nonzero)) and k == d.size
     res = sps.wilcoxon(nonzero, alternative=alternative, zero_method="wilcox",
                        correction=not exact, method="exact" if exact else "approx")
     ranks = sps.rankdata(np.abs(nonzero))
     v = float(ranks[nonzero > 0].sum())
-    k = nonzero.size
-    total_pairs = d.size * (d.size + 1) // 2
-    pairs = _walsh_averages(d)
-    sd = math.sqrt(d.size * (d.size + 1) * (2 * d.size + 1) / 24)
+    total_pairs = k * (k + 1) // 2
+    pairs = _walsh_averages(nonzero)
+    sd = math.sqrt(k * (k + 1) * (2 * k + 1) / 24 - _tie_term(nonzero) / 48)
     return Comparison(
         test="Wilcoxon signed-rank test", statistic=v, pvalue=float(res.pvalue), df=None,
         estimate=_median_of(pairs, total_pairs),
-        ci=_order_ci(pairs, total_pairs, sd, confidence),
+        ci=_order_ci(pairs, total_pairs, sd, confidence,
+                     exact_counts=signed_rank_counts(k) if exact else None),
         effect_size=(2 * v - k * (k + 1) / 2) / (k * (k + 1) / 2),
         effect_size_label="matched-pairs rank-biserial correlation", n_before=int(d.size),
         n_after=int(d.size), estimate_label="pseudo-median change", unit=unit,

@@ -13,6 +13,16 @@ Formulas (R ``stats`` package):
 
 ``n`` is solved with ``scipy.optimize.brentq`` as R's ``uniroot`` does.
 
+Planning at the alpha the verdict uses: with Holm over ``m`` KPIs the smallest p-value
+is compared with ``alpha / m`` (Holm's first step, the same as Bonferroni), so a
+change must be detectable at that level (:func:`family_alpha`). Week-to-week variation
+inflates the variance of a mean by the design effect ``1 + (k - 1) ICC`` for periods
+of ``k`` tickets (Kish 1965), or by the dispersion ``phi`` of a quasi-likelihood
+model (:func:`design_effect`); divide the tickets by it for the effective n. Durations
+compared with the log-rank test are planned by Schoenfeld's (1983) formula for the
+events needed, ``d = (z(1 - alpha/2) + z(power))^2 / (p (1 - p) log(HR)^2)`` with ``p``
+the share of tickets after (:func:`logrank_events`, :func:`power_logrank`).
+
 >>> round(power_t(1, n=20).power, 7)
 0.8689528
 >>> round(power_prop(0.5, 0.75, power=0.9).n, 1)  # ?power.prop.test: "=> n = 76.7"
@@ -27,7 +37,8 @@ from dataclasses import dataclass
 from scipy import optimize
 from scipy import stats as sps
 
-__all__ = ["PowerResult", "mde_prop", "mde_t", "power_prop", "power_t"]
+__all__ = ["PowerResult", "design_effect", "family_alpha", "logrank_events", "mde_prop", "mde_t",
+           "power_logrank", "power_prop", "power_t"]
 
 
 @dataclass(frozen=True)
@@ -165,3 +176,84 @@ def mde_prop(p_before: float, n_before: float, n_after: float, *, alpha: float =
         return math.nan
     p2 = optimize.brentq(gap, p_before + step, edge, xtol=1e-12)
     return float(abs(p2 - p_before))
+
+
+def family_alpha(alpha: float, m: int, method: str = "holm") -> float:
+    """The level the first (smallest) p-value of ``m`` KPIs is compared with.
+
+    Holm's first step and Bonferroni: ``alpha / m``; ``"none"``: ``alpha``. Plan the
+    sample size and the detectable change at this level, not at ``alpha``.
+
+    >>> family_alpha(0.05, 9)
+    0.005555555555555556
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie between 0 and 1, got {alpha}")
+    if int(m) != m or m < 1:
+        raise ValueError(f"the number of KPIs in the family must be a whole number >= 1, "
+                         f"got {m}")
+    if method in ("holm", "bonferroni"):
+        return alpha / m
+    if method == "none":
+        return alpha
+    raise ValueError(f"method must be holm, bonferroni or none for planning, got {method!r}")
+
+
+def design_effect(*, icc: float | None = None, period_size: float | None = None,
+                  dispersion: float | None = None) -> float:
+    """Variance inflation from period-to-period variation: divide n by it.
+
+    Either ``1 + (period_size - 1) icc`` (Kish's design effect for periods of
+    ``period_size`` tickets with intraclass correlation ``icc``) or the quasi-likelihood
+    dispersion ``phi`` itself; never below 1.
+
+    >>> design_effect(icc=0.02, period_size=300), design_effect(dispersion=4.6)
+    (6.98, 4.6)
+    """
+    if dispersion is not None:
+        if icc is not None or period_size is not None:
+            raise ValueError("give either the dispersion or icc with period_size, not both")
+        if not dispersion > 0:
+            raise ValueError(f"the dispersion must be positive, got {dispersion}")
+        return max(float(dispersion), 1.0)
+    if icc is None or period_size is None:
+        raise ValueError("give icc and period_size (tickets per period), or the dispersion")
+    if not 0 <= icc <= 1 or period_size < 1:
+        raise ValueError(f"icc must lie in [0, 1] and period_size be >= 1; got {icc}, "
+                         f"{period_size}")
+    return 1 + (period_size - 1) * icc
+
+
+def _logrank_checks(hazard_ratio: float, share_after: float) -> float:
+    if not hazard_ratio > 0 or hazard_ratio == 1:
+        raise ValueError(f"the hazard ratio must be positive and not 1, got {hazard_ratio}")
+    if not 0 < share_after < 1:
+        raise ValueError(f"the share of tickets after must lie in (0, 1), got {share_after}")
+    return math.log(hazard_ratio) ** 2 * share_after * (1 - share_after)
+
+
+def logrank_events(hazard_ratio: float, *, alpha: float = 0.05, power: float = 0.8,
+                   share_after: float = 0.5) -> float:
+    """Events (finished tickets) a two-sided log-rank test needs (Schoenfeld 1983).
+
+    Divide by the expected share of tickets finished in the window for the tickets.
+
+    >>> round(logrank_events(0.5, power=0.9), 2)   # 88 events, the textbook figure
+    87.48
+    """
+    scale = _logrank_checks(hazard_ratio, share_after)
+    _check(alpha, None, power)
+    return float((sps.norm.isf(alpha / 2) + sps.norm.ppf(power)) ** 2 / scale)
+
+
+def power_logrank(hazard_ratio: float, events: float, *, alpha: float = 0.05,
+                  share_after: float = 0.5) -> float:
+    """Power of a two-sided log-rank test with ``events`` events (Schoenfeld 1983).
+
+    >>> round(power_logrank(0.5, 87.48), 3)
+    0.9
+    """
+    scale = _logrank_checks(hazard_ratio, share_after)
+    if not events > 0:
+        raise ValueError(f"events must be positive, got {events}")
+    return float(sps.norm.cdf(math.sqrt(events * scale) - sps.norm.isf(alpha / 2)))

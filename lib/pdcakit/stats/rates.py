@@ -6,9 +6,16 @@ after-count is binomial with probability ``T_a / (T_a + T_b)`` when the rates ar
 equal. This is R's ``poisson.test(c(after, before), c(T_after, T_before))``: the
 p-value from the binomial test (scipy ``binomtest``), the rate ratio's exact CI from
 the Clopper-Pearson interval ``q`` of that binomial, mapped by
-``ratio = q / (1 - q) * T_b / T_a``. The estimate is the rate difference with a
-Wald CI (variance ``x_b / T_b^2 + x_a / T_a^2``); the ratio and its exact CI are in
-``extra``.
+``ratio = q / (1 - q) * T_b / T_a``. The estimate is the rate difference; its CI is
+the exact ratio interval carried to the difference at the observed total count ``x``:
+given a ratio ``rho``, the rates that fit ``x`` best are ``r_b = x / (T_b + rho T_a)``
+and ``r_a = rho r_b``, so ``difference(rho) = x (rho - 1) / (T_b + rho T_a)``, which
+increases with ``rho``. The difference CI is ``(difference(rho_low),
+difference(rho_high))``: it excludes 0 exactly when the exact test rejects (as the
+ratio CI excludes 1), and it never collapses with a zero count (``rho_high`` infinite
+gives ``x / T_a``, the after rate). The Wald interval (variance ``x_b / T_b^2 +
+x_a / T_a^2``, 0 when both counts are 0 and collapsed with one zero) is kept in
+``extra`` for comparison. The ratio and its exact CI are in ``extra``.
 
 Assumptions: events occur independently at a constant rate within each period
 (no over-dispersion; when weeks differ more than chance allows, the Laney p'
@@ -61,15 +68,19 @@ def poisson_rates(count_before: int, exposure_before: float, count_after: int,
 
     rate_b, rate_a = count_before / exposure_before, count_after / exposure_after
     estimate_ratio = math.inf if count_before == 0 else rate_a / rate_b
-    # The difference's CI is the normal (Wald) one, var = x_b / T_b^2 + x_a / T_a^2;
-    # the exact interval belongs to the ratio (in extra).
+    difference = (rate_a - rate_b) * per
+
+    def difference_at(rho: float) -> float:  # the best-fitting difference at ratio rho
+        if math.isinf(rho):
+            return total / exposure_after * per
+        return total * (rho - 1) / (exposure_before + rho * exposure_after) * per
+
     z = sps.norm.isf((1 - confidence) / 2)
     se = math.sqrt(count_before / exposure_before**2 + count_after / exposure_after**2)
-    difference = (rate_a - rate_b) * per
     return Comparison(
         test="exact Poisson rate test", statistic=float(count_after), pvalue=float(test.pvalue),
         df=None, estimate=difference,
-        ci=(float(difference - z * se * per), float(difference + z * se * per)),
+        ci=(float(difference_at(ratio(q.low))), float(difference_at(ratio(q.high)))),
         effect_size=estimate_ratio, effect_size_label="rate ratio (after / before)",
         n_before=int(count_before), n_after=int(count_after),
         estimate_label="difference in rates" + (f" per {per:,g}" if per != 1 else ""),
@@ -79,7 +90,11 @@ def poisson_rates(count_before: int, exposure_before: float, count_after: int,
                "rate_ratio": estimate_ratio, "rate_ratio_ci_low": ratio(q.low),
                "rate_ratio_ci_high": ratio(q.high), "exposure_before": float(exposure_before),
                "exposure_after": float(exposure_after),
-               "expected_after": total * share, "per": per},
+               "expected_after": total * share, "per": per,
+               "ci_method": "exact conditional (the rate ratio's Clopper-Pearson interval "
+                            "carried to the difference)",
+               "difference_ci_wald_low": float(difference - z * se * per),
+               "difference_ci_wald_high": float(difference + z * se * per)},
     )
 
 

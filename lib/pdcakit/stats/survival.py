@@ -43,7 +43,7 @@ from ._resample import bootstrap_km_quantiles, seed_for
 from .bootstrap import DEFAULT_SEED, LARGE_SAMPLE, RatioEstimate
 from .result import Comparison
 
-__all__ = ["km_median", "logrank", "median_difference_ci", "median_ratio"]
+__all__ = ["km_median", "km_median_weighted", "logrank", "median_difference_ci", "median_ratio"]
 
 
 def _clean(minutes: Sequence[float], observed: Sequence[bool],
@@ -61,12 +61,20 @@ def _clean(minutes: Sequence[float], observed: Sequence[bool],
     return t, o
 
 
+_TOLERANCE = 1.4901161193847656e-08  # sqrt(.Machine$double.eps), R quantile.survfit's
+
+
 def _weighted_medians(rows: np.ndarray, weights: np.ndarray, level: float = 0.5) -> np.ndarray:
-    """Kaplan-Meier median (or the time S falls to ``level``) per row of ``weights``.
+    """Kaplan-Meier time where S falls to ``level``, per row of ``weights``, as survfit.
 
     ``weights`` holds resample counts; NaN where the curve never falls that low.
-
     ``rows`` is an (n, 2) array of (duration, observed) sorted by duration.
+
+    R's rule (``survival:::findq``): the first time S(t) <= ``level``; where S equals
+    ``level`` (within sqrt(machine epsilon)) on a flat stretch, the midpoint of that
+    stretch: from the time S reached it to the next time the curve drops, or to the
+    last follow-up time when it never drops again. Complete even-n data thus give the
+    ordinary median.
     """
     times, observed = rows[:, 0], rows[:, 1].astype(bool)
     starts = np.flatnonzero(np.r_[True, np.diff(times) > 0])
@@ -77,9 +85,33 @@ def _weighted_medians(rows: np.ndarray, weights: np.ndarray, level: float = 0.5)
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = np.where(at_risk > 0, events / at_risk, 0.0)
     survival = np.cumprod(1 - hazard, axis=1)
-    below = survival <= level + 1e-12
+    below = survival <= level + _TOLERANCE
     reached = below.any(axis=1)
-    return np.where(reached, unique[np.argmax(below, axis=1)], np.nan)
+    first = np.argmax(below, axis=1)
+    found = np.where(reached, unique[first], np.nan)
+    at_level = reached & (np.abs(survival[np.arange(len(first)), first] - level) < _TOLERANCE)
+    for row in np.flatnonzero(at_level):  # rare: S exactly at the level on a flat stretch
+        later = np.flatnonzero(survival[row, first[row]:] < level - _TOLERANCE)
+        # the stretch ends at the next drop, else at the row's last follow-up time
+        end = (unique[first[row] + later[0]] if later.size
+               else unique[np.flatnonzero(leaving[row] > 0)[-1]])
+        found[row] = (found[row] + end) / 2
+    return found
+
+
+def km_median_weighted(minutes: np.ndarray, observed: np.ndarray, weights: np.ndarray,
+                       level: float = 0.5) -> np.ndarray:
+    """Kaplan-Meier time where S falls to ``level`` (survfit's rule), per row of ``weights``.
+
+    ``weights`` is (B, n): e.g. resample counts per ticket; NaN where not reached.
+
+    >>> km_median_weighted(np.array([1.0, 2, 3, 4]), np.ones(4, bool), np.ones((1, 4)))
+    array([2.5])
+    """
+    t, o = np.asarray(minutes, float), np.asarray(observed, bool)
+    order = np.argsort(t, kind="stable")
+    rows = np.column_stack([t[order], o[order]])
+    return _weighted_medians(rows, np.asarray(weights, float)[:, order], level)
 
 
 def _sorted_rows(t: np.ndarray, o: np.ndarray) -> np.ndarray:
@@ -91,10 +123,16 @@ def _sorted_rows(t: np.ndarray, o: np.ndarray) -> np.ndarray:
 
 
 def km_median(minutes: Sequence[float], observed: Sequence[bool]) -> float:
-    """Kaplan-Meier median (first time the curve falls to 0.5); NaN if never reached.
+    """Kaplan-Meier median as R ``survfit`` computes it; NaN if never reached.
 
-    >>> km_median([5, 8, 12, 20], [True, True, False, True])
-    8.0
+    The first time S(t) <= 0.5, except where S(t) = 0.5 on a flat stretch: then the
+    midpoint of that stretch (see :func:`_weighted_medians`), so complete data with an
+    even n give the ordinary median.
+
+    >>> km_median([5, 8, 12, 20], [True, True, False, True])  # R: survfit median 14
+    14.0
+    >>> km_median([1, 2, 3, 4], [True] * 4)                  # R: 2.5
+    2.5
     """
     rows = _sorted_rows(*_clean(minutes, observed, "given"))
     return float(_weighted_medians(rows, np.ones((1, len(rows))))[0])
