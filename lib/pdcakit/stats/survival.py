@@ -10,13 +10,20 @@ seeded percentile bootstrap CI (each ticket resampled with its open/closed flag;
 the Kaplan-Meier median of every resample is computed by the compiled kernel of
 :mod:`._resample`). Above ``LARGE_SAMPLE`` tickets in a group the CI is the
 large-sample one: each median's Brookmeyer-Crowley interval (statsmodels
-``SurvfuncRight.quantile_ci``) gives its standard error, combined as Price &
+``SurvfuncRight.quantile_ci``, its default ``cloglog`` transform, i.e. R's
+``conf.type = "log-log"``; R ``survfit``'s default is ``"log"``, whose interval is
+wider above the median) gives its standard error, combined as Price &
 Bonett (2002) do for the difference (or, on the log scale, the ratio) of medians.
 The effect size is the ratio of the medians. ``extra`` adds the 90th percentiles
 and ``effect_sign``: the direction the log-rank test saw on the duration scale
 (-1: items finished sooner after), which can differ from the sign of the median
 difference when the change is in the tail. A median not reached (more than half
 still open) makes the estimate undefined (NaN) and the result says so.
+
+Kaplan-Meier quantiles follow R ``quantile.survfit``: the first time S(t) <= level,
+and where S equals the level on a flat stretch the midpoint of that stretch (to the
+next drop, or to the last follow-up time), so complete even-n data give the ordinary
+median; the bootstrap kernel uses the same rule.
 
 Assumptions: censoring unrelated to how long a ticket would take (open because the
 export came, not because it is hard); for the log-rank test's power, roughly
