@@ -25,7 +25,7 @@ COMPARE = _spec(data_path="str", mapping="str", before="list", after="list",
 
 
 def _project(tmp_path, record: str) -> ProjectPaths:
-    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks").mkdir(parents=True)
     (tmp_path / "pdca").mkdir()
     (tmp_path / "pdca" / "cases.yaml").write_text(record, encoding="utf-8")
     return ProjectPaths(tmp_path)
@@ -99,9 +99,15 @@ def test_a_fact_restated_with_the_same_value_is_a_note(tmp_path):
     assert any("repeats aim.metric" in note for note in request.notes)
 
 
-def test_without_a_before_window_the_baseline_is_the_whole_export():
-    facts = record_facts({"data": {"tickets": "t.csv"}}, "baseline")
-    assert (facts["start"], facts["end"]) == ("", "")
+def test_without_a_before_window_the_baseline_is_the_whole_export(tmp_path):
+    paths = _project(tmp_path, RECORD.replace("  before: [2023-01-01, 2024-01-01]\n", ""))
+    request = build_request(paths, "cases", "baseline", BASELINE, {})
+    assert (request.parameters["start"], request.parameters["end"]) == ("", "")
+    own = RECORD.replace("  before: [2023-01-01, 2024-01-01]\n", "").replace(
+        "{period: M, surveys_path: \"\"}", "{start: \"2023-03-01\"}")
+    paths = _project(tmp_path / "own", own)  # a stage's own start is not a clash then
+    request = build_request(paths, "cases", "baseline", BASELINE, {})
+    assert (request.parameters["start"], request.parameters["end"]) == ("2023-03-01", "")
     assert record_facts({"data": {"after": ["2024-01-01", "2024-03-01"]}}, "compare") == {
         "change_date": "2024-01-01"}
 

@@ -99,11 +99,7 @@ def _window(value: Any, where: str) -> list[str] | None:
 
 
 def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]:
-    """The parameters ``stage`` takes from the record's ``aim`` and ``data`` (module table).
-
-    Without a before window the baseline covers the whole export (``start`` and ``end``
-    empty), never the template's default dates.
-    """
+    """The parameters ``stage`` takes from the record's ``aim`` and ``data`` (module table)."""
     record = record or {}
     aim = record.get("aim") or {}
     data = record.get("data") or {}
@@ -116,9 +112,8 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
     after = _window(data.get("after"), "data.after")
     metric, target = aim.get("metric") or None, aim.get("target")
     if stage == "baseline":
-        # no before window in the plan: the whole export is the baseline (never the
-        # template's demo dates)
-        facts["start"], facts["end"] = before or ["", ""]
+        if before:
+            facts["start"], facts["end"] = before
         if metric:
             facts["headline_kpi"] = str(metric)
         if target is not None:
@@ -135,6 +130,11 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
             if target is not None:
                 facts["targets"] = {str(metric): float(target)}
     return facts
+
+
+#: What a cycle's run gets when neither the record nor the command line says: without a
+#: before window the baseline covers the whole export, never the template's demo dates.
+_DEFAULTS: dict[str, dict[str, Any]] = {"baseline": {"start": "", "end": ""}}
 
 
 @dataclass(frozen=True)
@@ -200,6 +200,9 @@ def build_request(paths: ProjectPaths, cycle: str, stage: str, declared: dict[st
     facts = {k: v for k, v in record_facts(record, stage).items() if k in declared}
     own = {k: plain(v) for k, v in stage_parameters(record, stage).items()}
     merged, sources, problems, notes = _merge_stage(facts, own, record_path, stage)
+    for name, value in _DEFAULTS.get(stage, {}).items():
+        if name in declared and name not in merged:
+            merged[name], sources[name] = value, "the default for a cycle"
     merged = resolve_paths(merged, paths.root)
     for name, value in (extra or {}).items():
         if name in declared:

@@ -488,6 +488,8 @@ def stages_not_ready(record: CycleRecord, given: dict[str, Any] | None = None
             continue
         params = {**(((record.stages or {}).get(stage) or {}).get("parameters") or {}),
                   **(given or {})}
+        if stage == "efficiency" and params.get("data_path") == "":
+            continue  # the step table alone: no windows to select
         if not (params.get("change_date") or params.get("after")):
             waiting[stage] = (f"no after window yet: set data.after: [FIRST DAY, DAY AFTER THE "
                               f"LAST] in pdca/{record.id}.yaml, or pdca run {record.id} "
