@@ -42,7 +42,7 @@ import yaml
 
 from .fileio import atomic_write_text
 from .kpis import KPI_INFO
-from .project import ProjectPaths, check_cycle_id
+from .project import STAGES, ProjectPaths, check_cycle_id
 from .yamltext import load_bounded
 
 __all__ = [
@@ -233,8 +233,53 @@ def _problems(data: dict[str, Any]) -> list[str]:
         except ValueError as exc:
             problems.append(f"previous: {exc}")
     problems.extend(_prediction_problems(data.get("predictions")))
-    if not isinstance(data.get("log") or [], list):
+    problems.extend(_shape_problems(data))
+    return problems
+
+
+_TEXT_FIELDS = ("owner", "problem", "change_idea", "hypothesis")
+
+
+def _shape_problems(data: dict[str, Any]) -> list[str]:
+    """Fields of the wrong shape: each a clear problem, never a traceback later."""
+    problems = []
+    for key in _TEXT_FIELDS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            problems.append(f"{key}: {data[key]!r} must be text (write it on one line, or as "
+                            "a quoted string)")
+    team = data.get("team")
+    if team is not None and not (isinstance(team, list)
+                                 and all(isinstance(t, str) for t in team)):
+        kind = "a YAML set (!!set), which edits would not keep" if isinstance(team, set) \
+            else repr(team)
+        problems.append(f"team: {kind}; write a list of names, e.g. [Service desk leads, "
+                        "Quality analyst]")
+    for key, value in data.items():
+        if isinstance(value, set | frozenset) and key != "team":
+            problems.append(f"{key}: a YAML set (!!set) is not kept by edits; write a list")
+    for i, action in enumerate(data.get("actions") or [] if isinstance(
+            data.get("actions"), list) else [], start=1):
+        if isinstance(action, dict) and action.get("done") not in (None, True, False):
+            problems.append(f"actions[{i}].done: {action['done']!r}; write true or false")
+    stages = data.get("stages")
+    if stages is not None and not isinstance(stages, dict):
+        problems.append("stages: must be a mapping, e.g. stages: {baseline: {parameters: "
+                        "{period: M}}}")
+    for name, block in (stages or {}).items() if isinstance(stages, dict) else ():
+        if name not in STAGES:
+            problems.append(f"stages.{name}: unknown stage; use {', '.join(STAGES)}")
+        elif block is not None and not (isinstance(block, dict) and isinstance(
+                block.get("parameters") or {}, dict)):
+            problems.append(f"stages.{name}: write parameters: {{NAME: VALUE, ...}} under it")
+    log = data.get("log")
+    if log is not None and not isinstance(log, list):
         problems.append("log: must be a list of entries")
+    for i, entry in enumerate(log if isinstance(log, list) else [], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("event"), str):
+            problems.append(f"log[{i}]: {entry!r} must be an entry with an event "
+                            "(written by pdca; restore it from git)")
+        elif entry["event"] == "run" and not isinstance(entry.get("stage"), str):
+            problems.append(f"log[{i}]: a run entry needs its stage (restore it from git)")
     return problems
 
 

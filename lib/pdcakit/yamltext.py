@@ -25,8 +25,31 @@ __all__ = ["MAX_BYTES", "load_bounded", "refuse_aliases"]
 MAX_BYTES = 1 << 20
 
 
+def _with_dated_errors(base: type) -> type:
+    """``base`` whose impossible dates (2026-13-01) are errors naming line and column,
+    not a bare "month must be in 1..12"."""
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a date that exists ({exc}); write "
+                    "YYYY-MM-DD", node.start_mark) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+    return Loader
+
+
+_LOADERS: dict[type, type] = {}
+
+
 def _loader(base: type) -> type:
-    return getattr(yaml, "C" + base.__name__, base) if base is yaml.SafeLoader else base
+    fast = getattr(yaml, "C" + base.__name__, base) if base is yaml.SafeLoader else base
+    if fast not in _LOADERS:
+        _LOADERS[fast] = _with_dated_errors(fast)
+    return _LOADERS[fast]
 
 
 def refuse_aliases(text: str, what: str) -> None:

@@ -1,0 +1,54 @@
+"""Impossible record fields are a listed problem naming the field, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from pdcakit import cli, tracker
+from pdcakit.cycle import CycleError, read_cycle
+from pdcakit.project import ProjectPaths
+
+WRONG = {
+    "team: 5\n": "team: 5",
+    "team: !!set {a, b}\n": "YAML set",
+    "stages: [1]\n": "stages: must be a mapping",
+    "stages: {baseline: 5}\n": "stages.baseline: write parameters",
+    "stages: {plan: {parameters: {a: 1}}}\n": "stages.plan: unknown stage",
+    "log: [5, x]\n": "log[1]",
+    "log: [{date: 2026-01-05, event: run}]\n": "a run entry needs its stage",
+    "owner: [a]\n": "owner: ['a'] must be text",
+    "problem: {a: 1}\n": "problem:",
+    "actions: [{what: x, done: maybe}]\n": "actions[1].done: 'maybe'",
+    "aim: {metric: happiness}\n": "aim.metric: unknown KPI 'happiness'",
+    "aim: {target: .nan}\n": "aim.target: nan is not a number",
+    "aim: {target: true}\n": "aim.target: True is not a number",
+    "data: {before: [2026-13-01, 2026-02-01]}\n": "'2026-13-01' is not a date that exists",
+    "data: {after: [2026-04-06]}\n": "data.after",
+}
+
+
+@pytest.fixture()
+def paths(tmp_path) -> ProjectPaths:
+    (tmp_path / "pdca").mkdir()
+    (tmp_path / "runs").mkdir()
+    return ProjectPaths(tmp_path)
+
+
+@pytest.mark.parametrize("extra, named", list(WRONG.items()))
+def test_each_impossible_field_is_named(paths, extra, named, monkeypatch, capsys):
+    paths.record("c").write_text("id: c\ntitle: A cycle\n" + extra, encoding="utf-8")
+    with pytest.raises(CycleError) as caught:
+        read_cycle(paths, "c")
+    assert named in str(caught.value)
+    with pytest.raises(CycleError):
+        tracker.status_rows(paths, "c")
+    monkeypatch.setenv("PDCA_HOME", str(paths.root))
+    assert cli.main(["status", "c"]) == cli.EXIT_USAGE  # one error line, no traceback
+    err = capsys.readouterr().err
+    assert err.startswith("pdca: error: ") and "Traceback" not in err
+
+
+def test_a_title_that_is_not_text_is_refused(paths):
+    paths.record("c").write_text("id: c\ntitle: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(CycleError, match="title: missing or not text"):
+        read_cycle(paths, "c")
