@@ -52,3 +52,46 @@ def test_a_title_that_is_not_text_is_refused(paths):
     paths.record("c").write_text("id: c\ntitle: [1, 2]\n", encoding="utf-8")
     with pytest.raises(CycleError, match="title: missing or not text"):
         read_cycle(paths, "c")
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_the_fix(paths, monkeypatch, capsys):
+    import errno
+
+    from pdcakit import fileio
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(paths.record("new-one")))
+
+    monkeypatch.setenv("PDCA_HOME", str(paths.root))
+    monkeypatch.setattr(fileio.os, "link", full)
+    assert cli.main(["new", "new-one", "--title", "T"]) == cli.EXIT_CANNOT_WRITE
+    err = capsys.readouterr().err
+    assert err.startswith("pdca: error: cannot write ") and "new-one.yaml" in err
+    assert "No space left on device" in err and "free some disk space" in err
+    assert not paths.record("new-one").exists() and not list(paths.records.glob(".*.tmp"))
+
+
+def test_status_still_answers_when_tidying_cannot_write(paths, monkeypatch, capsys):
+    import errno
+
+    paths.record("c").write_text("id: c\ntitle: A cycle\n", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "runs/c/x/provenance.json")
+
+    monkeypatch.setenv("PDCA_HOME", str(paths.root))
+    monkeypatch.setattr(cli, "mark_abandoned_runs", full)
+    assert cli.main(["status"]) == 0
+    captured = capsys.readouterr()
+    assert "could not tidy earlier runs" in captured.err and "c " in captured.out
+
+
+def test_a_run_into_a_folder_it_cannot_write_never_starts(paths, monkeypatch, capsys):
+    import os
+
+    paths.record("c").write_text("id: c\ntitle: A cycle\n", encoding="utf-8")
+    monkeypatch.setenv("PDCA_HOME", str(paths.root))
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)  # root may write anywhere
+    assert cli.main(["run", "c", "baseline", "--data", "demo:tickets.csv"]) == cli.EXIT_USAGE
+    assert "is not writable, so the run could not be kept" in capsys.readouterr().err
+    assert not any(os.scandir(paths.runs))

@@ -9,6 +9,8 @@ Exit status (also in ``pdca --help`` and the README):
    parameter, a missing file, a mapping or column problem, a window outside the
    data, an invalid cycle id or record (every problem is listed with its fix)
 3  the cycle cannot move yet (``pdca advance``: what is missing is printed)
+4  the workbook could not be written: a disk full, a read-only folder, no
+   permission (the file and the fix are named; nothing half-written is left)
 
 Examples::
 
@@ -32,6 +34,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -60,7 +63,7 @@ __all__ = ["main"]
 DEMO_CYCLE = "demo-helpdesk"
 #: The stages ``pdca demo`` runs, in PDCA order.
 DEMO_STAGES = ("baseline", "compare", "efficiency")
-EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY, EXIT_CANNOT_WRITE = 0, 1, 2, 3, 4
 #: ``-p`` options of ``pdca check-data`` besides ``mapping`` (load_tickets' keywords).
 CHECK_DATA_OPTIONS = ("on_duplicate", "snapshot", "timezone", "dayfirst", "date_format",
                       "encoding", "delimiter", "sheet")
@@ -68,7 +71,8 @@ EXIT_STATUS_HELP = """exit status:
   0  success
   1  a run failed (its notebook stopped in a cell; the run directory is kept, marked failed)
   2  bad usage or bad input found before anything ran (each problem listed with its fix)
-  3  the cycle cannot move yet (pdca advance prints what is missing)"""
+  3  the cycle cannot move yet (pdca advance prints what is missing)
+  4  the workbook could not be written (disk full, read-only folder, no permission)"""
 DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
                  "target is met with enough data, and no KPI got worse: adopt as standard work.")
 
@@ -96,12 +100,16 @@ def _print_run(result: RunResult, root: Path) -> None:
 def _report_abandoned(paths: ProjectPaths, cycle: str | None = None) -> None:
     """Mark and name runs whose process died mid-way, and log runs whose command died
     before logging them (on stderr: stdout may be JSON)."""
-    for run_dir in mark_abandoned_runs(paths, cycle):
-        print(f"note: an earlier run never finished and is now marked incomplete: "
-              f"{run_dir.relative_to(paths.root)}", file=sys.stderr)
-    for run_dir in tracker.repair_run_log(paths, cycle):
-        print(f"note: logged an earlier run its command did not log: {run_dir}",
-              file=sys.stderr)
+    try:
+        for run_dir in mark_abandoned_runs(paths, cycle):
+            print(f"note: an earlier run never finished and is now marked incomplete: "
+                  f"{run_dir.relative_to(paths.root)}", file=sys.stderr)
+        for run_dir in tracker.repair_run_log(paths, cycle):
+            print(f"note: logged an earlier run its command did not log: {run_dir}",
+                  file=sys.stderr)
+    except OSError as exc:  # housekeeping must not stop `pdca status` on a full disk
+        print(f"note: could not tidy earlier runs ({_why_not_written(exc)}); "
+              "they are left as they are", file=sys.stderr)
 
 
 def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, str],
@@ -109,6 +117,11 @@ def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, 
     """The run's parameters (record facts, stage parameters, then the command line; paths
     absolute), checked before any kernel runs: PreflightError lists every problem."""
     declared = declared_parameters(paths.template(stage))
+    writable = paths.runs if paths.runs.exists() else paths.root
+    if not os.access(writable, os.W_OK):
+        raise PreflightError(cycle, stage, [
+            f"{writable} is not writable, so the run could not be kept. Fix: make it "
+            "writable for you, or run in a workbook where you may write"])
     extra: dict[str, object] = {}
     if load_record(paths, cycle) is not None:
         if "cycle_events" in declared:
@@ -556,11 +569,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
         return EXIT_OK
+    except OSError as exc:
+        if _is_bad_input(exc):  # FileNotFoundError, FileExistsError: bad input
+            print(f"pdca: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"pdca: error: {_why_not_written(exc)}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
     except Exception as exc:
         if not _is_bad_input(exc):
             raise
         print(f"pdca: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _why_not_written(exc: OSError) -> str:
+    """One line naming the file, the reason and the fix of a failed write."""
+    import errno
+
+    where = exc.filename or "a file of the workbook"
+    fix = {errno.ENOSPC: "free some disk space", errno.EDQUOT: "free some of your quota",
+           errno.EROFS: "run in a workbook on a writable disk",
+           errno.EACCES: "make the folder writable for you (or run where you may write)",
+           errno.EPERM: "make the folder writable for you (or run where you may write)",
+           }.get(exc.errno or 0, "check the disk and the folder's permissions")
+    return f"cannot write {where}: {exc.strerror or exc}. Fix: {fix}, then run the command again"
 
 
 def _is_bad_input(exc: BaseException) -> bool:
