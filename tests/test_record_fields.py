@@ -95,3 +95,16 @@ def test_a_run_into_a_folder_it_cannot_write_never_starts(paths, monkeypatch, ca
     assert cli.main(["run", "c", "baseline", "--data", "demo:tickets.csv"]) == cli.EXIT_USAGE
     assert "is not writable, so the run could not be kept" in capsys.readouterr().err
     assert not any(os.scandir(paths.runs))
+
+
+def test_a_bug_is_not_reported_as_bad_usage(paths, monkeypatch):
+    # The command line reports the project's own errors in one line; any other exception
+    # (a ValueError from a bug included) keeps its traceback instead of posing as usage.
+    monkeypatch.setenv("PDCA_HOME", str(paths.root))
+
+    def buggy(*args, **kwargs):
+        raise ValueError("an internal mistake")
+
+    monkeypatch.setattr(tracker, "status_rows", buggy)
+    with pytest.raises(ValueError, match="an internal mistake"):
+        cli.main(["status"])

@@ -43,6 +43,7 @@ from pathlib import Path
 from . import __version__, tracker
 from .cycle import CycleError, append_log, load_record, read_cycle
 from .engine import SharedKernel, plan_kernels
+from .errors import PdcaError
 from .params import ParameterError, declared_parameters
 from .preflight import PreflightError, check_run
 from .project import STAGES, ProjectPaths
@@ -596,15 +597,11 @@ def _why_not_written(exc: OSError) -> str:
 
 
 def _is_bad_input(exc: BaseException) -> bool:
-    """Whether ``exc`` reports bad usage or input (exit 2) rather than a bug.
-
-    ``DataError`` is checked without importing the data layer (and pandas) up front:
-    if one was raised, its module is loaded.
-    """
-    errors = sys.modules.get("pdcakit.data.errors")
-    data_error = (errors.DataError,) if errors is not None else ()
-    return isinstance(exc, (ParameterError, CycleError, PreflightError, ValueError,
-                            FileNotFoundError, FileExistsError, *data_error))
+    """Whether ``exc`` reports bad usage or input (exit 2) rather than a bug: the
+    project's own errors (:class:`pdcakit.errors.PdcaError`, data errors included) and a
+    file that is missing or already there. Any other exception is a bug and shows its
+    traceback."""
+    return isinstance(exc, PdcaError | FileNotFoundError | FileExistsError)
 
 
 if __name__ == "__main__":  # pragma: no cover

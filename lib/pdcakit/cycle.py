@@ -40,6 +40,7 @@ from typing import Any
 
 import yaml
 
+from .errors import PdcaError
 from .fileio import atomic_write_text
 from .kpis import KPI_INFO
 from .project import STAGES, ProjectPaths, check_cycle_id
@@ -66,7 +67,7 @@ PHASES = ("plan", "do", "check", "act", "closed")
 DECISIONS = ("adopt", "adapt", "abandon")
 
 
-class CycleError(ValueError):
+class CycleError(PdcaError, ValueError):
     """A cycle record that cannot be read or does not follow the schema."""
 
 

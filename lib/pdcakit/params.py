@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .errors import PdcaError
 from .yamltext import load_bounded
 
 __all__ = ["ParameterError", "ParameterSpec", "coerce_parameters", "coerce_value",
@@ -77,7 +78,7 @@ def plain(value: Any) -> Any:
 _FALSE = {"false", "no", "n", "0", "off"}
 
 
-class ParameterError(ValueError):
+class ParameterError(PdcaError, ValueError):
     """A parameter name or value that the notebook template does not accept."""
 
 

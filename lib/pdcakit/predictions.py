@@ -41,6 +41,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import PdcaError
 from .resultsfile import SegmentChange, StageResults, results_from_dict
 
 __all__ = ["DIRECTIONS", "OUTCOMES", "UNITS", "Prediction", "PredictionError", "Score",
@@ -51,7 +52,7 @@ UNITS = ("points", "%", "absolute")
 OUTCOMES = ("met", "not met", "not enough data", "cannot score")
 
 
-class PredictionError(ValueError):
+class PredictionError(PdcaError, ValueError):
     """A prediction entry that is not a checkable statement (says which field and why)."""
 
 

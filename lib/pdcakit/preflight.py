@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .errors import PdcaError
 from .kpis import KPI_INFO, supported_kpis
 from .params import ParameterSpec, parameter_problems
 from .request import RunRequest, is_file_parameter
@@ -32,7 +33,7 @@ __all__ = ["MAX_INPUT_BYTES", "PreflightError", "check_run", "window_problems"]
 MAX_INPUT_BYTES = 8 << 30
 
 
-class PreflightError(ValueError):
+class PreflightError(PdcaError, ValueError):
     """Problems found before a run started; ``problems`` lists each with its fix."""
 
     def __init__(self, cycle: str, stage: str, problems: Sequence[str]):

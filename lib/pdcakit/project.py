@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
+
 __all__ = ["BUNDLED", "NOTEBOOKS", "STAGES", "ProjectPaths", "bundled", "bundled_notebooks",
            "check_cycle_id", "check_stage", "is_workbook"]
 
@@ -40,13 +42,13 @@ _CYCLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
 def check_cycle_id(cycle_id: str) -> str:
-    """Return ``cycle_id`` if it is a safe slug, else raise ValueError saying why.
+    """Return ``cycle_id`` if it is a safe slug, else raise UsageError saying why.
 
     >>> check_cycle_id("email-first-response")
     'email-first-response'
     """
     if not isinstance(cycle_id, str) or not _CYCLE_ID.fullmatch(cycle_id):
-        raise ValueError(
+        raise UsageError(
             f"invalid cycle id {cycle_id!r}: use 1-64 lower-case letters, digits and "
             "hyphens, starting and ending with a letter or digit (e.g. 'email-response-2026')"
         )
@@ -54,9 +56,9 @@ def check_cycle_id(cycle_id: str) -> str:
 
 
 def check_stage(stage: str) -> str:
-    """Return ``stage`` if a notebook exists for it, else raise ValueError listing the stages."""
+    """Return ``stage`` if a notebook exists for it, else raise UsageError listing the stages."""
     if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}")
+        raise UsageError(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}")
     return stage
 
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import PdcaError
 from .project import STAGES, ProjectPaths, check_cycle_id, check_stage
 
 __all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "EstimateRecord", "GainRecord",
@@ -58,7 +59,7 @@ __all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "EstimateRecord", "GainRe
 SCHEMA = "pdca-results/1"
 
 
-class ResultsError(ValueError):
+class ResultsError(PdcaError, ValueError):
     """A results.json that does not follow the contract: names the file, the field and the fix."""
 
 

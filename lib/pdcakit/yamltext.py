@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .errors import UsageError
+
 __all__ = ["MAX_BYTES", "load_bounded", "refuse_aliases"]
 
 #: The largest YAML text accepted (a record or mapping is a few kilobytes).
@@ -56,7 +58,7 @@ def refuse_aliases(text: str, what: str) -> None:
     """Raise ValueError naming ``what`` when ``text`` is too large or holds an anchor/alias."""
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_BYTES:
-        raise ValueError(f"{what}: {size:,} bytes of YAML is more than the {MAX_BYTES:,} "
+        raise UsageError(f"{what}: {size:,} bytes of YAML is more than the {MAX_BYTES:,} "
                          "accepted; a record or mapping is a few kilobytes")
     if "&" not in text and "*" not in text:
         return  # no anchor or alias can be in it: skip the scan
@@ -64,7 +66,7 @@ def refuse_aliases(text: str, what: str) -> None:
         for token in yaml.scan(text, Loader=_loader(yaml.SafeLoader)):
             if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 line = token.start_mark.line + 1
-                raise ValueError(f"{what}: YAML anchors and aliases (&x / *x) are not accepted "
+                raise UsageError(f"{what}: YAML anchors and aliases (&x / *x) are not accepted "
                                  f"here (line {line}); write the values out in full")
     except yaml.YAMLError:
         return  # not valid YAML: the loader that follows reports it with its position

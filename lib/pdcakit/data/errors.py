@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import PdcaError
+
 __all__ = ["MAX_SHOWN", "DataError", "Plain", "format_rows", "quote_value"]
 
 MAX_SHOWN = 5  # offending rows / values quoted in a message
@@ -83,7 +85,7 @@ def format_rows(rows: Sequence[int], values: Sequence[Any] | None = None,
     return f"{text}; spreadsheet rows, header = row {header_row}"
 
 
-class DataError(Exception):
+class DataError(PdcaError):
     """Bad input data: one readable message naming file, column, rows and a fix.
 
     Parameters
