@@ -22,15 +22,12 @@ import numpy as np
 import pandas as pd
 
 from . import data, metrics, spc
+from .periods import PERIODS
 from .results import Estimate, duration_unit, format_value
 
 __all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
            "load_optional_table"]
 
-#: Period code -> label used in sentences and axis titles.
-PERIODS = {"D": "day", "W": "week", "M": "month"}
-#: pandas frequency for each period code (weeks start on Monday).
-_FREQ = {"D": "D", "W": "W-MON", "M": "MS"}
 
 
 def _check_keys(name: str, keys: Sequence[str],

@@ -142,9 +142,9 @@ def _kpi_problems(params: Mapping[str, Any], explicit: set[str],
 
 def _choices() -> dict[str, tuple[str, ...]]:
     """Parameters whose value is one of a few words, from the modules that decide them."""
-    from .baseline import PERIODS
     from .check import MULTIPLICITY
     from .data.options import ON_DUPLICATE
+    from .periods import PERIODS
     from .spc.rules import RULE_SETS
 
     return {"period": tuple(PERIODS), "multiplicity": tuple(MULTIPLICITY),

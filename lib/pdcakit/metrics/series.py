@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..periods import PANDAS_PERIOD
 from ..results import Estimate, format_value
 from ..stats.survival import km_median
 from .durations import duration_minutes
@@ -25,7 +26,6 @@ __all__ = ["MIN_PERIOD_CASES", "SPARSE_SHARE", "open_share_note", "pareto", "per
            "period_records", "segment_estimates", "segment_table", "sparse_periods",
            "sparse_threshold", "unjudged_note"]
 
-_PERIODS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 
 
 #: A period with fewer cases than this is ``sparse`` whatever the others hold.
@@ -114,11 +114,11 @@ def per_period(tickets: pd.DataFrame, key: str, *, period: str = "W",
     >>> (f["value"] / 1440).tolist(), f["n_open"].tolist(), f["median_reached"].tolist()
     ([2.0, nan], [1, 2], [True, False])
     """
-    if period not in _PERIODS:
+    if period not in PANDAS_PERIOD:
         raise ValueError(f"period must be D, W or M, got {period!r}")
     spec = KPIS[key]
-    stamps = tickets[date_column].dt.to_period(_PERIODS[period])
-    full = pd.period_range(stamps.min(), stamps.max(), freq=_PERIODS[period])
+    stamps = tickets[date_column].dt.to_period(PANDAS_PERIOD[period])
+    full = pd.period_range(stamps.min(), stamps.max(), freq=PANDAS_PERIOD[period])
     frame = pd.DataFrame({"period": full.start_time})
     if spec.kind == "duration":
         frame = frame.join(_duration_periods(tickets, key, stamps, full))
