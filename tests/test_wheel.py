@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,7 +29,11 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this checkout, installed into a folder of its own."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
+    source = work / "source"  # a clean copy: setuptools' build/ in the checkout may be stale
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "runs", "*.egg-info", "__pycache__", ".pytest_cache",
+        ".ruff_cache", ".hypothesis", "benchmarks"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps",
                     "--no-build-isolation", "-q", "-w", str(work / "dist")],
                    check=True, capture_output=True, text=True)
     [wheel] = (work / "dist").glob("pdca_workbook-*.whl")
