@@ -293,13 +293,18 @@ def _only_demo(paths: ProjectPaths) -> Iterator[None]:
 
 
 def _reset_demo_record(paths: ProjectPaths) -> None:
-    """Start the demo record from plan each time (its log and decision cleared)."""
+    """Start the demo record from plan each time: its log, decision and what the last demo
+    recorded (measured baselines, the adopted window) cleared, as shipped."""
     from .cycle import edit_record
 
     with edit_record(paths, DEMO_CYCLE) as data:
         data["stage"] = "plan"
         data["decision"] = None
         data["log"] = [{"date": str(data.get("created")), "event": "created"}]
+        for block, key in (("aim", "baseline"), ("aim", "new_baseline"),
+                           ("data", "new_baseline")):
+            if isinstance(data.get(block), dict):
+                data[block].pop(key, None)
 
 
 def _relative(path: Path) -> str:
