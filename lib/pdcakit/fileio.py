@@ -40,6 +40,23 @@ def current_umask() -> int:
     return mask
 
 
+def _complete_temp_file(target: Path, text: str, mode: int) -> Path:
+    """``text`` written and synced to a new temporary file beside ``target``, with
+    ``mode``; the caller renames or links it into place (and removes it on failure)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -48,21 +65,15 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     pages, results and records ``mkstemp``'s private 0600 would hide.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = target.stat().st_mode & 0o777
     except OSError:
         mode = 0o666 & ~current_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = _complete_temp_file(target, text, mode)
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -83,21 +94,13 @@ def create_text(path: str | os.PathLike[str], text: str) -> None:
     FileExistsError: ... already exists
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = 0o666 & ~current_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = _complete_temp_file(target, text, 0o666 & ~current_umask())
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            raise FileExistsError(f"{target} already exists") from None
+        os.link(tmp, target)
+    except FileExistsError:
+        raise FileExistsError(f"{target} already exists") from None
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _json_default(value: Any) -> Any:
