@@ -24,11 +24,17 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
-__all__ = ["COLOURS", "PARETO_TOP", "bar_with_ci", "control_chart", "duration_histogram",
-           "ecdf_plot", "forest_plot", "mark_events", "pareto_chart", "power_curve", "step_bars",
-           "survival_curve"]
+__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "bar_with_ci",
+           "control_chart", "duration_histogram", "ecdf_plot", "forest_plot", "mark_events",
+           "pareto_chart", "power_curve", "series_colours", "step_bars", "survival_curve"]
+
+#: One colour for "before" and one for "after" on every chart (lines, bars, curves).
+BEFORE_COLOUR = "#8d99a6"
+AFTER_COLOUR = "#1f4e79"
 
 COLOURS = {
+    "before": BEFORE_COLOUR,
+    "after": AFTER_COLOUR,
     "data": "#1f4e79",
     "centre": "#2e7d32",
     "limit": "#c62828",
@@ -92,6 +98,22 @@ def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+
+
+def series_colours(labels: Sequence[str], palette: Sequence[str]) -> list[str]:
+    """A colour per series: :data:`BEFORE_COLOUR` / :data:`AFTER_COLOUR` for series whose
+    label starts with "before" / "after" (any case), the palette in turn for the others.
+
+    >>> series_colours(["Before (n = 3)", "After", "Phone"], ["#111111"])
+    ['#8d99a6', '#1f4e79', '#111111']
+    """
+    others = iter(list(palette) * (len(labels) + 1))
+    out = []
+    for label in labels:
+        word = str(label).strip().lower()
+        out.append(BEFORE_COLOUR if word.startswith("before") else
+                   AFTER_COLOUR if word.startswith("after") else next(others))
+    return out
 
 
 def _as_line(value: float | Sequence[float] | None, n: int) -> np.ndarray | None:
@@ -239,6 +261,9 @@ def _target_text(target: float, percent: bool, scale: str | None) -> str:
     return _fmt(target, percent)
 
 
+_EVENT_STYLES = ("-.", (0, (1, 1)), (0, (4, 1, 1, 1, 1, 1)))
+
+
 def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> int:
     """Draw each (date, label) event inside the time axis's range; return how many.
 
@@ -262,11 +287,10 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
     for when, label in ((pd.Timestamp(str(e[0])), str(e[1])) for e in events):
         if not first <= when <= last + step:
             continue
-        ax.axvline(when, color=COLOURS["event"], linestyle="-.", linewidth=1.2,
-                   label="Cycle log" if not drawn else None)
-        ax.annotate(label, xy=(when, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -4), textcoords="offset points", rotation=90, va="top",
-                    ha="left", fontsize=8, color=COLOURS["event"])
+        # named in the legend, never written across the data, target or limits
+        short = label if len(label) <= 40 else label[:39] + "…"
+        ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
+                   linewidth=1.2, label=f"{when:%d %b %Y}: {short}")
         drawn += 1
     return drawn
 
@@ -483,7 +507,9 @@ def survival_curve(
     convert = given.minutes / shown.minutes
     fig, ax = _figure()
     palette = [COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOURS["limit"]]
-    for (label, (times, surv)), colour in zip(arrays.items(), palette * 4, strict=False):
+    for (label, (times, surv)), colour in zip(arrays.items(),
+                                              series_colours(list(arrays), palette),
+                                              strict=True):
         # from 100% at time 0, so cases finished at once (duration 0) show as a drop at 0
         ax.step(np.r_[0.0, times * convert], np.r_[1.0, surv], where="post", color=colour,
                 linewidth=1.6, label=label)
@@ -599,7 +625,8 @@ def ecdf_plot(
     """Empirical cumulative distributions of several groups on one axis (before / after)."""
     fig, ax = _figure()
     palette = [COLOURS["muted"], COLOURS["data"], COLOURS["target"], COLOURS["centre"]]
-    for (label, values), colour in zip(groups.items(), palette * 4, strict=False):
+    for (label, values), colour in zip(groups.items(), series_colours(list(groups), palette),
+                                       strict=True):
         data = np.sort(np.asarray(values, dtype=float))
         data = data[np.isfinite(data)]
         if log_x:
@@ -639,8 +666,8 @@ def step_bars(
     fig, ax = _figure((9, 0.75 * len(labels) + 1.6))
     positions = np.arange(len(labels))
     height = 0.38
-    for offset, values, colour, name in ((-height / 2, b, COLOURS["muted"], "Before"),
-                                         (height / 2, a, COLOURS["data"], "After")):
+    for offset, values, colour, name in ((-height / 2, b, BEFORE_COLOUR, "Before"),
+                                         (height / 2, a, AFTER_COLOUR, "After")):
         bars = ax.barh(positions + offset, values, height=height, color=colour, label=name)
         ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], padding=3, fontsize=8)
     ax.set_yticks(positions, labels)

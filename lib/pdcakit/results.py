@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["DAYS", "DURATION_UNITS", "HOURS", "MINUTES", "DurationUnit", "Estimate",
-           "duration_unit", "format_value"]
+           "duration_unit", "format_count", "format_number", "format_p", "format_value",
+           "reader_label", "reader_value"]
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,9 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if unit == "fraction":
-        return f"{value * 100:.{digits}f}%"
+        return f"{format_number(value * 100, digits)}%"
     if unit in ("", "score", "index"):
-        return f"{value:,.{digits + 1}f}"
+        return format_number(value, digits + 1)
     if unit == "minutes":
         if scale is None:
             chosen = duration_unit(value) if hours is None else (HOURS if hours else MINUTES)
@@ -106,10 +107,101 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
                 raise ValueError(f"scale must be one of {', '.join(DURATION_UNITS)}, "
                                  f"got {scale!r}")
             chosen = DURATION_UNITS[scale]
-        return f"{chosen.of(value):,.{digits}f} {chosen.name}"
+        return f"{format_number(chosen.of(value), digits)} {chosen.name}"
     if unit == "points":
-        return f"{value:+,.{digits}f} points" if value < 0 else f"{value:,.{digits}f} points"
-    return f"{value:,.{digits}f} {unit}"
+        return f"{format_number(value, digits)} points"
+    return f"{format_number(value, digits)} {unit}"
+
+
+def format_number(value: float | None, digits: int = 1, *, sign: bool = False) -> str:
+    """``value`` with thousands separators and ``digits`` decimals, never a negative zero
+    (a value that rounds to zero reads ``0.0``); ``sign`` puts ``+`` before a positive one.
+
+    >>> format_number(-0.04), format_number(17883, 0), format_number(1234.5678, 2)
+    ('0.0', '17,883', '1,234.57')
+    >>> format_number(0.3, sign=True), format_number(-0.001, 2, sign=True)
+    ('+0.3', '0.00')
+    >>> format_number(None), format_number(float("inf"))
+    ('n/a', 'n/a')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    rounded = round(float(value), digits)
+    if rounded == 0:
+        rounded = 0.0  # -0.0 == 0: drop the sign of a value that rounds to zero
+    text = f"{rounded:,.{max(digits, 0)}f}"
+    return f"+{text}" if sign and rounded > 0 else text
+
+
+def format_count(value: float | None) -> str:
+    """A count as a whole number with thousands separators (``417.0`` reads ``417``).
+
+    >>> format_count(17883), format_count(417.0), format_count(None)
+    ('17,883', '417', 'n/a')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    return f"{round(float(value)):,}"
+
+
+def format_p(pvalue: float | None) -> str:
+    """A p-value for a table cell or a sentence: ``< 0.001`` below 0.001, else three
+    decimals (``0.056``, never ``= 0.056``).
+
+    >>> format_p(8.9e-40), format_p(0.0561), format_p(1.0), format_p(None)
+    ('< 0.001', '0.056', '1.000', 'n/a')
+    """
+    if pvalue is None or not math.isfinite(float(pvalue)):
+        return "n/a"
+    return "< 0.001" if pvalue < 0.001 else f"{pvalue:.3f}"
+
+
+#: Reader-facing names of the field names results and tables use.
+READER_LABELS = {
+    "n": "n", "n_before": "Cases before", "n_after": "Cases after", "p": "p",
+    "p_adjusted": "Adjusted p", "ci_low": "CI low", "ci_high": "CI high",
+    "value_added": "Value-adding", "aht": "Average handle time", "fcr":
+    "First contact resolution", "csat": "Customer satisfaction (CSAT)",
+}
+
+
+def reader_label(name: object) -> str:
+    """A column or field name as a reader reads it: the known names from
+    :data:`READER_LABELS`, else ``snake_case`` as words with a capital; text that already
+    has spaces or capitals is left alone.
+
+    >>> reader_label("minutes_before"), reader_label("value_added"), reader_label("Value")
+    ('Minutes before', 'Value-adding', 'Value')
+    """
+    text = str(name)
+    if text in READER_LABELS:
+        return READER_LABELS[text]
+    if "_" in text and text == text.lower() and " " not in text:
+        words = text.replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
+    return text
+
+
+def reader_value(value: object, digits: int = 1) -> str:
+    """One table cell in reader's words: yes/no for booleans, whole numbers as counts,
+    other numbers with :func:`format_number`, missing as an empty cell, text as it is.
+
+    >>> [reader_value(v) for v in (True, False, 417.0, -0.04, 1234.567, None, "web")]
+    ['yes', 'no', '417', '0.0', '1,234.6', '', 'web']
+    """
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # numpy scalars as Python numbers and booleans
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return format_count(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return format_count(value) if value.is_integer() else format_number(value, digits)
+    return str(value)
 
 
 @dataclass(frozen=True)

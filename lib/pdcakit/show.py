@@ -1,16 +1,23 @@
 """Display helpers for the stage notebooks.
 
-Sentences are shown as Markdown in JupyterLab and HTML, with the same text
-as their ``text/plain`` form, so nbval compares the words a reviewer reads
-(an IPython ``Markdown`` object's plain form is only its repr).
+Sentences are shown as HTML built here, every piece escaped, with the same words as
+their ``text/plain`` form, so nbval compares the words a reviewer reads. A sentence mixes
+the notebook's own words with values from a user's export or record (a channel, a
+category, a change idea): those are data, never markup. :func:`say` escapes the whole
+sentence first and only then turns the notebook's ``**bold**`` and ```code``` markers and
+a leading ``- `` (a list item) into tags, so a value holding ``<img onerror=...>``,
+``[docs](javascript:...)`` or ``**`` is at worst shown bold, never live.
 
->>> bundle = markdown_bundle("**FCR** is 68%")
+>>> bundle = sentence_bundle("**FCR** is 68% for <b>web</b>")
 >>> bundle["text/plain"]
-'FCR is 68%'
+'FCR is 68% for <b>web</b>'
+>>> bundle["text/html"]
+'<p><strong>FCR</strong> is 68% for &lt;b&gt;web&lt;/b&gt;</p>'
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,25 +26,66 @@ import pandas as pd
 
 from .results import Estimate, format_value
 
-__all__ = ["estimates_table", "figure_bundle", "markdown_bundle", "say", "show_figure", "table"]
+__all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "markdown_bundle",
+           "plain_text", "reader_frame", "say", "sentence_bundle", "sentence_html",
+           "show_figure", "table"]
+
+_MARKERS = re.compile(r"\*\*|__|`")
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def plain_text(text: str) -> str:
+    """The sentence's words without the bold and code markers (its ``text/plain`` form).
+
+    >>> plain_text("**12 tickets** in `web`")
+    '12 tickets in web'
+    """
+    return _MARKERS.sub("", text)
+
+
+def sentence_html(text: str) -> str:
+    """``text`` as safe HTML: escaped whole, then ``**bold**`` and ```code``` markers made
+    tags; a text starting ``- `` is a list item. Links are never made.
+
+    >>> sentence_html("- channel <img src=x onerror=alert(1)>: **not compared**")
+    '<ul><li>channel &lt;img src=x onerror=alert(1)&gt;: <strong>not compared</strong></li></ul>'
+    >>> sentence_html("[docs](javascript:alert(1))")
+    '<p>[docs](javascript:alert(1))</p>'
+    """
+    item = text.startswith("- ")
+    escaped = html.escape(text[2:] if item else text, quote=True)
+    marked = _CODE.sub(r"<code>\1</code>", _BOLD.sub(r"<strong>\1</strong>", escaped))
+    marked = marked.replace("\n\n", "</p><p>").replace("\n", " ")
+    return f"<ul><li>{marked}</li></ul>" if item else f"<p>{marked}</p>"
+
+
+def sentence_bundle(text: str) -> dict[str, str]:
+    """MIME bundle of a sentence: escaped HTML (:func:`sentence_html`) and plain words."""
+    return {"text/html": sentence_html(text), "text/plain": plain_text(text)}
 
 
 def markdown_bundle(text: str) -> dict[str, str]:
-    """MIME bundle: Markdown for renderers, the same words without markup for text."""
-    plain = re.sub(r"\*\*|__|`", "", text)
-    return {"text/markdown": text, "text/plain": plain}
+    """Older name of :func:`sentence_bundle` (no Markdown is emitted any more: Markdown
+    renders raw HTML and links from user values)."""
+    return sentence_bundle(text)
 
 
 def say(text: str) -> None:
-    """Show a sentence or paragraph as Markdown (plain text under nbval)."""
+    """Show a sentence or paragraph as escaped HTML (plain text under nbval)."""
     from IPython.display import display
 
-    display(markdown_bundle(text), raw=True)
+    display(sentence_bundle(text), raw=True)
+
+
+#: Figures are drawn at this multiple of their own dpi and shown at their own size, so
+#: they stay sharp on high-density screens and in print.
+DENSITY = 2
 
 
 def figure_bundle(fig: Any) -> dict[str, str]:
-    """MIME bundle of a Figure: a PNG drawn once at the figure's own size and dpi, and
-    the figure's repr as text (what IPython's inline display gives).
+    """MIME bundle of a Figure: a PNG drawn once at :data:`DENSITY` times the figure's own
+    dpi, and the figure's repr as text (what IPython's inline display gives).
 
     The house figures lay themselves out (constrained layout keeps titles, labels and
     outside legends on the canvas), so the PNG needs none of the inline backend's
@@ -52,27 +100,96 @@ def figure_bundle(fig: Any) -> dict[str, str]:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    fig.savefig(buffer, format="png", dpi=fig.dpi * DENSITY)
     return {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
             "text/plain": repr(fig)}
 
 
-def show_figure(fig: Any) -> None:
-    """Display a matplotlib Figure once (PNG in the output, its repr as text)."""
+def figure_alt(fig: Any) -> str:
+    """Alt text that says what the chart shows: its title, axes (with their units) and
+    the series in its legend, from the figure itself.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); ax = fig.add_subplot()
+    >>> _ = ax.plot([1, 2], [3, 4], label="before"); _ = ax.legend()
+    >>> _ = ax.set_title("Weekly FCR", loc="left"); _ = ax.set_xlabel("week")
+    >>> _ = ax.set_ylabel("FCR (%)")
+    >>> figure_alt(fig)
+    'Chart: Weekly FCR. Across: week; up: FCR (%). Shows: before.'
+    """
+    parts = []
+    for ax in fig.axes:
+        title = (ax.get_title(loc="left") or ax.get_title() or ax.get_title(loc="right"))
+        axes = "; ".join(f"{where}: {label}" for where, label in
+                         (("across", ax.get_xlabel()), ("up", ax.get_ylabel())) if label)
+        legend = ax.get_legend()
+        shown = ([t.get_text() for t in legend.get_texts()] if legend is not None else [])
+        text = f"{title}." if title else ""
+        if axes:
+            text += f" {axes[:1].upper()}{axes[1:]}."
+        if shown:
+            text += f" Shows: {', '.join(shown[:8])}."
+        if text.strip():
+            parts.append(text.strip())
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    body = " ".join(parts) or "no title"
+    return f"Chart: {suptitle + '. ' if suptitle else ''}{body}"
+
+
+def show_figure(fig: Any, alt: str | None = None) -> None:
+    """Display a matplotlib Figure once: a high-density PNG shown at the figure's own size,
+    with alt text (``alt``, else :func:`figure_alt`) in the output's metadata, and its
+    repr as text."""
     from IPython.display import display
 
-    display(figure_bundle(fig), raw=True)
+    width = round(fig.get_figwidth() * fig.dpi)
+    display(figure_bundle(fig), raw=True,
+            metadata={"image/png": {"width": width, "alt": alt or figure_alt(fig)}})
+
+
+def _reads_as_words(values: pd.Series) -> bool:
+    """Booleans, integers, and floats that all hold whole numbers (counts)."""
+    types = pd.api.types
+    if types.is_bool_dtype(values) or types.is_integer_dtype(values):
+        return True
+    known = values.dropna()
+    return (types.is_float_dtype(values) and not known.empty
+            and bool((known % 1 == 0).all()) and bool((known.abs() < 1e15).all()))
+
+
+def reader_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a reader reads it: ``snake_case`` column names as words
+    (:func:`~pdcakit.results.reader_label`), yes/no for booleans, whole-number floats
+    (counts read back as ``417.0``) as integers with thousands separators. Other numbers
+    keep their own precision.
+
+    >>> frame = pd.DataFrame({"minutes_before": [3.0, 1200.0], "value_added": [True, False]})
+    >>> shown = reader_frame(frame)
+    >>> shown.columns.tolist(), shown["Minutes before"].tolist(), shown["Value-adding"].tolist()
+    (['Minutes before', 'Value-adding'], ['3', '1,200'], ['yes', 'no'])
+    """
+    from .results import reader_label, reader_value
+
+    shown = frame.rename(columns=lambda name: reader_label(name) if isinstance(name, str)
+                         else name)
+    for column in shown.columns:
+        values = shown[column]
+        if _reads_as_words(values):
+            shown[column] = values.map(reader_value)
+    return shown
 
 
 def table(frame: pd.DataFrame, *, index: bool = True) -> None:
-    """Display a DataFrame as a static table, every cell in full.
+    """Display a DataFrame as a static table, every cell in full, in reader's words
+    (:func:`reader_frame`).
 
     ``index=False``: the first column labels the rows instead of 0, 1, 2 ... No
-    Styler: its random ids would break nbval.
+    Styler: its random ids would break nbval. pandas escapes every cell and label.
     """
     from IPython.display import display
 
     shown = frame if index or frame.empty else frame.set_index(frame.columns[0])
+    shown = reader_frame(shown) if not shown.columns.duplicated().any() else shown
     with pd.option_context("display.max_colwidth", None, "display.max_columns", None,
                            "display.width", None):
         display(shown)

@@ -1,0 +1,317 @@
+"""What a reviewer page says about its run, and its verdict per KPI, from the run directory.
+
+A stage page is read printed, forwarded or on a phone, away from the workbook, so it
+must say which cycle, stage and run it is, when it ran, which data files (with short
+checksums) and which commit, and link back to its cycle page, the portfolio and its
+notebook. :func:`page_facts` reads those facts from the run directory's
+``provenance.json`` and ``results.json`` (through the typed reader), and
+:func:`verdict_rows` turns a run's results into one status per KPI that a reviewer scans
+before the detail: *met / not met / no target*, *improved / worse / no detectable change
+/ not enough data*, *stable / signal*, each a word with a tone (colour) beside it.
+
+Everything here is plain data; :mod:`pdcakit.render` escapes it into HTML.
+
+>>> status = Status("met", "good")
+>>> status.symbol, status.word
+('✔', 'met')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .results import duration_unit, format_count, format_number, format_value
+from .resultsfile import ResultsError, StageResults, read_results
+
+__all__ = ["InputFile", "PageFacts", "Status", "VerdictRow", "page_facts", "run_date",
+           "verdict_rows", "verdict_summary"]
+
+#: Tone -> symbol shown beside the word, so the status never rests on colour alone.
+_SYMBOLS = {"good": "✔", "bad": "✖", "warn": "⚠", "none": "–"}
+
+#: Reader-facing names of the parameters that hold input files.
+_INPUT_NAMES = {"data_path": "tickets", "mapping": "mapping", "surveys_path": "surveys",
+                "audits_path": "audits", "mystery_path": "mystery shopping",
+                "standards_path": "standards", "steps_path": "process steps",
+                "training_path": "training"}
+
+
+@dataclass(frozen=True)
+class Status:
+    """One verdict word and its tone (``good``, ``bad``, ``warn`` or ``none``)."""
+
+    word: str
+    tone: str = "none"
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS.get(self.tone, "–")
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """One KPI's line in the verdict box: its figures and its statuses, by column."""
+
+    kpi: str
+    name: str
+    figures: Mapping[str, str]
+    statuses: Mapping[str, Status]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file the run read: what it is, its file name (no machine path) and SHA-256."""
+
+    role: str
+    name: str
+    sha256: str
+
+    @property
+    def short_sha(self) -> str:
+        """The first 12 hex digits, enough to tell two files apart by eye."""
+        return self.sha256[:12]
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """The facts a stage page opens with (see the module docstring)."""
+
+    cycle: str
+    cycle_title: str
+    stage: str
+    run: str
+    started: dt.datetime | None
+    inputs: tuple[InputFile, ...]
+    commit: str | None
+    dirty: bool | None
+    tool: str
+    notebook: str
+    results: StageResults | None = field(default=None, repr=False)
+    results_problem: str = ""
+
+    @property
+    def run_date(self) -> str:
+        return run_date(self.started, self.run)
+
+    @property
+    def commit_text(self) -> str:
+        if not self.commit:
+            return "not recorded (the workbook is not a git checkout)"
+        return self.commit[:10] + (" with uncommitted changes" if self.dirty else "")
+
+
+def run_date(started: dt.datetime | None, stamp: str = "") -> str:
+    """A run's start as a reader writes it (UTC), from its provenance or its stamp.
+
+    >>> run_date(None, "20261201T231643Z")
+    '1 December 2026, 23:16 UTC'
+    >>> run_date(None, "not-a-stamp")
+    'not-a-stamp'
+    """
+    when = started
+    if when is None:
+        try:
+            when = dt.datetime.strptime(stamp[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+        except ValueError:
+            return stamp
+    when = when.astimezone(dt.UTC)
+    return f"{when.day} {when:%B %Y, %H:%M} UTC"
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _cycle_title(run_dir: Path, cycle: str) -> str:
+    """The record's title (runs/CYCLE/STAGE/STAMP -> pdca/CYCLE.yaml), else ""."""
+    from .cycle import CycleError, read_cycle
+    from .project import ProjectPaths
+
+    try:
+        return read_cycle(ProjectPaths(run_dir.resolve().parents[3]), cycle).title
+    except (CycleError, OSError, IndexError, ValueError):
+        return ""
+
+
+def page_facts(run_dir: str | Path, *, cycle_title: str | None = None) -> PageFacts:
+    """The facts of the run in ``run_dir`` (``runs/CYCLE/STAGE/STAMP``).
+
+    ``cycle_title`` is the record's title (read from ``pdca/CYCLE.yaml`` when not given).
+    A missing or unreadable results.json leaves ``results`` None and says why in
+    ``results_problem`` (a failed run writes none).
+    """
+    run_dir = Path(run_dir)
+    provenance = _json(run_dir / "provenance.json")
+    cycle = str(provenance.get("cycle") or run_dir.parent.parent.name)
+    stage = str(provenance.get("stage") or run_dir.parent.name)
+    started = None
+    with contextlib.suppress(ValueError):
+        started = dt.datetime.fromisoformat(str(provenance.get("started_at")))
+    inputs = tuple(
+        InputFile(role=_INPUT_NAMES.get(name, name.removesuffix("_path").replace("_", " ")),
+                  name=Path(str(entry.get("path", ""))).name, sha256=str(entry.get("sha256", "")))
+        for name, entry in (provenance.get("inputs") or {}).items() if isinstance(entry, dict))
+    git = provenance.get("git") if isinstance(provenance.get("git"), dict) else {}
+    tool = provenance.get("tool") if isinstance(provenance.get("tool"), dict) else {}
+    results, problem = None, ""
+    try:
+        results = read_results(run_dir / "results.json", stage)
+    except ResultsError as exc:
+        problem = str(exc)
+    title = cycle_title if cycle_title is not None else _cycle_title(run_dir, cycle)
+    return PageFacts(
+        cycle=cycle, cycle_title=title or cycle, stage=stage, run=run_dir.name,
+        started=started, inputs=inputs, commit=git.get("commit"), dirty=git.get("dirty"),
+        tool=f"{tool.get('name', 'pdca-workbook')} {tool.get('version', '')}".strip(),
+        notebook=f"{stage}.ipynb", results=results, results_problem=problem)
+
+
+# ------------------------------------------------------------------ verdicts
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _target_status(met: bool | None, target: float | None) -> Status:
+    if target is None or met is None:
+        return Status("no target")
+    return Status("target met", "good") if met else Status("target not met", "bad")
+
+
+def _baseline_rows(results: StageResults) -> list[VerdictRow]:
+    target, stability = results.target, results.stability
+    rows = []
+    for key, estimate in results.estimates.items():
+        value = (format_value(estimate.value, estimate.unit, scale=duration_unit(
+            estimate.value).name if estimate.unit == "minutes" else None)
+            if _finite(estimate.value) else "not enough data")
+        statuses = {}
+        if target is not None and target.kpi == key:
+            statuses["Target"] = _target_status(target.met, target.value)
+        else:
+            statuses["Target"] = Status("no target")
+        if stability is not None and stability.kpi == key:
+            statuses["Over time"] = (Status("signal: not stable", "warn")
+                                     if stability.any_signal else Status("stable", "good"))
+        else:
+            statuses["Over time"] = Status("not charted")
+        if not _finite(estimate.value):
+            statuses["Target"] = Status("not enough data", "warn")
+        rows.append(VerdictRow(key, estimate.name, {"Value": value,
+                                                    "Cases": format_count(estimate.n)},
+                               statuses))
+    return rows
+
+
+def _change_status(verdict: str, large_enough: Any) -> Status:
+    if verdict == "improved":
+        return Status("improved", "good")
+    if verdict == "worsened":
+        return Status("worse", "bad")
+    if large_enough is False:
+        return Status("not enough data to tell", "warn")
+    return Status("no detectable change")
+
+
+def _compare_rows(results: StageResults) -> list[VerdictRow]:
+    raw_kpis = results.raw.get("kpis") if isinstance(results.raw.get("kpis"), dict) else {}
+    rows = []
+    for key, change in results.changes.items():
+        scale = (duration_unit(change.before.value).name
+                 if change.unit == "minutes" and _finite(change.before.value) else None)
+        raw = raw_kpis.get(key) if isinstance(raw_kpis.get(key), dict) else {}
+        statuses = {"Change": _change_status(change.verdict, raw.get("large_enough")),
+                    "Target": _target_status(change.target_met, change.target)}
+        view = results.time_view.get(key)
+        if view is None:
+            statuses["Over time"] = Status("not charted")
+        elif view.baseline_unstable:
+            statuses["Over time"] = Status("signal: baseline not stable", "warn")
+        elif view.after_signal:
+            statuses["Over time"] = Status("signal: shift after the change",
+                                           "good" if change.verdict == "improved" else "warn")
+        else:
+            statuses["Over time"] = Status("stable")
+        rows.append(VerdictRow(key, change.name, {
+            "Before": format_value(change.before.value, change.unit, scale=scale),
+            "After": format_value(change.after.value, change.unit, scale=scale)}, statuses))
+    return rows
+
+
+def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
+    raw_gains = results.raw.get("gains") if isinstance(results.raw.get("gains"), dict) else {}
+    rows = []
+    for key, gain in results.gains.items():
+        raw = raw_gains.get(key) if isinstance(raw_gains.get(key), dict) else {}
+        before, after = raw.get("before_minutes"), raw.get("after_minutes")
+        scale = duration_unit(before).name if isinstance(before, int | float) else None
+        low, high = gain.gain_ci
+        if not _finite(gain.gain):
+            status = Status("not enough data", "warn")
+        elif _finite(low) and low > 0:
+            status = Status("faster", "good")
+        elif _finite(high) and high < 0:
+            status = Status("slower", "bad")
+        else:
+            status = Status("no clear change")
+        gain_text = (f"{format_number(gain.gain * 100, 1, sign=True)}% "
+                     f"({format_number(low * 100, 1, sign=True)}% to "
+                     f"{format_number(high * 100, 1, sign=True)}%)"
+                     if _finite(gain.gain) and _finite(low) and _finite(high) else "n/a")
+        rows.append(VerdictRow(key, gain.name, {
+            "Before": format_value(before, "minutes", scale=scale),
+            "After": format_value(after, "minutes", scale=scale),
+            "Time saved (95% CI)": gain_text}, {"Change": status}))
+    return rows
+
+
+def verdict_rows(results: StageResults) -> list[VerdictRow]:
+    """One row per KPI the run measured, with its statuses (see the module docstring)."""
+    builders = {"baseline": _baseline_rows, "compare": _compare_rows,
+                "efficiency": _efficiency_rows}
+    return builders[results.stage](results)
+
+
+def verdict_summary(results: StageResults) -> str:
+    """The run's verdict in one or two sentences, from its results.
+
+    >>> empty = StageResults(source="x", stage="efficiency", schema=None, headline=None,
+    ...                      skipped={}, inputs={}, summary="Frees 3 agent hours a week.")
+    >>> verdict_summary(empty)
+    'Frees 3 agent hours a week.'
+    """
+    if results.stage == "efficiency":
+        return results.summary
+    if results.stage == "compare":
+        summary = results.compare_summary
+        if summary is None:
+            return ""
+        return (f"Improved: {', '.join(summary.improved) or 'none'}. "
+                f"Worse: {', '.join(summary.worsened) or 'none'}. "
+                f"No detectable change: {', '.join(summary.unchanged) or 'none'}."
+                + (f" Caution: the baseline of {', '.join(summary.unstable_baseline)} was "
+                   "not stable." if summary.unstable_baseline else ""))
+    found = results.headline_value()
+    if found is None:
+        return "No headline KPI could be measured on this export (see Not computed below)."
+    kpi, estimate = found
+    text = f"{estimate.name}: {format_value(estimate.value, estimate.unit)}"
+    target = results.target
+    if target is not None and target.kpi == kpi and target.met is not None:
+        text += (f", {'meets' if target.met else 'does not yet meet'} the target of "
+                 f"{format_value(target.value, estimate.unit)}")
+    stability = results.stability
+    if stability is not None:
+        text += ("; the baseline is not stable (signals of non-random variation)"
+                 if stability.any_signal else "; the baseline is stable")
+    return text + "."
