@@ -206,11 +206,11 @@ class TestTimezone:
 
     def test_from_the_mapping_and_keyword(self, utc_file, tmp_path):
         m = write_mapping(tmp_path, "timezone: Europe/London\n")
-        assert data.load_tickets(utc_file, m)["created_at"][1] == pd.Timestamp("2024-07-05 09:00")
+        london = pd.Timestamp("2024-07-05 09:00", tz="Europe/London")
+        assert data.load_tickets(utc_file, m)["created_at"][1] == london
         t = data.load_tickets(utc_file, m, timezone="Asia/Shanghai")
-        assert t["created_at"][1] == pd.Timestamp("2024-07-05 16:00")
-        assert data.load_tickets(utc_file, m, timezone="")["created_at"][1] \
-            == pd.Timestamp("2024-07-05 09:00")
+        assert t["created_at"][1] == pd.Timestamp("2024-07-05 16:00", tz="Asia/Shanghai")
+        assert data.load_tickets(utc_file, m, timezone="")["created_at"][1] == london
 
     def test_utc_warning_names_both_fixes(self, utc_file):
         warnings = data.load_tickets(utc_file).attrs["warnings"]

@@ -135,24 +135,29 @@ class TestLoading:
     def test_utc_offsets_are_converted_to_the_timezone(self, tmp_path):
         p = write(tmp_path, ["T1,2026-01-05T08:00:00+01:00,2026-01-05T10:00:00Z"],
                   header="id,created_at,resolved_at")
-        df = data.load_tickets(p, timezone="Asia/Shanghai")
-        assert df["created_at"][0] == pd.Timestamp("2026-01-05 15:00")
-        assert df["resolved_at"][0] == pd.Timestamp("2026-01-05 18:00")
-        assert df["created_at"].dt.tz is None
+        df = data.load_tickets(p, timezone="Asia/Shanghai")   # aware in the zone (issue 17)
+        assert df["created_at"][0] == pd.Timestamp("2026-01-05 15:00", tz="Asia/Shanghai")
+        assert df["resolved_at"][0] == pd.Timestamp("2026-01-05 18:00", tz="Asia/Shanghai")
+        assert str(df["created_at"].dt.tz) == "Asia/Shanghai"
         utc = data.load_tickets(p)
+        assert utc["created_at"].dt.tz is None
         assert utc["created_at"][0] == pd.Timestamp("2026-01-05 07:00")
         assert any("UTC" in w for w in utc.attrs["warnings"])
 
-    def test_naive_timestamps_are_kept_as_they_are(self, tmp_path):
+    def test_naive_timestamps_are_local_times_of_the_zone(self, tmp_path):
         p = write(tmp_path, ["T1,2026-01-05 08:00"], header="id,created_at")
         df = data.load_tickets(p, timezone="America/New_York")
-        assert df["created_at"][0] == pd.Timestamp("2026-01-05 08:00")
+        assert df["created_at"][0] == pd.Timestamp("2026-01-05 08:00", tz="America/New_York")
+        assert data.load_tickets(p)["created_at"][0] == pd.Timestamp("2026-01-05 08:00")
 
     def test_category_recoding_and_na_words(self, tmp_path):
         p = write(tmp_path, ["T1,2026-01-05,Telefon", "T2,2026-01-06,N/A", "T3,2026-01-07, web "],
                   header="id,created_at,channel")
         df = data.load_tickets(p, values={"channel": {"Telefon": "phone"}})
-        assert df["channel"].tolist()[0::2] == ["phone", "web"]
+        assert df["channel"].tolist() == ["phone", "N/A", "web"]   # a value unless declared
+        assert any(w.startswith("channel: 1 cell holds NA-like text, kept as values")
+                   for w in df.attrs["warnings"])
+        df = data.load_tickets(p, values={"channel": {"Telefon": "phone"}}, na_values=["N/A"])
         assert pd.isna(df["channel"][1])
 
     def test_decimal_comma(self, tmp_path):
@@ -209,7 +214,7 @@ class TestLoading:
         pd.DataFrame({"id": ["a"], "created_at": pd.to_datetime(["2026-01-05 08:00"])
                       .tz_localize("Europe/London")}).to_parquet(p)
         df = data.load_tickets(p, timezone="Asia/Shanghai")
-        assert df["created_at"][0] == pd.Timestamp("2026-01-05 16:00")
+        assert df["created_at"][0] == pd.Timestamp("2026-01-05 16:00", tz="Asia/Shanghai")
 
 
 class TestDuplicates:

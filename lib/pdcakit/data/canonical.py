@@ -22,7 +22,7 @@ from .memory import release_unused_memory
 from .parsing import Source, parse_bool, parse_datetime, parse_number, parse_text
 from .readers import read_table
 from .schema import TableSchema
-from .validate import check_filled, check_ranges, check_required
+from .validate import check_filled, check_ranges, check_required, check_whole, note_degenerate
 
 __all__ = ["Loaded", "finish", "load_canonical", "parse_column"]
 
@@ -62,7 +62,8 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     ``options`` override the mapping's fields (``sheet``, ``encoding``,
     ``date_format`` ...; None or ``""`` leave the mapping's value). ``path`` may be
     ``demo:NAME`` (see :func:`~pdcakit.data.resolve_input`). Generic checks: required
-    columns present and filled, numbers within the schema's ranges.
+    columns present and filled, numbers within the schema's ranges, whole numbers on integer
+    scales; degenerate columns (all empty, one value, very many categories) are warnings.
     """
     m = load_mapping(mapping).replace(**(options or {}))
     file = input_label(path)
@@ -88,6 +89,8 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     release_unused_memory()
     check_filled(frame, schema.required, source)
     check_ranges(frame, schema.ranges, source)
+    check_whole(frame, schema.integers, source)
+    note_degenerate(frame, schema, source)
     return Loaded(frame, source, m, ignored)
 
 

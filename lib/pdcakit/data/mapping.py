@@ -30,7 +30,7 @@ import pandas as pd
 
 from .errors import DataError
 from .inputs import is_demo, resolve_input
-from .names import closest_names, describe_columns, normalize_name
+from .names import closest_names, column_letter, describe_columns, normalize_name
 from .options import how_to_set, is_unset, parse_flag, parse_on_duplicate
 from .schema import TableSchema
 
@@ -39,7 +39,10 @@ __all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "list_presets", "load_m
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 
-# Cell texts read as "missing" (after trimming spaces); an empty cell always is.
+# "NA-like" cell texts (after trimming spaces). An empty cell is always missing. These texts
+# are read as missing in number, date and yes/no columns, with a warning naming the column
+# and count; in id, text and category columns they stay values (NA = North America, "None"
+# a category), unless the mapping's na_values lists them.
 DEFAULT_NA_VALUES: tuple[str, ...] = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "Null",
                                       "None", "none", "NaN", "nan", "NaT", "-", "--")
 
@@ -71,7 +74,11 @@ class Mapping:
         Per canonical column, source value -> canonical value (recoding of
         categories, e.g. ``{"channel": {"电话": "phone"}}``).
     na_values : tuple of str
-        Cell texts that mean "missing" besides an empty cell.
+        Cell texts that mean "missing" in every column, besides an empty cell. Without
+        them, the NA-like texts of :data:`DEFAULT_NA_VALUES` (``NA``, ``N/A``, ``NULL``,
+        ``None``, ``-`` ...) are missing only in number, date and yes/no columns (with a
+        warning naming the column and count) and stay values in id, text and category
+        columns.
     decimal : str
         Decimal mark of numbers (``","`` for ``8,3``).
     name : str
@@ -100,7 +107,7 @@ class Mapping:
     true_values: tuple[str, ...] = ()
     false_values: tuple[str, ...] = ()
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    na_values: tuple[str, ...] = DEFAULT_NA_VALUES
+    na_values: tuple[str, ...] = ()
     decimal: str = "."
     name: str = ""
     on_duplicate: str = "error"
@@ -215,9 +222,27 @@ def _yaml_loader() -> type:
 def _from_yaml(path: Path, label: str) -> Mapping:
     import yaml
 
+    from ..yamltext import MAX_BYTES, load_bounded
+
     try:
-        content = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_yaml_loader())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError(f"the mapping YAML is {size:,} bytes, more than the {MAX_BYTES:,} "
+                            "accepted", file=label,
+                            fix="a mapping is a few kilobytes: check that this is the mapping "
+                                "file and not an export")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        content = load_bounded(raw.decode("utf-8-sig"), label, loader=_yaml_loader())
+    except DataError:
+        raise
+    except ValueError as exc:  # load_bounded: too large, or anchors and aliases
+        if isinstance(exc, UnicodeDecodeError):
+            raise DataError(f"cannot read the mapping YAML as UTF-8 ({exc})", file=label,
+                            fix="save the mapping file as UTF-8") from exc
+        raise DataError(str(exc).removeprefix(f"{label}: "), file=label,
+                        fix="write the values out in full (no &anchors or *aliases)") from exc
+    except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"cannot read the mapping YAML ({exc})", file=label,
                         fix="check the YAML syntax (indentation, colons, quotes)") from exc
     if content is None:
@@ -269,14 +294,15 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
                      for col, rec in values.items()}
     for key in ("true_values", "false_values"):
         out[key] = _strings(out.get(key), key, label)
-    out["na_values"] = (_strings(out["na_values"], "na_values", label)
-                        if out.get("na_values") is not None else DEFAULT_NA_VALUES)
+    out["na_values"] = _strings(out.get("na_values"), "na_values", label)
     for key in ("date_format", "timezone", "encoding", "delimiter", "decimal"):
         if out.get(key) is not None and not isinstance(out[key], str):
             raise DataError(f"{key} must be a text, got {out[key]!r}", file=label or "mapping",
                             fix=f"quote it: {key}: \"...\"")
     if out.get("decimal") is None:
         out["decimal"] = "."
+    out["header_row"] = _header_row(out.get("header_row"), label or "mapping")
+    out["sheet"] = _sheet(out.get("sheet"), label or "mapping")
     where = label or "mapping"
     out["dayfirst"] = (False if is_unset(out.get("dayfirst"))
                        else parse_flag(out["dayfirst"], "dayfirst", where))
@@ -293,6 +319,29 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
                                 + how_to_set("timezone", "Europe/London")) from exc
     out["name"] = out.get("name") or label
     return Mapping(**out)
+
+
+def _header_row(value: Any, where: str) -> int | None:
+    """A spreadsheet row number (texts of digits too, as ``-p`` gives them); a boolean or
+    anything else is a DataError (YAML's ``true`` is not row 1)."""
+    if is_unset(value):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DataError(f"header_row must be a spreadsheet row number (1, 2, ...), got "
+                        f"{value!r}", file=where, fix=how_to_set("header_row", "3"))
+    return value
+
+
+def _sheet(value: Any, where: str) -> str | int | None:
+    """A sheet name or 0-based position; a boolean or a list is a DataError."""
+    if is_unset(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise DataError(f"sheet must be a sheet name or a 0-based position, got {value!r}",
+                        file=where, fix=how_to_set("sheet", "'Tickets'") + " (or 0)")
+    return value
 
 
 def _snapshot_text(value: Any, where: str) -> str | None:
@@ -323,8 +372,11 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
     Raises
     ------
     DataError
-        The mapping names an unknown canonical column or a source column that
-        is not in the file (with the closest names and all available columns).
+        The mapping names an unknown canonical column (under ``columns:`` or ``values:``)
+        or a source column that is not in the file (with the closest names and all
+        available columns); two timestamps taken from one source column; a canonical
+        column two headers could be (``Created At`` and ``created_at``, or one name
+        written twice), naming both.
 
     Examples
     --------
@@ -335,22 +387,48 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
     """
     available = [str(c) for c in raw.columns]
     exact = set(available)
-    by_norm: dict[str, str] = {}
+    by_norm: dict[str, list[str]] = {}
     for c in available:
-        by_norm.setdefault(normalize_name(c), c)
-    for canon in mapping.columns:
-        if canon not in schema.kinds:
-            close = closest_names(canon, list(schema.columns))
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise DataError(
-                f"{mapping.label} names {canon!r}, which is not a "
-                f"column of the {schema.name} table", file=file, column=canon,
-                fix=f"{hint}the {schema.name} columns are {describe_columns(schema.columns)}")
+        by_norm.setdefault(normalize_name(c), []).append(c)
+    repeated: dict[str, str] = dict(raw.attrs.get("repeated_headers") or {})
+    for key, entries in (("columns", mapping.columns), ("values", mapping.values)):
+        for canon in entries:
+            if canon not in schema.kinds:
+                close = closest_names(canon, list(schema.columns))
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise DataError(
+                    f"{mapping.label} names {canon!r} under {key}:, which is not a "
+                    f"column of the {schema.name} table", file=file, column=canon,
+                    fix=f"{hint}the {schema.name} columns are "
+                        f"{describe_columns(schema.columns)}")
+
+    def collision(canon: str, names: list[str], how: str) -> DataError:
+        letters = [column_letter(available.index(n)) for n in names]
+        shown = " and ".join(f"{n!r} (column {letter})" for n, letter in
+                             zip(names, letters, strict=True))
+        return DataError(
+            f"{canon!r} could be any of {len(names)} columns {how}: {shown}", file=file,
+            column=canon, header_row=header_row,
+            fix=f"name the one to use: add columns: {{{canon}: <that column>}} to "
+                f"{mapping.label if mapping.name else 'a mapping YAML'}, or rename or remove "
+                "the other in the export" if how != "with the same header" else
+                "rename one of them in the export (the same header is written twice)")
+
+    def twins(name: str) -> list[str]:
+        written = repeated.get(name)
+        return [n for n, w in repeated.items() if w == written] if written else [name]
+
     found: dict[str, str] = {}
     for canon in schema.columns:
         if canon in mapping.columns:
             src = mapping.columns[canon]
-            hit = src if src in exact else by_norm.get(normalize_name(src))
+            if src in exact:
+                hit = src
+            else:
+                near = by_norm.get(normalize_name(src), [])
+                if len(near) > 1:
+                    raise collision(canon, near, f"named like {src!r}")
+                hit = near[0] if near else None
             if hit is None:
                 close = closest_names(src, available)
                 hint = f"closest: {describe_columns(close)}; " if close else ""
@@ -360,15 +438,40 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
                     header_row=header_row,
                     fix=f"{hint}available columns: {describe_columns(available)}. Correct "
                         f"the mapping's columns: {canon}: <source column>, or remove the entry")
+            if len(twins(hit)) > 1:
+                raise collision(canon, twins(hit), "with the same header")
             found[canon] = hit
     used = set(found.values())
     for canon in schema.columns:
         if canon in found:
             continue
-        hit = canon if canon in exact else by_norm.get(normalize_name(canon))
-        if hit is not None and hit not in used:
-            found[canon] = hit
-            used.add(hit)
+        near = [c for c in by_norm.get(normalize_name(canon), []) if c not in used]
+        if len(near) > 1:
+            raise collision(canon, near, "that read as that name")
+        if near:
+            if len(twins(near[0])) > 1:
+                raise collision(canon, twins(near[0]), "with the same header")
+            found[canon] = near[0]
+            used.add(near[0])
+    _refuse_shared_timestamps(found, schema, mapping, file)
     ordered = {c: found[c] for c in schema.columns if c in found}
     ignored = [c for c in available if c not in used]
     return ordered, ignored
+
+
+def _refuse_shared_timestamps(found: dict[str, str], schema: TableSchema, mapping: Mapping,
+                              file: str) -> None:
+    """Two timestamps from one source column would make every duration between them 0."""
+    by_source: dict[str, list[str]] = {}
+    for canon, src in found.items():
+        if schema.kinds[canon] == "datetime":
+            by_source.setdefault(src, []).append(canon)
+    for src, canons in by_source.items():
+        if len(canons) > 1:
+            names = ", ".join(canons[:-1]) + " and " + canons[-1]
+            raise DataError(
+                f"{mapping.label} takes {names} all from column {src!r}: every duration "
+                "between them would be 0", file=file, column=src,
+                fix="map each timestamp to its own column (columns: {resolved_at: "
+                    "<closed column>}), or remove the entries for the ones the export does "
+                    "not have")

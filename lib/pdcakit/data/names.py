@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["closest_names", "dedupe_names", "describe_columns", "normalize_name"]
+__all__ = ["closest_names", "column_letter", "dedupe_names", "describe_columns",
+           "normalize_name", "repeated_headers"]
 
 _SEPARATORS = re.compile(r"[\s\-.]+")
 
@@ -49,6 +50,33 @@ def dedupe_names(names: Iterable[Any]) -> list[str]:
         seen[name] = 0
         out.append(name)
     return out
+
+
+def repeated_headers(raw: Sequence[Any], names: Sequence[str]) -> dict[str, str]:
+    """``{unique name: header as written}`` for the header cells written more than once.
+
+    >>> repeated_headers(["id", "created_at", "created_at"], ["id", "created_at", "created_at.1"])
+    {'created_at': 'created_at', 'created_at.1': 'created_at'}
+    """
+    written = ["" if r is None else str(r).replace("\ufeff", "").strip() for r in raw]
+    counts: dict[str, int] = {}
+    for w in written:
+        counts[w] = counts.get(w, 0) + 1
+    return {n: w for w, n in zip(written, names, strict=False) if w and counts[w] > 1}
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of a 0-based column position.
+
+    >>> column_letter(0), column_letter(25), column_letter(27)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    n = position + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def closest_names(name: str, available: Sequence[str], n: int = 3) -> list[str]:

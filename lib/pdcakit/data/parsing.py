@@ -32,16 +32,19 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from .errors import DataError
+from .errors import DataError, quote_value
 from .mapping import DEFAULT_NA_VALUES
 from .options import how_to_set
 
-__all__ = ["FALSE_VALUES", "PLAUSIBLE_YEARS", "TRUE_VALUES", "Source", "clean_text",
-           "parse_bool", "parse_datetime", "parse_number", "parse_text", "recode"]
+__all__ = ["EXCEL_SERIALS", "FALSE_VALUES", "PLAUSIBLE_YEARS", "TRUE_VALUES", "Source",
+           "clean_text", "mask_na_like", "note_na_like_values", "parse_bool", "parse_datetime",
+           "parse_number", "parse_text", "recode"]
 
 TRUE_VALUES = ("true", "yes", "y", "t", "1", "1.0", "是")
 FALSE_VALUES = ("false", "no", "n", "f", "0", "0.0", "否")
-PLAUSIBLE_YEARS = (1970, 2100)  # timestamps outside [1970, 2100) are placeholders
+PLAUSIBLE_YEARS = (1970, 2100)  # dates before 1970-01-02 or from 2100 on are placeholders
+#: Excel serial dates read as dates: 1970-01-01 (25569) to 2099-12-31 (73050).
+EXCEL_SERIALS = (25569, 73051)
 # a time followed by Z, UTC, GMT or a +hh:mm / -hhmm / +hh offset
 _TZ_SUFFIX = r":\d\d(?:[.,]\d+)?\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
 
@@ -57,6 +60,8 @@ class Source:
     header_row: int = 1
     names: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: per column, the second occurrence of local times that occur twice (clocks going back)
+    repeated_times: dict[str, pd.Series] = field(default_factory=dict)
 
     def label(self, column: str) -> str:
         """``" (column 'Opened' in the file)"`` when the file names it differently."""
@@ -79,14 +84,16 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def clean_text(raw: pd.Series, na_values: Sequence[str] = DEFAULT_NA_VALUES) -> pd.Series:
+def clean_text(raw: pd.Series, na_values: Sequence[str] = ()) -> pd.Series:
     """Cells as trimmed text (``str`` dtype); empty cells and ``na_values`` -> missing.
 
     Parquet's typed columns become text too: whole floats lose their ``.0``
     (``1001.0`` -> ``"1001"``) and booleans become ``"true"``/``"false"``.
 
     >>> clean_text(pd.Series([" a ", "N/A", None, ""])).tolist()
-    ['a', nan, nan, nan]
+    ['a', 'N/A', nan, nan]
+    >>> clean_text(pd.Series([" a ", "N/A"]), na_values=["N/A"]).tolist()
+    ['a', nan]
     >>> clean_text(pd.Series([1001.0, 2.5, None])).tolist()
     ['1001', '2.5', nan]
     """
@@ -103,6 +110,67 @@ def clean_text(raw: pd.Series, na_values: Sequence[str] = DEFAULT_NA_VALUES) -> 
         s = s.astype("str")
     s = s.str.strip()
     return s.mask(s.isin(["", *na_values]))
+
+
+def _counted(values: pd.Series) -> str:
+    """``'N/A' (38), 'NULL' (2)``: the distinct values of ``values``, most frequent first."""
+    counts = values.value_counts()
+    shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(4).items())
+    return shown + (f" and {len(counts) - 4} more" if len(counts) > 4 else "")
+
+
+def _yaml_list(values: Iterable[str]) -> str:
+    """A YAML flow list of texts, each quoted (unquoted, YAML reads ``null`` as nothing)."""
+    return "[" + ", ".join(repr(str(v)) for v in values) + "]"
+
+
+def mask_na_like(text: pd.Series, column: str, source: Source | None,
+                 na_values: Sequence[str] = ()) -> pd.Series:
+    """A number, date or yes/no column's cleaned text with the NA-like texts
+    (:data:`~pdcakit.data.mapping.DEFAULT_NA_VALUES`) made missing; a warning names the
+    column, the count and the texts the mapping's ``na_values`` does not list.
+
+    >>> src = Source("t.csv")
+    >>> mask_na_like(pd.Series(["4", "N/A", "NULL"], dtype="str"), "csat", src).tolist()
+    ['4', nan, nan]
+    >>> src.warnings[0]
+    "csat: 2 cells hold NA-like text, read as missing: 'N/A' (1), 'NULL' (1); to say so \
+in the mapping, add na_values: ['N/A', 'NULL'] to the mapping YAML"
+    """
+    hit = text.isin(DEFAULT_NA_VALUES)
+    if not hit.any():
+        return text
+    undeclared = hit & ~text.isin(na_values)
+    if source is not None and undeclared.any():
+        seen = text[undeclared]
+        source.warnings.append(
+            f"{column}: {_plural(int(undeclared.sum()), 'cell holds', 'cells hold')} NA-like "
+            f"text, read as missing: {_counted(seen)}; to say so in the mapping, "
+            + how_to_set("na_values", _yaml_list(pd.unique(seen)[:4])))
+    return text.mask(hit)
+
+
+def note_na_like_values(text: pd.Series, column: str, source: Source | None,
+                        na_values: Sequence[str] = ()) -> None:
+    """In an id, text or category column NA-like texts stay values (``NA`` may be North
+    America); a warning says so, naming the column, the counts and how to make them
+    missing.
+
+    >>> src = Source("t.csv")
+    >>> note_na_like_values(pd.Series(["NA", "EU", "NA"], dtype="str"), "site", src)
+    >>> src.warnings[0]
+    "site: 2 cells hold NA-like text, kept as values: 'NA' (2); if they mean 'no value', \
+add na_values: ['NA'] to the mapping YAML"
+    """
+    if source is None:
+        return
+    hit = text.isin(DEFAULT_NA_VALUES) & ~text.isin(na_values)
+    if hit.any():
+        seen = text[hit]
+        source.warnings.append(
+            f"{column}: {_plural(int(hit.sum()), 'cell holds', 'cells hold')} NA-like text, "
+            f"kept as values: {_counted(seen)}; if they mean 'no value', "
+            + how_to_set("na_values", _yaml_list(pd.unique(seen)[:4])))
 
 
 def recode(text: pd.Series, table: dict[str, str]) -> pd.Series:
@@ -122,10 +190,13 @@ def recode(text: pd.Series, table: dict[str, str]) -> pd.Series:
     return text.mask(hit, pd.Series(new, index=text.index, dtype="str"))
 
 
-def parse_text(raw: pd.Series, column: str, source: Source,
-               na_values: Sequence[str] = DEFAULT_NA_VALUES,
+def parse_text(raw: pd.Series, column: str, source: Source | None,
+               na_values: Sequence[str] = (),
                values: dict[str, str] | None = None, *, repeated: bool = True) -> pd.Series:
     """An id or category column: trimmed text (``str`` dtype), recoded by ``values``.
+
+    Empty cells and ``na_values`` are missing; NA-like texts (``NA``, ``None``, ``null``
+    ...) stay values, with a warning (see :func:`note_na_like_values`).
 
     A column of repeated values (a channel, a category) is cleaned once per
     distinct value and spread back by its codes: a million rows cost a handful of
@@ -135,17 +206,25 @@ def parse_text(raw: pd.Series, column: str, source: Source,
     ['chat', 'web', 'chat', nan]
     """
     if not repeated:  # ids: every value distinct, nothing to share
-        return recode(clean_text(raw, na_values), values or {})
+        out = clean_text(raw, na_values)
+        note_na_like_values(out, column, source, na_values)
+        return recode(out, values or {})
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     if not len(uniques) or len(uniques) * 4 > len(raw):
-        return recode(clean_text(raw, na_values), values or {})
-    cleaned = recode(clean_text(pd.Series(uniques), na_values), values or {})
+        out = clean_text(raw, na_values)
+        note_na_like_values(out, column, source, na_values)
+        return recode(out, values or {})
+    cleaned = clean_text(pd.Series(uniques), na_values)
+    if source is not None and cleaned.isin(DEFAULT_NA_VALUES).any():
+        spread_clean = cleaned.take(np.where(codes < 0, 0, codes)).set_axis(raw.index)
+        note_na_like_values(spread_clean.mask(codes < 0), column, source, na_values)
+    cleaned = recode(cleaned, values or {})
     spread = cleaned.take(np.where(codes < 0, 0, codes)).set_axis(raw.index)
     return spread.mask(codes < 0)
 
 
 def parse_number(raw: pd.Series, column: str, source: Source, *, decimal: str = ".",
-                 na_values: Sequence[str] = DEFAULT_NA_VALUES,
+                 na_values: Sequence[str] = (),
                  values: dict[str, str] | None = None) -> pd.Series:
     """A numeric column as float64 (missing = NaN); text that is not a number is an error.
 
@@ -158,7 +237,8 @@ def parse_number(raw: pd.Series, column: str, source: Source, *, decimal: str = 
         out = raw.astype("float64")
         present = raw.notna()
     else:
-        text = recode(clean_text(raw, na_values), values or {})
+        text = mask_na_like(recode(clean_text(raw, na_values), values or {}), column, source,
+                            na_values)
         present = text.notna()
         if decimal != ".":
             text = text.str.replace(decimal, ".", regex=False)
@@ -190,7 +270,7 @@ def _to_float(text: pd.Series) -> pd.Series:
 
 def parse_bool(raw: pd.Series, column: str, source: Source, *,
                true_values: Iterable[str] = (), false_values: Iterable[str] = (),
-               na_values: Sequence[str] = DEFAULT_NA_VALUES,
+               na_values: Sequence[str] = (),
                values: dict[str, str] | None = None) -> pd.Series:
     """A yes/no column as pandas' nullable ``boolean`` (missing = <NA>).
 
@@ -199,7 +279,8 @@ def parse_bool(raw: pd.Series, column: str, source: Source, *,
     """
     if ptypes.is_bool_dtype(raw.dtype) and not values:
         return raw.astype("boolean")
-    text = recode(clean_text(raw, na_values), values or {}).str.lower()
+    text = mask_na_like(recode(clean_text(raw, na_values), values or {}), column, source,
+                        na_values).str.lower()
     truthy = {*TRUE_VALUES, *(str(v).strip().lower() for v in true_values)}
     falsy = {*FALSE_VALUES, *(str(v).strip().lower() for v in false_values)}
     is_true = text.isin(truthy).to_numpy(dtype=bool)
@@ -294,33 +375,65 @@ def _parse_with(text: pd.Series, present: pd.Series, fmt: str, utc: bool,
 def parse_datetime(raw: pd.Series, column: str, source: Source, *,
                    date_format: str | None = None, dayfirst: bool = False,
                    timezone: str | None = None,
-                   na_values: Sequence[str] = DEFAULT_NA_VALUES,
+                   na_values: Sequence[str] = (),
                    values: dict[str, str] | None = None) -> pd.Series:
-    """A timestamp column as naive ``datetime64[us]`` (missing = NaT).
+    """A timestamp column: ``datetime64[us]`` (missing = NaT), naive without ``timezone``,
+    aware in ``timezone`` with it.
 
     The format is ``date_format`` or guessed from the first values (ISO 8601
     is always accepted, and a guessed ``%Y/%m/%d %H:%M`` also takes values
     with seconds or without a time). When the guess is month-first but only a
     day-first reading fits every value, the day-first reading is used and a
-    warning is recorded. Timestamps with a UTC offset are converted to
-    ``timezone`` (UTC when None) and made naive; a column mixing timestamps
-    with and without an offset is an error.
+    warning is recorded. Numbers such as ``45292`` or ``45292.5`` (Excel serial dates
+    of 1970-2099) are converted, with a warning. NA-like texts are missing, with a
+    warning (see :func:`mask_na_like`). Dates before 1970-01-02 (the Unix epoch
+    ``1970-01-01 00:00`` in any zone, ``1900-01-01``) or from 2100 on (``9999-12-31``) are
+    placeholders: an error naming the rows and the ``na_values`` fix.
+
+    Time zones: without ``timezone``, timestamps with a UTC offset are converted to UTC
+    (with a warning) and made naive; naive ones are kept. With ``timezone``, naive
+    timestamps are local times in that zone and offsets are converted into it; the
+    result is time-zone-aware, so durations across a clock change are true. A local
+    time that does not exist (skipped when the clocks went forward) is an error naming
+    the rows; one that occurs twice (when they went back) is read as the first
+    occurrence, with a warning (:func:`~pdcakit.data.load_tickets` takes the second
+    where a ticket's order needs it). A column mixing timestamps with and without an
+    offset is an error.
     """
     if ptypes.is_datetime64_any_dtype(raw.dtype):
         aware = isinstance(raw.dtype, pd.DatetimeTZDtype)
-        return _naive(raw, raw, column, source, timezone, aware=aware)
+        return _zoned(raw, raw, column, source, timezone, aware=aware)
     if ptypes.is_numeric_dtype(raw.dtype) and not ptypes.is_bool_dtype(raw.dtype) \
             and raw.notna().any():
         present = raw.notna()
+        serial = _excel_serials(raw.astype("float64"), present)
+        if serial.all() or (serial | ~present).all():
+            return _zoned(_from_serials(raw.astype("float64"), present, raw, column, source),
+                          raw, column, source, timezone, aware=False)
         raise source.error(
-            "holds numbers, not dates", column, _rows(present),
-            values=raw[present].head(5).tolist(),
-            fix="store the column as dates or as text like 2026-01-05 08:15 (numbers such "
-                "as 46027.3 are Excel date serials: format the column as a date first)")
-    text = recode(clean_text(raw, na_values), values or {})
+            "holds numbers, not dates", column, _rows(present & ~serial),
+            values=raw[present & ~serial].head(5).tolist(),
+            fix="store the column as dates or as text like 2026-01-05 08:15 (Excel serial "
+                f"dates {EXCEL_SERIALS[0]:,}-{EXCEL_SERIALS[1] - 1:,}, 1970-2099, are read; "
+                "these numbers are outside them)")
+    text = mask_na_like(recode(clean_text(raw, na_values), values or {}), column, source,
+                        na_values)
     present = text.notna()
     if not present.any():
-        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+        out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+        return out.dt.tz_localize(timezone) if timezone else out
+    numbers = present & text.str.fullmatch(r"\d{5}(?:\.\d+)?").fillna(False).astype(bool)
+    if numbers.any():
+        serial = _excel_serials(_to_float(text.where(numbers)), numbers)
+        if serial.any():
+            dates = _from_serials(_to_float(text.where(serial)), serial, raw, column, source)
+            rest = text.mask(serial)
+            if not rest.notna().any():
+                return _zoned(dates, raw, column, source, timezone, aware=False)
+            others = parse_datetime(rest, column, source, date_format=date_format,
+                                    dayfirst=dayfirst, timezone=timezone, na_values=na_values)
+            return others.mask(serial, _zoned(dates.where(serial), raw.where(serial), column,
+                                              source, timezone, aware=False, warn=False))
     sample = text[present].head(20)
     utc = bool(_tz_aware(sample).any()) or "%z" in (date_format or "")
     if utc:  # offsets seen: every value needs one
@@ -366,7 +479,7 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
             fix=how_to_set("date_format", "'%d/%m/%Y %H:%M'") + " matching these values; "
                 "for day-first dates " + how_to_set("dayfirst", "true")
                 + "; empty the cells that hold no date")
-    return _naive(parsed, raw, column, source, timezone, aware=utc)
+    return _zoned(parsed, raw, column, source, timezone, aware=utc)
 
 
 def _check_tz_mix(raw: pd.Series, aware: pd.Series, present: pd.Series, column: str,
@@ -395,29 +508,90 @@ def _tz_aware(text: pd.Series) -> pd.Series:
         .astype(bool)
 
 
+def _excel_serials(numbers: pd.Series, present: pd.Series) -> pd.Series:
+    """True where a present number is an Excel serial date of 1970-2099."""
+    low, high = EXCEL_SERIALS
+    return present & (numbers >= low) & (numbers < high)
+
+
+def _from_serials(numbers: pd.Series, serial: pd.Series, raw: pd.Series, column: str,
+                  source: Source) -> pd.Series:
+    """Excel serial dates (days since 1899-12-30, the fraction the time of day) as naive
+    timestamps rounded to the second, with a warning quoting one conversion."""
+    days = numbers.where(serial)
+    out = (pd.Timestamp("1899-12-30") + pd.to_timedelta(days * 86400.0, unit="s")).dt.round("s")
+    out = out.astype("datetime64[us]")
+    first = serial.to_numpy(dtype=bool).argmax()
+    example, when = raw.iloc[first], out.iloc[first]
+    shown = f"{when:%Y-%m-%d}" if when == when.normalize() else f"{when:%Y-%m-%d %H:%M:%S}"
+    source.warnings.append(
+        f"{column}: {_plural(int(serial.sum()), 'number was', 'numbers were')} read as Excel "
+        f"serial dates (days since 1899-12-30): {str(example).strip()} = {shown}; to avoid "
+        "this, format the column as dates in Excel before exporting (a workbook made on a "
+        "Mac with the 1904 date system counts days from 1904-01-01: check one date)")
+    return out
+
+
 def _check_plausible(out: pd.Series, raw: pd.Series, column: str, source: Source) -> None:
-    low, high = (pd.Timestamp(PLAUSIBLE_YEARS[0], 1, 1), pd.Timestamp(PLAUSIBLE_YEARS[1], 1, 1))
+    """Placeholder dates (the Unix epoch day, 1900-01-01, 9999-12-31 ...) are an error."""
+    low, high = pd.Timestamp(PLAUSIBLE_YEARS[0], 1, 2), pd.Timestamp(PLAUSIBLE_YEARS[1], 1, 1)
     odd = (out < low) | (out >= high)
     if odd.any():
         rows = _rows(odd)
+        shown = pd.unique(clean_text(raw[odd]).dropna())[:3]
         raise source.error(
-            f"{_plural(len(rows), 'date lies', 'dates lie')} outside {PLAUSIBLE_YEARS[0]}–"
-            f"{PLAUSIBLE_YEARS[1] - 1}, which looks like a placeholder", column, rows,
-            values=raw[odd].head(5).tolist(),
-            fix="empty these cells when there is no date (e.g. a ticket not yet resolved), "
-                "or check the date format")
+            f"{_plural(len(rows), 'date lies', 'dates lie')} outside 1970-01-02 to "
+            f"{PLAUSIBLE_YEARS[1] - 1}-12-31, which looks like a placeholder for 'no date'",
+            column, rows, values=raw[odd].head(5).tolist(),
+            fix="read them as missing: " + how_to_set("na_values", _yaml_list(shown))
+                + "; or empty these cells when there is no date (e.g. a ticket not yet "
+                "resolved), or check the date format")
 
 
-def _naive(parsed: pd.Series, raw: pd.Series, column: str, source: Source, timezone: str | None,
-           *, aware: bool) -> pd.Series:
-    """Time-zone-aware timestamps to naive ones in ``timezone`` (UTC if none, with a
-    warning), as datetime64[us], checked for plausible dates."""
-    if aware:
-        parsed = parsed.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
-        if timezone is None:
+def _zoned(parsed: pd.Series, raw: pd.Series, column: str, source: Source,
+           timezone: str | None, *, aware: bool, warn: bool = True) -> pd.Series:
+    """Parsed timestamps checked for placeholders, then: without ``timezone``, naive
+    (offsets converted to UTC, with a warning); with it, aware in ``timezone`` (naive
+    values localised: nonexistent local times an error, repeated ones the first
+    occurrence, both named)."""
+    wall = parsed.dt.tz_convert("UTC").dt.tz_localize(None) if aware else parsed
+    _check_plausible(wall, raw, column, source)
+    if timezone is None:
+        if aware and warn:
             source.warnings.append(f"{column}: time-zone-aware timestamps were converted to "
                                    "UTC; for local time, "
                                    + how_to_set("timezone", "Europe/London"))
-    out = parsed.astype("datetime64[us]")
-    _check_plausible(out, raw, column, source)
-    return out
+        return wall.astype("datetime64[us]")
+    if aware:
+        return parsed.dt.tz_convert(timezone).dt.as_unit("us")
+    return _localize(wall.astype("datetime64[us]"), raw, column, source, timezone, warn)
+
+
+def _localize(wall: pd.Series, raw: pd.Series, column: str, source: Source, timezone: str,
+              warn: bool) -> pd.Series:
+    n = len(wall)
+    first = wall.dt.tz_localize(timezone, ambiguous=np.ones(n, dtype=bool), nonexistent="NaT")
+    second = wall.dt.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool),
+                                 nonexistent="NaT")
+    present = wall.notna()
+    missing = present & first.isna()
+    if missing.any():
+        rows = _rows(missing)
+        raise source.error(
+            f"{_plural(len(rows), 'local time does', 'local times do')} not exist in "
+            f"{timezone}: the clocks went forward over them", column, rows,
+            values=raw[missing].head(5).tolist(),
+            fix="check the export's time zone: if it writes UTC, export with UTC offsets "
+                "(or give no timezone); otherwise correct these cells")
+    repeated = present & (first != second)
+    if repeated.any():
+        source.repeated_times[column] = second[repeated]
+        if warn:
+            rows = _rows(repeated)
+            source.warnings.append(
+                f"{column}: {_plural(len(rows), 'time falls', 'times fall')} in the hour "
+                f"that occurs twice in {timezone} when the clocks go back (e.g. row {rows[0]}: "
+                f"{quote_value(raw[repeated].iloc[0])}); read as the first occurrence (summer "
+                "time) unless a ticket's order needs the second; export with UTC offsets to "
+                "remove the doubt")
+    return first

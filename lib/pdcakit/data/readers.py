@@ -11,9 +11,15 @@ rows sit above it, so the first data row is the header row + 1. Blank rows are
 dropped but keep the numbering.
 
 The file type is recognised from its first bytes (the extension is only a
-hint). Text encodings: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's
-"Unicode text"), and GB18030 (Chinese-locale Excel); anything else needs
-``encoding=``. The delimiter is sniffed among ``,`` ``;`` tab and ``|``.
+hint). Text encodings are read only when certain (:mod:`.encodings`): a byte-order mark
+(UTF-8, UTF-16 as Excel's "Unicode text", UTF-32), valid UTF-8, or GB18030 that reads as
+plausible Chinese; anything else (CP1252, Latin-1 ...) is refused with the candidates and
+needs ``encoding=``. The delimiter is sniffed among ``,`` ``;`` tab and ``|``.
+
+Bounds: a path that is not a regular file (a FIFO, ``/dev/zero``) is refused before it is
+opened, and so is a file above :data:`MAX_INPUT_BYTES` (8 GiB); a text export above
+:data:`MAX_TEXT_BYTES` (2 GiB, after gunzip) and a workbook above :data:`MAX_EXCEL_BYTES`
+(256 MiB) are refused before they are read.
 """
 
 from __future__ import annotations
@@ -24,27 +30,37 @@ import gzip
 import io
 import math
 import os
+import stat
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from .encodings import EncodingUnknown, decode_detected
 from .errors import DataError
 from .inputs import input_label, resolve_input
-from .names import dedupe_names, describe_columns, normalize_name
+from .names import dedupe_names, describe_columns, normalize_name, repeated_headers
 from .options import how_to_set
 
-__all__ = ["DELIMITERS", "check_input_file", "find_header", "read_table", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "MAX_EXCEL_BYTES", "MAX_INPUT_BYTES", "MAX_TEXT_BYTES",
+           "check_input_file", "find_header", "read_table", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
+#: The largest export read at all (Parquet is read column by column).
+MAX_INPUT_BYTES = 8 << 30
+#: The largest text export (after decompression): it is held in memory while parsed.
+MAX_TEXT_BYTES = 2 << 30
+#: The largest Excel workbook (openpyxl holds every cell as a Python object).
+MAX_EXCEL_BYTES = 256 << 20
 SNIFF_CHARS = 1 << 16      # text sample for the delimiter and header detection
 HEADER_SCAN = 30           # rows searched for the header
 _GB_CODECS = ("gb18030", "gbk", "gb2312")
 _TEXT_FIX_ENCODING = ("name the encoding: " + how_to_set("encoding", "cp1252")
-                      + " (or latin-1), or save the file as 'CSV UTF-8' from Excel")
+                      + " (or latin-1, gb18030, utf-16-le ...), or save the file as "
+                        "'CSV UTF-8' from Excel")
 
 
 def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
@@ -97,38 +113,43 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     """
     name = input_label(path)
     p = check_input_file(path)
-    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
+                                   or header_row < 1):
         raise DataError(f"header_row must be a spreadsheet row number (1, 2, ...), "
                         f"got {header_row!r}", file=name,
                         fix=how_to_set("header_row", "1") + " (or more)")
-    with open(p, "rb") as fh:
+    with _open_export(p, name) as fh:
         head = fh.read(8)
-    if not head:
-        raise DataError("the file is empty (0 bytes)", file=name,
-                        fix="export again; the download or copy may have failed")
-    if head.startswith(b"PAR1"):
-        df = _read_parquet(p, name)
-    elif head.startswith(b"PK\x03\x04"):
-        df = _read_xlsx(p, name, sheet, header_row, expect)
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        df = _read_xls(p, name, sheet, header_row, expect)
-    else:
-        raw = p.read_bytes()
-        if head.startswith(b"\x1f\x8b"):
-            try:
-                raw = gzip.decompress(raw)
-            except (OSError, EOFError) as exc:
-                raise DataError(f"cannot decompress the gzip file ({exc})", file=name,
-                                fix="download the export again") from exc
-        df = _read_text(raw, name, encoding, delimiter, header_row, expect,
-                        tsv=p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")))
+        if not head:
+            raise DataError("the file is empty (0 bytes)", file=name,
+                            fix="export again; the download or copy may have failed")
+        size = os.fstat(fh.fileno()).st_size
+        if head.startswith(b"PAR1"):
+            df = _read_parquet(p, name)
+        elif head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            _check_size(size, MAX_EXCEL_BYTES, name, "an Excel workbook",
+                        "export the sheet as CSV (or Parquet)")
+            reader = _read_xlsx if head.startswith(b"PK") else _read_xls
+            df = reader(p, name, sheet, header_row, expect)
+        else:
+            fh.seek(0)
+            if head.startswith(b"\x1f\x8b"):
+                raw = _gunzip(fh, name)
+            else:
+                _check_size(size, MAX_TEXT_BYTES, name, "a text export",
+                            "convert it to Parquet (read column by column), or export "
+                            "fewer months")
+                raw = fh.read()
+            df = _read_text(raw, name, encoding, delimiter, header_row, expect,
+                            tsv=p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")))
     df.attrs["source"] = name
     return df
 
 
 def check_input_file(path: str | os.PathLike[str], base: Path | None = None) -> Path:
     """The input's resolved path (see :func:`~pdcakit.data.resolve_input`), checked to be an
-    existing regular file; else a :class:`DataError` naming it and the fix.
+    existing regular file of at most :data:`MAX_INPUT_BYTES`; else a :class:`DataError`
+    naming it and the fix. Nothing is opened: a FIFO or a device is refused unread.
 
     >>> check_input_file("no/such/export.csv")
     Traceback (most recent call last):
@@ -138,57 +159,124 @@ def check_input_file(path: str | os.PathLike[str], base: Path | None = None) -> 
     """
     name = input_label(path)
     p = resolve_input(path, base=base)
-    if not p.exists():
+    try:
+        mode = p.stat()
+    except FileNotFoundError:
         start = Path.cwd() if base is None else base
         raise DataError("file not found", file=name,
                         fix=f"check the path (relative paths start at {start}); "
-                            "demo:tickets.csv names the bundled demo export")
-    if p.is_dir():
+                            "demo:tickets.csv names the bundled demo export") from None
+    except OSError as exc:
+        raise DataError(f"cannot look at the file ({exc.strerror})", file=name,
+                        fix="check the path and its permissions") from exc
+    _check_regular(mode, name)
+    _check_size(mode.st_size, MAX_INPUT_BYTES, name, "an export",
+                "export the months you analyse, or convert it to Parquet")
+    return p
+
+
+def _check_regular(st: os.stat_result, name: str) -> None:
+    if stat.S_ISDIR(st.st_mode):
         raise DataError("is a folder, not a file", file=name, fix="give the export file itself")
-    if not p.is_file():
+    if not stat.S_ISREG(st.st_mode):
         raise DataError("is not a regular file (a device, pipe or socket)", file=name,
                         fix="give the export file itself (copy a stream to a file first)")
-    return p
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
+
+
+def _check_size(size: int, limit: int, name: str, what: str, fix: str) -> None:
+    if size > limit:
+        raise DataError(f"is {_gib(size)}, above the {_gib(limit)} read as {what}", file=name,
+                        fix=fix)
+
+
+def _open_export(p: Path, name: str) -> BinaryIO:
+    """The file opened for reading without blocking on a FIFO swapped in after the check,
+    and checked again on the open handle (regular file, size)."""
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise DataError(f"cannot open the file ({exc.strerror})", file=name,
+                        fix="check that the file is readable (its permissions)") from exc
+    try:
+        st = os.fstat(fd)
+        _check_regular(st, name)
+        _check_size(st.st_size, MAX_INPUT_BYTES, name, "an export",
+                    "export the months you analyse, or convert it to Parquet")
+    except DataError:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _gunzip(fh: BinaryIO, name: str) -> bytes:
+    """The decompressed bytes, at most :data:`MAX_TEXT_BYTES` (a gzip bomb is refused)."""
+    try:
+        with gzip.GzipFile(fileobj=fh) as gz:
+            raw = gz.read(MAX_TEXT_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise DataError(f"cannot decompress the gzip file ({exc})", file=name,
+                        fix="download the export again") from exc
+    if len(raw) > MAX_TEXT_BYTES:
+        raise DataError(f"decompresses to more than {_gib(MAX_TEXT_BYTES)}, the most read as "
+                        "a text export", file=name,
+                        fix="convert it to Parquet (read column by column), or export fewer "
+                            "months")
+    return raw
 
 
 # -- text --------------------------------------------------------------------------------
 
 def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str, bytes]:
-    """Return (encoding used, decoded text, UTF-8 bytes for the parser)."""
-    if encoding is not None:
+    """Return (encoding used, decoded text, UTF-8 bytes for the parser).
+
+    Without ``encoding`` only what is certain is read (see :mod:`.encodings`); anything
+    else is a :class:`DataError` naming the candidates and the fix.
+    """
+    if encoding is None:
         try:
-            enc = codecs.lookup(encoding).name
-        except LookupError as exc:
-            raise DataError(f"unknown encoding {encoding!r}", file=name,
-                            fix="use a Python codec name such as utf-8, gb18030 or cp1252: "
-                                + how_to_set("encoding", "cp1252")) from exc
-        if raw.startswith(codecs.BOM_UTF8) and enc in ("utf-8", "utf-8-sig", *_GB_CODECS):
-            enc = "utf-8-sig"          # a BOM says UTF-8, whatever a preset expected
-        candidates = [enc]
-        if enc in _GB_CODECS and not raw.isascii():
-            candidates = ["utf-8", enc]  # re-saved as "CSV UTF-8"? (never valid by chance)
-    elif raw.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
+            enc, text = decode_detected(raw)
+        except EncodingUnknown as exc:
+            raise DataError(str(exc), file=name, fix=_TEXT_FIX_ENCODING) from exc
+        except UnicodeDecodeError as exc:  # a byte-order mark, then damaged text
+            raise DataError(f"cannot read the text as {exc.encoding} (its byte-order mark "
+                            f"says so; undecodable bytes at byte {exc.start:,})", file=name,
+                            fix="export the file again, or save it as 'CSV UTF-8'") from exc
+        return _as_utf8(enc, text, raw)
+    try:
+        enc = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise DataError(f"unknown encoding {encoding!r}", file=name,
+                        fix="use a Python codec name such as utf-8, gb18030 or cp1252: "
+                            + how_to_set("encoding", "cp1252")) from exc
+    if raw.startswith(codecs.BOM_UTF8) and enc in ("utf-8", "utf-8-sig", *_GB_CODECS):
+        enc = "utf-8-sig"          # a BOM says UTF-8, whatever a preset expected
+    candidates = [enc]
+    if enc in _GB_CODECS and not raw.isascii():
+        candidates = ["utf-8", enc]  # re-saved as "CSV UTF-8"? (never valid by chance)
     for enc in candidates:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError as exc:
             last = exc
             continue
-        if enc == "utf-8":
-            return enc, text, raw
-        if enc == "utf-8-sig":
-            return enc, text, raw[len(codecs.BOM_UTF8):]
-        return enc, text, text.encode("utf-8")
+        return _as_utf8(enc, text, raw)
     line = raw[: last.start].count(b"\n") + 1
     tried = " or ".join(candidates)
     raise DataError(f"cannot read the text as {tried} (undecodable byte "
                     f"{raw[last.start:last.start + 1]!r} on line {line})",
                     file=name, fix=_TEXT_FIX_ENCODING)
+
+
+def _as_utf8(enc: str, text: str, raw: bytes) -> tuple[str, str, bytes]:
+    if enc == "utf-8":
+        return enc, text, raw
+    if enc == "utf-8-sig":
+        return enc, text, raw[len(codecs.BOM_UTF8):]
+    return enc, text, text.encode("utf-8")
 
 
 def _sample_records(sample: str, delimiter: str, complete: bool) -> list[list[str]]:
@@ -303,7 +391,8 @@ def _read_text(raw: bytes, name: str, encoding: str | None, delimiter: str | Non
     if df is None:  # blank or ragged rows, or an Arrow parse error: exact, slower
         df = _read_python_csv(data, name, names, delimiter, h)
     df = _finish(df, name, h + 1)
-    df.attrs.update(format="text", encoding=enc, delimiter=delimiter, warnings=notes)
+    df.attrs.update(format="text", encoding=enc, delimiter=delimiter, warnings=notes,
+                    repeated_headers=repeated_headers(records[h], names))
     return df
 
 
@@ -447,7 +536,9 @@ def _frame_from_rows(rows: list[tuple[Any, ...]], name: str, header_row: int | N
     df = df.astype(dict.fromkeys(df.columns, "str"))
     df = df.mask(df.apply(lambda s: s.str.strip() == ""))
     df.index = pd.RangeIndex(h + 2, h + 2 + len(df), name="row")
-    return _finish(df, name, h + 1)
+    df = _finish(df, name, h + 1)
+    df.attrs["repeated_headers"] = repeated_headers(text_rows[h], names)
+    return df
 
 
 def _pick_sheet(names: list[str], sheet: str | int | None, name: str) -> int:
@@ -476,13 +567,59 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None, header_row: int |
                         file=name, fix="open it in Excel and save it again as .xlsx, "
                                        "or export as CSV") from exc
     try:
-        ws = wb.worksheets[_pick_sheet(wb.sheetnames, sheet, name)]
-        rows = list(ws.iter_rows(min_row=1, values_only=True))
+        chosen = _pick_sheet(wb.sheetnames, sheet, name)
+        rows = list(wb.worksheets[chosen].iter_rows(min_row=1, values_only=True))
     finally:
         wb.close()
     df = _frame_from_rows(rows, name, header_row, expect)
+    _refuse_uncalculated_formulas(df, path, name, chosen)
     df.attrs["format"] = "excel"
+    df.attrs["warnings"] = _other_sheets(wb.sheetnames, chosen, sheet)
     return df
+
+
+def _other_sheets(names: list[str], chosen: int, sheet: str | int | None) -> list[str]:
+    """A warning naming the sheets not read, when the sheet was not chosen by the user."""
+    others = [n for i, n in enumerate(names) if i != chosen]
+    if not others or sheet is not None:
+        return []
+    return [f"the workbook has {len(names)} sheets: read the first, {names[chosen]!r}; not "
+            f"read: {describe_columns(others)}. To read another, "
+            + how_to_set("sheet", repr(others[0]))]
+
+
+def _refuse_uncalculated_formulas(df: pd.DataFrame, path: Path, name: str,
+                                  sheet: int) -> None:
+    """An all-empty column whose cells are formulas has no stored values (the workbook was
+    written by a program and never calculated): a DataError, not an empty column."""
+    empty = [c for c in df.columns if df[c].isna().all()]
+    if not empty:
+        return
+    import openpyxl
+
+    header = df.attrs["header_row"]
+    positions = {list(df.columns).index(c): c for c in empty}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        found: dict[str, str] = {}
+        for row in wb.worksheets[sheet].iter_rows(min_row=header + 1, values_only=True):
+            for i, column in positions.items():
+                v = row[i] if i < len(row) else None
+                if column not in found and isinstance(v, str) and v.startswith("="):
+                    found[column] = v
+            if len(found) == len(positions):
+                break
+    finally:
+        wb.close()
+    if found:
+        column, formula = next(iter(found.items()))
+        more = f" (also {describe_columns(list(found)[1:])})" if len(found) > 1 else ""
+        raise DataError(
+            f"holds formulas without calculated values (e.g. {formula!r}): the workbook was "
+            f"saved by a program that does not calculate, so every cell reads empty{more}",
+            file=name, column=column, header_row=header,
+            fix="open the workbook in Excel (or LibreOffice) and save it, so the values are "
+                "stored with the formulas, or export the sheet as CSV")
 
 
 def _read_xls(path: Path, name: str, sheet: str | int | None, header_row: int | None,
@@ -498,7 +635,8 @@ def _read_xls(path: Path, name: str, sheet: str | int | None, header_row: int | 
     except Exception as exc:
         raise DataError(f"cannot open as an Excel .xls workbook ({exc})", file=name,
                         fix="save it as .xlsx or CSV from Excel") from exc
-    ws = book.sheet_by_index(_pick_sheet(book.sheet_names(), sheet, name))
+    chosen = _pick_sheet(book.sheet_names(), sheet, name)
+    ws = book.sheet_by_index(chosen)
     rows = []
     for r in range(ws.nrows):
         cells = []
@@ -514,6 +652,7 @@ def _read_xls(path: Path, name: str, sheet: str | int | None, header_row: int | 
         rows.append(tuple(cells))
     df = _frame_from_rows(rows, name, header_row, expect)
     df.attrs["format"] = "excel"
+    df.attrs["warnings"] = _other_sheets(book.sheet_names(), chosen, sheet)
     return df
 
 

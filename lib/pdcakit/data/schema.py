@@ -22,13 +22,16 @@ class TableSchema:
 
     ``kinds`` maps each column to one of: ``"id"`` (string), ``"datetime"``,
     ``"number"``, ``"bool"``, ``"category"`` (string).
-    ``ranges`` gives inclusive (low, high) bounds for numeric columns.
+    ``ranges`` gives inclusive (low, high) bounds for numeric columns; ``integers`` the
+    numeric columns that are answers on an integer scale (CSAT 1-5, NPS 0-10), where 3.7
+    is an error.
     """
 
     name: str
     required: tuple[str, ...]
     kinds: dict[str, str]
     ranges: dict[str, tuple[float, float]]
+    integers: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -55,6 +58,7 @@ TICKETS = TableSchema(
         "nps": "number",                  # 0-10 likelihood to recommend
     },
     ranges={"handle_minutes": (0, 24 * 60), "csat": (1, 5), "nps": (0, 10)},
+    integers=("csat", "nps"),
 )
 
 AGGREGATES = TableSchema(
@@ -71,6 +75,7 @@ SURVEYS = TableSchema(
     kinds={"respondent_id": "id", "date": "datetime", "site": "category",
            "question": "category", "score": "number"},
     ranges={"score": (1, 5)},
+    integers=("score",),
 )
 
 AUDITS = TableSchema(  # process audit, TPS = normativity + efficiency + experience (2.1)

@@ -152,6 +152,7 @@ def load_ticket_rows(path: str | os.PathLike[str], mapping: Any = None,
     """
     loaded = load_canonical(path, TICKETS, mapping, options)
     df, src = loaded.frame, loaded.source
+    _second_occurrences(df, src)
     check_order(df, "created_at", "resolved_at", src,
                 ("resolved before it was created", "resolved before they were created"),
                 _ORDER_FIX)
@@ -159,6 +160,20 @@ def load_ticket_rows(path: str | os.PathLike[str], mapping: Any = None,
                 ("first answered before it was created",
                  "first answered before they were created"), _ORDER_FIX)
     return loaded
+
+
+def _second_occurrences(df: pd.DataFrame, src: Source) -> None:
+    """A response or resolution whose local time occurs twice (clocks going back) and reads
+    as before its ticket's creation at the first occurrence is the second occurrence."""
+    for column in ("first_response_at", "resolved_at"):
+        later = src.repeated_times.get(column)
+        if later is None or "created_at" not in df:
+            continue
+        rows = later.index
+        needs = (df.loc[rows, column] < df.loc[rows, "created_at"]) & \
+                (later >= df.loc[rows, "created_at"])
+        if needs.any():
+            df.loc[needs.index[needs], column] = later[needs]
 
 
 def _keep_one_per_id(df: pd.DataFrame, keep: str, src: Source) -> tuple[pd.DataFrame, int]:
@@ -186,9 +201,15 @@ def _timestamp(value: Any, what: str, column: str | None, src: Source,
         raise src.error(f"{what} {value!r} is not a date or time", column, fix=fix) from exc
     if ts is pd.NaT or pd.isna(ts):
         raise src.error(f"{what} {value!r} is not a date or time", column, fix=fix)
+    if timezone is None:
+        return ts if ts.tzinfo is None else ts.tz_convert("UTC").tz_localize(None)
     if ts.tzinfo is not None:
-        ts = ts.tz_convert(timezone or "UTC").tz_localize(None)
-    return ts
+        return ts.tz_convert(timezone)
+    try:  # a local time in the zone (the earlier one when the clocks go back)
+        return ts.tz_localize(timezone, ambiguous=True, nonexistent="raise")
+    except Exception as exc:  # pytz / zoneinfo: NonExistentTimeError
+        raise src.error(f"{what} {value!r} does not exist in {timezone} (the clocks went "
+                        "forward over it)", column, fix=fix) from exc
 
 
 def ticket_snapshot(df: pd.DataFrame, snapshot: Any, src: Source,

@@ -28,8 +28,12 @@ from .names import closest_names, describe_columns
 from .parsing import Source
 from .schema import TableSchema
 
-__all__ = ["RANGE_FIXES", "check_duplicates", "check_filled", "check_order",
-           "check_ranges", "check_required", "check_weights", "duplicated_ids"]
+__all__ = ["MANY_CATEGORIES", "RANGE_FIXES", "check_duplicates", "check_filled",
+           "check_order", "check_ranges", "check_required", "check_weights", "check_whole",
+           "duplicated_ids", "note_degenerate"]
+
+#: A category column with more distinct values than this is named in a warning.
+MANY_CATEGORIES = 1_000
 
 RANGE_FIXES: dict[str, str] = {
     "handle_minutes": "handle_minutes is agent time per ticket in minutes (0 to 1,440 = 24 h): "
@@ -111,6 +115,71 @@ def check_ranges(df: pd.DataFrame, ranges: Mapping[str, tuple[float, float]],
             f"{text} (allowed {allowed})", col, rows, values=v[bad].head(5).tolist(),
             fix=RANGE_FIXES.get(col, f"correct these values or empty the cells "
                                      f"(allowed {allowed})"))
+
+
+def check_whole(df: pd.DataFrame, columns: Sequence[str], source: Source) -> None:
+    """Answers on an integer scale (CSAT 1-5, NPS 0-10) are whole numbers: 3.7 is an error
+    naming the column and rows (a mean of several answers loses the shares the KPIs
+    count, e.g. CSAT 4-5 and NPS promoters).
+
+    >>> check_whole(pd.DataFrame({"nps": [9.0, 7.5]}, index=[2, 3]), ["nps"], Source("s.csv"))
+    Traceback (most recent call last):
+    ...
+    pdcakit.data.errors.DataError: s.csv, column 'nps': 1 value is not a whole number on the \
+integer 0-10 scale (row 3: 7.5; spreadsheet rows, header = row 1). Fix: ...
+    """
+    from .schema import TABLES
+
+    scales = {c: r for t in TABLES.values() for c, r in t.ranges.items()}
+    for col in columns:
+        if col not in df:
+            continue
+        v = df[col].to_numpy(dtype="float64", na_value=np.nan)
+        bad = np.isfinite(v) & ~np.isclose(v, np.round(v), rtol=0.0, atol=1e-9)
+        if not bad.any():
+            continue
+        rows = df.index[bad].tolist()
+        low, high = scales.get(col, (0, 0))
+        n = len(rows)
+        raise source.error(
+            f"{n:,} {'value is' if n == 1 else 'values are'} not a whole number on the integer "
+            f"{_num(low)}-{_num(high)} scale", col, rows, values=v[bad][:5].tolist(),
+            fix=f"{col} counts whole answers ({_num(low)} to {_num(high)}): if these are means "
+                "of several answers, load the individual answers (one row each); if they are "
+                "typing errors, correct them; empty the cells with no answer")
+
+
+def note_degenerate(df: pd.DataFrame, schema: TableSchema, source: Source) -> None:
+    """Warn (not fail) about columns a KPI cannot use: all empty, one value in every row,
+    or a category column with more than :data:`MANY_CATEGORIES` distinct values.
+
+    >>> src = Source("t.csv")
+    >>> note_degenerate(pd.DataFrame({"channel": ["web"] * 3, "csat": [np.nan] * 3}),
+    ...                 __import__("pdcakit").data.TICKETS, src)
+    >>> [w.split(":")[0] for w in src.warnings]
+    ['channel', 'csat']
+    """
+    n = len(df)
+    for col in df.columns:
+        kind = schema.kinds.get(col)
+        if kind is None or kind == "id" or n < 2:
+            continue
+        values = df[col].dropna()
+        origin = source.label(col)
+        if values.empty:
+            source.warnings.append(f"{col}{origin}: empty in all {n:,} rows; what needs it "
+                                   "is skipped")
+            continue
+        distinct = values.nunique()
+        if distinct == 1 and len(values) > 1:
+            shown = _show(values.iloc[0])
+            source.warnings.append(
+                f"{col}{origin}: the same value ({shown}) in all {len(values):,} rows that "
+                "have one; it cannot show a difference")
+        elif kind == "category" and distinct > MANY_CATEGORIES:
+            source.warnings.append(
+                f"{col}{origin}: {distinct:,} distinct values in {len(values):,} rows; is it "
+                "free text or an id? Charts and tests by it show the largest groups only")
 
 
 def _show(value: object) -> str:
