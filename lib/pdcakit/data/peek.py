@@ -30,7 +30,7 @@ import pandas as pd
 from .canonical import parse_column
 from .errors import DataError
 from .inputs import input_label
-from .mapping import Mapping, load_mapping, resolve_columns
+from .mapping import DEFAULT_NA_VALUES, Mapping, load_mapping, resolve_columns
 from .names import closest_names, dedupe_names
 from .parsing import Source, clean_text
 from .readers import (
@@ -156,8 +156,7 @@ def peek_export(path: str | os.PathLike[str], mapping: Any = None,
             frame = _read_all(p, file, m)[wanted]
     else:
         frame = _read_parquet_columns(p, wanted)
-    present = tuple(c for c, src in found.items()
-                    if clean_text(frame[src], m.na_values).notna().any())
+    present = tuple(c for c, src in found.items() if _holds_values(frame[src], TICKETS.kinds[c], m))
     created = parse_column(frame[found["created_at"]], "created_at", "datetime", source, m)
     has = bool(created.notna().any())
     return ExportPeek(file=file, rows=len(frame), header=header, columns=dict(found),
@@ -165,6 +164,15 @@ def peek_export(path: str | os.PathLike[str], mapping: Any = None,
                       created_min=created.min() if has else None,
                       created_max=created.max() if has else None,
                       header_row=header_row, mapping=m.name)
+
+
+def _holds_values(raw: pd.Series, kind: str, m: Mapping) -> bool:
+    """Any cell with a value: NA-like texts count as values only in id and category columns,
+    as the full load reads them."""
+    text = clean_text(raw, m.na_values)
+    if kind not in ("id", "category"):
+        text = text.mask(text.isin(DEFAULT_NA_VALUES))
+    return bool(text.notna().any())
 
 
 _NOT_PLAIN_TEXT = (b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"\xff\xfe",
