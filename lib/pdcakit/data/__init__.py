@@ -1,13 +1,14 @@
 """Data layer: load service exports, map them onto the canonical schema, validate.
 
-Exports arrive as CSV (any of , ; tab |; UTF-8, UTF-8 with BOM or GB18030),
+Exports arrive as CSV (any of , ; tab |; an encoding detected only when certain),
 gzipped CSV, Parquet or Excel. A :class:`Mapping` renames their columns and
 recodes their values; the loaders parse every column by its kind and check
 it, raising one :class:`DataError` that names the file, the column, the
 spreadsheet rows (header = row 1) and a fix.
 
-Modules: ``errors`` (DataError), ``inputs`` (``demo:NAME`` and relative paths),
-``options`` (on_duplicate, snapshot, timezone, dayfirst), ``readers`` (raw reading),
+Modules: ``errors`` (DataError), ``encodings`` (what is certain), ``inputs``
+(``demo:NAME`` and relative paths), ``options`` (on_duplicate, snapshot, timezone,
+dayfirst), ``readers`` (raw reading),
 ``mapping`` (Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
 ``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns), ``peek``
 (a quick look for checks before a kernel starts) and ``describe`` (what an export holds

@@ -62,9 +62,10 @@ class Mapping:
     dayfirst : bool
         Read ambiguous dates like ``05/01/2026`` as 5 January when guessing.
     timezone : str, optional
-        Time zone (e.g. ``"Europe/London"``) to convert timestamps that carry
-        a UTC offset into before the offset is dropped; naive timestamps are
-        kept as they are. Offsets are converted to UTC when omitted.
+        Time zone (e.g. ``"Europe/London"``) of the export: naive timestamps are local
+        times in it, offsets are converted into it, and the timestamp columns are
+        time-zone-aware (durations across a clock change are true). When omitted,
+        timestamps are naive: offsets converted to UTC, naive ones kept.
     encoding, delimiter, sheet, header_row :
         Reading options (see :func:`pdcakit.data.read_table`).
     true_values, false_values : tuple of str

@@ -73,7 +73,9 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         When the export was taken: the censoring time of open tickets. Default:
         the latest timestamp in the file (``attrs["snapshot_source"]`` says which).
     timezone : str, optional
-        IANA zone that timestamps with a UTC offset are converted into.
+        IANA zone of the export: naive timestamps are local times there, offsets are
+        converted into it, and the timestamps (snapshot and window too) are aware in it,
+        so durations across a clock change are true.
     dayfirst : bool or "true"/"false"/"yes"/"no", optional
         Read ambiguous dates such as ``05/01/2026`` as 5 January.
     **options
@@ -85,7 +87,7 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
     -------
     pandas.DataFrame
         The canonical ticket columns present in the file, in canonical order
-        (naive ``datetime64[us]`` timestamps, float64 numbers, nullable
+        (``datetime64[us]`` timestamps, naive without ``timezone``; float64 numbers, nullable
         ``boolean`` flags, ``str`` ids and categories), plus ``is_open``
         (bool: no ``resolved_at``; open tickets are never dropped) when the
         file has ``resolved_at``. ``attrs``: ``source``, ``snapshot``,
