@@ -31,7 +31,7 @@ from .results import duration_unit, format_count, format_number, format_value
 from .resultsfile import ResultsError, StageResults, read_results
 
 __all__ = ["InputFile", "PageFacts", "Status", "VerdictRow", "page_facts", "run_date",
-           "verdict_rows", "verdict_summary"]
+           "started_at", "verdict_rows", "verdict_summary"]
 
 #: Tone -> symbol shown beside the word, so the status never rests on colour alone.
 _SYMBOLS = {"good": "✔", "bad": "✖", "warn": "⚠", "none": "–"}
@@ -125,6 +125,17 @@ def run_date(started: dt.datetime | None, stamp: str = "") -> str:
     return f"{when.day} {when:%B %Y, %H:%M} UTC"
 
 
+def started_at(provenance: Mapping[str, Any]) -> dt.datetime | None:
+    """When the run started, from its provenance (None: not recorded or unreadable).
+
+    >>> started_at({"started_at": "2026-12-02T01:22:22+00:00"}).hour, started_at({})
+    (1, None)
+    """
+    with contextlib.suppress(ValueError, TypeError):
+        return dt.datetime.fromisoformat(str(provenance.get("started_at")))
+    return None
+
+
 def _json(path: Path) -> dict[str, Any]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
@@ -155,9 +166,7 @@ def page_facts(run_dir: str | Path, *, cycle_title: str | None = None) -> PageFa
     provenance = _json(run_dir / "provenance.json")
     cycle = str(provenance.get("cycle") or run_dir.parent.parent.name)
     stage = str(provenance.get("stage") or run_dir.parent.name)
-    started = None
-    with contextlib.suppress(ValueError):
-        started = dt.datetime.fromisoformat(str(provenance.get("started_at")))
+    started = started_at(provenance)
     inputs = tuple(
         InputFile(role=_INPUT_NAMES.get(name, name.removesuffix("_path").replace("_", " ")),
                   name=Path(str(entry.get("path", ""))).name, sha256=str(entry.get("sha256", "")))

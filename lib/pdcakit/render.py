@@ -33,7 +33,9 @@ from .pagefacts import PageFacts, verdict_rows, verdict_summary
 if TYPE_CHECKING:
     import nbformat
 
-__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings",
+    from .resultsfile import StageResults
+
+__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", "verdict_box",
            "verdict_html"]
 
 #: The print and phone stylesheet every reviewer page carries (stage, cycle, portfolio).
@@ -80,13 +82,19 @@ def _status_cell(label: str, status: Any) -> str:
             f"{_e(status.symbol)}</span> {_e(status.word)}</td>")
 
 
-def verdict_html(facts: PageFacts) -> str:
-    """The verdict box: the run's summary and one status per KPI, or why there is none."""
-    results = facts.results
+def verdict_box(results: StageResults | None, problem: str = "", *,
+                heading: str = "Verdict") -> str:
+    """The verdict box of one run's results: its summary and one status per KPI (word,
+    symbol and colour), or why there is none. Every piece escaped.
+
+    >>> verdict_box(None, "no <results>").split("</h2>")[1]
+    '<p>No verdict: no &lt;results&gt;</p></section>'
+    """
     if results is None:
-        why = facts.results_problem or "this run wrote no results"
-        return ("<section class=\"pdca-verdict pdca-verdict-missing\" aria-label=\"Verdict\">"
-                f"<h2>Verdict</h2><p>No verdict: {_e(why)}</p></section>")
+        why = problem or "this run wrote no results"
+        return (f"<section class=\"pdca-verdict pdca-verdict-missing\" "
+                f"aria-label=\"{_e(heading)}\"><h2>{_e(heading)}</h2>"
+                f"<p>No verdict: {_e(why)}</p></section>")
     rows = verdict_rows(results)
     table = ""
     if rows:
@@ -100,15 +108,22 @@ def verdict_html(facts: PageFacts) -> str:
                       for c in figures)
             + "".join(_status_cell(c, row.statuses[c]) for c in statuses if c in row.statuses)
             + "</tr>" for row in rows)
-        table = (f"<div class=\"pdca-table-wrap\"><table class=\"pdca-verdict-table\">"
-                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+        table = (f"<div class=\"pdca-table-wrap\"><table class=\"pdca-verdict-table "
+                 f"pdca-reflow\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                 "</div>")
     skipped = ""
     if results.skipped:
         skipped = ("<p class=\"pdca-note\"><b>Not computed on this export:</b> " + "; ".join(
             f"{_e(k)} ({_e(v)})" for k, v in results.skipped.items()) + "</p>")
-    return ("<section class=\"pdca-verdict\" aria-label=\"Verdict\"><h2>Verdict</h2>"
+    return (f"<section class=\"pdca-verdict\" aria-label=\"{_e(heading)}\">"
+            f"<h2>{_e(heading)}</h2>"
             f"<p class=\"pdca-summary\">{_e(verdict_summary(results))}</p>{table}{skipped}"
             "</section>")
+
+
+def verdict_html(facts: PageFacts) -> str:
+    """The verdict box of the run ``facts`` describe (:func:`verdict_box`)."""
+    return verdict_box(facts.results, facts.results_problem)
 
 
 def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None, *,

@@ -35,8 +35,10 @@ import nbformat
 from .cycle import CycleRecord, read_cycle
 from .fileio import atomic_write_text
 from .kpis import KPI_INFO
+from .pagefacts import run_date, started_at
 from .predictions import OUTCOMES, Score, score_predictions
 from .project import STAGES, ProjectPaths
+from .render import STYLESHEET, verdict_box
 from .results import format_value
 from .resultsfile import ResultsError, RunRef, StageResults, latest_run
 from .tracker import status_rows
@@ -64,11 +66,20 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+#: The stage pages' policy: no script, handler, javascript: link or fetch can run, even
+#: from text that slipped through as markup; only embedded images and inline styles.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
 def page(title: str, body: str) -> str:
-    """A complete, self-contained HTML page (title escaped, body as given)."""
+    """A complete, self-contained HTML page (title escaped, body as given), with the
+    Content-Security-Policy and the house print and phone stylesheet."""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+            f"<title>{_e(title)}</title><style>{_CSS}"
+            f"{STYLESHEET.read_text(encoding='utf-8')}</style></head><body>"
             f"<h1>{_e(title)}</h1>{body}"
             f"<p class=\"muted\">Built {dt.date.today().isoformat()} by pdca report.</p>"
             "</body></html>\n")
@@ -78,11 +89,12 @@ def _table(rows: list[dict[str, Any]], raw: tuple[str, ...] = ()) -> str:
     """An HTML table; every cell escaped except the columns named in ``raw``."""
     if not rows:
         return "<p class=\"muted\">None.</p>"
-    head = "".join(f"<th>{_e(k)}</th>" for k in rows[0])
+    head = "".join(f"<th scope=\"col\">{_e(k)}</th>" for k in rows[0])
     body = "".join("<tr>" + "".join(
-        f"<td>{v if k in raw else _e(v)}</td>" for k, v in row.items()) + "</tr>"
-        for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<td data-label=\"{_e(k)}\">{v if k in raw else _e(v)}</td>" for k, v in row.items())
+        + "</tr>" for row in rows)
+    return (f"<table class=\"pdca-reflow\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table>")
 
 
 def _window(window: Any) -> str:
@@ -137,8 +149,9 @@ def _baseline_text(record: CycleRecord, runs: _Runs) -> str:
         return f"not measured yet (pdca run {record.id} baseline)"
     kpi, estimate = found
     name = KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
-    return (f"{format_value(estimate.value, estimate.unit)} ({name}, baseline run "
-            f"{runs.found['baseline'].name}; pdca advance {record.id} records it in the aim)")
+    run = runs.found["baseline"]
+    return (f"{format_value(estimate.value, estimate.unit)} ({name}, baseline run {run.name} "
+            f"started {_run_when(run)}; pdca advance {record.id} records it in the aim)")
 
 
 def _data_text(record: CycleRecord, runs: _Runs) -> str:
@@ -244,9 +257,8 @@ def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, 
                 if baseline is not None and "stability" in baseline.skipped else
                 f"no baseline run yet (pdca run {record.id} baseline)"))
         return [("Stability (baseline)", why)], []
-    verdict = ("not stable: signals of non-random variation" if stability.any_signal
-               else "stable: no signal of non-random variation")
-    items = [("Stability (baseline)", f"{verdict}. {stability.sentence}")]
+    verdict = "Not stable" if stability.any_signal else "Stable"
+    items = [("Stability (baseline)", _one_statement(verdict, stability.sentence))]
     failed = []
     if stability.autocorrelation_flagged is None:
         check = _autocorrelation([v for v in stability.values if v is not None])
@@ -264,6 +276,65 @@ def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, 
                + "; ".join(differ[:8]) + " (table in the baseline notebook)." if differ
                else "Anhøj, Western Electric, Nelson and NHS agree on every period."))))
     return items, failed
+
+
+#: Statistical terms the review card uses, each with a plain-language explanation shown
+#: on hover (``<abbr title>``) and as a numbered footnote (for print).
+GLOSSARY = {
+    "Holm-adjusted p": "the p-value raised to allow for testing several KPIs at once "
+                       "(Holm's method), so chance alone rarely makes one of them look changed",
+    "risk ratio": "the after rate divided by the before rate: 1.09 means 9% higher after",
+    "Laney p'": "a control chart for rates from large samples that widens its limits when "
+                "periods vary more than chance alone would make them",
+    "Assurance against the target": (
+        "whether the process after the change can be relied on to meet the target: "
+        "consistent (its limits are all on the right side of the target), inconsistent (the "
+        "target lies between the limits, so some periods will meet it and some will not) or "
+        "failing (the limits are all on the wrong side)"),
+    "Effect size": "how large the change is in a scale that does not depend on the sample "
+                   "size",
+    "autocorrelation": "consecutive periods resembling each other more than chance would "
+                       "make them; it makes chart signals and tests less reliable",
+    "overdispersion": "periods varying more than chance alone would make them",
+}
+
+
+def explain_terms(text: str, notes: list[str]) -> str:
+    """``text`` escaped, with the first use of each :data:`GLOSSARY` term wrapped in an
+    ``<abbr>`` carrying its explanation and a footnote number; the explanations are
+    appended to ``notes`` (one per term over the whole card).
+
+    >>> notes = []
+    >>> explain_terms("x <b> risk ratio 1.09", notes).split("<abbr")[0]
+    'x &lt;b&gt; '
+    >>> explain_terms("risk ratio", notes).endswith("risk ratio</abbr><sup>1</sup>"), len(notes)
+    (True, 1)
+    """
+    out = _e(text)
+    for term, meaning in GLOSSARY.items():
+        escaped = _e(term)
+        if escaped not in out:
+            continue
+        known = [n.split(": ", 1)[0] for n in notes]
+        number = (known.index(f"<b>{escaped}</b>") if f"<b>{escaped}</b>" in known
+                  else len(notes)) + 1
+        if number == len(notes) + 1:
+            notes.append(f"<b>{escaped}</b>: {_e(meaning)}")
+        out = out.replace(escaped, f"<abbr title=\"{_e(meaning)}\">{escaped}</abbr>"
+                          f"<sup>{number}</sup>", 1)
+    return out
+
+
+def _one_statement(verdict: str, sentence: str) -> str:
+    """``verdict`` and ``sentence`` as one statement, never saying the same thing twice
+    ("Stable" before "No signal of non-random variation: ..." reads "Stable: no signal ...").
+
+    >>> _one_statement("Stable", "No signal of non-random variation: longest run 3.")
+    'Stable: no signal of non-random variation: longest run 3.'
+    """
+    if not sentence:
+        return verdict
+    return f"{verdict}: {sentence[:1].lower()}{sentence[1:]}"
 
 
 def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score]) -> str:
@@ -313,8 +384,13 @@ def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score]) -> str:
                   f"{decision.get('rationale', '')}" if decision else
                   f"not decided yet (pdca act {record.id} --decision adopt|adapt|abandon "
                   "--note \"why\")"))
-    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in items)
-    return f"<div class=\"card\"><h2>Review card</h2><table>{rows}</table></div>"
+    notes: list[str] = []
+    rows = "".join(f"<tr><th scope=\"row\">{_e(k)}</th><td>{explain_terms(v, notes)}</td></tr>"
+                   for k, v in items)
+    footnotes = ("<ol class=\"pdca-footnotes\">" + "".join(f"<li>{n}</li>" for n in notes)
+                 + "</ol>" if notes else "")
+    return (f"<div class=\"card\"><h2>Review card</h2><table class=\"pdca-reflow\">{rows}"
+            f"</table>{footnotes}</div>")
 
 
 def _actions(record: CycleRecord, today: dt.date) -> str:
@@ -329,15 +405,23 @@ def _actions(record: CycleRecord, today: dt.date) -> str:
 
 
 def _images(notebook: Path, limit: int) -> list[str]:
+    """The notebook's first ``limit`` charts, with the alt text and display width
+    :func:`pdcakit.show.show_figure` stored beside each (older runs: a generic alt)."""
     if not notebook.exists():
         return []
     nb = nbformat.read(notebook, as_version=4)
+    stage = notebook.stem
     found = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             png = output.get("data", {}).get("image/png")
             if png and len(found) < limit:
-                found.append(f"<img alt=\"chart\" src=\"data:image/png;base64,{png.strip()}\">")
+                meta = output.get("metadata", {}).get("image/png", {}) or {}
+                alt = meta.get("alt") or f"Chart from the {stage} notebook"
+                width = meta.get("width")
+                size = f" width=\"{int(width)}\"" if isinstance(width, int | float) else ""
+                found.append(f"<img alt=\"{_e(alt)}\"{size} "
+                             f"src=\"data:image/png;base64,{_e(png.strip())}\">")
     return found
 
 
@@ -357,8 +441,13 @@ def _sentences(results: StageResults) -> list[str]:
                    f"{interval}, n = {estimate.n:,}")
     target = results.target
     if target is not None and target.kpi:
-        out.append(f"Target {target.kpi} {target.direction} than "
-                   f"{target.value}: {'met' if target.met else 'not met'}.")
+        measured = results.estimates.get(target.kpi)
+        spec = KPI_INFO.get(target.kpi)
+        unit = measured.unit if measured is not None else (spec.unit if spec else "")
+        name = measured.name if measured is not None else (spec.name if spec else target.kpi)
+        bound = "or higher" if target.direction == "higher" else "or lower"
+        result = "no verdict" if target.met is None else "met" if target.met else "not met"
+        out.append(f"Target for {name}: {format_value(target.value, unit)} {bound}: {result}.")
     if results.sample_size is not None and results.sample_size.sentence:
         out.append(results.sample_size.sentence)
     return out
@@ -379,6 +468,28 @@ def _notes(results: StageResults) -> str:
     return "".join(parts)
 
 
+def _run_when(run: RunRef) -> str:
+    """A run's start as a date and time (from its provenance, else its stamp)."""
+    return run_date(started_at(run.provenance), run.name)
+
+
+def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
+    """A log entry's details in words, escaped; a run's directory links to its page."""
+    parts = []
+    for key, value in entry.items():
+        if key in ("date", "event"):
+            continue
+        if key == "run_dir" and value:
+            run_dir = root / str(value)
+            stage = str(entry.get("stage") or run_dir.parent.name)
+            rel = Path(os.path.relpath(run_dir / f"{stage}.html", out_dir)).as_posix()
+            parts.append(f"<a href=\"{_e(rel)}\">run of {_e(run_date(None, run_dir.name))}"
+                         "</a>")
+        else:
+            parts.append(f"{_e(key.replace('_', ' '))}: {_e(value)}")
+    return ", ".join(parts)
+
+
 def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs) -> str:
     title = f"<h3>{_e(stage.title())}</h3>"
     if stage in runs.problems:
@@ -389,11 +500,21 @@ def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs) 
                 f"<code>pdca run {_e(record.id)} {_e(stage)}</code>.</p>")
     rel = Path(os.path.relpath(run.run_dir / f"{stage}.html", out_dir)).as_posix()
     link = (f"<p><a href=\"{_e(rel)}\">Full {_e(stage)} notebook</a> "
-            f"<span class=\"muted\">(run {_e(run.name)})</span></p>")
+            f"<span class=\"muted\">(started {_e(_run_when(run))}, run {_e(run.name)})</span></p>")
     images = _images(run.run_dir / f"{stage}.ipynb", limit=3)
     items = "".join(f"<li>{_e(s)}</li>" for s in _sentences(run.results) if s)
     return (f"{title}<ul class=\"verdicts\">{items}</ul>" + "".join(images)
             + _notes(run.results) + link)
+
+
+def _cycle_verdict(runs: _Runs) -> str:
+    """The cycle's verdict first: the compare run's status per KPI, else the baseline's."""
+    for stage in ("compare", "baseline"):
+        run = runs.found.get(stage)
+        if run is not None and run.results is not None:
+            return verdict_box(run.results, heading=f"Verdict ({stage} run of "
+                                                    f"{_run_when(run)})")
+    return ""
 
 
 def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None) -> Path:
@@ -408,12 +529,12 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
                      if not decision else
                      f"<div class=\"decision\"><b>{_e(str(decision.get('decision')).title())}"
                      f"</b> on {_e(decision.get('date'))}: {_e(decision.get('rationale'))}</div>")
-    log_rows = [{"Date": e.get("date"), "Event": e.get("event"),
-                 "Detail": ", ".join(f"{k}: {v}" for k, v in e.items()
-                                     if k not in ("date", "event"))} for e in record.log]
+    log_rows = [{"Date": _e(e.get("date")), "Event": _e(e.get("event")),
+                 "Detail": _log_detail(e, out_dir, paths.root)} for e in record.log]
     scores = prediction_scores(paths, record, runs)
     body = (f"<p>{_e(record.id)} · stage <span class=\"stage\">{_e(record.stage)}</span> · "
             f"<a href=\"../index.html\">all cycles</a></p>"
+            f"{_cycle_verdict(runs)}"
             f"{_review_card(record, runs, scores)}"
             f"<h2>Plan: the charter</h2>{_charter(record, runs)}"
             f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
@@ -421,7 +542,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
             "<h2>Results by stage</h2>"
             + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
             + f"<h2>Act: the decision</h2>{decision_html}"
-            f"<h2>Log</h2>{_table(log_rows)}")
+            f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
     target = out_dir / "index.html"
     atomic_write_text(target, page(record.title, body))
     return target

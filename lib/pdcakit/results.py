@@ -167,8 +167,8 @@ READER_LABELS = {
 
 def reader_label(name: object) -> str:
     """A column or field name as a reader reads it: the known names from
-    :data:`READER_LABELS`, else ``snake_case`` as words with a capital; text that already
-    has spaces or capitals is left alone.
+    :data:`READER_LABELS`, else a lower-case ``snake_case`` name as words with a capital;
+    text that already has spaces or capitals is left alone.
 
     >>> reader_label("minutes_before"), reader_label("value_added"), reader_label("Value")
     ('Minutes before', 'Value-adding', 'Value')
@@ -176,7 +176,7 @@ def reader_label(name: object) -> str:
     text = str(name)
     if text in READER_LABELS:
         return READER_LABELS[text]
-    if "_" in text and text == text.lower() and " " not in text:
+    if text.isidentifier() and text == text.lower():
         words = text.replace("_", " ").strip()
         return words[:1].upper() + words[1:]
     return text

@@ -1,0 +1,181 @@
+"""Reviewer pages without a browser: the stage page's header (cycle, run date, data files with
+checksums, commit, links), its verdict box per KPI and contents; the cycle page's verdict,
+review card (no repeated sentence, explained terms), print stylesheet and alt text."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from pdcakit import tracker
+from pdcakit.fileio import atomic_write_json
+from pdcakit.pagefacts import page_facts, verdict_rows
+from pdcakit.project import ProjectPaths
+from pdcakit.render import notebook_to_html
+from pdcakit.report import build_reports
+from pdcakit.resultsfile import results_from_dict
+from pdcakit.show import figure_alt, sentence_bundle
+from test_results_contract import baseline_results, compare_results, write_run
+
+CHECKSUM = "319db401f3738a6397052cc0764bed137a67a15e8191d9b303781a49fd7dd017"
+
+
+@pytest.fixture
+def project(tmp_path) -> ProjectPaths:
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pdca").mkdir()
+    return ProjectPaths(tmp_path)
+
+
+def _stage_run(project: ProjectPaths, stage: str, results: dict) -> tuple:
+    tracker.new_cycle(project, "council", title="Faster 垃圾收集 cases", metric="fcr",
+                      target=0.74)
+    run_dir = write_run(project, "council", stage, results, stamp="20261201T231643Z")
+    provenance = {
+        "cycle": "council", "stage": stage, "status": "running",
+        "started_at": "2026-12-01T23:16:43+00:00",
+        "inputs": {"data_path": {"path": "/home/ana/exports/cases.csv", "sha256": CHECKSUM}},
+        "git": {"commit": "0123456789abcdef0123", "dirty": True},
+        "tool": {"name": "pdca-workbook", "version": "0.1.0"}}
+    atomic_write_json(run_dir / "provenance.json", provenance)
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Check\n\nIntro."),
+        new_markdown_cell("## 1. The data"),
+        new_code_cell("say(x)", outputs=[new_output(
+            "display_data", data=sentence_bundle("**120 tickets** in 电话"))]),
+        new_markdown_cell("## 2. Verdict for every KPI"),
+    ])
+    return run_dir, nb
+
+
+def test_stage_page_opens_with_its_header_verdict_and_contents(project):
+    run_dir, nb = _stage_run(project, "compare", compare_results(0.68, 0.74))
+    facts = page_facts(run_dir)
+    assert facts.cycle_title == "Faster 垃圾收集 cases"
+    html = notebook_to_html(nb, run_dir / "compare.html", facts=facts).read_text()
+    body = html[html.index("<body"):]
+    # what the run is: cycle, stage, date (not a raw stamp only), file and checksum, commit
+    assert "Faster 垃圾收集 cases (council)" in body
+    assert "1 December 2026, 23:16 UTC" in body
+    assert f"cases.csv (sha256 {CHECKSUM[:12]})" in body and "/home/ana" not in body
+    assert "0123456789 with uncommitted changes" in body
+    # links: the cycle page, the portfolio, the notebook, relative to runs/CYCLE/STAGE/STAMP
+    for href in ("../../index.html", "../../../index.html", "compare.ipynb"):
+        assert f'href="{href}"' in body
+    # the verdict comes before the notebook's own first heading, then the contents
+    assert body.index("Verdict") < body.index("Contents") < body.index(">Check<")
+    contents = body[body.index('aria-label="Contents"'):body.index("</nav>", body.index(
+        'aria-label="Contents"'))]
+    anchors = re.findall(r'href="#([^"]+)"', contents)
+    assert anchors == ["1.-The-data", "2.-Verdict-for-every-KPI"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in body
+    # every KPI has its statuses in words (not only colour)
+    assert "improved" in body and "target met" in body
+    assert "✔" in body
+
+
+def test_verdict_words_per_kpi():
+    results = results_from_dict(compare_results(0.68, 0.74), source="r.json")
+    [row] = [r for r in verdict_rows(results) if r.kpi == "fcr"]
+    assert row.figures == {"Before": "68.0%", "After": "74.0%"}
+    assert row.statuses["Change"].word == "improved"
+    assert row.statuses["Target"].word == "target met"
+    baseline = results_from_dict(baseline_results(0.68), source="b.json")
+    [fcr] = [r for r in verdict_rows(baseline) if r.kpi == "fcr"]
+    assert fcr.statuses["Target"].word in {"target met", "target not met", "no target"}
+    assert fcr.figures["Cases"].replace(",", "").isdigit()
+
+
+def test_a_failed_run_keeps_its_failure_box_first(project):
+    run_dir, nb = _stage_run(project, "baseline", None)
+    nb.cells.insert(0, new_markdown_cell('<div class="pdca-failed">This run failed</div>'))
+    nb.cells.append(new_code_cell("x", outputs=[new_output(
+        "error", ename="DataError", evalue="bad", traceback=["..."])]))
+    html = notebook_to_html(nb, run_dir / "baseline.html",
+                            facts=page_facts(run_dir)).read_text()
+    body = html[html.index("<body"):]
+    assert body.index("This run failed") < body.index("Cycle page")
+    assert "No verdict" not in body  # a failed run shows what failed, not an empty box
+
+
+def test_every_page_carries_the_print_and_phone_stylesheet(project):
+    run_dir, nb = _stage_run(project, "compare", compare_results())
+    stage_page = notebook_to_html(nb, run_dir / "compare.html",
+                                  facts=page_facts(run_dir)).read_text()
+    build_reports(project)
+    for html in (stage_page, (project.runs / "council" / "index.html").read_text(),
+                 (project.runs / "index.html").read_text()):
+        assert "@media print" in html and "break-inside:avoid" in html
+        assert "@media (max-width:700px)" in html
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+def test_cycle_page_verdict_first_and_review_card_reads_once(project):
+    tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)
+    write_run(project, "c1", "baseline", baseline_results(0.66))
+    write_run(project, "c1", "compare", compare_results(0.66, 0.75), stamp="20260702T000000Z")
+    build_reports(project, "c1")
+    page = (project.runs / "c1" / "index.html").read_text(encoding="utf-8")
+    assert page.index("Verdict (compare run") < page.index("Review card")
+    card = page[page.index("Review card"):page.index("Plan: the charter")]
+    text = re.sub(r"<[^>]+>", "", card)
+    sentences = [s.strip().lower() for s in re.split(r"[.:]\s", text) if len(s.strip()) > 25]
+    assert len(sentences) == len(set(sentences)), "the review card repeats itself"
+    assert re.search(r'<abbr title="[^"]+">[^<]+</abbr><sup>1</sup>', card)
+    assert "pdca-footnotes" in card  # the explanations print too
+    assert "2 July 2026, 00:00 UTC" in page  # runs cited by date, linked
+
+
+def test_charts_have_alt_text_that_says_what_they_show():
+    from pdcakit import plots
+
+    fig = plots.step_bars(["triage", "fix"], [3.0, 10.0], [2.0, 8.0], title="Minutes per step")
+    alt = figure_alt(fig)
+    assert alt.startswith("Chart: Minutes per step.")
+    assert "Minutes per ticket" in alt and "Before" in alt and "After" in alt
+
+
+def test_before_and_after_share_one_colour_on_every_chart():
+    from matplotlib.colors import to_hex
+
+    from pdcakit import plots
+
+    curves = {"Before": ([1.0, 2.0, 3.0], [0.8, 0.4, 0.1]),
+              "After": ([1.0, 2.0, 3.0], [0.6, 0.2, 0.05])}
+    survival = plots.survival_curve(curves, title="t", unit="minutes")
+    ecdf = plots.ecdf_plot({"Before": [1, 2, 3], "After": [1, 2]}, title="t", xlabel="minutes")
+    bars = plots.step_bars(["a"], [3.0], [2.0], title="t")
+    for fig in (survival, ecdf):
+        colours = {line.get_label().split(" ")[0]: to_hex(line.get_color())
+                   for line in fig.axes[0].get_lines() if line.get_label()[:1] in "BA"}
+        assert colours["Before"] == plots.BEFORE_COLOUR and colours["After"] == \
+            plots.AFTER_COLOUR
+    patches = bars.axes[0].patches
+    assert to_hex(patches[0].get_facecolor()) == plots.BEFORE_COLOUR
+    assert to_hex(patches[-1].get_facecolor()) == plots.AFTER_COLOUR
+
+
+def test_figures_are_high_density_and_shown_at_their_size(tmp_path):
+    import base64
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from pdcakit.show import figure_bundle
+
+    fig = Figure(figsize=(4, 3), dpi=96)
+    fig.add_subplot().plot([1, 2])
+    png = base64.b64decode(figure_bundle(fig)["image/png"])
+    assert Image.open(io.BytesIO(png)).size == (768, 576)  # 2x of 384 x 288
+    assert repr(fig) == "<Figure size 384x288 with 1 Axes>"  # nbval's text unchanged
+    nb = new_notebook(cells=[new_code_cell("f", outputs=[new_output(
+        "display_data", data=figure_bundle(fig),
+        metadata={"image/png": {"width": 384, "alt": "Chart: <weekly> FCR"}})])])
+    html = notebook_to_html(nb, tmp_path / "p.html").read_text()
+    assert 'alt="Chart: &lt;weekly&gt; FCR"' in html and 'width="384"' in html
+    assert nbformat.validate(nb) is None
