@@ -10,6 +10,16 @@ the ticket-level test's.
 
 Run: ``.venv/bin/python benchmarks/null_simulation.py [replicates]`` (default 2000;
 a few minutes on 2 cores). tests/test_stats_null_simulation.py runs a few hundred.
+
+Figures at 2000 runs (dispersion threshold p < 0.05, rates p < 0.10; autocorrelation
+correction 0.25 / sqrt(k); see pdcakit.stats.periods). No true change, chooser's
+false-positive rate: FCR 4.7%, handle time 5.2%, complaint rate 5.5%, time to resolve
+6.0% (ticket-level tests 46%, 59%, 31%, 40%). Grey zone (FCR week SD 2 points):
+8.1% (the dispersion check misses mild variation about half the time). Power with a
+real change and no week effects, ticket-level -> chooser: FCR 84.5 -> 82.2, handle
+time 76.3 -> 74.5, complaint rate 46.5 -> 43.9, time to resolve 65.6 -> 63.1. Before
+these corrections (threshold 0.05 for every kind, no autocorrelation correction) the
+chooser's rates were 5.1%, 6.4%, 7.1% and 6.7%.
 """
 
 from __future__ import annotations

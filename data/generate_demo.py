@@ -36,7 +36,7 @@ import yaml
 __all__ = ["DEFAULT_SEED", "DEFAULT_TICKETS", "generate_all", "generate_tickets"]
 
 DEFAULT_SEED = 20260406
-DEFAULT_TICKETS = 36_000
+DEFAULT_TICKETS = 48_000
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo"
 
 # ---------------------------------------------------------------- calendar
@@ -125,6 +125,16 @@ NPS_CSAT_RHO = 0.6
 # surveys: latent means per question (overall, speed, courtesy, knowledge, ease)
 SURVEY_BASE = (3.85, 3.45, 4.10, 3.90, 3.70)
 SURVEY_LIFT = (0.15, 0.35, 0.05, 0.10, 0.15)
+# week-to-week variation (staffing, backlog, campaigns): one AR(1) series per outcome,
+# lag-1 correlation WEEK_RHO, marginal SD below; weeks then vary more than chance, as
+# real service weeks do, and the Check's period-aware tests have something to see
+WEEK_RHO = 0.3
+WEEK_SD = {"fcr": 0.008,            # share points added to the FCR probability
+           "aht": 0.015,             # log factor on handling time
+           "frt": 0.04,             # log factor on first-response time
+           "follow": 0.04,          # log factor on the follow-up / fulfilment time
+           "complaint": 0.04,       # log factor on the complaint probability
+           "survey": 0.015}          # shift of the latent CSAT / NPS score (SD units)
 
 TICKET_COLUMNS = ("id", "created_at", "first_response_at", "resolved_at", "handle_minutes",
                   "channel", "category", "site", "agent", "first_contact_resolved",
@@ -137,7 +147,8 @@ _ND = NormalDist()
 # ================================================================ helpers
 def _streams(seed: int) -> dict[str, np.random.Generator]:
     """Independent random streams, so the small tables do not depend on --tickets."""
-    names = ("organisation", "tickets", "surveys", "audits", "mystery", "training", "truth")
+    names = ("organisation", "tickets", "surveys", "audits", "mystery", "training", "truth",
+             "weeks")
     children = np.random.SeedSequence(seed).spawn(len(names))
     return {n: np.random.default_rng(s) for n, s in zip(names, children, strict=True)}
 
@@ -153,6 +164,19 @@ def _agent_table(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     log_mult = rng.normal(0.0, AGENT_AHT_SIGMA, len(AGENTS))
     log_mult -= np.dot(weight, log_mult)
     return weight, log_mult
+
+
+def _week_effects(rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Per outcome, a stationary AR(1) series over the 26 weeks (WEEK_SD, WEEK_RHO)."""
+    weeks = N_DAYS // 7
+    out = {}
+    for name, sd in WEEK_SD.items():
+        series = np.empty(weeks)
+        series[0] = rng.normal(0.0, sd)
+        for i in range(1, weeks):
+            series[i] = WEEK_RHO * series[i - 1] + rng.normal(0.0, sd * np.sqrt(1 - WEEK_RHO**2))
+        out[name] = series
+    return out
 
 
 def _lognormal(rng, median, sigma, size=None):
@@ -220,12 +244,15 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
     created, channel = created[order], channel[order]
     after = created >= CHANGE_SEC
     a = after.astype(np.int64)
+    week = np.minimum(created // (7 * 86400), N_DAYS // 7 - 1)
+    wk = {name: series[week] for name, series in _week_effects(streams["weeks"]).items()}
 
     category = _draw_categorical(rng, CATEGORY_MIX[channel]).astype(np.int8)
     agent = rng.choice(len(AGENTS), size=n, p=agent_w).astype(np.int8)
 
     # --- first response
-    frt_med = FRT_MEDIAN[channel] * np.where(after, FRT_AFTER_FACTOR[channel], 1.0)
+    frt_med = (FRT_MEDIAN[channel] * np.where(after, FRT_AFTER_FACTOR[channel], 1.0)
+               * np.exp(wk["frt"]))
     frt_min = _lognormal(rng, frt_med, FRT_SIGMA[channel])
     late = rng.uniform(size=n) < FRT_LATE_P[channel]
     frt_min[late] += rng.uniform(2 * 1440, 6 * 1440, late.sum())
@@ -233,7 +260,7 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
 
     # --- handling time
     aht_med = (AHT_MEDIAN[channel] * np.where(after, AHT_AFTER_FACTOR[channel], 1.0)
-               * np.exp(agent_log_mult[agent]))
+               * np.exp(agent_log_mult[agent] + wk["aht"]))
     handle = _lognormal(rng, aht_med, AHT_SIGMA[channel])
     outlier = rng.uniform(size=n) < AHT_OUTLIER_P
     handle[outlier] *= rng.uniform(5.0, 10.0, outlier.sum())
@@ -243,7 +270,7 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
     # --- resolution. Stuck tickets (never resolved) are drawn first and are not
     # FCR; FCR among the rest is scaled so the overall FCR rate is as specified.
     stuck = rng.uniform(size=n) < STUCK_P
-    p_fcr = (FCR_BEFORE[channel] + FCR_LIFT * a) / (1.0 - STUCK_P)
+    p_fcr = (FCR_BEFORE[channel] + FCR_LIFT * a + wk["fcr"]) / (1.0 - STUCK_P)
     is_web = channel == CHANNELS.index("web")
     z_fulfil = rng.standard_normal(n)
     z_noise = rng.standard_normal(n)
@@ -251,7 +278,8 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
     z_fcr = WEB_FCR_RHO * z_fulfil + np.sqrt(1 - WEB_FCR_RHO ** 2) * z_noise
     web_p = (FCR_BEFORE[3] / (1 - STUCK_P), (FCR_BEFORE[3] + FCR_LIFT) / (1 - STUCK_P))
     web_thr = np.array([_ND.inv_cdf(p) for p in web_p])
-    fcr = np.where(is_web, z_fcr < web_thr[a], u_fcr < p_fcr) & ~stuck
+    web_shift = wk["fcr"] / _ND.pdf(_ND.inv_cdf(FCR_BEFORE[3]))  # the same share points
+    fcr = np.where(is_web, z_fcr < web_thr[a] + web_shift, u_fcr < p_fcr) & ~stuck
 
     # non-web: FCR resolves at the end of the first contact, otherwise a follow-up
     waiting = rng.uniform(size=n) < WAITING_P
@@ -260,10 +288,12 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
                         _lognormal(rng, FOLLOWUP_MEDIAN_H, FOLLOWUP_SIGMA, n))
     close_sec = rng.integers(0, 600, n)   # email: closed within minutes of the reply
     fcr_extra = np.where(channel == CHANNELS.index("email"), close_sec, handle_sec)
+    follow_h = follow_h * np.exp(wk["follow"])
     extra_sec = np.where(fcr, fcr_extra, handle_sec + np.rint(follow_h * 3600.0).astype(np.int64))
     # web: fulfilment time independent of the period; FCR correlates with it
     web_sec = handle_sec + np.rint(
-        np.exp(np.log(WEB_FULFIL_MEDIAN_H) + WEB_FULFIL_SIGMA * z_fulfil) * 3600.0
+        np.exp(np.log(WEB_FULFIL_MEDIAN_H) + WEB_FULFIL_SIGMA * z_fulfil + wk["follow"])
+        * 3600.0
     ).astype(np.int64)
     extra_sec = np.where(is_web, web_sec, extra_sec)
 
@@ -274,11 +304,12 @@ def generate_tickets(n_tickets: int | None = None, seed: int = DEFAULT_SEED) -> 
     fcr &= is_resolved          # not known to be first-contact resolved while open
 
     # --- outcomes
-    complaint = rng.uniform(size=n) < np.where(after, COMPLAINT_P[1], COMPLAINT_P[0])
+    complaint = rng.uniform(size=n) < (np.where(after, COMPLAINT_P[1], COMPLAINT_P[0])
+                                       * np.exp(wk["complaint"]))
     reopened = (rng.uniform(size=n) < REOPEN_P) & is_resolved
     csat_resp = (rng.uniform(size=n) < CSAT_RESPONSE_P) & is_resolved
     nps_resp = csat_resp & (rng.uniform(size=n) < NPS_GIVEN_CSAT_P)
-    z_csat = rng.standard_normal(n)
+    z_csat = rng.standard_normal(n) + wk["survey"]
     csat = np.zeros(n, dtype=np.int64)
     for period in (0, 1):
         f0 = FCR_BEFORE @ CHANNEL_MIX + FCR_LIFT * period
@@ -570,6 +601,11 @@ def effects_document(seed: int, n_tickets: int, truth_rng: np.random.Generator) 
         "snapshot": "2026-07-06 00:00:00",
         "before": "created_at < 2026-04-06 (weeks 1-13)",
         "after": "created_at >= 2026-04-06 (weeks 14-26)",
+        "week_effects": {"lag1_autocorrelation": WEEK_RHO,
+                         "sd": {k: float(v) for k, v in WEEK_SD.items()},
+                         "note": "one AR(1) series per outcome over the 26 weeks, the same "
+                                 "in both windows in expectation: weeks vary more than "
+                                 "chance; no effect of its own"},
         "effects": effects,
         "small_tables": small,
     }

@@ -5,20 +5,23 @@ so far. Dropping it biases the median down; counting it as done at the
 export time biases it too. The Kaplan-Meier estimator (``scipy.stats.ecdf``
 on ``CensoredData``) uses it correctly.
 
-Median and 90th percentile: the first time the survival curve S(t) falls to
-0.5 (0.1). CI of the median (Brookmeyer & Crowley 1982, as R's ``survfit``):
-the times where the lower and the upper pointwise band of S first reach 0.5;
-the bands are scipy's ``log-log`` intervals. An end that is never reached is
-None ("not reached").
+Median and 90th percentile as R's ``survfit`` computes them
+(:func:`pdcakit.stats.survival.km_median_weighted`): the first time the survival
+curve S(t) falls to 0.5 (0.1); where S equals the level on a flat stretch, the
+midpoint of that stretch (so complete even-n data give the ordinary median). CI of
+the median (Brookmeyer & Crowley 1982): the times where the lower and the upper
+pointwise band of S first reach 0.5. The bands are the **log-log** intervals
+(``conf.type = "log-log"`` in R; survfit's own default is ``"log"``, which gives
+somewhat different ends). An end that is never reached is None ("not reached").
 
 >>> import pandas as pd
 >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05 09:00"] * 4),
 ...     "resolved_at": pd.to_datetime(["2026-01-05 10:00", "2026-01-05 11:00",
 ...                                    "2026-01-05 13:00", None])})
 >>> t.attrs["snapshot"] = pd.Timestamp("2026-01-05 18:00")
->>> s = time_to_resolve(t)
+>>> s = time_to_resolve(t)   # S = 0.5 from 2 h to 4 h: survfit's midpoint, 3 h
 >>> str(s.median), s.n, s.n_open
-('0 days 02:00:00', 4, 1)
+('0 days 03:00:00', 4, 1)
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..results import DurationUnit, Estimate, duration_unit
+from ..stats.survival import km_median_weighted
 from ._checks import need_n, require, snapshot
 
 __all__ = ["DurationSummary", "duration_minutes", "first_response_time", "kaplan_meier",
@@ -165,14 +169,19 @@ def _summary(tickets: pd.DataFrame, key: str, confidence: float) -> DurationSumm
     curve = kaplan_meier(minutes, observed, confidence=confidence)
 
     def td(value: float | None) -> pd.Timedelta | None:
-        return None if value is None else pd.Timedelta(minutes=value)
+        return None if value is None or not math.isfinite(value) else pd.Timedelta(
+            minutes=value)
+
+    def quantile(level: float) -> float:
+        return float(km_median_weighted(minutes, observed, np.ones((1, minutes.size)),
+                                        level)[0])
 
     return DurationSummary(
         name=name,
-        median=td(curve.first_time_at_or_below(curve.survival, 0.5)),
+        median=td(quantile(0.5)),
         median_ci=(td(curve.first_time_at_or_below(curve.low, 0.5)),
                    td(curve.first_time_at_or_below(curve.high, 0.5))),
-        p90=td(curve.first_time_at_or_below(curve.survival, 0.1)),
+        p90=td(quantile(0.1)),
         naive_median=td(float(np.median(minutes[observed]))),
         n=int(minutes.size), n_open=int((~observed).sum()), curve=curve, confidence=confidence,
     )
