@@ -26,11 +26,7 @@ from .kpis import KPI_INFO, supported_kpis
 from .params import ParameterSpec, parameter_problems
 from .request import RunRequest, is_file_parameter
 
-__all__ = ["MAX_INPUT_BYTES", "PreflightError", "check_run", "window_problems"]
-
-#: The largest input file a run reads (hashing and parsing it would take minutes and more
-#: memory than the machine has; a 5M-row export is about 600 MB of CSV).
-MAX_INPUT_BYTES = 8 << 30
+__all__ = ["PreflightError", "check_run", "window_problems"]
 
 
 class PreflightError(PdcaError, ValueError):
@@ -89,6 +85,13 @@ def window_problems(stage: str, params: Mapping[str, Any], span: tuple[Any, Any]
     return problems
 
 
+def _max_input_bytes() -> int:
+    """The data layer's bound on an input file (refused before it is hashed or read)."""
+    from .data.readers import MAX_INPUT_BYTES
+
+    return MAX_INPUT_BYTES
+
+
 def _file_problems(params: Mapping[str, Any]) -> list[str]:
     problems = []
     for name, value in params.items():
@@ -112,10 +115,10 @@ def _file_problems(params: Mapping[str, Any]) -> list[str]:
         elif not stat.S_ISREG(path.stat().st_mode):
             problems.append(f"{name}: {value} is not a regular file (a folder, FIFO or "
                             "device). Fix: give the export file itself")
-        elif path.stat().st_size > MAX_INPUT_BYTES:
+        elif path.stat().st_size > _max_input_bytes():
             problems.append(f"{name}: {value} is {path.stat().st_size / 2**30:,.1f} GiB, above "
-                            f"the {MAX_INPUT_BYTES / 2**30:,.0f} GiB a run reads. Fix: export "
-                            "the months you analyse, or convert it to Parquet")
+                            f"the {_max_input_bytes() / 2**30:,.0f} GiB a run reads. Fix: "
+                            "export the months you analyse, or convert it to Parquet")
     return problems
 
 

@@ -117,7 +117,10 @@ def per_period(tickets: pd.DataFrame, key: str, *, period: str = "W",
     if period not in PANDAS_PERIOD:
         raise ValueError(f"period must be D, W or M, got {period!r}")
     spec = KPIS[key]
-    stamps = tickets[date_column].dt.to_period(PANDAS_PERIOD[period])
+    created = tickets[date_column]
+    if created.dt.tz is not None:  # local time in the export's zone names its periods
+        created = created.dt.tz_localize(None)
+    stamps = created.dt.to_period(PANDAS_PERIOD[period])
     full = pd.period_range(stamps.min(), stamps.max(), freq=PANDAS_PERIOD[period])
     frame = pd.DataFrame({"period": full.start_time})
     if spec.kind == "duration":
