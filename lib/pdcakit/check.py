@@ -1035,6 +1035,9 @@ class MixCheck:
     adjusted_pvalue: float
     method: str
     unit: str
+    confidence: float = 0.95
+    strata_used: int = 0
+    left_out: int = 0
 
     @property
     def disagree(self) -> bool:
@@ -1054,16 +1057,25 @@ class MixCheck:
         text = (f"The {self.column} mix {moved} "
                 f"between the periods (chi-square {stats.format_p(self.mix_pvalue)}; largest "
                 f"move: {shift[self.column]} {100 * shift['share change']:+.1f} points of "
-                f"share). Crude change {self._fmt(self.crude)}; adjusted for {self.column} mix "
-                f"({self.method}) {self._fmt(self.adjusted)} "
-                f"(95% CI {self._fmt(self.adjusted_ci[0])} to {self._fmt(self.adjusted_ci[1])}, "
-                f"{stats.format_p(self.adjusted_pvalue)}).")
+                f"share). Crude change (all tickets, as in the verdict table) "
+                f"{self._fmt(self.crude)} ({self.confidence:.0%} CI "
+                f"{self._fmt(self.crude_ci[0])} to {self._fmt(self.crude_ci[1])}); adjusted "
+                f"for {self.column} mix ({self.method}: each {self.column}'s own change, "
+                f"weighted by its share of all tickets, over the {self.strata_used} values "
+                f"with tickets on both sides) {self._fmt(self.adjusted)} "
+                f"({self.confidence:.0%} CI {self._fmt(self.adjusted_ci[0])} to "
+                f"{self._fmt(self.adjusted_ci[1])}, {stats.format_p(self.adjusted_pvalue)}).")
+        if self.left_out:
+            text += (f" {self.left_out:,} tickets in {self.column} values seen on one side "
+                     "only (or with fewer than 2 tickets on a side) count in the mix test and "
+                     "the crude change but cannot enter the adjusted one.")
         if self.disagree:
-            text += (" Warning: the crude and mix-adjusted comparisons disagree (Simpson's "
-                     "paradox): part of the crude change comes from the changed mix, so quote "
-                     "the adjusted figure.")
+            text += (" Warning: the crude and mix-adjusted comparisons disagree in direction or "
+                     "significance (Simpson's paradox): part of the crude change comes from "
+                     "the changed mix, so quote the adjusted figure.")
         else:
-            text += " Both agree, so the change is not an artefact of the mix."
+            text += (" The crude and adjusted figures agree in direction and significance, so "
+                     "the change is not an artefact of the mix.")
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -1094,10 +1106,13 @@ def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, 
                                     "value": values}).dropna())
     both = pd.concat(frames)
     stats_by = both.groupby(["stratum", "period"])["value"].agg(["mean", "var", "count", "sum"])
+    all_counts = stats_by["count"].unstack("period").reindex(
+        columns=["before", "after"]).fillna(0)
     table = stats_by.unstack("period").dropna()
     table = table[(table[("count", "before")] >= 2) & (table[("count", "after")] >= 2)]
     if table.empty:
         raise ValueError(f"no {column} value has tickets in both periods: cannot adjust")
+    left_out = int(all_counts.drop(index=table.index).to_numpy().sum())
     counts = table["count"]
     weights = counts.sum(axis=1) / counts.to_numpy().sum()
     means = table["mean"]
@@ -1122,7 +1137,7 @@ def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, 
     else:
         pvalue = float(2 * sps.norm.sf(abs(adjusted / se))) if se > 0 else math.nan
         method = "stratified difference, z test"
-    crude_b, crude_a = (f.loc[f["stratum"].isin(table.index), "value"] for f in frames)
+    crude_b, crude_a = (f["value"] for f in frames)  # all tickets, as the verdict table
     crude = float(crude_a.mean() - crude_b.mean())
     if spec.kind == "proportion":
         crude_ci = stats.difference_ci(int(crude_b.sum()), crude_b.size, int(crude_a.sum()),
@@ -1130,17 +1145,20 @@ def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, 
     else:
         welch = stats.welch_t(crude_b, crude_a, confidence=confidence)
         crude_ci = welch.ci
-    share_b = counts["before"] / counts["before"].sum()
-    share_a = counts["after"] / counts["after"].sum()
-    mix = pd.DataFrame({column: table.index, "share before": share_b.to_numpy(),
+    share_b = all_counts["before"] / all_counts["before"].sum()
+    share_a = all_counts["after"] / all_counts["after"].sum()
+    mix = pd.DataFrame({column: all_counts.index, "share before": share_b.to_numpy(),
                         "share after": share_a.to_numpy(),
                         "share change": (share_a - share_b).to_numpy(),
-                        "before": means["before"].to_numpy(), "after": means["after"].to_numpy()})
-    mix_p = float(sps.chi2_contingency(counts.to_numpy().T)[1])
+                        "before": means["before"].reindex(all_counts.index).to_numpy(),
+                        "after": means["after"].reindex(all_counts.index).to_numpy()})
+    # every category counts in the mix test, also one that vanished after the change
+    mix_p = float(sps.chi2_contingency(all_counts.to_numpy().T)[1])
     return MixCheck(key=key, column=column, mix=mix, mix_pvalue=mix_p, crude=crude,
                     crude_ci=(float(crude_ci[0]), float(crude_ci[1])), adjusted=adjusted,
                     adjusted_ci=(adjusted - z * se, adjusted + z * se), adjusted_pvalue=pvalue,
-                    method=method, unit=spec.unit)
+                    method=method, unit=spec.unit, confidence=confidence,
+                    strata_used=len(table), left_out=left_out)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,10 @@ def _normal_enough(groups: dict[str, np.ndarray]) -> tuple[bool, str]:
         skew = _skewness(values)
         need = 25 * skew**2
         checks.append(f"{label} n = {values.size:,} with skewness {skew:.2f}")
+        if values.size < 3:
+            problems.append(f"{label}: n = {values.size} is too few to estimate the skewness, "
+                            "so Cochran's rule cannot be checked")
+            continue
         if values.size < need:
             problems.append(f"{label}: skewness {skew:.2f} is too large for n = "
                             f"{values.size:,} (Cochran's rule needs n >= 25 x skewness^2 = "
