@@ -83,3 +83,104 @@ def test_full_notebook_page_opens(browser, demo_project):
     facts = _open(browser, html, paths.runs / "screenshots" / "compare.png")
     assert facts["problems"] == []
     assert facts["broken"] == 0 and facts["images"] >= 5
+
+
+# ---------------------------------------------------------------- reviewer layout (issue 19)
+VIEWS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _stage_pages(paths) -> list[Path]:
+    """The demo's stage pages with their header: the runner's page once it passes the run's
+    facts, else the same notebook rendered here with them (pdcakit.pagefacts)."""
+    from pdcakit.pagefacts import page_facts
+    from pdcakit.render import notebook_to_html
+
+    pages = []
+    for html in sorted(paths.runs.glob("demo-helpdesk/*/*/*.html")):
+        if html.name.startswith("header-"):
+            continue
+        if "pdca-header" not in html.read_text(encoding="utf-8"):
+            html = notebook_to_html(html.with_suffix(".ipynb"),
+                                    html.with_name(f"header-{html.name}"),
+                                    facts=page_facts(html.parent))
+        pages.append(html)
+    return pages
+
+
+_LAYOUT = """() => {
+  const doc = document.documentElement;
+  const verdict = document.querySelector('.pdca-verdict');
+  const table = document.querySelector('table');
+  const image = document.querySelector('img');
+  return {
+    overflow: doc.scrollWidth - doc.clientWidth,
+    images: Array.from(document.images).map(i => ({
+        loaded: i.complete && i.naturalWidth > 0, alt: i.getAttribute('alt') || '',
+        wider: i.getBoundingClientRect().right > doc.clientWidth + 1})),
+    verdictTop: verdict ? verdict.getBoundingClientRect().top + window.scrollY : null,
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')),
+    print: window.matchMedia('print').matches,
+    tableLayout: table ? getComputedStyle(table).width : null,
+    imageBreak: image ? getComputedStyle(image).breakInside : null,
+    linkAfter: (() => { const a = document.querySelector('a[href$=".html"]');
+                        return a ? getComputedStyle(a, '::after').content : null; })(),
+  };
+}"""
+
+
+def _layout(browser, path: Path, view: str, shot: Path | None = None) -> dict:
+    page = browser.new_page(viewport=VIEWS.get(view, {"width": 718, "height": 1040}))
+    if view == "print":
+        page.emulate_media(media="print")
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    facts = page.evaluate(_LAYOUT)
+    if shot is not None:
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=view != "desktop")
+        if os.environ.get("PDCA_SCREENSHOTS"):
+            target = Path(os.environ["PDCA_SCREENSHOTS"])
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, target / shot.name)
+    page.close()
+    return facts
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone", "print"])
+def test_every_page_fits_its_width_and_every_image_has_alt_text(browser, demo_project, view):
+    paths, _ = demo_project
+    pages = [paths.runs / "index.html", paths.runs / "demo-helpdesk" / "index.html",
+             *_stage_pages(paths)]
+    for path in pages:
+        shot = paths.runs / "screenshots" / f"{path.parent.name}-{path.stem}-{view}.png"
+        facts = _layout(browser, path, view, shot)
+        where = f"{path.relative_to(paths.runs)} ({view})"
+        assert facts["overflow"] <= 1, f"{where}: {facts['overflow']} px sideways scroll"
+        assert all(i["loaded"] for i in facts["images"]), f"{where}: an image did not load"
+        assert all(len(i["alt"]) > 10 for i in facts["images"]), f"{where}: alt text"
+        assert not any(i["wider"] for i in facts["images"]), f"{where}: an image too wide"
+        if view == "print":
+            assert facts["print"] and facts["imageBreak"] in (None, "avoid")
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+def test_stage_pages_open_with_their_verdict_and_links(browser, demo_project, view):
+    paths, _ = demo_project
+    for path in _stage_pages(paths):
+        facts = _layout(browser, path, view)
+        where = f"{path.relative_to(paths.runs)} ({view})"
+        assert facts["verdictTop"] is not None, f"{where}: no verdict box"
+        assert facts["verdictTop"] < VIEWS[view]["height"], f"{where}: verdict below the fold"
+        for href in ("../../index.html", "../../../index.html"):
+            assert href in facts["links"], f"{where}: no link {href}"
+        assert any(h.endswith(".ipynb") for h in facts["links"]), f"{where}: no notebook link"
+        assert any(h.startswith("#") for h in facts["links"]), f"{where}: no contents"
+
+
+def test_cycle_page_opens_with_its_verdict_and_prints_link_targets(browser, demo_project):
+    paths, _ = demo_project
+    cycle = paths.runs / "demo-helpdesk" / "index.html"
+    assert _layout(browser, cycle, "desktop")["verdictTop"] < VIEWS["desktop"]["height"]
+    printed = _layout(browser, cycle, "print")
+    assert printed["print"] and "attr(href)" not in str(printed["linkAfter"])
+    assert printed["linkAfter"] not in (None, "none", "normal")  # links show their target
