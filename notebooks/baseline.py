@@ -60,7 +60,7 @@ import pandas as pd
 from pdcakit import data, metrics, plots, spc
 from pdcakit.baseline import BaselineSettings, headline_series
 from pdcakit.fileio import atomic_write_json
-from pdcakit.planning import sample_size_plan
+from pdcakit.planning import period_design_effect, sample_size_plan
 from pdcakit.sections import (
     RESULTS_SCHEMA,
     Sections,
@@ -310,6 +310,12 @@ if scores:
 
 # %% [markdown]
 # ## 9. Sample-size plan for the Check stage
+#
+# Planned for the test the Check stage will run, at the level its verdict will use: the
+# significance level divided by the number of KPIs this export supports (the first step
+# of the Holm adjustment the Check applies across them), with the tickets multiplied by
+# the design effect when the baseline's periods vary more than chance. Durations are
+# planned for the log-rank test, with the share of tickets that finish.
 
 # %% tags=["remove-input"]
 plan = None
@@ -319,11 +325,18 @@ elif settings.target_value is None:
     sections.skip("sample_size", "off: give target_value (the aim's target for "
                   f"{series.title}) to enable it")
 else:
+    counts = series.counts.astype(float)
+    finished = (1 - series.open_counts.sum() / counts.sum()
+                if series.n_open is not None and counts.sum() > 0 else 1.0)
     try:
         plan = sample_size_plan(
             series.plan_kind, baseline=series.plan_baseline, target=settings.target_value,
             sd=series.plan_sd, volume_per_period=series.volume_per_period,
             period_label=settings.period_label, alpha=alpha, power=power,
+            family_size=max(len(usable), 1),
+            design_effect=period_design_effect(series.plan_kind, series.values,
+                                               series.denominators, sd=series.plan_sd),
+            share_finished=max(finished, 0.01),
         )
     except ValueError as exc:
         sections.skip("sample_size", str(exc))

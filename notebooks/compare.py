@@ -15,12 +15,14 @@
 # # Check: did the change work, by how much, how sure are we, and is the target met?
 #
 # **PDCA stage: Check.** This notebook compares the tickets created before a change with
-# those created after it. For every KPI it reports the change with its 95% confidence
-# interval, the test used and why it fits the data, the p-value before and after adjusting
-# for testing many KPIs at once, an effect size, whether the target is met and whether the
-# sample could detect the change aimed for. Then it looks at the time series (a before/after
-# test on a drifting process can mislead), the distributions, the segments, whether a shift
-# in the ticket mix explains the change, and the training effect.
+# those created after it. For every KPI it reports what the verdict estimates (a difference
+# of shares, of means, of rates, of NPS, of medians or of restricted mean times), the change
+# with its confidence interval at the level 1 - alpha, the test used and why it fits the
+# data, the p-value before and after adjusting for testing many KPIs at once, an effect
+# size, whether the target is met and whether the sample could detect the change aimed
+# for. Then it looks at the time series (a before/after test on a drifting process can
+# mislead), the distributions, the segments, whether a shift in the ticket mix explains
+# the change, and the training effect.
 #
 # Rerun it with papermill or `pdca run CYCLE compare -p NAME VALUE`.
 
@@ -135,12 +137,21 @@ results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
 # %% [markdown]
 # ## 2. Verdict for every KPI
 #
-# One sentence per KPI, then the full table. "Change" is after minus before (percentage
-# points for rates). The p-values are adjusted for testing several KPIs at once, so a
-# chance finding among many is not reported as an effect. "Detectable change" is the
-# smallest change these sample sizes find with the stated power: when it exceeds the change
-# the target asks for, a "no significant change" verdict means "not enough data", not
-# "no effect". A KPI whose columns the export lacks is listed with the column it needs.
+# One sentence per KPI, then the full table. Each verdict is about one estimand (the
+# "Estimand" column): its test, confidence interval, direction and effect size all belong
+# to it; a rank test that the choice rules prefer for skewed or ordinal data is shown as a
+# robustness line beside it, never mixed in. "Change" is after minus before (percentage
+# points for rates). When the weeks (the `period`) vary more than chance, the verdict comes
+# from a test with the periods as units, and the sentence says so and why; that p-value is
+# the one adjusted for testing several KPIs at once, so a chance finding among many is not
+# reported as an effect. Durations whose Kaplan-Meier curves are not proportional are
+# compared on the restricted mean time up to a stated horizon, with the median and 90th
+# percentile changes beside it. "Detectable change" is the smallest change these sample
+# sizes find with the stated power at the level the adjustment's first step uses, allowing
+# for the week-to-week variation: when it exceeds the change the target asks for, a "no
+# significant change" verdict means "not enough data", not "no effect". A KPI whose columns
+# the export lacks, or that cannot be compared (all open, all identical), is listed with
+# the reason.
 
 # %% tags=["remove-input"]
 settings = settings.only(sections.kpis(settings.kpis))
@@ -158,15 +169,18 @@ headline = sections.headline(settings.headline_kpi, settings.kpis)
 # %% [markdown]
 # ### Why each test
 #
-# The test follows from the kind of KPI and from checks of the data, by these rules
-# (`pdcakit.stats.choose`):
+# The ticket-level test follows from the kind of KPI and from checks of the data, by these
+# rules (`pdcakit.stats.choose`); the table says which test carried each verdict and why
+# (the period-level one when the weeks vary more than chance):
 
 # %% tags=["remove-input"]
 for rule in stats.RULES:
     say(f"- {rule}")
 if verdicts.changes:
-    table(pd.DataFrame([{"KPI": c.name, "Test": c.comparison.test,
-                         "Why": c.comparison.reason.removeprefix("Why this test: "),
+    table(pd.DataFrame([{"KPI": c.name, "Estimand": c.estimand,
+                         "Test": c.verdict.test if c.verdict else c.comparison.test,
+                         "Why": (c.verdict.why if c.verdict else
+                                 c.comparison.reason.removeprefix("Why this test: ")),
                          "Assumptions": "; ".join(c.comparison.assumptions)}
                         for c in verdicts.changes]), index=False)
 
@@ -237,8 +251,8 @@ if "aht" in settings.kpis:
 # %% [markdown]
 # ## 5. Segments: where did it change?
 #
-# The change within each segment with its 95% confidence interval; the p-values are
-# adjusted across the segments. The shaded band is the change over all tickets.
+# The change within each segment with its confidence interval (level 1 - alpha); the
+# p-values are adjusted across the segments. The shaded band is the change over all tickets.
 
 # %% tags=["remove-input"]
 results["segments"] = {}
@@ -343,7 +357,12 @@ say(
 if sections.skipped:
     say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
         "would enable it).")
+period_level = [c.name for c in verdicts.changes if c.verdict and c.verdict.period_level]
+if period_level:
+    say(f"The weeks varied more than chance for {', '.join(period_level)}: those verdicts "
+        "come from the period-level tests, which is why some may read \"no detectable "
+        "change\" where a test counting every ticket as independent would not.")
 results["summary"] = {"improved": improved, "worsened": worsened, "unchanged": unchanged,
-                      "unstable_baseline": unstable}
+                      "unstable_baseline": unstable, "period_level": period_level}
 if results_path:
     atomic_write_json(results_path, results)

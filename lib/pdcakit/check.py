@@ -6,8 +6,10 @@ after window by the test :func:`pdcakit.stats.compare` chooses; p-values are
 adjusted across the KPI family (Holm by default); the verdict says whether the
 KPI improved, worsened or did not change detectably, whether the target is met,
 and whether the sample could have detected the change the team aimed for
-(minimum detectable effect at 80% power, not "post-hoc power", which only
-restates the p-value).
+(minimum detectable effect at the ``power`` asked for, at the level the family
+adjustment's first step uses; not "post-hoc power", which only restates the
+p-value). Each verdict is about one estimand (:class:`Verdict`), and period-aware:
+when the periods vary more than chance, the period-level test carries it.
 
 >>> windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
 >>> windows.describe()
@@ -1174,7 +1176,7 @@ class PhaseView:
     change_index: int
     percent: bool
     ylabel: str
-    per_period_test: stats.Comparison | None = None
+    per_period_test: stats.PeriodComparison | None = None
     n: np.ndarray | None = None
     n_open: np.ndarray | None = None
     sparse: np.ndarray | None = None
@@ -1195,9 +1197,11 @@ class PhaseView:
 
     @property
     def overdispersed(self) -> bool:
-        """Periods vary clearly more than binomial sampling allows (dispersion > 2)."""
+        """The periods vary more than binomial sampling allows, by the same dispersion
+        check that makes the compare verdict period-level
+        (:func:`pdcakit.stats.choose_period_level`)."""
         test = self.per_period_test
-        return bool(test is not None and test.extra["dispersion"] > 2)
+        return bool(test is not None and test.dispersion.varies)
 
     @property
     def baseline_unstable(self) -> bool:
@@ -1225,11 +1229,12 @@ class PhaseView:
                      "before/after test can mistake an existing drift for the change's effect.")
         if self.overdispersed and self.per_period_test is not None:
             test = self.per_period_test
-            text += (f" The periods vary {test.extra['dispersion']:.1f} times more than chance "
+            text += (f" The periods vary {test.dispersion.ratio:.1f} times more than chance "
                      "allows, so a test that counts every ticket as independent overstates "
                      f"the certainty; with the period as the unit ({test.test}) the change is "
-                     f"{100 * test.estimate:+.1f} points (95% CI {100 * test.ci[0]:+.1f} to "
-                     f"{100 * test.ci[1]:+.1f}, {stats.format_p(test.pvalue)}).")
+                     f"{100 * test.estimate:+.1f} points ({test.confidence:.0%} CI "
+                     f"{100 * test.ci[0]:+.1f} to {100 * test.ci[1]:+.1f}, "
+                     f"{stats.format_p(test.pvalue)}).")
         return text
 
     def assurance(self, target: float | None) -> str | None:
@@ -1318,7 +1323,8 @@ def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
     num, den = np.asarray(numerators, float), np.asarray(denominators, float)
     chart = spc.p_chart(num, den, part=labels, laney=True)
     k = labels.count("before")
-    per_period = stats.grouped_proportions(num[:k], den[:k], num[k:], den[k:])
+    per_period = stats.proportion_periods(num[:k].astype(int), den[:k].astype(int),
+                                          num[k:].astype(int), den[k:].astype(int))
     return PhaseView(key=key, title=title, periods=stamps, values=num / den,
                      chart_name="Laney p' chart", chart=chart, change_index=k, percent=True,
                      ylabel=ylabel, per_period_test=per_period)

@@ -72,16 +72,29 @@ class Gain:
     def sentence(self) -> str:
         low, high = self.gain_ci
         where = f" ({self.segment})" if self.segment else ""
-        if self.is_loss:
-            verdict = f"a loss: after is {-self.gain:.1%} slower"
+        if self.undetermined:
+            moved = f"{-self.gain:.1%} slower" if self.is_loss else f"{self.gain:.1%} faster"
+            verdict = f"no detectable gain or loss in the {self.statistic} (after is {moved}"
+        elif self.is_loss:
+            verdict = f"a loss: after is {-self.gain:.1%} slower ("
         else:
-            verdict = f"an efficiency gain of {self.gain:.1%}"
+            verdict = f"an efficiency gain of {self.gain:.1%} ("
+        sep = "; " if self.undetermined else ""
         text = (f"{self.name}{where}, {self.statistic}: {self.before:,.1f} -> {self.after:,.1f} "
-                f"minutes, {verdict} ({self.confidence:.0%} CI {low:.1%} to {high:.1%}; "
+                f"minutes, {verdict}{sep}{self.confidence:.0%} CI {low:.1%} to {high:.1%}; "
                 f"n = {self.n_before:,} before, {self.n_after:,} after).")
-        if low <= 0 <= high:
-            text += " The interval includes no change."
+        if self.undetermined:
+            text += (" The interval includes no change, so this is neither a gain nor a loss; "
+                     "the Check's verdict on the KPI (which may rest on another estimand, "
+                     "such as the restricted mean time when the curves cross) is the one to "
+                     "quote.")
         return text
+
+    @property
+    def undetermined(self) -> bool:
+        """The CI of the gain includes 0: neither a gain nor a loss is shown."""
+        low, high = self.gain_ci
+        return bool(low <= 0 <= high)
 
     def row(self) -> dict[str, Any]:
         low, high = self.gain_ci
@@ -89,7 +102,8 @@ class Gain:
                 "Statistic": self.statistic, "Before (min)": round(self.before, 2),
                 "After (min)": round(self.after, 2),
                 "Saved per item (min)": round(self.minutes_saved, 2),
-                "Gain": f"{self.gain:+.1%}", "95% CI of gain": f"{low:+.1%} to {high:+.1%}",
+                "Gain": f"{self.gain:+.1%}",
+                f"{self.confidence:.0%} CI of gain": f"{low:+.1%} to {high:+.1%}",
                 "n before": self.n_before, "n after": self.n_after}
 
     def as_dict(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ direction, a size and the team's confidence, e.g.::
 
 ``pdca predict`` writes them with the date, the git commit and a fingerprint of
 the statement. The Check stage's compare run scores each one from the change it
-measured and the 95% CI of that change:
+measured and the CI of that change (at the compare run's level, 1 - alpha):
 
 - ``rise`` / ``fall`` by at least ``size``: **met** when the whole CI lies beyond
   the size, **not met** when the whole CI falls short of it, **not enough data**
@@ -188,7 +188,7 @@ def _shown(value: float, unit: str) -> str:
 
 
 def score_change(prediction: Prediction, *, estimate: float, ci: tuple[float, float],
-                 flags: tuple[str, ...] = ()) -> Score:
+                 flags: tuple[str, ...] = (), level: float = 0.95) -> Score:
     """Score ``prediction`` against a measured change and its CI (already in its unit).
 
     >>> p = Prediction.from_entry({"kpi": "aht", "direction": "no change", "size": 5, "unit": "%"})
@@ -198,7 +198,7 @@ def score_change(prediction: Prediction, *, estimate: float, ci: tuple[float, fl
     low, high = ci
     size = prediction.size
     unit = prediction.unit
-    measured = (f"measured {_shown(estimate, unit)} (95% CI {_shown(low, unit)} to "
+    measured = (f"measured {_shown(estimate, unit)} ({level:.0%} CI {_shown(low, unit)} to "
                 f"{_shown(high, unit)})")
     margin = f"+/-{_shown(size, unit)[1:]}"
     if not (math.isfinite(low) and math.isfinite(high)):
@@ -327,5 +327,8 @@ def score_predictions(entries: list[Any],
                                 confidence=prediction.confidence, flags=flags))
             continue
         estimate, interval = converted
-        scores.append(score_change(prediction, estimate=estimate, ci=interval, flags=flags))
+        alpha = compare.raw.get("alpha") if isinstance(compare.raw, dict) else None
+        level = 1 - float(alpha) if isinstance(alpha, int | float) and 0 < alpha < 1 else 0.95
+        scores.append(score_change(prediction, estimate=estimate, ci=interval, flags=flags,
+                                   level=level))
     return scores
