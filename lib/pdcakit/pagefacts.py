@@ -291,6 +291,13 @@ def verdict_rows(results: StageResults) -> list[VerdictRow]:
     return builders[results.stage](results)
 
 
+def _kpi_name(key: str) -> str:
+    from .kpis import KPI_INFO
+
+    spec = KPI_INFO.get(key)
+    return spec.name if spec is not None else key
+
+
 def verdict_summary(results: StageResults) -> str:
     """The run's verdict in one or two sentences, from its results.
 
@@ -305,11 +312,11 @@ def verdict_summary(results: StageResults) -> str:
         summary = results.compare_summary
         if summary is None:
             return ""
+        unstable = ", ".join(map(_kpi_name, summary.unstable_baseline))
         return (f"Improved: {', '.join(summary.improved) or 'none'}. "
                 f"Worse: {', '.join(summary.worsened) or 'none'}. "
                 f"No detectable change: {', '.join(summary.unchanged) or 'none'}."
-                + (f" Caution: the baseline of {', '.join(summary.unstable_baseline)} was "
-                   "not stable." if summary.unstable_baseline else ""))
+                + (f" Caution: the baseline of {unstable} was not stable." if unstable else ""))
     found = results.headline_value()
     if found is None:
         return "No headline KPI could be measured on this export (see Not computed below)."

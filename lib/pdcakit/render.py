@@ -82,6 +82,19 @@ def _status_cell(label: str, status: Any) -> str:
             f"{_e(status.symbol)}</span> {_e(status.word)}</td>")
 
 
+def _section_name(key: str) -> str:
+    """A KPI's or section's reader-facing name for its key (``fcr`` -> its KPI name).
+
+    >>> _section_name("fcr"), _section_name("sla_first_response")
+    ('First contact resolution', 'First response within SLA')
+    """
+    from .kpis import KPI_INFO
+    from .results import reader_label
+
+    spec = KPI_INFO.get(key)
+    return spec.name if spec is not None else reader_label(key)
+
+
 def verdict_box(results: StageResults | None, problem: str = "", *,
                 heading: str = "Verdict") -> str:
     """The verdict box of one run's results: its summary and one status per KPI (word,
@@ -114,7 +127,7 @@ def verdict_box(results: StageResults | None, problem: str = "", *,
     skipped = ""
     if results.skipped:
         skipped = ("<p class=\"pdca-note\"><b>Not computed on this export:</b> " + "; ".join(
-            f"{_e(k)} ({_e(v)})" for k, v in results.skipped.items()) + "</p>")
+            f"{_e(_section_name(k))} ({_e(v)})" for k, v in results.skipped.items()) + "</p>")
     return (f"<section class=\"pdca-verdict\" aria-label=\"{_e(heading)}\">"
             f"<h2>{_e(heading)}</h2>"
             f"<p class=\"pdca-summary\">{_e(verdict_summary(results))}</p>{table}{skipped}"

@@ -162,6 +162,9 @@ READER_LABELS = {
     "p_adjusted": "Adjusted p", "ci_low": "CI low", "ci_high": "CI high",
     "value_added": "Value-adding", "aht": "Average handle time", "fcr":
     "First contact resolution", "csat": "Customer satisfaction (CSAT)",
+    "sla_first_response": "First response within SLA", "sla_resolution": "Resolved within SLA",
+    "complaints_pareto": "Complaints by category (Pareto)", "tickets_pareto":
+    "Tickets by category (Pareto)",
 }
 
 
