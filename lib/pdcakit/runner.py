@@ -36,6 +36,7 @@ from . import __version__
 from .engine import SharedKernel, kernel_config, register_engine
 from .failure import describe_failure, page_for_failed_run
 from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
+from .pagefacts import page_facts
 from .params import coerce_parameters, declared_parameters
 from .project import ProjectPaths, check_cycle_id, check_stage
 from .render import notebook_to_html
@@ -372,7 +373,8 @@ def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
                 nb, failure, stage=run.stage, cycle=run.cycle)
             try:
                 html_path = notebook_to_html(shown, run.run_dir / f"{run.stage}.html",
-                                             title=f"{run.cycle} · {run.stage}")
+                                             title=f"{run.cycle} · {run.stage}",
+                                             facts=page_facts(run.run_dir))
             except Exception as exc:  # rendering must not hide the run's own outcome
                 error = error or f"HTML rendering failed: {_one_line(exc)}"
     elif error is None:
