@@ -127,3 +127,12 @@ class TestAutomationChange:
         assert change.before.value == 0.6 and change.after.value == 0.8  # no channel: left out
         assert [round(v, 4) for v in change.difference_ci] == [0.0524, 0.3339]
         assert "60.0% -> 80.0%" in change.sentence
+
+
+def test_a_gain_whose_ci_includes_zero_is_neither_gain_nor_loss():
+    # Issue 19: "a loss: after is 5.6% slower" beside a compare verdict of "improved".
+    gain = efficiency.Gain(name="First response time", statistic="median", before=3.9,
+                           after=4.1, gain=-0.056, gain_ci=(-0.12, 0.02), n_before=900,
+                           n_after=900, confidence=0.9)
+    assert "a loss:" not in gain.sentence and "neither a gain nor a loss" in gain.sentence
+    assert "90% CI of gain" in gain.row()

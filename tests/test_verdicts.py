@@ -142,3 +142,34 @@ def test_km_median_of_complete_even_n_is_the_ordinary_median():
     frame["resolved_at"] = frame["created_at"] + pd.to_timedelta([60, 120, 240, 480], "min")
     frame.attrs["snapshot"] = pd.Timestamp("2026-02-01")
     assert metrics.time_to_resolve(frame).median == pd.Timedelta(minutes=180)
+
+
+def test_all_open_and_empty_kpis_are_skipped_with_their_reason():
+    rng = np.random.default_rng(8)
+    frame = _tickets(rng, first_contact_resolved=lambda c: rng.random(len(c)) < 0.7)
+    frame["resolved_at"] = pd.NaT  # every ticket still open
+    frame["handle_minutes"] = np.nan  # the column is there, every value missing
+    before, after = _split(frame)
+    table = compare_kpis(before, after, CompareSettings.check(
+        kpis=["time_to_resolve", "aht", "fcr"]))
+    assert "still open" in table.skipped["time_to_resolve"]
+    assert "not enough data" in table.skipped["aht"]
+    assert table.get("fcr") is not None
+
+
+def test_resolution_rate_is_compared_at_a_horizon_both_windows_have_observed():
+    # Half the tickets resolve in 2 days, half in 10, in both windows: a share "resolved
+    # by the export" falls after the change only because the after tickets are younger.
+    rng = np.random.default_rng(9)
+    frame = _tickets(rng, per_week=50)
+    frame["resolved_at"] = frame["created_at"] + pd.to_timedelta(
+        np.tile([2, 10], len(frame) // 2), unit="D")
+    frame.loc[frame["resolved_at"] > frame.attrs["snapshot"], "resolved_at"] = pd.NaT
+    before, after = _split(frame)
+    by_export = metrics.resolution_rate(after).value - metrics.resolution_rate(before).value
+    assert by_export < -0.05  # the unequal follow-up the old comparison showed
+    change = compare_kpi(before, after, "resolution_rate")
+    assert change.follow_up.startswith("Equal follow-up")
+    assert "7.0 days" in change.follow_up
+    assert change.before.value == pytest.approx(0.5, abs=0.01)
+    assert abs(change.difference) < 0.02 and change.direction == "no significant change"

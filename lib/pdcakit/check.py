@@ -599,8 +599,8 @@ def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
 
     A share "resolved by the export" favours the older cohort, which had longer to
     resolve. ``resolution_rate`` becomes "resolved within H of creation" with H the
-    follow-up of the youngest ticket (at least 1 day; when the export came sooner,
-    H = 7 days and only tickets at least that old count); ``sla_resolution`` counts
+    follow-up of the youngest ticket, at least 7 days (tickets younger than H at the
+    export are left out, and the sentence says how many); ``sla_resolution`` counts
     only tickets at least the SLA old. Returns the tickets and the sentence saying so.
     """
     if key not in ("resolution_rate", "sla_resolution") or "resolved_at" not in before:
@@ -611,7 +611,7 @@ def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
         horizon = pd.Timedelta(hours=float(params.get(
             "sla_resolution_hours", metrics.registry.DEFAULT_PARAMS["sla_resolution_hours"])))
     else:
-        horizon = youngest if youngest >= pd.Timedelta(days=1) else pd.Timedelta(days=7)
+        horizon = max(youngest, pd.Timedelta(days=7))
     parts = []
     for part in (before, after):
         old_enough = part[snap - part["created_at"] >= horizon].copy()
