@@ -137,7 +137,7 @@ def _normal_enough(groups: dict[str, np.ndarray]) -> tuple[bool, str]:
         skew = _skewness(values)
         need = 25 * skew**2
         checks.append(f"{label} n = {values.size:,} with skewness {skew:.2f}")
-        if values.size < 3:
+        if values.size == 2:  # (n = 1: the test itself says it needs 2)
             problems.append(f"{label}: n = {values.size} is too few to estimate the skewness, "
                             "so Cochran's rule cannot be checked")
             continue
