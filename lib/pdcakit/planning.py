@@ -72,9 +72,9 @@ class SampleSizePlan:
         level = (f"at a {nominal:.0%} significance level" if self.family_size == 1 else
                  f"at the level {self.alpha:.2g} that a {nominal:.0%} significance level "
                  f"gives the first of {self.family_size} KPIs after the Holm adjustment")
-        weeks = (f" (including a design effect of {self.design_effect:.2f} because the "
-                 f"{self.period_label}s vary more than chance)" if self.design_effect > 1
-                 else "")
+        weeks = (f" (including a design effect of {self.design_effect:.2f} for the "
+                 f"{self.period_label}-to-{self.period_label} variation of the baseline)"
+                 if self.design_effect > 1 else "")
         return (
             f"To detect a change from {self._fmt(self.baseline)} to {self._fmt(self.target)} "
             f"with {self.power:.0%} power {level}, the Check stage needs about "
