@@ -42,12 +42,14 @@ class TestSampleSizePlan:
         assert "897 tickets before and 897 after" in plan.sentence
         assert plan.curve_powers[0] < 0.8 < plan.curve_powers[-1]
 
-    def test_duration_plan_uses_log_ratio(self):
-        # a 25% faster median with SD of log durations 1: delta = |log(0.75)| = 0.2877
+    def test_duration_plan_is_for_the_log_rank_test(self):
+        # a 25% faster median: hazard ratio 0.75 under exponential durations. Schoenfeld's
+        # events for equal groups: 4 (z_{1-a/2} + z_{1-b})^2 / log(0.75)^2
+        # = 4 (1.959964 + 0.841621)^2 / 0.2876821^2 = 379.4 events, 189.7 per group
         plan = sample_size_plan("duration", baseline=240, target=180, sd=1.0,
                                 volume_per_period=500, period_label="week")
-        assert plan.n_exact == pytest.approx(190.6, abs=0.5)  # (1.96+0.84)^2*2/0.2877^2 ~ 190
-        assert "log" in plan.method
+        assert plan.n_exact == pytest.approx(189.7, abs=0.2)
+        assert "log-rank" in plan.method
 
     def test_no_change_to_detect(self):
         with pytest.raises(ValueError, match="no change to detect"):

@@ -68,11 +68,20 @@ def monthly(export: pd.DataFrame) -> pd.DataFrame:
 
 
 def scipy_km_median(minutes: np.ndarray, observed: np.ndarray) -> float:
-    """The reference: scipy.stats.ecdf on CensoredData, first time S(t) <= 0.5."""
+    """The reference: scipy.stats.ecdf's curve on CensoredData, read with R's rule
+    (``quantile.survfit``): the first time S(t) <= 0.5, except where S(t) = 0.5 on a flat
+    stretch: the midpoint from there to the next drop, or to the last follow-up time."""
     data = sps.CensoredData(uncensored=minutes[observed], right=minutes[~observed])
     sf = sps.ecdf(data).sf
     hits = np.flatnonzero(sf.probabilities <= 0.5 + 1e-12)
-    return float(sf.quantiles[hits[0]]) if hits.size else math.nan
+    if not hits.size:
+        return math.nan
+    first = hits[0]
+    if abs(sf.probabilities[first] - 0.5) > 1e-12:
+        return float(sf.quantiles[first])
+    drops = np.flatnonzero(sf.probabilities < 0.5 - 1e-12)
+    end = sf.quantiles[drops[0]] if drops.size else minutes.max()
+    return float((sf.quantiles[first] + end) / 2)
 
 
 class TestPerPeriodKaplanMeier:
