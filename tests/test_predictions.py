@@ -240,3 +240,25 @@ def test_cycle_events_follow_the_previous_cycles(tmp_path):
     assert rebase[:2] == ["2026-04-06", "demo-helpdesk"]
     assert rebase[2].startswith("adopted 2026-07-10: A knowledge base")
     assert tracker.cycle_rebases(paths, "demo-helpdesk") == []
+
+
+def test_a_percent_prediction_is_of_the_verdicts_own_estimand():
+    # A duration judged on the restricted mean time (curves crossing): a "% faster"
+    # prediction divides the restricted-mean difference by the restricted mean before,
+    # not by the before median (which the verdict does not estimate).
+    from test_results_contract import change, compare_results
+
+    from pdcakit.predictions import score_predictions
+
+    results = compare_results()
+    entry = change(600.0, 480.0, kpi="time_to_resolve", unit="minutes", ci=[-150.0, -90.0])
+    entry["before"]["value"] = 300.0  # the median; the restricted mean before is 1,200
+    entry["estimand"] = "difference in restricted mean time up to 30 days"
+    entry["verdict_test"] = {"reference": 1200.0}
+    entry["difference"] = -120.0
+    results["kpis"]["time_to_resolve"] = entry
+    [score] = score_predictions([{"kpi": "time_to_resolve", "direction": "fall", "size": 5,
+                                  "unit": "%"}], results)
+    assert score.estimate == pytest.approx(-10.0)  # -120 / 1,200, not -120 / 300
+    assert score.ci == pytest.approx((-12.5, -7.5))
+    assert score.outcome == "met"

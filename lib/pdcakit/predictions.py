@@ -318,7 +318,10 @@ def score_predictions(entries: list[Any],
                 continue
             before, difference, ci = row.before, row.difference, row.ci
         else:
-            before = math.nan if change.before.value is None else change.before.value
+            # a % change is of the verdict's own estimand (e.g. restricted mean time)
+            reference = change.reference if change.reference is not None else \
+                change.before.value
+            before = math.nan if reference is None else reference
             difference, ci = change.difference, change.difference_ci
         converted = _change_in_unit(prediction, change.unit, before, difference, ci)
         if isinstance(converted, str):

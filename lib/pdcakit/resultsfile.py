@@ -289,10 +289,14 @@ class ChangeRecord:
     sentence: str
     effect_size: float | None = None
     effect_size_label: str = ""
+    estimand: str = ""  # what the verdict estimates, e.g. "difference in means"
+    reference: float | None = None  # the estimand's before value (a % change divides by it)
+    period_level: bool = False  # the verdict used a period-level analysis
 
     @classmethod
     def parse(cls, key: str, node: _Node) -> ChangeRecord:
         comparison = node.node("comparison", required=False)
+        verdict = node.node("verdict_test", required=False, nullable=True)
         return cls(
             kpi=key, name=node.text("name") or "", unit=node.text("unit") or "",
             before=EstimateRecord.parse(node.node("before")),  # type: ignore[arg-type]
@@ -309,6 +313,10 @@ class ChangeRecord:
                 "effect_size", required=False, nullable=True),
             effect_size_label=("" if comparison is None else
                                comparison.text("effect_size_label", required=False) or ""),
+            estimand=node.text("estimand", required=False) or "",
+            reference=None if verdict is None else verdict.number(
+                "reference", required=False, nullable=True),
+            period_level=bool(node.flag("period_level", required=False)),
         )
 
 
