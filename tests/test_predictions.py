@@ -246,9 +246,8 @@ def test_a_percent_prediction_is_of_the_verdicts_own_estimand():
     # A duration judged on the restricted mean time (curves crossing): a "% faster"
     # prediction divides the restricted-mean difference by the restricted mean before,
     # not by the before median (which the verdict does not estimate).
-    from test_results_contract import change, compare_results
-
     from pdcakit.predictions import score_predictions
+    from test_results_contract import change, compare_results
 
     results = compare_results()
     entry = change(600.0, 480.0, kpi="time_to_resolve", unit="minutes", ci=[-150.0, -90.0])
