@@ -14,14 +14,16 @@
 # %% [markdown]
 # # Baseline: where are we, is the process stable, and what will the Check stage need?
 #
-# **PDCA stage: Plan.** This notebook measures the service before a change: every KPI with
-# its 95% confidence interval, whether the headline KPI is stable over time (run chart with
-# Anhøj's rules, control chart), how long tickets take (open tickets counted, not dropped),
-# SLA attainment, where the work comes from (Pareto), how segments differ, the audit,
-# mystery-shopper, standards and composite scores, and how many tickets the Check stage
-# needs to detect the target change.
-#
-# Rerun it on your own export with papermill or `pdca run CYCLE baseline -p NAME VALUE`.
+# **PDCA stage: Plan.** This notebook measures the service before a change: every KPI with its
+# confidence interval (95% unless `alpha` says otherwise), whether the headline KPI is stable over
+# time (run chart with Anhøj's rules, control chart), how long tickets take (open tickets counted,
+# not dropped), SLA attainment, where the work comes from (Pareto), how segments differ, the audit,
+# mystery-shopper, standards and composite scores, and how many tickets the Check stage needs to
+# detect the target change.
+
+# %% [markdown] tags=["remove-cell"]
+# For analysts (not shown on the reviewer page): rerun it on your own export with
+# papermill or `pdca run CYCLE baseline -p NAME VALUE`.
 
 # %% tags=["parameters"]
 data_path: str = "demo:tickets.csv"  # tickets export: CSV, Parquet, Excel (demo:NAME: a demo file)
@@ -120,7 +122,7 @@ results["data"] = {"tickets": len(tickets), "open": n_open,
 # %% [markdown]
 # ## 2. KPI scorecard
 #
-# Each KPI this export supports, with its 95% confidence interval: Wilson intervals for
+# Each KPI this export supports, with its confidence interval: Wilson intervals for
 # rates, t intervals for means, Kaplan-Meier medians for durations (open tickets censored).
 # A KPI whose columns the export lacks is listed with the column that would enable it.
 

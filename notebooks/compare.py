@@ -23,8 +23,10 @@
 # for. Then it looks at the time series (a before/after test on a drifting process can
 # mislead), the distributions, the segments, whether a shift in the ticket mix explains
 # the change, and the training effect.
-#
-# Rerun it with papermill or `pdca run CYCLE compare -p NAME VALUE`.
+
+# %% [markdown] tags=["remove-cell"]
+# For analysts (not shown on the reviewer page): rerun it with papermill or
+# `pdca run CYCLE compare -p NAME VALUE`.
 
 # %% tags=["parameters"]
 data_path: str = "demo:tickets.csv"  # tickets export: CSV, Parquet, Excel (demo:NAME: a demo file)
@@ -170,7 +172,7 @@ headline = sections.headline(settings.headline_kpi, settings.kpis)
 # ### Why each test
 #
 # The ticket-level test follows from the kind of KPI and from checks of the data, by these
-# rules (`pdcakit.stats.choose`); the table says which test carried each verdict and why
+# rules; the table says which test carried each verdict and why
 # (the period-level one when the weeks vary more than chance):
 
 # %% tags=["remove-input"]
@@ -320,7 +322,7 @@ if checks:
     table(mix_table, index=False)
 
 # %% [markdown]
-# ## 7. Training effect (source 3.2.3)
+# ## 7. Training effect (method text, section 3.2.3)
 #
 # Training effect % = (mean score after training - mean before) / mean before, for the
 # people trained, with the paired test of their scores.
