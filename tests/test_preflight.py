@@ -117,3 +117,24 @@ def test_check_data_on_a_helpdesk_export_without_response_columns(tmp_path, caps
     out = capsys.readouterr().out
     assert "first_response_at" in out and "handle_minutes" in out
     assert cli.main(["check-data", str(export.path), "-p", "colour", "x"]) == cli.EXIT_USAGE
+
+
+def test_numbers_that_cannot_mean_anything_are_refused(workbook, capsys):
+    # "-p sla_resolution_hours -5" once gave "within SLA (-300 minutes): 0.0%"
+    assert cli.main(["run", "cases", "baseline", "-p", "sla_resolution_hours", "-5",
+                     "-p", "alpha", "5"]) == cli.EXIT_USAGE
+    err = _error(capsys)
+    assert "parameter 'sla_resolution_hours': -5.0 must be above 0" in err
+    assert "parameter 'alpha': 5.0 must be between 0 and 1" in err
+
+
+def test_a_negative_sla_threshold_is_an_error_in_the_library_too():
+    import pandas as pd
+
+    from pdcakit import metrics
+
+    tickets = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05"]),
+                            "resolved_at": pd.to_datetime(["2026-01-06"])})
+    tickets.attrs["snapshot"] = pd.Timestamp("2026-01-07")
+    with pytest.raises(ValueError, match="must be a positive time"):
+        metrics.sla_attainment(tickets, threshold_minutes=-300, event="resolution")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -155,6 +156,32 @@ def _choices() -> dict[str, tuple[str, ...]]:
             "target_direction": ("", "higher", "lower")}
 
 
+#: Numeric parameters and the range a value must lie in: (low, high, low is allowed).
+_RANGES: dict[str, tuple[float, float, bool]] = {
+    "alpha": (0.0, 1.0, False), "power": (0.0, 1.0, False),
+    "sla_first_response_minutes": (0.0, math.inf, False),
+    "sla_resolution_hours": (0.0, math.inf, False), "hours_per_fte": (0.0, math.inf, False),
+    "horizon_months": (0.0, math.inf, False), "weeks_before": (1.0, math.inf, True),
+    "weeks_after": (1.0, math.inf, True), "cost_per_hour": (0.0, math.inf, True),
+    "investment": (0.0, math.inf, True), "tickets_per_week": (0.0, math.inf, True),
+}
+
+
+def _range_problems(params: Mapping[str, Any]) -> list[str]:
+    """Numbers outside what they can mean (a negative SLA, alpha of 5): each named."""
+    problems = []
+    for name, (low, high, inclusive) in _RANGES.items():
+        value = params.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        above = value >= low if inclusive else value > low
+        if not (math.isfinite(value) and above and value < high):
+            bound = (f"between {low:g} and {high:g}" if math.isfinite(high)
+                     else f"{'at least' if inclusive else 'above'} {low:g}")
+            problems.append(f"parameter {name!r}: {value!r} must be {bound}")
+    return problems
+
+
 def _choice_problems(params: Mapping[str, Any]) -> list[str]:
     problems = []
     for name, allowed in _choices().items():
@@ -178,6 +205,7 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     params = request.parameters
     problems = parameter_problems(dict(params), dict(declared))
     problems += _choice_problems(params)
+    problems += _range_problems(params)
     problems += _file_problems(params)
     if "data_path" in declared and "data_path" not in params and request.stage != "efficiency":
         problems.append(f"no tickets export given for {request.cycle}: set data.tickets in "

@@ -12,6 +12,7 @@ keeps within [0, 1] and stays valid at 0% and 100%, unlike the Wald interval.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -110,6 +111,11 @@ def sla_met(tickets: pd.DataFrame, *, threshold_minutes: float,
     if event not in _EVENTS:
         raise ValueError(f"event must be one of {', '.join(_EVENTS)}, got {event!r}")
     column, name = _EVENTS[event]
+    if not (isinstance(threshold_minutes, int | float) and math.isfinite(threshold_minutes)
+            and threshold_minutes > 0):
+        raise ValueError(f"{name}: the SLA threshold must be a positive time, not "
+                         f"{threshold_minutes!r} minutes (sla_first_response_minutes / "
+                         "sla_resolution_hours)")
     require(tickets, name, "created_at", column)
     limit = pd.Timedelta(minutes=float(threshold_minutes))
     elapsed = tickets[column] - tickets["created_at"]
