@@ -108,3 +108,27 @@ def test_a_bug_is_not_reported_as_bad_usage(paths, monkeypatch):
     monkeypatch.setattr(tracker, "status_rows", buggy)
     with pytest.raises(ValueError, match="an internal mistake"):
         cli.main(["status"])
+
+
+def test_a_half_written_notebook_marks_the_run_failed_with_the_reason(tmp_path):
+    # A full disk during the notebook's last save leaves it truncated: the run is kept,
+    # marked failed with the reason, never "Notebook does not appear to be JSON" raised.
+    import datetime as dt
+    import json
+
+    from pdcakit.runner import ExecutedRun, finish_run
+
+    run_dir = tmp_path / "runs" / "c" / "baseline" / "20261202T000000Z"
+    run_dir.mkdir(parents=True)
+    (run_dir / "baseline.ipynb").write_text('{"cells": [')
+    started = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    executed = ExecutedRun(cycle="c", stage="baseline", run_dir=run_dir,
+                           notebook=run_dir / "baseline.ipynb",
+                           results=run_dir / "results.json", parameters={},
+                           provenance={"started_at": started.isoformat(), "status": "running"},
+                           ended=started + dt.timedelta(seconds=5), error=None)
+    result = finish_run(executed)
+    assert result.status == "failed"
+    assert "could not be read" in result.error and "disk full" in result.error
+    prov = json.loads((run_dir / "provenance.json").read_text())
+    assert prov["status"] == "failed" and prov["error"] == result.error

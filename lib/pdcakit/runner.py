@@ -362,8 +362,15 @@ def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
     error = run.error
     duration = (run.ended - datetime.fromisoformat(run.provenance["started_at"])).total_seconds()
     html_path: Path | None = None
+    nb = None
     if run.notebook.exists():
-        nb = nbformat.read(run.notebook, as_version=4)
+        try:
+            nb = nbformat.read(run.notebook, as_version=4)
+        except Exception as exc:  # a write cut short (a full disk) leaves half a notebook
+            error = (f"{error}; " if error else "") + (
+                f"the executed notebook {run.notebook.name} could not be read "
+                f"({_one_line(exc)}): was the disk full? Free space and run the stage again")
+    if nb is not None:
         duration = nb.metadata.get("papermill", {}).get("duration") or duration
         failure = describe_failure(nb) if error else None
         if failure is not None:  # named by its section, not papermill's cell index
@@ -378,7 +385,7 @@ def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
             except Exception as exc:  # rendering must not hide the run's own outcome
                 error = error or f"HTML rendering failed: {_one_line(exc)}"
     elif error is None:
-        error = "papermill wrote no output notebook"
+        error = "papermill wrote no output notebook"  # the run is kept, marked failed
 
     status = "failed" if error else "succeeded"
     provenance = {
