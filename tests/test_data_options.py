@@ -247,7 +247,7 @@ class TestResolveInput:
         p = data.resolve_input("demo:tickets.csv")
         assert p.is_file() and p.parent.name == "demo"
         t = data.load_tickets("demo:tickets.csv")
-        assert len(t) == 36_000 and t.attrs["source"] == str(p)
+        assert len(t) == 48_000 and t.attrs["source"] == str(p)  # the demo's tickets
         assert len(data.load_table("demo:training.csv", "training")) == 30
 
     def test_demo_mapping_yaml(self, tmp_path, monkeypatch):
