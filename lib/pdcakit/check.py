@@ -30,7 +30,7 @@ from scipy import stats as sps
 from . import metrics, spc, stats
 from .baseline import _check_keys, _fraction_problem
 from .data.slicing import between
-from .results import Estimate, duration_unit, format_value
+from .results import Estimate, duration_unit, format_number, format_signed, format_value
 from .segments import split_segments
 
 __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
@@ -395,7 +395,7 @@ class KpiChange:
         if not math.isfinite(value):
             return "n/a"
         if self.unit == "fraction":
-            return f"{100 * value:+.1f} points".replace("-0.0 ", "+0.0 ")
+            return f"{format_number(100 * value, 1, sign=True)} points"
         return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit,
                                                            scale=self.scale)
 
@@ -699,7 +699,7 @@ def _robustness(b: _Side, a: _Side, kind: str, confidence: float, unit: str) -> 
                  f"{check.extra.get('probability_of_superiority', math.nan):.2f}")
     else:
         shift = f"{check.estimate_label} {check.estimate:+.3g} {unit}".rstrip()
-        shift += f" ({confidence:.0%} CI {low:+.3g} to {high:+.3g})"
+        shift += f" ({confidence:.0%} CI {format_signed(low, 3)} to {format_signed(high, 3)})"
     return (f"Robustness check, not used for the verdict: the {check.test} (the choice rules "
             f"prefer it here: {check.reason.removeprefix('Why this test: ').rstrip('.')}) "
             f"gives {stats.format_p(check.pvalue)}, {shift}.")
@@ -1049,8 +1049,8 @@ class MixCheck:
         return bool(np.sign(self.crude) != np.sign(self.adjusted) or crude_sig != adjusted_sig)
 
     def _fmt(self, value: float) -> str:
-        return (f"{100 * value:+.1f} points" if self.unit == "fraction"
-                else f"{value:+.3g} {self.unit}")
+        return (f"{format_number(100 * value, 1, sign=True)} points" if self.unit == "fraction"
+                else f"{format_signed(value, 3)} {self.unit}")
 
     @property
     def sentence(self) -> str:
@@ -1058,7 +1058,8 @@ class MixCheck:
         moved = "shifted" if self.mix_pvalue < 0.05 else "did not shift detectably"
         text = (f"The {self.column} mix {moved} "
                 f"between the periods (chi-square {stats.format_p(self.mix_pvalue)}; largest "
-                f"move: {shift[self.column]} {100 * shift['share change']:+.1f} points of "
+                f"move: {shift[self.column]} "
+                f"{format_number(100 * shift['share change'], 1, sign=True)} points of "
                 f"share). Crude change (all tickets, as in the verdict table) "
                 f"{self._fmt(self.crude)} ({self.confidence:.0%} CI "
                 f"{self._fmt(self.crude_ci[0])} to {self._fmt(self.crude_ci[1])}); adjusted "
@@ -1232,8 +1233,10 @@ class PhaseView:
             text += (f" The periods vary {test.dispersion.ratio:.1f} times more than chance "
                      "allows, so a test that counts every ticket as independent overstates "
                      f"the certainty; with the period as the unit ({test.test}) the change is "
-                     f"{100 * test.estimate:+.1f} points ({test.confidence:.0%} CI "
-                     f"{100 * test.ci[0]:+.1f} to {100 * test.ci[1]:+.1f}, "
+                     f"{format_number(100 * test.estimate, 1, sign=True)} points "
+                     f"({test.confidence:.0%} CI "
+                     f"{format_number(100 * test.ci[0], 1, sign=True)} to "
+                     f"{format_number(100 * test.ci[1], 1, sign=True)}, "
                      f"{stats.format_p(test.pvalue)}).")
         return text
 

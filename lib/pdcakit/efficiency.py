@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .results import Estimate
+from .results import Estimate, format_number
 from .segments import split_segments
 
 __all__ = ["MEASURES", "AutomationChange", "Gain", "StepTable", "automation_change",
@@ -307,7 +307,8 @@ class AutomationChange:
     def sentence(self) -> str:
         low, high = self.difference_ci
         return (f"Automation share ({', '.join(self.channels)}): {self.before.value:.1%} -> "
-                f"{self.after.value:.1%} (change {100 * low:+.1f} to {100 * high:+.1f} points, "
+                f"{self.after.value:.1%} (change {format_number(100 * low, 1, sign=True)} to "
+                f"{format_number(100 * high, 1, sign=True)} points, "
                 f"{self.before.confidence:.0%} CI; tickets with a channel).")
 
     def as_dict(self) -> dict[str, Any]:

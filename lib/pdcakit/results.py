@@ -18,9 +18,22 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["DAYS", "DURATION_UNITS", "HOURS", "MINUTES", "DurationUnit", "Estimate",
-           "duration_unit", "format_count", "format_number", "format_p", "format_value",
-           "reader_label", "reader_value"]
+__all__ = [
+    "DAYS",
+    "DURATION_UNITS",
+    "HOURS",
+    "MINUTES",
+    "DurationUnit",
+    "Estimate",
+    "duration_unit",
+    "format_count",
+    "format_number",
+    "format_p",
+    "format_signed",
+    "format_value",
+    "reader_label",
+    "reader_value",
+]
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,19 @@ def format_number(value: float | None, digits: int = 1, *, sign: bool = False) -
         rounded = 0.0  # -0.0 == 0: drop the sign of a value that rounds to zero
     text = f"{rounded:,.{max(digits, 0)}f}"
     return f"+{text}" if sign and rounded > 0 else text
+
+
+def format_signed(value: float | None, figures: int = 4) -> str:
+    """``value`` to ``figures`` significant figures with its sign (``+``/``-``), never a
+    negative zero: for sentences whose unit fixes no number of decimals.
+
+    >>> format_signed(0.061234), format_signed(-12.5), format_signed(-0.0)
+    ('+0.06123', '-12.5', '0')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    text = f"{float(value):+.{figures}g}"
+    return "0" if float(text) == 0 else text
 
 
 def format_count(value: float | None) -> str:

@@ -87,6 +87,7 @@ import numpy as np
 from scipy import optimize
 from scipy import stats as sps
 
+from ..results import format_signed
 from .result import Comparison, _plain, format_p
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
@@ -193,8 +194,9 @@ class PeriodComparison:
         unit = f" {self.unit}" if self.unit else ""
         verdict = ("statistically significant" if self.significant
                    else "not statistically significant")
-        return (f"The {self.estimate_label} (after - before) is {self.estimate:+.4g}{unit} "
-                f"({self.confidence:.0%} CI {self.ci[0]:+.4g} to {self.ci[1]:+.4g}); "
+        return (f"The {self.estimate_label} (after - before) is "
+                f"{format_signed(self.estimate)}{unit} ({self.confidence:.0%} CI "
+                f"{format_signed(self.ci[0])} to {format_signed(self.ci[1])}); "
                 f"{self.test} over {self.n_periods_before} + {self.n_periods_after} periods, "
                 f"{format_p(self.pvalue)}: {verdict} at the {self.alpha:.0%} level. "
                 f"{self.method}")

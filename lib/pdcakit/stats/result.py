@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..results import format_number
+
 __all__ = ["Comparison", "format_p"]
 
 
@@ -70,10 +72,12 @@ class Comparison:
                    else "not statistically significant")
         why = f" {self.reason}" if self.reason else ""
         if all(math.isfinite(v) for v in self.ci):
-            interval = f"{self.confidence:.0%} CI {self.ci[0]:+.2f} to {self.ci[1]:+.2f}"
+            interval = (f"{self.confidence:.0%} CI {format_number(self.ci[0], 2, sign=True)} "
+                        f"to {format_number(self.ci[1], 2, sign=True)}")
         else:
             interval = f"{self.confidence:.0%} CI not estimable from these data"
-        return (f"The {self.estimate_label} (after - before) is {self.estimate:+.2f}{unit} "
+        return (f"The {self.estimate_label} (after - before) is "
+                f"{format_number(self.estimate, 2, sign=True)}{unit} "
                 f"({interval}); "
                 f"{self.test}, {format_p(self.pvalue)}: {verdict} at the "
                 f"{self.alpha:.0%} level.{why}")
