@@ -88,7 +88,7 @@ from scipy import optimize
 from scipy import stats as sps
 
 from ..results import format_signed
-from .result import Comparison, _plain, format_p
+from .result import Comparison, _plain, change_sentence, format_p
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
            "choose_period_level", "duration_periods", "lag1_autocorrelation",
@@ -191,15 +191,10 @@ class PeriodComparison:
 
     @property
     def sentence(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        verdict = ("statistically significant" if self.significant
-                   else "not statistically significant")
-        return (f"The {self.estimate_label} (after - before) is "
-                f"{format_signed(self.estimate)}{unit} ({self.confidence:.0%} CI "
-                f"{format_signed(self.ci[0])} to {format_signed(self.ci[1])}); "
-                f"{self.test} over {self.n_periods_before} + {self.n_periods_after} periods, "
-                f"{format_p(self.pvalue)}: {verdict} at the {self.alpha:.0%} level. "
-                f"{self.method}")
+        test = f"{self.test} over {self.n_periods_before} + {self.n_periods_after} periods"
+        return change_sentence(self.estimate_label, self.estimate, self.ci, self.unit,
+                               self.confidence, test, self.pvalue, self.alpha,
+                               number=format_signed, then=self.method)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -15,13 +15,35 @@ group sizes, the assumptions checked and one sentence.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..results import format_number
 
-__all__ = ["Comparison", "format_p"]
+__all__ = ["Comparison", "change_sentence", "format_p"]
+
+
+def change_sentence(label: str, estimate: float, ci: tuple[float, float], unit: str,
+                    confidence: float, test: str, pvalue: float, alpha: float, *,
+                    number: Callable[[float], str], then: str = "") -> str:
+    """The one sentence of a before/after test: the change with its CI, the test, p and
+    whether it is significant at ``alpha``; ``number`` formats the change and its ends.
+
+    >>> change_sentence("difference in means", 1.5, (0.2, 2.8), "minutes", 0.95,
+    ...                 "Welch's t test", 0.02, 0.05, number=lambda v: f"{v:+.1f}")
+    "The difference in means (after - before) is +1.5 minutes (95% CI +0.2 to +2.8); \
+Welch's t test, p = 0.020: statistically significant at the 5% level."
+    """
+    shown_unit = f" {unit}" if unit else ""
+    verdict = ("statistically significant" if pvalue < alpha
+               else "not statistically significant")
+    interval = (f"{confidence:.0%} CI {number(ci[0])} to {number(ci[1])}"
+                if all(math.isfinite(v) for v in ci)
+                else f"{confidence:.0%} CI not estimable from these data")
+    return (f"The {label} (after - before) is {number(estimate)}{shown_unit} ({interval}); "
+            f"{test}, {format_p(pvalue)}: {verdict} at the {alpha:.0%} level."
+            + (f" {then}" if then else ""))
 
 
 def format_p(pvalue: float) -> str:
@@ -67,20 +89,10 @@ class Comparison:
 
     @property
     def sentence(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        verdict = ("statistically significant" if self.significant
-                   else "not statistically significant")
-        why = f" {self.reason}" if self.reason else ""
-        if all(math.isfinite(v) for v in self.ci):
-            interval = (f"{self.confidence:.0%} CI {format_number(self.ci[0], 2, sign=True)} "
-                        f"to {format_number(self.ci[1], 2, sign=True)}")
-        else:
-            interval = f"{self.confidence:.0%} CI not estimable from these data"
-        return (f"The {self.estimate_label} (after - before) is "
-                f"{format_number(self.estimate, 2, sign=True)}{unit} "
-                f"({interval}); "
-                f"{self.test}, {format_p(self.pvalue)}: {verdict} at the "
-                f"{self.alpha:.0%} level.{why}")
+        return change_sentence(self.estimate_label, self.estimate, self.ci, self.unit,
+                               self.confidence, self.test, self.pvalue, self.alpha,
+                               number=lambda v: format_number(v, 2, sign=True),
+                               then=self.reason)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: plain floats, lists for tuples, NaN as None, the sentence included."""
