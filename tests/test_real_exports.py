@@ -576,3 +576,20 @@ def test_pdca_demo_runs_read_the_demo_files(demo_project) -> None:
         texts = list(_strings(_json(provenances[-1])))
         assert any("data/demo/tickets.csv" in t or t == "demo:tickets.csv" for t in texts), stage
         assert any(demo_tickets in t for t in texts), f"{stage}: no sha256 of the demo tickets"
+
+
+@pytest.mark.slow
+def test_every_stage_runs_with_a_time_zone(tmp_path) -> None:
+    # `-p timezone Asia/Shanghai`: timestamps are local times of that zone (zone-aware
+    # after loading), and every stage (windows, periods, charts) takes them. (The
+    # generated times fall into London's spring gap, which the loader rightly refuses;
+    # DST itself is tested in tests/test_data_never_guesses.py.)
+    root = tmp_path / "project"
+    _new_project(root)
+    (root / "exports").mkdir()
+    export = exports.helpdesk_without_response(root / "exports")
+    assert _pdca(root, "new", "zoned", "--title", "Zoned cases").code == 0
+    _fill_in_record(root / "pdca" / "zoned.yaml", export, "exports")
+    for stage in STAGES:
+        step = _pdca(root, "run", "zoned", stage, "-p", "timezone", "Asia/Shanghai")
+        assert step.code == 0, step.output[-3000:]

@@ -1347,8 +1347,8 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
 
     params = dict(params or {})
     spec = metrics.KPIS[key]
-    span = tickets[(tickets["created_at"] >= windows.before_start)
-                   & (tickets["created_at"] < windows.after_end)]
+    span = between(tickets, "created_at", windows.before_start,
+                   windows.after_end)  # naive bounds: local times of the zone
     span.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at the export time
     frame = metrics.per_period(span, key, period=period, **params)
     per = {"D": "day", "W": "week", "M": "month"}[period]
