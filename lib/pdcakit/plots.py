@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
-__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "bar_with_ci",
+__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP",
            "control_chart", "duration_histogram", "ecdf_plot", "forest_plot", "mark_events",
            "pareto_chart", "power_curve", "series_colours", "step_bars", "survival_curve"]
 
@@ -443,38 +443,6 @@ def pareto_chart(
     twin.spines["top"].set_visible(False)
     twin.grid(False)
     _finish(ax, title, xlabel, ylabel)
-    return fig
-
-
-@_styled
-def bar_with_ci(
-    labels: Sequence[str],
-    values: Sequence[float],
-    lows: Sequence[float],
-    highs: Sequence[float],
-    *,
-    title: str,
-    xlabel: str,
-    target: float | None = None,
-    percent: bool = False,
-) -> Figure:
-    """Horizontal bars with confidence-interval whiskers (segments, scorecards)."""
-    vals = np.asarray(values, dtype=float)
-    err = np.vstack([vals - np.asarray(lows, dtype=float), np.asarray(highs, dtype=float) - vals])
-    fig, ax = _figure((9, 0.5 * len(vals) + 1.6))
-    positions = np.arange(len(vals))
-    ax.barh(positions, vals, xerr=err, color=COLOURS["fill"], edgecolor=COLOURS["data"],
-            capsize=4, label="Estimate with 95% CI")
-    ax.set_yticks(positions, [str(v) for v in labels])
-    ax.invert_yaxis()
-    if target is not None:
-        ax.axvline(target, color=COLOURS["target"], linestyle=(0, (5, 3)), linewidth=1.5,
-                   label=f"Target ({_fmt(target, percent)})")
-    if percent:
-        ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_title(title, fontsize=13, fontweight="bold", loc="left")
-    ax.set_xlabel(xlabel, fontsize=11)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     return fig
 
 

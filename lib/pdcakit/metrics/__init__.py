@@ -13,7 +13,6 @@ from .method import (
                      composite_score,
                      efficiency_gain,
                      relative_change,
-                     response_time_reduction_rate,
                      roi,
                      standards_conformance,
                      standards_conformance_value,
@@ -39,7 +38,7 @@ __all__ = [
     "complaint_rate", "composite_score", "csat", "csat_mean", "csi", "duration_minutes",
     "efficiency_gain", "fcr", "first_response_time", "mean_estimate", "mystery_shopper_score",
     "nps", "pareto", "per_period", "proportion_estimate", "relative_change", "reopen_rate",
-    "resolution_rate", "response_time_reduction_rate", "roi", "scorecard", "segment_estimates",
+    "resolution_rate", "roi", "scorecard", "segment_estimates",
     "segment_table", "sla_attainment", "sla_met", "standards_conformance",
     "standards_conformance_value", "time_to_resolve", "training_effect",
 ]

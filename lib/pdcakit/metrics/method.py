@@ -18,7 +18,7 @@ from ..results import Estimate
 from ._checks import need_n, require
 
 __all__ = ["composite_score", "efficiency_gain", "relative_change",
-           "response_time_reduction_rate", "roi", "standards_conformance",
+           "roi", "standards_conformance",
            "standards_conformance_value", "training_effect"]
 
 
@@ -31,11 +31,6 @@ def efficiency_gain(before: float, after: float) -> float:
     if not before > 0:
         raise ValueError(f"efficiency gain needs a positive time before the change, got {before}")
     return (before - after) / before
-
-
-def response_time_reduction_rate(before: float, after: float) -> float:
-    """Response-time reduction rate (3.4): the efficiency gain of response times."""
-    return efficiency_gain(before, after)
 
 
 def relative_change(before: float, after: float) -> float:

@@ -39,7 +39,7 @@ from scipy.special import ndtr, ndtri
 from ._input import finite
 from ._resample import bootstrap_means, seed_for
 
-__all__ = ["DEFAULT_SEED", "LARGE_SAMPLE", "RatioEstimate", "bootstrap_difference",
+__all__ = ["DEFAULT_SEED", "LARGE_SAMPLE", "RatioEstimate",
            "mean_difference_ci", "ratio_of_means", "ratio_of_medians"]
 
 #: The seed used when none is given: results are reproducible run to run.
@@ -225,34 +225,3 @@ def mean_difference_ci(before: Sequence[float], after: Sequence[float], *,
     """
     b, a = finite(before, "before"), finite(after, "after")
     return _of_means(_subtract, b, a, confidence, n_resamples, seed)[0]
-
-
-def bootstrap_difference(statistic: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                         before: np.ndarray, after: np.ndarray, *, confidence: float = 0.95,
-                         n_resamples: int = 2000, seed: int = DEFAULT_SEED,
-                         ) -> tuple[float, float]:
-    """Percentile CI of ``statistic(after_rows) - statistic(before_rows)`` over row resamples.
-
-    ``statistic(rows, weights)`` receives the group's rows and a (batch, n) matrix of
-    resample counts and returns one value per resample row; NaN marks a resample where
-    the statistic is undefined (e.g. a median never reached). Used for Kaplan-Meier
-    medians, where a resample must keep each duration with its open/closed flag.
-    """
-    rng = np.random.default_rng(seed)
-
-    def counts(n: int, size: int) -> np.ndarray:
-        picks = rng.integers(0, n, size=(size, n)) + n * np.arange(size)[:, None]
-        return np.bincount(picks.ravel(), minlength=size * n).reshape(size, n)
-
-    diffs = []
-    for start in range(0, n_resamples, 250):
-        size = min(250, n_resamples - start)
-        diffs.append(statistic(after, counts(len(after), size))
-                     - statistic(before, counts(len(before), size)))
-    values = np.concatenate(diffs)
-    tail = (1 - confidence) / 2
-    if np.isnan(values).mean() > tail:
-        return (math.nan, math.nan)
-    # NaN resamples (undefined statistic) sort above every value: a conservative upper end.
-    low, high = np.quantile(np.where(np.isnan(values), np.inf, values), [tail, 1 - tail])
-    return (float(low), float(high))
