@@ -258,7 +258,7 @@ if sections.runs("complaints_pareto", "category", "complaint"):
 segment_kpis = tuple(key for key in usable if key in scorecard.estimates)
 if not settings.segment_column:
     sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif sections.runs("segments", settings.segment_column):
+elif sections.segments(tickets, settings.segment_column):
     segments = metrics.segment_estimates(
         tickets, settings.segment_column, segment_kpis,
         sla_first_response_minutes=sla_first_response_minutes,

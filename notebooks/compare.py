@@ -260,7 +260,7 @@ if "aht" in settings.kpis:
 results["segments"] = {}
 if not segment_column:
     sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif sections.runs("segments", segment_column):
+elif sections.segments(tickets, segment_column):
     segment_keys = sections.kpis(segment_kpis)
     if not segment_keys:
         sections.skip("segments", sections.none_supported("segment_kpis", segment_kpis))

@@ -169,7 +169,7 @@ if gains:
 results["segments"] = {}
 if not segment_column:
     sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif gains and sections.runs("segments", segment_column):
+elif gains and sections.segments(tickets, segment_column):
     for measure, overall in gains.items():
         found, skipped = efficiency.gains_by_segment(tickets_before, tickets_after,
                                                      segment_column, measure,

@@ -276,3 +276,15 @@ def test_stage_runs_first_time_on_the_real_shaped_export(stage, export, tmp_path
     assert "fcr" in found["skipped"] or stage == "efficiency"
     if stage != "efficiency":
         assert found["headline"]["kpi"] == "time_to_resolve"
+
+
+def test_a_segment_column_with_thousands_of_values_is_skipped_with_its_reason():
+    from pdcakit.sections import MAX_SEGMENTS, Sections
+
+    tickets = pd.DataFrame({"channel": [f"ch{i}" for i in range(10_000)]})
+    sections = Sections(frozenset({"id", "created_at", "channel"}), show=False)
+    assert not sections.segments(tickets, "channel")
+    assert "channel has 10,000 distinct values" in sections.skipped["segments"]
+    assert "coarser segment_column" in sections.skipped["segments"]
+    few = pd.DataFrame({"channel": [f"ch{i % MAX_SEGMENTS}" for i in range(1_000)]})
+    assert Sections(frozenset({"channel"}), show=False).segments(few, "channel")

@@ -41,6 +41,8 @@ __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headl
 
 #: Version of the results.json layout the stage notebooks write.
 RESULTS_SCHEMA = "pdca-results/1"
+#: The most distinct values a segment column may have for the segment sections.
+MAX_SEGMENTS = 50
 
 #: How a skipped section is named in its line (keys are the results.json keys).
 SECTION_NAMES = {
@@ -181,6 +183,20 @@ class Sections:
         if missing:
             self.skip(key, _needs(missing), label=label)
         return not missing
+
+    def segments(self, tickets: Any, column: str) -> bool:
+        """Whether the segment sections can run on ``column``: it holds data and has at
+        most :data:`MAX_SEGMENTS` distinct values (a segment table of 10,000 ids reads as
+        noise and takes minutes); else skipped, saying why and what to choose instead."""
+        if not self.runs("segments", column):
+            return False
+        count = int(tickets[column].nunique(dropna=True))
+        if count > MAX_SEGMENTS:
+            self.skip("segments", f"{column} has {count:,} distinct values; segments are for "
+                      f"a few groups (at most {MAX_SEGMENTS}): give a coarser segment_column "
+                      "(e.g. channel or site), or \"\" for none")
+            return False
+        return True
 
     def kpis(self, keys: Iterable[str]) -> tuple[str, ...]:
         """The KPIs of ``keys`` this export supports, in order; each other one skipped
