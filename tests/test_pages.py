@@ -179,3 +179,29 @@ def test_figures_are_high_density_and_shown_at_their_size(tmp_path):
     html = notebook_to_html(nb, tmp_path / "p.html").read_text()
     assert 'alt="Chart: &lt;weekly&gt; FCR"' in html and 'width="384"' in html
     assert nbformat.validate(nb) is None
+
+
+def test_a_chart_with_a_caution_keeps_it_on_the_cycle_page(tmp_path):
+    # The forest plot's "Caution: ... lies outside every channel's" travels with the chart
+    # to the cycle page, even when the chart is past the first few shown there.
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from pdcakit.report import _images
+
+    def chart(caption=None):
+        outputs = [new_output("display_data", data={"image/png": "iVBORw0K",
+                                                    "text/plain": "<Figure>"})]
+        if caption:
+            outputs.append(new_output("display_data", data={"text/plain": caption}))
+        return new_code_cell("x", outputs=outputs)
+
+    nb = new_notebook(cells=[chart(), chart(), chart(),
+                             chart("Caution: the overall gain (+5.0%) lies outside every "
+                                   "channel's <b>range</b>.")])
+    path = tmp_path / "efficiency.ipynb"
+    nbformat.write(nb, path)
+    images = _images(path, limit=3)
+    assert len(images) == 4
+    assert "<figcaption class=\"caution\">Caution: the overall gain" in images[-1]
+    assert "&lt;b&gt;range&lt;/b&gt;" in images[-1]  # the caption is text, escaped

@@ -404,24 +404,46 @@ def _actions(record: CycleRecord, today: dt.date) -> str:
     return _table(rows, raw=("What", "Owner", "Due", "Status"))
 
 
+#: A sentence right after a chart that warns how to read it travels with the chart.
+_CAPTION_STARTS = ("Caution:", "Note:")
+
+
 def _images(notebook: Path, limit: int) -> list[str]:
     """The notebook's first ``limit`` charts, with the alt text and display width
-    :func:`pdcakit.show.show_figure` stored beside each (older runs: a generic alt)."""
+    :func:`pdcakit.show.show_figure` stored beside each (older runs: a generic alt), and
+    every later chart that carries a caution: a "Caution:" or "Note:" sentence the
+    notebook said right after a chart is shown under it, so the cycle page never shows
+    the chart without the warning the stage page gives (e.g. "All tickets" outside every
+    channel on a forest plot)."""
     if not notebook.exists():
         return []
     nb = nbformat.read(notebook, as_version=4)
     stage = notebook.stem
     found = []
     for cell in nb.cells:
-        for output in cell.get("outputs", []):
+        outputs = cell.get("outputs", [])
+        for index, output in enumerate(outputs):
             png = output.get("data", {}).get("image/png")
-            if png and len(found) < limit:
-                meta = output.get("metadata", {}).get("image/png", {}) or {}
-                alt = meta.get("alt") or f"Chart from the {stage} notebook"
-                width = meta.get("width")
-                size = f" width=\"{int(width)}\"" if isinstance(width, int | float) else ""
-                found.append(f"<img alt=\"{_e(alt)}\"{size} "
-                             f"src=\"data:image/png;base64,{_e(png.strip())}\">")
+            if not png:
+                continue
+            captions = []
+            for after in outputs[index + 1:]:
+                if after.get("data", {}).get("image/png"):
+                    break
+                text = str(after.get("data", {}).get("text/plain", "")).strip()
+                if text.startswith(_CAPTION_STARTS):
+                    captions.append(text)
+            if len(found) >= limit and not captions:
+                continue
+            meta = output.get("metadata", {}).get("image/png", {}) or {}
+            alt = meta.get("alt") or f"Chart from the {stage} notebook"
+            width = meta.get("width")
+            size = f" width=\"{int(width)}\"" if isinstance(width, int | float) else ""
+            image = (f"<img alt=\"{_e(alt)}\"{size} "
+                     f"src=\"data:image/png;base64,{_e(png.strip())}\">")
+            notes = "".join(f"<figcaption class=\"caution\">{_e(c)}</figcaption>"
+                            for c in captions)
+            found.append(f"<figure>{image}{notes}</figure>" if notes else image)
     return found
 
 
@@ -435,7 +457,7 @@ def _sentences(results: StageResults) -> list[str]:
     out = []
     for estimate in results.estimates.values():
         ci = estimate.ci
-        interval = (f" (95% CI {format_value(ci[0], estimate.unit)} to "
+        interval = (f" ({estimate.confidence:.0%} CI {format_value(ci[0], estimate.unit)} to "
                     f"{format_value(ci[1], estimate.unit)})" if ci is not None else "")
         out.append(f"{estimate.name}: {format_value(estimate.value, estimate.unit)}"
                    f"{interval}, n = {estimate.n:,}")

@@ -220,14 +220,17 @@ class EstimateRecord:
     unit: str
     method: str = ""
     note: str = ""
+    confidence: float = 0.95  # the CI's level
 
     @classmethod
     def parse(cls, node: _Node) -> EstimateRecord:
+        level = node.number("confidence", required=False, nullable=True)
         return cls(name=node.text("name") or "", value=node.number("value", nullable=True),
                    n=node.integer("n") or 0, ci=node.pair("ci", nullable=True),
                    unit=node.text("unit") or "",
                    method=node.text("method", required=False) or "",
-                   note=node.text("note", required=False) or "")
+                   note=node.text("note", required=False) or "",
+                   confidence=0.95 if level is None else level)
 
 
 @dataclass(frozen=True)
