@@ -485,7 +485,8 @@ class TestTrackerFacts:
                   stamp="20260702T000000Z")
         page = _page(project, "c1")
         assert "<b class=\"met\">met</b>" in page  # +8 points: the newer run decided it
-        assert "Input files: data_path: /exports/cases.csv" in page
+        assert "Input files: Data: cases.csv" in page  # the file's name, not the machine's path
+        assert "/exports/" not in page
         assert "nps: needs the column nps" in page
 
 

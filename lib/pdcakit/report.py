@@ -39,7 +39,7 @@ from .pagefacts import run_date, started_at
 from .predictions import OUTCOMES, Score, score_predictions
 from .project import STAGES, ProjectPaths
 from .render import STYLESHEET, verdict_box
-from .results import format_value
+from .results import format_value, reader_label
 from .resultsfile import ResultsError, RunRef, StageResults, latest_run
 from .tracker import status_rows
 
@@ -479,7 +479,10 @@ def _notes(results: StageResults) -> str:
     """The files the run read, what it skipped and why, and a note for older files."""
     parts = []
     if results.inputs:
-        files = "; ".join(f"{name}: {path}" for name, path in results.inputs.items())
+        # file names only: the page travels (printed, forwarded) and the machine's folders
+        # mean nothing to its reader; provenance.json keeps the full paths and checksums
+        files = "; ".join(f"{reader_label(name.removesuffix('_path'))}: {Path(path).name}"
+                          for name, path in results.inputs.items())
         parts.append(f"<p class=\"muted\">Input files: {_e(files)}</p>")
     if results.skipped:
         parts.append("<p class=\"muted\">Not computed:</p><ul class=\"muted\">" + "".join(
