@@ -21,6 +21,20 @@ def pytest_collectstart(collector):
 
 
 ROOT = Path(__file__).resolve().parent
+#: Debian's chromium, driven by playwright (nothing downloaded); .ci/run installs it.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium for the page tests (skipped where chromium is not installed)."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

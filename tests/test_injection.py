@@ -12,7 +12,6 @@ on any script that runs (``window.__pwned`` or a dialog), any ``on*`` attribute,
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -132,7 +131,6 @@ def test_stage_header_and_verdict_escape_every_field(hostile_project):
 
 
 # ------------------------------------------------------------------ slow: real runs, browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDCA = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "pdca"
 
 
@@ -192,17 +190,6 @@ def hostile_runs(tmp_path_factory) -> Path:
         notebook_to_html(html.with_suffix(".ipynb"), html.with_name(f"header-{html.name}"),
                          facts=page_facts(html.parent))
     return root
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 _WATCH = """
