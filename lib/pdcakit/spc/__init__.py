@@ -10,11 +10,17 @@ its own centre, limits and runs analysis, listed in ``result.phases``, and
 the scalar fields of the result describe the last phase. ``freeze=k``
 computes the centre and limits from the first ``k`` points and extends them.
 
+Period labels (``labels``) work the same way everywhere too: one label per
+point (period start dates, or strings such as ``"2024-03"``) makes the
+sentences name periods instead of point numbers; :func:`period_names` says how
+dates are written. Without labels the sentences count points.
+
 >>> from pdcakit import spc
 >>> spc.run_chart([5, 7, 6, 8, 4, 9, 6, 5, 7, 6]).signal
 False
 """
 
+from ._common import period_names
 from .autocorrelation import AutocorrelationCheck, autocorrelation
 from .capability import CapabilityResult, capability
 from .control import (
@@ -65,6 +71,7 @@ __all__ = [
     "log_i_chart",
     "mr_chart",
     "p_chart",
+    "period_names",
     "rebased_chart",
     "run_chart",
     "split_phases",

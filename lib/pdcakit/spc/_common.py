@@ -6,8 +6,10 @@ Nothing here is public API; the result classes and chart functions import it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -102,10 +104,58 @@ def average_moving_range(mr: FloatArray, *, screen: bool = False) -> float:
     return amr
 
 
+class derived:
+    """A read-only result attribute computed from the stored fields, listed by ``as_dict()``.
+
+    Like ``property``; :func:`to_jsonable` writes these next to the dataclass fields, so
+    a value that is derived rather than stored still reaches results.json.
+    """
+
+    def __init__(self, fget: Callable[[Any], Any]) -> None:
+        self.fget = fget
+        self.__doc__ = fget.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        return self if obj is None else self.fget(obj)
+
+
+class last_phase(derived):
+    """A :class:`derived` attribute read from the last phase: ``result.phases[-1].<name>``."""
+
+    def __init__(self, doc: str = "") -> None:
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.__doc__ = self.__doc__ or f"``phases[-1].{name}``: {name} of the last phase."
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        return self if obj is None else getattr(obj.phases[-1], self.name)
+
+
+def derived_names(cls: type) -> Iterator[str]:
+    """Names of the :class:`derived` attributes of ``cls`` (base classes first)."""
+    seen: set[str] = set()
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, derived) and name not in seen:
+                seen.add(name)
+                yield name
+
+
 def to_jsonable(obj: Any) -> Any:
-    """Convert results to plain JSON-ready Python (NaN and inf become None)."""
+    """Convert results to plain JSON-ready Python (NaN and inf become None).
+
+    A dataclass gives its fields, then its :class:`derived` attributes.
+    """
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        out = {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        for name in derived_names(type(obj)):
+            out[name] = to_jsonable(getattr(obj, name))
+        return out
     if isinstance(obj, np.ndarray):
         return [to_jsonable(v) for v in obj.tolist()]
     if isinstance(obj, dict):
@@ -140,6 +190,23 @@ class ResultMixin:
         return self.sentence
 
 
+class PhasedResult(ResultMixin):
+    """A chart result with ``phases``: ``signal`` reads the last phase, ``any_signal`` all.
+
+    Every other last-phase value is declared with :func:`last_phase` on the result class,
+    so a result stores each phase once and its scalar fields cannot drift from it.
+    """
+
+    phases: tuple[Any, ...]
+
+    signal = last_phase("The last phase has a signal.")
+
+    @derived
+    def any_signal(self) -> bool:
+        """Any phase has a signal."""
+        return any(p.signal for p in self.phases)
+
+
 def fmt(x: float | None, digits: int = 4) -> str:
     """A number for a sentence: ``digits`` significant figures, no exponent."""
     if x is None or not math.isfinite(x):
@@ -162,6 +229,97 @@ def fmt_pct(x: float | None, digits: int = 3) -> str:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``'1 point'`` / ``'3 points'``."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+#: Most period labels a sentence lists before "and N more".
+MAX_NAMED = 5
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_names(labels: Any, n: int) -> tuple[str, ...] | None:
+    """Readable names of the ``n`` points from ``labels`` (None when no labels are given).
+
+    Dates (pandas Timestamps, ``datetime``, ``date``, ``numpy.datetime64``) read as
+    ``'3 Jun 2024'``; when every date is the first of a month, as ``'Jun 2024'``; when
+    consecutive dates are whole weeks apart (gaps allowed), as ``'week of 3 Jun 2024'``;
+    a time of day other than midnight is added as ``'14:30'``. Month names are English
+    whatever the locale. Any other label is used as written (``str``).
+
+    >>> import pandas as pd
+    >>> period_names(pd.date_range("2024-01-01", periods=3, freq="MS"), 3)
+    ('Jan 2024', 'Feb 2024', 'Mar 2024')
+    >>> period_names(pd.to_datetime(["2024-06-03", "2024-06-10", "2024-07-01"]), 3)
+    ('week of 3 Jun 2024', 'week of 10 Jun 2024', 'week of 1 Jul 2024')
+    >>> period_names(["2024年3月", "2024年4月"], 2)
+    ('2024年3月', '2024年4月')
+    """
+    if labels is None:
+        return None
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise ValueError(f"labels must be a sequence with one period label per point, "
+                         f"got {type(labels).__name__}")
+    items = list(labels)
+    if len(items) != n:
+        raise ValueError(f"labels has {len(items)} entries but the chart has {n} points: "
+                         "give one period label per point")
+    if items and all(isinstance(v, (dt.date, np.datetime64)) for v in items):
+        return _date_names(items)
+    return tuple(str(v) for v in items)
+
+
+def _as_datetime(value: dt.date | np.datetime64, position: int) -> dt.datetime:
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[us]").item()
+    if value is None or value != value:  # NaT
+        raise ValueError(f"labels has a missing date at position {position}: "
+                         "give every point a period label")
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _date_names(items: list[Any]) -> tuple[str, ...]:
+    stamps = [_as_datetime(v, i) for i, v in enumerate(items)]
+    timed = any(s.time() != dt.time() for s in stamps)
+
+    def day(s: dt.datetime) -> str:
+        text = f"{s.day} {_MONTHS[s.month - 1]} {s.year}"
+        return f"{text} {s:%H:%M}" if timed else text
+
+    if not timed and all(s.day == 1 for s in stamps):
+        return tuple(f"{_MONTHS[s.month - 1]} {s.year}" for s in stamps)
+    steps = [(b.date() - a.date()).days for a, b in itertools.pairwise(stamps)]
+    if not timed and steps and all(d > 0 and d % 7 == 0 for d in steps):
+        return tuple(f"week of {day(s)}" for s in stamps)
+    return tuple(day(s) for s in stamps)
+
+
+def the_period(name: str) -> str:
+    """A period named on its own: ``'the week of 3 Jun 2024'``, ``'Mar 2024'``.
+
+    A label starting with a lower-case letter (``'week of ...'``) is a common noun and
+    takes "the"; dates, numbers and other labels are used as they are.
+    """
+    return f"the {name}" if name[:1].isascii() and name[:1].islower() else name
+
+
+def name_periods(positions: Sequence[int] | np.ndarray, names: Sequence[str],
+                 limit: int = MAX_NAMED) -> str:
+    """``'Mar 2024, Jul 2024, Nov 2024'``; past ``limit`` names, ``'... and 3 more'``."""
+    items = [names[int(i)] for i in positions]
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return ", ".join(items)
+
+
+def span_text(start: int, stop: int, names: Sequence[str] | None = None) -> str:
+    """The stretch ``values[start:stop]``: ``'points 1-12'``, or ``'Jan 2024 to Dec 2024'``."""
+    if names is None:
+        return f"points {start + 1}-{stop}"
+    if stop - start == 1:
+        return names[start]
+    return f"{names[start]} to {names[stop - 1]}"
 
 
 def _list_points(idx: Sequence[int] | np.ndarray, limit: int = 8) -> str:

@@ -2,9 +2,11 @@
 Laney's p' and u' for large denominators.
 
 Every chart takes the same optional ``freeze`` (limits from the first ``k``
-points, extended to the rest of the first phase) and ``part`` (phases, each
-with its own limits - see :mod:`pdcakit.spc.phases`), and runs the Anhøj rules
-(:mod:`pdcakit.spc.runs`) around each phase's centre line, as qicharts2 does.
+points, extended to the rest of the first phase), ``part`` (phases, each
+with its own limits - see :mod:`pdcakit.spc.phases`) and ``labels`` (period
+names for the sentences - see :func:`pdcakit.spc.period_names`), and runs the
+Anhøj rules (:mod:`pdcakit.spc.runs`) around each phase's centre line, as
+qicharts2 does.
 
 Formulas (Montgomery, *Introduction to Statistical Quality Control*; NIST/
 SEMATECH e-Handbook 6.3.2.2 and 6.3.3; Laney 2002):
@@ -21,13 +23,22 @@ p' (u')    as p (u)                         as p (u) with the sigma multiplied b
 =========  ===============================  ===================================
 
 A point is a signal when it is strictly above ``ucl`` or below ``lcl``.
+
+The code follows qicharts2's layout: one skeleton, :func:`_control_chart`,
+walks the phases (split, baseline stops, per-phase checks, signals, runs
+analysis, sentence), and each chart only supplies a function giving the centre
+and limits of one phase (:func:`_i_limits`, :func:`_mr_limits`,
+:func:`_attribute_limits`). A result stores its phases once; its last-phase
+values (``centre``, ``lcl``, ``signal``...) are read from ``phases[-1]``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import partial
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -37,16 +48,21 @@ from ._common import (
     BoolArray,
     FloatArray,
     IntArray,
+    PhasedResult,
     ResultMixin,
     as_series,
     average_moving_range,
     fmt,
     fmt_pct,
     frozen_array,
+    last_phase,
     list_points,
     moving_ranges,
+    name_periods,
+    period_names,
     plural,
     require_points,
+    the_period,
 )
 from .phases import PhaseSplit, check_freeze, split_phases
 from .runs import RunsAnalysis, phase_sentence, runs_by_phase
@@ -63,6 +79,8 @@ __all__ = [
     "p_chart",
     "u_chart",
 ]
+
+Names = Sequence[str] | None
 
 
 # ---------------------------------------------------------------------------
@@ -123,12 +141,39 @@ class ControlPhase(ResultMixin):
 
 
 @dataclass(frozen=True, eq=False)
-class IChartResult(ResultMixin):
+class _ControlChartResult(PhasedResult):
+    """What every control chart result holds; ``centre``, ``signal`` and
+    ``any_signal`` are read from ``phases``."""
+
+    values: FloatArray
+    centre_line: FloatArray
+    signals: BoolArray
+    phase: IntArray
+    phases: tuple[ControlPhase, ...]
+    freeze: int | None
+    sentence: str
+
+    centre = last_phase("Centre line of the last phase.")
+
+
+@dataclass(frozen=True, eq=False)
+class _OneLimitPerPhase(_ControlChartResult):
+    """I and MR charts: limits constant within a phase, scalar ``lcl`` / ``ucl``."""
+
+    lcl_line: FloatArray
+    ucl_line: FloatArray
+
+    lcl = last_phase("Lower control limit of the last phase.")
+    ucl = last_phase("Upper control limit of the last phase.")
+
+
+@dataclass(frozen=True, eq=False)
+class IChartResult(_OneLimitPerPhase):
     """Result of :func:`i_chart` (individuals / X chart).
 
-    Scalar fields describe the **last phase** (the whole chart when there is
-    one phase); ``phases`` has every phase and the ``*_line`` arrays give the
-    limits point by point for plotting.
+    Scalar values describe the **last phase** (the whole chart when there is
+    one phase) and are read from ``phases[-1]``; ``phases`` has every phase
+    and the ``*_line`` arrays give the limits point by point for plotting.
 
     Attributes
     ----------
@@ -170,30 +215,17 @@ class IChartResult(ResultMixin):
         The verdict in plain language.
     """
 
-    values: FloatArray
-    centre: float
-    mr_bar: float
-    sigma: float
-    lcl: float
-    ucl: float
-    signals: BoolArray
     runs_signal: BoolArray
-    centre_line: FloatArray
-    lcl_line: FloatArray
-    ucl_line: FloatArray
     moving_ranges: FloatArray
-    phase: IntArray
-    phases: tuple[ControlPhase, ...]
-    runs: RunsAnalysis
-    freeze: int | None
     d2: float
-    signal: bool
-    any_signal: bool
-    sentence: str
+
+    mr_bar = last_phase("Average moving range of the last phase's baseline.")
+    sigma = last_phase("``mr_bar / d2`` of the last phase.")
+    runs = last_phase("Anhøj analysis of the last phase.")
 
 
 @dataclass(frozen=True, eq=False)
-class MRChartResult(ResultMixin):
+class MRChartResult(_OneLimitPerPhase):
     """Result of :func:`mr_chart` (moving ranges of individual values).
 
     Attributes
@@ -220,28 +252,13 @@ class MRChartResult(ResultMixin):
         The verdict in plain language.
     """
 
-    values: FloatArray
-    centre: float
-    lcl: float
-    ucl: float
-    signals: BoolArray
-    centre_line: FloatArray
-    lcl_line: FloatArray
-    ucl_line: FloatArray
-    phase: IntArray
-    phases: tuple[ControlPhase, ...]
-    freeze: int | None
-    signal: bool
-    any_signal: bool
-    sentence: str
-
 
 @dataclass(frozen=True, eq=False)
-class AttributeChartResult(ResultMixin):
+class AttributeChartResult(_ControlChartResult):
     """Result of :func:`p_chart` and :func:`u_chart`.
 
     Limits vary with each denominator, so ``lcl`` and ``ucl`` are per-point
-    arrays. Scalar fields describe the **last phase**.
+    arrays. Scalar values describe the **last phase** (read from ``phases[-1]``).
 
     Attributes
     ----------
@@ -278,23 +295,14 @@ class AttributeChartResult(ResultMixin):
     """
 
     chart: str
-    values: FloatArray
     numerators: FloatArray
     denominators: FloatArray
-    centre: float
     lcl: FloatArray
     ucl: FloatArray
-    centre_line: FloatArray
-    signals: BoolArray
     runs_signal: BoolArray
-    sigma_z: float | None
-    phase: IntArray
-    phases: tuple[ControlPhase, ...]
-    runs: RunsAnalysis
-    freeze: int | None
-    signal: bool
-    any_signal: bool
-    sentence: str
+
+    sigma_z = last_phase("Laney's σz of the last phase (None unless ``laney=True``).")
+    runs = last_phase("Anhøj analysis of the last phase.")
 
     @property
     def lcl_line(self) -> FloatArray:
@@ -318,8 +326,110 @@ class UChartResult(AttributeChartResult):
 
 
 # ---------------------------------------------------------------------------
-# shared pieces
+# the skeleton every chart shares
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """One phase as a chart's limit function sees it: the points ``start:stop``,
+    the limits from ``start:base_stop`` (``n_baseline`` of them present)."""
+
+    start: int
+    stop: int
+    base_stop: int
+    n_baseline: int
+    frozen: bool
+    where: str  # ' (in phase 2)' for error messages
+
+    @property
+    def basis(self) -> str:
+        """'computed from all 12 points' / 'computed from the first 6 points'."""
+        if self.frozen:
+            return f"computed from the first {plural(self.base_stop - self.start, 'point')}"
+        return f"computed from all {plural(self.n_baseline, 'point')}"
+
+    @property
+    def subject(self) -> str:
+        """'The values' / 'The first 6 values': what the limits come from."""
+        return f"The first {self.base_stop - self.start} values" if self.frozen else "The values"
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Centre and limits of one phase (per point and for the phase), and their words.
+
+    ``lcl`` / ``ucl`` are the phase's own values (for p and u the average of
+    the per-point limits, qicharts2's aLCL / aUCL); ``text`` describes them and
+    is followed by the verdict on the points.
+    """
+
+    centre: float
+    lcl: float
+    ucl: float
+    lcl_points: FloatArray
+    ucl_points: FloatArray
+    text: str
+    mr_bar: float | None = None
+    sigma: float | None = None
+    sigma_z: float | None = None
+
+
+def _constant_limits(phase: _Phase, centre: float, lcl: float, ucl: float, text: str,
+                     **extra: float) -> _Limits:
+    n = phase.stop - phase.start
+    return _Limits(centre, lcl, ucl, np.full(n, lcl), np.full(n, ucl), text, **extra)
+
+
+class _Chart(NamedTuple):
+    centre_line: FloatArray
+    lcl_line: FloatArray
+    ucl_line: FloatArray
+    signals: BoolArray
+    runs_signal: BoolArray
+    phases: tuple[ControlPhase, ...]
+    sentence: str
+
+
+LimitsOf = Callable[[_Phase], _Limits]
+Judge = Callable[[BoolArray, int, Names], str]
+
+
+def _outside(y: FloatArray, lcl: FloatArray, ucl: FloatArray) -> BoolArray:
+    with np.errstate(invalid="ignore"):
+        return (y > ucl) | (y < lcl)
+
+
+def _outside_text(mask: BoolArray, offset: int, names: Names = None) -> str:
+    """'no point is outside the limits' / 'point 7 is ...' / '2 points are ... (points 3, 9)';
+    with ``names``, the periods: 'the week of 3 Jun 2024 is outside the limits'."""
+    n = int(mask.sum())
+    if names is not None:
+        at = np.flatnonzero(mask) + offset
+        if n == 0:
+            return "no period is outside the limits"
+        if n == 1:
+            return f"{the_period(names[int(at[0])])} is outside the limits"
+        return f"{n} periods are outside the limits: {name_periods(at, names)}"
+    if n == 0:
+        return "no point is outside the limits"
+    pts = list_points(np.r_[np.zeros(offset, dtype=bool), mask])
+    if n == 1:
+        return f"point {pts} is outside the limits"
+    return f"{n} points are outside the limits (points {pts})"
+
+
+def _above_limit_text(mask: BoolArray, offset: int, names: Names = None) -> str:
+    """The MR chart's verdict: '2 moving ranges above the limit (at points 10, 11)'."""
+    n = int(mask.sum())
+    if n == 0:
+        return "no moving range is above the limit"
+    if names is not None:
+        at = np.flatnonzero(mask) + offset
+        return (f"{plural(n, 'moving range')} above the limit "
+                f"(the {'change' if n == 1 else 'changes'} into {name_periods(at, names)})")
+    pts = list_points(np.r_[np.zeros(offset, dtype=bool), mask])
+    return f"{plural(n, 'moving range')} above the limit (at points {pts})"
 
 
 def _baseline_stops(split: PhaseSplit, freeze: int | None) -> list[int]:
@@ -330,35 +440,99 @@ def _baseline_stops(split: PhaseSplit, freeze: int | None) -> list[int]:
     return stops
 
 
-def _where(split: PhaseSplit, i: int) -> str:
-    return f" (in {split.labels[i]})" if split.n_phases > 1 else ""
+def _control_chart(
+    values: FloatArray,
+    split: PhaseSplit,
+    freeze: int | None,
+    limits_of: LimitsOf,
+    *,
+    present: BoolArray | None = None,
+    names: Names = None,
+    runs: bool = True,
+    judge: Judge = _outside_text,
+    advice: Callable[[int, int], str] | None = None,
+) -> _Chart:
+    """Walk the phases of a chart of ``values`` (the plotted points), as qicharts2's qic().
+
+    For each phase: check there are enough points (``present``; default the
+    non-missing ``values``), give ``limits_of`` the phase and its baseline, and
+    lay its centre and limits over the phase. Then flag points outside the
+    limits, run the Anhøj rules around each centre (``runs``), and word each
+    phase: the limits' text; ``judge``'s verdict on the points; ``advice``
+    (given the number outside and of points) if any; the runs verdict.
+    """
+    present = ~np.isnan(values) if present is None else present
+    stops = _baseline_stops(split, freeze)
+    centre_line = np.empty(values.shape)
+    lcl_line = np.empty(values.shape)
+    ucl_line = np.empty(values.shape)
+    walked: list[tuple[_Phase, _Limits]] = []
+    for i, (a, b) in enumerate(split.bounds):
+        where = f" (in {split.labels[i]})" if split.n_phases > 1 else ""
+        require_points(int(np.count_nonzero(present[a:b])), where=where)
+        n_base = int(np.count_nonzero(present[a : stops[i]]))
+        require_points(n_base, where=f" (baseline{where})" if freeze is not None else where)
+        phase = _Phase(a, b, stops[i], n_base, i == 0 and freeze is not None, where)
+        limits = limits_of(phase)
+        centre_line[a:b] = limits.centre
+        lcl_line[a:b] = limits.lcl_points
+        ucl_line[a:b] = limits.ucl_points
+        walked.append((phase, limits))
+
+    signals = _outside(values, lcl_line, ucl_line)
+    if runs:
+        analyses, _, _, runs_signal = runs_by_phase(values, centre_line, split, names=names)
+    else:
+        analyses = (None,) * split.n_phases
+        runs_signal = np.zeros(values.shape, dtype=bool)
+
+    phases = []
+    for (phase, limits), run, label in zip(walked, analyses, split.labels, strict=True):
+        a, b = phase.start, phase.stop
+        mask = signals[a:b]
+        n_out = int(mask.sum())
+        n_obs = int(np.count_nonzero(present[a:b]))
+        text = f"{limits.text}; {judge(mask, a, names)}."
+        if advice is not None:
+            text += advice(n_out, n_obs)
+        if run is not None:
+            text += " " + run.sentence
+        phases.append(
+            ControlPhase(
+                label=label,
+                start=a,
+                stop=b,
+                n_obs=n_obs,
+                n_baseline=phase.n_baseline,
+                centre=limits.centre,
+                lcl=limits.lcl,
+                ucl=limits.ucl,
+                n_outside=n_out,
+                runs=run,
+                signal=bool(n_out or (run is not None and run.signal)),
+                mr_bar=limits.mr_bar,
+                sigma=limits.sigma,
+                sigma_z=limits.sigma_z,
+                sentence=text,
+            )
+        )
+    return _Chart(
+        centre_line=frozen_array(centre_line),
+        lcl_line=frozen_array(lcl_line),
+        ucl_line=frozen_array(ucl_line),
+        signals=frozen_array(signals, dtype=bool),
+        runs_signal=frozen_array(runs_signal, dtype=bool),
+        phases=tuple(phases),
+        sentence=phase_sentence(split, [p.sentence for p in phases], names),
+    )
 
 
-def _outside(y: FloatArray, lcl: FloatArray, ucl: FloatArray) -> BoolArray:
-    with np.errstate(invalid="ignore"):
-        return (y > ucl) | (y < lcl)
-
-
-def _outside_text(mask: BoolArray, offset: int) -> str:
-    n = int(mask.sum())
-    if n == 0:
-        return "no point is outside the limits"
-    pts = list_points(np.r_[np.zeros(offset, dtype=bool), mask])
-    if n == 1:
-        return f"point {pts} is outside the limits"
-    return f"{n} points are outside the limits (points {pts})"
-
-
-def _baseline_note(freeze: int | None, i: int, n_baseline: int) -> str:
-    if i == 0 and freeze is not None:
-        return f"computed from the first {plural(freeze, 'point')}"
-    return f"computed from all {plural(n_baseline, 'point')}"
-
-
-def _baseline_values(freeze: int | None, i: int) -> str:
-    if i == 0 and freeze is not None:
-        return f"The first {freeze} values"
-    return "The values"
+def _phase_moving_ranges(y: FloatArray, split: PhaseSplit) -> FloatArray:
+    """Moving ranges within each phase (none across a phase boundary)."""
+    mr = np.full(y.shape, np.nan)
+    for a, b in split.bounds:
+        mr[a:b] = moving_ranges(y[a:b])
+    return mr
 
 
 def _no_mr(where: str) -> ValueError:
@@ -372,6 +546,49 @@ def _no_mr(where: str) -> ValueError:
 # ---------------------------------------------------------------------------
 
 
+def _i_limits(y: FloatArray, phase: _Phase, *, screen_mr: bool, d2: float) -> _Limits:
+    """I chart, one phase: mean ± 3·MR̄/d2 of the baseline points."""
+    base = y[phase.start : phase.base_stop]
+    centre = float(np.nanmean(base))
+    amr = average_moving_range(moving_ranges(base), screen=screen_mr)
+    if math.isnan(amr):
+        raise _no_mr(phase.where)
+    sigma = amr / d2
+    lcl, ucl = centre - 3 * sigma, centre + 3 * sigma
+    if amr == 0:
+        text = (
+            f"{phase.subject} do not change from one point to the next "
+            "(average moving range 0), so the control limits collapse onto the centre "
+            f"line at {fmt(centre)}"
+        )
+    else:
+        text = f"Centre {fmt(centre)}, control limits {fmt(lcl)} to {fmt(ucl)} ({phase.basis})"
+    return _constant_limits(phase, centre, lcl, ucl, text, mr_bar=amr, sigma=sigma)
+
+
+def _mr_limits(y: FloatArray, phase: _Phase) -> _Limits:
+    """MR chart, one phase: centre MR̄, limits 0 and D4·MR̄ of the baseline points."""
+    amr = average_moving_range(moving_ranges(y[phase.start : phase.base_stop]))
+    if math.isnan(amr):
+        raise _no_mr(phase.where)
+    ucl = D4_MOVING_RANGE * amr
+    if amr == 0:
+        text = (
+            f"{phase.subject} do not change from one point to the next "
+            "(average moving range 0), so the moving-range limit collapses to 0"
+        )
+    else:
+        text = f"Average moving range {fmt(amr)}, upper limit {fmt(ucl)} ({phase.basis})"
+    return _constant_limits(phase, amr, 0.0, ucl, text, mr_bar=amr, sigma=amr / D2_MOVING_RANGE)
+
+
+def _check_d2(d2: float) -> float:
+    d2 = float(d2)
+    if not d2 > 0:
+        raise ValueError(f"d2 must be positive, got {d2!r}")
+    return d2
+
+
 def i_chart(
     values: Any,
     freeze: int | None = None,
@@ -379,6 +596,7 @@ def i_chart(
     part: Any = None,
     screen_mr: bool = False,
     d2: float = D2_MOVING_RANGE,
+    labels: Any = None,
 ) -> IChartResult:
     """Individuals (I, or X) control chart with Anhøj runs analysis.
 
@@ -402,6 +620,12 @@ def i_chart(
         the tabulated value used by NIST, Montgomery, qicharts2 and qcc; the
         unrounded value is 2/√π = 1.128379.
 
+    labels : sequence, optional
+        One period label per point, e.g. the period start dates or strings
+        such as ``"2024-03"``: sentences then name periods, not point numbers
+        (``'the week of 3 Jun 2024 is outside the limits'``). Dates are written
+        as :func:`pdcakit.spc.period_names` says; a wrong length raises
+        ``ValueError``.
     Returns
     -------
     IChartResult
@@ -447,102 +671,30 @@ def i_chart(
     False
     """
     y = as_series(values)
+    names = period_names(labels, y.size)
     split = split_phases(y.size, part)
     freeze = check_freeze(freeze, split)
-    d2 = float(d2)
-    if not d2 > 0:
-        raise ValueError(f"d2 must be positive, got {d2!r}")
-    stops = _baseline_stops(split, freeze)
-
-    centre_line = np.empty(y.shape)
-    lcl_line = np.empty(y.shape)
-    ucl_line = np.empty(y.shape)
-    mr_all = np.full(y.shape, np.nan)
-    stats_per_phase = []
-    for i, (a, b) in enumerate(split.bounds):
-        where = _where(split, i)
-        require_points(int(np.count_nonzero(~np.isnan(y[a:b]))), where=where)
-        base = y[a : stops[i]]
-        n_base = int(np.count_nonzero(~np.isnan(base)))
-        require_points(n_base, where=f" (baseline{where})" if freeze is not None else where)
-        centre = float(np.nanmean(base))
-        amr = average_moving_range(moving_ranges(base), screen=screen_mr)
-        if math.isnan(amr):
-            raise _no_mr(where)
-        sigma = amr / d2
-        centre_line[a:b] = centre
-        lcl_line[a:b] = centre - 3 * sigma
-        ucl_line[a:b] = centre + 3 * sigma
-        mr_all[a:b] = moving_ranges(y[a:b])
-        stats_per_phase.append((n_base, centre, amr, sigma))
-
-    signals = _outside(y, lcl_line, ucl_line)
-    analyses, _, _, runs_signal = runs_by_phase(y, centre_line, split)
-
-    phases = []
-    for i, ((a, b), label) in enumerate(zip(split.bounds, split.labels, strict=True)):
-        n_base, centre, amr, sigma = stats_per_phase[i]
-        runs = analyses[i]
-        mask = signals[a:b]
-        note = _baseline_note(freeze, i, n_base)
-        if amr == 0:
-            limits = (
-                f"{_baseline_values(freeze, i)} do not change from one point to the next "
-                "(average moving range 0), so the control limits collapse onto the centre "
-                f"line at {fmt(centre)}; "
-            )
-        else:
-            limits = (
-                f"Centre {fmt(centre)}, control limits {fmt(lcl_line[a])} to "
-                f"{fmt(ucl_line[a])} ({note}); "
-            )
-        sentence = limits + _outside_text(mask, a) + ". " + runs.sentence
-        phases.append(
-            ControlPhase(
-                label=label,
-                start=a,
-                stop=b,
-                n_obs=runs.n_obs,
-                n_baseline=n_base,
-                centre=centre,
-                lcl=float(lcl_line[a]),
-                ucl=float(ucl_line[a]),
-                n_outside=int(mask.sum()),
-                runs=runs,
-                signal=bool(mask.any() or runs.signal),
-                mr_bar=amr,
-                sigma=sigma,
-                sigma_z=None,
-                sentence=sentence,
-            )
-        )
-    last = phases[-1]
-    _, _, last_amr, last_sigma = stats_per_phase[-1]
+    limits = partial(_i_limits, y, screen_mr=screen_mr, d2=_check_d2(d2))
+    chart = _control_chart(y, split, freeze, limits, names=names)
     return IChartResult(
         values=frozen_array(y),
-        centre=last.centre,
-        mr_bar=last_amr,
-        sigma=last_sigma,
-        lcl=last.lcl,
-        ucl=last.ucl,
-        signals=frozen_array(signals, dtype=bool),
-        runs_signal=frozen_array(runs_signal, dtype=bool),
-        centre_line=frozen_array(centre_line),
-        lcl_line=frozen_array(lcl_line),
-        ucl_line=frozen_array(ucl_line),
-        moving_ranges=frozen_array(mr_all),
+        centre_line=chart.centre_line,
+        lcl_line=chart.lcl_line,
+        ucl_line=chart.ucl_line,
+        signals=chart.signals,
+        runs_signal=chart.runs_signal,
+        moving_ranges=frozen_array(_phase_moving_ranges(y, split)),
         phase=split.ids,
-        phases=tuple(phases),
-        runs=analyses[-1],
+        phases=chart.phases,
         freeze=freeze,
-        d2=d2,
-        signal=last.signal,
-        any_signal=any(p.signal for p in phases),
-        sentence=phase_sentence(split, [p.sentence for p in phases]),
+        d2=float(d2),
+        sentence=chart.sentence,
     )
 
 
-def mr_chart(values: Any, freeze: int | None = None, *, part: Any = None) -> MRChartResult:
+def mr_chart(
+    values: Any, freeze: int | None = None, *, part: Any = None, labels: Any = None
+) -> MRChartResult:
     """Moving-range (MR) chart, the companion of :func:`i_chart`.
 
     Parameters
@@ -554,6 +706,12 @@ def mr_chart(values: Any, freeze: int | None = None, *, part: Any = None) -> MRC
     part : int, sequence of int, or sequence of labels, optional
         Phases with separate limits (see :mod:`pdcakit.spc.phases`).
 
+    labels : sequence, optional
+        One period label per point, e.g. the period start dates or strings
+        such as ``"2024-03"``: sentences then name periods, not point numbers
+        (``'the week of 3 Jun 2024 is outside the limits'``). Dates are written
+        as :func:`pdcakit.spc.period_names` says; a wrong length raises
+        ``ValueError``.
     Returns
     -------
     MRChartResult
@@ -579,83 +737,30 @@ def mr_chart(values: Any, freeze: int | None = None, *, part: Any = None) -> MRC
     (1.8778, 6.1347)
     """
     y = as_series(values)
+    names = period_names(labels, y.size)
     split = split_phases(y.size, part)
     freeze = check_freeze(freeze, split)
-    stops = _baseline_stops(split, freeze)
-    mr = np.full(y.shape, np.nan)
-    centre_line = np.empty(y.shape)
-    ucl_line = np.empty(y.shape)
-    info = []
-    for i, (a, b) in enumerate(split.bounds):
-        where = _where(split, i)
-        require_points(int(np.count_nonzero(~np.isnan(y[a:b]))), where=where)
-        base = y[a : stops[i]]
-        n_base = int(np.count_nonzero(~np.isnan(base)))
-        require_points(n_base, where=f" (baseline{where})" if freeze is not None else where)
-        amr = average_moving_range(moving_ranges(base))
-        if math.isnan(amr):
-            raise _no_mr(where)
-        mr[a:b] = moving_ranges(y[a:b])
-        centre_line[a:b] = amr
-        ucl_line[a:b] = D4_MOVING_RANGE * amr
-        info.append((n_base, amr))
-    lcl_line = np.zeros(y.shape)
-    with np.errstate(invalid="ignore"):
-        signals = mr > ucl_line
-    phases = []
-    for i, ((a, b), label) in enumerate(zip(split.bounds, split.labels, strict=True)):
-        n_base, amr = info[i]
-        mask = signals[a:b]
-        n_obs = int(np.count_nonzero(~np.isnan(y[a:b])))
-        note = _baseline_note(freeze, i, n_base)
-        if amr == 0:
-            head = (
-                f"{_baseline_values(freeze, i)} do not change from one point to the next "
-                "(average moving range 0), so the moving-range limit collapses to 0; "
-            )
-        else:
-            head = f"Average moving range {fmt(amr)}, upper limit {fmt(ucl_line[a])} ({note}); "
-        n_out = int(mask.sum())
-        if n_out == 0:
-            tail = "no moving range is above the limit."
-        else:
-            pts = list_points(np.r_[np.zeros(a, dtype=bool), mask])
-            tail = f"{plural(n_out, 'moving range')} above the limit (at points {pts})."
-        phases.append(
-            ControlPhase(
-                label=label,
-                start=a,
-                stop=b,
-                n_obs=n_obs,
-                n_baseline=n_base,
-                centre=amr,
-                lcl=0.0,
-                ucl=float(ucl_line[a]),
-                n_outside=n_out,
-                runs=None,
-                signal=bool(n_out),
-                mr_bar=amr,
-                sigma=amr / D2_MOVING_RANGE,
-                sigma_z=None,
-                sentence=head + tail,
-            )
-        )
-    last = phases[-1]
+    mr = _phase_moving_ranges(y, split)
+    chart = _control_chart(
+        mr,
+        split,
+        freeze,
+        partial(_mr_limits, y),
+        present=~np.isnan(y),
+        names=names,
+        runs=False,
+        judge=_above_limit_text,
+    )
     return MRChartResult(
         values=frozen_array(mr),
-        centre=last.centre,
-        lcl=0.0,
-        ucl=last.ucl,
-        signals=frozen_array(signals, dtype=bool),
-        centre_line=frozen_array(centre_line),
-        lcl_line=frozen_array(lcl_line),
-        ucl_line=frozen_array(ucl_line),
+        centre_line=chart.centre_line,
+        lcl_line=chart.lcl_line,
+        ucl_line=chart.ucl_line,
+        signals=chart.signals,
         phase=split.ids,
-        phases=tuple(phases),
+        phases=chart.phases,
         freeze=freeze,
-        signal=last.signal,
-        any_signal=any(p.signal for p in phases),
-        sentence=phase_sentence(split, [p.sentence for p in phases]),
+        sentence=chart.sentence,
     )
 
 
@@ -689,6 +794,96 @@ def _attribute_inputs(
     return num, den, values
 
 
+def _attribute_limits(
+    num: FloatArray,
+    den: FloatArray,
+    y: FloatArray,
+    phase: _Phase,
+    *,
+    kind: str,
+    laney: bool,
+    screen_mr: bool,
+) -> _Limits:
+    """p or u chart, one phase: pooled centre ± 3 binomial (Poisson) sigmas per point,
+    the sigma scaled by Laney's σz when ``laney``."""
+    a, b, stop = phase.start, phase.stop, phase.base_stop
+    present = ~np.isnan(y[a:b])
+    ok = present[: stop - a]
+    centre = float(num[a:stop][ok].sum() / den[a:stop][ok].sum())
+    spread = centre * (1 - centre) if kind == "p" else centre
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(spread / den[a:b])
+    sigma_z = None
+    if laney:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (y[a:stop] - centre) / sd[: stop - a]
+        if spread == 0:
+            sigma_z = math.nan  # every baseline unit alike: z undefined
+        else:
+            mr_z = average_moving_range(moving_ranges(z), screen=screen_mr)
+            if math.isnan(mr_z):
+                raise _no_mr(phase.where)
+            sigma_z = mr_z / D2_MOVING_RANGE
+            sd = sd * sigma_z
+    lcl = np.maximum(centre - 3 * sd, 0.0)
+    ucl = centre + 3 * sd
+    if kind == "p":
+        ucl = np.minimum(ucl, 1.0)
+    lcl[~present] = np.nan
+    ucl[~present] = np.nan
+    lo, hi = float(np.nanmean(lcl)), float(np.nanmean(ucl))
+    text = _attribute_text(kind, laney, centre, spread, sigma_z, lo, hi, den[a:b][present],
+                           phase.basis)
+    return _Limits(centre, lo, hi, lcl, ucl, text, sigma_z=sigma_z)
+
+
+def _attribute_text(
+    kind: str,
+    laney: bool,
+    centre: float,
+    spread: float,
+    sigma_z: float | None,
+    lo: float,
+    hi: float,
+    dens: FloatArray,
+    basis: str,
+) -> str:
+    show = fmt_pct if kind == "p" else fmt
+    if kind == "p":
+        head = f"Overall proportion {show(centre)} ({basis})"
+    else:
+        head = f"Overall rate {show(centre)} per unit of exposure ({basis})"
+    if spread == 0:
+        what = "had the event" if centre > 0 else "was free of the event"
+        return (
+            head + f"; every unit in those subgroups {what}, so the limits collapse onto the "
+            "centre line"
+        )
+    if np.ptp(dens) == 0:
+        limits = f"; control limits {show(lo)} to {show(hi)}"
+    else:
+        limits = f"; control limits vary with the denominator, on average {show(lo)} to {show(hi)}"
+    if laney and sigma_z is not None:
+        name = "p'" if kind == "p" else "u'"
+        limits += (
+            f" (Laney {name}: the {'binomial' if kind == 'p' else 'Poisson'} limits are "
+            f"scaled by {fmt(sigma_z, 3)} for variation between subgroups)"
+        )
+    return head + limits
+
+
+def _overdispersion_advice(kind: str, n_outside: int, n_obs: int) -> str:
+    """Suggest Laney's chart when more than a quarter of the points (3 or more) are outside."""
+    if n_outside < 3 or n_outside <= n_obs / 4:
+        return ""
+    name = "p'" if kind == "p" else "u'"
+    return (
+        " So many points outside often means the denominators are large enough to "
+        f"expose real variation between subgroups (overdispersion): Laney's {name} chart "
+        "(laney=True) allows for it."
+    )
+
+
 def _attribute_chart(
     numerators: Any,
     denominators: Any,
@@ -698,163 +893,31 @@ def _attribute_chart(
     part: Any,
     laney: bool,
     screen_mr: bool,
+    labels: Any,
 ) -> AttributeChartResult:
     num, den, y = _attribute_inputs(numerators, denominators, kind)
-    present = ~np.isnan(y)
+    names = period_names(labels, y.size)
     split = split_phases(y.size, part)
     freeze = check_freeze(freeze, split)
-    stops = _baseline_stops(split, freeze)
-
-    centre_line = np.empty(y.shape)
-    sd = np.full(y.shape, np.nan)
-    info = []
-    for i, (a, b) in enumerate(split.bounds):
-        where = _where(split, i)
-        require_points(int(np.count_nonzero(present[a:b])), where=where)
-        ok = present[a : stops[i]]
-        n_base = int(np.count_nonzero(ok))
-        require_points(n_base, where=f" (baseline{where})" if freeze is not None else where)
-        centre = float(num[a : stops[i]][ok].sum() / den[a : stops[i]][ok].sum())
-        spread = centre * (1 - centre) if kind == "p" else centre
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sd_phase = np.sqrt(spread / den[a:b])
-        sigma_z = None
-        if laney:
-            sd_base = sd_phase[: stops[i] - a]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                z = (y[a : stops[i]] - centre) / sd_base
-            if spread == 0:
-                sigma_z = math.nan  # every baseline unit alike: z undefined
-            else:
-                mr_z = average_moving_range(moving_ranges(z), screen=screen_mr)
-                if math.isnan(mr_z):
-                    raise _no_mr(where)
-                sigma_z = mr_z / D2_MOVING_RANGE
-                sd_phase = sd_phase * sigma_z
-        centre_line[a:b] = centre
-        sd[a:b] = sd_phase
-        info.append((n_base, centre, spread, sigma_z))
-
-    lcl = np.maximum(centre_line - 3 * sd, 0.0)
-    ucl = centre_line + 3 * sd
-    if kind == "p":
-        ucl = np.minimum(ucl, 1.0)
-    lcl[~present] = np.nan
-    ucl[~present] = np.nan
-    signals = _outside(y, lcl, ucl)
-    analyses, _, _, runs_signal = runs_by_phase(y, centre_line, split)
-
-    chart = kind + ("'" if laney else "")
-    phases = []
-    for i, ((a, b), label) in enumerate(zip(split.bounds, split.labels, strict=True)):
-        n_base, centre, spread, sigma_z = info[i]
-        runs = analyses[i]
-        mask = signals[a:b]
-        sentence = _attribute_sentence(
-            kind,
-            laney,
-            centre,
-            spread,
-            sigma_z,
-            lcl[a:b],
-            ucl[a:b],
-            den[a:b][present[a:b]],
-            _baseline_note(freeze, i, n_base),
-            mask,
-            a,
-            runs,
-        )
-        phases.append(
-            ControlPhase(
-                label=label,
-                start=a,
-                stop=b,
-                n_obs=runs.n_obs,
-                n_baseline=n_base,
-                centre=centre,
-                lcl=float(np.nanmean(lcl[a:b])),
-                ucl=float(np.nanmean(ucl[a:b])),
-                n_outside=int(mask.sum()),
-                runs=runs,
-                signal=bool(mask.any() or runs.signal),
-                mr_bar=None,
-                sigma=None,
-                sigma_z=sigma_z,
-                sentence=sentence,
-            )
-        )
-    last = phases[-1]
+    limits = partial(_attribute_limits, num, den, y, kind=kind, laney=laney, screen_mr=screen_mr)
+    advice = None if laney else partial(_overdispersion_advice, kind)
+    chart = _control_chart(y, split, freeze, limits, names=names, advice=advice)
     cls = PChartResult if kind == "p" else UChartResult
     return cls(
-        chart=chart,
+        chart=kind + ("'" if laney else ""),
         values=frozen_array(y),
         numerators=frozen_array(num),
         denominators=frozen_array(den),
-        centre=last.centre,
-        lcl=frozen_array(lcl),
-        ucl=frozen_array(ucl),
-        centre_line=frozen_array(centre_line),
-        signals=frozen_array(signals, dtype=bool),
-        runs_signal=frozen_array(runs_signal, dtype=bool),
-        sigma_z=last.sigma_z,
+        lcl=chart.lcl_line,
+        ucl=chart.ucl_line,
+        centre_line=chart.centre_line,
+        signals=chart.signals,
+        runs_signal=chart.runs_signal,
         phase=split.ids,
-        phases=tuple(phases),
-        runs=analyses[-1],
+        phases=chart.phases,
         freeze=freeze,
-        signal=last.signal,
-        any_signal=any(p.signal for p in phases),
-        sentence=phase_sentence(split, [p.sentence for p in phases]),
+        sentence=chart.sentence,
     )
-
-
-def _attribute_sentence(
-    kind: str,
-    laney: bool,
-    centre: float,
-    spread: float,
-    sigma_z: float | None,
-    lcl: FloatArray,
-    ucl: FloatArray,
-    dens: FloatArray,
-    note: str,
-    mask: BoolArray,
-    offset: int,
-    runs: RunsAnalysis,
-) -> str:
-    show = fmt_pct if kind == "p" else fmt
-    if kind == "p":
-        head = f"Overall proportion {show(centre)} ({note})"
-    else:
-        head = f"Overall rate {show(centre)} per unit of exposure ({note})"
-    if spread == 0:
-        what = "had the event" if centre > 0 else "was free of the event"
-        limits = (
-            f"; every unit in those subgroups {what}, so the limits collapse onto the centre line"
-        )
-    else:
-        lo, hi = float(np.nanmean(lcl)), float(np.nanmean(ucl))
-        if np.ptp(dens) == 0:
-            limits = f"; control limits {show(lo)} to {show(hi)}"
-        else:
-            limits = (
-                f"; control limits vary with the denominator, on average {show(lo)} to {show(hi)}"
-            )
-        if laney and sigma_z is not None:
-            name = "p'" if kind == "p" else "u'"
-            limits += (
-                f" (Laney {name}: the {'binomial' if kind == 'p' else 'Poisson'} limits are "
-                f"scaled by {fmt(sigma_z, 3)} for variation between subgroups)"
-            )
-    text = head + limits + "; " + _outside_text(mask, offset) + "."
-    n_out = int(mask.sum())
-    if not laney and n_out >= 3 and n_out > runs.n_obs / 4:
-        name = "p'" if kind == "p" else "u'"
-        text += (
-            f" So many points outside often means the denominators are large enough to "
-            f"expose real variation between subgroups (overdispersion): Laney's {name} chart "
-            "(laney=True) allows for it."
-        )
-    return text + " " + runs.sentence
 
 
 def p_chart(
@@ -865,6 +928,7 @@ def p_chart(
     part: Any = None,
     laney: bool = False,
     screen_mr: bool = False,
+    labels: Any = None,
 ) -> PChartResult:
     """p chart (proportion, e.g. 4-hour breaches / attendances), optionally Laney's p'.
 
@@ -892,6 +956,12 @@ def p_chart(
         Screen the moving ranges of z before averaging (Nelson 1982), as
         qicharts2 does by default.
 
+    labels : sequence, optional
+        One period label per point, e.g. the period start dates or strings
+        such as ``"2024-03"``: sentences then name periods, not point numbers
+        (``'the week of 3 Jun 2024 is outside the limits'``). Dates are written
+        as :func:`pdcakit.spc.period_names` says; a wrong length raises
+        ``ValueError``.
     Returns
     -------
     PChartResult
@@ -943,6 +1013,7 @@ def p_chart(
         part=part,
         laney=laney,
         screen_mr=screen_mr,
+        labels=labels,
     )
     return cast(PChartResult, result)
 
@@ -955,6 +1026,7 @@ def u_chart(
     part: Any = None,
     laney: bool = False,
     screen_mr: bool = False,
+    labels: Any = None,
 ) -> UChartResult:
     """u chart (rate, e.g. complaints per 1,000 contacts), optionally Laney's u'.
 
@@ -977,6 +1049,12 @@ def u_chart(
     screen_mr : bool, default False
         Screen the moving ranges of z (Nelson 1982), as qicharts2 does.
 
+    labels : sequence, optional
+        One period label per point, e.g. the period start dates or strings
+        such as ``"2024-03"``: sentences then name periods, not point numbers
+        (``'the week of 3 Jun 2024 is outside the limits'``). Dates are written
+        as :func:`pdcakit.spc.period_names` says; a wrong length raises
+        ``ValueError``.
     Returns
     -------
     UChartResult
@@ -1021,5 +1099,6 @@ def u_chart(
         part=part,
         laney=laney,
         screen_mr=screen_mr,
+        labels=labels,
     )
     return cast(UChartResult, result)

@@ -30,8 +30,17 @@ from typing import Any
 import numpy as np
 
 from ..results import format_value
-from ._common import BoolArray, FloatArray, ResultMixin, as_series, frozen_array, plural
-from .control import ControlPhase, IChartResult, _outside_text, i_chart
+from ._common import (
+    BoolArray,
+    FloatArray,
+    PhasedResult,
+    as_series,
+    frozen_array,
+    last_phase,
+    period_names,
+    plural,
+)
+from .control import ControlPhase, IChartResult, Names, _outside_text, i_chart
 from .phases import split_phases
 from .runs import phase_sentence
 
@@ -42,7 +51,7 @@ LOG_SCALE_NOTE = "Limits on the log scale: durations are skewed and positive."
 
 
 @dataclass(frozen=True, eq=False)
-class LogIChartResult(ResultMixin):
+class LogIChartResult(PhasedResult):
     """Result of :func:`log_i_chart`: lines back on the values' own scale.
 
     ``values`` are the data as given; ``centre_line``, ``lcl_line`` and
@@ -50,16 +59,14 @@ class LogIChartResult(ResultMixin):
     limits below 0 shown as 0). ``log_chart`` is the I chart of the log values
     (sparse periods missing), on which the Anhøj rules and any rule set run.
     ``signals`` is False at sparse points (not judged). Scalar ``centre``,
-    ``lcl`` and ``ucl`` describe the last phase.
+    ``lcl``, ``ucl`` and ``signal`` describe the last phase (read from
+    ``phases[-1]``); ``any_signal`` any phase.
     """
 
     values: FloatArray
     shift: float
     sparse: BoolArray
     used: BoolArray
-    centre: float
-    lcl: float
-    ucl: float
     centre_line: FloatArray
     lcl_line: FloatArray
     ucl_line: FloatArray
@@ -68,9 +75,11 @@ class LogIChartResult(ResultMixin):
     log_chart: IChartResult
     unit: str
     scale: str | None
-    signal: bool
-    any_signal: bool
     sentence: str
+
+    centre = last_phase("Centre (geometric mean) of the last phase, on the values' scale.")
+    lcl = last_phase("Lower limit of the last phase, on the values' scale (never below 0).")
+    ucl = last_phase("Upper limit of the last phase, on the values' scale.")
 
     def format(self, value: float) -> str:
         """A value in the chart's unit, for sentences."""
@@ -87,16 +96,18 @@ def _started_log_shift(y: FloatArray) -> float:
 
 def log_i_chart(values: Any, freeze: int | None = None, *, part: Any = None,
                 sparse: Any = None, n: Any = None, min_cases: int = 5, unit: str = "",
-                scale: str | None = None) -> LogIChartResult:
+                scale: str | None = None, labels: Any = None) -> LogIChartResult:
     """I chart of ``log(values)`` with centre and limits transformed back (always >= 0).
 
     ``sparse`` marks points drawn but left out of the limits and of the judgement;
     ``n`` (cases per point) lets a phase with fewer than 2 full points use its sparse
     points with at least ``min_cases`` cases. ``unit`` and ``scale`` word the sentence
-    (e.g. ``unit="minutes", scale="days"``). NaN marks a missing point; negative
-    values are refused.
+    (e.g. ``unit="minutes", scale="days"``). ``labels`` (one period label per point)
+    name periods in the sentence instead of point numbers, as in
+    :func:`pdcakit.spc.i_chart`. NaN marks a missing point; negative values are refused.
     """
     y = as_series(values)
+    names = period_names(labels, y.size)
     if (y[np.isfinite(y)] < 0).any():
         raise ValueError("a log-scale chart needs values >= 0 (durations); got a negative one")
     split = split_phases(y.size, part)
@@ -117,7 +128,7 @@ def log_i_chart(values: Any, freeze: int | None = None, *, part: Any = None,
     with np.errstate(divide="ignore"):
         logs = np.where(used, np.log(np.where(finite, y, 1.0) + shift), np.nan)
     try:
-        chart = i_chart(logs, freeze, part=part)
+        chart = i_chart(logs, freeze, part=part, labels=names)
     except ValueError as exc:
         raise ValueError(f"{exc}: fewer than 2 periods with enough cases "
                          f"(at least {min_cases}) and a median in a phase; use a longer period "
@@ -129,22 +140,19 @@ def log_i_chart(values: Any, freeze: int | None = None, *, part: Any = None,
                         ucl=float(back(phase.ucl)))
         phases.append(replace(moved, sentence=_phase_text(
             moved, chart.signals[a:b] & used[a:b], a, few[a:b] & finite[a:b] & ~used[a:b],
-            phase.label in rescued, lambda v: format_value(v, unit, scale=scale))))
+            phase.label in rescued, lambda v: format_value(v, unit, scale=scale), names)))
     text = LOG_SCALE_NOTE
     if shift:
         text += (f" Some values are 0, so the scale is log(value + "
                  f"{format_value(shift, unit, scale=scale)}) and lower limits below 0 show as 0.")
-    last = phases[-1]
     return LogIChartResult(
         values=frozen_array(y), shift=shift, sparse=frozen_array(few & finite),
-        used=frozen_array(used), centre=last.centre, lcl=last.lcl, ucl=last.ucl,
-        centre_line=frozen_array(back(chart.centre_line)),
+        used=frozen_array(used), centre_line=frozen_array(back(chart.centre_line)),
         lcl_line=frozen_array(back(chart.lcl_line)),
         ucl_line=frozen_array(back(chart.ucl_line)),
         signals=frozen_array(np.asarray(chart.signals, bool) & used), phases=tuple(phases),
-        log_chart=chart, unit=unit, scale=scale, signal=chart.signal,
-        any_signal=chart.any_signal,
-        sentence=text + " " + phase_sentence(split, [p.sentence for p in phases]))
+        log_chart=chart, unit=unit, scale=scale,
+        sentence=text + " " + phase_sentence(split, [p.sentence for p in phases], names))
 
 
 def _back(shift: float) -> Callable[[Any], Any]:
@@ -154,7 +162,7 @@ def _back(shift: float) -> Callable[[Any], Any]:
 
 
 def _phase_text(phase: ControlPhase, outside: BoolArray, offset: int, left_out: BoolArray,
-                rescued: bool, fmt: Callable[[float], str]) -> str:
+                rescued: bool, fmt: Callable[[float], str], names: Names = None) -> str:
     basis = f"computed from {plural(phase.n_baseline, 'period')}"
     if rescued:
         basis += ("; too few full periods, so periods with few cases set these limits: read "
@@ -168,4 +176,4 @@ def _phase_text(phase: ControlPhase, outside: BoolArray, offset: int, left_out: 
         limits = (f"Centre {fmt(phase.centre)} (geometric mean), control limits "
                   f"{fmt(phase.lcl)} to {fmt(phase.ucl)} ({basis}); ")
     runs = "" if phase.runs is None else " " + phase.runs.sentence
-    return limits + _outside_text(np.asarray(outside, bool), offset) + "." + runs
+    return limits + _outside_text(np.asarray(outside, bool), offset, names) + "." + runs

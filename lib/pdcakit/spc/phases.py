@@ -22,6 +22,10 @@ from its first ``k`` points and extends them over the rest of that phase, as
 qicharts2's ``freeze`` does; later phases always use all of their own points.
 So ``freeze=12, part=[24]`` on 36 months judges months 13-24 against the
 baseline of months 1-12, and gives months 25-36 limits of their own.
+
+``labels`` (every chart) are something else: one *period* label per point,
+such as the period start dates, used only to name points in the sentences
+(``'before (Jan 2024 to Dec 2024)'`` rather than ``'before (points 1-12)'``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import IntArray, ResultMixin, frozen_array
+from ._common import IntArray, ResultMixin, frozen_array, period_names, span_text
 
 __all__ = ["PhaseSplit", "split_phases"]
 
@@ -65,15 +69,19 @@ class PhaseSplit(ResultMixin):
         return len(self.bounds)
 
 
-def _describe(bounds: list[tuple[int, int]], labels: list[str]) -> str:
+def _describe(
+    bounds: list[tuple[int, int]], labels: list[str], names: tuple[str, ...] | None
+) -> str:
     if len(bounds) == 1:
         start, stop = bounds[0]
-        return f"One phase (points {start + 1}-{stop})."
-    parts = [f"{lab} (points {a + 1}-{b})" for (a, b), lab in zip(bounds, labels, strict=True)]
+        return f"One phase ({span_text(start, stop, names)})."
+    parts = [
+        f"{lab} ({span_text(a, b, names)})" for (a, b), lab in zip(bounds, labels, strict=True)
+    ]
     return f"{len(bounds)} phases: " + ", ".join(parts) + "."
 
 
-def split_phases(n: int, part: Any = None) -> PhaseSplit:
+def split_phases(n: int, part: Any = None, *, labels: Any = None) -> PhaseSplit:
     """Turn a ``part`` argument into phase ids and bounds.
 
     Parameters
@@ -84,6 +92,9 @@ def split_phases(n: int, part: Any = None) -> PhaseSplit:
         ``None`` gives one phase. An int or a sequence of ints (shorter than
         ``n``) gives 0-based positions where a new phase starts. A sequence of
         length ``n`` gives one label per point.
+    labels : sequence, optional
+        One period label per point (dates or strings), naming the phases'
+        first and last periods in ``sentence`` instead of point numbers.
 
     Returns
     -------
@@ -103,10 +114,13 @@ def split_phases(n: int, part: Any = None) -> PhaseSplit:
     ((0, 2), (2, 4), (4, 6))
     >>> split_phases(4, part=["before", "before", "after", "after"]).labels
     ('before', 'after')
+    >>> split_phases(4, part=[2], labels=["2024-01", "2024-02", "2024-03", "2024-04"]).sentence
+    '2 phases: phase 1 (2024-01 to 2024-02), phase 2 (2024-03 to 2024-04).'
     """
     if isinstance(n, bool) or int(n) != n or n < 0:
         raise ValueError(f"n must be a non-negative whole number, got {n!r}")
     n = int(n)
+    names = period_names(labels, n)
     if part is None:
         bounds = [(0, n)]
         labels = ["phase 1"]
@@ -125,7 +139,7 @@ def split_phases(n: int, part: Any = None) -> PhaseSplit:
         ids=frozen_array(ids, dtype=np.int64),
         bounds=tuple(bounds),
         labels=tuple(labels),
-        sentence=_describe(bounds, labels),
+        sentence=_describe(bounds, labels, names),
     )
 
 

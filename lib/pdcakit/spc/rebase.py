@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._common import period_names, the_period
+
 __all__ = ["ASSURANCE", "ASSURANCE_MEANING", "Rebase", "RebasedChart", "assurance",
            "rebased_chart"]
 
@@ -65,11 +67,15 @@ class Rebase:
 
 @dataclass(frozen=True)
 class RebasedChart:
-    """A control chart whose phases each come from a named re-baseline."""
+    """A control chart whose phases each come from a named re-baseline.
+
+    ``names`` are the period names the sentences use (None: point numbers).
+    """
 
     chart: Any
     rebases: tuple[Rebase, ...]
     freeze: int | None
+    names: tuple[str, ...] | None = None
 
     @property
     def sentence(self) -> str:
@@ -78,7 +84,9 @@ class RebasedChart:
             parts.append(f"First-phase limits frozen on its first {self.freeze} points.")
         fmt = getattr(self.chart, "format", lambda value: f"{value:.3g}")
         for rebase, phase in zip(self.rebases, self.chart.phases[1:], strict=False):
-            parts.append(f"New limits from point {rebase.at + 1} ({rebase.label}): centre "
+            start = (f"point {rebase.at + 1}" if self.names is None
+                     else the_period(self.names[rebase.at]))
+            parts.append(f"New limits from {start} ({rebase.label}): centre "
                          f"{fmt(phase.centre)}, limits {fmt(phase.lcl)} to {fmt(phase.ucl)}.")
         return " ".join(parts)
 
@@ -97,13 +105,14 @@ class RebasedChart:
 
 def rebased_chart(values: Sequence[float], kind: str = "i", *, rebases: Sequence[Rebase] = (),
                   freeze: int | None = None, denominators: Sequence[float] | None = None,
-                  **log_options: Any) -> RebasedChart:
+                  labels: Any = None, **log_options: Any) -> RebasedChart:
     """An I, log-scale I, p or u chart with phases only where a :class:`Rebase` says so.
 
     ``kind`` "i" takes ``values``, "log" positive values such as durations (see
     :func:`pdcakit.spc.log_i_chart`, which takes ``log_options``: sparse, n, unit, scale);
     "p" and "u" take numerators in ``values`` and ``denominators``. ``freeze`` must fall
-    inside the first phase.
+    inside the first phase. ``labels`` (one period label per point, e.g. the period
+    start dates) make the sentences name periods: "New limits from Mar 2024 (...)".
     """
     from .control import i_chart, p_chart, u_chart
     from .logchart import log_i_chart
@@ -118,18 +127,19 @@ def rebased_chart(values: Sequence[float], kind: str = "i", *, rebases: Sequence
         raise ValueError(f"freeze={freeze} reaches past the first re-baseline (point "
                          f"{ordered[0].at + 1}): the frozen baseline must lie in the first phase")
     part = [int(r.at) for r in ordered] or None
+    names = period_names(labels, len(values))
     if kind == "i":
-        chart = i_chart(values, freeze, part=part)
+        chart = i_chart(values, freeze, part=part, labels=names)
     elif kind == "log":
-        chart = log_i_chart(values, freeze, part=part, **log_options)
+        chart = log_i_chart(values, freeze, part=part, labels=names, **log_options)
     elif kind in ("p", "u"):
         if denominators is None:
             raise ValueError(f"a {kind} chart needs denominators")
         func = p_chart if kind == "p" else u_chart
-        chart = func(values, denominators, freeze=freeze, part=part)
+        chart = func(values, denominators, freeze=freeze, part=part, labels=names)
     else:
         raise ValueError(f"kind must be 'i', 'log', 'p' or 'u'; got {kind!r}")
-    return RebasedChart(chart=chart, rebases=ordered, freeze=freeze)
+    return RebasedChart(chart=chart, rebases=ordered, freeze=freeze, names=names)
 
 
 def assurance(*, lcl: float, ucl: float, target: float, direction: str) -> str | None:

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from ._common import name_periods, period_names
 from .runs import anhoej_limits
 
 __all__ = ["RULE_SETS", "RuleHits", "apply_rules", "compare_rule_sets"]
@@ -53,12 +54,17 @@ RULE_SETS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class RuleHits:
-    """Which rules fired where, under one rule set."""
+    """Which rules fired where, under one rule set.
+
+    ``names`` (one period name per point, see :func:`pdcakit.spc.period_names`)
+    make the sentence name periods instead of point numbers.
+    """
 
     rule_set: str
     flags: tuple[tuple[str, ...], ...]          # per point: rules whose pattern includes it
     fired: dict[str, tuple[int, ...]]           # rule -> points where it first holds
     rules: tuple[str, ...]                      # every rule of the set, in order
+    names: tuple[str, ...] | None = None        # period names for the sentence
 
     @property
     def signal_points(self) -> tuple[int, ...]:
@@ -71,12 +77,16 @@ class RuleHits:
     @property
     def sentence(self) -> str:
         name = RULE_SETS[self.rule_set]
-        fired = [f"{rule} (point{'s' if len(at) > 1 else ''} "
-                 f"{', '.join(str(i + 1) for i in at[:6])}{' ...' if len(at) > 6 else ''})"
-                 for rule, at in self.fired.items() if at]
+        fired = [f"{rule} ({self._where(at)})" for rule, at in self.fired.items() if at]
         if not fired:
             return f"{name}: no rule fired."
         return f"{name}: " + "; ".join(fired) + "."
+
+    def _where(self, at: tuple[int, ...]) -> str:
+        if self.names is not None:
+            return name_periods(at, self.names)
+        return (f"point{'s' if len(at) > 1 else ''} "
+                f"{', '.join(str(i + 1) for i in at[:6])}{' ...' if len(at) > 6 else ''}")
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule_set": self.rule_set, "rules": list(self.rules),
@@ -189,18 +199,24 @@ def _as_array(value: float | Sequence[float] | np.ndarray, n: int, name: str) ->
 
 def apply_rules(values: Sequence[float], *, centre: float | Sequence[float],
                 sigma: float | Sequence[float] | None = None, rule_set: str = "nhs",
-                shift: int = 7, trend: int = 6) -> RuleHits:
+                shift: int = 7, trend: int = 6, labels: Any = None) -> RuleHits:
     """Flag ``values`` by the rules of ``rule_set`` (see the module docstring).
 
     ``centre`` and ``sigma`` are scalars or one value per point (phases, p-chart
     limits). ``sigma`` may be None only for ``anhoej``. ``shift`` (7, or 6) and
-    ``trend`` (6 points) tune the NHS set.
+    ``trend`` (6 points) tune the NHS set. ``labels`` (one period label per point)
+    make the sentence name periods.
+
+    >>> apply_rules([0, 0, 0, 0, 4, 0], centre=0, sigma=1, rule_set="western_electric",
+    ...             labels=[f"2024-0{m}" for m in range(1, 7)]).sentence
+    'Western Electric rules 1-4: 1: beyond 3 sigma (2024-05).'
     """
     if rule_set not in RULE_SETS:
         raise ValueError(f"unknown rule set {rule_set!r}: choose one of {', '.join(RULE_SETS)}")
     if shift not in (6, 7) or trend not in (6, 7):
         raise ValueError("NHS rules: shift is 7 points (or 6) and trend 6 points (or 7)")
     x = np.asarray(values, dtype=float)
+    names = period_names(labels, x.size)
     if not np.isfinite(x).all():
         raise ValueError("values must be finite: drop or fill missing periods first")
     c = _as_array(centre, x.size, "centre")
@@ -234,7 +250,8 @@ def apply_rules(values: Sequence[float], *, centre: float | Sequence[float],
     flags = tuple(tuple(rule for rule, (part, _) in found.items() if part[i])
                   for i in range(x.size))
     fired = {rule: tuple(int(i) for i in at) for rule, (_, at) in found.items()}
-    return RuleHits(rule_set=rule_set, flags=flags, fired=fired, rules=tuple(found))
+    return RuleHits(rule_set=rule_set, flags=flags, fired=fired, rules=tuple(found),
+                    names=names)
 
 
 def compare_rule_sets(values: Sequence[float], *, centre: float | Sequence[float],

@@ -20,6 +20,7 @@ in the same way; the per-point arrays of the result keep the original length.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +30,15 @@ from ._common import (
     BoolArray,
     FloatArray,
     IntArray,
+    PhasedResult,
     ResultMixin,
     as_series,
     frozen_array,
+    last_phase,
+    period_names,
     plural,
     require_points,
+    span_text,
 )
 from .phases import PhaseSplit, check_freeze, split_phases
 
@@ -139,6 +144,7 @@ def _runs_sentence(
     crossings_min: int | None,
     runs_signal: bool,
     crossings_signal: bool,
+    longest_span: str = "",
 ) -> str:
     if n_useful == 0 or None in (longest, longest_max, crossings, crossings_min):
         return (
@@ -149,7 +155,8 @@ def _runs_sentence(
         parts = []
         if runs_signal:
             parts.append(
-                f"the longest run, {longest} points on one side of the centre line, "
+                f"the longest run, {longest} points on one side of the centre line"
+                f"{f' ({longest_span})' if longest_span else ''}, "
                 f"is longer than the limit of {longest_max} (a sign of a shift)"
             )
         if crossings_signal:
@@ -173,9 +180,13 @@ def _runs_sentence(
 
 
 def _analyse(
-    y: FloatArray, centre: float, label: str, start: int
+    y: FloatArray, centre: float, label: str, start: int, names: Sequence[str] | None = None
 ) -> tuple[RunsAnalysis, IntArray, BoolArray]:
-    """Runs analysis of one phase; also the per-point side and long-run flags."""
+    """Runs analysis of one phase; also the per-point side and long-run flags.
+
+    With ``names`` (one per point of the whole chart) a signalling longest run
+    is placed in the sentence by its first and last period.
+    """
     with np.errstate(invalid="ignore"):
         side = np.sign(y - centre)
     side = np.where(np.isnan(side), 0, side).astype(np.int64)
@@ -184,6 +195,7 @@ def _analyse(
     n_useful = int(s.size)
     n_obs = int(np.count_nonzero(~np.isnan(y)))
     long_run = np.zeros(y.shape, dtype=bool)
+    longest_span = ""
     if n_useful == 0:
         longest = longest_max = crossings = crossings_min = None
         runs_signal = crossings_signal = False
@@ -199,8 +211,18 @@ def _analyse(
         runs_signal = longest > longest_max
         crossings_signal = crossings < crossings_min
         long_run[useful_idx] = lengths[run_id] > longest_max
+        if names is not None and runs_signal:
+            in_longest = useful_idx[run_id == int(lengths.argmax())] + start
+            longest_span = span_text(int(in_longest[0]), int(in_longest[-1]) + 1, names)
     sentence = _runs_sentence(
-        n_useful, longest, longest_max, crossings, crossings_min, runs_signal, crossings_signal
+        n_useful,
+        longest,
+        longest_max,
+        crossings,
+        crossings_min,
+        runs_signal,
+        crossings_signal,
+        longest_span,
     )
     analysis = RunsAnalysis(
         label=label,
@@ -222,20 +244,24 @@ def _analyse(
 
 
 def runs_by_phase(
-    y: FloatArray, centre_line: FloatArray, split: PhaseSplit
+    y: FloatArray,
+    centre_line: FloatArray,
+    split: PhaseSplit,
+    names: Sequence[str] | None = None,
 ) -> tuple[tuple[RunsAnalysis, ...], IntArray, BoolArray, BoolArray]:
     """Anhøj analysis of every phase of a chart (used by the control charts too).
 
     Returns the per-phase analyses, the per-point side of the centre line
     (+1, -1, 0 for on the line or missing), the per-point "in a run longer
-    than the limit" flag and the per-point phase runs signal.
+    than the limit" flag and the per-point phase runs signal. ``names`` (one
+    period name per point) place a signalling longest run in the sentences.
     """
     analyses = []
     side = np.zeros(y.shape, dtype=np.int64)
     long_run = np.zeros(y.shape, dtype=bool)
     runs_signal = np.zeros(y.shape, dtype=bool)
     for (a, b), label in zip(split.bounds, split.labels, strict=True):
-        analysis, s, lr = _analyse(y[a:b], float(centre_line[a]), label, a)
+        analysis, s, lr = _analyse(y[a:b], float(centre_line[a]), label, a, names)
         analyses.append(analysis)
         side[a:b] = s
         long_run[a:b] = lr
@@ -243,22 +269,26 @@ def runs_by_phase(
     return tuple(analyses), side, long_run, runs_signal
 
 
-def phase_sentence(split: PhaseSplit, per_phase: list[str]) -> str:
-    """Join per-phase sentences, naming the phases when there is more than one."""
+def phase_sentence(
+    split: PhaseSplit, per_phase: list[str], names: Sequence[str] | None = None
+) -> str:
+    """Join per-phase sentences, naming the phases when there is more than one:
+    ``'Before (points 1-12): ...'``, with ``names`` ``'Before (Jan 2024 to Dec 2024): ...'``."""
     if split.n_phases == 1:
         return per_phase[0]
     return " ".join(
-        f"{label.capitalize()} (points {a + 1}-{b}): {text}"
+        f"{label.capitalize()} ({span_text(a, b, names)}): {text}"
         for (a, b), label, text in zip(split.bounds, split.labels, per_phase, strict=True)
     )
 
 
 @dataclass(frozen=True, eq=False)
-class RunChartResult(ResultMixin):
+class RunChartResult(PhasedResult):
     """Result of :func:`run_chart`.
 
-    The scalar fields describe the **last phase** (the whole chart when there
-    is one phase, the usual case); every phase is in ``phases``. Per-point
+    The scalar values describe the **last phase** (the whole chart when there
+    is one phase, the usual case) and are read from ``phases[-1]``; every
+    phase is in ``phases``. Per-point
     arrays have the length of the input, with missing values kept as NaN.
 
     Attributes
@@ -292,23 +322,22 @@ class RunChartResult(ResultMixin):
     """
 
     values: FloatArray
-    centre: float
-    n_obs: int
-    n_useful: int
-    longest_run: int | None
-    longest_run_max: int | None
-    n_crossings: int | None
-    n_crossings_min: int | None
-    runs_signal: bool
-    crossings_signal: bool
-    signal: bool
     centre_line: FloatArray
     side: IntArray
     long_run: BoolArray
     phase: IntArray
     phases: tuple[RunsAnalysis, ...]
-    any_signal: bool
     sentence: str
+
+    centre = last_phase("Centre line of the last phase.")
+    n_obs = last_phase("Non-missing points of the last phase.")
+    n_useful = last_phase("Useful points (off the centre line) of the last phase.")
+    longest_run = last_phase("Longest run of the last phase.")
+    longest_run_max = last_phase("Anhøj limit of the longest run, last phase.")
+    n_crossings = last_phase("Crossings of the centre line, last phase.")
+    n_crossings_min = last_phase("Anhøj lower limit of the crossings, last phase.")
+    runs_signal = last_phase("The last phase has an unusually long run.")
+    crossings_signal = last_phase("The last phase has unusually few crossings.")
 
 
 def run_chart(
@@ -317,6 +346,7 @@ def run_chart(
     *,
     part: Any = None,
     freeze: int | None = None,
+    labels: Any = None,
 ) -> RunChartResult:
     """Run chart with the Anhøj rules for non-random variation.
 
@@ -339,6 +369,10 @@ def run_chart(
         test all points of the (first) phase against it - e.g. a baseline
         period before a change (qicharts2's ``freeze``). Later phases use
         their own medians.
+    labels : sequence, optional
+        One period label per point (dates or strings): the sentence then
+        names phases and a signalling long run by their periods, e.g.
+        ``'(Mar 2024 to Nov 2024)'``. See :func:`pdcakit.spc.period_names`.
 
     Returns
     -------
@@ -393,6 +427,7 @@ def run_chart(
     power to detect a shift.'
     """
     y = as_series(values)
+    names = period_names(labels, y.size)
     split = split_phases(y.size, part)
     if centre is not None and freeze is not None:
         raise ValueError("give either centre or freeze, not both")
@@ -416,25 +451,13 @@ def run_chart(
             cl = float(np.nanmedian(base))
         centre_line[a:b] = cl
 
-    analyses, side, long_run, _ = runs_by_phase(y, centre_line, split)
-    last = analyses[-1]
+    analyses, side, long_run, _ = runs_by_phase(y, centre_line, split, names)
     return RunChartResult(
         values=frozen_array(y),
-        centre=last.centre,
-        n_obs=last.n_obs,
-        n_useful=last.n_useful,
-        longest_run=last.longest_run,
-        longest_run_max=last.longest_run_max,
-        n_crossings=last.n_crossings,
-        n_crossings_min=last.n_crossings_min,
-        runs_signal=last.runs_signal,
-        crossings_signal=last.crossings_signal,
-        signal=last.signal,
         centre_line=frozen_array(centre_line),
         side=frozen_array(side, dtype=np.int64),
         long_run=frozen_array(long_run, dtype=bool),
         phase=split.ids,
         phases=analyses,
-        any_signal=any(a.signal for a in analyses),
-        sentence=phase_sentence(split, [a.sentence for a in analyses]),
+        sentence=phase_sentence(split, [a.sentence for a in analyses], names),
     )
