@@ -66,6 +66,11 @@ with no true change, in :mod:`benchmarks.null_simulation`). Each KPI kind gets
     residual variance's bias), and the df divided by ``F B``. With ``rho = 0`` the
     tests are the plain ones above.
 
+Sentences of mean and duration tests in minutes state every duration in one unit
+(``scale``: minutes, hours or days; by default the unit
+:func:`pdcakit.results.duration_unit` picks for the value before); the numbers stored
+stay in minutes.
+
 Periods are given in time order; before's periods precede after's, and the two
 series are taken as consecutive (a missing month simply is not there). Each side
 needs at least 2 periods; the period-level df is small with few periods, which is
@@ -87,8 +92,10 @@ import numpy as np
 from scipy import optimize
 from scipy import stats as sps
 
-from ..results import format_signed
+from ..results import format_value
 from .result import Comparison, _plain, change_sentence, format_p
+from .shape import rmst
+from .survival import _sentence_scale, _signed_in, km_median, km_median_weighted
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
            "choose_period_level", "duration_periods", "lag1_autocorrelation",
@@ -160,7 +167,9 @@ class PeriodComparison:
     """A period-level before/after test: the fields of :class:`Comparison` plus periods.
 
     ``method`` is one plain sentence on what was done and why; ``autocorrelation``
-    the lag-1 autocorrelation used (0 = periods independent).
+    the lag-1 autocorrelation used (0 = periods independent); ``scale`` ("minutes",
+    "hours", "days") the unit the sentence states a duration in minutes in (None: the
+    figures as they are, in ``unit``).
     """
 
     test: str
@@ -180,6 +189,7 @@ class PeriodComparison:
     confidence: float = 0.95
     autocorrelation: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    scale: str | None = None
 
     @property
     def alpha(self) -> float:
@@ -192,9 +202,10 @@ class PeriodComparison:
     @property
     def sentence(self) -> str:
         test = f"{self.test} over {self.n_periods_before} + {self.n_periods_after} periods"
-        return change_sentence(self.estimate_label, self.estimate, self.ci, self.unit,
-                               self.confidence, test, self.pvalue, self.alpha,
-                               number=format_signed, then=self.method)
+        return change_sentence(self.estimate_label, self.estimate, self.ci,
+                               self.scale or self.unit, self.confidence, test, self.pvalue,
+                               self.alpha, number=lambda v: _signed_in(v, self.scale),
+                               then=self.method)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -319,17 +330,27 @@ def lag1_autocorrelation(residuals: Sequence[float], after: Sequence[bool],
 
 
 @dataclass(frozen=True)
+class _PeriodFit:
+    """The two-means model of the period values, which every period-level test fits."""
+
+    y: np.ndarray  # the period values: shares, rates, means or restricted means
+    after: np.ndarray  # True for the after periods
+    weights: np.ndarray  # tickets (or exposure) per period
+    fitted: np.ndarray  # each side's pooled value, per period
+    within: np.ndarray  # each period's own sampling variance
+
+
+@dataclass(frozen=True)
 class _Inflation:
     rho: float
     variance: float  # F B, multiplies the variance and divides the df
 
 
-def _autocorrelation_inflation(y: np.ndarray, after: np.ndarray, weights: np.ndarray,
-                               fitted: np.ndarray, within: np.ndarray, total: float,
+def _autocorrelation_inflation(fit: _PeriodFit, total: float,
                                enabled: bool = True) -> _Inflation:
     """Widening for AR(1) period effects, applied to the between-period part only.
 
-    ``within`` is each period's own sampling variance (binomial, Poisson, s^2 / n,
+    ``fit.within`` is each period's own sampling variance (binomial, Poisson, s^2 / n,
     Kaplan-Meier), independent from period to period; ``total`` the contrast's variance
     estimated from the periods. The excess ``total - sum(c^2 within)`` is the period
     effects' share, the only part neighbouring periods share. The residual
@@ -338,9 +359,10 @@ def _autocorrelation_inflation(y: np.ndarray, after: np.ndarray, weights: np.nda
     """
     if not enabled or not total > 0:
         return _Inflation(0.0, 1.0)
+    y, after, weights, fitted = fit.y, fit.after, fit.weights, fit.fitted
     design = _Design(after, weights)
     c = design.contrast()
-    sampling = float(np.sum(c**2 * within))
+    sampling = float(np.sum(c**2 * fit.within))
     excess = max(total - sampling, 0.0)
     share = excess / total
     if share == 0:
@@ -374,6 +396,28 @@ def _method_sentence(what: str, why: str, inflation: _Inflation) -> str:
           f"so the variance is widened by a factor of {inflation.variance:.2f} and the "
           "degrees of freedom reduced by it." if inflation.rho > 0 else "")
     return f"{what}: {why}.{ar}"
+
+
+def _period_comparison(fit: _PeriodFit, *, estimate: float, variance: float, df: float,
+                       dispersion: Dispersion, counts: tuple[float, float], test: str,
+                       short: str, label: str, what: str, why: str, extra: dict[str, Any],
+                       confidence: float, autocorrelation: bool, unit: str = "",
+                       per: float = 1.0, scale: str | None = None) -> PeriodComparison:
+    """What every period-level test does once it has stated its estimate, variance and
+    df: the autocorrelation widening, the t test and CI, the result with its method
+    sentence (``what: why``). ``counts`` are the tickets (events) before and after;
+    ``per`` scales the estimate and CI (rates per 1,000); ``short`` names the test in
+    an error."""
+    inflation = _autocorrelation_inflation(fit, variance, autocorrelation)
+    t, p, df, ci = _t_result(test=short, estimate=estimate, variance=variance, df=df,
+                             inflation=inflation, confidence=confidence)
+    return PeriodComparison(
+        test=test, statistic=t, pvalue=p, df=df, estimate=estimate * per,
+        ci=(ci[0] * per, ci[1] * per), n_before=int(counts[0]), n_after=int(counts[1]),
+        n_periods_before=int((~fit.after).sum()), n_periods_after=int(fit.after.sum()),
+        dispersion=dispersion, estimate_label=label, unit=unit, confidence=confidence,
+        autocorrelation=inflation.rho, method=_method_sentence(what, why, inflation),
+        extra={**extra, "variance_inflation": inflation.variance}, scale=scale)
 
 
 def _cr2(y: np.ndarray, w: np.ndarray,
@@ -436,42 +480,58 @@ def proportion_periods(x_before: Sequence[int], n_before: Sequence[int],
     >>> round(r.dispersion.ratio, 3), round(r.pvalue, 4)   # R glm quasibinomial: 2.512
     (2.512, 0.0805)
     """
-    xb, xa = _side_arrays(x_before, x_after, "success counts")
-    nb, na = _side_arrays(n_before, n_after, "ticket counts")
-    if xb.shape != nb.shape or xa.shape != na.shape:
-        raise ValueError("each period needs a success count and a ticket count: the before "
-                         f"lists have {xb.size} and {nb.size}, after {xa.size} and {na.size}")
-    x, n = np.concatenate([xb, xa]), np.concatenate([nb, na])
+    x, n, after = _count_sides(x_before, n_before, x_after, n_after,
+                               ("success counts", "ticket counts"),
+                               "a success count and a ticket count")
     if (n <= 0).any() or (x < 0).any() or (x > n).any():
         raise ValueError("per-period counts must satisfy 0 <= successes <= tickets and "
                          "tickets > 0; drop periods with no tickets")
-    after = np.r_[np.zeros(xb.size, bool), np.ones(xa.size, bool)]
     dispersion, fitted = _proportion_dispersion(x, n, after)
     p_b, p_a = fitted[0], fitted[-1]
     if p_b in (0.0, 1.0) and p_a in (0.0, 1.0) and p_a == p_b:
         raise ValueError(f"every ticket on both sides has the same outcome ({p_a:.0%}): "
                          "there is no difference to test")
+    return _quasi_comparison(
+        "binomial", _PeriodFit(x / n, after, n, fitted, fitted * (1 - fitted) / n), dispersion,
+        sampling=p_b * (1 - p_b) / n[~after].sum() + p_a * (1 - p_a) / n[after].sum(),
+        counts=(n[~after].sum(), n[after].sum()), noun="shares",
+        label="difference in proportions", extra={"before": float(p_b), "after": float(p_a)},
+        because=", so a week-to-week swing counts once per week, not once per ticket",
+        confidence=confidence, autocorrelation=autocorrelation)
+
+
+def _count_sides(x_before: Sequence[float], n_before: Sequence[float],
+                 x_after: Sequence[float], n_after: Sequence[float], names: tuple[str, str],
+                 each: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts ``x`` over sizes ``n`` per period, both sides in time order, and the after
+    flags; ``names`` the two kinds of figure, ``each`` what each period needs."""
+    xb, xa = _side_arrays(x_before, x_after, names[0])
+    nb, na = _side_arrays(n_before, n_after, names[1])
+    if xb.shape != nb.shape or xa.shape != na.shape:
+        raise ValueError(f"each period needs {each}: the before lists have {xb.size} and "
+                         f"{nb.size}, after {xa.size} and {na.size}")
+    after = np.r_[np.zeros(xb.size, bool), np.ones(xa.size, bool)]
+    return np.concatenate([xb, xa]), np.concatenate([nb, na]), after
+
+
+def _quasi_comparison(family: str, fit: _PeriodFit, dispersion: Dispersion, *,
+                      sampling: float, counts: tuple[float, float], noun: str, label: str,
+                      extra: dict[str, Any], confidence: float, autocorrelation: bool,
+                      per: float = 1.0, because: str = "") -> PeriodComparison:
+    """The quasi-likelihood test of pooled shares or rates: the ``family`` ("binomial",
+    "Poisson") variance ``sampling`` of the difference times the dispersion ``phi``
+    (at least 1), t on the dispersion's df."""
     phi = max(dispersion.ratio, 1.0)
-    variance = phi * (p_b * (1 - p_b) / nb.sum() + p_a * (1 - p_a) / na.sum())
-    inflation = _autocorrelation_inflation(x / n, after, n, fitted,
-                                           fitted * (1 - fitted) / n, variance,
-                                           autocorrelation)
-    estimate = float(p_a - p_b)
-    t, p, df, ci = _t_result(test="quasi-binomial test", estimate=estimate, variance=variance,
-                             df=dispersion.df, inflation=inflation, confidence=confidence)
-    return PeriodComparison(
-        test="quasi-binomial t test of the difference in shares (periods as units)",
-        statistic=t, pvalue=p, df=df, estimate=estimate, ci=ci, n_before=int(nb.sum()),
-        n_after=int(na.sum()), n_periods_before=int(xb.size), n_periods_after=int(xa.size),
-        dispersion=dispersion, estimate_label="difference in proportions",
-        confidence=confidence, autocorrelation=inflation.rho,
-        method=_method_sentence(
-            "Quasi-binomial comparison of the per-period counts",
-            f"the binomial variance is multiplied by the dispersion {phi:.2f} (Pearson "
-            "chi-square / df, at least 1), so a week-to-week swing counts once per week, "
-            "not once per ticket", inflation),
-        extra={"before": float(p_b), "after": float(p_a), "phi": phi,
-               "variance_inflation": inflation.variance})
+    return _period_comparison(
+        fit, estimate=float(fit.fitted[-1] - fit.fitted[0]), variance=phi * sampling,
+        df=dispersion.df, dispersion=dispersion, counts=counts,
+        test=f"quasi-{family} t test of the difference in {noun} (periods as units)",
+        short=f"quasi-{family} test", label=label,
+        what=f"Quasi-{family} comparison of the per-period counts",
+        why=(f"the {family} variance is multiplied by the dispersion {phi:.2f} (Pearson "
+             f"chi-square / df, at least 1){because}"),
+        extra={**extra, "phi": phi}, confidence=confidence, autocorrelation=autocorrelation,
+        per=per)
 
 
 def _group(values: np.ndarray, periods: Sequence[Any], label: str) -> tuple[np.ndarray, list]:
@@ -542,44 +602,28 @@ def rate_periods(count_before: Sequence[int], exposure_before: Sequence[float],
     >>> round(r.estimate, 2), r.dispersion.kind
     (-2.75, 'rate')
     """
-    xb, xa = _side_arrays(count_before, count_after, "event counts")
-    tb, ta = _side_arrays(exposure_before, exposure_after, "exposures")
-    if xb.shape != tb.shape or xa.shape != ta.shape:
-        raise ValueError("each period needs an event count and an exposure")
-    x, exposure = np.concatenate([xb, xa]), np.concatenate([tb, ta])
+    x, exposure, after = _count_sides(count_before, exposure_before, count_after,
+                                      exposure_after, ("event counts", "exposures"),
+                                      "an event count and an exposure")
     if (exposure <= 0).any() or (x < 0).any():
         raise ValueError("per-period event counts must be >= 0 and exposures > 0")
     if x.sum() == 0:
         raise ValueError("no events in any period: there is no rate difference to test")
-    after = np.r_[np.zeros(xb.size, bool), np.ones(xa.size, bool)]
     dispersion, fitted = _proportion_dispersion(x, exposure, after, kind="rate")
     dispersion = replace(dispersion, threshold=RATE_DISPERSION_P)
     r_b, r_a = fitted[0], fitted[-1]
-    phi = max(dispersion.ratio, 1.0)
     # A side with no events has a 0 plug-in variance; the other side's rate stands in
     # for it (the variance under the null of equal rates), so the CI never collapses.
     pooled = x.sum() / exposure.sum()
-    variance = phi * (max(r_b, pooled if r_b == 0 else 0) / tb.sum()
-                      + max(r_a, pooled if r_a == 0 else 0) / ta.sum())
-    inflation = _autocorrelation_inflation(x / exposure, after, exposure, fitted,
-                                           np.maximum(fitted, pooled) / exposure, variance,
-                                           autocorrelation)
-    estimate = float(r_a - r_b)
-    t, p, df, ci = _t_result(test="quasi-Poisson test", estimate=estimate, variance=variance,
-                             df=dispersion.df, inflation=inflation, confidence=confidence)
-    return PeriodComparison(
-        test="quasi-Poisson t test of the difference in rates (periods as units)",
-        statistic=t, pvalue=p, df=df, estimate=estimate * per,
-        ci=(ci[0] * per, ci[1] * per), n_before=int(xb.sum()), n_after=int(xa.sum()),
-        n_periods_before=int(xb.size), n_periods_after=int(xa.size), dispersion=dispersion,
-        estimate_label="difference in rates" + (f" per {per:,g}" if per != 1 else ""),
-        confidence=confidence, autocorrelation=inflation.rho,
-        method=_method_sentence(
-            "Quasi-Poisson comparison of the per-period counts",
-            f"the Poisson variance is multiplied by the dispersion {phi:.2f} (Pearson "
-            "chi-square / df, at least 1)", inflation),
-        extra={"rate_before": float(r_b * per), "rate_after": float(r_a * per), "phi": phi,
-               "per": per, "variance_inflation": inflation.variance})
+    sampling = (max(r_b, pooled if r_b == 0 else 0) / exposure[~after].sum()
+                + max(r_a, pooled if r_a == 0 else 0) / exposure[after].sum())
+    fit = _PeriodFit(x / exposure, after, exposure, fitted,
+                     np.maximum(fitted, pooled) / exposure)
+    return _quasi_comparison(
+        "Poisson", fit, dispersion, sampling=sampling, counts=(x[~after].sum(), x[after].sum()),
+        noun="rates", label="difference in rates" + (f" per {per:,g}" if per != 1 else ""),
+        extra={"rate_before": float(r_b * per), "rate_after": float(r_a * per), "per": per},
+        confidence=confidence, autocorrelation=autocorrelation, per=per)
 
 
 # ----------------------------------------------------------------------------- means
@@ -608,13 +652,16 @@ def mean_periods(n_before: Sequence[int], mean_before: Sequence[float],
                  sd_before: Sequence[float], n_after: Sequence[int],
                  mean_after: Sequence[float], sd_after: Sequence[float], *,
                  confidence: float = 0.95, autocorrelation: bool = True,
-                 unit: str = "") -> PeriodComparison:
+                 unit: str = "", scale: str | None = None) -> PeriodComparison:
     """Difference of ticket means with a cluster-robust (CR2, by period) t test.
 
     Per period: ticket count, mean and SD (SD of a one-ticket period: 0), in time
     order. Estimate: the ticket-weighted mean after minus before (= the difference of
     ticket means); variance: Bell-McCaffrey CR2 of the period residuals, Welch-
     Satterthwaite df; with equal period sizes this is Welch's t on the period means.
+    Durations (``unit="minutes"``): ``scale`` ("minutes", "hours", "days") is the unit
+    the sentence reads in, None the one :func:`pdcakit.results.duration_unit` picks for
+    the mean before; the figures stored stay in minutes.
 
     >>> r = mean_periods([50] * 3, [10.0, 12.0, 11.0], [3.0] * 3,
     ...                  [50] * 3, [9.0, 9.5, 8.0], [3.0] * 3, autocorrelation=False)
@@ -633,23 +680,18 @@ def mean_periods(n_before: Sequence[int], mean_before: Sequence[float],
     estimate, variance, df, fitted = _cr2(y, n, after)
     dispersion = _anova_dispersion(n, y, sd, after, fitted)
     pooled_sd2 = float(np.sum((n - 1) * sd**2) / max(n.sum() - n.size, 1))
-    inflation = _autocorrelation_inflation(y, after, n, fitted, np.full(n.size, pooled_sd2) / n,
-                                           variance, autocorrelation)
-    t, p, df, ci = _t_result(test="cluster-robust t test", estimate=estimate,
-                             variance=variance, df=df, inflation=inflation,
-                             confidence=confidence)
-    return PeriodComparison(
+    return _period_comparison(
+        _PeriodFit(y, after, n, fitted, np.full(n.size, pooled_sd2) / n), estimate=estimate,
+        variance=variance, df=df, dispersion=dispersion, counts=(nb.sum(), na.sum()),
         test="cluster-robust (CR2, by period) t test of the difference in means",
-        statistic=t, pvalue=p, df=df, estimate=estimate, ci=ci, n_before=int(nb.sum()),
-        n_after=int(na.sum()), n_periods_before=int(nb.size), n_periods_after=int(na.size),
-        dispersion=dispersion, estimate_label="difference in means", unit=unit,
-        confidence=confidence, autocorrelation=inflation.rho,
-        method=_method_sentence(
-            "Ticket-weighted period means compared with a cluster-robust (CR2) variance",
-            "the standard error comes from how much the periods differ, not from the "
-            "tickets as if independent", inflation),
+        short="cluster-robust t test", label="difference in means",
+        what="Ticket-weighted period means compared with a cluster-robust (CR2) variance",
+        why="the standard error comes from how much the periods differ, not from the "
+            "tickets as if independent",
         extra={"mean_before": float(fitted[0]), "mean_after": float(fitted[-1]),
-               "icc": dispersion.icc, "variance_inflation": inflation.variance})
+               "icc": dispersion.icc}, confidence=confidence,
+        autocorrelation=autocorrelation, unit=unit,
+        scale=_sentence_scale(scale, unit, float(fitted[0])))
 
 
 def _summaries(values: Sequence[float], periods: Sequence[Any], label: str):
@@ -667,7 +709,8 @@ def _summaries(values: Sequence[float], periods: Sequence[Any], label: str):
 def mean_periods_from_values(before: Sequence[float], periods_before: Sequence[Any],
                              after: Sequence[float], periods_after: Sequence[Any], *,
                              confidence: float = 0.95, unit: str = "",
-                             autocorrelation: bool = True) -> PeriodComparison:
+                             autocorrelation: bool = True,
+                             scale: str | None = None) -> PeriodComparison:
     """:func:`mean_periods` from ticket values and their period labels (missing dropped).
 
     >>> r = mean_periods_from_values([10, 12, 11, 13], ["a", "a", "b", "b"],
@@ -679,7 +722,7 @@ def mean_periods_from_values(before: Sequence[float], periods_before: Sequence[A
     na, ma, sa, la = _summaries(after, periods_after, "after")
     _check_order(lb, la)
     return mean_periods(nb, mb, sb, na, ma, sa, confidence=confidence, unit=unit,
-                        autocorrelation=autocorrelation)
+                        autocorrelation=autocorrelation, scale=scale)
 
 
 # ----------------------------------------------------------------------------- durations
@@ -711,7 +754,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
                      horizon: float | None = None, confidence: float = 0.95,
                      autocorrelation: bool = True,
                      unit: str = "minutes", n_resamples: int = 0,
-                     seed: int = 20260101) -> PeriodComparison:
+                     seed: int = 20260101, scale: str | None = None) -> PeriodComparison:
     """Difference in restricted mean duration up to ``horizon``, periods as units.
 
     Per period: the Kaplan-Meier RMST (open tickets censored) up to ``horizon``
@@ -723,7 +766,10 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
 
     ``n_resamples > 0`` adds the pooled Kaplan-Meier median difference with a
     period-clustered percentile bootstrap CI (whole periods resampled within each
-    side) to ``extra``.
+    side) to ``extra``. ``scale`` ("minutes", "hours", "days"; durations in minutes only)
+    is the unit the words (sentence, horizon) read in; None: the one
+    :func:`pdcakit.results.duration_unit` picks for the Kaplan-Meier median before. The
+    figures stored stay in minutes.
 
     >>> t = [5, 8, 12, 20, 6, 9, 15, 30]; done = [True] * 8
     >>> r = duration_periods(t, done, [1] * 4 + [2] * 4, [4, 6, 9, 15, 5, 7, 10, 20],
@@ -754,8 +800,6 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
     tau = float(horizon) if horizon is not None else min(float(t.max()) for t, _ in groups)
     if not tau > 0:
         raise ValueError(f"the horizon must be positive; got {tau}")
-    from .shape import rmst
-
     areas = np.array([rmst(t, o, tau) for t, o in groups])
     y, within = areas[:, 0], areas[:, 1] ** 2
     n = np.array([t.size for t, _ in groups], float)
@@ -769,38 +813,29 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
                             test="log-rank test of the periods within each side",
                             statistic=chi2, df=float(dof), pvalue=float(sps.chi2.sf(chi2, dof)),
                             ratio=chi2 / dof, n_periods=int(y.size))
-    inflation = _autocorrelation_inflation(y, after, n, fitted, within, variance,
-                                           autocorrelation)
-    t_stat, p, df, ci = _t_result(test="period-level RMST test", estimate=estimate,
-                                  variance=variance, df=df, inflation=inflation,
-                                  confidence=confidence)
     extra: dict[str, Any] = {"horizon": tau, "rmst_before": float(fitted[0]),
-                             "rmst_after": float(fitted[-1]),
-                             "variance_inflation": inflation.variance}
+                             "rmst_after": float(fitted[-1])}
     if n_resamples > 0:
         extra.update(_clustered_median_ci(sides, confidence, n_resamples, seed))
-    return PeriodComparison(
+    scale = _sentence_scale(scale, unit, km_median(sides[0][0], sides[0][1]))
+    up_to = format_value(tau, unit, scale=scale) if scale else f"{tau:,.4g} {unit}"
+    return _period_comparison(
+        _PeriodFit(y, after, n, fitted, within), estimate=estimate, variance=variance, df=df,
+        dispersion=dispersion, counts=(sides[0][0].size, sides[1][0].size),
         test="cluster-robust (CR2, by period) t test of the difference in restricted mean "
              "duration",
-        statistic=t_stat, pvalue=p, df=df, estimate=estimate, ci=ci,
-        n_before=int(sides[0][0].size), n_after=int(sides[1][0].size),
-        n_periods_before=len(sides[0][3]), n_periods_after=len(sides[1][3]),
-        dispersion=dispersion,
-        estimate_label=f"difference in restricted mean duration up to {tau:,.4g} {unit}",
-        unit=unit, confidence=confidence, autocorrelation=inflation.rho,
-        method=_method_sentence(
-            f"Restricted mean durations up to {tau:,.4g} {unit} per period (Kaplan-Meier, "
-            "open tickets censored), ticket-weighted, with a cluster-robust (CR2) variance",
-            "a mean of period values has a standard error estimable from the periods "
-            "themselves", inflation),
-        extra=extra)
+        short="period-level RMST test",
+        label=f"difference in restricted mean duration up to {up_to}",
+        what=f"Restricted mean durations up to {up_to} per period (Kaplan-Meier, open "
+             "tickets censored), ticket-weighted, with a cluster-robust (CR2) variance",
+        why="a mean of period values has a standard error estimable from the periods "
+            "themselves", extra=extra, confidence=confidence,
+        autocorrelation=autocorrelation, unit=unit, scale=scale)
 
 
 def _clustered_median_ci(sides, confidence: float, n_resamples: int,
                          seed: int) -> dict[str, float]:
     """Pooled KM median difference with whole periods resampled within each side."""
-    from .survival import km_median_weighted
-
     rng = np.random.default_rng(seed)
     tail = (1 - confidence) / 2
     medians = []

@@ -45,10 +45,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats as sps
 
+from ..results import format_value
 from ._resample import bootstrap_km_quantiles, seed_for
 from .bootstrap import DEFAULT_SEED
 from .result import _plain, format_p
-from .survival import _clean, _sorted_rows, _weighted_medians
+from .survival import _clean, _sentence_scale, _signed_in, _sorted_rows, _weighted_medians
 
 __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_hazards_test",
            "rmst", "rmst_difference"]
@@ -189,7 +190,11 @@ def proportional_hazards_test(before_minutes: Sequence[float], before_observed: 
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class DurationShape:
-    """How a duration distribution changed: PH check, RMST, median and tail differences."""
+    """How a duration distribution changed: PH check, RMST, median and tail differences.
+
+    Every figure is in ``unit`` (minutes for tickets); ``scale`` ("minutes", "hours",
+    "days") is the one unit the sentence reads them in (None: ``unit`` as it is).
+    """
 
     ph_statistic: float
     ph_pvalue: float
@@ -212,6 +217,7 @@ class DurationShape:
     p90_ci: tuple[float, float]
     unit: str
     confidence: float
+    scale: str | None = None
 
     @property
     def proportional_hazards(self) -> bool:
@@ -228,13 +234,19 @@ class DurationShape:
 
     @property
     def sentence(self) -> str:
-        u = f" {self.unit}" if self.unit else ""
+        """What changed, every duration in ``scale`` (``unit`` when None), e.g. "the median
+        changed by -1.1 hours (95% CI -1.4 to -0.8 hours)"."""
+        shown = self.scale or self.unit
+        u = f" {shown}" if shown else ""
         level = f"{self.confidence:.0%} CI"
 
         def change(value: float, ci: tuple[float, float]) -> str:
-            return f"{value:+,.4g}{u} ({level} {ci[0]:+,.4g} to {ci[1]:+,.4g})"
+            low, high = (_signed_in(v, self.scale) for v in ci)
+            return f"{_signed_in(value, self.scale)}{u} ({level} {low} to {high}{u})"
 
-        rmst = (f"the mean time up to {self.horizon:,.4g}{u} changed by "
+        horizon = (format_value(self.horizon, "minutes", scale=self.scale) if self.scale
+                   else f"{self.horizon:,.4g}{u}")
+        rmst = (f"the mean time up to {horizon} changed by "
                 f"{change(self.rmst_difference, self.rmst_ci)}")
         if self.proportional_hazards:
             text = (f"The curves are consistent with proportional hazards (Grambsch-Therneau "
@@ -280,8 +292,22 @@ def duration_shape(before_minutes: Sequence[float], before_observed: Sequence[bo
                    after_minutes: Sequence[float], after_observed: Sequence[bool], *,
                    horizon: float | None = None, confidence: float = 0.95,
                    ph_alpha: float = 0.05, unit: str = "minutes", n_resamples: int = 2000,
-                   seed: int = DEFAULT_SEED) -> DurationShape:
-    """PH check, RMST difference and median / 90th-percentile differences with CIs."""
+                   seed: int = DEFAULT_SEED, scale: str | None = None) -> DurationShape:
+    """PH check, RMST difference and median / 90th-percentile differences with CIs.
+
+    ``scale`` ("minutes", "hours", "days"; durations in minutes only) is the unit the
+    sentence states every duration in; None: the unit
+    :func:`pdcakit.results.duration_unit` picks for the median before. The numbers
+    stored stay in ``unit``.
+
+    >>> before = [60, 95, 110, 130, 150, 180, 240, 300, 420, 600] * 6
+    >>> after = [40, 70, 85, 100, 120, 140, 190, 240, 330, 480] * 6
+    >>> r = duration_shape(before, [True] * 60, after, [True] * 60, n_resamples=200)
+    >>> r.scale, r.median_difference                    # stored in minutes
+    ('hours', -35.0)
+    >>> r.sentence.split(": ")[1].split(";")[0]         # read in hours
+    'the median changed by -0.6 hours (95% CI -1.7 to +0.4 hours)'
+    """
     tb, ob = _clean(before_minutes, before_observed, "before")
     ta, oa = _clean(after_minutes, after_observed, "after")
     chi2, p, beta = proportional_hazards_test(tb, ob, ta, oa)
@@ -303,4 +329,5 @@ def duration_shape(before_minutes: Sequence[float], before_observed: Sequence[bo
         rmst_after=r.after, rmst_difference=r.difference, rmst_ci=r.ci,
         rmst_pvalue=r.pvalue, median_before=m_b, median_after=m_a,
         median_difference=m_a - m_b, median_ci=median_ci, p90_before=q_b, p90_after=q_a,
-        p90_difference=q_a - q_b, p90_ci=p90_ci, unit=unit, confidence=confidence)
+        p90_difference=q_a - q_b, p90_ci=p90_ci, unit=unit, confidence=confidence,
+        scale=_sentence_scale(scale, unit, m_b))

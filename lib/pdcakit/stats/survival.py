@@ -25,6 +25,10 @@ and where S equals the level on a flat stretch the midpoint of that stretch (to 
 next drop, or to the last follow-up time), so complete even-n data give the ordinary
 median; the bootstrap kernel uses the same rule.
 
+Sentences state durations in one unit for the KPI (``scale``: minutes, hours or days;
+by default the unit :func:`pdcakit.results.duration_unit` picks for the median before);
+the numbers stored stay in minutes.
+
 Assumptions: censoring unrelated to how long a ticket would take (open because the
 export came, not because it is hard); for the log-rank test's power, roughly
 proportional hazards (curves that cross weaken it; the KM plot shows that).
@@ -42,15 +46,75 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats as sps
 
+from ..results import DURATION_UNITS, duration_unit, format_number, format_signed
 from ._resample import bootstrap_km_quantiles, seed_for
 from .bootstrap import DEFAULT_SEED, LARGE_SAMPLE, RatioEstimate
-from .result import Comparison
+from .result import Comparison, change_sentence
 
-__all__ = ["km_median", "km_median_weighted", "logrank", "median_difference_ci", "median_ratio"]
+__all__ = ["DurationComparison", "km_median", "km_median_weighted", "logrank",
+           "median_difference_ci", "median_ratio"]
+
+
+def _sentence_scale(scale: str | None, unit: str, typical: float) -> str | None:
+    """The one unit a duration's sentences read in: ``scale`` ("minutes", "hours",
+    "days") when given, else the unit :func:`pdcakit.results.duration_unit` picks for
+    ``typical`` (the median before); None when the durations are not in minutes.
+
+    >>> _sentence_scale(None, "minutes", 130.0), _sentence_scale("days", "minutes", 130.0)
+    ('hours', 'days')
+    >>> _sentence_scale(None, "weeks", 23.0) is None
+    True
+    """
+    if unit != "minutes":
+        if scale is not None:
+            raise ValueError(f"scale={scale!r} reads durations held in minutes; these are "
+                             f"in {unit or 'no unit'}")
+        return None
+    if scale is None:
+        return duration_unit(typical).name
+    if scale not in DURATION_UNITS:
+        raise ValueError(f"scale must be one of {', '.join(DURATION_UNITS)}, got {scale!r}")
+    return scale
+
+
+def _signed_in(value: float, scale: str | None) -> str:
+    """A signed change of ``value`` minutes in ``scale``, one decimal, without the unit
+    (never ``-0.0``); ``scale`` None: the value as it is, four significant figures.
+
+    >>> _signed_in(-64.8, "hours"), _signed_in(-1.0, "hours"), _signed_in(8.03, None)
+    ('-1.1', '0.0', '+8.03')
+    """
+    if scale is None:
+        return format_signed(value)
+    return format_number(DURATION_UNITS[scale].of(value), 1, sign=True)
+
+
+@dataclass(frozen=True)
+class DurationComparison(Comparison):
+    """A :class:`Comparison` of durations whose sentence reads in one unit, ``scale``
+    (the estimate and CI stay in minutes); ``scale`` None: as :class:`Comparison`.
+
+    >>> r = DurationComparison(test="log-rank test", statistic=9.0, pvalue=0.003, df=1.0,
+    ...     estimate=-66.0, ci=(-84.0, -48.0), effect_size=0.5, n_before=90, n_after=90,
+    ...     estimate_label="difference in medians", unit="minutes", scale="hours")
+    >>> r.sentence.split(";")[0]
+    'The difference in medians (after - before) is -1.1 hours (95% CI -1.4 to -0.8)'
+    """
+
+    scale: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        if self.scale is None:
+            return super().sentence
+        return change_sentence(self.estimate_label, self.estimate, self.ci, self.scale,
+                               self.confidence, self.test, self.pvalue, self.alpha,
+                               number=lambda v: _signed_in(v, self.scale), then=self.reason)
 
 
 def _clean(minutes: Sequence[float], observed: Sequence[bool],
@@ -247,8 +311,13 @@ def median_ratio(before_minutes: Sequence[float], before_observed: Sequence[bool
 def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
             after_minutes: Sequence[float], after_observed: Sequence[bool], *,
             confidence: float = 0.95, unit: str = "minutes", n_resamples: int = 2000,
-            seed: int = DEFAULT_SEED) -> Comparison:
-    """Log-rank test of two duration distributions with open items censored."""
+            seed: int = DEFAULT_SEED, scale: str | None = None) -> DurationComparison:
+    """Log-rank test of two duration distributions with open items censored.
+
+    ``scale`` ("minutes", "hours", "days"; durations in minutes only) is the unit the
+    sentence reads in; None: the one :func:`pdcakit.results.duration_unit` picks for the
+    median before. The estimate, CI and ``extra`` stay in ``unit``.
+    """
     tb, ob = _clean(before_minutes, before_observed, "before")
     ta, oa = _clean(after_minutes, after_observed, "after")
     res = sps.logrank(sps.CensoredData(uncensored=ta[oa], right=ta[~oa]),
@@ -262,7 +331,7 @@ def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
     p90_b = float(_weighted_medians(rows_b, ones_b, 0.1)[0])
     p90_a = float(_weighted_medians(rows_a, ones_a, 0.1)[0])
     z = float(res.statistic)  # > 0: more items finished after than expected, i.e. faster
-    return Comparison(
+    return DurationComparison(
         test="log-rank test (open items censored)", statistic=float(res.statistic) ** 2,
         pvalue=float(res.pvalue), df=1.0, estimate=median_a - median_b, ci=ci,
         effect_size=ratio, effect_size_label="ratio of Kaplan-Meier medians (after / before)",
@@ -276,4 +345,5 @@ def logrank(before_minutes: Sequence[float], before_observed: Sequence[bool],
                "p90_before": p90_b, "p90_after": p90_a, "z": z,
                "effect_sign": -1 if z > 0 else 1, "ci_method": _ci_method(rows_b, rows_a),
                "n_resamples": n_resamples, "seed": seed},
+        scale=_sentence_scale(scale, unit, median_b),
     )
