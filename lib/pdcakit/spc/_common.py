@@ -123,7 +123,13 @@ class derived:
 
 
 class last_phase(derived):
-    """A :class:`derived` attribute read from the last phase: ``result.phases[-1].<name>``."""
+    """A :class:`derived` attribute read from the last phase: ``result.phases[-1].<name>``.
+
+    >>> from pdcakit import spc
+    >>> r = spc.i_chart([1, 2, 1, 2, 8, 9, 8, 9], part=[4])
+    >>> r.centre == r.phases[-1].centre == 8.5, "centre" in r.as_dict()
+    (True, True)
+    """
 
     def __init__(self, doc: str = "") -> None:
         self.__doc__ = doc
