@@ -80,7 +80,7 @@ def test_baseline_chart_rebases_only_where_a_cycle_says_why():
     from pathlib import Path
 
     from pdcakit import data
-    from pdcakit.baseline import BaselineSettings, headline_series
+    from pdcakit.stages.baseline import BaselineSettings, headline_series
 
     root = Path(__file__).resolve().parents[1]
     tickets = data.load_tickets(root / "data/demo/tickets.csv",
