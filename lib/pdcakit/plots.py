@@ -5,6 +5,13 @@ and the control limits when given, so it reads on its own in an HTML
 report. Functions take plain arrays, not result objects, so they serve
 every stage.
 
+Every figure is fitted once when it is built (one shared pass, :func:`_fit`): a title
+or value-axis label longer than the room it has wraps onto a second line, a legend
+wider than a quarter of the figure (or taller than the chart) moves below the chart
+in columns and the figure grows to hold it, date axes tick in the data's own period
+(days, months or years, never hours for daily data), and log axes read as plain
+numbers. Saved without a ``dpi``, a figure is written at :data:`PRINT_DPI`.
+
 >>> fig = control_chart(range(5), [3, 4, 3, 5, 4], centre=3.8, lcl=1.0, ucl=6.6,
 ...                     title="Weekly FCR", ylabel="FCR (%)")
 >>> fig.axes[0].get_title(loc="left")
@@ -14,17 +21,29 @@ every stage.
 from __future__ import annotations
 
 import functools
+import math
+import textwrap
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import (
+    FixedLocator,
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    PercentFormatter,
+)
 
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
-__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP",
+__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PRINT_DPI",
            "control_chart", "duration_histogram", "ecdf_plot", "forest_plot", "mark_events",
            "pareto_chart", "power_curve", "series_colours", "step_bars", "survival_curve"]
 
@@ -45,10 +64,21 @@ COLOURS = {
     "event": "#6a1b9a",
 }
 
+#: Colours for series that are neither "before" nor "after" (segments, channels), in turn.
+_SERIES_PALETTE = (COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOURS["event"],
+                   COLOURS["limit"])
+
+#: Pixels per inch a figure is saved at when no ``dpi`` is given: sharp in print and on
+#: high-density screens (the stage pages draw at twice the figure's 96 dpi, the same).
+PRINT_DPI = 192
+
+#: Largest share of the figure's width a legend beside the chart may take.
+LEGEND_WIDTH_SHARE = 0.25
+
 _STYLE = {
     "figure.figsize": (9, 4.2),
     "figure.dpi": 96,
-    "savefig.dpi": 96,
+    "savefig.dpi": PRINT_DPI,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -75,18 +105,33 @@ _STYLE["font.family"] = _font_family()
 
 
 def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Build the figure under the house style (rcParams apply when artists are created)."""
+    """Build the figure under the house style (rcParams apply when artists are created),
+    then fit its texts and legends to it (:func:`_fit`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
         with mpl.rc_context(_STYLE):
-            return func(*args, **kwargs)
+            return _fit(func(*args, **kwargs))
 
     return wrapper
 
 
+class _HouseFigure(Figure):
+    """A Figure saved at :data:`PRINT_DPI` unless the caller names a ``dpi``."""
+
+    def savefig(self, fname: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("dpi", PRINT_DPI)
+        super().savefig(fname, **kwargs)
+
+
+def _new_figure(figsize: tuple[float, float] | None = None) -> Figure:
+    fig = _HouseFigure(figsize=figsize or _STYLE["figure.figsize"], layout="constrained")
+    FigureCanvasAgg(fig)  # measures text when the figure is fitted
+    return fig
+
+
 def _figure(figsize: tuple[float, float] | None = None) -> tuple[Figure, Any]:
-    fig = Figure(figsize=figsize or _STYLE["figure.figsize"], layout="constrained")
+    fig = _new_figure(figsize)
     return fig, fig.add_subplot()
 
 
@@ -100,20 +145,188 @@ def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
 
 
+def _fit(fig: Figure) -> Figure:
+    """Fit a finished figure: long titles and value-axis labels wrap to the room they have,
+    and a legend too wide (over :data:`LEGEND_WIDTH_SHARE` of the figure) or taller than
+    its chart moves below the charts (:func:`_legend_below`)."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()  # lay out once: the sizes below are the final ones
+    for ax in fig.axes:
+        title = _title_text(ax)
+        if title is not None:
+            room = fig.bbox.x1 - title.get_window_extent(renderer).x0 - 4
+            _wrap(title, room, renderer)
+        if ax.yaxis.label.get_text():
+            _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+    crowded = [ax for ax in fig.axes if ax.get_legend() is not None
+               and _crowds(fig, ax, ax.get_legend().get_window_extent(renderer))]
+    for ax in crowded:
+        _legend_below(fig, ax, renderer)
+    return fig
+
+
+def _crowds(fig: Figure, ax: Any, box: Any) -> bool:
+    """A legend beside the chart crowds it when wider than :data:`LEGEND_WIDTH_SHARE` of
+    the figure or taller than the chart."""
+    return box.width > LEGEND_WIDTH_SHARE * fig.bbox.width or box.height > ax.bbox.height
+
+
+def _title_text(ax: Any) -> Text | None:
+    """The Text artist of the axes' left title (the house title), if it has one."""
+    wanted = ax.get_title(loc="left")
+    if not wanted:
+        return None
+    return next((child for child in ax.get_children()
+                 if isinstance(child, Text) and child.get_text() == wanted), None)
+
+
+def _wrap(text: Text, room: float, renderer: Any) -> None:
+    """Break ``text`` into lines that fit ``room`` pixels along its direction."""
+    box = text.get_window_extent(renderer)
+    length = box.height if text.get_rotation() % 180 == 90 else box.width
+    words = text.get_text()
+    if length <= room or room <= 0 or "\n" in words:
+        return
+    lines = max(2, math.ceil(length / room))
+    text.set_text(textwrap.fill(words, max(8, math.ceil(len(words) / lines * 1.08))))
+
+
+def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
+    """Move ``ax``'s legend to a band along the bottom of the figure, in as many columns
+    (up to 4) as fit its width; the figure grows by the band, so the charts keep their
+    size, and the layout keeps to the space above it."""
+    handles, labels = ax.get_legend_handles_labels()
+    ax.get_legend().remove()
+    pad = 0.06 * fig.dpi
+    for columns in range(min(len(handles), 4), 0, -1):
+        legend = ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                           bbox_transform=fig.transFigure, ncols=columns, frameon=False,
+                           fontsize=9, borderaxespad=0.3)
+        if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * pad:
+            break
+    legend.set_in_layout(False)
+    band = legend.get_window_extent(renderer).height + pad
+    height = fig.get_figheight() + band / fig.dpi
+    fig.set_figheight(height)
+    fig.get_layout_engine().set(rect=(0, band / fig.dpi / height, 1, 1 - band / fig.dpi / height))
+
+
+def _display_width(text: str) -> int:
+    """Width of ``text`` in Latin-letter cells: Chinese, Japanese and Korean signs take two.
+
+    >>> _display_width("VPN"), _display_width("网络")
+    (3, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _with_unit(label: str, unit: str) -> str:
+    """``label`` naming ``unit``: appended in brackets when the label does not say it.
+
+    >>> _with_unit("Time to resolve", "days"), _with_unit("Days open", "days")
+    ('Time to resolve (days)', 'Days open')
+    """
+    if not unit or unit.lower() in label.lower():
+        return label
+    return f"{label} ({unit})" if label else unit.capitalize()
+
+
+def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
+    """Dates ticked in the data's own period: at each point when there are a few points
+    a day or more apart (a two-day daily chart shows its two days, never hours), else
+    days, months or years as the span needs; labels short and level ("Mar", "2016"),
+    the year once at the end where the ticks do not show it."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    if not xs or not hasattr(xs[0], "year"):
+        return
+    stamps = pd.DatetimeIndex([pd.Timestamp(x) for x in xs])
+    gaps = stamps[1:] - stamps[:-1]
+    daily = len(gaps) > 0 and gaps.median() >= pd.Timedelta(days=1)
+    if daily and len(stamps) <= 8:
+        locator: Any = FixedLocator(mdates.date2num(stamps.to_pydatetime()))
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    formatter = mdates.ConciseDateFormatter(
+        locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M"])
+    for axis in {id(a.xaxis): a.xaxis for a in (ax, *ax.get_shared_x_axes().get_siblings(ax))
+                 }.values():
+        axis.set_major_locator(locator)
+        axis.set_major_formatter(formatter)
+
+
+class _ReadableLogLocator(mpl.ticker.Locator):
+    """Ticks for a log axis that read as plain numbers: over less than a factor of 3 (3 to 4
+    minutes) evenly spaced round values, up to two decades 1-2-3-5 steps, up to three
+    decades 1-2-5 steps, beyond that decades.
+
+    >>> locator = _ReadableLogLocator()
+    >>> [locator.tick_values(*span).tolist() for span in ((2.4, 4.1), (1.8, 15.4))]
+    [[2.5, 3.0, 3.5, 4.0], [2.0, 3.0, 5.0, 10.0]]
+    """
+
+    def __call__(self) -> Any:
+        low, high = self.axis.get_view_interval()
+        return self.tick_values(low, high)
+
+    def tick_values(self, vmin: float, vmax: float) -> Any:
+        low, high = sorted((vmin, vmax))
+        low = max(low, high * 1e-12, np.finfo(float).tiny)
+        if high / low < 3:
+            ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+        else:
+            subs = ((1.0, 2.0, 3.0, 5.0) if high / low <= 100 else
+                    (1.0, 2.0, 5.0) if high / low <= 1000 else (1.0,))
+            ticks = LogLocator(subs=subs).tick_values(low, high)
+        return ticks[(ticks > 0) & (ticks >= low) & (ticks <= high)]
+
+
+def _log_scale(ax: Any, values: np.ndarray, *, which: str = "y") -> None:
+    """A log value axis for ``values`` read as plain numbers; symmetric-log (linear below
+    the smallest positive value) when some values are 0, so they stay on the chart."""
+    finite = values[np.isfinite(values)]
+    positive = finite[finite > 0]
+    if not positive.size:
+        return
+    set_scale, set_lim = ((ax.set_yscale, ax.set_ylim) if which == "y"
+                          else (ax.set_xscale, ax.set_xlim))
+    axis = ax.yaxis if which == "y" else ax.xaxis
+    if (finite <= 0).any():
+        set_scale("symlog", linthresh=float(positive.min()), linscale=0.5)
+        set_lim(0, None)
+    else:
+        set_scale("log")
+        axis.set_major_locator(_ReadableLogLocator())
+    axis.set_major_formatter(FuncFormatter(_tick))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _number_axis(axis: Any) -> None:
+    """Tick labels as plain numbers with thousands separators, never an offset or "1e6"."""
+    axis.set_major_formatter(FuncFormatter(_tick))
+
+
 def series_colours(labels: Sequence[str], palette: Sequence[str]) -> list[str]:
     """A colour per series: :data:`BEFORE_COLOUR` / :data:`AFTER_COLOUR` for series whose
-    label starts with "before" / "after" (any case), the palette in turn for the others.
+    label starts with "before" / "after" (any case), the palette in turn for the others
+    (leaving out the before and after colours when those series are drawn, so no other
+    series looks like them).
 
     >>> series_colours(["Before (n = 3)", "After", "Phone"], ["#111111"])
     ['#8d99a6', '#1f4e79', '#111111']
+    >>> series_colours(["After", "Walk-in"], [AFTER_COLOUR, "#111111"])
+    ['#1f4e79', '#111111']
     """
-    others = iter(list(palette) * (len(labels) + 1))
-    out = []
-    for label in labels:
-        word = str(label).strip().lower()
-        out.append(BEFORE_COLOUR if word.startswith("before") else
-                   AFTER_COLOUR if word.startswith("after") else next(others))
-    return out
+    words = [str(label).strip().lower() for label in labels]
+    taken = {BEFORE_COLOUR if word.startswith("before") else AFTER_COLOUR for word in words
+             if word.startswith(("before", "after"))}
+    free = [colour for colour in palette if colour not in taken] or list(palette)
+    others = iter(free * (len(labels) + 1))
+    return [BEFORE_COLOUR if word.startswith("before") else
+            AFTER_COLOUR if word.startswith("after") else next(others) for word in words]
 
 
 def _as_line(value: float | Sequence[float] | None, n: int) -> np.ndarray | None:
@@ -145,6 +358,7 @@ def control_chart(
     unreached: Sequence[bool] | None = None,
     share_open: Sequence[float] | None = None,
     log_y: bool = False,
+    change: Any = None,
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
@@ -161,24 +375,29 @@ def control_chart(
     and ``share_open`` (share of each period's cases still open) drawn in a strip below.
     NaN values (periods without cases) are gaps. ``log_y`` draws the value axis on the log
     scale (for limits computed on it; symmetric-log near 0 when some values are 0).
+    ``change`` (the first period after a change) draws the periods before it in
+    :data:`BEFORE_COLOUR` and the others in :data:`AFTER_COLOUR`, as every chart does.
+    With ``scale`` the value axis names its unit (added to ``ylabel`` when missing).
     """
     xs = list(x)
     unit = _unit(scale)
     ys = unit.of(np.asarray(values, dtype=float))
     n = len(ys)
     if share_open is not None:
-        fig = Figure(figsize=(9, 5.4), layout="constrained")
+        fig = _new_figure((9, 5.4))
         ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=(4, 1))
     else:
         fig, ax = _figure()
         strip = None
-    ax.plot(xs, ys, color=COLOURS["data"], marker="o", markersize=4, linewidth=1.2,
-            label="Observed")
+    colours = _point_colours(xs, change)
+    for colour, label, part in _runs(colours, change):
+        ax.plot([xs[i] for i in part], ys[part], color=colour, marker="o", markersize=4,
+                linewidth=1.2, label=label)
     few = np.zeros(n, bool) if sparse is None else np.asarray(sparse, dtype=bool)
     if few.any():
         ax.scatter([xs[i] for i in np.flatnonzero(few)], ys[few], s=36, zorder=4,
-                   facecolor="white", edgecolor=COLOURS["data"], linewidth=1.2,
-                   label="Few cases (not used for the limits)")
+                   facecolor="white", edgecolor=[colours[i] for i in np.flatnonzero(few)],
+                   linewidth=1.2, label="Few cases (not used for the limits)")
     centre_line = _as_line(centre, n)
     if centre_line is not None:
         ax.step(xs, unit.of(centre_line), where="mid", color=COLOURS["centre"], linewidth=1.5,
@@ -203,11 +422,15 @@ def control_chart(
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
     if log_y:
-        _log_axis(ax, ys)
-    elif scale is not None:
-        ax.set_ylim(bottom=0)
+        _log_scale(ax, ys)
+    else:
+        if scale is not None:
+            ax.set_ylim(bottom=0)
+        if not percent:
+            _number_axis(ax.yaxis)
     mark_events(ax, xs, events)
-    _finish(ax, title, "" if strip is not None else xlabel, ylabel, percent)
+    _finish(ax, title, "" if strip is not None else xlabel,
+            ylabel if scale is None else _with_unit(ylabel, unit.name), percent)
     if strip is not None:
         shares = np.asarray(share_open, dtype=float)
         strip.bar(xs, np.nan_to_num(shares), width=_bar_width(xs), color=COLOURS["muted"],
@@ -217,23 +440,32 @@ def control_chart(
         strip.set_ylabel("Still open", fontsize=9)
         strip.set_xlabel(xlabel)
         strip.grid(axis="x", visible=False)
-    fig.autofmt_xdate() if xs and hasattr(xs[0], "year") else None
+    _date_axis(ax, xs)
     return fig
 
 
-def _log_axis(ax: Any, values: np.ndarray) -> None:
-    """Log value axis; symmetric-log (linear below the smallest positive value) when some
-    values are 0, so they stay on the chart."""
-    finite = values[np.isfinite(values)]
-    positive = finite[finite > 0]
-    if not positive.size:
-        return
-    if (finite <= 0).any():
-        ax.set_yscale("symlog", linthresh=float(positive.min()), linscale=0.5)
-        ax.set_ylim(bottom=0)
-    else:
-        ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(_tick))
+def _point_colours(xs: Sequence[Any], change: Any) -> list[str]:
+    """Each period's colour: before / after ``change`` (a period), else the data colour."""
+    if change is None:
+        return [COLOURS["data"]] * len(xs)
+    import pandas as pd
+
+    at = pd.Timestamp(change) if xs and hasattr(xs[0], "year") else change
+    return [BEFORE_COLOUR if (pd.Timestamp(x) if hasattr(x, "year") else x) < at
+            else AFTER_COLOUR for x in xs]
+
+
+def _runs(colours: list[str], change: Any) -> list[tuple[str, str, np.ndarray]]:
+    """(colour, legend label, indices) of the chart's line: one "Observed" line, or the
+    "Before the change" and "After the change" parts."""
+    index = np.arange(len(colours))
+    if change is None:
+        return [(COLOURS["data"], "Observed", index)]
+    shades = np.asarray(colours)
+    return [(colour, label, index[shades == colour])
+            for colour, label in ((BEFORE_COLOUR, "Before the change"),
+                                  (AFTER_COLOUR, "After the change"))
+            if (shades == colour).any()]
 
 
 def _bar_width(xs: Sequence[Any]) -> Any:
@@ -339,10 +571,12 @@ def duration_histogram(
     fig, ax = _figure()
     if positive.size:
         low = positive.min() / 1.5
-        bins = np.logspace(np.log10(low), np.log10(positive.max() * 1.01), 50)
-        ax.hist(positive, bins=bins, color=COLOURS["fill"], edgecolor="white", label="Cases")
-        ax.set_xscale("symlog" if zeros else "log", **({"linthresh": low, "linscale": 0.4}
-                                                        if zeros else {}))
+        ax.hist(positive, bins=_log_bins(positive), color=COLOURS["fill"],
+                edgecolor="white", linewidth=0.3, label="Cases")
+        if zeros:
+            ax.set_xscale("symlog", linthresh=low, linscale=0.4)
+        else:
+            _log_scale(ax, positive, which="x")
         ax.xaxis.set_major_formatter(FuncFormatter(_tick))
     if zeros:
         width = positive.min() / 1.5 if positive.size else 1.0
@@ -365,14 +599,44 @@ def duration_histogram(
             ax.axvline(value * convert, color=colour, linestyle=style, linewidth=1.6,
                        label=f"{label}: {value * convert:,.1f} {shown.name}")
     default = f"{shown.name.capitalize()} (log scale{'; zero at the left' if zeros else ''})"
-    _finish(ax, title, xlabel or default, "Number of cases")
+    _number_axis(ax.yaxis)
+    _finish(ax, title, _with_unit(xlabel, shown.name) if xlabel else default,
+            "Number of cases")
     return fig
 
 
-def _tick(value: float, _: Any) -> str:
-    if value == 0:
-        return "0"
-    return f"{value:,.0f}" if value >= 1 else f"{value:.1g}"
+def _log_bins(positive: np.ndarray) -> np.ndarray:
+    """Bin edges even on the log scale from the smallest to the largest value, as many as
+    the spread of the logs asks for (numpy's "auto" rule), 10 to 50."""
+    logs = np.log10(positive)
+    count = len(np.histogram_bin_edges(logs, bins="auto")) - 1 if np.ptp(logs) else 1
+    return np.logspace(logs.min(), np.log10(positive.max() * 1.01), min(max(count, 10), 50) + 1)
+
+
+def _tick(value: float, _: Any = None) -> str:
+    """A tick label as a plain number: three significant digits, thousands separators,
+    never exponent notation.
+
+    >>> [_tick(v) for v in (0, 0.05, 0.25, 3.25, 250, 1000, 1_300_000, -20)]
+    ['0', '0.05', '0.25', '3.25', '250', '1,000', '1,300,000', '-20']
+    """
+    if value == 0 or not np.isfinite(value):
+        return "0" if value == 0 else ""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _signed_tick(value: float, _: Any = None) -> str:
+    """A change on an axis: "+5" or "-5", and "0" (never "+0") for no change.
+
+    >>> [_signed_tick(v) for v in (-20, 0, 12.5)]
+    ['-20', '0', '+12.5']
+    """
+    text = _tick(value)
+    return text if value <= 0 or text == "0" else f"+{text}"
 
 
 def _display(display_unit: str | None, fallback: str | None,
@@ -389,11 +653,25 @@ def _display(display_unit: str | None, fallback: str | None,
 #: Bars a Pareto chart shows before it gathers the rest into "Other".
 PARETO_TOP = 15
 _LABEL_CHARS = 22
+#: Longest row name (segment, process step) beside a horizontal chart, in letter cells.
+_ROW_CHARS = 30
 
 
 def _short(label: str, width: int = _LABEL_CHARS) -> str:
-    """A category name cut to ``width`` characters (an ellipsis marks the cut)."""
-    return label if len(label) <= width else label[: width - 1] + "\u2026"
+    """A category name cut to ``width`` Latin-letter cells (a Chinese sign takes two; an
+    ellipsis marks the cut).
+
+    >>> _short("Password reset and account unlock"), _short("市民来电投诉与建议的处理事项")
+    ('Password reset and ac…', '市民来电投诉与建议的…')
+    """
+    if _display_width(label) <= width:
+        return label
+    kept = ""
+    for char in label:
+        if _display_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "\u2026"
 
 
 @_styled
@@ -422,14 +700,14 @@ def pareto_chart(
         values = np.r_[values[:top], values[top:].sum()]
     cumulative = np.cumsum(values) / values.sum() if values.sum() else np.zeros_like(values)
     shown = [_short(name) for name in names]
-    upright = len(names) > 6 or max(map(len, shown), default=0) > 14  # no label overlaps
+    upright = len(names) > 6 or max(map(_display_width, shown), default=0) > 14  # no overlap
     fig, ax = _figure((9, 5.4) if upright else None)
     positions = np.arange(len(names))
     colours = [COLOURS["data"]] * len(names)
     if len(names) < len(labels):
         colours[-1] = COLOURS["muted"]  # "Other" is many categories, not one
     ax.bar(positions, values, color=colours)  # axis labels name bars and line
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    _number_axis(ax.yaxis)
     ax.set_xticks(positions, shown, rotation=90 if upright else 30,
                   ha="center" if upright else "right", rotation_mode="default",
                   fontsize=9 if len(names) > 8 else 10)
@@ -474,9 +752,8 @@ def survival_curve(
                      None if typical is None else typical * given.minutes)
     convert = given.minutes / shown.minutes
     fig, ax = _figure()
-    palette = [COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOURS["limit"]]
     for (label, (times, surv)), colour in zip(arrays.items(),
-                                              series_colours(list(arrays), palette),
+                                              series_colours(list(arrays), _SERIES_PALETTE),
                                               strict=True):
         # from 100% at time 0, so cases finished at once (duration 0) show as a drop at 0
         ax.step(np.r_[0.0, times * convert], np.r_[1.0, surv], where="post", color=colour,
@@ -487,7 +764,9 @@ def survival_curve(
     if end is not None and end > 0:
         ax.set_xlim(0, end * convert)
     default = f"{shown.name.capitalize()} since the ticket was created"
-    _finish(ax, title, xlabel or default, ylabel, percent=True)
+    _number_axis(ax.xaxis)
+    _finish(ax, title, _with_unit(xlabel, shown.name) if xlabel else default, ylabel,
+            percent=True)
     return fig
 
 
@@ -530,6 +809,8 @@ def power_curve(
         ax.axvline(required_n, color=COLOURS["centre"], linestyle="--",
                    label=f"Needed: {required_n:,.0f} per group")
     ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    _number_axis(ax.xaxis)
     _finish(ax, title, xlabel, "Probability of detecting the change", percent=True)
     return fig
 
@@ -571,13 +852,11 @@ def forest_plot(
             ax.errorbar(est[mask], positions[mask],
                         xerr=np.vstack([est[mask] - low[mask], high[mask] - est[mask]]),
                         fmt="o", color=colour, capsize=4, markersize=6, label=name)
-    ax.set_yticks(positions, [str(v) for v in labels])
+    ax.set_yticks(positions, [_short(str(v), _ROW_CHARS) for v in labels])
     ax.set_ylim(len(est) - 0.5, -0.5)
-    if percent_points:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:+.3g}"))
-    ax.set_title(title, loc="left")
-    ax.set_xlabel(xlabel)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    points = 100 if percent_points else 1
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _signed_tick(points * v)))
+    _finish(ax, title, xlabel, "")
     return fig
 
 
@@ -588,27 +867,42 @@ def ecdf_plot(
     title: str,
     xlabel: str,
     ylabel: str = "Share of tickets at or below",
-    log_x: bool = False,
+    log_x: bool | None = None,
+    unit: str = "",
 ) -> Figure:
-    """Empirical cumulative distributions of several groups on one axis (before / after)."""
+    """Empirical cumulative distributions of several groups on one axis (before / after).
+
+    ``log_x`` draws the values on a log axis (symmetric-log near 0 when some are 0, so
+    none is left out); ``None`` chooses it when the positive values span more than two
+    decades (one case far above the rest), and the axis label then says "log scale".
+    ``unit`` (e.g. "minutes") follows each median in the legend.
+    """
     fig, ax = _figure()
-    palette = [COLOURS["muted"], COLOURS["data"], COLOURS["target"], COLOURS["centre"]]
-    for (label, values), colour in zip(groups.items(), series_colours(list(groups), palette),
-                                       strict=True):
-        data = np.sort(np.asarray(values, dtype=float))
-        data = data[np.isfinite(data)]
-        if log_x:
-            data = data[data > 0]
+    cleaned = {label: np.sort(np.asarray(values, dtype=float)) for label, values in
+               groups.items()}
+    cleaned = {label: data[np.isfinite(data)] for label, data in cleaned.items()}
+    pooled = np.concatenate([np.empty(0), *cleaned.values()])
+    if log_x is None:
+        positive = pooled[pooled > 0]
+        log_x = bool(positive.size and (pooled >= 0).all()
+                     and positive.max() > 100 * positive.min())
+        if log_x and "log" not in xlabel.lower():
+            xlabel = (f"{xlabel[:-1]}, log scale)" if xlabel.endswith(")") else
+                      f"{xlabel} (log scale)" if xlabel else "Log scale")
+    for (label, data), colour in zip(cleaned.items(),
+                                     series_colours(list(cleaned), _SERIES_PALETTE),
+                                     strict=True):
         if not data.size:
             continue
         shares = np.arange(1, data.size + 1) / data.size
+        median = " ".join(filter(None, (_tick(float(np.median(data))), unit)))
         ax.step(data, shares, where="post", color=colour, linewidth=1.8,
-                label=f"{label} (n = {data.size:,}, median {np.median(data):,.3g})")
+                label=f"{label} (n = {data.size:,}, median {median})")
     ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
     if log_x:
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1
-                                                   else f"{v:.1f}"))
+        _log_scale(ax, pooled, which="x")
+    else:
+        _number_axis(ax.xaxis)
     ax.set_ylim(0, 1.02)
     _finish(ax, title, xlabel, ylabel, percent=True)
     return fig
@@ -629,7 +923,8 @@ def step_bars(
     ``kinds`` (e.g. "value-added", "waiting") is appended to each step's label.
     """
     b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    labels = [str(s) if kinds is None else f"{s}\n({k})" for s, k in
+    labels = [_short(str(s), _ROW_CHARS) if kinds is None else
+              f"{_short(str(s), _ROW_CHARS)}\n({k})" for s, k in
               zip(steps, kinds if kinds is not None else steps, strict=True)]
     fig, ax = _figure((9, 0.75 * len(labels) + 1.6))
     positions = np.arange(len(labels))
@@ -641,5 +936,6 @@ def step_bars(
     ax.set_yticks(positions, labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, max(float(np.nanmax(b)), float(np.nanmax(a))) * 1.12)
+    _number_axis(ax.xaxis)
     _finish(ax, title, xlabel, "")
     return fig
