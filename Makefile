@@ -37,7 +37,7 @@ bench-full: $(STAMP)
 # Re-execute the notebook templates with their default parameters so the
 # committed outputs (compared by nbval) match the current library.
 notebooks: $(STAMP)
-	$(PY) -m pdcakit.templates refresh
+	$(PY) -m pdcakit.run.templates refresh
 
 # Regenerate the bundled demo data (seeded, byte-identical).
 data: $(STAMP)

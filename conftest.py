@@ -45,7 +45,7 @@ def demo_project(tmp_path_factory):
     import os
 
     from pdcakit import cli
-    from pdcakit.project import ProjectPaths
+    from pdcakit.run.project import ProjectPaths
 
     root = tmp_path_factory.mktemp("demo-project")
     for folder in ("notebooks", "pdca", "data"):

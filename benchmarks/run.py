@@ -64,7 +64,7 @@ FLOOR_IMPORTS = ("%matplotlib inline\n"
                  "from pdcakit.stats import _kernels")
 # papermill's own command line, started the way `pdca` starts (startup.py: the optional
 # import jsonschema would spend ~3 s on is skipped), so F holds only unavoidable costs
-PAPERMILL_AS_PDCA = ("from pdcakit.startup import skip_unused_optional_imports; "
+PAPERMILL_AS_PDCA = ("from pdcakit.run.startup import skip_unused_optional_imports; "
                      "skip_unused_optional_imports(); "
                      "from papermill.cli import papermill; papermill()")
 
@@ -247,7 +247,8 @@ def measure_stages(project: Path, env: dict[str, str], label: str, fmt: str,
 
 
 def windows_of(label: str) -> tuple[Any, Any, Any]:
-    from pdcakit import check, data
+    from pdcakit import data
+    from pdcakit.stages import compare as check
 
     tickets = data.load_tickets(tickets_file(label, "parquet"))
     windows = check.Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
@@ -260,7 +261,7 @@ def measure_engine(repeat: int) -> dict[str, Any]:
     from scipy import stats as sps
 
     from pdcakit import stats
-    from pdcakit.params import declared_parameters
+    from pdcakit.run.params import declared_parameters
 
     check, before, after = windows_of("1m")
     kpis = ast.literal_eval(declared_parameters(ROOT / "notebooks" / "compare.ipynb")["kpis"]

@@ -60,10 +60,11 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 import pandas as pd
 
 from pdcakit import data, metrics, plots, spc
-from pdcakit.baseline import BaselineSettings, headline_series
 from pdcakit.fileio import atomic_write_json
-from pdcakit.planning import period_design_effect, sample_size_plan
-from pdcakit.sections import (
+from pdcakit.stages.baseline import BaselineSettings, headline_series
+from pdcakit.stages.display import estimates_table, say, show_figure, table
+from pdcakit.stages.planning import period_design_effect, sample_size_plan
+from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
     file_sources,
@@ -72,7 +73,6 @@ from pdcakit.sections import (
     mapping_file,
     snapshot_words,
 )
-from pdcakit.show import estimates_table, say, show_figure, table
 
 settings = BaselineSettings.check(
     kpis=kpis, headline_kpi=headline_kpi, period=period, target_value=target_value,

@@ -64,7 +64,9 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 import pandas as pd
 
 from pdcakit import data, metrics, plots, spc, stats
-from pdcakit.check import (
+from pdcakit.fileio import atomic_write_json
+from pdcakit.results import format_value
+from pdcakit.stages.compare import (
     CompareSettings,
     Windows,
     compare_kpis,
@@ -74,9 +76,8 @@ from pdcakit.check import (
     survival_curves,
     training_check,
 )
-from pdcakit.fileio import atomic_write_json
-from pdcakit.results import format_value
-from pdcakit.sections import (
+from pdcakit.stages.display import say, show_figure, table
+from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
     headline_record,
@@ -85,7 +86,6 @@ from pdcakit.sections import (
     snapshot_words,
     source_name,
 )
-from pdcakit.show import say, show_figure, table
 
 settings = CompareSettings.check(
     kpis=kpis, alpha=alpha, power=power, multiplicity=multiplicity, targets=targets,

@@ -55,11 +55,13 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 # %matplotlib inline
 import pandas as pd
 
-from pdcakit import data, efficiency, metrics, plots
-from pdcakit.check import Windows
+from pdcakit import data, metrics, plots
 from pdcakit.fileio import atomic_write_json
-from pdcakit.money import capacity, money
-from pdcakit.sections import (
+from pdcakit.stages import efficiency
+from pdcakit.stages.compare import Windows
+from pdcakit.stages.display import say, show_figure, table
+from pdcakit.stages.money import capacity, money
+from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
     headline_record,
@@ -70,7 +72,6 @@ from pdcakit.sections import (
     snapshot_words,
     source_name,
 )
-from pdcakit.show import say, show_figure, table
 
 raise_problems([p for p in (list_problem(name, value) for name, value in (
     ("waiting_steps", waiting_steps), ("automated_channels", automated_channels))) if p])

@@ -45,9 +45,9 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from pdcakit import data, metrics
-from pdcakit.check import explore
-from pdcakit.sections import Sections, load_options, mapping_file
-from pdcakit.show import say, show_figure
+from pdcakit.stages.compare import explore
+from pdcakit.stages.display import say, show_figure
+from pdcakit.stages.sections import Sections, load_options, mapping_file
 
 ledger = Sections.of(None)
 tickets = data.load_tickets(

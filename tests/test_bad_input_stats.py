@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pdcakit import efficiency, stats
+from pdcakit import stats
+from pdcakit.stages import efficiency
 
 NAN = float("nan")
 
@@ -177,7 +178,7 @@ def test_one_ticket_in_a_window_is_skipped_with_a_reason():
     from pathlib import Path
 
     from pdcakit import data
-    from pdcakit.check import CompareSettings, Windows, compare_kpis
+    from pdcakit.stages.compare import CompareSettings, Windows, compare_kpis
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data" / "demo" /
                                 "tickets.csv")

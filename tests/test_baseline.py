@@ -1,11 +1,12 @@
-"""Plan-stage choices (pdcakit.baseline, pdcakit.planning): parameter checks and the plan."""
+"""Plan-stage choices (pdcakit.stages.baseline, pdcakit.stages.planning): parameter checks and
+the plan."""
 
 from __future__ import annotations
 
 import pytest
 
-from pdcakit.baseline import BaselineSettings
-from pdcakit.planning import sample_size_plan
+from pdcakit.stages.baseline import BaselineSettings
+from pdcakit.stages.planning import sample_size_plan
 
 GOOD = {"kpis": ["fcr", "aht"], "headline_kpi": "fcr", "period": "W", "target_value": 0.74,
         "target_direction": "higher"}

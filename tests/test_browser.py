@@ -79,9 +79,9 @@ VIEWS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "hei
 
 def _stage_pages(paths) -> list[Path]:
     """The demo's stage pages with their header: the runner's page once it passes the run's
-    facts, else the same notebook rendered here with them (pdcakit.pagefacts)."""
-    from pdcakit.pagefacts import page_facts
-    from pdcakit.render import notebook_to_html
+    facts, else the same notebook rendered here with them (pdcakit.run.pagefacts)."""
+    from pdcakit.run.pagefacts import page_facts
+    from pdcakit.run.render import notebook_to_html
 
     pages = []
     for html in sorted(paths.runs.glob("demo-helpdesk/*/*/*.html")):

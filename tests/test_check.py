@@ -1,4 +1,4 @@
-"""The Check stage (pdcakit.check) on the demo data: it must recover the injected effects
+"""The Check stage (pdcakit.stages.compare) on the demo data: it must recover the injected effects
 documented in data/README.md and data/demo/effects.yaml, and report "no significant
 change" where none was injected, after the Holm adjustment across the KPI family.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from pdcakit import data
-from pdcakit.check import (
+from pdcakit.stages.compare import (
     CompareSettings,
     Windows,
     compare_kpi,

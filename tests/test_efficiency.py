@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pdcakit import data, efficiency
-from pdcakit.check import Windows
+from pdcakit import data
+from pdcakit.stages import efficiency
+from pdcakit.stages.compare import Windows
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ROOT / "data" / "demo" / "process_steps.csv"
@@ -119,7 +120,7 @@ class TestAutomationChange:
         # Newcombe (1998), Table II (a): 56/70 - 48/80, hybrid score CI 0.0524 to 0.3339
         import pandas as pd
 
-        from pdcakit.efficiency import automation_change
+        from pdcakit.stages.efficiency import automation_change
 
         before = pd.DataFrame({"channel": ["web"] * 48 + ["phone"] * 32})
         after = pd.DataFrame({"channel": ["web"] * 56 + ["email"] * 14 + [None] * 5})

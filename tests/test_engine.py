@@ -12,7 +12,7 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from pdcakit.engine import SAVE_EVERY_SECONDS, SharedKernel, plan_kernels, register_engine
+from pdcakit.run.engine import SAVE_EVERY_SECONDS, SharedKernel, plan_kernels, register_engine
 
 pytestmark = pytest.mark.slow
 

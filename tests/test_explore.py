@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from pdcakit import data
-from pdcakit.check import explore
+from pdcakit.stages.compare import explore
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from scipy.stats._resampling import _bca_interval
 from statsmodels.stats.multitest import multipletests
 
 from pdcakit import stats
-from pdcakit.segments import split_segments
+from pdcakit.stages.segments import split_segments
 from pdcakit.stats import _resample, bootstrap, survival
 from pdcakit.stats.nonparametric import _order_ci, _pairwise_differences
 
@@ -185,7 +185,9 @@ def test_window_slice_equals_the_boolean_mask(order):
 
 @pytest.mark.parametrize("key", ["fcr", "first_response_time", "aht", "csat", "nps"])
 def test_segments_cut_to_the_kpi_columns_give_the_same_comparison(key, monkeypatch):
-    from pdcakit import check, data, segments
+    from pdcakit import data
+    from pdcakit.stages import compare as check
+    from pdcakit.stages import segments
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
     before, after = check.Windows.around("2026-04-06", weeks_before=6,
@@ -200,7 +202,9 @@ def test_segments_cut_to_the_kpi_columns_give_the_same_comparison(key, monkeypat
 
 @pytest.mark.parametrize("measure", ["aht", "time_to_resolve"])
 def test_efficiency_segments_cut_to_their_columns_give_the_same_gains(measure, monkeypatch):
-    from pdcakit import check, data, efficiency, segments
+    from pdcakit import data
+    from pdcakit.stages import compare as check
+    from pdcakit.stages import efficiency, segments
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
     before, after = check.Windows.around("2026-04-06", weeks_before=6,

@@ -1,6 +1,6 @@
-"""The formatting layer every page, table and sentence uses (pdcakit.results, pdcakit.show):
-no negative zero, thousands separators, counts as integers, one unit per quantity,
-p-values without "=", reader-facing labels and values."""
+"""The formatting layer every page, table and sentence uses (pdcakit.results,
+pdcakit.stages.display): no negative zero, thousands separators, counts as integers, one unit
+per quantity, p-values without "=", reader-facing labels and values."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pdcakit.results import (
     reader_label,
     reader_value,
 )
-from pdcakit.show import estimates_table, reader_frame
+from pdcakit.stages.display import estimates_table, reader_frame
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [

@@ -20,13 +20,13 @@ import pandas as pd
 import pytest
 
 import exports  # tests/exports.py
-from pdcakit import tracker
-from pdcakit.cycle import edit_record
-from pdcakit.pagefacts import page_facts
-from pdcakit.project import ProjectPaths
-from pdcakit.render import header_html, notebook_to_html
-from pdcakit.report import build_reports
-from pdcakit.show import plain_text, sentence_bundle, sentence_html
+from pdcakit.run.pagefacts import page_facts
+from pdcakit.run.project import ProjectPaths
+from pdcakit.run.render import header_html, notebook_to_html
+from pdcakit.stages.display import plain_text, sentence_bundle, sentence_html
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import edit_record
+from pdcakit.tracker.report import build_reports
 from test_results_contract import compare_results, write_run
 
 PAYLOADS = (

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from pdcakit.money import WEEKS_PER_MONTH, capacity, money
+from pdcakit.stages.money import WEEKS_PER_MONTH, capacity, money
 
 
 def test_hours_and_fte_by_hand():

@@ -10,14 +10,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from pdcakit import tracker
 from pdcakit.fileio import atomic_write_json
-from pdcakit.pagefacts import page_facts, verdict_rows
-from pdcakit.project import ProjectPaths
-from pdcakit.render import notebook_to_html
-from pdcakit.report import build_reports
-from pdcakit.resultsfile import results_from_dict
-from pdcakit.show import figure_alt, sentence_bundle
+from pdcakit.run.pagefacts import page_facts, verdict_rows
+from pdcakit.run.project import ProjectPaths
+from pdcakit.run.render import notebook_to_html
+from pdcakit.run.resultsfile import results_from_dict
+from pdcakit.stages.display import figure_alt, sentence_bundle
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.report import build_reports
 from test_results_contract import baseline_results, compare_results, write_run
 
 CHECKSUM = "319db401f3738a6397052cc0764bed137a67a15e8191d9b303781a49fd7dd017"
@@ -166,7 +166,7 @@ def test_figures_are_high_density_and_shown_at_their_size(tmp_path):
     from matplotlib.figure import Figure
     from PIL import Image
 
-    from pdcakit.show import figure_bundle
+    from pdcakit.stages.display import figure_bundle
 
     fig = Figure(figsize=(4, 3), dpi=96)
     fig.add_subplot().plot([1, 2])
@@ -187,7 +187,7 @@ def test_a_chart_with_a_caution_keeps_it_on_the_cycle_page(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from pdcakit.report import _images
+    from pdcakit.tracker.report import _images
 
     def chart(caption=None):
         outputs = [new_output("display_data", data={"image/png": "iVBORw0K",

@@ -1,11 +1,11 @@
-"""Notebook parameter checking and coercion (pdcakit.params), and project paths."""
+"""Notebook parameter checking and coercion (pdcakit.run.params), and project paths."""
 
 from __future__ import annotations
 
 import pytest
 
-from pdcakit.params import ParameterError, ParameterSpec, coerce_parameters, coerce_value
-from pdcakit.project import ProjectPaths, bundled_notebooks, check_cycle_id, check_stage
+from pdcakit.run.params import ParameterError, ParameterSpec, coerce_parameters, coerce_value
+from pdcakit.run.project import ProjectPaths, bundled_notebooks, check_cycle_id, check_stage
 
 DECLARED = {
     name: ParameterSpec(name, type_name, "", "")

@@ -1,5 +1,5 @@
 """Sample-size plans at the level the Check's verdict uses, with the design effect of the
-period variation, durations planned for the log-rank test (pdcakit.planning)."""
+period variation, durations planned for the log-rank test (pdcakit.stages.planning)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pytest
 
 from pdcakit import stats
-from pdcakit.planning import period_design_effect, sample_size_plan
+from pdcakit.stages.planning import period_design_effect, sample_size_plan
 
 
 def test_plan_at_holms_first_step_not_at_alpha():

@@ -9,16 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pdcakit import spc, tracker
-from pdcakit.cycle import CycleError, read_cycle
-from pdcakit.predictions import (
+from pdcakit import spc
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.predictions import (
     Prediction,
     PredictionError,
     fingerprint,
     score_change,
     score_predictions,
 )
-from pdcakit.project import ProjectPaths
+from pdcakit.tracker.record import CycleError, read_cycle
 from test_results_contract import compare_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +224,7 @@ def test_cycle_events_follow_the_previous_cycles(tmp_path):
     for folder in ("notebooks", "pdca"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     paths = ProjectPaths(tmp_path)
-    from pdcakit.cycle import edit_record
+    from pdcakit.tracker.record import edit_record
 
     with edit_record(paths, "demo-helpdesk") as data:
         data["decision"] = {"decision": "adopt", "date": "2026-07-10", "rationale": "worked"}
@@ -246,7 +247,7 @@ def test_a_percent_prediction_is_of_the_verdicts_own_estimand():
     # A duration judged on the restricted mean time (curves crossing): a "% faster"
     # prediction divides the restricted-mean difference by the restricted mean before,
     # not by the before median (which the verdict does not estimate).
-    from pdcakit.predictions import score_predictions
+    from pdcakit.tracker.predictions import score_predictions
     from test_results_contract import change, compare_results
 
     results = compare_results()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pdcakit import cli, tracker
-from pdcakit.cycle import CycleError, edit_record, read_cycle
-from pdcakit.project import ProjectPaths
+from pdcakit import cli
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import CycleError, edit_record, read_cycle
 from test_results_contract import baseline_results, write_run
 
 TRIALS = 12

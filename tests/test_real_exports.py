@@ -304,7 +304,7 @@ def _new_project(root: Path) -> None:
         if FROM_SCRIPTS:
             import nbformat
 
-            from pdcakit.templates import build
+            from pdcakit.run.templates import build
             nbformat.write(build(notebook.with_suffix(".py")), target)
         else:
             shutil.copy2(notebook, target)

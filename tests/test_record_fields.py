@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pdcakit import cli, tracker
-from pdcakit.cycle import CycleError, read_cycle
-from pdcakit.project import ProjectPaths
+from pdcakit import cli
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import CycleError, read_cycle
 
 WRONG = {
     "team: 5\n": "team: 5",
@@ -116,7 +117,7 @@ def test_a_half_written_notebook_marks_the_run_failed_with_the_reason(tmp_path):
     import datetime as dt
     import json
 
-    from pdcakit.runner import ExecutedRun, finish_run
+    from pdcakit.run.runner import ExecutedRun, finish_run
 
     run_dir = tmp_path / "runs" / "c" / "baseline" / "20261202T000000Z"
     run_dir.mkdir(parents=True)

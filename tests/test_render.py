@@ -1,4 +1,4 @@
-"""Reviewer HTML (pdcakit.render): code hidden, tagged cells removed, nothing from a CDN."""
+"""Reviewer HTML (pdcakit.run.render): code hidden, tagged cells removed, nothing from a CDN."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from pdcakit.render import notebook_to_html
+from pdcakit.run.render import notebook_to_html
 
 
 def _cell(source, text, tags=()):

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from pdcakit.cycle import CycleError
-from pdcakit.params import ParameterSpec, coerce_value
-from pdcakit.project import ProjectPaths
-from pdcakit.request import build_request, is_file_parameter, record_facts, resolve_paths
+from pdcakit.run.params import ParameterSpec, coerce_value
+from pdcakit.run.project import ProjectPaths
+from pdcakit.run.request import build_request, is_file_parameter, record_facts, resolve_paths
+from pdcakit.tracker.record import CycleError
 
 
 def _spec(**types: str) -> dict[str, ParameterSpec]:

@@ -18,18 +18,18 @@ from typing import Any
 
 import pytest
 
-from pdcakit import tracker
-from pdcakit.cycle import edit_record, read_cycle
 from pdcakit.fileio import atomic_write_json
-from pdcakit.project import ProjectPaths
-from pdcakit.report import build_reports
-from pdcakit.resultsfile import (
+from pdcakit.run.project import ProjectPaths
+from pdcakit.run.resultsfile import (
     SCHEMA,
     ResultsError,
     latest_run,
     read_results,
     results_from_dict,
 )
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import edit_record, read_cycle
+from pdcakit.tracker.report import build_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -209,7 +209,7 @@ def write_run(paths: ProjectPaths, cycle: str, stage: str, results: dict[str, An
                       {"cycle": cycle, "stage": stage, "status": status,
                        "duration_seconds": 12.5, "parameters": parameters or {}})
     if logged:
-        from pdcakit.cycle import append_log
+        from pdcakit.tracker.record import append_log
 
         append_log(paths, cycle, {"event": "run", "stage": stage, "status": status,
                                   "run_dir": run_dir.relative_to(paths.root).as_posix()})
@@ -523,7 +523,7 @@ def test_the_reader_is_light():
     import subprocess
     import sys
 
-    probe = ("import sys; import pdcakit.resultsfile; "
+    probe = ("import sys; import pdcakit.run.resultsfile; "
              "print([m for m in ('scipy', 'pandas', 'numpy') if m in sys.modules])")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=120, check=True)

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from pdcakit import cli
-from pdcakit.project import ProjectPaths
-from pdcakit.runner import run_stage
+from pdcakit.run.project import ProjectPaths
+from pdcakit.run.runner import run_stage
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TICKETS = ROOT / "data" / "demo" / "tickets.csv"
@@ -178,7 +178,7 @@ class TestAbandonedRuns:
         import subprocess
         import sys
 
-        from pdcakit.runner import mark_abandoned_runs
+        from pdcakit.run.runner import mark_abandoned_runs
 
         dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)
@@ -311,8 +311,8 @@ def test_demo_notebooks_read_as_the_templates_run_alone(demo_project):
 
 
 def test_run_all_runs_the_record_stages_and_logs_them(project, monkeypatch, capsys):
-    from pdcakit.cycle import edit_record, read_cycle
-    from pdcakit.tracker import new_cycle
+    from pdcakit.tracker.moves import new_cycle
+    from pdcakit.tracker.record import edit_record, read_cycle
 
     new_cycle(project, "all-stages", title="Run every stage", metric="fcr")
     with edit_record(project, "all-stages") as data:
@@ -354,7 +354,7 @@ def test_sigkill_mid_run_leaves_the_run_incomplete_and_the_record_intact(project
     import sys
     import time
 
-    from pdcakit.tracker import new_cycle
+    from pdcakit.tracker.moves import new_cycle
 
     new_cycle(project, "killed-run", title="Killed mid-way", metric="fcr")
     record_before = project.record("killed-run").read_bytes()

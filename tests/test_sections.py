@@ -1,4 +1,4 @@
-"""Section availability (pdcakit.sections): each section runs on its own columns, the rest
+"""Section availability (pdcakit.stages.sections): each section runs on its own columns, the rest
 are skipped with one line naming what would enable them; parameter checks list every
 problem at once.
 
@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 
 from pdcakit import data, plots
-from pdcakit.baseline import BaselineSettings
-from pdcakit.check import CompareSettings, Windows, survival_curves
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import Estimate
-from pdcakit.sections import (
+from pdcakit.stages.baseline import BaselineSettings
+from pdcakit.stages.compare import CompareSettings, Windows, survival_curves
+from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
     headline_record,
@@ -279,7 +279,7 @@ def test_stage_runs_first_time_on_the_real_shaped_export(stage, export, tmp_path
 
 
 def test_a_segment_column_with_thousands_of_values_is_skipped_with_its_reason():
-    from pdcakit.sections import MAX_SEGMENTS, Sections
+    from pdcakit.stages.sections import MAX_SEGMENTS, Sections
 
     tickets = pd.DataFrame({"channel": [f"ch{i}" for i in range(10_000)]})
     sections = Sections(frozenset({"id", "created_at", "channel"}), show=False)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pdcakit import data, stats
-from pdcakit.cycle import CycleError, load_record, read_cycle
-from pdcakit.project import ProjectPaths, check_cycle_id, check_stage
+from pdcakit.run.project import ProjectPaths, check_cycle_id, check_stage
+from pdcakit.tracker.record import CycleError, load_record, read_cycle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,6 @@ def test_no_network_connection(monkeypatch, tmp_path):
     tickets = data.load_tickets(ROOT / "data" / "demo" / "tickets.csv")
     assert len(tickets) > 0
     stats.compare([0, 1, 1, 0] * 30, [1, 1, 1, 0] * 30)
-    from pdcakit.report import page
+    from pdcakit.tracker.report import page
 
     assert "<script" not in page("t", "<p>x</p>")

@@ -40,7 +40,7 @@ def test_pdca_skips_rfc3987_syntax_and_still_validates_notebooks():
 
 def test_library_import_alone_changes_nothing():
     done = subprocess.run([sys.executable, "-c",
-                           "import sys, pdcakit, pdcakit.runner; "
+                           "import sys, pdcakit, pdcakit.run.runner; "
                            "print('rfc3987_syntax' in sys.modules and "
                            "sys.modules['rfc3987_syntax'] is None)"],
                           capture_output=True, text=True, timeout=120, check=True)

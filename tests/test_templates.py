@@ -1,4 +1,5 @@
-"""`make notebooks` (pdcakit.templates): rebuilding a template from its script is reproducible."""
+"""`make notebooks` (pdcakit.run.templates): rebuilding a template from its script is
+reproducible."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pdcakit import templates
-from pdcakit.project import ProjectPaths
+from pdcakit.run import templates
+from pdcakit.run.project import ProjectPaths
 
 ROOT = Path(__file__).resolve().parents[1]
 

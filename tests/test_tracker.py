@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from pdcakit import cli, tracker
-from pdcakit.cycle import CycleError, append_log, edit_record, read_cycle
+from pdcakit import cli
 from pdcakit.fileio import atomic_write_json
-from pdcakit.project import ProjectPaths
-from pdcakit.report import build_reports
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import CycleError, append_log, edit_record, read_cycle
+from pdcakit.tracker.report import build_reports
 from test_results_contract import baseline_results, compare_results
 
 ROOT = Path(__file__).resolve().parents[1]

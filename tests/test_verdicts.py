@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pdcakit import metrics, stats
-from pdcakit.check import CompareSettings, compare_kpi, compare_kpis, mix_check
+from pdcakit.stages.compare import CompareSettings, compare_kpi, compare_kpis, mix_check
 
 CHANGE = pd.Timestamp("2026-04-06")
 

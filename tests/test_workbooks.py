@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from pdcakit import cli
-from pdcakit.project import ProjectPaths, bundled_notebooks
-from pdcakit.workbooks import init_workbook, lab_command, throwaway_demo_workbook
+from pdcakit.run.project import ProjectPaths, bundled_notebooks
+from pdcakit.run.workbooks import init_workbook, lab_command, throwaway_demo_workbook
 
 
 def test_init_makes_what_a_team_needs_and_no_demo(tmp_path):

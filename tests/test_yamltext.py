@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from pdcakit.cycle import CycleError, load_record
-from pdcakit.params import coerce_value
-from pdcakit.project import ProjectPaths
+from pdcakit.run.params import coerce_value
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker.record import CycleError, load_record
 from pdcakit.yamltext import MAX_BYTES, load_bounded
 
 # Nine levels of nine aliases: 9**9 strings if expanded (the "billion laughs").

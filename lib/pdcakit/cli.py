@@ -40,15 +40,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
-from . import __version__, tracker
-from .cycle import CycleError, append_log, load_record, read_cycle
-from .engine import SharedKernel, plan_kernels
-from .errors import PdcaError
-from .params import ParameterError, declared_parameters
-from .preflight import PreflightError, check_run
-from .project import STAGES, ProjectPaths
-from .request import build_request
-from .runner import (
+from pdcakit import __version__
+from pdcakit.errors import PdcaError
+from pdcakit.run.engine import SharedKernel, plan_kernels
+from pdcakit.run.params import ParameterError, declared_parameters
+from pdcakit.run.preflight import PreflightError, check_run
+from pdcakit.run.project import STAGES, ProjectPaths
+from pdcakit.run.request import build_request
+from pdcakit.run.runner import (
     RunResult,
     execute_run,
     finish_run,
@@ -57,7 +56,9 @@ from .runner import (
     mark_abandoned_runs,
     run_stage,
 )
-from .startup import skip_unused_optional_imports
+from pdcakit.run.startup import skip_unused_optional_imports
+from pdcakit.tracker import moves as tracker
+from pdcakit.tracker.record import CycleError, append_log, load_record, read_cycle
 
 __all__ = ["main"]
 
@@ -249,7 +250,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     In a workbook it writes (or resets) ``pdca/demo-helpdesk.yaml``; outside one it makes a
     throw-away demo workbook in a temporary folder and says where.
     """
-    from .workbooks import place_demo_record, throwaway_demo_workbook
+    from pdcakit.run.workbooks import place_demo_record, throwaway_demo_workbook
 
     try:
         paths = ProjectPaths.find()
@@ -261,8 +262,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
         _reset_demo_record(paths)
         worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
-                            meanwhile=lambda: importlib.import_module(".report", __package__))
-        from .report import build_reports
+                            meanwhile=lambda: importlib.import_module("pdcakit.tracker.report"))
+        from pdcakit.tracker.report import build_reports
 
         for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare)
             print(tracker.advance(paths, DEMO_CYCLE).sentence)
@@ -295,7 +296,7 @@ def _only_demo(paths: ProjectPaths) -> Iterator[None]:
 def _reset_demo_record(paths: ProjectPaths) -> None:
     """Start the demo record from plan each time: its log, decision and what the last demo
     recorded (measured baselines, the adopted window) cleared, as shipped."""
-    from .cycle import edit_record
+    from pdcakit.tracker.record import edit_record
 
     with edit_record(paths, DEMO_CYCLE) as data:
         data["stage"] = "plan"
@@ -315,7 +316,7 @@ def _relative(path: Path) -> str:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .workbooks import init_workbook
+    from pdcakit.run.workbooks import init_workbook
 
     print(init_workbook(args.dir).sentence)
     return EXIT_OK
@@ -324,7 +325,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .workbooks import lab_command
+    from pdcakit.run.workbooks import lab_command
 
     command = lab_command(ProjectPaths.find(), browser=not args.no_browser)
     if args.print_command:
@@ -395,7 +396,7 @@ def _cmd_next(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_reports
+    from pdcakit.tracker.report import build_reports
 
     index = build_reports(ProjectPaths.find(), args.cycle)
     print(f"Portfolio: {_relative(index)}")
@@ -403,7 +404,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_data(args: argparse.Namespace) -> int:
-    from . import data
+    from pdcakit import data
 
     options = dict(args.param or [])
     mapping = options.pop("mapping", None) or None

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
+from pdcakit.errors import UsageError
 
 __all__ = ["MAX_BYTES", "load_bounded", "refuse_aliases"]
 

@@ -22,10 +22,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import PdcaError
-from .kpis import KPI_INFO, supported_kpis
-from .params import ParameterSpec, parameter_problems
-from .request import RunRequest, is_file_parameter
+from pdcakit.errors import PdcaError
+from pdcakit.kpis import KPI_INFO, supported_kpis
+from pdcakit.run.params import ParameterSpec, parameter_problems
+from pdcakit.run.request import RunRequest, is_file_parameter
 
 __all__ = ["PreflightError", "check_run", "window_problems"]
 
@@ -88,7 +88,7 @@ def window_problems(stage: str, params: Mapping[str, Any], span: tuple[Any, Any]
 
 def _max_input_bytes() -> int:
     """The data layer's bound on an input file (refused before it is hashed or read)."""
-    from .data.readers import MAX_INPUT_BYTES
+    from pdcakit.data.readers import MAX_INPUT_BYTES
 
     return MAX_INPUT_BYTES
 
@@ -98,7 +98,7 @@ def _file_problems(params: Mapping[str, Any]) -> list[str]:
     for name, value in params.items():
         if isinstance(value, str) and value.startswith("demo:"):
             try:
-                from .data.inputs import resolve_input
+                from pdcakit.data.inputs import resolve_input
 
                 resolve_input(value)
             except Exception as exc:  # DataError: the message names the demo files
@@ -146,10 +146,10 @@ def _kpi_problems(params: Mapping[str, Any], explicit: set[str],
 
 def _choices() -> dict[str, tuple[str, ...]]:
     """Parameters whose value is one of a few words, from the modules that decide them."""
-    from .check import MULTIPLICITY
-    from .data.options import ON_DUPLICATE
-    from .periods import PERIODS
-    from .spc.rules import RULE_SETS
+    from pdcakit.data.options import ON_DUPLICATE
+    from pdcakit.periods import PERIODS
+    from pdcakit.spc.rules import RULE_SETS
+    from pdcakit.stages.compare import MULTIPLICITY
 
     return {"period": tuple(PERIODS), "multiplicity": tuple(MULTIPLICITY),
             "rule_set": tuple(RULE_SETS), "on_duplicate": ("", *ON_DUPLICATE),
@@ -219,7 +219,7 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
                         "the go-live), or pass -p change_date YYYY-MM-DD")
     if not data_path or any(p.startswith(("data_path:", "mapping:")) for p in problems):
         return problems  # nothing to peek into
-    from . import data
+    from pdcakit import data
 
     options = {name: params[name] for name in ("on_duplicate", "snapshot", "timezone",
                                                 "dayfirst") if params.get(name) not in (None, "")}

@@ -10,7 +10,7 @@ piece of user text.
   stage's latest successful run (verdict sentences, key charts, the input files, what
   was skipped and why, a link to the full notebook), the decision.
 
-Runs are found by :func:`pdcakit.resultsfile.latest_run` and read through its typed
+Runs are found by :func:`pdcakit.run.resultsfile.latest_run` and read through its typed
 reader, as the tracker reads them: the page and ``pdca status`` show the same run. A
 stage whose results break the contract shows the reader's message (file, field, the
 command that reruns it) instead of its figures; the other stages still show.
@@ -32,16 +32,16 @@ from typing import Any
 
 import nbformat
 
-from .cycle import CycleRecord, read_cycle
-from .fileio import atomic_write_text
-from .kpis import KPI_INFO
-from .pagefacts import run_date, started_at
-from .predictions import OUTCOMES, Score, score_predictions
-from .project import STAGES, ProjectPaths
-from .render import STYLESHEET, verdict_box
-from .results import format_value, reader_label
-from .resultsfile import ResultsError, RunRef, StageResults, latest_run
-from .tracker import status_rows
+from pdcakit.fileio import atomic_write_text
+from pdcakit.kpis import KPI_INFO
+from pdcakit.results import format_value, reader_label
+from pdcakit.run.pagefacts import run_date, started_at
+from pdcakit.run.project import STAGES, ProjectPaths
+from pdcakit.run.render import STYLESHEET, verdict_box
+from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_run
+from pdcakit.tracker.moves import status_rows
+from pdcakit.tracker.predictions import OUTCOMES, Score, score_predictions
+from pdcakit.tracker.record import CycleRecord, read_cycle
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
 
@@ -241,7 +241,7 @@ def _predictions(record: CycleRecord, scores: list[Score]) -> str:
 
 def _autocorrelation(values: list[float]) -> dict[str, Any]:
     """The check for a baseline run that did not store it (runs before it was added)."""
-    from .spc import autocorrelation
+    from pdcakit.spc import autocorrelation
 
     return autocorrelation(values).as_dict()
 
@@ -410,7 +410,7 @@ _CAPTION_STARTS = ("Caution:", "Note:")
 
 def _images(notebook: Path, limit: int) -> list[str]:
     """The notebook's first ``limit`` charts, with the alt text and display width
-    :func:`pdcakit.show.show_figure` stored beside each (older runs: a generic alt), and
+    :func:`pdcakit.stages.display.show_figure` stored beside each (older runs: a generic alt), and
     every later chart that carries a caution: a "Caution:" or "Note:" sentence the
     notebook said right after a chart is shown under it, so the cycle page never shows
     the chart without the warning the stage page gives (e.g. "All tickets" outside every

@@ -40,11 +40,11 @@ from typing import Any
 
 import yaml
 
-from .errors import PdcaError
-from .fileio import atomic_write_text
-from .kpis import KPI_INFO
-from .project import STAGES, ProjectPaths, check_cycle_id
-from .yamltext import load_bounded
+from pdcakit.errors import PdcaError
+from pdcakit.fileio import atomic_write_text
+from pdcakit.kpis import KPI_INFO
+from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id
+from pdcakit.yamltext import load_bounded
 
 __all__ = [
     "DECISIONS",
@@ -314,7 +314,7 @@ def _data_problems(plan: Any) -> list[str]:
 
 def _prediction_problems(predictions: Any) -> list[str]:
     """Structured predictions must be checkable; free text is kept (and scored "cannot score")."""
-    from .predictions import Prediction, PredictionError
+    from pdcakit.tracker.predictions import Prediction, PredictionError
 
     if predictions is None:
         return []

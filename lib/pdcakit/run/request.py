@@ -41,9 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cycle import CycleError, load_record, read_cycle, stage_parameters
-from .params import ParameterSpec, coerce_value, plain
-from .project import ProjectPaths
+from pdcakit.run.params import ParameterSpec, coerce_value, plain
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker.record import CycleError, load_record, read_cycle, stage_parameters
 
 __all__ = ["FILE_PARAMETERS", "RunRequest", "build_request", "is_file_parameter",
            "record_facts", "resolve_paths"]

@@ -6,7 +6,7 @@ compares. ``refresh`` rebuilds the notebook from the script, executes it in
 ``notebooks/`` and strips volatile metadata (execution timings), so the
 committed outputs are the default run's and diffs stay small.
 
-Usage: ``python -m pdcakit.templates refresh [STAGE ...]`` (``make notebooks``).
+Usage: ``python -m pdcakit.run.templates refresh [STAGE ...]`` (``make notebooks``).
 
 >>> sorted(NOTEBOOKS)[:1]
 ['baseline']
@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engine import kernel_config
-from .fileio import atomic_write_text
-from .project import NOTEBOOKS, ProjectPaths
-from .startup import skip_unused_optional_imports
+from pdcakit.fileio import atomic_write_text
+from pdcakit.run.engine import kernel_config
+from pdcakit.run.project import NOTEBOOKS, ProjectPaths
+from pdcakit.run.startup import skip_unused_optional_imports
 
 if TYPE_CHECKING:
     import nbformat
@@ -70,7 +70,7 @@ def refresh(stage: str, paths: ProjectPaths | None = None, timeout: int = 1200) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pdcakit.templates",
+    parser = argparse.ArgumentParser(prog="python -m pdcakit.run.templates",
                                      description="Rebuild and execute notebook templates.")
     parser.add_argument("command", choices=["refresh"])
     parser.add_argument("stages", nargs="*", help="stages to refresh (default: all present)")

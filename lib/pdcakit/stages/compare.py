@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from . import metrics, spc, stats
-from .baseline import _check_keys, _fraction_problem
-from .data.slicing import between
-from .results import Estimate, duration_unit, format_number, format_signed, format_value
-from .segments import split_segments
+from pdcakit import metrics, spc, stats
+from pdcakit.data.slicing import between
+from pdcakit.results import Estimate, duration_unit, format_number, format_signed, format_value
+from pdcakit.stages.baseline import _check_keys, _fraction_problem
+from pdcakit.stages.segments import split_segments
 
 __all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
            "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
@@ -98,7 +98,7 @@ class Windows:
         ValueError: parameter before: got the text '[2026-01-05, 2026-04-06]', not a list; \
 with papermill, give lists with -y 'before: [2026-01-05, 2026-04-06]'
         """
-        from .sections import list_problem, raise_problems
+        from pdcakit.stages.sections import list_problem, raise_problems
 
         problems = [p for p in (list_problem("before", before), list_problem("after", after))
                     if p]
@@ -168,7 +168,7 @@ class CompareSettings:
         ``kpi_lists``: further list parameters of KPI keys (e.g. ``time_view_kpis``),
         checked the same way as ``kpis``.
         """
-        from .sections import list_problem, raise_problems
+        from pdcakit.stages.sections import list_problem, raise_problems
 
         problems: list[str] = []
         keys: tuple[str, ...] = ()
@@ -1261,7 +1261,7 @@ class PhaseView:
                events: Sequence[Sequence[Any]] = ()) -> Any:
         """The phase chart: values, per-phase centre and limits, signals, change line,
         and the cycle log's ``events`` ([date, label] pairs)."""
-        from . import plots
+        from pdcakit import plots
 
         chart = self.chart
         extra: dict[str, Any] = {}
@@ -1319,7 +1319,7 @@ def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
     >>> view.change_index, [round(p.centre, 3) for p in view.chart.phases]
     (3, [0.203, 0.3])
     """
-    from . import spc
+    from pdcakit import spc
 
     stamps = pd.DatetimeIndex(pd.to_datetime(list(periods)))
     labels = _split_at(stamps, pd.Timestamp(change), title)
@@ -1343,7 +1343,7 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
     so always positive; periods with few cases drawn, not used for the limits; empty
     periods kept as gaps); means: XmR chart of the period values.
     """
-    from . import spc
+    from pdcakit import spc
 
     params = dict(params or {})
     spec = metrics.KPIS[key]

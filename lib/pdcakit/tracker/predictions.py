@@ -41,8 +41,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PdcaError
-from .resultsfile import SegmentChange, StageResults, results_from_dict
+from pdcakit.errors import PdcaError
+from pdcakit.run.resultsfile import SegmentChange, StageResults, results_from_dict
 
 __all__ = ["DIRECTIONS", "OUTCOMES", "UNITS", "Prediction", "PredictionError", "Score",
            "fingerprint", "score_change", "score_predictions"]
@@ -67,7 +67,7 @@ def fingerprint(kpi: str, direction: str, size: float, unit: str, segment: str |
 
 
 def _kpi_name(kpi: str) -> str:
-    from .kpis import KPI_INFO
+    from pdcakit.kpis import KPI_INFO
 
     return KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
 
@@ -279,7 +279,7 @@ def score_predictions(entries: list[Any],
                       cycle: str = "CYCLE") -> list[Score]:
     """Score every record entry against a compare run's results (None: no run yet).
 
-    ``compare_results`` is the run's :class:`~pdcakit.resultsfile.StageResults`, or a
+    ``compare_results`` is the run's :class:`~pdcakit.run.resultsfile.StageResults`, or a
     results.json's content, checked by the same reader.
     """
     compare = (compare_results if isinstance(compare_results, StageResults) or

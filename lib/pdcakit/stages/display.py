@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .results import Estimate, format_value
+from pdcakit.results import Estimate, format_value
 
 __all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "markdown_bundle",
            "plain_text", "reader_frame", "say", "sentence_bundle", "sentence_html",
@@ -168,7 +168,7 @@ def reader_frame(frame: pd.DataFrame) -> pd.DataFrame:
     >>> shown.columns.tolist(), shown["Minutes before"].tolist(), shown["Value-adding"].tolist()
     (['Minutes before', 'Value-adding'], ['3', '1,200'], ['yes', 'no'])
     """
-    from .results import reader_label, reader_value
+    from pdcakit.results import reader_label, reader_value
 
     shown = frame.rename(columns=lambda name: reader_label(name) if isinstance(name, str)
                          else name)

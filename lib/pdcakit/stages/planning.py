@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import stats
+from pdcakit import stats
 
 __all__ = ["SampleSizePlan", "period_design_effect", "sample_size_plan"]
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
+from pdcakit.errors import UsageError
 
 __all__ = ["BUNDLED", "NOTEBOOKS", "STAGES", "ProjectPaths", "bundled", "bundled_notebooks",
            "check_cycle_id", "check_stage", "is_workbook"]
@@ -80,7 +80,7 @@ def bundled(name: str) -> Path:
     >>> bundled("demo").name in ("demo",)
     True
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # pdcakit/
     installed = package / name
     return installed if installed.is_dir() else package.parents[1] / BUNDLED[name]
 

@@ -20,14 +20,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fileio import create_text
-from .project import ProjectPaths, bundled, bundled_notebooks, is_workbook
+from pdcakit.fileio import create_text
+from pdcakit.run.project import ProjectPaths, bundled, bundled_notebooks, is_workbook
 
 __all__ = ["DEMO_CYCLE", "Initialised", "demo_record_template", "init_workbook", "lab_command",
            "place_demo_record", "throwaway_demo_workbook"]
 
 DEMO_CYCLE = "demo-helpdesk"
-_SKELETON = Path(__file__).resolve().parent / "skeleton"
+_SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
 #: What ``pdca init`` writes: workbook path -> skeleton file (None: a folder).
 _LAYOUT: dict[str, str | None] = {
     "pdca": None, "runs": None, "mappings": None, "data": None,

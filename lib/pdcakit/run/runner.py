@@ -32,15 +32,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .engine import SharedKernel, kernel_config, register_engine
-from .failure import describe_failure, page_for_failed_run
-from .fileio import atomic_write_json, atomic_write_yaml, sha256_file
-from .pagefacts import page_facts
-from .params import coerce_parameters, declared_parameters
-from .project import ProjectPaths, check_cycle_id, check_stage
-from .render import notebook_to_html
-from .request import is_file_parameter, resolve_paths
+from pdcakit import __version__
+from pdcakit.fileio import atomic_write_json, atomic_write_yaml, sha256_file
+from pdcakit.run.engine import SharedKernel, kernel_config, register_engine
+from pdcakit.run.failure import describe_failure, page_for_failed_run
+from pdcakit.run.pagefacts import page_facts
+from pdcakit.run.params import coerce_parameters, declared_parameters
+from pdcakit.run.project import ProjectPaths, check_cycle_id, check_stage
+from pdcakit.run.render import notebook_to_html
+from pdcakit.run.request import is_file_parameter, resolve_paths
 
 __all__ = ["ExecutedRun", "RunResult", "execute_run", "finish_run", "free_ports", "git_state",
            "input_files", "last_durations", "mark_abandoned_runs", "run_stage", "utc_stamp"]
@@ -129,13 +129,13 @@ def _package_versions() -> dict[str, str | None]:
 def input_files(parameters: dict[str, Any]) -> dict[str, Path]:
     """Every file a run's parameters name (tickets, mapping file, optional tables), as
     absolute paths; ``demo:NAME`` resolved to the bundled demo file. Values must already
-    be absolute (:func:`pdcakit.request.resolve_paths`)."""
+    be absolute (:func:`pdcakit.run.request.resolve_paths`)."""
     found: dict[str, Path] = {}
     for name, value in parameters.items():
         if not isinstance(value, str) or not value or name == "results_path":
             continue
         if value.startswith("demo:") and (name.endswith("_path") or name == "mapping"):
-            from .data.inputs import resolve_input
+            from pdcakit.data.inputs import resolve_input
 
             found[name] = resolve_input(value)
         elif is_file_parameter(name, value):
@@ -208,10 +208,10 @@ def mark_abandoned_runs(paths: ProjectPaths, cycle: str | None = None) -> list[P
 def last_durations(paths: ProjectPaths, cycle: str, stages: Sequence[str]) -> dict[str, float]:
     """Seconds the latest successful run of each of ``stages`` took (stages never run: absent).
 
-    The latest successful run is :func:`pdcakit.resultsfile.latest_run`'s, the one rule
+    The latest successful run is :func:`pdcakit.run.resultsfile.latest_run`'s, the one rule
     every reader uses.
     """
-    from .resultsfile import latest_run
+    from pdcakit.run.resultsfile import latest_run
 
     found: dict[str, float] = {}
     for stage in stages:
@@ -246,7 +246,7 @@ def run_stage(
     ``kernel_ports`` (five ports from :func:`free_ports`) pins the kernel's
     ports: kernels started side by side otherwise each pick "free" ports on their
     own and can pick the same one ("Address already in use"). ``kernel`` runs the
-    notebook in a kernel shared with other runs (:class:`~pdcakit.engine.SharedKernel`;
+    notebook in a kernel shared with other runs (:class:`~pdcakit.run.engine.SharedKernel`;
     its ports are its own) instead of a new one.
 
     Returns a :class:`RunResult`; a failing notebook does not raise but

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import data, metrics, spc
-from .periods import PERIODS
-from .results import Estimate, duration_unit, format_value
+from pdcakit import data, metrics, spc
+from pdcakit.periods import PERIODS
+from pdcakit.results import Estimate, duration_unit, format_value
 
 __all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
            "load_optional_table"]
@@ -95,7 +95,7 @@ class BaselineSettings:
         ``target_value`` 0 or None: no target (the sample-size plan and the target verdict
         are skipped with a line saying so).
         """
-        from .sections import list_problem, raise_problems
+        from pdcakit.stages.sections import list_problem, raise_problems
 
         problems: list[str] = []
         keys: tuple[str, ...] = ()
@@ -432,7 +432,7 @@ class HeadlineSeries:
         """The run chart (no ``chart``: ``centre`` is its median) or the control chart, in
         the KPI's one unit, with few-case periods hollow, periods whose median is not
         reached marked, and (durations) the share still open in a strip below."""
-        from . import plots
+        from pdcakit import plots
 
         duration = self.kind == "duration"
         common: dict[str, Any] = {

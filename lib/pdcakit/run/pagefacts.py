@@ -9,7 +9,7 @@ notebook. :func:`page_facts` reads those facts from the run directory's
 before the detail: *met / not met / no target*, *improved / worse / no detectable change
 / not enough data*, *stable / signal*, each a word with a tone (colour) beside it.
 
-Everything here is plain data; :mod:`pdcakit.render` escapes it into HTML.
+Everything here is plain data; :mod:`pdcakit.run.render` escapes it into HTML.
 
 >>> status = Status("met", "good")
 >>> status.symbol, status.word
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .results import duration_unit, format_count, format_number, format_value
-from .resultsfile import ResultsError, StageResults, read_results
+from pdcakit.results import duration_unit, format_count, format_number, format_value
+from pdcakit.run.resultsfile import ResultsError, StageResults, read_results
 
 __all__ = ["InputFile", "PageFacts", "Status", "VerdictRow", "page_facts", "run_date",
            "started_at", "verdict_rows", "verdict_summary"]
@@ -146,8 +146,8 @@ def _json(path: Path) -> dict[str, Any]:
 
 def _cycle_title(run_dir: Path, cycle: str) -> str:
     """The record's title (runs/CYCLE/STAGE/STAMP -> pdca/CYCLE.yaml), else ""."""
-    from .cycle import CycleError, read_cycle
-    from .project import ProjectPaths
+    from pdcakit.run.project import ProjectPaths
+    from pdcakit.tracker.record import CycleError, read_cycle
 
     try:
         return read_cycle(ProjectPaths(run_dir.resolve().parents[3]), cycle).title
@@ -292,7 +292,7 @@ def verdict_rows(results: StageResults) -> list[VerdictRow]:
 
 
 def _kpi_name(key: str) -> str:
-    from .kpis import KPI_INFO
+    from pdcakit.kpis import KPI_INFO
 
     spec = KPI_INFO.get(key)
     return spec.name if spec is not None else key

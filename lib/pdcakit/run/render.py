@@ -9,7 +9,7 @@ would load from a CDN, with a Content-Security-Policy that forbids every script,
 the house print and phone stylesheet (``html/reviewer/pages.css``) and alt text on
 every chart.
 
-Given the run's :class:`~pdcakit.pagefacts.PageFacts` (``facts=``), the page opens
+Given the run's :class:`~pdcakit.run.pagefacts.PageFacts` (``facts=``), the page opens
 with a header built here, every piece of it escaped: the cycle's title, stage, run
 date, data files with short checksums, the commit, links to the cycle page, the
 portfolio and the notebook; then the verdict per KPI from results.json, then a contents
@@ -27,19 +27,19 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .fileio import atomic_write_text
-from .pagefacts import PageFacts, verdict_rows, verdict_summary
+from pdcakit.fileio import atomic_write_text
+from pdcakit.run.pagefacts import PageFacts, verdict_rows, verdict_summary
 
 if TYPE_CHECKING:
     import nbformat
 
-    from .resultsfile import StageResults
+    from pdcakit.run.resultsfile import StageResults
 
 __all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", "verdict_box",
            "verdict_html"]
 
 #: The print and phone stylesheet every reviewer page carries (stage, cycle, portfolio).
-STYLESHEET = Path(__file__).parent / "html" / "reviewer" / "pages.css"
+STYLESHEET = Path(__file__).parents[1] / "html" / "reviewer" / "pages.css"
 
 _HEADER_TAG = "pdca-page-header"
 
@@ -88,8 +88,8 @@ def _section_name(key: str) -> str:
     >>> _section_name("fcr"), _section_name("sla_first_response")
     ('First contact resolution', 'First response within SLA')
     """
-    from .kpis import KPI_INFO
-    from .results import reader_label
+    from pdcakit.kpis import KPI_INFO
+    from pdcakit.results import reader_label
 
     spec = KPI_INFO.get(key)
     return spec.name if spec is not None else reader_label(key)
@@ -177,7 +177,7 @@ def _with_header(nb: Any, facts: PageFacts) -> Any:
 
     from nbformat.v4 import new_code_cell, new_output
 
-    from .failure import describe_failure
+    from pdcakit.run.failure import describe_failure
 
     page = copy.deepcopy(nb)
     failed = describe_failure(page) is not None
@@ -199,7 +199,7 @@ def notebook_to_html(
 ) -> Path:
     """Write ``notebook`` (a path or a NotebookNode) as reviewer HTML to ``html_path``.
 
-    ``facts`` (:func:`pdcakit.pagefacts.page_facts` of the run directory) adds the header,
+    ``facts`` (:func:`pdcakit.run.pagefacts.page_facts` of the run directory) adds the header,
     verdict and contents at the top.
     """
     import nbformat
@@ -219,7 +219,7 @@ def notebook_to_html(
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config, template_name="reviewer",
-                            extra_template_basedirs=[str(Path(__file__).parent / "html")])
+                            extra_template_basedirs=[str(Path(__file__).parents[1] / "html")])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -31,7 +31,7 @@ load it).
 >>> results_from_dict({"stage": "baseline", "kpis": {}}, source="old.json")
 Traceback (most recent call last):
 ...
-pdcakit.resultsfile.ResultsError: old.json: field 'data' is missing; see docs/results.md \
+pdcakit.run.resultsfile.ResultsError: old.json: field 'data' is missing; see docs/results.md \
 (pdca-results/1), or rerun the stage: pdca run CYCLE STAGE
 """
 
@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PdcaError
-from .project import STAGES, ProjectPaths, check_cycle_id, check_stage
+from pdcakit.errors import PdcaError
+from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id, check_stage
 
 __all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "EstimateRecord", "GainRecord",
            "Headline", "PeriodPoint", "ResultsError", "RunRef", "SampleSize",

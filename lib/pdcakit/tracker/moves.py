@@ -9,7 +9,7 @@ Each move checks what the stage needs and says what is missing:
 - check -> act: a successful compare run;
 - act -> closed: a decision (``pdca act``).
 
-"A successful run" is always :func:`pdcakit.resultsfile.latest_run`: the newest run
+"A successful run" is always :func:`pdcakit.run.resultsfile.latest_run`: the newest run
 directory whose provenance says succeeded, logged or not; its results are read through
 the typed reader, so the tracker and the reviewer pages see the same run.
 
@@ -29,7 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cycle import (
+from pdcakit.fileio import create_text
+from pdcakit.kpis import KPI_INFO
+from pdcakit.results import format_value
+from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id
+from pdcakit.run.resultsfile import ResultsError, RunRef, WindowsRecord, latest_run
+from pdcakit.tracker.record import (
     DECISIONS,
     PHASES,
     CycleError,
@@ -42,11 +47,6 @@ from .cycle import (
     new_record_text,
     read_cycle,
 )
-from .fileio import create_text
-from .kpis import KPI_INFO
-from .project import STAGES, ProjectPaths, check_cycle_id
-from .results import format_value
-from .resultsfile import ResultsError, RunRef, WindowsRecord, latest_run
 
 __all__ = [
     "Move",
@@ -226,7 +226,7 @@ def baseline_measurement(paths: ProjectPaths, record: CycleRecord
 
 def latest_results(paths: ProjectPaths, record: CycleRecord, stage: str) -> dict[str, Any] | None:
     """results.json content of the cycle's latest successful run of ``stage`` (None if
-    none), checked by the typed reader; prefer :func:`pdcakit.resultsfile.latest_run`."""
+    none), checked by the typed reader; prefer :func:`pdcakit.run.resultsfile.latest_run`."""
     run = latest_run(paths, record.id, stage)
     return None if run is None or run.results is None else dict(run.results.raw)
 
@@ -284,8 +284,8 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
     Predictions belong to Plan: adding one after the after window has begun is
     allowed but the cycle page will flag it.
     """
-    from .predictions import Prediction
-    from .runner import git_state
+    from pdcakit.run.runner import git_state
+    from pdcakit.tracker.predictions import Prediction
 
     record = read_cycle(paths, cycle_id)
     if entry.get("kpi") not in KPI_INFO:
@@ -398,7 +398,7 @@ def follow_up_stages(record: CycleRecord) -> dict[str, dict[str, Any]]:
     stage-specific extras (period, SLA thresholds, segment column, survey tables ...),
     without what the aim and data blocks own or what describes the earlier change.
 
-    >>> from pdcakit.cycle import CycleRecord
+    >>> from pdcakit.tracker.record import CycleRecord
     >>> follow_up_stages(CycleRecord(id="c1", title="t", aim={"metric": "fcr"}, stages={
     ...     "compare": {"parameters": {"change_date": "2026-04-06", "period": "M",
     ...                                "targets": {"fcr": 0.74, "aht": 9.0}}}}))

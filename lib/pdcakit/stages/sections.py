@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from .kpis import KPI_INFO, supported_kpis
+from pdcakit.kpis import KPI_INFO, supported_kpis
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
            "input_path", "list_problem", "load_options", "mapping_file", "missing_reason",
@@ -105,7 +105,7 @@ def input_path(path: str) -> str:
     >>> input_path("/data/tickets.csv")
     '/data/tickets.csv'
     """
-    from . import data
+    from pdcakit import data
 
     return str(data.resolve_input(path))
 
@@ -173,7 +173,7 @@ class Sections:
             return
         self.skipped[key] = reason
         if self.show:
-            from .show import say
+            from pdcakit.stages.display import say
 
             say(f"Skipped: **{label or SECTION_NAMES.get(key, key)}**: {reason}.")
 
@@ -273,7 +273,7 @@ resolution_rate, sla_resolution'
               window: tuple[Any, Any] | None = None) -> pd.DataFrame | None:
         """The optional table ``parameter`` names, or None with the line saying why:
         the parameter is empty (off), or the file has no rows dated inside ``window``."""
-        from .baseline import load_optional_table
+        from pdcakit.stages.baseline import load_optional_table
 
         if not path:
             self.skip(key, f"off: give {parameter} (a {kind.replace('_', ' ')} table) to "

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import stats
-from .results import Estimate, format_number
-from .segments import split_segments
+from pdcakit import stats
+from pdcakit.results import Estimate, format_number
+from pdcakit.stages.segments import split_segments
 
 __all__ = ["MEASURES", "AutomationChange", "Gain", "StepTable", "automation_change",
            "cycle_time_gain", "gains_by_segment", "step_table", "time_gain"]
@@ -155,7 +155,7 @@ def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, mea
 
     Returns the gains and, per segment left out, why (too few tickets, no time before).
     """
-    from .metrics import duration_minutes
+    from pdcakit.metrics import duration_minutes
 
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}: choose one of {', '.join(MEASURES)}")
@@ -327,7 +327,7 @@ def automation_change(before: pd.DataFrame, after: pd.DataFrame, channels: Seque
     >>> round(change.before.value, 2), round(change.after.value, 2)
     (0.5, 0.67)
     """
-    from .metrics import automation_share
+    from pdcakit.metrics import automation_share
 
     shares = [automation_share(part, automated_channels=list(channels), confidence=confidence)
               for part in (before, after)]

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .errors import PdcaError
-from .yamltext import load_bounded
+from pdcakit.errors import PdcaError
+from pdcakit.yamltext import load_bounded
 
 __all__ = ["ParameterError", "ParameterSpec", "coerce_parameters", "coerce_value",
            "declared_parameters", "load_text", "parameter_problems", "plain"]
