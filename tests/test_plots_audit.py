@@ -1,0 +1,416 @@
+"""Every chart, driven with real-shaped inputs, read the way a reviewer reads it on a phone
+or on paper: a title, axes that name their unit, ranges that hold the data and the target,
+ticks that fit the span, no text over other text, legends that leave the chart alone, one
+colour for "before" and one for "after" on every chart, and a sharp saved image.
+
+The inputs are the shapes that broke charts before: durations of 3-4 minutes and of 3-7
+days, heavy censoring at the end, 2 days of daily points, 10 years of monthly points with
+empty months, 60 categories with Chinese names, one value far above the rest and a target
+outside the data's range.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import warnings
+from collections.abc import Callable
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
+
+from pdcakit import plots
+from pdcakit.metrics.durations import kaplan_meier
+
+matplotlib.use("Agg")
+
+RNG = np.random.default_rng(7)
+#: The axes that show a quantity (and must name its unit), per chart function.
+QUANTITY_AXES = {"control": "y", "histogram": "xy", "pareto": "y", "survival": "xy",
+                 "power": "xy", "forest": "x", "ecdf": "xy", "steps": "x"}
+UNIT_WORDS = ("minutes", "hours", "days", "%", "percentage points", "tickets", "cases",
+              "complaints", "share", "probability", "number of")
+
+
+# --- reading a figure ----------------------------------------------------------------------
+
+def _renderer(fig):
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    return fig.canvas.get_renderer()
+
+
+def _shown_ticks(axis) -> list:
+    """Tick labels the reader sees (major and minor): inside the axis's range, visible,
+    not empty."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * (high - low)
+    labels = []
+    ticks = [*zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False),
+             *zip(axis.get_minor_ticks(), axis.get_minorticklocs(), strict=False)]
+    for tick, where in ticks:
+        if low - slack <= where <= high + slack:
+            labels += [label for label in (tick.label1, tick.label2)
+                       if label.get_visible() and label.get_text()]
+    return labels
+
+
+def _texts(fig) -> list:
+    texts = []
+    for ax in fig.axes:
+        texts += _shown_ticks(ax.xaxis) + _shown_ticks(ax.yaxis) + list(ax.texts)
+        texts += [ax.xaxis.label, ax.yaxis.label, ax.xaxis.get_offset_text(),
+                  ax.yaxis.get_offset_text()]
+        title = plots._title_text(ax)
+        texts += [title] if title is not None else []
+        if ax.get_legend() is not None:
+            texts += list(ax.get_legend().get_texts())
+    return [t for t in dict.fromkeys(texts) if t.get_visible() and t.get_text().strip()]
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes if ax.get_legend() is not None
+            for t in ax.get_legend().get_texts()]
+
+
+def _tick_texts(axis) -> list[str]:
+    return [t.get_text() for t in _shown_ticks(axis)]
+
+
+def _line_colour(fig, start: str) -> str:
+    for ax in fig.axes:
+        for artist in [*ax.get_lines(), *ax.containers]:
+            if str(artist.get_label()).lower().startswith(start):
+                if hasattr(artist, "get_color"):
+                    return to_hex(artist.get_color())
+                return to_hex(artist.patches[0].get_facecolor())
+    raise AssertionError(f"no series labelled {start!r}")
+
+
+# --- inputs of real shape -----------------------------------------------------------------
+
+def _km(median_minutes: float, *, seed: int, open_share: float = 0.05,
+        censor_after: float | None = None):
+    rng = np.random.default_rng(seed)
+    minutes = rng.exponential(median_minutes / np.log(2), 400)
+    finished = rng.random(400) > open_share
+    if censor_after is not None:  # every ticket past it is still open at the snapshot
+        finished &= minutes < censor_after
+        minutes = np.minimum(minutes, censor_after)
+    curve = kaplan_meier(minutes, finished)
+    return np.asarray(curve.times, float), np.asarray(curve.survival, float)
+
+
+TWO_DAYS = pd.date_range("2025-03-03", periods=2, freq="D")
+MONTHS = pd.date_range("2015-01-01", periods=120, freq="MS")
+WEEKS = pd.date_range("2025-01-06", periods=26, freq="W-MON")
+MONTHLY = RNG.normal(120, 15, 120)
+MONTHLY[RNG.random(120) < 0.15] = np.nan  # empty months
+MONTHLY[60] = 900  # one month far above the rest
+EVENTS = [("2020-11-01", "Changed the complaint form and the phone menu for all sites"),
+          ("2021-03-01", "Go-live")]
+CHINESE = [f"类别{k}：市民来电投诉与建议" for k in range(60)]
+LONG_TITLE = ("Step times before and after, from process_steps_2025_export.csv (lead time "
+              "2,600 -> 1,900 minutes)")
+
+
+def _charts() -> dict[str, Callable]:
+    """Each public chart function with the inputs that broke charts before."""
+    return {
+        "control_2_days": lambda: plots.control_chart(
+            TWO_DAYS, [41.0, 37.0], centre=39.0, target=30.0, ylabel="FCR (%)",
+            title="First contact resolution per day: run chart",
+            events=[("2025-03-03", "New triage script goes live at the front desk")]),
+        "control_10_years": lambda: plots.control_chart(
+            MONTHS, MONTHLY, centre=float(np.nanmean(MONTHLY)), lcl=80.0, ucl=160.0,
+            signals=np.nan_to_num(MONTHLY) > 160, target=20.0, ylabel="Complaints",
+            title="Complaints per month: XmR chart", phase_starts=[MONTHS[70]],
+            events=EVENTS, change=MONTHS[70]),
+        "control_minutes": lambda: plots.control_chart(
+            WEEKS, RNG.uniform(3, 4, 26), centre=3.5, lcl=2.5, ucl=4.5, target=2.0,
+            title="First response per week", ylabel="First response (median per week)",
+            scale="minutes", share_open=RNG.uniform(0, 0.05, 26), log_y=True,
+            sparse=[False] * 25 + [True], unreached=[False] * 26),
+        "control_days": lambda: plots.control_chart(
+            WEEKS, np.r_[RNG.uniform(3, 7, 23) * 1440, [np.nan] * 3], centre=5 * 1440.0,
+            lcl=2 * 1440.0, ucl=9 * 1440.0, target=14 * 1440.0, scale="days", log_y=True,
+            title="Time to resolve per week", ylabel="Time to resolve (median per week)",
+            share_open=np.r_[np.full(23, 0.02), [0.6, 0.8, 0.95]],
+            unreached=[False] * 23 + [True] * 3, events=[("2025-04-07", "Go-live")],
+            change=WEEKS[13]),
+        "histogram_minutes": lambda: plots.duration_histogram(
+            RNG.uniform(3, 4, 800), median=3.5, p90=3.9, threshold=30.0, unit="minutes",
+            title="First response (answered tickets)"),
+        "histogram_days": lambda: plots.duration_histogram(
+            np.r_[RNG.uniform(3, 7, 799), 400] * 1440, median=5 * 1440.0, p90=6.6 * 1440.0,
+            threshold=2 * 1440.0, unit="minutes", title="Time to resolve",
+            median_label="Median (Kaplan-Meier, open tickets counted)"),
+        "histogram_zeros": lambda: plots.duration_histogram(
+            np.r_[np.zeros(300), RNG.lognormal(1.8, 1.1, 700)] * 1440, median=1440.0,
+            p90=20 * 1440.0, unit="minutes", title="Time to resolve (date-only export)"),
+        "pareto_60_chinese": lambda: plots.pareto_chart(
+            CHINESE, RNG.integers(10, 500, 60), title="Tickets by category"),
+        "pareto_one_far_above": lambda: plots.pareto_chart(
+            ["Password reset", "Printer", "VPN", "Email"], [9000, 12, 8, 5],
+            title="Tickets by category"),
+        "survival_minutes": lambda: plots.survival_curve(
+            {"Before (median 4.1 minutes)": _km(4.1, seed=1),
+             "After (median 3.2 minutes)": _km(3.2, seed=2)}, unit="minutes",
+            title="First response: share of tickets still waiting",
+            ylabel="Share of tickets still waiting"),
+        "survival_censored_days": lambda: plots.survival_curve(
+            {"Before (median 5.0 days)": _km(5 * 1440, seed=5),
+             "After (median not reached)": _km(20 * 1440, seed=6, censor_after=4 * 1440)},
+            unit="minutes", title="Time to resolve"),
+        "power": lambda: plots.power_curve(
+            np.unique(np.geomspace(2, 12_000, 60).round()),
+            1 - np.exp(-np.unique(np.geomspace(2, 12_000, 60).round()) / 3000),
+            target_power=0.8, required_n=4828.0, title="Tickets needed to detect the change"),
+        "forest": lambda: plots.forest_plot(
+            [f"渠道 {k}" for k in range(12)] + ["A very long segment name for the walk-in desk"],
+            *_forest_rows(), significant=[k % 4 == 0 for k in range(13)],
+            overall=(-0.05, -0.07, -0.03), title="FCR: change by channel (after - before)",
+            xlabel="Change in FCR (percentage points)", percent_points=True),
+        "ecdf_far_above": lambda: plots.ecdf_plot(
+            {"Before": RNG.uniform(3, 7, 300) * 1440,
+             "After": np.r_[RNG.uniform(2, 5, 299) * 1440, 900 * 1440]},
+            title="Handle time before and after", xlabel="Handle time (minutes)",
+            unit="minutes"),
+        "ecdf_minutes_log": lambda: plots.ecdf_plot(
+            {"Before": RNG.uniform(3, 4, 300), "After": np.r_[0.0, RNG.uniform(2.5, 3.5, 299)]},
+            title="Handle time", xlabel="Handle time (minutes, log scale)", log_x=True),
+        "steps": lambda: plots.step_bars(
+            [f"步骤 {k}: 登记与分派" for k in range(10)], _steps()[0], _steps()[1],
+            kinds=["value-added", "waiting"] * 5, title=LONG_TITLE),
+    }
+
+
+def _forest_rows():
+    estimates = np.linspace(-0.12, 0.02, 13)
+    estimates[3] = 0.9  # one segment far from the rest
+    return estimates, estimates - 0.04, estimates + 0.04
+
+
+def _steps():
+    before = np.linspace(3, 30, 10)
+    before[2] = 2400  # one step far above the rest
+    return before, before * 0.7
+
+
+CHARTS = _charts()
+
+
+@pytest.fixture(scope="module")
+def figures():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a missing CJK font is tested below
+        return {name: build() for name, build in CHARTS.items()}
+
+
+# --- every chart ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(CHARTS))
+class TestEveryChart:
+    def test_title_and_labelled_axes_with_units(self, figures, name):
+        fig = figures[name]
+        ax = fig.axes[0]
+        bottom = min(fig.axes, key=lambda a: a.get_position().y0)
+        assert ax.get_title(loc="left").strip(), f"{name}: no title"
+        assert bottom.get_xlabel().strip(), f"{name}: the across axis has no label"
+        for where in QUANTITY_AXES[name.split("_")[0]]:
+            label = ax.get_ylabel() if where == "y" else bottom.get_xlabel()
+            assert any(word in label.lower() for word in UNIT_WORDS), \
+                f"{name}: {label!r} names no unit"
+
+    def test_no_text_overlaps_other_text(self, figures, name):
+        fig = figures[name]
+        renderer = _renderer(fig)
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _texts(fig)]
+        clashes = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+                   if box_a.overlaps(box_b)]
+        assert not clashes, f"{name}: text over text {clashes[:3]}"
+
+    def test_nothing_outside_the_figure(self, figures, name):
+        fig = figures[name]
+        renderer = _renderer(fig)
+        tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+        frame = fig.bbox
+        assert tight.x0 >= -1 and tight.y0 >= -1, f"{name}: cut at the left or bottom"
+        assert tight.x1 <= frame.x1 + 1 and tight.y1 <= frame.y1 + 1, f"{name}: cut off"
+        for ax in fig.axes:  # a value label never taller than its chart
+            label = ax.yaxis.label
+            if label.get_text():
+                assert label.get_window_extent(renderer).height <= ax.bbox.height + 1
+
+    def test_legend_leaves_the_chart_alone(self, figures, name):
+        fig = figures[name]
+        renderer = _renderer(fig)
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None:
+                continue
+            box = legend.get_window_extent(renderer)
+            for chart in fig.axes:
+                area = chart.bbox.width * chart.bbox.height
+                overlap = box.intersection(box, chart.bbox)
+                covered = 0 if overlap is None else overlap.width * overlap.height
+                assert covered <= 0.02 * area, f"{name}: the legend covers the chart"
+            beside = box.x0 >= ax.bbox.x1 - 1
+            if beside:
+                assert box.width <= plots.LEGEND_WIDTH_SHARE * fig.bbox.width + 1, \
+                    f"{name}: legend takes {box.width / fig.bbox.width:.0%} of the width"
+
+    def test_tick_labels_read_as_plain_numbers(self, figures, name):
+        fig = figures[name]
+        _renderer(fig)
+        for ax in fig.axes:
+            for text in _tick_texts(ax.xaxis) + _tick_texts(ax.yaxis):
+                assert "$" not in text and "e+" not in text and "×" not in text, \
+                    f"{name}: tick {text!r}"
+            assert not ax.xaxis.get_offset_text().get_text().startswith("1e")
+            assert not ax.yaxis.get_offset_text().get_text().startswith("1e")
+        assert not any(re.search(r"\de[+-]\d", t) for t in _legend_texts(fig))
+
+    def test_saved_sharp_enough_to_print(self, figures, name):
+        from PIL import Image
+
+        fig = figures[name]
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        width, _ = Image.open(io.BytesIO(buffer.getvalue())).size
+        assert width == round(fig.get_figwidth() * plots.PRINT_DPI)
+        assert plots.PRINT_DPI >= 192
+
+
+# --- ranges and ticks --------------------------------------------------------------------
+
+class TestRanges:
+    def test_control_chart_holds_the_far_value_and_the_target_outside_the_data(self, figures):
+        ax = figures["control_10_years"].axes[0]
+        low, high = ax.get_ylim()
+        assert low <= 20 and high >= 900  # the target (20) and the one month at 900
+
+    def test_log_control_chart_holds_limits_and_target(self, figures):
+        ax = figures["control_days"].axes[0]
+        low, high = ax.get_ylim()
+        assert low <= 2 and high >= 14  # limits at 2 and 9 days, target at 14 days
+        assert ax.get_yscale() == "log"
+        assert len(_tick_texts(ax.yaxis)) >= 3
+
+    def test_histogram_holds_the_threshold_and_the_longest_case(self, figures):
+        ax = figures["histogram_days"].axes[0]
+        low, high = ax.get_xlim()
+        assert low <= 2 and high >= 400  # SLA 2 days; one case at 400 days
+        minutes = figures["histogram_minutes"].axes[0]
+        assert minutes.get_xlim()[0] <= 3 and minutes.get_xlim()[1] >= 30
+        ticks = [float(t.replace(",", "")) for t in _tick_texts(minutes.xaxis)]
+        assert any(2 <= t <= 5 for t in ticks), "no tick near the data (3-4 minutes)"
+
+    def test_survival_axis_follows_minutes_not_a_fixed_72_hours(self, figures):
+        ax = figures["survival_minutes"].axes[0]
+        assert ax.get_xlabel().startswith("Minutes")
+        assert 4.1 < ax.get_xlim()[1] < 60
+        censored = figures["survival_censored_days"].axes[0]
+        assert censored.get_xlabel().startswith("Days") and censored.get_xlim()[1] >= 4
+
+    def test_power_curve_from_zero_with_the_needed_size(self, figures):
+        ax = figures["power"].axes[0]
+        assert ax.get_xlim()[0] == 0 and ax.get_xlim()[1] >= 4828
+
+    def test_forest_holds_every_interval_and_no_change(self, figures):
+        ax = figures["forest"].axes[0]
+        _, lows, highs = _forest_rows()
+        low, high = ax.get_xlim()
+        assert low <= min(lows.min(), 0) and high >= highs.max()
+        assert "0" in _tick_texts(ax.xaxis) and "+0" not in _tick_texts(ax.xaxis)
+
+    def test_ecdf_with_a_far_value_goes_log_and_says_so(self, figures):
+        ax = figures["ecdf_far_above"].axes[0]
+        assert ax.get_xscale() == "log" and "log scale" in ax.get_xlabel()
+        assert ax.get_xlim()[1] >= 900 * 1440
+        assert any(t.endswith("minutes)") for t in _legend_texts(figures["ecdf_far_above"]))
+
+    def test_ecdf_on_a_log_axis_keeps_zero_durations(self, figures):
+        fig = figures["ecdf_minutes_log"]
+        assert any("n = 300" in t and t.startswith("After") for t in _legend_texts(fig))
+        assert fig.axes[0].get_xscale() == "symlog"
+
+    def test_step_bars_hold_the_longest_step(self, figures):
+        assert figures["steps"].axes[0].get_xlim()[1] >= 2400
+
+
+class TestDateTicks:
+    def test_two_days_of_daily_points_tick_at_the_days_not_hours(self, figures):
+        ax = figures["control_2_days"].axes[0]
+        ticks = _tick_texts(ax.xaxis)
+        assert ticks == ["03 Mar", "04 Mar"]
+        assert ax.xaxis.get_offset_text().get_text() == "2025"
+
+    def test_ten_years_of_months_tick_at_years(self, figures):
+        ticks = _tick_texts(figures["control_10_years"].axes[0].xaxis)
+        assert len(ticks) >= 4 and all(re.fullmatch(r"\d{4}", t) for t in ticks)
+
+    def test_half_a_year_of_weeks_ticks_at_months(self, figures):
+        strip = figures["control_days"].axes[1]
+        assert set(_tick_texts(strip.xaxis)) >= {"Feb", "Mar", "Apr", "May", "Jun"}
+
+
+class TestTexts:
+    def test_long_title_wraps_inside_the_figure(self, figures):
+        fig = figures["steps"]
+        title = plots._title_text(fig.axes[0])
+        renderer = _renderer(fig)
+        assert "\n" in title.get_text()
+        assert title.get_window_extent(renderer).x1 <= fig.bbox.x1
+        assert title.get_text().replace("\n", " ") == LONG_TITLE
+
+    def test_duration_axis_gets_its_unit_when_the_caller_left_it_out(self, figures):
+        assert figures["control_minutes"].axes[0].get_ylabel().endswith("(minutes)")
+        assert figures["control_days"].axes[0].get_ylabel().endswith("(days)")
+
+    def test_chinese_labels_are_cut_by_their_width(self, figures):
+        labels = _tick_texts(figures["pareto_60_chinese"].axes[0].xaxis)
+        assert labels[-1] == "Other (45 categories)"
+        assert all(plots._display_width(t) <= plots._LABEL_CHARS for t in labels)
+
+    def test_chinese_names_render_with_an_installed_cjk_font(self):
+        from matplotlib import font_manager
+
+        if not any("CJK" in f.name for f in font_manager.fontManager.ttflist):
+            pytest.skip("no CJK font installed (fonts-noto-cjk)")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            _renderer(plots.pareto_chart(CHINESE[:5], [5, 4, 3, 2, 1], title="投诉类别"))
+        assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+class TestBeforeAfterColours:
+    """One colour for before and one for after, on every chart that shows both."""
+
+    def test_the_same_two_colours_on_every_chart(self, figures):
+        before, after = set(), set()
+        for name in ("survival_minutes", "ecdf_far_above", "steps", "control_10_years",
+                     "control_days"):
+            fig = figures[name]
+            before.add(_line_colour(fig, "before"))
+            after.add(_line_colour(fig, "after"))
+        assert before == {plots.BEFORE_COLOUR} and after == {plots.AFTER_COLOUR}
+        assert plots.COLOURS["before"] == plots.BEFORE_COLOUR
+        assert plots.COLOURS["after"] == plots.AFTER_COLOUR
+
+    def test_other_series_never_take_the_before_or_after_colour(self):
+        fig = plots.survival_curve({"Before": _km(60, seed=1), "After": _km(50, seed=2),
+                                    "Walk-in": _km(40, seed=3)}, title="t", unit="minutes")
+        other = _line_colour(fig, "walk-in")
+        assert other not in (plots.BEFORE_COLOUR, plots.AFTER_COLOUR)
+
+    def test_control_chart_without_a_change_draws_one_observed_series(self, figures):
+        fig = figures["control_2_days"]
+        assert "Observed" in _legend_texts(fig)
+        assert not any(t.startswith(("Before", "After")) for t in _legend_texts(fig))
