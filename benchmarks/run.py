@@ -10,7 +10,7 @@ runs, and reported as a ratio to a baseline measured alongside:
   measured in alternation with F (the median of the rounds' ratios);
 - each stage and `pdca run --all` on generated tickets (CSV and Parquet): wall time
   and peak memory of the whole process tree (the CLI, its workers and kernels);
-- the stats engine alone: `check.compare_kpis` over every KPI at 1M tickets, and a
+- the stats engine alone: `compare.compare_kpis` over every KPI at 1M tickets, and a
   BCa bootstrap CI of a ratio of means (2,000 resamples, 100k a group) against
   `scipy.stats.bootstrap`;
 - the same tests through pingouin / plain scipy on the same data (the peers): the
@@ -246,14 +246,13 @@ def measure_stages(project: Path, env: dict[str, str], label: str, fmt: str,
     return out
 
 
-def windows_of(label: str) -> tuple[Any, Any, Any]:
+def windows_of(label: str) -> tuple[Any, Any]:
     from pdcakit import data
-    from pdcakit.stages import compare as check
+    from pdcakit.stages.windows import Windows
 
     tickets = data.load_tickets(tickets_file(label, "parquet"))
-    windows = check.Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
-    before, after = windows.split(tickets)
-    return check, before, after
+    before, after = Windows.around("2026-04-06", weeks_before=13, weeks_after=13).split(tickets)
+    return before, after
 
 
 def measure_engine(repeat: int) -> dict[str, Any]:
@@ -262,12 +261,13 @@ def measure_engine(repeat: int) -> dict[str, Any]:
 
     from pdcakit import stats
     from pdcakit.run.params import declared_parameters
+    from pdcakit.stages import compare, windows
 
-    check, before, after = windows_of("1m")
+    before, after = windows_of("1m")
     kpis = ast.literal_eval(declared_parameters(ROOT / "notebooks" / "compare.ipynb")["kpis"]
                             .default)  # the compare notebook's own KPI list
-    settings = check.CompareSettings.check(kpis=kpis)
-    seconds, runs = median_of(repeat, lambda: _timed(lambda: check.compare_kpis(
+    settings = windows.CompareSettings.check(kpis=kpis)
+    seconds, runs = median_of(repeat, lambda: _timed(lambda: compare.compare_kpis(
         before, after, settings)))
     out: dict[str, Any] = {"compare_kpis_1m": {"seconds": seconds, "runs": runs,
                                                "kpis": len(settings.kpis),
@@ -324,7 +324,7 @@ def measure_peers(repeat: int) -> dict[str, Any]:
         import pingouin
     except ImportError:  # pragma: no cover - installed by `make bench`
         pingouin = None
-    _, before, after = windows_of("1m")
+    before, after = windows_of("1m")
     hb, ha = (w["handle_minutes"].dropna().to_numpy(float) for w in (before, after))
     cb, ca = (w["csat"].dropna().to_numpy(float) for w in (before, after))
     fb, fa = (w["first_contact_resolved"].dropna().to_numpy(bool) for w in (before, after))

@@ -152,7 +152,7 @@ series = run = chart = None
 if headline is not None:
     settings = settings.with_headline(headline)
     series = headline_series(tickets, settings)
-    run = spc.run_chart(series.values)
+    run = spc.run_chart(series.values, labels=series.periods)
     say(f"**{series.title}, run chart:** {run.sentence}")
     show_figure(series.figure(centre=run.centre, target=settings.target_value,
                               events=cycle_events))

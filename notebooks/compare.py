@@ -66,17 +66,9 @@ import pandas as pd
 from pdcakit import data, metrics, plots, spc, stats
 from pdcakit.fileio import atomic_write_json
 from pdcakit.results import format_value
-from pdcakit.stages.compare import (
-    CompareSettings,
-    Windows,
-    compare_kpis,
-    mix_check,
-    phase_view,
-    segment_changes,
-    survival_curves,
-    training_check,
-)
+from pdcakit.stages.compare import compare_kpis, mix_check, segment_changes, survival_curves
 from pdcakit.stages.display import say, show_figure, table
+from pdcakit.stages.explore import training_check
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
@@ -86,6 +78,8 @@ from pdcakit.stages.sections import (
     snapshot_words,
     source_name,
 )
+from pdcakit.stages.timeview import phase_view
+from pdcakit.stages.windows import CompareSettings, Windows
 
 settings = CompareSettings.check(
     kpis=kpis, alpha=alpha, power=power, multiplicity=multiplicity, targets=targets,
@@ -247,7 +241,7 @@ if "aht" in settings.kpis:
     show_figure(plots.ecdf_plot(
         {"Before": tickets_before["handle_minutes"], "After": tickets_after["handle_minutes"]},
         title="Handle time before and after the change", xlabel="Handle time (minutes, log scale)",
-        ylabel="Share of tickets handled within", log_x=True,
+        ylabel="Share of tickets handled within", log_x=True, unit="minutes",
     ))
 
 # %% [markdown]

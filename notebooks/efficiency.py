@@ -58,7 +58,6 @@ import pandas as pd
 from pdcakit import data, metrics, plots
 from pdcakit.fileio import atomic_write_json
 from pdcakit.stages import efficiency
-from pdcakit.stages.compare import Windows
 from pdcakit.stages.display import say, show_figure, table
 from pdcakit.stages.money import capacity, money
 from pdcakit.stages.sections import (
@@ -72,6 +71,7 @@ from pdcakit.stages.sections import (
     snapshot_words,
     source_name,
 )
+from pdcakit.stages.windows import Windows
 
 raise_problems([p for p in (list_problem(name, value) for name, value in (
     ("waiting_steps", waiting_steps), ("automated_channels", automated_channels))) if p])

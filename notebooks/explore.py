@@ -45,8 +45,8 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from pdcakit import data, metrics
-from pdcakit.stages.compare import explore
 from pdcakit.stages.display import say, show_figure
+from pdcakit.stages.explore import explore
 from pdcakit.stages.sections import Sections, load_options, mapping_file
 
 ledger = Sections.of(None)

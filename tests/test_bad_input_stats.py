@@ -178,7 +178,8 @@ def test_one_ticket_in_a_window_is_skipped_with_a_reason():
     from pathlib import Path
 
     from pdcakit import data
-    from pdcakit.stages.compare import CompareSettings, Windows, compare_kpis
+    from pdcakit.stages.compare import compare_kpis
+    from pdcakit.stages.windows import CompareSettings, Windows
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data" / "demo" /
                                 "tickets.csv")

@@ -15,7 +15,7 @@ GOOD = {"kpis": ["fcr", "aht"], "headline_kpi": "fcr", "period": "W", "target_va
 class TestSettings:
     @pytest.mark.parametrize(("change", "message"), [
         ({"period": "Q"}, "parameter period: 'Q' is not one of D, W, M"),
-        ({"kpis": ["fcr", "fcrr"]}, r"unknown KPI 'fcrr' \(did you mean fcr\?\)"),
+        ({"kpis": ["fcr", "fcrr"]}, r"unknown KPI 'fcrr' \(did you mean 'fcr'\?\)"),
         ({"headline_kpi": "csatt"}, "parameter headline_kpi: unknown KPI 'csatt'"),
         ({"target_direction": "up"}, "must be 'higher' or 'lower'"),
         ({"alpha": 5}, "parameter alpha: 5 must lie between 0 and 1"),

@@ -13,16 +13,10 @@ import pandas as pd
 import pytest
 
 from pdcakit import data
-from pdcakit.stages.compare import (
-    CompareSettings,
-    Windows,
-    compare_kpi,
-    compare_kpis,
-    mix_check,
-    phase_view,
-    segment_changes,
-    training_check,
-)
+from pdcakit.stages.compare import compare_kpi, compare_kpis, mix_check, segment_changes
+from pdcakit.stages.explore import training_check
+from pdcakit.stages.timeview import phase_view
+from pdcakit.stages.windows import CompareSettings, Windows
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pdcakit import stats
-from pdcakit.stages.compare import proportion_phase_view
+from pdcakit.stages.timeview import proportion_phase_view
 
 AE_CSV = Path(__file__).resolve().parent / "data" / "ae_attendances.csv"
 

@@ -10,7 +10,7 @@ import pytest
 
 from pdcakit import data
 from pdcakit.stages import efficiency
-from pdcakit.stages.compare import Windows
+from pdcakit.stages.windows import Windows
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ROOT / "data" / "demo" / "process_steps.csv"

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from pdcakit import data
-from pdcakit.stages.compare import explore
+from pdcakit.stages.explore import explore
 
 ROOT = Path(__file__).resolve().parents[1]
 

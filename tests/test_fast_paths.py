@@ -186,28 +186,26 @@ def test_window_slice_equals_the_boolean_mask(order):
 @pytest.mark.parametrize("key", ["fcr", "first_response_time", "aht", "csat", "nps"])
 def test_segments_cut_to_the_kpi_columns_give_the_same_comparison(key, monkeypatch):
     from pdcakit import data
-    from pdcakit.stages import compare as check
-    from pdcakit.stages import segments
+    from pdcakit.stages import compare, segments, windows
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
-    before, after = check.Windows.around("2026-04-06", weeks_before=6,
+    before, after = windows.Windows.around("2026-04-06", weeks_before=6,
                                          weeks_after=6).split(tickets)
-    settings = check.CompareSettings.check(kpis=[key])
-    pruned = check.segment_changes(before, after, key, "channel", settings).as_dict()
+    settings = windows.CompareSettings.check(kpis=[key])
+    pruned = compare.segment_changes(before, after, key, "channel", settings).as_dict()
     whole = segments.split_segments
-    monkeypatch.setattr(check, "split_segments",
+    monkeypatch.setattr(compare, "split_segments",
                         lambda *args, columns=None, **kw: whole(*args, **kw))
-    assert check.segment_changes(before, after, key, "channel", settings).as_dict() == pruned
+    assert compare.segment_changes(before, after, key, "channel", settings).as_dict() == pruned
 
 
 @pytest.mark.parametrize("measure", ["aht", "time_to_resolve"])
 def test_efficiency_segments_cut_to_their_columns_give_the_same_gains(measure, monkeypatch):
     from pdcakit import data
-    from pdcakit.stages import compare as check
-    from pdcakit.stages import efficiency, segments
+    from pdcakit.stages import efficiency, segments, windows
 
     tickets = data.load_tickets(Path(__file__).resolve().parents[1] / "data/demo/tickets.csv")
-    before, after = check.Windows.around("2026-04-06", weeks_before=6,
+    before, after = windows.Windows.around("2026-04-06", weeks_before=6,
                                          weeks_after=6).split(tickets)
     pruned = efficiency.gains_by_segment(before, after, "channel", measure)
     whole = segments.split_segments

@@ -43,7 +43,8 @@ class TestCoerceValue:
 
 class TestCoerceParameters:
     def test_unknown_name_suggests_closest(self):
-        with pytest.raises(ParameterError, match=r"unknown parameter 'alpah'.*Did you mean alpha"):
+        with pytest.raises(ParameterError,
+                           match=r"unknown parameter 'alpah'.*Did you mean 'alpha'"):
             coerce_parameters({"alpah": "0.1"}, DECLARED)
 
     def test_all_values_converted(self):

@@ -19,10 +19,13 @@ import pytest
 from scipy import stats as sps
 
 from pdcakit import metrics, spc
-from pdcakit.baseline import BaselineSettings, headline_series
-from pdcakit.check import KpiChange, Windows, compare_kpi, explore, phase_view
 from pdcakit.metrics.series import sparse_periods
 from pdcakit.results import Estimate, duration_unit, format_value
+from pdcakit.stages.baseline import BaselineSettings, headline_series
+from pdcakit.stages.compare import KpiChange, compare_kpi
+from pdcakit.stages.explore import explore
+from pdcakit.stages.timeview import phase_view
+from pdcakit.stages.windows import Windows
 
 SNAPSHOT = pd.Timestamp("2025-01-01")
 EMPTY = ("2017-03-01", "2019-08-01", "2019-09-01")

@@ -47,7 +47,7 @@ def test_every_problem_is_listed_at_once_and_nothing_runs(workbook, capsys):
     err = _error(capsys)
     assert code == cli.EXIT_USAGE
     assert "4 problems" in err or "5 problems" in err
-    assert "Did you mean alpha?" in err
+    assert "Did you mean 'alpha'?" in err
     assert "'X' is not one of D, W, M" in err
     assert "fcr (First contact resolution) cannot be computed from cases.csv" in err
     assert "first_contact_resolved" in err and "handle_minutes" in err

@@ -21,7 +21,7 @@ from pdcakit import data, plots
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import Estimate
 from pdcakit.stages.baseline import BaselineSettings
-from pdcakit.stages.compare import CompareSettings, Windows, survival_curves
+from pdcakit.stages.compare import survival_curves
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
@@ -31,6 +31,7 @@ from pdcakit.stages.sections import (
     present_columns,
     snapshot_words,
 )
+from pdcakit.stages.windows import CompareSettings, Windows
 
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_MONTHS = {(2016, 3), (2018, 7), (2021, 2), (2024, 9)}
@@ -191,7 +192,7 @@ class TestParameterChecks:
                                    target_value=0.7, target_direction="up", alpha=5)
         message = str(caught.value)
         assert message.startswith("5 problems with the parameters:")
-        for part in ("-y 'kpis: [fcr]'", "unknown KPI 'fcrr' (did you mean fcr?)",
+        for part in ("-y 'kpis: [fcr]'", "unknown KPI 'fcrr' (did you mean 'fcr'?)",
                      "period: 'Q'", "target_direction: 'up'", "alpha: 5"):
             assert part in message
 

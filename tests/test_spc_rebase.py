@@ -93,7 +93,9 @@ def test_baseline_chart_rebases_only_where_a_cycle_says_why():
     chart = series.control_chart(rebases=[["2026-02-16", "scripts-2025", "adopted scripts"],
                                           ["2025-06-01", "old-cycle", "adopted triage"]])
     assert [f"{p:%Y-%m-%d}" for p in chart.phase_starts] == ["2026-02-16"]
-    assert "New limits from point 7 (scripts-2025: adopted scripts)" in chart.sentence
+    # the sentence names the period (issue 19), not "point 7"
+    assert ("New limits from the week of 16 Feb 2026 (scripts-2025: adopted scripts)"
+            in chart.sentence)
     assert "Not re-baselined (outside this series): old-cycle (2025-06-01)" in chart.sentence
     first, second = chart.centre_line[0], chart.centre_line[-1]
     assert first != second  # each phase has its own centre

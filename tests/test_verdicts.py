@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from pdcakit import metrics, stats
-from pdcakit.stages.compare import CompareSettings, compare_kpi, compare_kpis, mix_check
+from pdcakit.stages.compare import compare_kpi, compare_kpis, mix_check
+from pdcakit.stages.windows import CompareSettings
 
 CHANGE = pd.Timestamp("2026-04-06")
 

@@ -31,7 +31,9 @@ __all__ = ["MOVED", "install"]
 #: Old module path -> the module (or modules, for a split one) that now hold its names.
 MOVED: dict[str, tuple[str, ...]] = {
     "pdcakit.baseline": ("pdcakit.stages.baseline",),
-    "pdcakit.check": ("pdcakit.stages.compare",),
+    "pdcakit.check": ("pdcakit.stages.compare", "pdcakit.stages.windows",
+                      "pdcakit.stages.timeview", "pdcakit.stages.explore",
+                      "pdcakit.stats.stratified"),
     "pdcakit.efficiency": ("pdcakit.stages.efficiency",),
     "pdcakit.money": ("pdcakit.stages.money",),
     "pdcakit.planning": ("pdcakit.stages.planning",),

@@ -10,25 +10,13 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pdcakit.suggest import closest, normalize_name
+
 __all__ = ["closest_names", "column_letter", "dedupe_names", "describe_columns",
            "normalize_name", "repeated_headers"]
-
-_SEPARATORS = re.compile(r"[\s\-.]+")
-
-
-def normalize_name(name: Any) -> str:
-    """Case-folded name with spaces, dashes and dots turned into ``_``.
-
-    Used to accept ``"Created At"`` or ``"created-at"`` for ``created_at``.
-    """
-    text = str(name).replace("\ufeff", "").strip().casefold()
-    return _SEPARATORS.sub("_", text).strip("_")
-
 
 def dedupe_names(names: Iterable[Any]) -> list[str]:
     """Header cells as unique strings: stripped, blanks named, repeats numbered.
@@ -80,12 +68,8 @@ def column_letter(position: int) -> str:
 
 
 def closest_names(name: str, available: Sequence[str], n: int = 3) -> list[str]:
-    """Up to ``n`` available names that look like ``name`` (difflib, case-insensitive)."""
-    by_norm: dict[str, str] = {}
-    for a in available:
-        by_norm.setdefault(normalize_name(a), a)
-    hits = difflib.get_close_matches(normalize_name(name), list(by_norm), n=n, cutoff=0.6)
-    return [by_norm[h] for h in hits]
+    """Up to ``n`` available names that look like ``name`` (one rule: :mod:`pdcakit.suggest`)."""
+    return closest(name, available, n)
 
 
 def describe_columns(available: Sequence[str], limit: int = 40) -> str:

@@ -17,7 +17,6 @@ kernel starts.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import yaml
 
 from pdcakit.errors import PdcaError
+from pdcakit.suggest import did_you_mean
 from pdcakit.yamltext import load_bounded
 
 __all__ = ["ParameterError", "ParameterSpec", "coerce_parameters", "coerce_value",
@@ -155,15 +155,15 @@ def parameter_problems(values: dict[str, Any], declared: dict[str, ParameterSpec
 
     >>> spec = {"alpha": ParameterSpec("alpha", "float", "0.05", "")}
     >>> parameter_problems({"alhpa": "0.1", "alpha": "x"}, spec)  # doctest: +NORMALIZE_WHITESPACE
-    ["unknown parameter 'alhpa'. Did you mean alpha? The notebook accepts: alpha",
+    ["unknown parameter 'alhpa'. Did you mean 'alpha'? The notebook accepts: alpha",
      "parameter 'alpha' expects float, got 'x'"]
     """
     problems: list[str] = []
     for name, value in values.items():
         spec = declared.get(name)
         if spec is None:
-            close = difflib.get_close_matches(name, list(declared), n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            close = did_you_mean(name, declared, n=3)
+            hint = f" {close[0].upper()}{close[1:]}" if close else ""
             problems.append(f"unknown parameter {name!r}.{hint} The notebook accepts: "
                             f"{', '.join(sorted(declared))}")
             continue

@@ -15,7 +15,6 @@ its fix, with exit status 2 and no run directory.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import stat
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from pdcakit.errors import PdcaError
 from pdcakit.kpis import KPI_INFO, supported_kpis
 from pdcakit.run.params import ParameterSpec, parameter_problems
 from pdcakit.run.request import RunRequest, is_file_parameter
+from pdcakit.suggest import did_you_mean
 
 __all__ = ["PreflightError", "check_run", "window_problems"]
 
@@ -149,7 +149,7 @@ def _choices() -> dict[str, tuple[str, ...]]:
     from pdcakit.data.options import ON_DUPLICATE
     from pdcakit.periods import PERIODS
     from pdcakit.spc.rules import RULE_SETS
-    from pdcakit.stages.compare import MULTIPLICITY
+    from pdcakit.stages.windows import MULTIPLICITY
 
     return {"period": tuple(PERIODS), "multiplicity": tuple(MULTIPLICITY),
             "rule_set": tuple(RULE_SETS), "on_duplicate": ("", *ON_DUPLICATE),
@@ -187,8 +187,8 @@ def _choice_problems(params: Mapping[str, Any]) -> list[str]:
     for name, allowed in _choices().items():
         value = params.get(name)
         if isinstance(value, str) and value not in allowed:
-            close = difflib.get_close_matches(value, [a for a in allowed if a], n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            close = did_you_mean(value, [a for a in allowed if a], n=1)
+            hint = f" ({close})" if close else ""
             problems.append(f"parameter {name!r}: {value!r} is not one of "
                             f"{', '.join(a for a in allowed if a)}{hint}")
     return problems

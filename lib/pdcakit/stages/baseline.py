@@ -13,7 +13,6 @@ are unit-tested.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -24,39 +23,11 @@ import pandas as pd
 from pdcakit import data, metrics, spc
 from pdcakit.periods import PERIODS
 from pdcakit.results import Estimate, duration_unit, format_value
+from pdcakit.stages.settings import check_kpi_keys, fraction_problem
 
 __all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
            "load_optional_table"]
 
-
-
-def _check_keys(name: str, keys: Sequence[str],
-                problems: list[str] | None = None) -> tuple[str, ...]:
-    """The known KPI keys of ``keys``; each unknown one is a problem naming close matches.
-
-    With a ``problems`` list the problems are appended to it (so a settings check can list
-    every problem at once); without one the first raises ValueError.
-    """
-    unknown = [k for k in keys if k not in metrics.KPIS]
-    if unknown:
-        hints = []
-        for key in unknown:
-            close = difflib.get_close_matches(str(key), list(metrics.KPIS), n=2)
-            hints.append(f"{key!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
-        problem = (f"parameter {name}: unknown KPI {', '.join(hints)}; "
-                   f"known KPIs: {', '.join(metrics.KPIS)}")
-        if problems is None:
-            raise ValueError(problem)
-        problems.append(problem)
-    return tuple(k for k in keys if k in metrics.KPIS)
-
-
-def _fraction_problem(name: str, value: Any) -> str | None:
-    try:
-        ok = 0 < float(value) < 1
-    except (TypeError, ValueError):
-        ok = False
-    return None if ok else f"parameter {name}: {value!r} must lie between 0 and 1"
 
 
 def _target_problem(key: str, target: float | None) -> str | None:
@@ -104,16 +75,16 @@ class BaselineSettings:
             if problem:
                 problems.append(problem)
         if not list_problem("kpis", kpis):
-            keys = _check_keys("kpis", list(kpis), problems)
+            keys = check_kpi_keys("kpis", list(kpis), problems)
         if headline_kpi:
-            _check_keys("headline_kpi", [headline_kpi], problems)
+            check_kpi_keys("headline_kpi", [headline_kpi], problems)
         if period not in PERIODS:
             problems.append(f"parameter period: {period!r} is not one of D, W, M")
         if target_direction not in ("", "higher", "lower"):
             problems.append(f"parameter target_direction: {target_direction!r} must be "
                             "'higher' or 'lower' (or \"\" for the KPI's own direction)")
         for name, value in (("alpha", alpha), ("power", power)):
-            problem = _fraction_problem(name, value)
+            problem = fraction_problem(name, value)
             if problem:
                 problems.append(problem)
         weights: tuple[float, ...] = ()
@@ -221,6 +192,7 @@ class ChartView:
     rule_values: np.ndarray | None = None
     rule_centre: np.ndarray | None = None
     rule_sigma: np.ndarray | None = None
+    periods: Any = None
 
     @property
     def any_signal(self) -> bool:
@@ -245,14 +217,17 @@ class ChartView:
         """Special-cause rules of ``rule_set`` on the chart's own scale (log for durations).
 
         Periods without a value or with few cases are skipped (never flagged); the rules
-        run on the others in time order. Point numbers count every period.
+        run on the others in time order. The sentence names the periods (``periods``;
+        without them, point numbers counting every period).
         """
         values, centre, sigma, where = self._rule_inputs()
         hits = spc.apply_rules(values, centre=centre, sigma=sigma, rule_set=rule_set)
         flags: list[tuple[str, ...]] = [()] * len(self.values)
         for at, found in zip(where, hits.flags, strict=True):
             flags[at] = found
-        return replace(hits, flags=tuple(flags),
+        names = (None if self.periods is None
+                 else spc.period_names(self.periods, len(self.values)))
+        return replace(hits, flags=tuple(flags), names=names,
                        fired={rule: tuple(int(where[i]) for i in at)
                               for rule, at in hits.fired.items()})
 
@@ -392,7 +367,7 @@ class HeadlineSeries:
             else:
                 outside.append(f"{cycle} ({when})")
         rebased = spc.rebased_chart(values, kind, rebases=applied, denominators=denominators,
-                                    **options)
+                                    labels=kept_periods, **options)
         result = rebased.chart
         sentence = rebased.sentence
         if outside:
@@ -406,6 +381,7 @@ class HeadlineSeries:
                          ucl_line=_expand(result.ucl_line, keep), signals=signals,
                          sentence=sentence,
                          phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases),
+                         periods=self.periods,
                          sparse=(self._sparse if kind != "log" else
                                  self._sparse & ~np.asarray(result.used, dtype=bool)))
         if kind != "log":

@@ -11,217 +11,41 @@ adjustment's first step uses; not "post-hoc power", which only restates the
 p-value). Each verdict is about one estimand (:class:`Verdict`), and period-aware:
 when the periods vary more than chance, the period-level test carries it.
 
->>> windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
->>> windows.describe()
-'before: 2026-01-05 to 2026-04-05; after: 2026-04-06 to 2026-07-05'
+The windows and settings are in :mod:`pdcakit.stages.windows`, the time view in
+:mod:`pdcakit.stages.timeview`, the mix adjustment's statistics in
+:mod:`pdcakit.stats.stratified`.
+
+>>> kpi_test_kind("fcr"), kpi_test_kind("csat_mean"), kpi_test_kind("aht")
+('proportion', 'ordinal', 'continuous')
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
-from pdcakit import metrics, spc, stats
-from pdcakit.data.slicing import between
+from pdcakit import metrics, stats
 from pdcakit.results import Estimate, duration_unit, format_number, format_signed, format_value
-from pdcakit.stages.baseline import _check_keys, _fraction_problem
 from pdcakit.stages.segments import split_segments
+from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
+from pdcakit.stats.stratified import MixCheck, stratified_change
 
-__all__ = ["ChangeTable", "CompareSettings", "KpiChange", "MixCheck", "PhaseView",
-           "SegmentChanges", "Windows", "compare_kpi", "compare_kpis", "mix_check",
-           "phase_view", "segment_changes", "survival_curves", "training_check"]
+__all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "compare_kpi", "compare_kpis",
+           "kpi_test_kind", "mix_check", "reading_scale", "segment_changes", "survival_curves"]
 
-#: Fewest observations per window for a comparison (a CI from one value is no CI).
 MIN_PER_WINDOW = 2
-MULTIPLICITY = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
+
+
 #: How each KPI kind in the registry is compared (see pdcakit.stats.choose.RULES).
 _TEST_KIND = {"proportion": "proportion", "duration": "duration", "mean": "continuous"}
+
+
 _KIND_OVERRIDES = {"complaint_rate": "rate", "csat_mean": "ordinal", "nps": "nps"}
-
-
-@dataclass(frozen=True)
-class Windows:
-    """The before and after windows: start inclusive, end exclusive (tickets by creation)."""
-
-    before_start: pd.Timestamp
-    before_end: pd.Timestamp
-    after_start: pd.Timestamp
-    after_end: pd.Timestamp
-
-    @classmethod
-    def around(cls, change_date: str, *, weeks_before: int, weeks_after: int) -> Windows:
-        """``weeks_before`` whole weeks before the change date and ``weeks_after`` from it."""
-        change = _date("change_date", change_date)
-        for name, weeks in (("weeks_before", weeks_before), ("weeks_after", weeks_after)):
-            if int(weeks) < 1:
-                raise ValueError(f"parameter {name}: {weeks!r} must be a whole number >= 1")
-        return cls(change - pd.Timedelta(weeks=int(weeks_before)), change, change,
-                   change + pd.Timedelta(weeks=int(weeks_after)))
-
-    @classmethod
-    def explicit(cls, before: Sequence[str], after: Sequence[str]) -> Windows:
-        """From ``[start, end]`` pairs (end exclusive); the windows may not overlap."""
-        pairs = []
-        for name, window in (("before", before), ("after", after)):
-            if len(window) != 2:
-                raise ValueError(f"parameter {name}: give [start, end], got {list(window)!r}")
-            start, end = (_date(name, w) for w in window)
-            if not start < end:
-                raise ValueError(f"parameter {name}: start {start.date()} must come before "
-                                 f"end {end.date()}")
-            pairs.append((start, end))
-        (bs, be), (as_, ae) = pairs
-        if as_ < be:
-            raise ValueError(f"the after window starts ({as_.date()}) before the before window "
-                             f"ends ({be.date()}): the windows must not overlap")
-        return cls(bs, be, as_, ae)
-
-    @classmethod
-    def from_parameters(cls, *, before: Any = (), after: Any = (), change_date: Any = "",
-                        weeks_before: int = 13, weeks_after: int = 13) -> Windows:
-        """The windows a stage's parameters name: ``before`` and ``after`` when either is
-        given (the cycle record's data.before / data.after), else ``weeks_before`` and
-        ``weeks_after`` around ``change_date``. Every problem is listed at once.
-
-        >>> Windows.from_parameters(before=["2026-01-05", "2026-04-06"],
-        ...                         after=["2026-04-06", "2026-07-06"]).after_start.date()
-        datetime.date(2026, 4, 6)
-        >>> Windows.from_parameters(before="[2026-01-05, 2026-04-06]")
-        Traceback (most recent call last):
-        ...
-        ValueError: parameter before: got the text '[2026-01-05, 2026-04-06]', not a list; \
-with papermill, give lists with -y 'before: [2026-01-05, 2026-04-06]'
-        """
-        from pdcakit.stages.sections import list_problem, raise_problems
-
-        problems = [p for p in (list_problem("before", before), list_problem("after", after))
-                    if p]
-        raise_problems(problems)
-        if before or after:
-            return cls.explicit(before, after)
-        if not str(change_date).strip():
-            raise ValueError("no windows: give before and after ([start, end) each), or "
-                             "change_date with weeks_before and weeks_after")
-        return cls.around(str(change_date), weeks_before=weeks_before, weeks_after=weeks_after)
-
-    def describe(self) -> str:
-        last = pd.Timedelta(days=1)
-        return (f"before: {self.before_start.date()} to {(self.before_end - last).date()}; "
-                f"after: {self.after_start.date()} to {(self.after_end - last).date()}")
-
-    def split(self, tickets: pd.DataFrame,
-              date_column: str = "created_at") -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The tickets created in each window; a clear error when one is empty."""
-        created = tickets[date_column]
-        before = between(tickets, date_column, self.before_start, self.before_end)
-        after = between(tickets, date_column, self.after_start, self.after_end)
-        for name, part in (("before", before), ("after", after)):
-            if part.empty:
-                raise ValueError(
-                    f"no tickets in the {name} window ({self.describe()}); the data run from "
-                    f"{created.min():%Y-%m-%d} to {created.max():%Y-%m-%d}: move the windows "
-                    "or the change date inside that range")
-        return before, after
-
-    def as_dict(self) -> dict[str, str]:
-        return {k: str(getattr(self, k).date()) for k in
-                ("before_start", "before_end", "after_start", "after_end")}
-
-
-def _date(name: str, value: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(str(value))
-    except ValueError:
-        raise ValueError(f"parameter {name}: {value!r} is not a date (use YYYY-MM-DD)") from None
-
-
-@dataclass(frozen=True)
-class CompareSettings:
-    """The compare notebook's parameters after checking.
-
-    ``headline_kpi`` "" means "the first KPI of ``kpis`` the export supports".
-    """
-
-    kpis: tuple[str, ...]
-    alpha: float = 0.05
-    power: float = 0.8
-    multiplicity: str = "holm"
-    targets: Mapping[str, float] = field(default_factory=dict)
-    period: str = "W"
-    params: Mapping[str, float] = field(default_factory=dict)
-    headline_kpi: str = ""
-
-    @classmethod
-    def check(cls, *, kpis: Sequence[str], alpha: float = 0.05, power: float = 0.8,
-              multiplicity: str = "holm", targets: Mapping[str, float] | None = None,
-              period: str = "W", headline_kpi: str = "",
-              kpi_lists: Mapping[str, Any] | None = None,
-              **params: float) -> CompareSettings:
-        """Validate; raise one ValueError listing every problem, each with its fix.
-
-        ``kpi_lists``: further list parameters of KPI keys (e.g. ``time_view_kpis``),
-        checked the same way as ``kpis``.
-        """
-        from pdcakit.stages.sections import list_problem, raise_problems
-
-        problems: list[str] = []
-        keys: tuple[str, ...] = ()
-        for name, value in {"kpis": kpis, **dict(kpi_lists or {})}.items():
-            problem = list_problem(name, value)
-            if problem:
-                problems.append(problem)
-            elif name == "kpis":
-                keys = _check_keys(name, list(value), problems)
-            else:
-                _check_keys(name, list(value), problems)
-        if isinstance(targets, str):
-            problems.append(f"parameter targets: got the text {targets!r}, not a mapping; "
-                            f"with papermill, give it with -y 'targets: {targets}'")
-            targets = {}
-        targets = dict(targets or {})
-        _check_keys("targets", list(targets), problems)
-        if headline_kpi:
-            _check_keys("headline_kpi", [headline_kpi], problems)
-        for name, value in (("alpha", alpha), ("power", power)):
-            problem = _fraction_problem(name, value)
-            if problem:
-                problems.append(problem)
-        if multiplicity not in MULTIPLICITY:
-            problems.append(f"parameter multiplicity: {multiplicity!r} is not one of "
-                            f"{', '.join(MULTIPLICITY)}")
-        if period not in ("D", "W", "M"):
-            problems.append(f"parameter period: {period!r} is not one of D, W, M")
-        clean: dict[str, float] = {}
-        for key, value in targets.items():
-            try:
-                clean[key] = float(value)
-            except (TypeError, ValueError):
-                problems.append(f"parameter targets: {key}: {value!r} is not a number")
-                continue
-            if (key in metrics.KPIS and metrics.KPIS[key].kind == "proportion"
-                    and not 0 <= clean[key] <= 1):
-                problems.append(f"parameter targets: {key} is a rate, so give its target as "
-                                f"a fraction between 0 and 1 (e.g. 0.74), not {value!r}")
-        raise_problems(problems)
-        return cls(kpis=keys, alpha=float(alpha), power=float(power), multiplicity=multiplicity,
-                   targets={k: v for k, v in clean.items() if k in metrics.KPIS},
-                   period=period,
-                   params={k: float(v) for k, v in params.items() if v is not None},
-                   headline_kpi=headline_kpi)
-
-    def only(self, keys: Sequence[str]) -> CompareSettings:
-        """These settings for the KPIs ``keys`` (e.g. those this export supports).
-
-        >>> CompareSettings.check(kpis=["fcr", "aht"]).only(["aht"]).kpis
-        ('aht',)
-        """
-        return replace(self, kpis=tuple(keys))
 
 
 @dataclass(frozen=True)
@@ -378,10 +202,7 @@ class KpiChange:
         :func:`pdcakit.results.duration_unit`) that before, after, change, CI and target
         read in, from the smaller of the before and after values so both keep their
         precision (None: not a duration)."""
-        if self.unit != "minutes":
-            return None
-        values = [abs(v) for v in (self.before.value, self.after.value) if math.isfinite(v)]
-        return duration_unit(min(values, default=math.nan)).name
+        return reading_scale(self.unit, self.before.value, self.after.value)
 
     @property
     def in_hours(self) -> bool | None:
@@ -552,6 +373,20 @@ def _none_if_nan(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+def reading_scale(unit: str, before: float, after: float) -> str | None:
+    """The one unit a duration KPI's figures and sentences read in: from the smaller of its
+    before and after values (so both keep their precision); None when ``unit`` is not
+    minutes.
+
+    >>> reading_scale("minutes", 159.0, 95.0), reading_scale("fraction", 0.7, 0.8)
+    ('minutes', None)
+    """
+    if unit != "minutes":
+        return None
+    values = [abs(v) for v in (before, after) if math.isfinite(v)]
+    return duration_unit(min(values, default=math.nan)).name
+
+
 def kpi_test_kind(key: str) -> str:
     """The kind passed to :func:`pdcakit.stats.compare` for a registry KPI."""
     return _KIND_OVERRIDES.get(key, _TEST_KIND[metrics.KPIS[key].kind])
@@ -705,16 +540,16 @@ def _robustness(b: _Side, a: _Side, kind: str, confidence: float, unit: str) -> 
             f"gives {stats.format_p(check.pvalue)}, {shift}.")
 
 
-def _duration_test(b: _Side, a: _Side, confidence: float,
-                   n_resamples: int) -> tuple[stats.Comparison, Verdict, stats.DurationShape]:
+def _duration_test(b: _Side, a: _Side, confidence: float, n_resamples: int,
+                   scale: str | None) -> tuple[stats.Comparison, Verdict, stats.DurationShape]:
     """Durations: the log-rank test while the hazards are proportional (the whole curve
     moved one way, so the median difference tells the direction); when they are not, the
     restricted mean time up to a stated horizon, a directional estimand whatever the
     shape."""
     result = stats.logrank(b.values, b.observed, a.values, a.observed, confidence=confidence,
-                           n_resamples=n_resamples)
+                           n_resamples=n_resamples, scale=scale)
     shape = stats.duration_shape(b.values, b.observed, a.values, a.observed,
-                                 confidence=confidence, n_resamples=n_resamples)
+                                 confidence=confidence, n_resamples=n_resamples, scale=scale)
     if shape.proportional_hazards:
         verdict = Verdict("difference in medians", result.test, float(result.estimate),
                           (float(result.ci[0]), float(result.ci[1])), float(result.pvalue),
@@ -726,7 +561,7 @@ def _duration_test(b: _Side, a: _Side, confidence: float,
                           effect_size=result.effect_size,
                           effect_size_label=result.effect_size_label)
         return result, verdict, shape
-    horizon = format_value(shape.horizon, "minutes")
+    horizon = format_value(shape.horizon, "minutes", scale=scale)
     verdict = Verdict(f"difference in mean time up to {horizon}",
                       "z test of the difference in restricted mean duration",
                       float(shape.rmst_difference), shape.rmst_ci, float(shape.rmst_pvalue),
@@ -739,12 +574,13 @@ def _duration_test(b: _Side, a: _Side, confidence: float,
 
 
 def _period_test(key: str, b: _Side, a: _Side, confidence: float, unit: str,
-                 horizon: float | None) -> stats.PeriodComparison:
+                 horizon: float | None, scale: str | None = None) -> stats.PeriodComparison:
     """The period-level test of the same estimand (durations: the restricted mean)."""
     kind = kpi_test_kind(key)
     if b.observed is not None:
         return stats.duration_periods(b.values, b.observed, b.periods, a.values, a.observed,
-                                      a.periods, horizon=horizon, confidence=confidence)
+                                      a.periods, horizon=horizon, confidence=confidence,
+                                      scale=scale)
     if kind in ("proportion", "rate"):
         counts = []
         for side in (b, a):
@@ -761,14 +597,15 @@ def _period_test(key: str, b: _Side, a: _Side, confidence: float, unit: str,
         return stats.mean_periods_from_values(points[0], b.periods, points[1], a.periods,
                                               confidence=confidence, unit="points")
     return stats.mean_periods_from_values(b.values, b.periods, a.values, a.periods,
-                                          confidence=confidence, unit=unit)
+                                          confidence=confidence, unit=unit, scale=scale)
 
 
 def _period_verdict(period: stats.PeriodComparison, choice: stats.PeriodChoice,
-                    reference: float) -> Verdict:
+                    reference: float, scale: str | None = None) -> Verdict:
     label = period.estimate_label
     if label.startswith("difference in restricted mean duration up to"):
-        label = f"difference in mean time up to {format_value(period.extra['horizon'], 'minutes')}"
+        horizon = format_value(period.extra["horizon"], "minutes", scale=scale)
+        label = f"difference in mean time up to {horizon}"
     elif label.startswith("difference in rates"):
         label = "difference in rates"
     why = (f"{choice.sentence} {period.method}").replace("  ", " ")
@@ -812,18 +649,19 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     b, a = _side(before, key, params, period), _side(after, key, params, period)
     _check_not_degenerate(spec.name, b, a)
     estimates = [spec.estimate(t, **params) for t in (before, after)]
+    scale = reading_scale(spec.unit, estimates[0].value, estimates[1].value)
     confidence = 1 - alpha
     unit = "" if spec.unit == "fraction" else spec.unit
     shape = None
     if spec.kind == "duration":
-        result, ticket, shape = _duration_test(b, a, confidence, n_resamples)
+        result, ticket, shape = _duration_test(b, a, confidence, n_resamples, scale)
     else:
         result, ticket, robustness = _ticket_test(key, b, a, confidence, unit)
     robustness = "" if spec.kind == "duration" else robustness
     period_test, note = None, ""
     try:
         period_test = _period_test(key, b, a, confidence, unit,
-                                   None if shape is None else shape.horizon)
+                                   None if shape is None else shape.horizon, scale)
     except ValueError as exc:
         note = (f"The period-level check could not run ({exc}), so the tickets are the "
                 "units of the test.")
@@ -833,7 +671,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
         if choice.period_level:
             reference = (float(period_test.extra.get("rmst_before", ticket.reference))
                          if shape is not None else ticket.reference)
-            verdict = _period_verdict(period_test, choice, reference)
+            verdict = _period_verdict(period_test, choice, reference, scale)
         else:
             verdict = replace(ticket, why=f"{ticket.why} {choice.sentence}")
     else:
@@ -1022,379 +860,6 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
     return SegmentChanges(key=key, column=column, table=table)
 
 
-@dataclass(frozen=True)
-class MixCheck:
-    """Crude versus mix-adjusted change, and whether the mix itself moved."""
-
-    key: str
-    column: str
-    mix: pd.DataFrame
-    mix_pvalue: float
-    crude: float
-    crude_ci: tuple[float, float]
-    adjusted: float
-    adjusted_ci: tuple[float, float]
-    adjusted_pvalue: float
-    method: str
-    unit: str
-    confidence: float = 0.95
-    strata_used: int = 0
-    left_out: int = 0
-
-    @property
-    def disagree(self) -> bool:
-        """Opposite signs, or one significant and the other not (Simpson's paradox)."""
-        crude_sig = not (self.crude_ci[0] <= 0 <= self.crude_ci[1])
-        adjusted_sig = not (self.adjusted_ci[0] <= 0 <= self.adjusted_ci[1])
-        return bool(np.sign(self.crude) != np.sign(self.adjusted) or crude_sig != adjusted_sig)
-
-    def _fmt(self, value: float) -> str:
-        return (f"{format_number(100 * value, 1, sign=True)} points" if self.unit == "fraction"
-                else f"{format_signed(value, 3)} {self.unit}")
-
-    @property
-    def sentence(self) -> str:
-        shift = self.mix.loc[self.mix["share change"].abs().idxmax()]
-        moved = "shifted" if self.mix_pvalue < 0.05 else "did not shift detectably"
-        text = (f"The {self.column} mix {moved} "
-                f"between the periods (chi-square {stats.format_p(self.mix_pvalue)}; largest "
-                f"move: {shift[self.column]} "
-                f"{format_number(100 * shift['share change'], 1, sign=True)} points of "
-                f"share). Crude change (all tickets, as in the verdict table) "
-                f"{self._fmt(self.crude)} ({self.confidence:.0%} CI "
-                f"{self._fmt(self.crude_ci[0])} to {self._fmt(self.crude_ci[1])}); adjusted "
-                f"for {self.column} mix ({self.method}: each {self.column}'s own change, "
-                f"weighted by its share of all tickets, over the {self.strata_used} values "
-                f"with tickets on both sides) {self._fmt(self.adjusted)} "
-                f"({self.confidence:.0%} CI {self._fmt(self.adjusted_ci[0])} to "
-                f"{self._fmt(self.adjusted_ci[1])}, {stats.format_p(self.adjusted_pvalue)}).")
-        if self.left_out:
-            text += (f" {self.left_out:,} tickets in {self.column} values seen on one side "
-                     "only (or with fewer than 2 tickets on a side) count in the mix test and "
-                     "the crude change but cannot enter the adjusted one.")
-        if self.disagree:
-            text += (" Warning: the crude and mix-adjusted comparisons disagree in direction or "
-                     "significance (Simpson's paradox): part of the crude change comes from "
-                     "the changed mix, so quote the adjusted figure.")
-        else:
-            text += (" The crude and adjusted figures agree in direction and significance, so "
-                     "the change is not an artefact of the mix.")
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kpi": self.key, "column": self.column, "mix_pvalue": self.mix_pvalue,
-                "crude": self.crude, "crude_ci": list(self.crude_ci),
-                "adjusted": self.adjusted, "adjusted_ci": list(self.adjusted_ci),
-                "adjusted_pvalue": self.adjusted_pvalue, "method": self.method,
-                "disagree": self.disagree, "sentence": self.sentence}
-
-
-def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, *,
-              confidence: float = 0.95, params: Mapping[str, float] | None = None) -> MixCheck:
-    """Crude and ``column``-mix-adjusted change of a proportion or mean KPI.
-
-    Proportions: Cochran-Mantel-Haenszel test (statsmodels ``StratifiedTable``) for the
-    p-value; means: a z test of the stratified difference. The adjusted difference is
-    the stratum differences weighted by each stratum's share of all tickets (direct
-    standardization to the pooled mix). Strata missing from either period are left out.
-    """
-    spec = metrics.KPIS[key]
-    if spec.kind == "duration":
-        raise ValueError(f"{spec.name}: the mix check covers rates and means, not durations")
-    params = dict(params or {})
-    frames = []
-    for label, part in (("before", before), ("after", after)):
-        values = spec.values(part, **params)
-        frames.append(pd.DataFrame({"period": label, "stratum": part[column].astype(str),
-                                    "value": values}).dropna())
-    both = pd.concat(frames)
-    stats_by = both.groupby(["stratum", "period"])["value"].agg(["mean", "var", "count", "sum"])
-    all_counts = stats_by["count"].unstack("period").reindex(
-        columns=["before", "after"]).fillna(0)
-    table = stats_by.unstack("period").dropna()
-    table = table[(table[("count", "before")] >= 2) & (table[("count", "after")] >= 2)]
-    if table.empty:
-        raise ValueError(f"no {column} value has tickets in both periods: cannot adjust")
-    left_out = int(all_counts.drop(index=table.index).to_numpy().sum())
-    counts = table["count"]
-    weights = counts.sum(axis=1) / counts.to_numpy().sum()
-    means = table["mean"]
-    diffs = means["after"] - means["before"]
-    adjusted = float((weights * diffs).sum())
-    if spec.kind == "proportion":
-        var_b = means["before"] * (1 - means["before"]) / counts["before"]
-        var_a = means["after"] * (1 - means["after"]) / counts["after"]
-    else:
-        var_b = table["var"]["before"] / counts["before"]
-        var_a = table["var"]["after"] / counts["after"]
-    se = float(np.sqrt((weights**2 * (var_a + var_b)).sum()))
-    z = sps.norm.isf((1 - confidence) / 2)
-    if spec.kind == "proportion":
-        from statsmodels.stats.contingency_tables import StratifiedTable
-
-        sums = table["sum"]
-        tables = [np.array([[sums.loc[s, p], counts.loc[s, p] - sums.loc[s, p]]
-                            for p in ("after", "before")]) for s in table.index]
-        pvalue = float(StratifiedTable(tables).test_null_odds(correction=False).pvalue)
-        method = "Mantel-Haenszel test, standardized difference"
-    else:
-        pvalue = float(2 * sps.norm.sf(abs(adjusted / se))) if se > 0 else math.nan
-        method = "stratified difference, z test"
-    crude_b, crude_a = (f["value"] for f in frames)  # all tickets, as the verdict table
-    crude = float(crude_a.mean() - crude_b.mean())
-    if spec.kind == "proportion":
-        crude_ci = stats.difference_ci(int(crude_b.sum()), crude_b.size, int(crude_a.sum()),
-                                       crude_a.size, confidence=confidence)
-    else:
-        welch = stats.welch_t(crude_b, crude_a, confidence=confidence)
-        crude_ci = welch.ci
-    share_b = all_counts["before"] / all_counts["before"].sum()
-    share_a = all_counts["after"] / all_counts["after"].sum()
-    mix = pd.DataFrame({column: all_counts.index, "share before": share_b.to_numpy(),
-                        "share after": share_a.to_numpy(),
-                        "share change": (share_a - share_b).to_numpy(),
-                        "before": means["before"].reindex(all_counts.index).to_numpy(),
-                        "after": means["after"].reindex(all_counts.index).to_numpy()})
-    # every category counts in the mix test, also one that vanished after the change
-    mix_p = float(sps.chi2_contingency(all_counts.to_numpy().T)[1])
-    return MixCheck(key=key, column=column, mix=mix, mix_pvalue=mix_p, crude=crude,
-                    crude_ci=(float(crude_ci[0]), float(crude_ci[1])), adjusted=adjusted,
-                    adjusted_ci=(adjusted - z * se, adjusted + z * se), adjusted_pvalue=pvalue,
-                    method=method, unit=spec.unit, confidence=confidence,
-                    strata_used=len(table), left_out=left_out)
-
-
-@dataclass(frozen=True)
-class PhaseView:
-    """A KPI per period over both windows, with a control chart split at the change."""
-
-    key: str
-    title: str
-    periods: pd.DatetimeIndex
-    values: np.ndarray
-    chart_name: str
-    chart: Any
-    change_index: int
-    percent: bool
-    ylabel: str
-    per_period_test: stats.PeriodComparison | None = None
-    n: np.ndarray | None = None
-    n_open: np.ndarray | None = None
-    sparse: np.ndarray | None = None
-    median_reached: np.ndarray | None = None
-    scale: str | None = None
-    period_word: str = "period"
-
-    @property
-    def is_duration(self) -> bool:
-        return self.key in metrics.KPIS and metrics.KPIS[self.key].kind == "duration"
-
-    def records(self) -> list[dict[str, Any]]:
-        """The series for results.json: period_start, value (None: no cases or median not
-        reached), n and n_open per period (durations in minutes)."""
-        counts = self.n if self.n is not None else np.zeros(len(self.periods), dtype=int)
-        still_open = self.n_open if self.n_open is not None else np.zeros(len(counts), int)
-        return metrics.series.period_records(self.periods, self.values, counts, still_open)
-
-    @property
-    def overdispersed(self) -> bool:
-        """The periods vary more than binomial sampling allows, by the same dispersion
-        check that makes the compare verdict period-level
-        (:func:`pdcakit.stats.choose_period_level`)."""
-        test = self.per_period_test
-        return bool(test is not None and test.dispersion.varies)
-
-    @property
-    def baseline_unstable(self) -> bool:
-        return bool(self.chart.phases[0].signal)
-
-    @property
-    def after_signal(self) -> bool:
-        return bool(len(self.chart.phases) > 1 and self.chart.phases[1].signal)
-
-    @property
-    def sentence(self) -> str:
-        before, after = self.chart.phases[0], self.chart.phases[-1]
-        text = (f"{self.chart_name}, limits computed separately for each period. "
-                + (f"{spc.LOG_SCALE_NOTE} " if self.is_duration else "")
-                + f"Before: {before.sentence} After: {after.sentence}")
-        if self.n is not None and self.is_duration:
-            text += metrics.series.unjudged_note(
-                self.n, self.sparse if self.sparse is not None else np.zeros(len(self.n), bool),
-                self.median_reached, self.period_word)
-            if self.n_open is not None:
-                note = metrics.series.open_share_note(self.n, self.n_open, self.period_word)
-                text += f" {note}" if note else ""
-        if self.baseline_unstable:
-            text += (" Caution: the baseline was not stable (signals before the change), so a "
-                     "before/after test can mistake an existing drift for the change's effect.")
-        if self.overdispersed and self.per_period_test is not None:
-            test = self.per_period_test
-            text += (f" The periods vary {test.dispersion.ratio:.1f} times more than chance "
-                     "allows, so a test that counts every ticket as independent overstates "
-                     f"the certainty; with the period as the unit ({test.test}) the change is "
-                     f"{format_number(100 * test.estimate, 1, sign=True)} points "
-                     f"({test.confidence:.0%} CI "
-                     f"{format_number(100 * test.ci[0], 1, sign=True)} to "
-                     f"{format_number(100 * test.ci[1], 1, sign=True)}, "
-                     f"{stats.format_p(test.pvalue)}).")
-        return text
-
-    def assurance(self, target: float | None) -> str | None:
-        """NHS assurance of the after phase against ``target``: consistent pass / fail or
-        inconsistent (None without a target)."""
-        if target is None or self.key not in metrics.KPIS:
-            return None
-        after = self.chart.phases[-1]
-        direction = "higher" if metrics.KPIS[self.key].higher_is_better else "lower"
-        return spc.assurance(lcl=after.lcl, ucl=after.ucl, target=target, direction=direction)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kpi": self.key, "chart": self.chart_name,
-                "baseline_unstable": self.baseline_unstable, "after_signal": self.after_signal,
-                "overdispersed": self.overdispersed,
-                "per_period_test": (None if self.per_period_test is None
-                                    else self.per_period_test.as_dict()),
-                "sentence": self.sentence}
-
-    def figure(self, *, target: float | None = None, period_word: str = "period",
-               events: Sequence[Sequence[Any]] = ()) -> Any:
-        """The phase chart: values, per-phase centre and limits, signals, change line,
-        and the cycle log's ``events`` ([date, label] pairs)."""
-        from pdcakit import plots
-
-        chart = self.chart
-        extra: dict[str, Any] = {}
-        ylabel = self.ylabel
-        if self.is_duration and self.n is not None:
-            counts = self.n.astype(float)
-            shares = np.divide(self.n_open, counts, out=np.zeros(counts.size),
-                               where=counts > 0) if self.n_open is not None else None
-            unused = (self.sparse if not hasattr(chart, "used")
-                      else np.asarray(chart.sparse) & ~np.asarray(chart.used))
-            extra = {"scale": self.scale, "sparse": unused, "share_open": shares,
-                     "log_y": True,
-                     "unreached": (None if self.median_reached is None
-                                   else (counts > 0) & ~self.median_reached)}
-            ylabel = f"{self.title} (median per {period_word}, {self.scale})"
-        return plots.control_chart(
-            self.periods, self.values, centre=chart.centre_line, lcl=chart.lcl_line,
-            ucl=chart.ucl_line, signals=chart.signals, target=target,
-            title=f"{self.title} per {period_word}, before and after the change "
-                  f"({self.chart_name})",
-            ylabel=ylabel, percent=self.percent,
-            phase_starts=[self.periods[self.change_index]],
-            centre_label=("Centre (geometric mean, per period)" if extra
-                          else "Centre line (per period)"), events=events, **extra,
-        )
-
-
-def _split_at(periods: pd.DatetimeIndex, change: pd.Timestamp, title: str,
-              present: np.ndarray | None = None) -> list[str]:
-    """"before" / "after" per period; ``present`` marks the periods with a value (the
-    others are gaps and do not count towards the 2 each side needs)."""
-    labels = list(np.where(periods < change, "before", "after"))
-    have = np.ones(len(labels), bool) if present is None else np.asarray(present, bool)
-    n_before = int((have & (periods < change)).sum())
-    n_after = int(have.sum()) - n_before
-    if n_before < 2 or n_after < 2:
-        raise ValueError(f"{title}: need at least 2 periods with a value on each side of "
-                         f"the change for a phase chart; have {n_before} before and "
-                         f"{n_after} after (try a shorter period, e.g. period='D', or longer "
-                         "windows)")
-    return labels
-
-
-def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
-                          denominators: Sequence[float], change: str | pd.Timestamp, *,
-                          title: str, ylabel: str, key: str = "") -> PhaseView:
-    """Laney p' chart of per-period counts split at ``change`` (e.g. monthly A&E breaches).
-
-    Large subgroups make plain p-chart limits far too tight when periods differ for
-    ordinary reasons; Laney's p' widens them by the observed between-period variation.
-
-    >>> view = proportion_phase_view(pd.date_range("2026-01-01", periods=6, freq="MS"),
-    ...     [20, 22, 19, 30, 31, 29], [100] * 6, "2026-04-01", title="Breaches",
-    ...     ylabel="Share breaching")
-    >>> view.change_index, [round(p.centre, 3) for p in view.chart.phases]
-    (3, [0.203, 0.3])
-    """
-    from pdcakit import spc
-
-    stamps = pd.DatetimeIndex(pd.to_datetime(list(periods)))
-    labels = _split_at(stamps, pd.Timestamp(change), title)
-    num, den = np.asarray(numerators, float), np.asarray(denominators, float)
-    chart = spc.p_chart(num, den, part=labels, laney=True)
-    k = labels.count("before")
-    per_period = stats.proportion_periods(num[:k].astype(int), den[:k].astype(int),
-                                          num[k:].astype(int), den[k:].astype(int))
-    return PhaseView(key=key, title=title, periods=stamps, values=num / den,
-                     chart_name="Laney p' chart", chart=chart, change_index=k, percent=True,
-                     ylabel=ylabel, per_period_test=per_period)
-
-
-def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
-               params: Mapping[str, float] | None = None) -> PhaseView:
-    """Per-period values over both windows and a control chart split at the change.
-
-    Rates: Laney p' chart (large subgroups make plain p-chart limits too tight when
-    weeks differ for ordinary reasons); durations: I chart of the log of the per-period
-    Kaplan-Meier medians (open cases censored at the snapshot; limits transformed back,
-    so always positive; periods with few cases drawn, not used for the limits; empty
-    periods kept as gaps); means: XmR chart of the period values.
-    """
-    from pdcakit import spc
-
-    params = dict(params or {})
-    spec = metrics.KPIS[key]
-    span = between(tickets, "created_at", windows.before_start,
-                   windows.after_end)  # naive bounds: local times of the zone
-    span.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at the export time
-    frame = metrics.per_period(span, key, period=period, **params)
-    per = {"D": "day", "W": "week", "M": "month"}[period]
-    if spec.kind == "duration":
-        return _duration_phase_view(frame, spec, windows.after_start, per)
-    frame = frame[frame["n"] > 0].reset_index(drop=True)
-    periods = pd.DatetimeIndex(frame["period"])
-    counts = {"n": frame["n"].to_numpy(int), "n_open": frame["n_open"].to_numpy(int),
-              "period_word": per}
-    if spec.kind == "proportion":
-        view = proportion_phase_view(periods, frame["numerator"], frame["denominator"],
-                                     windows.after_start, title=spec.name, key=key,
-                                     ylabel=f"{spec.name} (% of tickets per {per})")
-        return replace(view, **counts)
-    labels = _split_at(periods, windows.after_start, spec.name)
-    chart = spc.i_chart(frame["value"].to_numpy(float), part=labels)
-    return PhaseView(key=key, title=spec.name, periods=periods,
-                     values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
-                     chart=chart, change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} (mean per {per})", **counts)
-
-
-def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.Timestamp,
-                         per: str) -> PhaseView:
-    """Per-period Kaplan-Meier medians (open cases censored) on a log-scale I chart split
-    at ``change``: limits always positive; periods without cases are gaps, periods with
-    few cases are drawn but never set the limits."""
-    periods = pd.DatetimeIndex(frame["period"])
-    values = frame["value"].to_numpy(float)
-    labels = _split_at(periods, change, spec.name, present=np.isfinite(values))
-    before = periods < change
-    typical = [float(np.nanmedian(values[side])) for side in (before, ~before)
-               if np.isfinite(values[side]).any()]
-    scale = duration_unit(min(typical, default=math.nan)).name
-    chart = spc.log_i_chart(values, part=labels, sparse=frame["sparse"].to_numpy(bool),
-                            n=frame["n"].to_numpy(float), unit="minutes", scale=scale)
-    return PhaseView(key=spec.key, title=spec.name, periods=periods, values=values,
-                     chart_name="I chart of log medians", chart=chart,
-                     change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} (Kaplan-Meier median {spec.unit} per {per})",
-                     n=frame["n"].to_numpy(int), n_open=frame["n_open"].to_numpy(int),
-                     sparse=frame["sparse"].to_numpy(bool),
-                     median_reached=frame["median_reached"].to_numpy(bool), scale=scale,
-                     period_word=per)
-
-
 def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
                     ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The Kaplan-Meier curves of duration KPI ``key`` before and after, in minutes, each
@@ -1411,48 +876,14 @@ def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
             for label, s in summaries.items()}
 
 
-def training_check(training: pd.DataFrame, *, confidence: float = 0.95,
-                   ) -> tuple[Estimate, stats.Comparison]:
-    """Training effect % (source 3.2.3) and the paired test the rules choose."""
-    effect = metrics.training_effect(training, confidence=confidence)
-    pairs = training[["pre_score", "post_score"]].apply(pd.to_numeric, errors="coerce").dropna()
-    test = stats.compare(pairs["pre_score"].to_numpy(float), pairs["post_score"].to_numpy(float),
-                         "continuous", paired=True, confidence=confidence, unit="points")
-    return effect, test
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """One KPI before/after a change date, optionally within one segment: verdict and chart."""
-
-    change: KpiChange
-    view: PhaseView
-    segment: str
-
-    @property
-    def sentence(self) -> str:
-        where = f" ({self.segment})" if self.segment else ""
-        return self.change.sentence.replace(self.change.name, self.change.name + where, 1)
-
-
-def explore(tickets: pd.DataFrame, key: str, *, change_date: str, weeks_before: int = 13,
-            weeks_after: int = 13, segment_column: str = "", segment: str = "",
-            alpha: float = 0.05, period: str = "W") -> Exploration:
-    """The comparison behind the explore notebook's controls (one KPI, one segment).
-
-    ``segment`` empty (or ``"(all)"``) compares all tickets; else those whose
-    ``segment_column`` equals it. Raw p-value: a single exploratory comparison.
-    """
-    part = tickets
-    if segment and segment != "(all)":
-        if segment_column not in tickets:
-            raise ValueError(f"segment column {segment_column!r} is not in the tickets")
-        part = tickets[tickets[segment_column].astype(str) == segment]
-        if part.empty:
-            raise ValueError(f"no tickets with {segment_column} = {segment!r}")
-    windows = Windows.around(change_date, weeks_before=weeks_before, weeks_after=weeks_after)
-    before, after = windows.split(part)
-    change = compare_kpi(before, after, key, alpha=alpha, period=period)
-    view = phase_view(part, key, windows, period=period)
-    return Exploration(change=change, view=view,
-                       segment="" if segment in ("", "(all)") else f"{segment_column} {segment}")
+def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, *,
+              confidence: float = 0.95, params: Mapping[str, float] | None = None) -> MixCheck:
+    """Crude and ``column``-mix-adjusted change of a proportion or mean KPI
+    (:func:`pdcakit.stats.stratified.stratified_change` on the KPI's per-ticket values)."""
+    spec = metrics.KPIS[key]
+    if spec.kind == "duration":
+        raise ValueError(f"{spec.name}: the mix check covers rates and means, not durations")
+    params = dict(params or {})
+    return stratified_change(spec.values(before, **params), before[column],
+                             spec.values(after, **params), after[column], kind=spec.kind,
+                             column=column, key=key, unit=spec.unit, confidence=confidence)

@@ -30,7 +30,6 @@ A minimal record::
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import io
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ from pdcakit.errors import PdcaError
 from pdcakit.fileio import atomic_write_text
 from pdcakit.kpis import KPI_INFO
 from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id
+from pdcakit.suggest import did_you_mean
 from pdcakit.yamltext import load_bounded
 
 __all__ = [
@@ -200,8 +200,8 @@ def _problems(data: dict[str, Any]) -> list[str]:
                                   or value != value or value in (float("inf"), float("-inf"))):
             problems.append(f"aim.{key}: {value!r} is not a number")
     if aim.get("metric") not in (None, "") and str(aim.get("metric")) not in KPI_INFO:
-        close = difflib.get_close_matches(str(aim.get("metric")), list(KPI_INFO), n=2)
-        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        close = did_you_mean(aim.get("metric"), KPI_INFO)
+        hint = f"{close} " if close else ""
         problems.append(f"aim.metric: unknown KPI {aim.get('metric')!r}; {hint}known KPIs: "
                         f"{', '.join(KPI_INFO)}")
     problems.extend(_data_problems(data.get("data")))

@@ -1,0 +1,202 @@
+"""The Check stage's windows and settings: which tickets are "before" and "after", and the
+compare notebook's parameters after checking (every problem listed at once).
+
+>>> windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
+>>> windows.describe()
+'before: 2026-01-05 to 2026-04-05; after: 2026-04-06 to 2026-07-05'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from pdcakit import metrics
+from pdcakit.data.slicing import between
+from pdcakit.stages.settings import check_kpi_keys, fraction_problem
+
+__all__ = ["MULTIPLICITY", "CompareSettings", "Windows"]
+
+MULTIPLICITY = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The before and after windows: start inclusive, end exclusive (tickets by creation)."""
+
+    before_start: pd.Timestamp
+    before_end: pd.Timestamp
+    after_start: pd.Timestamp
+    after_end: pd.Timestamp
+
+    @classmethod
+    def around(cls, change_date: str, *, weeks_before: int, weeks_after: int) -> Windows:
+        """``weeks_before`` whole weeks before the change date and ``weeks_after`` from it."""
+        change = _date("change_date", change_date)
+        for name, weeks in (("weeks_before", weeks_before), ("weeks_after", weeks_after)):
+            if int(weeks) < 1:
+                raise ValueError(f"parameter {name}: {weeks!r} must be a whole number >= 1")
+        return cls(change - pd.Timedelta(weeks=int(weeks_before)), change, change,
+                   change + pd.Timedelta(weeks=int(weeks_after)))
+
+    @classmethod
+    def explicit(cls, before: Sequence[str], after: Sequence[str]) -> Windows:
+        """From ``[start, end]`` pairs (end exclusive); the windows may not overlap."""
+        pairs = []
+        for name, window in (("before", before), ("after", after)):
+            if len(window) != 2:
+                raise ValueError(f"parameter {name}: give [start, end], got {list(window)!r}")
+            start, end = (_date(name, w) for w in window)
+            if not start < end:
+                raise ValueError(f"parameter {name}: start {start.date()} must come before "
+                                 f"end {end.date()}")
+            pairs.append((start, end))
+        (bs, be), (as_, ae) = pairs
+        if as_ < be:
+            raise ValueError(f"the after window starts ({as_.date()}) before the before window "
+                             f"ends ({be.date()}): the windows must not overlap")
+        return cls(bs, be, as_, ae)
+
+    @classmethod
+    def from_parameters(cls, *, before: Any = (), after: Any = (), change_date: Any = "",
+                        weeks_before: int = 13, weeks_after: int = 13) -> Windows:
+        """The windows a stage's parameters name: ``before`` and ``after`` when either is
+        given (the cycle record's data.before / data.after), else ``weeks_before`` and
+        ``weeks_after`` around ``change_date``. Every problem is listed at once.
+
+        >>> Windows.from_parameters(before=["2026-01-05", "2026-04-06"],
+        ...                         after=["2026-04-06", "2026-07-06"]).after_start.date()
+        datetime.date(2026, 4, 6)
+        >>> Windows.from_parameters(before="[2026-01-05, 2026-04-06]")
+        Traceback (most recent call last):
+        ...
+        ValueError: parameter before: got the text '[2026-01-05, 2026-04-06]', not a list; \
+with papermill, give lists with -y 'before: [2026-01-05, 2026-04-06]'
+        """
+        from pdcakit.stages.sections import list_problem, raise_problems
+
+        problems = [p for p in (list_problem("before", before), list_problem("after", after))
+                    if p]
+        raise_problems(problems)
+        if before or after:
+            return cls.explicit(before, after)
+        if not str(change_date).strip():
+            raise ValueError("no windows: give before and after ([start, end) each), or "
+                             "change_date with weeks_before and weeks_after")
+        return cls.around(str(change_date), weeks_before=weeks_before, weeks_after=weeks_after)
+
+    def describe(self) -> str:
+        last = pd.Timedelta(days=1)
+        return (f"before: {self.before_start.date()} to {(self.before_end - last).date()}; "
+                f"after: {self.after_start.date()} to {(self.after_end - last).date()}")
+
+    def split(self, tickets: pd.DataFrame,
+              date_column: str = "created_at") -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The tickets created in each window; a clear error when one is empty."""
+        created = tickets[date_column]
+        before = between(tickets, date_column, self.before_start, self.before_end)
+        after = between(tickets, date_column, self.after_start, self.after_end)
+        for name, part in (("before", before), ("after", after)):
+            if part.empty:
+                raise ValueError(
+                    f"no tickets in the {name} window ({self.describe()}); the data run from "
+                    f"{created.min():%Y-%m-%d} to {created.max():%Y-%m-%d}: move the windows "
+                    "or the change date inside that range")
+        return before, after
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(getattr(self, k).date()) for k in
+                ("before_start", "before_end", "after_start", "after_end")}
+
+
+def _date(name: str, value: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(value))
+    except ValueError:
+        raise ValueError(f"parameter {name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """The compare notebook's parameters after checking.
+
+    ``headline_kpi`` "" means "the first KPI of ``kpis`` the export supports".
+    """
+
+    kpis: tuple[str, ...]
+    alpha: float = 0.05
+    power: float = 0.8
+    multiplicity: str = "holm"
+    targets: Mapping[str, float] = field(default_factory=dict)
+    period: str = "W"
+    params: Mapping[str, float] = field(default_factory=dict)
+    headline_kpi: str = ""
+
+    @classmethod
+    def check(cls, *, kpis: Sequence[str], alpha: float = 0.05, power: float = 0.8,
+              multiplicity: str = "holm", targets: Mapping[str, float] | None = None,
+              period: str = "W", headline_kpi: str = "",
+              kpi_lists: Mapping[str, Any] | None = None,
+              **params: float) -> CompareSettings:
+        """Validate; raise one ValueError listing every problem, each with its fix.
+
+        ``kpi_lists``: further list parameters of KPI keys (e.g. ``time_view_kpis``),
+        checked the same way as ``kpis``.
+        """
+        from pdcakit.stages.sections import list_problem, raise_problems
+
+        problems: list[str] = []
+        keys: tuple[str, ...] = ()
+        for name, value in {"kpis": kpis, **dict(kpi_lists or {})}.items():
+            problem = list_problem(name, value)
+            if problem:
+                problems.append(problem)
+            elif name == "kpis":
+                keys = check_kpi_keys(name, list(value), problems)
+            else:
+                check_kpi_keys(name, list(value), problems)
+        if isinstance(targets, str):
+            problems.append(f"parameter targets: got the text {targets!r}, not a mapping; "
+                            f"with papermill, give it with -y 'targets: {targets}'")
+            targets = {}
+        targets = dict(targets or {})
+        check_kpi_keys("targets", list(targets), problems)
+        if headline_kpi:
+            check_kpi_keys("headline_kpi", [headline_kpi], problems)
+        for name, value in (("alpha", alpha), ("power", power)):
+            problem = fraction_problem(name, value)
+            if problem:
+                problems.append(problem)
+        if multiplicity not in MULTIPLICITY:
+            problems.append(f"parameter multiplicity: {multiplicity!r} is not one of "
+                            f"{', '.join(MULTIPLICITY)}")
+        if period not in ("D", "W", "M"):
+            problems.append(f"parameter period: {period!r} is not one of D, W, M")
+        clean: dict[str, float] = {}
+        for key, value in targets.items():
+            try:
+                clean[key] = float(value)
+            except (TypeError, ValueError):
+                problems.append(f"parameter targets: {key}: {value!r} is not a number")
+                continue
+            if (key in metrics.KPIS and metrics.KPIS[key].kind == "proportion"
+                    and not 0 <= clean[key] <= 1):
+                problems.append(f"parameter targets: {key} is a rate, so give its target as "
+                                f"a fraction between 0 and 1 (e.g. 0.74), not {value!r}")
+        raise_problems(problems)
+        return cls(kpis=keys, alpha=float(alpha), power=float(power), multiplicity=multiplicity,
+                   targets={k: v for k, v in clean.items() if k in metrics.KPIS},
+                   period=period,
+                   params={k: float(v) for k, v in params.items() if v is not None},
+                   headline_kpi=headline_kpi)
+
+    def only(self, keys: Sequence[str]) -> CompareSettings:
+        """These settings for the KPIs ``keys`` (e.g. those this export supports).
+
+        >>> CompareSettings.check(kpis=["fcr", "aht"]).only(["aht"]).kpis
+        ('aht',)
+        """
+        return replace(self, kpis=tuple(keys))
