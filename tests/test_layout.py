@@ -50,7 +50,7 @@ def test_a_split_module_finds_each_name_in_its_new_home():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         check = importlib.import_module("pdcakit.check")
-    with pytest.raises(AttributeError, match="moved to pdcakit.stages.compare"):
+    with pytest.raises(AttributeError, match=r"moved to pdcakit\.stages\.compare"):
         check.no_such_name  # noqa: B018
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -103,33 +104,44 @@ def create_text(path: str | os.PathLike[str], text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _json_default(value: Any) -> Any:
-    """Make numpy / pandas scalars and paths JSON-serialisable."""
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
+def plain(value: Any) -> Any:
+    """``value`` as plain JSON-ready Python: the one converter every result and file uses.
+
+    NaN and infinities become None; numpy scalars and arrays become Python numbers and
+    lists; tuples and sets lists; dates ISO text; paths text; mapping keys text.
+
+    >>> import math
+    >>> plain({"p": math.nan, "ci": (1.0, math.inf), 2: [True, None]})
+    {'p': None, 'ci': [1.0, None], '2': [True, None]}
+    """
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:  # numpy array
+        return plain(value.tolist())
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if hasattr(value, "isoformat"):  # datetime, Timestamp
         return value.isoformat()
     if isinstance(value, os.PathLike):
         return os.fspath(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    converted = plain(value)
+    if converted is value:
+        raise TypeError(f"cannot write {type(value).__name__} to JSON")
+    return converted
 
 
 def to_json(data: Any) -> str:
-    """JSON text with sorted-free, readable indentation and NaN written as null."""
-    text = json.dumps(_nan_to_none(data), indent=2, ensure_ascii=False, default=_json_default)
+    """JSON text with readable indentation; NaN and infinities written as null."""
+    text = json.dumps(plain(data), indent=2, ensure_ascii=False, default=_json_default)
     return text + "\n"
-
-
-def _nan_to_none(data: Any) -> Any:
-    if isinstance(data, float) and data != data:  # NaN
-        return None
-    if isinstance(data, dict):
-        return {str(k): _nan_to_none(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_nan_to_none(v) for v in data]
-    return data
 
 
 def atomic_write_json(path: str | os.PathLike[str], data: Any) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from ..results import Estimate
+from ..results import MINUTES, Estimate, duration_unit
 from ._checks import need_n, require, snapshot
 
 __all__ = ["automation_share", "complaint_rate", "csat", "fcr", "proportion_estimate",
@@ -139,8 +139,9 @@ def sla_attainment(tickets: pd.DataFrame, *, threshold_minutes: float,
     met = sla_met(tickets, threshold_minutes=threshold_minutes, event=event)
     pending = int(met.isna().sum())
     decided = met.dropna()
-    hours = threshold_minutes / 60
-    limit = f"{threshold_minutes:g} minutes" if threshold_minutes < 120 else f"{hours:g} hours"
+    in_minutes = duration_unit(threshold_minutes) is MINUTES  # the one rule (results.py)
+    limit = (f"{threshold_minutes:g} minutes" if in_minutes
+             else f"{threshold_minutes / 60:g} hours")
     note = f"threshold {limit}"
     if pending:
         note += f"; {pending:,} open tickets younger than the threshold not yet counted"

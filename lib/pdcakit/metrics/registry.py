@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..kpis import KPI_INFO
 from ..results import Estimate
+from ..stats.nps import nps_points
 from . import durations, proportions, scores
 
 __all__ = ["KPIS", "KpiSpec", "Scorecard", "scorecard"]
@@ -83,8 +84,7 @@ def _satisfied(tickets: pd.DataFrame) -> pd.Series:
 
 def _nps_points(tickets: pd.DataFrame) -> pd.Series:
     score = pd.to_numeric(tickets["nps"], errors="coerce")
-    points = np.select([score >= 9, score <= 6], [100.0, -100.0], 0.0)
-    return pd.Series(points, index=tickets.index).where(score.notna())
+    return pd.Series(nps_points(score.to_numpy(float)), index=tickets.index)
 
 
 def _duration(key: str) -> Callable[[pd.DataFrame], pd.Series]:

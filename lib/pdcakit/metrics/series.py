@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,8 @@ from ..stats.survival import km_median
 from .durations import duration_minutes
 from .registry import KPIS
 
-__all__ = ["MIN_PERIOD_CASES", "SPARSE_SHARE", "open_share_note", "pareto", "per_period",
+__all__ = ["MIN_PERIOD_CASES", "SPARSE_SHARE", "PeriodCounts", "open_share_note", "pareto",
+           "per_period",
            "period_records", "segment_estimates", "segment_table", "sparse_periods",
            "sparse_threshold", "unjudged_note"]
 
@@ -250,3 +252,69 @@ def segment_table(segments: dict[str, dict[str, Estimate]]) -> pd.DataFrame:
         row["Tickets"] = f"{max((e.n for e in estimates.values()), default=0):,}"
         rows[segment] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeriodCounts:
+    """What every per-period KPI series carries besides its values: each period's cases
+    (``n``, open included), those still open (``n_open``), the periods with few cases
+    (``sparse``), whether each period's median is reached (durations), the unit durations
+    read in (``scale``) and the period's word. The baseline's headline series and the
+    compare stage's time view both build on it, so their counts, results.json records and
+    notes are one code.
+
+    A subclass has ``periods``, ``values`` and ``is_duration``.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Weekly(PeriodCounts):
+    ...     periods: object
+    ...     values: object
+    ...     is_duration: bool = True
+    >>> series = Weekly(pd.to_datetime(["2026-01-05", "2026-01-12"]), [30.0, float("nan")],
+    ...                 n=np.array([12, 0]), n_open=np.array([1, 0]), period_word="week")
+    >>> series.records()[1]
+    {'period_start': '2026-01-12', 'value': None, 'n': 0, 'n_open': 0}
+    >>> series.gaps_note()
+    ' Not judged: 1 week without cases (gap).  8% of the cases of the last 3 weeks are still \
+open (8% of all), counted as censored.'
+    """
+
+    n: np.ndarray | None = None
+    n_open: np.ndarray | None = None
+    sparse: np.ndarray | None = None
+    median_reached: np.ndarray | None = None
+    scale: str | None = None
+    period_word: str = "period"
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Cases per period (zeros when the series has no counts)."""
+        return np.zeros(len(self.periods), dtype=int) if self.n is None else self.n
+
+    @property
+    def open_counts(self) -> np.ndarray:
+        return np.zeros(len(self.counts), dtype=int) if self.n_open is None else self.n_open
+
+    @property
+    def sparse_periods(self) -> np.ndarray:
+        return np.zeros(len(self.counts), bool) if self.sparse is None else self.sparse
+
+    def records(self) -> list[dict[str, Any]]:
+        """The series for results.json: period_start, value (None: no cases or median not
+        reached), n and n_open per period (durations in minutes)."""
+        return period_records(self.periods, self.values, self.counts, self.open_counts)
+
+    @property
+    def open_note(self) -> str:
+        """The share still open in the last periods (durations; "" otherwise)."""
+        if not self.is_duration:
+            return ""
+        return open_share_note(self.counts, self.open_counts, self.period_word)
+
+    def gaps_note(self) -> str:
+        """Words for the periods a chart cannot judge, and the share still open."""
+        text = unjudged_note(self.counts, self.sparse_periods, self.median_reached,
+                             self.period_word)
+        return text + (f" {self.open_note}" if self.open_note else "")
+

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from pdcakit.errors import PdcaError
+from pdcakit.periods import PERIODS
 from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id, check_stage
 
 __all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "EstimateRecord", "GainRecord",
@@ -258,8 +259,8 @@ class Headline:
     @classmethod
     def parse(cls, node: _Node, stage: str) -> Headline:
         period = node.text("period") or ""
-        if period not in ("D", "W", "M"):
-            raise node.fail("period", f"should be D, W or M, got {period!r}")
+        if period not in PERIODS:
+            raise node.fail("period", f"should be {', '.join(PERIODS)}, got {period!r}")
         before = node.node("before", required=stage == "compare")
         series = tuple(PeriodPoint(period_start=_date(point, "period_start"),
                                    value=point.number("value", nullable=True),

@@ -259,7 +259,7 @@ def _number(value: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class HeadlineSeries:
+class HeadlineSeries(metrics.series.PeriodCounts):
     """The headline KPI per period, its baseline estimate and what its plan needs.
 
     Durations: ``values`` are per-period Kaplan-Meier medians in minutes (open cases
@@ -281,12 +281,15 @@ class HeadlineSeries:
     plan_sd: float | None
     percent: bool
     ylabel: str
-    n: np.ndarray | None = None
-    n_open: np.ndarray | None = None
-    sparse: np.ndarray | None = None
-    median_reached: np.ndarray | None = None
-    scale: str | None = None
-    period_label: str = "period"
+
+    @property
+    def is_duration(self) -> bool:
+        return self.kind == "duration"
+
+    @property
+    def period_label(self) -> str:
+        """The period's word (older name of ``period_word``)."""
+        return self.period_word
 
     @property
     def plan_kind(self) -> str:
@@ -307,10 +310,6 @@ class HeadlineSeries:
         return self.denominators if self.n is None else self.n
 
     @property
-    def open_counts(self) -> np.ndarray:
-        return np.zeros(len(self.periods)) if self.n_open is None else self.n_open
-
-    @property
     def display_ylabel(self) -> str:
         """The axis title in the unit the chart is drawn in (durations: ``scale``)."""
         if self.kind != "duration" or self.scale is None:
@@ -319,19 +318,6 @@ class HeadlineSeries:
 
     def format(self, value: float) -> str:
         return format_value(value, self.baseline_estimate.unit, scale=self.scale)
-
-    def records(self) -> list[dict[str, Any]]:
-        """The series for results.json: period_start, value (None: no cases or median not
-        reached), n and n_open per period (durations in minutes)."""
-        return metrics.series.period_records(self.periods, self.values, self.counts,
-                                             self.open_counts)
-
-    @property
-    def open_note(self) -> str:
-        """The share still open in the last periods (durations; "" otherwise)."""
-        if self.kind != "duration":
-            return ""
-        return metrics.series.open_share_note(self.counts, self.open_counts, self.period_label)
 
     def control_chart(self, rebases: Sequence[Sequence[Any]] = ()) -> ChartView:
         """p chart for rates (per-point limits); I chart of the log of the per-period
@@ -352,7 +338,7 @@ class HeadlineSeries:
             keep = np.ones(len(self.values), dtype=bool)
             kind, name = "log", "I chart of log medians"
             values, denominators = self.values, None
-            options = {"sparse": self._sparse, "n": self.counts, "unit": "minutes",
+            options = {"sparse": self.sparse_periods, "n": self.counts, "unit": "minutes",
                        "scale": self.scale}
         else:
             keep = np.isfinite(self.values)
@@ -372,7 +358,7 @@ class HeadlineSeries:
         sentence = rebased.sentence
         if outside:
             sentence += (f" Not re-baselined (outside this series): {', '.join(outside)}.")
-        sentence += self._gaps_note()
+        sentence += self.gaps_note()
         signals = np.zeros(len(keep), dtype=bool)
         signals[keep] = np.asarray(result.signals, dtype=bool)
         view = ChartView(name=name, values=_expand(result.values, keep),
@@ -382,24 +368,14 @@ class HeadlineSeries:
                          sentence=sentence,
                          phase_starts=tuple(kept_periods[r.at] for r in rebased.rebases),
                          periods=self.periods,
-                         sparse=(self._sparse if kind != "log" else
-                                 self._sparse & ~np.asarray(result.used, dtype=bool)))
+                         sparse=(self.sparse_periods if kind != "log" else
+                                 self.sparse_periods & ~np.asarray(result.used, dtype=bool)))
         if kind != "log":
             return view
         logs = result.log_chart
         return replace(view, transform="log", rule_values=_expand(logs.values, keep),
                        rule_centre=_expand(logs.centre_line, keep),
                        rule_sigma=_expand((logs.ucl_line - logs.centre_line) / 3, keep))
-
-    @property
-    def _sparse(self) -> np.ndarray:
-        return np.zeros(len(self.periods), bool) if self.sparse is None else self.sparse
-
-    def _gaps_note(self) -> str:
-        """Words for the periods a chart cannot judge, and the share still open."""
-        text = metrics.series.unjudged_note(self.counts, self._sparse, self.median_reached,
-                                            self.period_label)
-        return text + (f" {self.open_note}" if self.open_note else "")
 
     def figure(self, chart: ChartView | None = None, *, centre: float | None = None,
                target: float | None = None, events: Sequence[Sequence[Any]] = (),
@@ -414,7 +390,8 @@ class HeadlineSeries:
         common: dict[str, Any] = {
             "target": target, "ylabel": self.display_ylabel, "percent": self.percent,
             "events": events, "scale": self.scale if duration else None,
-            "sparse": self._sparse if chart is None or chart.sparse is None else chart.sparse,
+            "sparse": (self.sparse_periods if chart is None or chart.sparse is None
+                       else chart.sparse),
             "unreached": (None if self.median_reached is None
                           else (self.counts > 0) & ~self.median_reached),
             "share_open": self._open_shares if duration else None,
@@ -477,7 +454,7 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
         sparse=frame["sparse"].to_numpy(bool),
         median_reached=(frame["median_reached"].to_numpy(bool)
                         if "median_reached" in frame else None),
-        scale=scale, period_label=PERIODS[settings.period],
+        scale=scale, period_word=PERIODS[settings.period],
     )
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from pdcakit import metrics, stats
+from pdcakit.fileio import plain
 from pdcakit.results import Estimate, duration_unit, format_number, format_signed, format_value
 from pdcakit.stages.segments import split_segments
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
@@ -81,7 +82,7 @@ class Verdict:
     def as_dict(self) -> dict[str, Any]:
         return {"estimand": self.estimand, "test": self.test, "estimate": self.estimate,
                 "ci": list(self.ci), "pvalue": self.pvalue,
-                "reference": _none_if_nan(self.reference), "why": self.why,
+                "reference": plain(self.reference), "why": self.why,
                 "period_level": self.period_level, "effect_size": self.effect_size,
                 "effect_size_label": self.effect_size_label}
 
@@ -349,7 +350,7 @@ class KpiChange:
             "before": self.before.as_dict(), "after": self.after.as_dict(),
             "estimand": self.estimand,
             "difference": self.difference, "difference_ci": list(self.difference_ci),
-            "relative_change": _none_if_nan(self.relative_change),
+            "relative_change": plain(self.relative_change),
             "test": self.comparison.test if self.verdict is None else self.verdict.test,
             "why": (self.comparison.reason if self.verdict is None else self.verdict.why),
             "pvalue": self.raw_pvalue, "p_adjusted": self.p_adjusted,
@@ -362,15 +363,11 @@ class KpiChange:
             "follow_up": self.follow_up,
             "verdict": self.direction, "significant": self.significant,
             "target": self.target, "target_met": self.target_met,
-            "minimum_detectable_change": _none_if_nan(self.mde),
+            "minimum_detectable_change": plain(self.mde),
             "mde_alpha": self.mde_alpha, "power": self.power,
             "design_effect": self.design_effect,
             "large_enough": self.large_enough, "sentence": self.sentence,
         }
-
-
-def _none_if_nan(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
 
 
 def reading_scale(unit: str, before: float, after: float) -> str | None:
@@ -592,8 +589,7 @@ def _period_test(key: str, b: _Side, a: _Side, confidence: float, unit: str,
         return stats.proportion_periods(xb.astype(int), nb.astype(int), xa.astype(int),
                                         na.astype(int), confidence=confidence)
     if kind == "nps":  # NPS is the mean of +100 / 0 / -100 per respondent
-        points = [np.select([s.values >= 9, s.values <= 6], [100.0, -100.0], 0.0)
-                  for s in (b, a)]
+        points = [stats.nps.nps_points(s.values) for s in (b, a)]
         return stats.mean_periods_from_values(points[0], b.periods, points[1], a.periods,
                                               confidence=confidence, unit="points")
     return stats.mean_periods_from_values(b.values, b.periods, a.values, a.periods,
@@ -719,7 +715,7 @@ def _mde(spec: metrics.KpiSpec, b: _Side, a: _Side, baseline: float, target: flo
         return float(baseline * (1 - math.exp(-log_hr)))
     values = b.values
     if spec.key == "nps":
-        values = np.select([values >= 9, values <= 6], [100.0, -100.0], 0.0)
+        values = stats.nps.nps_points(values)
     sd = float(np.std(values, ddof=1)) if values.size > 1 else 0.0
     return stats.mde_t(n1, n2, sd, alpha=alpha, power=power) if sd > 0 else None
 

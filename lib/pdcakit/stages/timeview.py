@@ -21,6 +21,7 @@ import pandas as pd
 
 from pdcakit import metrics, spc, stats
 from pdcakit.data.slicing import between
+from pdcakit.periods import PERIODS
 from pdcakit.results import duration_unit, format_number
 from pdcakit.stages.windows import Windows
 
@@ -28,7 +29,7 @@ __all__ = ["PhaseView", "phase_view", "proportion_phase_view"]
 
 
 @dataclass(frozen=True)
-class PhaseView:
+class PhaseView(metrics.series.PeriodCounts):
     """A KPI per period over both windows, with a control chart split at the change."""
 
     key: str
@@ -41,23 +42,10 @@ class PhaseView:
     percent: bool
     ylabel: str
     per_period_test: stats.PeriodComparison | None = None
-    n: np.ndarray | None = None
-    n_open: np.ndarray | None = None
-    sparse: np.ndarray | None = None
-    median_reached: np.ndarray | None = None
-    scale: str | None = None
-    period_word: str = "period"
 
     @property
     def is_duration(self) -> bool:
         return self.key in metrics.KPIS and metrics.KPIS[self.key].kind == "duration"
-
-    def records(self) -> list[dict[str, Any]]:
-        """The series for results.json: period_start, value (None: no cases or median not
-        reached), n and n_open per period (durations in minutes)."""
-        counts = self.n if self.n is not None else np.zeros(len(self.periods), dtype=int)
-        still_open = self.n_open if self.n_open is not None else np.zeros(len(counts), int)
-        return metrics.series.period_records(self.periods, self.values, counts, still_open)
 
     @property
     def overdispersed(self) -> bool:
@@ -82,12 +70,7 @@ class PhaseView:
                 + (f"{spc.LOG_SCALE_NOTE} " if self.is_duration else "")
                 + f"Before: {before.sentence} After: {after.sentence}")
         if self.n is not None and self.is_duration:
-            text += metrics.series.unjudged_note(
-                self.n, self.sparse if self.sparse is not None else np.zeros(len(self.n), bool),
-                self.median_reached, self.period_word)
-            if self.n_open is not None:
-                note = metrics.series.open_share_note(self.n, self.n_open, self.period_word)
-                text += f" {note}" if note else ""
+            text += self.gaps_note()
         if self.baseline_unstable:
             text += (" Caution: the baseline was not stable (signals before the change), so a "
                      "before/after test can mistake an existing drift for the change's effect.")
@@ -215,7 +198,7 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
                    windows.after_end)  # naive bounds: local times of the zone
     span.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at the export time
     frame = metrics.per_period(span, key, period=period, **params)
-    per = {"D": "day", "W": "week", "M": "month"}[period]
+    per = PERIODS[period]
     if spec.kind == "duration":
         return _duration_phase_view(frame, spec, windows.after_start, per)
     frame = frame[frame["n"] > 0].reset_index(drop=True)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pdcakit import metrics
 from pdcakit.data.slicing import between
+from pdcakit.periods import PERIODS
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
 
 __all__ = ["MULTIPLICITY", "CompareSettings", "Windows"]
@@ -173,8 +174,8 @@ class CompareSettings:
         if multiplicity not in MULTIPLICITY:
             problems.append(f"parameter multiplicity: {multiplicity!r} is not one of "
                             f"{', '.join(MULTIPLICITY)}")
-        if period not in ("D", "W", "M"):
-            problems.append(f"parameter period: {period!r} is not one of D, W, M")
+        if period not in PERIODS:
+            problems.append(f"parameter period: {period!r} is not one of {', '.join(PERIODS)}")
         clean: dict[str, float] = {}
         for key, value in targets.items():
             try:

@@ -36,7 +36,24 @@ from scipy import stats as sps
 
 from .result import Comparison
 
-__all__ = ["NpsParts", "nps_difference", "nps_interval", "nps_parts"]
+__all__ = ["DETRACTOR_MAX", "PROMOTER_MIN", "NpsParts", "nps_difference", "nps_interval",
+           "nps_parts", "nps_points"]
+
+#: The NPS coding (Reichheld): 9-10 promoters, 0-6 detractors, 7-8 passives.
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+def nps_points(scores: Sequence[float]) -> np.ndarray:
+    """Each 0-10 score as its NPS points: +100 promoter, -100 detractor, 0 passive (NaN
+    stays NaN). Their mean is the NPS.
+
+    >>> nps_points([10, 8, 3, float("nan")]).tolist()
+    [100.0, 0.0, -100.0, nan]
+    """
+    values = np.asarray(scores, dtype=float)
+    points = np.select([values >= PROMOTER_MIN, values <= DETRACTOR_MAX], [100.0, -100.0], 0.0)
+    return np.where(np.isfinite(values), points, np.nan)
 
 
 @dataclass(frozen=True)
@@ -92,8 +109,8 @@ def nps_parts(scores: Sequence[float], label: str = "NPS") -> NpsParts:
     outside = values[(values < 0) | (values > 10)]
     if outside.size:
         raise ValueError(f"{label} scores must lie between 0 and 10; found {outside[:5].tolist()}")
-    return NpsParts(n=int(values.size), promoters=float((values >= 9).mean()),
-                    detractors=float((values <= 6).mean()))
+    return NpsParts(n=int(values.size), promoters=float((values >= PROMOTER_MIN).mean()),
+                    detractors=float((values <= DETRACTOR_MAX).mean()))
 
 
 def nps_difference(before: Sequence[float], after: Sequence[float], *,

@@ -92,8 +92,9 @@ import numpy as np
 from scipy import optimize
 from scipy import stats as sps
 
+from ..fileio import plain
 from ..results import format_value
-from .result import Comparison, _plain, change_sentence, format_p
+from .result import Comparison, change_sentence, format_p
 from .shape import rmst
 from .survival import _sentence_scale, _signed_in, km_median, km_median_weighted
 
@@ -159,7 +160,7 @@ class Dispersion:
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out.update(varies=self.varies, sentence=self.sentence)
-        return {k: _plain(v) for k, v in out.items()}
+        return {k: plain(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,9 @@ class PeriodComparison:
         out = asdict(self)
         out["dispersion"] = self.dispersion.as_dict()
         out["ci"] = list(self.ci)
-        out["extra"] = {k: _plain(v) for k, v in self.extra.items()}
+        out["extra"] = {k: plain(v) for k, v in self.extra.items()}
         out.update(sentence=self.sentence, significant=self.significant)
-        return {k: _plain(v) for k, v in out.items()}
+        return {k: plain(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True)

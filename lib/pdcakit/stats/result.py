@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..fileio import plain
 from ..results import format_number
 
 __all__ = ["Comparison", "change_sentence", "format_p"]
@@ -99,17 +100,8 @@ class Comparison:
         out = asdict(self)
         out["ci"] = list(self.ci)
         out["assumptions"] = list(self.assumptions)
-        out["extra"] = {k: _plain(v) for k, v in self.extra.items()}
+        out["extra"] = {k: plain(v) for k, v in self.extra.items()}
         out["sentence"] = self.sentence
-        return {k: _plain(v) for k, v in out.items()}
+        return {k: plain(v) for k, v in out.items()}
 
 
-def _plain(value: Any) -> Any:
-    """NaN as None, numpy scalars as Python numbers, tuples as lists (JSON-ready)."""
-    if hasattr(value, "item") and not isinstance(value, list | tuple | dict):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value

@@ -45,10 +45,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats as sps
 
+from ..fileio import plain
 from ..results import format_value
 from ._resample import bootstrap_km_quantiles, seed_for
 from .bootstrap import DEFAULT_SEED
-from .result import _plain, format_p
+from .result import format_p
 from .survival import _clean, _sentence_scale, _signed_in, _sorted_rows, _weighted_medians
 
 __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_hazards_test",
@@ -267,7 +268,7 @@ class DurationShape:
         out = asdict(self)
         out.update(proportional_hazards=self.proportional_hazards,
                    tail_moved_alone=self.tail_moved_alone, sentence=self.sentence)
-        return {k: _plain(v) for k, v in out.items()}
+        return {k: plain(v) for k, v in out.items()}
 
 
 def _excludes_zero(ci: tuple[float, float]) -> bool:
