@@ -612,13 +612,6 @@ def effects_document(seed: int, n_tickets: int, truth_rng: np.random.Generator) 
 
 
 # ================================================================ writing
-def _ticket_csv_frame(t: pd.DataFrame) -> pd.DataFrame:
-    t = t.copy()
-    for col in BOOL_COLUMNS:
-        t[col] = np.where(t[col].to_numpy(), "true", "false")
-    return t
-
-
 def _bools_lower(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     for col in df.columns:

@@ -209,13 +209,19 @@ class TestTraining:
     def test_demo_training_effect_and_paired_test(self):
         training = data.load_table(DEMO / "training.csv", "training")
         effect, test = training_check(training)
-        pairs = training[["pre_score", "post_score"]].astype(float)
-        expected = (pairs["post_score"].mean() - pairs["pre_score"].mean()) / \
-            pairs["pre_score"].mean()
-        assert effect.value == pytest.approx(expected)
-        assert test.test in ("paired t test", "Wilcoxon signed-rank test") or \
-            "signed-rank" in test.test
-        assert test.n_before == len(pairs)
+        # mean post 72.8, mean pre 65.1667 (R: mean(d$post_score), mean(d$pre_score)):
+        # training effect (72.8 - 65.1667) / 65.1667 (source 3.2.3)
+        assert effect.value == pytest.approx((72.8 - 65.166667) / 65.166667, rel=1e-6)
+        # the differences' skewness meets Cochran's rule, so the rules pick the paired t
+        assert test.test == "paired t test"
+        assert "Cochran" in test.reason
+        # R 4.x: t.test(d$post_score, d$pre_score, paired = TRUE) on data/demo/training.csv
+        # t = 8.8381763, df = 29, p-value = 1.005846e-09, 95% CI 5.866914659 to 9.399752008
+        assert test.statistic == pytest.approx(8.8381763, rel=1e-7)
+        assert test.df == 29
+        assert test.pvalue == pytest.approx(1.005846e-09, rel=1e-6)
+        assert test.ci == pytest.approx((5.866914659, 9.399752008), rel=1e-8)
+        assert test.n_before == 30
 
 
 class TestCompareKpi:
