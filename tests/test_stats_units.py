@@ -6,7 +6,9 @@ The duration results of :mod:`pdcakit.stats` (``duration_shape``, ``logrank``,
 ``duration_periods``, ``mean_periods``) now take ``scale`` ("minutes", "hours",
 "days"), by default the unit :func:`pdcakit.results.duration_unit` picks for the
 value before (under 2 hours: minutes; under a day: hours; else days), and state the
-value, both CI ends and the horizon in it with one decimal. The statistics themselves
+value and both CI ends in it with one decimal; the horizon of a restricted mean is a
+quantity of its own (a cap on time, often days) and reads in the unit its own size picks
+("the mean time up to 23.9 days changed by -0.7 hours"). The statistics themselves
 are the ones tested against R in test_stats_survival.py and test_stats_periods.py;
 here only the words change, so the reference values are the results' own minutes
 divided by 60 or 1,440.
@@ -93,13 +95,14 @@ class TestShape:
         assert r.scale == "hours"  # median before 159 minutes: duration_unit -> hours
         text = r.sentence
         assert "minutes" not in text and "-0.0" not in text
+        assert r.horizon > 1440  # over a day: the horizon reads in days, the changes in hours
         median = (f"the median changed by {in_unit(r.median_difference, 'hours')} hours "
                   f"(95% CI {in_unit(r.median_ci[0], 'hours')} to "
                   f"{in_unit(r.median_ci[1], 'hours')} hours)")
         assert median in text
-        assert f"the mean time up to {in_unit(r.horizon, 'hours', False)} hours" in text
-        found = figures(text, "hours")  # 3 changes with 2 CI ends each, and the horizon
-        assert len(found) == 10 and all(re.fullmatch(r"[+-]?[\d,]+\.\d", f) for f in found)
+        assert f"the mean time up to {in_unit(r.horizon, 'days', False)} days" in text
+        found = figures(text, "hours")  # 3 changes with 2 CI ends each
+        assert len(found) == 9 and all(re.fullmatch(r"[+-]?[\d,]+\.\d", f) for f in found)
 
     def test_days_for_a_slow_queue(self, slow_queue):
         (tb, ob, _), (ta, oa, _) = slow_queue
@@ -171,11 +174,12 @@ class TestPeriods:
         (tb, ob, pb), (ta, oa, pa) = helpdesk
         r = stats.duration_periods(tb, ob, pb, ta, oa, pa)
         assert r.scale == "hours" and r.unit == "minutes"
-        horizon = in_unit(r.extra["horizon"], "hours", False)
-        assert r.estimate_label == f"difference in restricted mean duration up to {horizon} hours"
+        assert r.extra["horizon"] > 1440  # the horizon in its own unit: days
+        horizon = in_unit(r.extra["horizon"], "days", False)
+        assert r.estimate_label == f"difference in restricted mean duration up to {horizon} days"
         assert (f"is {in_unit(r.estimate, 'hours')} hours (95% CI "
                 f"{in_unit(r.ci[0], 'hours')} to {in_unit(r.ci[1], 'hours')})") in r.sentence
-        assert f"Restricted mean durations up to {horizon} hours per period" in r.sentence
+        assert f"Restricted mean durations up to {horizon} days per period" in r.sentence
         assert "minutes" not in r.sentence and "-0.0" not in r.sentence
 
     def test_scale_changes_only_the_words(self, helpdesk, slow_queue):
@@ -184,7 +188,8 @@ class TestPeriods:
         minutes = stats.duration_periods(tb, ob, pb, ta, oa, pa, scale="minutes")
         assert numbers(hours) == numbers(minutes) and hours.extra == minutes.extra
         assert hours.as_dict()["extra"]["horizon"] == minutes.extra["horizon"] == 5534.0
-        assert "up to 5,534.0 minutes" in minutes.sentence
+        assert "up to 3.8 days" in minutes.sentence  # 5,534 minutes: the horizon's own unit
+        assert "is -98.9 minutes" in minutes.sentence
         (tb, ob, pb), (ta, oa, pa) = slow_queue
         days = stats.duration_periods(tb, ob, pb, ta, oa, pa)
         assert days.scale == "days" and "hours" not in days.sentence

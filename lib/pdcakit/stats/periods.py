@@ -819,7 +819,8 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
     if n_resamples > 0:
         extra.update(_clustered_median_ci(sides, confidence, n_resamples, seed))
     scale = _sentence_scale(scale, unit, km_median(sides[0][0], sides[0][1]))
-    up_to = format_value(tau, unit, scale=scale) if scale else f"{tau:,.4g} {unit}"
+    # the horizon is a quantity of its own (a cap on time, often days): its own unit
+    up_to = format_value(tau, unit) if scale else f"{tau:,.4g} {unit}"
     return _period_comparison(
         _PeriodFit(y, after, n, fitted, within), estimate=estimate, variance=variance, df=df,
         dispersion=dispersion, counts=(sides[0][0].size, sides[1][0].size),

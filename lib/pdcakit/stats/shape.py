@@ -245,7 +245,8 @@ class DurationShape:
             low, high = (_signed_in(v, self.scale) for v in ci)
             return f"{_signed_in(value, self.scale)}{u} ({level} {low} to {high}{u})"
 
-        horizon = (format_value(self.horizon, "minutes", scale=self.scale) if self.scale
+        # the horizon is a quantity of its own (a cap on time, often days): its own unit
+        horizon = (format_value(self.horizon, "minutes") if self.scale
                    else f"{self.horizon:,.4g}{u}")
         rmst = (f"the mean time up to {horizon} changed by "
                 f"{change(self.rmst_difference, self.rmst_ci)}")
