@@ -291,3 +291,12 @@ class TestLastPhaseValues:
         assert {"centre", "signal", "any_signal"} <= set(d)
         assert d["centre"] == pytest.approx(last.centre)
         json.dumps(d, allow_nan=False)
+
+
+def test_an_i_chart_sentence_says_the_unit_of_its_values():
+    # a reviewer read "Centre 13.14, control limits 12.47 to 13.82" for handle time
+    weekly_aht = [13.2, 12.9, 13.4, 13.1, 12.8, 13.3, 13.0, 13.5, 12.7, 13.1]
+    chart = spc.i_chart(weekly_aht, unit="minutes")
+    assert chart.sentence.startswith("Centre 13.1 minutes, control limits 11.95 to 14.25 "
+                                     "minutes (computed from all 10 points)")
+    assert "minutes" not in spc.i_chart(weekly_aht).sentence

@@ -546,7 +546,8 @@ def _no_mr(where: str) -> ValueError:
 # ---------------------------------------------------------------------------
 
 
-def _i_limits(y: FloatArray, phase: _Phase, *, screen_mr: bool, d2: float) -> _Limits:
+def _i_limits(y: FloatArray, phase: _Phase, *, screen_mr: bool, d2: float,
+              unit: str = "") -> _Limits:
     """I chart, one phase: mean ± 3·MR̄/d2 of the baseline points."""
     base = y[phase.start : phase.base_stop]
     centre = float(np.nanmean(base))
@@ -555,14 +556,16 @@ def _i_limits(y: FloatArray, phase: _Phase, *, screen_mr: bool, d2: float) -> _L
         raise _no_mr(phase.where)
     sigma = amr / d2
     lcl, ucl = centre - 3 * sigma, centre + 3 * sigma
+    u = f" {unit}" if unit else ""
     if amr == 0:
         text = (
             f"{phase.subject} do not change from one point to the next "
             "(average moving range 0), so the control limits collapse onto the centre "
-            f"line at {fmt(centre)}"
+            f"line at {fmt(centre)}{u}"
         )
     else:
-        text = f"Centre {fmt(centre)}, control limits {fmt(lcl)} to {fmt(ucl)} ({phase.basis})"
+        text = (f"Centre {fmt(centre)}{u}, control limits {fmt(lcl)} to {fmt(ucl)}{u} "
+                f"({phase.basis})")
     return _constant_limits(phase, centre, lcl, ucl, text, mr_bar=amr, sigma=sigma)
 
 
@@ -597,6 +600,7 @@ def i_chart(
     screen_mr: bool = False,
     d2: float = D2_MOVING_RANGE,
     labels: Any = None,
+    unit: str = "",
 ) -> IChartResult:
     """Individuals (I, or X) control chart with Anhøj runs analysis.
 
@@ -626,6 +630,11 @@ def i_chart(
         (``'the week of 3 Jun 2024 is outside the limits'``). Dates are written
         as :func:`pdcakit.spc.period_names` says; a wrong length raises
         ``ValueError``.
+    unit : str, optional
+        The values' unit, written after the centre and the limits in the
+        sentences (``'Centre 13.14 minutes, control limits 12.47 to 13.82
+        minutes'``); empty: numbers only.
+
     Returns
     -------
     IChartResult
@@ -674,7 +683,7 @@ def i_chart(
     names = period_names(labels, y.size)
     split = split_phases(y.size, part)
     freeze = check_freeze(freeze, split)
-    limits = partial(_i_limits, y, screen_mr=screen_mr, d2=_check_d2(d2))
+    limits = partial(_i_limits, y, screen_mr=screen_mr, d2=_check_d2(d2), unit=unit)
     chart = _control_chart(y, split, freeze, limits, names=names)
     return IChartResult(
         values=frozen_array(y),
