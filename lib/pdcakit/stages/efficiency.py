@@ -7,7 +7,8 @@ Efficiency gain = (time before - time after) / time before = 1 - after / before.
   minutes saved per ticket carry the same CI (``before x gain``).
 - :func:`cycle_time_gain`: gain in the end-to-end time (created to resolved) with
   open tickets censored: the ratio of Kaplan-Meier medians with a bootstrap CI.
-- :func:`gains_by_segment`: either, within each channel.
+- :func:`measure_gain`: either, for a measure of :data:`MEASURES` on two ticket tables.
+- :func:`gains_by_segment`: the same within each channel.
 - :func:`step_table`: the process-step table before/after, the gain per step, the
   lead time and the process cycle efficiency (value-added time / lead time).
 
@@ -32,12 +33,16 @@ from pdcakit import stats
 from pdcakit.results import Estimate, format_number
 from pdcakit.stages.segments import split_segments
 
-__all__ = ["MEASURES", "AutomationChange", "Gain", "StepTable", "automation_change",
-           "cycle_time_gain", "gains_by_segment", "step_table", "time_gain"]
+__all__ = ["MEASURES", "MEASURE_COLUMNS", "AutomationChange", "Gain", "StepTable",
+           "automation_change", "cycle_time_gain", "gains_by_segment", "measure_gain",
+           "step_table", "time_gain"]
 
 #: Time measures with an efficiency gain, and their names for a reader.
 MEASURES = {"aht": "Handle time", "time_to_resolve": "End-to-end cycle time",
             "first_response_time": "First response time"}
+#: The columns each measure needs (each must hold data in the export).
+MEASURE_COLUMNS = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at", "resolved_at"),
+                   "first_response_time": ("created_at", "first_response_at")}
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,30 @@ def cycle_time_gain(before_minutes: Sequence[float], before_observed: Sequence[b
     return _from_ratio(name, ratio, segment)
 
 
+def measure_gain(measure: str, before: pd.DataFrame, after: pd.DataFrame, *,
+                 confidence: float = 0.95, segment: str = "") -> Gain:
+    """The gain of ``measure`` from the tickets ``before`` to those ``after``: "aht" as
+    the mean handle time (:func:`time_gain`), a duration ("time_to_resolve",
+    "first_response_time") as the Kaplan-Meier median, open tickets censored
+    (:func:`cycle_time_gain`).
+
+    >>> b = pd.DataFrame({"handle_minutes": [10.0, 12, 9, 11, 13] * 20})
+    >>> a = pd.DataFrame({"handle_minutes": [8.0, 9, 7, 9, 10] * 20})
+    >>> round(measure_gain("aht", b, a).gain, 3)
+    0.218
+    """
+    from pdcakit.metrics import duration_minutes
+
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}: choose one of {', '.join(MEASURES)}")
+    if measure == "aht":
+        return time_gain(before["handle_minutes"], after["handle_minutes"],
+                         name=MEASURES[measure], confidence=confidence, segment=segment)
+    (tb, ob), (ta, oa) = (duration_minutes(part, measure) for part in (before, after))
+    return cycle_time_gain(tb, ob, ta, oa, name=MEASURES[measure], confidence=confidence,
+                           segment=segment)
+
+
 def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, measure: str, *,
                      confidence: float = 0.95, min_n: int = 20) -> tuple[list[Gain],
                                                                           dict[str, str]]:
@@ -155,8 +184,6 @@ def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, mea
 
     Returns the gains and, per segment left out, why (too few tickets, no time before).
     """
-    from pdcakit.metrics import duration_minutes
-
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}: choose one of {', '.join(MEASURES)}")
     needed = ["handle_minutes"] if measure == "aht" else \
@@ -165,14 +192,8 @@ def gains_by_segment(before: pd.DataFrame, after: pd.DataFrame, column: str, mea
     gains = []
     for value, part_b, part_a in parts:
         try:
-            if measure == "aht":
-                gains.append(time_gain(part_b["handle_minutes"], part_a["handle_minutes"],
-                                       name="Handle time", confidence=confidence,
-                                       segment=str(value)))
-            else:
-                (tb, ob), (ta, oa) = (duration_minutes(p, measure) for p in (part_b, part_a))
-                gains.append(cycle_time_gain(tb, ob, ta, oa, name=MEASURES[measure],
-                                             confidence=confidence, segment=str(value)))
+            gains.append(measure_gain(measure, part_b, part_a, confidence=confidence,
+                                      segment=str(value)))
         except ValueError as exc:
             skipped[str(value)] = str(exc)
     return gains, skipped

@@ -134,9 +134,41 @@ class Money:
         # The high saving pays back soonest: keep (estimate, low, high) as ordered months.
         return (months(per_month[0]), months(per_month[2]), months(per_month[1]))
 
+    @property
+    def _unit(self) -> str:
+        return f" {self.currency}" if self.currency else ""
+
     def _money(self, values: Range) -> str:
-        unit = f" {self.currency}" if self.currency else ""
-        return _fmt_range(values) + unit
+        return _fmt_range(values) + self._unit
+
+    @property
+    def assumptions(self) -> str:
+        """The figures given for the money, in words (said after :attr:`sentence`).
+
+        >>> c = capacity((2.0, 1.5, 2.5), tickets_per_week=600)
+        >>> money(c, cost_per_hour=30.0, investment=10000.0, currency="EUR").assumptions
+        '(At 30.00 EUR an agent hour and an investment of 10,000 EUR, as given.)'
+        """
+        invested = (f" and an investment of {self.investment:,.0f}{self._unit}"
+                    if self.investment > 0 else "")
+        return f"(At {self.cost_per_hour:,.2f}{self._unit} an agent hour{invested}, as given.)"
+
+    def table(self) -> Any:
+        """The savings per week, per year and over the horizon: estimate, low and high,
+        as text in the currency (a DataFrame).
+
+        >>> c = capacity((2.0, 1.5, 2.5), tickets_per_week=600)
+        >>> money(c, cost_per_hour=30.0, currency="EUR").table()["Low"].tolist()
+        ['450 EUR', '23,400 EUR', '23,400 EUR']
+        """
+        import pandas as pd
+
+        rows = [("Savings per week", self.savings_per_week),
+                ("Savings per year", self.savings_per_year),
+                (f"Savings over {self.horizon_months:g} months", self.savings_over_horizon)]
+        return pd.DataFrame([{"Figure": name, "Estimate": f"{v[0]:,.0f}{self._unit}",
+                              "Low": f"{v[1]:,.0f}{self._unit}",
+                              "High": f"{v[2]:,.0f}{self._unit}"} for name, v in rows])
 
     @property
     def sentence(self) -> str:

@@ -1,0 +1,560 @@
+"""The efficiency notebook's sections: what each one computes, shows and skips.
+
+The efficiency notebook holds prose, parameters and one call per section; every choice
+(which section runs, which figure is the summary, what results.json holds) is made here.
+Each section function returns a :class:`Section`: what the section shows, in order
+(sentences, tables, figures: :func:`show` displays them), its entry for
+``results.json`` and the result the later sections build on. A section that cannot run
+records its one line in the run's :class:`~pdcakit.stages.sections.Sections` ledger,
+which says it when the ledger shows (the notebook's does).
+
+The sections, in the page's order:
+
+1. :func:`setup` (parameters checked, windows) and :func:`read_tickets` /
+   :func:`read_steps` (the data);
+2. :func:`gains_section` (gain per ticket) and :func:`segments_section` (per segment);
+3. :func:`steps_section` (process steps);
+4. :func:`capacity_section` (agent hours freed);
+5. :func:`money_section` (savings, ROI, payback);
+6. :func:`tech_section` and :func:`automation_section` (technology-change KPIs);
+7. :func:`summary_section`, then :func:`results_record` and :func:`write_results`.
+
+A steps-only run (no ticket data, ``data_path`` empty):
+
+>>> import pandas as pd
+>>> run = setup(change_date="2026-04-06")
+>>> tickets = read_tickets("", run.windows, show=False)
+>>> steps = pd.DataFrame({"step": ["triage", "respond"], "minutes_before": [6.0, 4.0],
+...                       "minutes_after": [1.0, 4.0], "volume": [100, 100]})
+>>> gains = gains_section(tickets, confidence=run.confidence)
+>>> flow = steps_section(tickets, steps)
+>>> freed = capacity_section(tickets, gains, flow)
+>>> freed.record["hours_per_week"]
+[8.333333333333334, 8.333333333333334, 8.333333333333334]
+>>> sorted(tickets.sections.skipped)
+['gains']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pdcakit.stages import efficiency
+from pdcakit.stages.efficiency import Gain
+from pdcakit.stages.money import Money, capacity, money
+from pdcakit.stages.sections import (
+    RESULTS_SCHEMA,
+    Sections,
+    headline_record,
+    list_problem,
+    load_options,
+    mapping_file,
+    raise_problems,
+    snapshot_words,
+    source_name,
+)
+from pdcakit.stages.windows import Windows
+
+__all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
+           "capacity_section", "gains_section", "money_section", "read_steps",
+           "read_tickets", "results_record", "segment_caution", "segments_section", "setup",
+           "show", "steps_section", "summary_section", "tech_section", "throughput_sentence",
+           "write_results"]
+
+#: The summary when no section could compute a figure.
+NO_FIGURE = "No efficiency figure could be computed from the inputs given."
+_NO_TICKETS = "needs ticket data: give data_path"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the page: what it shows, its results.json entry, its result.
+
+    ``parts`` are shown in order by :func:`show`: a ``str`` is a sentence, a DataFrame a
+    table (its first column labels the rows), anything else a figure. ``result`` is what
+    later sections build on (a dict of :class:`~pdcakit.stages.efficiency.Gain`, a
+    :class:`~pdcakit.stages.efficiency.StepTable`, a
+    :class:`~pdcakit.stages.money.Capacity` or :class:`~pdcakit.stages.money.Money`;
+    None when the section did not run).
+
+    >>> Section(record=None, parts=("Nothing to say.",)).sentences
+    ('Nothing to say.',)
+    """
+
+    record: Any
+    parts: tuple[Any, ...] = ()
+    result: Any = None
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The sentences among the parts, in order."""
+        return tuple(part for part in self.parts if isinstance(part, str))
+
+
+def show(section: Section) -> None:
+    """Display a section's parts in order: sentences with ``say``, tables with
+    ``table(..., index=False)``, figures with ``show_figure`` (pdcakit.stages.display)."""
+    from pdcakit.stages.display import say, show_figure, table
+
+    for part in section.parts:
+        if isinstance(part, str):
+            say(part)
+        elif isinstance(part, pd.DataFrame):
+            table(part, index=False)
+        else:
+            show_figure(part)
+
+
+# ---------------------------------------------------------------- 1. parameters and data
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The checked settings every section shares: the windows and the confidence level."""
+
+    windows: Windows
+    confidence: float
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The results.json fields known before any data is read."""
+        return {"schema": RESULTS_SCHEMA, "stage": "efficiency",
+                "windows": self.windows.as_dict(), "confidence": self.confidence}
+
+
+def setup(*, before: Any = (), after: Any = (), change_date: Any = "", weeks_before: int = 13,
+          weeks_after: int = 13, waiting_steps: Any = (), automated_channels: Any = (),
+          alpha: float = 0.05) -> Setup:
+    """The stage's settings checked at once: the list parameters (each may be empty),
+    the windows (``before`` / ``after`` when given, else ``change_date`` with the weeks)
+    and ``alpha``; every problem is listed in one error.
+
+    >>> setup(change_date="2026-04-06", alpha=0.1).confidence
+    0.9
+    >>> setup(change_date="2026-04-06", waiting_steps="wait")
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter waiting_steps: got the text 'wait', not a list; with papermill, \
+give lists with -y 'waiting_steps: [wait]'
+    """
+    problems = [p for p in (list_problem("waiting_steps", waiting_steps),
+                            list_problem("automated_channels", automated_channels)) if p]
+    if not 0 < alpha < 1:
+        problems.append(f"parameter alpha: {alpha!r} must be between 0 and 1 (e.g. 0.05)")
+    raise_problems(problems)
+    windows = Windows.from_parameters(before=before, after=after, change_date=change_date,
+                                      weeks_before=weeks_before, weeks_after=weeks_after)
+    return Setup(windows=windows, confidence=1 - alpha)
+
+
+@dataclass(frozen=True)
+class TicketData:
+    """The tickets of a run split into the two windows (all None without ticket data),
+    the weekly volume after the change, and the run's ledger of sections and inputs."""
+
+    windows: Windows
+    sections: Sections
+    tickets: pd.DataFrame | None = None
+    before: pd.DataFrame | None = None
+    after: pd.DataFrame | None = None
+    per_week: float = 0.0
+    snapshot: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_tickets(self) -> bool:
+        return self.tickets is not None
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """What the data section says: the windows and counts, then the loader's notes."""
+        if self.tickets is None:
+            return ("No ticket data given: this run works from the process-step table "
+                    "alone.",)
+        return (f"Windows by ticket creation date: {self.windows.describe()}. "
+                f"**{len(self.before):,} tickets before** and **{len(self.after):,} after** "
+                f"({self.per_week:,.0f} a week after the change). Open tickets stay in the "
+                "cycle times as censored observations (export time "
+                f"{self.snapshot}).",
+                *(f"Note: {warning}" for warning in self.warnings))
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.sentences
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        """results.json ``data``: counts and the weekly volume after; None without tickets."""
+        if self.tickets is None:
+            return None
+        return {"before": len(self.before), "after": len(self.after),
+                "tickets_per_week_after": self.per_week, "snapshot_source": self.snapshot}
+
+
+def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
+                 on_duplicate: str = "", snapshot: str = "", timezone: str = "",
+                 dayfirst: Any = "", show: bool = True) -> TicketData:
+    """The tickets ``data_path`` names, loaded onto the schema and split into the windows
+    (``data_path`` "": a steps-only run, no tickets). ``mapping`` is a YAML file, a preset
+    name or "" (canonical); the loading options "" take the mapping's setting.
+
+    ``show``: the ledger says each skipped section's line as it is skipped.
+
+    >>> data = read_tickets("demo:tickets.csv", Windows.from_parameters(
+    ...     change_date="2026-04-06"), show=False)
+    >>> data.record["before"], data.record["after"], round(data.per_week)
+    (23988, 24012, 1847)
+    """
+    from pdcakit import data
+
+    ledger = Sections.of(None, show=show)
+    if not data_path:
+        return TicketData(windows=windows, sections=ledger)
+    tickets = data.load_tickets(
+        ledger.read("data_path", data_path),
+        (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+        window=(windows.before_start, windows.after_end),
+        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                       dayfirst=dayfirst),
+    )
+    before, after = windows.split(tickets)
+    weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
+    sections = Sections.of(tickets, show=show)
+    sections.inputs.update(ledger.inputs)
+    return TicketData(windows=windows, sections=sections, tickets=tickets, before=before,
+                      after=after, per_week=len(after) / weeks,
+                      snapshot=snapshot_words(tickets, snapshot),
+                      warnings=tuple(tickets.attrs.get("warnings", [])))
+
+
+def read_steps(data: TicketData, steps_path: str) -> pd.DataFrame | None:
+    """The process-step table ``steps_path`` names, or None (``""``: the steps section is
+    skipped, saying why). A run without tickets and without steps has nothing to measure.
+
+    >>> data = read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
+    >>> read_steps(data, "")
+    Traceback (most recent call last):
+    ...
+    ValueError: nothing to measure: give data_path (tickets), steps_path (process steps), \
+or both
+    """
+    steps = data.sections.table("steps_path", steps_path, "process_steps", key="steps")
+    if not data.has_tickets and steps is None:
+        raise ValueError("nothing to measure: give data_path (tickets), steps_path (process "
+                         "steps), or both")
+    return steps
+
+
+# ---------------------------------------------------------------- 2. gains per ticket
+
+
+def gains_section(data: TicketData, *, confidence: float = 0.95) -> Section:
+    """Section 2: the efficiency gain of each time measure the export supports
+    (:data:`~pdcakit.stages.efficiency.MEASURES`), one sentence each and one table.
+
+    ``result`` is {measure: Gain}; ``record`` is {"gains": ..., "headline": ...}, the
+    headline being the first measured gain's KPI over the after window (None without
+    a gain). A measure without its columns, or that cannot be measured, is skipped.
+    """
+    from pdcakit import metrics
+
+    sections = data.sections
+    gains: dict[str, Gain] = {}
+    if not data.has_tickets:
+        sections.skip("gains", _NO_TICKETS, label="Gains per ticket")
+    for key, columns in efficiency.MEASURE_COLUMNS.items():
+        name = efficiency.MEASURES[key]
+        if not data.has_tickets or not sections.runs(f"{key}_gain", *columns, label=name):
+            continue
+        try:
+            gains[key] = efficiency.measure_gain(key, data.before, data.after,
+                                                 confidence=confidence)
+        except ValueError as exc:
+            sections.skip(f"{key}_gain", f"not measured ({exc})", label=name)
+    headline = None
+    if gains:
+        key = next(iter(gains))
+        before, after = (metrics.KPIS[key].estimate(t) for t in (data.before, data.after))
+        headline = headline_record(key, "W", after, None, before=before)
+    table_part = (pd.DataFrame([g.row() for g in gains.values()]),) if gains else ()
+    return Section(record={"gains": {k: g.as_dict() for k, g in gains.items()},
+                           "headline": headline},
+                   parts=(*(f"- {g.sentence}" for g in gains.values()), *table_part),
+                   result=gains)
+
+
+def segment_caution(overall: Gain, found: Sequence[Gain], column: str) -> str:
+    """The caution when the overall gain lies outside every segment's ("" when inside):
+    a median over a changed mix of tickets can move more than any segment's.
+
+    >>> g = efficiency.time_gain([10.0, 12, 9] * 30, [8.0, 9, 7] * 30, name="Handle time")
+    >>> segment_caution(g, [g], "channel")
+    ''
+    """
+    gains = [g.gain for g in found]
+    if not gains or min(gains) <= overall.gain <= max(gains):
+        return ""
+    return (f"Caution: the overall {overall.name.lower()} gain ({overall.gain:+.1%}) lies "
+            f"outside every {column}'s. A median over a mix of very different tickets "
+            "(solved at first contact, or waiting days) can jump when the mix shifts; read "
+            "the per-segment gains.")
+
+
+def _forest(overall: Gain, found: Sequence[Gain], column: str) -> Any:
+    from pdcakit import plots
+
+    return plots.forest_plot(
+        [g.segment for g in found], [g.gain for g in found],
+        [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
+        significant=[not g.undetermined for g in found],
+        overall=(overall.gain, *overall.gain_ci),
+        title=f"{overall.name}: efficiency gain by {column}",
+        xlabel="Efficiency gain (% of the time before; right = faster)",
+        percent_points=True,
+        flag_labels=("95% CI excludes no change", "95% CI includes no change"),
+    )
+
+
+def segments_section(data: TicketData, gains: Section, segment_column: str, *,
+                     confidence: float = 0.95) -> Section:
+    """Section 2, per segment: each gain of ``gains`` within each value of
+    ``segment_column`` (a forest chart per measure, the caution when the overall gain
+    lies outside every segment's, one line per segment left out).
+
+    Skipped, saying why, when ``segment_column`` is "" (off), without ticket data,
+    without a gain per ticket, or when the column is absent or has too many values.
+    ``record`` is {measure: {"gains": [...], "skipped": {segment: reason}}}.
+    """
+    sections, measured = data.sections, gains.result
+    if not segment_column:
+        sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+        return Section(record={})
+    if not data.has_tickets:
+        sections.skip("segments", _NO_TICKETS)
+        return Section(record={})
+    if not measured:
+        sections.skip("segments", "needs a gain per ticket (see section 2)")
+        return Section(record={})
+    if not sections.segments(data.tickets, segment_column):
+        return Section(record={})
+    parts: list[Any] = []
+    record: dict[str, Any] = {}
+    for measure, overall in measured.items():
+        found, skipped = efficiency.gains_by_segment(data.before, data.after, segment_column,
+                                                     measure, confidence=confidence)
+        if found:
+            parts.append(_forest(overall, found, segment_column))
+        parts.extend(text for text in [segment_caution(overall, found, segment_column)]
+                     if text)
+        parts.extend(f"- {segment_column} {segment}: not measured ({reason})."
+                     for segment, reason in skipped.items())
+        record[measure] = {"gains": [g.as_dict() for g in found], "skipped": skipped}
+    return Section(record=record, parts=tuple(parts), result=record)
+
+
+# ---------------------------------------------------------------- 3. process steps
+
+
+def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
+                  waiting_steps: Sequence[str] = ()) -> Section:
+    """Section 3: the process-step table, its sentence (naming the file), the table and
+    the before/after bars; ``result`` is the StepTable (None without a table, the
+    skip line then said by :func:`read_steps`).
+
+    >>> data = read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
+    >>> steps_section(data, None).record is None
+    True
+    """
+    if steps is None:
+        return Section(record=None)
+    from pdcakit import plots
+
+    source = source_name(data.sections, "steps_path") if "steps_path" in \
+        data.sections.inputs else "the step table"
+    flow = efficiency.step_table(steps, waiting_steps=waiting_steps)
+    shown = flow.display()
+    chart = plots.step_bars(
+        shown["step"], shown["minutes_before"], shown["minutes_after"], kinds=shown["kind"],
+        title=f"Step times before and after, from {source} (lead time "
+              f"{flow.lead_time_before:,.0f} -> {flow.lead_time_after:,.0f} minutes)",
+    )
+    return Section(record={**flow.as_dict(), "source": source},
+                   parts=(f"{flow.sentence} (From {source}.)", shown, chart), result=flow)
+
+
+# ---------------------------------------------------------------- 4. capacity
+
+
+def throughput_sentence(aht: Gain) -> str:
+    """Tickets per agent hour of handling, before and after.
+
+    >>> g = efficiency.time_gain([12.0, 13, 11] * 30, [10.0, 11, 9] * 30, name="Handle time")
+    >>> throughput_sentence(g)
+    'Throughput: 5.00 tickets per agent hour before, 6.00 after.'
+    """
+    def per_hour(minutes: float) -> str:
+        return f"{60 / minutes:,.2f}" if minutes > 0 else "no handle time to divide by"
+
+    return (f"Throughput: {per_hour(aht.before)} tickets per agent hour before, "
+            f"{per_hour(aht.after)} after.")
+
+
+def capacity_section(data: TicketData, gains: Section, steps: Section, *,
+                     tickets_per_week: float = 0.0, hours_per_fte: float = 37.5) -> Section:
+    """Section 4: agent hours freed a week, from the handle time saved per ticket (a range
+    from its CI) at ``tickets_per_week`` (0: the after window's average), else from the
+    step table's work minutes saved x its volume (one value). ``result`` is the Capacity,
+    or None (skipped, saying what would enable it).
+    """
+    measured, flow = gains.result or {}, steps.result
+    volume = tickets_per_week or data.per_week
+    if "aht" in measured and volume > 0:
+        aht = measured["aht"]
+        freed = capacity((aht.minutes_saved, *aht.minutes_saved_ci), tickets_per_week=volume,
+                         hours_per_fte=hours_per_fte,
+                         source=f"handle time saved, {volume:,.0f} tickets a week")
+        return Section(record=freed.as_dict(), parts=(freed.sentence,
+                                                      throughput_sentence(aht)), result=freed)
+    minutes = None if flow is None else flow.agent_minutes_saved_per_week
+    if minutes is not None:
+        freed = capacity((minutes, minutes, minutes), tickets_per_week=1.0,
+                         hours_per_fte=hours_per_fte,
+                         source=f"{steps.record['source']}: work steps' minutes saved x "
+                                "weekly volume")
+        return Section(record=freed.as_dict(), parts=(
+            freed.sentence + " Step times are standard figures, so there is no range.",),
+            result=freed)
+    data.sections.skip("capacity", "needs the column handle_minutes (handle time saved per "
+                       "ticket), or steps_path with a volume column")
+    return Section(record=None)
+
+
+# ---------------------------------------------------------------- 5. money
+
+
+def money_section(data: TicketData, freed: Section, *, cost_per_hour: float = 0.0,
+                  investment: float = 0.0, horizon_months: float = 12.0,
+                  currency: str = "") -> Section:
+    """Section 5: savings, ROI and payback from the hours freed at ``cost_per_hour``
+    (0: off); a sentence, the figures given, and the savings table. ``result`` is the
+    Money, or None (skipped, saying what would enable it).
+    """
+    if cost_per_hour <= 0:
+        data.sections.skip("money", "off: give cost_per_hour (the loaded cost of an agent "
+                           "hour: salary and overheads) to enable it, and investment for "
+                           "ROI and payback")
+        return Section(record=None)
+    if freed.result is None:
+        data.sections.skip("money", "needs a capacity figure (see section 4)")
+        return Section(record=None)
+    value: Money = money(freed.result, cost_per_hour=cost_per_hour, investment=investment,
+                         horizon_months=horizon_months, currency=currency)
+    return Section(record=value.as_dict(),
+                   parts=(f"{value.sentence} {value.assumptions}", value.table()),
+                   result=value)
+
+
+# ---------------------------------------------------------------- 6. technology KPIs
+
+
+def tech_section(gains: Section) -> Section:
+    """Section 6: the response-time reduction rate (the first response time's gain) and
+    the AHT change, each when its gain was measured. ``record`` holds their values.
+
+    >>> tech_section(Section(record=None, result={})).record
+    {}
+    """
+    measured: Mapping[str, Gain] = gains.result or {}
+    record: dict[str, Any] = {}
+    parts: list[str] = []
+    if "first_response_time" in measured:
+        rate = measured["first_response_time"].gain
+        record["response_time_reduction_rate"] = rate
+        parts.append(f"- Response-time reduction rate: {rate:+.1%} (median).")
+    if "aht" in measured:
+        aht = measured["aht"]
+        record["aht_change_minutes"] = -aht.minutes_saved
+        parts.append(f"- AHT change: {-aht.minutes_saved:+.2f} minutes per ticket "
+                     f"({-aht.gain:+.1%}).")
+    return Section(record=record, parts=tuple(parts), result=record)
+
+
+def automation_section(data: TicketData, automated_channels: Sequence[str], *,
+                       confidence: float = 0.95) -> Section:
+    """Section 6: the automation share (tickets through ``automated_channels``) before
+    and after, computed by :func:`pdcakit.stages.efficiency.automation_change`. Skipped,
+    saying why, when the list is empty (off), without ticket data or without a
+    channel column. ``record`` is the change's dict, or None.
+    """
+    sections = data.sections
+    if not automated_channels:
+        sections.skip("automation_share", "off: give automated_channels (e.g. [web]) to "
+                      "enable it")
+        return Section(record=None)
+    if not data.has_tickets:
+        sections.skip("automation_share", _NO_TICKETS)
+        return Section(record=None)
+    if not sections.runs("automation_share", "channel"):
+        return Section(record=None)
+    change = efficiency.automation_change(data.before, data.after, automated_channels,
+                                          confidence=confidence)
+    return Section(record=change.as_dict(), parts=(f"- {change.sentence}",), result=change)
+
+
+# ---------------------------------------------------------------- 7. summary and results
+
+
+def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: Section,
+                    value: Section) -> Section:
+    """The summary: the furthest figure reached (money, else capacity, else the step
+    table, else the first gain), in bold, and which sections were skipped.
+    ``record`` is the sentence.
+
+    >>> data = read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
+    >>> none = Section(record=None)
+    >>> summary_section(data, gains=none, steps=none, freed=none, value=none).parts
+    ('**No efficiency figure could be computed from the inputs given.**',)
+    """
+    reached = [section.result.sentence for section in (value, freed, steps)
+               if section.result is not None]
+    reached += [gain.sentence for gain in (gains.result or {}).values()]
+    sentence = reached[0] if reached else NO_FIGURE
+    skipped = data.sections.skipped
+    note = ((f"Skipped on this export: {', '.join(skipped)} (each line above names what "
+             "would enable it)."),) if skipped else ()
+    return Section(record=sentence, parts=(f"**{sentence}**", *note), result=sentence)
+
+
+def results_record(run: Setup, data: TicketData, *, gains: Section, segments: Section,
+                   steps: Section, freed: Section, value: Section, tech: Section,
+                   automation: Section, summary: Section) -> dict[str, Any]:
+    """The run's results.json (docs/results.md, efficiency), from its sections.
+
+    ``headline`` is absent when no gain was measured (a steps-only run);
+    ``tech.automation_share`` only when the automation share was computed.
+    """
+    record: dict[str, Any] = {**run.record, "data": data.record,
+                              "skipped": data.sections.skipped,
+                              "inputs": data.sections.inputs,
+                              "gains": gains.record["gains"]}
+    if gains.record["headline"] is not None:
+        record["headline"] = gains.record["headline"]
+    tech_record = dict(tech.record)
+    if automation.record is not None:
+        tech_record["automation_share"] = automation.record
+    record.update(segments=segments.record, steps=steps.record, capacity=freed.record,
+                  money=value.record, tech=tech_record, summary=summary.record)
+    return record
+
+
+def write_results(results_path: str, record: Mapping[str, Any]) -> None:
+    """Write ``record`` to ``results_path`` (set by the runner; "" writes nothing)."""
+    if results_path:
+        from pdcakit.fileio import atomic_write_json
+
+        atomic_write_json(results_path, dict(record))
+
