@@ -1,0 +1,695 @@
+"""The baseline page, section by section: what each shows, what it skipped, what it records.
+
+Each ``*_section`` function runs one section of the baseline notebook and returns a frozen
+:class:`Section`: ``shown``, the sentences, tables and figures in the order the page shows
+them (the line of a part it skipped at the place it was skipped), and ``record``, the
+results.json entries it adds (``docs/results.md``). The notebook calls one function per
+cell and shows its result with :func:`show`; :func:`baseline_results` puts the record
+together and :func:`write_results` writes it. Every choice (which sections run, what a
+skipped one says, which table is shown, the summary's words) is made here.
+
+The run's ledger is a :class:`PageLedger`: the stage's
+:class:`~pdcakit.stages.sections.Sections` that keeps each skipped line for the section
+that shows it, instead of saying it at once.
+
+>>> import pandas as pd
+>>> tickets = pd.DataFrame({"id": ["A", "B"], "created_at": pd.to_datetime(
+...     ["2026-01-05 09:00", "2026-01-09 10:00"])})
+>>> sections = PageLedger.of(tickets)
+>>> found = sla_section(tickets, sections)
+>>> found.sentences[0]
+'Skipped: **SLA: first response**: needs the column first_response_at (map it under \
+columns: in the mapping).'
+>>> found.record
+{'sla': {}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pdcakit import data, metrics, plots, spc
+from pdcakit.fileio import atomic_write_json
+from pdcakit.results import Estimate
+from pdcakit.stages.baseline import BaselineSettings, ChartView, HeadlineSeries, headline_series
+from pdcakit.stages.display import estimates_table
+from pdcakit.stages.planning import SampleSizePlan, period_design_effect, sample_size_plan
+from pdcakit.stages.sections import (
+    RESULTS_SCHEMA,
+    SECTION_NAMES,
+    Sections,
+    file_sources,
+    headline_record,
+    load_options,
+    mapping_file,
+    present_columns,
+    snapshot_words,
+)
+
+__all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "ScorecardSection",
+           "ScoresSection", "Section", "Shown", "SlaSection", "StabilitySection",
+           "baseline_results", "data_section", "data_summary", "headline_plan",
+           "headline_section", "pareto_section", "resolve_section", "rule_agreement_section",
+           "sample_size_section", "scorecard_section", "scores_section", "scores_window",
+           "segments_section", "show", "skip_line", "sla_section", "stability_section",
+           "summary_section", "write_results"]
+
+#: Names of the skipped parts the shared section names leave as keys.
+_LABELS = {
+    "scorecard": "KPI scorecard",
+    "csi": "Customer satisfaction index (CSI)",
+    "audit": "Process audit score (TPS)",
+    "mystery_shopper": "Mystery-shopper score (TDS)",
+    "standards": "Standards conformance",
+}
+
+#: The optional tables of section 8: score key -> (path parameter, table kind, score).
+_SCORE_TABLES = {
+    "csi": ("surveys_path", "surveys", metrics.csi),
+    "audit": ("audits_path", "audits", metrics.audit_score),
+    "mystery_shopper": ("mystery_shopper_path", "mystery_shopper",
+                        metrics.mystery_shopper_score),
+    "standards": ("standards_path", "standards", metrics.standards_conformance),
+}
+
+
+def skip_line(key: str, reason: str, *, label: str = "") -> str:
+    """The line a skipped section or KPI shows: its name, then what would enable it.
+
+    >>> skip_line("csi", "off: give surveys_path (a surveys table) to enable it")
+    'Skipped: **Customer satisfaction index (CSI)**: off: give surveys_path (a surveys \
+table) to enable it.'
+    """
+    name = label or _LABELS.get(key) or SECTION_NAMES.get(key, key)
+    return f"Skipped: **{name}**: {reason}."
+
+
+@dataclass
+class PageLedger(Sections):
+    """The run's ledger (:class:`~pdcakit.stages.sections.Sections`) that keeps each
+    skipped line, in order, in ``said`` for the section that shows it.
+
+    >>> ledger = PageLedger(frozenset({"id"}))
+    >>> ledger.runs("pareto", "category"), ledger.said
+    (False, ['Skipped: **Pareto of categories**: needs the column category (map it under \
+columns: in the mapping).'])
+    """
+
+    show: bool = False
+    said: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tickets: pd.DataFrame | None, *, show: bool = False) -> PageLedger:
+        """The ledger for ``tickets`` (None: a run without ticket data)."""
+        return cls(present=present_columns(tickets), show=show)
+
+    def skip(self, key: str, reason: str, *, label: str = "") -> None:
+        """Record ``key`` as skipped with ``reason`` and keep its line (once per key)."""
+        if key not in self.skipped:
+            self.said.append(skip_line(key, reason, label=label))
+        super().skip(key, reason, label=label)
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """One thing a section shows: a sentence, a table (``index`` False: its first column
+    labels the rows) or a figure."""
+
+    sentence: str = ""
+    table: pd.DataFrame | None = None
+    figure: Any = None
+    index: bool = True
+
+    def show(self) -> None:
+        """Display it in the notebook (:mod:`pdcakit.stages.display`)."""
+        from pdcakit.stages import display
+
+        if self.figure is not None:
+            display.show_figure(self.figure)
+        elif self.table is not None:
+            display.table(self.table, index=self.index)
+        else:
+            display.say(self.sentence)
+
+
+class _Page:
+    """Collects what a section shows, in order, each line the ledger skipped since the
+    section began placed before the next thing shown."""
+
+    def __init__(self, ledger: Sections | None) -> None:
+        self._said: list[str] = getattr(ledger, "said", [])
+        self._seen = len(self._said)
+        self._items: list[Shown] = []
+
+    def _flush(self) -> None:
+        self._items.extend(Shown(sentence=line) for line in self._said[self._seen:])
+        self._seen = len(self._said)
+
+    def say(self, sentence: str) -> None:
+        self._flush()
+        self._items.append(Shown(sentence=sentence))
+
+    def table(self, frame: pd.DataFrame, *, index: bool = True) -> None:
+        self._flush()
+        self._items.append(Shown(table=frame, index=index))
+
+    def figure(self, fig: Any) -> None:
+        self._flush()
+        self._items.append(Shown(figure=fig))
+
+    def done(self) -> tuple[Shown, ...]:
+        self._flush()
+        return tuple(self._items)
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """What one section shows (in order) and the results.json entries it adds."""
+
+    shown: tuple[Shown, ...]
+    record: Mapping[str, Any]
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The sentences it shows, skipped lines included (tables and figures left out)."""
+        return tuple(item.sentence for item in self.shown if item.sentence)
+
+    @property
+    def tables(self) -> tuple[pd.DataFrame, ...]:
+        return tuple(item.table for item in self.shown if item.table is not None)
+
+    @property
+    def figures(self) -> tuple[Any, ...]:
+        return tuple(item.figure for item in self.shown if item.figure is not None)
+
+
+def show(*sections: Section) -> None:
+    """Display each section's sentences, tables and figures in their order."""
+    for section in sections:
+        for item in section.shown:
+            item.show()
+
+
+# ---------------------------------------------------------------- 1. the data
+
+
+@dataclass(frozen=True, eq=False)
+class DataSection(Section):
+    """The loaded tickets, the run's ledger and the window the tables are cut to."""
+
+    tickets: pd.DataFrame
+    sections: PageLedger
+    window: tuple[str, str] = ("", "")
+
+
+def scores_window(tickets: pd.DataFrame, start: str = "", end: str = "") -> tuple[str, str]:
+    """The baseline window as dates: ``start`` / ``end`` as given, an empty one read from
+    the tickets (the first creation day; the day after the last), for the optional tables.
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05 10:00", "2026-02-01 08:00"])})
+    >>> scores_window(t, "", "2026-03-01")
+    ('2026-01-05', '2026-03-01')
+    >>> scores_window(t, "2026-01-01", "")
+    ('2026-01-01', '2026-02-02')
+    """
+    created = tickets["created_at"]
+    first = f"{created.min():%Y-%m-%d}"
+    after = f"{created.max().normalize() + pd.Timedelta(days=1):%Y-%m-%d}"
+    return (start or first, end or after)
+
+
+def data_summary(tickets: pd.DataFrame, *, start: str = "", end: str = "",
+                 snapshot: str = "") -> Section:
+    """Section 1's sentences (how many tickets, which dates, how many open, the loading
+    notes) and its ``data`` record.
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05", "2026-01-07"])})
+    >>> data_summary(t).sentences[0]
+    '**2 tickets** created from the first ticket to the last (05 Jan 2026 to 07 Jan 2026). \
+The export has no resolved_at column, so open and resolved tickets cannot be told apart.'
+    """
+    created = tickets["created_at"]
+    n_open = int(tickets["is_open"].sum()) if "is_open" in tickets else None
+    source = snapshot_words(tickets, snapshot)
+    if n_open is None:
+        open_words = ("The export has no resolved_at column, so open and resolved tickets "
+                      "cannot be told apart.")
+    else:
+        open_words = (f"**{n_open:,} ({n_open / len(tickets):.1%}) were still open** when the "
+                      f"data were exported on {tickets.attrs['snapshot']:%d %b %Y %H:%M} "
+                      f"(export time {source}). Open tickets stay in every duration KPI as "
+                      "censored observations: they are known to have taken at least as long "
+                      "as they have been open.")
+    page = _Page(None)
+    page.say(f"**{len(tickets):,} tickets** created "
+             f"{f'from {start}' if start else 'from the first ticket'} to "
+             f"{f'before {end}' if end else 'the last'} "
+             f"({created.min():%d %b %Y} to {created.max():%d %b %Y}). " + open_words)
+    for warning in tickets.attrs.get("warnings", []):
+        page.say(f"Note: {warning}")
+    record = {"tickets": len(tickets), "open": n_open, "first_created": created.min(),
+              "last_created": created.max(), "snapshot": tickets.attrs.get("snapshot"),
+              "snapshot_source": source}
+    return Section(shown=page.done(), record={"data": record})
+
+
+def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str = "",
+                 on_duplicate: str = "", snapshot: str = "", timezone: str = "",
+                 dayfirst: Any = "") -> DataSection:
+    """Load the tickets of the baseline window (the notebook's loading parameters, ""
+    meaning the mapping's setting) and summarise them (:func:`data_summary`); the result
+    holds the run's ledger, which has recorded every file read."""
+    reads = PageLedger.of(None)
+    tickets = data.load_tickets(
+        reads.read("data_path", data_path),
+        (reads.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+        window=(start or None, end or None),
+        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                       dayfirst=dayfirst),
+    )
+    sections = PageLedger.of(tickets)
+    sections.inputs.update(reads.inputs)
+    summary = data_summary(tickets, start=start, end=end, snapshot=snapshot)
+    return DataSection(shown=summary.shown, record=summary.record, tickets=tickets,
+                       sections=sections, window=scores_window(tickets, start, end))
+
+
+# ---------------------------------------------------------------- 2. the scorecard
+
+
+@dataclass(frozen=True, eq=False)
+class ScorecardSection(Section):
+    """``usable``: the KPIs of ``kpis`` the export supports; ``estimates``: those computed."""
+
+    usable: tuple[str, ...]
+    estimates: Mapping[str, Estimate]
+
+
+def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
+                      *, sla_first_response_minutes: float = 240.0,
+                      sla_resolution_hours: float = 24.0) -> ScorecardSection:
+    """Every KPI of ``settings.kpis`` the export supports, with its CI, in one table; a
+    line for each other one (and one for the whole table when ``kpis`` is empty)."""
+    page = _Page(sections)
+    if not settings.kpis:
+        sections.skip("scorecard", "off: kpis is empty (give e.g. [fcr, time_to_resolve] to "
+                      "enable it)")
+    usable = sections.kpis(settings.kpis)
+    found = (metrics.scorecard(tickets, usable,
+                               sla_first_response_minutes=sla_first_response_minutes,
+                               sla_resolution_hours=sla_resolution_hours)
+             if usable else metrics.Scorecard(estimates={}, skipped={}))
+    if found.estimates:
+        page.table(estimates_table(found.estimates))
+    for key, reason in found.skipped.items():
+        sections.skip(key, reason, label=metrics.KPIS[key].name)
+    return ScorecardSection(
+        shown=page.done(), record={"kpis": {k: e.as_dict() for k, e in found.estimates.items()}},
+        usable=tuple(usable), estimates=dict(found.estimates))
+
+
+# ---------------------------------------------------------------- 3. stability
+
+
+@dataclass(frozen=True, eq=False)
+class HeadlineSection(Section):
+    """The headline KPI's series and run chart (None when no KPI can be the headline, or,
+    for ``run``, when it has fewer than two periods with a value); ``settings`` with the
+    headline fixed."""
+
+    settings: BaselineSettings
+    series: HeadlineSeries | None
+    run: Any
+
+
+def headline_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
+                     *, events: Sequence[Sequence[Any]] = ()) -> HeadlineSection:
+    """The headline KPI (``headline_kpi``, else the first supported of ``kpis``) per
+    period: its run chart with Anhøj's rules, and the ``headline`` record."""
+    page = _Page(sections)
+    if not settings.headline_kpi and not settings.kpis:
+        sections.skip("stability", "off: kpis is empty and headline_kpi is \"\" (give "
+                      "headline_kpi, e.g. fcr, to enable it)")
+        key = None
+    else:
+        key = sections.headline(settings.headline_kpi, settings.kpis)
+    if key is None:
+        return HeadlineSection(shown=page.done(), record={}, settings=settings, series=None,
+                               run=None)
+    settings = settings.with_headline(key)
+    series = headline_series(tickets, settings)
+    record = {"headline": headline_record(key, settings.period, series.baseline_estimate,
+                                          series)}
+    with_value = int(np.isfinite(series.values).sum())
+    run = None
+    if with_value < 2:
+        word = settings.period_label
+        sections.skip("stability", f"needs at least 2 {word}s with a value of {series.title} "
+                      f"(this window has {with_value}): give a shorter period (D for days) or "
+                      "a longer window")
+    else:
+        run = spc.run_chart(series.values, labels=series.periods)
+        page.say(f"**{series.title}, run chart:** {run.sentence}")
+        page.figure(series.figure(centre=run.centre, target=settings.target_value,
+                                  events=events))
+    return HeadlineSection(shown=page.done(), record=record, settings=settings, series=series,
+                           run=run)
+
+
+@dataclass(frozen=True, eq=False)
+class StabilitySection(Section):
+    """The control chart, its special-cause rules and where the rule sets disagree (each
+    None when the headline has no run chart)."""
+
+    chart: ChartView | None = None
+    rules: Any = None
+    disagreements: pd.DataFrame | None = None
+
+
+def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[Any]] = (),
+                      rule_set: str = "nhs", events: Sequence[Sequence[Any]] = ()
+                      ) -> StabilitySection:
+    """The headline's control chart (``rebases`` start new limits) with the rules of
+    ``rule_set``, and the ``stability`` record (run chart, autocorrelation, control chart,
+    rules, rule-set disagreements)."""
+    series, run, settings = headline.series, headline.run, headline.settings
+    if series is None or run is None:
+        return StabilitySection(shown=(), record={})
+    chart = series.control_chart(rebases=rebases)
+    rules = chart.rules(rule_set)
+    disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
+    page = _Page(None)
+    page.say(f"**{series.title}, {chart.name}:** {chart.sentence}")
+    page.say(f"**Special-cause rules ({rule_set}):** {rules.sentence}")
+    page.figure(series.figure(
+        chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
+        events=events,
+        title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)"))
+    record = {"kpi": settings.headline_kpi,
+              "run_chart": {**run.as_dict(),
+                            "autocorrelation": spc.autocorrelation(series.values).as_dict()},
+              "control_chart": chart.as_dict(), "rules": rules.as_dict(),
+              "rule_disagreements": disagreements.to_dict("records")}
+    return StabilitySection(shown=page.done(), record={"stability": record}, chart=chart,
+                            rules=rules, disagreements=disagreements)
+
+
+def rule_agreement_section(stability: StabilitySection) -> Section:
+    """The periods the rule sets judge differently, as a table, or the sentence that they
+    all agree (nothing without a control chart). Its record is in ``stability``."""
+    page = _Page(None)
+    if stability.disagreements is not None and stability.disagreements.empty:
+        page.say("All four rule sets agree on every period of this chart.")
+    elif stability.disagreements is not None:
+        page.table(stability.disagreements, index=False)
+    return Section(shown=page.done(), record={})
+
+
+# ---------------------------------------------------------------- 4-7. durations, SLA, work
+
+
+def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
+                    sla_resolution_hours: float = 24.0) -> Section:
+    """Time to resolve: the Kaplan-Meier sentence (open tickets censored) and the
+    histogram of resolved tickets with the median, 90th percentile and SLA threshold."""
+    page = _Page(sections)
+    if not sections.runs("time_to_resolve", "created_at", "resolved_at"):
+        return Section(shown=page.done(), record={})
+    resolve = metrics.time_to_resolve(tickets)
+    page.say(resolve.sentence)
+    minute = pd.Timedelta(minutes=1)
+    page.figure(plots.duration_histogram(
+        ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna(),
+        median=None if resolve.median is None else resolve.median / minute,
+        p90=None if resolve.p90 is None else resolve.p90 / minute,
+        threshold=sla_resolution_hours * 60, unit="minutes",
+        title="Time to resolve (resolved tickets)",
+        median_label="Median (Kaplan-Meier, open tickets counted)"))
+    return Section(shown=page.done(), record={"time_to_resolve": resolve.as_dict()})
+
+
+@dataclass(frozen=True, eq=False)
+class SlaSection(Section):
+    """SLA attainment by key (``first_response``, ``resolution``), each when it can run."""
+
+    estimates: Mapping[str, Estimate] = field(default_factory=dict)
+
+
+def sla_section(tickets: pd.DataFrame, sections: Sections, *,
+                sla_first_response_minutes: float = 240.0,
+                sla_resolution_hours: float = 24.0) -> SlaSection:
+    """The share of tickets within each SLA threshold whose columns the export has."""
+    page = _Page(sections)
+    found: dict[str, Estimate] = {}
+    if sections.runs("sla_first_response", "created_at", "first_response_at"):
+        found["first_response"] = metrics.sla_attainment(
+            tickets, threshold_minutes=sla_first_response_minutes, event="first_response")
+    if sections.runs("sla_resolution", "created_at", "resolved_at"):
+        found["resolution"] = metrics.sla_attainment(
+            tickets, threshold_minutes=sla_resolution_hours * 60, event="resolution")
+    if found:
+        page.table(estimates_table(found))
+    return SlaSection(shown=page.done(), record={"sla": {k: e.as_dict() for k, e in found.items()}},
+                      estimates=found)
+
+
+def pareto_section(tickets: pd.DataFrame, sections: Sections) -> Section:
+    """Pareto charts of tickets and of complaints by category (each when its columns
+    exist; the complaints chart only when there are complaints)."""
+    page = _Page(sections)
+    record: dict[str, Any] = {}
+    if sections.runs("pareto", "category"):
+        counts = metrics.pareto(tickets, "category")["count"]
+        page.figure(plots.pareto_chart(counts.index, counts, title="Tickets by category",
+                                       xlabel="Category"))
+        record["tickets"] = counts.to_dict()
+    if sections.runs("complaints_pareto", "category", "complaint"):
+        complaints = metrics.pareto(tickets, "category", where="complaint")["count"]
+        if len(complaints):
+            page.figure(plots.pareto_chart(complaints.index, complaints,
+                                           title="Complaints by category",
+                                           ylabel="Number of complaints", xlabel="Category"))
+        record["complaints"] = complaints.to_dict()
+    return Section(shown=page.done(), record={"pareto": record})
+
+
+def segments_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
+                     scorecard: ScorecardSection, *, sla_first_response_minutes: float = 240.0,
+                     sla_resolution_hours: float = 24.0) -> Section:
+    """The scorecard's KPIs within each value of ``segment_column``, one row a segment;
+    skipped with its reason when the column is "" or absent, has too many values, no
+    scorecard KPI was computed, or no segment has enough tickets."""
+    page = _Page(sections)
+    column = settings.segment_column
+    keys = tuple(key for key in scorecard.usable if key in scorecard.estimates)
+    if not column:
+        sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+    elif not sections.segments(tickets, column):
+        pass  # the ledger has said why
+    elif not keys:
+        sections.skip("segments", "needs a KPI of the scorecard (section 2 names what would "
+                      "enable one)")
+    else:
+        found = metrics.segment_estimates(
+            tickets, column, keys, sla_first_response_minutes=sla_first_response_minutes,
+            sla_resolution_hours=sla_resolution_hours)
+        if not found:
+            sections.skip("segments", f"no value of {column} has enough tickets for a KPI")
+        else:
+            page.table(metrics.segment_table(found))
+            return Section(shown=page.done(), record={"segments": {
+                "by": column, "values": {segment: {k: e.as_dict() for k, e in ests.items()}
+                                         for segment, ests in found.items()}}})
+    return Section(shown=page.done(), record={})
+
+
+# ---------------------------------------------------------------- 8. scores
+
+
+@dataclass(frozen=True, eq=False)
+class ScoresSection(Section):
+    """The scores of section 8 by key, and the file each came from."""
+
+    estimates: Mapping[str, Estimate] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def scores_section(sections: Sections, settings: BaselineSettings,
+                   scorecard: ScorecardSection, sla: SlaSection, *, surveys_path: str = "",
+                   audits_path: str = "", mystery_shopper_path: str = "",
+                   standards_path: str = "", window: tuple[str, str] | None = None
+                   ) -> ScoresSection:
+    """CSI, process audit (TPS), mystery shopping (TDS), standards conformance and the
+    composite score, each from its own table ("" path: off, with its line). ``window``
+    (start, end excluded) cuts the dated tables (not the standards) to the baseline's weeks.
+    """
+    page = _Page(sections)
+    paths = {"surveys_path": surveys_path, "audits_path": audits_path,
+             "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path}
+    scores: dict[str, Estimate] = {}
+    if not any(paths.values()):
+        sections.skip("scores", "off: give surveys_path, audits_path, mystery_shopper_path or "
+                      "standards_path (the tables of section 8) to enable it")
+    else:
+        for key, (parameter, kind, score) in _SCORE_TABLES.items():
+            frame = sections.table(parameter, paths[parameter], kind, key=key,
+                                   window=None if kind == "standards" else window)
+            if frame is not None:
+                scores[key] = score(frame)
+        composite = settings.composite(scorecard.estimates, scores, sla.estimates)
+        if composite is not None:
+            scores["composite"] = composite
+        elif not settings.composite_weights:
+            sections.skip("composite", "off: composite_weights is empty (give three weights "
+                          "of satisfaction, efficiency and compliance, e.g. [0.5, 0.3, 0.2], "
+                          "to enable it)")
+        else:
+            sections.skip("composite", settings.composite_needs(
+                scorecard.estimates, scores, sla.estimates))
+    sources = file_sources(sections, {key: p for key, (p, *_) in _SCORE_TABLES.items()})
+    if "composite" in scores:
+        sources["composite"] = f"the tickets and {sources['standards']}"
+    for key, est in scores.items():
+        page.say(f"- {est.name}: {est.format(2)} (from {sources[key]}).")
+    if scores:
+        page.table(estimates_table(scores, digits=2, sources=sources))
+    record = ({"scores": {key: {**est.as_dict(), "source": sources.get(key)}
+                          for key, est in scores.items()}} if scores else {})
+    return ScoresSection(shown=page.done(), record=record, estimates=scores, sources=sources)
+
+
+# ---------------------------------------------------------------- 9. sample size
+
+
+def headline_plan(series: HeadlineSeries, settings: BaselineSettings, *,
+                  family_size: int = 1) -> SampleSizePlan:
+    """The Check stage's sample-size plan for the headline reaching ``target_value``: the
+    test it will run, at Holm's first level over ``family_size`` KPIs, the tickets times
+    the design effect of the baseline's period variation and (durations) divided by the
+    share of tickets that finished. ValueError when no plan can be made (its message says
+    why)."""
+    if settings.target_value is None:
+        raise ValueError("no target_value was given")
+    counts = series.counts.astype(float)
+    finished = (1 - series.open_counts.sum() / counts.sum()
+                if series.n_open is not None and counts.sum() > 0 else 1.0)
+    return sample_size_plan(
+        series.plan_kind, baseline=series.plan_baseline, target=settings.target_value,
+        sd=series.plan_sd, volume_per_period=series.volume_per_period,
+        period_label=settings.period_label, alpha=settings.alpha, power=settings.power,
+        family_size=max(int(family_size), 1),
+        design_effect=period_design_effect(series.plan_kind, series.values,
+                                           series.denominators, sd=series.plan_sd),
+        share_finished=max(finished, 0.01))
+
+
+@dataclass(frozen=True, eq=False)
+class PlanSection(Section):
+    """The sample-size plan (None when skipped) and whether the baseline meets the target."""
+
+    plan: SampleSizePlan | None = None
+    target_met: bool | None = None
+
+
+def sample_size_section(headline: HeadlineSection, sections: Sections,
+                        scorecard: ScorecardSection) -> PlanSection:
+    """How many tickets the Check stage needs (with its power curve), and the ``target``
+    record; skipped with its reason without a headline, a target or a change to detect."""
+    page = _Page(sections)
+    series, settings = headline.series, headline.settings
+    plan = None
+    if series is None:
+        sections.skip("sample_size", "needs a headline KPI (see section 3)")
+    elif settings.target_value is None:
+        sections.skip("sample_size", "off: give target_value (the aim's target for "
+                      f"{series.title}) to enable it")
+    else:
+        try:
+            plan = headline_plan(series, settings, family_size=len(scorecard.usable))
+        except ValueError as exc:
+            sections.skip("sample_size", str(exc))
+    record: dict[str, Any] = {}
+    if plan is not None and series is not None:
+        page.say(plan.sentence)
+        page.say(f"Method: {plan.method}.")
+        page.figure(plots.power_curve(
+            plan.curve_sizes, plan.curve_powers, target_power=settings.power,
+            required_n=plan.n_per_group,
+            title=f"Tickets needed to detect {series.title} reaching the target",
+            xlabel="Tickets in each group (before and after)"))
+        record["sample_size"] = plan.as_dict()
+    met = None
+    if series is not None:
+        met = settings.target_met(series.baseline_estimate.value)
+        record["target"] = {"kpi": settings.headline_kpi, "value": settings.target_value,
+                            "direction": settings.target_direction,
+                            "baseline": series.baseline_estimate.as_dict(), "met": met}
+    return PlanSection(shown=page.done(), record=record, plan=plan, target_met=met)
+
+
+# ---------------------------------------------------------------- summary and results
+
+
+def _stability_words(headline: HeadlineSection, stability: StabilitySection) -> str:
+    if headline.run is None or stability.chart is None:
+        return (f"cannot be judged yet (too few {headline.settings.period_label}s with a "
+                "value, see section 3)")
+    if headline.run.signal or stability.chart.any_signal:
+        return "**not stable**: investigate the signals before testing a change"
+    return "stable (no special-cause signal)"
+
+
+def summary_section(headline: HeadlineSection, stability: StabilitySection,
+                    plan: PlanSection, sections: Sections) -> Section:
+    """The page's closing sentences: the headline against its target, whether the baseline
+    is stable, the tickets the Check needs, and which sections were skipped."""
+    page = _Page(None)
+    series, settings = headline.series, headline.settings
+    if series is None:
+        page.say("No headline KPI could be computed from this export: the lines above name "
+                 "the columns that would enable one.")
+    else:
+        target = ("" if plan.target_met is None else
+                  f" and {'already meets' if plan.target_met else 'does not yet meet'} the "
+                  f"target of {series.format(settings.target_value)}")
+        need = plan.plan
+        check = ("." if need is None else
+                 f". The Check stage needs about {need.n_per_group:,} tickets on each side of "
+                 f"the change ({need.periods_needed} {settings.period_label}"
+                 f"{'s' if need.periods_needed != 1 else ''} each).")
+        page.say(f"**{series.title}** is {series.baseline_estimate.format()}{target}. The "
+                 f"baseline is {_stability_words(headline, stability)}{check}")
+    if sections.skipped:
+        page.say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above "
+                 "names what would enable it).")
+    return Section(shown=page.done(), record={})
+
+
+def baseline_results(sections: Sections, *parts: Section, window: tuple[str, str] = ("", ""),
+                     period: str = "week") -> dict[str, Any]:
+    """The baseline's results.json (``docs/results.md``): the header, the ledger's
+    ``skipped`` and ``inputs``, then each part's record in page order.
+
+    >>> found = baseline_results(PageLedger(frozenset()), Section((), {"kpis": {}}))
+    >>> list(found), found["window"]
+    (['schema', 'stage', 'window', 'period', 'skipped', 'inputs', 'kpis'], \
+{'start': '', 'end': ''})
+    """
+    results: dict[str, Any] = {"schema": RESULTS_SCHEMA, "stage": "baseline",
+                               "window": {"start": window[0], "end": window[1]},
+                               "period": period, "skipped": sections.skipped,
+                               "inputs": sections.inputs}
+    for part in parts:
+        results.update(part.record)
+    return results
+
+
+def write_results(path: str, results: Mapping[str, Any]) -> None:
+    """Write ``results`` to ``path`` atomically ("" : not written, e.g. a run by hand)."""
+    if path:
+        atomic_write_json(path, dict(results))
