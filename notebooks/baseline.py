@@ -57,21 +57,23 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 
 # %% tags=["remove-input"]
 # %matplotlib inline
-import pandas as pd
-
-from pdcakit import data, metrics, plots, spc
-from pdcakit.fileio import atomic_write_json
-from pdcakit.stages.baseline import BaselineSettings, headline_series
-from pdcakit.stages.display import estimates_table, say, show_figure, table
-from pdcakit.stages.planning import period_design_effect, sample_size_plan
-from pdcakit.stages.sections import (
-    RESULTS_SCHEMA,
-    Sections,
-    file_sources,
-    headline_record,
-    load_options,
-    mapping_file,
-    snapshot_words,
+from pdcakit.stages.baseline import BaselineSettings
+from pdcakit.stages.baseline_page import (
+    baseline_results,
+    data_section,
+    headline_section,
+    pareto_section,
+    resolve_section,
+    rule_agreement_section,
+    sample_size_section,
+    scorecard_section,
+    scores_section,
+    segments_section,
+    show,
+    sla_section,
+    stability_section,
+    summary_section,
+    write_results,
 )
 
 settings = BaselineSettings.check(
@@ -79,45 +81,17 @@ settings = BaselineSettings.check(
     target_direction=target_direction, alpha=alpha, power=power,
     composite_weights=composite_weights, segment_column=segment_column,
 )
-results: dict = {"schema": RESULTS_SCHEMA, "stage": "baseline",
-                 "window": {"start": start, "end": end}, "period": settings.period_label}
+sla_options = {"sla_first_response_minutes": sla_first_response_minutes,
+               "sla_resolution_hours": sla_resolution_hours}
 
 # %% [markdown]
 # ## 1. The data
 
 # %% tags=["remove-input"]
-ledger = Sections.of(None)
-tickets = data.load_tickets(
-    ledger.read("data_path", data_path),
-    (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-    window=(start or None, end or None),
-    **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                   dayfirst=dayfirst),
-)
-sections = Sections.of(tickets)
-sections.inputs.update(ledger.inputs)
-results["skipped"], results["inputs"] = sections.skipped, sections.inputs
-n_open = int(tickets["is_open"].sum()) if "is_open" in tickets else None
-say(
-    f"**{len(tickets):,} tickets** created "
-    f"{f'from {start}' if start else 'from the first ticket'} to "
-    f"{f'before {end}' if end else 'the last'} "
-    f"({tickets['created_at'].min():%d %b %Y} to {tickets['created_at'].max():%d %b %Y}). "
-    + (f"**{n_open:,} ({n_open / len(tickets):.1%}) were still open** when the data were "
-       f"exported on {tickets.attrs['snapshot']:%d %b %Y %H:%M} (export time "
-       f"{snapshot_words(tickets, snapshot)}). Open tickets stay in every duration KPI as "
-       "censored observations: they are known to have taken at least as long as they have "
-       "been open." if n_open is not None else
-       "The export has no resolved_at column, so open and resolved tickets cannot be told "
-       "apart.")
-)
-for warning in tickets.attrs.get("warnings", []):
-    say(f"Note: {warning}")
-results["data"] = {"tickets": len(tickets), "open": n_open,
-                   "first_created": tickets["created_at"].min(),
-                   "last_created": tickets["created_at"].max(),
-                   "snapshot": tickets.attrs.get("snapshot"),
-                   "snapshot_source": snapshot_words(tickets, snapshot)}
+loaded = data_section(data_path, mapping, start=start, end=end, on_duplicate=on_duplicate,
+                      snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
+tickets, sections = loaded.tickets, loaded.sections
+show(loaded)
 
 # %% [markdown]
 # ## 2. KPI scorecard
@@ -127,16 +101,8 @@ results["data"] = {"tickets": len(tickets), "open": n_open,
 # A KPI whose columns the export lacks is listed with the column that would enable it.
 
 # %% tags=["remove-input"]
-usable = sections.kpis(settings.kpis)
-scorecard = metrics.scorecard(
-    tickets, usable, sla_first_response_minutes=sla_first_response_minutes,
-    sla_resolution_hours=sla_resolution_hours,
-) if usable else metrics.Scorecard(estimates={}, skipped={})
-if scorecard.estimates:
-    table(estimates_table(scorecard.estimates))
-for key, reason in scorecard.skipped.items():
-    sections.skip(key, reason, label=metrics.KPIS[key].name)
-results["kpis"] = {key: est.as_dict() for key, est in scorecard.estimates.items()}
+scorecard = scorecard_section(tickets, sections, settings, **sla_options)
+show(scorecard)
 
 # %% [markdown]
 # ## 3. Is the headline KPI stable?
@@ -147,33 +113,12 @@ results["kpis"] = {key: est.as_dict() for key, est in scorecard.estimates.items(
 # judged. A before/after comparison on an unstable baseline can mislead.
 
 # %% tags=["remove-input"]
-headline = sections.headline(settings.headline_kpi, settings.kpis)
-series = run = chart = None
-if headline is not None:
-    settings = settings.with_headline(headline)
-    series = headline_series(tickets, settings)
-    run = spc.run_chart(series.values, labels=series.periods)
-    say(f"**{series.title}, run chart:** {run.sentence}")
-    show_figure(series.figure(centre=run.centre, target=settings.target_value,
-                              events=cycle_events))
-    results["headline"] = headline_record(headline, period, series.baseline_estimate, series)
+headline = headline_section(tickets, sections, settings, events=cycle_events)
+show(headline)
 
 # %% tags=["remove-input"]
-if series is not None:
-    chart = series.control_chart(rebases=rebases)
-    rules = chart.rules(rule_set)
-    say(f"**{series.title}, {chart.name}:** {chart.sentence}")
-    say(f"**Special-cause rules ({rule_set}):** {rules.sentence}")
-    show_figure(series.figure(
-        chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
-        events=cycle_events,
-        title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)",
-    ))
-    results["stability"] = {"kpi": headline,
-                            "run_chart": {**run.as_dict(),
-                                          "autocorrelation": spc.autocorrelation(
-                                              series.values).as_dict()},
-                            "control_chart": chart.as_dict(), "rules": rules.as_dict()}
+stability = stability_section(headline, rebases=rebases, rule_set=rule_set, events=cycle_events)
+show(stability)
 
 # %% [markdown]
 # ### Do the rule sets agree?
@@ -184,13 +129,7 @@ if series is not None:
 # not; an empty table means all four agree on this chart.
 
 # %% tags=["remove-input"]
-if chart is not None:
-    disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
-    if disagreements.empty:
-        say("All four rule sets agree on every period of this chart.")
-    else:
-        table(disagreements, index=False)
-    results["stability"]["rule_disagreements"] = disagreements.to_dict("records")
+show(rule_agreement_section(stability))
 
 # %% [markdown]
 # ## 4. How long do tickets take?
@@ -200,19 +139,8 @@ if chart is not None:
 # estimate, which counts open tickets as "at least this long" instead of dropping them.
 
 # %% tags=["remove-input"]
-if sections.runs("time_to_resolve", "created_at", "resolved_at"):
-    resolve = metrics.time_to_resolve(tickets)
-    say(resolve.sentence)
-    minute = pd.Timedelta(minutes=1)
-    show_figure(plots.duration_histogram(
-        ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna(),
-        median=None if resolve.median is None else resolve.median / minute,
-        p90=None if resolve.p90 is None else resolve.p90 / minute,
-        threshold=sla_resolution_hours * 60, unit="minutes",
-        title="Time to resolve (resolved tickets)",
-        median_label="Median (Kaplan-Meier, open tickets counted)",
-    ))
-    results["time_to_resolve"] = resolve.as_dict()
+resolve = resolve_section(tickets, sections, sla_resolution_hours=sla_resolution_hours)
+show(resolve)
 
 # %% [markdown]
 # ## 5. SLA attainment
@@ -222,51 +150,22 @@ if sections.runs("time_to_resolve", "created_at", "resolved_at"):
 # and is left out.
 
 # %% tags=["remove-input"]
-sla = {}
-if sections.runs("sla_first_response", "created_at", "first_response_at"):
-    sla["first_response"] = metrics.sla_attainment(
-        tickets, threshold_minutes=sla_first_response_minutes, event="first_response")
-if sections.runs("sla_resolution", "created_at", "resolved_at"):
-    sla["resolution"] = metrics.sla_attainment(
-        tickets, threshold_minutes=sla_resolution_hours * 60, event="resolution")
-if sla:
-    table(estimates_table(sla))
-results["sla"] = {key: est.as_dict() for key, est in sla.items()}
+sla = sla_section(tickets, sections, **sla_options)
+show(sla)
 
 # %% [markdown]
 # ## 6. Where does the work come from? (Pareto)
 
 # %% tags=["remove-input"]
-results["pareto"] = {}
-if sections.runs("pareto", "category"):
-    pareto = metrics.pareto(tickets, "category")
-    show_figure(plots.pareto_chart(pareto.index, pareto["count"],
-                                   title="Tickets by category", xlabel="Category"))
-    results["pareto"]["tickets"] = pareto["count"].to_dict()
-if sections.runs("complaints_pareto", "category", "complaint"):
-    complaints = metrics.pareto(tickets, "category", where="complaint")
-    if len(complaints):
-        show_figure(plots.pareto_chart(complaints.index, complaints["count"],
-                                       title="Complaints by category",
-                                       ylabel="Number of complaints", xlabel="Category"))
-    results["pareto"]["complaints"] = complaints["count"].to_dict()
+pareto = pareto_section(tickets, sections)
+show(pareto)
 
 # %% [markdown]
 # ## 7. Segments
 
 # %% tags=["remove-input"]
-segment_kpis = tuple(key for key in usable if key in scorecard.estimates)
-if not settings.segment_column:
-    sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif sections.segments(tickets, settings.segment_column):
-    segments = metrics.segment_estimates(
-        tickets, settings.segment_column, segment_kpis,
-        sla_first_response_minutes=sla_first_response_minutes,
-        sla_resolution_hours=sla_resolution_hours)
-    table(metrics.segment_table(segments))
-    results["segments"] = {"by": settings.segment_column,
-                           "values": {segment: {key: est.as_dict() for key, est in found.items()}
-                                      for segment, found in segments.items()}}
+segments = segments_section(tickets, sections, settings, scorecard, **sla_options)
+show(segments)
 
 # %% [markdown]
 # ## 8. Audits, mystery shopping, standards and the composite score
@@ -279,36 +178,12 @@ elif sections.segments(tickets, settings.segment_column):
 # compliance (standards conformance). Each comes from its own table, named with its figure.
 
 # %% tags=["remove-input"]
-scores = {}
-tables = {"csi": ("surveys_path", surveys_path, "surveys", metrics.csi),
-          "audit": ("audits_path", audits_path, "audits", metrics.audit_score),
-          "mystery_shopper": ("mystery_shopper_path", mystery_shopper_path, "mystery_shopper",
-                              metrics.mystery_shopper_score),
-          "standards": ("standards_path", standards_path, "standards",
-                        metrics.standards_conformance)}
-if not any(path for _, path, _, _ in tables.values()):
-    sections.skip("scores", "off: give surveys_path, audits_path, mystery_shopper_path or "
-                  "standards_path (the tables of section 8) to enable it")
-else:
-    for key, (parameter, path, kind, score) in tables.items():
-        window = None if kind == "standards" else (start or None, end or None)
-        frame = sections.table(parameter, path, kind, key=key, window=window)
-        if frame is not None:
-            scores[key] = score(frame)
-    composite = settings.composite(scorecard.estimates, scores, sla)
-    if composite is not None:
-        scores["composite"] = composite
-    else:
-        sections.skip("composite", settings.composite_needs(scorecard.estimates, scores, sla))
-sources = file_sources(sections, {key: parameter for key, (parameter, *_) in tables.items()})
-if "composite" in scores:
-    sources["composite"] = f"the tickets and {sources['standards']}"
-for key, est in scores.items():
-    say(f"- {est.name}: {est.format(2)} (from {sources[key]}).")
-if scores:
-    table(estimates_table(scores, digits=2, sources=sources))
-    results["scores"] = {key: {**est.as_dict(), "source": sources.get(key)}
-                         for key, est in scores.items()}
+scores = scores_section(
+    sections, settings, scorecard, sla, surveys_path=surveys_path, audits_path=audits_path,
+    mystery_shopper_path=mystery_shopper_path, standards_path=standards_path,
+    window=loaded.window,
+)
+show(scores)
 
 # %% [markdown]
 # ## 9. Sample-size plan for the Check stage
@@ -320,67 +195,15 @@ if scores:
 # planned for the log-rank test, with the share of tickets that finish.
 
 # %% tags=["remove-input"]
-plan = None
-if series is None:
-    sections.skip("sample_size", "needs a headline KPI (see section 3)")
-elif settings.target_value is None:
-    sections.skip("sample_size", "off: give target_value (the aim's target for "
-                  f"{series.title}) to enable it")
-else:
-    counts = series.counts.astype(float)
-    finished = (1 - series.open_counts.sum() / counts.sum()
-                if series.n_open is not None and counts.sum() > 0 else 1.0)
-    try:
-        plan = sample_size_plan(
-            series.plan_kind, baseline=series.plan_baseline, target=settings.target_value,
-            sd=series.plan_sd, volume_per_period=series.volume_per_period,
-            period_label=settings.period_label, alpha=alpha, power=power,
-            family_size=max(len(usable), 1),
-            design_effect=period_design_effect(series.plan_kind, series.values,
-                                               series.denominators, sd=series.plan_sd),
-            share_finished=max(finished, 0.01),
-        )
-    except ValueError as exc:
-        sections.skip("sample_size", str(exc))
-if plan is not None:
-    say(plan.sentence)
-    say(f"Method: {plan.method}.")
-    show_figure(plots.power_curve(
-        plan.curve_sizes, plan.curve_powers, target_power=power, required_n=plan.n_per_group,
-        title=f"Tickets needed to detect {series.title} reaching the target",
-        xlabel="Tickets in each group (before and after)",
-    ))
-    results["sample_size"] = plan.as_dict()
-if series is not None:
-    results["target"] = {"kpi": headline, "value": settings.target_value,
-                         "direction": settings.target_direction,
-                         "baseline": series.baseline_estimate.as_dict(),
-                         "met": settings.target_met(series.baseline_estimate.value)}
+plan = sample_size_section(headline, sections, scorecard)
+show(plan)
 
 # %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
-if series is None:
-    say("No headline KPI could be computed from this export: the lines above name the "
-        "columns that would enable one.")
-else:
-    met = results["target"]["met"]
-    say(
-        f"**{series.title}** is {series.baseline_estimate.format()}"
-        + ("" if met is None else
-           f" and {'already meets' if met else 'does not yet meet'} the target of "
-           f"{series.format(settings.target_value)}")
-        + ". The baseline is "
-        + ("**not stable**: investigate the signals before testing a change"
-           if run.signal or chart.any_signal else "stable (no special-cause signal)")
-        + ("." if plan is None else
-           f". The Check stage needs about {plan.n_per_group:,} tickets on each side of the "
-           f"change ({plan.periods_needed} {settings.period_label}"
-           f"{'s' if plan.periods_needed != 1 else ''} each).")
-    )
-if sections.skipped:
-    say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
-        "would enable it).")
-if results_path:
-    atomic_write_json(results_path, results)
+show(summary_section(headline, stability, plan, sections))
+write_results(results_path, baseline_results(
+    sections, loaded, scorecard, headline, stability, resolve, sla, pareto, segments, scores,
+    plan, window=(start, end), period=settings.period_label,
+))

@@ -64,7 +64,8 @@ class BaselineSettings:
         """Validate the parameters; raise one ValueError listing every problem and its fix.
 
         ``target_value`` 0 or None: no target (the sample-size plan and the target verdict
-        are skipped with a line saying so).
+        are skipped with a line saying so). ``composite_weights`` []: the composite score
+        is off (its line says so); ``kpis`` []: no scorecard.
         """
         from pdcakit.stages.sections import list_problem, raise_problems
 
@@ -93,7 +94,9 @@ class BaselineSettings:
                 weights = tuple(float(w) for w in composite_weights)
             except (TypeError, ValueError):
                 weights = ()
-            if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
+            off = len(composite_weights) == 0  # [] turns the composite off (a line says so)
+            if not off and (len(weights) != 3 or min(weights) < 0
+                            or abs(sum(weights) - 1) > 1e-6):
                 problems.append(f"parameter composite_weights: {list(composite_weights)} must "
                                 "be three non-negative weights summing to 1 "
                                 "(e.g. [0.5, 0.3, 0.2])")
@@ -150,10 +153,11 @@ class BaselineSettings:
 
         Satisfaction is CSAT (share of 4-5 scores); efficiency is first-response SLA
         attainment; compliance is weighted standards conformance. All three are fractions,
-        so the composite is one too. None when one of the three is missing.
+        so the composite is one too. None when one of the three is missing, or when
+        ``composite_weights`` is empty (the composite is off).
         """
         parts = (kpis.get("csat"), sla.get("first_response"), scores.get("standards"))
-        if any(p is None for p in parts):
+        if not self.composite_weights or any(p is None for p in parts):
             return None
         return metrics.composite_score(*parts, weights=self.composite_weights)
 
@@ -462,9 +466,9 @@ def load_optional_table(path: str, kind: str,
                         window: tuple[str, str] | None = None) -> pd.DataFrame | None:
     """Load one of the small tables, or None when its path parameter is empty.
 
-    With a ``window`` (start inclusive, end exclusive), rows dated outside it are left out
-    when the table has a ``date`` column, so the baseline scores describe the same weeks as
-    the tickets.
+    With a ``window`` (start inclusive, end exclusive; an empty or None end is open), rows
+    dated outside it are left out when the table has a ``date`` column, so the baseline
+    scores describe the same weeks as the tickets.
     """
     if not path:
         return None
@@ -473,7 +477,9 @@ def load_optional_table(path: str, kind: str,
                              fix=f"give the {kind} table's path, or \"\" to skip it")
     table = data.load_table(path, kind)
     if window is not None and "date" in table:
-        start, end = (pd.Timestamp(w) for w in window)
-        inside = table["date"].isna() | ((table["date"] >= start) & (table["date"] < end))
+        start, end = ((pd.Timestamp(w) if w else None) for w in window)  # "": open-ended
+        dates = table["date"]
+        inside = dates.isna() | (((dates >= start) if start is not None else True)
+                                 & ((dates < end) if end is not None else True))
         table = table[inside].reset_index(drop=True)
     return table
