@@ -53,71 +53,20 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 
 # %% tags=["remove-input"]
 # %matplotlib inline
-import pandas as pd
+from pdcakit.stages import efficiency_page as page
 
-from pdcakit import data, metrics, plots
-from pdcakit.fileio import atomic_write_json
-from pdcakit.stages import efficiency
-from pdcakit.stages.display import say, show_figure, table
-from pdcakit.stages.money import capacity, money
-from pdcakit.stages.sections import (
-    RESULTS_SCHEMA,
-    Sections,
-    headline_record,
-    list_problem,
-    load_options,
-    mapping_file,
-    raise_problems,
-    snapshot_words,
-    source_name,
-)
-from pdcakit.stages.windows import Windows
-
-raise_problems([p for p in (list_problem(name, value) for name, value in (
-    ("waiting_steps", waiting_steps), ("automated_channels", automated_channels))) if p])
-confidence = 1 - alpha
-windows = Windows.from_parameters(before=before, after=after, change_date=change_date,
-                                  weeks_before=weeks_before, weeks_after=weeks_after)
-results: dict = {"schema": RESULTS_SCHEMA, "stage": "efficiency", "windows": windows.as_dict(),
-                 "confidence": confidence}
+run = page.setup(before=before, after=after, change_date=change_date, weeks_before=weeks_before,
+                 weeks_after=weeks_after, waiting_steps=waiting_steps,
+                 automated_channels=automated_channels, alpha=alpha)
 
 # %% [markdown]
 # ## 1. The data
 
 # %% tags=["remove-input"]
-ledger = Sections.of(None)
-tickets = tickets_before = tickets_after = None
-if data_path:
-    tickets = data.load_tickets(
-        ledger.read("data_path", data_path),
-        (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-        window=(windows.before_start, windows.after_end),
-        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                       dayfirst=dayfirst),
-    )
-    tickets_before, tickets_after = windows.split(tickets)
-    after_weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
-    observed_volume = len(tickets_after) / after_weeks
-    say(f"Windows by ticket creation date: {windows.describe()}. **{len(tickets_before):,} "
-        f"tickets before** and **{len(tickets_after):,} after** ({observed_volume:,.0f} a week "
-        "after the change). Open tickets stay in the cycle times as censored observations "
-        f"(export time {snapshot_words(tickets, snapshot)}).")
-    for warning in tickets.attrs.get("warnings", []):
-        say(f"Note: {warning}")
-    results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
-                       "tickets_per_week_after": observed_volume,
-                       "snapshot_source": snapshot_words(tickets, snapshot)}
-else:
-    observed_volume = 0.0
-    say("No ticket data given: this run works from the process-step table alone.")
-    results["data"] = None
-sections = Sections.of(tickets)
-sections.inputs.update(ledger.inputs)
-results["skipped"], results["inputs"] = sections.skipped, sections.inputs
-steps = sections.table("steps_path", steps_path, "process_steps", key="steps")
-if tickets is None and steps is None:
-    raise ValueError("nothing to measure: give data_path (tickets), steps_path (process "
-                     "steps), or both")
+tickets = page.read_tickets(data_path, run.windows, mapping=mapping, on_duplicate=on_duplicate,
+                            snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
+page.show(tickets)
+steps = page.read_steps(tickets, steps_path)
 
 # %% [markdown]
 # ## 2. Efficiency gain per ticket
@@ -128,38 +77,8 @@ if tickets is None and steps is None:
 # rerun gives the same figures). A negative gain is a loss: the after period is slower.
 
 # %% tags=["remove-input"]
-gains: dict = {}
-needs = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at", "resolved_at"),
-         "first_response_time": ("created_at", "first_response_at")}
-if tickets is None:
-    sections.skip("gains", "needs ticket data: give data_path", label="Gains per ticket")
-else:
-    for key, columns in needs.items():
-        if not sections.runs(f"{key}_gain", *columns, label=efficiency.MEASURES[key]):
-            continue
-        try:
-            if key == "aht":
-                gains[key] = efficiency.time_gain(
-                    tickets_before["handle_minutes"], tickets_after["handle_minutes"],
-                    name=efficiency.MEASURES[key], confidence=confidence)
-            else:
-                (tb, ob), (ta, oa) = (metrics.duration_minutes(t, key)
-                                      for t in (tickets_before, tickets_after))
-                gains[key] = efficiency.cycle_time_gain(tb, ob, ta, oa,
-                                                        name=efficiency.MEASURES[key],
-                                                        confidence=confidence)
-        except ValueError as exc:
-            sections.skip(f"{key}_gain", f"not measured ({exc})",
-                          label=efficiency.MEASURES[key])
-    for gain in gains.values():
-        say(f"- {gain.sentence}")
-    if gains:
-        table(pd.DataFrame([g.row() for g in gains.values()]), index=False)
-results["gains"] = {key: gain.as_dict() for key, gain in gains.items()}
-if gains:
-    key = next(iter(gains))
-    estimates = [metrics.KPIS[key].estimate(t) for t in (tickets_before, tickets_after)]
-    results["headline"] = headline_record(key, "W", estimates[1], None, before=estimates[0])
+gains = page.gains_section(tickets, confidence=run.confidence)
+page.show(gains)
 
 # %% [markdown]
 # ### Per segment
@@ -167,37 +86,8 @@ if gains:
 # The same gains within each segment. Segments with too few tickets are listed, not drawn.
 
 # %% tags=["remove-input"]
-results["segments"] = {}
-if not segment_column:
-    sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif gains and sections.segments(tickets, segment_column):
-    for measure, overall in gains.items():
-        found, skipped = efficiency.gains_by_segment(tickets_before, tickets_after,
-                                                     segment_column, measure,
-                                                     confidence=confidence)
-        if found:
-            show_figure(plots.forest_plot(
-                [g.segment for g in found], [g.gain for g in found],
-                [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
-                significant=[g.gain_ci[0] > 0 or g.gain_ci[1] < 0 for g in found],
-                overall=(overall.gain, *overall.gain_ci),
-                title=f"{overall.name}: efficiency gain by {segment_column}",
-                xlabel="Efficiency gain (% of the time before; right = faster)",
-                percent_points=True, flag_labels=("95% CI excludes no change",
-                                                  "95% CI includes no change"),
-            ))
-            inside = min(g.gain for g in found) <= overall.gain <= max(g.gain for g in found)
-            if not inside:
-                say(f"Caution: the overall {overall.name.lower()} gain ({overall.gain:+.1%}) "
-                    f"lies outside every {segment_column}'s. A median over a mix of very "
-                    "different tickets (solved at first contact, or waiting days) can jump "
-                    "when the mix shifts; read the per-segment gains.")
-        for segment, reason in skipped.items():
-            say(f"- {segment_column} {segment}: not measured ({reason}).")
-        results["segments"][measure] = {"gains": [g.as_dict() for g in found],
-                                        "skipped": skipped}
-elif not gains and tickets is not None:
-    sections.skip("segments", "needs a gain per ticket (see section 2)")
+segments = page.segments_section(tickets, gains, segment_column, confidence=run.confidence)
+page.show(segments)
 
 # %% [markdown]
 # ## 3. Process steps: where did the time go?
@@ -207,22 +97,8 @@ elif not gains and tickets is not None:
 # agent is freed from.
 
 # %% tags=["remove-input"]
-step_result = None
-if steps is not None:
-    step_file = source_name(sections, "steps_path")
-    step_result = efficiency.step_table(steps, waiting_steps=waiting_steps)
-    say(f"{step_result.sentence} (From {step_file}.)")
-    table(step_result.display(), index=False)
-    shown = step_result.display()
-    show_figure(plots.step_bars(
-        shown["step"], shown["minutes_before"], shown["minutes_after"], kinds=shown["kind"],
-        title=f"Step times before and after, from {step_file} (lead time "
-              f"{step_result.lead_time_before:,.0f} -> {step_result.lead_time_after:,.0f} "
-              "minutes)",
-    ))
-    results["steps"] = {**step_result.as_dict(), "source": step_file}
-else:
-    results["steps"] = None
+flow = page.steps_section(tickets, steps, waiting_steps=waiting_steps)
+page.show(flow)
 
 # %% [markdown]
 # ## 4. Capacity: agent hours freed
@@ -232,27 +108,9 @@ else:
 # hour of handling.
 
 # %% tags=["remove-input"]
-freed = None
-volume = tickets_per_week or observed_volume
-if "aht" in gains and volume > 0:
-    aht = gains["aht"]
-    freed = capacity((aht.minutes_saved, *aht.minutes_saved_ci), tickets_per_week=volume,
-                     hours_per_fte=hours_per_fte,
-                     source=f"handle time saved, {volume:,.0f} tickets a week")
-    say(freed.sentence)
-    say(f"Throughput: {60 / aht.before:,.2f} tickets per agent hour before, "
-        f"{60 / aht.after:,.2f} after.")
-elif step_result is not None and step_result.agent_minutes_saved_per_week is not None:
-    minutes = step_result.agent_minutes_saved_per_week
-    freed = capacity((minutes, minutes, minutes), tickets_per_week=1.0,
-                     hours_per_fte=hours_per_fte,
-                     source=f"{source_name(sections, 'steps_path')}: work steps' minutes "
-                            "saved x weekly volume")
-    say(freed.sentence + " Step times are standard figures, so there is no range.")
-else:
-    sections.skip("capacity", "needs the column handle_minutes (handle time saved per "
-                  "ticket), or steps_path with a volume column")
-results["capacity"] = None if freed is None else freed.as_dict()
+freed = page.capacity_section(tickets, gains, flow, tickets_per_week=tickets_per_week,
+                              hours_per_fte=hours_per_fte)
+page.show(freed)
 
 # %% [markdown]
 # ## 5. Money: savings, ROI and payback
@@ -262,26 +120,9 @@ results["capacity"] = None if freed is None else freed.as_dict()
 # the confidence interval of the time saved.
 
 # %% tags=["remove-input"]
-value = None
-if cost_per_hour <= 0:
-    sections.skip("money", "off: give cost_per_hour (the loaded cost of an agent hour: "
-                  "salary and overheads) to enable it, and investment for ROI and payback")
-elif freed is None:
-    sections.skip("money", "needs a capacity figure (see section 4)")
-else:
-    value = money(freed, cost_per_hour=cost_per_hour, investment=investment,
-                  horizon_months=horizon_months, currency=currency)
-    say(f"{value.sentence} (At {cost_per_hour:,.2f} {currency} an agent hour"
-        + (f" and an investment of {investment:,.0f} {currency}" if investment > 0 else "")
-        + ", as given.)")
-    rows = [("Savings per week", value.savings_per_week),
-            ("Savings per year", value.savings_per_year),
-            (f"Savings over {horizon_months:g} months", value.savings_over_horizon)]
-    frame = pd.DataFrame([{"Figure": name, "Estimate": f"{v[0]:,.0f} {currency}",
-                           "Low": f"{v[1]:,.0f} {currency}", "High": f"{v[2]:,.0f} {currency}"}
-                          for name, v in rows])
-    table(frame, index=False)
-results["money"] = None if value is None else value.as_dict()
+value = page.money_section(tickets, freed, cost_per_hour=cost_per_hour, investment=investment,
+                           horizon_months=horizon_months, currency=currency)
+page.show(value)
 
 # %% [markdown]
 # ## 6. Technology-change KPIs (method text, section 3.4)
@@ -290,42 +131,17 @@ results["money"] = None if value is None else value.as_dict()
 # automation share (tickets handled by an automated channel) and the AHT change.
 
 # %% tags=["remove-input"]
-tech: dict = {}
-if "first_response_time" in gains:
-    tech["response_time_reduction_rate"] = gains["first_response_time"].gain
-    say(f"- Response-time reduction rate: {gains['first_response_time'].gain:+.1%} (median).")
-if "aht" in gains:
-    tech["aht_change_minutes"] = -gains["aht"].minutes_saved
-    say(f"- AHT change: {-gains['aht'].minutes_saved:+.2f} minutes per ticket "
-        f"({-gains['aht'].gain:+.1%}).")
-if not automated_channels:
-    sections.skip("automation_share", "off: give automated_channels (e.g. [web]) to "
-                  "enable it")
-elif tickets is not None and sections.runs("automation_share", "channel"):
-    automation = efficiency.automation_change(tickets_before, tickets_after, automated_channels,
-                                              confidence=confidence)
-    say(f"- {automation.sentence}")
-    tech["automation_share"] = automation.as_dict()
-results["tech"] = tech
+tech = page.tech_section(gains)
+page.show(tech)
+automation = page.automation_section(tickets, automated_channels, confidence=run.confidence)
+page.show(automation)
 
 # %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
-if value is not None:
-    summary = value.sentence
-elif freed is not None:
-    summary = freed.sentence
-elif step_result is not None:
-    summary = step_result.sentence
-elif gains:
-    summary = next(iter(gains.values())).sentence
-else:
-    summary = "No efficiency figure could be computed from the inputs given."
-say(f"**{summary}**")
-if sections.skipped:
-    say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
-        "would enable it).")
-results["summary"] = summary
-if results_path:
-    atomic_write_json(results_path, results)
+summary = page.summary_section(tickets, gains=gains, steps=flow, freed=freed, value=value)
+page.show(summary)
+page.write_results(results_path, page.results_record(
+    run, tickets, gains=gains, segments=segments, steps=flow, freed=freed, value=value,
+    tech=tech, automation=automation, summary=summary))

@@ -146,9 +146,27 @@ def cycle_time_gain(before_minutes: Sequence[float], before_observed: Sequence[b
                     after_minutes: Sequence[float], after_observed: Sequence[bool], *,
                     name: str = "End-to-end cycle time", confidence: float = 0.95,
                     seed: int = stats.DEFAULT_SEED, segment: str = "") -> Gain:
-    """Efficiency gain of the median cycle time, open items censored (Kaplan-Meier)."""
+    """Efficiency gain of the median cycle time, open items censored (Kaplan-Meier).
+
+    A median not reached (over half the items still open) has no gain: a ValueError says
+    how many are open, rather than a gain of "nan%".
+
+    >>> cycle_time_gain([10, 20, 30] * 10, [True] * 30, [5, 8, 9] * 10, [True, False, False] * 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: the median after is not reached: 20 of 30 still open at the export, so the \
+gain of the median is undefined; rerun on a later export, when more have closed
+    """
     ratio = stats.median_ratio(before_minutes, before_observed, after_minutes, after_observed,
                                confidence=confidence, seed=seed)
+    if not math.isfinite(ratio.after):
+        still_open = int(np.size(after_observed) - np.count_nonzero(after_observed))
+        raise ValueError(f"the median after is not reached: {still_open:,} of "
+                         f"{ratio.n_after:,} still open at the export, so the gain of the "
+                         "median is undefined; rerun on a later export, when more have closed")
+    if not all(math.isfinite(v) for v in ratio.ci):
+        raise ValueError("the interval of the gain is undefined: in some resamples over half "
+                         "are still open; rerun on a later export, when more have closed")
     return _from_ratio(name, ratio, segment)
 
 

@@ -95,7 +95,7 @@ class Section:
         return tuple(part for part in self.parts if isinstance(part, str))
 
 
-def show(section: Section) -> None:
+def show(section: Section | TicketData) -> None:
     """Display a section's parts in order: sentences with ``say``, tables with
     ``table(..., index=False)``, figures with ``show_figure`` (pdcakit.stages.display)."""
     from pdcakit.stages.display import say, show_figure, table
