@@ -61,24 +61,21 @@ results_path: str = ""  # where to write results.json (set by the runner; empty:
 
 # %% tags=["remove-input"]
 # %matplotlib inline
-import pandas as pd
-
-from pdcakit import data, metrics, plots, spc, stats
-from pdcakit.fileio import atomic_write_json
-from pdcakit.results import format_value
-from pdcakit.stages.compare import compare_kpis, mix_check, segment_changes, survival_curves
-from pdcakit.stages.display import say, show_figure, table
-from pdcakit.stages.explore import training_check
-from pdcakit.stages.sections import (
-    RESULTS_SCHEMA,
-    Sections,
-    headline_record,
-    load_options,
-    mapping_file,
-    snapshot_words,
-    source_name,
+from pdcakit.stages.compare_page import (
+    check_section,
+    compare_results,
+    compare_summary,
+    data_section,
+    distributions_section,
+    mix_section,
+    read_tickets,
+    segments_section,
+    show,
+    time_view_section,
+    training_section,
+    why_section,
+    write_results,
 )
-from pdcakit.stages.timeview import phase_view
 from pdcakit.stages.windows import CompareSettings, Windows
 
 settings = CompareSettings.check(
@@ -91,44 +88,16 @@ settings = CompareSettings.check(
 )
 windows = Windows.from_parameters(before=before, after=after, change_date=change_date,
                                   weeks_before=weeks_before, weeks_after=weeks_after)
-period_word = {"D": "day", "W": "week", "M": "month"}[period]
-results: dict = {"schema": RESULTS_SCHEMA, "stage": "compare", "windows": windows.as_dict(),
-                 "alpha": alpha, "multiplicity": multiplicity}
 
 # %% [markdown]
 # ## 1. The data
 
 # %% tags=["remove-input"]
-ledger = Sections.of(None)
-tickets = data.load_tickets(
-    ledger.read("data_path", data_path),
-    (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-    window=(windows.before_start, windows.after_end),
-    **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                   dayfirst=dayfirst),
-)
+tickets, sections = read_tickets(data_path, mapping, windows, on_duplicate=on_duplicate,
+                                 snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
 tickets_before, tickets_after = windows.split(tickets)
-sections = Sections.of(tickets)
-sections.inputs.update(ledger.inputs)
-results["skipped"], results["inputs"] = sections.skipped, sections.inputs
-open_counts = ([int(t["is_open"].sum()) for t in (tickets_before, tickets_after)]
-               if "is_open" in tickets else None)
-say(
-    f"Windows by ticket creation date: {windows.describe()}. **{len(tickets_before):,} "
-    f"tickets before** and **{len(tickets_after):,} after**; "
-    + (f"{open_counts[0]:,} and {open_counts[1]:,} still open at the export of "
-       f"{tickets.attrs['snapshot']:%d %b %Y %H:%M} (export time "
-       f"{snapshot_words(tickets, snapshot)}). Open tickets stay in the duration comparisons "
-       "as censored observations." if open_counts is not None else
-       "the export has no resolved_at column, so open and resolved tickets cannot be told "
-       "apart.")
-)
-for warning in tickets.attrs.get("warnings", []):
-    say(f"Note: {warning}")
-results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
-                   "open_before": None if open_counts is None else open_counts[0],
-                   "open_after": None if open_counts is None else open_counts[1],
-                   "snapshot_source": snapshot_words(tickets, snapshot)}
+facts = data_section(tickets, tickets_before, tickets_after, windows, snapshot=snapshot)
+show(facts, sections)
 
 # %% [markdown]
 # ## 2. Verdict for every KPI
@@ -150,17 +119,8 @@ results["data"] = {"before": len(tickets_before), "after": len(tickets_after),
 # the reason.
 
 # %% tags=["remove-input"]
-settings = settings.only(sections.kpis(settings.kpis))
-verdicts = compare_kpis(tickets_before, tickets_after, settings)
-for sentence in verdicts.sentences:
-    say(f"- {sentence}")
-if verdicts.changes:
-    say(verdicts.adjustment_sentence)
-    table(verdicts.frame(), index=False)
-for key, reason in verdicts.skipped.items():
-    sections.skip(key, f"not compared: {reason}", label=metrics.KPIS[key].name)
-results["kpis"] = verdicts.as_dict()["kpis"]
-headline = sections.headline(settings.headline_kpi, settings.kpis)
+check = check_section(tickets_before, tickets_after, settings, sections)
+show(check, sections)
 
 # %% [markdown]
 # ### Why each test
@@ -170,15 +130,7 @@ headline = sections.headline(settings.headline_kpi, settings.kpis)
 # (the period-level one when the weeks vary more than chance):
 
 # %% tags=["remove-input"]
-for rule in stats.RULES:
-    say(f"- {rule}")
-if verdicts.changes:
-    table(pd.DataFrame([{"KPI": c.name, "Estimand": c.estimand,
-                         "Test": c.verdict.test if c.verdict else c.comparison.test,
-                         "Why": (c.verdict.why if c.verdict else
-                                 c.comparison.reason.removeprefix("Why this test: ")),
-                         "Assumptions": "; ".join(c.comparison.assumptions)}
-                        for c in verdicts.changes]), index=False)
+show(why_section(check.changes), sections)
 
 # %% [markdown]
 # ## 3. Over time: was the process stable, and did it shift at the change?
@@ -188,36 +140,9 @@ if verdicts.changes:
 # test cannot tell apart from the change's effect. The headline KPI is always drawn.
 
 # %% tags=["remove-input"]
-results["time_view"] = {}
-views = {}
-charted = sections.kpis(([headline] if headline else []) + list(time_view_kpis))
-if not charted:
-    sections.skip("time_view", sections.none_supported("time_view_kpis", time_view_kpis))
-for key in charted:
-    try:
-        views[key] = view = phase_view(tickets, key, windows, period=period,
-                                       params=settings.params)
-    except ValueError as exc:
-        sections.skip(f"time_view.{key}", str(exc), label=f"Time view of {key}")
-        continue
-    say(f"**{view.title}:** {view.sentence}")
-    show_figure(view.figure(target=settings.targets.get(key), period_word=period_word,
-                            events=cycle_events))
-    results["time_view"][key] = view.as_dict()
-    target = settings.targets.get(key)
-    verdict = view.assurance(target) if target is not None else None
-    if verdict is not None:
-        shown = format_value(target, metrics.KPIS[key].unit)
-        say(f"Assurance against the target ({shown}): **{verdict}**. In the after period "
-            f"{spc.ASSURANCE_MEANING[verdict]} (NHS Making Data Count's assurance view).")
-        results["time_view"][key]["assurance"] = {"target": target, "verdict": verdict}
-if headline is not None:
-    change = verdicts.get(headline)
-    estimates = ((change.before, change.after) if change is not None else
-                 tuple(metrics.KPIS[headline].estimate(t, **settings.params)
-                       for t in (tickets_before, tickets_after)))
-    results["headline"] = headline_record(headline, period, estimates[1], views.get(headline),
-                                          before=estimates[0])
+time_view = time_view_section(tickets, windows, check, sections, kpis=time_view_kpis,
+                              events=cycle_events)
+show(time_view, sections)
 
 # %% [markdown]
 # ## 4. Distributions before and after
@@ -227,22 +152,7 @@ if headline is not None:
 # cumulative distribution of handled tickets.
 
 # %% tags=["remove-input"]
-durations = [key for key in ("first_response_time", "time_to_resolve") if key in settings.kpis]
-if not durations and "aht" not in settings.kpis:
-    sections.skip("distributions", "needs first_response_at, resolved_at or handle_minutes "
-                  "(a duration or handle-time KPI in kpis)")
-for key in durations:
-    show_figure(plots.survival_curve(
-        survival_curves(tickets_before, tickets_after, key), unit="minutes",
-        title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
-        ylabel="Share of tickets still waiting",
-    ))
-if "aht" in settings.kpis:
-    show_figure(plots.ecdf_plot(
-        {"Before": tickets_before["handle_minutes"], "After": tickets_after["handle_minutes"]},
-        title="Handle time before and after the change", xlabel="Handle time (minutes, log scale)",
-        ylabel="Share of tickets handled within", log_x=True, unit="minutes",
-    ))
+show(distributions_section(tickets_before, tickets_after, check.settings), sections)
 
 # %% [markdown]
 # ## 5. Segments: where did it change?
@@ -251,35 +161,9 @@ if "aht" in settings.kpis:
 # p-values are adjusted across the segments. The shaded band is the change over all tickets.
 
 # %% tags=["remove-input"]
-results["segments"] = {}
-if not segment_column:
-    sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
-elif sections.segments(tickets, segment_column):
-    segment_keys = sections.kpis(segment_kpis)
-    if not segment_keys:
-        sections.skip("segments", sections.none_supported("segment_kpis", segment_kpis))
-    for key in segment_keys:
-        found = segment_changes(tickets_before, tickets_after, key, segment_column, settings)
-        frame = found.frame()
-        overall = verdicts.get(key)
-        spec = metrics.KPIS[key]
-        percent_points = spec.unit == "fraction"
-        unit = "percentage points" if percent_points else spec.unit
-        if not frame.empty:
-            show_figure(plots.forest_plot(
-                frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
-                significant=frame["significant"],
-                overall=None if overall is None else (overall.difference,
-                                                      *overall.difference_ci),
-                title=f"{spec.name}: change by {segment_column} (after - before)",
-                xlabel=f"Change in {spec.name.lower()} ({unit})", percent_points=percent_points,
-            ))
-        for change in found.table.changes:
-            if change.significant:
-                say(f"- {change.sentence}")
-        for segment, reason in found.table.skipped.items():
-            say(f"- {segment_column} {segment}: not compared ({reason}).")
-        results["segments"][key] = found.as_dict()
+segments = segments_section(tickets_before, tickets_after, tickets, check, sections,
+                            column=segment_column, kpis=segment_kpis)
+show(segments, sections)
 
 # %% [markdown]
 # ## 6. Did the mix of tickets change? (Simpson's paradox check)
@@ -289,31 +173,9 @@ elif sections.segments(tickets, segment_column):
 # each type's own change by its share of all tickets (Mantel-Haenszel for rates).
 
 # %% tags=["remove-input"]
-results["mix"] = {}
-checks = {}
-if not mix_column:
-    sections.skip("mix", "off: give mix_column (e.g. category) to enable it")
-elif sections.runs("mix", mix_column):
-    mix_keys = sections.kpis(mix_kpis)
-    if not mix_keys:
-        sections.skip("mix", sections.none_supported("mix_kpis", mix_kpis,
-                                                     kinds=("proportion", "mean")))
-    for key in mix_keys:
-        try:
-            checks[key] = mix_check(tickets_before, tickets_after, key, mix_column,
-                                    confidence=1 - alpha, params=settings.params)
-        except ValueError as exc:
-            sections.skip(f"mix.{key}", str(exc), label=f"Mix check of {key}")
-            continue
-        say(f"**{metrics.KPIS[key].name}:** {checks[key].sentence}")
-        results["mix"][key] = checks[key].as_dict()
-if checks:
-    shares = next(iter(checks.values())).mix
-    mix_table = shares[[mix_column, "share before", "share after", "share change"]].copy()
-    for column in ("share before", "share after"):
-        mix_table[column] = mix_table[column].map("{:.1%}".format)
-    mix_table["share change"] = mix_table["share change"].map(lambda v: f"{100 * v:+.1f} pts")
-    table(mix_table, index=False)
+mix = mix_section(tickets_before, tickets_after, sections, column=mix_column, kpis=mix_kpis,
+                  alpha=alpha, params=check.settings.params)
+show(mix, sections)
 
 # %% [markdown]
 # ## 7. Training effect (method text, section 3.2.3)
@@ -322,43 +184,17 @@ if checks:
 # people trained, with the paired test of their scores.
 
 # %% tags=["remove-input"]
-training = sections.table("training_path", training_path, "training", key="training")
-if training is not None:
-    effect, paired = training_check(training, confidence=1 - alpha)
-    say(f"**Training effect** (from {source_name(sections, 'training_path')}): "
-        f"{effect.format()} ({effect.extra['mean_pre']:.1f} to "
-        f"{effect.extra['mean_post']:.1f} points on average; {effect.extra['n_improved']} of "
-        f"{effect.n} people improved). {paired.sentence}")
-    results["training"] = {"effect": effect.as_dict(), "test": paired.as_dict(),
-                           "source": source_name(sections, "training_path")}
+training = training_section(
+    sections.table("training_path", training_path, "training", key="training"), sections,
+    confidence=1 - alpha)
+show(training, sections)
 
 # %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
-improved = [c.name for c in verdicts.changes if c.direction == "improved"]
-worsened = [c.name for c in verdicts.changes if c.direction == "worsened"]
-unchanged = [c.name for c in verdicts.changes if c.direction == "no significant change"]
-unstable = [v["kpi"] for v in results["time_view"].values() if v["baseline_unstable"]]
-say(
-    f"**Improved:** {', '.join(improved) or 'none'}. **Worse:** {', '.join(worsened) or 'none'}. "
-    f"**No detectable change:** {', '.join(unchanged) or 'none'}. "
-    + (f"Targets met: {', '.join(c.name for c in verdicts.changes if c.target_met)}. "
-       if any(c.target_met for c in verdicts.changes) else
-       "No target is met yet. " if settings.targets else "No target given. ")
-    + (f"Caution: the baseline of {', '.join(unstable)} was not stable." if unstable else
-       "The charted baselines were stable, so the before/after tests are not confounded by "
-       "an earlier drift." if results["time_view"] else "")
-)
-if sections.skipped:
-    say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above names what "
-        "would enable it).")
-period_level = [c.name for c in verdicts.changes if c.verdict and c.verdict.period_level]
-if period_level:
-    say(f"The weeks varied more than chance for {', '.join(period_level)}: those verdicts "
-        "come from the period-level tests, which is why some may read \"no detectable "
-        "change\" where a test counting every ticket as independent would not.")
-results["summary"] = {"improved": improved, "worsened": worsened, "unchanged": unchanged,
-                      "unstable_baseline": unstable, "period_level": period_level}
-if results_path:
-    atomic_write_json(results_path, results)
+summary = compare_summary(check.changes, time_view, check.settings.targets, sections.skipped)
+show(summary, sections)
+write_results(results_path, compare_results(
+    windows=windows, settings=check.settings, ledger=sections, data=facts, check=check,
+    time_view=time_view, segments=segments, mix=mix, training=training, summary=summary))

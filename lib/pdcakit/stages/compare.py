@@ -234,6 +234,20 @@ class KpiChange:
                 else self.verdict.estimand)
 
     @property
+    def test(self) -> str:
+        """The name of the test that carries the verdict (the period-level one when the
+        periods vary more than chance)."""
+        return self.comparison.test if self.verdict is None else self.verdict.test
+
+    @property
+    def test_reason(self) -> str:
+        """Why that test, in plain sentences: the verdict's own reason, else the choice
+        rules' reason."""
+        if self.verdict is not None:
+            return self.verdict.why
+        return self.comparison.reason.removeprefix("Why this test: ")
+
+    @property
     def _estimand_is_kpi(self) -> bool:
         """The verdict's estimate is after - before of the KPI values shown."""
         return self.verdict is None or not self.verdict.estimand.startswith(
@@ -310,7 +324,6 @@ class KpiChange:
 
     def row(self) -> dict[str, Any]:
         low, high = self.difference_ci
-        test = self.comparison.test if self.verdict is None else self.verdict.test
         return {
             "KPI": self.name, "Estimand": self.estimand,
             "Before": self.fmt(self.before.value), "After": self.fmt(self.after.value),
@@ -318,7 +331,7 @@ class KpiChange:
             "Change %": f"{self.relative_change:+.1%}" if math.isfinite(self.relative_change)
             else "",
             self.ci_label: f"{self.fmt_difference(low)} to {self.fmt_difference(high)}",
-            "Test": test,
+            "Test": self.test,
             "p": stats.format_p(self.raw_pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
                            if self.p_adjusted is not None else ""),
@@ -351,7 +364,7 @@ class KpiChange:
             "estimand": self.estimand,
             "difference": self.difference, "difference_ci": list(self.difference_ci),
             "relative_change": plain(self.relative_change),
-            "test": self.comparison.test if self.verdict is None else self.verdict.test,
+            "test": self.test,
             "why": (self.comparison.reason if self.verdict is None else self.verdict.why),
             "pvalue": self.raw_pvalue, "p_adjusted": self.p_adjusted,
             "multiplicity": self.multiplicity, "comparison": self.comparison.as_dict(),

@@ -1,0 +1,615 @@
+"""The compare page, section by section: what each section shows, what it skipped and
+why, and what it writes to ``results.json``.
+
+Each builder is a pure function of the stage's inputs and returns a :class:`Section`:
+its blocks in page order (sentences, tables, charts drawn on demand, skipped lines) and
+its part of ``results.json``. The notebook shows a section with :func:`show`, which
+also writes each skipped line into the run's ledger
+(:class:`pdcakit.stages.sections.Sections`), so the ledger stays the one record of what
+did not run. The builders read the ledger and never change it; every decision (which
+KPIs a section covers, what an empty list means, how a table is formatted, which words
+the summary uses) is here, so the notebook holds prose, parameters and display calls.
+
+Significance is never recomputed here: every verdict word, "significant" flag and
+adjusted p-value comes from :class:`pdcakit.stages.compare.KpiChange`.
+
+>>> from pdcakit.stages.sections import Sections
+>>> ledger = Sections(frozenset({"id", "created_at", "category"}), show=False)
+>>> section = mix_section(None, None, ledger, column="category", kpis=[])
+>>> section.skipped
+{'mix': 'off: mix_kpis is empty; give the rate or mean KPIs to check, e.g. [fcr, aht]'}
+>>> show(section, ledger)
+>>> ledger.skipped["mix"].startswith("off: mix_kpis is empty")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pdcakit import metrics, spc, stats
+from pdcakit.kpis import KPI_INFO
+from pdcakit.periods import PERIODS
+from pdcakit.results import format_value
+from pdcakit.stages.compare import (
+    ChangeTable,
+    KpiChange,
+    compare_kpis,
+    mix_check,
+    segment_changes,
+    survival_curves,
+)
+from pdcakit.stages.explore import training_check
+from pdcakit.stages.sections import (
+    RESULTS_SCHEMA,
+    Sections,
+    headline_record,
+    load_options,
+    mapping_file,
+    snapshot_words,
+    source_name,
+)
+from pdcakit.stages.timeview import PhaseView, phase_view
+from pdcakit.stages.windows import CompareSettings, Windows
+from pdcakit.stats.stratified import MixCheck
+
+__all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "TimeView",
+           "check_section", "compare_results", "compare_summary", "data_section",
+           "distributions_section", "mix_section", "mix_share_table", "read_tickets",
+           "segments_section", "show", "time_view_section", "training_section",
+           "why_section", "why_table", "write_results"]
+
+
+# ---------------------------------------------------------------- blocks and sections
+
+
+@dataclass(frozen=True)
+class Say:
+    """A sentence or paragraph (``**bold**`` and a leading ``- `` are kept as marks)."""
+
+    text: str
+
+    def show(self, ledger: Sections) -> None:
+        from pdcakit.stages.display import say
+
+        say(self.text)
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A table whose first column labels the rows."""
+
+    frame: pd.DataFrame
+
+    def show(self, ledger: Sections) -> None:
+        from pdcakit.stages.display import table
+
+        table(self.frame, index=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure, drawn only when shown (``draw()`` returns a matplotlib Figure)."""
+
+    title: str
+    draw: Callable[[], Any]
+
+    def show(self, ledger: Sections) -> None:
+        from pdcakit.stages.display import show_figure
+
+        show_figure(self.draw())
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A section or KPI that did not run, with the line naming what would enable it."""
+
+    key: str
+    reason: str
+    label: str = ""
+
+    def show(self, ledger: Sections) -> None:
+        ledger.skip(self.key, self.reason, label=self.label)
+
+
+Block = Say | Table | Chart | Skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """One section of the page: its blocks in order and its part of results.json.
+
+    >>> Section(blocks=(Say("- one"), Skip("mix", "off"))).sentences
+    ['- one']
+    """
+
+    blocks: tuple[Block, ...] = ()
+    record: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences shown, in order (marks kept)."""
+        return [b.text for b in self.blocks if isinstance(b, Say)]
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Section or KPI key -> the line saying why it did not run."""
+        return {b.key: b.reason for b in self.blocks if isinstance(b, Skip)}
+
+    @property
+    def tables(self) -> list[pd.DataFrame]:
+        return [b.frame for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
+    def as_dict(self) -> dict[str, Any]:
+        """This section's part of results.json."""
+        return dict(self.record)
+
+
+def show(section: Section, ledger: Sections) -> None:
+    """Show ``section``'s blocks in order; each skipped line is written into ``ledger``
+    (said once per key, kept for results.json)."""
+    for block in section.blocks:
+        block.show(ledger)
+
+
+class _Probe:
+    """A copy of the ledger the builders ask (which KPIs are supported, whether a column
+    holds data) without changing the run's own; the lines it adds become Skip blocks."""
+
+    def __init__(self, ledger: Sections) -> None:
+        self.known = set(ledger.skipped)
+        self.sections = Sections(ledger.present, dict(ledger.skipped), dict(ledger.inputs),
+                                 show=False)
+
+    def skips(self) -> list[Skip]:
+        """The lines added since the last call, in order."""
+        new = [Skip(key, reason, KPI_INFO[key].name if key in KPI_INFO else "")
+               for key, reason in self.sections.skipped.items() if key not in self.known]
+        self.known.update(self.sections.skipped)
+        return new
+
+    def kpis(self, parameter: str, keys: Sequence[str], section: str, *,
+             kinds: Sequence[str] = ("proportion", "mean", "duration"),
+             example: str = "[fcr, aht]", what: str = "KPIs") -> tuple[str, ...]:
+        """The KPIs of list parameter ``parameter`` this export supports; when none is
+        left, section ``section`` is skipped saying why (an empty list is "off")."""
+        usable = self.sections.kpis(keys)
+        if not usable:
+            reason = (f"off: {parameter} is empty; give the {what} to check, e.g. {example}"
+                      if not list(keys) else
+                      self.sections.none_supported(parameter, keys, kinds=kinds))
+            self.sections.skip(section, reason)
+        return usable
+
+
+# ---------------------------------------------------------------- 1. the data
+
+
+def read_tickets(data_path: str, mapping: str, windows: Windows, *, on_duplicate: str = "",
+                 snapshot: str = "", timezone: str = "", dayfirst: Any = ""
+                 ) -> tuple[pd.DataFrame, Sections]:
+    """The tickets of both windows, and the run's ledger (present columns, files read).
+
+    ``mapping`` is a YAML file, a preset name or "" (canonical columns); the loading
+    options "" take the mapping's own settings.
+    """
+    from pdcakit import data
+
+    reading = Sections.of(None)
+    path = reading.read("data_path", data_path)
+    chosen = (reading.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
+    tickets = data.load_tickets(path, chosen, window=(windows.before_start, windows.after_end),
+                                **load_options(on_duplicate=on_duplicate, snapshot=snapshot,
+                                               timezone=timezone, dayfirst=dayfirst))
+    sections = Sections.of(tickets)
+    sections.inputs.update(reading.inputs)
+    return tickets, sections
+
+
+def data_section(tickets: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
+                 windows: Windows, *, snapshot: str = "") -> Section:
+    """What the windows hold: tickets on each side, how many are still open at the
+    export (none can be told apart without ``resolved_at``), and the loader's notes.
+
+    >>> windows = Windows.around("2026-04-06", weeks_before=1, weeks_after=1)
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-04-01", "2026-04-07"])})
+    >>> data_section(t, t[:1], t[1:], windows).record["open_before"] is None
+    True
+    """
+    words = snapshot_words(tickets, snapshot)
+    counted = "is_open" in tickets and tickets.attrs.get("snapshot") is not None
+    opened = [int(part["is_open"].sum()) for part in (before, after)] if counted else None
+    text = (f"Windows by ticket creation date: {windows.describe()}. **{len(before):,} "
+            f"tickets before** and **{len(after):,} after**; ")
+    if opened is not None:
+        text += (f"{opened[0]:,} and {opened[1]:,} still open at the export of "
+                 f"{tickets.attrs['snapshot']:%d %b %Y %H:%M} (export time {words}). Open "
+                 "tickets stay in the duration comparisons as censored observations.")
+    else:
+        text += ("the export has no resolved_at column, so open and resolved tickets cannot "
+                 "be told apart.")
+    notes = tuple(Say(f"Note: {warning}") for warning in tickets.attrs.get("warnings", []))
+    record = {"before": len(before), "after": len(after),
+              "open_before": None if opened is None else opened[0],
+              "open_after": None if opened is None else opened[1], "snapshot_source": words}
+    return Section(blocks=(Say(text), *notes), record=record)
+
+
+# ---------------------------------------------------------------- 2. verdicts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Check(Section):
+    """The verdict section: every KPI's change, the settings narrowed to the KPIs this
+    export supports, and the headline KPI (None: none can be computed)."""
+
+    changes: ChangeTable
+    settings: CompareSettings
+    headline: str | None = None
+
+
+def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSettings,
+                  ledger: Sections) -> Check:
+    """Compare every KPI of ``settings`` this export supports (:func:`compare_kpis`): one
+    sentence each, the family adjustment, the table; a KPI that cannot be compared is
+    skipped with its reason. The headline KPI is ``settings.headline_kpi``, else the
+    first supported KPI of the list."""
+    probe = _Probe(ledger)
+    usable = probe.sections.kpis(settings.kpis)
+    if not settings.kpis:
+        probe.sections.skip("kpis", "off: kpis is empty; give the KPIs to compare, e.g. "
+                            "[fcr, aht]", label="Verdicts")
+    narrowed = settings.only(usable)
+    changes = compare_kpis(before, after, narrowed)
+    blocks: list[Block] = [*probe.skips(), *(Say(f"- {s}") for s in changes.sentences)]
+    if changes.changes:
+        blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
+    blocks += [Skip(key, f"not compared: {reason}", metrics.KPIS[key].name)
+               for key, reason in changes.skipped.items()]
+    headline = None
+    if settings.kpis or settings.headline_kpi:
+        headline = probe.sections.headline(narrowed.headline_kpi, narrowed.kpis)
+    else:
+        probe.sections.skip("stability", "kpis is empty and no headline_kpi is given, so no "
+                            "KPI is the headline")
+    blocks += probe.skips()
+    return Check(blocks=tuple(blocks), record={"kpis": changes.as_dict()["kpis"]},
+                 changes=changes, settings=narrowed, headline=headline)
+
+
+def why_table(changes: ChangeTable) -> pd.DataFrame:
+    """Which test carried each verdict, why, and the assumptions it rests on.
+
+    >>> why_table(ChangeTable((), {}, "holm", 0.05)).empty
+    True
+    """
+    return pd.DataFrame([{"KPI": c.name, "Estimand": c.estimand, "Test": c.test,
+                          "Why": c.test_reason,
+                          "Assumptions": "; ".join(c.comparison.assumptions)}
+                         for c in changes.changes])
+
+
+def why_section(changes: ChangeTable) -> Section:
+    """The choice rules, one line each, then the table of the tests used (when any KPI
+    was compared)."""
+    rules = tuple(Say(f"- {rule}") for rule in stats.RULES)
+    used = (Table(why_table(changes)),) if changes.changes else ()
+    return Section(blocks=rules + used)
+
+
+# ---------------------------------------------------------------- 3. over time
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeView(Section):
+    """The phase charts by KPI key, and the headline's results.json entry."""
+
+    views: Mapping[str, PhaseView] = field(default_factory=dict)
+    headline: Mapping[str, Any] | None = None
+
+    @property
+    def unstable(self) -> list[str]:
+        """The charted KPIs whose baseline was not stable (signals before the change)."""
+        return [key for key, view in self.views.items() if view.baseline_unstable]
+
+
+def _assurance(view: PhaseView, target: float | None) -> tuple[Say | None, dict | None]:
+    """The NHS assurance line of the after phase against ``target`` (None: no target)."""
+    verdict = view.assurance(target)
+    if verdict is None or target is None:
+        return None, None
+    shown = format_value(target, metrics.KPIS[view.key].unit)
+    return (Say(f"Assurance against the target ({shown}): **{verdict}**. In the after period "
+                f"{spc.ASSURANCE_MEANING[verdict]} (NHS Making Data Count's assurance view)."),
+            {"target": target, "verdict": verdict})
+
+
+def _headline_entry(check: Check, views: Mapping[str, PhaseView], tickets: pd.DataFrame,
+                    windows: Windows) -> dict[str, Any] | None:
+    """results.json's headline: the KPI after (and before), with its per-period series."""
+    key, settings = check.headline, check.settings
+    if key is None:
+        return None
+    change = check.changes.get(key)
+    estimates = ((change.before, change.after) if change is not None else
+                 tuple(metrics.KPIS[key].estimate(part, **settings.params)
+                       for part in windows.split(tickets)))
+    return headline_record(key, settings.period, estimates[1], views.get(key),
+                           before=estimates[0])
+
+
+def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
+                      ledger: Sections, *, kpis: Sequence[str] = (),
+                      events: Sequence[Sequence[Any]] = ()) -> TimeView:
+    """The headline KPI and ``kpis`` per period on phase charts split at the change
+    (:func:`pdcakit.stages.timeview.phase_view`), each with its sentence and, when the KPI
+    has a target, the NHS assurance of the after phase. A KPI whose chart cannot be drawn
+    (too few periods on a side) is skipped with the reason."""
+    settings = check.settings
+    probe = _Probe(ledger)
+    charted = probe.sections.kpis(([check.headline] if check.headline else []) + list(kpis))
+    if not charted:
+        reason = ("off: time_view_kpis is empty and there is no headline KPI; give the KPIs "
+                  "to chart, e.g. [fcr, aht]" if not list(kpis) else
+                  probe.sections.none_supported("time_view_kpis", kpis))
+        probe.sections.skip("time_view", reason)
+    blocks: list[Block] = probe.skips()
+    views: dict[str, PhaseView] = {}
+    record: dict[str, Any] = {}
+    for key in charted:
+        try:
+            view = phase_view(tickets, key, windows, period=settings.period,
+                              params=settings.params)
+        except ValueError as exc:
+            blocks.append(Skip(f"time_view.{key}", str(exc), f"Time view of {key}"))
+            continue
+        views[key] = view
+        target = settings.targets.get(key)
+        line, assurance = _assurance(view, target)
+        blocks += [Say(f"**{view.title}:** {view.sentence}"),
+                   Chart(view.title, _phase_figure(view, target, PERIODS[settings.period],
+                                                   events))]
+        blocks += [line] if line is not None else []
+        record[key] = view.as_dict() | ({"assurance": assurance} if assurance else {})
+    return TimeView(blocks=tuple(blocks), record=record, views=views,
+                    headline=_headline_entry(check, views, tickets, windows))
+
+
+def _phase_figure(view: PhaseView, target: float | None, period_word: str,
+                  events: Sequence[Sequence[Any]]) -> Callable[[], Any]:
+    return lambda: view.figure(target=target, period_word=period_word, events=events)
+
+
+# ---------------------------------------------------------------- 4. distributions
+
+
+def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
+                          settings: CompareSettings) -> Section:
+    """Kaplan-Meier curves of the duration KPIs compared, and the cumulative distribution
+    of handle time; skipped when ``settings`` compares none of them."""
+    from pdcakit import plots
+
+    durations = [k for k in ("first_response_time", "time_to_resolve") if k in settings.kpis]
+    handle = "aht" in settings.kpis
+
+    def curve(key: str) -> Callable[[], Any]:
+        return lambda: plots.survival_curve(
+            survival_curves(before, after, key), unit="minutes",
+            title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
+            ylabel="Share of tickets still waiting")
+
+    def handle_time() -> Any:
+        return plots.ecdf_plot(
+            {"Before": before["handle_minutes"], "After": after["handle_minutes"]},
+            title="Handle time before and after the change",
+            xlabel="Handle time (minutes, log scale)", ylabel="Share of tickets handled within",
+            log_x=True, unit="minutes")
+
+    blocks: list[Block] = [Chart(metrics.KPIS[k].name, curve(k)) for k in durations]
+    blocks += [Chart("Handle time", handle_time)] if handle else []
+    if not blocks:
+        blocks.append(Skip("distributions", "needs first_response_at, resolved_at or "
+                           "handle_minutes (a duration or handle-time KPI in kpis)"))
+    return Section(blocks=tuple(blocks))
+
+
+# ---------------------------------------------------------------- 5. segments
+
+
+def _forest(found: Any, overall: KpiChange | None) -> Chart:
+    from pdcakit import plots
+
+    frame = found.frame()
+    spec = metrics.KPIS[found.key]
+    percent_points = spec.unit == "fraction"
+    unit = "percentage points" if percent_points else spec.unit
+    title = f"{spec.name}: change by {found.column} (after - before)"
+    return Chart(title, lambda: plots.forest_plot(
+        frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
+        significant=frame["significant"],
+        overall=None if overall is None else (overall.difference, *overall.difference_ci),
+        title=title, xlabel=f"Change in {spec.name.lower()} ({unit})",
+        percent_points=percent_points))
+
+
+def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.DataFrame,
+                     check: Check, ledger: Sections, *, column: str,
+                     kpis: Sequence[str]) -> Section:
+    """Each KPI of ``kpis`` compared within each value of ``column`` (adjusted across the
+    segments): a forest plot, the significant segments' sentences, and a line for each
+    segment too thin to compare. Off when ``column`` is ""."""
+    probe = _Probe(ledger)
+    keys: tuple[str, ...] = ()
+    if not column:
+        probe.sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+    elif probe.sections.segments(tickets, column):
+        keys = probe.kpis("segment_kpis", kpis, "segments")
+    blocks: list[Block] = probe.skips()
+    record: dict[str, Any] = {}
+    for key in keys:
+        found = segment_changes(before, after, key, column, check.settings)
+        blocks += [_forest(found, check.changes.get(key))] if found.table.changes else []
+        blocks += [Say(f"- {c.sentence}") for c in found.table.changes if c.significant]
+        blocks += [Say(f"- {column} {segment}: not compared ({reason}).")
+                   for segment, reason in found.table.skipped.items()]
+        record[key] = found.as_dict()
+    return Section(blocks=tuple(blocks), record=record)
+
+
+# ---------------------------------------------------------------- 6. mix
+
+
+def mix_share_table(check: MixCheck) -> pd.DataFrame:
+    """Each value's share of the tickets before and after, and the change in points.
+
+    >>> mix = pd.DataFrame({"category": ["a", "b"], "share before": [0.6, 0.4],
+    ...                     "share after": [0.5, 0.5], "share change": [-0.1, 0.1]})
+    >>> found = MixCheck("fcr", "category", mix, 0.5, 0.1, (0.0, 0.2), 0.1, (0.0, 0.2),
+    ...                  0.04, "Mantel-Haenszel", "fraction")
+    >>> mix_share_table(found).iloc[0].tolist()
+    ['a', '60.0%', '50.0%', '-10.0 pts']
+    """
+    shares = check.mix[[check.column, "share before", "share after", "share change"]].copy()
+    for name in ("share before", "share after"):
+        shares[name] = shares[name].map("{:.1%}".format)
+    shares["share change"] = shares["share change"].map(lambda v: f"{100 * v:+.1f} pts")
+    return shares
+
+
+def mix_section(before: pd.DataFrame | None, after: pd.DataFrame | None, ledger: Sections,
+                *, column: str, kpis: Sequence[str], alpha: float = 0.05,
+                params: Mapping[str, float] | None = None) -> Section:
+    """Crude and ``column``-mix-adjusted change of each rate or mean KPI of ``kpis``
+    (:func:`pdcakit.stages.compare.mix_check`), then the shares of the mix. Off when
+    ``column`` is ""; a KPI the check cannot take (a duration) is skipped with why."""
+    probe = _Probe(ledger)
+    keys: tuple[str, ...] = ()
+    if not column:
+        probe.sections.skip("mix", "off: give mix_column (e.g. category) to enable it")
+    elif probe.sections.runs("mix", column):
+        keys = probe.kpis("mix_kpis", kpis, "mix", kinds=("proportion", "mean"),
+                          what="rate or mean KPIs")
+    blocks: list[Block] = probe.skips()
+    checks: dict[str, MixCheck] = {}
+    for key in keys:
+        try:
+            checks[key] = mix_check(before, after, key, column, confidence=1 - alpha,
+                                    params=params)
+        except ValueError as exc:
+            blocks.append(Skip(f"mix.{key}", str(exc), f"Mix check of {key}"))
+            continue
+        blocks.append(Say(f"**{metrics.KPIS[key].name}:** {checks[key].sentence}"))
+    blocks += [Table(mix_share_table(next(iter(checks.values()))))] if checks else []
+    return Section(blocks=tuple(blocks), record={k: c.as_dict() for k, c in checks.items()})
+
+
+# ---------------------------------------------------------------- 7. training
+
+
+def training_section(training: pd.DataFrame | None, ledger: Sections, *,
+                     confidence: float = 0.95) -> Section:
+    """Training effect % (source 3.2.3) with the paired test of the scores; nothing when
+    no training table was read (``ledger`` already says why)."""
+    if training is None:
+        return Section()
+    effect, paired = training_check(training, confidence=confidence)
+    source = source_name(ledger, "training_path")
+    text = (f"**Training effect** (from {source}): {effect.format()} "
+            f"({effect.extra['mean_pre']:.1f} to {effect.extra['mean_post']:.1f} points on "
+            f"average; {effect.extra['n_improved']} of {effect.n} people improved). "
+            f"{paired.sentence}")
+    return Section(blocks=(Say(text),), record={"effect": effect.as_dict(),
+                                                "test": paired.as_dict(), "source": source})
+
+
+# ---------------------------------------------------------------- summary and results
+
+
+def _names(words: Iterable[str]) -> str:
+    return ", ".join(words) or "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary(Section):
+    """The page's closing lines and results.json's ``summary``."""
+
+    @property
+    def sentence(self) -> str:
+        """The first line: what improved, got worse, did not change; targets; baselines."""
+        return self.sentences[0]
+
+
+def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[str, float],
+                    skipped: Mapping[str, str] | None = None) -> Summary:
+    """What improved, got worse or did not change detectably (the KPIs' own verdicts),
+    which targets are met, whether the charted baselines were stable, what was skipped,
+    and which verdicts the periods carried.
+
+    >>> empty = TimeView()
+    >>> compare_summary(ChangeTable((), {}, "holm", 0.05), empty, {}).sentence
+    '**Improved:** none. **Worse:** none. **No detectable change:** none. No target given. '
+    """
+    by = {way: [c.name for c in changes.changes if c.direction == way]
+          for way in ("improved", "worsened", "no significant change")}
+    met = [c.name for c in changes.changes if c.target_met]
+    unstable = time_view.unstable
+    text = (f"**Improved:** {_names(by['improved'])}. **Worse:** {_names(by['worsened'])}. "
+            f"**No detectable change:** {_names(by['no significant change'])}. ")
+    text += (f"Targets met: {', '.join(met)}. " if met else
+             "No target is met yet. " if targets else "No target given. ")
+    text += (f"Caution: the baseline of {', '.join(unstable)} was not stable." if unstable else
+             "The charted baselines were stable, so the before/after tests are not "
+             "confounded by an earlier drift." if time_view.views else "")
+    blocks = [Say(text)]
+    if skipped:
+        blocks.append(Say(f"Skipped on this export: {', '.join(dict(skipped))} (each line above "
+                          "names what would enable it)."))
+    period_level = [c.name for c in changes.changes if c.verdict and c.verdict.period_level]
+    if period_level:
+        blocks.append(Say(f"The weeks varied more than chance for {', '.join(period_level)}: "
+                          "those verdicts come from the period-level tests, which is why some "
+                          "may read \"no detectable change\" where a test counting every "
+                          "ticket as independent would not."))
+    record = {"improved": by["improved"], "worsened": by["worsened"],
+              "unchanged": by["no significant change"], "unstable_baseline": unstable,
+              "period_level": period_level}
+    return Summary(blocks=tuple(blocks), record=record)
+
+
+def compare_results(*, windows: Windows, settings: CompareSettings, ledger: Sections,
+                    data: Section, check: Check, time_view: TimeView, segments: Section,
+                    mix: Section, training: Section, summary: Summary) -> dict[str, Any]:
+    """The compare run's results.json (``docs/results.md``): every section's part, the
+    ledger's skipped lines and input files, and the headline."""
+    results: dict[str, Any] = {
+        "schema": RESULTS_SCHEMA, "stage": "compare", "windows": windows.as_dict(),
+        "alpha": settings.alpha, "multiplicity": settings.multiplicity,
+        "skipped": dict(ledger.skipped), "inputs": dict(ledger.inputs),
+        "data": data.as_dict(), "kpis": check.as_dict()["kpis"],
+        "time_view": time_view.as_dict()}
+    if time_view.headline is not None:
+        results["headline"] = dict(time_view.headline)
+    results |= {"segments": segments.as_dict(), "mix": mix.as_dict()}
+    if training.record:
+        results["training"] = training.as_dict()
+    results["summary"] = summary.as_dict()
+    return results
+
+
+def write_results(path: str, results: Mapping[str, Any]) -> None:
+    """Write ``results`` to ``path`` atomically ("" : not written, as in a plain run).
+
+    >>> write_results("", {"stage": "compare"})
+    """
+    if path:
+        from pdcakit.fileio import atomic_write_json
+
+        atomic_write_json(path, dict(results))
