@@ -147,6 +147,8 @@ class TestEmptyLists:
             "stability": "kpis is empty and no headline_kpi is given, so no KPI is the "
                          "headline"}
         assert not check.tables and not found["why"].tables
+        assert check.blocks[0] == page.Skip("kpis", check.skipped["kpis"],
+                                            "Verdict for every KPI")
         assert found["distributions"].skipped["distributions"].startswith("needs")
         assert "headline" not in found["results"]
         assert found["summary"].sentence.startswith("**Improved:** none. **Worse:** none.")

@@ -263,13 +263,13 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
     skipped with its reason. The headline KPI is ``settings.headline_kpi``, else the
     first supported KPI of the list."""
     probe = _Probe(ledger)
-    usable = probe.sections.kpis(settings.kpis)
-    if not settings.kpis:
-        probe.sections.skip("kpis", "off: kpis is empty; give the KPIs to compare, e.g. "
-                            "[fcr, aht]", label="Verdicts")
-    narrowed = settings.only(usable)
+    narrowed = settings.only(probe.sections.kpis(settings.kpis))
     changes = compare_kpis(before, after, narrowed)
-    blocks: list[Block] = [*probe.skips(), *(Say(f"- {s}") for s in changes.sentences)]
+    blocks: list[Block] = probe.skips()
+    if not settings.kpis:
+        blocks.append(Skip("kpis", "off: kpis is empty; give the KPIs to compare, e.g. "
+                           "[fcr, aht]", "Verdict for every KPI"))
+    blocks += [Say(f"- {s}") for s in changes.sentences]
     if changes.changes:
         blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
     blocks += [Skip(key, f"not compared: {reason}", metrics.KPIS[key].name)
@@ -555,7 +555,7 @@ def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[
 
     >>> empty = TimeView()
     >>> compare_summary(ChangeTable((), {}, "holm", 0.05), empty, {}).sentence
-    '**Improved:** none. **Worse:** none. **No detectable change:** none. No target given. '
+    '**Improved:** none. **Worse:** none. **No detectable change:** none. No target given.'
     """
     by = {way: [c.name for c in changes.changes if c.direction == way]
           for way in ("improved", "worsened", "no significant change")}
@@ -568,7 +568,7 @@ def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[
     text += (f"Caution: the baseline of {', '.join(unstable)} was not stable." if unstable else
              "The charted baselines were stable, so the before/after tests are not "
              "confounded by an earlier drift." if time_view.views else "")
-    blocks = [Say(text)]
+    blocks = [Say(text.rstrip())]
     if skipped:
         blocks.append(Say(f"Skipped on this export: {', '.join(dict(skipped))} (each line above "
                           "names what would enable it)."))
