@@ -332,3 +332,21 @@ def test_the_notebook_holds_display_calls_only():
     assert len(branches) <= 2
     code = "\n".join(line for line in source.splitlines() if not line.startswith("#"))
     assert not re.search(r"pvalue|p_adjusted|p_final|< *alpha|significant", code)
+
+
+def test_segments_read_in_the_whole_kpis_unit():
+    # a reviewer saw 'First response time ... 4.1 minutes' beside 'in channel email ...
+    # median 4.0 hours': one KPI, two units on one page
+    from pdcakit import data
+    from pdcakit.stages.compare import compare_kpi, segment_changes
+
+    tickets = data.load_tickets(ROOT / "data" / "demo" / "tickets.csv")
+    before, after = Windows.around("2026-04-06", weeks_before=6, weeks_after=6).split(tickets)
+    settings = CompareSettings.check(kpis=["first_response_time"])
+    overall = compare_kpi(before, after, "first_response_time")
+    found = segment_changes(before, after, "first_response_time", "channel", settings)
+    assert overall.scale == "minutes"
+    assert {c.scale for c in found.table.changes} == {"minutes"}
+    email = next(c for c in found.table.changes if c.segment == "email")
+    assert email.before.value > 120  # hours on its own, minutes beside the whole KPI
+    assert " minutes before" in email.sentence and " hours" not in email.sentence

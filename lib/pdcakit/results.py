@@ -84,6 +84,25 @@ def duration_unit(typical_minutes: float | None) -> DurationUnit:
     return HOURS if size < 24 * 60 else DAYS
 
 
+def reading_scale(unit: str, before: float | None, after: float | None = None) -> str | None:
+    """The one unit a duration KPI reads in on every page, table, chart and sentence: the
+    unit its before (baseline) value picks (:func:`duration_unit`), so the baseline page,
+    the compare page and the cycle page show one KPI in one unit; the after value when
+    the before one is missing. None when ``unit`` is not minutes.
+
+    >>> reading_scale("minutes", 136.3, 68.0), reading_scale("minutes", 4.1, 4.0)
+    ('hours', 'minutes')
+    >>> reading_scale("minutes", float("nan"), 3000.0), reading_scale("fraction", 0.7, 0.8)
+    ('days', None)
+    """
+    if unit != "minutes":
+        return None
+    for value in (before, after):
+        if value is not None and math.isfinite(value):
+            return duration_unit(value).name
+    return MINUTES.name
+
+
 def format_value(value: float | None, unit: str = "", digits: int = 1, *,
                  hours: bool | None = None, scale: str | None = None) -> str:
     """Format a number for a reader: fractions as percent, others with a unit.
@@ -102,7 +121,9 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
     >>> format_value(68.8, "minutes", hours=True)
     '1.1 hours'
     >>> format_value(10_080, "minutes"), format_value(90, "minutes", scale="days")
-    ('7.0 days', '0.1 days')
+    ('7.0 days', '0.062 days')
+    >>> format_value(4.5, "minutes", scale="hours"), format_value(-54, "minutes", scale="hours")
+    ('0.075 hours', '-0.90 hours')
     >>> format_value(None)
     'n/a'
     """
@@ -120,7 +141,12 @@ def format_value(value: float | None, unit: str = "", digits: int = 1, *,
                 raise ValueError(f"scale must be one of {', '.join(DURATION_UNITS)}, "
                                  f"got {scale!r}")
             chosen = DURATION_UNITS[scale]
-        return f"{format_number(chosen.of(value), digits)} {chosen.name}"
+        shown = chosen.of(value)
+        if chosen is not MINUTES and 0 < abs(shown) < 1:
+            # a small value in a unit chosen for a larger one keeps two significant figures
+            # ('0.075 hours', not '0.1 hours'), at most three decimals
+            digits = min(max(digits, 1 - math.floor(math.log10(abs(shown)))), 3)
+        return f"{format_number(shown, digits)} {chosen.name}"
     if unit == "points":
         return f"{format_number(value, digits)} points"
     return f"{format_number(value, digits)} {unit}"
@@ -277,7 +303,7 @@ class Estimate:
         """Durations (minutes): the one unit the value and its CI read in; else None.
 
         >>> Estimate("Time to resolve", 12_600.0, 40, ci=(100.0, 20_000.0), unit="minutes").format()
-        '8.8 days (95% CI 0.1 days to 13.9 days, n=40)'
+        '8.8 days (95% CI 0.069 days to 13.9 days, n=40)'
         """
         return duration_unit(self.value).name if self.unit == "minutes" else None
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pdcakit.results import duration_unit, format_count, format_number, format_value
+from pdcakit.results import format_count, format_number, format_value, reading_scale
 from pdcakit.run.resultsfile import ResultsError, StageResults, read_results
 
 __all__ = ["InputFile", "PageFacts", "Status", "VerdictRow", "page_facts", "run_date",
@@ -201,9 +201,9 @@ def _baseline_rows(results: StageResults) -> list[VerdictRow]:
     target, stability = results.target, results.stability
     rows = []
     for key, estimate in results.estimates.items():
-        value = (format_value(estimate.value, estimate.unit, scale=duration_unit(
-            estimate.value).name if estimate.unit == "minutes" else None)
-            if _finite(estimate.value) else "not enough data")
+        value = (format_value(estimate.value, estimate.unit,
+                              scale=reading_scale(estimate.unit, estimate.value))
+                 if _finite(estimate.value) else "not enough data")
         statuses = {}
         if target is not None and target.kpi == key:
             statuses["Target"] = _target_status(target.met, target.value)
@@ -236,8 +236,7 @@ def _compare_rows(results: StageResults) -> list[VerdictRow]:
     raw_kpis = results.raw.get("kpis") if isinstance(results.raw.get("kpis"), dict) else {}
     rows = []
     for key, change in results.changes.items():
-        scale = (duration_unit(change.before.value).name
-                 if change.unit == "minutes" and _finite(change.before.value) else None)
+        scale = reading_scale(change.unit, change.before.value, change.after.value)
         raw = raw_kpis.get(key) if isinstance(raw_kpis.get(key), dict) else {}
         statuses = {"Change": _change_status(change.verdict, raw.get("large_enough")),
                     "Target": _target_status(change.target_met, change.target)}
@@ -263,7 +262,8 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
     for key, gain in results.gains.items():
         raw = raw_gains.get(key) if isinstance(raw_gains.get(key), dict) else {}
         before, after = raw.get("before_minutes"), raw.get("after_minutes")
-        scale = duration_unit(before).name if isinstance(before, int | float) else None
+        scale = (reading_scale("minutes", before, after)
+                 if isinstance(before, int | float) else None)
         low, high = gain.gain_ci
         if not _finite(gain.gain):
             status = Status("not enough data", "warn")

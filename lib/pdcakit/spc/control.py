@@ -389,6 +389,19 @@ class _Chart(NamedTuple):
     runs_signal: BoolArray
     phases: tuple[ControlPhase, ...]
     sentence: str
+    phase: Any = None
+    freeze: int | None = None
+
+    def shared(self, *, lines: bool = True, runs: bool = True) -> dict[str, Any]:
+        """The fields every chart result takes from the skeleton, by their result names
+        (``lines``: the limits as ``lcl_line`` / ``ucl_line``, else ``lcl`` / ``ucl``)."""
+        low, high = ("lcl_line", "ucl_line") if lines else ("lcl", "ucl")
+        out = {"centre_line": self.centre_line, low: self.lcl_line, high: self.ucl_line,
+               "signals": self.signals, "phase": self.phase, "phases": self.phases,
+               "freeze": self.freeze, "sentence": self.sentence}
+        if runs:
+            out["runs_signal"] = self.runs_signal
+        return out
 
 
 LimitsOf = Callable[[_Phase], _Limits]
@@ -524,6 +537,8 @@ def _control_chart(
         runs_signal=frozen_array(runs_signal, dtype=bool),
         phases=tuple(phases),
         sentence=phase_sentence(split, [p.sentence for p in phases], names),
+        phase=split.ids,
+        freeze=freeze,
     )
 
 
@@ -687,17 +702,9 @@ def i_chart(
     chart = _control_chart(y, split, freeze, limits, names=names)
     return IChartResult(
         values=frozen_array(y),
-        centre_line=chart.centre_line,
-        lcl_line=chart.lcl_line,
-        ucl_line=chart.ucl_line,
-        signals=chart.signals,
-        runs_signal=chart.runs_signal,
         moving_ranges=frozen_array(_phase_moving_ranges(y, split)),
-        phase=split.ids,
-        phases=chart.phases,
-        freeze=freeze,
         d2=float(d2),
-        sentence=chart.sentence,
+        **chart.shared(),
     )
 
 
@@ -760,17 +767,7 @@ def mr_chart(
         runs=False,
         judge=_above_limit_text,
     )
-    return MRChartResult(
-        values=frozen_array(mr),
-        centre_line=chart.centre_line,
-        lcl_line=chart.lcl_line,
-        ucl_line=chart.ucl_line,
-        signals=chart.signals,
-        phase=split.ids,
-        phases=chart.phases,
-        freeze=freeze,
-        sentence=chart.sentence,
-    )
+    return MRChartResult(values=frozen_array(mr), **chart.shared(runs=False))
 
 
 # ---------------------------------------------------------------------------
@@ -917,15 +914,7 @@ def _attribute_chart(
         values=frozen_array(y),
         numerators=frozen_array(num),
         denominators=frozen_array(den),
-        lcl=chart.lcl_line,
-        ucl=chart.ucl_line,
-        centre_line=chart.centre_line,
-        signals=chart.signals,
-        runs_signal=chart.runs_signal,
-        phase=split.ids,
-        phases=chart.phases,
-        freeze=freeze,
-        sentence=chart.sentence,
+        **chart.shared(lines=False),
     )
 
 

@@ -41,13 +41,13 @@ from pdcakit.stages.display import estimates_table
 from pdcakit.stages.planning import SampleSizePlan, period_design_effect, sample_size_plan
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
-    SECTION_NAMES,
     Sections,
     file_sources,
     headline_record,
     load_options,
     mapping_file,
     present_columns,
+    skip_line,
     snapshot_words,
 )
 
@@ -56,17 +56,8 @@ __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "Score
            "baseline_results", "data_section", "data_summary", "headline_plan",
            "headline_section", "pareto_section", "resolve_section", "rule_agreement_section",
            "sample_size_section", "scorecard_section", "scores_section", "scores_window",
-           "segments_section", "show", "skip_line", "sla_section", "stability_section",
+           "segments_section", "show", "sla_section", "stability_section",
            "summary_section", "write_results"]
-
-#: Names of the skipped parts the shared section names leave as keys.
-_LABELS = {
-    "scorecard": "KPI scorecard",
-    "csi": "Customer satisfaction index (CSI)",
-    "audit": "Process audit score (TPS)",
-    "mystery_shopper": "Mystery-shopper score (TDS)",
-    "standards": "Standards conformance",
-}
 
 #: The optional tables of section 8: score key -> (path parameter, table kind, score).
 _SCORE_TABLES = {
@@ -76,17 +67,6 @@ _SCORE_TABLES = {
                         metrics.mystery_shopper_score),
     "standards": ("standards_path", "standards", metrics.standards_conformance),
 }
-
-
-def skip_line(key: str, reason: str, *, label: str = "") -> str:
-    """The line a skipped section or KPI shows: its name, then what would enable it.
-
-    >>> skip_line("csi", "off: give surveys_path (a surveys table) to enable it")
-    'Skipped: **Customer satisfaction index (CSI)**: off: give surveys_path (a surveys \
-table) to enable it.'
-    """
-    name = label or _LABELS.get(key) or SECTION_NAMES.get(key, key)
-    return f"Skipped: **{name}**: {reason}."
 
 
 @dataclass

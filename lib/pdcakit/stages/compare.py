@@ -31,7 +31,14 @@ import pandas as pd
 
 from pdcakit import metrics, stats
 from pdcakit.fileio import plain
-from pdcakit.results import Estimate, duration_unit, format_number, format_signed, format_value
+from pdcakit.results import (
+    Estimate,
+    duration_unit,
+    format_number,
+    format_signed,
+    format_value,
+    reading_scale,
+)
 from pdcakit.stages.segments import split_segments
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
 from pdcakit.stats.stratified import MixCheck, stratified_change
@@ -124,6 +131,7 @@ class KpiChange:
     mde_alpha: float | None = None
     design_effect: float = 1.0
     follow_up: str = ""
+    reading_unit: str | None = None
 
     @property
     def confidence(self) -> float:
@@ -199,11 +207,12 @@ class KpiChange:
 
     @property
     def scale(self) -> str | None:
-        """Durations: the one unit (minutes, hours or days, see
-        :func:`pdcakit.results.duration_unit`) that before, after, change, CI and target
-        read in, from the smaller of the before and after values so both keep their
-        precision (None: not a duration)."""
-        return reading_scale(self.unit, self.before.value, self.after.value)
+        """Durations: the one unit (minutes, hours or days) that before, after, change, CI
+        and target read in, the one every page uses for this KPI
+        (:func:`pdcakit.results.reading_scale`: the before value's unit; None: not a
+        duration)."""
+        return self.reading_unit or reading_scale(self.unit, self.before.value,
+                                                  self.after.value)
 
     @property
     def in_hours(self) -> bool | None:
@@ -383,20 +392,6 @@ class KpiChange:
         }
 
 
-def reading_scale(unit: str, before: float, after: float) -> str | None:
-    """The one unit a duration KPI's figures and sentences read in: from the smaller of its
-    before and after values (so both keep their precision); None when ``unit`` is not
-    minutes.
-
-    >>> reading_scale("minutes", 159.0, 95.0), reading_scale("fraction", 0.7, 0.8)
-    ('minutes', None)
-    """
-    if unit != "minutes":
-        return None
-    values = [abs(v) for v in (before, after) if math.isfinite(v)]
-    return duration_unit(min(values, default=math.nan)).name
-
-
 def kpi_test_kind(key: str) -> str:
     """The kind passed to :func:`pdcakit.stats.compare` for a registry KPI."""
     return _KIND_OVERRIDES.get(key, _TEST_KIND[metrics.KPIS[key].kind])
@@ -571,7 +566,7 @@ def _duration_test(b: _Side, a: _Side, confidence: float, n_resamples: int,
                           effect_size=result.effect_size,
                           effect_size_label=result.effect_size_label)
         return result, verdict, shape
-    horizon = format_value(shape.horizon, "minutes", scale=scale)
+    horizon = format_value(shape.horizon, "minutes")  # a cap on time: its own unit
     verdict = Verdict(f"difference in mean time up to {horizon}",
                       "z test of the difference in restricted mean duration",
                       float(shape.rmst_difference), shape.rmst_ci, float(shape.rmst_pvalue),
@@ -610,10 +605,10 @@ def _period_test(key: str, b: _Side, a: _Side, confidence: float, unit: str,
 
 
 def _period_verdict(period: stats.PeriodComparison, choice: stats.PeriodChoice,
-                    reference: float, scale: str | None = None) -> Verdict:
+                    reference: float) -> Verdict:
     label = period.estimate_label
     if label.startswith("difference in restricted mean duration up to"):
-        horizon = format_value(period.extra["horizon"], "minutes", scale=scale)
+        horizon = format_value(period.extra["horizon"], "minutes")  # its own unit
         label = f"difference in mean time up to {horizon}"
     elif label.startswith("difference in rates"):
         label = "difference in rates"
@@ -639,7 +634,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
                 alpha: float = 0.05, power: float = 0.8, target: float | None = None,
                 params: Mapping[str, float] | None = None, period: str = "W",
                 family_size: int = 1, multiplicity: str = "holm",
-                n_resamples: int = 1000) -> KpiChange:
+                n_resamples: int = 1000, scale: str | None = None) -> KpiChange:
     """Compare one KPI between the before and after tickets (raw p; see compare_kpis).
 
     The verdict is about one estimand (see :class:`Verdict`): shares and rates their
@@ -651,6 +646,9 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     carries the verdict (:func:`pdcakit.stats.choose_period_level`). The detectable
     change is at ``power`` and at the level the first step of the family adjustment
     uses over ``family_size`` KPIs, divided by the design effect of the periods.
+    ``scale`` (durations: minutes, hours or days) is the unit the words read in; by
+    default the one :func:`pdcakit.results.reading_scale` picks from the before value
+    (a segment passes the whole KPI's, so one KPI reads in one unit on a page).
     """
     params = dict(params or {})
     spec = metrics.KPIS[key]
@@ -658,7 +656,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     b, a = _side(before, key, params, period), _side(after, key, params, period)
     _check_not_degenerate(spec.name, b, a)
     estimates = [spec.estimate(t, **params) for t in (before, after)]
-    scale = reading_scale(spec.unit, estimates[0].value, estimates[1].value)
+    scale = scale or reading_scale(spec.unit, estimates[0].value, estimates[1].value)
     confidence = 1 - alpha
     unit = "" if spec.unit == "fraction" else spec.unit
     shape = None
@@ -680,7 +678,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
         if choice.period_level:
             reference = (float(period_test.extra.get("rmst_before", ticket.reference))
                          if shape is not None else ticket.reference)
-            verdict = _period_verdict(period_test, choice, reference, scale)
+            verdict = _period_verdict(period_test, choice, reference)
         else:
             verdict = replace(ticket, why=f"{ticket.why} {choice.sentence}")
     else:
@@ -696,7 +694,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
                      target=target, alpha=alpha, multiplicity=multiplicity, verdict=verdict,
                      period_test=period_test, period_note=note, robustness=robustness,
                      shape=shape, power=power, mde_alpha=level, design_effect=deff,
-                     follow_up=follow_up)
+                     follow_up=follow_up, reading_unit=scale)
 
 
 def _mde(spec: metrics.KpiSpec, b: _Side, a: _Side, baseline: float, target: float | None,
@@ -795,7 +793,7 @@ def _adjusted(changes: list[KpiChange], method: str, alpha: float) -> tuple[KpiC
 
 #: What a KPI that cannot be compared raises (empty, all open, all identical): it is
 #: skipped with the reason while the other KPIs are compared.
-_DEGENERATE = (ValueError, KeyError, ArithmeticError, np.linalg.LinAlgError)
+_DEGENERATE = (ValueError, ArithmeticError, np.linalg.LinAlgError)  # a KeyError is a bug
 
 
 def _reason(exc: BaseException) -> str:
@@ -847,10 +845,18 @@ class SegmentChanges:
 
 
 def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str,
-                    settings: CompareSettings, *, min_n: int = 10) -> SegmentChanges:
-    """The KPI compared within each value of ``column``, adjusted across the segments."""
-    needed = (*metrics.KPIS[key].columns, "created_at", "is_open") if key in metrics.KPIS \
-        else None
+                    settings: CompareSettings, *, min_n: int = 10,
+                    scale: str | None = None) -> SegmentChanges:
+    """The KPI compared within each value of ``column``, adjusted across the segments.
+
+    Every segment's words read in one unit, ``scale`` (durations; by default the one the
+    whole before window's value picks), so a segment in hours and one in minutes do not
+    sit side by side.
+    """
+    spec = metrics.KPIS[key]
+    needed = (*spec.columns, "created_at", "is_open")
+    if scale is None and spec.unit == "minutes":
+        scale = reading_scale(spec.unit, spec.estimate(before, **settings.params).value)
     parts, skipped = split_segments(before, after, column, min_n=min_n, columns=needed)
     changes = []
     for value, part_b, part_a in parts:
@@ -858,7 +864,7 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
             change = compare_kpi(part_b, part_a, key, alpha=settings.alpha,
                                  power=settings.power, params=settings.params,
                                  period=settings.period, family_size=len(parts),
-                                 multiplicity=settings.multiplicity)
+                                 multiplicity=settings.multiplicity, scale=scale)
         except _DEGENERATE as exc:
             skipped[str(value)] = _reason(exc)
             continue

@@ -455,8 +455,10 @@ def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.Data
     blocks: list[Block] = probe.skips()
     record: dict[str, Any] = {}
     for key in keys:
-        found = segment_changes(before, after, key, column, check.settings)
-        blocks += [_forest(found, check.changes.get(key))] if found.table.changes else []
+        overall = check.changes.get(key)  # the segments read in the whole KPI's unit
+        found = segment_changes(before, after, key, column, check.settings,
+                                scale=None if overall is None else overall.scale)
+        blocks += [_forest(found, overall)] if found.table.changes else []
         blocks += [Say(f"- {c.sentence}") for c in found.table.changes if c.significant]
         blocks += [Say(f"- {column} {segment}: not compared ({reason}).")
                    for segment, reason in found.table.skipped.items()]

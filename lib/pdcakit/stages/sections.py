@@ -37,7 +37,7 @@ from pdcakit.kpis import KPI_INFO, supported_kpis
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
            "input_path", "list_problem", "load_options", "mapping_file", "missing_reason",
-           "present_columns", "raise_problems", "snapshot_words", "source_name"]
+           "present_columns", "raise_problems", "skip_line", "snapshot_words", "source_name"]
 
 #: Version of the results.json layout the stage notebooks write.
 RESULTS_SCHEMA = "pdca-results/1"
@@ -66,7 +66,22 @@ SECTION_NAMES = {
     "capacity": "Capacity",
     "money": "Money",
     "automation_share": "Automation share",
+    "scorecard": "KPI scorecard",
+    "csi": "Customer satisfaction index (CSI)",
+    "audit": "Process audit score (TPS)",
+    "mystery_shopper": "Mystery-shopper score (TDS)",
+    "standards": "Standards conformance",
 }
+
+
+def skip_line(key: str, reason: str, *, label: str = "") -> str:
+    """The line a skipped section or KPI shows: its name, then what would enable it.
+
+    >>> skip_line("csi", "off: give surveys_path (a surveys table) to enable it")
+    'Skipped: **Customer satisfaction index (CSI)**: off: give surveys_path (a surveys \
+table) to enable it.'
+    """
+    return f"Skipped: **{label or SECTION_NAMES.get(key, key)}**: {reason}."
 
 _MAP_FIX = "(map it under columns: in the mapping)"
 
@@ -175,7 +190,7 @@ class Sections:
         if self.show:
             from pdcakit.stages.display import say
 
-            say(f"Skipped: **{label or SECTION_NAMES.get(key, key)}**: {reason}.")
+            say(skip_line(key, reason, label=label))
 
     def runs(self, key: str, *columns: str, label: str = "") -> bool:
         """Whether section ``key`` can run: every column holds data; else skip it."""

@@ -22,7 +22,7 @@ import pandas as pd
 from pdcakit import metrics, spc, stats
 from pdcakit.data.slicing import between
 from pdcakit.periods import PERIODS
-from pdcakit.results import duration_unit, format_number
+from pdcakit.results import format_number, reading_scale
 from pdcakit.stages.windows import Windows
 
 __all__ = ["PhaseView", "phase_view", "proportion_phase_view"]
@@ -211,7 +211,8 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
                                      ylabel=f"{spec.name} (% of tickets per {per})")
         return replace(view, **counts)
     labels = _split_at(periods, windows.after_start, spec.name)
-    chart = spc.i_chart(frame["value"].to_numpy(float), part=labels, labels=periods)
+    chart = spc.i_chart(frame["value"].to_numpy(float), part=labels, labels=periods,
+                        unit=spec.unit if spec.unit in ("minutes", "points") else "")
     return PhaseView(key=key, title=spec.name, periods=periods,
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
@@ -227,9 +228,9 @@ def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.
     values = frame["value"].to_numpy(float)
     labels = _split_at(periods, change, spec.name, present=np.isfinite(values))
     before = periods < change
-    typical = [float(np.nanmedian(values[side])) for side in (before, ~before)
-               if np.isfinite(values[side]).any()]
-    scale = duration_unit(min(typical, default=math.nan)).name
+    typical = [float(np.nanmedian(values[side])) if np.isfinite(values[side]).any()
+               else math.nan for side in (before, ~before)]
+    scale = reading_scale("minutes", *typical)
     chart = spc.log_i_chart(values, part=labels, sparse=frame["sparse"].to_numpy(bool),
                             n=frame["n"].to_numpy(float), unit="minutes", scale=scale,
                             labels=periods)
