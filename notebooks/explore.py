@@ -44,56 +44,39 @@ import datetime as dt
 import ipywidgets as widgets
 from IPython.display import display
 
-from pdcakit import data, metrics
 from pdcakit.stages.display import say, show_figure
-from pdcakit.stages.explore import explore
-from pdcakit.stages.sections import Sections, load_options, mapping_file
+from pdcakit.stages.explore import explore_choices, explore_view
+from pdcakit.stages.sections import Sections, load_export
 
-ledger = Sections.of(None)
-tickets = data.load_tickets(
-    ledger.read("data_path", data_path),
-    (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-    **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                   dayfirst=dayfirst),
-)
-sections = Sections.of(tickets, show=False)
-choices = [key for key in sections.kpis(metrics.KPIS) if key != "nps"]
-kpi, note = sections.choose(kpi, choices)
-if note:
-    say(note)
-segments = ["(all)"] + (sorted(tickets[segment_column].dropna().astype(str).unique())
-                        if segment_column in sections.present else [])
-if segment not in segments:
-    segment = "(all)"
+tickets = load_export(data_path, mapping, ledger=Sections.of(None), on_duplicate=on_duplicate,
+                      snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
+choices = explore_choices(tickets, Sections.of(tickets, show=False), kpi=kpi,
+                          segment_column=segment_column, segment=segment)
+say(choices.note)
 
 
-def show(kpi: str, segment: str, change_date: str, weeks_before: int, weeks_after: int) -> None:
+def show(**selection: object) -> None:
     """The verdict sentence and the phase chart for one selection."""
-    try:
-        found = explore(tickets, kpi, change_date=str(change_date), weeks_before=weeks_before,
-                        weeks_after=weeks_after, segment_column=segment_column,
-                        segment=segment)
-    except ValueError as exc:
-        say(f"Cannot compare this selection: {exc}")
-        return
-    say(f"**{found.sentence}** Test: {found.change.comparison.test}.")
-    show_figure(found.view.figure(period_word="week"))
+    view = explore_view(tickets, segment_column=segment_column, **selection)
+    say(view.sentence)
+    for figure in view.figures():
+        show_figure(figure)
 
 
 # %% [markdown]
 # ## The default selection
 
 # %% tags=["remove-input"]
-show(kpi, segment, change_date, weeks_before, weeks_after)
+show(kpi=choices.kpi, segment=choices.segment, change_date=change_date,
+     weeks_before=weeks_before, weeks_after=weeks_after)
 
 # %% [markdown]
 # ## Explore (live in JupyterLab)
 
 # %% tags=["remove-input"]
 controls = {
-    "kpi": widgets.Dropdown(options=[(metrics.KPIS[key].name, key) for key in choices],
-                            value=kpi, description="KPI"),
-    "segment": widgets.Dropdown(options=segments, value=segment,
+    "kpi": widgets.Dropdown(options=choices.kpi_options, value=choices.kpi, description="KPI"),
+    "segment": widgets.Dropdown(options=choices.segments, value=choices.segment,
                                 description=segment_column or "segment"),
     "change_date": widgets.DatePicker(value=dt.date.fromisoformat(change_date),
                                       description="Change date"),

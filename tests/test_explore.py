@@ -44,7 +44,61 @@ def test_moving_the_controls_redraws_without_error():
         'controls["kpi"].value = "first_response_time"\n'
         'controls["weeks_before"].value = 8\n'
         'print("redrawn")'))
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    from nbclient.exceptions import CellTimeoutError
+
+    # nbclient can block for good on a cell whose widgets send comm messages (an open
+    # upstream bug, jupyter/nbclient#312; seen here once in about ten runs, both sides
+    # idle): a cell that has not finished in 120 s (it takes about 5) is run again once
+    # in a new kernel, and a second timeout fails the test.
+    for attempt in (1, 2):
+        run = nbformat.from_dict(nb)
+        try:
+            NotebookClient(run, timeout=120, kernel_name="python3",
+                           resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+            break
+        except CellTimeoutError:
+            if attempt == 2:
+                raise
+    nb = run
     assert "redrawn" in nb.cells[-1].outputs[-1]["text"]
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+class TestChoicesOnRealShapedExports:
+    """The controls offer what the export supports, whatever the demo has."""
+
+    def test_chinese_council_cases_offer_its_kpis_and_its_categories(self, tmp_path):
+        import exports
+        from pdcakit.stages.explore import explore_choices, explore_view
+        from pdcakit.stages.sections import Sections, load_export
+
+        export = exports.chinese_city_council_cases(tmp_path)  # 20,000 cases
+        reads = Sections.of(None)
+        cases = load_export(str(export.path), str(export.mapping), ledger=reads)
+        assert sorted(reads.inputs) == ["data_path", "mapping"]
+        found = explore_choices(cases, Sections.of(cases, show=False), kpi="aht",
+                                segment_column="category", segment="不存在的类别")
+        # id, created_at, resolved_at, category: only the resolution KPIs can be computed
+        assert found.kpis == ("time_to_resolve", "resolution_rate", "sla_resolution")
+        assert found.kpi == "time_to_resolve"
+        assert found.note.startswith("Average handle time cannot be shown on this export "
+                                     "(needs the column handle_minutes")
+        assert found.segment == "(all)"  # an unknown category falls back to all cases
+        assert found.segments[0] == "(all)" and len(found.segments) == 61
+        assert all(isinstance(s, str) for s in found.segments)
+        chosen = str(cases["category"].value_counts().index[0])  # the busiest category
+        view = explore_view(cases, kpi=found.kpi, segment=chosen,
+                            change_date=export.after[0], weeks_before=26, weeks_after=26,
+                            segment_column="category")
+        assert view.sentence.startswith(f"**Time to resolve (category {chosen}) ")
+        assert len(view.figures()) == 1
+
+    def test_a_selection_that_cannot_be_compared_says_why(self, tickets):
+        from pdcakit.stages.explore import explore_view
+
+        view = explore_view(tickets, kpi="aht", segment="no such channel",
+                            change_date="2026-04-06", weeks_before=13, weeks_after=13,
+                            segment_column="channel")
+        assert view.sentence == ("Cannot compare this selection: no tickets with channel = "
+                                 "'no such channel'")
+        assert view.figures() == []

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pdcakit import data, metrics, plots, spc
+from pdcakit import metrics, plots, spc
 from pdcakit.fileio import atomic_write_json
 from pdcakit.results import Estimate
 from pdcakit.stages.baseline import BaselineSettings, ChartView, HeadlineSeries, headline_series
@@ -44,8 +44,7 @@ from pdcakit.stages.sections import (
     Sections,
     file_sources,
     headline_record,
-    load_options,
-    mapping_file,
+    load_export,
     present_columns,
     skip_line,
     snapshot_words,
@@ -245,13 +244,9 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
     meaning the mapping's setting) and summarise them (:func:`data_summary`); the result
     holds the run's ledger, which has recorded every file read."""
     reads = PageLedger.of(None)
-    tickets = data.load_tickets(
-        reads.read("data_path", data_path),
-        (reads.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-        window=(start or None, end or None),
-        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                       dayfirst=dayfirst),
-    )
+    tickets = load_export(data_path, mapping, ledger=reads, window=(start or None, end or None),
+                          on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                          dayfirst=dayfirst)
     sections = PageLedger.of(tickets)
     sections.inputs.update(reads.inputs)
     summary = data_summary(tickets, start=start, end=end, snapshot=snapshot)

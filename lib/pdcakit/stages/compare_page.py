@@ -48,8 +48,7 @@ from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
     Sections,
     headline_record,
-    load_options,
-    mapping_file,
+    load_export,
     snapshot_words,
     source_name,
 )
@@ -201,14 +200,11 @@ def read_tickets(data_path: str, mapping: str, windows: Windows, *, on_duplicate
     ``mapping`` is a YAML file, a preset name or "" (canonical columns); the loading
     options "" take the mapping's own settings.
     """
-    from pdcakit import data
-
     reading = Sections.of(None)
-    path = reading.read("data_path", data_path)
-    chosen = (reading.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
-    tickets = data.load_tickets(path, chosen, window=(windows.before_start, windows.after_end),
-                                **load_options(on_duplicate=on_duplicate, snapshot=snapshot,
-                                               timezone=timezone, dayfirst=dayfirst))
+    tickets = load_export(data_path, mapping, ledger=reading,
+                          window=(windows.before_start, windows.after_end),
+                          on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                          dayfirst=dayfirst)
     sections = Sections.of(tickets)
     sections.inputs.update(reading.inputs)
     return tickets, sections

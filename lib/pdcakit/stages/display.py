@@ -72,7 +72,10 @@ def markdown_bundle(text: str) -> dict[str, str]:
 
 
 def say(text: str) -> None:
-    """Show a sentence or paragraph as escaped HTML (plain text under nbval)."""
+    """Show a sentence or paragraph as escaped HTML (plain text under nbval); an empty
+    ``text`` shows nothing (a section with nothing to say adds no empty line)."""
+    if not text:
+        return
     from IPython.display import display
 
     display(sentence_bundle(text), raw=True)

@@ -51,8 +51,7 @@ from pdcakit.stages.sections import (
     Sections,
     headline_record,
     list_problem,
-    load_options,
-    mapping_file,
+    load_export,
     raise_problems,
     snapshot_words,
     source_name,
@@ -209,18 +208,14 @@ def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
     >>> data.record["before"], data.record["after"], round(data.per_week)
     (23988, 24012, 1847)
     """
-    from pdcakit import data
 
     ledger = Sections.of(None, show=show)
     if not data_path:
         return TicketData(windows=windows, sections=ledger)
-    tickets = data.load_tickets(
-        ledger.read("data_path", data_path),
-        (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
-        window=(windows.before_start, windows.after_end),
-        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                       dayfirst=dayfirst),
-    )
+    tickets = load_export(data_path, mapping, ledger=ledger,
+                          window=(windows.before_start, windows.after_end),
+                          on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                          dayfirst=dayfirst)
     before, after = windows.split(tickets)
     weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
     sections = Sections.of(tickets, show=show)

@@ -11,16 +11,26 @@ training check (training effect % and its paired test, source 3.2.3).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from pdcakit import metrics, stats
 from pdcakit.results import Estimate
 from pdcakit.stages.compare import KpiChange, compare_kpi
+from pdcakit.stages.sections import Sections
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import Windows
 
-__all__ = ["Exploration", "explore", "training_check"]
+__all__ = [
+    "Exploration",
+    "ExploreChoices",
+    "ExploreView",
+    "explore",
+    "explore_choices",
+    "explore_view",
+    "training_check",
+]
 
 
 def training_check(training: pd.DataFrame, *, confidence: float = 0.95,
@@ -68,3 +78,86 @@ def explore(tickets: pd.DataFrame, key: str, *, change_date: str, weeks_before: 
     view = phase_view(part, key, windows, period=period)
     return Exploration(change=change, view=view,
                        segment="" if segment in ("", "(all)") else f"{segment_column} {segment}")
+
+
+@dataclass(frozen=True)
+class ExploreChoices:
+    """What the explore controls offer on this export: the KPIs it supports, the segment
+    values, and the selection the page opens with (a requested KPI or segment the export
+    lacks is replaced, ``note`` saying why)."""
+
+    kpis: tuple[str, ...]
+    kpi: str
+    segments: tuple[str, ...]
+    segment: str
+    note: str = ""
+
+    @property
+    def kpi_options(self) -> list[tuple[str, str]]:
+        """(reader's name, key) pairs for a dropdown."""
+        return [(metrics.KPIS[key].name, key) for key in self.kpis]
+
+
+def explore_choices(tickets: pd.DataFrame, sections: Sections, *, kpi: str,
+                    segment_column: str, segment: str) -> ExploreChoices:
+    """The KPIs ``sections`` says this export supports, ``kpi`` if among them (else the
+    first, with the reason), and the values of ``segment_column`` after ``"(all)"``
+    (``segment`` if among them, else all tickets).
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05", "2026-01-06"]),
+    ...                   "handle_minutes": [5.0, 7.0], "channel": ["电话", "chat"]})
+    >>> found = explore_choices(t, Sections.of(t, show=False), kpi="fcr", segment_column="channel",
+    ...                         segment="email")
+    >>> found.kpi, found.segments, found.segment
+    ('aht', ('(all)', 'chat', '电话'), '(all)')
+    >>> found.note
+    'First contact resolution cannot be shown on this export (needs the column \
+first_contact_resolved (map it under columns: in the mapping)); showing Average handle time.'
+    """
+    choices = tuple(sections.kpis(metrics.KPIS))
+    chosen, note = sections.choose(kpi, list(choices))
+    values = (sorted(tickets[segment_column].dropna().astype(str).unique())
+              if segment_column and segment_column in sections.present else [])
+    segments = ("(all)", *values)
+    return ExploreChoices(kpis=choices, kpi=chosen, segments=segments,
+                          segment=segment if segment in segments else "(all)", note=note)
+
+
+@dataclass(frozen=True)
+class ExploreView:
+    """One selection's verdict line and chart, or why it cannot be compared."""
+
+    exploration: Exploration | None
+    problem: str = ""
+
+    @property
+    def sentence(self) -> str:
+        if self.exploration is None:
+            return f"Cannot compare this selection: {self.problem}"
+        found = self.exploration
+        return f"**{found.sentence}** Test: {found.change.comparison.test}."
+
+    def figures(self) -> list[Any]:
+        """The phase chart (none when the selection cannot be compared)."""
+        return [] if self.exploration is None else [
+            self.exploration.view.figure(period_word="week")]
+
+
+def explore_view(tickets: pd.DataFrame, *, kpi: str, segment: str, change_date: Any,
+                 weeks_before: int, weeks_after: int, segment_column: str) -> ExploreView:
+    """:func:`explore` for the controls' values; a selection that cannot be compared (too
+    few weeks, a segment without tickets) says why instead of failing the page.
+
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-05", "2026-01-06"]),
+    ...                   "handle_minutes": [5.0, 7.0]})
+    >>> explore_view(t, kpi="aht", segment="(all)", change_date="2026-01-06",
+    ...              weeks_before=2, weeks_after=2, segment_column="").sentence[:30]
+    'Cannot compare this selection:'
+    """
+    try:
+        found = explore(tickets, kpi, change_date=str(change_date), weeks_before=weeks_before,
+                        weeks_after=weeks_after, segment_column=segment_column,
+                        segment=segment)
+    except ValueError as exc:
+        return ExploreView(None, str(exc))
+    return ExploreView(found)

@@ -36,7 +36,8 @@ import pandas as pd
 from pdcakit.kpis import KPI_INFO, supported_kpis
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
-           "input_path", "list_problem", "load_options", "mapping_file", "missing_reason",
+           "input_path", "list_problem", "load_export", "load_options", "mapping_file",
+           "missing_reason",
            "present_columns", "raise_problems", "skip_line", "snapshot_words", "source_name"]
 
 #: Version of the results.json layout the stage notebooks write.
@@ -313,6 +314,30 @@ def source_name(sections: Sections, parameter: str) -> str:
 
 
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def load_export(data_path: str, mapping: str = "", *, ledger: Sections,
+                window: tuple[Any, Any] = (None, None), on_duplicate: str = "",
+                snapshot: str = "", timezone: str = "", dayfirst: Any = "") -> pd.DataFrame:
+    """The tickets ``data_path`` names, loaded onto the schema: the one loader every stage
+    uses. ``mapping`` is a YAML file, a preset name or "" (canonical columns); the loading
+    options "" take the mapping's own setting; ``ledger`` records each file read (for the
+    page's input list and the provenance).
+
+    >>> reads = Sections.of(None)
+    >>> len(load_export("demo:tickets.csv", ledger=reads,
+    ...                 window=("2026-04-06", "2026-04-13"))) > 0, sorted(reads.inputs)
+    (True, ['data_path'])
+    """
+    from pdcakit import data
+
+    return data.load_tickets(
+        ledger.read("data_path", data_path),
+        (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None,
+        window=window,
+        **load_options(on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                       dayfirst=dayfirst),
+    )
 
 
 def load_options(*, on_duplicate: str = "", snapshot: str = "", timezone: str = "",
