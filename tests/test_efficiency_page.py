@@ -149,7 +149,7 @@ class TestOffAndEmpty:
         assert record["steps"] is None and record["money"] is None
         assert record["segments"] == {} and "automation_share" not in record["tech"]
         assert found["summary"].sentences[1] == (
-            "Skipped on this export: steps, segments, money, automation_share (each line "
+            "Skipped on this export: Process steps, Segments, Money, Automation share (each line "
             "above names what would enable it).")
 
     def test_a_steps_only_run(self):

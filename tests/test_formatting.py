@@ -95,3 +95,24 @@ def test_tables_read_in_readers_words():
 def test_estimates_table_counts_with_separators():
     table = estimates_table({"fcr": Estimate("FCR", 0.679, 17883, (0.672, 0.685), "fraction")})
     assert table.loc["FCR", "n"] == "17,883" and table.loc["FCR", "Value"] == "67.9%"
+
+
+def test_the_summary_names_skipped_parts_for_a_reader():
+    # the efficiency page's summary said "Skipped on this export: automation_share"
+    from pdcakit.stages.sections import skipped_summary
+
+    line = skipped_summary(["automation_share", "time_view.first_response_time", "mix.fcr",
+                            "segments", "csi"])
+    assert line.startswith("Skipped on this export: Automation share, Time view: First "
+                           "response time, Mix check: First contact resolution, Segments, "
+                           "Customer satisfaction index (CSI) (")
+    assert "_" not in line
+    assert skipped_summary([]) == ""
+
+
+def test_a_rule_set_reads_by_its_name():
+    # the baseline chart's title said "p chart (nhs rules)"
+    from pdcakit import spc
+
+    assert [spc.rule_set_name(k) for k in spc.RULE_SETS] == [
+        "Anhøj", "Western Electric rules 1-4", "Nelson rules 1-8", "NHS Making Data Count"]

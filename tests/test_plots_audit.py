@@ -370,6 +370,24 @@ class TestTexts:
         assert title.get_window_extent(renderer).x1 <= fig.bbox.x1
         assert title.get_text().replace("\n", " ") == LONG_TITLE
 
+    def test_a_title_stays_inside_when_the_value_label_wraps(self):
+        # the compare page's weekly first-response chart: its three-line y label pushed
+        # the chart right after the title had been measured, and the title ran off the
+        # figure ("... (I chart of log med")
+        weeks = pd.date_range("2026-01-05", periods=26, freq="W-MON")
+        values = 4 + 0.3 * np.sin(np.arange(26))
+        fig = plots.control_chart(
+            weeks, values, centre=np.full(26, 4.0), lcl=np.full(26, 3.2),
+            ucl=np.full(26, 5.0), signals=np.zeros(26, bool),
+            title="First response time per week, before and after the change "
+                  "(I chart of log medians)",
+            ylabel="First response time (median per week, minutes)", phase_starts=[weeks[13]],
+            events=[["2026-02-02", "scripts trained"], ["2026-04-06", "go-live: new triage"]])
+        renderer = _renderer(fig)
+        assert "\n" in fig.axes[0].yaxis.label.get_text()
+        title = plots._title_text(fig.axes[0])
+        assert title.get_window_extent(renderer).x1 <= fig.bbox.x1
+
     def test_duration_axis_gets_its_unit_when_the_caller_left_it_out(self, figures):
         assert figures["control_minutes"].axes[0].get_ylabel().endswith("(minutes)")
         assert figures["control_days"].axes[0].get_ylabel().endswith("(days)")

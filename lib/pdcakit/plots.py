@@ -152,12 +152,16 @@ def _fit(fig: Figure) -> Figure:
     renderer = fig.canvas.get_renderer()
     fig.draw_without_rendering()  # lay out once: the sizes below are the final ones
     for ax in fig.axes:
+        if ax.yaxis.label.get_text():
+            _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+    # a wrapped value-axis label changes the left margin, which moves the left-aligned
+    # title: lay out again before measuring the titles' room
+    fig.draw_without_rendering()
+    for ax in fig.axes:
         title = _title_text(ax)
         if title is not None:
             room = fig.bbox.x1 - title.get_window_extent(renderer).x0 - 4
             _wrap(title, room, renderer)
-        if ax.yaxis.label.get_text():
-            _wrap(ax.yaxis.label, ax.bbox.height, renderer)
     crowded = [ax for ax in fig.axes if ax.get_legend() is not None
                and _crowds(fig, ax, ax.get_legend().get_window_extent(renderer))]
     for ax in crowded:

@@ -38,7 +38,7 @@ from .control import (
 from .logchart import LOG_SCALE_NOTE, LogIChartResult, log_i_chart
 from .phases import PhaseSplit, split_phases
 from .rebase import ASSURANCE, ASSURANCE_MEANING, Rebase, RebasedChart, assurance, rebased_chart
-from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets
+from .rules import RULE_SETS, RuleHits, apply_rules, compare_rule_sets, rule_set_name
 from .runs import RunChartResult, RunsAnalysis, anhoej_limits, run_chart
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "p_chart",
     "period_names",
     "rebased_chart",
+    "rule_set_name",
     "run_chart",
     "split_phases",
     "u_chart",

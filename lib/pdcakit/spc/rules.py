@@ -42,7 +42,7 @@ import numpy as np
 from ._common import name_periods, period_names
 from .runs import anhoej_limits
 
-__all__ = ["RULE_SETS", "RuleHits", "apply_rules", "compare_rule_sets"]
+__all__ = ["RULE_SETS", "RuleHits", "apply_rules", "compare_rule_sets", "rule_set_name"]
 
 RULE_SETS: dict[str, str] = {
     "anhoej": "Anhøj: long runs and few crossings (run charts)",
@@ -50,6 +50,15 @@ RULE_SETS: dict[str, str] = {
     "nelson": "Nelson rules 1-8",
     "nhs": "NHS Making Data Count: outside limits, shift, trend, two of three",
 }
+
+
+def rule_set_name(rule_set: str) -> str:
+    """A rule set's name for a reader (the part of :data:`RULE_SETS` before the colon).
+
+    >>> rule_set_name("nhs"), rule_set_name("western_electric")
+    ('NHS Making Data Count', 'Western Electric rules 1-4')
+    """
+    return RULE_SETS[rule_set].split(":")[0]
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,7 @@ def compare_rule_sets(values: Sequence[float], *, centre: float | Sequence[float
         flagged = {name: h.flags[i] for name, h in hits.items()}
         if any(flagged.values()) and not all(flagged.values()):
             rows.append({"point": names[i], "value": float(values[i]),
-                         **{RULE_SETS[name].split(":")[0]: "; ".join(f) or "-"
+                         **{rule_set_name(name): "; ".join(f) or "-"
                             for name, f in flagged.items()}})
-    columns = ["point", "value", *(RULE_SETS[name].split(":")[0] for name in sets)]
+    columns = ["point", "value", *(rule_set_name(name) for name in sets)]
     return pd.DataFrame(rows, columns=columns)

@@ -47,6 +47,7 @@ from pdcakit.stages.sections import (
     load_export,
     present_columns,
     skip_line,
+    skipped_summary,
     snapshot_words,
 )
 
@@ -360,11 +361,12 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
     disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
     page = _Page(None)
     page.say(f"**{series.title}, {chart.name}:** {chart.sentence}")
-    page.say(f"**Special-cause rules ({rule_set}):** {rules.sentence}")
+    page.say(f"**Special-cause rules ({spc.rule_set_name(rule_set)}):** {rules.sentence}")
     page.figure(series.figure(
         chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
         events=events,
-        title=f"{series.title} per {settings.period_label}: {chart.name} ({rule_set} rules)"))
+        title=(f"{series.title} per {settings.period_label}: {chart.name}, "
+               f"{spc.rule_set_name(rule_set)} rules")))
     record = {"kpi": settings.headline_kpi,
               "run_chart": {**run.as_dict(),
                             "autocorrelation": spc.autocorrelation(series.values).as_dict()},
@@ -640,8 +642,7 @@ def summary_section(headline: HeadlineSection, stability: StabilitySection,
         page.say(f"**{series.title}** is {series.baseline_estimate.format()}{target}. The "
                  f"baseline is {_stability_words(headline, stability)}{check}")
     if sections.skipped:
-        page.say(f"Skipped on this export: {', '.join(sections.skipped)} (each line above "
-                 "names what would enable it).")
+        page.say(skipped_summary(sections.skipped))
     return Section(shown=page.done(), record={})
 
 

@@ -49,6 +49,7 @@ from pdcakit.stages.sections import (
     Sections,
     headline_record,
     load_export,
+    skipped_summary,
     snapshot_words,
     source_name,
 )
@@ -568,8 +569,7 @@ def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[
              "confounded by an earlier drift." if time_view.views else "")
     blocks = [Say(text.rstrip())]
     if skipped:
-        blocks.append(Say(f"Skipped on this export: {', '.join(dict(skipped))} (each line above "
-                          "names what would enable it)."))
+        blocks.append(Say(skipped_summary(dict(skipped))))
     period_level = [c.name for c in changes.changes if c.verdict and c.verdict.period_level]
     if period_level:
         blocks.append(Say(f"The weeks varied more than chance for {', '.join(period_level)}: "

@@ -53,6 +53,7 @@ from pdcakit.stages.sections import (
     list_problem,
     load_export,
     raise_problems,
+    skipped_summary,
     snapshot_words,
     source_name,
 )
@@ -519,8 +520,7 @@ def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: 
     reached += [gain.sentence for gain in (gains.result or {}).values()]
     sentence = reached[0] if reached else NO_FIGURE
     skipped = data.sections.skipped
-    note = ((f"Skipped on this export: {', '.join(skipped)} (each line above names what "
-             "would enable it)."),) if skipped else ()
+    note = (skipped_summary(skipped),) if skipped else ()
     return Section(record=sentence, parts=(f"**{sentence}**", *note), result=sentence)
 
 

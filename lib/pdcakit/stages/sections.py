@@ -37,8 +37,8 @@ from pdcakit.kpis import KPI_INFO, supported_kpis
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
            "input_path", "list_problem", "load_export", "load_options", "mapping_file",
-           "missing_reason",
-           "present_columns", "raise_problems", "skip_line", "snapshot_words", "source_name"]
+           "missing_reason", "present_columns", "raise_problems", "section_name", "skip_line",
+           "skipped_summary", "snapshot_words", "source_name"]
 
 #: Version of the results.json layout the stage notebooks write.
 RESULTS_SCHEMA = "pdca-results/1"
@@ -75,6 +75,33 @@ SECTION_NAMES = {
 }
 
 
+def section_name(key: str) -> str:
+    """A skipped section's or KPI's name for a reader; ``"time_view.fcr"`` style keys name
+    both parts.
+
+    >>> section_name("automation_share"), section_name("mix.fcr"), section_name("nps")
+    ('Automation share', 'Mix check: First contact resolution', 'Net Promoter Score')
+    """
+    if key in SECTION_NAMES:
+        return SECTION_NAMES[key]
+    if key in KPI_INFO:
+        return KPI_INFO[key].name
+    head, dot, tail = key.partition(".")
+    return f"{section_name(head)}: {section_name(tail)}" if dot else key
+
+
+def skipped_summary(keys: Iterable[str]) -> str:
+    """The summary's line naming every skipped part ("" when nothing was skipped).
+
+    >>> skipped_summary(["automation_share", "time_view.aht"])
+    'Skipped on this export: Automation share, Time view: Average handle time (each line \
+above names what would enable it).'
+    """
+    names = [section_name(key) for key in keys]
+    return (f"Skipped on this export: {', '.join(names)} (each line above names what would "
+            "enable it).") if names else ""
+
+
 def skip_line(key: str, reason: str, *, label: str = "") -> str:
     """The line a skipped section or KPI shows: its name, then what would enable it.
 
@@ -82,7 +109,7 @@ def skip_line(key: str, reason: str, *, label: str = "") -> str:
     'Skipped: **Customer satisfaction index (CSI)**: off: give surveys_path (a surveys \
 table) to enable it.'
     """
-    return f"Skipped: **{label or SECTION_NAMES.get(key, key)}**: {reason}."
+    return f"Skipped: **{label or section_name(key)}**: {reason}."
 
 _MAP_FIX = "(map it under columns: in the mapping)"
 
