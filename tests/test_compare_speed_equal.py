@@ -1,0 +1,68 @@
+"""The compare stage gives today's numbers after the speed work (issue 29).
+
+The numbers of every verdict (estimates, CIs, p-values, the shape check's PH test,
+RMST, median and 90th-percentile CIs, period-level tests, detectable changes) on the
+demo and on a seeded 100,000-ticket generated export were pinned before the speed
+work by ``tests/compare_speed_pins.py``, into ``tests/data/compare_speed_pins.json``.
+Equal means equal to 12 significant digits (the bootstraps draw the same resamples
+for the same seed, so their CIs are the same numbers, not merely close).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from compare_speed_pins import PINS, cases
+
+
+@pytest.fixture(scope="module")
+def now(tmp_path_factory):
+    return cases(str(tmp_path_factory.mktemp("generated")))
+
+
+@pytest.fixture(scope="module")
+def pinned():
+    return json.loads(PINS.read_text())
+
+
+def _differences(pinned: dict, now: dict) -> list[str]:
+    out = [f"{path}: pinned, now missing" for path in pinned.keys() - now.keys()]
+    out += [f"{path}: new, not pinned" for path in now.keys() - pinned.keys()]
+    for path in pinned.keys() & now.keys():
+        was, is_ = pinned[path], now[path]
+        same = (was == is_ or (isinstance(was, float) and isinstance(is_, float)
+                               and math.isclose(was, is_, rel_tol=1e-12, abs_tol=1e-12)))
+        if not same:
+            out.append(f"{path}: pinned {was!r}, now {is_!r}")
+    return sorted(out)
+
+
+@pytest.mark.parametrize("case", ["demo", "demo_segments", "generated_100k"])
+def test_same_numbers_as_pinned(case, now, pinned):
+    differences = _differences(pinned[case], now[case])
+    assert not differences, f"{len(differences)} numbers changed:\n" + "\n".join(
+        differences[:40])
+
+
+def test_pins_hold_the_bootstrap_and_shape_figures(pinned):
+    """The pins cover what the speed work touches (a pin file without them proves nothing)."""
+    for case in ("demo", "generated_100k"):
+        paths = pinned[case]
+        for kpi in ("time_to_resolve", "first_response_time"):
+            for figure in ("shape/median_ci/0", "shape/p90_ci/1", "shape/ph_pvalue",
+                           "shape/rmst_ci/0", "comparison/ci/0", "comparison/pvalue",
+                           "period_test/pvalue"):
+                assert f"/kpis/{kpi}/{figure}" in paths, (case, kpi, figure)
+        assert isinstance(paths["/kpis/time_to_resolve/shape/median_ci/0"], float)
+
+
+def test_a_changed_number_is_caught(pinned):
+    """The comparison can fail: one CI end moved in the 13th digit's place is reported."""
+    moved = dict(pinned["demo"])
+    path = "/kpis/time_to_resolve/shape/p90_ci/0"
+    moved[path] = moved[path] * (1 + 1e-9)
+    assert _differences(pinned["demo"], moved) == [
+        f"{path}: pinned {pinned['demo'][path]!r}, now {moved[path]!r}"]
