@@ -176,3 +176,15 @@ def test_shipped_zh_preset_loads_the_chinese_demo_export():
         assert zh["id"].tolist() == en["id"].tolist()
         assert (zh["created_at"] == en["created_at"].dt.floor("min")).all()
         assert zh["is_open"].tolist() == en["is_open"].tolist()
+
+
+def test_a_mapping_with_a_column_written_twice_names_both_lines(tmp_path):
+    """Issue 25: ``created_at:`` twice was taken silently (the second won)."""
+    y = tmp_path / "m.yaml"
+    y.write_text("columns:\n  id: Ticket\n  created_at: Opened\n  created_at: Closed\n"
+                 "dayfirst: true\n", encoding="utf-8")
+    with pytest.raises(data.DataError) as e:
+        data.load_mapping(str(y))
+    text = str(e.value)
+    assert "the key 'created_at' is written twice, on line 3 and on line 4" in text
+    assert "Fix: keep one 'created_at' entry" in text

@@ -223,7 +223,7 @@ def _yaml_loader() -> type:
 def _from_yaml(path: Path, label: str) -> Mapping:
     import yaml
 
-    from ..yamltext import MAX_BYTES, load_bounded
+    from ..yamltext import MAX_BYTES, DuplicateKeyError, load_bounded
 
     try:
         size = path.stat().st_size
@@ -237,6 +237,10 @@ def _from_yaml(path: Path, label: str) -> Mapping:
         content = load_bounded(raw.decode("utf-8-sig"), label, loader=_yaml_loader())
     except DataError:
         raise
+    except DuplicateKeyError as exc:
+        raise DataError(str(exc).removeprefix(f"{label}: ").split(";")[0], file=label,
+                        fix=f"keep one {exc.key!r} entry (the one you mean) and delete the "
+                            "other") from None
     except ValueError as exc:  # load_bounded: too large, or anchors and aliases
         if isinstance(exc, UnicodeDecodeError):
             raise DataError(f"cannot read the mapping YAML as UTF-8 ({exc})", file=label,
