@@ -8,6 +8,11 @@ for proportions (statsmodels ``StratifiedTable``) and a z test of the stratified
 for means. Strata without at least 2 values on both sides cannot enter the adjusted figure
 and are counted in ``left_out``; every stratum counts in the mix's chi-square test.
 
+Durations (:func:`stratified_rmst_change`): the estimand is the restricted mean time up
+to a horizon (the area under the Kaplan-Meier curve, open cases censored), crude over all
+tickets and directly standardised over the strata (each stratum's own RMST change weighted
+by its pooled share), with R ``survRM2::rmst2``'s variance per curve and a z test.
+
 >>> import numpy as np
 >>> before = np.array([1, 1, 0, 1, 0, 0, 1, 1, 0, 1.0])
 >>> after = np.array([1, 1, 1, 0, 1, 1, 0, 1, 1, 1.0])
@@ -29,12 +34,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from pdcakit.results import format_number, format_signed
+from pdcakit.results import format_number, format_signed, format_value
 from pdcakit.stats.parametric import welch_t
 from pdcakit.stats.proportions import difference_ci
 from pdcakit.stats.result import format_p
+from pdcakit.stats.shape import rmst, rmst_difference
+from pdcakit.stats.survival import _clean
 
-__all__ = ["MixCheck", "stratified_change"]
+__all__ = ["MixCheck", "stratified_change", "stratified_rmst_change"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ class MixCheck:
     confidence: float = 0.95
     strata_used: int = 0
     left_out: int = 0
+    estimand: str = ""
+    scale: str | None = None
+    horizon: float | None = None
+    min_per_side: int = 2
 
     @property
     def disagree(self) -> bool:
@@ -64,8 +75,12 @@ class MixCheck:
         return bool(np.sign(self.crude) != np.sign(self.adjusted) or crude_sig != adjusted_sig)
 
     def _fmt(self, value: float) -> str:
-        return (f"{format_number(100 * value, 1, sign=True)} points" if self.unit == "fraction"
-                else f"{format_signed(value, 3)} {self.unit}")
+        if self.unit == "fraction":
+            return f"{format_number(100 * value, 1, sign=True)} points"
+        if self.unit == "minutes":
+            words = format_value(value, "minutes", scale=self.scale)
+            return words if words.startswith("-") or value == 0 else f"+{words}"
+        return f"{format_signed(value, 3)} {self.unit}"
 
     @property
     def sentence(self) -> str:
@@ -75,7 +90,7 @@ class MixCheck:
                 f"between the periods (chi-square {format_p(self.mix_pvalue)}; largest "
                 f"move: {shift[self.column]} "
                 f"{format_number(100 * shift['share change'], 1, sign=True)} points of "
-                f"share). Crude change (all tickets, as in the verdict table) "
+                f"share). Crude change{self._of} (all tickets{self._as_verdict}) "
                 f"{self._fmt(self.crude)} ({self.confidence:.0%} CI "
                 f"{self._fmt(self.crude_ci[0])} to {self._fmt(self.crude_ci[1])}); adjusted "
                 f"for {self.column} mix ({self.method}: each {self.column}'s own change, "
@@ -84,9 +99,12 @@ class MixCheck:
                 f"({self.confidence:.0%} CI {self._fmt(self.adjusted_ci[0])} to "
                 f"{self._fmt(self.adjusted_ci[1])}, {format_p(self.adjusted_pvalue)}).")
         if self.left_out:
+            followed = (" or not followed up to the horizon on both sides"
+                        if self.horizon is not None else "")
             text += (f" {self.left_out:,} tickets in {self.column} values seen on one side "
-                     "only (or with fewer than 2 tickets on a side) count in the mix test and "
-                     "the crude change but cannot enter the adjusted one.")
+                     f"only (or with fewer than {self.min_per_side} tickets on a side"
+                     f"{followed}) count in the mix test and the crude change but cannot "
+                     "enter the adjusted one.")
         if self.disagree:
             text += (" Warning: the crude and mix-adjusted comparisons disagree in direction or "
                      "significance (Simpson's paradox): part of the crude change comes from "
@@ -96,8 +114,17 @@ class MixCheck:
                      "the change is not an artefact of the mix.")
         return text
 
+    @property
+    def _of(self) -> str:
+        return f" in the {self.estimand}" if self.estimand else ""
+
+    @property
+    def _as_verdict(self) -> str:
+        return "" if self.horizon is not None else ", as in the verdict table"
+
     def as_dict(self) -> dict[str, Any]:
         return {"kpi": self.key, "column": self.column, "mix_pvalue": self.mix_pvalue,
+                "estimand": self.estimand or None, "horizon": self.horizon,
                 "crude": self.crude, "crude_ci": list(self.crude_ci),
                 "adjusted": self.adjusted, "adjusted_ci": list(self.adjusted_ci),
                 "adjusted_pvalue": self.adjusted_pvalue, "method": self.method,
@@ -161,17 +188,112 @@ def stratified_change(before: Sequence[float], strata_before: Sequence[Any],
                                  crude_a.size, confidence=confidence)
     else:
         crude_ci = welch_t(crude_b, crude_a, confidence=confidence).ci
-    share_b = all_counts["before"] / all_counts["before"].sum()
-    share_a = all_counts["after"] / all_counts["after"].sum()
-    mix = pd.DataFrame({column: all_counts.index, "share before": share_b.to_numpy(),
-                        "share after": share_a.to_numpy(),
-                        "share change": (share_a - share_b).to_numpy(),
-                        "before": means["before"].reindex(all_counts.index).to_numpy(),
-                        "after": means["after"].reindex(all_counts.index).to_numpy()})
-    # every category counts in the mix test, also one that vanished after the change
-    mix_p = float(sps.chi2_contingency(all_counts.to_numpy().T)[1])
+    mix, mix_p = _mix_shares(all_counts, means["before"], means["after"], column)
     return MixCheck(key=key, column=column, mix=mix, mix_pvalue=mix_p, crude=crude,
                     crude_ci=(float(crude_ci[0]), float(crude_ci[1])), adjusted=adjusted,
                     adjusted_ci=(adjusted - z * se, adjusted + z * se), adjusted_pvalue=pvalue,
                     method=method, unit=unit, confidence=confidence,
                     strata_used=len(table), left_out=left_out)
+
+
+def _mix_shares(all_counts: pd.DataFrame, before: pd.Series, after: pd.Series,
+                column: str) -> tuple[pd.DataFrame, float]:
+    """Each stratum's share before and after with its values, and the mix's chi-square p
+    (every stratum counts, also one that vanished after the change)."""
+    share_b = all_counts["before"] / all_counts["before"].sum()
+    share_a = all_counts["after"] / all_counts["after"].sum()
+    mix = pd.DataFrame({column: all_counts.index, "share before": share_b.to_numpy(),
+                        "share after": share_a.to_numpy(),
+                        "share change": (share_a - share_b).to_numpy(),
+                        "before": before.reindex(all_counts.index).to_numpy(),
+                        "after": after.reindex(all_counts.index).to_numpy()})
+    return mix, float(sps.chi2_contingency(all_counts.to_numpy().T)[1])
+
+
+def _followed_to(minutes: np.ndarray, observed: np.ndarray) -> float:
+    """How far a Kaplan-Meier curve is defined: its last time, or for ever once it reaches
+    0 (the last case finished)."""
+    last = float(minutes.max())
+    finished_last = bool(observed[minutes == last].any()) and not bool(
+        (~observed[minutes == last]).any())
+    return math.inf if finished_last else last
+
+
+def stratified_rmst_change(before_minutes: Sequence[float], before_observed: Sequence[bool],
+                           strata_before: Sequence[Any], after_minutes: Sequence[float],
+                           after_observed: Sequence[bool], strata_after: Sequence[Any], *,
+                           column: str, key: str = "", horizon: float | None = None,
+                           min_per_side: int = 10, confidence: float = 0.95,
+                           scale: str | None = None) -> MixCheck:
+    """Crude and ``column``-mix-adjusted change (after - before) of a duration's restricted
+    mean time up to ``horizon`` (RMST, the area under the Kaplan-Meier curve; open cases
+    censored: ``observed`` False).
+
+    The adjusted change is directly standardised: ``sum_k w_k (RMST_after,k -
+    RMST_before,k)`` with ``w_k`` stratum ``k``'s share of the pooled tickets of the strata
+    that enter, its variance ``sum_k w_k^2 (se_after,k^2 + se_before,k^2)`` (each ``se``
+    survRM2's, :func:`pdcakit.stats.shape.rmst`) and a two-sided z test. A stratum enters
+    with at least ``min_per_side`` tickets on each side whose curves both reach the horizon
+    (a curve whose last case finished reaches every horizon). The horizon, when not given,
+    is the largest every entering curve reaches (at most the shorter last follow-up of the
+    two periods, the verdict's default); the crude change is taken at the same horizon.
+    ``scale`` ("minutes", "hours", "days") is the unit the sentence reads in.
+
+    >>> minutes = [5, 10, 20, 40, 80, 160] * 4
+    >>> done = [True, True, True, True, True, False] * 4
+    >>> strata = ["a"] * 12 + ["b"] * 12
+    >>> mix = stratified_rmst_change(minutes, done, strata, minutes, done, strata,
+    ...                              column="category", min_per_side=5, horizon=100)
+    >>> mix.crude, mix.adjusted, mix.strata_used, mix.estimand
+    (0.0, 0.0, 2, 'mean time up to 100.0 minutes')
+    """
+    parts = []
+    for label, minutes, observed, strata in (
+            ("before", before_minutes, before_observed, strata_before),
+            ("after", after_minutes, after_observed, strata_after)):
+        t, o = _clean(minutes, observed, label)
+        raw, labels = np.asarray(minutes, float), np.asarray(strata).astype(str)
+        if labels.shape != raw.shape:
+            raise ValueError(f"{column}: {labels.size} values for {raw.size} {label} "
+                             f"durations: give one {column} value per ticket")
+        kept = labels[np.isfinite(raw) & (raw >= 0)]  # the rows _clean keeps
+        parts.append(pd.DataFrame({"period": label, "stratum": kept, "t": t, "o": o}))
+    both = pd.concat(parts)
+    all_counts = both.groupby(["stratum", "period"]).size().unstack("period").reindex(
+        columns=["before", "after"]).fillna(0)
+    groups = {name: (g["t"].to_numpy(float), g["o"].to_numpy(bool))
+              for name, g in both.groupby(["stratum", "period"])}
+    big = [s for s in all_counts.index
+           if min(all_counts.loc[s, "before"], all_counts.loc[s, "after"]) >= min_per_side]
+    reach = {s: min(_followed_to(*groups[(s, "before")]), _followed_to(*groups[(s, "after")]))
+             for s in big}
+    crude_reach = min(float(parts[0]["t"].max()), float(parts[1]["t"].max()))
+    tau = min([crude_reach, *reach.values()]) if horizon is None else float(horizon)
+    entering = [s for s in big if reach[s] >= tau]
+    if not entering or not tau > 0:
+        raise ValueError(f"no {column} value has {min_per_side} or more tickets on both sides "
+                         "followed up to a common horizon: cannot adjust the duration for "
+                         f"the {column} mix")
+    table = pd.DataFrame(
+        [(s, *rmst(*groups[(s, "before")], tau), *rmst(*groups[(s, "after")], tau))
+         for s in entering],
+        columns=["stratum", "rmst_b", "se_b", "rmst_a", "se_a"]).set_index("stratum")
+    counts = all_counts.loc[entering]
+    weights = counts.sum(axis=1) / counts.to_numpy().sum()
+    adjusted = float((weights * (table["rmst_a"] - table["rmst_b"])).sum())
+    se = float(np.sqrt((weights**2 * (table["se_a"] ** 2 + table["se_b"] ** 2)).sum()))
+    z = float(sps.norm.isf((1 - confidence) / 2))
+    pvalue = float(2 * sps.norm.sf(abs(adjusted) / se)) if se > 0 else math.nan
+    crude = rmst_difference(parts[0]["t"], parts[0]["o"], parts[1]["t"], parts[1]["o"],
+                            horizon=tau, confidence=confidence)
+    mix, mix_p = _mix_shares(all_counts, table["rmst_b"], table["rmst_a"], column)
+    words = format_value(tau, "minutes", scale=scale)
+    return MixCheck(key=key, column=column, mix=mix, mix_pvalue=mix_p,
+                    crude=float(crude.difference),
+                    crude_ci=(float(crude.ci[0]), float(crude.ci[1])), adjusted=adjusted,
+                    adjusted_ci=(adjusted - z * se, adjusted + z * se),
+                    adjusted_pvalue=pvalue, method="direct standardisation, z test",
+                    unit="minutes", confidence=confidence, strata_used=len(entering),
+                    left_out=int(all_counts.drop(index=entering).to_numpy().sum()),
+                    estimand=f"mean time up to {words}", scale=scale, horizon=tau,
+                    min_per_side=min_per_side)
