@@ -27,8 +27,10 @@ __all__ = [
     "Estimate",
     "duration_unit",
     "format_count",
+    "format_level",
     "format_number",
     "format_p",
+    "format_percent",
     "format_signed",
     "format_value",
     "reader_label",
@@ -170,6 +172,26 @@ def format_number(value: float | None, digits: int = 1, *, sign: bool = False) -
         rounded = 0.0  # -0.0 == 0: drop the sign of a value that rounds to zero
     text = f"{rounded:,.{max(digits, 0)}f}"
     return f"+{text}" if sign and rounded > 0 else text
+
+
+def format_percent(fraction: float | None, digits: int = 1, *, sign: bool = False) -> str:
+    """A fraction as a percentage with ``digits`` decimals, never a negative zero.
+
+    >>> format_percent(0.94534), format_percent(-0.162, sign=True), format_percent(None)
+    ('94.5%', '-16.2%', 'n/a')
+    """
+    if fraction is None or not math.isfinite(float(fraction)):
+        return "n/a"
+    return f"{format_number(100 * float(fraction), digits, sign=sign)}%"
+
+
+def format_level(level: float) -> str:
+    """A confidence level as a reader writes it: three significant figures at most.
+
+    >>> format_level(0.95), format_level(0.9875), format_level(0.99444)
+    ('95%', '98.8%', '99.4%')
+    """
+    return f"{100 * float(level):.3g}%"
 
 
 def format_signed(value: float | None, figures: int = 4) -> str:

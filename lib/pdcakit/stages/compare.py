@@ -28,17 +28,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from pdcakit import metrics, stats
 from pdcakit.fileio import plain
 from pdcakit.results import (
     Estimate,
     duration_unit,
+    format_level,
     format_number,
+    format_percent,
     format_signed,
     format_value,
     reading_scale,
 )
+from pdcakit.stages.display import plain_text
 from pdcakit.stages.segments import split_segments
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
 from pdcakit.stats.stratified import MixCheck, stratified_change
@@ -95,16 +99,80 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class KpiChange:
-    """One KPI before and after: estimates, the verdict's test, adjusted p, target.
+class Figures:
+    """Every figure of one KPI for one estimand: before, after, change and its interval.
 
-    ``before`` and ``after`` are the KPI's own values (medians for durations);
-    ``verdict`` is the estimand the verdict is about, with its test, CI and p-value
-    (``difference`` and ``difference_ci`` are its estimate and CI). ``comparison`` is
-    the ticket-level test; ``period_test`` the period-level one (None: not possible,
-    ``period_note`` says why); ``robustness`` a line from a test that prefers another
-    estimand, shown beside the verdict and never used for it; ``shape`` the
-    duration-shape check (PH, median / 90th percentile / RMST changes).
+    ``estimand`` names it in plain words ("median", "mean", "share", "rate per 100
+    tickets", "NPS", "mean time up to 23.9 days"); ``change`` is after - before and ``ci``
+    its interval at ``confidence`` (not adjusted for testing several KPIs: the interval
+    beside an adjusted decision is :attr:`KpiChange.decision`'s); ``relative_ci`` the
+    interval of ``after / before - 1`` where one is computed from the data (None: not
+    computed, the relative change is shown without one). ``decides``: this estimand
+    carries the verdict.
+
+    >>> f = Figures("mean", 13.1, 12.6, -0.5, (-0.8, -0.2), decides=True)
+    >>> round(f.relative, 4), f.as_dict()["estimand"]
+    (-0.0382, 'mean')
+    """
+
+    estimand: str
+    before: float
+    after: float
+    change: float
+    ci: tuple[float, float]
+    relative_ci: tuple[float, float] | None = None
+    decides: bool = False
+    confidence: float = 0.95
+
+    @property
+    def relative(self) -> float:
+        """The change relative to the size of the before value (NaN: before is 0)."""
+        if not self.before or not math.isfinite(self.before):
+            return math.nan
+        return self.change / abs(self.before)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"estimand": self.estimand, "before": plain(self.before),
+                "after": plain(self.after), "change": plain(self.change),
+                "ci": [plain(v) for v in self.ci], "relative_change": plain(self.relative),
+                "relative_ci": (None if self.relative_ci is None
+                                else [plain(v) for v in self.relative_ci]),
+                "confidence": self.confidence, "decides": self.decides}
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One line of a verdict's check list (Minitab Assistant's report card style):
+    ``status`` is "pass", "warning" or "information"."""
+
+    check: str
+    status: str
+    sentence: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "status": self.status, "sentence": self.sentence}
+
+
+#: The words a reader sees for each answer, first in a verdict line.
+ANSWER_WORDS = {"improved": "Improved", "worse": "Worse", "no change": "No change",
+                "not enough data": "Not enough data to tell"}
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """One KPI before and after: its figures by estimand, the verdict's test and answer.
+
+    ``before`` and ``after`` are the KPI's own values (medians for durations, means for
+    handle time, shares for rates): :attr:`own`'s. ``figures`` holds one :class:`Figures`
+    per estimand shown: the one that decides (:attr:`deciding`; ``difference`` and
+    ``difference_ci`` are its change and interval) and, when another estimand decides
+    (durations: the restricted mean time), the KPI's own one, the figure people quote
+    (:attr:`quoted`). ``comparison`` is the ticket-level test; ``period_test`` the
+    period-level one (None: not possible, ``period_note`` says why); ``robustness`` a line
+    from a test that prefers another estimand, shown beside the verdict and never used for
+    it; ``shape`` the duration-shape check. :attr:`decision` gives one of four answers
+    from the adjusted p-value and the interval at the matching level
+    (:func:`pdcakit.stats.decide`).
     """
 
     key: str
@@ -132,10 +200,33 @@ class KpiChange:
     design_effect: float = 1.0
     follow_up: str = ""
     reading_unit: str | None = None
+    figures: tuple[Figures, ...] = ()
+    family_size: int = 1
+    open_shares: tuple[float, float] | None = None
 
     @property
     def confidence(self) -> float:
         return 1 - self.alpha
+
+    # ------------------------------------------------------------ estimands
+    @property
+    def deciding(self) -> Figures:
+        """The figures of the estimand that carries the verdict."""
+        for figures in self.figures:
+            if figures.decides:
+                return figures
+        return Figures(self.estimand, self.before.value, self.after.value, self.difference,
+                       self.difference_ci, decides=True, confidence=self.confidence)
+
+    @property
+    def quoted(self) -> Figures | None:
+        """The KPI's own estimand (what people quote) when another one decides."""
+        return next((f for f in self.figures if not f.decides), None)
+
+    @property
+    def own(self) -> Figures:
+        """The figures of the KPI's own estimand: the quoted one, else the deciding one."""
+        return self.quoted or self.deciding
 
     @property
     def raw_pvalue(self) -> float:
@@ -146,26 +237,48 @@ class KpiChange:
     def p_final(self) -> float:
         return self.raw_pvalue if self.p_adjusted is None else self.p_adjusted
 
+    # ------------------------------------------------------------ the decision
     @property
-    def significant(self) -> bool:
-        return bool(self.p_final < self.alpha)
+    def margin(self) -> tuple[float | None, str]:
+        """The smallest change that matters on the deciding estimand's scale, and where
+        it comes from: "target" (the change the target asks of the KPI's own estimand,
+        carried to the deciding one in proportion), "detectable" (the change these samples
+        could detect), or "" (neither known)."""
+        own, deciding = self.own, self.deciding
+        if self.target is not None and math.isfinite(own.before):
+            wanted = abs(self.target - own.before)
+            if deciding is not own:
+                wanted = (wanted / abs(own.before) * abs(deciding.before)
+                          if own.before and math.isfinite(deciding.before) else math.nan)
+            if math.isfinite(wanted) and wanted > 0:
+                return float(wanted), "target"
+        if self.mde is not None and math.isfinite(self.mde) and self.mde > 0:
+            return float(self.mde), "detectable"
+        return None, ""
 
     @property
-    def relative_change(self) -> float:
-        """The change relative to the size of the before value (so a negative NPS before
-        still gives the sign of the change)."""
-        reference = self.before.value if self.verdict is None else self.verdict.reference
-        if not reference or not math.isfinite(reference):
-            return math.nan
-        return self.difference / abs(reference)
+    def decision(self) -> stats.Decision:
+        """One of four answers, with the interval it rests on (at the adjusted level)."""
+        figures = self.deciding
+        return stats.decide(figures.change, figures.ci, pvalue=self.raw_pvalue,
+                            p_adjusted=self.p_adjusted if self.multiplicity != "none" else None,
+                            alpha=self.alpha, higher_is_better=self.higher_is_better,
+                            margin=self.margin[0])
+
+    @property
+    def significant(self) -> bool:
+        return self.decision.significant
 
     @property
     def direction(self) -> str:
-        """'improved', 'worsened' or 'no significant change' (after adjustment)."""
-        if not self.significant or self.effect_sign == 0:
-            return "no significant change"
-        better = (self.effect_sign > 0) == self.higher_is_better
-        return "improved" if better else "worsened"
+        """'improved', 'worse', 'no change' or 'not enough data' (after adjustment)."""
+        return self.decision.answer
+
+    @property
+    def relative_change(self) -> float:
+        """The deciding estimand's change relative to the size of its before value (so a
+        negative NPS before still gives the sign of the change)."""
+        return self.deciding.relative
 
     @property
     def effect_sign(self) -> int:
@@ -176,35 +289,25 @@ class KpiChange:
         return int(sign) if sign in (1, -1) else (1 if self.difference > 0 else -1)
 
     @property
-    def tail_note(self) -> str:
-        """The slow tickets moved in the verdict's direction while the median did not
-        (only when that is true: the shape check's CIs say so)."""
-        shape = self.shape
-        if (shape is None or not shape.tail_moved_alone
-                or math.copysign(1, shape.p90_difference) != self.effect_sign):
-            return ""
-        way = "faster" if shape.p90_difference < 0 else "slower"
-        return (f" The median hardly moved, but the slow tickets got {way}: the 90th "
-                f"percentile went from {self.fmt(shape.p90_before)} to "
-                f"{self.fmt(shape.p90_after)} ({self._change(shape.p90_difference, shape.p90_ci)}"
-                ").")
-
-    @property
     def target_met(self) -> bool | None:
-        """Whether the after value is on the good side of the target (None: no target)."""
-        if self.target is None:
+        """Whether the after value of the KPI's own estimand (the median of a duration,
+        the share of a rate, the mean of a mean) is on the good side of the target, or on
+        it (None: no target). The one rule for "target met" on every page."""
+        if self.target is None or not math.isfinite(self.own.after):
             return None
-        return bool(self.after.value >= self.target if self.higher_is_better
-                    else self.after.value <= self.target)
+        return bool(self.own.after >= self.target if self.higher_is_better
+                    else self.own.after <= self.target)
 
     @property
     def large_enough(self) -> bool | None:
         """Could these sample sizes detect the change the target asks for (at ``power``,
         at the level the verdict uses after the family adjustment)?"""
-        if self.target is None or self.mde is None or not math.isfinite(self.mde):
+        margin, source = self.margin
+        if source != "target" or self.mde is None or not math.isfinite(self.mde):
             return None
-        return bool(self.mde <= abs(self.target - self.before.value))
+        return bool(self.mde <= margin)
 
+    # ------------------------------------------------------------ units and numbers
     @property
     def scale(self) -> str | None:
         """Durations: the one unit (minutes, hours or days) that before, after, change, CI
@@ -227,16 +330,43 @@ class KpiChange:
             return "n/a"
         if self.unit == "fraction":
             return f"{format_number(100 * value, 1, sign=True)} points"
-        return ("+" if value >= 0 else "-") + format_value(abs(value), self.unit,
-                                                           scale=self.scale)
+        text = format_value(abs(value), self.unit, scale=self.scale)
+        number = text.split(" ", 1)[0].replace(",", "")
+        zero = number.replace("0", "").replace(".", "") == ""
+        return text if zero else ("+" if value >= 0 else "-") + text
 
-    def _change(self, value: float, ci: tuple[float, float]) -> str:
-        level = f"{self.confidence:.0%} CI"
+    def _interval(self, ci: tuple[float, float]) -> str:
+        """An interval of a change, one unit inside it: "-0.8 to -0.2 minutes"."""
+        low, high = ci
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return "not estimable"
+        if self.unit == "fraction":
+            return (f"{format_number(100 * low, 1, sign=True)} to "
+                    f"{format_number(100 * high, 1, sign=True)} points")
+        first, second = self.fmt_difference(low), self.fmt_difference(high)
+        unit_word = second.split(" ", 1)[1] if " " in second else ""
+        if unit_word and first.endswith(" " + unit_word):
+            first = first[: -len(unit_word) - 1]
+        return f"{first} to {second}"
+
+    def _change(self, value: float, ci: tuple[float, float],
+                label: str | None = None) -> str:
+        level = label or f"{self.confidence:.0%} CI"
         if not all(math.isfinite(v) for v in ci):
             return f"{self.fmt_difference(value)}, {level} not estimable"
-        return (f"{self.fmt_difference(value)}, {level} {self.fmt_difference(ci[0])} to "
-                f"{self.fmt_difference(ci[1])}")
+        return f"{self.fmt_difference(value)}, {level} {self._interval(ci)}"
 
+    @property
+    def interval_label(self) -> str:
+        """What the interval beside the verdict is: its level, and the adjustment."""
+        decision = self.decision
+        if not decision.adjusted:
+            return f"{self.confidence:.0%} CI"
+        kpis = f"{self.family_size} {'segments' if self.segment else 'KPIs'}"
+        return (f"{format_level(decision.level)} CI, widened for testing {kpis} "
+                f"({MULTIPLICITY[self.multiplicity]})")
+
+    # ------------------------------------------------------------ words
     @property
     def estimand(self) -> str:
         return (self.comparison.estimate_label if self.verdict is None
@@ -257,49 +387,202 @@ class KpiChange:
         return self.comparison.reason.removeprefix("Why this test: ")
 
     @property
-    def _estimand_is_kpi(self) -> bool:
-        """The verdict's estimate is after - before of the KPI values shown."""
-        return self.verdict is None or not self.verdict.estimand.startswith(
-            "difference in mean time")
-
-    @property
     def adjusted_words(self) -> str:
         return (f"{MULTIPLICITY[self.multiplicity]}-adjusted "
                 if self.p_adjusted is not None and self.multiplicity != "none" else "")
 
     @property
-    def sentence(self) -> str:
-        """The verdict a manager reads: the KPI, the estimand, which analysis and why."""
-        verb = {"improved": "improved", "worsened": "got worse",
-                "no significant change": "did not change detectably"}[self.direction]
-        p = f"{self.adjusted_words}{stats.format_p(self.p_final)}"
-        what = "median " if self.unit == "minutes" else ""
-        text = (f"{self.name} {verb}: {what}{self.fmt(self.before.value)} before, "
-                f"{self.fmt(self.after.value)} after")
-        if self._estimand_is_kpi:
-            text += f" ({self._change(self.difference, self.difference_ci)}; {p})."
+    def plain_line(self) -> str:
+        """The first line a manager reads: the KPI's own estimand before and after and the
+        change with its interval, e.g. "Time to resolve fell from 4.0 days to 0.22 days
+        (median), a fall of 94% (95% CI 93% to 95%)."."""
+        own = self.own
+        before, after = self.fmt(own.before), self.fmt(own.after)
+        verb = ("stayed at" if before == after else
+                "fell" if own.change < 0 else "rose")
+        where = f"{self.name}" if not self.segment else self.name
+        if verb == "stayed at":
+            text = f"{where} stayed at {before} ({own.estimand})"
         else:
-            text += (f"; the {self.estimand} changed by "
-                     f"{self._change(self.difference, self.difference_ci)} ({p}).")
-        if self.follow_up:
-            text += f" {self.follow_up}"
-        if self.verdict is not None and self.verdict.why:
-            text += f" {self.verdict.why}"
-        if self.shape is not None and not self.shape.proportional_hazards:
-            text += f" {self.shape_sentence}"
-        if self.significant:
-            text += self.tail_note
-        if self.robustness:
-            text += f" {self.robustness}"
+            text = f"{where} {verb} from {before} to {after} ({own.estimand})"
+        beside = own.decides
+        label = self.interval_label if beside else f"{self.confidence:.0%} CI"
+        ci = self.decision.ci if beside else own.ci
+        if self.unit == "minutes" and math.isfinite(own.relative) and verb != "stayed at":
+            way = "a fall" if own.change < 0 else "a rise"
+            text += f", {way} of {format_percent(abs(own.relative))}"
+            rel = own.relative_ci
+            if rel is not None and all(math.isfinite(v) for v in rel):
+                low, high = sorted(abs(v) if own.change < 0 else v for v in rel)
+                if own.change < 0 and (rel[0] < 0 < rel[1]):
+                    text += (f" ({self.confidence:.0%} CI from a fall of "
+                             f"{format_percent(-rel[0])} to a rise of {format_percent(rel[1])})")
+                elif own.change < 0:
+                    text += (f" ({self.confidence:.0%} CI {format_percent(low)} to "
+                             f"{format_percent(high)})")
+                else:
+                    text += (f" ({self.confidence:.0%} CI {format_percent(rel[0], sign=True)} "
+                             f"to {format_percent(rel[1], sign=True)})")
+            if beside:
+                text += f"; {self._change(own.change, ci, label)}"
+            else:
+                text += f"; {self.fmt_difference(own.change)}"
+        elif verb != "stayed at":
+            text += f", {self._change(own.change, ci, label)}"
+        else:
+            text += f" ({label} of the change {self._interval(ci)})"
+        return text + "."
+
+    @property
+    def answer_line(self) -> str:
+        """The verdict in plain words, with the estimand that decides it and why."""
+        decision, deciding = self.decision, self.deciding
+        interval = self._interval(decision.ci)
+        label = self.interval_label
+        word = f"**{ANSWER_WORDS[decision.answer]}**"
+        if self.quoted is not None:
+            basis = (f" Judged on the {deciding.estimand}: {self.fmt(deciding.before)} before, "
+                     f"{self.fmt(deciding.after)} after, {self.fmt_difference(deciding.change)} "
+                     f"({label} {interval}). The {deciding.estimand} decides because it "
+                     f"counts every ticket, those still open too, and has one direction "
+                     f"whatever the shape of the times; the {self.own.estimand} is what "
+                     "people quote.")
+        else:
+            basis = ""
+        margin, source = self.margin
+        margin_words = ("" if margin is None else
+                        f"{self.fmt_difference(margin).lstrip('+')}, "
+                        + ("the change the target asks for" if source == "target" else
+                           "the smallest change these samples could detect"))
+        if decision.answer in ("improved", "worse"):
+            why = (f"{word}: the whole interval lies on the "
+                   f"{'better' if decision.answer == 'improved' else 'worse'} side of no "
+                   "change.")
+        elif decision.answer == "no change":
+            why = (f"{word}: the whole interval ({interval}) lies within plus or minus "
+                   f"{margin_words}.")
+        elif decision.disagree:
+            why = (f"{word}: the test is just under the level but its interval "
+                   f"({interval}) still includes no change; treat it as borderline.")
+        elif margin is None:
+            why = f"{word}: the interval ({interval}) includes no change."
+        else:
+            why = (f"{word}: the interval ({interval}) includes no change, but also changes "
+                   f"larger than {margin_words}.")
+        text = why + basis
         if self.target is not None:
-            text += (f" The target of {self.fmt(self.target)} is "
-                     f"{'met' if self.target_met else 'not met'}.")
-            if self.large_enough is False:
-                text += (f" The samples could only detect a change of "
-                         f"{self.fmt_difference(self.mde or math.nan).lstrip('+')} or more "
-                         f"(with {self.power:.0%} power at the {self.mde_alpha_words}), "
-                         "larger than the change aimed for: gather more data before deciding.")
+            met = self.target_met
+            side = ("at or above" if self.higher_is_better else "at or below") if met else (
+                "below" if self.higher_is_better else "above")
+            text += (f" Target {self.fmt(self.target)}: {'met' if met else 'not met'} "
+                     f"(the after {self.own.estimand}, {self.fmt(self.own.after)}, is "
+                     f"{side} it).")
         return text
+
+    @property
+    def how_we_know(self) -> tuple[str, ...]:
+        """The technical detail beneath the verdict, one plain sentence each."""
+        lines = [f"Test: {self.test}. {self.test_reason}".strip()]
+        p = stats.format_p(self.raw_pvalue)
+        adjusted = (f"; adjusted for testing {self.family_size} "
+                    f"{'segments' if self.segment else 'KPIs'} at once "
+                    f"({MULTIPLICITY[self.multiplicity]}), {stats.format_p(self.p_final)}"
+                    if self.adjusted_words else "")
+        deciding = self.deciding
+        lines.append(f"{p}{adjusted}. The interval beside the verdict is the "
+                     f"{self.interval_label}; the unadjusted {self.confidence:.0%} CI is "
+                     f"{self._interval(deciding.ci)}.")
+        if self.follow_up:
+            lines.append(self.follow_up)
+        if self.shape is not None:
+            lines.append(self.shape_sentence)
+            if self.tail_note:
+                lines.append(self.tail_note.strip())
+        if self.robustness:
+            lines.append(self.robustness)
+        if self.mde is not None and math.isfinite(self.mde):
+            lines.append(f"These samples could detect a change of "
+                         f"{self.fmt_difference(self.mde).lstrip('+')} or more in the "
+                         f"{deciding.estimand} (with {self.power:.0%} power at the "
+                         f"{self.mde_alpha_words}).")
+        return tuple(lines)
+
+    @property
+    def checks(self) -> tuple[CheckItem, ...]:
+        """The verdict's check list: sample size, unusual data, stability, assumptions."""
+        items = []
+        margin = self.margin[0]
+        clear = self.decision.answer in ("improved", "worse")
+        detectable = ("" if self.mde is None or not math.isfinite(self.mde)
+                      else self.fmt_difference(self.mde).lstrip("+"))
+        if self.large_enough is False and not clear:
+            items.append(CheckItem("Sample size", "warning", (
+                f"These samples can only detect a change of {detectable} or more, larger than "
+                f"the {self.fmt_difference(margin or 0).lstrip('+')} the target asks for: "
+                "gather more data before deciding.")))
+        elif self.large_enough is False:
+            items.append(CheckItem("Sample size", "pass", (
+                f"These samples could reliably detect only changes of {detectable} or more, "
+                "but the change found is clear all the same.")))
+        elif self.large_enough:
+            items.append(CheckItem("Sample size", "pass", (
+                "The samples are large enough to detect the change the target asks for.")))
+        else:
+            items.append(CheckItem("Sample size", "information", (
+                f"No target: the smallest change these samples could detect is {detectable}."
+                if detectable else "No target, and no detectable change could be computed.")))
+        if self.open_shares is not None:
+            worst = max(self.open_shares)
+            status = "warning" if worst > 0.1 else "pass"
+            items.append(CheckItem("Unusual data", status, (
+                f"Still open at the export: {format_percent(self.open_shares[0])} before, "
+                f"{format_percent(self.open_shares[1])} after; they count for as long as "
+                "they have been open." + (" Many open cases pull the mean time up to the "
+                                          "horizon and the upper percentiles: check that "
+                                          "closed cases have a resolution time."
+                                          if status == "warning" else ""))))
+        if self.period_test is not None:
+            if self.verdict is not None and self.verdict.period_level:
+                items.append(CheckItem("Stability", "warning", (
+                    "The weeks varied more than chance, so the verdict treats each week, "
+                    "not each ticket, as one piece of evidence.")))
+            else:
+                items.append(CheckItem("Stability", "pass", (
+                    "The weeks did not vary more than chance within each window.")))
+        elif self.period_note:
+            items.append(CheckItem("Stability", "information", self.period_note))
+        if self.shape is not None:
+            items.append(CheckItem("Assumptions", "information" if self.quoted else "pass", (
+                "The median and the mean time up to the horizon can move differently when "
+                "the times change shape; both are shown." if not
+                self.shape.proportional_hazards else
+                "The whole distribution of times moved one way (the curves do not cross).")))
+        elif self.comparison.assumptions:
+            items.append(CheckItem("Assumptions", "information",
+                                   "; ".join(self.comparison.assumptions).rstrip(".") + "."))
+        return tuple(items)
+
+    @property
+    def sentence(self) -> str:
+        """The verdict a manager reads: the plain line, then the answer and the target."""
+        text = f"{self.plain_line} {self.answer_line}"
+        if self.decision.answer in ("improved", "worse") and self.tail_note:
+            text += self.tail_note
+        return text
+
+    @property
+    def tail_note(self) -> str:
+        """The slow tickets moved in the verdict's direction while the median did not
+        (only when that is true: the shape check's CIs say so)."""
+        shape = self.shape
+        if (shape is None or not shape.tail_moved_alone
+                or math.copysign(1, shape.p90_difference) != self.effect_sign):
+            return ""
+        way = "faster" if shape.p90_difference < 0 else "slower"
+        return (f" The median hardly moved, but the slow tickets got {way}: the 90th "
+                f"percentile went from {self.fmt(shape.p90_before)} to "
+                f"{self.fmt(shape.p90_after)} ({self._change(shape.p90_difference, shape.p90_ci)}"
+                ").")
 
     @property
     def mde_alpha_words(self) -> str:
@@ -310,44 +593,64 @@ class KpiChange:
 
     @property
     def shape_sentence(self) -> str:
-        """The distribution changed shape: median, 90th percentile and restricted mean
-        changes with their CIs, in the KPI's unit."""
+        """How the distribution changed: median, 90th percentile and mean time up to the
+        horizon, with their CIs, in the KPI's unit."""
         shape = self.shape
         if shape is None:
             return ""
-        why = ("the Kaplan-Meier curves cross" if shape.curves_cross else
-               "the hazards are not proportional, Grambsch-Therneau "
-               f"{stats.format_p(shape.ph_pvalue)}")
+        why = ("the curves of the times cross" if shape.curves_cross else
+               "the times changed shape (the share finishing early and late did not move "
+               f"together; proportional-hazards check {stats.format_p(shape.ph_pvalue)})"
+               if not shape.proportional_hazards else
+               "the whole distribution moved one way (proportional-hazards check "
+               f"{stats.format_p(shape.ph_pvalue)})")
         median = self._change(shape.median_difference, shape.median_ci)
-        return (f"The distribution changed shape ({why}), so the median alone does not "
-                f"tell the direction: the median changed by {median}, the 90th percentile "
-                f"by {self._change(shape.p90_difference, shape.p90_ci)}.")
+        return (f"Shape of the times: {why}. The median changed by {median}; the 90th "
+                f"percentile by {self._change(shape.p90_difference, shape.p90_ci)}.")
 
     @property
     def ci_label(self) -> str:
-        return f"{self.confidence:.0%} CI of change"
+        return "Interval beside the verdict"
 
     @property
     def mde_label(self) -> str:
         return f"Detectable change ({self.power:.0%} power)"
 
-    def row(self) -> dict[str, Any]:
-        low, high = self.difference_ci
+    def _row(self, figures: Figures) -> dict[str, Any]:
+        deciding = figures.decides
+        ci = self.decision.ci if deciding else figures.ci
+        label = self.interval_label if deciding else f"{figures.confidence:.0%} CI"
         return {
-            "KPI": self.name, "Estimand": self.estimand,
-            "Before": self.fmt(self.before.value), "After": self.fmt(self.after.value),
-            "Change": self.fmt_difference(self.difference),
-            "Change %": f"{self.relative_change:+.1%}" if math.isfinite(self.relative_change)
-            else "",
-            self.ci_label: f"{self.fmt_difference(low)} to {self.fmt_difference(high)}",
-            "Test": self.test,
+            "KPI": self.name, "Estimand": figures.estimand,
+            "Before": self.fmt(figures.before), "After": self.fmt(figures.after),
+            "Change": self.fmt_difference(figures.change),
+            "Change %": (format_percent(figures.relative, sign=True)
+                         if math.isfinite(figures.relative) else ""),
+            "Interval": f"{self._interval(ci)} ({label})",
+            "Verdict": (ANSWER_WORDS[self.direction] if deciding else
+                        "shown, not used for the verdict"),
+            "Target": "" if self.target is None or (deciding and self.quoted) else (
+                f"{self.fmt(self.target)}: {'met' if self.target_met else 'not met'}"),
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The verdict table's rows: the KPI's own estimand first, then the deciding one
+        when it differs, each with its own before, after, change and interval."""
+        ordered = [self.own] + ([self.deciding] if self.quoted is not None else [])
+        return [self._row(f) for f in ordered]
+
+    def row(self) -> dict[str, Any]:
+        """The deciding estimand's row of the table, with the test's figures."""
+        return self._row(self.deciding) | self.technical_row()
+
+    def technical_row(self) -> dict[str, Any]:
+        """The test, p-values, effect size and detectable change of the deciding estimand."""
+        return {
+            "KPI": self.name, "Estimand": self.deciding.estimand, "Test": self.test,
             "p": stats.format_p(self.raw_pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
                            if self.p_adjusted is not None else ""),
             "Effect size": self.effect_text,
-            "Verdict": self.direction,
-            "Target": "" if self.target is None else (
-                f"{self.fmt(self.target)}: {'met' if self.target_met else 'not met'}"),
             self.mde_label: ("" if self.mde is None or not math.isfinite(self.mde)
                              else self.fmt_difference(self.mde).lstrip("+")),
         }
@@ -367,16 +670,25 @@ class KpiChange:
         return f"{size:.2f}{interval} ({result.effect_size_label})"
 
     def as_dict(self) -> dict[str, Any]:
+        decision = self.decision
+        margin, source = self.margin
         return {
             "kpi": self.key, "name": self.name, "unit": self.unit,
             "before": self.before.as_dict(), "after": self.after.as_dict(),
             "estimand": self.estimand,
+            "figures": [f.as_dict() for f in self.figures],
             "difference": self.difference, "difference_ci": list(self.difference_ci),
             "relative_change": plain(self.relative_change),
+            "decision": {"answer": decision.answer, "ci": [plain(v) for v in decision.ci],
+                         "level": decision.level, "adjusted": decision.adjusted,
+                         "margin": plain(margin), "margin_source": source,
+                         "significant": decision.significant,
+                         "test_and_interval_disagree": decision.disagree},
             "test": self.test,
             "why": (self.comparison.reason if self.verdict is None else self.verdict.why),
             "pvalue": self.raw_pvalue, "p_adjusted": self.p_adjusted,
-            "multiplicity": self.multiplicity, "comparison": self.comparison.as_dict(),
+            "multiplicity": self.multiplicity, "family_size": self.family_size,
+            "comparison": self.comparison.as_dict(),
             "verdict_test": None if self.verdict is None else self.verdict.as_dict(),
             "period_level": bool(self.verdict is not None and self.verdict.period_level),
             "period_test": None if self.period_test is None else self.period_test.as_dict(),
@@ -385,10 +697,16 @@ class KpiChange:
             "follow_up": self.follow_up,
             "verdict": self.direction, "significant": self.significant,
             "target": self.target, "target_met": self.target_met,
+            "target_rule": ("the after value of the KPI's own estimand "
+                            f"({self.own.estimand}) against the target"),
             "minimum_detectable_change": plain(self.mde),
             "mde_alpha": self.mde_alpha, "power": self.power,
             "design_effect": self.design_effect,
-            "large_enough": self.large_enough, "sentence": self.sentence,
+            "large_enough": self.large_enough,
+            "checks": [c.as_dict() for c in self.checks],
+            "plain": self.plain_line, "answer": plain_text(self.answer_line),
+            "how_we_know": list(self.how_we_know),
+            "sentence": plain_text(self.sentence),
         }
 
 
@@ -547,34 +865,24 @@ def _robustness(b: _Side, a: _Side, kind: str, confidence: float, unit: str) -> 
 
 def _duration_test(b: _Side, a: _Side, confidence: float, n_resamples: int,
                    scale: str | None) -> tuple[stats.Comparison, Verdict, stats.DurationShape]:
-    """Durations: the log-rank test while the hazards are proportional (the whole curve
-    moved one way, so the median difference tells the direction); when they are not, the
-    restricted mean time up to a stated horizon, a directional estimand whatever the
-    shape."""
+    """Durations: the verdict is about the restricted mean time up to a stated horizon
+    (the area under each Kaplan-Meier curve, open tickets censored): it counts every
+    ticket, has one direction whatever the shape of the curves, and its z test and
+    interval agree. The log-rank test (the whole curves) is the ticket-level comparison
+    kept beside it; the median, what people quote, is shown with its own interval."""
     result = stats.logrank(b.values, b.observed, a.values, a.observed, confidence=confidence,
                            n_resamples=n_resamples, scale=scale)
     shape = stats.duration_shape(b.values, b.observed, a.values, a.observed,
                                  confidence=confidence, n_resamples=n_resamples, scale=scale)
-    if shape.proportional_hazards:
-        verdict = Verdict("difference in medians", result.test, float(result.estimate),
-                          (float(result.ci[0]), float(result.ci[1])), float(result.pvalue),
-                          float(result.extra["median_before"]),
-                          "Log-rank test, open tickets censored: the hazards are "
-                          "proportional (Grambsch-Therneau "
-                          f"{stats.format_p(shape.ph_pvalue)}), so the whole curve moved one "
-                          "way and the median difference shows by how much.",
-                          effect_size=result.effect_size,
-                          effect_size_label=result.effect_size_label)
-        return result, verdict, shape
     horizon = format_value(shape.horizon, "minutes")  # a cap on time: its own unit
-    verdict = Verdict(f"difference in mean time up to {horizon}",
+    verdict = Verdict(f"mean time up to {horizon}",
                       "z test of the difference in restricted mean duration",
                       float(shape.rmst_difference), shape.rmst_ci, float(shape.rmst_pvalue),
                       float(shape.rmst_before),
-                      f"Restricted mean time up to {horizon} (the area under each "
-                      "Kaplan-Meier curve, open tickets censored), z test: it has one "
-                      "direction whatever the shape of the curves, which the log-rank test "
-                      "does not when the hazards are not proportional.")
+                      f"The mean time up to {horizon} (the restricted mean: the area under "
+                      "each Kaplan-Meier curve, open tickets counted for as long as they "
+                      "have been open), compared with a z test. The log-rank test of the "
+                      f"whole curves gives {stats.format_p(result.pvalue)}.")
     return result, verdict, shape
 
 
@@ -686,15 +994,89 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     deff = _design_effect(period_test, verdict.period_level)
     method = "holm" if multiplicity == "bh" else multiplicity
     level = stats.family_alpha(alpha, max(int(family_size), 1), method)
+    figures = _figures(key, b, a, verdict, estimates, shape, confidence, n_resamples)
+    if shape is not None:
+        mde = _mde_from_interval(verdict.ci, confidence, level, power)
+    else:
+        mde = _mde(spec, b, a, estimates[0].value, target, level, power, deff)
+    open_shares = (None if b.observed is None else
+                   (float(1 - b.observed.mean()), float(1 - a.observed.mean())))
     return KpiChange(key=key, name=spec.name, unit=spec.unit,
                      higher_is_better=spec.higher_is_better, before=estimates[0],
                      after=estimates[1], comparison=result, difference=verdict.estimate,
                      difference_ci=(float(verdict.ci[0]), float(verdict.ci[1])),
-                     mde=_mde(spec, b, a, estimates[0].value, target, level, power, deff),
-                     target=target, alpha=alpha, multiplicity=multiplicity, verdict=verdict,
-                     period_test=period_test, period_note=note, robustness=robustness,
-                     shape=shape, power=power, mde_alpha=level, design_effect=deff,
-                     follow_up=follow_up, reading_unit=scale)
+                     mde=mde, target=target, alpha=alpha, multiplicity=multiplicity,
+                     verdict=verdict, period_test=period_test, period_note=note,
+                     robustness=robustness, shape=shape, power=power, mde_alpha=level,
+                     design_effect=deff, follow_up=follow_up, reading_unit=scale,
+                     figures=figures, family_size=max(int(family_size), 1),
+                     open_shares=open_shares)
+
+
+#: The deciding estimand's name in plain words, by test kind (durations: the restricted
+#: mean's own label, which names its horizon).
+_ESTIMAND_WORDS = {"proportion": "share", "rate": "rate per 100 tickets", "nps": "NPS",
+                   "continuous": "mean", "ordinal": "mean"}
+
+
+def _log_ratio_ci(before: np.ndarray, after: np.ndarray, confidence: float
+                  ) -> tuple[float, float] | None:
+    """The interval of after / before - 1 for two means (shares are means of 0/1), by the
+    delta method on the log of the ratio; None when a mean is not positive."""
+    mb, ma = float(before.mean()), float(after.mean())
+    if mb <= 0 or ma <= 0 or before.size < 2 or after.size < 2:
+        return None
+    se = math.sqrt(before.var(ddof=1) / (before.size * mb ** 2)
+                   + after.var(ddof=1) / (after.size * ma ** 2))
+    z = float(norm.ppf(0.5 + confidence / 2))
+    log_ratio = math.log(ma / mb)
+    return (math.exp(log_ratio - z * se) - 1, math.exp(log_ratio + z * se) - 1)
+
+
+def _figures(key: str, b: _Side, a: _Side, verdict: Verdict, estimates: list[Estimate],
+             shape: stats.DurationShape | None, confidence: float, n_resamples: int
+             ) -> tuple[Figures, ...]:
+    """The figures of the deciding estimand (before = its reference, after = before +
+    change, so change is after - before by construction) and, for durations, of the
+    median (what people quote) with the bootstrap interval of its change and of its
+    ratio."""
+    kind = "duration" if shape is not None else kpi_test_kind(key)
+    before = float(verdict.reference)
+    words = verdict.estimand if shape is not None else _ESTIMAND_WORDS[kind]
+    relative = None
+    if kind in ("proportion", "rate", "continuous", "ordinal") and not verdict.period_level:
+        relative = _log_ratio_ci(b.values, a.values, confidence)
+    deciding = Figures(words, before, before + float(verdict.estimate), float(verdict.estimate),
+                       (float(verdict.ci[0]), float(verdict.ci[1])), relative_ci=relative,
+                       decides=True, confidence=confidence)
+    if shape is None:
+        return (deciding,)
+    median_before, median_after = estimates[0].value, estimates[1].value
+    ratio_ci = None
+    if all(math.isfinite(v) and v > 0 for v in (median_before, median_after)):
+        ratio = stats.median_ratio(b.values, b.observed, a.values, a.observed,
+                                   confidence=confidence, n_resamples=n_resamples)
+        ratio_ci = (float(ratio.ci[0]) - 1, float(ratio.ci[1]) - 1)
+    quoted = Figures("median", float(median_before), float(median_after),
+                     float(median_after - median_before),
+                     (float(shape.median_ci[0]), float(shape.median_ci[1])),
+                     relative_ci=ratio_ci, confidence=confidence)
+    return (quoted, deciding)
+
+
+def _mde_from_interval(ci: tuple[float, float], confidence: float, alpha: float,
+                       power: float) -> float | None:
+    """The smallest change a Wald-type test with this interval detects with ``power`` at
+    level ``alpha``: (z(1 - alpha/2) + z(power)) x the standard error the interval implies.
+
+    >>> round(_mde_from_interval((-1.96, 1.96), 0.95, 0.05, 0.8), 3)
+    2.802
+    """
+    low, high = ci
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return None
+    se = (high - low) / (2 * norm.ppf(0.5 + confidence / 2))
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * se)
 
 
 def _mde(spec: metrics.KpiSpec, b: _Side, a: _Side, baseline: float, target: float | None,
@@ -751,8 +1133,13 @@ class ChangeTable:
         return next((c for c in self.changes if c.key == key), None)
 
     def frame(self) -> pd.DataFrame:
-        """The verdict table, formatted for reading."""
-        return pd.DataFrame([c.row() for c in self.changes])
+        """The verdict table, formatted for reading: one row per KPI and estimand shown
+        (a duration's median, then the mean time up to the horizon that decides)."""
+        return pd.DataFrame([row for c in self.changes for row in c.rows()])
+
+    def technical_frame(self) -> pd.DataFrame:
+        """The tests behind the verdicts: p-values, effect sizes, detectable changes."""
+        return pd.DataFrame([c.technical_row() for c in self.changes])
 
     @property
     def sentences(self) -> list[str]:
@@ -829,12 +1216,15 @@ class SegmentChanges:
     def frame(self) -> pd.DataFrame:
         rows = []
         for change in self.table.changes:
-            low, high = change.difference_ci
-            rows.append({"segment": change.segment, "before": change.before.value,
-                         "after": change.after.value, "difference": change.difference,
-                         "ci_low": low, "ci_high": high, "n_before": change.before.n,
-                         "n_after": change.after.n, "test": change.comparison.test,
-                         "p": change.comparison.pvalue, "p_adjusted": change.p_final,
+            figures, decision = change.deciding, change.decision
+            low, high = decision.ci
+            rows.append({"segment": change.segment, "estimand": figures.estimand,
+                         "before": figures.before, "after": figures.after,
+                         "difference": change.difference,
+                         "ci_low": low, "ci_high": high, "ci_level": decision.level,
+                         "n_before": change.before.n,
+                         "n_after": change.after.n, "test": change.test,
+                         "p": change.raw_pvalue, "p_adjusted": change.p_final,
                          "significant": change.significant, "verdict": change.direction})
         return pd.DataFrame(rows)
 

@@ -105,6 +105,33 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Fold:
+    """Technical detail folded under a title (closed on the page, opened on demand)."""
+
+    title: str
+    lines: tuple[str, ...]
+
+    def show(self, ledger: Sections) -> None:
+        from pdcakit.stages.display import fold
+
+        fold(self.title, self.lines)
+
+
+#: The symbol beside each check status, so it never rests on colour or words alone.
+CHECK_SYMBOLS = {"pass": "✔", "warning": "⚠", "information": "ℹ"}
+
+
+def verdict_blocks(change: KpiChange) -> tuple[Say, Fold]:
+    """One KPI's verdict: the plain line and the answer, then "How we know" folded
+    beneath (the test, the p-values and intervals, the shape of the times, the check
+    list)."""
+    checks = tuple(f"{CHECK_SYMBOLS[c.status]} {c.check} ({c.status}): {c.sentence}"
+                   for c in change.checks)
+    return (Say(f"- {change.sentence}"),
+            Fold(f"How we know: {change.name}", (*change.how_we_know, *checks)))
+
+
+@dataclass(frozen=True)
 class Skip:
     """A section or KPI that did not run, with the line naming what would enable it."""
 
@@ -116,7 +143,7 @@ class Skip:
         ledger.skip(self.key, self.reason, label=self.label)
 
 
-Block = Say | Table | Chart | Skip
+Block = Say | Table | Chart | Skip | Fold
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,7 +293,8 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
     if not settings.kpis:
         blocks.append(Skip("kpis", "off: kpis is empty; give the KPIs to compare, e.g. "
                            "[fcr, aht]", "Verdict for every KPI"))
-    blocks += [Say(f"- {s}") for s in changes.sentences]
+    for change in changes.changes:
+        blocks += verdict_blocks(change)
     if changes.changes:
         blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
     blocks += [Skip(key, f"not compared: {reason}", metrics.KPIS[key].name)
@@ -288,9 +316,8 @@ def why_table(changes: ChangeTable) -> pd.DataFrame:
     >>> why_table(ChangeTable((), {}, "holm", 0.05)).empty
     True
     """
-    return pd.DataFrame([{"KPI": c.name, "Estimand": c.estimand, "Test": c.test,
-                          "Why": c.test_reason,
-                          "Assumptions": "; ".join(c.comparison.assumptions)}
+    return pd.DataFrame([c.technical_row() | {"Why": c.test_reason,
+                                              "Assumptions": "; ".join(c.comparison.assumptions)}
                          for c in changes.changes])
 
 
@@ -548,24 +575,26 @@ class Summary(Section):
 
 def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[str, float],
                     skipped: Mapping[str, str] | None = None) -> Summary:
-    """What improved, got worse or did not change detectably (the KPIs' own verdicts),
+    """What improved, got worse, did not change, or cannot be told yet (the KPIs' answers),
     which targets are met, whether the charted baselines were stable, what was skipped,
     and which verdicts the periods carried.
 
     >>> empty = TimeView()
     >>> compare_summary(ChangeTable((), {}, "holm", 0.05), empty, {}).sentence
-    '**Improved:** none. **Worse:** none. **No detectable change:** none. No target given.'
+    '**Improved:** none. **Worse:** none. **No change:** none. **Not enough data to tell:** \
+none. No target given.'
     """
     by = {way: [c.name for c in changes.changes if c.direction == way]
-          for way in ("improved", "worsened", "no significant change")}
+          for way in stats.ANSWERS}
     met = [c.name for c in changes.changes if c.target_met]
     unstable = time_view.unstable
-    text = (f"**Improved:** {_names(by['improved'])}. **Worse:** {_names(by['worsened'])}. "
-            f"**No detectable change:** {_names(by['no significant change'])}. ")
+    text = (f"**Improved:** {_names(by['improved'])}. **Worse:** {_names(by['worse'])}. "
+            f"**No change:** {_names(by['no change'])}. "
+            f"**Not enough data to tell:** {_names(by['not enough data'])}. ")
     text += (f"Targets met: {', '.join(met)}. " if met else
              "No target is met yet. " if targets else "No target given. ")
     text += (f"Caution: the baseline of {', '.join(unstable)} was not stable." if unstable else
-             "The charted baselines were stable, so the before/after tests are not "
+             "The charted baselines were stable, so the before/after comparisons are not "
              "confounded by an earlier drift." if time_view.views else "")
     blocks = [Say(text.rstrip())]
     if skipped:
@@ -573,11 +602,12 @@ def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[
     period_level = [c.name for c in changes.changes if c.verdict and c.verdict.period_level]
     if period_level:
         blocks.append(Say(f"The weeks varied more than chance for {', '.join(period_level)}: "
-                          "those verdicts come from the period-level tests, which is why some "
-                          "may read \"no detectable change\" where a test counting every "
+                          "those verdicts treat each week as one piece of evidence, which is "
+                          "why some may read \"not enough data\" where a test counting every "
                           "ticket as independent would not."))
-    record = {"improved": by["improved"], "worsened": by["worsened"],
-              "unchanged": by["no significant change"], "unstable_baseline": unstable,
+    record = {"improved": by["improved"], "worsened": by["worse"],
+              "unchanged": by["no change"], "not_enough_data": by["not enough data"],
+              "unstable_baseline": unstable,
               "period_level": period_level}
     return Summary(blocks=tuple(blocks), record=record)
 

@@ -26,7 +26,8 @@ import pandas as pd
 
 from pdcakit.results import Estimate, format_value
 
-__all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "markdown_bundle",
+__all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "fold", "fold_bundle",
+           "markdown_bundle",
            "plain_text", "reader_frame", "say", "sentence_bundle", "sentence_html",
            "show_figure", "table"]
 
@@ -79,6 +80,32 @@ def say(text: str) -> None:
     from IPython.display import display
 
     display(sentence_bundle(text), raw=True)
+
+
+def fold_bundle(title: str, lines: Sequence[str]) -> dict[str, str]:
+    """MIME bundle of detail folded under a title (HTML ``<details>``, closed; plain text
+    as a titled list): the technical detail a reviewer opens only when wanted.
+
+    >>> bundle = fold_bundle("How we know", ["Test: **Welch** <t>"])
+    >>> bundle["text/html"].split("</summary>")[1]
+    '<ul><li>Test: <strong>Welch</strong> &lt;t&gt;</li></ul></details>'
+    >>> bundle["text/plain"].splitlines()
+    ['How we know:', '- Test: Welch <t>']
+    """
+    items = "".join(sentence_html(f"- {line}")[4:-5] for line in lines if line)
+    return {"text/html": (f"<details class=\"pdca-fold\"><summary>{html.escape(title)}"
+                          f"</summary><ul>{items}</ul></details>"),
+            "text/plain": "\n".join([f"{plain_text(title)}:",
+                                     *(f"- {plain_text(line)}" for line in lines if line)])}
+
+
+def fold(title: str, lines: Sequence[str]) -> None:
+    """Show ``lines`` folded under ``title`` (:func:`fold_bundle`); nothing when empty."""
+    if not any(lines):
+        return
+    from IPython.display import display
+
+    display(fold_bundle(title, lines), raw=True)
 
 
 #: Figures are drawn at this multiple of their own dpi and shown at their own size, so

@@ -18,6 +18,7 @@ from .bootstrap import (
     ratio_of_medians,
 )
 from .choose import KINDS, RULES, compare, infer_kind
+from .decision import ANSWERS, Decision, adjusted_level, decide, widen
 from .multiplicity import Adjusted, adjust, adjust_pvalues
 from .nonparametric import hodges_lehmann, mann_whitney, pseudo_median, wilcoxon_signed_rank
 from .nps import nps_difference, nps_interval, nps_parts
@@ -53,6 +54,11 @@ from .shape import DurationShape, duration_shape, proportional_hazards_test, rms
 from .survival import km_median, logrank, median_difference_ci, median_ratio
 
 __all__ = [
+    "ANSWERS",
+    "Decision",
+    "adjusted_level",
+    "decide",
+    "widen",
     "DEFAULT_SEED",
     "DISPERSION_P",
     "KINDS",
