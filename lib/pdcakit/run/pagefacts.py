@@ -6,8 +6,8 @@ checksums) and which commit, and link back to its cycle page, the portfolio and 
 notebook. :func:`page_facts` reads those facts from the run directory's
 ``provenance.json`` and ``results.json`` (through the typed reader), and
 :func:`verdict_rows` turns a run's results into one status per KPI that a reviewer scans
-before the detail: *met / not met / no target*, *improved / worse / no detectable change
-/ not enough data*, *stable / signal*, each a word with a tone (colour) beside it.
+before the detail: *met / not met / no target*, *improved / worse / no change / not
+enough data to tell*, *stable / signal*, each a word with a tone (colour) beside it.
 
 Everything here is plain data; :mod:`pdcakit.run.render` escapes it into HTML.
 
@@ -222,37 +222,105 @@ def _baseline_rows(results: StageResults) -> list[VerdictRow]:
     return rows
 
 
+#: A verdict's answer (compare ``kpis.KEY.verdict``) as the verdict box shows it; older
+#: runs' words ("worsened", "no significant change") read as they did.
+_ANSWER_STATUS = {"improved": Status("improved", "good"), "worse": Status("worse", "bad"),
+                  "worsened": Status("worse", "bad"),
+                  "no change": Status("no change"),
+                  "not enough data": Status("not enough data to tell", "warn"),
+                  "no significant change": Status("no detectable change")}
+
+
 def _change_status(verdict: str, large_enough: Any) -> Status:
-    if verdict == "improved":
-        return Status("improved", "good")
-    if verdict == "worsened":
-        return Status("worse", "bad")
-    if large_enough is False:
+    if verdict == "no significant change" and large_enough is False:
         return Status("not enough data to tell", "warn")
-    return Status("no detectable change")
+    return _ANSWER_STATUS.get(verdict, Status(verdict or "n/a"))
+
+
+def _interval_text(low: float, high: float, unit: str, scale: str | None) -> str:
+    """A change's interval with one unit inside it ("-0.8 to -0.2 minutes")."""
+    if not (_finite(low) and _finite(high)):
+        return "not estimable"
+    if unit == "fraction":
+        return (f"{format_number(100 * low, 1, sign=True)} to "
+                f"{format_number(100 * high, 1, sign=True)} points")
+    first = _signed(low, unit, scale)
+    second = _signed(high, unit, scale)
+    word = second.split(" ", 1)[1] if " " in second else ""
+    if word and first.endswith(" " + word):
+        first = first[: -len(word) - 1]
+    return f"{first} to {second}"
+
+
+def _signed(value: float, unit: str, scale: str | None) -> str:
+    if unit == "fraction":
+        return f"{format_number(100 * value, 1, sign=True)} points"
+    text = format_value(abs(value), unit, scale=scale)
+    zero = text.split(" ", 1)[0].replace(",", "").replace("0", "").replace(".", "") == ""
+    return text if zero else ("+" if value >= 0 else "-") + text
+
+
+def _figure_cells(change: Any, figures: Any, scale: str | None, interval: tuple[float, float],
+                  label: str) -> dict[str, str]:
+    relative = (f" ({format_number(100 * figures.relative_change, 1, sign=True)}%)"
+                if _finite(figures.relative_change) else "")
+    return {"Estimand": figures.estimand,
+            "Before": format_value(figures.before, change.unit, scale=scale),
+            "After": format_value(figures.after, change.unit, scale=scale),
+            "Change": _signed(figures.change, change.unit, scale) + relative,
+            "Interval": f"{_interval_text(*interval, change.unit, scale)} ({label})"}
+
+
+def _over_time(results: StageResults, key: str, verdict: str) -> Status:
+    view = results.time_view.get(key)
+    if view is None:
+        return Status("not charted")
+    if view.baseline_unstable:
+        return Status("signal: baseline not stable", "warn")
+    if view.after_signal:
+        return Status("signal: shift after the change",
+                      "good" if verdict == "improved" else "warn")
+    return Status("stable")
 
 
 def _compare_rows(results: StageResults) -> list[VerdictRow]:
+    """One row per KPI and estimand: the KPI's own estimand (a duration's median, what
+    people quote) and, when another one decides, the deciding estimand beneath it; each
+    row's before, after, change and interval belong to its own estimand."""
     raw_kpis = results.raw.get("kpis") if isinstance(results.raw.get("kpis"), dict) else {}
     rows = []
     for key, change in results.changes.items():
         scale = reading_scale(change.unit, change.before.value, change.after.value)
         raw = raw_kpis.get(key) if isinstance(raw_kpis.get(key), dict) else {}
-        statuses = {"Change": _change_status(change.verdict, raw.get("large_enough")),
-                    "Target": _target_status(change.target_met, change.target)}
-        view = results.time_view.get(key)
-        if view is None:
-            statuses["Over time"] = Status("not charted")
-        elif view.baseline_unstable:
-            statuses["Over time"] = Status("signal: baseline not stable", "warn")
-        elif view.after_signal:
-            statuses["Over time"] = Status("signal: shift after the change",
-                                           "good" if change.verdict == "improved" else "warn")
-        else:
-            statuses["Over time"] = Status("stable")
-        rows.append(VerdictRow(key, change.name, {
-            "Before": format_value(change.before.value, change.unit, scale=scale),
-            "After": format_value(change.after.value, change.unit, scale=scale)}, statuses))
+        answer = _change_status(change.verdict, raw.get("large_enough"))
+        target = _target_status(change.target_met, change.target)
+        over_time = _over_time(results, key, change.verdict)
+        deciding, own, decision = change.deciding, change.own, change.decision
+        if deciding is None:  # an older run: before and after are not of the verdict's estimand
+            rows.append(VerdictRow(key, change.name, {
+                "Estimand": "median", "Before": format_value(change.before.value, change.unit,
+                                                              scale=scale),
+                "After": format_value(change.after.value, change.unit, scale=scale),
+                "Change": "", "Interval": ""},
+                {"Change": answer, "Target": target, "Over time": over_time}))
+            continue
+        interval, label = (deciding.ci, f"{deciding.confidence:.0%} CI")
+        if decision is not None:
+            interval = decision.ci
+            label = (f"{100 * decision.level:.3g}% CI, adjusted for testing several KPIs"
+                     if decision.adjusted else f"{decision.level:.0%} CI")
+        if own is not None and own is not deciding:
+            rows.append(VerdictRow(key, change.name, _figure_cells(
+                change, own, scale, own.ci, f"{own.confidence:.0%} CI"),
+                {"Change": Status(f"{answer.word}, judged on the row below", answer.tone),
+                 "Target": target, "Over time": over_time}))
+            rows.append(VerdictRow(key, f"{change.name} (decides)", _figure_cells(
+                change, deciding, scale, interval, label),
+                {"Change": answer, "Target": Status("–"), "Over time": Status("–")}))
+            continue
+        rows.append(VerdictRow(key, change.name, _figure_cells(
+            change, deciding, scale, interval, label),
+            {"Change": answer, "Target": target, "Over time": over_time}))
     return rows
 
 
@@ -313,9 +381,14 @@ def verdict_summary(results: StageResults) -> str:
         if summary is None:
             return ""
         unstable = ", ".join(map(_kpi_name, summary.unstable_baseline))
+        raw_summary = results.raw.get("summary")
+        unchanged = ("No change" if isinstance(raw_summary, dict)
+                     and "not_enough_data" in raw_summary else "No detectable change")
         return (f"Improved: {', '.join(summary.improved) or 'none'}. "
                 f"Worse: {', '.join(summary.worsened) or 'none'}. "
-                f"No detectable change: {', '.join(summary.unchanged) or 'none'}."
+                f"{unchanged}: {', '.join(summary.unchanged) or 'none'}."
+                + (f" Not enough data to tell: {', '.join(summary.not_enough_data)}."
+                   if summary.not_enough_data else "")
                 + (f" Caution: the baseline of {unstable} was not stable." if unstable else ""))
     found = results.headline_value()
     if found is None:

@@ -50,11 +50,12 @@ from pdcakit.errors import PdcaError
 from pdcakit.periods import PERIODS
 from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id, check_stage
 
-__all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "EstimateRecord", "GainRecord",
+__all__ = ["SCHEMA", "ChangeRecord", "CompareSummary", "DecisionRecord", "EstimateRecord",
+           "FigureRecord", "GainRecord",
            "Headline", "PeriodPoint", "ResultsError", "RunRef", "SampleSize",
            "SegmentChange", "SegmentChanges", "Stability", "StageResults", "Target",
-           "TimeView", "WindowsRecord", "latest_run", "latest_runs", "read_results",
-           "results_from_dict"]
+           "TimeView", "WindowsRecord", "latest_run", "latest_runs", "read_provenance",
+           "read_results", "results_from_dict"]
 
 #: The results contract this reader follows (docs/results.md).
 SCHEMA = "pdca-results/1"
@@ -274,8 +275,63 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class FigureRecord:
+    """Every figure of one KPI for one estimand (compare ``kpis.KEY.figures[]``): before,
+    after, change (after - before) and its interval at ``confidence``, the relative change
+    and its interval (None: not computed), and whether this estimand decides the verdict."""
+
+    estimand: str
+    before: float
+    after: float
+    change: float
+    ci: tuple[float, float]
+    relative_change: float
+    relative_ci: tuple[float, float] | None
+    decides: bool
+    confidence: float = 0.95
+
+    @classmethod
+    def parse(cls, node: _Node) -> FigureRecord:
+        return cls(estimand=node.text("estimand") or "",
+                   before=_nan(node.number("before", nullable=True)),
+                   after=_nan(node.number("after", nullable=True)),
+                   change=_nan(node.number("change", nullable=True)),
+                   ci=_nan_pair(node.pair("ci", nullable=True)),
+                   relative_change=_nan(node.number("relative_change", nullable=True)),
+                   relative_ci=node.pair("relative_ci", nullable=True),
+                   decides=bool(node.flag("decides")),
+                   confidence=node.number("confidence", required=False) or 0.95)
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The verdict's answer and the interval it rests on (compare ``kpis.KEY.decision``):
+    one of improved, worse, no change, not enough data; the interval at ``level`` (wider
+    than the figures' own when the p-values were adjusted for several KPIs)."""
+
+    answer: str
+    ci: tuple[float, float]
+    level: float
+    adjusted: bool
+    margin: float | None
+    margin_source: str
+
+    @classmethod
+    def parse(cls, node: _Node) -> DecisionRecord:
+        return cls(answer=node.text("answer") or "", ci=_nan_pair(node.pair("ci")),
+                   level=node.number("level") or 0.95, adjusted=bool(node.flag("adjusted")),
+                   margin=node.number("margin", nullable=True),
+                   margin_source=node.text("margin_source") or "")
+
+
+@dataclass(frozen=True)
 class ChangeRecord:
-    """One KPI compared before and after (compare ``kpis.KEY``)."""
+    """One KPI compared before and after (compare ``kpis.KEY``).
+
+    ``figures`` holds one record per estimand shown (runs before it: empty, and
+    :attr:`figures_or_legacy` rebuilds the deciding one where its before and after are
+    known); ``decision`` the answer with the interval beside it (None in older runs).
+    """
 
     kpi: str
     name: str
@@ -296,11 +352,33 @@ class ChangeRecord:
     estimand: str = ""  # what the verdict estimates, e.g. "difference in means"
     reference: float | None = None  # the estimand's before value (a % change divides by it)
     period_level: bool = False  # the verdict used a period-level analysis
+    figures: tuple[FigureRecord, ...] = ()
+    decision: DecisionRecord | None = None
+
+    @property
+    def deciding(self) -> FigureRecord | None:
+        """The figures of the estimand that decides (None: an older run that did not say
+        and whose before and after belong to another estimand)."""
+        found = next((f for f in self.figures if f.decides), None)
+        if found is not None or self.figures:
+            return found
+        if self.estimand.startswith(("difference in mean time", "difference in restricted")):
+            return None  # before and after are medians there: no figures of one estimand
+        return FigureRecord(self.estimand.removeprefix("difference in "), self.before.value
+                            if self.before.value is not None else math.nan,
+                            self.after.value if self.after.value is not None else math.nan,
+                            self.difference, self.difference_ci, math.nan, None, True)
+
+    @property
+    def own(self) -> FigureRecord | None:
+        """The KPI's own estimand, the one people quote (a duration's median)."""
+        return next((f for f in self.figures if not f.decides), None) or self.deciding
 
     @classmethod
     def parse(cls, key: str, node: _Node) -> ChangeRecord:
         comparison = node.node("comparison", required=False)
         verdict = node.node("verdict_test", required=False, nullable=True)
+        decision = node.node("decision", required=False)
         return cls(
             kpi=key, name=node.text("name") or "", unit=node.text("unit") or "",
             before=EstimateRecord.parse(node.node("before")),  # type: ignore[arg-type]
@@ -321,6 +399,9 @@ class ChangeRecord:
             reference=None if verdict is None else verdict.number(
                 "reference", required=False, nullable=True),
             period_level=bool(node.flag("period_level", required=False)),
+            figures=tuple(FigureRecord.parse(item)
+                          for item in node.items("figures", required=False)),
+            decision=None if decision is None else DecisionRecord.parse(decision),
         )
 
 
@@ -490,11 +571,13 @@ class CompareSummary:
     worsened: tuple[str, ...]
     unchanged: tuple[str, ...]
     unstable_baseline: tuple[str, ...]
+    not_enough_data: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, node: _Node) -> CompareSummary:
         return cls(*(node.strings(key) for key in
-                     ("improved", "worsened", "unchanged", "unstable_baseline")))
+                     ("improved", "worsened", "unchanged", "unstable_baseline")),
+                   not_enough_data=node.strings("not_enough_data", required=False))
 
 
 @dataclass(frozen=True)
@@ -599,6 +682,11 @@ def _date(node: _Node, key: str, *, blank: bool = False) -> dt.date:
 
 def _nan(value: float | None) -> float:
     return math.nan if value is None else value
+
+
+def _nan_pair(pair: tuple[float | None, float | None] | None) -> tuple[float, float]:
+    low, high = pair if pair is not None else (None, None)
+    return (_nan(low), _nan(high))
 
 
 # ------------------------------------------------------------------- reading
@@ -745,12 +833,25 @@ def _run_order(name: str) -> tuple[str, int]:
     return match["stamp"], int(match["n"] or 1)
 
 
-def _provenance(run_dir: Path) -> dict[str, Any] | None:
+def read_provenance(run_dir: Path) -> dict[str, Any] | None:
+    """A run directory's ``provenance.json`` as a mapping; None when it is missing,
+    unreadable, not JSON, or JSON that is not a mapping (``null``, a list): such a run
+    counts as no run, for every reader (status, moves, housekeeping).
+
+    >>> import tempfile, pathlib
+    >>> run_dir = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (run_dir / "provenance.json").write_text("null")
+    >>> read_provenance(run_dir) is None
+    True
+    """
     try:
         found = json.loads((run_dir / "provenance.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
+
+
+_provenance = read_provenance
 
 
 def latest_run(paths: ProjectPaths, cycle_id: str, stage: str, *, read: bool = True

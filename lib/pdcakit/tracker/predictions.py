@@ -38,7 +38,7 @@ import datetime as dt
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pdcakit.errors import PdcaError
@@ -311,6 +311,7 @@ def score_predictions(entries: list[Any],
             scores.append(undecided(f"{prediction.kpi} was not compared"
                                     + (f": {skipped}" if skipped else "")))
             continue
+        own, estimand = None, ""
         if prediction.segment:
             row = _segment_change(compare, prediction)
             if isinstance(row, str):
@@ -318,12 +319,23 @@ def score_predictions(entries: list[Any],
                 continue
             before, difference, ci = row.before, row.difference, row.ci
         else:
-            # a % change is of the verdict's own estimand (e.g. restricted mean time)
-            reference = change.reference if change.reference is not None else \
-                change.before.value
-            before = math.nan if reference is None else reference
-            difference, ci = change.difference, change.difference_ci
-        converted = _change_in_unit(prediction, change.unit, before, difference, ci)
+            # scored on the KPI's own estimand (a duration's median, the figure people
+            # quote), the one the prediction names; its % change has its own interval
+            own = change.own
+            estimand = "" if own is None else own.estimand
+            if own is None:
+                reference = change.reference if change.reference is not None else \
+                    change.before.value
+                before = math.nan if reference is None else reference
+                difference, ci = change.difference, change.difference_ci
+            else:
+                before, difference, ci = own.before, own.change, own.ci
+        if prediction.unit == "%" and not prediction.segment and own is not None \
+                and own.relative_ci is not None:
+            converted: Any = (100 * own.relative_change,
+                              (100 * own.relative_ci[0], 100 * own.relative_ci[1]))
+        else:
+            converted = _change_in_unit(prediction, change.unit, before, difference, ci)
         if isinstance(converted, str):
             scores.append(Score(statement=prediction.statement, outcome="cannot score",
                                 estimate=None, ci=None, unit=prediction.unit, reason=converted,
@@ -332,6 +344,9 @@ def score_predictions(entries: list[Any],
         estimate, interval = converted
         alpha = compare.raw.get("alpha") if isinstance(compare.raw, dict) else None
         level = 1 - float(alpha) if isinstance(alpha, int | float) and 0 < alpha < 1 else 0.95
-        scores.append(score_change(prediction, estimate=estimate, ci=interval, flags=flags,
-                                   level=level))
+        score = score_change(prediction, estimate=estimate, ci=interval, flags=flags,
+                             level=level)
+        if not prediction.segment and estimand:
+            score = replace(score, reason=f"{score.reason.rstrip('.')} (the {estimand}).")
+        scores.append(score)
     return scores
