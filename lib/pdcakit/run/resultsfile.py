@@ -354,6 +354,17 @@ class ChangeRecord:
     period_level: bool = False  # the verdict used a period-level analysis
     figures: tuple[FigureRecord, ...] = ()
     decision: DecisionRecord | None = None
+    plain: str = ""  # the first line a manager reads (runs before it: empty)
+
+    @property
+    def headline(self) -> str:
+        """The verdict in one line for a portfolio or a status: the plain line and the
+        answer (older runs: their sentence)."""
+        if not self.plain:
+            return self.sentence
+        words = {"improved": "improved", "worse": "worse", "no change": "no change",
+                 "not enough data": "not enough data to tell"}
+        return f"{self.plain} Verdict: {words.get(self.verdict, self.verdict)}."
 
     @property
     def deciding(self) -> FigureRecord | None:
@@ -402,6 +413,7 @@ class ChangeRecord:
             figures=tuple(FigureRecord.parse(item)
                           for item in node.items("figures", required=False)),
             decision=None if decision is None else DecisionRecord.parse(decision),
+            plain=node.text("plain", required=False) or "",
         )
 
 
