@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -58,7 +60,14 @@ from pdcakit.run.runner import (
 )
 from pdcakit.run.startup import skip_unused_optional_imports
 from pdcakit.tracker import moves as tracker
-from pdcakit.tracker.record import CycleError, append_log, load_record, read_cycle
+from pdcakit.tracker.record import (
+    CycleError,
+    RecordProblem,
+    append_log,
+    load_all,
+    load_record,
+    read_cycle,
+)
 
 __all__ = ["main"]
 
@@ -120,10 +129,9 @@ def _prepare(paths: ProjectPaths, cycle: str, stage: str, cli_params: dict[str, 
     absolute), checked before any kernel runs: PreflightError lists every problem."""
     declared = declared_parameters(paths.template(stage))
     writable = paths.runs if paths.runs.exists() else paths.root
-    if not os.access(writable, os.W_OK):
-        raise PreflightError(cycle, stage, [
-            f"{writable} is not writable, so the run could not be kept. Fix: make it "
-            "writable for you, or run in a workbook where you may write"])
+    if not os.access(writable, os.W_OK):  # exit 4, as `pdca report` says it
+        raise PermissionError(errno.EACCES, "the folder is not writable, so the run could "
+                              "not be kept", str(writable))
     extra: dict[str, object] = {}
     if load_record(paths, cycle) is not None:
         if "cycle_events" in declared:
@@ -328,8 +336,8 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     from pdcakit.run.workbooks import lab_command
 
     command = lab_command(ProjectPaths.find(), browser=not args.no_browser)
-    if args.print_command:
-        print(" ".join(command))
+    if args.print_command:  # quoted, so a pasted line runs this one command only
+        print(shlex.join(command))
         return EXIT_OK
     return subprocess.call(command)
 
@@ -347,23 +355,47 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
     _report_abandoned(paths, getattr(args, "cycle", None))
-    rows = tracker.status_rows(paths, getattr(args, "cycle", None))
+    rows, problems = tracker.workbook_status(paths, getattr(args, "cycle", None))
     if args.json:
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
-        return EXIT_OK
-    if not rows:
+        return _name_problems(problems)
+    if not rows and not problems:
         print("no cycles yet: create one with pdca new ID --title \"...\"")
         return EXIT_OK
     header = f"{'cycle':<24} {'stage':<7} {'days':>4}  {'last run':<28} {'overdue':>7}  title"
     print(header)
     for row in rows:
-        last = f"{row.last_run} {row.last_run_status}".strip()
+        last = shown(f"{row.last_run} {row.last_run_status}".strip())
         days = "" if row.days_in_stage is None else str(row.days_in_stage)
-        print(f"{row.id:<24} {row.stage:<7} {days:>4}  {last:<28} {row.overdue_actions:>7}  "
-              f"{row.title}")
+        print(f"{row.id:<24} {shown(row.stage):<7} {days:>4}  {last:<28} "
+              f"{row.overdue_actions:>7}  {shown(row.title)}")
         if row.headline and getattr(args, "cycle", None):
-            print(f"  {row.headline}")
-    return EXIT_OK
+            print(f"  {shown(row.headline)}")
+    return _name_problems(problems)
+
+
+def _name_problems(problems: Sequence[RecordProblem]) -> int:
+    """Name on stderr each record a many-record command could not read (the others were
+    shown): exit status 2 when there is one, so a script notices."""
+    for problem in problems:
+        print(f"pdca: error: {shown(problem.message)}", file=sys.stderr)
+    return EXIT_USAGE if problems else EXIT_OK
+
+
+def shown(text: str) -> str:
+    """``text`` (a user's title, a note, a sentence from a run) safe for a terminal:
+    control characters (escape sequences that retitle or clear it, carriage returns,
+    C1 controls) shown escaped, everything else as written.
+
+    >>> shown("Faster \\x1b]0;owned\\x07 email\\r")
+    'Faster \\\\x1b]0;owned\\\\x07 email\\\\r'
+    >>> shown("更快的邮件回复")
+    '更快的邮件回复'
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else
+                   ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _cmd_advance(args: argparse.Namespace) -> int:
@@ -396,11 +428,18 @@ def _cmd_next(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pdcakit.tracker.report import build_reports
+    from pdcakit.tracker.report import build_reports, cycle_page, portfolio_page
 
-    index = build_reports(ProjectPaths.find(), args.cycle)
+    paths = ProjectPaths.find()
+    if args.cycle:
+        index, problems = build_reports(paths, args.cycle), []
+    else:  # one unreadable record is named; the other cycles' pages are still built
+        records, problems = load_all(paths)
+        for record in records:
+            cycle_page(paths, record.id)
+        index = portfolio_page(paths)
     print(f"Portfolio: {_relative(index)}")
-    return EXIT_OK
+    return _name_problems(problems)
 
 
 def _cmd_check_data(args: argparse.Namespace) -> int:

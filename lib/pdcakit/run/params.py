@@ -96,7 +96,14 @@ def declared_parameters(template: str | Path) -> dict[str, ParameterSpec]:
     """The parameters a template declares in its ``parameters`` cell (via papermill)."""
     import papermill
 
-    found = papermill.inspect_notebook(str(template))
+    try:
+        found = papermill.inspect_notebook(str(template))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        # nbformat's NotJSONError and validation errors, JSON that is no notebook
+        why = " ".join(str(exc).split())[:160]
+        raise ParameterError(f"{template}: not a notebook that can be read ({why}). Fix: "
+                             "restore it from git, or delete it to run the installed "
+                             "template") from None
     return {
         name: ParameterSpec(
             name=name,
@@ -138,6 +145,10 @@ def coerce_value(name: str, value: Any, type_name: str) -> Any:
             if kind == "dict" and not isinstance(parsed, dict):
                 raise ValueError(text)
             return parsed
+    except RecursionError:
+        raise ParameterError(f"parameter {name!r}: nested too deep (lists or mappings "
+                             "inside one another hundreds of levels); write the values "
+                             "out flat, e.g. [fcr, aht]") from None
     except (ValueError, yaml.YAMLError) as exc:
         shown = value if len(value) <= 80 else value[:77] + "..."
         why = str(exc).split(": ", 1)[-1] if "aliases" in str(exc) or "bytes" in str(exc) \

@@ -27,7 +27,28 @@ from pdcakit.run.params import ParameterSpec, parameter_problems
 from pdcakit.run.request import RunRequest, is_file_parameter
 from pdcakit.suggest import did_you_mean
 
-__all__ = ["PreflightError", "check_run", "window_problems"]
+__all__ = ["MAX_SHOWN", "PreflightError", "check_run", "window_problems"]
+
+
+#: At most this many problems are listed (the rest are counted), each at most
+#: :data:`MAX_PROBLEM_CHARS` long: 10,000 unknown names give a screenful, not megabytes.
+MAX_SHOWN = 20
+MAX_PROBLEM_CHARS = 600
+
+
+def _bounded(problem: str) -> str:
+    return problem if len(problem) <= MAX_PROBLEM_CHARS else (
+        problem[:MAX_PROBLEM_CHARS - 30] + f" ... ({len(problem):,} characters in all)")
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """The first names and how many more: a bounded list for a message.
+
+    >>> _some(["a", "b", "c"], 2)
+    "'a', 'b' and 1 more"
+    """
+    head = ", ".join(repr(n) for n in names[:shown])
+    return head if len(names) <= shown else f"{head} and {len(names) - shown:,} more"
 
 
 class PreflightError(PdcaError, ValueError):
@@ -35,7 +56,11 @@ class PreflightError(PdcaError, ValueError):
 
     def __init__(self, cycle: str, stage: str, problems: Sequence[str]):
         self.problems = tuple(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        shown = [_bounded(p) for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            shown.append(f"... and {len(self.problems) - MAX_SHOWN:,} more problems of the "
+                         "same kinds; fix these first")
+        lines = "\n".join(f"  - {p}" for p in shown)
         super().__init__(f"{cycle} / {stage}: not started, {len(self.problems)} "
                          f"problem{'s' if len(self.problems) != 1 else ''} to fix first:\n"
                          f"{lines}")
@@ -93,6 +118,18 @@ def _max_input_bytes() -> int:
     return MAX_INPUT_BYTES
 
 
+def _link_loop(path: Path) -> bool:
+    """Whether following the link ``path`` never reaches a file or folder."""
+    import errno
+    import os
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def _file_problems(params: Mapping[str, Any]) -> list[str]:
     problems = []
     for name, value in params.items():
@@ -107,7 +144,10 @@ def _file_problems(params: Mapping[str, Any]) -> list[str]:
         if not is_file_parameter(name, value):
             continue
         path = Path(value)
-        if not path.exists():
+        if path.is_symlink() and _link_loop(path):
+            problems.append(f"{name}: {value} is a loop of symbolic links (each points to "
+                            "another, never to a file). Fix: give the export file itself")
+        elif not path.exists():
             near = sorted(p.name for p in path.parent.glob(f"*{path.suffix}"))[:5] \
                 if path.parent.is_dir() else []
             hint = f" (files there: {', '.join(near)})" if near else ""
@@ -133,9 +173,18 @@ def _kpi_problems(params: Mapping[str, Any], explicit: set[str],
         if name in explicit:
             chosen += [(name, str(k)) for k in params.get(name) or []]
     problems = []
+    unknown: dict[str, list[str]] = {}
     for name, key in chosen:
         if key not in KPI_INFO:
-            problems.append(f"{name}: unknown KPI {key!r}; known KPIs: {', '.join(KPI_INFO)}")
+            unknown.setdefault(name, []).append(key)
+    for name, keys in unknown.items():  # one line per parameter, however many names
+        what = (f"unknown KPI {keys[0]!r}" if len(keys) == 1
+                else f"{len(keys):,} unknown KPIs ({_some(keys)})")
+        close = did_you_mean(keys[0], KPI_INFO) if len(keys) == 1 else ""
+        problems.append(f"{name}: {what}; {close + ' ' if close else ''}known KPIs: "
+                        f"{', '.join(KPI_INFO)}")
+    for name, key in chosen:
+        if key not in KPI_INFO:
             continue
         _, skipped = supported_kpis(present, [key])
         if key in skipped:
@@ -228,6 +277,10 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     except (data.DataError, ValueError, TypeError) as exc:
         return [*problems, str(exc)]
     file = Path(str(data_path)).name
+    if peek.rows == 0:
+        return [*problems, f"data_path: {file} has a header and no rows, so there is nothing "
+                "to analyse. Fix: export the tickets again (check it with pdca check-data "
+                f"{data_path})"]
     explicit = {name for name, source in request.sources.items()
                 if source != "the cycle log"}
     problems += _kpi_problems(params, explicit, tuple(peek.present), file)

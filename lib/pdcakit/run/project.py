@@ -26,7 +26,7 @@ from pathlib import Path
 from pdcakit.errors import UsageError
 
 __all__ = ["BUNDLED", "NOTEBOOKS", "STAGES", "ProjectPaths", "bundled", "bundled_notebooks",
-           "check_cycle_id", "check_stage", "is_workbook"]
+           "check_cycle_id", "check_stage", "is_workbook", "resolved"]
 
 #: Stage name -> notebook template file name.
 STAGES: dict[str, str] = {
@@ -39,6 +39,9 @@ STAGES: dict[str, str] = {
 NOTEBOOKS: dict[str, str] = {**STAGES, "explore": "explore.ipynb"}
 
 _CYCLE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+#: Names Windows reserves for devices: ``con.yaml`` cannot be checked out there, and
+#: workbooks are shared through git.
+_WINDOWS_DEVICES = re.compile(r"^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$")
 
 
 def check_cycle_id(cycle_id: str) -> str:
@@ -46,12 +49,21 @@ def check_cycle_id(cycle_id: str) -> str:
 
     >>> check_cycle_id("email-first-response")
     'email-first-response'
+    >>> check_cycle_id("con")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pdcakit.errors.UsageError: invalid cycle id 'con': Windows reserves it for a device, ...
     """
     if not isinstance(cycle_id, str) or not _CYCLE_ID.fullmatch(cycle_id):
         raise UsageError(
             f"invalid cycle id {cycle_id!r}: use 1-64 lower-case letters, digits and "
             "hyphens, starting and ending with a letter or digit (e.g. 'email-response-2026')"
         )
+    if _WINDOWS_DEVICES.fullmatch(cycle_id):
+        raise UsageError(
+            f"invalid cycle id {cycle_id!r}: Windows reserves it for a device, so a teammate "
+            f"on Windows could not check out pdca/{cycle_id}.yaml; choose another id (e.g. "
+            f"'{cycle_id}-2026')")
     return cycle_id
 
 
@@ -90,6 +102,22 @@ def bundled_notebooks() -> Path:
     return bundled("notebooks")
 
 
+def resolved(path: str | os.PathLike[str], what: str) -> Path:
+    """``path`` made absolute with its links followed; a loop of symbolic links is a
+    UsageError naming ``what`` and the path (``Path.resolve`` raises RuntimeError or
+    OSError for it, depending on the Python version).
+
+    >>> resolved("/", "the folder").is_absolute()
+    True
+    """
+    try:
+        return Path(path).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:
+        raise UsageError(f"{what} {os.fspath(path)} is a loop of symbolic links (each points "
+                         f"to another, never to a file or folder); remove or fix the link "
+                         f"({exc})") from None
+
+
 @dataclass(frozen=True)
 class ProjectPaths:
     """The folders of one PDCA Workbook project."""
@@ -101,13 +129,17 @@ class ProjectPaths:
         """Locate the project root (see module docstring)."""
         env = os.environ.get("PDCA_HOME")
         if env:
-            home = Path(env).expanduser().resolve()
+            home = resolved(env, "PDCA_HOME")
+            if home.exists() and not home.is_dir():
+                raise FileNotFoundError(
+                    f"PDCA_HOME is {env}, which is a file, not a workbook folder: set "
+                    "PDCA_HOME to the workbook's folder, or unset it")
             if not (home / "pdca").is_dir():
                 raise FileNotFoundError(
                     f"PDCA_HOME is {env}, which is not a workbook (it has no pdca/ folder): "
                     f"make one with: pdca init {env}, or unset PDCA_HOME")
             return cls(home)
-        here = Path(start or Path.cwd()).resolve()
+        here = resolved(start or Path.cwd(), "the folder")
         for candidate in (here, *here.parents):
             if is_workbook(candidate):
                 return cls(candidate)

@@ -20,7 +20,6 @@ A run directory is never rewritten: a second run in the same second gets a
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import socket
@@ -187,12 +186,12 @@ def mark_abandoned_runs(paths: ProjectPaths, cycle: str | None = None) -> list[P
     marked: list[Path] = []
     if not root.exists():
         return marked
+    from pdcakit.run.resultsfile import read_provenance
+
     for prov_path in sorted(root.rglob("provenance.json")):
-        try:
-            prov = json.loads(prov_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        if prov.get("status") != "running" or prov.get("host") != socket.gethostname():
+        prov = read_provenance(prov_path.parent)
+        if (prov is None or prov.get("status") != "running"
+                or prov.get("host") != socket.gethostname()):
             continue
         pid = prov.get("pid")
         if isinstance(pid, int) and _process_alive(pid):

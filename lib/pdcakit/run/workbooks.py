@@ -20,8 +20,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pdcakit.fileio import create_text
-from pdcakit.run.project import ProjectPaths, bundled, bundled_notebooks, is_workbook
+from pdcakit.errors import UsageError
+from pdcakit.fileio import atomic_write_text, create_text
+from pdcakit.run.project import (
+    ProjectPaths,
+    bundled,
+    bundled_notebooks,
+    is_workbook,
+    resolved,
+)
 
 __all__ = ["DEMO_CYCLE", "Initialised", "demo_record_template", "init_workbook", "lab_command",
            "place_demo_record", "throwaway_demo_workbook"]
@@ -43,9 +50,17 @@ class Initialised:
     root: Path
     created: tuple[Path, ...]
     was_workbook: bool
+    gitignore_added: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
+        return self._made() + (
+            f" Added {', '.join(self.gitignore_added)} to your own .gitignore, so runs and "
+            "exports stay out of git." if self.gitignore_added else "")
+
+    def _made(self) -> str:
+        if not self.created and self.gitignore_added:
+            return f"{self.root} already has the folders and files pdca init makes."
         if not self.created:
             return (f"{self.root} is already a workbook with everything pdca init makes; "
                     "nothing changed.")
@@ -62,7 +77,11 @@ def init_workbook(target: str | Path) -> Initialised:
     Nothing that exists is changed (a file a team edited stays as it is); a second call
     creates nothing. No demo record is written (``pdca demo`` writes its own).
     """
-    root = Path(target).expanduser().resolve()
+    given = Path(target).expanduser()
+    root = resolved(given, "the folder")
+    if given.is_symlink() and not root.exists():
+        raise UsageError(f"{given} is a symbolic link to {root}, which does not exist; "
+                         "make that folder first, or give pdca init the real folder")
     if root.exists() and not root.is_dir():
         raise FileExistsError(f"{root} is a file, not a folder: choose another path")
     was_workbook = is_workbook(root)
@@ -79,7 +98,27 @@ def init_workbook(target: str | Path) -> Initialised:
         except FileExistsError:
             continue  # the team's own version stays
         created.append(path)
-    return Initialised(root=root, created=tuple(created), was_workbook=was_workbook)
+    added = _complete_gitignore(root / ".gitignore", created)
+    return Initialised(root=root, created=tuple(created), was_workbook=was_workbook,
+                       gitignore_added=added)
+
+
+def _complete_gitignore(path: Path, created: list[Path]) -> tuple[str, ...]:
+    """Add to a folder's own ``.gitignore`` the workbook's entries it lacks (runs and
+    exports must stay out of git); the lines it has stay as they are. Returns the lines
+    added (none when ``pdca init`` wrote the file itself or nothing was missing)."""
+    if path in created or not path.is_file():
+        return ()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    have = {line.strip() for line in text.splitlines()}
+    wanted = [line for line in (_SKELETON / "gitignore").read_text(encoding="utf-8")
+              .splitlines() if line.strip() and not line.startswith("#")]
+    missing = tuple(line for line in wanted if line not in have)
+    if missing:
+        atomic_write_text(path, text + ("" if text.endswith("\n") or not text else "\n")
+                          + "# added by pdca init: runs and exports stay out of git\n"
+                          + "".join(f"{line}\n" for line in missing))
+    return missing
 
 
 def demo_record_template() -> Path:

@@ -25,6 +25,7 @@ data file and mapping, its before window the adopted after window.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,16 @@ from pdcakit.tracker.record import (
     CycleError,
     CycleRecord,
     LeaveUnchanged,
+    RecordProblem,
     add_log_entry,
     append_log,
     edit_record,
+    load_all,
     locked_record,
     new_record_text,
     read_cycle,
+    record_files,
+    revised_text,
 )
 
 __all__ = [
@@ -58,12 +63,15 @@ __all__ = [
     "go_live",
     "latest_results",
     "missing_for",
+    "missing_through",
     "new_cycle",
     "next_cycle",
+    "readable_periods",
     "repair_run_log",
     "stages_not_ready",
     "stages_to_run",
     "status_rows",
+    "workbook_status",
 ]
 
 
@@ -83,6 +91,18 @@ def missing_for(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> lis
                              "follow-up)")],
     }[stage]
     return [text for key, text in needs if not facts.get(key)]
+
+
+def missing_through(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> list[str]:
+    """What a cycle in ``stage`` needs before it moves on, with the evidence of every
+    earlier stage too: a record hand-edited to ``stage: check`` still needs its baseline
+    run, whatever its ``stage`` says.
+
+    >>> missing_through("do", {"change_live": True}, "c1")
+    ['a successful baseline run (pdca run c1 baseline)']
+    """
+    index = PHASES.index(stage)
+    return [need for phase in PHASES[:index + 1] for need in missing_for(phase, facts, cycle)]
 
 
 def go_live(paths: ProjectPaths, record: CycleRecord) -> tuple[list[str], str] | None:
@@ -114,14 +134,12 @@ def _iso(value: Any) -> str:
 
 
 def _facts(paths: ProjectPaths, record: CycleRecord) -> dict[str, bool]:
+    """The evidence each move needs, read from the runs whatever the record's ``stage``
+    says (a hand edit moves ``stage``, never the runs)."""
     compare_params = (record.stages.get("compare") or {}).get("parameters") or {}
-    needed = {"plan": "baseline", "check": "compare"}.get(record.stage)
-    return {"baseline": needed == "baseline" and latest_run(paths, record.id, "baseline")
-            is not None,
-            "change_live": record.stage == "do" and bool(
-                compare_params.get("change_date") or go_live(paths, record)),
-            "compare": needed == "compare" and latest_run(paths, record.id, "compare")
-            is not None,
+    return {"baseline": latest_run(paths, record.id, "baseline") is not None,
+            "change_live": bool(compare_params.get("change_date") or go_live(paths, record)),
+            "compare": latest_run(paths, record.id, "compare") is not None,
             "decision": record.decision is not None, "never": False}
 
 
@@ -162,7 +180,7 @@ def advance(paths: ProjectPaths, cycle_id: str) -> Move:
         record = read_cycle(paths, cycle_id)  # the state the lock protects
         index = PHASES.index(record.stage)
         target = PHASES[min(index + 1, len(PHASES) - 1)]
-        missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
+        missing = tuple(missing_through(record.stage, _facts(paths, record), cycle_id))
         recorded: list[str] = []
         notes: list[str] = []
         move = Move(cycle_id, record.stage, target, missing)
@@ -288,6 +306,12 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
     from pdcakit.tracker.predictions import Prediction
 
     record = read_cycle(paths, cycle_id)
+    segment = entry.get("segment")
+    if segment is not None:
+        column, _, value = str(segment).partition("=")
+        if not (column.strip() and value.strip()):
+            raise CycleError(f"--segment {segment!r}: write COLUMN=VALUE, both named, e.g. "
+                             "channel=email")
     if entry.get("kpi") not in KPI_INFO:
         raise CycleError(f"unknown KPI {entry.get('kpi')!r}: use a key such as "
                          f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
@@ -306,9 +330,11 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
 def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
     """Record adopt / adapt / abandon with its rationale; adopt sets the new baseline.
 
-    The same evidence as ``advance`` gates it: in check, a decision needs a successful
-    compare run (what check -> act needs); a closed cycle takes no new decision. The gate
-    is read and the decision written under the record's lock.
+    The same evidence as ``advance`` gates it: a decision needs what check -> act needs
+    (a successful compare run, and the baseline run and go-live before it), read from
+    the runs whether the record says check or act (a record hand-edited to ``stage: act``
+    gets no decision without them); a closed cycle takes no new decision. The gate is
+    read and the decision written under the record's lock.
     """
     if decision not in DECISIONS:
         raise CycleError(f"decision {decision!r}: use one of {', '.join(DECISIONS)}")
@@ -322,11 +348,10 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
         if record.stage not in ("check", "act"):
             raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
                              f"pdca run {cycle_id} compare, then pdca advance {cycle_id})")
-        if record.stage == "check":
-            missing = missing_for("check", _facts(paths, record), cycle_id)
-            if missing:
-                raise CycleError(f"{cycle_id}: no decision without the Check's evidence: it "
-                                 f"needs {'; '.join(missing)}")
+        missing = missing_through("check", _facts(paths, record), cycle_id)
+        if missing:
+            raise CycleError(f"{cycle_id}: no decision without the Check's evidence: it "
+                             f"needs {'; '.join(missing)}")
         data["decision"] = {"decision": decision, "date": today, "rationale": note}
         data["stage"] = "act"
         add_log_entry(data, {"event": "decision", "decision": decision})
@@ -362,16 +387,23 @@ def _after_value(paths: ProjectPaths, record: CycleRecord) -> tuple[str, float, 
 def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     """Write a new commented record; refuses to overwrite an existing one.
 
-    The record is created exclusively (:func:`pdcakit.fileio.create_text`): two ``pdca
+    The whole record is built and checked first (:func:`new_record_text`: a blank title,
+    a target that is not a finite number, text that is not UTF-8 are refused with nothing
+    written), then created exclusively (:func:`pdcakit.fileio.create_text`): two ``pdca
     new`` with one id give one record and one error, never one silently replacing the
     other.
     """
-    path = paths.record(check_cycle_id(cycle_id))
+    check_cycle_id(cycle_id)
     metric = fields.get("metric") or ""
     if metric and metric not in KPI_INFO:
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
                          f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
-    text = new_record_text(cycle_id, **fields)
+    return _create_record(paths, cycle_id, new_record_text(cycle_id, **fields))
+
+
+def _create_record(paths: ProjectPaths, cycle_id: str, text: str) -> Path:
+    """Create ``pdca/<cycle_id>.yaml`` holding ``text`` (checked already), exclusively."""
+    path = paths.record(cycle_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     with locked_record(paths, cycle_id):
         try:
@@ -379,7 +411,6 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
         except FileExistsError:
             raise CycleError(f"{path} already exists: edit it, or pick another id (pdca new "
                              f"OTHER-ID --title \"...\")") from None
-    read_cycle(paths, cycle_id)  # the template must validate
     return path
 
 
@@ -432,7 +463,7 @@ def next_cycle(paths: ProjectPaths, cycle_id: str, new_id: str | None = None) ->
     if record.decision is None:
         raise CycleError(f"{cycle_id} has no decision yet: record it first with pdca act "
                          f"{cycle_id} --decision adopt|adapt|abandon --note \"why\"")
-    new_id = new_id or _next_id(paths, cycle_id)
+    new_id = check_cycle_id(new_id) if new_id else _next_id(paths, cycle_id)
     aim = record.aim or {}
     block = record.data or {}
     before = block.get("new_baseline") or block.get("after")
@@ -443,19 +474,24 @@ def next_cycle(paths: ProjectPaths, cycle_id: str, new_id: str | None = None) ->
     if baseline is None:
         measured = _after_value(paths, record)
         baseline = measured[1] if measured is not None else aim.get("baseline")
-    path = new_cycle(paths, new_id, title=f"Follow-up of {record.title}",
-                     metric=str(aim.get("metric") or ""), target=aim.get("target"),
-                     direction=str(aim.get("direction") or "higher"), owner=record.owner,
-                     previous=cycle_id)
-    with edit_record(paths, new_id) as data:
+    stages = follow_up_stages(record)
+
+    def fill(data: Any) -> None:
         data["aim"]["baseline"] = baseline
         data["data"]["tickets"] = str(block.get("tickets") or "")
         data["data"]["mapping"] = block.get("mapping") or None
         data["data"]["before"] = [_iso(v) for v in before]
         data["data"]["after"] = []
-        stages = follow_up_stages(record)
         if stages:
             data["stages"] = stages
+
+    text = new_record_text(new_id, title=f"Follow-up of {record.title}",
+                           metric=str(aim.get("metric") or ""), target=aim.get("target"),
+                           direction=str(aim.get("direction") or "higher"),
+                           owner=record.owner, previous=cycle_id)
+    path = _create_record(paths, new_id, revised_text(
+        text, fill, f"cycle {new_id} not created: the follow-up of {cycle_id} would be "
+        "invalid"))
     append_log(paths, cycle_id, {"event": "next", "cycle": new_id})
     return path
 
@@ -524,8 +560,47 @@ class StatusRow:
         return dict(self.__dict__)
 
 
+_PERIOD_REPR = re.compile(
+    r"Period\('(?P<start>\d{4}-\d{2}-\d{2})/\d{4}-\d{2}-\d{2}', 'W-[A-Z]{3}'\)"
+    r"|Period\('(?P<month>\d{4}-\d{2})', 'M'\)"
+    r"|Period\('(?P<day>\d{4}-\d{2}-\d{2})', 'D'\)"
+    r"|Period\('(?P<year>\d{4})Q(?P<quarter>[1-4])', 'Q-[A-Z]{3}'\)"
+    r"|Timestamp\('(?P<stamp>\d{4}-\d{2}-\d{2})(?: 00:00:00)?'\)")
+
+
+def _words_for_period(match: re.Match[str]) -> str:
+    def day(text: str) -> str:
+        when = dt.date.fromisoformat(text)
+        return f"{when.day} {when:%b %Y}"
+
+    if match["start"]:
+        return f"week of {day(match['start'])}"
+    if match["month"]:
+        return f"{dt.date.fromisoformat(match['month'] + '-01'):%b %Y}"
+    if match["day"] or match["stamp"]:
+        return day(match["day"] or match["stamp"])
+    return f"Q{match['quarter']} {match['year']}"
+
+
+def readable_periods(text: str) -> str:
+    """``text`` with pandas' period and timestamp reprs, which a stage's sentence may
+    carry, in the words a manager reads.
+
+    >>> readable_periods("above the limit in Period('2016-03-28/2016-04-03', 'W-SUN')")
+    'above the limit in week of 28 Mar 2016'
+    >>> readable_periods("Period('2016-03', 'M') and Period('2016Q2', 'Q-DEC')")
+    'Mar 2016 and Q2 2016'
+    """
+    return _PERIOD_REPR.sub(_words_for_period, text) if "(" in text else text
+
+
 def _headline(paths: ProjectPaths, record: CycleRecord) -> str:
-    """The compare run's verdict on the aim metric, else the baseline run's value."""
+    """The compare run's verdict on the aim metric, else the baseline run's value, with
+    periods in words (:func:`readable_periods`)."""
+    return readable_periods(_run_headline(paths, record))
+
+
+def _run_headline(paths: ProjectPaths, record: CycleRecord) -> str:
     metric = str((record.aim or {}).get("metric") or "")
     try:
         compared = latest_run(paths, record.id, "compare")
@@ -533,7 +608,7 @@ def _headline(paths: ProjectPaths, record: CycleRecord) -> str:
             change = compared.results.changes.get(
                 metric or (compared.results.headline.kpi if compared.results.headline else ""))
             if change is not None:
-                return change.sentence
+                return change.headline
         measured = baseline_measurement(paths, record)
     except ResultsError as exc:
         return f"results unreadable: {exc}"
@@ -554,21 +629,18 @@ def repair_run_log(paths: ProjectPaths, cycle_id: str | None = None) -> list[str
     log does not name gets its entry now (one edit per cycle, under the lock; the entry
     says it was logged late). Returns the run directories logged.
     """
-    import json
+    from pdcakit.run.resultsfile import read_provenance
 
-    cycles = [check_cycle_id(cycle_id)] if cycle_id else sorted(
-        p.stem for p in paths.records.glob("*.yaml") if not p.name.startswith("."))
+    cycles = [check_cycle_id(cycle_id)] if cycle_id else [
+        cycle for cycle, _ in record_files(paths)]
     repaired: list[str] = []
     for cycle in cycles:
         folder = paths.runs / cycle
-        if not folder.is_dir() or not paths.record(cycle).exists():
+        if not folder.is_dir() or not paths.record(cycle).is_file():
             continue
         found = []
         for prov_path in sorted(folder.glob("*/*/provenance.json")):
-            try:
-                status = json.loads(prov_path.read_text(encoding="utf-8")).get("status")
-            except (OSError, ValueError):
-                continue
+            status = (read_provenance(prov_path.parent) or {}).get("status")
             if status in _ENDED:
                 found.append((prov_path.parent, status))
         if not found:
@@ -589,16 +661,21 @@ def repair_run_log(paths: ProjectPaths, cycle_id: str | None = None) -> list[str
     return repaired
 
 
-def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
-                today: dt.date | None = None) -> list[StatusRow]:
-    """Status of one cycle or of every record in ``pdca/`` (invalid ones raise)."""
-    ids = [cycle_id] if cycle_id else sorted(p.stem for p in paths.records.glob("*.yaml"))
+def workbook_status(paths: ProjectPaths, cycle_id: str | None = None,
+                    today: dt.date | None = None
+                    ) -> tuple[list[StatusRow], list[RecordProblem]]:
+    """Status rows of one cycle (its record must be readable: CycleError otherwise) or
+    of every record in ``pdca/``, with a problem naming the file of each record that
+    cannot be read: one bad file never hides the others (:func:`load_all`)."""
+    if cycle_id:
+        found, problems = [read_cycle(paths, cycle_id)], []
+    else:
+        found, problems = load_all(paths)
     rows = []
-    for cid in ids:
-        record = read_cycle(paths, cid)
+    for record in found:
         last = record.last_run()
         rows.append(StatusRow(
-            id=cid, title=record.title, stage=record.stage, owner=record.owner,
+            id=record.id, title=record.title, stage=record.stage, owner=record.owner,
             days_in_stage=record.days_in_stage(today),
             last_run=f"{last['stage']} on {last['date']}" if last else "",
             last_run_status=str(last.get("status", "")) if last else "",
@@ -606,4 +683,11 @@ def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
             overdue_actions=len(record.overdue_actions(today)),
             decision=str((record.decision or {}).get("decision", "")),
         ))
-    return rows
+    return rows, problems
+
+
+def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
+                today: dt.date | None = None) -> list[StatusRow]:
+    """Status of one cycle or of every readable record in ``pdca/``
+    (:func:`workbook_status` without its problems)."""
+    return workbook_status(paths, cycle_id, today)[0]

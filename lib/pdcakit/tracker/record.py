@@ -32,9 +32,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -52,14 +54,21 @@ __all__ = [
     "CycleError",
     "CycleRecord",
     "LeaveUnchanged",
+    "RecordProblem",
     "add_log_entry",
     "append_log",
     "edit_record",
+    "load_all",
     "load_record",
     "locked_record",
     "new_record_text",
     "read_cycle",
+    "read_record_text",
+    "record_files",
+    "revised_text",
     "stage_parameters",
+    "text_problems",
+    "yaml_text",
 ]
 
 #: The phases of a cycle in order; ``closed`` after the decision.
@@ -89,20 +98,110 @@ def _safe_load(text: str, what: str = "the record") -> Any:
         raise CycleError(f"{exc}; fix the file by hand") from exc
 
 
+def read_record_text(path: Path) -> str:
+    """The text of the record file ``path``; CycleError naming the file when it is not a
+    UTF-8 text file (saved in another encoding, a folder, a loop of links, unreadable).
+
+    A read never reports "cannot write": only a write failing is exit status 4.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CycleError(f"{path}: not UTF-8 text (byte {exc.start + 1} is "
+                         f"{exc.object[exc.start:exc.start + 1]!r}; saved as Latin-1 or "
+                         "Windows-1252?); save it as UTF-8 in your editor") from None
+    except IsADirectoryError:
+        raise CycleError(f"{path} is a folder, not a cycle record; rename or remove "
+                         "it") from None
+    except OSError as exc:
+        raise CycleError(f"{path}: cannot read it ({exc.strerror or exc}); fix the file "
+                         "or its permissions") from None
+
+
 def load_record(paths: ProjectPaths, cycle_id: str) -> dict[str, Any] | None:
     """Read ``pdca/<cycle_id>.yaml`` safely; None when the cycle has no record yet."""
     path = paths.record(check_cycle_id(cycle_id))
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
+    text = read_record_text(path)
     try:
-        record = _safe_load(path.read_text(encoding="utf-8"), str(path))
+        record = _safe_load(text, str(path))
     except yaml.YAMLError as exc:
         raise CycleError(f"{path}: not valid YAML ({exc}); fix the file by hand") from exc
+    except RecursionError:
+        raise CycleError(f"{path}: nested too deeply to be a cycle record; restore it "
+                         "from git") from None
     if not isinstance(record, dict):
         raise CycleError(f"{path}: a cycle record must be a mapping of fields")
-    if record.get("id") not in (None, cycle_id):
-        raise CycleError(f"{path}: its id {record.get('id')!r} differs from the file name")
+    found = record.get("id")
+    if found not in (None, cycle_id):
+        hint = (f"; write it quoted, id: \"{cycle_id}\", so YAML reads it as text"
+                if str(found) == cycle_id or not isinstance(found, str) else "")
+        raise CycleError(f"{path}: its id {found!r} differs from the file name{hint}")
     return record
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A file of ``pdca/`` that should be a cycle record and cannot be read."""
+
+    path: Path
+    message: str
+
+
+def record_files(paths: ProjectPaths) -> list[tuple[str, Path]]:
+    """(id, path) of every file in ``pdca/`` that is a cycle record by its name, sorted.
+
+    What is not a record is skipped: dot-files (lock files, an Emacs lock ``.#c1.yaml``,
+    a macOS ``._c1.yaml``, temporary files), names that are no cycle id (``Copy of
+    c1.yaml``, ``C1.yaml``, ``c1.yaml~``) and anything that is not a regular file (a
+    folder named ``x.yaml``, a broken link).
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("c1.yaml", ".#c1.yaml", "Copy of c1.yaml"):
+    ...     _ = (root / "pdca").mkdir(exist_ok=True), (root / "pdca" / name).write_text("")
+    >>> [cycle for cycle, _ in record_files(ProjectPaths(root))]
+    ['c1']
+    """
+    if not paths.records.is_dir():
+        return []
+    found = []
+    for path in paths.records.glob("*.yaml"):
+        if path.name.startswith("."):
+            continue
+        try:
+            check_cycle_id(path.stem)
+        except ValueError:
+            continue
+        if path.is_file():
+            found.append((path.stem, path))
+    return sorted(found)
+
+
+def load_all(paths: ProjectPaths) -> tuple[list[CycleRecord], list[RecordProblem]]:
+    """Every cycle record of the workbook that can be read, and a problem naming the file
+    of each that cannot (commands that read many records show the others and name these).
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "pdca").mkdir()
+    >>> _ = (root / "pdca" / "good.yaml").write_text("id: good\\ntitle: Faster email\\n")
+    >>> _ = (root / "pdca" / "bad.yaml").write_text("title: [unclosed\\n")
+    >>> found, problems = load_all(ProjectPaths(root))
+    >>> [r.id for r in found], [p.path.name for p in problems]
+    (['good'], ['bad.yaml'])
+    """
+    found: list[CycleRecord] = []
+    problems: list[RecordProblem] = []
+    for cycle_id, path in record_files(paths):
+        try:
+            found.append(read_cycle(paths, cycle_id))
+        except PdcaError as exc:
+            message = str(exc)
+            problems.append(RecordProblem(path, message if str(path) in message
+                                          else f"{path}: {message}"))
+    return found, problems
 
 
 def stage_parameters(record: dict[str, Any] | None, stage: str) -> dict[str, Any]:
@@ -239,6 +338,29 @@ def _problems(data: dict[str, Any]) -> list[str]:
 
 
 _TEXT_FIELDS = ("owner", "problem", "change_idea", "hypothesis")
+
+
+def text_problems(value: Any, where: str = "") -> list[str]:
+    """Text in ``value`` (a record or a part of it) that a UTF-8 file cannot hold: what
+    Python makes of bytes that are not UTF-8 on a command line (lone surrogates, e.g.
+    ``caf\\udce9`` from the Latin-1 bytes of "cafe" with an accent).
+
+    >>> text_problems({"title": "caf\\udce9", "team": ["ok"]})  # doctest: +ELLIPSIS
+    ["title: 'caf\\\\udce9' is not valid UTF-8 text (...)..."]
+    """
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return [f"{where or 'text'}: {value!r} is not valid UTF-8 text (bytes in "
+                    "another encoding, e.g. Latin-1); type it again in a UTF-8 terminal"]
+        return []
+    if isinstance(value, dict):
+        return [p for key, item in value.items()
+                for p in text_problems(key, f"{where}{'.' if where else ''}{key!s}")
+                + text_problems(item, f"{where}{'.' if where else ''}{key!s}")]
+    if isinstance(value, list | tuple):
+        return [p for i, item in enumerate(value, start=1)
+                for p in text_problems(item, f"{where}[{i}]")]
+    return []
 
 
 def _shape_problems(data: dict[str, Any]) -> list[str]:
@@ -398,11 +520,11 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
         raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id}")
     handler = _round_trip()
     with _locked(path):
-        text = path.read_text(encoding="utf-8")
+        text = read_record_text(path)
         try:
             _safe_load(text, str(path))  # bounded, and valid for the plain loader too
             data = handler.load(text)
-        except CycleError:
+        except PdcaError:
             raise
         except Exception as exc:  # PyYAML's and ruamel's parser and scanner errors
             raise CycleError(f"{path}: not valid YAML ({_first_line(exc)}); fix the file by "
@@ -415,11 +537,32 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
             yield data
         except LeaveUnchanged:
             return
-        problems = _problems(_safe_load(_dump(handler, data)))
+        problems = text_problems(data) or _problems(_safe_load(_dump(handler, data)))
         if problems:
             raise CycleError(f"{path}: the change would make the record invalid: "
                              + "; ".join(problems))
         atomic_write_text(path, _dump(handler, data))
+
+
+def revised_text(text: str, edit: Callable[[Any], None], what: str = "the record") -> str:
+    """A record's ``text`` with ``edit`` applied to its mapping (comments kept), checked
+    as :func:`edit_record` checks a change, without touching any file: a follow-up is
+    built whole and checked before it is created.
+
+    >>> text = revised_text(new_record_text("c2", title="Follow-up"),
+    ...                     lambda data: data["data"].update(before=["2026-04-06", "2026-07-06"]))
+    >>> yaml.safe_load(text)["data"]["before"]
+    ['2026-04-06', '2026-07-06']
+    """
+    handler = _round_trip()
+    data = handler.load(text)
+    edit(data)
+    problems = text_problems(data)
+    revised = _dump(handler, data)
+    problems = problems or _problems(_safe_load(revised))
+    if problems:
+        raise CycleError(f"{what}: " + "; ".join(problems))
+    return revised
 
 
 def _first_line(exc: BaseException) -> str:
@@ -475,23 +618,83 @@ def append_log(paths: ProjectPaths, cycle_id: str, *entries: dict[str, Any]) -> 
             add_log_entry(data, entry)
 
 
+def yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as the same string: plain when it does,
+    else double-quoted (``2026``, ``yes``, ``off``, ``2026-01-05``, ``0x1f`` and ``null``
+    would read as numbers, booleans, dates or nothing).
+
+    >>> yaml_text("email-2026"), yaml_text("2026"), yaml_text("yes"), yaml_text("0x1f")
+    ('email-2026', '"2026"', '"yes"', '"0x1f"')
+    """
+    try:
+        plain_ok = bool(text) and text == text.strip() and yaml.safe_load(text) == text \
+            and "\n" not in text and "#" not in text and ":" not in text
+    except yaml.YAMLError:
+        plain_ok = False
+    return text if plain_ok else _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 20).strip()
+
+
 def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: float | None = None,
                     direction: str = "higher", owner: str = "", previous: str | None = None,
                     today: dt.date | None = None) -> str:
-    """A commented record for ``pdca new``: the fields to fill in, explained in place."""
+    """A commented record for ``pdca new``: the fields to fill in, explained in place.
+
+    Checked before anything is written: the whole record must read back as it was
+    meant (the id as text, the same title) and pass every check :func:`read_cycle`
+    makes; CycleError lists every problem otherwise, so a refused ``pdca new`` leaves
+    no file behind.
+
+    >>> 'id: "2026"' in new_record_text("2026", title="Faster email")
+    True
+    >>> new_record_text("c1", title=" ")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    pdcakit.tracker.record.CycleError: cycle c1 not created: title: it is empty...
+    """
     check_cycle_id(cycle_id)
     today = today or dt.date.today()
+    problems = text_problems({"title": title, "owner": owner, "metric": metric})
+    if not isinstance(title, str) or not title.strip():
+        problems.append("title: it is empty; give the cycle a one-line title (--title "
+                        "\"Faster email replies\")")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                               or not math.isfinite(target)):
+        problems.append(f"target: {target!r} is not a finite number; give the value the "
+                        "cycle aims for, e.g. --target 0.74")
+        target = None
+    if previous is not None:
+        try:
+            check_cycle_id(previous)
+        except ValueError as exc:
+            problems.append(f"previous: {exc}")
+    if problems:
+        raise CycleError(f"cycle {cycle_id} not created: " + "; ".join(problems))
+    text = _record_template(cycle_id, title=title, metric=metric, target=target,
+                            direction=direction, owner=owner, previous=previous, today=today)
+    data = _safe_load(text)
+    problems = _problems(data)
+    if data.get("id") != cycle_id or data.get("title") != title:
+        problems.append(f"id or title: they would not read back as {cycle_id!r} and "
+                        f"{title!r} (please report this)")
+    if problems:
+        raise CycleError(f"cycle {cycle_id} not created: " + "; ".join(problems))
+    return text
 
-    def q(text: str) -> str:
-        return yaml.safe_dump(text, default_style='"', allow_unicode=True).strip()
 
+def _record_template(cycle_id: str, *, title: str, metric: str, target: float | None,
+                     direction: str, owner: str, previous: str | None, today: dt.date) -> str:
+    q = _quoted
     target_text = "null" if target is None else repr(float(target))
     return f"""# PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.
 # Each fact lives once: the aim and the data plan below flow into every stage
 # (`pdca run {cycle_id} STAGE`); `stages:` holds only a stage's own settings, and
 # `-p NAME VALUE` on the command line overrides both. Paths are relative to the
 # workbook root.
-id: {cycle_id}
+id: {yaml_text(cycle_id)}
 title: {q(title)}
 owner: {q(owner)}
 team: []                      # names or roles
@@ -514,7 +717,7 @@ data:
 actions: []                   # - {{what: ..., owner: ..., due: YYYY-MM-DD, done: false}}
 stage: plan                   # plan, do, check, act, closed (moved by `pdca advance`)
 decision: null                # set by `pdca act`
-previous: {previous or "null"}
+previous: {yaml_text(previous) if previous else "null"}
 log:
   - {{date: {today.isoformat()}, event: created}}
 stages: {{}}                  # per stage, its own settings: baseline: {{parameters: {{period: M}}}}
