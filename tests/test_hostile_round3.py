@@ -24,7 +24,7 @@ from pdcakit.run.project import ProjectPaths
 from pdcakit.run.workbooks import init_workbook
 from pdcakit.tracker import moves as tracker
 from pdcakit.tracker.record import CycleError, edit_record, load_all, read_cycle
-from test_results_contract import baseline_results, write_run
+from test_results_contract import baseline_results, compare_results, write_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_TICKETS = ROOT / "data" / "demo" / "tickets.csv"
@@ -345,10 +345,17 @@ def test_a_segment_without_column_and_value_is_refused(workbook, capsys, segment
 
 
 def test_status_says_periods_in_words(workbook, capsys):
+    # issue 23: a compare run's sentence held pandas' repr of a week
     pdca(capsys, "new", "c1", "--title", "T", "--metric", "fcr")
-    record = read_cycle(workbook, "c1")
+    results = compare_results()
+    results["kpis"]["fcr"]["sentence"] = (
+        "First contact resolution rose; the after window's first signal is in "
+        "Period('2016-03-28/2016-04-03', 'W-SUN').")
+    write_run(workbook, "c1", "compare", results)
+    status, out, _ = pdca(capsys, "status", "c1")
+    assert status == cli.EXIT_OK
+    assert "in week of 28 Mar 2016." in out and "Period(" not in out
     said = tracker.readable_periods(
         "FCR rose in Period('2016-03-28/2016-04-03', 'W-SUN') and Period('2016-03', 'M'), "
         "Period('2016-03-29', 'D')")
     assert said == "FCR rose in week of 28 Mar 2016 and Mar 2016, 29 Mar 2016"
-    assert record.id == "c1"

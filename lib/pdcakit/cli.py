@@ -7,7 +7,9 @@ Exit status (also in ``pdca --help`` and the README):
    marked failed, the error is printed)
 2  bad usage or bad input, found before anything ran: an unknown or ill-typed
    parameter, a missing file, a mapping or column problem, a window outside the
-   data, an invalid cycle id or record (every problem is listed with its fix)
+   data, an invalid cycle id or record (every problem is listed with its fix);
+   also ``pdca list``, ``status`` and ``report`` when a record cannot be read (the
+   others are shown, the file of each unreadable one is named)
 3  the cycle cannot move yet (``pdca advance``: what is missing is printed)
 4  the workbook could not be written: a disk full, a read-only folder, no
    permission (the file and the fix are named; nothing half-written is left)
@@ -81,7 +83,8 @@ CHECK_DATA_OPTIONS = ("on_duplicate", "snapshot", "timezone", "dayfirst", "date_
 EXIT_STATUS_HELP = """exit status:
   0  success
   1  a run failed (its notebook stopped in a cell; the run directory is kept, marked failed)
-  2  bad usage or bad input found before anything ran (each problem listed with its fix)
+  2  bad usage or bad input found before anything ran (each problem listed with its fix);
+     pdca list / status / report: a record could not be read (named; the others shown)
   3  the cycle cannot move yet (pdca advance prints what is missing)
   4  the workbook could not be written (disk full, read-only folder, no permission)"""
 DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
@@ -271,13 +274,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _reset_demo_record(paths)
         worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
                             meanwhile=lambda: importlib.import_module("pdcakit.tracker.report"))
-        from pdcakit.tracker.report import build_reports
 
         for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare)
             print(tracker.advance(paths, DEMO_CYCLE).sentence)
         if worst == EXIT_OK:
             print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
-    index = build_reports(paths)
+    index, _ = _all_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return worst
 
@@ -428,18 +430,26 @@ def _cmd_next(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pdcakit.tracker.report import build_reports, cycle_page, portfolio_page
+    from pdcakit.tracker.report import build_reports
 
     paths = ProjectPaths.find()
     if args.cycle:
         index, problems = build_reports(paths, args.cycle), []
-    else:  # one unreadable record is named; the other cycles' pages are still built
-        records, problems = load_all(paths)
-        for record in records:
-            cycle_page(paths, record.id)
-        index = portfolio_page(paths)
+    else:
+        index, problems = _all_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return _name_problems(problems)
+
+
+def _all_reports(paths: ProjectPaths) -> tuple[Path, list[RecordProblem]]:
+    """Every readable cycle's page and the portfolio; the records that cannot be read are
+    returned to be named (one bad file never stops the others' pages)."""
+    from pdcakit.tracker.report import cycle_page, portfolio_page
+
+    records, problems = load_all(paths)
+    for record in records:
+        cycle_page(paths, record.id)
+    return portfolio_page(paths), problems
 
 
 def _cmd_check_data(args: argparse.Namespace) -> int:
