@@ -7,6 +7,12 @@ of log medians for durations, XmR for means), with the period-level test beside 
 ...     ylabel="Share breaching")
 >>> view.change_index
 3
+
+A period the change falls inside (a weekly chart and a Friday go-live) is split at the
+change: its days before are the last "before" point and its days from the change the
+first "after" point, each with its own tickets (p-chart limits widen with the smaller
+count), and the view's sentence and chart name the split (:func:`window_periods`). A
+point never mixes tickets from both sides of the change.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ import pandas as pd
 
 from pdcakit import metrics, spc, stats
 from pdcakit.data.slicing import between
-from pdcakit.periods import PERIODS
+from pdcakit.periods import PANDAS_PERIOD, PERIODS
 from pdcakit.results import format_number, reading_scale
 from pdcakit.stages.windows import Windows
 
-__all__ = ["PhaseView", "phase_view", "proportion_phase_view"]
+__all__ = ["PhaseView", "phase_view", "proportion_phase_view", "window_periods"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class PhaseView(metrics.series.PeriodCounts):
     percent: bool
     ylabel: str
     per_period_test: stats.PeriodComparison | None = None
+    days: np.ndarray | None = None
+    full_days: np.ndarray | None = None
 
     @property
     def is_duration(self) -> bool:
@@ -54,6 +62,47 @@ class PhaseView(metrics.series.PeriodCounts):
         (:func:`pdcakit.stats.choose_period_level`)."""
         test = self.per_period_test
         return bool(test is not None and test.dispersion.varies)
+
+    @property
+    def partial(self) -> np.ndarray:
+        """The points covering only part of their period (cut by the change or a window's
+        edge)."""
+        if self.days is None or self.full_days is None:
+            return np.zeros(len(self.periods), bool)
+        return np.asarray(self.days) < np.asarray(self.full_days)
+
+    @property
+    def split_note(self) -> str:
+        """What the view says about the period the change cut, and other part periods."""
+        k, partial = self.change_index, self.partial
+        per = self.period_word or "period"
+        text = ""
+        if 0 < k < len(partial) and partial[k - 1] and partial[k]:
+            change = self.periods[k]
+            text = (f" The {per} of {self.periods[k - 1]:%d %b %Y} is split at the change "
+                    f"({change:%a %d %b %Y}): its {_days(self.days[k - 1])} before the "
+                    f"change are the last \"before\" point{self._tickets(k - 1)} and its "
+                    f"{_days(self.days[k])} from it the first \"after\" point"
+                    f"{self._tickets(k)}, so no point mixes tickets from both sides; the "
+                    "limits allow for their fewer tickets.")
+        others = [i for i in np.flatnonzero(partial) if i not in (k - 1, k)]
+        if others:
+            text += (" Also a part " + per + " (the window starts or ends inside it): "
+                     + ", ".join(f"{self.periods[i]:%d %b %Y} ({_days(self.days[i])})"
+                                 for i in others) + ".")
+        return text
+
+    def _tickets(self, i: int) -> str:
+        return "" if self.n is None else f" ({int(self.n[i]):,} tickets)"
+
+    @property
+    def split_events(self) -> list[tuple[pd.Timestamp, str]]:
+        """The straddled period's mark for the chart (none when the change starts one)."""
+        k = self.change_index
+        if not (0 < k < len(self.periods) and self.partial[k - 1] and self.partial[k]):
+            return []
+        return [(self.periods[k - 1], f"{self.period_word or 'period'} split at the change: "
+                 f"{_days(self.days[k - 1])} before, {_days(self.days[k])} after")]
 
     @property
     def baseline_unstable(self) -> bool:
@@ -71,6 +120,7 @@ class PhaseView(metrics.series.PeriodCounts):
                 + f"Before: {before.sentence} After: {after.sentence}")
         if self.n is not None and self.is_duration:
             text += self.gaps_note()
+        text += self.split_note
         if self.baseline_unstable:
             text += (" Caution: the baseline was not stable (signals before the change), so a "
                      "before/after test can mistake an existing drift for the change's effect.")
@@ -132,7 +182,8 @@ class PhaseView(metrics.series.PeriodCounts):
             phase_starts=[self.periods[self.change_index]],
             change=self.periods[self.change_index],
             centre_label=("Centre (geometric mean, per period)" if extra
-                          else "Centre line (per period)"), events=events, **extra,
+                          else "Centre line (per period)"),
+            events=[*events, *self.split_events], **extra,
         )
 
 
@@ -194,17 +245,17 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
 
     params = dict(params or {})
     spec = metrics.KPIS[key]
-    span = between(tickets, "created_at", windows.before_start,
-                   windows.after_end)  # naive bounds: local times of the zone
-    span.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at the export time
-    frame = metrics.per_period(span, key, period=period, **params)
+    frame = window_periods(tickets, key, windows, period=period, **params)
     per = PERIODS[period]
     if spec.kind == "duration":
-        return _duration_phase_view(frame, spec, windows.after_start, per)
+        view = _duration_phase_view(frame, spec, windows.after_start, per)
+        return replace(view, days=frame["days"].to_numpy(int),
+                       full_days=frame["full_days"].to_numpy(int))
     frame = frame[frame["n"] > 0].reset_index(drop=True)
     periods = pd.DatetimeIndex(frame["period"])
     counts = {"n": frame["n"].to_numpy(int), "n_open": frame["n_open"].to_numpy(int),
-              "period_word": per}
+              "period_word": per, "days": frame["days"].to_numpy(int),
+              "full_days": frame["full_days"].to_numpy(int)}
     if spec.kind == "proportion":
         view = proportion_phase_view(periods, frame["numerator"], frame["denominator"],
                                      windows.after_start, title=spec.name, key=key,
@@ -217,6 +268,51 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
                      ylabel=f"{spec.name} (mean per {per})", **counts)
+
+
+def window_periods(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
+                   **params: Any) -> pd.DataFrame:
+    """The KPI per period of each window (:func:`pdcakit.metrics.per_period` on the
+    window's tickets), before then after: a period the change falls inside is cut in
+    two, its part before the change ending the before window and its part from the
+    change starting the after one (``period`` then holds the change date). Columns as
+    ``per_period``'s, plus ``side``, ``days`` (days of the period inside its window) and
+    ``full_days`` (days of the whole period). Tickets between two windows that do not
+    meet are in neither.
+
+    >>> t = pd.DataFrame({"created_at": pd.date_range("2026-03-02", "2026-04-26 12:00",
+    ...                                              freq="12h"), "first_contact_resolved": True})
+    >>> w = Windows.around("2026-04-10", weeks_before=4, weeks_after=2)   # a Friday
+    >>> f = window_periods(t, "fcr", w)
+    >>> f.loc[3:5, "side"].tolist(), f.loc[3:5, "days"].tolist(), f.loc[3:5, "n"].tolist()
+    (['before', 'before', 'after'], [7, 4, 3], [14, 8, 6])
+    >>> str(f.loc[5, "period"].date())                 # the after part starts at the change
+    '2026-04-10'
+    """
+    frames = []
+    for side, start, end in (("before", windows.before_start, windows.before_end),
+                             ("after", windows.after_start, windows.after_end)):
+        part = between(tickets, "created_at", start, end)  # naive bounds: local times
+        part.attrs = dict(tickets.attrs)  # the snapshot: open cases censored at export
+        if part.empty:
+            continue
+        frame = metrics.per_period(part, key, period=period, **params)
+        spans = pd.PeriodIndex(frame["period"], freq=PANDAS_PERIOD[period])
+        first, after_last = spans.start_time, (spans + 1).start_time
+        inside_from = first.where(first >= start, start)
+        inside_to = after_last.where(after_last <= end, end)
+        frame["period"] = inside_from
+        frame["side"] = side
+        frame["days"] = np.ceil((inside_to - inside_from) / pd.Timedelta(days=1)).astype(int)
+        frame["full_days"] = ((after_last - first) / pd.Timedelta(days=1)).astype(int)
+        frames.append(frame)
+    if not frames:
+        raise ValueError(f"no tickets in either window ({windows.describe()})")
+    return pd.concat(frames, ignore_index=True)
+
+
+def _days(days: float) -> str:
+    return f"{int(days)} day{'s' if int(days) != 1 else ''}"
 
 
 def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.Timestamp,
