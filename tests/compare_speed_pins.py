@@ -6,6 +6,14 @@ still gives the same numbers. The cases: the demo's 13 + 13 weeks around the cha
 (every KPI, and time to resolve by channel), and a seeded 100,000-ticket generated
 export (every KPI). Only numbers are pinned (estimates, CIs, p-values, shape-check
 figures, counts, flags), not the wording.
+
+Two levels: ``demo``, ``demo_segments`` and ``generated_100k`` are the compare stage's
+own results (``compare_kpis``, ``segment_changes``): re-pin them when
+``pdcakit.stages.compare`` changes its numbers on purpose. ``stats_demo`` and
+``stats_generated_100k`` are the statistics the stage calls, on each KPI's ticket
+values, flags and period codes built here (log-rank, duration shape, median ratio,
+period-level tests, Welch, the choice rules' test, proportions, rates, NPS, the
+Kaplan-Meier summaries): they hold whatever the stage does with them.
 """
 
 from __future__ import annotations
@@ -62,6 +70,80 @@ def generated_tickets(folder: str) -> Any:
     return data.load_tickets(path)
 
 
+def _as_tree(result: Any) -> Any:
+    if hasattr(result, "as_dict"):
+        return result.as_dict()
+    if hasattr(result, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(result)
+    return result
+
+
+def stats_numbers(before: Any, after: Any) -> dict[str, Any]:
+    """Every statistic the compare stage calls, per KPI, on inputs built here."""
+    import numpy as np
+    import pandas as pd
+
+    from pdcakit import metrics, stats
+    from pdcakit.periods import period_codes
+    from pdcakit.stages.compare import kpi_test_kind
+
+    out: dict[str, Any] = {}
+    for key in KPIS:
+        spec = metrics.KPIS[key]
+        sides = []
+        for part in (before, after):
+            periods = period_codes(part["created_at"], "W")
+            if spec.kind == "duration":
+                t, o = metrics.duration_minutes(part, key)
+                keep = np.isfinite(t) & (t >= 0)
+                sides.append((t[keep], o[keep], periods[keep]))
+            else:
+                v = (pd.to_numeric(part["nps"], errors="coerce").to_numpy(float)
+                     if key == "nps" else spec.values(part).to_numpy(float))
+                keep = np.isfinite(v)
+                sides.append((v[keep], None, periods[keep]))
+        (vb, ob, pb), (va, oa, pa) = sides
+        results: dict[str, Any] = {
+            "estimates": [spec.estimate(part).as_dict() for part in (before, after)]}
+        if spec.kind == "duration":
+            shape = stats.duration_shape(vb, ob, va, oa, n_resamples=1000)
+            results.update(
+                logrank=stats.logrank(vb, ob, va, oa, n_resamples=1000),
+                shape=shape,
+                ratio=stats.median_ratio(vb, ob, va, oa, n_resamples=1000),
+                periods=stats.duration_periods(vb, ob, pb, va, oa, pa, horizon=shape.horizon),
+                summaries=[spec.func(part).as_dict() for part in (before, after)])
+        else:
+            kind = kpi_test_kind(key)
+            results["chosen"] = stats.compare(vb, va, kind)
+            if kind in ("continuous", "ordinal"):
+                results["welch"] = stats.welch_t(vb, va)
+                results["periods"] = stats.mean_periods_from_values(vb, pb, va, pa)
+            elif kind == "nps":
+                points = [stats.nps.nps_points(v) for v in (vb, va)]
+                results["periods"] = stats.mean_periods_from_values(points[0], pb,
+                                                                    points[1], pa)
+            else:
+                counts = []
+                for v, p in ((vb, pb), (va, pa)):
+                    frame = pd.DataFrame({"x": v, "p": p}).groupby("p")["x"]
+                    counts.append((frame.sum().to_numpy(float), frame.size().to_numpy(float)))
+                (xb, nb), (xa, na) = counts
+                if kind == "rate":
+                    results["poisson"] = stats.poisson_rates(int(vb.sum()), float(vb.size),
+                                                             int(va.sum()), float(va.size))
+                    results["periods"] = stats.rate_periods(xb, nb, xa, na)
+                else:
+                    results["difference_ci"] = stats.difference_ci(
+                        int(vb.sum()), vb.size, int(va.sum()), va.size)
+                    results["periods"] = stats.proportion_periods(
+                        xb.astype(int), nb.astype(int), xa.astype(int), na.astype(int))
+        out.update(numbers({name: _as_tree(r) for name, r in results.items()}, f"/{key}"))
+    return out
+
+
 def cases(folder: str) -> dict[str, dict[str, Any]]:
     """Case name -> the numbers of its results."""
     from pdcakit import data
@@ -75,8 +157,10 @@ def cases(folder: str) -> dict[str, dict[str, Any]]:
     out = {"demo": numbers(compare_kpis(before, after, settings).as_dict()),
            "demo_segments": numbers(segment_changes(before, after, "time_to_resolve",
                                                     "channel", settings).as_dict())}
+    out["stats_demo"] = stats_numbers(before, after)
     before, after = windows.split(generated_tickets(folder))
     out["generated_100k"] = numbers(compare_kpis(before, after, settings).as_dict())
+    out["stats_generated_100k"] = stats_numbers(before, after)
     return out
 
 

@@ -535,17 +535,32 @@ def _quasi_comparison(family: str, fit: _PeriodFit, dispersion: Dispersion, *,
         per=per)
 
 
+def _labels(periods: Sequence[Any]) -> np.ndarray:
+    """``periods`` as an array: numbers (e.g. :func:`pdcakit.periods.period_codes`) stay
+    numbers; anything else (``pd.Period``, dates, strings) becomes objects."""
+    if isinstance(periods, np.ndarray) and periods.dtype.kind in "iuf":
+        return periods
+    return np.asarray(periods, object)
+
+
 def _group(values: np.ndarray, periods: Sequence[Any], label: str) -> tuple[np.ndarray, list]:
     """Integer codes of ``periods`` in sorted (time) order, and the sorted labels."""
     import pandas as pd
 
-    labels = pd.Series(list(periods)) if not hasattr(periods, "dtype") else pd.Series(periods)
+    numeric = isinstance(periods, np.ndarray) and periods.dtype.kind in "iuf"
+    labels = (periods if numeric else pd.Series(list(periods))
+              if not hasattr(periods, "dtype") else pd.Series(periods))
     if labels.size != values.size:
         raise ValueError(f"the {label} values ({values.size}) and period labels "
                          f"({labels.size}) differ in length")
-    if labels.isna().any():
-        raise ValueError(f"{int(labels.isna().sum())} {label} value(s) have no period label; "
+    missing = np.isnan(labels) if numeric and labels.dtype.kind == "f" else (
+        np.zeros(0, bool) if numeric else labels.isna().to_numpy())
+    if missing.any():
+        raise ValueError(f"{int(missing.sum())} {label} value(s) have no period label; "
                          "give every ticket its period (e.g. the week it was created)")
+    if numeric:  # the same codes and order as pd.factorize(sort=True), without objects
+        uniques, codes = np.unique(labels, return_inverse=True)
+        return codes.astype(np.intp), uniques.tolist()
     codes, uniques = pd.factorize(labels, sort=True)
     return codes, list(uniques)
 
@@ -577,7 +592,7 @@ def proportion_periods_from_values(before: Sequence[float], periods_before: Sequ
         keep = np.isfinite(v)
         if not np.isin(v[keep], (0.0, 1.0)).all():
             raise ValueError(f"the {label} values must be 0 or 1 for a proportion")
-        codes, uniques = _group(v[keep], np.asarray(periods, object)[keep], label)
+        codes, uniques = _group(v[keep], _labels(periods)[keep], label)
         counts.append((np.bincount(codes, v[keep]).astype(int),
                        np.bincount(codes).astype(int)))
         labels.append(uniques)
@@ -698,7 +713,7 @@ def mean_periods(n_before: Sequence[int], mean_before: Sequence[float],
 def _summaries(values: Sequence[float], periods: Sequence[Any], label: str):
     v = np.asarray(values, float)
     keep = np.isfinite(v)
-    codes, uniques = _group(v[keep], np.asarray(periods, object)[keep], label)
+    codes, uniques = _group(v[keep], _labels(periods)[keep], label)
     v = v[keep]
     n = np.bincount(codes).astype(float)
     mean = np.bincount(codes, v) / n
@@ -733,10 +748,9 @@ def _logrank_k(t: np.ndarray, done: np.ndarray, codes: np.ndarray) -> tuple[floa
     order = np.argsort(t, kind="stable")
     t, done, codes = t[order], done[order], codes[order]
     times, index = np.unique(t, return_inverse=True)
-    events = np.zeros((times.size, k))
-    leaving = np.zeros((times.size, k))
-    np.add.at(events, (index, codes), done.astype(float))
-    np.add.at(leaving, (index, codes), 1.0)
+    cell = index * k + codes  # counts of whole numbers: the same sums in any order
+    events = np.bincount(cell, done.astype(float), minlength=times.size * k).reshape(-1, k)
+    leaving = np.bincount(cell, minlength=times.size * k).astype(float).reshape(-1, k)
     at_risk = np.cumsum(leaving[::-1], axis=0)[::-1]
     n_all, d_all = at_risk.sum(axis=1), events.sum(axis=1)
     use = (d_all > 0) & (n_all > 1)
@@ -787,7 +801,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
             raise ValueError(f"the {label} durations ({t.size}) and observed flags "
                              f"({o.size}) differ in length")
         keep = np.isfinite(t) & (t >= 0)
-        codes, uniques = _group(t[keep], np.asarray(periods, object)[keep], label)
+        codes, uniques = _group(t[keep], _labels(periods)[keep], label)
         if len(uniques) < 2:
             raise ValueError(f"not enough periods: {len(uniques)} {label} period(s), need >= 2 "
                              "on each side for a period-level test")
