@@ -359,3 +359,22 @@ def test_status_says_periods_in_words(workbook, capsys):
         "FCR rose in Period('2016-03-28/2016-04-03', 'W-SUN') and Period('2016-03', 'M'), "
         "Period('2016-03-29', 'D')")
     assert said == "FCR rose in week of 28 Mar 2016 and Mar 2016, 29 Mar 2016"
+
+
+def test_a_failed_read_is_never_reported_as_cannot_write(workbook, capsys, monkeypatch):
+    def folder(*args, **kwargs):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", "pdca/x.yaml")
+
+    monkeypatch.setattr(tracker, "workbook_status", folder)
+    status, _, err = pdca(capsys, "list")
+    assert status == cli.EXIT_USAGE and "cannot read pdca/x.yaml" in err
+    assert "cannot write" not in err
+
+
+def test_a_hand_written_id_yaml_retypes_says_how_to_quote_it(workbook, capsys):
+    workbook.record("yes").write_text("id: yes\ntitle: T\n")
+    workbook.record("2027").write_text("id: 2026\ntitle: T\n")
+    err = pdca(capsys, "status", "yes")[2]
+    assert "its id True differs" in err and 'id: "yes"' in err
+    err = pdca(capsys, "status", "2027")[2]
+    assert "its id 2026 differs" in err and "quoted" not in err  # a real mismatch

@@ -629,6 +629,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _is_bad_input(exc):  # FileNotFoundError, FileExistsError: bad input
             print(f"pdca: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        if _is_failed_read(exc):  # a read never says "cannot write"
+            print(f"pdca: error: cannot read {exc.filename}: {exc.strerror or exc}. Fix: "
+                  "make it readable for you (or give another file)", file=sys.stderr)
+            return EXIT_USAGE
         print(f"pdca: error: {_why_not_written(exc)}", file=sys.stderr)
         return EXIT_CANNOT_WRITE
     except Exception as exc:
@@ -636,6 +640,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"pdca: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _is_failed_read(exc: OSError) -> bool:
+    """Whether ``exc`` comes from reading a file the user named or the workbook holds (a
+    loop of links, a folder where a file belongs, a file not readable for the user)
+    rather than from writing one."""
+    if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENOTDIR):
+        return bool(exc.filename)
+    if exc.errno in (errno.EACCES, errno.EPERM) and exc.filename:
+        path = os.fspath(exc.filename)
+        return os.path.isfile(path) and not os.access(path, os.R_OK)
+    return False
 
 
 def _why_not_written(exc: OSError) -> str:

@@ -136,7 +136,7 @@ def load_record(paths: ProjectPaths, cycle_id: str) -> dict[str, Any] | None:
     found = record.get("id")
     if found not in (None, cycle_id):
         hint = (f"; write it quoted, id: \"{cycle_id}\", so YAML reads it as text"
-                if str(found) == cycle_id or not isinstance(found, str) else "")
+                if not isinstance(found, str) and yaml.safe_load(cycle_id) == found else "")
         raise CycleError(f"{path}: its id {found!r} differs from the file name{hint}")
     return record
 
