@@ -1,22 +1,33 @@
 """Efficiency gain (source 3.1.2): time saved per ticket and per process step.
 
-Efficiency gain = (time before - time after) / time before = 1 - after / before.
+Efficiency gain = (time before - time after) / time before = 1 - after / before: the fall
+of one estimand of a KPI, named as the compare page names it ("Time to resolve
+(median)", "First response time (median)", "Average handle time (mean)").
 
-- :func:`time_gain`: gain in a mean time per ticket (handle time), CI from a seeded
-  BCa bootstrap of the ratio of means (:func:`pdcakit.stats.ratio_of_means`); the
-  minutes saved per ticket carry the same CI (``before x gain``).
-- :func:`cycle_time_gain`: gain in the end-to-end time (created to resolved) with
-  open tickets censored: the ratio of Kaplan-Meier medians with a bootstrap CI.
+- :func:`time_gain`: the mean time per ticket (handle time). The gain's CI is a seeded
+  BCa bootstrap of the ratio of means (:func:`pdcakit.stats.ratio_of_means`); the time
+  saved per ticket is a difference in means, with Welch's interval
+  (:func:`pdcakit.stats.welch_t`, R ``t.test(var.equal = FALSE)``).
+- :func:`cycle_time_gain`: the Kaplan-Meier median of a duration, open tickets censored,
+  with :func:`pdcakit.stats.median_ratio` (the function and seed the compare page's
+  median uses). The time saved per ticket is the difference of the medians, its CI from
+  :func:`pdcakit.stats.median_difference_ci` with the same seed, i.e. the same bootstrap
+  resamples as the gain (above ``LARGE_SAMPLE`` tickets in a group both are the
+  Brookmeyer-Crowley large-sample intervals). Neither interval is the other one times
+  a fixed value before: that ignores the uncertainty of the value before.
 - :func:`measure_gain`: either, for a measure of :data:`MEASURES` on two ticket tables.
 - :func:`gains_by_segment`: the same within each channel.
 - :func:`step_table`: the process-step table before/after, the gain per step, the
   lead time and the process cycle efficiency (value-added time / lead time).
 
-A negative gain is a loss (after slower than before) and is said so, never hidden.
+A gain is never worded as a verdict of its own: when its interval includes no change the
+sentence says the interval is too wide to tell a gain from no change and that the Check
+stage's verdict on the KPI (which may rest on another estimand, e.g. the restricted mean
+time when the curves cross) is the decision. A negative gain is a loss, said so.
 
->>> g = time_gain([10.0, 12, 9, 11, 13] * 20, [8.0, 9, 7, 9, 10] * 20, name="Handle time")
->>> round(g.gain, 3), round(g.minutes_saved, 2)
-(0.218, 2.4)
+>>> g = time_gain([10.0, 12, 9, 11, 13] * 20, [8.0, 9, 7, 9, 10] * 20)
+>>> g.label, round(g.gain, 3), round(g.minutes_saved, 2)
+('Average handle time (mean)', 0.218, 2.4)
 """
 
 from __future__ import annotations
@@ -30,100 +41,202 @@ import numpy as np
 import pandas as pd
 
 from pdcakit import stats
-from pdcakit.results import Estimate, format_number
+from pdcakit.kpis import KPI_INFO
+from pdcakit.results import DURATION_UNITS, Estimate, format_number, reading_scale
 from pdcakit.stages.segments import split_segments
 
-__all__ = ["MEASURES", "MEASURE_COLUMNS", "AutomationChange", "Gain", "StepTable",
-           "automation_change", "cycle_time_gain", "gains_by_segment", "measure_gain",
-           "step_table", "time_gain"]
+__all__ = ["ESTIMANDS", "MEASURES", "MEASURE_COLUMNS", "AutomationChange", "Gain",
+           "StepTable", "automation_change", "cycle_time_gain", "gains_by_segment",
+           "measure_gain", "step_table", "time_gain"]
 
-#: Time measures with an efficiency gain, and their names for a reader.
-MEASURES = {"aht": "Handle time", "time_to_resolve": "End-to-end cycle time",
-            "first_response_time": "First response time"}
+#: Time measures with an efficiency gain, and their names as the compare page names the KPI.
+MEASURES = {key: KPI_INFO[key].name for key in ("aht", "time_to_resolve",
+                                                 "first_response_time")}
+#: The estimand each measure's gain is the fall of (the compare page quotes the same one).
+ESTIMANDS = {"aht": "mean", "time_to_resolve": "median", "first_response_time": "median"}
 #: The columns each measure needs (each must hold data in the export).
 MEASURE_COLUMNS = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at", "resolved_at"),
                    "first_response_time": ("created_at", "first_response_at")}
 
 
+def _percent(fraction: float) -> str:
+    """A fraction as a percent with one decimal, never ``-0.0%``.
+
+    >>> _percent(0.50123), _percent(-0.00004)
+    ('50.1%', '0.0%')
+    """
+    return f"{format_number(100 * fraction, 1)}%"
+
+
+def _percent_span(low: float, high: float) -> str:
+    """An interval of fractions, one unit: ``'44.2% to 55.5%'``."""
+    return f"{_percent(low)} to {_percent(high)}"
+
+
+def _in_unit(values: Sequence[float], scale: str) -> list[str]:
+    """``values`` (minutes) read in ``scale``, all with the decimals of the first: one
+    decimal, or two significant figures when it is below 1 in that unit (at most three
+    decimals); never ``-0.0``.
+
+    >>> _in_unit([68.3, 58.9, 78.0], "hours"), _in_unit([0.0999, -0.133, 0.333], "minutes")
+    (['1.1', '1.0', '1.3'], ['0.10', '-0.13', '0.33'])
+    """
+    unit = DURATION_UNITS[scale]
+    shown = [float(unit.of(v)) for v in values]
+    finite = [abs(v) for v in shown if math.isfinite(v) and v != 0]
+    lead = abs(shown[0]) if shown and math.isfinite(shown[0]) and shown[0] else \
+        (min(finite) if finite else 1.0)
+    lead = float(f"{lead:.2g}")  # 0.0999 has two figures as 0.10, not 0.100
+    digits = 1 if lead >= 1 else min(3, 1 - math.floor(math.log10(lead)))
+    return [format_number(v, digits) for v in shown]
+
+
 @dataclass(frozen=True)
 class Gain:
-    """Efficiency gain of one time measure, with its CI and the minutes saved per item."""
+    """Efficiency gain of one estimand of a time KPI, with the time saved per item.
+
+    ``name`` is the KPI's name, ``estimand`` what the gain is the fall of ("median",
+    "mean"), ``statistic`` how it was computed. ``before``, ``after`` and
+    ``minutes_saved`` (before - after) are in minutes; ``gain_ci`` is the interval of
+    the gain, ``saved_ci`` the interval of the time saved, each computed for its own
+    quantity (``gain_ci_method``, ``saved_ci_method`` say how).
+
+    >>> g = Gain("Time to resolve", "median", "Kaplan-Meier median", 136.3, 68.0, 0.501,
+    ...          (0.442, 0.555), (58.9, 78.0), 23_988, 24_012)
+    >>> print(g.sentence)
+    Time to resolve (median): 2.3 hours before, 1.1 hours after, so 1.1 hours saved per \
+ticket (95% CI 1.0 to 1.3 hours); the median fell by 50.1% (95% CI 44.2% to 55.5%). \
+From 23,988 tickets before and 24,012 after.
+    """
 
     name: str
+    estimand: str
     statistic: str
     before: float
     after: float
     gain: float
     gain_ci: tuple[float, float]
+    saved_ci: tuple[float, float]
     n_before: int
     n_after: int
     confidence: float = 0.95
     segment: str = ""
+    gain_ci_method: str = ""
+    saved_ci_method: str = ""
+
+    @property
+    def label(self) -> str:
+        """The measure as the compare page names it, with its estimand."""
+        return f"{self.name} ({self.estimand})"
 
     @property
     def minutes_saved(self) -> float:
-        """Minutes saved per item (negative: time lost)."""
+        """Minutes saved per item: before - after of the estimand (negative: time lost)."""
         return self.before - self.after
 
     @property
     def minutes_saved_ci(self) -> tuple[float, float]:
-        return (self.before * self.gain_ci[0], self.before * self.gain_ci[1])
+        """The interval of :attr:`minutes_saved` (its own, see ``saved_ci_method``)."""
+        return self.saved_ci
 
     @property
     def is_loss(self) -> bool:
         return self.gain < 0
 
     @property
-    def sentence(self) -> str:
-        low, high = self.gain_ci
-        where = f" ({self.segment})" if self.segment else ""
-        if self.undetermined:
-            moved = f"{-self.gain:.1%} slower" if self.is_loss else f"{self.gain:.1%} faster"
-            verdict = f"no detectable gain or loss in the {self.statistic} (after is {moved}"
-        elif self.is_loss:
-            verdict = f"a loss: after is {-self.gain:.1%} slower ("
-        else:
-            verdict = f"an efficiency gain of {self.gain:.1%} ("
-        sep = "; " if self.undetermined else ""
-        text = (f"{self.name}{where}, {self.statistic}: {self.before:,.1f} -> {self.after:,.1f} "
-                f"minutes, {verdict}{sep}{self.confidence:.0%} CI {low:.1%} to {high:.1%}; "
-                f"n = {self.n_before:,} before, {self.n_after:,} after).")
-        if self.undetermined:
-            text += (" The interval includes no change, so this is neither a gain nor a loss; "
-                     "the Check's verdict on the KPI (which may rest on another estimand, "
-                     "such as the restricted mean time when the curves cross) is the one to "
-                     "quote.")
-        return text
+    def undetermined(self) -> bool:
+        """The interval of the gain (or of the time saved) includes no change: the data
+        cannot tell a gain from no change (nor from a loss)."""
+        return any(low <= 0 <= high for low, high in (self.gain_ci, self.saved_ci))
 
     @property
-    def undetermined(self) -> bool:
-        """The CI of the gain includes 0: neither a gain nor a loss is shown."""
-        low, high = self.gain_ci
-        return bool(low <= 0 <= high)
+    def scale(self) -> str:
+        """The unit the figures read in: the one the value before picks, as on every page."""
+        return reading_scale("minutes", self.before, self.after) or "minutes"
+
+    def _figures(self) -> tuple[str, str, str, str]:
+        """Before, after, saved and the saved interval, in one unit, as text."""
+        before, after = _in_unit([self.before, self.after], self.scale)
+        saved, low, high = _in_unit([self.minutes_saved, *self.saved_ci], self.scale)
+        return before, after, saved, f"{low} to {high} {self.scale}"
+
+    @property
+    def sentence(self) -> str:
+        before, after, saved, saved_span = self._figures()
+        where = f", {self.segment}" if self.segment else ""
+        level = f"{self.confidence:.0%} CI"
+        head = (f"{self.name} ({self.estimand}{where}): {before} {self.scale} before, {after} "
+                f"{self.scale} after")
+        counts = f"From {self.n_before:,} tickets before and {self.n_after:,} after."
+        fall = f"{_percent(self.gain)} ({level} {_percent_span(*self.gain_ci)})"
+        if self.undetermined:
+            return (f"{head} (time saved per ticket {saved} {self.scale}, {level} "
+                    f"{saved_span}; fall of the {self.estimand} {_percent(self.gain)}, "
+                    f"{level} {_percent_span(*self.gain_ci)}). The interval of the "
+                    f"{self.estimand} is too wide to tell a gain from no change, so no time "
+                    f"saved is claimed; the Check stage's verdict on {self.name.lower()}, "
+                    f"which may rest on another estimand, is the decision. {counts}")
+        if self.is_loss:
+            more, low, high = _in_unit([-self.minutes_saved, -self.saved_ci[1],
+                                        -self.saved_ci[0]], self.scale)
+            rise = (f"{_percent(-self.gain)} ({level} "
+                    f"{_percent_span(-self.gain_ci[1], -self.gain_ci[0])})")
+            return (f"{head}, so {more} {self.scale} more per ticket ({level} {low} to "
+                    f"{high} {self.scale}); the {self.estimand} rose by {rise}: a loss, "
+                    f"not a gain. {counts}")
+        return (f"{head}, so {saved} {self.scale} saved per ticket ({level} {saved_span}); "
+                f"the {self.estimand} fell by {fall}. {counts}")
+
+    @property
+    def short(self) -> str:
+        """The gain in a few words, for a summary: ``'Time to resolve (median) fell by
+        50.1% (95% CI 44.2% to 55.5%)'``."""
+        level = f"{self.confidence:.0%} CI"
+        if self.undetermined:
+            return f"{self.label}: the interval is too wide to tell a gain from no change"
+        if self.is_loss:
+            return (f"{self.label} rose by {_percent(-self.gain)} ({level} "
+                    f"{_percent_span(-self.gain_ci[1], -self.gain_ci[0])})")
+        return (f"{self.label} fell by {_percent(self.gain)} ({level} "
+                f"{_percent_span(*self.gain_ci)})")
 
     def row(self) -> dict[str, Any]:
-        low, high = self.gain_ci
-        return {"Measure": self.name, "Segment": self.segment or "all",
-                "Statistic": self.statistic, "Before (min)": round(self.before, 2),
-                "After (min)": round(self.after, 2),
-                "Saved per item (min)": round(self.minutes_saved, 2),
-                "Gain": f"{self.gain:+.1%}",
-                f"{self.confidence:.0%} CI of gain": f"{low:+.1%} to {high:+.1%}",
-                "n before": self.n_before, "n after": self.n_after}
+        """One table row: every figure in the unit of the value before, the measure named
+        with its estimand."""
+        before, after, saved, saved_span = self._figures()
+        level = f"{self.confidence:.0%} CI"
+        return {"Measure": self.label, **({"Segment": self.segment} if self.segment else {}),
+                "Before": f"{before} {self.scale}", "After": f"{after} {self.scale}",
+                "Saved per ticket": f"{saved} {self.scale}",
+                f"{level} of the saving": saved_span,
+                "Fall (gain)": _percent(self.gain),
+                f"{level} of the fall": _percent_span(*self.gain_ci),
+                "Tickets before": f"{self.n_before:,}", "Tickets after": f"{self.n_after:,}"}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "segment": self.segment, "statistic": self.statistic,
-                "before_minutes": self.before, "after_minutes": self.after,
-                "gain": self.gain, "gain_ci": list(self.gain_ci),
+        """results.json's gain record: every figure is of ``estimand``."""
+        return {"name": self.label, "kpi_name": self.name, "estimand": self.estimand,
+                "segment": self.segment, "statistic": self.statistic,
+                "confidence": self.confidence, "before_minutes": self.before,
+                "after_minutes": self.after, "gain": self.gain,
+                "gain_ci": list(self.gain_ci), "gain_ci_method": self.gain_ci_method,
                 "minutes_saved": self.minutes_saved,
-                "minutes_saved_ci": list(self.minutes_saved_ci), "n_before": self.n_before,
-                "n_after": self.n_after, "sentence": self.sentence}
+                "minutes_saved_ci": list(self.saved_ci),
+                "minutes_saved_ci_method": self.saved_ci_method,
+                "interval_includes_no_change": self.undetermined,
+                "n_before": self.n_before, "n_after": self.n_after,
+                "sentence": self.sentence}
 
 
-def _from_ratio(name: str, ratio: stats.RatioEstimate, segment: str) -> Gain:
-    return Gain(name=name, statistic=ratio.statistic, before=ratio.before, after=ratio.after,
-                gain=ratio.gain, gain_ci=ratio.gain_ci, n_before=ratio.n_before,
-                n_after=ratio.n_after, confidence=ratio.confidence, segment=segment)
+def _from_ratio(name: str, estimand: str, ratio: stats.RatioEstimate,
+                saved_ci: tuple[float, float], saved_ci_method: str, segment: str) -> Gain:
+    return Gain(name=name, estimand=estimand, statistic=ratio.statistic, before=ratio.before,
+                after=ratio.after, gain=ratio.gain, gain_ci=ratio.gain_ci,
+                saved_ci=saved_ci, n_before=ratio.n_before, n_after=ratio.n_after,
+                confidence=ratio.confidence, segment=segment,
+                gain_ci_method=f"{ratio.method}, {ratio.n_resamples:,} resamples"
+                if "large sample" not in ratio.method else ratio.method,
+                saved_ci_method=saved_ci_method)
 
 
 def _positive_before(values: np.ndarray, name: str) -> None:
@@ -132,24 +245,39 @@ def _positive_before(values: np.ndarray, name: str) -> None:
                          "check the before window and the time column")
 
 
-def time_gain(before_minutes: Sequence[float], after_minutes: Sequence[float], *, name: str,
-              confidence: float = 0.95, seed: int = stats.DEFAULT_SEED,
-              segment: str = "") -> Gain:
-    """Efficiency gain of a mean time per item, with a seeded BCa bootstrap CI."""
+def time_gain(before_minutes: Sequence[float], after_minutes: Sequence[float], *,
+              name: str = MEASURES["aht"], confidence: float = 0.95,
+              seed: int = stats.DEFAULT_SEED, segment: str = "") -> Gain:
+    """Efficiency gain of a mean time per item: the gain's CI from a seeded BCa bootstrap
+    of the ratio of means, the time saved's from Welch's interval of the difference in
+    means (R ``t.test(before, after)``: its CI is of before - after)."""
     b = np.asarray(before_minutes, dtype=float)
+    a = np.asarray(after_minutes, dtype=float)
     _positive_before(b[np.isfinite(b)], name)
-    ratio = stats.ratio_of_means(b, after_minutes, confidence=confidence, seed=seed)
-    return _from_ratio(name, ratio, segment)
+    ratio = stats.ratio_of_means(b, a, confidence=confidence, seed=seed)
+    finite_b, finite_a = b[np.isfinite(b)], a[np.isfinite(a)]
+    if np.ptp(finite_b) == 0 and finite_a.size and np.ptp(finite_a) == 0:
+        # every time the same within each group: the difference has no sampling error
+        saved = float(finite_b[0] - finite_a[0])
+        return _from_ratio(name, "mean", ratio, (saved, saved), "none: no spread within "
+                           "either group", segment)
+    welch = stats.welch_t(b, a, confidence=confidence)  # after - before
+    saved_ci = (-welch.ci[1], -welch.ci[0])
+    return _from_ratio(name, "mean", ratio, saved_ci, "Welch's interval of the difference "
+                       "in means", segment)
 
 
 def cycle_time_gain(before_minutes: Sequence[float], before_observed: Sequence[bool],
                     after_minutes: Sequence[float], after_observed: Sequence[bool], *,
-                    name: str = "End-to-end cycle time", confidence: float = 0.95,
+                    name: str = MEASURES["time_to_resolve"], confidence: float = 0.95,
                     seed: int = stats.DEFAULT_SEED, segment: str = "") -> Gain:
-    """Efficiency gain of the median cycle time, open items censored (Kaplan-Meier).
+    """Efficiency gain of the Kaplan-Meier median of a duration, open items censored.
 
-    A median not reached (over half the items still open) has no gain: a ValueError says
-    how many are open, rather than a gain of "nan%".
+    The gain is ``1 - median ratio`` (:func:`pdcakit.stats.median_ratio`); the time
+    saved is median before - median after, its interval from the same bootstrap resamples
+    (:func:`pdcakit.stats.median_difference_ci`, same seed). A median not reached (over
+    half the items still open) has no gain: a ValueError says how many are open, rather
+    than a gain of "nan%".
 
     >>> cycle_time_gain([10, 20, 30] * 10, [True] * 30, [5, 8, 9] * 10, [True, False, False] * 10)
     Traceback (most recent call last):
@@ -164,10 +292,16 @@ gain of the median is undefined; rerun on a later export, when more have closed
         raise ValueError(f"the median after is not reached: {still_open:,} of "
                          f"{ratio.n_after:,} still open at the export, so the gain of the "
                          "median is undefined; rerun on a later export, when more have closed")
-    if not all(math.isfinite(v) for v in ratio.ci):
+    change = stats.median_difference_ci(before_minutes, before_observed, after_minutes,
+                                        after_observed, confidence=confidence, seed=seed)
+    if not all(math.isfinite(v) for v in (*ratio.ci, *change)):
         raise ValueError("the interval of the gain is undefined: in some resamples over half "
                          "are still open; rerun on a later export, when more have closed")
-    return _from_ratio(name, ratio, segment)
+    method = ("Brookmeyer-Crowley interval of the difference of the medians (large sample)"
+              if "large sample" in ratio.method else
+              f"percentile bootstrap of the difference of the medians, the gain's "
+              f"{ratio.n_resamples:,} resamples")
+    return _from_ratio(name, "median", ratio, (-change[1], -change[0]), method, segment)
 
 
 def measure_gain(measure: str, before: pd.DataFrame, after: pd.DataFrame, *,
@@ -269,6 +403,19 @@ class StepTable:
                                np.where(out.get("value_added", False), "value-added",
                                         "non-value-added"))
         return out.drop(columns=["step_gain"])
+
+    @property
+    def short(self) -> str:
+        """The lead time before and after in a few words, for a summary.
+
+        >>> step_table(pd.DataFrame({"step": ["a"], "minutes_before": [151.0],
+        ...                          "minutes_after": [110.0]})).short
+        'Lead time over the process steps: 151.0 -> 110.0 minutes, a fall of 27.2%'
+        """
+        move = "a fall" if self.gain >= 0 else "a rise"
+        return (f"Lead time over the process steps: {format_number(self.lead_time_before)} -> "
+                f"{format_number(self.lead_time_after)} minutes, {move} of "
+                f"{_percent(abs(self.gain))}")
 
     @property
     def sentence(self) -> str:

@@ -43,6 +43,7 @@ from typing import Any
 
 import pandas as pd
 
+from pdcakit.results import format_number
 from pdcakit.stages import efficiency
 from pdcakit.stages.efficiency import Gain
 from pdcakit.stages.money import Money, capacity, money
@@ -62,12 +63,16 @@ from pdcakit.stages.windows import Windows
 __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
            "capacity_section", "gains_section", "money_section", "read_steps",
            "read_tickets", "results_record", "segment_caution", "segments_section", "setup",
-           "show", "steps_section", "summary_section", "tech_section", "throughput_sentence",
-           "write_results"]
+           "show", "steps_section", "summary_section", "summary_sentence", "tech_section",
+           "throughput_sentence", "write_results"]
 
 #: The summary when no section could compute a figure.
 NO_FIGURE = "No efficiency figure could be computed from the inputs given."
 _NO_TICKETS = "needs ticket data: give data_path"
+
+
+def _percent(fraction: float) -> str:
+    return f"{format_number(100 * fraction, 1)}%"
 
 
 @dataclass(frozen=True)
@@ -284,20 +289,33 @@ def gains_section(data: TicketData, *, confidence: float = 0.95) -> Section:
 
 
 def segment_caution(overall: Gain, found: Sequence[Gain], column: str) -> str:
-    """The caution when the overall gain lies outside every segment's ("" when inside):
-    a median over a changed mix of tickets can move more than any segment's.
+    """The caution when the overall gain differs from every segment's beyond chance ("" if
+    not): the overall estimate lies above the upper end of every segment's interval, or
+    below the lower end of every segment's. An overall median or mean over a mix of
+    segments can move more than any segment's own when the mix shifts between them
+    (Simpson's paradox); an overall estimate merely outside the segments' point
+    estimates (94.534% beside one segment's 94.521%) is no such difference.
 
-    >>> g = efficiency.time_gain([10.0, 12, 9] * 30, [8.0, 9, 7] * 30, name="Handle time")
+    >>> g = efficiency.time_gain([10.0, 12, 9] * 30, [8.0, 9, 7] * 30)
     >>> segment_caution(g, [g], "channel")
     ''
     """
-    gains = [g.gain for g in found]
-    if not gains or min(gains) <= overall.gain <= max(gains):
+    if not found:
         return ""
-    return (f"Caution: the overall {overall.name.lower()} gain ({overall.gain:+.1%}) lies "
-            f"outside every {column}'s. A median over a mix of very different tickets "
-            "(solved at first contact, or waiting days) can jump when the mix shifts; read "
-            "the per-segment gains.")
+    lows = [g.gain_ci[0] for g in found]
+    highs = [g.gain_ci[1] for g in found]
+    if overall.gain > max(highs):
+        side, end = "above the upper", max(highs)
+    elif overall.gain < min(lows):
+        side, end = "below the lower", min(lows)
+    else:
+        return ""
+    level = f"{found[0].confidence:.0%}"
+    return (f"Caution: the fall of the {overall.estimand} {overall.name.lower()} over all "
+            f"tickets ({_percent(overall.gain)}) lies {side} end of every {column}'s "
+            f"{level} interval (the nearest end is {_percent(end)}). The overall "
+            f"{overall.estimand} mixes the {column}s: when their shares change it can move "
+            f"more than any {column}'s own, so read the gain {column} by {column}.")
 
 
 def _forest(overall: Gain, found: Sequence[Gain], column: str) -> Any:
@@ -308,10 +326,11 @@ def _forest(overall: Gain, found: Sequence[Gain], column: str) -> Any:
         [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
         significant=[not g.undetermined for g in found],
         overall=(overall.gain, *overall.gain_ci),
-        title=f"{overall.name}: efficiency gain by {column}",
-        xlabel="Efficiency gain (% of the time before; right = faster)",
+        title=f"{overall.label}: fall by {column}",
+        xlabel=f"Fall of the {overall.estimand} (% of before; right = faster)",
         percent_points=True,
-        flag_labels=("95% CI excludes no change", "95% CI includes no change"),
+        flag_labels=(f"{overall.confidence:.0%} CI excludes no change",
+                     f"{overall.confidence:.0%} CI includes no change"),
     )
 
 
@@ -390,13 +409,13 @@ def throughput_sentence(aht: Gain) -> str:
 
     >>> g = efficiency.time_gain([12.0, 13, 11] * 30, [10.0, 11, 9] * 30, name="Handle time")
     >>> throughput_sentence(g)
-    'Throughput: 5.00 tickets per agent hour before, 6.00 after.'
+    'Throughput at the mean handle time: 5.00 tickets per agent hour before, 6.00 after.'
     """
     def per_hour(minutes: float) -> str:
         return f"{60 / minutes:,.2f}" if minutes > 0 else "no handle time to divide by"
 
-    return (f"Throughput: {per_hour(aht.before)} tickets per agent hour before, "
-            f"{per_hour(aht.after)} after.")
+    return (f"Throughput at the {aht.estimand} handle time: {per_hour(aht.before)} tickets "
+            f"per agent hour before, {per_hour(aht.after)} after.")
 
 
 def capacity_section(data: TicketData, gains: Section, steps: Section, *,
@@ -411,8 +430,10 @@ def capacity_section(data: TicketData, gains: Section, steps: Section, *,
     if "aht" in measured and volume > 0:
         aht = measured["aht"]
         freed = capacity((aht.minutes_saved, *aht.minutes_saved_ci), tickets_per_week=volume,
-                         hours_per_fte=hours_per_fte,
-                         source=f"handle time saved, {volume:,.0f} tickets a week")
+                         hours_per_fte=hours_per_fte, confidence=aht.confidence,
+                         estimand=aht.estimand,
+                         source=f"the {aht.estimand} handle time saved per ticket at "
+                                f"{volume:,.0f} tickets a week")
         return Section(record=freed.as_dict(), parts=(freed.sentence,
                                                       throughput_sentence(aht)), result=freed)
     minutes = None if flow is None else flow.agent_minutes_saved_per_week
@@ -458,8 +479,11 @@ def money_section(data: TicketData, freed: Section, *, cost_per_hour: float = 0.
 
 
 def tech_section(gains: Section) -> Section:
-    """Section 6: the response-time reduction rate (the first response time's gain) and
-    the AHT change, each when its gain was measured. ``record`` holds their values.
+    """Section 6: the technology-change KPIs of source 3.4 that are the gains above under
+    the source's names: the response-time reduction rate (the fall of the median first
+    response time) and the AHT change (after - before of the mean handle time), each with
+    its interval and estimand, when its gain was measured. ``record`` holds their values
+    and intervals.
 
     >>> tech_section(Section(record=None, result={})).record
     {}
@@ -468,14 +492,24 @@ def tech_section(gains: Section) -> Section:
     record: dict[str, Any] = {}
     parts: list[str] = []
     if "first_response_time" in measured:
-        rate = measured["first_response_time"].gain
-        record["response_time_reduction_rate"] = rate
-        parts.append(f"- Response-time reduction rate: {rate:+.1%} (median).")
+        first = measured["first_response_time"]
+        record.update(response_time_reduction_rate=first.gain,
+                      response_time_reduction_rate_ci=list(first.gain_ci),
+                      response_time_estimand=first.estimand)
+        parts.append(f"- Response-time reduction rate (the fall of the {first.estimand} first "
+                     f"response time, as above): {_percent(first.gain)} "
+                     f"({first.confidence:.0%} CI {_percent(first.gain_ci[0])} to "
+                     f"{_percent(first.gain_ci[1])}).")
     if "aht" in measured:
         aht = measured["aht"]
-        record["aht_change_minutes"] = -aht.minutes_saved
-        parts.append(f"- AHT change: {-aht.minutes_saved:+.2f} minutes per ticket "
-                     f"({-aht.gain:+.1%}).")
+        low, high = (-aht.minutes_saved_ci[1], -aht.minutes_saved_ci[0])
+        record.update(aht_change_minutes=-aht.minutes_saved, aht_change_ci=[low, high],
+                      aht_estimand=aht.estimand)
+        change, low_text, high_text = (format_number(v, 2) for v in
+                                       (-aht.minutes_saved, low, high))
+        parts.append(f"- AHT change (after - before of the {aht.estimand} handle time, as "
+                     f"above): {change} minutes per ticket ({aht.confidence:.0%} CI "
+                     f"{low_text} to {high_text} minutes).")
     return Section(record=record, parts=tuple(parts), result=record)
 
 
@@ -504,21 +538,46 @@ def automation_section(data: TicketData, automated_channels: Sequence[str], *,
 # ---------------------------------------------------------------- 7. summary and results
 
 
+def summary_sentence(gains: Mapping[str, Gain], flow: Any = None, freed: Any = None,
+                     value: Any = None) -> str:
+    """The page's summary in a few lines, none of them a copy of a section's sentence:
+    the agent time (and money) freed, each gain with its interval, the step lead time.
+    ``flow``, ``freed``, ``value``: the StepTable, Capacity and Money, or None.
+
+    >>> g = efficiency.time_gain([12.0, 13, 11] * 30, [10.0, 11, 9] * 30)
+    >>> summary_sentence({"aht": g})
+    'Average handle time (mean) fell by 16.7% (95% CI 14.8% to 18.4%).'
+    >>> summary_sentence({})
+    'No efficiency figure could be computed from the inputs given.'
+    """
+    lines = []
+    if freed is not None:
+        verb = "costs" if freed.hours_per_week[0] < 0 else "frees"
+        worth = f", worth {value.savings_text}" if value is not None and \
+            value.savings_per_week[0] > 0 else ""
+        lines.append(f"The change {verb} about {freed.hours_text}{worth}.")
+    if gains:
+        shorts = [g.short for g in gains.values()]
+        lines.append("; ".join([shorts[0], *(s[:1].lower() + s[1:] for s in shorts[1:])])
+                     + ".")
+    if flow is not None:
+        lines.append(f"{flow.short}.")
+    return " ".join(lines) or NO_FIGURE
+
+
 def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: Section,
                     value: Section) -> Section:
-    """The summary: the furthest figure reached (money, else capacity, else the step
-    table, else the first gain), in bold, and which sections were skipped.
-    ``record`` is the sentence.
+    """The summary (:func:`summary_sentence`: the time and money freed, the gains, the
+    step lead time), in bold, and which sections were skipped. ``record`` is the
+    sentence. It restates no section's sentence, so a page listing the sections'
+    sentences and the summary (the cycle page) says nothing twice.
 
     >>> data = read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
     >>> none = Section(record=None)
     >>> summary_section(data, gains=none, steps=none, freed=none, value=none).parts
     ('**No efficiency figure could be computed from the inputs given.**',)
     """
-    reached = [section.result.sentence for section in (value, freed, steps)
-               if section.result is not None]
-    reached += [gain.sentence for gain in (gains.result or {}).values()]
-    sentence = reached[0] if reached else NO_FIGURE
+    sentence = summary_sentence(gains.result or {}, steps.result, freed.result, value.result)
     skipped = data.sections.skipped
     note = (skipped_summary(skipped),) if skipped else ()
     return Section(record=sentence, parts=(f"**{sentence}**", *note), result=sentence)

@@ -1,9 +1,13 @@
-"""Capacity and money freed by a change, each as a range carried from the time saved.
+"""Capacity and money freed by a change, each with the interval carried from the time saved.
 
-The time saved per ticket has a CI; the hours freed, the FTE equivalent, the
-savings, the ROI and the payback period are computed at its low end, its
-estimate and its high end, so the reader sees one range, not a false-precise
-number. Step-table savings have no sampling error and give a single value.
+The time saved per ticket is of one estimand (the mean handle time) and has a CI of its
+own (Welch's interval of the difference in means, see :mod:`pdcakit.stages.efficiency`);
+the hours freed, the FTE equivalent, the savings, the ROI and the payback period are
+computed at its low end, its estimate and its high end. Each is a monotone function of
+the time saved at a given volume, cost and investment, so its ends are that CI's ends
+carried over: a CI of the figure at the volume and cost given (which carry no sampling
+error here). Money read from an interval keeps three significant figures. Step-table
+savings have no sampling error and give a single value.
 
 - hours freed per week = minutes saved per ticket x tickets per week / 60
 - FTE equivalent = hours freed per week / hours per FTE per week
@@ -27,6 +31,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from pdcakit.results import format_number
+
 __all__ = ["WEEKS_PER_MONTH", "Capacity", "Money", "capacity", "money"]
 
 WEEKS_PER_MONTH = 52 / 12
@@ -37,11 +43,40 @@ def _scaled(values: Range, factor: float) -> Range:
     return (values[0] * factor, values[1] * factor, values[2] * factor)
 
 
-def _fmt_range(values: Range, fmt: str = "{:,.0f}") -> str:
-    estimate, low, high = values
-    if math.isclose(low, high) and math.isclose(low, estimate):
-        return fmt.format(estimate)
-    return f"{fmt.format(estimate)} (range {fmt.format(low)} to {fmt.format(high)})"
+def _fmt_range(values: Range, fmt: str = "{:,.0f}", unit: str = "",
+               confidence: float | None = None, per: str = "") -> str:
+    """``values`` (estimate, low, high) as ``'18.2 hours a week (95% CI 13.3 to 23.0
+    hours)'``: one unit inside the interval, ``per`` after the estimate's unit; a single
+    value when the ends coincide; ``range`` when the ends are not a confidence interval
+    (``confidence`` None).
+
+    >>> _fmt_range((18.2, 13.3, 23.0), "{:,.1f}", " hours", 0.95, per=" a week")
+    '18.2 hours a week (95% CI 13.3 to 23.0 hours)'
+    >>> _fmt_range((-0.04, -0.1, 0.2), "{:,.1f}")
+    '0.0 (range -0.1 to 0.2)'
+    """
+    estimate, low, high = (_no_negative_zero(fmt.format(v)) for v in values)
+    if math.isclose(values[1], values[2]) and math.isclose(values[1], values[0]):
+        return f"{estimate}{unit}{per}"
+    word = f"{confidence:.0%} CI" if confidence is not None else "range"
+    return f"{estimate}{unit}{per} ({word} {low} to {high}{unit})"
+
+
+def _no_negative_zero(text: str) -> str:
+    """``'-0.0'`` and ``'-0'`` (a value that rounds to zero) read without the sign."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.,%+") else text
+
+
+def _three_figures(value: float) -> float:
+    """``value`` to three significant figures (a saving from an interval is no more
+    precise than that).
+
+    >>> _three_figures(28_334.2), _three_figures(-452.7), _three_figures(0.0)
+    (28300.0, -453.0, 0.0)
+    """
+    if not math.isfinite(value) or value == 0:
+        return value
+    return round(value, 2 - math.floor(math.log10(abs(value))))
 
 
 @dataclass(frozen=True)
@@ -52,6 +87,8 @@ class Capacity:
     tickets_per_week: float
     hours_per_fte: float
     source: str = "handle time"  # where the minutes come from, for the sentence
+    confidence: float | None = None  # the time saved's CI level; None: no CI (steps)
+    estimand: str = ""  # what the minutes saved are a change of ("mean"); "" for steps
 
     @property
     def hours_per_week(self) -> Range:
@@ -62,17 +99,26 @@ class Capacity:
         return _scaled(self.hours_per_week, 1 / self.hours_per_fte)
 
     @property
-    def sentence(self) -> str:
+    def hours_text(self) -> str:
+        """The hours freed a week, with their interval: ``'18.2 agent hours a week (95% CI
+        13.3 to 23.0 hours)'``."""
         hours = self.hours_per_week
         if hours[0] < 0:
-            return (f"The change costs about {_fmt_range(_scaled(hours, -1), '{:,.1f}')} "
-                    f"agent hours a week (from {self.source}): a loss of capacity.")
-        return (f"The change frees about {_fmt_range(hours, '{:,.1f}')} agent hours a week, "
-                f"{_fmt_range(self.fte, '{:,.2f}')} FTE at {self.hours_per_fte:g} hours per "
-                f"FTE (from {self.source}).")
+            hours = (-hours[0], -hours[2], -hours[1])
+        return _fmt_range(hours, "{:,.1f}", " agent hours", self.confidence, per=" a week")
+
+    @property
+    def sentence(self) -> str:
+        if self.hours_per_week[0] < 0:
+            return (f"The change costs about {self.hours_text}: a loss of capacity (from "
+                    f"{self.source}).")
+        return (f"The change frees about {self.hours_text}, "
+                f"{_fmt_range(self.fte, '{:,.2f}', ' FTE', self.confidence)} at "
+                f"{self.hours_per_fte:g} hours per FTE (from {self.source}).")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "tickets_per_week": self.tickets_per_week,
+        return {"source": self.source, "estimand": self.estimand or None,
+                "confidence": self.confidence, "tickets_per_week": self.tickets_per_week,
                 "hours_per_fte": self.hours_per_fte,
                 "minutes_saved_per_ticket": list(self.minutes_saved_per_ticket),
                 "hours_per_week": list(self.hours_per_week), "fte": list(self.fte),
@@ -80,15 +126,18 @@ class Capacity:
 
 
 def capacity(minutes_saved_per_ticket: Range, *, tickets_per_week: float,
-             hours_per_fte: float = 37.5, source: str = "handle time") -> Capacity:
-    """Hours freed per week from minutes saved per ticket (estimate, low, high)."""
+             hours_per_fte: float = 37.5, source: str = "handle time",
+             confidence: float | None = None, estimand: str = "") -> Capacity:
+    """Hours freed per week from minutes saved per ticket (estimate, low, high): the low
+    and high ends are the time saved's ``confidence`` interval (None: a range with no
+    sampling error, e.g. step times), of its ``estimand`` ("mean")."""
     if not tickets_per_week > 0:
         raise ValueError(f"tickets_per_week must be positive; got {tickets_per_week}")
     if not hours_per_fte > 0:
         raise ValueError(f"hours_per_fte must be positive; got {hours_per_fte}")
     estimate, low, high = (float(v) for v in minutes_saved_per_ticket)
     return Capacity((estimate, min(low, high), max(low, high)), float(tickets_per_week),
-                    float(hours_per_fte), source)
+                    float(hours_per_fte), source, confidence, estimand)
 
 
 @dataclass(frozen=True)
@@ -138,8 +187,16 @@ class Money:
     def _unit(self) -> str:
         return f" {self.currency}" if self.currency else ""
 
-    def _money(self, values: Range) -> str:
-        return _fmt_range(values) + self._unit
+    def _shown(self, values: Range) -> Range:
+        """Money from an interval to three significant figures; step savings as they are."""
+        if self.capacity.confidence is None:
+            return values
+        return (_three_figures(values[0]), _three_figures(values[1]),
+                _three_figures(values[2]))
+
+    def _money(self, values: Range, per: str = "") -> str:
+        return _fmt_range(self._shown(values), "{:,.0f}", self._unit, self.capacity.confidence,
+                          per=per)
 
     @property
     def assumptions(self) -> str:
@@ -163,31 +220,45 @@ class Money:
         """
         import pandas as pd
 
+        level = self.capacity.confidence
+        low, high = ((f"{level:.0%} CI low", f"{level:.0%} CI high") if level is not None
+                     else ("Low", "High"))
         rows = [("Savings per week", self.savings_per_week),
                 ("Savings per year", self.savings_per_year),
                 (f"Savings over {self.horizon_months:g} months", self.savings_over_horizon)]
-        return pd.DataFrame([{"Figure": name, "Estimate": f"{v[0]:,.0f}{self._unit}",
-                              "Low": f"{v[1]:,.0f}{self._unit}",
-                              "High": f"{v[2]:,.0f}{self._unit}"} for name, v in rows])
+        return pd.DataFrame([{"Figure": name, **dict(zip(
+            ("Estimate", low, high),
+            (_no_negative_zero(f"{v:,.0f}") + self._unit for v in self._shown(values)),
+            strict=True))} for name, values in rows])
+
+    @property
+    def savings_text(self) -> str:
+        """The savings a year with their interval, in the currency."""
+        return self._money(self.savings_per_year, per=" a year")
 
     @property
     def sentence(self) -> str:
         hours = self.capacity.hours_per_week
         if self.savings_per_week[0] <= 0:
-            return (f"The change saves no agent time ({hours[0]:,.1f} hours a week), so it does "
-                    f"not pay back the investment of {self.investment:,.0f}"
-                    f"{' ' + self.currency if self.currency else ''}.")
-        text = (f"The change frees about {_fmt_range(hours, '{:,.1f}')} agent hours a week, "
-                f"worth {self._money(self.savings_per_year)} a year")
+            return (f"The change saves no agent time ({format_number(hours[0], 1)} hours a "
+                    f"week), so it does not pay back the investment of "
+                    f"{self.investment:,.0f}{self._unit}.")
+        text = (f"At the cost per agent hour given, the agent time freed is worth "
+                f"{self.savings_text}")
         payback = self.payback_months
+        word = (f"{self.capacity.confidence:.0%} CI" if self.capacity.confidence is not None
+                else "range")
         if self.investment > 0:
             if math.isinf(payback[2]):
-                span = f"{payback[1]:,.1f} months to never: the range includes no saving"
+                span = (f" ({word} {payback[1]:,.1f} months to never: the interval includes "
+                        "no saving)")
+            elif math.isclose(payback[1], payback[2]):
+                span = ""
             else:
-                span = f"{payback[1]:,.1f} to {payback[2]:,.1f} months"
-            text += (f"; it pays back in about {payback[0]:,.1f} months (range {span}); "
-                     f"ROI over {self.horizon_months:g} months "
-                     f"{_fmt_range(self.roi, '{:+.0%}')}")  # type: ignore[arg-type]
+                span = f" ({word} {payback[1]:,.1f} to {payback[2]:,.1f} months)"
+            roi = _fmt_range(self.roi, "{:+.0%}", "", self.capacity.confidence)  # type: ignore[arg-type]
+            text += (f"; it pays back in about {payback[0]:,.1f} months{span}; ROI over "
+                     f"{self.horizon_months:g} months {roi}")
         return text + "."
 
     def as_dict(self) -> dict[str, Any]:
