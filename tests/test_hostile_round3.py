@@ -378,3 +378,10 @@ def test_a_hand_written_id_yaml_retypes_says_how_to_quote_it(workbook, capsys):
     assert "its id True differs" in err and 'id: "yes"' in err
     err = pdca(capsys, "status", "2027")[2]
     assert "its id 2026 differs" in err and "quoted" not in err  # a real mismatch
+
+
+def test_an_error_naming_user_text_is_shown_escaped(workbook, capsys, no_kernel):
+    pdca(capsys, "new", "c1", "--title", "T")
+    status, _, err = pdca(capsys, "run", "c1", "baseline", "--data", "exports/\x1b[2Jcases.csv")
+    assert status == cli.EXIT_USAGE and "\x1b" not in err and "\\x1b[2Jcases.csv" in err
+    assert err.count("\n") > 1  # the list of problems keeps its lines

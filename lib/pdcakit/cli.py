@@ -104,7 +104,7 @@ def _print_run(result: RunResult, root: Path) -> None:
         seconds = f" in {result.duration_seconds:.1f} s" if result.duration_seconds else ""
         print(f"{result.cycle} / {result.stage}: succeeded{seconds}")
     else:
-        print(f"{result.cycle} / {result.stage}: FAILED: {result.error}")
+        print(f"{result.cycle} / {result.stage}: FAILED: {_shown_lines(result.error or '')}")
     print(f"  notebook : {rel(result.notebook)}")
     print(f"  HTML     : {rel(result.html)}")
     print(f"  results  : {rel(result.results)}")
@@ -376,6 +376,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return _name_problems(problems)
 
 
+def _shown_lines(text: str) -> str:
+    """A message of several lines, each :func:`shown` (a title or a notebook's error in it
+    cannot drive the terminal)."""
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
 def _name_problems(problems: Sequence[RecordProblem]) -> int:
     """Name on stderr each record a many-record command could not read (the others were
     shown): exit status 2 when there is one, so a script notices."""
@@ -627,7 +633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:
         if _is_bad_input(exc):  # FileNotFoundError, FileExistsError: bad input
-            print(f"pdca: error: {exc}", file=sys.stderr)
+            print(f"pdca: error: {_shown_lines(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         if _is_failed_read(exc):  # a read never says "cannot write"
             print(f"pdca: error: cannot read {exc.filename}: {exc.strerror or exc}. Fix: "
@@ -638,7 +644,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not _is_bad_input(exc):
             raise
-        print(f"pdca: error: {exc}", file=sys.stderr)
+        print(f"pdca: error: {_shown_lines(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
 
 
