@@ -863,7 +863,6 @@ def read_provenance(run_dir: Path) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-_provenance = read_provenance
 
 
 def latest_run(paths: ProjectPaths, cycle_id: str, stage: str, *, read: bool = True
@@ -880,7 +879,7 @@ def latest_run(paths: ProjectPaths, cycle_id: str, stage: str, *, read: bool = T
         return None
     candidates = [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")]
     for run_dir in sorted(candidates, key=lambda d: _run_order(d.name), reverse=True):
-        provenance = _provenance(run_dir)
+        provenance = read_provenance(run_dir)
         if provenance is None or provenance.get("status") != "succeeded":
             continue
         results = read_results(run_dir / "results.json", stage) if read else None

@@ -475,7 +475,8 @@ def read_cycle(paths: ProjectPaths, cycle_id: str) -> CycleRecord:
         actions=actions, stage=str(data.get("stage") or "plan"),
         log=tuple(dict(e) for e in data.get("log") or ()),
         decision=dict(data["decision"]) if data.get("decision") else None,
-        previous=data.get("previous"), stages=dict(data.get("stages") or {}),
+        previous=None if data.get("previous") is None else str(data["previous"]),
+        stages=dict(data.get("stages") or {}),
     )
 
 
