@@ -69,7 +69,8 @@ def load_canonical(path: str | os.PathLike[str], schema: TableSchema,
     file = input_label(path)
     expect = [m.columns.get(c, c) for c in schema.columns]
     raw = read_table(path, sheet=m.sheet, encoding=m.encoding, delimiter=m.delimiter,
-                     header_row=m.header_row, expect=expect)
+                     header_row=m.header_row, expect=expect,
+                     lenient_quotes=m.lenient_quotes)
     source = Source(file, raw.attrs.get("header_row", 1),
                     warnings=list(raw.attrs.get("warnings", [])))
     found, ignored = resolve_columns(raw, schema, m, file, source.header_row)

@@ -90,6 +90,10 @@ class Mapping:
     snapshot : str, optional
         When the export was taken (``"2026-07-06 00:00"``): the time open tickets are
         censored at. Inferred from the latest timestamp in the file when omitted.
+    lenient_quotes : bool
+        Keep a quoted value that runs over lines looking like rows (a stray ``"``) as one
+        value, with a note naming the lines, instead of stopping (see
+        :func:`~pdcakit.data.read_table`).
 
     ``dayfirst`` takes YAML booleans and the texts true/false, yes/no, on/off, 1/0;
     ``on_duplicate``, ``snapshot``, ``timezone`` and ``dayfirst`` can also be given to
@@ -113,6 +117,7 @@ class Mapping:
     name: str = ""
     on_duplicate: str = "error"
     snapshot: str | None = None
+    lenient_quotes: bool = False
 
     @property
     def label(self) -> str:
@@ -312,6 +317,8 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
     out["dayfirst"] = (False if is_unset(out.get("dayfirst"))
                        else parse_flag(out["dayfirst"], "dayfirst", where))
     out["on_duplicate"] = parse_on_duplicate(out.get("on_duplicate"), where)
+    out["lenient_quotes"] = (False if is_unset(out.get("lenient_quotes"))
+                             else parse_flag(out["lenient_quotes"], "lenient_quotes", where))
     out["snapshot"] = _snapshot_text(out.get("snapshot"), where)
     if is_unset(out.get("timezone")):
         out["timezone"] = None

@@ -200,7 +200,8 @@ def _head(p: Path, n: int = 8) -> bytes:
 
 def _read_all(p: Path, file: str, m: Mapping) -> pd.DataFrame:
     raw = read_table(p, sheet=m.sheet, encoding=m.encoding, delimiter=m.delimiter,
-                     header_row=m.header_row, expect=_expected(m))
+                     header_row=m.header_row, expect=_expected(m),
+                     lenient_quotes=m.lenient_quotes)
     raw.attrs["source"] = file
     return raw
 
@@ -256,12 +257,29 @@ def _read_text_columns(p: Path, layout: _TextLayout, wanted: list[str]) -> pd.Da
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, UnicodeDecodeError):
         return None
-    if irregular:
-        return None
+    if irregular or _rows_may_be_merged(p, table.num_rows, layout.header_index):
+        return None  # the full reader checks quoted values that span lines
     frame = table.to_pandas()
     first = layout.header_index + 2
     frame.index = pd.RangeIndex(first, first + len(frame), name="row")
     return frame
+
+
+def _rows_may_be_merged(p: Path, rows: int, header_index: int) -> bool:
+    """True when the file holds a quote and more non-blank lines than the records read:
+    a quoted value spans lines (perhaps a stray quote swallowing rows)."""
+    quotes = breaks = blank = 0
+    last = b"\n"
+    with open(p, "rb") as fh:   # blank lines across a chunk edge are missed: a slower read
+        while chunk := fh.read(1 << 24):
+            quotes += chunk.count(b'"')
+            breaks += chunk.count(b"\n")
+            blank += chunk.count(b"\n\n") + chunk.count(b"\n\r\n")
+            last = chunk[-1:]
+    if not quotes:
+        return False
+    lines = breaks + (0 if last == b"\n" else 1)
+    return rows < lines - blank - header_index - 1
 
 
 def _parquet_header(p: Path, file: str) -> tuple[str, ...]:

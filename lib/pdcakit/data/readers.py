@@ -10,6 +10,14 @@ The returned frame's index is the spreadsheet row number of each record
 rows sit above it, so the first data row is the header row + 1. Blank rows are
 dropped but keep the numbering.
 
+Quotes: a quote that does not close (a stray ``"`` at the start of a cell) would make the
+parser read every line up to the next quote, or to the end of the file, as one value. That
+is an error naming the line where the quote opened; so is a quoted value whose lines look
+like rows of the file (it swallowed them). With ``lenient_quotes=True`` such values are kept
+as the parser reads them, with a note naming the lines and rows they span. Quoted values
+with line breaks that do not look like rows (a note written over two lines) are read as
+they are. Rows are never merged silently.
+
 The file type is recognised from its first bytes (the extension is only a
 hint). Text encodings are read only when certain (:mod:`.encodings`): a byte-order mark
 (UTF-8, UTF-16 as Excel's "Unicode text", UTF-32), valid UTF-8, or GB18030 that reads as
@@ -30,6 +38,7 @@ import gzip
 import io
 import math
 import os
+import re
 import stat
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
@@ -40,13 +49,14 @@ import numpy as np
 import pandas as pd
 
 from .encodings import EncodingUnknown, decode_detected
-from .errors import DataError
+from .errors import DataError, quote_value
 from .inputs import input_label, resolve_input
 from .names import dedupe_names, describe_columns, normalize_name, repeated_headers
 from .options import how_to_set
 
 __all__ = ["DELIMITERS", "MAX_EXCEL_BYTES", "MAX_INPUT_BYTES", "MAX_TEXT_BYTES",
-           "check_input_file", "find_header", "read_table", "sniff_delimiter"]
+           "check_input_file", "find_header", "read_table", "sniff_delimiter",
+           "values_may_span_lines"]
 
 DELIMITERS = (",", ";", "\t", "|")
 #: The largest export read at all (Parquet is read column by column).
@@ -66,7 +76,8 @@ _TEXT_FIX_ENCODING = ("name the encoding: " + how_to_set("encoding", "cp1252")
 def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                encoding: str | None = None, delimiter: str | None = None,
                header_row: int | None = None,
-               expect: Collection[str] | None = None) -> pd.DataFrame:
+               expect: Collection[str] | None = None,
+               lenient_quotes: bool = False) -> pd.DataFrame:
     """Read a CSV, TSV, TXT, .csv.gz, Parquet or Excel file as raw cells.
 
     Parameters
@@ -87,6 +98,9 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
         with one or two cells above it are skipped).
     expect : collection of str, optional
         Column names the header should contain (mapped or required names).
+    lenient_quotes : bool, default False
+        Keep a quoted value that swallows lines looking like rows (or runs to the end of
+        the file) as one value, with a note in ``attrs["warnings"]``, instead of an error.
 
     Returns
     -------
@@ -100,7 +114,8 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     ------
     DataError
         Missing, empty or header-only file; unknown encoding; rows with a
-        different number of fields than the header; unknown sheet.
+        different number of fields than the header; a quote that does not close, or a
+        quoted value that swallowed rows (the line where it opened); unknown sheet.
 
     Examples
     --------
@@ -141,7 +156,8 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                             "fewer months")
                 raw = fh.read()
             df = _read_text(raw, name, encoding, delimiter, header_row, expect,
-                            tsv=p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")))
+                            tsv=p.name.lower().endswith((".tsv", ".tsv.gz", ".tab")),
+                            lenient_quotes=lenient_quotes)
     df.attrs["source"] = name
     return df
 
@@ -360,7 +376,7 @@ def find_header(records: Sequence[Sequence[Any]], expect: Collection[str] | None
 
 def _read_text(raw: bytes, name: str, encoding: str | None, delimiter: str | None,
                header_row: int | None, expect: Collection[str] | None,
-               tsv: bool) -> pd.DataFrame:
+               tsv: bool, lenient_quotes: bool = False) -> pd.DataFrame:
     enc, text, data = _decode(raw, name, encoding)
     notes = []
     if encoding is not None and codecs.lookup(encoding).name != enc.replace("-sig", ""):
@@ -386,10 +402,11 @@ def _read_text(raw: bytes, name: str, encoding: str | None, delimiter: str | Non
                             "holding the column names")
     names = dedupe_names(records[h])
     df = None
-    if all(records[: h + 1]):   # no blank line above the header (Arrow would not count it)
-        df = _read_arrow(data, names, delimiter, h)
-    if df is None:  # blank or ragged rows, or an Arrow parse error: exact, slower
-        df = _read_python_csv(data, name, names, delimiter, h)
+    # an odd number of quotes: one does not close (or is a literal quote inside a value)
+    if all(records[: h + 1]) and data.count(b'"') % 2 == 0:
+        df = _read_arrow(data, names, delimiter, h)   # no blank line above the header
+    if df is None:  # blank or ragged rows, multi-line values, odd quotes: exact, slower
+        df = _read_python_csv(data, name, names, delimiter, h, lenient_quotes, notes)
     df = _finish(df, name, h + 1)
     df.attrs.update(format="text", encoding=enc, delimiter=delimiter, warnings=notes,
                     repeated_headers=repeated_headers(records[h], names))
@@ -427,7 +444,7 @@ def _read_arrow(data: bytes, names: list[str], delimiter: str, h: int) -> pd.Dat
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    if irregular:
+    if irregular or values_may_span_lines(table):
         return None
     df = table.to_pandas()
     df = df.astype(dict.fromkeys(df.columns, "str"))
@@ -435,16 +452,114 @@ def _read_arrow(data: bytes, names: list[str], delimiter: str, h: int) -> pd.Dat
     return df
 
 
+def values_may_span_lines(table: Any) -> bool:
+    """True when a text cell of the Arrow ``table`` holds a line break: a quoted value ran
+    over several lines, so the exact reader must check that it did not swallow rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = (c for c in table.columns if pa.types.is_string(c.type)
+            or pa.types.is_large_string(c.type))
+    return any(pc.any(pc.match_substring_regex(c, "[\\r\\n]")).as_py() for c in text)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_QUOTE_FIX = ("remove the stray quote on line {line}, or double it (\"\") and quote the whole "
+              "value; export again with every value quoted if the quotes belong to the data; "
+              "if values really run over several lines, "
+              + how_to_set("lenient_quotes", "true") + " (the lines are then kept as one "
+              "value, with a note)")
+
+
+def _breaks(text: str) -> int:
+    return len(_LINE_BREAK.findall(text))
+
+
+def _shown_line(text: str, line: int) -> str:
+    """Physical line ``line`` (1-based) of ``text``, shortened for a message."""
+    lines = _LINE_BREAK.split(text, maxsplit=line)
+    shown = lines[line - 1] if line - 1 < len(lines) else ""
+    return quote_value(shown, 60)
+
+
+def _unclosed_quote(text: str, name: str, exc: csv.Error, opened: int, stopped: int,
+                    row: int, h: int) -> DataError:
+    """The strict parser's refusal, worded: where the quote opened, where reading stopped."""
+    if "unexpected end of data" in str(exc):
+        what = ("never closes: every line after it, to the end of the file "
+                f"(line {stopped:,}), would be read as one value")
+    else:
+        what = (f"closes on line {stopped:,} in the middle of a value, so the lines between "
+                "would be read as one value")
+    return DataError(f"a quote opened on line {opened:,} (spreadsheet row {row:,}: "
+                     f"{_shown_line(text, opened)}) {what}", file=name, header_row=h + 1,
+                     fix=_QUOTE_FIX.format(line=f"{opened:,}"))
+
+
+def _rowlike(value: str, delimiter: str, width: int) -> str | None:
+    """The first line after the first of a multi-line ``value`` that splits into at least
+    ``width`` fields (a row of the file swallowed by a quote), or None."""
+    for line in _LINE_BREAK.split(value)[1:]:
+        if not line.strip():
+            continue
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+        if len(fields) >= width >= 2:
+            return line
+    return None
+
+
+def _swallowed_rows(text: str, name: str, records: list[list[str]], starts: list[int],
+                    ends: list[int], names: list[str], delimiter: str, h: int,
+                    lenient: bool, notes: list[str]) -> None:
+    """Refuse (or, lenient, note) quoted values whose lines look like rows of the file."""
+    width = len(names)
+    for k in range(h + 1, len(records)):
+        if ends[k] == starts[k]:
+            continue
+        before = 0
+        for j, cell in enumerate(records[k]):
+            n = _breaks(cell)
+            if n and (line := _rowlike(cell, delimiter, width)) is not None:
+                opened = starts[k] + before
+                closed = min(opened + n, ends[k])
+                column = names[j] if j < width else f"field {j + 1}"
+                span = (f"a quoted value opens on line {opened:,} (spreadsheet row {k + 1:,}) "
+                        f"and runs to line {closed:,}, taking in lines that look like rows "
+                        f"of this file ({quote_value(line, 60)})")
+                if not lenient:
+                    raise DataError(span + ": they would be read as one value", file=name,
+                                    column=column, header_row=h + 1,
+                                    fix=_QUOTE_FIX.format(line=f"{opened:,}"))
+                notes.append(f"column {column!r}: {span}; read as one value, as "
+                             "lenient_quotes asks: if the quote on line "
+                             f"{opened:,} is stray, remove it")
+            before += n
+
+
 def _read_python_csv(data: bytes, name: str, names: list[str], delimiter: str,
-                     h: int) -> pd.DataFrame:
-    """Exact path with the csv module: keeps blank rows' numbering, reports ragged rows."""
+                     h: int, lenient_quotes: bool = False,
+                     notes: list[str] | None = None) -> pd.DataFrame:
+    """Exact path with the csv module: keeps blank rows' numbering, reports ragged rows,
+    quotes that do not close and quoted values that swallowed rows (the line they opened
+    on); ``lenient_quotes`` keeps such values, with a note in ``notes``."""
     text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                        strict=not lenient_quotes)
+    records: list[list[str]] = []
+    starts: list[int] = []     # physical line each record starts on
+    ends: list[int] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for record in reader:
+            starts.append(ends[-1] + 1 if ends else 1)
+            ends.append(reader.line_num)
+            records.append(record)
     except csv.Error as exc:
-        raise DataError(f"cannot split the text into fields ({exc})", file=name,
-                        fix="check the quoting of values that contain quotes or line breaks",
-                        header_row=h + 1) from exc
+        opened = ends[-1] + 1 if ends else 1
+        raise _unclosed_quote(text, name, exc, opened, reader.line_num, len(records) + 1,
+                              h) from exc
+    if len(ends) and ends[-1] != len(records):  # some value spans lines
+        _swallowed_rows(text, name, records, starts, ends, names, delimiter, h,
+                        lenient_quotes, notes if notes is not None else [])
     body = records[h + 1:]
     width = len(names)
     lengths = np.fromiter((len(r) for r in body), dtype=np.int64, count=len(body))

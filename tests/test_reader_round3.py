@@ -1,0 +1,116 @@
+"""The reader never guesses silently, round 3 (issue 25): stray quotes, CJK encodings,
+control characters in cells.
+
+Each export is shaped like the ones the round's hostile tries used: a 20-row help-desk
+export with one stray ``"`` in a category cell (then two), a Korean branch export saved by
+Korean Excel (EUC-KR / CP949), a Japanese one (EUC-JP), a Chinese one (GB18030) that must
+still be read, a site column holding a NUL byte. Each either reads every row exactly or
+stops with a DataError naming the file, the line or column and rows, and the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdcakit import data
+
+
+def export(tmp_path: Path, lines: list[str], name: str = "export.csv",
+           encoding: str = "utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return p
+
+
+def twenty_rows() -> list[str]:
+    """Header + T1..T20, one per day, a category in the last column."""
+    return ["id,created_at,resolved_at,category"] + [
+        f"T{i},2026-01-{i:02d} 08:00,2026-01-{i:02d} 09:30,Billing" for i in range(1, 21)]
+
+
+def error_of(call, *args, **kwargs) -> data.DataError:
+    with pytest.raises(data.DataError) as e:
+        call(*args, **kwargs)
+    return e.value
+
+
+# -- 1. stray quotes ----------------------------------------------------------------------
+
+class TestStrayQuotes:
+    def test_one_stray_quote_is_an_error_naming_the_line_it_opened_on(self, tmp_path):
+        """Was: 5 of 20 rows read, T5's category holding rows T6..T20, no word."""
+        lines = twenty_rows()
+        lines[5] = 'T5,2026-01-05 08:00,2026-01-05 09:30,"Billing'     # line 6
+        p = export(tmp_path, lines)
+        for call in (data.load_tickets, data.read_table, data.peek_export,
+                     data.describe_export):
+            err = error_of(call, p)
+            text = str(err)
+            assert "a quote opened on line 6" in text and "never closes" in text
+            assert "Fix: remove the stray quote on line 6" in text
+            assert "lenient_quotes: true" in text
+
+    def test_two_stray_quotes_do_not_make_rows_one_category(self, tmp_path):
+        """Was: rows T6..T15 read as one category value."""
+        lines = twenty_rows()
+        lines[5] = 'T5,2026-01-05 08:00,2026-01-05 09:30,"Billing'
+        lines[15] = 'T15,2026-01-15 08:00,2026-01-15 09:30,"Billing'
+        err = error_of(data.load_tickets, export(tmp_path, lines))
+        assert "a quote opened on line 6" in str(err) and "closes on line 16" in str(err)
+
+    def test_a_stray_quote_closed_cleanly_by_another_is_still_found(self, tmp_path):
+        """The closing quote ends a value properly, so the parser sees nothing wrong: the
+        lines inside the value look like rows, and that is the error."""
+        lines = twenty_rows()
+        lines[5] = 'T5,2026-01-05 08:00,2026-01-05 09:30,"Billing'
+        lines[15] = 'T15,2026-01-15 08:00,2026-01-15 09:30,Billing"'
+        p = export(tmp_path, lines)
+        for call in (data.load_tickets, data.peek_export):
+            err = error_of(call, p)
+            assert err.column == "category"
+            assert "opens on line 6 (spreadsheet row 6) and runs to line 16" in str(err)
+            assert "'T6,2026-01-06 08:00,2026-01-06 09:30,Billing'" in str(err)
+
+    def test_lenient_reading_keeps_the_value_and_notes_the_lines_it_spans(self, tmp_path):
+        lines = twenty_rows()
+        lines[5] = 'T5,2026-01-05 08:00,2026-01-05 09:30,"Billing'
+        lines[15] = 'T15,2026-01-15 08:00,2026-01-15 09:30,Billing"'
+        p = export(tmp_path, lines)
+        t = data.load_tickets(p, lenient_quotes=True)
+        assert len(t) == 10
+        note = next(w for w in t.attrs["warnings"] if "quoted value" in w)
+        assert "opens on line 6 (spreadsheet row 6) and runs to line 16" in note
+        assert "lenient_quotes" in note
+        m = tmp_path / "m.yaml"
+        m.write_text("lenient_quotes: yes\n", encoding="utf-8")
+        assert len(data.load_tickets(p, str(m))) == 10
+
+    def test_a_quote_left_open_on_the_last_line_is_an_error(self, tmp_path):
+        lines = twenty_rows()
+        lines[20] = 'T20,2026-01-20 08:00,2026-01-20 09:30,"Billing'
+        err = error_of(data.load_tickets, export(tmp_path, lines))
+        assert "a quote opened on line 21" in str(err)
+
+    def test_real_multi_line_notes_are_read_as_they_are(self, tmp_path):
+        """A note written over two lines (quoted, as Excel writes it) is one value."""
+        lines = ["id,created_at,category,note"] + [
+            f'T{i},2026-01-{i:02d} 08:00,Billing,"Customer called twice.\nSent the form, '
+            'waiting."' for i in range(1, 21)]
+        t = data.read_table(export(tmp_path, lines))
+        assert len(t) == 20 and t.index.tolist() == list(range(2, 22))
+        assert t["note"].iloc[0] == "Customer called twice.\nSent the form, waiting."
+        assert t.attrs["warnings"] == []
+
+    def test_a_literal_quote_inside_a_value_is_kept(self, tmp_path):
+        lines = twenty_rows()
+        lines[5] = 'T5,2026-01-05 08:00,2026-01-05 09:30,24" monitor'
+        t = data.load_tickets(export(tmp_path, lines))
+        assert len(t) == 20 and t["category"][4] == '24" monitor'
+
+    def test_well_quoted_exports_take_the_fast_path_unchanged(self, tmp_path):
+        lines = ['"id","created_at","category"'] + [
+            f'"T{i}","2026-01-{i:02d} 08:00","Billing, ""urgent"""' for i in range(1, 21)]
+        t = data.load_tickets(export(tmp_path, lines))
+        assert len(t) == 20 and t["category"][0] == 'Billing, "urgent"'
