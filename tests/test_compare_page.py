@@ -12,6 +12,7 @@ test_verdicts.py; these tests check the choices and the words around them.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,8 @@ import pandas as pd
 import pytest
 
 import exports  # tests/exports.py
+from pdcakit.fileio import plain
+from pdcakit.run.consistency import compare_problems
 from pdcakit.run.resultsfile import read_results
 from pdcakit.stages import compare_page as page
 from pdcakit.stages.compare import ChangeTable
@@ -97,6 +100,9 @@ def run_page(path: Path | str, **given: Any) -> dict[str, Any]:
         windows=windows, settings=check.settings, ledger=sections, data=out["data"],
         check=check, time_view=out["time_view"], segments=out["segments"], mix=out["mix"],
         training=out["training"], summary=out["summary"])
+    # every page these tests build must be consistent: one estimand per figure, change =
+    # after - before, the interval beside each answer agrees with it (pdcakit.run.consistency)
+    assert compare_problems(json.loads(json.dumps(plain(out["results"])))) == []
     return out
 
 
@@ -250,8 +256,12 @@ class TestSectionsOnTheDemo:
         changes = check.changes.changes
         assert check.sentences[:len(changes)] == [f"- {c.sentence}" for c in changes]
         assert check.sentences[len(changes)] == check.changes.adjustment_sentence
+        folds = [b for b in check.blocks if isinstance(b, page.Fold)]
+        assert [f.title for f in folds] == [f"How we know: {c.name}" for c in changes]
         (table,) = check.tables
-        assert table["KPI"].tolist() == [c.name for c in changes]
+        # one row per KPI and estimand: a duration's median, then the estimand that decides
+        assert table["KPI"].tolist() == [c.name for c in changes
+                                         for _ in range(1 + (c.quoted is not None))]
 
     def test_why_table_names_the_test_that_carried_each_verdict(self, found):
         why = page.why_table(found["check"].changes)
@@ -319,7 +329,8 @@ def test_significance_comes_from_the_kpi_change_never_recomputed(demo_slice):
     flipped = ChangeTable(tuple(replace(c, p_adjusted=0.5) for c in changes.changes),
                           changes.skipped, changes.multiplicity, changes.alpha)
     summary = page.compare_summary(flipped, found["time_view"], {})
-    assert summary.record["improved"] == [] and summary.record["unchanged"] == [
+    assert summary.record["improved"] == []
+    assert summary.record["unchanged"] + summary.record["not_enough_data"] == [
         "First contact resolution", "Average handle time"]
 
 

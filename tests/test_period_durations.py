@@ -261,7 +261,7 @@ class TestReadableUnits:
         assert isinstance(change, KpiChange)
         assert change.before.value == 2880.0  # two days: read in days, CI and target too
         assert change.scale == "days"
-        assert "2.0 days before" in change.sentence and "target of 7.0 days" in change.sentence
+        assert "2.0 days (median)" in change.sentence and "Target 7.0 days" in change.sentence
         assert "hours" not in change.sentence and "e+" not in change.sentence
         text = change.fmt_difference(-2880.0)
         assert text == "-2.0 days"

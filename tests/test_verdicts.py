@@ -45,10 +45,12 @@ def test_weeks_that_vary_more_than_chance_carry_the_verdict_and_the_holm_step():
     table = compare_kpis(before, after, CompareSettings.check(kpis=["fcr"]))
     change = table["fcr"]
     assert change.comparison.pvalue < 0.05  # the ticket-level test is fooled
-    assert change.verdict.period_level and "periods, not the tickets" in change.sentence
+    assert change.verdict.period_level and "periods, not the tickets" in change.test_reason
+    assert any("treats each week" in c.sentence for c in change.checks)
     assert change.raw_pvalue == change.verdict.pvalue != change.comparison.pvalue
     assert change.p_adjusted == pytest.approx(change.raw_pvalue)
-    assert change.direction == "no significant change"
+    # the interval (weeks as units) includes no change and reaches past what could matter
+    assert change.direction == "not enough data"
     assert change.design_effect > 1  # the detectable change accounts for the weeks
 
 
@@ -58,7 +60,8 @@ def test_labels_follow_alpha_and_power():
     before, after = _split(frame)
     change = compare_kpi(before, after, "aht", alpha=0.01, power=0.9, family_size=9)
     row = change.row()
-    assert "99% CI of change" in row and "Detectable change (90% power)" in row
+    assert "(99% CI" in row["Interval"] or "CI, widened" in row["Interval"]
+    assert "Detectable change (90% power)" in row
     assert "95%" not in change.sentence and "80%" not in change.sentence
     assert change.mde_alpha == pytest.approx(0.01 / 9)
 
@@ -173,4 +176,4 @@ def test_resolution_rate_is_compared_at_a_horizon_both_windows_have_observed():
     assert change.follow_up.startswith("Equal follow-up")
     assert "7.0 days" in change.follow_up
     assert change.before.value == pytest.approx(0.5, abs=0.01)
-    assert abs(change.difference) < 0.02 and change.direction == "no significant change"
+    assert abs(change.difference) < 0.02 and change.direction in ("no change", "not enough data")
