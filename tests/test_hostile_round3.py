@@ -251,14 +251,16 @@ def test_a_record_hand_edited_to_act_cannot_take_a_decision_without_runs(workboo
     assert read_cycle(workbook, "c1").decision is None
 
 
-def test_a_record_hand_edited_to_check_cannot_move_on_without_runs(workbook, capsys):
+def test_a_record_hand_edited_to_act_cannot_close_without_a_decision(workbook, capsys):
     pdca(capsys, "new", "c1", "--title", "T", "--metric", "fcr")
-    text = workbook.record("c1").read_text().replace("stage: plan", "stage: do")
-    workbook.record("c1").write_text(text.replace("after: []", "after: [2026-04-06, "
-                                                  "2026-07-06]"))
+    text = workbook.record("c1").read_text().replace("stage: plan", "stage: check")
+    workbook.record("c1").write_text(text)
     status, out, _ = pdca(capsys, "advance", "c1")
-    assert status == cli.EXIT_NOT_READY and "baseline run" in out
-    assert read_cycle(workbook, "c1").stage == "do"
+    assert status == cli.EXIT_NOT_READY and "compare run" in out
+    workbook.record("c1").write_text(text.replace("stage: check", "stage: act"))
+    status, out, _ = pdca(capsys, "advance", "c1")
+    assert status == cli.EXIT_NOT_READY and "a decision" in out
+    assert read_cycle(workbook, "c1").stage == "act"
 
 
 # --- Empty exports refused before a kernel starts -------------------------------------

@@ -63,7 +63,6 @@ __all__ = [
     "go_live",
     "latest_results",
     "missing_for",
-    "missing_through",
     "new_cycle",
     "next_cycle",
     "readable_periods",
@@ -91,18 +90,6 @@ def missing_for(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> lis
                              "follow-up)")],
     }[stage]
     return [text for key, text in needs if not facts.get(key)]
-
-
-def missing_through(stage: str, facts: dict[str, bool], cycle: str = "CYCLE") -> list[str]:
-    """What a cycle in ``stage`` needs before it moves on, with the evidence of every
-    earlier stage too: a record hand-edited to ``stage: check`` still needs its baseline
-    run, whatever its ``stage`` says.
-
-    >>> missing_through("do", {"change_live": True}, "c1")
-    ['a successful baseline run (pdca run c1 baseline)']
-    """
-    index = PHASES.index(stage)
-    return [need for phase in PHASES[:index + 1] for need in missing_for(phase, facts, cycle)]
 
 
 def go_live(paths: ProjectPaths, record: CycleRecord) -> tuple[list[str], str] | None:
@@ -180,7 +167,7 @@ def advance(paths: ProjectPaths, cycle_id: str) -> Move:
         record = read_cycle(paths, cycle_id)  # the state the lock protects
         index = PHASES.index(record.stage)
         target = PHASES[min(index + 1, len(PHASES) - 1)]
-        missing = tuple(missing_through(record.stage, _facts(paths, record), cycle_id))
+        missing = tuple(missing_for(record.stage, _facts(paths, record), cycle_id))
         recorded: list[str] = []
         notes: list[str] = []
         move = Move(cycle_id, record.stage, target, missing)
@@ -331,9 +318,9 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
     """Record adopt / adapt / abandon with its rationale; adopt sets the new baseline.
 
     The same evidence as ``advance`` gates it: a decision needs what check -> act needs
-    (a successful compare run, and the baseline run and go-live before it), read from
-    the runs whether the record says check or act (a record hand-edited to ``stage: act``
-    gets no decision without them); a closed cycle takes no new decision. The gate is
+    (a successful compare run), read from the runs whether the record says check or act
+    (a record hand-edited to ``stage: act`` gets no decision without one); a closed cycle
+    takes no new decision. The gate is
     read and the decision written under the record's lock.
     """
     if decision not in DECISIONS:
@@ -348,7 +335,7 @@ def act(paths: ProjectPaths, cycle_id: str, decision: str, note: str) -> str:
         if record.stage not in ("check", "act"):
             raise CycleError(f"{cycle_id} is in {record.stage}: decide in check or act (run "
                              f"pdca run {cycle_id} compare, then pdca advance {cycle_id})")
-        missing = missing_through("check", _facts(paths, record), cycle_id)
+        missing = missing_for("check", _facts(paths, record), cycle_id)
         if missing:
             raise CycleError(f"{cycle_id}: no decision without the Check's evidence: it "
                              f"needs {'; '.join(missing)}")
