@@ -55,26 +55,40 @@ class BaselineSettings:
     power: float = 0.8
     composite_weights: tuple[float, float, float] = (0.5, 0.3, 0.2)
     segment_column: str = ""
+    check_kpis: tuple[str, ...] | None = None
+    check_multiplicity: str = "holm"
 
     @classmethod
     def check(cls, *, kpis: Sequence[str], headline_kpi: str, period: str,
               target_value: float | None, target_direction: str = "", alpha: float = 0.05,
               power: float = 0.8, composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
-              segment_column: str = "") -> BaselineSettings:
+              segment_column: str = "", check_kpis: Sequence[str] | None = None,
+              check_multiplicity: str = "holm") -> BaselineSettings:
         """Validate the parameters; raise one ValueError listing every problem and its fix.
 
         ``target_value`` 0 or None: no target (the sample-size plan and the target verdict
         are skipped with a line saying so). ``composite_weights`` []: the composite score
-        is off (its line says so); ``kpis`` []: no scorecard.
+        is off (its line says so); ``kpis`` []: no scorecard. ``check_kpis`` and
+        ``check_multiplicity``: the compare stage's ``kpis`` and ``multiplicity`` of the
+        cycle (None or []: the compare notebook's defaults), the family the plan is made
+        for (:func:`pdcakit.stages.windows.check_family`).
         """
         from pdcakit.stages.sections import list_problem, raise_problems
+        from pdcakit.stages.windows import MULTIPLICITY
 
         problems: list[str] = []
         keys: tuple[str, ...] = ()
-        for name, value in (("kpis", kpis), ("composite_weights", composite_weights)):
+        family: tuple[str, ...] | None = None
+        for name, value in (("kpis", kpis), ("composite_weights", composite_weights),
+                            ("check_kpis", check_kpis or [])):
             problem = list_problem(name, value)
             if problem:
                 problems.append(problem)
+        if check_kpis and not list_problem("check_kpis", check_kpis):
+            family = check_kpi_keys("check_kpis", list(check_kpis), problems)
+        if check_multiplicity not in MULTIPLICITY:
+            problems.append(f"parameter check_multiplicity: {check_multiplicity!r} is not one "
+                            f"of {', '.join(MULTIPLICITY)} (the compare stage's multiplicity)")
         if not list_problem("kpis", kpis):
             keys = check_kpi_keys("kpis", list(kpis), problems)
         if headline_kpi:
@@ -110,7 +124,8 @@ class BaselineSettings:
                    target_value=target, target_direction=target_direction,
                    alpha=float(alpha), power=float(power),
                    composite_weights=weights,  # type: ignore[arg-type]
-                   segment_column=segment_column)
+                   segment_column=segment_column, check_kpis=family,
+                   check_multiplicity=check_multiplicity)
 
     def with_headline(self, key: str) -> BaselineSettings:
         """These settings with the headline KPI fixed (and its direction, if not given).
@@ -271,7 +286,8 @@ class HeadlineSeries(metrics.series.PeriodCounts):
     the one unit they read in (minutes, hours or days, from the baseline median).
     ``n`` counts each period's cases carrying the KPI (open included), ``n_open`` those
     still open, ``sparse`` the periods with few cases (see
-    :func:`pdcakit.metrics.series.sparse_periods`).
+    :func:`pdcakit.metrics.series.sparse_periods`). ``plan_durations`` (durations): every
+    case's minutes and whether it finished, for the restricted-mean plan.
     """
 
     key: str
@@ -285,6 +301,7 @@ class HeadlineSeries(metrics.series.PeriodCounts):
     plan_sd: float | None
     percent: bool
     ylabel: str
+    plan_durations: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def is_duration(self) -> bool:
@@ -440,8 +457,10 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
     values = frame["value"].to_numpy(float)
     plan_sd: float | None = None
     scale: str | None = None
+    durations = None
     if spec.kind == "duration":
         minutes, observed = metrics.duration_minutes(tickets, spec.key)
+        durations = (minutes, observed)
         minutes = minutes[observed]
         logs = np.log(minutes[np.isfinite(minutes) & (minutes > 0)])
         plan_sd = float(np.std(logs, ddof=1)) if logs.size > 1 else None
@@ -458,7 +477,7 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
         sparse=frame["sparse"].to_numpy(bool),
         median_reached=(frame["median_reached"].to_numpy(bool)
                         if "median_reached" in frame else None),
-        scale=scale, period_word=PERIODS[settings.period],
+        scale=scale, period_word=PERIODS[settings.period], plan_durations=durations,
     )
 
 

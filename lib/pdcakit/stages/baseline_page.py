@@ -35,6 +35,7 @@ import pandas as pd
 
 from pdcakit import metrics, plots, spc
 from pdcakit.fileio import atomic_write_json
+from pdcakit.kpis import supported_kpis
 from pdcakit.results import Estimate
 from pdcakit.stages.baseline import BaselineSettings, ChartView, HeadlineSeries, headline_series
 from pdcakit.stages.display import estimates_table
@@ -50,14 +51,15 @@ from pdcakit.stages.sections import (
     skipped_summary,
     snapshot_words,
 )
+from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
 
 __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "ScorecardSection",
            "ScoresSection", "Section", "Shown", "SlaSection", "StabilitySection",
            "baseline_results", "data_section", "data_summary", "headline_plan",
-           "headline_section", "pareto_section", "resolve_section", "rule_agreement_section",
-           "sample_size_section", "scorecard_section", "scores_section", "scores_window",
-           "segments_section", "show", "sla_section", "stability_section",
-           "summary_section", "write_results"]
+           "headline_section", "pareto_section", "plan_family", "resolve_section",
+           "rule_agreement_section", "sample_size_section", "scorecard_section",
+           "scores_section", "scores_window", "segments_section", "show", "sla_section",
+           "stability_section", "summary_section", "write_results"]
 
 #: The optional tables of section 8: score key -> (path parameter, table kind, score).
 _SCORE_TABLES = {
@@ -543,13 +545,31 @@ def scores_section(sections: Sections, settings: BaselineSettings,
 # ---------------------------------------------------------------- 9. sample size
 
 
+def plan_family(settings: BaselineSettings, present: Sequence[str]) -> CheckFamily:
+    """The family the Check will adjust over: the compare stage's ``kpis`` of the cycle
+    (``settings.check_kpis``; None: the compare notebook's default) that this export's
+    columns ``present`` support, with its multiplicity, at ``settings.alpha``
+    (:func:`pdcakit.stages.windows.check_family`, as the compare stage reads it).
+
+    >>> s = BaselineSettings.check(kpis=["fcr"], headline_kpi="fcr", period="W",
+    ...                            target_value=0.74, check_kpis=["fcr", "aht"])
+    >>> plan_family(s, ["id", "created_at", "first_contact_resolved"]).words
+    'no adjustment over the 1 KPI the Check tests: level 0.05'
+    """
+    keys = CHECK_KPIS if settings.check_kpis is None else settings.check_kpis
+    return check_family(keys, multiplicity=settings.check_multiplicity, alpha=settings.alpha,
+                        supported=supported_kpis(present, keys)[0])
+
+
 def headline_plan(series: HeadlineSeries, settings: BaselineSettings, *,
-                  family_size: int = 1) -> SampleSizePlan:
+                  family_size: int = 1, family: CheckFamily | None = None) -> SampleSizePlan:
     """The Check stage's sample-size plan for the headline reaching ``target_value``: the
-    test it will run, at Holm's first level over ``family_size`` KPIs, the tickets times
-    the design effect of the baseline's period variation and (durations) divided by the
-    share of tickets that finished. ValueError when no plan can be made (its message says
-    why)."""
+    test it will run, at the first level of ``family``'s adjustment (else Holm's over
+    ``family_size`` KPIs), the tickets times the design effect of the baseline's period
+    variation; durations sized for both tests the Check may use (the log-rank test, divided
+    by the share of tickets that finished, and the restricted-mean z test from the
+    baseline's curve), planned for the larger. ValueError when no plan can be made (its
+    message says why)."""
     if settings.target_value is None:
         raise ValueError("no target_value was given")
     counts = series.counts.astype(float)
@@ -559,10 +579,10 @@ def headline_plan(series: HeadlineSeries, settings: BaselineSettings, *,
         series.plan_kind, baseline=series.plan_baseline, target=settings.target_value,
         sd=series.plan_sd, volume_per_period=series.volume_per_period,
         period_label=settings.period_label, alpha=settings.alpha, power=settings.power,
-        family_size=max(int(family_size), 1),
+        family_size=max(int(family_size), 1), family=family,
         design_effect=period_design_effect(series.plan_kind, series.values,
                                            series.denominators, sd=series.plan_sd),
-        share_finished=max(finished, 0.01))
+        share_finished=max(finished, 0.01), durations=series.plan_durations)
 
 
 @dataclass(frozen=True, eq=False)
@@ -587,7 +607,8 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
                       f"{series.title}) to enable it")
     else:
         try:
-            plan = headline_plan(series, settings, family_size=len(scorecard.usable))
+            plan = headline_plan(series, settings,
+                                 family=plan_family(settings, tuple(sections.present)))
         except ValueError as exc:
             sections.skip("sample_size", str(exc))
     record: dict[str, Any] = {}

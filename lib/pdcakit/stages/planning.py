@@ -13,10 +13,17 @@ will run, at the level it will use**:
   (:func:`pdcakit.stats.design_effect`, from the baseline's own periods with
   :func:`period_design_effect`);
 - shares: R's ``power.prop.test``; means: ``power.t.test`` with the baseline SD;
-  durations: the **log-rank test** the Check runs (Schoenfeld's events formula,
-  :func:`pdcakit.stats.logrank_events`), the target read as a hazard ratio
+  durations: the Check decides with the **log-rank test** while the hazards are
+  proportional and otherwise with the **restricted-mean (RMST) z test**, so the plan
+  sizes both and plans for the larger: the log-rank test by Schoenfeld's events formula
+  (:func:`pdcakit.stats.logrank_events`), the target read as a hazard ratio
   ``baseline / target`` of the medians (exact for exponential durations, the usual
-  planning assumption), divided by the share of tickets expected to finish.
+  planning assumption), divided by the share of tickets expected to finish; the RMST z
+  test from the baseline's own Kaplan-Meier curve and that curve with the same hazard
+  ratio (:func:`pdcakit.stats.rmstpower.rmst_plan`), up to the baseline's last time.
+
+The family is the compare stage's (:func:`pdcakit.stages.windows.check_family`, the same
+parameters the compare stage reads), and the sentence names it.
 
 >>> plan = sample_size_plan("proportion", baseline=0.68, target=0.74,
 ...                         volume_per_period=400, period_label="week")
@@ -36,6 +43,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pdcakit import stats
+from pdcakit.results import format_value
+from pdcakit.stages.windows import CheckFamily
+from pdcakit.stats.rmstpower import rmst_plan
 
 __all__ = ["SampleSizePlan", "period_design_effect", "sample_size_plan"]
 
@@ -64,27 +74,57 @@ class SampleSizePlan:
     nominal_alpha: float | None = None
     family_size: int = 1
     design_effect: float = 1.0
+    family: CheckFamily | None = None
+    n_logrank: float | None = None
+    n_rmst: float | None = None
+    rmst_horizon: float | None = None
+
+    @property
+    def planned_for(self) -> str:
+        """Durations: the test the plan's size comes from ("log-rank" or "restricted mean")."""
+        if self.n_rmst is None or self.n_logrank is None:
+            return "log-rank" if self.kind == "duration" else ""
+        return "restricted mean" if self.n_rmst > self.n_logrank else "log-rank"
 
     @property
     def sentence(self) -> str:
         """The plan in one sentence a manager can read."""
         nominal = self.alpha if self.nominal_alpha is None else self.nominal_alpha
-        level = (f"at a {nominal:.0%} significance level" if self.family_size == 1 else
-                 f"at the level {self.alpha:.2g} that a {nominal:.0%} significance level "
-                 f"gives the first of {self.family_size} KPIs after the Holm adjustment")
+        if self.family is not None:
+            level = f", planned at {self.family.words}"
+        else:
+            level = (f" at a {nominal:.0%} significance level" if self.family_size == 1 else
+                     f" at the level {self.alpha:.2g} that a {nominal:.0%} significance "
+                     f"level gives the first of {self.family_size} KPIs after the Holm "
+                     "adjustment")
         weeks = (f" (including a design effect of {self.design_effect:.2f} for the "
                  f"{self.period_label}-to-{self.period_label} variation of the baseline)"
                  if self.design_effect > 1 else "")
         return (
             f"To detect a change from {self._fmt(self.baseline)} to {self._fmt(self.target)} "
-            f"with {self.power:.0%} power {level}, the Check stage needs about "
+            f"with {self.power:.0%} power{level}, the Check stage needs about "
             f"{self.n_per_group:,} tickets before and {self.n_per_group:,} after the "
             f"change{weeks}: {self.periods_needed} {self.period_label}"
             f"{'s' if self.periods_needed != 1 else ''} each at the current volume of "
-            f"{self.volume_per_period:,.0f} per {self.period_label}."
+            f"{self.volume_per_period:,.0f} per {self.period_label}.{self._tests}"
         )
 
+    @property
+    def _tests(self) -> str:
+        if self.n_rmst is None or self.n_logrank is None or self.rmst_horizon is None:
+            return ""
+        horizon = format_value(self.rmst_horizon, "minutes")
+        scale = self.design_effect
+        logrank = f"{math.ceil(self.n_logrank * scale):,}"
+        rmst = f"{math.ceil(self.n_rmst * scale):,}"
+        return (f" The Check compares the durations with the log-rank test while the "
+                f"hazards stay proportional ({logrank} tickets each side) and otherwise on "
+                f"the mean time up to {horizon} ({rmst} each side); the plan is for the "
+                f"larger, the {self.planned_for} test.")
+
     def _fmt(self, value: float) -> str:
+        if self.kind == "duration":
+            return format_value(value, "minutes")
         return f"{value:.1%}" if self.kind == "proportion" else f"{value:,.1f}"
 
     def as_dict(self) -> dict[str, object]:
@@ -96,6 +136,10 @@ class SampleSizePlan:
             "period": self.period_label, "alpha": self.alpha, "power": self.power,
             "nominal_alpha": self.nominal_alpha, "family_size": self.family_size,
             "design_effect": self.design_effect, "method": self.method,
+            "family": None if self.family is None else self.family.as_dict(),
+            "tests": None if self.n_rmst is None else {
+                "log_rank": self.n_logrank, "restricted_mean": self.n_rmst,
+                "horizon_minutes": self.rmst_horizon, "planned_for": self.planned_for},
             "sentence": self.sentence,
         }
 
@@ -145,6 +189,8 @@ def sample_size_plan(
     multiplicity: str = "holm",
     design_effect: float = 1.0,
     share_finished: float = 1.0,
+    family: CheckFamily | None = None,
+    durations: tuple[Sequence[float], Sequence[bool]] | None = None,
 ) -> SampleSizePlan:
     """Plan the Check stage's sample size for one KPI.
 
@@ -158,6 +204,10 @@ def sample_size_plan(
         uses :func:`pdcakit.stats.family_alpha` (BH's first step is the same as Holm's).
     design_effect : multiplies the tickets (see :func:`period_design_effect`).
     share_finished : durations: the share of tickets expected to finish in the window.
+    family : the Check's family (:func:`pdcakit.stages.windows.check_family`); given, it
+        sets the level (its ``alpha``, size and adjustment) and the sentence names it.
+    durations : the baseline's minutes and finished flags: the plan also sizes the
+        restricted-mean z test and plans for the larger of the two tests.
     """
     if baseline == target:
         raise ValueError("the target equals the baseline: there is no change to detect")
@@ -165,8 +215,11 @@ def sample_size_plan(
         raise ValueError("the current volume per period is zero: no tickets carry this KPI")
     if not design_effect >= 1:
         raise ValueError(f"the design effect must be at least 1, got {design_effect}")
+    if family is not None:
+        alpha, family_size, multiplicity = family.alpha, family.size, family.multiplicity
     level = stats.family_alpha(alpha, int(family_size),
                                "holm" if multiplicity == "bh" else multiplicity)
+    n_logrank = n_rmst = horizon = None
     if kind == "proportion":
         if not (0 < baseline < 1 and 0 < target < 1):
             raise ValueError("proportion baseline and target must lie strictly between 0 and 1")
@@ -191,13 +244,25 @@ def sample_size_plan(
             raise ValueError(f"share_finished must lie in (0, 1], got {share_finished}")
         hazard_ratio = baseline / target
         events = stats.logrank_events(hazard_ratio, alpha=level, power=power)
-        n_tickets = events / 2 / share_finished
+        n_tickets = n_logrank = events / 2 / share_finished
         method = (f"log-rank test (Schoenfeld's events formula, hazard ratio "
                   f"{hazard_ratio:.3f} = baseline / target median; {math.ceil(events):,} "
                   "finished tickets in all)")
+        rmst = None
+        if durations is not None:
+            rmst = rmst_plan(*durations, hazard_ratio=hazard_ratio, alpha=level, power=power)
+            n_rmst, horizon = rmst.n, rmst.before.horizon
+            n_tickets = max(n_logrank, n_rmst)
+            method += (f"; restricted-mean z test up to "
+                       f"{format_value(horizon, 'minutes')} (the baseline curve with the "
+                       f"same hazard ratio: mean time {format_value(rmst.before.rmst, 'minutes')}"
+                       f" -> {format_value(rmst.after.rmst, 'minutes')}; "
+                       f"{math.ceil(n_rmst):,} tickets each side); planned for the larger, "
+                       f"the {'restricted-mean' if n_rmst > n_logrank else 'log-rank'} test")
 
         def power_at(n: float) -> float:
-            return stats.power_logrank(hazard_ratio, 2 * n * share_finished, alpha=level)
+            found = stats.power_logrank(hazard_ratio, 2 * n * share_finished, alpha=level)
+            return found if rmst is None else min(found, rmst.power_at(n))
     else:
         raise ValueError(f"unknown KPI kind {kind!r}: use proportion, mean or duration")
 
@@ -214,4 +279,5 @@ def sample_size_plan(
         period_label=period_label, alpha=level, power=power, method=method,
         curve_sizes=tuple(float(s) for s in sizes), curve_powers=powers,
         nominal_alpha=alpha, family_size=int(family_size), design_effect=design_effect,
+        family=family, n_logrank=n_logrank, n_rmst=n_rmst, rmst_horizon=horizon,
     )

@@ -1,5 +1,7 @@
-"""The Check stage's windows and settings: which tickets are "before" and "after", and the
-compare notebook's parameters after checking (every problem listed at once).
+"""The Check stage's windows and settings: which tickets are "before" and "after", the
+compare notebook's parameters after checking (every problem listed at once), and the family
+of KPIs the Check adjusts over (:func:`check_family`: the baseline's sample-size plan and
+the compare stage read it from the same parameters).
 
 >>> windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
 >>> windows.describe()
@@ -14,14 +16,87 @@ from typing import Any
 
 import pandas as pd
 
-from pdcakit import metrics
+from pdcakit import metrics, stats
 from pdcakit.data.slicing import between
 from pdcakit.periods import PERIODS
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
 
-__all__ = ["MULTIPLICITY", "CompareSettings", "Windows"]
+__all__ = ["CHECK_KPIS", "MULTIPLICITY", "CheckFamily", "CompareSettings", "Windows",
+           "check_family"]
 
 MULTIPLICITY = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
+
+#: The compare notebook's default ``kpis`` (notebooks/compare.py; a test keeps them equal):
+#: the family the Check adjusts over when the cycle record does not name one.
+CHECK_KPIS = ("fcr", "first_response_time", "time_to_resolve", "aht", "csat", "csat_mean",
+              "nps", "complaint_rate", "reopen_rate")
+
+
+@dataclass(frozen=True)
+class CheckFamily:
+    """The KPIs the Check stage tests (those of its ``kpis`` the export supports), its
+    multiplicity adjustment and the level the adjustment's first step uses: the level a
+    sample-size plan and a detectable change are computed at.
+
+    >>> family = check_family(["fcr", "aht"], multiplicity="holm", alpha=0.05)
+    >>> family.size, family.level
+    (2, 0.025)
+    >>> family.words
+    "Holm's first step over the 2 KPIs the Check tests: level 0.025"
+    """
+
+    kpis: tuple[str, ...]
+    multiplicity: str = "holm"
+    alpha: float = 0.05
+
+    @property
+    def size(self) -> int:
+        """KPIs in the family (at least 1: a Check of one KPI is not adjusted)."""
+        return max(len(self.kpis), 1)
+
+    @property
+    def level(self) -> float:
+        """The level of the first (smallest) p-value: ``alpha / size`` for Holm and
+        Bonferroni, the same for Benjamini-Hochberg's first step, ``alpha`` without one."""
+        method = "holm" if self.multiplicity == "bh" else self.multiplicity
+        return stats.family_alpha(self.alpha, self.size, method)
+
+    @property
+    def words(self) -> str:
+        """The level in words a reviewer reads, naming the family."""
+        kpis = f"{self.size} KPIs" if self.size != 1 else "1 KPI"
+        if self.multiplicity == "none" or self.size == 1:
+            return f"no adjustment over the {kpis} the Check tests: level {self.level:.2g}"
+        step = {"holm": "Holm's first step",
+                "bh": "Benjamini-Hochberg's first step (the same as Holm's)"}.get(
+                    self.multiplicity, f"{MULTIPLICITY.get(self.multiplicity, '')} first step")
+        return f"{step} over the {kpis} the Check tests: level {self.level:.2g}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kpis": list(self.kpis), "size": self.size, "multiplicity": self.multiplicity,
+                "alpha": self.alpha, "level": self.level}
+
+
+def check_family(kpis: Sequence[str] | None, *, multiplicity: str = "holm",
+                 alpha: float = 0.05, supported: Sequence[str] | None = None) -> CheckFamily:
+    """The family the Check adjusts over: the compare stage's ``kpis`` parameter of the
+    cycle (None: the compare notebook's default, :data:`CHECK_KPIS`) kept to those the
+    export supports (``supported``; None: all), with its ``multiplicity`` and ``alpha``.
+
+    The baseline's plan and the compare stage's verdicts both call this with the same
+    parameters, so the plan is made at the level the Check will use.
+
+    >>> check_family(None, supported=["fcr", "aht", "resolution_rate"]).kpis
+    ('fcr', 'aht')
+    """
+    keys = tuple(CHECK_KPIS if kpis is None else kpis)
+    if supported is not None:
+        keep = set(supported)
+        keys = tuple(k for k in keys if k in keep)
+    if multiplicity not in MULTIPLICITY:
+        raise ValueError(f"parameter multiplicity: {multiplicity!r} is not one of "
+                         f"{', '.join(MULTIPLICITY)}")
+    return CheckFamily(kpis=keys, multiplicity=multiplicity, alpha=float(alpha))
 
 
 @dataclass(frozen=True)
@@ -193,6 +268,15 @@ class CompareSettings:
                    period=period,
                    params={k: float(v) for k, v in params.items() if v is not None},
                    headline_kpi=headline_kpi)
+
+    @property
+    def family(self) -> CheckFamily:
+        """The family these settings adjust over (after :meth:`only`, the supported KPIs).
+
+        >>> CompareSettings.check(kpis=["fcr", "aht"]).family.level
+        0.025
+        """
+        return check_family(self.kpis, multiplicity=self.multiplicity, alpha=self.alpha)
 
     def only(self, keys: Sequence[str]) -> CompareSettings:
         """These settings for the KPIs ``keys`` (e.g. those this export supports).
