@@ -229,3 +229,68 @@ def test_large_groups_sort_faster_and_give_the_same_kaplan_meier_curve():
     for level in (0.25, 0.5, 0.75):
         assert _weighted_medians(fast, np.ones((1, t.size)), level)[0] == \
             _weighted_medians(plain, np.ones((1, t.size)), level)[0]
+
+
+def test_km_kernel_gives_every_level_in_one_pass_as_one_pass_each():
+    """The median and the 90th percentile from one set of resamples (issue 29: the
+    log-rank CI, the median ratio and the shape check drew the same resamples 3-4 times)
+    are the numbers the weighted Kaplan-Meier gives level by level."""
+    times = np.sort(RNG.exponential(30, 600).round())
+    observed = RNG.random(600) < 0.7
+    _resample._KM_CACHE.clear()
+    p90_first = _resample.bootstrap_km_quantiles(times, observed, n_resamples=60, seed=9,
+                                                 level=0.1)
+    median = _resample.bootstrap_km_quantiles(times, observed, n_resamples=60, seed=9)
+    quartile = _resample.bootstrap_km_quantiles(times, observed, n_resamples=60, seed=9,
+                                                level=0.25)
+    counts = _resample.reference_indices(times.size, 60, 9).counts()
+    rows = np.column_stack([times, observed])
+    for got, level in ((p90_first, 0.1), (median, 0.5), (quartile, 0.25)):
+        np.testing.assert_array_equal(got, survival._weighted_medians(rows, counts, level))
+
+
+def test_km_cache_gives_fresh_copies_and_tells_seeds_and_data_apart():
+    times = np.arange(1.0, 201.0)
+    observed = np.ones(200, bool)
+    _resample._KM_CACHE.clear()
+    first = _resample.bootstrap_km_quantiles(times, observed, n_resamples=50, seed=1)
+    first[:] = -1.0  # a caller's edit does not reach the cache
+    again = _resample.bootstrap_km_quantiles(times, observed, n_resamples=50, seed=1)
+    assert (again > 0).all()
+    other_seed = _resample.bootstrap_km_quantiles(times, observed, n_resamples=50, seed=2)
+    assert not np.array_equal(again, other_seed)
+    censored = observed.copy()
+    censored[150:] = False
+    other_data = _resample.bootstrap_km_quantiles(times, censored, n_resamples=50, seed=1,
+                                                  level=0.1)
+    np.testing.assert_array_equal(other_data, survival._weighted_medians(
+        np.column_stack([times, censored]),
+        _resample.reference_indices(200, 50, 1).counts(), 0.1))
+
+
+def test_km_kernel_redoes_a_resample_whose_narrow_count_would_overflow():
+    """Counts are uint8 for speed; one past the limit redoes the resample in int32 (a
+    limit of 1 forces that path on almost every resample): the same quantiles."""
+    kernels = pytest.importorskip("pdcakit.stats._kernels")
+    times = np.sort(RNG.exponential(30, 300).round())
+    observed = RNG.random(300) < 0.8
+    starts = np.append(np.flatnonzero(np.r_[True, np.diff(times) > 0]), times.size)
+    levels = np.array([0.5, 0.1])
+    args = (times, observed, starts.astype(np.int64), np.uint64(4), 40, levels)
+    np.testing.assert_array_equal(kernels.km_quantiles(*args, 1), kernels.km_quantiles(*args))
+
+
+def test_km_kernel_does_not_depend_on_the_thread_count():
+    numba = pytest.importorskip("numba")
+    kernels = pytest.importorskip("pdcakit.stats._kernels")
+    times = np.sort(RNG.exponential(30, 2000).round())
+    observed = RNG.random(2000) < 0.8
+    starts = np.append(np.flatnonzero(np.r_[True, np.diff(times) > 0]), times.size)
+    args = (times, observed, starts.astype(np.int64), np.uint64(8), 37, np.array([0.5, 0.1]))
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = kernels.km_quantiles(*args)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one, kernels.km_quantiles(*args))

@@ -7,7 +7,7 @@ not depend on how ``prange`` spreads resamples over threads.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 __all__ = ["km_quantiles", "means"]
 
@@ -47,47 +47,97 @@ def means(values, seed, n_resamples):
     return out
 
 
-@njit(cache=True, parallel=True)
-def km_quantiles(times, observed, starts, seed, n_resamples, level):
-    n = times.size
+_CHUNKS_PER_THREAD = 4  # resamples are dealt to threads in chunks, one count buffer each
+_NARROW_MAX = 255  # a narrow (uint8) count that would pass this is redone in int32
+
+
+@njit(cache=True, inline="always")
+def _draw(counts, n, seed, r, limit):
+    """Add resample ``r``'s ``n`` draws to ``counts`` (all zero); False when a count would
+    pass ``limit`` (the caller redoes the resample with wider counts)."""
     size = np.uint64(n)
+    state = _mix(seed + _G * np.uint64(r + 1))
+    for _ in range(n):
+        state += _G
+        i = _index(_mix(state), size)
+        c = counts[i]
+        if c == limit:
+            return False
+        counts[i] = c + 1
+    return True
+
+
+@njit(cache=True)
+def _scan(times, observed, starts, counts, n, levels, out, r):
+    """survfit's quantile rule for every level of ``levels`` (descending) from one
+    resample's ``counts``: the same steps, level by level, as one pass per level."""
     groups = starts.size - 1
-    out = np.empty(n_resamples)
-    for r in prange(n_resamples):
-        counts = np.zeros(n, np.int32)
-        state = _mix(seed + _G * np.uint64(r + 1))
-        for _ in range(n):
-            state += _G
-            counts[_index(_mix(state), size)] += 1
-        at_risk = float(n)
-        survival = 1.0
-        found = np.nan
-        flat = -1  # group where S sits exactly at the level (survfit's midpoint rule)
-        last = -1  # last group with a resampled item
-        for g in range(groups):
-            events = 0
-            leaving = 0
-            for i in range(starts[g], starts[g + 1]):
-                leaving += counts[i]
-                if observed[i]:
-                    events += counts[i]
-            if leaving > 0:
-                last = g
-            if at_risk > 0:
-                survival *= 1.0 - events / at_risk
-            at_risk -= leaving
-            if flat >= 0:
+    n_levels = levels.size
+    at_risk = float(n)
+    survival = 1.0
+    found = np.full(n_levels, np.nan)
+    flat = np.full(n_levels, -1)  # group where S sits exactly at the level
+    done = np.zeros(n_levels, np.bool_)
+    pending = n_levels
+    last = -1  # last group with a resampled item
+    for g in range(groups):
+        events = 0
+        leaving = 0
+        for i in range(starts[g], starts[g + 1]):
+            leaving += counts[i]
+            if observed[i]:
+                events += counts[i]
+        if leaving > 0:
+            last = g
+        if at_risk > 0:
+            survival *= 1.0 - events / at_risk
+        at_risk -= leaving
+        for k in range(n_levels):
+            if done[k]:
+                continue
+            level = levels[k]
+            if flat[k] >= 0:
                 if survival < level - _TOL:
-                    found = (times[starts[flat]] + times[starts[g]]) / 2
-                    break
+                    found[k] = (times[starts[flat[k]]] + times[starts[g]]) / 2
+                    done[k] = True
+                    pending -= 1
                 continue
             if survival <= level + _TOL:
                 if abs(survival - level) < _TOL:
-                    flat = g
+                    flat[k] = g
                 else:
-                    found = times[starts[g]]
-                    break
-        if flat >= 0 and np.isnan(found):
-            found = (times[starts[flat]] + times[starts[last]]) / 2
-        out[r] = found
+                    found[k] = times[starts[g]]
+                    done[k] = True
+                    pending -= 1
+        if pending == 0:
+            break
+    for k in range(n_levels):
+        if flat[k] >= 0 and np.isnan(found[k]):
+            found[k] = (times[starts[flat[k]]] + times[starts[last]]) / 2
+        out[r, k] = found[k]
+
+
+def km_quantiles(times, observed, starts, seed, n_resamples, levels, narrow_max=_NARROW_MAX):
+    """(n_resamples, levels) Kaplan-Meier quantiles; each resample's counts are drawn
+    once for all levels, in uint8 (a 4th of the memory traffic of int32; a count past
+    ``narrow_max`` redoes that resample in int32, so the result never depends on it)."""
+    chunks = max(1, min(n_resamples, _CHUNKS_PER_THREAD * get_num_threads()))
+    return _km_quantiles(times, observed, starts, seed, n_resamples, levels,
+                         np.uint8(narrow_max), chunks)
+
+
+@njit(cache=True, parallel=True)
+def _km_quantiles(times, observed, starts, seed, n_resamples, levels, narrow_max, chunks):
+    n = times.size
+    out = np.empty((n_resamples, levels.size))
+    for c in prange(chunks):
+        counts = np.zeros(n, np.uint8)
+        for r in range(c * n_resamples // chunks, (c + 1) * n_resamples // chunks):
+            if _draw(counts, n, seed, r, narrow_max):
+                _scan(times, observed, starts, counts, n, levels, out, r)
+            else:
+                wide = np.zeros(n, np.int32)
+                _draw(wide, n, seed, r, np.int32(n + 1))
+                _scan(times, observed, starts, wide, n, levels, out, r)
+            counts[:] = 0
     return out

@@ -22,6 +22,8 @@ True
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,12 +116,33 @@ def bootstrap_means(values: np.ndarray, *, n_resamples: int, seed: int) -> np.nd
     return kernels.means(values, np.uint64(seed & _MASK), n_resamples)
 
 
+#: The levels every Kaplan-Meier bootstrap computes in its one pass: the median and the
+#: 90th percentile (S = 0.1). The log-rank CI, the median ratio and the shape check
+#: ask for them on the same tickets with the same seed, i.e. the same resamples.
+STANDARD_LEVELS = (0.5, 0.1)
+_KM_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_KM_CACHE_SIZE = 16
+
+
+def _km_key(times: np.ndarray, observed: np.ndarray, n_resamples: int, seed: int,
+            levels: tuple[float, ...]) -> tuple:
+    digest = hashlib.blake2b(times.tobytes(), digest_size=16)
+    digest.update(observed.tobytes())
+    return (times.size, digest.hexdigest(), int(n_resamples), int(seed) & _MASK, levels)
+
+
 def bootstrap_km_quantiles(times: np.ndarray, observed: np.ndarray, *, n_resamples: int,
                            seed: int, level: float = 0.5) -> np.ndarray:
     """Kaplan-Meier time where survival falls to ``level`` (survfit's rule), per resample.
 
     ``times`` sorted ascending with their ``observed`` (finished) flags; NaN where a
     resample's curve never falls that low (e.g. its median is not reached).
+
+    One pass over the resamples gives every level of :data:`STANDARD_LEVELS` (and
+    ``level``); it is kept for the next call on the same tickets, seed and resample
+    count (the same resamples), so the log-rank CI, the median ratio and the shape
+    check's median and 90th-percentile CIs draw them once. Same numbers as one pass
+    per call.
 
     >>> t = np.array([1.0, 2.0, 3.0, 4.0]); o = np.ones(4, bool)
     >>> r = bootstrap_km_quantiles(t, o, n_resamples=200, seed=3)
@@ -128,9 +151,27 @@ def bootstrap_km_quantiles(times: np.ndarray, observed: np.ndarray, *, n_resampl
     """
     times = np.ascontiguousarray(times, dtype=float)
     observed = np.ascontiguousarray(observed, dtype=bool)
+    levels = tuple(sorted({*STANDARD_LEVELS, float(level)}, reverse=True))
+    key = _km_key(times, observed, n_resamples, seed, levels)
+    table = _KM_CACHE.get(key)
+    if table is None:
+        table = _km_quantile_table(times, observed, n_resamples, seed, levels)
+        _KM_CACHE[key] = table
+        while len(_KM_CACHE) > _KM_CACHE_SIZE:
+            _KM_CACHE.popitem(last=False)
+    else:
+        _KM_CACHE.move_to_end(key)
+    return table[:, levels.index(float(level))].copy()
+
+
+def _km_quantile_table(times: np.ndarray, observed: np.ndarray, n_resamples: int,
+                       seed: int, levels: tuple[float, ...]) -> np.ndarray:
+    """(n_resamples, len(levels)) quantiles from one set of resamples."""
     starts = np.append(np.flatnonzero(np.r_[True, np.diff(times) > 0]), times.size)
     kernels = _kernels()
     if kernels is None:
-        return _km_numpy(times, observed, starts, n_resamples, seed, level)
+        return np.column_stack([_km_numpy(times, observed, starts, n_resamples, seed, level)
+                                for level in levels])
     return kernels.km_quantiles(times, observed, starts.astype(np.int64),
-                                np.uint64(seed & _MASK), n_resamples, level)
+                                np.uint64(seed & _MASK), n_resamples,
+                                np.asarray(levels, dtype=float))

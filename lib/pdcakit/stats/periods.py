@@ -757,8 +757,10 @@ def _logrank_k(t: np.ndarray, done: np.ndarray, codes: np.ndarray) -> tuple[floa
     share = at_risk[use] / n_all[use, None]
     o_minus_e = (events[use] - d_all[use, None] * share).sum(axis=0)
     factor = d_all[use] * (n_all[use] - d_all[use]) / (n_all[use] - 1)
-    v = (np.diag((factor[:, None] * share).sum(axis=0))
-         - (factor[:, None, None] * share[:, :, None] * share[:, None, :]).sum(axis=0))
+    weighted = factor[:, None] * share
+    # row by row, the products and sums of the (times, k, k) cube, without the cube
+    cross = np.stack([(weighted[:, i, None] * share).sum(axis=0) for i in range(k)])
+    v = np.diag(weighted.sum(axis=0)) - cross
     chi2 = float(o_minus_e[:-1] @ np.linalg.pinv(v[:-1, :-1]) @ o_minus_e[:-1])
     return chi2, k - 1
 

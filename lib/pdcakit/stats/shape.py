@@ -130,11 +130,26 @@ def rmst_difference(before_minutes: Sequence[float], before_observed: Sequence[b
 
 
 # ----------------------------------------------------------------------------- PH test
-def _efron_terms(t: np.ndarray, done: np.ndarray, x: np.ndarray, beta: float):
+@dataclass(frozen=True)
+class _RiskSets:
+    """Pooled durations sorted once for the Newton steps: distinct times, each item's
+    time index, its event flag and group (0 before, 1 after)."""
+
+    times: np.ndarray
+    index: np.ndarray
+    done: np.ndarray
+    x: np.ndarray
+
+    @classmethod
+    def of(cls, t: np.ndarray, done: np.ndarray, x: np.ndarray) -> _RiskSets:
+        order = np.argsort(t, kind="stable")
+        times, index = np.unique(t[order], return_inverse=True)
+        return cls(times, index, done[order], x[order])
+
+
+def _efron_terms(sets: _RiskSets, beta: float):
     """Per distinct event time: Schoenfeld sum a_j and information v_j (Efron ties)."""
-    order = np.argsort(t, kind="stable")
-    t, done, x = t[order], done[order], x[order]
-    times, index = np.unique(t, return_inverse=True)
+    times, index, done, x = sets.times, sets.index, sets.done, sets.x
     risk = np.exp(beta * x)
     s0 = np.cumsum(np.bincount(index, risk)[::-1])[::-1]        # sum of exp(eta) at risk
     s1 = np.cumsum(np.bincount(index, risk * x)[::-1])[::-1]
@@ -143,8 +158,9 @@ def _efron_terms(t: np.ndarray, done: np.ndarray, x: np.ndarray, beta: float):
     deaths = np.bincount(index, done.astype(float))
     x_deaths = np.bincount(index, x * done)
     has = deaths > 0
-    j = np.repeat(np.flatnonzero(has), deaths[has].astype(int))  # one row per death
-    k = np.concatenate([np.arange(int(m)) for m in deaths[has]])
+    per_time = deaths[has].astype(int)
+    j = np.repeat(np.flatnonzero(has), per_time)                  # one row per death
+    k = np.arange(j.size) - np.repeat(np.cumsum(per_time) - per_time, per_time)  # 0, 1, ...
     frac = k / deaths[j]
     mean = (s1[j] - frac * d1[j]) / (s0[j] - frac * d0[j])
     a = x_deaths - np.bincount(j, mean, minlength=times.size)
@@ -168,14 +184,15 @@ def proportional_hazards_test(before_minutes: Sequence[float], before_observed: 
     ta, oa = _clean(after_minutes, after_observed, "after")
     t, done = np.concatenate([tb, ta]), np.concatenate([ob, oa])
     x = np.r_[np.zeros(tb.size), np.ones(ta.size)]
+    sets = _RiskSets.of(t, done, x)
     beta = 0.0
     for _ in range(50):  # Newton-Raphson on the Efron partial likelihood
-        _, _, a, v = _efron_terms(t, done, x, beta)
+        _, _, a, v = _efron_terms(sets, beta)
         step = a.sum() / v.sum()
         beta += step
         if abs(step) < 1e-10:
             break
-    _, has, a, v = _efron_terms(t, done, x, beta)
+    _, has, a, v = _efron_terms(sets, beta)
     # g(t): 1 - pooled KM just before t, centred over the events (cox.zph)
     _, _, events, survival = _km_table(t, done)
     before_t = np.r_[1.0, survival[:-1]]
