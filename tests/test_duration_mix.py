@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pdcakit import data, metrics
+from pdcakit.stages.compare import segment_changes
+from pdcakit.stages.windows import CompareSettings, Windows
 from pdcakit.stats.shape import rmst_difference
 from pdcakit.stats.stratified import stratified_rmst_change
 
@@ -99,3 +102,38 @@ def test_no_category_followed_on_both_sides_is_a_clear_error():
     with pytest.raises(ValueError, match="one category value per ticket"):
         stratified_rmst_change([5, 6, 7], [True] * 3, ["a"] * 2, [5, 6, 7], [True] * 3,
                                ["a"] * 3, column="category")
+
+
+def test_duration_kpis_on_a_loaded_export_segments_and_mix(tmp_path):
+    # The body proposed for compare.mix_check on durations: per-ticket minutes and finished
+    # flags (open cases censored at the snapshot) with the column as strata. Segments
+    # already cover durations (compare.segment_changes on time_to_resolve).
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(2400):
+        after = i >= 1200
+        created = pd.Timestamp("2026-03-02") + pd.Timedelta(
+            minutes=int(rng.integers(0, 5 * 7 * 1440)) + (5 * 7 * 1440 if after else 0))
+        category = rng.choice(["网络", "账户", "硬件"],
+                              p=[0.6, 0.3, 0.1] if after else [0.2, 0.4, 0.4])
+        hours = rng.exponential({"网络": 2.0, "账户": 8.0, "硬件": 30.0}[category])
+        resolved = "" if rng.random() < 0.1 else (
+            f"{created + pd.Timedelta(hours=hours):%Y-%m-%d %H:%M}")
+        rows.append({"id": f"T{i}", "created_at": f"{created:%Y-%m-%d %H:%M}",
+                     "resolved_at": resolved, "category": category,
+                     "channel": "电话" if i % 3 else "邮件"})
+    path = tmp_path / "tickets.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    tickets = data.load_tickets(path, snapshot="2026-05-12")
+    before, after = Windows.around("2026-04-06", weeks_before=5, weeks_after=5).split(tickets)
+    minutes_b, done_b = metrics.duration_minutes(before, "time_to_resolve")
+    minutes_a, done_a = metrics.duration_minutes(after, "time_to_resolve")
+    mix = stratified_rmst_change(minutes_b, done_b, before["category"], minutes_a, done_a,
+                                 after["category"], column="category", key="time_to_resolve",
+                                 scale="hours")
+    assert mix.crude_ci[1] < 0 and mix.adjusted_ci[0] < 0 < mix.adjusted_ci[1]
+    assert mix.left_out == 0 and mix.strata_used == 3
+    segments = segment_changes(before, after, "time_to_resolve", "channel",
+                               CompareSettings.check(kpis=["time_to_resolve"]))
+    assert sorted(c.segment for c in segments.table.changes) == ["电话", "邮件"]
+    assert not segments.table.skipped
