@@ -263,3 +263,14 @@ def test_the_demo_first_response_time_defers_to_the_check(demo_page):
     resolve = found["gains"].result["time_to_resolve"]
     assert resolve.sentence.startswith("Time to resolve (median): 2.3 hours before, 1.1 hours "
                                        "after, so 1.1 hours saved per ticket (95% CI")
+
+
+def test_each_segment_reads_in_its_kpis_unit(demo_page):
+    # the demo's web tickets take a day to resolve, the KPI 2.3 hours: one unit, hours
+    _, record = demo_page
+    for key, overall in record["gains"].items():
+        units = {g["reads_in"] for g in record["segments"][key]["gains"]}
+        assert units == {overall["reads_in"]}, key
+    web = next(g for g in record["segments"]["time_to_resolve"]["gains"]
+               if g["segment"] == "web")
+    assert re.match(r"Time to resolve \(median, web\): 2\d\.\d hours before", web["sentence"])

@@ -74,19 +74,19 @@ def _percent_span(low: float, high: float) -> str:
 
 
 def _in_unit(values: Sequence[float], scale: str) -> list[str]:
-    """``values`` (minutes) read in ``scale``, all with the decimals of the first: one
-    decimal, or two significant figures when it is below 1 in that unit (at most three
+    """``values`` (minutes) read in ``scale``, all with the same decimals: one, or two
+    significant figures of the largest when it is below 1 in that unit (at most three
     decimals); never ``-0.0``.
 
     >>> _in_unit([68.3, 58.9, 78.0], "hours"), _in_unit([0.0999, -0.133, 0.333], "minutes")
     (['1.1', '1.0', '1.3'], ['0.10', '-0.13', '0.33'])
+    >>> _in_unit([-0.015, -0.198, 0.167], "minutes")
+    ['-0.01', '-0.20', '0.17']
     """
     unit = DURATION_UNITS[scale]
     shown = [float(unit.of(v)) for v in values]
-    finite = [abs(v) for v in shown if math.isfinite(v) and v != 0]
-    lead = abs(shown[0]) if shown and math.isfinite(shown[0]) and shown[0] else \
-        (min(finite) if finite else 1.0)
-    lead = float(f"{lead:.2g}")  # 0.0999 has two figures as 0.10, not 0.100
+    sizes = [abs(v) for v in shown if math.isfinite(v) and v != 0]
+    lead = float(f"{max(sizes):.2g}") if sizes else 1.0  # 0.0999 has two figures as 0.10
     digits = 1 if lead >= 1 else min(3, 1 - math.floor(math.log10(lead)))
     return [format_number(v, digits) for v in shown]
 
@@ -123,6 +123,7 @@ From 23,988 tickets before and 24,012 after.
     segment: str = ""
     gain_ci_method: str = ""
     saved_ci_method: str = ""
+    reading: str = ""  # the unit the figures read in; "": the one the value before picks
 
     @property
     def label(self) -> str:
@@ -151,8 +152,9 @@ From 23,988 tickets before and 24,012 after.
 
     @property
     def scale(self) -> str:
-        """The unit the figures read in: the one the value before picks, as on every page."""
-        return reading_scale("minutes", self.before, self.after) or "minutes"
+        """The unit the figures read in: ``reading`` when set (a segment reads in its KPI's
+        unit), else the one the value before picks, as on every page."""
+        return self.reading or reading_scale("minutes", self.before, self.after) or "minutes"
 
     def _figures(self) -> tuple[str, str, str, str]:
         """Before, after, saved and the saved interval, in one unit, as text."""
@@ -223,7 +225,7 @@ From 23,988 tickets before and 24,012 after.
                 "minutes_saved": self.minutes_saved,
                 "minutes_saved_ci": list(self.saved_ci),
                 "minutes_saved_ci_method": self.saved_ci_method,
-                "interval_includes_no_change": self.undetermined,
+                "interval_includes_no_change": self.undetermined, "reads_in": self.scale,
                 "n_before": self.n_before, "n_after": self.n_after,
                 "sentence": self.sentence}
 

@@ -38,7 +38,7 @@ A steps-only run (no ticket data, ``data_path`` empty):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -182,9 +182,9 @@ class TicketData:
                     "alone.",)
         return (f"Windows by ticket creation date: {self.windows.describe()}. "
                 f"**{len(self.before):,} tickets before** and **{len(self.after):,} after** "
-                f"({self.per_week:,.0f} a week after the change). Open tickets stay in the "
-                "cycle times as censored observations (export time "
-                f"{self.snapshot}).",
+                f"({self.per_week:,.0f} a week after the change). Tickets still open at the "
+                "export count in time to resolve and first response time for as long as "
+                f"they were open (censored; export time {self.snapshot}).",
                 *(f"Note: {warning}" for warning in self.warnings))
 
     @property
@@ -361,6 +361,8 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
     for measure, overall in measured.items():
         found, skipped = efficiency.gains_by_segment(data.before, data.after, segment_column,
                                                      measure, confidence=confidence)
+        # one unit per KPI on the page: each segment reads in the overall gain's
+        found = [replace(g, reading=overall.scale) for g in found]
         if found:
             parts.append(_forest(overall, found, segment_column))
         parts.extend(text for text in [segment_caution(overall, found, segment_column)]
