@@ -114,3 +114,58 @@ class TestStrayQuotes:
             f'"T{i}","2026-01-{i:02d} 08:00","Billing, ""urgent"""' for i in range(1, 21)]
         t = data.load_tickets(export(tmp_path, lines))
         assert len(t) == 20 and t["category"][0] == 'Billing, "urgent"'
+
+
+# -- 2. Korean and Japanese exports are not read as Chinese --------------------------------
+
+KOREAN = ["id,created_at,site,category", "K1,2026-01-05 08:00,부산,요금 문의",
+          "K2,2026-01-05 09:00,서울,해지 요청", "K3,2026-01-06 10:00,부산,요금 문의"]
+JAPANESE = ["id,created_at,site", "J1,2026-01-05 08:00,大阪", "J2,2026-01-05 09:00,東京",
+            "J3,2026-01-06 10:00,大阪"]
+JAPANESE_KANA = ["id,created_at,site,category", "J1,2026-01-05 08:00,大阪,お問い合わせ",
+                 "J2,2026-01-05 09:00,東京,キャンセル"]
+
+
+class TestCjkEncodings:
+    @pytest.mark.parametrize("encoding", ["euc-kr", "cp949"])
+    def test_a_korean_export_is_named_not_read_as_chinese(self, tmp_path, encoding):
+        """Was: 부산 read as 何魂 without a word."""
+        p = export(tmp_path, KOREAN, encoding=encoding)
+        err = error_of(data.load_tickets, p)
+        text = str(err)
+        assert "as cp949 (Korean, also euc-kr)" in text and "부산" in text
+        assert "Fix: name the encoding the export was saved in: add encoding: cp949" in text
+        t = data.load_tickets(p, encoding="cp949")
+        assert t["site"].tolist() == ["부산", "서울", "부산"]
+
+    @pytest.mark.parametrize("lines", [JAPANESE, JAPANESE_KANA])
+    def test_a_japanese_euc_jp_export_is_named_not_read_as_chinese(self, tmp_path, lines):
+        """Was: 大阪 read as 络哄."""
+        p = export(tmp_path, lines, encoding="euc-jp")
+        err = error_of(data.load_tickets, p)
+        assert "as euc_jp (Japanese)" in str(err) and "大阪" in str(err)
+        assert "络哄" not in data.load_tickets(p, encoding="euc_jp")["site"].tolist()
+        assert data.load_tickets(p, encoding="euc_jp")["site"][0] == "大阪"
+
+    def test_a_shift_jis_export_is_named(self, tmp_path):
+        p = export(tmp_path, JAPANESE_KANA, encoding="cp932")
+        err = error_of(data.read_table, p)
+        assert "as cp932 (Japanese, Shift-JIS)" in str(err)
+
+    def test_a_real_chinese_export_is_still_read_without_being_told(self, tmp_path):
+        from exports import chinese_city_council_cases
+
+        e = chinese_city_council_cases(tmp_path, rows=600)
+        assert data.read_table(e.path).attrs["encoding"] == "gb18030"
+        lines = ["工单编号,创建时间,渠道,一次解决", "T1,2026-01-05 08:00,电话,是",
+                 "T2,2026-01-05 09:00,邮件,否"]
+        assert data.read_table(export(tmp_path, lines, encoding="gb18030")
+                               ).attrs["encoding"] == "gb18030"
+
+    def test_two_chinese_characters_that_read_as_korean_too_are_refused(self, tmp_path):
+        """渠道 alone is valid EUC-KR Hangul and EUC-JP kanji as well: not certain."""
+        p = export(tmp_path, ["id,created_at,channel", "T1,2026-01-05,渠道"],
+                   encoding="gb18030")
+        err = error_of(data.read_table, p)
+        assert "as gb18030 (Chinese)" in str(err) and "as cp949 (Korean" in str(err)
+        assert data.read_table(p, encoding="gb18030")["channel"][2] == "渠道"

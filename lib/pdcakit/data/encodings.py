@@ -6,18 +6,28 @@ A byte sequence does not say which encoding wrote it. What can be told for certa
 - valid UTF-8 (text in any other encoding is almost never valid UTF-8 by chance);
 - GB18030 (Chinese-locale Excel) when the bytes decode as GB18030 *and* the result
   is plausible Chinese: at least :data:`GB_PLAUSIBLE` of its non-ASCII characters
-  are common (GB2312) characters and none is a private-use or control character.
-  A Western export (``Zürich`` in CP1252) often decodes as GB18030 too, but into rare
-  characters (``Z黵ich``), so it fails the test.
+  are common (GB2312) characters and none is a private-use or control character;
+  *and* the bytes do not read as plausible Korean or Japanese too. A Western export
+  (``Zürich`` in CP1252) often decodes as GB18030 too, but into rare characters
+  (``Z黵ich``), so it fails the test.
 
-Anything else (CP1252 / Latin-1, Central European, Japanese ...) is refused with the
+Korean (EUC-KR / CP949) and Japanese (EUC-JP) exports use the same byte ranges as
+GB2312: ``부산`` in EUC-KR is ``何魂`` in GB18030, ``大阪`` in EUC-JP is ``络哄``. A text
+reads as plausible Korean when at least :data:`CJK_PLAUSIBLE` of its distinct non-ASCII
+characters are Hangul syllables (or CJK punctuation); as plausible Japanese when as many
+are kana, punctuation or kanji of the common JIS level 1. Such a text is never taken as
+Chinese: it is refused, naming each reading and the encoding to give. A long Chinese text
+passes, since its characters spread over GB2312 rows that are Hanja in EUC-KR and
+level-2 kanji in EUC-JP.
+
+Anything else (CP1252 / Latin-1, Central European, Shift-JIS ...) is refused with the
 candidates and how the first non-ASCII line reads in each, and the fix: name the
 encoding (``encoding:`` in the mapping) or save the file as UTF-8. Text that looks like
 UTF-16 without a byte-order mark (every other byte 0) is refused with its own message.
 
 >>> detect_encoding("id,site\\nT1,Zürich\\n".encode("utf-8"))
 'utf-8'
->>> detect_encoding("工单编号,渠道\\nT1,电话\\n".encode("gb18030"))
+>>> detect_encoding("工单编号,渠道,一次解决\\nT1,电话,是\\n".encode("gb18030"))
 'gb18030'
 >>> detect_encoding("id,site\\nT1,Zürich\\n".encode("cp1252"))
 Traceback (most recent call last):
@@ -25,6 +35,12 @@ Traceback (most recent call last):
 pdcakit.data.encodings.EncodingUnknown: the text is not UTF-8 and its encoding cannot be \
 told for certain: line 2 reads 'T1,Zürich' as cp1252 (Western European, also latin-1) \
 or 'T1,Z黵ich' as gb18030 (Chinese)
+>>> detect_encoding("id,site\\nT1,부산\\n".encode("euc-kr"))
+Traceback (most recent call last):
+...
+pdcakit.data.encodings.EncodingUnknown: the text is not UTF-8 and its encoding cannot be \
+told for certain: line 2 reads 'T1,부산' as cp949 (Korean, also euc-kr) or 'T1,採至' as \
+euc_jp (Japanese) or 'T1,何魂' as gb18030 (Chinese)
 """
 
 from __future__ import annotations
@@ -33,22 +49,34 @@ import codecs
 import re
 from collections import Counter
 
-__all__ = ["CANDIDATES", "GB_PLAUSIBLE", "EncodingUnknown", "decode_detected",
-           "detect_encoding", "gb_plausibility"]
+__all__ = ["CANDIDATES", "CJK_PLAUSIBLE", "CJK_READINGS", "GB_PLAUSIBLE", "EncodingUnknown",
+           "cjk_plausibility", "decode_detected", "detect_encoding", "gb_plausibility"]
 
 #: Share of non-ASCII characters that must be common Chinese (GB2312) characters for a
 #: text that is not UTF-8 to be read as GB18030 without being told.
 GB_PLAUSIBLE = 0.95
+#: Share of distinct non-ASCII characters that must be Hangul (or kana and common kanji)
+#: for a text to read as plausible Korean (Japanese).
+CJK_PLAUSIBLE = 0.95
 #: The encodings a refusal offers, with the words that say what they are.
 CANDIDATES: tuple[tuple[str, str], ...] = (("cp1252", "Western European, also latin-1"),
                                             ("gb18030", "Chinese"))
+#: Korean and Japanese encodings whose bytes overlap GB2312, with their words.
+CJK_READINGS: tuple[tuple[str, str], ...] = (("cp949", "Korean, also euc-kr"),
+                                              ("euc_jp", "Japanese"),
+                                              ("cp932", "Japanese, Shift-JIS"))
 _SAMPLE_CHARS = 1 << 20          # characters looked at for the plausibility
 _UNUSUAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class EncodingUnknown(ValueError):
-    """The encoding cannot be told for certain; the message names the candidates."""
+    """The encoding cannot be told for certain; the message names the candidates, and
+    ``codecs`` the codec names, the likeliest first."""
+
+    def __init__(self, message: str, codecs: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.codecs = codecs
 
 
 def _is_common_chinese(char: str) -> bool:
@@ -77,6 +105,59 @@ def gb_plausibility(text: str) -> float:
     return sum(n for c, n in counts.items() if _is_common_chinese(c)) / total
 
 
+def _korean_char(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3" or _cjk_punctuation(char)
+
+
+def _cjk_punctuation(char: str) -> bool:
+    return "\u3000" <= char <= "\u303f" or "\uff01" <= char <= "\uff9f"
+
+
+def _japanese_char(char: str) -> bool:
+    if "\u3041" <= char <= "\u30ff" or _cjk_punctuation(char):
+        return True
+    try:
+        code = char.encode("euc_jp")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and 0xB0 <= code[0] <= 0xCF   # JIS X 0208 level 1 kanji
+
+
+def cjk_plausibility(text: str, codec: str) -> float:
+    """Share of the distinct non-ASCII characters of ``text`` (decoded with ``codec``, one
+    of :data:`CJK_READINGS`) that Korean (Hangul) or Japanese (kana, level-1 kanji) text
+    is made of; 0.0 with a private-use or control character or none of those.
+
+    >>> cjk_plausibility("부산 지점", "cp949"), cjk_plausibility("大阪の支店", "euc_jp")
+    (1.0, 1.0)
+    >>> misread = "渠道,一次解决".encode("gb18030").decode("euc_jp")  # Chinese as Japanese
+    >>> misread, round(cjk_plausibility(misread, "euc_jp"), 2)
+    ('麦祇,匯肝盾畳', 0.83)
+    """
+    sample = text[:_SAMPLE_CHARS]
+    if _UNUSUAL.search(sample):
+        return 0.0
+    chars = set(_NON_ASCII.findall(sample))
+    test = _korean_char if codec == "cp949" else _japanese_char
+    hits = sum(1 for c in chars if test(c))
+    if not chars or not any(test(c) and not _cjk_punctuation(c) for c in chars):
+        return 0.0
+    return hits / len(chars)
+
+
+def _cjk_readings(raw: bytes) -> list[tuple[str, str]]:
+    """The Korean and Japanese readings of ``raw`` that decode and are plausible."""
+    found = []
+    for codec, words in CJK_READINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if cjk_plausibility(text, codec) >= CJK_PLAUSIBLE:
+            found.append((codec, words))
+    return found
+
+
 def _utf16_order(head: bytes) -> str | None:
     """``"le"`` / ``"be"`` when every other byte of ``head`` is mostly 0 (UTF-16 text of
     mostly ASCII characters, written without a byte-order mark)."""
@@ -99,14 +180,21 @@ def _first_non_ascii_line(raw: bytes) -> tuple[int, bytes]:
     return raw[:start].count(b"\n") + 1, line[:120]
 
 
-def _refusal(raw: bytes) -> EncodingUnknown:
+def _refusal(raw: bytes, cjk: list[tuple[str, str]] | None = None,
+             western: bool = True) -> EncodingUnknown:
+    """The refusal: how the first non-ASCII line reads in each candidate (the plausible
+    Korean / Japanese readings first, then Western European unless ``western`` is False,
+    then Chinese)."""
     number, line = _first_non_ascii_line(raw)
+    candidates = list(_cjk_readings(raw) if cjk is None else cjk)
+    candidates += [c for c in CANDIDATES if western or c[0] != "cp1252"]
     readings = []
-    for enc, words in CANDIDATES:
+    for enc, words in candidates:
         shown = line.decode(enc, errors="replace")
         readings.append(f"{shown!r} as {enc} ({words})")
     return EncodingUnknown("the text is not UTF-8 and its encoding cannot be told for "
-                           f"certain: line {number} reads " + " or ".join(readings))
+                           f"certain: line {number} reads " + " or ".join(readings),
+                           tuple(enc for enc, _ in candidates))
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -129,8 +217,8 @@ without a byte-order mark: every other byte is 0
 def decode_detected(raw: bytes) -> tuple[str, str]:
     """``(codec, text)``: :func:`detect_encoding` and the decoded text, decoded once.
 
-    >>> decode_detected("渠道".encode("gb18030"))
-    ('gb18030', '渠道')
+    >>> decode_detected("渠道,一次解决".encode("gb18030"))
+    ('gb18030', '渠道,一次解决')
     """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
                      (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -151,5 +239,8 @@ def decode_detected(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise _refusal(raw) from None
     if gb_plausibility(text) >= GB_PLAUSIBLE:
-        return "gb18030", text
+        cjk = _cjk_readings(raw)
+        if not cjk:
+            return "gb18030", text
+        raise _refusal(raw, cjk, western=False)   # Korean or Japanese, or Chinese
     raise _refusal(raw)

@@ -256,7 +256,7 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str, byte
         try:
             enc, text = decode_detected(raw)
         except EncodingUnknown as exc:
-            raise DataError(str(exc), file=name, fix=_TEXT_FIX_ENCODING) from exc
+            raise DataError(str(exc), file=name, fix=_encoding_fix(exc.codecs)) from exc
         except UnicodeDecodeError as exc:  # a byte-order mark, then damaged text
             raise DataError(f"cannot read the text as {exc.encoding} (its byte-order mark "
                             f"says so; undecodable bytes at byte {exc.start:,})", file=name,
@@ -285,6 +285,17 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str, byte
     raise DataError(f"cannot read the text as {tried} (undecodable byte "
                     f"{raw[last.start:last.start + 1]!r} on line {line})",
                     file=name, fix=_TEXT_FIX_ENCODING)
+
+
+def _encoding_fix(codecs: tuple[str, ...]) -> str:
+    """The fix of a refused encoding: the first candidate as the example, the others
+    named (Korean, Japanese, Chinese ...), or the generic fix without candidates."""
+    if not codecs or codecs[0] == "cp1252":
+        return _TEXT_FIX_ENCODING
+    others = ", ".join(c for c in codecs[1:])
+    return ("name the encoding the export was saved in: " + how_to_set("encoding", codecs[0])
+            + (f" (or {others})" if others else "") + ", or save the file as 'CSV UTF-8' "
+            "from Excel")
 
 
 def _as_utf8(enc: str, text: str, raw: bytes) -> tuple[str, str, bytes]:
