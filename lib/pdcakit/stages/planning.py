@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pdcakit import stats
-from pdcakit.results import format_value
+from pdcakit.results import format_value, reading_scale
 from pdcakit.stages.windows import CheckFamily
 from pdcakit.stats.rmstpower import rmst_plan
 
@@ -123,8 +123,8 @@ class SampleSizePlan:
                 f"larger, the {self.planned_for} test.")
 
     def _fmt(self, value: float) -> str:
-        if self.kind == "duration":
-            return format_value(value, "minutes")
+        if self.kind == "duration":  # baseline and target in the baseline's one unit
+            return format_value(value, "minutes", scale=reading_scale("minutes", self.baseline))
         return f"{value:.1%}" if self.kind == "proportion" else f"{value:,.1f}"
 
     def as_dict(self) -> dict[str, object]:
@@ -244,14 +244,14 @@ def sample_size_plan(
             raise ValueError(f"share_finished must lie in (0, 1], got {share_finished}")
         hazard_ratio = baseline / target
         events = stats.logrank_events(hazard_ratio, alpha=level, power=power)
-        n_tickets = n_logrank = events / 2 / share_finished
+        n_tickets = n_logrank = float(events / 2 / share_finished)
         method = (f"log-rank test (Schoenfeld's events formula, hazard ratio "
                   f"{hazard_ratio:.3f} = baseline / target median; {math.ceil(events):,} "
                   "finished tickets in all)")
         rmst = None
         if durations is not None:
             rmst = rmst_plan(*durations, hazard_ratio=hazard_ratio, alpha=level, power=power)
-            n_rmst, horizon = rmst.n, rmst.before.horizon
+            n_rmst, horizon = float(rmst.n), float(rmst.before.horizon)
             n_tickets = max(n_logrank, n_rmst)
             method += (f"; restricted-mean z test up to "
                        f"{format_value(horizon, 'minutes')} (the baseline curve with the "
