@@ -274,3 +274,16 @@ def test_each_segment_reads_in_its_kpis_unit(demo_page):
     web = next(g for g in record["segments"]["time_to_resolve"]["gains"]
                if g["segment"] == "web")
     assert re.match(r"Time to resolve \(median, web\): 2\d\.\d hours before", web["sentence"])
+
+
+def test_above_the_large_sample_size_the_saving_has_its_own_large_sample_interval():
+    # over LARGE_SAMPLE tickets a group: Brookmeyer-Crowley intervals, Price & Bonett's
+    # combination, for the difference (the saving) as for the log ratio (the gain)
+    rng = np.random.default_rng(5)
+    n = stats.LARGE_SAMPLE + 1
+    before, after = rng.lognormal(np.log(240), 1.0, n), rng.lognormal(np.log(200), 1.0, n)
+    gain = efficiency.cycle_time_gain(before, np.ones(n, bool), after, np.ones(n, bool))
+    assert gain.saved_ci_method.startswith("Brookmeyer-Crowley")
+    low, high = stats.median_difference_ci(before, None, after, None)
+    assert gain.minutes_saved_ci == (-high, -low)
+    assert low < -gain.minutes_saved < high and 0 < -high
