@@ -169,3 +169,38 @@ class TestCjkEncodings:
         err = error_of(data.read_table, p)
         assert "as gb18030 (Chinese)" in str(err) and "as cp949 (Korean" in str(err)
         assert data.read_table(p, encoding="gb18030")["channel"][2] == "渠道"
+
+
+# -- 3. control characters in cells --------------------------------------------------------
+
+class TestControlCharacters:
+    def test_a_nul_byte_in_a_site_is_an_error_naming_column_and_rows(self, tmp_path):
+        """Was: 'Le\\x00eds' loaded beside 'Leeds' as a second site."""
+        lines = ["id,created_at,site"] + [
+            f"T{i},2026-01-{i:02d} 08:00,{'Le' + chr(0) + 'eds' if i in (4, 9) else 'Leeds'}"
+            for i in range(1, 21)]
+        p = export(tmp_path, lines)
+        err = error_of(data.load_tickets, p)
+        assert err.column == "site" and err.rows == [5, 10]
+        text = str(err)
+        assert "2 cells hold a control character (NUL)" in text
+        assert "'Le\\x00eds'" in text and "\x00" not in text
+        assert "=CLEAN" in text
+
+    def test_in_an_id_too(self, tmp_path):
+        p = export(tmp_path, ["id,created_at", "T1,2026-01-05", "T\x1b[2J2,2026-01-06"])
+        err = error_of(data.load_tickets, p)
+        assert err.column == "id" and err.rows == [3] and "ESC" in str(err)
+        assert "\x1b" not in str(err)
+
+    def test_c1_characters_name_the_cp1252_fix(self, tmp_path):
+        p = export(tmp_path, ["id,created_at,category", "T1,2026-01-05,“Billing”"],
+                   encoding="cp1252")
+        err = error_of(data.load_tickets, p, encoding="latin-1")
+        assert "encoding: cp1252" in str(err)
+        assert data.load_tickets(p, encoding="cp1252")["category"][0] == "“Billing”"
+
+    def test_tabs_and_line_breaks_inside_values_are_fine(self, tmp_path):
+        p = export(tmp_path, ["id,created_at,category",
+                              'T1,2026-01-05,"Billing\tdesk"', "T2,2026-01-06,Billing"])
+        assert data.load_tickets(p)["category"][0] == "Billing\tdesk"

@@ -22,6 +22,7 @@ time zone or date format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -40,8 +41,14 @@ class Plain(str):
     __slots__ = ()
 
 
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f]")
+_ESCAPES = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
+
+
 def quote_value(value: Any, width: int = 40) -> str:
-    """Show a cell value in a message: text quoted and shortened, numbers plain.
+    """Show a cell value in a message: text quoted and shortened, numbers plain; control
+    characters written visibly (``\\x00``, ``\\n``), so a message cannot move a terminal's
+    cursor or hide text.
 
     >>> quote_value("2026-13-01")
     "'2026-13-01'"
@@ -49,13 +56,17 @@ def quote_value(value: Any, width: int = 40) -> str:
     "xxx…'"
     >>> quote_value(7.0), quote_value(2.5), quote_value(Plain("a < b"))
     ('7', '2.5', 'a < b')
+    >>> print(quote_value("Le\\x00eds\\x1b[2J"))
+    'Le\\x00eds\\x1b[2J'
+
     """
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, int | float | np.integer | np.floating):
         v = float(value)
         return f"{v:.0f}" if v.is_integer() else f"{v:g}"
-    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    text = _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"),
+                        str(value))
     if isinstance(value, Plain):
         return text
     if len(text) > width:

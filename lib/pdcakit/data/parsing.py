@@ -190,6 +190,68 @@ def recode(text: pd.Series, table: dict[str, str]) -> pd.Series:
     return text.mask(hit, pd.Series(new, index=text.index, dtype="str"))
 
 
+#: Control characters no person types into a cell (tab and line breaks are allowed).
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
+
+
+def _has_control(text: pd.Series) -> np.ndarray:
+    """True where a cell of ``text`` holds a control character (vectorised, Arrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = pc.match_substring_regex(pa.array(text.astype("str").array, from_pandas=True),
+                                   _CONTROL)
+    return hit.to_numpy(zero_copy_only=False).astype(object) == True  # noqa: E712 (nulls)
+
+
+def refuse_control_characters(text: pd.Series, column: str, source: Source | None,
+                              bad: np.ndarray | None = None) -> None:
+    """A DataError naming the column and rows whose cells hold a control character (a NUL
+    byte, an escape ...), quoted visibly.
+
+    Such a character is never typed by a person: it is what a damaged export or a wrong
+    encoding leaves, so the text around it may be damaged too, and removing it would be a
+    guess that can merge two values (``'Le\\x00eds'`` and ``'Leeds'``, ``'T\\x0012'`` and
+    ``'T12'``). The reader stops rather than clean it: the fix says how to remove them.
+
+    >>> refuse_control_characters(pd.Series(["Leeds", "Le\\x00eds"], index=[2, 3]), "site",
+    ...                           Source("t.csv"))
+    Traceback (most recent call last):
+    ...
+    pdcakit.data.errors.DataError: t.csv, column 'site': 1 cell holds a control character \
+(NUL) that no one types (row 3: 'Le\\x00eds'; spreadsheet rows, header = row 1). Fix: \
+remove these characters in the export (Excel: =CLEAN(cell)) or export again; they are \
+left by a damaged file or a wrong encoding, so check the values around them.
+    """
+    if source is None:
+        return
+    if bad is None:
+        bad = _has_control(text)
+    if not bad.any():
+        return
+    rows = text.index[bad].tolist()
+    chars = sorted({c for v in text[bad].head(50) for c in str(v) if _is_control(c)})
+    names = ", ".join(_CONTROL_NAMES.get(c, f"U+{ord(c):04X}") for c in chars[:4])
+    c1 = any("\x80" <= c <= "\x9f" for c in chars)
+    fix = ("remove these characters in the export (Excel: =CLEAN(cell)) or export again; "
+           "they are left by a damaged file or a wrong encoding, so check the values around "
+           "them")
+    if c1:
+        fix = ("characters U+0080 to U+009F are what a Windows (CP1252) file read as "
+               "latin-1 gives: " + how_to_set("encoding", "cp1252") + "; otherwise " + fix)
+    raise source.error(
+        f"{_plural(len(rows), 'cell holds', 'cells hold')} a control character ({names}) "
+        "that no one types", column, rows, values=text[bad].head(5).tolist(), fix=fix)
+
+
+_CONTROL_NAMES = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x08": "backspace",
+                  "\x0c": "form feed", "\x0b": "vertical tab"}
+
+
+def _is_control(c: str) -> bool:
+    return c not in "\t\n\r" and (c < " " or "\x7f" <= c <= "\x9f")
+
+
 def parse_text(raw: pd.Series, column: str, source: Source | None,
                na_values: Sequence[str] = (),
                values: dict[str, str] | None = None, *, repeated: bool = True) -> pd.Series:
@@ -207,14 +269,20 @@ def parse_text(raw: pd.Series, column: str, source: Source | None,
     """
     if not repeated:  # ids: every value distinct, nothing to share
         out = clean_text(raw, na_values)
+        refuse_control_characters(out, column, source)
         note_na_like_values(out, column, source, na_values)
         return recode(out, values or {})
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     if not len(uniques) or len(uniques) * 4 > len(raw):
         out = clean_text(raw, na_values)
+        refuse_control_characters(out, column, source)
         note_na_like_values(out, column, source, na_values)
         return recode(out, values or {})
     cleaned = clean_text(pd.Series(uniques), na_values)
+    if source is not None and (odd := _has_control(cleaned)).any():
+        rows_bad = np.isin(codes, np.flatnonzero(odd))
+        spread_raw = cleaned.take(np.where(codes < 0, 0, codes)).set_axis(raw.index)
+        refuse_control_characters(spread_raw, column, source, rows_bad)
     if source is not None and cleaned.isin(DEFAULT_NA_VALUES).any():
         spread_clean = cleaned.take(np.where(codes < 0, 0, codes)).set_axis(raw.index)
         note_na_like_values(spread_clean.mask(codes < 0), column, source, na_values)
