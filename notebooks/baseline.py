@@ -46,6 +46,8 @@ sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
 alpha: float = 0.05  # significance level the Check stage will use
 power: float = 0.8  # wanted probability that the Check stage detects the target change
 composite_weights: list = [0.5, 0.3, 0.2]  # weights of satisfaction, efficiency, compliance (4.2)
+check_kpis: list = []  # KPIs the Check stage will test ([]: its default list): the plan's family
+check_multiplicity: str = "holm"  # the Check's p-value adjustment: holm, bh or none
 surveys_path: str = ""  # questionnaire answers for CSI ("" for off)
 audits_path: str = ""  # process audits for TPS ("" for off)
 mystery_shopper_path: str = ""  # mystery-shopper visits for TDS ("" for off)
@@ -80,6 +82,7 @@ settings = BaselineSettings.check(
     kpis=kpis, headline_kpi=headline_kpi, period=period, target_value=target_value,
     target_direction=target_direction, alpha=alpha, power=power,
     composite_weights=composite_weights, segment_column=segment_column,
+    check_kpis=check_kpis, check_multiplicity=check_multiplicity,
 )
 sla_options = {"sla_first_response_minutes": sla_first_response_minutes,
                "sla_resolution_hours": sla_resolution_hours}

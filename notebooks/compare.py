@@ -174,7 +174,8 @@ show(segments, sections)
 
 # %% tags=["remove-input"]
 mix = mix_section(tickets_before, tickets_after, sections, column=mix_column, kpis=mix_kpis,
-                  alpha=alpha, params=check.settings.params)
+                  alpha=alpha, params=check.settings.params, headline=check.headline,
+                  scales={c.key: c.scale for c in check.changes.changes})
 show(mix, sections)
 
 # %% [markdown]

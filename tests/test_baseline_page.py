@@ -64,7 +64,8 @@ def page(tmp_path: Path | None = None, **params: Any) -> Page:
         kpis=p["kpis"], headline_kpi=p["headline_kpi"], period=p["period"],
         target_value=p["target_value"], target_direction=p["target_direction"],
         alpha=p["alpha"], power=p["power"], composite_weights=p["composite_weights"],
-        segment_column=p["segment_column"])
+        segment_column=p["segment_column"], check_kpis=p.get("check_kpis"),
+        check_multiplicity=p.get("check_multiplicity", "holm"))
     sla_options = {k: p[k] for k in ("sla_first_response_minutes", "sla_resolution_hours")}
     loaded = bp.data_section(p["data_path"], p["mapping"], start=p["start"], end=p["end"],
                              on_duplicate=p["on_duplicate"], snapshot=p["snapshot"],
@@ -179,7 +180,8 @@ class TestEmptyParameters:
         run = page(tmp_path, kpis=[], headline_kpi="fcr", target_value=0.74)
         assert "headline" in run.results and "stability" in run.results
         assert run.results["skipped"]["segments"].startswith("needs a KPI of the scorecard")
-        assert run.results["sample_size"]["family_size"] == 1
+        # the plan's family is the Check's default KPI list, not the baseline's kpis
+        assert run.results["sample_size"]["family_size"] == 9
 
     def test_empty_weights_turn_the_composite_off(self, tmp_path):
         run = page(tmp_path, composite_weights=[], standards_path="demo:standards.csv")
@@ -297,7 +299,7 @@ class TestPlanAndSummary:
         # weeks are all 68/100 (no extra variation: design effect 1), one KPI (no Holm step).
         # The CI: R prop.test(816, 1200, correct = FALSE)$conf.int = 0.6531 0.7058 (Wilson)
         run = page(tmp_path, data_path=_weekly_fcr(tmp_path, 12), start="", end="",
-                   kpis=["fcr"], target_value=0.74, segment_column="")
+                   kpis=["fcr"], target_value=0.74, segment_column="", check_kpis=["fcr"])
         plan = run.results["sample_size"]
         assert plan["n_exact"] == pytest.approx(896.6, abs=0.1)
         assert plan["n_per_group"] == 897 and plan["design_effect"] == 1.0

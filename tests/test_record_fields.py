@@ -93,7 +93,8 @@ def test_a_run_into_a_folder_it_cannot_write_never_starts(paths, monkeypatch, ca
     paths.record("c").write_text("id: c\ntitle: A cycle\n", encoding="utf-8")
     monkeypatch.setenv("PDCA_HOME", str(paths.root))
     monkeypatch.setattr(cli.os, "access", lambda path, mode: False)  # root may write anywhere
-    assert cli.main(["run", "c", "baseline", "--data", "demo:tickets.csv"]) == cli.EXIT_USAGE
+    assert cli.main(["run", "c", "baseline", "--data", "demo:tickets.csv"]) == \
+        cli.EXIT_CANNOT_WRITE
     assert "is not writable, so the run could not be kept" in capsys.readouterr().err
     assert not any(os.scandir(paths.runs))
 
@@ -106,7 +107,7 @@ def test_a_bug_is_not_reported_as_bad_usage(paths, monkeypatch):
     def buggy(*args, **kwargs):
         raise ValueError("an internal mistake")
 
-    monkeypatch.setattr(tracker, "status_rows", buggy)
+    monkeypatch.setattr(tracker, "workbook_status", buggy)
     with pytest.raises(ValueError, match="an internal mistake"):
         cli.main(["status"])
 

@@ -57,7 +57,8 @@ _HOMES = {"data_path": "data.tickets", "mapping": "data.mapping", "start": "data
           "end": "data.before", "before": "data.before", "after": "data.after",
           "change_date": "data.after", "headline_kpi": "aim.metric",
           "target_value": "aim.target", "target_direction": "aim.direction",
-          "targets": "aim.target"}
+          "targets": "aim.target", "check_kpis": "stages.compare.parameters.kpis",
+          "check_multiplicity": "stages.compare.parameters.multiplicity"}
 
 
 def is_file_parameter(name: str, value: Any) -> bool:
@@ -120,6 +121,12 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
             facts["target_value"] = float(target)
         if aim.get("direction"):
             facts["target_direction"] = str(aim["direction"])
+        # the plan is for the family the Check will adjust over: the compare stage's KPIs
+        compare = stage_parameters(dict(record), "compare")
+        if isinstance(compare.get("kpis"), list):
+            facts["check_kpis"] = list(compare["kpis"])
+        if compare.get("multiplicity"):
+            facts["check_multiplicity"] = str(compare["multiplicity"])
     elif stage in ("compare", "efficiency"):
         if before and after:
             facts["before"], facts["after"] = before, after

@@ -45,7 +45,7 @@ from pdcakit.results import (
 from pdcakit.stages.display import plain_text
 from pdcakit.stages.segments import split_segments
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
-from pdcakit.stats.stratified import MixCheck, stratified_change
+from pdcakit.stats.stratified import MixCheck, stratified_change, stratified_rmst_change
 
 __all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "compare_kpi", "compare_kpis",
            "kpi_test_kind", "mix_check", "reading_scale", "segment_changes", "survival_curves"]
@@ -153,6 +153,12 @@ class CheckItem:
         return {"check": self.check, "status": self.status, "sentence": self.sentence}
 
 
+#: Without a target, the smallest change that matters: this share of the before value of
+#: the deciding estimand (10%: a change a service team would act on). "No change" needs
+#: the whole interval within it; a wider interval that includes no change is "not enough
+#: data to tell".
+SMALLEST_CHANGE = 0.10
+
 #: The words a reader sees for each answer, first in a verdict line.
 ANSWER_WORDS = {"improved": "Improved", "worse": "Worse", "no change": "No change",
                 "not enough data": "Not enough data to tell"}
@@ -242,8 +248,9 @@ class KpiChange:
     def margin(self) -> tuple[float | None, str]:
         """The smallest change that matters on the deciding estimand's scale, and where
         it comes from: "target" (the change the target asks of the KPI's own estimand,
-        carried to the deciding one in proportion), "detectable" (the change these samples
-        could detect), or "" (neither known)."""
+        carried to the deciding one in proportion), else "default" (a change of
+        :data:`SMALLEST_CHANGE` of the before value), or "" (neither can be had: the
+        before value is 0)."""
         own, deciding = self.own, self.deciding
         if self.target is not None and math.isfinite(own.before):
             wanted = abs(self.target - own.before)
@@ -252,8 +259,9 @@ class KpiChange:
                           if own.before and math.isfinite(deciding.before) else math.nan)
             if math.isfinite(wanted) and wanted > 0:
                 return float(wanted), "target"
-        if self.mde is not None and math.isfinite(self.mde) and self.mde > 0:
-            return float(self.mde), "detectable"
+        size = SMALLEST_CHANGE * abs(deciding.before)
+        if math.isfinite(size) and size > 0:
+            return float(size), "default"
         return None, ""
 
     @property
@@ -453,7 +461,8 @@ class KpiChange:
         margin_words = ("" if margin is None else
                         f"{self.fmt_difference(margin).lstrip('+')}, "
                         + ("the change the target asks for" if source == "target" else
-                           "the smallest change these samples could detect"))
+                           f"{SMALLEST_CHANGE:.0%} of the before value, the smallest change "
+                           "taken to matter when no target is given"))
         if decision.answer in ("improved", "worse"):
             why = (f"{word}: the whole interval lies on the "
                    f"{'better' if decision.answer == 'improved' else 'worse'} side of no "
@@ -1282,13 +1291,19 @@ def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
 
 
 def mix_check(before: pd.DataFrame, after: pd.DataFrame, key: str, column: str, *,
-              confidence: float = 0.95, params: Mapping[str, float] | None = None) -> MixCheck:
-    """Crude and ``column``-mix-adjusted change of a proportion or mean KPI
-    (:func:`pdcakit.stats.stratified.stratified_change` on the KPI's per-ticket values)."""
+              confidence: float = 0.95, params: Mapping[str, float] | None = None,
+              horizon: float | None = None, scale: str | None = None) -> MixCheck:
+    """Crude and ``column``-mix-adjusted change of a KPI: shares and means on the KPI's
+    per-ticket values (:func:`pdcakit.stats.stratified.stratified_change`), durations on
+    the mean time up to one horizon (:func:`pdcakit.stats.stratified.stratified_rmst_change`)."""
     spec = metrics.KPIS[key]
-    if spec.kind == "duration":
-        raise ValueError(f"{spec.name}: the mix check covers rates and means, not durations")
     params = dict(params or {})
+    if spec.kind == "duration":
+        minutes_b, done_b = metrics.duration_minutes(before, key)
+        minutes_a, done_a = metrics.duration_minutes(after, key)
+        return stratified_rmst_change(minutes_b, done_b, before[column], minutes_a, done_a,
+                                      after[column], column=column, key=key, horizon=horizon,
+                                      confidence=confidence, scale=scale)
     return stratified_change(spec.values(before, **params), before[column],
                              spec.values(after, **params), after[column], kind=spec.kind,
                              column=column, key=key, unit=spec.unit, confidence=confidence)

@@ -475,6 +475,8 @@ def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.Data
     if not column:
         probe.sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
     elif probe.sections.segments(tickets, column):
+        if check.headline and kpis and check.headline not in kpis:
+            kpis = [*kpis, check.headline]  # the headline KPI is always checked
         keys = probe.kpis("segment_kpis", kpis, "segments")
     blocks: list[Block] = probe.skips()
     record: dict[str, Any] = {}
@@ -512,28 +514,37 @@ def mix_share_table(check: MixCheck) -> pd.DataFrame:
 
 def mix_section(before: pd.DataFrame | None, after: pd.DataFrame | None, ledger: Sections,
                 *, column: str, kpis: Sequence[str], alpha: float = 0.05,
-                params: Mapping[str, float] | None = None) -> Section:
-    """Crude and ``column``-mix-adjusted change of each rate or mean KPI of ``kpis``
-    (:func:`pdcakit.stages.compare.mix_check`), then the shares of the mix. Off when
-    ``column`` is ""; a KPI the check cannot take (a duration) is skipped with why."""
+                params: Mapping[str, float] | None = None, headline: str | None = None,
+                scales: Mapping[str, str | None] | None = None) -> Section:
+    """Crude and ``column``-mix-adjusted change of each KPI of ``kpis`` and of the
+    ``headline`` KPI, whatever its kind (:func:`pdcakit.stages.compare.mix_check`; a
+    duration on its mean time up to a horizon), then the shares of the mix. Off when
+    ``column`` is "". Its p-values and intervals are for each KPI alone, and the section
+    says so beside the adjusted verdicts."""
+    if headline and headline not in kpis and kpis:
+        kpis = [*kpis, headline]
     probe = _Probe(ledger)
     keys: tuple[str, ...] = ()
     if not column:
         probe.sections.skip("mix", "off: give mix_column (e.g. category) to enable it")
     elif probe.sections.runs("mix", column):
-        keys = probe.kpis("mix_kpis", kpis, "mix", kinds=("proportion", "mean"),
-                          what="rate or mean KPIs")
+        keys = probe.kpis("mix_kpis", kpis, "mix", kinds=("proportion", "mean", "duration"),
+                          what="rate, mean or duration KPIs")
     blocks: list[Block] = probe.skips()
     checks: dict[str, MixCheck] = {}
     for key in keys:
         try:
             checks[key] = mix_check(before, after, key, column, confidence=1 - alpha,
-                                    params=params)
+                                    params=params, scale=(scales or {}).get(key))
         except ValueError as exc:
             blocks.append(Skip(f"mix.{key}", str(exc), f"Mix check of {key}"))
             continue
         blocks.append(Say(f"**{metrics.KPIS[key].name}:** {checks[key].sentence}"))
-    blocks += [Table(mix_share_table(next(iter(checks.values()))))] if checks else []
+    if checks:
+        blocks.append(Say("These p-values and intervals are for each KPI on its own, not "
+                          "adjusted for testing several KPIs at once; the verdicts above are "
+                          "adjusted, so a KPI can be significant here and not there."))
+        blocks.append(Table(mix_share_table(next(iter(checks.values())))))
     return Section(blocks=tuple(blocks), record={k: c.as_dict() for k, c in checks.items()})
 
 

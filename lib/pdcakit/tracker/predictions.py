@@ -115,7 +115,9 @@ class Prediction:
         if unit not in UNITS:
             raise PredictionError(f"{where}.unit must be one of {', '.join(UNITS)}; got {unit!r}")
         segment = entry.get("segment")
-        if segment is not None and (not isinstance(segment, str) or "=" not in segment):
+        column, _, value = str(segment).partition("=")
+        if segment is not None and (not isinstance(segment, str) or not column.strip()
+                                    or not value.strip()):
             raise PredictionError(f"{where}.segment must read COLUMN=VALUE, e.g. channel=email")
         confidence = entry.get("confidence")
         if confidence is not None and not (isinstance(confidence, int | float)

@@ -594,8 +594,12 @@ def portfolio_page(paths: ProjectPaths, today: dt.date | None = None) -> Path:
 
 
 def build_reports(paths: ProjectPaths, cycle_id: str | None = None) -> Path:
-    """Cycle page(s) and the portfolio; returns the portfolio's path."""
-    ids = [cycle_id] if cycle_id else sorted(p.stem for p in paths.records.glob("*.yaml"))
+    """Cycle page(s) and the portfolio; returns the portfolio's path. Without a cycle, every
+    readable record (:func:`pdcakit.tracker.record.load_all`: leftovers and unreadable
+    files are skipped; the CLI names them)."""
+    from pdcakit.tracker.record import load_all
+
+    ids = [cycle_id] if cycle_id else sorted(r.id for r in load_all(paths)[0])
     for cid in ids:
         cycle_page(paths, cid)
     return portfolio_page(paths)
