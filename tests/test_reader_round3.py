@@ -10,9 +10,14 @@ stops with a DataError naming the file, the line or column and rows, and the fix
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pdcakit import data
 
@@ -204,3 +209,57 @@ class TestControlCharacters:
         p = export(tmp_path, ["id,created_at,category",
                               'T1,2026-01-05,"Billing\tdesk"', "T2,2026-01-06,Billing"])
         assert data.load_tickets(p)["category"][0] == "Billing\tdesk"
+
+
+# -- 4. property: rows are never silently merged -------------------------------------------
+
+NOTE_TEXT = st.lists(st.sampled_from([*'ab ,"\n渠道é', '\r\n']), max_size=14).map(''.join)
+
+
+@st.composite
+def note_exports(draw):
+    """(CSV text, ids, notes, stray): a 3-column export written correctly by csv.writer,
+    then, when ``stray`` is set, a bare quote put at the start of one cell's text."""
+    n = draw(st.integers(1, 12))
+    notes = [draw(NOTE_TEXT) for _ in range(n)]
+    ids = [f"T{i}" for i in range(1, n + 1)]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "created_at", "note"])
+    for ident, note in zip(ids, notes, strict=True):
+        writer.writerow([ident, "2026-01-05 08:00", note])
+    text = buf.getvalue()
+    stray = draw(st.booleans())
+    if stray:
+        lines = text.split("\n")
+        k = draw(st.integers(1, n))           # a data line (the file's own line k + 1)
+        lines[k] = lines[k].replace(",", ',"', 1) if draw(st.booleans()) else '"' + lines[k]
+        text = "\n".join(lines)
+    return text, ids, notes, stray
+
+
+def _row_shaped(note: str) -> bool:
+    """A note whose second or later line splits into 3 fields looks like a row (refused by
+    design: the fix is lenient_quotes)."""
+    lines = note.replace("\r\n", "\n").split("\n")[1:]
+    return any(len(next(csv.reader([line]), [])) >= 3 for line in lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(note_exports())
+def test_rows_are_never_silently_merged(case):
+    text, ids, notes, stray = case
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "notes.csv"
+        p.write_bytes(text.encode("utf-8"))
+        try:
+            df = data.read_table(p, delimiter=",", header_row=1)
+        except data.DataError as err:
+            assert "line" in str(err) or "fields" in str(err)
+            assert stray or any(_row_shaped(n) for n in notes), str(err)
+            return
+    # whatever was read holds every row, in order, each id once: nothing merged
+    assert df["id"].tolist() == ids, (text, df.to_dict("list"))
+    if not stray:
+        got = df["note"].fillna("").tolist()
+        assert got == notes
