@@ -151,9 +151,13 @@ class TestOffAndEmpty:
         skipped = tickets.sections.skipped
         assert skipped["steps"] == ("off: give steps_path (a process steps table) to "
                                     "enable it")
-        assert skipped["segments"].startswith("off: give segment_column")
-        assert skipped["automation_share"].startswith("off: give automated_channels")
-        assert skipped["money"].startswith("off: give cost_per_hour")
+        # plain words: no setting names on a page a reviewer reads (issue 23)
+        assert skipped["segments"].startswith("off: no column to split the tickets by")
+        assert skipped["automation_share"].startswith("off: no channel was named as automated")
+        assert skipped["money"].startswith("off: no cost of an agent hour")
+        for reason in skipped.values():
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", reason.replace("steps_path", "")), \
+                reason
         record = record_of(run, tickets, found)
         assert record["steps"] is None and record["money"] is None
         assert record["segments"] == {} and "automation_share" not in record["tech"]
@@ -169,7 +173,7 @@ class TestOffAndEmpty:
                          cost_per_hour=30.0, investment=20_000.0, currency="")
         skipped = tickets.sections.skipped
         assert skipped["gains"] == skipped["segments"] == skipped["automation_share"] == \
-            "needs ticket data: give data_path"
+            "needs ticket data; this run has only the process-step table"
         # data/README.md: work steps save 11 minutes x 559 tickets a week
         assert found["capacity"].result.hours_per_week == pytest.approx((11 * 559 / 60,) * 3)
         assert found["capacity"].sentences[0].endswith(

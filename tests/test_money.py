@@ -55,3 +55,31 @@ def test_bad_parameters():
         money(capacity((1.0, 1.0, 1.0), tickets_per_week=60), cost_per_hour=0)
     with pytest.raises(ValueError, match="tickets_per_week must be positive"):
         capacity((1.0, 1.0, 1.0), tickets_per_week=0)
+
+
+def test_an_interval_through_no_saving_claims_no_time_or_money():
+    # Issue 23: the handle time's sentence said "too wide to tell a gain from no change"
+    # while the capacity below it said "The change frees about ..."
+    c = capacity((0.5, -0.5, 1.5), tickets_per_week=600, confidence=0.95, estimand="mean")
+    assert c.includes_none and "frees about" not in c.sentence
+    assert c.sentence == (
+        "The agent time freed cannot be told from none (5.0 agent hours a week, 95% CI -5.0 "
+        "to 15.0 agent hours): the interval of the time saved per ticket includes no change, "
+        "so no agent time freed is claimed (from handle time).")
+    m = money(c, cost_per_hour=30, investment=10_000, currency="EUR")
+    assert m.sentence == (
+        "The savings cannot be told from none: 7,800 EUR a year (95% CI -7,800 to 23,400 "
+        "EUR); the interval of the time saved includes no change, so no payback or ROI is "
+        "claimed.")
+
+
+def test_intervals_carried_from_the_time_saved_are_called_cis_with_one_unit():
+    c = capacity((2.0, 1.5, 2.5), tickets_per_week=600, confidence=0.95, estimand="mean")
+    assert c.sentence.startswith("The change frees about 20.0 agent hours a week (95% CI "
+                                 "15.0 to 25.0 agent hours), 0.53 FTE (95% CI 0.40 to 0.67 "
+                                 "FTE)")
+    m = money(c, cost_per_hour=30.0, investment=10_000.0, currency="EUR")
+    # savings 31,200 (23,400 to 39,000) a year: three significant figures from an interval
+    assert "31,200 EUR a year (95% CI 23,400 to 39,000 EUR)" in m.sentence
+    assert m.table().columns.tolist() == ["Figure", "Estimate", "95% CI low", "95% CI high"]
+    assert c.as_dict()["estimand"] == "mean" and c.as_dict()["confidence"] == 0.95

@@ -68,7 +68,7 @@ __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
 
 #: The summary when no section could compute a figure.
 NO_FIGURE = "No efficiency figure could be computed from the inputs given."
-_NO_TICKETS = "needs ticket data: give data_path"
+_NO_TICKETS = "needs ticket data; this run has only the process-step table"
 
 
 def _percent(fraction: float) -> str:
@@ -346,7 +346,8 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
     """
     sections, measured = data.sections, gains.result
     if not segment_column:
-        sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+        sections.skip("segments", "off: no column to split the tickets by (for example the "
+                      "channel) was chosen")
         return Section(record={})
     if not data.has_tickets:
         sections.skip("segments", _NO_TICKETS)
@@ -447,8 +448,8 @@ def capacity_section(data: TicketData, gains: Section, steps: Section, *,
         return Section(record=freed.as_dict(), parts=(
             freed.sentence + " Step times are standard figures, so there is no range.",),
             result=freed)
-    data.sections.skip("capacity", "needs the column handle_minutes (handle time saved per "
-                       "ticket), or steps_path with a volume column")
+    data.sections.skip("capacity", "needs the handle time of each ticket, or a process-step "
+                       "table with a weekly volume")
     return Section(record=None)
 
 
@@ -463,8 +464,8 @@ def money_section(data: TicketData, freed: Section, *, cost_per_hour: float = 0.
     Money, or None (skipped, saying what would enable it).
     """
     if cost_per_hour <= 0:
-        data.sections.skip("money", "off: give cost_per_hour (the loaded cost of an agent "
-                           "hour: salary and overheads) to enable it, and investment for "
+        data.sections.skip("money", "off: no cost of an agent hour (salary and overheads) "
+                           "was given; with it, and the investment, this shows the savings, "
                            "ROI and payback")
         return Section(record=None)
     if freed.result is None:
@@ -501,7 +502,9 @@ def tech_section(gains: Section) -> Section:
         parts.append(f"- Response-time reduction rate (the fall of the {first.estimand} first "
                      f"response time, as above): {_percent(first.gain)} "
                      f"({first.confidence:.0%} CI {_percent(first.gain_ci[0])} to "
-                     f"{_percent(first.gain_ci[1])}).")
+                     f"{_percent(first.gain_ci[1])}"
+                     f"{'; too wide to tell a gain from no change' if first.undetermined else ''}"
+                     ").")
     if "aht" in measured:
         aht = measured["aht"]
         low, high = (-aht.minutes_saved_ci[1], -aht.minutes_saved_ci[0])
@@ -511,7 +514,9 @@ def tech_section(gains: Section) -> Section:
                                        (-aht.minutes_saved, low, high))
         parts.append(f"- AHT change (after - before of the {aht.estimand} handle time, as "
                      f"above): {change} minutes per ticket ({aht.confidence:.0%} CI "
-                     f"{low_text} to {high_text} minutes).")
+                     f"{low_text} to {high_text} minutes"
+                     f"{'; too wide to tell a gain from no change' if aht.undetermined else ''}"
+                     ").")
     return Section(record=record, parts=tuple(parts), result=record)
 
 
@@ -524,8 +529,8 @@ def automation_section(data: TicketData, automated_channels: Sequence[str], *,
     """
     sections = data.sections
     if not automated_channels:
-        sections.skip("automation_share", "off: give automated_channels (e.g. [web]) to "
-                      "enable it")
+        sections.skip("automation_share", "off: no channel was named as automated (for "
+                      "example web), so the share of tickets through them is not computed")
         return Section(record=None)
     if not data.has_tickets:
         sections.skip("automation_share", _NO_TICKETS)
@@ -554,10 +559,9 @@ def summary_sentence(gains: Mapping[str, Gain], flow: Any = None, freed: Any = N
     """
     lines = []
     if freed is not None:
-        verb = "costs" if freed.hours_per_week[0] < 0 else "frees"
-        worth = f", worth {value.savings_text}" if value is not None and \
-            value.savings_per_week[0] > 0 else ""
-        lines.append(f"The change {verb} about {freed.hours_text}{worth}.")
+        worth = (f", worth {value.savings_text}" if value is not None and
+                 not freed.includes_none and value.savings_per_week[0] > 0 else "")
+        lines.append(f"{freed.short}{worth}.")
     if gains:
         shorts = [g.short for g in gains.values()]
         lines.append("; ".join([shorts[0], *(s[:1].lower() + s[1:] for s in shorts[1:])])

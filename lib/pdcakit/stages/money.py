@@ -108,7 +108,31 @@ class Capacity:
         return _fmt_range(hours, "{:,.1f}", " agent hours", self.confidence, per=" a week")
 
     @property
+    def includes_none(self) -> bool:
+        """The time saved's interval includes no saving: no time freed (or lost) is shown.
+
+        >>> capacity((0.5, -0.5, 1.5), tickets_per_week=600, confidence=0.95).short
+        'The agent time freed cannot be told from none (5.0 agent hours a week, 95% CI -5.0 \
+to 15.0 agent hours)'
+        """
+        _, low, high = self.minutes_saved_per_ticket
+        return self.confidence is not None and low <= 0 <= high
+
+    @property
+    def short(self) -> str:
+        """The hours freed in a few words, for a summary."""
+        if self.includes_none:
+            signed = _fmt_range(self.hours_per_week, "{:,.1f}", " agent hours",
+                                self.confidence, per=" a week").replace(" (", ", ", 1)
+            return f"The agent time freed cannot be told from none ({signed[:-1]})"
+        verb = "costs" if self.hours_per_week[0] < 0 else "frees"
+        return f"The change {verb} about {self.hours_text}"
+
+    @property
     def sentence(self) -> str:
+        if self.includes_none:
+            return (f"{self.short}: the interval of the time saved per ticket includes no "
+                    f"change, so no agent time freed is claimed (from {self.source}).")
         if self.hours_per_week[0] < 0:
             return (f"The change costs about {self.hours_text}: a loss of capacity (from "
                     f"{self.source}).")
@@ -239,6 +263,10 @@ class Money:
     @property
     def sentence(self) -> str:
         hours = self.capacity.hours_per_week
+        if self.capacity.includes_none:
+            return (f"The savings cannot be told from none: {self.savings_text}; the "
+                    "interval of the time saved includes no change, so no payback or ROI is "
+                    "claimed.")
         if self.savings_per_week[0] <= 0:
             return (f"The change saves no agent time ({format_number(hours[0], 1)} hours a "
                     f"week), so it does not pay back the investment of "
