@@ -49,28 +49,47 @@ def means(values, seed, n_resamples):
 
 _CHUNKS_PER_THREAD = 4  # resamples are dealt to threads in chunks, one count buffer each
 _NARROW_MAX = 255  # a narrow (uint8) count that would pass this is redone in int32
+_BLOCK = 1024  # draws computed a block at a time (the loop vectorises), then counted
 
 
-@njit(cache=True, inline="always")
-def _draw(counts, n, seed, r, limit):
+@njit(cache=True)
+def _draw(counts, n, seed, r, limit, block):
     """Add resample ``r``'s ``n`` draws to ``counts`` (all zero); False when a count would
-    pass ``limit`` (the caller redoes the resample with wider counts)."""
+    pass ``limit`` (the caller redoes the resample with wider counts). Draw ``j`` is
+    ``mix(start + (j + 1) * GOLDEN)``, the SplitMix64 stream of :mod:`._resample`."""
     size = np.uint64(n)
-    state = _mix(seed + _G * np.uint64(r + 1))
-    for _ in range(n):
-        state += _G
-        i = _index(_mix(state), size)
-        c = counts[i]
-        if c == limit:
-            return False
-        counts[i] = c + 1
+    start = _mix(seed + _G * np.uint64(r + 1))
+    first = 0
+    while first < n:
+        m = min(block.size, n - first)
+        base = start + _G * np.uint64(first + 1)
+        for k in range(m):
+            block[k] = _index(_mix(base + _G * np.uint64(k)), size)
+        for k in range(m):
+            i = block[k]
+            c = counts[i]
+            if c == limit:
+                return False
+            counts[i] = c + 1
+        first += m
     return True
 
 
 @njit(cache=True)
-def _scan(times, observed, starts, counts, n, levels, out, r):
-    """survfit's quantile rule for every level of ``levels`` (descending) from one
-    resample's ``counts``: the same steps, level by level, as one pass per level."""
+def _scan(times, finished, starts, counts, n, levels, out, r, leaving_before, events_before):
+    """survfit's quantile rule for every level of ``levels`` from one resample's
+    ``counts``: the same steps, level by level, as one pass per level. The counts per
+    distinct time come from running sums over the rows (no branch per row)."""
+    total_leaving = 0
+    total_events = 0
+    leaving_before[0] = 0
+    events_before[0] = 0
+    for i in range(n):
+        c = counts[i]
+        total_leaving += c
+        total_events += c * finished[i]
+        leaving_before[i + 1] = total_leaving
+        events_before[i + 1] = total_events
     groups = starts.size - 1
     n_levels = levels.size
     at_risk = float(n)
@@ -81,15 +100,11 @@ def _scan(times, observed, starts, counts, n, levels, out, r):
     pending = n_levels
     last = -1  # last group with a resampled item
     for g in range(groups):
-        events = 0
-        leaving = 0
-        for i in range(starts[g], starts[g + 1]):
-            leaving += counts[i]
-            if observed[i]:
-                events += counts[i]
+        leaving = leaving_before[starts[g + 1]] - leaving_before[starts[g]]
+        events = events_before[starts[g + 1]] - events_before[starts[g]]
         if leaving > 0:
             last = g
-        if at_risk > 0:
+        if at_risk > 0 and events > 0:  # no event: S is multiplied by exactly 1
             survival *= 1.0 - events / at_risk
         at_risk -= leaving
         for k in range(n_levels):
@@ -122,22 +137,27 @@ def km_quantiles(times, observed, starts, seed, n_resamples, levels, narrow_max=
     once for all levels, in uint8 (a 4th of the memory traffic of int32; a count past
     ``narrow_max`` redoes that resample in int32, so the result never depends on it)."""
     chunks = max(1, min(n_resamples, _CHUNKS_PER_THREAD * get_num_threads()))
-    return _km_quantiles(times, observed, starts, seed, n_resamples, levels,
+    return _km_quantiles(times, observed.astype(np.int64), starts, seed, n_resamples, levels,
                          np.uint8(narrow_max), chunks)
 
 
 @njit(cache=True, parallel=True)
-def _km_quantiles(times, observed, starts, seed, n_resamples, levels, narrow_max, chunks):
+def _km_quantiles(times, finished, starts, seed, n_resamples, levels, narrow_max, chunks):
     n = times.size
     out = np.empty((n_resamples, levels.size))
     for c in prange(chunks):
         counts = np.zeros(n, np.uint8)
+        block = np.empty(_BLOCK, np.uint64)
+        leaving_before = np.empty(n + 1, np.int64)
+        events_before = np.empty(n + 1, np.int64)
         for r in range(c * n_resamples // chunks, (c + 1) * n_resamples // chunks):
-            if _draw(counts, n, seed, r, narrow_max):
-                _scan(times, observed, starts, counts, n, levels, out, r)
+            if _draw(counts, n, seed, r, narrow_max, block):
+                _scan(times, finished, starts, counts, n, levels, out, r, leaving_before,
+                      events_before)
             else:
                 wide = np.zeros(n, np.int32)
-                _draw(wide, n, seed, r, np.int32(n + 1))
-                _scan(times, observed, starts, wide, n, levels, out, r)
+                _draw(wide, n, seed, r, np.int32(n + 1), block)
+                _scan(times, finished, starts, wide, n, levels, out, r, leaving_before,
+                      events_before)
             counts[:] = 0
     return out
