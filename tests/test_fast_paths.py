@@ -237,7 +237,7 @@ def test_km_kernel_gives_every_level_in_one_pass_as_one_pass_each():
     are the numbers the weighted Kaplan-Meier gives level by level."""
     times = np.sort(RNG.exponential(30, 600).round())
     observed = RNG.random(600) < 0.7
-    _resample._KM_CACHE.clear()
+    _resample.KM_TABLES.clear()
     p90_first = _resample.bootstrap_km_quantiles(times, observed, n_resamples=60, seed=9,
                                                  level=0.1)
     median = _resample.bootstrap_km_quantiles(times, observed, n_resamples=60, seed=9)
@@ -252,7 +252,7 @@ def test_km_kernel_gives_every_level_in_one_pass_as_one_pass_each():
 def test_km_cache_gives_fresh_copies_and_tells_seeds_and_data_apart():
     times = np.arange(1.0, 201.0)
     observed = np.ones(200, bool)
-    _resample._KM_CACHE.clear()
+    _resample.KM_TABLES.clear()
     first = _resample.bootstrap_km_quantiles(times, observed, n_resamples=50, seed=1)
     first[:] = -1.0  # a caller's edit does not reach the cache
     again = _resample.bootstrap_km_quantiles(times, observed, n_resamples=50, seed=1)

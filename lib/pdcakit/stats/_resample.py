@@ -22,11 +22,11 @@ True
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._memo import ContentCache, content_key
 
 __all__ = ["bootstrap_km_quantiles", "bootstrap_means", "reference_indices", "seed_for"]
 
@@ -120,15 +120,8 @@ def bootstrap_means(values: np.ndarray, *, n_resamples: int, seed: int) -> np.nd
 #: 90th percentile (S = 0.1). The log-rank CI, the median ratio and the shape check
 #: ask for them on the same tickets with the same seed, i.e. the same resamples.
 STANDARD_LEVELS = (0.5, 0.1)
-_KM_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
-_KM_CACHE_SIZE = 16
-
-
-def _km_key(times: np.ndarray, observed: np.ndarray, n_resamples: int, seed: int,
-            levels: tuple[float, ...]) -> tuple:
-    digest = hashlib.blake2b(times.tobytes(), digest_size=16)
-    digest.update(observed.tobytes())
-    return (times.size, digest.hexdigest(), int(n_resamples), int(seed) & _MASK, levels)
+#: One table of quantiles per tickets, seed and resample count (a few kB each).
+KM_TABLES = ContentCache(entries=16, budget_bytes=64 << 20)
 
 
 def bootstrap_km_quantiles(times: np.ndarray, observed: np.ndarray, *, n_resamples: int,
@@ -152,15 +145,10 @@ def bootstrap_km_quantiles(times: np.ndarray, observed: np.ndarray, *, n_resampl
     times = np.ascontiguousarray(times, dtype=float)
     observed = np.ascontiguousarray(observed, dtype=bool)
     levels = tuple(sorted({*STANDARD_LEVELS, float(level)}, reverse=True))
-    key = _km_key(times, observed, n_resamples, seed, levels)
-    table = _KM_CACHE.get(key)
-    if table is None:
-        table = _km_quantile_table(times, observed, n_resamples, seed, levels)
-        _KM_CACHE[key] = table
-        while len(_KM_CACHE) > _KM_CACHE_SIZE:
-            _KM_CACHE.popitem(last=False)
-    else:
-        _KM_CACHE.move_to_end(key)
+    key = ("km quantiles", content_key(times, observed), int(n_resamples),
+           int(seed) & _MASK, levels)
+    table = KM_TABLES.get(key, lambda: _km_quantile_table(times, observed, n_resamples,
+                                                           seed, levels))
     return table[:, levels.index(float(level))].copy()
 
 

@@ -59,11 +59,12 @@ __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_ha
 # ----------------------------------------------------------------------------- RMST
 def _km_table(t: np.ndarray, done: np.ndarray):
     """Distinct times, at-risk counts, events and the KM survival just after each."""
-    order = np.argsort(t, kind="stable")
-    t, done = t[order], done[order]
-    times, first = np.unique(t, return_index=True)
+    rows = _sorted_rows(t, done)  # kept: the same tickets are sorted for other figures
+    t, done = rows[:, 0], rows[:, 1]
+    first = np.flatnonzero(np.r_[True, np.diff(t) > 0])
+    times = t[first]
     at_risk = (t.size - first).astype(float)
-    events = np.add.reduceat(done.astype(float), first)
+    events = np.add.reduceat(done, first)  # 0/1 per item: the same sum in any order
     survival = np.cumprod(1 - events / at_risk)
     return times, at_risk, events, survival
 
