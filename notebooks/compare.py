@@ -102,21 +102,19 @@ show(facts, sections)
 # %% [markdown]
 # ## 2. Verdict for every KPI
 #
-# One sentence per KPI, then the full table. Each verdict is about one estimand (the
-# "Estimand" column): its test, confidence interval, direction and effect size all belong
-# to it; a rank test that the choice rules prefer for skewed or ordinal data is shown as a
-# robustness line beside it, never mixed in. "Change" is after minus before (percentage
-# points for rates). When the weeks (the `period`) vary more than chance, the verdict comes
-# from a test with the periods as units, and the sentence says so and why; that p-value is
-# the one adjusted for testing several KPIs at once, so a chance finding among many is not
-# reported as an effect. Durations whose Kaplan-Meier curves are not proportional are
-# compared on the restricted mean time up to a stated horizon, with the median and 90th
-# percentile changes beside it. "Detectable change" is the smallest change these sample
-# sizes find with the stated power at the level the adjustment's first step uses, allowing
-# for the week-to-week variation: when it exceeds the change the target asks for, a "no
-# significant change" verdict means "not enough data", not "no effect". A KPI whose columns
-# the export lacks, or that cannot be compared (all open, all identical), is listed with
-# the reason.
+# Each KPI first in one plain line: its value before and after, in the measure people
+# quote (the median of a waiting time, the share of a rate, the mean of a handle time), and
+# the change with its confidence interval. Then one of four answers: **improved** or
+# **worse** (the whole interval lies on one side of no change), **no change** (the whole
+# interval lies within the smallest change that matters: the change the target asks for,
+# else 10% of the before value) or **not enough data to tell** (the interval includes no
+# change but also changes that would matter). Testing several KPIs at once makes a chance
+# finding likelier, so each decision is adjusted for it, and the interval beside it is
+# widened to match: they always agree. Waiting times are decided on the mean time up to a
+# stated horizon, which counts every ticket, those still open too; the median is shown
+# beside it with its own interval. Under each verdict, "How we know" opens the test, the
+# p-values, the shape of the times and a check list (sample size, unusual data, stability,
+# assumptions). The table then gives every figure, one row per KPI and measure.
 
 # %% tags=["remove-input"]
 check = check_section(tickets_before, tickets_after, settings, sections)
@@ -179,7 +177,7 @@ mix = mix_section(tickets_before, tickets_after, sections, column=mix_column, kp
 show(mix, sections)
 
 # %% [markdown]
-# ## 7. Training effect (method text, section 3.2.3)
+# ## 7. Training effect
 #
 # Training effect % = (mean score after training - mean before) / mean before, for the
 # people trained, with the paired test of their scores.

@@ -121,8 +121,8 @@ class TestEmptyLists:
 
     def test_mix_kpis_empty(self, demo_slice, tmp_path):
         found = run_page(demo_slice, mix_kpis=[])
-        assert found["mix"].skipped == {"mix": "off: mix_kpis is empty; give the rate or mean "
-                                               "KPIs to check, e.g. [fcr, aht]"}
+        assert found["mix"].skipped == {"mix": "off: mix_kpis is empty; give the rate, mean "
+                                               "or duration KPIs to check, e.g. [fcr, aht]"}
         assert not found["mix"].tables and found["results"]["mix"] == {}
         assert "mix" in found["results"]["skipped"]
         written(found["results"], tmp_path)
@@ -209,8 +209,10 @@ class TestRealShapedExports:
         (shares,) = mix.tables
         assert set(shares["category"]) <= set(exports.CATEGORIES_ZH)
         assert shares["share change"].str.fullmatch(r"[+-]\d+\.\d pts").all()
-        assert mix.skipped["mix.time_to_resolve"].endswith("not durations")
-        assert list(mix.record) == ["resolution_rate"]
+        # durations get the mix check too (mean time up to one horizon), issue 23 item 7
+        assert "mix.time_to_resolve" not in mix.skipped
+        assert "time_to_resolve" in found["results"]["mix"]
+        assert list(mix.record) == ["resolution_rate", "time_to_resolve"]
         text = (tmp_path / "results.json")
         page.write_results(str(text), found["results"])
         assert "垃圾收集" in text.read_text(encoding="utf-8")
@@ -257,7 +259,10 @@ class TestSectionsOnTheDemo:
         assert check.sentences[:len(changes)] == [f"- {c.sentence}" for c in changes]
         assert check.sentences[len(changes)] == check.changes.adjustment_sentence
         folds = [b for b in check.blocks if isinstance(b, page.Fold)]
-        assert [f.title for f in folds] == [f"How we know: {c.name}" for c in changes]
+        assert [f.title for f in folds if f.title.startswith("How we know")] == [
+            f"How we know: {c.name}" for c in changes]
+        assert folds[-1].title == "Terms used above" and any(
+            line.startswith("**Holm") for line in folds[-1].lines)
         (table,) = check.tables
         # one row per KPI and estimand: a duration's median, then the estimand that decides
         assert table["KPI"].tolist() == [c.name for c in changes
@@ -330,8 +335,8 @@ def test_significance_comes_from_the_kpi_change_never_recomputed(demo_slice):
                           changes.skipped, changes.multiplicity, changes.alpha)
     summary = page.compare_summary(flipped, found["time_view"], {})
     assert summary.record["improved"] == []
-    assert summary.record["unchanged"] + summary.record["not_enough_data"] == [
-        "First contact resolution", "Average handle time"]
+    assert sorted(summary.record["unchanged"] + summary.record["not_enough_data"]) == [
+        "Average handle time", "First contact resolution"]
 
 
 def test_the_notebook_holds_display_calls_only():

@@ -186,7 +186,7 @@ class TestRealShapedExports:
         assert rows[0].figures["Estimand"] == "median"
         assert rows[1].figures["Estimand"].startswith("mean time up to")
         assert rows[1].name.endswith("(decides)")
-        assert "judged on the row below" in rows[0].statuses["Change"].word
+        assert "judged on the mean time up to" in rows[0].statuses["Change"].word
 
 
 class TestCheckerCatchesTheOldPages:

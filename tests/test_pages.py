@@ -81,7 +81,8 @@ def test_stage_page_opens_with_its_header_verdict_and_contents(project):
 def test_verdict_words_per_kpi():
     results = results_from_dict(compare_results(0.68, 0.74), source="r.json")
     [row] = [r for r in verdict_rows(results) if r.kpi == "fcr"]
-    assert row.figures == {"Before": "68.0%", "After": "74.0%"}
+    assert (row.figures["Before"], row.figures["After"]) == ("68.0%", "74.0%")
+    assert set(row.figures) == {"Estimand", "Before", "After", "Change", "Interval"}
     assert row.statuses["Change"].word == "improved"
     assert row.statuses["Target"].word == "target met"
     baseline = results_from_dict(baseline_results(0.68), source="b.json")

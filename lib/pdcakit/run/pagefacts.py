@@ -309,14 +309,16 @@ def _compare_rows(results: StageResults) -> list[VerdictRow]:
             interval = decision.ci
             label = (f"{100 * decision.level:.3g}% CI, adjusted for testing several KPIs"
                      if decision.adjusted else f"{decision.level:.0%} CI")
-        if own is not None and own is not deciding:
+        if own is not None and not own.decides:
             rows.append(VerdictRow(key, change.name, _figure_cells(
                 change, own, scale, own.ci, f"{own.confidence:.0%} CI"),
-                {"Change": Status(f"{answer.word}, judged on the row below", answer.tone),
+                {"Change": Status(f"{answer.word}, judged on the {deciding.estimand}",
+                                  answer.tone),
                  "Target": target, "Over time": over_time}))
             rows.append(VerdictRow(key, f"{change.name} (decides)", _figure_cells(
                 change, deciding, scale, interval, label),
-                {"Change": answer, "Target": Status("–"), "Over time": Status("–")}))
+                {"Change": answer, "Target": Status(f"on the {own.estimand}, above"),
+                 "Over time": Status(f"on the {own.estimand}, above")}))
             continue
         rows.append(VerdictRow(key, change.name, _figure_cells(
             change, deciding, scale, interval, label),
@@ -333,14 +335,17 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
         scale = (reading_scale("minutes", before, after)
                  if isinstance(before, int | float) else None)
         low, high = gain.gain_ci
+        estimand = str(raw.get("estimand") or "")
+        wide = raw.get("interval_includes_no_change",
+                       _finite(low) and _finite(high) and low <= 0 <= high)
         if not _finite(gain.gain):
             status = Status("not enough data", "warn")
+        elif wide:
+            status = Status("interval too wide to tell: the Check stage decides")
         elif _finite(low) and low > 0:
-            status = Status("faster", "good")
-        elif _finite(high) and high < 0:
-            status = Status("slower", "bad")
+            status = Status(f"{estimand} faster".strip(), "good")
         else:
-            status = Status("no clear change")
+            status = Status(f"{estimand} slower".strip(), "bad")
         gain_text = (f"{format_number(gain.gain * 100, 1, sign=True)}% "
                      f"({format_number(low * 100, 1, sign=True)}% to "
                      f"{format_number(high * 100, 1, sign=True)}%)"
@@ -348,7 +353,7 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
         rows.append(VerdictRow(key, gain.name, {
             "Before": format_value(before, "minutes", scale=scale),
             "After": format_value(after, "minutes", scale=scale),
-            "Time saved (95% CI)": gain_text}, {"Change": status}))
+            "Fall (95% CI)": gain_text}, {"Change": status}))
     return rows
 
 

@@ -17,7 +17,8 @@ adjusted p-value comes from :class:`pdcakit.stages.compare.KpiChange`.
 >>> ledger = Sections(frozenset({"id", "created_at", "category"}), show=False)
 >>> section = mix_section(None, None, ledger, column="category", kpis=[])
 >>> section.skipped
-{'mix': 'off: mix_kpis is empty; give the rate or mean KPIs to check, e.g. [fcr, aht]'}
+{'mix': 'off: mix_kpis is empty; give the rate, mean or duration KPIs to check, e.g. \
+[fcr, aht]'}
 >>> show(section, ledger)
 >>> ledger.skipped["mix"].startswith("off: mix_kpis is empty")
 True
@@ -32,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from pdcakit import metrics, spc, stats
+from pdcakit.glossary import terms_in
 from pdcakit.kpis import KPI_INFO
 from pdcakit.periods import PERIODS
 from pdcakit.results import format_value
@@ -119,6 +121,12 @@ class Fold:
 
 #: The symbol beside each check status, so it never rests on colour or words alone.
 CHECK_SYMBOLS = {"pass": "✔", "warning": "⚠", "information": "ℹ"}
+
+
+def terms_fold(texts: Sequence[str]) -> Fold:
+    """The statistical terms ``texts`` use, each explained in one plain line, folded."""
+    return Fold("Terms used above", tuple(f"**{term}**: {meaning}"
+                                          for term, meaning in terms_in(texts)))
 
 
 def verdict_blocks(change: KpiChange) -> tuple[Say, Fold]:
@@ -297,6 +305,8 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
         blocks += verdict_blocks(change)
     if changes.changes:
         blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
+        blocks.append(terms_fold([c.sentence for c in changes.changes]
+                                 + [line for c in changes.changes for line in c.how_we_know]))
     blocks += [Skip(key, f"not compared: {reason}", metrics.KPIS[key].name)
                for key, reason in changes.skipped.items()]
     headline = None
@@ -326,7 +336,9 @@ def why_section(changes: ChangeTable) -> Section:
     was compared)."""
     rules = tuple(Say(f"- {rule}") for rule in stats.RULES)
     used = (Table(why_table(changes)),) if changes.changes else ()
-    return Section(blocks=rules + used)
+    words = [*stats.RULES, *(c.test_reason for c in changes.changes),
+             *(c.test for c in changes.changes)]
+    return Section(blocks=(*rules, *used, terms_fold(words)))
 
 
 # ---------------------------------------------------------------- 3. over time

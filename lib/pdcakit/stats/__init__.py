@@ -55,10 +55,6 @@ from .survival import km_median, logrank, median_difference_ci, median_ratio
 
 __all__ = [
     "ANSWERS",
-    "Decision",
-    "adjusted_level",
-    "decide",
-    "widen",
     "DEFAULT_SEED",
     "DISPERSION_P",
     "KINDS",
@@ -66,6 +62,7 @@ __all__ = [
     "RULES",
     "Adjusted",
     "Comparison",
+    "Decision",
     "Dispersion",
     "DurationShape",
     "PeriodChoice",
@@ -74,9 +71,11 @@ __all__ = [
     "RatioEstimate",
     "adjust",
     "adjust_pvalues",
+    "adjusted_level",
     "choose_period_level",
     "cohens_d",
     "compare",
+    "decide",
     "design_effect",
     "difference_ci",
     "duration_periods",
@@ -119,5 +118,6 @@ __all__ = [
     "student_t",
     "two_proportions",
     "welch_t",
+    "widen",
     "wilcoxon_signed_rank",
 ]

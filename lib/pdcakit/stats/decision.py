@@ -22,7 +22,7 @@ Four answers, not two (:func:`decide`):
 >>> d = decide(-2.0, (-3.0, -1.0), pvalue=0.001, p_adjusted=0.004, alpha=0.05,
 ...            higher_is_better=False, margin=1.5)
 >>> d.answer, round(d.level, 4), [round(v, 2) for v in d.ci]
-('improved', 0.9875, [-3.28, -0.72])
+('improved', 0.9875, [-3.27, -0.73])
 >>> decide(0.1, (-0.4, 0.6), pvalue=0.7, p_adjusted=0.7, alpha=0.05,
 ...        higher_is_better=True, margin=1.0).answer
 'no change'

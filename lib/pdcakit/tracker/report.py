@@ -33,6 +33,7 @@ from typing import Any
 import nbformat
 
 from pdcakit.fileio import atomic_write_text
+from pdcakit.glossary import TERMS
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_value, reader_label
 from pdcakit.run.pagefacts import run_date, started_at
@@ -279,24 +280,12 @@ def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, 
 
 
 #: Statistical terms the review card uses, each with a plain-language explanation shown
-#: on hover (``<abbr title>``) and as a numbered footnote (for print).
-GLOSSARY = {
-    "Holm-adjusted p": "the p-value raised to allow for testing several KPIs at once "
-                       "(Holm's method), so chance alone rarely makes one of them look changed",
-    "risk ratio": "the after rate divided by the before rate: 1.09 means 9% higher after",
-    "Laney p'": "a control chart for rates from large samples that widens its limits when "
-                "periods vary more than chance alone would make them",
-    "Assurance against the target": (
-        "whether the process after the change can be relied on to meet the target: "
-        "consistent (its limits are all on the right side of the target), inconsistent (the "
-        "target lies between the limits, so some periods will meet it and some will not) or "
-        "failing (the limits are all on the wrong side)"),
-    "Effect size": "how large the change is in a scale that does not depend on the sample "
-                   "size",
-    "autocorrelation": "consecutive periods resembling each other more than chance would "
-                       "make them; it makes chart signals and tests less reliable",
-    "overdispersion": "periods varying more than chance alone would make them",
-}
+#: on hover (``<abbr title>``) and as a numbered footnote (for print): the one glossary of
+#: every page (:data:`pdcakit.glossary.TERMS`); only terms no other one's explanation
+#: contains, since each is marked where it first appears in the card's text.
+GLOSSARY = {term: TERMS[term] for term in (
+    "Holm-adjusted p", "risk ratio", "Laney p'", "Assurance against the target", "Effect size",
+    "autocorrelation", "overdispersion")}
 
 
 def explain_terms(text: str, notes: list[str]) -> str:
