@@ -294,3 +294,24 @@ def test_km_kernel_does_not_depend_on_the_thread_count():
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(one, kernels.km_quantiles(*args))
+
+
+def test_content_cache_keys_by_content_and_keeps_within_its_budget():
+    from pdcakit.stats._memo import ContentCache, content_key
+
+    cache = ContentCache(entries=2, budget_bytes=100)
+    values = np.arange(4.0)
+    calls = []
+
+    def doubled():
+        calls.append(1)
+        return values * 2
+
+    first = cache.get(content_key(values), doubled)
+    assert not first.flags.writeable
+    values[0] = 10.0  # changed in place: a new key, computed again
+    assert cache.get(content_key(values), doubled)[0] == 20.0 and len(calls) == 2
+    big = cache.get("big", lambda: np.zeros(50))  # 400 bytes: computed, not kept
+    assert big.size == 50 and "big" not in cache._kept
+    cache.get("third", lambda: np.zeros(1))
+    assert len(cache._kept) == 2  # the least recently used one left
