@@ -14,12 +14,12 @@
 # %% [markdown]
 # # Check: efficiency gain, the time, capacity and money the change frees
 #
-# **PDCA stage: Check.** Efficiency gain (method text, section 3.1.2) = (time before - time after) /
-# time before. This notebook measures it for handle time and for the end-to-end cycle time from the
-# tickets, each with a confidence interval, overall and per channel; reads the process-step table
-# (where did the time go, how much of the lead time adds value); turns the time saved into agent
-# hours, FTE and money with a range carried from the CI; and reports the technology-change KPIs of
-# the method text's section 3.4.
+# **PDCA stage: Check.** Efficiency gain = (time before - time after) / time before. This
+# notebook measures it for the average handle time (mean) and for time to resolve and first
+# response time (median, as the compare page quotes them), each with a confidence interval,
+# overall and per channel; reads the process-step table (where did the time go, how much of the
+# lead time adds value); turns the time saved into agent hours, FTE and money, each with the
+# 95% CI carried from the time saved; and reports the technology-change KPIs.
 
 # %% [markdown] tags=["remove-cell"]
 # For analysts (not shown on the reviewer page): rerun it with papermill or
@@ -71,10 +71,12 @@ steps = page.read_steps(tickets, steps_path)
 # %% [markdown]
 # ## 2. Efficiency gain per ticket
 #
-# Handle time is the agent's working time per ticket (mean, as AHT). The end-to-end cycle time runs
-# from creation to resolution; open tickets are censored, so it is the Kaplan-Meier median. Each
-# gain has a bootstrap confidence interval (95% unless `alpha` says otherwise; seeded, so a
-# rerun gives the same figures). A negative gain is a loss: the after period is slower.
+# Average handle time is the agent's working time per ticket (mean). Time to resolve runs from
+# creation to resolution and first response time from creation to the first reply; tickets still
+# open count for as long as they have been open, so each is the Kaplan-Meier median, the figure
+# the compare page quotes. Each gain has a bootstrap confidence interval (95% by default; seeded,
+# so a rerun gives the same figures), and so does the time saved. A negative gain is a loss: the
+# after period is slower. The decision on each KPI is the compare page's.
 
 # %% tags=["remove-input"]
 gains = page.gains_section(tickets, confidence=run.confidence)
@@ -116,7 +118,7 @@ page.show(freed)
 # ## 5. Money: savings, ROI and payback
 #
 # Savings = hours freed x loaded cost per agent hour; ROI over the horizon = (savings -
-# investment) / investment; payback = investment / savings per month. Each is a range from
+# investment) / investment; payback = investment / savings per month. Each has a 95% CI from
 # the confidence interval of the time saved.
 
 # %% tags=["remove-input"]
@@ -125,7 +127,7 @@ value = page.money_section(tickets, freed, cost_per_hour=cost_per_hour, investme
 page.show(value)
 
 # %% [markdown]
-# ## 6. Technology-change KPIs (method text, section 3.4)
+# ## 6. Technology-change KPIs
 #
 # Response-time reduction rate (the efficiency gain of the first response time), the
 # automation share (tickets handled by an automated channel) and the AHT change.

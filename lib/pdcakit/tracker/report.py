@@ -35,7 +35,7 @@ import nbformat
 from pdcakit.fileio import atomic_write_text
 from pdcakit.glossary import TERMS
 from pdcakit.kpis import KPI_INFO
-from pdcakit.results import format_value, reader_label
+from pdcakit.results import format_value, reader_label, reading_scale
 from pdcakit.run.pagefacts import run_date, started_at
 from pdcakit.run.project import STAGES, ProjectPaths
 from pdcakit.run.render import STYLESHEET, verdict_box
@@ -446,9 +446,11 @@ def _sentences(results: StageResults) -> list[str]:
     out = []
     for estimate in results.estimates.values():
         ci = estimate.ci
-        interval = (f" ({estimate.confidence:.0%} CI {format_value(ci[0], estimate.unit)} to "
-                    f"{format_value(ci[1], estimate.unit)})" if ci is not None else "")
-        out.append(f"{estimate.name}: {format_value(estimate.value, estimate.unit)}"
+        scale = reading_scale(estimate.unit, estimate.value)  # one unit inside the interval
+        low, high = ((format_value(v, estimate.unit, scale=scale) for v in ci)
+                     if ci is not None else ("", ""))
+        interval = f" ({estimate.confidence:.0%} CI {low} to {high})" if ci is not None else ""
+        out.append(f"{estimate.name}: {format_value(estimate.value, estimate.unit, scale=scale)}"
                    f"{interval}, n = {estimate.n:,}")
     target = results.target
     if target is not None and target.kpi:
