@@ -357,15 +357,28 @@ class TimeView(Section):
         return [key for key, view in self.views.items() if view.baseline_unstable]
 
 
-def _assurance(view: PhaseView, target: float | None) -> tuple[Say | None, dict | None]:
-    """The NHS assurance line of the after phase against ``target`` (None: no target)."""
+def _assurance(view: PhaseView, target: float | None, change: KpiChange | None = None
+               ) -> tuple[Say | None, dict | None]:
+    """The NHS assurance line of the after phase against ``target`` (None: no target).
+
+    "Target met" has one rule on every page (:attr:`KpiChange.target_met`: the after value
+    of the KPI's own estimand); the assurance view answers another question, whether every
+    period will meet it, and says so beside that rule's answer so the two never read as a
+    contradiction."""
     verdict = view.assurance(target)
     if verdict is None or target is None:
         return None, None
     shown = format_value(target, metrics.KPIS[view.key].unit)
-    return (Say(f"Assurance against the target ({shown}): **{verdict}**. In the after period "
-                f"{spc.ASSURANCE_MEANING[verdict]} (NHS Making Data Count's assurance view)."),
-            {"target": target, "verdict": verdict})
+    overall = ""
+    if change is not None and change.target_met is not None:
+        overall = (f"Over the whole after period the target is "
+                   f"{'met' if change.target_met else 'not met'} (the after "
+                   f"{change.own.estimand}, {change.fmt(change.own.after)}). ")
+    return (Say(f"Period by period against the target ({shown}), NHS Making Data Count's "
+                f"assurance view: **{verdict}**. {overall}In the after period "
+                f"{spc.ASSURANCE_MEANING[verdict]}."),
+            {"target": target, "verdict": verdict,
+             "question": "will every period meet the target (the process limits)"})
 
 
 def _headline_entry(check: Check, views: Mapping[str, PhaseView], tickets: pd.DataFrame,
@@ -409,7 +422,7 @@ def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
             continue
         views[key] = view
         target = settings.targets.get(key)
-        line, assurance = _assurance(view, target)
+        line, assurance = _assurance(view, target, check.changes.get(key))
         blocks += [Say(f"**{view.title}:** {view.sentence}"),
                    Chart(view.title, _phase_figure(view, target, PERIODS[settings.period],
                                                    events))]
