@@ -11,8 +11,10 @@ Modules: ``errors`` (DataError), ``encodings`` (what is certain), ``inputs``
 dayfirst), ``readers`` (raw reading),
 ``mapping`` (Mapping, presets), ``parsing`` (typed columns), ``validate`` (checks),
 ``tickets`` and ``tables`` (the loaders), ``schema`` (canonical columns), ``peek``
-(a quick look for checks before a kernel starts) and ``describe`` (what an export holds
-and supports, for ``pdca check-data``).
+(a quick look for checks before a kernel starts), ``plausible`` (open cases per case,
+cases closed without a resolution time, cases open far longer than the rest:
+:func:`plausibility`, also in ``tickets.attrs["plausibility"]``) and ``describe`` (what an
+export holds and supports, for ``pdca check-data``).
 
 Example
 -------
@@ -34,6 +36,7 @@ from .errors import DataError
 from .inputs import resolve_input
 from .mapping import Mapping, list_presets, load_mapping
 from .peek import ExportPeek, peek_export
+from .plausible import Plausibility, plausibility
 from .readers import read_table
 from .schema import TABLES, TICKETS
 from .tables import load_aggregates, load_table
@@ -46,6 +49,7 @@ __all__ = [
     "ExportPeek",
     "ExportSummary",
     "Mapping",
+    "Plausibility",
     "describe_export",
     "list_presets",
     "load_aggregates",
@@ -53,6 +57,7 @@ __all__ = [
     "load_table",
     "load_tickets",
     "peek_export",
+    "plausibility",
     "read_table",
     "resolve_input",
     "schema",

@@ -3,7 +3,9 @@
 :func:`describe_export` loads the export as the stages would (same mapping, same checks)
 but does not stop at repeated ids: it counts them, shows the first ones and names the
 ``on_duplicate`` fix. It says how many rows, which dates, the snapshot and where it came
-from, the share still open, the mapped, empty and unmapped columns, which KPIs the export
+from, the share of cases still open (one row per id, as the stages keep it), cases closed
+without a resolution time and cases open far longer than the rest (with the fix, see
+:mod:`.plausible`), the mapped, empty and unmapped columns, which KPIs the export
 supports (and the column that would enable each of the others) and which stages run.
 
 >>> import tempfile, pathlib
@@ -11,8 +13,8 @@ supports (and the column that would enable each of the others) and which stages 
 >>> _ = p.write_text("id,created_at,resolved_at\\nC1,2024-01-05,2024-01-09\\n"
 ...                  "C2,2024-03-11,\\nC2,2024-03-11,2024-03-12\\n")
 >>> s = describe_export(p)
->>> s.rows, s.repeated_ids, s.open_rows, s.snapshot_source
-(3, 1, 1, 'inferred from the latest timestamp')
+>>> s.rows, s.repeated_ids, s.open_rows, s.cases, s.open_cases, s.snapshot_source
+(3, 1, 1, 2, 0, 'inferred from the latest timestamp')
 >>> print(s.lines()[1])
 3 rows created 2024-01-05 to 2024-03-11 (3 calendar months; 1 with no cases: 2024-02).
 """
@@ -27,6 +29,7 @@ import pandas as pd
 
 from ..kpis import KPI_INFO, supported_kpis
 from .options import how_to_set
+from .plausible import Plausibility, plausibility
 from .schema import TICKETS
 from .tickets import DUPLICATE_FIX, SNAPSHOT_INFERRED, load_ticket_rows, ticket_snapshot
 from .validate import duplicated_ids
@@ -54,7 +57,11 @@ class StageSupport:
 class ExportSummary:
     """What a ticket export holds and supports (see :func:`describe_export`).
 
-    Counts are over the file's rows (a repeated id counts once per row).
+    ``rows``, ``open_rows`` and ``open_last_year`` count the file's rows (a repeated id
+    once per row); ``cases``, ``open_cases``, ``open_cases_last_year`` and
+    ``plausibility`` count cases, one row per id: the row the stages keep
+    (``on_duplicate``), the last row of each id when loading would stop on them
+    (``cases_from``).
     """
 
     file: str
@@ -81,11 +88,19 @@ class ExportSummary:
     kpis_skipped: dict[str, str] = field(default_factory=dict)  # key -> what enables it
     stages: tuple[StageSupport, ...] = ()
     notes: tuple[str, ...] = ()                  # the loader's warnings
+    cases: int = 0                               # distinct ids (one row each)
+    open_cases: int | None = None                # of them still open (None: no resolved_at)
+    open_cases_last_year: int | None = None      # of those, created in the last 365 days
+    cases_from: str = "first"                    # which row of a repeated id counts
+    plausibility: Plausibility | None = None     # closed without resolution, far longer
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # first non-empty
 
     @property
     def open_share(self) -> float | None:
-        """Share of the rows still open at the snapshot (None: no resolved_at)."""
-        return None if self.open_rows is None else self.open_rows / self.rows
+        """Share of the cases still open at the snapshot (None: no resolved_at)."""
+        if self.open_cases is None or not self.cases:
+            return None
+        return self.open_cases / self.cases
 
     def lines(self) -> list[str]:
         """The summary as plain sentences, one per line."""
@@ -96,9 +111,13 @@ class ExportSummary:
                        "days (a case closed on the day it was created takes 0 days).")
         out.append(self._snapshot_line())
         out.append(self._open_line())
+        if self.plausibility is not None:
+            out.extend(f"Check: {sentence}" for sentence in self.plausibility.sentences)
         out.append(self._repeats_line())
-        mapped = ", ".join(f"{c} <- {s!r}" if c != s else c for c, s in self.columns.items()
-                           if c in self.present)
+        mapped = ", ".join(
+            f"{c} <- {' or '.join(repr(n) for n in (s, *self.fallbacks.get(c, ())))}"
+            if c != s or c in self.fallbacks else c
+            for c, s in self.columns.items() if c in self.present)
         out.append(f"Columns used: {mapped}.")
         if self.empty:
             out.append("Mapped but empty in every row (not used): "
@@ -134,7 +153,10 @@ class ExportSummary:
             "kpis_skipped": dict(self.kpis_skipped),
             "stages": [{"stage": s.stage, "runs": s.runs, "detail": s.detail}
                        for s in self.stages],
-            "notes": list(self.notes),
+            "notes": list(self.notes), "cases": self.cases, "open_cases": self.open_cases,
+            "open_cases_last_year": self.open_cases_last_year, "cases_from": self.cases_from,
+            "fallbacks": {c: list(v) for c, v in self.fallbacks.items()},
+            "plausibility": None if self.plausibility is None else self.plausibility.as_dict(),
         }
 
     def _dates_line(self) -> str:
@@ -159,10 +181,13 @@ class ExportSummary:
         if self.open_rows is None:
             return ("No resolved_at column: open and resolved cases cannot be told apart "
                     "(map the resolution time under columns: in the mapping).")
-        text = (f"Still open at the snapshot: {self.open_rows:,} rows "
-                f"({self.open_rows / self.rows:.1%})")
-        if self.open_rows:
-            text += f", {self.open_last_year:,} of them created in the last 365 days"
+        n_open = self.open_cases or 0
+        text = (f"Still open at the snapshot: {n_open:,} of {self.cases:,} "
+                f"{'case' if self.cases == 1 else 'cases'} ({n_open / self.cases:.1%})")
+        if self.rows != self.cases:
+            text += f", counting the {self.cases_from} row of each id"
+        if n_open:
+            text += f"; {self.open_cases_last_year:,} of them created in the last 365 days"
         return text + "; open cases are kept and counted as censored, never dropped."
 
     def _repeats_line(self) -> str:
@@ -252,6 +277,17 @@ def describe_export(path: str | os.PathLike[str], mapping: Any = None,
         open_rows = int(is_open.sum())
         recent = created >= snapshot - pd.Timedelta(days=365)
         open_last_year = int((is_open & recent).sum())
+    which = _KEEP_WORDS.get(m.on_duplicate, "last")
+    per_case = df[~(df["id"].duplicated(keep=which) & df["id"].notna()).to_numpy(dtype=bool)]
+    per_case.attrs = {"columns": dict(src.names)}
+    open_cases = open_cases_last_year = None
+    plaus = None
+    if "resolved_at" in df:
+        case_open = per_case["resolved_at"].isna()
+        open_cases = int(case_open.sum())
+        open_cases_last_year = int((case_open & (per_case["created_at"] >= snapshot
+                                                 - pd.Timedelta(days=365))).sum())
+        plaus = plausibility(per_case, snapshot, loaded.closing_column)
     n_ids, n_extra, examples = _repeats(df["id"])
     found = dict(src.names)
     present = [c for c in TICKETS.columns if c in df and bool(df[c].notna().any())]
@@ -264,4 +300,6 @@ def describe_export(path: str | os.PathLike[str], mapping: Any = None,
         repeated_examples=examples, on_duplicate=m.on_duplicate, columns=found,
         present=tuple(present), empty=tuple(c for c in found if c not in present),
         unmapped=tuple(loaded.ignored), kpis=usable, kpis_skipped=skipped,
-        stages=_stages(set(present)), notes=tuple(src.warnings))
+        stages=_stages(set(present)), notes=tuple(src.warnings), cases=len(per_case),
+        open_cases=open_cases, open_cases_last_year=open_cases_last_year, cases_from=which,
+        plausibility=plaus, fallbacks=dict(loaded.fallbacks))

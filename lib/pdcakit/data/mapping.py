@@ -34,8 +34,8 @@ from .names import closest_names, column_letter, describe_columns, normalize_nam
 from .options import how_to_set, is_unset, parse_flag, parse_on_duplicate
 from .schema import TableSchema
 
-__all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "list_presets", "load_mapping",
-           "resolve_columns"]
+__all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "Resolved", "expected_names",
+           "list_presets", "load_mapping", "resolve_columns", "resolve_sources", "source_names"]
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -55,7 +55,11 @@ class Mapping:
     ----------
     columns : dict
         Canonical name -> source column name. Columns that already carry a
-        canonical name (ignoring case, spaces and dashes) need no entry.
+        canonical name (ignoring case, spaces and dashes) need no entry. A list of
+        source columns takes, row by row, the first non-empty cell among them:
+        ``resolved_at: [resolved_at, closed_at]`` reads a case closed without a
+        resolution time as resolved when it was closed (the loader's warnings count
+        the cells each fallback filled).
     date_format : str, optional
         ``strptime`` format of the export's timestamps (e.g. ``"%d/%m/%Y %H:%M"``);
         guessed from the values when omitted. ISO 8601 values are always accepted.
@@ -101,7 +105,7 @@ class Mapping:
     text means "use the mapping's value".
     """
 
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     date_format: str | None = None
     dayfirst: bool = False
     timezone: str | None = None
@@ -295,7 +299,8 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
         raise DataError("'columns' must map canonical names to source column names",
                         file=label or "mapping",
                         fix="write columns: {id: Ticket No, created_at: Opened}")
-    out["columns"] = {str(k): str(v) for k, v in columns.items()}
+    out["columns"] = {str(k): _column_sources(k, v, label or "mapping")
+                      for k, v in columns.items()}
     values = out.get("values") or {}
     if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
         raise DataError("'values' must map each canonical column to {source value: new value}",
@@ -331,6 +336,47 @@ def _from_dict(content: dict[str, Any], label: str) -> Mapping:
                                 + how_to_set("timezone", "Europe/London")) from exc
     out["name"] = out.get("name") or label
     return Mapping(**out)
+
+
+def _column_sources(canon: Any, value: Any, where: str) -> str | tuple[str, ...]:
+    """A source column name, or a list of them (first non-empty wins) as a tuple."""
+    if isinstance(value, list | tuple):
+        names = tuple(_yaml_text(v) for v in value if v is not None and not
+                      isinstance(v, list | tuple | dict))
+        if not names or len(names) != len(value) or len(set(names)) != len(names):
+            raise DataError(f"columns: {canon}: must be a source column or a list of "
+                            f"different source columns, got {value!r}", file=where,
+                            fix=f"write columns: {{{canon}: [<column>, <fallback column>]}} "
+                                "(the first non-empty cell of each row is taken)")
+        return names[0] if len(names) == 1 else names
+    if isinstance(value, dict) or value is None:
+        raise DataError(f"columns: {canon}: must be a source column name, got {value!r}",
+                        file=where, fix=f"write columns: {{{canon}: <source column>}}")
+    return _yaml_text(value)
+
+
+def source_names(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The source columns of one ``columns:`` entry, the first the main one.
+
+    >>> source_names("Opened"), source_names(("resolved_at", "closed_at"))
+    (('Opened',), ('resolved_at', 'closed_at'))
+    """
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def expected_names(mapping: Mapping, schema: TableSchema) -> list[str]:
+    """Column names the header should hold: each canonical column's source names
+    (fallbacks too), or its own name when the mapping has no entry.
+
+    >>> from pdcakit.data.schema import TICKETS
+    >>> expected_names(Mapping(columns={"resolved_at": ("resolved_at", "closed_at")}),
+    ...                TICKETS)[:5]
+    ['id', 'created_at', 'first_response_at', 'resolved_at', 'closed_at']
+    """
+    out: list[str] = []
+    for c in schema.columns:
+        out.extend(source_names(mapping.columns.get(c, c)))
+    return out
 
 
 def _header_row(value: Any, where: str) -> int | None:
@@ -373,13 +419,39 @@ def _snapshot_text(value: Any, where: str) -> str | None:
     return value if isinstance(value, str) else ts.isoformat(sep=" ")
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """The source columns of a table: ``found`` (canonical -> main source column),
+    ``fallbacks`` (canonical -> further source columns, first non-empty wins) and
+    ``ignored`` (source columns no canonical column takes)."""
+
+    found: dict[str, str]
+    fallbacks: dict[str, tuple[str, ...]]
+    ignored: list[str]
+
+
 def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, file: str,
                     header_row: int = 1) -> tuple[dict[str, str], list[str]]:
+    """Find the source column of each canonical column: :func:`resolve_sources` without
+    the fallbacks (``({canonical: main source}, ignored)``).
+
+    >>> from pdcakit.data.schema import TICKETS
+    >>> raw = pd.DataFrame(columns=["Ticket", "Created At", "Notes"])
+    >>> resolve_columns(raw, TICKETS, Mapping(columns={"id": "Ticket"}), "t.csv")
+    ({'id': 'Ticket', 'created_at': 'Created At'}, ['Notes'])
+    """
+    resolved = resolve_sources(raw, schema, mapping, file, header_row)
+    return resolved.found, resolved.ignored
+
+
+def resolve_sources(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, file: str,
+                    header_row: int = 1) -> Resolved:
     """Find the source column of each canonical column.
 
-    Returns ``({canonical: source}, ignored_source_columns)``. A mapping entry
-    wins over a same-named column; otherwise a column whose name matches a
-    canonical name (ignoring case, spaces, dashes and dots) is taken.
+    Returns a :class:`Resolved`. A mapping entry wins over a same-named column; otherwise
+    a column whose name matches a canonical name (ignoring case, spaces, dashes and dots)
+    is taken. An entry listing several columns names the main one and its fallbacks,
+    each of which must be in the file.
 
     Raises
     ------
@@ -393,9 +465,12 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
     Examples
     --------
     >>> from pdcakit.data.schema import TICKETS
-    >>> raw = pd.DataFrame(columns=["Ticket", "Created At", "Notes"])
-    >>> resolve_columns(raw, TICKETS, Mapping(columns={"id": "Ticket"}), "t.csv")
-    ({'id': 'Ticket', 'created_at': 'Created At'}, ['Notes'])
+    >>> raw = pd.DataFrame(columns=["number", "opened_at", "resolved_at", "closed_at"])
+    >>> r = resolve_sources(raw, TICKETS, Mapping(columns={
+    ...     "id": "number", "created_at": "opened_at",
+    ...     "resolved_at": ("resolved_at", "closed_at")}), "incidents.csv")
+    >>> r.found["resolved_at"], r.fallbacks, r.ignored
+    ('resolved_at', {'resolved_at': ('closed_at',)}, [])
     """
     available = [str(c) for c in raw.columns]
     exact = set(available)
@@ -430,30 +505,36 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
         written = repeated.get(name)
         return [n for n, w in repeated.items() if w == written] if written else [name]
 
+    def lookup(canon: str, src: str) -> str:
+        if src in exact:
+            hit = src
+        else:
+            near = by_norm.get(normalize_name(src), [])
+            if len(near) > 1:
+                raise collision(canon, near, f"named like {src!r}")
+            hit = near[0] if near else None
+        if hit is None:
+            close = closest_names(src, available)
+            hint = f"closest: {describe_columns(close)}; " if close else ""
+            raise DataError(
+                f"{mapping.label} takes {canon!r} from column "
+                f"{src!r}, which is not in the file", file=file, column=src,
+                header_row=header_row,
+                fix=f"{hint}available columns: {describe_columns(available)}. Correct "
+                    f"the mapping's columns: {canon}: <source column>, or remove the entry")
+        if len(twins(hit)) > 1:
+            raise collision(canon, twins(hit), "with the same header")
+        return hit
+
     found: dict[str, str] = {}
+    fallbacks: dict[str, tuple[str, ...]] = {}
     for canon in schema.columns:
         if canon in mapping.columns:
-            src = mapping.columns[canon]
-            if src in exact:
-                hit = src
-            else:
-                near = by_norm.get(normalize_name(src), [])
-                if len(near) > 1:
-                    raise collision(canon, near, f"named like {src!r}")
-                hit = near[0] if near else None
-            if hit is None:
-                close = closest_names(src, available)
-                hint = f"closest: {describe_columns(close)}; " if close else ""
-                raise DataError(
-                    f"{mapping.label} takes {canon!r} from column "
-                    f"{src!r}, which is not in the file", file=file, column=src,
-                    header_row=header_row,
-                    fix=f"{hint}available columns: {describe_columns(available)}. Correct "
-                        f"the mapping's columns: {canon}: <source column>, or remove the entry")
-            if len(twins(hit)) > 1:
-                raise collision(canon, twins(hit), "with the same header")
-            found[canon] = hit
-    used = set(found.values())
+            hits = [lookup(canon, src) for src in source_names(mapping.columns[canon])]
+            found[canon] = hits[0]
+            if len(hits) > 1:
+                fallbacks[canon] = tuple(hits[1:])
+    used = set(found.values()) | {c for fb in fallbacks.values() for c in fb}
     for canon in schema.columns:
         if canon in found:
             continue
@@ -468,7 +549,7 @@ def resolve_columns(raw: pd.DataFrame, schema: TableSchema, mapping: Mapping, fi
     _refuse_shared_timestamps(found, schema, mapping, file)
     ordered = {c: found[c] for c in schema.columns if c in found}
     ignored = [c for c in available if c not in used]
-    return ordered, ignored
+    return Resolved(ordered, fallbacks, ignored)
 
 
 def _refuse_shared_timestamps(found: dict[str, str], schema: TableSchema, mapping: Mapping,

@@ -510,11 +510,13 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
     fmt = date_format or _guess_format(sample.tolist(), dayfirst)
     if fmt is None:
         rows = _rows(present)
+        holes = _placeholders(text[present])
         raise source.error(
             "the values do not look like dates", column, rows,
             values=raw[present].head(5).tolist(),
-            fix=how_to_set("date_format", "'%d.%m.%Y %H:%M'") + " (the export's format), "
-                "or check that this is the right column")
+            fix=(_na_fix(holes) + "; otherwise " if holes else "")
+            + how_to_set("date_format", "'%d.%m.%Y %H:%M'") + " (the export's format), "
+              "or check that this is the right column")
     parsed = _parse_with(text, present, fmt, utc, fallbacks=fmt not in ("mixed",))
     failed = present & parsed.isna()
     if failed.any() and not utc:  # an offset among local times?
@@ -541,13 +543,39 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
         rows = _rows(failed)
         shown = "ISO 8601" if fmt == "ISO8601" else fmt
         how = "guessed from the first values" if guessed else "given"
+        holes = _placeholders(text[failed])
+        dates = how_to_set("date_format", "'%d/%m/%Y %H:%M'") + " matching these values; " \
+            "for day-first dates " + how_to_set("dayfirst", "true")
+        if holes and len(holes) == text[failed].nunique():   # only placeholders failed
+            fix = _na_fix(holes) + " (or empty these cells)"
+        elif holes:
+            fix = _na_fix(holes) + "; for the other values, " + dates
+        else:
+            fix = dates + "; empty the cells that hold no date"
         raise source.error(
             f"{_plural(len(rows), 'value is not a date', 'values are not dates')} in the "
             f"format {shown} ({how})", column, rows, values=raw[failed].head(5).tolist(),
-            fix=how_to_set("date_format", "'%d/%m/%Y %H:%M'") + " matching these values; "
-                "for day-first dates " + how_to_set("dayfirst", "true")
-                + "; empty the cells that hold no date")
+            fix=fix)
     return _zoned(parsed, raw, column, source, timezone, aware=utc)
+
+
+def _placeholders(text: pd.Series) -> list[str]:
+    """The distinct texts of ``text`` that hold no digit (``?``, ``-``, ``N/A``, ``TBD``):
+    placeholders for "no date", most frequent first (at most 4).
+
+    >>> _placeholders(pd.Series(["?", "2024-01-05", "?", "n.v."]))
+    ['?', 'n.v.']
+    """
+    holes = text[~text.str.contains(r"\d", regex=True).fillna(True).astype(bool)]
+    return [str(v) for v in holes.value_counts().index[:4]]
+
+
+def _na_fix(holes: Sequence[str]) -> str:
+    """``read them as missing: add na_values: ['?'] to the mapping YAML``."""
+    shown = ", ".join(repr(h) for h in holes)
+    return (f"{shown} {'means' if len(holes) == 1 else 'mean'} 'no date' here: read "
+            f"{'it' if len(holes) == 1 else 'them'} as missing: "
+            + how_to_set("na_values", _yaml_list(holes)))
 
 
 def _check_tz_mix(raw: pd.Series, aware: pd.Series, present: pd.Series, column: str,

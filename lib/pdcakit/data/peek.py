@@ -30,7 +30,7 @@ import pandas as pd
 from .canonical import parse_column
 from .errors import DataError
 from .inputs import input_label
-from .mapping import DEFAULT_NA_VALUES, Mapping, load_mapping, resolve_columns
+from .mapping import DEFAULT_NA_VALUES, Mapping, expected_names, load_mapping, resolve_sources
 from .names import closest_names, dedupe_names
 from .parsing import Source, clean_text
 from .readers import (
@@ -143,11 +143,12 @@ def peek_export(path: str | os.PathLike[str], mapping: Any = None,
     else:  # Excel, gzip, UTF-16 ...: the full reader
         raw = _read_all(p, file, m)
         header, header_row = tuple(str(c) for c in raw.columns), raw.attrs["header_row"]
-    found, unmapped = resolve_columns(pd.DataFrame(columns=list(header)), TICKETS, m, file,
-                                      header_row)
+    resolved = resolve_sources(pd.DataFrame(columns=list(header)), TICKETS, m, file,
+                               header_row)
+    found, unmapped = resolved.found, resolved.ignored
     source = Source(file, header_row, names=found)
     check_required(found, TICKETS, list(header), source, m.name)
-    wanted = sorted(set(found.values()))
+    wanted = sorted({*found.values(), *(c for fb in resolved.fallbacks.values() for c in fb)})
     if raw is not None:
         frame = raw[wanted]
     elif layout is not None:
@@ -156,7 +157,9 @@ def peek_export(path: str | os.PathLike[str], mapping: Any = None,
             frame = _read_all(p, file, m)[wanted]
     else:
         frame = _read_parquet_columns(p, wanted)
-    present = tuple(c for c, src in found.items() if _holds_values(frame[src], TICKETS.kinds[c], m))
+    present = tuple(c for c, src in found.items() if any(
+        _holds_values(frame[s], TICKETS.kinds[c], m)
+        for s in (src, *resolved.fallbacks.get(c, ()))))
     created = parse_column(frame[found["created_at"]], "created_at", "datetime", source, m)
     has = bool(created.notna().any())
     return ExportPeek(file=file, rows=len(frame), header=header, columns=dict(found),
@@ -190,7 +193,7 @@ class _TextLayout:
 
 
 def _expected(m: Mapping) -> list[str]:
-    return [m.columns.get(c, c) for c in TICKETS.columns]
+    return expected_names(m, TICKETS)
 
 
 def _head(p: Path, n: int = 8) -> bytes:

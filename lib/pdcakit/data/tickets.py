@@ -24,6 +24,7 @@ from .canonical import Loaded, finish, load_canonical
 from .memory import release_unused_memory
 from .options import how_to_set, is_unset
 from .parsing import Source
+from .plausible import plausibility
 from .schema import TICKETS
 from .slicing import between
 from .validate import check_duplicates, check_order
@@ -90,7 +91,11 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         (``datetime64[us]`` timestamps, naive without ``timezone``; float64 numbers, nullable
         ``boolean`` flags, ``str`` ids and categories), plus ``is_open``
         (bool: no ``resolved_at``; open tickets are never dropped) when the
-        file has ``resolved_at``. ``attrs``: ``source``, ``snapshot``,
+        file has ``resolved_at``; ``closed_at`` when an unmapped column holds closing
+        times (see :mod:`~pdcakit.data.plausible`: used only to count cases closed
+        without a resolution time). ``attrs``: ``plausibility`` (a
+        :class:`~pdcakit.data.plausible.Plausibility` of the returned tickets),
+        ``fallbacks``, ``closing_column``, ``source``, ``snapshot``,
         ``snapshot_source`` (``"given"`` or ``"inferred from the latest timestamp"``),
         ``on_duplicate``, ``ignored_columns``, ``dropped_duplicates``, ``warnings``
         (list of str), ``columns`` (canonical -> source name), ``header_row``,
@@ -139,6 +144,7 @@ def load_tickets(path: str | os.PathLike[str], mapping: Any = None, *,
         df, bounds = _select_window(df, window, date_column, src, m.timezone)
     out = finish(df, loaded, "tickets", snapshot=snap, snapshot_source=snap_source,
                  on_duplicate=m.on_duplicate, dropped_duplicates=dropped, window=bounds)
+    out.attrs["plausibility"] = plausibility(out, snap, loaded.closing_column)
     del df, loaded
     release_unused_memory()
     return out
@@ -152,7 +158,7 @@ def load_ticket_rows(path: str | os.PathLike[str], mapping: Any = None,
     generic checks plus "resolved / first answered before created". ``options`` as for
     :func:`load_tickets` (``""`` / None = the mapping's value).
     """
-    loaded = load_canonical(path, TICKETS, mapping, options)
+    loaded = load_canonical(path, TICKETS, mapping, options, closing=True)
     df, src = loaded.frame, loaded.source
     _second_occurrences(df, src)
     check_order(df, "created_at", "resolved_at", src,
