@@ -33,10 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..results import DurationUnit, Estimate, duration_unit
-from ..stats.survival import km_median_weighted
 from ._checks import need_n, require, snapshot
 
 __all__ = ["DurationSummary", "duration_minutes", "first_response_time", "kaplan_meier",
@@ -63,6 +61,8 @@ class KaplanMeier:
 def kaplan_meier(minutes: np.ndarray, observed: np.ndarray, *,
                  confidence: float = 0.95) -> KaplanMeier:
     """Kaplan-Meier curve of durations; ``observed`` False marks censored (still open) ones."""
+    from scipy import stats as sps  # on first use: importing this module stays light
+
     minutes = np.asarray(minutes, dtype=float)
     observed = np.asarray(observed, dtype=bool)
     if observed.all():
@@ -171,6 +171,8 @@ def _summary(tickets: pd.DataFrame, key: str, confidence: float) -> DurationSumm
     def td(value: float | None) -> pd.Timedelta | None:
         return None if value is None or not math.isfinite(value) else pd.Timedelta(
             minutes=value)
+
+    from ..stats.survival import km_median_weighted
 
     def quantile(level: float) -> float:
         return float(km_median_weighted(minutes, observed, np.ones((1, minutes.size)),
