@@ -55,8 +55,8 @@ from .names import dedupe_names, describe_columns, normalize_name, repeated_head
 from .options import how_to_set
 
 __all__ = ["DELIMITERS", "MAX_EXCEL_BYTES", "MAX_INPUT_BYTES", "MAX_TEXT_BYTES",
-           "check_input_file", "find_header", "read_table", "sniff_delimiter",
-           "values_may_span_lines"]
+           "check_input_file", "find_header", "read_table", "rowlike_values",
+           "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 #: The largest export read at all (Parquet is read column by column).
@@ -455,23 +455,34 @@ def _read_arrow(data: bytes, names: list[str], delimiter: str, h: int) -> pd.Dat
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    if irregular or values_may_span_lines(table):
+    if irregular:
         return None
+    lines = data.count(b"\n", 0, end) or data.count(b"\r", 0, end)
+    if lines + 1 != h + 1 + table.num_rows and rowlike_values(table, delimiter, len(names)):
+        return None   # a quoted value took in rows: the exact reader names the lines
     df = table.to_pandas()
     df = df.astype(dict.fromkeys(df.columns, "str"))
     df.index = pd.RangeIndex(h + 2, h + 2 + len(df), name="row")
     return df
 
 
-def values_may_span_lines(table: Any) -> bool:
-    """True when a text cell of the Arrow ``table`` holds a line break: a quoted value ran
-    over several lines, so the exact reader must check that it did not swallow rows."""
+def rowlike_values(table: Any, delimiter: str, width: int) -> bool:
+    """True when a text cell of the Arrow ``table`` holds a line break followed by a line
+    that splits into ``width`` fields or more: a quoted value took in rows of the file.
+    Run only when the file has more lines than records (some value spans lines)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = (c for c in table.columns if pa.types.is_string(c.type)
-            or pa.types.is_large_string(c.type))
-    return any(pc.any(pc.match_substring_regex(c, "[\\r\\n]")).as_py() for c in text)
+    for column in table.columns:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        hit = pc.match_substring_regex(column, "[\\r\\n]")
+        if not pc.any(hit).as_py():
+            continue
+        for value in pc.filter(column, hit).to_pylist():
+            if _rowlike(value, delimiter, width) is not None:
+                return True
+    return False
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
