@@ -247,3 +247,15 @@ def test_the_family_is_the_kpis_compared():
         assert math.isfinite(change.decision.level)
         if change.decision.adjusted:
             assert "testing 2 KPIs" in change.interval_label
+
+
+def test_a_median_not_reached_is_said_never_shown_as_n_a(tmp_path):
+    # heavy censoring: 60% of the cases still open, so no median can be measured; the row
+    # says so in words, the target cannot be judged, and the page stays consistent
+    results = _compare_page(_helpdesk(60, open_share=0.6), tmp_path,
+                            targets={"time_to_resolve": 120})
+    assert compare_problems(results) == []
+    ttr = results["kpis"]["time_to_resolve"]
+    assert "cannot be measured (over half of the cases are still open)" in ttr["plain"]
+    assert "n/a" not in ttr["plain"] and "cannot be judged yet" in ttr["answer"]
+    assert ttr["target_met"] is None

@@ -406,6 +406,16 @@ class KpiChange:
         (median), a fall of 94% (95% CI 93% to 95%)."."""
         own = self.own
         before, after = self.fmt(own.before), self.fmt(own.after)
+        missing = [side for side, value in (("before", own.before), ("after", own.after))
+                   if not math.isfinite(value)]
+        if missing:
+            known = next((f"; {side} it is {self.fmt(value)}" for side, value in
+                          (("before", own.before), ("after", own.after))
+                          if math.isfinite(value)), "")
+            why = (" (over half of the cases are still open)" if self.unit == "minutes"
+                   and own.estimand == "median" else "")
+            return (f"{self.name}: the {own.estimand} {' and '.join(missing)} cannot be "
+                    f"measured{why}{known}.")
         verb = ("stayed at" if before == after else
                 "fell" if own.change < 0 else "rose")
         where = f"{self.name}" if not self.segment else self.name
@@ -483,7 +493,9 @@ class KpiChange:
             met = self.target_met
             side = ("at or above" if self.higher_is_better else "at or below") if met else (
                 "below" if self.higher_is_better else "above")
-            text += (f" Target {self.fmt(self.target)}: {'met' if met else 'not met'} "
+            text += (f" Target {self.fmt(self.target)}: cannot be judged yet (the after "
+                     f"{self.own.estimand} cannot be measured)." if met is None else
+                     f" Target {self.fmt(self.target)}: {'met' if met else 'not met'} "
                      f"(the after {self.own.estimand}, {self.fmt(self.own.after)}, is "
                      f"{side} it).")
         return text
@@ -639,7 +651,9 @@ class KpiChange:
             "Verdict": (ANSWER_WORDS[self.direction] if deciding else
                         "shown, not used for the verdict"),
             "Target": "" if self.target is None or (deciding and self.quoted) else (
-                f"{self.fmt(self.target)}: {'met' if self.target_met else 'not met'}"),
+                f"{self.fmt(self.target)}: "
+                + {True: "met", False: "not met", None: "cannot be judged yet"}[
+                    self.target_met]),
         }
 
     def rows(self) -> list[dict[str, Any]]:

@@ -10,8 +10,10 @@ and nowhere else (``RULES`` is shown in the compare notebook):
    exact conditional Poisson test, as R ``poisson.test``.
 3. **duration** with open items (time to resolve, first response): the log-rank
    test, open items censored, never dropped; the estimate is the difference of the
-   Kaplan-Meier medians with a bootstrap CI. Durations with nothing open follow
-   the continuous rules.
+   Kaplan-Meier medians with a bootstrap CI. A Check stage verdict on a duration KPI
+   rests on the restricted mean time up to a horizon (z test), which counts open items
+   too and has one direction whatever the shape; the median and the log-rank test are
+   shown beside it. Durations with nothing open follow the continuous rules.
 4. **ordinal** (a few whole-number levels, e.g. CSAT 1-5): Mann-Whitney U
    (paired: Wilcoxon signed-rank). A t test would treat the levels as equally spaced.
 5. **nps** (0-10 recommend scores): z test on the NPS difference (multinomial variance).
