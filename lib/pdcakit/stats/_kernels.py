@@ -16,6 +16,7 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _LOW = np.uint64(0xFFFFFFFF)
 _S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
+_BLOCK = 1024  # draws computed a block at a time (the loop vectorises), then used
 _TOL = 1.4901161193847656e-08  # R quantile.survfit's tolerance, sqrt(machine epsilon)
 
 
@@ -37,19 +38,24 @@ def means(values, seed, n_resamples):
     size = np.uint64(n)
     out = np.empty(n_resamples)
     for r in prange(n_resamples):
+        block = np.empty(_BLOCK, np.uint64)
         start = _mix(seed + _G * np.uint64(r + 1))
         total = 0.0
-        state = start
-        for _ in range(n):
-            state += _G
-            total += values[_index(_mix(state), size)]
+        first = 0
+        while first < n:  # indices a block at a time, summed in draw order as before
+            m = min(_BLOCK, n - first)
+            base = start + _G * np.uint64(first + 1)
+            for k in range(m):
+                block[k] = _index(_mix(base + _G * np.uint64(k)), size)
+            for k in range(m):
+                total += values[block[k]]
+            first += m
         out[r] = total / n
     return out
 
 
 _CHUNKS_PER_THREAD = 4  # resamples are dealt to threads in chunks, one count buffer each
 _NARROW_MAX = 255  # a narrow (uint8) count that would pass this is redone in int32
-_BLOCK = 1024  # draws computed a block at a time (the loop vectorises), then counted
 
 
 @njit(cache=True)
