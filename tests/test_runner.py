@@ -296,16 +296,20 @@ def _shown_text(path: Path) -> list[str]:
     return shown
 
 
-def test_demo_notebooks_read_as_the_templates_run_alone(demo_project):
+def test_demo_notebooks_read_as_the_templates_run_alone(demo_project, tmp_path):
     # the demo runs stages side by side, several in one kernel on a 2-core machine
     # (engine.SharedKernel); each executed notebook must say exactly what the same
-    # template says when run alone, in a kernel of its own, with the same parameters
+    # template says when run alone, in a kernel of its own, with the same parameters.
+    # The lone runs go to a copy: the demo project is read by tests on other workers.
     paths, _ = demo_project
+    alone_paths = ProjectPaths(tmp_path / "alone")
+    shutil.copytree(paths.root, alone_paths.root, ignore=shutil.ignore_patterns("runs"))
     for stage in cli.DEMO_STAGES:
         run_dir = sorted((paths.runs / "demo-helpdesk" / stage).glob("*/"))[-1]
         parameters = yaml.safe_load((run_dir / "params.yaml").read_text(encoding="utf-8"))
         parameters.pop("results_path", None)
-        alone = run_stage("demo-alone", stage, parameters, paths=paths, render_html=False)
+        alone = run_stage("demo-alone", stage, parameters, paths=alone_paths,
+                          render_html=False)
         assert alone.ok, alone.error
         assert _shown_text(run_dir / f"{stage}.ipynb") == _shown_text(alone.notebook), stage
 
