@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/pdca demo
 
+# The suite runs on every core (pytest-xdist): one worker a core, each test file whole on
+# one worker (a notebook's cells in one kernel), heaviest first (see conftest.py).
+# TEST_WORKERS=0 runs it in one process, as `$(PY) -m pytest` alone does.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
 	$(VENV)/bin/ruff check lib tests data notebooks benchmarks conftest.py
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib tests data notebooks benchmarks conftest.py

@@ -1,23 +1,79 @@
 """Project-wide pytest configuration: nbval compares notebook outputs, not their stderr;
-one `pdca demo` run shared by the command-line and browser tests.
+one `pdca demo` run shared by the command-line and browser tests; `make test` on every core.
 
 ipykernel 7 prints "Kernel is running over TCP without encryption" to stderr
 at every start; warnings from libraries also land there. Both are noise for
 a reviewer's outputs, so stderr is left out of nbval's comparison.
+
+`make test` runs the suite on every core with pytest-xdist, ``--dist loadfile``: each
+test file runs whole on one worker, as a plain run runs it, so a notebook's cells
+share one kernel and run in order (nbval) and a module-scoped fixture (a stage run,
+a chromium) is built once. Other modes would split a notebook's cells over workers
+(``load``, ``worksteal``) or do so silently (``loadgroup`` with pytest 9.2, whose node
+ids xdist 3.8 can no longer tag with a group), so they are refused. Files are queued
+heaviest first (notebooks, then files with slow tests) so that no long file starts
+last on one core while the other idles. The `pdca demo` project is built once per
+test run, by the first worker that needs it, under a file lock, and read by all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl  # the lock that lets xdist workers share one demo project (POSIX)
+except ImportError:  # Windows: each worker builds its own
+    fcntl = None
 
 
 def pytest_collectstart(collector):
     path = getattr(collector, "path", None)
     if path is not None and path.suffix == ".ipynb" and hasattr(collector, "skip_compare"):
         collector.skip_compare += ("stderr",)
+
+
+#: xdist modes that keep each notebook's cells on one worker, in order.
+WHOLE_FILE_MODES = ("loadfile", "loadscope")
+
+
+def pytest_configure(config):
+    dist = getattr(config.option, "dist", "no")
+    if getattr(config.option, "numprocesses", None) and dist not in ("no", *WHOLE_FILE_MODES):
+        raise pytest.UsageError(
+            f"--dist {dist} would run a notebook's cells on different workers (nbval needs "
+            "them in order, in one kernel): use `make test`, or -n auto --dist loadfile")
+
+
+def queue_rank(item: pytest.Item) -> int:
+    """Where an item's file is queued under xdist: 0 a notebook, 1 slow, 2 the rest.
+
+    >>> class Cell:  # an nbval cell: no marks of its own
+    ...     nodeid = "notebooks/compare.ipynb::Cell 3"
+    >>> queue_rank(Cell())
+    0
+    """
+    if item.nodeid.split("::", 1)[0].endswith(".ipynb"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):  # a plain run keeps its order
+        return
+    # every worker sorts the same collection the same way (the controller checks), and
+    # stably: a file keeps its order and is never split, its rank being its heaviest item's
+    rank: dict[str, int] = {}
+    for item in items:
+        file = item.nodeid.split("::", 1)[0]
+        rank[file] = min(rank.get(file, 2), queue_rank(item))
+    items.sort(key=lambda item: rank[item.nodeid.split("::", 1)[0]])
 
 
 ROOT = Path(__file__).resolve().parent
@@ -38,16 +94,49 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def demo_project(tmp_path_factory):
-    """`pdca demo` run once in a throwaway copy of the project: (paths, printed output)."""
-    import contextlib
-    import io
-    import os
+def demo_project(request, tmp_path_factory):
+    """`pdca demo` run once in a throwaway copy of the project: (paths, printed output).
 
-    from pdcakit import cli
+    Under xdist the workers share one copy: the first to need it builds it while holding
+    a lock, the others wait and read it (its readers only read; a test that runs stages
+    on it runs them in a copy of its own).
+    """
     from pdcakit.run.project import ProjectPaths
 
-    root = tmp_path_factory.mktemp("demo-project")
+    shared = tmp_path_factory.getbasetemp()
+    if fcntl is not None and hasattr(request.config, "workerinput"):
+        shared = shared.parent  # the run's basetemp, which holds each worker's own
+    root, record = shared / "demo-project", shared / "demo-project.json"
+    with _locked(shared / "demo-project.lock"):
+        if not record.exists():
+            if root.exists():  # a worker stopped half-way (a crash, a timeout)
+                shutil.rmtree(root)
+            code, out = _run_demo(root)
+            record.write_text(json.dumps({"code": code, "out": out}), encoding="utf-8")
+    made = json.loads(record.read_text(encoding="utf-8"))
+    assert made["code"] == 0, made["out"]
+    return ProjectPaths(root), made["out"]
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path`` (where there is no fcntl, nothing is shared)."""
+    if fcntl is None:
+        yield
+        return
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_demo(root: Path) -> tuple[int, str]:
+    """`pdca demo` in a fresh copy of the project's folders at ``root``: (exit code, output)."""
+    from pdcakit import cli
+
+    root.mkdir(parents=True)
     for folder in ("notebooks", "pdca", "data"):
         shutil.copytree(ROOT / folder, root / folder,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -59,5 +148,4 @@ def demo_project(tmp_path_factory):
             code = cli.main(["demo"])
     finally:
         os.chdir(before)
-    assert code == 0, out.getvalue()
-    return ProjectPaths(root), out.getvalue()
+    return code, out.getvalue()
