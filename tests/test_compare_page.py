@@ -256,8 +256,10 @@ class TestSectionsOnTheDemo:
     def test_verdict_sentences_table_and_adjustment(self, found):
         check = found["check"]
         changes = check.changes.changes
-        assert check.sentences[:len(changes)] == [f"- {c.sentence}" for c in changes]
-        assert check.sentences[len(changes)] == check.changes.adjustment_sentence
+        shown = check.sentences[:2 * len(changes)]
+        assert shown[::2] == [f"- {c.sentence}" for c in changes]
+        assert all(line.startswith("Checks: ") for line in shown[1::2])
+        assert check.sentences[2 * len(changes)] == check.changes.adjustment_sentence
         folds = [b for b in check.blocks if isinstance(b, page.Fold)]
         assert [f.title for f in folds if f.title.startswith("How we know")] == [
             f"How we know: {c.name}" for c in changes]
@@ -280,8 +282,11 @@ class TestSectionsOnTheDemo:
         record = view.as_dict()
         assert record["fcr"]["assurance"]["target"] == 0.74
         assert "assurance" not in record["aht"]
-        line = next(s for s in view.sentences if s.startswith("Assurance against"))
+        line = next(s for s in view.sentences if s.startswith("Period by period against"))
         assert "(74.0%)" in line and record["fcr"]["assurance"]["verdict"] in line
+        # the one target rule's answer stands beside the period-by-period question
+        fcr = found["check"].changes["fcr"]
+        assert f"the target is {'met' if fcr.target_met else 'not met'}" in line
         assert len(view.charts) == len(view.views) == 3
 
     def test_segments_show_only_the_significant_ones_by_their_own_flag(self, found):

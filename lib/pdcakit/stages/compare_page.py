@@ -129,13 +129,15 @@ def terms_fold(texts: Sequence[str]) -> Fold:
                                           for term, meaning in terms_in(texts)))
 
 
-def verdict_blocks(change: KpiChange) -> tuple[Say, Fold]:
-    """One KPI's verdict: the plain line and the answer, then "How we know" folded
-    beneath (the test, the p-values and intervals, the shape of the times, the check
-    list)."""
+def verdict_blocks(change: KpiChange) -> tuple[Say, Say, Fold]:
+    """One KPI's verdict: the plain line and the answer, the check list's statuses beside
+    it (Minitab Assistant's report card), then "How we know" folded beneath (the test, the
+    p-values and intervals, the shape of the times, each check's sentence)."""
     checks = tuple(f"{CHECK_SYMBOLS[c.status]} {c.check} ({c.status}): {c.sentence}"
                    for c in change.checks)
-    return (Say(f"- {change.sentence}"),
+    statuses = " · ".join(f"{CHECK_SYMBOLS[c.status]} {c.check.lower()}"
+                          for c in change.checks)
+    return (Say(f"- {change.sentence}"), Say(f"Checks: {statuses} (each explained below)"),
             Fold(f"How we know: {change.name}", (*change.how_we_know, *checks)))
 
 
