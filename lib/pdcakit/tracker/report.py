@@ -339,8 +339,8 @@ def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score]) -> str:
         effect_text = (f" Effect size: {label} {effect:.2f}."
                        if effect is not None and math.isfinite(effect) else "")
         view = compared.time_view.get(metric) if compared is not None else None
-        assured = (f" Assurance against the target: {view.assurance} (after-period limits)."
-                   if view is not None and view.assurance else "")
+        assured = (f" Assurance against the target, period by period (the after period's "
+                   f"limits): {view.assurance}." if view is not None and view.assurance else "")
         items.append(("Before / after", f"{change.sentence}{effect_text}{assured}"))
     elif "compare" in runs.problems:
         items.append(("Before / after", f"unreadable compare run: {runs.problems['compare']}"))
