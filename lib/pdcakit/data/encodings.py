@@ -146,11 +146,15 @@ def cjk_plausibility(text: str, codec: str) -> float:
 
 
 def _cjk_readings(raw: bytes) -> list[tuple[str, str]]:
-    """The Korean and Japanese readings of ``raw`` that decode and are plausible."""
+    """The Korean and Japanese readings of ``raw`` (its first megabyte, cut at a line end)
+    that decode and are plausible."""
+    sample = raw[:_SAMPLE_CHARS]
+    if len(raw) > _SAMPLE_CHARS and b"\n" in sample:
+        sample = sample[: sample.rfind(b"\n") + 1]
     found = []
     for codec, words in CJK_READINGS:
         try:
-            text = raw.decode(codec)
+            text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
         if cjk_plausibility(text, codec) >= CJK_PLAUSIBLE:
