@@ -2,12 +2,13 @@
 
 Code is hidden (nbconvert's ``exclude_input``), cells tagged with Jupyter
 Book's ``remove-cell`` / ``remove-input`` / ``remove-output`` are removed,
-and figures are embedded as base64 PNG, so the page opens from the file
-system with no server and no internet: the ``reviewer`` template
+and figures are embedded (inline SVG, or base64 PNG), so the page opens from the
+file system with no server and no internet: the ``reviewer`` template
 (``html/reviewer``) is JupyterLab's ``lab`` template without the scripts it
 would load from a CDN, with a Content-Security-Policy that forbids every script,
 the house print and phone stylesheet (``html/reviewer/pages.css``) and alt text on
-every chart.
+every chart. Charts open full size with a tap and tables become one card per row on a
+phone (:mod:`pdcakit.run.pageparts`).
 
 Given the run's :class:`~pdcakit.run.pagefacts.PageFacts` (``facts=``), the page opens
 with a header built here, every piece of it escaped: the cycle's title, stage, run
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdcakit.fileio import atomic_write_text
 from pdcakit.run.pagefacts import PageFacts, verdict_rows, verdict_summary
+from pdcakit.run.pageparts import ChartIds, chart_html, reader_tables
 
 if TYPE_CHECKING:
     import nbformat
@@ -224,6 +226,9 @@ def notebook_to_html(
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exporter.register_filter("pdca_chart_id", ChartIds())
+    exporter.register_filter("pdca_chart", chart_html)
+    exporter.register_filter("pdca_tables", reader_tables)
     resources = {"metadata": {"name": title or nb.metadata.get("title") or "PDCA report"},
                  "pdca_css": STYLESHEET.read_text(encoding="utf-8")}
     body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -18,6 +18,7 @@ a leading ``- `` (a list item) into tags, so a value holding ``<img onerror=...>
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -26,7 +27,8 @@ import pandas as pd
 
 from pdcakit.results import Estimate, format_value
 
-__all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "fold", "fold_bundle",
+__all__ = ["DENSITY", "estimates_table", "figure_alt", "figure_bundle", "figure_svg", "fold",
+           "fold_bundle",
            "markdown_bundle",
            "plain_text", "reader_frame", "say", "sentence_bundle", "sentence_html",
            "show_figure", "table"]
@@ -112,26 +114,54 @@ def fold(title: str, lines: Sequence[str]) -> None:
 #: they stay sharp on high-density screens and in print.
 DENSITY = 2
 
+_FIGURES_SHOWN = itertools.count(1)
 
-def figure_bundle(fig: Any) -> dict[str, str]:
-    """MIME bundle of a Figure: a PNG drawn once at :data:`DENSITY` times the figure's own
-    dpi, and the figure's repr as text (what IPython's inline display gives).
+
+def figure_svg(fig: Any, *, key: str | None = None) -> str:
+    """The figure as SVG whose text stays text: sharp at any size, selectable, searchable,
+    in the reader's own fonts (``svg.fonttype: none``); no date, and ids salted with
+    ``key`` (else a running count), so one notebook run writes the same SVG each time and
+    two charts inline in one page never share a clip-path or marker id.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1)); _ = fig.add_subplot().set_title("Weekly <FCR>")
+    >>> svg = figure_svg(fig, key="a")
+    >>> svg.startswith("<svg"), "Weekly &lt;FCR&gt;" in svg, svg == figure_svg(fig, key="a")
+    (True, True, True)
+    """
+    import io
+
+    import matplotlib as mpl
+
+    buffer = io.StringIO()
+    salt = key if key is not None else f"pdca-figure-{next(_FIGURES_SHOWN)}"
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        fig.savefig(buffer, format="svg", dpi=fig.dpi, metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):].strip()  # no XML prolog or doctype: it goes inline
+
+
+def figure_bundle(fig: Any, *, key: str | None = None) -> dict[str, str]:
+    """MIME bundle of a Figure: SVG (:func:`figure_svg`, what the stage pages show), a PNG
+    drawn once at :data:`DENSITY` times the figure's own dpi (what the cycle page shows),
+    and the figure's repr as text (what IPython's inline display gives; nbval compares it).
 
     The house figures lay themselves out (constrained layout keeps titles, labels and
-    outside legends on the canvas), so the PNG needs none of the inline backend's
+    outside legends on the canvas), so neither needs the inline backend's
     ``bbox_inches="tight"``, which draws every figure twice: 10-20% of a figure's cost.
 
     >>> from matplotlib.figure import Figure
     >>> bundle = figure_bundle(Figure(figsize=(4, 3), dpi=50))
-    >>> bundle["text/plain"], bundle["image/png"][:8]
-    ('<Figure size 200x150 with 0 Axes>', 'iVBORw0K')
+    >>> bundle["text/plain"], bundle["image/png"][:8], bundle["image/svg+xml"][:4]
+    ('<Figure size 200x150 with 0 Axes>', 'iVBORw0K', '<svg')
     """
     import base64
     import io
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi * DENSITY)
-    return {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+    return {"image/svg+xml": figure_svg(fig, key=key),
+            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
             "text/plain": repr(fig)}
 
 
@@ -167,14 +197,14 @@ def figure_alt(fig: Any) -> str:
 
 
 def show_figure(fig: Any, alt: str | None = None) -> None:
-    """Display a matplotlib Figure once: a high-density PNG shown at the figure's own size,
-    with alt text (``alt``, else :func:`figure_alt`) in the output's metadata, and its
-    repr as text."""
+    """Display a matplotlib Figure once (:func:`figure_bundle`), shown at the figure's own
+    size, with alt text (``alt``, else :func:`figure_alt`) and that width in the output's
+    metadata of both images, and its repr as text."""
     from IPython.display import display
 
-    width = round(fig.get_figwidth() * fig.dpi)
+    about = {"width": round(fig.get_figwidth() * fig.dpi), "alt": alt or figure_alt(fig)}
     display(figure_bundle(fig), raw=True,
-            metadata={"image/png": {"width": width, "alt": alt or figure_alt(fig)}})
+            metadata={"image/png": about, "image/svg+xml": dict(about)})
 
 
 def _reads_as_words(values: pd.Series) -> bool:

@@ -1,0 +1,145 @@
+"""The parts of a reviewer page reshaped for the reader's medium: charts that open full
+size with a tap, tables that become one card per row on a phone.
+
+Both are filters of the reviewer template (``html/reviewer/index.html.j2``), applied to
+one output at a time, with no script (the page's policy forbids every script):
+
+- :func:`chart_html` wraps a chart (inline SVG, whose text stays text, or a PNG) in a
+  ``<figure>`` with an "Enlarge chart" link to the figure itself: the stylesheet shows
+  the figure that is the page's ``:target`` over the whole screen at 1.25 times its own
+  size, scrolling both ways, with a "Close" link back to where it was.
+- :func:`reader_tables` gives every cell of a pandas table the name of its column
+  (``data-label``) and marks tables of :data:`CARD_COLUMNS` columns or more
+  ``pdca-reflow``: the phone stylesheet shows them one card per row ("Before: 4.1
+  minutes"), as the verdict box already is. Every table sits in a labelled box that
+  scrolls sideways with a visible cue when it is wider than the screen.
+
+Pandas escapes every cell and label, so the only ``<`` in a table's HTML open tags; a
+table with merged cells (``colspan``, ``rowspan``) is only put in its scrolling box.
+
+>>> page = reader_tables('<table class="dataframe"><thead><tr><th></th><th>Before</th>'
+...                      '</tr></thead><tbody><tr><th>FCR</th><td>68%</td></tr></tbody>'
+...                      '</table>')
+>>> page.split("<tbody>")[1]
+'<tr><th>FCR</th><td data-label="Before">68%</td></tr></tbody></table></div>'
+>>> page.split(" aria-label")[0]
+'<div class="pdca-table-scroll" role="region"'
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterator
+
+__all__ = ["CARD_COLUMNS", "ChartIds", "chart_html", "reader_tables"]
+
+#: Tables with this many columns or more (row labels included) become cards on a phone.
+CARD_COLUMNS = 4
+
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SCROLL_LABEL = "Table (scrolls sideways when wider than the screen)"
+_SCROLL_OPEN = (f'<div class="pdca-table-scroll" role="region" aria-label="{_SCROLL_LABEL}" '
+                'tabindex="0"><div class="pdca-scroll-cue" aria-hidden="true">'
+                "More columns: scroll sideways &#8594;</div>")
+
+
+class ChartIds:
+    """Ids for the charts of one page, in order: ``chart-1``, ``chart-2`` ...
+
+    >>> ids = ChartIds(); ids(), ids()
+    ('chart-1', 'chart-2')
+    """
+
+    def __init__(self) -> None:
+        self._count: Iterator[int] = itertools.count(1)
+
+    def __call__(self, _: object = None) -> str:
+        return f"chart-{next(self._count)}"
+
+
+def _text(cell: str) -> str:
+    return html.unescape(_TAG.sub("", cell)).strip()
+
+
+def _labelled_rows(body: str, labels: list[str]) -> str:
+    def row(match: re.Match[str]) -> str:
+        cells = iter(range(len(labels)))
+
+        def cell(found: re.Match[str]) -> str:
+            tag, attrs, inner = found.groups()
+            label = labels[next(cells, len(labels) - 1)]
+            if tag.lower() == "td" and label and "data-label" not in attrs:
+                attrs += f' data-label="{html.escape(label, quote=True)}"'
+            return f"<{tag}{attrs}>{inner}</{tag}>"
+
+        return match.group(0).replace(match.group(1), _CELL.sub(cell, match.group(1)), 1)
+
+    return _ROW.sub(row, body)
+
+
+def _reshape(match: re.Match[str]) -> str:
+    attrs, inner = match.groups()
+    if "pdca-reflow" in attrs:
+        return match.group(0)
+    head, _, rest = inner.partition("</thead>")
+    if not rest or re.search(r"\b(colspan|rowspan)=", inner, re.IGNORECASE):
+        return f"{_SCROLL_OPEN}{match.group(0)}</div>"
+    rows = [[_text(c[2]) for c in _CELL.findall(r)] for r in _ROW.findall(head)]
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        return f"{_SCROLL_OPEN}{match.group(0)}</div>"
+    labels = [next((r[i] for r in rows if i < len(r) and r[i]), "") for i in range(width)]
+    if width >= CARD_COLUMNS:
+        if re.search(r'\bclass="', attrs):
+            attrs = re.sub(r'\bclass="', 'class="pdca-reflow ', attrs, count=1)
+        else:
+            attrs += ' class="pdca-reflow"'
+    table = f"<table{attrs}>{head}</thead>{_labelled_rows(rest, labels)}</table>"
+    return f"{_SCROLL_OPEN}{table}</div>"
+
+
+def reader_tables(fragment: str) -> str:
+    """``fragment`` (one output's HTML) with each table labelled and boxed (module doc)."""
+    if "<table" not in fragment:
+        return fragment
+    return _TABLE.sub(_reshape, fragment)
+
+
+def _svg_width_px(svg: str) -> float | None:
+    found = re.match(r"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"", svg)
+    if not found:
+        return None
+    return float(found.group(1)) * (4 / 3 if found.group(2) == "pt" else 1)
+
+
+def chart_html(image: str, chart_id: str, alt: str, width: float | None = None) -> str:
+    """A chart (inline ``<svg>`` text, or an ``<img>`` tag) in a figure that enlarges.
+
+    ``alt`` becomes the SVG's accessible name and title (escaped here); ``width`` (CSS px)
+    is the chart's own width, read from the SVG when not given.
+
+    >>> page = chart_html('<svg width="72pt" height="36pt"><g/></svg>', "chart-3", "A <b>")
+    >>> 'id="chart-3"' in page, 'href="#chart-3"' in page, "--pdca-width:96px" in page
+    (True, True, True)
+    >>> page.split("<g/>")[0].split("<svg")[1]
+    ' role="img" aria-label="A &lt;b&gt;" width="72pt" height="36pt"><title>A &lt;b&gt;</title>'
+    """
+    name = html.escape(alt or "Chart (no description given)", quote=True)
+    if image.lstrip().startswith("<svg"):
+        width = width or _svg_width_px(image.lstrip())
+        image = re.sub(r"^\s*<svg\b([^>]*)>",
+                       lambda m: f'<svg role="img" aria-label="{name}"{m.group(1)}>'
+                                 f"<title>{name}</title>", image, count=1)
+    size = f' style="--pdca-width:{round(width)}px"' if width else ""
+    cid = html.escape(chart_id, quote=True)
+    return (f'<figure class="pdca-figure" id="{cid}"{size}>'
+            f'<div class="pdca-chart-frame">{image}</div>'
+            f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
+            f"Enlarge chart</a>"
+            f'<span class="pdca-chart-cue">Full size: scroll sideways and down.</span>'
+            f'<a class="pdca-close" href="#{cid}-at">Close full-size chart</a></div></figure>')
