@@ -79,7 +79,7 @@ DEMO_STAGES = ("baseline", "compare", "efficiency")
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY, EXIT_CANNOT_WRITE = 0, 1, 2, 3, 4
 #: ``-p`` options of ``pdca check-data`` besides ``mapping`` (load_tickets' keywords).
 CHECK_DATA_OPTIONS = ("on_duplicate", "snapshot", "timezone", "dayfirst", "date_format",
-                      "encoding", "delimiter", "sheet")
+                      "encoding", "delimiter", "sheet", "lenient_quotes")
 EXIT_STATUS_HELP = """exit status:
   0  success
   1  a run failed (its notebook stopped in a cell; the run directory is kept, marked failed)

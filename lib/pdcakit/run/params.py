@@ -151,8 +151,8 @@ def coerce_value(name: str, value: Any, type_name: str) -> Any:
                              "out flat, e.g. [fcr, aht]") from None
     except (ValueError, yaml.YAMLError) as exc:
         shown = value if len(value) <= 80 else value[:77] + "..."
-        why = str(exc).split(": ", 1)[-1] if "aliases" in str(exc) or "bytes" in str(exc) \
-            else ""
+        why = (str(exc).split(": ", 1)[-1] if "aliases" in str(exc) or "bytes" in str(exc)
+               or "written twice" in str(exc) else "")
         raise ParameterError(
             f"parameter {name!r} expects {type_name}, got {shown!r}"
             + (" (use true or false)" if kind == "bool" else "")

@@ -232,11 +232,15 @@ The export has no resolved_at column, so open and resolved tickets cannot be tol
              f"{f'from {start}' if start else 'from the first ticket'} to "
              f"{f'before {end}' if end else 'the last'} "
              f"({created.min():%d %b %Y} to {created.max():%d %b %Y}). " + open_words)
+    found = tickets.attrs.get("plausibility")
+    for line in getattr(found, "sentences", ()):
+        page.say(f"**Check:** {line}")
     for warning in tickets.attrs.get("warnings", []):
         page.say(f"Note: {warning}")
     record = {"tickets": len(tickets), "open": n_open, "first_created": created.min(),
               "last_created": created.max(), "snapshot": tickets.attrs.get("snapshot"),
-              "snapshot_source": source}
+              "snapshot_source": source,
+              "plausibility": None if found is None else found.as_dict()}
     return Section(shown=page.done(), record={"data": record})
 
 

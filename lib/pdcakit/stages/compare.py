@@ -209,6 +209,7 @@ class KpiChange:
     figures: tuple[Figures, ...] = ()
     family_size: int = 1
     open_shares: tuple[float, float] | None = None
+    data_notes: tuple[str, ...] = ()  # what the figures include that a reader must know
 
     @property
     def confidence(self) -> float:
@@ -449,6 +450,9 @@ class KpiChange:
             text += f", {self._change(own.change, ci, label)}"
         else:
             text += f" ({label} of the change {self._interval(ci)})"
+        if self.data_notes and self.open_shares is not None:
+            note = self.data_notes[0]
+            text += f" (these figures include {note[:1].lower()}{note[1:].rstrip('.')})"
         return text + "."
 
     @property
@@ -554,14 +558,16 @@ class KpiChange:
                 if detectable else "No target, and no detectable change could be computed.")))
         if self.open_shares is not None:
             worst = max(self.open_shares)
-            status = "warning" if worst > 0.1 else "pass"
+            status = "warning" if worst > 0.1 or self.data_notes else "pass"
             items.append(CheckItem("Unusual data", status, (
                 f"Still open at the export: {format_percent(self.open_shares[0])} before, "
                 f"{format_percent(self.open_shares[1])} after; they count for as long as "
                 "they have been open." + (" Many open cases pull the mean time up to the "
                                           "horizon and the upper percentiles: check that "
                                           "closed cases have a resolution time."
-                                          if status == "warning" else ""))))
+                                          if status == "warning" and not self.data_notes
+                                          else "")
+                + "".join(f" {note}" for note in self.data_notes))))
         if self.period_test is not None:
             if self.verdict is not None and self.verdict.period_level:
                 items.append(CheckItem("Stability", "warning", (
@@ -771,6 +777,26 @@ def _side(tickets: pd.DataFrame, key: str, params: Mapping[str, float],
         values = spec.values(tickets, **params).to_numpy(float)
     keep = np.isfinite(values)
     return _Side(values[keep], None, labels[keep])
+
+
+def _split_straddled(b: _Side, a: _Side) -> tuple[_Side, _Side]:
+    """A period the go-live falls inside (a Friday go-live in weekly periods) is split at
+    it: its after part becomes a period of its own (code + 0.5, ordered after the before
+    part), so the period-level test sees before periods that all precede the after ones
+    and no period holds tickets from both sides.
+
+    >>> b = _Side(np.ones(2), None, np.array([10.0, 11.0]))
+    >>> a = _Side(np.ones(2), None, np.array([11.0, 12.0]))
+    >>> _split_straddled(b, a)[1].periods.tolist()
+    [11.5, 12.0]
+    """
+    if not (b.periods.size and a.periods.size):
+        return b, a
+    last = np.nanmax(b.periods)
+    straddled = a.periods == last
+    if not straddled.any():
+        return b, a
+    return b, replace(a, periods=np.where(straddled, last + 0.5, a.periods))
 
 
 def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
@@ -984,7 +1010,8 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     params = dict(params or {})
     spec = metrics.KPIS[key]
     before, after, follow_up, _ = _equal_follow_up(before, after, key, params)
-    b, a = _side(before, key, params, period), _side(after, key, params, period)
+    b, a = _split_straddled(_side(before, key, params, period),
+                            _side(after, key, params, period))
     _check_not_degenerate(spec.name, b, a)
     estimates = [spec.estimate(t, **params) for t in (before, after)]
     scale = scale or reading_scale(spec.unit, estimates[0].value, estimates[1].value)

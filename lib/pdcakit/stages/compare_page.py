@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -271,10 +271,27 @@ def data_section(tickets: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
         text += ("the export has no resolved_at column, so open and resolved tickets cannot "
                  "be told apart.")
     notes = tuple(Say(f"Note: {warning}") for warning in tickets.attrs.get("warnings", []))
+    found = tickets.attrs.get("plausibility")
+    checks = tuple(Say(f"**Check:** {line}") for line in getattr(found, "sentences", ()))
     record = {"before": len(before), "after": len(after),
               "open_before": None if opened is None else opened[0],
-              "open_after": None if opened is None else opened[1], "snapshot_source": words}
-    return Section(blocks=(Say(text), *notes), record=record)
+              "open_after": None if opened is None else opened[1], "snapshot_source": words,
+              "plausibility": None if found is None else found.as_dict()}
+    return Section(blocks=(Say(text), *checks, *notes), record=record)
+
+
+def closed_without_resolution(before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """The note a duration's figures carry when cases have a closing time but no
+    resolution time (they count as open): how many, in each window ("" when none)."""
+    if "closed_at" not in before or "resolved_at" not in before:
+        return ""
+    counts = [int((part["closed_at"].notna() & part["resolved_at"].isna()).sum())
+              for part in (before, after)]
+    if not any(counts):
+        return ""
+    return (f"{counts[0]:,} cases before and {counts[1]:,} after that have a closing time but "
+            "no resolution time, counted as still open: if closing means resolved, map "
+            "resolved_at to [resolved_at, closed_at] and rerun.")
 
 
 # ---------------------------------------------------------------- 2. verdicts
@@ -299,6 +316,11 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
     probe = _Probe(ledger)
     narrowed = settings.only(probe.sections.kpis(settings.kpis))
     changes = compare_kpis(before, after, narrowed)
+    note = closed_without_resolution(before, after)
+    if note:
+        changes = replace(changes, changes=tuple(
+            replace(c, data_notes=(note,)) if c.open_shares is not None else c
+            for c in changes.changes))
     blocks: list[Block] = probe.skips()
     if not settings.kpis:
         blocks.append(Skip("kpis", "off: kpis is empty; give the KPIs to compare, e.g. "
