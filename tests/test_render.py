@@ -42,3 +42,74 @@ def test_reviewer_page_forbids_every_script(tmp_path):
     assert "default-src 'none'" in policy.group(1)
     assert "script-src" not in policy.group(1)  # so scripts fall back to 'none'
     assert "<script" not in html  # no widget manager either
+
+
+def _svg_chart_notebook():
+    from matplotlib.figure import Figure
+
+    from pdcakit.stages.display import figure_bundle
+
+    cells = []
+    for title in ("Weekly <FCR> 首次解决率", "Handle time"):
+        fig = Figure(figsize=(4, 3), dpi=96)
+        ax = fig.add_subplot()
+        ax.plot([1, 2, 3], [3, 1, 2])
+        ax.set_title(title)
+        cells.append(new_code_cell("f", execution_count=1, outputs=[new_output(
+            "display_data", data=figure_bundle(fig),
+            metadata={"image/svg+xml": {"width": 384, "alt": f"Chart: {title}"}})]))
+    return new_notebook(cells=cells)
+
+
+def test_charts_are_svg_text_in_figures_that_enlarge(tmp_path):
+    # Text stays text (searchable, sharp on a phone), user text escaped, each chart a
+    # figure of its own id with a link to itself (the stylesheet shows it full size).
+    html = notebook_to_html(_svg_chart_notebook(), tmp_path / "p.html").read_text()
+    assert "<img src=\"data:image/png" not in html  # the PNG is for the cycle page only
+    assert html.count("<svg") == 2 and "Weekly &lt;FCR&gt; 首次解决率</text>" in html
+    assert re.findall(r'<figure class="pdca-figure" id="(chart-\d)"', html) == [
+        "chart-1", "chart-2"]
+    for n in (1, 2):
+        assert f'href="#chart-{n}">Enlarge chart</a>' in html
+        assert f'id="chart-{n}-at"' in html and f'href="#chart-{n}-at"' in html
+    assert 'aria-label="Chart: Weekly &lt;FCR&gt; 首次解决率"' in html
+    assert "--pdca-width:384px" in html
+
+
+def test_the_same_figure_writes_the_same_svg():
+    # nbval compares outputs: the SVG carries no date and no random ids.
+    from matplotlib.figure import Figure
+
+    from pdcakit.stages.display import figure_svg
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([1, 2])
+    assert figure_svg(fig, key="k") == figure_svg(fig, key="k")
+    assert "<dc:date>" not in figure_svg(fig, key="k")
+    assert figure_svg(fig, key="a") != figure_svg(fig, key="b")  # ids differ per chart
+
+
+def test_pandas_tables_get_column_names_on_every_cell(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"Estimand": ["share", "中位数"], "Before": ["67.8%", "<b>4.1</b>"],
+                          "After": ["74.2%", "4.0"], "Why": ["x " * 40, "y"]},
+                         index=pd.Index(["FCR", "首次响应"], name="KPI"))
+    narrow = pd.DataFrame({"n": [1, 2]})
+    nb = new_notebook(cells=[new_code_cell("t", execution_count=1, outputs=[
+        new_output("display_data", data={"text/html": df.to_html(), "text/plain": "t"})
+        for df in (frame, narrow)])])
+    html = notebook_to_html(nb, tmp_path / "p.html").read_text()
+    assert html.count('class="pdca-reflow dataframe"') == 1  # 5 columns: cards on a phone
+    assert '<td data-label="Before">&lt;b&gt;4.1&lt;/b&gt;</td>' in html
+    assert '<td data-label="Estimand">中位数</td>' in html
+    assert html.count('aria-label="Table (scrolls sideways') == 2
+
+
+def test_a_table_with_merged_header_cells_is_only_boxed():
+    from pdcakit.run.pageparts import reader_tables
+
+    page = reader_tables('<table><thead><tr><th colspan="2">A</th></tr></thead>'
+                         '<tbody><tr><td>1</td><td>2</td></tr></tbody></table>')
+    assert "data-label" not in page and "pdca-reflow" not in page
+    assert page.startswith('<div class="pdca-table-scroll"')
