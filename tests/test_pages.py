@@ -176,9 +176,10 @@ def test_figures_are_high_density_and_shown_at_their_size(tmp_path):
     assert repr(fig) == "<Figure size 384x288 with 1 Axes>"  # nbval's text unchanged
     nb = new_notebook(cells=[new_code_cell("f", outputs=[new_output(
         "display_data", data=figure_bundle(fig),
-        metadata={"image/png": {"width": 384, "alt": "Chart: <weekly> FCR"}})])])
+        metadata={"image/svg+xml": {"width": 384, "alt": "Chart: <weekly> FCR"}})])])
     html = notebook_to_html(nb, tmp_path / "p.html").read_text()
-    assert 'alt="Chart: &lt;weekly&gt; FCR"' in html and 'width="384"' in html
+    # the page draws the SVG (sharp when zoomed) in a figure that enlarges, at its size
+    assert 'aria-label="Chart: &lt;weekly&gt; FCR"' in html and '--pdca-width:384px' in html
     assert nbformat.validate(nb) is None
 
 

@@ -36,6 +36,7 @@ from pdcakit.fileio import atomic_write_text
 from pdcakit.glossary import TERMS
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_value, reader_label, reading_scale
+from pdcakit.run.pageparts import chart_html
 from pdcakit.run.pagefacts import run_date, started_at
 from pdcakit.run.project import STAGES, ProjectPaths
 from pdcakit.run.render import STYLESHEET, verdict_box
@@ -413,7 +414,8 @@ def _images(notebook: Path, limit: int) -> list[str]:
         outputs = cell.get("outputs", [])
         for index, output in enumerate(outputs):
             png = output.get("data", {}).get("image/png")
-            if not png:
+            svg = output.get("data", {}).get("image/svg+xml")
+            if not png and not svg:
                 continue
             captions = []
             for after in outputs[index + 1:]:
@@ -424,15 +426,22 @@ def _images(notebook: Path, limit: int) -> list[str]:
                     captions.append(text)
             if len(found) >= limit and not captions:
                 continue
-            meta = output.get("metadata", {}).get("image/png", {}) or {}
+            meta = (output.get("metadata", {}).get("image/png")
+                    or output.get("metadata", {}).get("image/svg+xml") or {})
             alt = meta.get("alt") or f"Chart from the {stage} notebook"
             width = meta.get("width")
             size = f" width=\"{int(width)}\"" if isinstance(width, int | float) else ""
-            image = (f"<img alt=\"{_e(alt)}\"{size} "
-                     f"src=\"data:image/png;base64,{_e(png.strip())}\">")
+            image = (str(svg) if svg else f"<img alt=\"{_e(alt)}\"{size} "
+                     f"src=\"data:image/png;base64,{_e(str(png).strip())}\">")
+            # SVG text stays sharp when zoomed; one tap shows the chart full size
+            figure = chart_html(image, f"chart-{stage}-{len(found) + 1}", alt,
+                                width if isinstance(width, int | float) else None)
             notes = "".join(f"<figcaption class=\"caution\">{_e(c)}</figcaption>"
                             for c in captions)
-            found.append(f"<figure>{image}{notes}</figure>" if notes else image)
+            if notes:
+                end = figure.rindex("</figure>")
+                figure = figure[:end] + notes + figure[end:]
+            found.append(figure)
     return found
 
 
