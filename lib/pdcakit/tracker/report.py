@@ -36,8 +36,8 @@ from pdcakit.fileio import atomic_write_text
 from pdcakit.glossary import TERMS
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_value, reader_label, reading_scale
-from pdcakit.run.pageparts import chart_html
 from pdcakit.run.pagefacts import run_date, started_at
+from pdcakit.run.pageparts import chart_html
 from pdcakit.run.project import STAGES, ProjectPaths
 from pdcakit.run.render import STYLESHEET, verdict_box
 from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_run
