@@ -35,6 +35,7 @@ from .control import (
     p_chart,
     u_chart,
 )
+from .icons import Assurance, Variation, assurance_icon, variation
 from .logchart import LOG_SCALE_NOTE, LogIChartResult, log_i_chart
 from .phases import PhaseSplit, split_phases
 from .rebase import ASSURANCE, ASSURANCE_MEANING, Rebase, RebasedChart, assurance, rebased_chart
@@ -46,6 +47,7 @@ __all__ = [
     "ASSURANCE_MEANING",
     "LOG_SCALE_NOTE",
     "RULE_SETS",
+    "Assurance",
     "AttributeChartResult",
     "AutocorrelationCheck",
     "CapabilityResult",
@@ -61,9 +63,11 @@ __all__ = [
     "RunChartResult",
     "RunsAnalysis",
     "UChartResult",
+    "Variation",
     "anhoej_limits",
     "apply_rules",
     "assurance",
+    "assurance_icon",
     "autocorrelation",
     "capability",
     "compare_rule_sets",
@@ -77,4 +81,5 @@ __all__ = [
     "run_chart",
     "split_phases",
     "u_chart",
+    "variation",
 ]
