@@ -40,6 +40,7 @@ import pytest
 import yaml
 
 import exports  # tests/exports.py (pytest puts tests/ on sys.path)
+from pdcakit.run.consistency import compare_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 PDCA = Path(sys.executable).parent / "pdca"
@@ -382,6 +383,8 @@ def test_results_count_the_users_cases_and_open_cases(outcome: Outcome) -> None:
         expect("compare", counts(compare, "before", "after", "open_before", "open_after"),
                [before.n, after.n, before.n_open, after.n_open],
                "before / after / open before / open after")
+        # one KPI, one answer: the page's figures, intervals and answers agree (issue 23)
+        problems += [f"compare page: {p}" for p in compare_problems(compare)]
     efficiency = outcome.results("efficiency", problems)
     if efficiency:
         expect("efficiency", counts(efficiency, "before", "after"), [before.n, after.n],
