@@ -72,6 +72,10 @@ _SERIES_PALETTE = (COLOURS["data"], COLOURS["target"], COLOURS["centre"], COLOUR
 #: high-density screens (the stage pages draw at twice the figure's 96 dpi, the same).
 PRINT_DPI = 192
 
+#: Share of the figure's width a title leaves free at its right: the page draws a chart's
+#: SVG text in the reader's font, which can run wider than matplotlib measured.
+TITLE_MARGIN = 0.05
+
 #: Largest share of the figure's width a legend beside the chart may take.
 LEGEND_WIDTH_SHARE = 0.25
 
@@ -136,7 +140,7 @@ def _figure(figsize: tuple[float, float] | None = None) -> tuple[Figure, Any]:
 
 
 def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False) -> None:
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", pad=getattr(ax, "_pdca_title_pad", None))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if percent:
@@ -160,10 +164,13 @@ def _fit(fig: Figure) -> Figure:
     for ax in fig.axes:
         title = _title_text(ax)
         if title is not None:
-            room = fig.bbox.x1 - title.get_window_extent(renderer).x0 - 4
+            # a margin for a reader's font, wider than matplotlib's (SVG text)
+            room = (fig.bbox.x1 - title.get_window_extent(renderer).x0
+                    - TITLE_MARGIN * fig.bbox.width)
             _wrap(title, room, renderer)
     crowded = [ax for ax in fig.axes if ax.get_legend() is not None
-               and _crowds(fig, ax, ax.get_legend().get_window_extent(renderer))]
+               and (getattr(ax, "_pdca_line_labels", False)  # the right edge is taken
+                    or _crowds(fig, ax, ax.get_legend().get_window_extent(renderer)))]
     for ax in crowded:
         _legend_below(fig, ax, renderer)
     return fig
@@ -363,6 +370,7 @@ def control_chart(
     share_open: Sequence[float] | None = None,
     log_y: bool = False,
     change: Any = None,
+    carried_centre: float | None = None,
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
@@ -382,6 +390,9 @@ def control_chart(
     ``change`` (the first period after a change) draws the periods before it in
     :data:`BEFORE_COLOUR` and the others in :data:`AFTER_COLOUR`, as every chart does.
     With ``scale`` the value axis names its unit (added to ``ylabel`` when missing).
+    ``carried_centre`` (with ``change``) carries the baseline's centre line dashed across
+    the after period (Life QI's run chart), so a shift against it shows. The limits' and
+    the target's values are written at the right end of their lines (:func:`_label_lines`).
     """
     xs = list(x)
     unit = _unit(scale)
@@ -420,9 +431,18 @@ def control_chart(
         ax.scatter([xs[i] for i in at], np.full(at.size, 0.97), marker="^", s=30,
                    transform=ax.get_xaxis_transform(), color=COLOURS["muted"], zorder=5,
                    label="Median not reached (over half still open)")
+    if carried_centre is not None and change is not None:
+        after = [x for x, colour in zip(xs, colours, strict=True) if colour == AFTER_COLOUR]
+        if after:
+            ax.plot([after[0], after[-1]], [unit.of(carried_centre)] * 2,
+                    color=COLOURS["centre"], linestyle=(0, (6, 3)), linewidth=1.3,
+                    label="Baseline centre carried forward")
     if target is not None:
-        ax.axhline(unit.of(target), color=COLOURS["target"], linestyle=(0, (5, 3)),
-                   linewidth=1.5, label=f"Target ({_target_text(target, percent, scale)})")
+        # dash-dot, thicker and drawn under the centre line, so a target on the centre
+        # line still shows as a line of its own
+        ax.axhline(unit.of(target), color=COLOURS["target"], linestyle=(0, (8, 3, 2, 3)),
+                   linewidth=2.4, zorder=1.5,
+                   label=f"Target ({_target_text(target, percent, scale)})")
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
     if log_y:
@@ -435,6 +455,11 @@ def control_chart(
     mark_events(ax, xs, events)
     _finish(ax, title, "" if strip is not None else xlabel,
             ylabel if scale is None else _with_unit(ylabel, unit.name), percent)
+    if not log_y:
+        _even_ticks(ax.yaxis, percent)
+    _label_lines(ax, xs, unit, percent=percent, starts=phase_starts,
+                 lines={"UCL": _as_line(ucl, n), "Centre": centre_line,
+                        "LCL": _as_line(lcl, n)}, target=target)
     if strip is not None:
         shares = np.asarray(share_open, dtype=float)
         strip.bar(xs, np.nan_to_num(shares), width=_bar_width(xs), color=COLOURS["muted"],
@@ -446,6 +471,81 @@ def control_chart(
         strip.grid(axis="x", visible=False)
     _date_axis(ax, xs)
     return fig
+
+
+class _EvenFormatter(mpl.ticker.Formatter):
+    """Tick labels with one number of decimals for the whole axis, the fewest that show
+    the step ("12.5, 13.0, 13.5"; "65%, 70%"; "67.5%, 70.0%")."""
+
+    def __init__(self, percent: bool) -> None:
+        self.percent = percent
+        self.decimals = 0
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        values = np.asarray(locs, float) * (100 if self.percent else 1)
+        steps = np.diff(values)
+        step = float(np.min(steps[steps > 0])) if (steps > 0).any() else 1.0
+        self.decimals = next((d for d in range(0, 6)
+                              if abs(round(step, d) - step) < 1e-6 * max(step, 1e-12)), 6)
+
+    def __call__(self, value: float, pos: Any = None) -> str:
+        text = f"{value * (100 if self.percent else 1):,.{self.decimals}f}"
+        text = "0" if text.lstrip("-").strip("0.,") == "" else text
+        return text + ("%" if self.percent else "")
+
+
+def _even_ticks(axis: Any, percent: bool) -> None:
+    """Value ticks in round, even steps (1, 2, 2.5 or 5 times a power of ten), every label
+    with the same decimals (never "13.8, 13.5, 13.2, 13")."""
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(_EvenFormatter(percent))
+
+
+def _last(line: np.ndarray) -> float | None:
+    finite = line[np.isfinite(line)]
+    return float(finite[-1]) if finite.size else None
+
+
+def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: bool,
+                 starts: Sequence[Any], lines: dict[str, np.ndarray | None],
+                 target: float | None) -> None:
+    """Each phase's limits and centre, and the target, written just right of the chart at
+    their heights ("LCL 3.1", "LCL 3.3 before"), so a limit between two ticks can still be
+    read; labels that would touch are moved apart. The legend then goes below the chart."""
+    if not xs:
+        return
+    import pandas as pd
+
+    dated = hasattr(xs[0], "year")
+    key = (lambda v: pd.Timestamp(v)) if dated else (lambda v: v)
+    cuts = [sum(key(x) < key(start) for x in xs) for start in starts]
+    bounds = list(zip([0, *cuts], [*cuts, len(xs)], strict=True))
+    found: list[tuple[str, float, str]] = []
+    for phase, (a, b) in enumerate(bounds):
+        suffix = "" if phase == len(bounds) - 1 else (
+            " before" if len(bounds) == 2 else f" phase {phase + 1}")
+        for name, line in lines.items():
+            value = None if line is None or b <= a else _last(line[a:b])
+            if value is not None:
+                found.append((name + suffix, value, COLOURS["limit" if "CL" in name
+                                                            else "centre"]))
+    if target is not None and np.isfinite(target):
+        found.append(("Target", float(target), COLOURS["target"]))
+    ax.figure.draw_without_rendering()  # the value axis's final range
+    to_axes = ax.transAxes.inverted()
+    spots = [(to_axes.transform(ax.transData.transform((0, unit.of(v))))[1], name, v, colour)
+             for name, v, colour in found]
+    spots = sorted((s for s in spots if 0 <= s[0] <= 1), reverse=True)
+    height = 11.5 / (ax.bbox.height / ax.figure.dpi * 72)  # one 8.5-pt line, in axes units
+    last = None
+    for y, name, value, colour in spots:
+        y = y if last is None else min(y, last - height)
+        last = y
+        shown = f"{value:.1%}" if percent else _tick(round(float(unit.of(value)), 2))
+        ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=8.5,
+                color=colour, va="center", ha="left", clip_on=False)
+    ax._pdca_line_labels = bool(spots)  # read by _fit: legend below
 
 
 def _point_colours(xs: Sequence[Any], change: Any) -> list[str]:
@@ -520,15 +620,56 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
     first, last = pd.Timestamp(xs[0]), pd.Timestamp(xs[-1])
     step = (last - first) / max(len(xs) - 1, 1)
     drawn = 0
-    for when, label in ((pd.Timestamp(str(e[0])), str(e[1])) for e in events):
+    rows: list[float] = []  # the right end of the last label in each row, axes units
+    for when, label in sorted((pd.Timestamp(str(e[0])), str(e[1])) for e in events):
         if not first <= when <= last + step:
             continue
-        # named in the legend, never written across the data, target or limits
+        tag = _event_tag(label, drawn + 1)
         short = label if len(label) <= 40 else label[:39] + "…"
         ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
-                   linewidth=1.2, label=f"{when:%d %b %Y}: {short}")
+                   linewidth=1.2, label=f"{tag}: {when:%d %b %Y}, {short}")
+        rows = _tag_on_line(ax, when, tag, rows)
         drawn += 1
     return drawn
+
+
+def _event_tag(label: str, number: int) -> str:
+    """The short label written on an event's line: "Go-live" for a change going live,
+    else its number and first word ("2 Training"); the legend gives the full text.
+
+    >>> _event_tag("demo-helpdesk: change live", 3), _event_tag("Training for all", 2)
+    ('Go-live', '2 Training')
+    """
+    words = label.split(":", 1)[-1].split()
+    if "live" in label.lower() and ("change" in label.lower() or "go" in label.lower()):
+        return "Go-live"
+    return f"{number} {_short(words[0], 12)}" if words else str(number)
+
+
+def _tag_on_line(ax: Any, when: Any, tag: str, rows: list[float]) -> list[float]:
+    """Write ``tag`` at the top of the event line at ``when``, just above the chart (never
+    over the data), in the first row where it does not touch the tag before it."""
+    import matplotlib.dates as mdates
+
+    ax.figure.draw_without_rendering()
+    x = ax.transAxes.inverted().transform(
+        ax.transData.transform((mdates.date2num(when), 0)))[0]
+    width = (_display_width(tag) * 0.6 * 8.5 + 6) / (ax.bbox.width / ax.figure.dpi * 72)
+    row = next((k for k, end in enumerate(rows) if x - width / 2 > end), len(rows))
+    rows = [*rows, 0.0] if row == len(rows) else rows
+    rows[row] = x + width / 2
+    ax.annotate(tag, (x, 1.0), xycoords="axes fraction", xytext=(0, 3 + _TAG_ROW * row),
+                textcoords="offset points", fontsize=8.5, ha="center", va="bottom",
+                color=COLOURS["event"], annotation_clip=False,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                      "edgecolor": COLOURS["event"], "linewidth": 0.6})
+    # the title rises above the tags' rows
+    ax._pdca_title_pad = 6 + _TAG_ROW * len(rows)  # read by _finish
+    return rows
+
+
+#: Points between two rows of event tags above a chart.
+_TAG_ROW = 13
 
 
 def _fmt(value: float, percent: bool) -> str:
@@ -687,13 +828,15 @@ def pareto_chart(
     ylabel: str = "Number of tickets",
     xlabel: str = "Category",
     top: int = PARETO_TOP,
+    noun: str | None = None,
 ) -> Figure:
     """Bars sorted by count with the cumulative share on a second axis (80% line drawn).
 
     More than ``top`` categories: the ``top`` largest, then one bar "Other (k categories)"
     for the rest, so the labels stay readable (long names are cut; many or long labels
     stand upright, one column each, so they never overlap). The
-    cumulative share counts every category, so it ends at 100%.
+    cumulative share counts every category, so it ends at 100%. The right axis names what
+    is counted: ``noun``, else the words after "Number of" in ``ylabel`` ("complaints").
     """
     order = np.argsort(np.asarray(counts, dtype=float), kind="stable")[::-1]
     names = [str(labels[i]) for i in order]
@@ -721,7 +864,9 @@ def pareto_chart(
     twin.axhline(0.8, color=COLOURS["muted"], linestyle=":", linewidth=1)
     twin.set_ylim(0, 1.05)
     twin.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    twin.set_ylabel("Cumulative share of tickets", fontsize=11)
+    counted = noun or (ylabel[len("Number of "):] if ylabel.lower().startswith("number of ")
+                       else "tickets")
+    twin.set_ylabel(f"Cumulative share of {counted}", fontsize=11)
     twin.spines["top"].set_visible(False)
     twin.grid(False)
     _finish(ax, title, xlabel, ylabel)
@@ -765,13 +910,36 @@ def survival_curve(
     ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
     ax.set_ylim(0, 1.02)
     end = xmax if xmax is not None else _curve_end(arrays.values())
-    if end is not None and end > 0:
+    logged = _log_time_axis(ax, arrays.values(), typical, end, convert)
+    if end is not None and end > 0 and not logged:
         ax.set_xlim(0, end * convert)
-    default = f"{shown.name.capitalize()} since the ticket was created"
+    default = (f"{shown.name.capitalize()} since the ticket was created"
+               + (" (log scale)" if logged else ""))
     _number_axis(ax.xaxis)
     _finish(ax, title, _with_unit(xlabel, shown.name) if xlabel else default, ylabel,
             percent=True)
     return fig
+
+
+#: A time axis turns logarithmic when the longest median lies in this first share of it.
+LOG_AXIS_SHARE = 0.1
+
+
+def _log_time_axis(ax: Any, curves: Any, typical: float | None, end: float | None,
+                   convert: float) -> bool:
+    """A log time axis when the median sits in the first :data:`LOG_AXIS_SHARE` of a linear
+    one (a 4-minute median on a 3-hour axis would be its first pixels); from the shortest
+    positive time to ``end``. Returns whether it did."""
+    if typical is None or end is None or end <= 0 or typical > LOG_AXIS_SHARE * end:
+        return False
+    times = np.concatenate([np.asarray(t, float) for t, _ in curves])
+    positive = times[np.isfinite(times) & (times > 0)] * convert
+    if not positive.size:
+        return False
+    low = max(float(positive.min()), end * convert * 1e-4)
+    _log_scale(ax, np.array([low, end * convert]), which="x")
+    ax.set_xlim(low * 0.8, end * convert)
+    return True
 
 
 def _first_at_or_below(times: np.ndarray, surv: np.ndarray, level: float) -> float | None:

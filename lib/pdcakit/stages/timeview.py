@@ -28,7 +28,7 @@ import pandas as pd
 from pdcakit import metrics, spc, stats
 from pdcakit.data.slicing import between
 from pdcakit.periods import PANDAS_PERIOD, PERIODS
-from pdcakit.results import format_number, reading_scale
+from pdcakit.results import format_number, format_value, reading_scale
 from pdcakit.stages.windows import Windows
 
 __all__ = ["PhaseView", "phase_view", "proportion_phase_view", "window_periods"]
@@ -50,6 +50,8 @@ class PhaseView(metrics.series.PeriodCounts):
     per_period_test: stats.PeriodComparison | None = None
     days: np.ndarray | None = None
     full_days: np.ndarray | None = None
+    numerators: np.ndarray | None = None
+    denominators: np.ndarray | None = None
 
     @property
     def is_duration(self) -> bool:
@@ -113,6 +115,74 @@ class PhaseView(metrics.series.PeriodCounts):
         return bool(len(self.chart.phases) > 1 and self.chart.phases[1].signal)
 
     @property
+    def better(self) -> str | None:
+        """"higher" or "lower" when the KPI has a better direction (None: unknown KPI)."""
+        if self.key not in metrics.KPIS:
+            return None
+        return "higher" if metrics.KPIS[self.key].higher_is_better else "lower"
+
+    def baseline_lines(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The baseline's centre, lower and upper limit at every point, before and after:
+        the before phase's limits carried into the after period (a p chart's limits
+        recomputed for each period's tickets, with the baseline's p̄ and σz)."""
+        first, n = self.chart.phases[0], len(self.values)
+        if self.numerators is not None and self.denominators is not None:
+            frozen = spc.p_chart(self.numerators, self.denominators, laney=True,
+                                 freeze=self.change_index)
+            return frozen.centre_line, frozen.lcl_line, frozen.ucl_line
+        return tuple(np.full(n, float(v)) for v in (first.centre, first.lcl, first.ucl))
+
+    @property
+    def variation(self) -> spc.Variation:
+        """NHS Making Data Count variation of the after periods against the baseline's
+        limits (:func:`pdcakit.spc.variation`; durations on the log scale their chart uses)."""
+        centre, lcl, ucl = self.baseline_lines()
+        values = np.asarray(self.values, float)
+        if self.is_duration:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values, centre, lcl, ucl = (np.log(np.where(a > 0, a, np.nan))
+                                            for a in (values, centre, lcl, ucl))
+        return spc.variation(values, centre=centre, lcl=lcl, ucl=ucl,
+                             start=self.change_index, better=self.better)
+
+    @property
+    def carried(self) -> Any:
+        """The after periods against the baseline's centre line carried forward (Life QI's
+        run chart): Anhøj's long-run and few-crossings rules (:func:`pdcakit.spc.run_chart`
+        with ``centre``); None when fewer than 2 after periods have a value."""
+        after = np.asarray(self.values, float)[self.change_index:]
+        if np.isfinite(after).sum() < 2:
+            return None
+        return spc.run_chart(after, centre=float(self.chart.phases[0].centre))
+
+    @property
+    def carried_sentence(self) -> str:
+        """What the after periods do against the baseline's centre line carried forward."""
+        run = self.carried
+        if run is None:
+            return ""
+        centre = self.chart.phases[0].centre
+        unit = metrics.KPIS[self.key].unit if self.key in metrics.KPIS else ""
+        shown = format_value(centre, "fraction" if self.percent else unit,
+                             scale=self.scale if self.is_duration else None)
+        above = int((run.side > 0).sum())
+        below = int((run.side < 0).sum())
+        rules = [f"a run of {run.longest_run} on one side (more than {run.longest_run_max} "
+                 "is a shift)" if run.runs_signal else "",
+                 f"{run.n_crossings} crossings (fewer than {run.n_crossings_min} signal a "
+                 "shift)" if run.crossings_signal else ""]
+        found = " and ".join(r for r in rules if r)
+        verdict = (f"a shift against the baseline: {found}" if found else
+                   f"no shift against the baseline (longest run {run.longest_run}, at most "
+                   f"{run.longest_run_max} allowed; {run.n_crossings} crossings, at least "
+                   f"{run.n_crossings_min} expected)")
+        per = self.period_word or "period"
+        return (f" The baseline's centre line ({shown}) is carried into the after period "
+                f"(dashed): of the {above + below} after {per}s off it, {above} "
+                f"{'lies' if above == 1 else 'lie'} above and {below} below; {verdict} by "
+                "the Anhøj run-chart rules.")
+
+    @property
     def sentence(self) -> str:
         before, after = self.chart.phases[0], self.chart.phases[-1]
         text = (f"{self.chart_name}, limits computed separately for each period. "
@@ -120,6 +190,7 @@ class PhaseView(metrics.series.PeriodCounts):
                 + f"Before: {before.sentence} After: {after.sentence}")
         if self.n is not None and self.is_duration:
             text += self.gaps_note()
+        text += self.carried_sentence
         text += self.split_note
         if self.baseline_unstable:
             text += (" Caution: the baseline was not stable (signals before the change), so a "
@@ -151,7 +222,17 @@ class PhaseView(metrics.series.PeriodCounts):
                 "overdispersed": self.overdispersed,
                 "per_period_test": (None if self.per_period_test is None
                                     else self.per_period_test.as_dict()),
+                "variation": self.variation.as_dict(),
+                "carried_centre": self._carried_record(),
                 "sentence": self.sentence}
+
+    def _carried_record(self) -> dict[str, Any] | None:
+        run = self.carried
+        if run is None:
+            return None
+        return {"centre": float(self.chart.phases[0].centre), "signal": bool(run.signal),
+                "longest_run": run.longest_run, "longest_run_max": run.longest_run_max,
+                "n_crossings": run.n_crossings, "n_crossings_min": run.n_crossings_min}
 
     def figure(self, *, target: float | None = None, period_word: str = "period",
                events: Sequence[Sequence[Any]] = ()) -> Any:
@@ -183,7 +264,8 @@ class PhaseView(metrics.series.PeriodCounts):
             change=self.periods[self.change_index],
             centre_label=("Centre (geometric mean, per period)" if extra
                           else "Centre line (per period)"),
-            events=[*events, *self.split_events], **extra,
+            events=[*events, *self.split_events],
+            carried_centre=float(chart.phases[0].centre), **extra,
         )
 
 
@@ -228,7 +310,8 @@ def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
                                           num[k:].astype(int), den[k:].astype(int))
     return PhaseView(key=key, title=title, periods=stamps, values=num / den,
                      chart_name="Laney p' chart", chart=chart, change_index=k, percent=True,
-                     ylabel=ylabel, per_period_test=per_period)
+                     ylabel=ylabel, per_period_test=per_period, numerators=num,
+                     denominators=den)
 
 
 def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
