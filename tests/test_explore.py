@@ -22,7 +22,8 @@ def test_segment_comparison_recovers_chat_handle_time(tickets):
     found = explore(tickets, "aht", change_date="2026-04-06", segment_column="channel",
                     segment="chat")
     assert found.change.direction == "improved"
-    assert found.sentence.startswith("Average handle time (channel chat) improved")
+    assert found.sentence.startswith("Average handle time (channel chat) fell from")
+    assert "(mean)" in found.sentence and "**Improved**" in found.sentence
     assert found.view.change_index == 13
 
 
