@@ -23,6 +23,7 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,16 +108,36 @@ def demo_project(request, tmp_path_factory):
     shared = tmp_path_factory.getbasetemp()
     if fcntl is not None and hasattr(request.config, "workerinput"):
         shared = shared.parent  # the run's basetemp, which holds each worker's own
-    root, record = shared / "demo-project", shared / "demo-project.json"
-    with _locked(shared / "demo-project.lock"):
-        if not record.exists():
-            if root.exists():  # a worker stopped half-way (a crash, a timeout)
-                shutil.rmtree(root)
-            code, out = _run_demo(root)
-            record.write_text(json.dumps({"code": code, "out": out}), encoding="utf-8")
-    made = json.loads(record.read_text(encoding="utf-8"))
+    made = built_once(shared, "demo-project", _run_demo)
     assert made["code"] == 0, made["out"]
-    return ProjectPaths(root), made["out"]
+    return ProjectPaths(shared / "demo-project"), made["out"]
+
+
+def built_once(shared: Path, name: str, build: Callable[[Path], dict]) -> dict:
+    """``build(shared / name)`` run once by all the processes that share ``shared``.
+
+    The first caller builds while holding the lock ``shared/name.lock`` and keeps what
+    ``build`` returned (JSON) in ``shared/name.json``; the others wait for the lock and
+    read it. A folder left by a build that stopped half-way is built again.
+
+    >>> import tempfile
+    >>> calls = []
+    >>> def build(folder):
+    ...     calls.append(folder.name)
+    ...     return {"built": folder.name}
+    >>> shared = Path(tempfile.mkdtemp())
+    >>> built_once(shared, "demo", build) == built_once(shared, "demo", build)
+    True
+    >>> calls
+    ['demo']
+    """
+    folder, record = shared / name, shared / f"{name}.json"
+    with _locked(shared / f"{name}.lock"):
+        if not record.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            record.write_text(json.dumps(build(folder)), encoding="utf-8")
+    return json.loads(record.read_text(encoding="utf-8"))
 
 
 @contextlib.contextmanager
@@ -133,8 +154,8 @@ def _locked(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _run_demo(root: Path) -> tuple[int, str]:
-    """`pdca demo` in a fresh copy of the project's folders at ``root``: (exit code, output)."""
+def _run_demo(root: Path) -> dict:
+    """`pdca demo` in a fresh copy of the project's folders at ``root``: its code and output."""
     from pdcakit import cli
 
     root.mkdir(parents=True)
@@ -149,4 +170,4 @@ def _run_demo(root: Path) -> tuple[int, str]:
             code = cli.main(["demo"])
     finally:
         os.chdir(before)
-    return code, out.getvalue()
+    return {"code": code, "out": out.getvalue()}
