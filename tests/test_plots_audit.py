@@ -16,6 +16,7 @@ import itertools
 import re
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -432,3 +433,134 @@ class TestBeforeAfterColours:
         fig = figures["control_2_days"]
         assert "Observed" in _legend_texts(fig)
         assert not any(t.startswith(("Before", "After")) for t in _legend_texts(fig))
+
+
+# --- issue 24: limits, ticks, target, events, titles, waiting curves, Pareto noun ---------
+
+def _aht_phases(**kw):
+    """Average handle time per week around 13 minutes, 12.5 after the change (the demo's
+    shape), limits per phase as the time view draws them."""
+    values = np.r_[13.1 + RNG.normal(0, 0.18, 13), 12.5 + RNG.normal(0, 0.2, 13)]
+    centre = np.r_[np.full(13, 13.14), np.full(13, 12.55)]
+    return plots.control_chart(
+        WEEKS, values, centre=centre, lcl=centre - np.r_[np.full(13, 0.67), np.full(13, 0.62)],
+        ucl=centre + np.r_[np.full(13, 0.67), np.full(13, 0.62)], phase_starts=[WEEKS[13]],
+        change=WEEKS[13], title="Average handle time per week (I chart (XmR))",
+        ylabel="Average handle time (mean per week)", **kw)
+
+
+def _right_labels(fig) -> dict[str, Any]:
+    ax = fig.axes[0]
+    return {t.get_text(): t for t in ax.texts if t.get_position()[0] > 1}
+
+
+class TestIssue24:
+    def test_every_phases_limits_are_labelled_at_the_right_edge(self):
+        fig = _aht_phases()
+        labels = _right_labels(fig)
+        # before: 13.81 and 12.47; after: 13.17 and 11.93 - none of them on a tick
+        assert {"UCL before 13.81", "LCL before 12.47", "UCL 13.17", "LCL 11.93"} <= set(labels)
+        renderer = _renderer(fig)
+        boxes = [t.get_window_extent(renderer) for t in labels.values()]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), "two limit labels overlap"
+        assert max(b.x1 for b in boxes) <= fig.bbox.x1  # inside the image
+
+    def test_value_ticks_step_evenly_with_one_number_of_decimals(self):
+        fig = _aht_phases()
+        fig.draw_without_rendering()
+        texts = _tick_texts(fig.axes[0].yaxis)
+        numbers = [float(t.replace(",", "")) for t in texts]
+        assert len({t.split(".")[-1].__len__() if "." in t else 0 for t in texts}) == 1, texts
+        steps = np.round(np.diff(numbers), 9)
+        assert len(set(steps)) == 1, texts                   # "13.8, 13.5, 13.2, 13" before
+
+    def test_percent_ticks_read_exactly(self):
+        fig = plots.control_chart(WEEKS, np.linspace(0.62, 0.79, 26), centre=0.7, lcl=0.62,
+                                  ucl=0.79, title="FCR", ylabel="FCR (% of tickets)",
+                                  percent=True)   # 2.5-point steps: "63%" for 62.5% before
+        fig.draw_without_rendering()
+        ax = fig.axes[0]
+        shown = {t.get_text() for t in _shown_ticks(ax.yaxis)}
+        ticks = [(t.label1.get_text(), t.get_loc()) for t in ax.yaxis.get_major_ticks()
+                 if t.label1.get_text() in shown]
+        assert len(ticks) >= 3
+        for text, loc in ticks:
+            assert float(text.rstrip("%")) == pytest.approx(100 * loc, abs=1e-9), text
+
+    def test_a_target_on_the_centre_line_stays_a_line_and_a_label_of_its_own(self):
+        fig = plots.control_chart(WEEKS, 0.742 + RNG.normal(0, 0.01, 26), centre=0.742,
+                                  lcl=0.71, ucl=0.77, target=0.74, percent=True,
+                                  title="FCR", ylabel="FCR (% of tickets)")
+        ax = fig.axes[0]
+        lines = {str(line.get_label()): line for line in ax.get_lines()}
+        target = next(v for k, v in lines.items() if k.startswith("Target"))
+        centre = lines["Centre line"]
+        assert target.get_linewidth() > centre.get_linewidth()
+        assert target.get_linestyle() != centre.get_linestyle()
+        labels = _right_labels(fig)
+        renderer = _renderer(fig)
+        assert not labels["Target 74.0%"].get_window_extent(renderer).overlaps(
+            labels["Centre 74.2%"].get_window_extent(renderer))
+
+    def test_each_event_is_tagged_on_its_line_above_the_data(self):
+        events = [("2025-03-10", "Scripts rewritten"), ("2025-03-24", "Training for all"),
+                  ("2025-03-27", "triage: change live")]
+        fig = _aht_phases(events=events)
+        ax = fig.axes[0]
+        renderer = _renderer(fig)
+        tags = {t.get_text(): t for t in ax.texts if getattr(t, "xy", (0, 0))[1] == 1.0}
+        assert set(tags) == {"1 Scripts", "2 Training", "Go-live"}
+        boxes = {k: t.get_window_extent(renderer) for k, t in tags.items()}
+        for a, b in itertools.combinations(boxes.values(), 2):
+            assert not a.overlaps(b)                      # 3 days apart: stacked
+        for (when, _), tag in zip(events, ("1 Scripts", "2 Training", "Go-live"), strict=True):
+            x = ax.transData.transform((matplotlib.dates.date2num(pd.Timestamp(when)), 0))[0]
+            box = boxes[tag]
+            assert box.x0 <= x <= box.x1                  # on its line
+            assert box.y0 >= ax.bbox.y1                   # above the data
+        title = plots._title_text(ax).get_window_extent(renderer)
+        assert all(title.y0 >= b.y1 - 1 for b in boxes.values())  # the title rises above
+        assert "1 Scripts: 10 Mar 2025, Scripts rewritten" in _legend_texts(fig)  # in full
+
+    def test_the_baseline_centre_is_carried_dashed_over_the_after_period(self):
+        fig = _aht_phases(carried_centre=13.14)
+        line = next(x for x in fig.axes[0].get_lines()
+                    if x.get_label() == "Baseline centre carried forward")
+        xs = [pd.Timestamp(x) for x in line.get_xdata()]
+        assert (xs[0], xs[-1]) == (WEEKS[13], WEEKS[-1])
+        assert set(line.get_ydata()) == {13.14} and line.get_linestyle() == "--"
+
+    def test_a_long_title_keeps_a_margin_for_the_readers_font(self):
+        fig = plots.control_chart(
+            WEEKS, 0.7 + RNG.normal(0, 0.02, 26), centre=0.7, lcl=0.64, ucl=0.77, percent=True,
+            title="First contact resolution per week, before and after the change "
+                  "(Laney p' chart)", ylabel="First contact resolution (% of tickets per week)")
+        renderer = _renderer(fig)
+        title = plots._title_text(fig.axes[0])
+        room = fig.bbox.x1 - title.get_window_extent(renderer).x1
+        assert room >= 0.04 * fig.bbox.width, f"{room:.0f} px left for a wider font"
+        assert title.get_text().replace("\n", " ").endswith("(Laney p' chart)")
+
+    def test_waiting_curves_with_a_short_median_and_a_long_tail_use_a_log_axis(self):
+        def waits(median, seed):   # lognormal: most answered in minutes, a tail of hours
+            minutes = np.random.default_rng(seed).lognormal(np.log(median), 2.0, 600)
+            curve = kaplan_meier(minutes, np.ones(600, bool))
+            return np.asarray(curve.times, float), np.asarray(curve.survival, float)
+
+        fig = plots.survival_curve({"Before": waits(4.1, 1), "After": waits(3.2, 2)},
+                                   unit="minutes", title="First response: share still waiting")
+        ax = fig.axes[0]
+        assert ax.get_xscale() == "log"
+        low, high = ax.get_xlim()
+        at = (np.log(4.1) - np.log(low)) / (np.log(high) - np.log(low))
+        assert at > 0.15, f"the 4.1-minute median at {at:.0%} of the axis"
+        assert "log scale" in ax.get_xlabel()
+
+    def test_the_pareto_names_what_it_counts(self):
+        fig = plots.pareto_chart(["Noise", "Parking", "Bins"], [40, 25, 5],
+                                 title="Complaints by category",
+                                 ylabel="Number of complaints")
+        assert fig.axes[1].get_ylabel() == "Cumulative share of complaints"
+        assert plots.pareto_chart(["a", "b"], [2, 1], title="T").axes[1].get_ylabel() == (
+            "Cumulative share of tickets")

@@ -538,11 +538,14 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
              for name, v, colour in found]
     spots = sorted((s for s in spots if 0 <= s[0] <= 1), reverse=True)
     height = 11.5 / (ax.bbox.height / ax.figure.dpi * 72)  # one 8.5-pt line, in axes units
+    formatter = ax.yaxis.get_major_formatter()  # a label reads one decimal finer than a tick
     last = None
     for y, name, value, colour in spots:
         y = y if last is None else min(y, last - height)
         last = y
-        shown = f"{value:.1%}" if percent else _tick(round(float(unit.of(value)), 2))
+        shown = f"{value:.1%}" if percent else (
+            f"{unit.of(value):,.{formatter.decimals + 1}f}"
+            if isinstance(formatter, _EvenFormatter) else _tick(float(unit.of(value))))
         ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=8.5,
                 color=colour, va="center", ha="left", clip_on=False)
     ax._pdca_line_labels = bool(spots)  # read by _fit: legend below
