@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint notebooks data bench bench-full clean-venv
+.PHONY: demo test lint notebooks data bench bench-full clean-venv catalogues
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,13 @@ data: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Message catalogues (pdcakit.words): extract every marked message of lib/pdcakit into
+# the template and merge it into each language's .po (then translate the new entries;
+# tests/test_words.py fails while one lacks a translation).
+CATALOGUES := lib/pdcakit/words/locale
+catalogues: $(STAMP)
+	$(VENV)/bin/pybabel extract -k N_ -k ngettext:1,2 --no-location --sort-output \
+	    --project pdca-workbook -o $(CATALOGUES)/pdcakit.pot lib/pdcakit
+	$(VENV)/bin/pybabel update -D pdcakit -i $(CATALOGUES)/pdcakit.pot -d $(CATALOGUES) \
+	    -l zh_CN --no-fuzzy-matching --ignore-obsolete

@@ -58,6 +58,7 @@ sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
 training_path: str = ""  # pre/post training scores ("" for off)
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
+language: str = "en"  # language of the verdicts: en or zh-CN (Simplified Chinese)
 
 # %% tags=["remove-input"]
 # %matplotlib inline

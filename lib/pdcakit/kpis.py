@@ -6,6 +6,8 @@ statistics stack; :mod:`pdcakit.metrics.registry` adds how each KPI is computed.
 
 >>> KPI_INFO["aht"].name, KPI_INFO["aht"].unit, KPI_INFO["aht"].higher_is_better
 ('Average handle time', 'minutes', False)
+
+Names are English message ids; :func:`kpi_name` gives one in the reader's language.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["KPI_INFO", "KpiInfo", "missing_columns", "supported_kpis"]
+from pdcakit.words import N_, words
+
+__all__ = ["KPI_INFO", "KpiInfo", "kpi_name", "missing_columns", "supported_kpis"]
 
 
 @dataclass(frozen=True)
@@ -29,24 +33,37 @@ class KpiInfo:
 
 
 KPI_INFO: dict[str, KpiInfo] = {info.key: info for info in (
-    KpiInfo("fcr", "First contact resolution", "proportion", "fraction", True,
+    KpiInfo("fcr", N_("First contact resolution"), "proportion", "fraction", True,
              ("first_contact_resolved",)),
-    KpiInfo("first_response_time", "First response time", "duration", "minutes", False,
+    KpiInfo("first_response_time", N_("First response time"), "duration", "minutes", False,
              ("created_at", "first_response_at")),
-    KpiInfo("time_to_resolve", "Time to resolve", "duration", "minutes", False,
+    KpiInfo("time_to_resolve", N_("Time to resolve"), "duration", "minutes", False,
              ("created_at", "resolved_at")),
-    KpiInfo("aht", "Average handle time", "mean", "minutes", False, ("handle_minutes",)),
-    KpiInfo("csat", "Customer satisfaction (CSAT)", "proportion", "fraction", True, ("csat",)),
-    KpiInfo("csat_mean", "CSAT mean score", "mean", "score", True, ("csat",)),
-    KpiInfo("nps", "Net Promoter Score", "mean", "points", True, ("nps",)),
-    KpiInfo("complaint_rate", "Complaint rate", "proportion", "fraction", False, ("complaint",)),
-    KpiInfo("reopen_rate", "Reopen rate", "proportion", "fraction", False, ("reopened",)),
-    KpiInfo("resolution_rate", "Resolution rate", "proportion", "fraction", True, ("resolved_at",)),
-    KpiInfo("sla_first_response", "First response within SLA", "proportion", "fraction", True,
+    KpiInfo("aht", N_("Average handle time"), "mean", "minutes", False, ("handle_minutes",)),
+    KpiInfo("csat", N_("Customer satisfaction (CSAT)"), "proportion", "fraction", True, ("csat",)),
+    KpiInfo("csat_mean", N_("CSAT mean score"), "mean", "score", True, ("csat",)),
+    KpiInfo("nps", N_("Net Promoter Score"), "mean", "points", True, ("nps",)),
+    KpiInfo("complaint_rate", N_("Complaint rate"), "proportion", "fraction", False,
+             ("complaint",)),
+    KpiInfo("reopen_rate", N_("Reopen rate"), "proportion", "fraction", False, ("reopened",)),
+    KpiInfo("resolution_rate", N_("Resolution rate"), "proportion", "fraction", True,
+             ("resolved_at",)),
+    KpiInfo("sla_first_response", N_("First response within SLA"), "proportion", "fraction", True,
              ("created_at", "first_response_at")),
-    KpiInfo("sla_resolution", "Resolved within SLA", "proportion", "fraction", True,
+    KpiInfo("sla_resolution", N_("Resolved within SLA"), "proportion", "fraction", True,
              ("created_at", "resolved_at")),
 )}
+
+
+def kpi_name(key: str, language: str = "en") -> str:
+    """KPI ``key``'s name in ``language`` (the method's own term in Chinese); a key not in
+    the catalogue is its own name.
+
+    >>> kpi_name("aht"), kpi_name("fcr", "zh-CN"), kpi_name("made_up", "zh-CN")
+    ('Average handle time', '首次解决率', 'made_up')
+    """
+    info = KPI_INFO.get(key)
+    return key if info is None else words(language)._(info.name)
 
 
 def missing_columns(key: str, present: Iterable[str]) -> tuple[str, ...]:

@@ -29,9 +29,12 @@ from typing import Any
 
 from pdcakit.results import format_count, format_number, format_value, reading_scale
 from pdcakit.run.resultsfile import ResultsError, StageResults, read_results
+from pdcakit.words import LANGUAGES, N_, Words, words
 
 __all__ = ["InputFile", "PageFacts", "Status", "VerdictRow", "page_facts", "run_date",
            "started_at", "verdict_rows", "verdict_summary"]
+
+_ENGLISH = Words()
 
 #: Tone -> symbol shown beside the word, so the status never rests on colour alone.
 _SYMBOLS = {"good": "✔", "bad": "✖", "warn": "⚠", "none": "–"}
@@ -95,10 +98,11 @@ class PageFacts:
     notebook: str
     results: StageResults | None = field(default=None, repr=False)
     results_problem: str = ""
+    language: str = "en"  # the run's ``language`` parameter: the page's words
 
     @property
     def run_date(self) -> str:
-        return run_date(self.started, self.run)
+        return run_date(self.started, self.run, self.language)
 
     @property
     def commit_text(self) -> str:
@@ -107,11 +111,13 @@ class PageFacts:
         return self.commit[:10] + (" with uncommitted changes" if self.dirty else "")
 
 
-def run_date(started: dt.datetime | None, stamp: str = "") -> str:
+def run_date(started: dt.datetime | None, stamp: str = "", language: str = "en") -> str:
     """A run's start as a reader writes it (UTC), from its provenance or its stamp.
 
     >>> run_date(None, "20261201T231643Z")
     '1 December 2026, 23:16 UTC'
+    >>> run_date(None, "20261201T231643Z", "zh-CN")
+    '2026年12月1日 23:16 UTC'
     >>> run_date(None, "not-a-stamp")
     'not-a-stamp'
     """
@@ -122,6 +128,8 @@ def run_date(started: dt.datetime | None, stamp: str = "") -> str:
         except ValueError:
             return stamp
     when = when.astimezone(dt.UTC)
+    if language != "en":
+        return f"{words(language).date(when.date())} {when:%H:%M} UTC"
     return f"{when.day} {when:%B %Y, %H:%M} UTC"
 
 
@@ -179,11 +187,14 @@ def page_facts(run_dir: str | Path, *, cycle_title: str | None = None) -> PageFa
     except ResultsError as exc:
         problem = str(exc)
     title = cycle_title if cycle_title is not None else _cycle_title(run_dir, cycle)
+    parameters = provenance.get("parameters")
+    language = parameters.get("language") if isinstance(parameters, dict) else None
     return PageFacts(
         cycle=cycle, cycle_title=title or cycle, stage=stage, run=run_dir.name,
         started=started, inputs=inputs, commit=git.get("commit"), dirty=git.get("dirty"),
         tool=f"{tool.get('name', 'pdca-workbook')} {tool.get('version', '')}".strip(),
-        notebook=f"{stage}.ipynb", results=results, results_problem=problem)
+        notebook=f"{stage}.ipynb", results=results, results_problem=problem,
+        language=language if language in LANGUAGES else "en")
 
 
 # ------------------------------------------------------------------ verdicts
@@ -191,10 +202,11 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _target_status(met: bool | None, target: float | None) -> Status:
+def _target_status(met: bool | None, target: float | None, w: Words = _ENGLISH) -> Status:
     if target is None or met is None:
-        return Status("no target")
-    return Status("target met", "good") if met else Status("target not met", "bad")
+        return Status(w._("no target"))
+    return (Status(w._("target met"), "good") if met
+            else Status(w._("target not met"), "bad"))
 
 
 def _baseline_rows(results: StageResults) -> list[VerdictRow]:
@@ -224,66 +236,70 @@ def _baseline_rows(results: StageResults) -> list[VerdictRow]:
 
 #: A verdict's answer (compare ``kpis.KEY.verdict``) as the verdict box shows it; older
 #: runs' words ("worsened", "no significant change") read as they did.
-_ANSWER_STATUS = {"improved": Status("improved", "good"), "worse": Status("worse", "bad"),
-                  "worsened": Status("worse", "bad"),
-                  "no change": Status("no change"),
-                  "not enough data": Status("not enough data to tell", "warn"),
-                  "no significant change": Status("no detectable change")}
+_ANSWER_STATUS = {"improved": (N_("improved"), "good"), "worse": (N_("worse"), "bad"),
+                  "worsened": (N_("worse"), "bad"),
+                  "no change": (N_("no change"), "none"),
+                  "not enough data": (N_("not enough data to tell"), "warn"),
+                  "no significant change": (N_("no detectable change"), "none")}
 
 
-def _change_status(verdict: str, large_enough: Any) -> Status:
+def _change_status(verdict: str, large_enough: Any, w: Words = _ENGLISH) -> Status:
     if verdict == "no significant change" and large_enough is False:
-        return Status("not enough data to tell", "warn")
-    return _ANSWER_STATUS.get(verdict, Status(verdict or "n/a"))
+        return Status(w._("not enough data to tell"), "warn")
+    found = _ANSWER_STATUS.get(verdict)
+    return Status(verdict or w._("n/a")) if found is None else Status(w._(found[0]), found[1])
 
 
-def _interval_text(low: float, high: float, unit: str, scale: str | None) -> str:
+def _interval_text(low: float, high: float, unit: str, scale: str | None,
+                   w: Words = _ENGLISH) -> str:
     """A change's interval with one unit inside it ("-0.8 to -0.2 minutes")."""
     if not (_finite(low) and _finite(high)):
-        return "not estimable"
+        return w._("not estimable")
     if unit == "fraction":
-        return (f"{format_number(100 * low, 1, sign=True)} to "
-                f"{format_number(100 * high, 1, sign=True)} points")
-    first = _signed(low, unit, scale)
-    second = _signed(high, unit, scale)
+        return w._("{low} to {high} points", low=w.number(100 * low, 1, sign=True),
+                   high=w.number(100 * high, 1, sign=True))
+    first = _signed(low, unit, scale, w)
+    second = _signed(high, unit, scale, w)
     word = second.split(" ", 1)[1] if " " in second else ""
     if word and first.endswith(" " + word):
         first = first[: -len(word) - 1]
-    return f"{first} to {second}"
+    return w._("{low} to {high}", low=first, high=second)
 
 
-def _signed(value: float, unit: str, scale: str | None) -> str:
+def _signed(value: float, unit: str, scale: str | None, w: Words = _ENGLISH) -> str:
     if unit == "fraction":
-        return f"{format_number(100 * value, 1, sign=True)} points"
+        return w._("{number} points", number=w.number(100 * value, 1, sign=True))
     text = format_value(abs(value), unit, scale=scale)
     zero = text.split(" ", 1)[0].replace(",", "").replace("0", "").replace(".", "") == ""
-    return text if zero else ("+" if value >= 0 else "-") + text
+    return w.localise(text if zero else ("+" if value >= 0 else "-") + text)
 
 
 def _figure_cells(change: Any, figures: Any, scale: str | None, interval: tuple[float, float],
-                  label: str) -> dict[str, str]:
-    relative = (f" ({format_number(100 * figures.relative_change, 1, sign=True)}%)"
+                  label: str, w: Words = _ENGLISH) -> dict[str, str]:
+    relative = (f" ({w.number(100 * figures.relative_change, 1, sign=True)}%)"
                 if _finite(figures.relative_change) else "")
-    return {"Estimand": figures.estimand,
-            "Before": format_value(figures.before, change.unit, scale=scale),
-            "After": format_value(figures.after, change.unit, scale=scale),
-            "Change": _signed(figures.change, change.unit, scale) + relative,
-            "Interval": f"{_interval_text(*interval, change.unit, scale)} ({label})"}
+    return {"Estimand": w.estimand(figures.estimand),
+            "Before": w.value(figures.before, change.unit, scale=scale),
+            "After": w.value(figures.after, change.unit, scale=scale),
+            "Change": _signed(figures.change, change.unit, scale, w) + relative,
+            "Interval": w._("{interval} ({label})",
+                            interval=_interval_text(*interval, change.unit, scale, w),
+                            label=label)}
 
 
-def _over_time(results: StageResults, key: str, verdict: str) -> Status:
+def _over_time(results: StageResults, key: str, verdict: str, w: Words = _ENGLISH) -> Status:
     view = results.time_view.get(key)
     if view is None:
-        return Status("not charted")
+        return Status(w._("not charted"))
     if view.baseline_unstable:
-        return Status("signal: baseline not stable", "warn")
+        return Status(w._("signal: baseline not stable"), "warn")
     if view.after_signal:
-        return Status("signal: shift after the change",
+        return Status(w._("signal: shift after the change"),
                       "good" if verdict == "improved" else "warn")
-    return Status("stable")
+    return Status(w._("stable"))
 
 
-def _compare_rows(results: StageResults) -> list[VerdictRow]:
+def _compare_rows(results: StageResults, w: Words = _ENGLISH) -> list[VerdictRow]:
     """One row per KPI and estimand: the KPI's own estimand (a duration's median, what
     people quote) and, when another one decides, the deciding estimand beneath it; each
     row's before, after, change and interval belong to its own estimand."""
@@ -292,36 +308,39 @@ def _compare_rows(results: StageResults) -> list[VerdictRow]:
     for key, change in results.changes.items():
         scale = reading_scale(change.unit, change.before.value, change.after.value)
         raw = raw_kpis.get(key) if isinstance(raw_kpis.get(key), dict) else {}
-        answer = _change_status(change.verdict, raw.get("large_enough"))
-        target = _target_status(change.target_met, change.target)
-        over_time = _over_time(results, key, change.verdict)
+        answer = _change_status(change.verdict, raw.get("large_enough"), w)
+        target = _target_status(change.target_met, change.target, w)
+        over_time = _over_time(results, key, change.verdict, w)
         deciding, own, decision = change.deciding, change.own, change.decision
         if deciding is None:  # an older run: before and after are not of the verdict's estimand
             rows.append(VerdictRow(key, change.name, {
-                "Estimand": "median", "Before": format_value(change.before.value, change.unit,
-                                                              scale=scale),
-                "After": format_value(change.after.value, change.unit, scale=scale),
+                "Estimand": w.estimand("median"),
+                "Before": w.value(change.before.value, change.unit, scale=scale),
+                "After": w.value(change.after.value, change.unit, scale=scale),
                 "Change": "", "Interval": ""},
                 {"Change": answer, "Target": target, "Over time": over_time}))
             continue
-        interval, label = (deciding.ci, f"{deciding.confidence:.0%} CI")
+        interval, label = (deciding.ci, w._("{level} CI", level=f"{deciding.confidence:.0%}"))
         if decision is not None:
             interval = decision.ci
-            label = (f"{100 * decision.level:.3g}% CI, adjusted for testing several KPIs"
-                     if decision.adjusted else f"{decision.level:.0%} CI")
+            label = (w._("{level} CI, adjusted for testing several KPIs",
+                         level=f"{100 * decision.level:.3g}%")
+                     if decision.adjusted else w._("{level} CI", level=f"{decision.level:.0%}"))
         if own is not None and not own.decides:
             rows.append(VerdictRow(key, change.name, _figure_cells(
-                change, own, scale, own.ci, f"{own.confidence:.0%} CI"),
-                {"Change": Status(f"{answer.word}, judged on the {deciding.estimand}",
-                                  answer.tone),
+                change, own, scale, own.ci,
+                w._("{level} CI", level=f"{own.confidence:.0%}"), w),
+                {"Change": Status(w._("{answer}, judged on the {estimand}", answer=answer.word,
+                                      estimand=w.estimand(deciding.estimand)), answer.tone),
                  "Target": target, "Over time": over_time}))
-            rows.append(VerdictRow(key, f"{change.name} (decides)", _figure_cells(
-                change, deciding, scale, interval, label),
-                {"Change": answer, "Target": Status(f"on the {own.estimand}, above"),
-                 "Over time": Status(f"on the {own.estimand}, above")}))
+            above = w._("on the {estimand}, above", estimand=w.estimand(own.estimand))
+            rows.append(VerdictRow(key, w._("{name} (decides)", name=change.name),
+                                   _figure_cells(change, deciding, scale, interval, label, w),
+                                   {"Change": answer, "Target": Status(above),
+                                    "Over time": Status(above)}))
             continue
         rows.append(VerdictRow(key, change.name, _figure_cells(
-            change, deciding, scale, interval, label),
+            change, deciding, scale, interval, label, w),
             {"Change": answer, "Target": target, "Over time": over_time}))
     return rows
 
@@ -357,21 +376,25 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
     return rows
 
 
-def verdict_rows(results: StageResults) -> list[VerdictRow]:
-    """One row per KPI the run measured, with its statuses (see the module docstring)."""
-    builders = {"baseline": _baseline_rows, "compare": _compare_rows,
-                "efficiency": _efficiency_rows}
+def verdict_rows(results: StageResults, language: str = "en") -> list[VerdictRow]:
+    """One row per KPI the run measured, with its statuses (see the module docstring).
+
+    ``language`` words the compare stage's cells and statuses (the columns stay keyed in
+    English: :mod:`pdcakit.run.render` words the headers); the other stages' rows are
+    English for now."""
+    if results.stage == "compare":
+        return _compare_rows(results, words(language))
+    builders = {"baseline": _baseline_rows, "efficiency": _efficiency_rows}
     return builders[results.stage](results)
 
 
-def _kpi_name(key: str) -> str:
-    from pdcakit.kpis import KPI_INFO
+def _kpi_name(key: str, language: str = "en") -> str:
+    from pdcakit.kpis import kpi_name
 
-    spec = KPI_INFO.get(key)
-    return spec.name if spec is not None else key
+    return kpi_name(key, language)
 
 
-def verdict_summary(results: StageResults) -> str:
+def verdict_summary(results: StageResults, language: str = "en") -> str:
     """The run's verdict in one or two sentences, from its results.
 
     >>> empty = StageResults(source="x", stage="efficiency", schema=None, headline=None,
@@ -385,16 +408,22 @@ def verdict_summary(results: StageResults) -> str:
         summary = results.compare_summary
         if summary is None:
             return ""
-        unstable = ", ".join(map(_kpi_name, summary.unstable_baseline))
+        w = words(language)
+        comma = w._(", ")
+        unstable = comma.join(_kpi_name(key, language) for key in summary.unstable_baseline)
         raw_summary = results.raw.get("summary")
-        unchanged = ("No change" if isinstance(raw_summary, dict)
-                     and "not_enough_data" in raw_summary else "No detectable change")
-        return (f"Improved: {', '.join(summary.improved) or 'none'}. "
-                f"Worse: {', '.join(summary.worsened) or 'none'}. "
-                f"{unchanged}: {', '.join(summary.unchanged) or 'none'}."
-                + (f" Not enough data to tell: {', '.join(summary.not_enough_data)}."
+        unchanged = (w._("No change") if isinstance(raw_summary, dict)
+                     and "not_enough_data" in raw_summary else w._("No detectable change"))
+        none = w._("none")
+        return (w._("Improved: {kpis}.", kpis=comma.join(summary.improved) or none)
+                + w._(" Worse: {kpis}.", kpis=comma.join(summary.worsened) or none)
+                + w._(" {unchanged}: {kpis}.", unchanged=unchanged,
+                      kpis=comma.join(summary.unchanged) or none)
+                + (w._(" Not enough data to tell: {kpis}.",
+                       kpis=comma.join(summary.not_enough_data))
                    if summary.not_enough_data else "")
-                + (f" Caution: the baseline of {unstable} was not stable." if unstable else ""))
+                + (w._(" Caution: the baseline of {kpis} was not stable.", kpis=unstable)
+                   if unstable else ""))
     found = results.headline_value()
     if found is None:
         return "No headline KPI could be measured on this export (see Not computed below)."

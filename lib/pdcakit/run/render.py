@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pdcakit.fileio import atomic_write_text
 from pdcakit.run.pagefacts import PageFacts, verdict_rows, verdict_summary
 from pdcakit.run.pageparts import ChartIds, chart_html, reader_tables
+from pdcakit.words import N_, words
 
 if TYPE_CHECKING:
     import nbformat
@@ -44,6 +45,19 @@ __all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", 
 STYLESHEET = Path(__file__).parents[1] / "html" / "reviewer" / "pages.css"
 
 _HEADER_TAG = "pdca-page-header"
+
+#: The verdict box's column names (:func:`pdcakit.run.pagefacts.verdict_rows`' keys),
+#: marked for the catalogue: the box shows them in the page's language.
+_COLUMNS = (N_("Measure"), N_("Estimand"), N_("Before"), N_("After"), N_("Change"),
+            N_("Interval"), N_("Target"), N_("Over time"), N_("Value"), N_("Cases"),
+            N_("Fall (95% CI)"))
+
+#: Stage names and input roles a page header shows, marked for the catalogue.
+_STAGES = (N_("baseline"), N_("compare"), N_("efficiency"), N_("root_cause"), N_("plan"))
+#: The page header's fixed words.
+_CHROME = (N_("Related pages"), N_("Portfolio of all cycles"), N_("Cycle:"), N_("Stage:"),
+           N_("Run:"), N_("Data:"), N_("Commit:"))
+_ROLES = (N_("tickets"), N_("mapping"), N_("surveys"), N_("audits"), N_("training"))
 
 
 def _e(value: Any) -> str:
@@ -84,61 +98,67 @@ def _status_cell(label: str, status: Any) -> str:
             f"{_e(status.symbol)}</span> {_e(status.word)}</td>")
 
 
-def _section_name(key: str) -> str:
+def _section_name(key: str, language: str = "en") -> str:
     """A KPI's or section's reader-facing name for its key (``fcr`` -> its KPI name).
 
     >>> _section_name("fcr"), _section_name("sla_first_response")
     ('First contact resolution', 'First response within SLA')
     """
-    from pdcakit.kpis import KPI_INFO
+    from pdcakit.kpis import KPI_INFO, kpi_name
     from pdcakit.results import reader_label
 
-    spec = KPI_INFO.get(key)
-    return spec.name if spec is not None else reader_label(key)
+    return kpi_name(key, language) if key in KPI_INFO else reader_label(key)
 
 
 def verdict_box(results: StageResults | None, problem: str = "", *,
-                heading: str = "Verdict") -> str:
+                heading: str | None = None, language: str = "en") -> str:
     """The verdict box of one run's results: its summary and one status per KPI (word,
-    symbol and colour), or why there is none. Every piece escaped.
+    symbol and colour), or why there is none. Every piece escaped; its words in
+    ``language`` (``heading`` by default "Verdict" in it).
 
     >>> verdict_box(None, "no <results>").split("</h2>")[1]
     '<p>No verdict: no &lt;results&gt;</p></section>'
     """
+    w = words(language)
+    heading = w._("Verdict") if heading is None else heading
     if results is None:
-        why = problem or "this run wrote no results"
+        why = problem or w._("this run wrote no results")
+        missing = _e(w._("No verdict: {why}", why=why))
         return (f"<section class=\"pdca-verdict pdca-verdict-missing\" "
                 f"aria-label=\"{_e(heading)}\"><h2>{_e(heading)}</h2>"
-                f"<p>No verdict: {_e(why)}</p></section>")
-    rows = verdict_rows(results)
+                f"<p>{missing}</p></section>")
+    rows = verdict_rows(results, language)
     table = ""
     if rows:
         figures = list(rows[0].figures)
         statuses = list(rows[0].statuses)
-        head = "".join(f"<th scope=\"col\">{_e(c)}</th>" for c in ["Measure", *figures,
-                                                                   *statuses])
+        head = "".join(f"<th scope=\"col\">{_e(w._(c))}</th>" for c in ["Measure", *figures,
+                                                                         *statuses])
         body = "".join(
             "<tr><th scope=\"row\">" + _e(row.name) + "</th>"
-            + "".join(f"<td data-label=\"{_e(c)}\">{_e(row.figures.get(c, ''))}</td>"
+            + "".join(f"<td data-label=\"{_e(w._(c))}\">{_e(row.figures.get(c, ''))}</td>"
                       for c in figures)
-            + "".join(_status_cell(c, row.statuses[c]) for c in statuses if c in row.statuses)
+            + "".join(_status_cell(w._(c), row.statuses[c]) for c in statuses
+                      if c in row.statuses)
             + "</tr>" for row in rows)
         table = (f"<div class=\"pdca-table-wrap\"><table class=\"pdca-verdict-table "
                  f"pdca-reflow\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
                  "</div>")
     skipped = ""
     if results.skipped:
-        skipped = ("<p class=\"pdca-note\"><b>Not computed on this export:</b> " + "; ".join(
-            f"{_e(_section_name(k))} ({_e(v)})" for k, v in results.skipped.items()) + "</p>")
+        label = w._("Not computed on this export:")
+        skipped = (f"<p class=\"pdca-note\"><b>{_e(label)}</b> "
+                   + w._("; ").join(f"{_e(_section_name(k, language))} ({_e(v)})"
+                                    for k, v in results.skipped.items()) + "</p>")
     return (f"<section class=\"pdca-verdict\" aria-label=\"{_e(heading)}\">"
             f"<h2>{_e(heading)}</h2>"
-            f"<p class=\"pdca-summary\">{_e(verdict_summary(results))}</p>{table}{skipped}"
-            "</section>")
+            f"<p class=\"pdca-summary\">{_e(verdict_summary(results, language))}</p>"
+            f"{table}{skipped}</section>")
 
 
 def verdict_html(facts: PageFacts) -> str:
     """The verdict box of the run ``facts`` describe (:func:`verdict_box`)."""
-    return verdict_box(facts.results, facts.results_problem)
+    return verdict_box(facts.results, facts.results_problem, language=facts.language)
 
 
 def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None, *,
@@ -148,24 +168,35 @@ def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None,
     Links are relative to ``runs/CYCLE/STAGE/STAMP/``: the cycle page is
     ``../../index.html``, the portfolio ``../../../index.html``.
     """
-    files = "; ".join(
-        f"{f.role}: {f.name}" + (f" (sha256 {f.short_sha})" if f.sha256 else "")
-        for f in facts.inputs) or "none recorded"
-    nav = (f"<nav class=\"pdca-nav\" aria-label=\"Related pages\">"
-           f"<a href=\"../../index.html\">Cycle page: {_e(facts.cycle_title)}</a>"
-           f"<a href=\"../../../index.html\">Portfolio of all cycles</a>"
-           f"<a href=\"{_e(facts.notebook)}\">This run's notebook ({_e(facts.notebook)})</a>"
-           "</nav>")
+    w = words(facts.language)
+    files = w._("; ").join(
+        f"{w._(f.role) if f.role in _ROLES else f.role}: {f.name}"
+        + (f" (sha256 {f.short_sha})" if f.sha256 else "")
+        for f in facts.inputs) or w._("none recorded")
+    # the catalogue's words are the project's own text, not escaped (its apostrophe
+    # stays as it was); the notebook's name is escaped
+    notebook = w._("This run's notebook ({name})", name=_e(facts.notebook))
+    say = {text: _e(w._(text)) for text in _CHROME}
+    cycle_page = _e(w._("Cycle page: {title}", title=facts.cycle_title))
+    run = _e(w._("{date} (run {run})", date=facts.run_date, run=facts.run))
+    nav = (f"<nav class=\"pdca-nav\" aria-label=\"{say['Related pages']}\">"
+           f"<a href=\"../../index.html\">{cycle_page}</a>"
+           f"<a href=\"../../../index.html\">{say['Portfolio of all cycles']}</a>"
+           f"<a href=\"{_e(facts.notebook)}\">{notebook}</a></nav>")
+    stage = w._(facts.stage) if facts.stage in _STAGES else facts.stage
+    commit = (facts.commit_text if w.english or facts.commit else
+              w._("not recorded (the workbook is not a git checkout)"))
     about = (
         "<ul class=\"pdca-facts\">"
-        f"<li><b>Cycle:</b> {_e(facts.cycle_title)} ({_e(facts.cycle)})</li>"
-        f"<li><b>Stage:</b> {_e(facts.stage)}</li>"
-        f"<li><b>Run:</b> {_e(facts.run_date)} (run {_e(facts.run)})</li>"
-        f"<li><b>Data:</b> {_e(files)}</li>"
-        f"<li><b>Commit:</b> {_e(facts.commit_text)}; {_e(facts.tool)}</li></ul>")
+        f"<li><b>{say['Cycle:']}</b> {_e(facts.cycle_title)} ({_e(facts.cycle)})</li>"
+        f"<li><b>{say['Stage:']}</b> {_e(stage)}</li>"
+        f"<li><b>{say['Run:']}</b> {run}</li>"
+        f"<li><b>{say['Data:']}</b> {_e(files)}</li>"
+        f"<li><b>{say['Commit:']}</b> {_e(commit)}; {_e(facts.tool)}</li></ul>")
     contents = ""
     if headings:
-        contents = ("<nav class=\"pdca-contents\" aria-label=\"Contents\"><h2>Contents</h2><ul>"
+        title = _e(w._("Contents"))
+        contents = (f"<nav class=\"pdca-contents\" aria-label=\"{title}\"><h2>{title}</h2><ul>"
                     + "".join(f"<li><a href=\"#{_e(anchor)}\">{_e(text)}</a></li>"
                               for text, anchor in headings) + "</ul></nav>")
     verdict = "" if failed else verdict_html(facts)
@@ -223,6 +254,7 @@ def notebook_to_html(
     exporter = HTMLExporter(config=config, template_name="reviewer",
                             extra_template_basedirs=[str(Path(__file__).parents[1] / "html")])
     exporter.exclude_input = True
+    exporter.language_code = facts.language if facts is not None else "en"  # <html lang>
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)

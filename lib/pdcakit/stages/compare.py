@@ -32,11 +32,11 @@ from scipy.stats import norm
 
 from pdcakit import metrics, stats
 from pdcakit.fileio import plain
+from pdcakit.kpis import kpi_name
 from pdcakit.results import (
     Estimate,
     duration_unit,
     format_level,
-    format_number,
     format_percent,
     format_signed,
     format_value,
@@ -46,6 +46,8 @@ from pdcakit.stages.display import plain_text
 from pdcakit.stages.segments import split_segments
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings
 from pdcakit.stats.stratified import MixCheck, stratified_change, stratified_rmst_change
+from pdcakit.words import N_, Words
+from pdcakit.words import words as words_for
 
 __all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "compare_kpi", "compare_kpis",
            "kpi_test_kind", "mix_check", "reading_scale", "segment_changes", "survival_curves"]
@@ -160,8 +162,8 @@ class CheckItem:
 SMALLEST_CHANGE = 0.10
 
 #: The words a reader sees for each answer, first in a verdict line.
-ANSWER_WORDS = {"improved": "Improved", "worse": "Worse", "no change": "No change",
-                "not enough data": "Not enough data to tell"}
+ANSWER_WORDS = {"improved": N_("Improved"), "worse": N_("Worse"), "no change": N_("No change"),
+                "not enough data": N_("Not enough data to tell")}
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class KpiChange:
     family_size: int = 1
     open_shares: tuple[float, float] | None = None
     data_notes: tuple[str, ...] = ()  # what the figures include that a reader must know
+    language: str = "en"  # the reader's language (pdcakit.words): verdict words and numbers
 
     @property
     def confidence(self) -> float:
@@ -331,49 +334,71 @@ class KpiChange:
         """Durations read in hours or days (not minutes); None: not a duration."""
         return None if self.scale is None else self.scale != "minutes"
 
+    @property
+    def words(self) -> Words:
+        """The wording of this verdict's language (:mod:`pdcakit.words`)."""
+        return words_for(self.language)
+
     def fmt(self, value: float) -> str:
-        return format_value(value, self.unit, scale=self.scale)
+        return self.words.value(value, self.unit, scale=self.scale)
 
     def fmt_difference(self, value: float) -> str:
+        w = self.words
         if not math.isfinite(value):
-            return "n/a"
+            return w._("n/a")
         if self.unit == "fraction":
-            return f"{format_number(100 * value, 1, sign=True)} points"
+            return w._("{number} points", number=w.number(100 * value, 1, sign=True))
         text = format_value(abs(value), self.unit, scale=self.scale)
         number = text.split(" ", 1)[0].replace(",", "")
         zero = number.replace("0", "").replace(".", "") == ""
-        return text if zero else ("+" if value >= 0 else "-") + text
+        return w.localise(text if zero else ("+" if value >= 0 else "-") + text)
 
     def _interval(self, ci: tuple[float, float]) -> str:
         """An interval of a change, one unit inside it: "-0.8 to -0.2 minutes"."""
+        w = self.words
         low, high = ci
         if not (math.isfinite(low) and math.isfinite(high)):
-            return "not estimable"
+            return w._("not estimable")
         if self.unit == "fraction":
-            return (f"{format_number(100 * low, 1, sign=True)} to "
-                    f"{format_number(100 * high, 1, sign=True)} points")
+            return w._("{low} to {high} points", low=w.number(100 * low, 1, sign=True),
+                       high=w.number(100 * high, 1, sign=True))
         first, second = self.fmt_difference(low), self.fmt_difference(high)
         unit_word = second.split(" ", 1)[1] if " " in second else ""
         if unit_word and first.endswith(" " + unit_word):
             first = first[: -len(unit_word) - 1]
-        return f"{first} to {second}"
+        return w._("{low} to {high}", low=first, high=second)
+
+    def _ci_words(self, confidence: float | None = None) -> str:
+        """ "95% CI" in the language."""
+        level = self.confidence if confidence is None else confidence
+        return self.words._("{level} CI", level=f"{level:.0%}")
 
     def _change(self, value: float, ci: tuple[float, float],
                 label: str | None = None) -> str:
-        level = label or f"{self.confidence:.0%} CI"
+        w = self.words
+        level = label or self._ci_words()
         if not all(math.isfinite(v) for v in ci):
-            return f"{self.fmt_difference(value)}, {level} not estimable"
-        return f"{self.fmt_difference(value)}, {level} {self._interval(ci)}"
+            return w._("{change}, {level} not estimable", change=self.fmt_difference(value),
+                       level=level)
+        return w._("{change}, {level} {interval}", change=self.fmt_difference(value),
+                   level=level, interval=self._interval(ci))
+
+    @property
+    def _family_words(self) -> str:
+        """How many KPIs (or segments) were tested together: "9 KPIs"."""
+        w, count = self.words, self.family_size
+        return (w.ngettext("{count} segment", "{count} segments", count) if self.segment
+                else w.ngettext("{count} KPI", "{count} KPIs", count))
 
     @property
     def interval_label(self) -> str:
         """What the interval beside the verdict is: its level, and the adjustment."""
         decision = self.decision
         if not decision.adjusted:
-            return f"{self.confidence:.0%} CI"
-        kpis = f"{self.family_size} {'segments' if self.segment else 'KPIs'}"
-        return (f"{format_level(decision.level)} CI, widened for testing {kpis} "
-                f"({MULTIPLICITY[self.multiplicity]})")
+            return self._ci_words()
+        return self.words._("{level} CI, widened for testing {family} ({method})",
+                            level=format_level(decision.level), family=self._family_words,
+                            method=MULTIPLICITY[self.multiplicity])
 
     # ------------------------------------------------------------ words
     @property
@@ -401,122 +426,155 @@ class KpiChange:
                 if self.p_adjusted is not None and self.multiplicity != "none" else "")
 
     @property
+    def answer_word(self) -> str:
+        """The answer as a reader sees it: "Improved", "改善"."""
+        return self.words._(ANSWER_WORDS[self.decision.answer])
+
+    @property
     def plain_line(self) -> str:
         """The first line a manager reads: the KPI's own estimand before and after and the
         change with its interval, e.g. "Time to resolve fell from 4.0 days to 0.22 days
         (median), a fall of 94% (95% CI 93% to 95%)."."""
-        own = self.own
+        w, own = self.words, self.own
         before, after = self.fmt(own.before), self.fmt(own.after)
-        missing = [side for side, value in (("before", own.before), ("after", own.after))
-                   if not math.isfinite(value)]
+        estimand = w.estimand(own.estimand)
+        sides = {"before": own.before, "after": own.after}
+        side_words = {"before": w._("before"), "after": w._("after")}
+        missing = [side_words[side] for side, value in sides.items() if not math.isfinite(value)]
         if missing:
-            known = next((f"; {side} it is {self.fmt(value)}" for side, value in
-                          (("before", own.before), ("after", own.after))
-                          if math.isfinite(value)), "")
-            why = (" (over half of the cases are still open)" if self.unit == "minutes"
+            known = next((w._("; {side} it is {value}", side=side_words[side],
+                              value=self.fmt(value))
+                          for side, value in sides.items() if math.isfinite(value)), "")
+            why = (w._(" (over half of the cases are still open)") if self.unit == "minutes"
                    and own.estimand == "median" else "")
-            return (f"{self.name}: the {own.estimand} {' and '.join(missing)} cannot be "
-                    f"measured{why}{known}.")
-        verb = ("stayed at" if before == after else
-                "fell" if own.change < 0 else "rose")
-        where = f"{self.name}" if not self.segment else self.name
-        if verb == "stayed at":
-            text = f"{where} stayed at {before} ({own.estimand})"
+            return w._("{name}: the {estimand} {sides} cannot be measured{why}{known}.",
+                       name=self.name, estimand=estimand, sides=w._(" and ").join(missing),
+                       why=why, known=known)
+        stayed = before == after
+        if stayed:
+            text = w._("{name} stayed at {before} ({estimand})", name=self.name,
+                       before=before, estimand=estimand)
+        elif own.change < 0:
+            text = w._("{name} fell from {before} to {after} ({estimand})", name=self.name,
+                       before=before, after=after, estimand=estimand)
         else:
-            text = f"{where} {verb} from {before} to {after} ({own.estimand})"
+            text = w._("{name} rose from {before} to {after} ({estimand})", name=self.name,
+                       before=before, after=after, estimand=estimand)
         beside = own.decides
-        label = self.interval_label if beside else f"{self.confidence:.0%} CI"
+        label = self.interval_label if beside else self._ci_words()
         ci = self.decision.ci if beside else own.ci
-        if self.unit == "minutes" and math.isfinite(own.relative) and verb != "stayed at":
-            way = "a fall" if own.change < 0 else "a rise"
-            text += f", {way} of {format_percent(abs(own.relative))}"
+        level = f"{self.confidence:.0%}"
+        if self.unit == "minutes" and math.isfinite(own.relative) and not stayed:
+            share = w.percent(abs(own.relative))
+            text += (w._(", a fall of {share}", share=share) if own.change < 0
+                     else w._(", a rise of {share}", share=share))
             rel = own.relative_ci
             if rel is not None and all(math.isfinite(v) for v in rel):
                 low, high = sorted(abs(v) if own.change < 0 else v for v in rel)
                 if own.change < 0 and (rel[0] < 0 < rel[1]):
-                    text += (f" ({self.confidence:.0%} CI from a fall of "
-                             f"{format_percent(-rel[0])} to a rise of {format_percent(rel[1])})")
+                    text += w._(" ({level} CI from a fall of {fall} to a rise of {rise})",
+                                level=level, fall=w.percent(-rel[0]), rise=w.percent(rel[1]))
                 elif own.change < 0:
-                    text += (f" ({self.confidence:.0%} CI {format_percent(low)} to "
-                             f"{format_percent(high)})")
+                    text += w._(" ({level} CI {low} to {high})", level=level,
+                                low=w.percent(low), high=w.percent(high))
                 else:
-                    text += (f" ({self.confidence:.0%} CI {format_percent(rel[0], sign=True)} "
-                             f"to {format_percent(rel[1], sign=True)})")
-            if beside:
-                text += f"; {self._change(own.change, ci, label)}"
-            else:
-                text += f"; {self.fmt_difference(own.change)}"
-        elif verb != "stayed at":
-            text += f", {self._change(own.change, ci, label)}"
+                    text += w._(" ({level} CI {low} to {high})", level=level,
+                                low=w.percent(rel[0], sign=True),
+                                high=w.percent(rel[1], sign=True))
+            change = (self._change(own.change, ci, label) if beside
+                      else self.fmt_difference(own.change))
+            text += w._("; {change}", change=change)
+        elif not stayed:
+            text += w._(", {change}", change=self._change(own.change, ci, label))
         else:
-            text += f" ({label} of the change {self._interval(ci)})"
+            text += w._(" ({label} of the change {interval})", label=label,
+                        interval=self._interval(ci))
         if self.data_notes and self.open_shares is not None:
             note = self.data_notes[0]
-            text += f" (these figures include {note[:1].lower()}{note[1:].rstrip('.')})"
-        return text + "."
+            text += w._(" (these figures include {note})",
+                        note=f"{note[:1].lower()}{note[1:].rstrip('.')}")
+        return text + w._(".")
 
     @property
     def answer_line(self) -> str:
         """The verdict in plain words, with the estimand that decides it and why."""
+        w = self.words
         decision, deciding = self.decision, self.deciding
         interval = self._interval(decision.ci)
         label = self.interval_label
-        word = f"**{ANSWER_WORDS[decision.answer]}**"
+        word = f"**{self.answer_word}**"
         if self.quoted is not None:
-            basis = (f" Judged on the {deciding.estimand}: {self.fmt(deciding.before)} before, "
-                     f"{self.fmt(deciding.after)} after, {self.fmt_difference(deciding.change)} "
-                     f"({label} {interval}). The {deciding.estimand} decides because it "
-                     f"counts every ticket, those still open too, and has one direction "
-                     f"whatever the shape of the times; the {self.own.estimand} is what "
-                     "people quote.")
+            basis = w._(" Judged on the {estimand}: {before} before, {after} after, {change} "
+                        "({label} {interval}). The {estimand} decides because it counts every "
+                        "ticket, those still open too, and has one direction whatever the "
+                        "shape of the times; the {quoted} is what people quote.",
+                        estimand=w.estimand(deciding.estimand),
+                        before=self.fmt(deciding.before), after=self.fmt(deciding.after),
+                        change=self.fmt_difference(deciding.change), label=label,
+                        interval=interval, quoted=w.estimand(self.own.estimand))
         else:
             basis = ""
         margin, source = self.margin
+        size = "" if margin is None else self.fmt_difference(margin).lstrip("+")
         margin_words = ("" if margin is None else
-                        f"{self.fmt_difference(margin).lstrip('+')}, "
-                        + ("the change the target asks for" if source == "target" else
-                           f"{SMALLEST_CHANGE:.0%} of the before value, the smallest change "
-                           "taken to matter when no target is given"))
-        if decision.answer in ("improved", "worse"):
-            why = (f"{word}: the whole interval lies on the "
-                   f"{'better' if decision.answer == 'improved' else 'worse'} side of no "
-                   "change.")
+                        w._("{size}, the change the target asks for", size=size)
+                        if source == "target" else
+                        w._("{size}, {share} of the before value, the smallest change taken "
+                            "to matter when no target is given", size=size,
+                            share=f"{SMALLEST_CHANGE:.0%}"))
+        if decision.answer == "improved":
+            why = w._("{word}: the whole interval lies on the better side of no change.",
+                      word=word)
+        elif decision.answer == "worse":
+            why = w._("{word}: the whole interval lies on the worse side of no change.",
+                      word=word)
         elif decision.answer == "no change":
-            why = (f"{word}: the whole interval ({interval}) lies within plus or minus "
-                   f"{margin_words}.")
+            why = w._("{word}: the whole interval ({interval}) lies within plus or minus "
+                      "{margin}.", word=word, interval=interval, margin=margin_words)
         elif decision.disagree:
-            why = (f"{word}: the test is just under the level but its interval "
-                   f"({interval}) still includes no change; treat it as borderline.")
+            why = w._("{word}: the test is just under the level but its interval ({interval}) "
+                      "still includes no change; treat it as borderline.", word=word,
+                      interval=interval)
         elif margin is None:
-            why = f"{word}: the interval ({interval}) includes no change."
+            why = w._("{word}: the interval ({interval}) includes no change.", word=word,
+                      interval=interval)
         else:
-            why = (f"{word}: the interval ({interval}) includes no change, but also changes "
-                   f"larger than {margin_words}.")
-        text = why + basis
-        if self.target is not None:
-            met = self.target_met
-            side = ("at or above" if self.higher_is_better else "at or below") if met else (
-                "below" if self.higher_is_better else "above")
-            text += (f" Target {self.fmt(self.target)}: cannot be judged yet (the after "
-                     f"{self.own.estimand} cannot be measured)." if met is None else
-                     f" Target {self.fmt(self.target)}: {'met' if met else 'not met'} "
-                     f"(the after {self.own.estimand}, {self.fmt(self.own.after)}, is "
-                     f"{side} it).")
-        return text
+            why = w._("{word}: the interval ({interval}) includes no change, but also changes "
+                      "larger than {margin}.", word=word, interval=interval,
+                      margin=margin_words)
+        return why + basis + self._target_words
+
+    @property
+    def _target_words(self) -> str:
+        """The target sentence after the answer ("" without a target)."""
+        if self.target is None:
+            return ""
+        w, met = self.words, self.target_met
+        target, estimand = self.fmt(self.target), w.estimand(self.own.estimand)
+        if met is None:
+            return w._(" Target {target}: cannot be judged yet (the after {estimand} cannot be "
+                       "measured).", target=target, estimand=estimand)
+        side = ((w._("at or above") if self.higher_is_better else w._("at or below")) if met
+                else (w._("below") if self.higher_is_better else w._("above")))
+        return w._(" Target {target}: {status} (the after {estimand}, {after}, is {side} it).",
+                   target=target, status=w._("met") if met else w._("not met"),
+                   estimand=estimand, after=self.fmt(self.own.after), side=side)
 
     @property
     def how_we_know(self) -> tuple[str, ...]:
         """The technical detail beneath the verdict, one plain sentence each."""
-        lines = [f"Test: {self.test}. {self.test_reason}".strip()]
+        w = self.words
+        lines = [w._("Test: {test}. {reason}", test=self.test, reason=self.test_reason).strip()]
         p = stats.format_p(self.raw_pvalue)
-        adjusted = (f"; adjusted for testing {self.family_size} "
-                    f"{'segments' if self.segment else 'KPIs'} at once "
-                    f"({MULTIPLICITY[self.multiplicity]}), {stats.format_p(self.p_final)}"
+        adjusted = (w._("; adjusted for testing {family} at once ({method}), {p}",
+                        family=self._family_words, method=MULTIPLICITY[self.multiplicity],
+                        p=stats.format_p(self.p_final))
                     if self.adjusted_words else "")
         deciding = self.deciding
-        lines.append(f"{p}{adjusted}. The interval beside the verdict is the "
-                     f"{self.interval_label}; the unadjusted {self.confidence:.0%} CI is "
-                     f"{self._interval(deciding.ci)}.")
+        lines.append(w._("{p}{adjusted}. The interval beside the verdict is the {label}; the "
+                         "unadjusted {level} CI is {interval}.", p=p, adjusted=adjusted,
+                         label=self.interval_label, level=f"{self.confidence:.0%}",
+                         interval=self._interval(deciding.ci)))
         if self.follow_up:
             lines.append(self.follow_up)
         if self.shape is not None:
@@ -526,66 +584,75 @@ class KpiChange:
         if self.robustness:
             lines.append(self.robustness)
         if self.mde is not None and math.isfinite(self.mde):
-            lines.append(f"These samples could detect a change of "
-                         f"{self.fmt_difference(self.mde).lstrip('+')} or more in the "
-                         f"{deciding.estimand} (with {self.power:.0%} power at the "
-                         f"{self.mde_alpha_words}).")
+            lines.append(w._("These samples could detect a change of {size} or more in the "
+                             "{estimand} (with {power} power at the {level}).",
+                             size=self.fmt_difference(self.mde).lstrip("+"),
+                             estimand=w.estimand(deciding.estimand),
+                             power=f"{self.power:.0%}", level=self.mde_alpha_words))
         return tuple(lines)
 
     @property
     def checks(self) -> tuple[CheckItem, ...]:
         """The verdict's check list: sample size, unusual data, stability, assumptions."""
+        w = self.words
         items = []
         margin = self.margin[0]
         clear = self.decision.answer in ("improved", "worse")
         detectable = ("" if self.mde is None or not math.isfinite(self.mde)
                       else self.fmt_difference(self.mde).lstrip("+"))
+        sample = w._("Sample size")
         if self.large_enough is False and not clear:
-            items.append(CheckItem("Sample size", "warning", (
-                f"These samples can only detect a change of {detectable} or more, larger than "
-                f"the {self.fmt_difference(margin or 0).lstrip('+')} the target asks for: "
-                "gather more data before deciding.")))
+            items.append(CheckItem(sample, "warning", w._(
+                "These samples can only detect a change of {size} or more, larger than the "
+                "{wanted} the target asks for: gather more data before deciding.",
+                size=detectable, wanted=self.fmt_difference(margin or 0).lstrip("+"))))
         elif self.large_enough is False:
-            items.append(CheckItem("Sample size", "pass", (
-                f"These samples could reliably detect only changes of {detectable} or more, "
-                "but the change found is clear all the same.")))
+            items.append(CheckItem(sample, "pass", w._(
+                "These samples could reliably detect only changes of {size} or more, but the "
+                "change found is clear all the same.", size=detectable)))
         elif self.large_enough:
-            items.append(CheckItem("Sample size", "pass", (
+            items.append(CheckItem(sample, "pass", w._(
                 "The samples are large enough to detect the change the target asks for.")))
         else:
-            items.append(CheckItem("Sample size", "information", (
-                f"No target: the smallest change these samples could detect is {detectable}."
-                if detectable else "No target, and no detectable change could be computed.")))
+            items.append(CheckItem(sample, "information", (
+                w._("No target: the smallest change these samples could detect is {size}.",
+                    size=detectable)
+                if detectable else w._("No target, and no detectable change could be "
+                                       "computed."))))
         if self.open_shares is not None:
             worst = max(self.open_shares)
             status = "warning" if worst > 0.1 or self.data_notes else "pass"
-            items.append(CheckItem("Unusual data", status, (
-                f"Still open at the export: {format_percent(self.open_shares[0])} before, "
-                f"{format_percent(self.open_shares[1])} after; they count for as long as "
-                "they have been open." + (" Many open cases pull the mean time up to the "
-                                          "horizon and the upper percentiles: check that "
-                                          "closed cases have a resolution time."
-                                          if status == "warning" and not self.data_notes
-                                          else "")
-                + "".join(f" {note}" for note in self.data_notes))))
+            text = w._("Still open at the export: {before} before, {after} after; they count "
+                       "for as long as they have been open.",
+                       before=w.percent(self.open_shares[0]),
+                       after=w.percent(self.open_shares[1]))
+            if status == "warning" and not self.data_notes:
+                text += w._(" Many open cases pull the mean time up to the horizon and the "
+                            "upper percentiles: check that closed cases have a resolution "
+                            "time.")
+            items.append(CheckItem(w._("Unusual data"), status,
+                                   text + "".join(f" {note}" for note in self.data_notes)))
+        stability = w._("Stability")
         if self.period_test is not None:
             if self.verdict is not None and self.verdict.period_level:
-                items.append(CheckItem("Stability", "warning", (
+                items.append(CheckItem(stability, "warning", w._(
                     "The weeks varied more than chance, so the verdict treats each week, "
                     "not each ticket, as one piece of evidence.")))
             else:
-                items.append(CheckItem("Stability", "pass", (
+                items.append(CheckItem(stability, "pass", w._(
                     "The weeks did not vary more than chance within each window.")))
         elif self.period_note:
-            items.append(CheckItem("Stability", "information", self.period_note))
+            items.append(CheckItem(stability, "information", self.period_note))
+        assumptions = w._("Assumptions")
         if self.shape is not None:
-            items.append(CheckItem("Assumptions", "information" if self.quoted else "pass", (
-                "The median and the mean time up to the horizon can move differently when "
-                "the times change shape; both are shown." if not
+            items.append(CheckItem(assumptions, "information" if self.quoted else "pass", (
+                w._("The median and the mean time up to the horizon can move differently "
+                    "when the times change shape; both are shown.") if not
                 self.shape.proportional_hazards else
-                "The whole distribution of times moved one way (the curves do not cross).")))
+                w._("The whole distribution of times moved one way (the curves do not "
+                    "cross)."))))
         elif self.comparison.assumptions:
-            items.append(CheckItem("Assumptions", "information",
+            items.append(CheckItem(assumptions, "information",
                                    "; ".join(self.comparison.assumptions).rstrip(".") + "."))
         return tuple(items)
 
@@ -613,10 +680,12 @@ class KpiChange:
 
     @property
     def mde_alpha_words(self) -> str:
+        w = self.words
         level = self.alpha if self.mde_alpha is None else self.mde_alpha
-        family = ("" if self.mde_alpha is None or self.mde_alpha == self.alpha
-                  else f" {MULTIPLICITY.get(self.multiplicity, 'Holm')}'s first step uses")
-        return f"level {level:.2g}{family}"
+        if self.mde_alpha is None or self.mde_alpha == self.alpha:
+            return w._("level {level}", level=f"{level:.2g}")
+        return w._("level {level} {method}'s first step uses", level=f"{level:.2g}",
+                   method=MULTIPLICITY.get(self.multiplicity, "Holm"))
 
     @property
     def shape_sentence(self) -> str:
@@ -1251,8 +1320,23 @@ def compare_kpis(before: pd.DataFrame, after: pd.DataFrame,
                                        multiplicity=settings.multiplicity))
         except _DEGENERATE as exc:
             skipped[key] = _reason(exc)
-    return ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
+    return ChangeTable(_adjusted([_in_language(c, settings.language) for c in changes],
+                                 settings.multiplicity, settings.alpha), skipped,
                        settings.multiplicity, settings.alpha)
+
+
+def _in_language(change: KpiChange, language: str, segment: tuple[str, str] | None = None
+                 ) -> KpiChange:
+    """``change`` worded in ``language``: its name (the KPI's, and ``segment``'s column and
+    value) and every word property. English leaves the change as it is."""
+    if language == "en":
+        return change
+    w = words_for(language)
+    name = kpi_name(change.key, language)
+    if segment is not None:
+        column, value = segment
+        name = w._("{kpi} in {column} {value}", kpi=name, column=w.column(column), value=value)
+    return replace(change, name=name, language=language)
 
 
 @dataclass(frozen=True)
@@ -1308,8 +1392,9 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
         except _DEGENERATE as exc:
             skipped[str(value)] = _reason(exc)
             continue
-        changes.append(replace(change, name=f"{change.name} in {column} {value}",
-                               segment=str(value)))
+        changes.append(_in_language(
+            replace(change, name=f"{change.name} in {column} {value}", segment=str(value)),
+            settings.language, (column, str(value))))
     table = ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
                         settings.multiplicity, settings.alpha)
     return SegmentChanges(key=key, column=column, table=table)

@@ -20,6 +20,7 @@ from pdcakit import metrics, stats
 from pdcakit.data.slicing import between
 from pdcakit.periods import PERIODS
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
+from pdcakit.words import check_language
 
 __all__ = ["CHECK_KPIS", "MULTIPLICITY", "CheckFamily", "CompareSettings", "Windows",
            "check_family"]
@@ -210,11 +211,12 @@ class CompareSettings:
     period: str = "W"
     params: Mapping[str, float] = field(default_factory=dict)
     headline_kpi: str = ""
+    language: str = "en"  # the reader's language: "en" or "zh-CN" (pdcakit.words.LANGUAGES)
 
     @classmethod
     def check(cls, *, kpis: Sequence[str], alpha: float = 0.05, power: float = 0.8,
               multiplicity: str = "holm", targets: Mapping[str, float] | None = None,
-              period: str = "W", headline_kpi: str = "",
+              period: str = "W", headline_kpi: str = "", language: str = "en",
               kpi_lists: Mapping[str, Any] | None = None,
               **params: float) -> CompareSettings:
         """Validate; raise one ValueError listing every problem, each with its fix.
@@ -251,6 +253,10 @@ class CompareSettings:
                             f"{', '.join(MULTIPLICITY)}")
         if period not in PERIODS:
             problems.append(f"parameter period: {period!r} is not one of {', '.join(PERIODS)}")
+        try:
+            check_language(language)
+        except ValueError as exc:
+            problems.append(f"parameter {exc}")
         clean: dict[str, float] = {}
         for key, value in targets.items():
             try:
@@ -267,7 +273,7 @@ class CompareSettings:
                    targets={k: v for k, v in clean.items() if k in metrics.KPIS},
                    period=period,
                    params={k: float(v) for k, v in params.items() if v is not None},
-                   headline_kpi=headline_kpi)
+                   headline_kpi=headline_kpi, language=language)
 
     @property
     def family(self) -> CheckFamily:

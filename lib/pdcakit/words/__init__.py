@@ -1,0 +1,229 @@
+"""The words layer: what a reader sees, in the reader's language, from gettext catalogues.
+
+A statistics module computes; the wording of its results is asked of a :class:`Words`
+for the page's language. English text is the message id, so English output is the
+code's own text and only another language's catalogue adds text:
+``lib/pdcakit/words/locale/<gettext locale>/LC_MESSAGES/pdcakit.po`` (the source,
+compiled in memory with :mod:`babel.messages.mofile` when first asked for, so the
+``.po`` and what runs never drift apart). ``make catalogues`` extracts the messages
+(``pybabel extract``) into ``locale/pdcakit.pot`` and merges them into each ``.po``;
+``tests/test_words.py`` fails when a message lacks a translation or its placeholders
+differ.
+
+Messages use named placeholders, filled after translation so a translator may reorder
+them: ``words._("{name} fell from {before} to {after}", name=..., before=..., after=...)``.
+Numbers, percentages and dates come from Babel for the language's locale.
+
+>>> zh = Words("zh-CN")
+>>> zh.date(dt.date(2026, 7, 5)), Words().date(dt.date(2026, 7, 5))
+('2026年7月5日', '5 July 2026')
+>>> Words()._("{name} fell", name="AHT"), zh.value(240, "minutes", scale="hours")
+('AHT fell', '4.0 小时')
+>>> check_language("fr")
+Traceback (most recent call last):
+...
+ValueError: language: 'fr' is not one of en, zh-CN (en: English, zh-CN: Simplified Chinese)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "N_", "Words", "check_language", "translation", "words"]
+
+#: The languages a page can be read in: code -> (gettext locale, Babel locale, name).
+LANGUAGES: dict[str, tuple[str, str, str]] = {
+    "en": ("en", "en_GB", "English"),
+    "zh-CN": ("zh_CN", "zh_Hans_CN", "Simplified Chinese"),
+}
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "pdcakit"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue where it is defined; translate it where shown."""
+    return message
+
+
+#: Unit words that follow a number in :func:`pdcakit.results.format_value`'s text.
+_UNIT_WORDS = (N_("minutes"), N_("hours"), N_("days"), N_("points"))
+
+#: Estimands' names as the figures carry them (English), marked for the catalogue.
+_ESTIMANDS = (N_("median"), N_("mean"), N_("share"), N_("rate per 100 tickets"), N_("NPS"))
+
+
+#: Canonical ticket columns a page names (segments, mix), marked for the catalogue.
+_COLUMNS = (N_("channel"), N_("category"), N_("site"), N_("team"), N_("agent"),
+            N_("priority"), N_("product"))
+
+
+def check_language(language: str) -> str:
+    """``language`` when it is one of :data:`LANGUAGES`, else a ValueError naming them."""
+    if language not in LANGUAGES:
+        names = ", ".join(f"{code}: {name}" for code, (_, _, name) in LANGUAGES.items())
+        raise ValueError(f"language: {language!r} is not one of {', '.join(LANGUAGES)} "
+                         f"({names})")
+    return language
+
+
+def catalogue_path(language: str) -> Path:
+    """The ``.po`` file of ``language`` (English has none: its text is the message id)."""
+    return LOCALE_DIR / LANGUAGES[check_language(language)][0] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def translation(language: str = "en") -> gettext.NullTranslations:
+    """The gettext translations of ``language``: English's are the message ids themselves;
+    another language's ``.po`` is compiled in memory (Babel) and loaded as
+    :class:`babel.support.Translations`.
+
+    >>> translation("zh-CN").gettext("Improved")
+    '改善'
+    """
+    if check_language(language) == "en":
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    path = catalogue_path(language)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=LANGUAGES[language][1], domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The wording helpers of one language (see the module docstring)."""
+
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        check_language(self.language)
+
+    @property
+    def english(self) -> bool:
+        return self.language == "en"
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale of the language (``zh_Hans_CN``)."""
+        return LANGUAGES[self.language][1]
+
+    def _(self, message: str, /, **values: object) -> str:
+        """``message`` translated, its ``{named}`` placeholders filled with ``values``."""
+        text = translation(self.language).gettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, count: int, /, **values: object) -> str:
+        """The singular or plural form for ``count`` (``{count}`` is filled too)."""
+        text = translation(self.language).ngettext(singular, plural, count)
+        return text.format(count=count, **values)
+
+    # ------------------------------------------------------------ numbers and dates
+    def number(self, value: float | None, digits: int = 1, *, sign: bool = False) -> str:
+        """``value`` with ``digits`` decimals and the locale's separators, never a
+        negative zero (Babel's ``format_decimal``; English: :func:`results.format_number`).
+
+        >>> Words("zh-CN").number(-1234.56), Words("zh-CN").number(0.3, sign=True)
+        ('-1,234.6', '+0.3')
+        """
+        from pdcakit.results import format_number
+
+        if self.english or value is None or not math.isfinite(float(value)):
+            return format_number(value, digits, sign=sign)
+        from babel.numbers import format_decimal
+
+        rounded = round(float(value), digits) or 0.0
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        text = format_decimal(rounded, format=pattern, locale=self.locale)
+        return ("+" + text) if sign and rounded > 0 else text
+
+    def percent(self, fraction: float | None, digits: int = 1, *, sign: bool = False) -> str:
+        """A fraction as a percentage (Babel's ``format_percent``).
+
+        >>> Words("zh-CN").percent(0.94534), Words("zh-CN").percent(-0.162, sign=True)
+        ('94.5%', '-16.2%')
+        """
+        from pdcakit.results import format_percent
+
+        if self.english:
+            return format_percent(fraction, digits, sign=sign)
+        if fraction is None or not math.isfinite(float(fraction)):
+            return self._("n/a")
+        from babel.numbers import format_percent as babel_percent
+
+        rounded = round(100 * float(fraction), digits) / 100 or 0.0
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+        text = babel_percent(rounded, format=pattern, locale=self.locale)
+        return ("+" + text) if sign and rounded > 0 else text
+
+    def level(self, level: float) -> str:
+        """A confidence level: "95%", "98.8%" (three significant figures at most)."""
+        from pdcakit.results import format_level
+
+        return format_level(level)
+
+    def unit(self, word: str) -> str:
+        """A unit word ("minutes", "hours", "days", "points") in the language."""
+        return self._(word) if word in _UNIT_WORDS else word
+
+    def value(self, value: float | None, unit: str = "", digits: int = 1, *,
+              scale: str | None = None) -> str:
+        """:func:`pdcakit.results.format_value` with the unit word in the language."""
+        from pdcakit.results import format_value
+
+        text = format_value(value, unit, digits, scale=scale)
+        if self.english:
+            return text
+        return self.localise(text)
+
+    def localise(self, text: str) -> str:
+        """English number text ("-0.8 to -0.2 minutes", "n/a") with its unit words
+        translated, the numbers kept (English and Chinese share their separators)."""
+        if self.english:
+            return text
+        if text == "n/a":
+            return self._("n/a")
+        head, _, last = text.rpartition(" ")
+        if head and last in _UNIT_WORDS:
+            return f"{head} {self.unit(last)}"
+        return text
+
+    def column(self, name: str) -> str:
+        """A canonical column's name ("channel" -> "渠道"); others stay as they are."""
+        return self._(name) if name in _COLUMNS else name
+
+    def estimand(self, text: str) -> str:
+        """An estimand's name ("median", "mean time up to 23.9 days") in the language;
+        one the catalogue does not know stays as it is."""
+        if self.english:
+            return text
+        horizon = text.removeprefix("mean time up to ")
+        if horizon != text:
+            return self._("mean time up to {horizon}", horizon=self.localise(horizon))
+        return self._(text)
+
+    def date(self, day: dt.date) -> str:
+        """A date as the language writes it: "5 July 2026", "2026年7月5日"."""
+        if self.english:
+            return f"{day.day} {day:%B %Y}"
+        from babel.dates import format_date
+
+        return format_date(day, format="long", locale=self.locale)
+
+
+@functools.cache
+def words(language: str = "en") -> Words:
+    """The :class:`Words` of ``language`` (one per language)."""
+    return Words(language)

@@ -1,0 +1,205 @@
+"""The words layer (pdcakit.words) and the zh-CN compare verdict.
+
+The catalogue must cover every message the code marks (extracted here as `make catalogues`
+does, so a new message without a translation fails at once), with the same placeholders
+in both languages; a zh-CN verdict of a Chinese export reads in Chinese (names, answers,
+units, dates) with no English word left in its verdict box but the units and proper names
+the catalogue keeps; English stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from tests.exports import chinese_city_council_cases
+
+from pdcakit import words as words_module
+from pdcakit.fileio import plain
+from pdcakit.kpis import KPI_INFO, kpi_name
+from pdcakit.run.pagefacts import PageFacts, run_date, verdict_rows
+from pdcakit.run.render import header_html, verdict_box
+from pdcakit.run.resultsfile import results_from_dict
+from pdcakit.stages import compare_page as page
+from pdcakit.stages.windows import CompareSettings, Windows
+from pdcakit.words import Words, check_language, words
+
+LIB = Path(words_module.__file__).parents[1]
+LOCALE = Path(words_module.__file__).with_name("locale")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def _extracted() -> set[str | tuple[str, str]]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(LIB), keywords=KEYWORDS, comment_tags=()):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def _catalogue(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class TestCatalogue:
+    def test_every_marked_message_has_a_chinese_translation(self):
+        catalogue = _catalogue(LOCALE / "zh_CN" / "LC_MESSAGES" / "pdcakit.po")
+        missing = []
+        for message in _extracted():
+            key = message[0] if isinstance(message, tuple) else message
+            entry = catalogue.get(key)
+            strings = (entry.string if entry is not None else "") or ""
+            if isinstance(strings, str):
+                strings = (strings,)
+            if entry is None or not all(strings):
+                missing.append(key)
+        assert not missing, f"no zh-CN translation (run make catalogues, translate): {missing}"
+
+    def test_the_template_holds_every_marked_message(self):
+        template = _catalogue(LOCALE / "pdcakit.pot")
+        ids = {m.id if isinstance(m.id, str) else tuple(m.id) for m in template if m.id}
+        assert _extracted() <= ids, "run make catalogues"
+
+    def test_placeholders_are_the_same_in_both_languages(self):
+        catalogue = _catalogue(LOCALE / "zh_CN" / "LC_MESSAGES" / "pdcakit.po")
+        differ = []
+        for entry in catalogue:
+            if not entry.id:
+                continue
+            ids = (entry.id,) if isinstance(entry.id, str) else tuple(entry.id)
+            texts = (entry.string,) if isinstance(entry.string, str) else tuple(entry.string)
+            wanted = set().union(*(_fields(i) for i in ids))
+            for text in texts:
+                if _fields(text) != wanted - ({"count"} if len(ids) > 1 else set()) and \
+                        _fields(text) != wanted:
+                    differ.append((ids[0], text))
+        assert not differ
+
+    def test_a_message_with_a_wrong_placeholder_is_caught(self):
+        # the check above can fail: a translation naming another field differs
+        assert _fields("{name}从 {before} 降至 {after}") != _fields("{name} fell from {before}")
+
+
+class TestWords:
+    def test_dates_read_as_each_language_writes_them(self):
+        day = dt.date(2026, 7, 5)
+        assert Words("zh-CN").date(day) == "2026年7月5日"
+        assert Words().date(day) == "5 July 2026"
+        assert run_date(None, "20260705T080000Z", "zh-CN") == "2026年7月5日 08:00 UTC"
+
+    def test_numbers_and_percentages_from_babel(self):
+        zh = Words("zh-CN")
+        assert zh.number(17883.25, 0) == "17,883"
+        assert zh.number(-0.04) == "0.0"  # never a negative zero
+        assert zh.percent(0.125) == "12.5%"
+        assert zh.percent(-0.162, sign=True) == "-16.2%"
+        assert zh.value(10_080, "minutes") == "7.0 天"
+        assert zh.value(None) == "无数据"
+
+    def test_an_unknown_language_names_the_choices(self):
+        with pytest.raises(ValueError, match=r"'fr' is not one of en, zh-CN"):
+            check_language("fr")
+        with pytest.raises(ValueError, match="parameter language: 'zh' is not one of"):
+            CompareSettings.check(kpis=["fcr"], language="zh")
+
+    def test_plurals(self):
+        assert words("en").ngettext("{count} KPI", "{count} KPIs", 1) == "1 KPI"
+        assert words("en").ngettext("{count} KPI", "{count} KPIs", 9) == "9 KPIs"
+        assert words("zh-CN").ngettext("{count} KPI", "{count} KPIs", 9) == "9 个指标"
+
+    def test_every_kpi_has_a_chinese_name(self):
+        names = {key: kpi_name(key, "zh-CN") for key in KPI_INFO}
+        assert names["fcr"] == "首次解决率" and names["aht"] == "平均处理时长"
+        assert names["complaint_rate"] == "客户投诉率"
+        assert all(re.search(r"[\u4e00-\u9fff]", n) for n in names.values()), names
+        assert kpi_name("aht") == "Average handle time"
+
+
+# ------------------------------------------------------------------ the zh-CN verdict
+#: ASCII words a zh-CN verdict box may keep: units and proper names the catalogue keeps.
+KEPT = {"UTC", "CSAT", "SLA", "sha256", "CI"}
+
+
+def _english_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in KEPT]
+
+
+@pytest.fixture(scope="module")
+def chinese_results(tmp_path_factory):
+    """The compare stage's results of a GB18030 export with Chinese headers and
+    categories (time to resolve, censored), in zh-CN and in English."""
+    folder = tmp_path_factory.mktemp("zh")
+    export = chinese_city_council_cases(folder, rows=6_000)
+    windows = Windows.around("2022-01-03", weeks_before=26, weeks_after=26)
+    out = {}
+    for language in ("zh-CN", "en"):
+        settings = CompareSettings.check(kpis=["time_to_resolve"], language=language,
+                                         targets={"time_to_resolve": 14 * 1440})
+        tickets, ledger = page.read_tickets(str(export.path), str(export.mapping), windows)
+        ledger.show = False
+        before, after = windows.split(tickets)
+        check = page.check_section(before, after, settings, ledger)
+        raw = {"schema": "pdca-results/1", "stage": "compare", "windows": windows.as_dict(),
+               "alpha": 0.05, "skipped": {}, "inputs": {}, "headline": None,
+               "data": {"tickets": len(tickets)}, "kpis": check.as_dict()["kpis"]}
+        out[language] = (check, json.loads(json.dumps(plain(raw))))
+    return out
+
+
+class TestChineseVerdict:
+    def test_the_verdict_reads_in_chinese(self, chinese_results):
+        check, _ = chinese_results["zh-CN"]
+        change = check.changes.changes[0]
+        assert change.name == "解决时长"
+        assert change.plain_line.startswith("解决时长从 ")
+        assert "（中位数）" in change.plain_line and change.plain_line.endswith("。")
+        assert "置信区间" in change.sentence
+        answer = change.answer_line
+        assert answer.startswith("**") and "目标" in answer
+        assert any(unit in change.plain_line for unit in ("天", "小时", "分钟"))
+        assert {c.check for c in change.checks} <= {"样本量", "异常数据", "稳定性", "前提假设"}
+        assert not _english_words(change.plain_line), change.plain_line
+        assert not _english_words(answer.replace("**", "")), answer
+
+    def test_the_verdict_box_has_no_english_word(self, chinese_results):
+        _, raw = chinese_results["zh-CN"]
+        results = results_from_dict(raw, source="results", stage="compare")
+        box = verdict_box(results, language="zh-CN")
+        text = re.sub(r"<[^>]+>", " ", box)
+        assert "<h2>结论</h2>" in box and "估计量" in box and "改进前" in box
+        assert not _english_words(text), _english_words(text)
+        rows = verdict_rows(results, "zh-CN")
+        assert rows[0].figures["Estimand"] == "中位数"
+        assert rows[1].name == "解决时长（据此判断）"
+
+    def test_english_is_unchanged(self, chinese_results):
+        check, raw = chinese_results["en"]
+        change = check.changes.changes[0]
+        assert change.name == "Time to resolve"
+        assert change.plain_line.startswith("Time to resolve ")
+        assert "(median)" in change.plain_line
+        results = results_from_dict(raw, source="results", stage="compare")
+        box = verdict_box(results)
+        assert "<h2>Verdict</h2>" in box and not re.search(r"[\u4e00-\u9fff]", box)
+
+    def test_the_header_is_chinese(self):
+        facts = PageFacts(cycle="c1", cycle_title="降低解决时长", stage="compare",
+                          run="20260705T080000Z", started=None, inputs=(), commit=None,
+                          dirty=None, tool="pdca-workbook 0.1.0", notebook="compare.ipynb",
+                          results_problem="没有 results.json", language="zh-CN")
+        html = header_html(facts, [("结论", "x")])
+        assert "<b>循环：</b>" in html and "<b>阶段：</b> 对比" in html
+        assert "2026年7月5日 08:00 UTC" in html and "<h2>目录</h2>" in html
+        english = PageFacts(**{**facts.__dict__, "language": "en"})
+        assert "<b>Cycle:</b>" in header_html(english)
