@@ -41,6 +41,7 @@ from matplotlib.ticker import (
     PercentFormatter,
 )
 
+from .fonts import font_family
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
 __all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PRINT_DPI",
@@ -105,7 +106,7 @@ def _font_family() -> list[str]:
     return ["DejaVu Sans", *cjk[:1]]
 
 
-_STYLE["font.family"] = _font_family()
+_STYLE["font.family"] = font_family()  # CJK fallback, cache refresh, one warning
 
 
 def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
