@@ -35,7 +35,8 @@ from .options import how_to_set, is_unset, parse_flag, parse_on_duplicate
 from .schema import TableSchema
 
 __all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "Resolved", "expected_names",
-           "list_presets", "load_mapping", "resolve_columns", "resolve_sources", "source_names"]
+           "list_presets", "load_mapping", "resolve_columns", "resolve_sources", "source_names",
+           "untranslated_values"]
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -568,3 +569,45 @@ def _refuse_shared_timestamps(found: dict[str, str], schema: TableSchema, mappin
                 fix="map each timestamp to its own column (columns: {resolved_at: "
                     "<closed column>}), or remove the entries for the ones the export does "
                     "not have")
+
+
+def untranslated_values(column: str, parsed: pd.Series, table: MappingABC[str, str] | None,
+                        *, shown: int = 8) -> str | None:
+    """The loader's warning when the mapping's ``values:`` table of ``column`` leaves some
+    values as they are (None: it translates every value, or there is no table).
+
+    ``parsed`` is the column after recoding: a value neither in the table's targets nor a
+    key the table was given (a key maps to itself: kept on purpose) was left untranslated.
+    The warning names the values with their rows (most first, ``shown`` at most) and the
+    fix: add them under ``values:`` in the mapping, or map one to itself to keep it.
+
+    >>> text = pd.Series(["phone", "email", "在线", "在线", "web", None])
+    >>> print(untranslated_values("channel", text, {"电话": "phone", "邮件": "email",
+    ...                                               "网页": "web"}))
+    channel: the mapping's values: table left 1 value as it is (2 rows): '在线' (2 rows); \
+add it under values: in the mapping (values: {channel: {在线: NEW NAME}}), or map it to \
+itself (在线: 在线) to keep it on purpose
+    >>> untranslated_values("channel", text, {"在线": "在线", "电话": "phone", "邮件": "email",
+    ...                                       "网页": "web"}) is None
+    True
+    """
+    if not table:
+        return None
+    known = set(table) | set(table.values())
+    present = parsed.dropna()
+    counts = present[~present.astype(str).isin(known)].astype(str).value_counts()
+    if counts.empty:
+        return None
+    values = [str(v) for v in counts.index]
+    listed = ", ".join(f"{v!r} ({n:,} {'row' if n == 1 else 'rows'})"
+                       for v, n in counts.iloc[:shown].items())
+    more = f" and {len(values) - shown} more" if len(values) > shown else ""
+    many = len(values) > 1
+    first = values[0]
+    rows = int(counts.sum())
+    return (f"{column}: the mapping's values: table left {len(values)} "
+            f"{'values as they are' if many else 'value as it is'} "
+            f"({rows:,} {'row' if rows == 1 else 'rows'}): {listed}{more}; "
+            f"add {'them' if many else 'it'} under values: in the mapping "
+            f"(values: {{{column}: {{{first}: NEW NAME}}}}), or map "
+            f"{'one' if many else 'it'} to itself ({first}: {first}) to keep it on purpose")
