@@ -941,8 +941,10 @@ def _log_time_axis(ax: Any, curves: Any, typical: float | None, end: float | Non
     if not positive.size:
         return False
     low = max(float(positive.min()), end * convert * 1e-4)
-    _log_scale(ax, np.array([low, end * convert]), which="x")
-    ax.set_xlim(low * 0.8, end * convert)
+    # symmetric-log: linear from 0 to the shortest time, so the drop at 0 (cases closed at
+    # once, e.g. the same day with date-only times) stays on the chart
+    _log_scale(ax, np.array([0.0, low, end * convert]), which="x")
+    ax.set_xlim(0, end * convert)
     return True
 
 
