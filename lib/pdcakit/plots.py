@@ -544,9 +544,10 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
     for y, name, value, colour in spots:
         y = y if last is None else min(y, last - height)
         last = y
-        shown = f"{value:.1%}" if percent else (
-            f"{unit.of(value):,.{formatter.decimals + 1}f}"
-            if isinstance(formatter, _EvenFormatter) else _tick(float(unit.of(value))))
+        finer = formatter.decimals + 1 if isinstance(formatter, _EvenFormatter) else None
+        shown = (f"{100 * value:.{finer or 1}f}%" if percent else
+                 f"{unit.of(value):,.{finer}f}" if finer is not None else
+                 _tick(float(unit.of(value))))
         ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=8.5,
                 color=colour, va="center", ha="left", clip_on=False)
     ax._pdca_line_labels = bool(spots)  # read by _fit: legend below
