@@ -77,6 +77,7 @@ from pdcakit.stages.compare_page import (
     why_section,
     write_results,
 )
+from pdcakit.stages.overtime import over_time_section
 from pdcakit.stages.windows import CompareSettings, Windows
 
 settings = CompareSettings.check(
@@ -144,6 +145,17 @@ time_view = time_view_section(tickets, windows, check, sections, kpis=time_view_
 show(time_view, sections)
 
 # %% [markdown]
+# ### Every KPI over time
+#
+# One row per KPI, in NHS "Making Data Count" icons: the variation of the after periods
+# against the baseline's limits (common cause, or a special cause improving or concerning)
+# and the assurance against the target (will every period meet it).
+
+# %% tags=["remove-input"]
+over_time = over_time_section(tickets, windows, check, views=time_view.views)
+show(over_time, sections)
+
+# %% [markdown]
 # ## 4. Distributions before and after
 #
 # Durations: Kaplan-Meier curves, the share of tickets still waiting after each length of
@@ -197,4 +209,5 @@ summary = compare_summary(check.changes, time_view, check.settings.targets, sect
 show(summary, sections)
 write_results(results_path, compare_results(
     windows=windows, settings=check.settings, ledger=sections, data=facts, check=check,
-    time_view=time_view, segments=segments, mix=mix, training=training, summary=summary))
+    time_view=time_view, segments=segments, mix=mix, training=training, summary=summary,
+    over_time=over_time))

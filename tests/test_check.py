@@ -172,10 +172,10 @@ class TestMixCheck:
         assert not check.disagree
         assert check.adjusted == pytest.approx(0.06, abs=0.015)
 
-    def test_durations_are_refused(self, demo):
+    def test_durations_get_the_mix_check_on_the_restricted_mean(self, demo):
         _, _, before, after = demo
-        with pytest.raises(ValueError, match="not durations"):
-            mix_check(before, after, "time_to_resolve", "category")
+        found = mix_check(before, after, "time_to_resolve", "category")
+        assert "mean time up to" in found.sentence
 
 
 class TestPhaseView:

@@ -104,7 +104,7 @@ def test_codes_map_back_to_the_periods():
 def test_bad_input_says_what_is_wrong():
     with pytest.raises(ValueError, match="period must be one of D, W, M"):
         period_codes(pd.Series(pd.to_datetime(["2026-01-01"])), "Q")
-    with pytest.raises(ValueError, match="need timestamps; got a column of (str|object)"):
+    with pytest.raises(ValueError, match=r"need timestamps; got a column of (str|object)"):
         period_codes(pd.Series(["2026-01-01"]), "W")
 
 

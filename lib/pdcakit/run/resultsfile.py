@@ -635,6 +635,8 @@ class StageResults:
     time_view: Mapping[str, TimeView] = field(default_factory=dict)
     segment_changes: Mapping[str, SegmentChanges] = field(default_factory=dict)
     compare_summary: CompareSummary | None = None
+    #: compare: KPI key -> (NHS variation icon, its symbol), for every KPI compared
+    over_time: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     gains: Mapping[str, GainRecord] = field(default_factory=dict)
     steps_sentence: str | None = None
     summary: str = ""  # efficiency's summary sentence
@@ -764,6 +766,9 @@ def _compare(top: _Node) -> dict[str, Any]:
         "segment_changes": {k: SegmentChanges.parse(k, n)
                             for k, n in top.nodes("segments", required=False).items()},
         "compare_summary": None if summary is None else CompareSummary.parse(summary),
+        "over_time": {k: (n.node("variation").text("icon") or "",
+                          n.node("variation").text("symbol") or "")
+                      for k, n in top.nodes("over_time", required=False).items()},
     }
 
 

@@ -674,7 +674,8 @@ none. No target given.'
 
 def compare_results(*, windows: Windows, settings: CompareSettings, ledger: Sections,
                     data: Section, check: Check, time_view: TimeView, segments: Section,
-                    mix: Section, training: Section, summary: Summary) -> dict[str, Any]:
+                    mix: Section, training: Section, summary: Summary,
+                    over_time: Section | None = None) -> dict[str, Any]:
     """The compare run's results.json (``docs/results.md``): every section's part, the
     ledger's skipped lines and input files, and the headline."""
     results: dict[str, Any] = {
@@ -685,6 +686,8 @@ def compare_results(*, windows: Windows, settings: CompareSettings, ledger: Sect
         "time_view": time_view.as_dict()}
     if time_view.headline is not None:
         results["headline"] = dict(time_view.headline)
+    if over_time is not None:
+        results["over_time"] = over_time.as_dict()
     results |= {"segments": segments.as_dict(), "mix": mix.as_dict()}
     if training.record:
         results["training"] = training.as_dict()

@@ -255,10 +255,13 @@ def _chain(paths: ProjectPaths, cycle_id: str) -> list[CycleRecord]:
 
 def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
     """[date, label] of every change going live and every decision, in this cycle and the
-    cycles it follows, oldest first: the stage notebooks mark them on every time-series
-    chart, so nobody types an annotation by hand."""
+    cycles it follows, and this cycle's dated actions, oldest first: the stage notebooks
+    mark them on every time-series chart, so nobody types an annotation by hand."""
     events: list[list[str]] = []
     for record in _chain(paths, cycle_id):
+        if record.id == cycle_id:  # this cycle's own dated actions (Life QI's annotations)
+            events += [[str(a.due), a.what + ("" if a.done else " (planned)")]
+                       for a in record.actions if a.due is not None]
         after = (record.data or {}).get("after") or []
         if after:
             events.append([str(after[0]), f"{record.id}: change live"])
