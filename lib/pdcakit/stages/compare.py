@@ -672,11 +672,12 @@ class KpiChange:
         if (shape is None or not shape.tail_moved_alone
                 or math.copysign(1, shape.p90_difference) != self.effect_sign):
             return ""
-        way = "faster" if shape.p90_difference < 0 else "slower"
-        return (f" The median hardly moved, but the slow tickets got {way}: the 90th "
-                f"percentile went from {self.fmt(shape.p90_before)} to "
-                f"{self.fmt(shape.p90_after)} ({self._change(shape.p90_difference, shape.p90_ci)}"
-                ").")
+        w = self.words
+        way = w._("faster") if shape.p90_difference < 0 else w._("slower")
+        return w._(" The median hardly moved, but the slow tickets got {way}: the 90th "
+                   "percentile went from {before} to {after} ({change}).", way=way,
+                   before=self.fmt(shape.p90_before), after=self.fmt(shape.p90_after),
+                   change=self._change(shape.p90_difference, shape.p90_ci))
 
     @property
     def mde_alpha_words(self) -> str:
@@ -694,15 +695,17 @@ class KpiChange:
         shape = self.shape
         if shape is None:
             return ""
-        why = ("the curves of the times cross" if shape.curves_cross else
-               "the times changed shape (the share finishing early and late did not move "
-               f"together; proportional-hazards check {stats.format_p(shape.ph_pvalue)})"
+        w, p = self.words, stats.format_p(shape.ph_pvalue)
+        why = (w._("the curves of the times cross") if shape.curves_cross else
+               w._("the times changed shape (the share finishing early and late did not move "
+                   "together; proportional-hazards check {p})", p=p)
                if not shape.proportional_hazards else
-               "the whole distribution moved one way (proportional-hazards check "
-               f"{stats.format_p(shape.ph_pvalue)})")
-        median = self._change(shape.median_difference, shape.median_ci)
-        return (f"Shape of the times: {why}. The median changed by {median}; the 90th "
-                f"percentile by {self._change(shape.p90_difference, shape.p90_ci)}.")
+               w._("the whole distribution moved one way (proportional-hazards check {p})",
+                   p=p))
+        return w._("Shape of the times: {why}. The median changed by {median}; the 90th "
+                   "percentile by {p90}.", why=why,
+                   median=self._change(shape.median_difference, shape.median_ci),
+                   p90=self._change(shape.p90_difference, shape.p90_ci))
 
     @property
     def ci_label(self) -> str:
