@@ -203,3 +203,19 @@ class TestChineseVerdict:
         assert "2026年7月5日 08:00 UTC" in html and "<h2>目录</h2>" in html
         english = PageFacts(**{**facts.__dict__, "language": "en"})
         assert "<b>Cycle:</b>" in header_html(english)
+
+
+def test_the_page_says_its_language(tmp_path):
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from pdcakit.run.render import notebook_to_html
+
+    nb = new_notebook(cells=[new_markdown_cell("# 对比")])
+    facts = PageFacts(cycle="c1", cycle_title="降低解决时长", stage="compare", run="r1",
+                      started=None, inputs=(), commit=None, dirty=None, tool="pdca",
+                      notebook="compare.ipynb", results_problem="x", language="zh-CN")
+    html = notebook_to_html(nb, tmp_path / "zh.html", facts=facts).read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    english = PageFacts(**{**facts.__dict__, "language": "en"})
+    html = notebook_to_html(nb, tmp_path / "en.html", facts=english).read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
