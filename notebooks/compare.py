@@ -82,7 +82,7 @@ from pdcakit.stages.windows import CompareSettings, Windows
 
 settings = CompareSettings.check(
     kpis=kpis, alpha=alpha, power=power, multiplicity=multiplicity, targets=targets,
-    period=period, headline_kpi=headline_kpi,
+    period=period, headline_kpi=headline_kpi, language=language,
     kpi_lists={"time_view_kpis": time_view_kpis, "segment_kpis": segment_kpis,
                "mix_kpis": mix_kpis},
     sla_first_response_minutes=sla_first_response_minutes,

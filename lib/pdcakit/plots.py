@@ -96,16 +96,6 @@ _STYLE = {
 }
 
 
-def _font_family() -> list[str]:
-    """DejaVu Sans, plus an installed CJK font so Chinese category names render."""
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    cjk = [name for name in ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei",
-                             "Source Han Sans SC") if name in installed]
-    return ["DejaVu Sans", *cjk[:1]]
-
-
 _STYLE["font.family"] = font_family()  # CJK fallback, cache refresh, one warning
 
 

@@ -17,7 +17,14 @@ from typing import Any
 import pandas as pd
 
 from .inputs import input_label
-from .mapping import DEFAULT_NA_VALUES, Mapping, expected_names, load_mapping, resolve_sources
+from .mapping import (
+    DEFAULT_NA_VALUES,
+    Mapping,
+    expected_names,
+    load_mapping,
+    resolve_sources,
+    untranslated_values,
+)
 from .memory import release_unused_memory
 from .parsing import Source, clean_text, parse_bool, parse_datetime, parse_number, parse_text
 from .plausible import closing_column
@@ -55,7 +62,11 @@ def parse_column(raw: pd.Series, column: str, kind: str, source: Source,
         return parse_bool(raw, column, source, true_values=mapping.true_values,
                           false_values=mapping.false_values, **common)
     if kind in ("id", "category"):
-        return parse_text(raw, column, source, repeated=kind == "category", **common)
+        parsed = parse_text(raw, column, source, repeated=kind == "category", **common)
+        note = untranslated_values(column, parsed, common["values"])
+        if note:  # a preset's value table that leaves values as they are says which
+            source.warnings.append(note)
+        return parsed
     raise ValueError(f"unknown column kind {kind!r} for {column!r}")
 
 

@@ -287,12 +287,21 @@ def _figure_cells(change: Any, figures: Any, scale: str | None, interval: tuple[
                             label=label)}
 
 
+#: NHS Making Data Count's variation icons (pdcakit.spc.icons), marked for the catalogue.
+VARIATION_WORDS = (N_("common cause"), N_("special cause improving"),
+                   N_("special cause concerning"), N_("special cause neither"))
+
+
 def _over_time(results: StageResults, key: str, verdict: str, w: Words = _ENGLISH) -> Status:
     view = results.time_view.get(key)
+    if view is not None and view.baseline_unstable:
+        return Status(w._("signal: baseline not stable"), "warn")
+    icon = results.over_time.get(key)
+    if icon:  # NHS Making Data Count's variation icon (VARIATION_WORDS), for every KPI
+        tones = {"special cause improving": "good", "special cause concerning": "bad"}
+        return Status(f"{icon[1]} {w._(icon[0])}", tones.get(icon[0], "none"))
     if view is None:
         return Status(w._("not charted"))
-    if view.baseline_unstable:
-        return Status(w._("signal: baseline not stable"), "warn")
     if view.after_signal:
         return Status(w._("signal: shift after the change"),
                       "good" if verdict == "improved" else "warn")

@@ -58,6 +58,7 @@ from pdcakit.stages.sections import (
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import CompareSettings, Windows
 from pdcakit.stats.stratified import MixCheck
+from pdcakit.words import N_
 
 __all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "TimeView",
            "check_section", "compare_results", "compare_summary", "data_section",
@@ -133,12 +134,20 @@ def verdict_blocks(change: KpiChange) -> tuple[Say, Say, Fold]:
     """One KPI's verdict: the plain line and the answer, the check list's statuses beside
     it (Minitab Assistant's report card), then "How we know" folded beneath (the test, the
     p-values and intervals, the shape of the times, each check's sentence)."""
-    checks = tuple(f"{CHECK_SYMBOLS[c.status]} {c.check} ({c.status}): {c.sentence}"
+    w = change.words
+    checks = tuple(f"{CHECK_SYMBOLS[c.status]} {w._(c.check)} ({w._(c.status)}): {c.sentence}"
                    for c in change.checks)
-    statuses = " · ".join(f"{CHECK_SYMBOLS[c.status]} {c.check.lower()}"
+    statuses = " · ".join(f"{CHECK_SYMBOLS[c.status]} {w._(c.check).lower()}"
                           for c in change.checks)
-    return (Say(f"- {change.sentence}"), Say(f"Checks: {statuses} (each explained below)"),
-            Fold(f"How we know: {change.name}", (*change.how_we_know, *checks)))
+    return (Say(f"- {change.sentence}"),
+            Say(w._("Checks: {statuses} (each explained below)", statuses=statuses)),
+            Fold(w._("How we know: {name}", name=change.name),
+                 (*change.how_we_know, *checks)))
+
+
+#: The check list's names and statuses, marked for the catalogue (shown through it).
+CHECK_WORDS = (N_("Sample size"), N_("Unusual data"), N_("Stability"), N_("Assumptions"),
+               N_("pass"), N_("warning"), N_("information"))
 
 
 @dataclass(frozen=True)
