@@ -113,3 +113,57 @@ def test_a_table_with_merged_header_cells_is_only_boxed():
                          '<tbody><tr><td>1</td><td>2</td></tr></tbody></table>')
     assert "data-label" not in page and "pdca-reflow" not in page
     assert page.startswith('<div class="pdca-table-scroll"')
+
+
+def _said(text):
+    from pdcakit.stages.display import sentence_bundle
+
+    return new_output("display_data", data=sentence_bundle(text))
+
+
+def test_the_contents_list_holds_only_sections_that_ran(tmp_path):
+    # issue 24: the compare page listed "7. Training effect" though no training file was
+    # given; the section's only output is its "Skipped: ..." line (skip_line's words)
+    from pdcakit.run.pagefacts import PageFacts
+    from pdcakit.stages.sections import skip_line
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Check"),
+        new_markdown_cell("## 1. The data"),
+        new_code_cell("x", outputs=[_said("23,988 tickets before"),
+                                    _said(skip_line("steps", "off: give steps_path"))]),
+        new_markdown_cell("## 2. Over time\n\nThe charts."),
+        new_code_cell("x", outputs=[new_output("stream", name="stderr", text="warning\n")]),
+        new_code_cell("x", outputs=[_said("Stable before and after.")]),
+        new_markdown_cell("## 3. Process steps"),
+        new_code_cell("x", outputs=[]),  # skipped above, in section 1: nothing to show
+        new_markdown_cell("## 7. Training effect"),
+        new_code_cell("x", outputs=[new_output("stream", name="stderr", text="warning\n"),
+                                    _said(skip_line("training", "off: give training_path"))]),
+        new_markdown_cell("## 8. How to read this page\n\nMarkdown alone is content."),
+        new_markdown_cell("## Summary"),
+        new_code_cell("x", outputs=[_said("FCR improved.")]),
+    ])
+    facts = PageFacts(cycle="c1", cycle_title="FCR", stage="compare", run="r1",
+                      started=None, inputs=(), commit=None, dirty=None, tool="pdca",
+                      notebook="compare.ipynb", results_problem="x")
+    html = notebook_to_html(nb, tmp_path / "page.html", facts=facts).read_text()
+    contents = re.search(r'<nav [^>]*pdca-contents.*?</nav>', html, re.S).group(0)
+    linked = re.findall(r'<li><a href="#[^"]+">([^<]+)</a></li>', contents)
+    assert linked == ["1. The data", "2. Over time", "8. How to read this page", "Summary"]
+    assert ("Not computed on this export: 3. Process steps; 7. Training effect"
+            in contents)
+    assert "Skipped: <strong>Training effect</strong>" in html  # the line itself stays
+
+
+def test_a_run_that_stopped_lists_the_sections_it_reached():
+    from pdcakit.run.render import section_headings, sections_run
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("## 1. The data"),
+        new_code_cell("x", outputs=[new_output("error", ename="ValueError", evalue="bad",
+                                               traceback=[])]),
+        new_markdown_cell("## 2. Verdict"), new_code_cell("x"),
+    ])
+    assert sections_run(nb) == ([("1. The data", "1.-The-data")], ["2. Verdict"])
+    assert [text for text, _ in section_headings(nb)] == ["1. The data", "2. Verdict"]

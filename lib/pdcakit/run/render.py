@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,13 +39,15 @@ if TYPE_CHECKING:
 
     from pdcakit.run.resultsfile import StageResults
 
-__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", "verdict_box",
-           "verdict_html"]
+__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", "sections_run",
+           "verdict_box", "verdict_html"]
 
 #: The print and phone stylesheet every reviewer page carries (stage, cycle, portfolio).
 STYLESHEET = Path(__file__).parents[1] / "html" / "reviewer" / "pages.css"
 
 _HEADER_TAG = "pdca-page-header"
+#: Cell tags whose outputs the page does not show (:func:`notebook_to_html`).
+_HIDDEN = frozenset({"remove-cell", "remove-output", "parameters", "injected-parameters"})
 
 #: The verdict box's column names (:func:`pdcakit.run.pagefacts.verdict_rows`' keys),
 #: marked for the catalogue: the box shows them in the page's language.
@@ -80,16 +83,68 @@ def section_headings(nb: Any) -> list[tuple[str, str]]:
     >>> section_headings(new_notebook(cells=[new_markdown_cell("# T\\n## 1. The data")]))
     [('1. The data', '1.-The-data')]
     """
-    found = []
+    return [(text, anchor) for text, anchor, _ in _sections(nb)]
+
+
+#: How a skipped section's line begins in its plain text
+#: (:func:`pdcakit.stages.sections.skip_line`).
+_SKIP_PREFIX = "Skipped:"
+
+
+def _shows_something(output: Any) -> bool:
+    """Whether a cell output shows the section's work: a figure, table or sentence that
+    is not a "Skipped: ..." line; warnings on stderr do not count, a failure does."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("name") == "stdout" and bool(str(output.get("text", "")).strip())
+    if kind == "error":
+        return True
+    data = output.get("data", {})
+    plain = data.get("text/plain", "")
+    plain = "".join(plain) if isinstance(plain, list) else str(plain)
+    if not data:
+        return False
+    return not plain.lstrip().startswith(_SKIP_PREFIX)
+
+
+def _sections(nb: Any) -> list[tuple[str, str, bool]]:
+    """(text, id, ran) of each ``##`` heading: ``ran`` is False when the section has code
+    cells and none of them, up to the next ``##`` heading, shows anything but "Skipped: ..."
+    lines (the section was skipped whole, or the run stopped before it); a section of
+    Markdown alone ran (its text is its content)."""
+    found: list[tuple[str, str]] = []
+    code: dict[int, bool] = {}  # section's index -> whether any of its code cells showed
     for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
-            if match:
-                text = re.sub(r"[*_`]", "", match.group(1))
-                found.append((text, _heading_id(text)))
-    return found
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                match = re.match(r"^##\s+(.+?)\s*#*\s*$", line)
+                if match:
+                    text = re.sub(r"[*_`]", "", match.group(1))
+                    found.append((text, _heading_id(text)))
+        elif cell.cell_type == "code" and found and not _HIDDEN & set(
+                cell.get("metadata", {}).get("tags", [])):
+            index = len(found) - 1
+            code[index] = code.get(index, False) or any(
+                _shows_something(o) for o in cell.get("outputs", []))
+    return [(text, anchor, code.get(i, True)) for i, (text, anchor) in enumerate(found)]
+
+
+def sections_run(nb: Any) -> tuple[list[tuple[str, str]], list[str]]:
+    """The ``##`` sections that ran, as (text, id), and the names of those that did not:
+    a section whose only output is its "Skipped: ..." line (or nothing) did not run.
+
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    >>> said = lambda text: new_output("display_data", data={"text/plain": text})
+    >>> nb = new_notebook(cells=[
+    ...     new_markdown_cell("## 1. The data"), new_code_cell(outputs=[said("500 tickets")]),
+    ...     new_markdown_cell("## 2. Training"),
+    ...     new_code_cell(outputs=[said("Skipped: Training effect: off.")])])
+    >>> sections_run(nb)
+    ([('1. The data', '1.-The-data')], ['2. Training'])
+    """
+    sections = _sections(nb)
+    return ([(text, anchor) for text, anchor, ran in sections if ran],
+            [text for text, _, ran in sections if not ran])
 
 
 def _status_cell(label: str, status: Any) -> str:
@@ -162,8 +217,11 @@ def verdict_html(facts: PageFacts) -> str:
 
 
 def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None, *,
-                failed: bool = False) -> str:
+                failed: bool = False, not_run: Sequence[str] = ()) -> str:
     """The page's opening: links, what the run is, the verdict (unless it failed), contents.
+
+    ``headings`` are the sections that ran (:func:`sections_run`); ``not_run`` names the
+    ones that did not, in one grey line under the contents, unlinked.
 
     Links are relative to ``runs/CYCLE/STAGE/STAMP/``: the cycle page is
     ``../../index.html``, the portfolio ``../../../index.html``.
@@ -198,7 +256,10 @@ def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None,
         title = _e(w._("Contents"))
         contents = (f"<nav class=\"pdca-contents\" aria-label=\"{title}\"><h2>{title}</h2><ul>"
                     + "".join(f"<li><a href=\"#{_e(anchor)}\">{_e(text)}</a></li>"
-                              for text, anchor in headings) + "</ul></nav>")
+                              for text, anchor in headings) + "</ul>"
+                    + (f"<p class=\"pdca-note\">{_e(w._('Not computed on this export:'))} "
+                       f"{_e(w._('; ').join(not_run))}</p>" if not_run else "")
+                    + "</nav>")
     verdict = "" if failed else verdict_html(facts)
     return f"<header class=\"pdca-header\">{nav}{about}</header>{verdict}{contents}"
 
@@ -214,9 +275,10 @@ def _with_header(nb: Any, facts: PageFacts) -> Any:
 
     page = copy.deepcopy(nb)
     failed = describe_failure(page) is not None
+    ran, not_run = sections_run(page)
     cell = new_code_cell("", metadata={"tags": [_HEADER_TAG]}, outputs=[new_output(
-        "display_data", data={"text/html": header_html(facts, section_headings(page),
-                                                       failed=failed),
+        "display_data", data={"text/html": header_html(facts, ran, failed=failed,
+                                                       not_run=not_run),
                               "text/plain": f"{facts.cycle_title} · {facts.stage}"})])
     first_failed = bool(page.cells) and "pdca-failed" in str(page.cells[0].get("source", ""))
     page.cells.insert(1 if first_failed else 0, cell)
