@@ -207,6 +207,50 @@ def _steps():
 CHARTS = _charts()
 
 
+# --- issue 24: one small chart per KPI in the over-time summary (plots.kpi_panels) ---------
+
+def _kpi_panels() -> Any:
+    """Nine KPIs by week as the compare page's over-time summary draws them: rates, means,
+    a duration of hours with empty weeks on a log axis, a Chinese name, a target far
+    outside the data, special-cause points improving and concerning."""
+    rng = np.random.default_rng(24)
+    shift = np.r_[np.zeros(13), np.ones(13)]
+
+    def panel(name, unit, values, centre, **kw):
+        return plots.KpiPanel(name, unit, WEEKS, values, 13, centre, **kw)
+
+    hours = np.r_[rng.uniform(30, 50, 13), rng.uniform(15, 30, 13)] * 60
+    hours[[3, 20, 21]] = np.nan  # weeks without a case: gaps
+    return plots.kpi_panels([
+        panel("First contact resolution", "% of tickets", 0.68 + 0.06 * shift
+              + rng.normal(0, 0.01, 26), 0.68, special=range(13, 26), improving=True,
+              target=0.74, percent=True),
+        panel("First response time", "minutes (median, log scale)", rng.uniform(3.4, 4.6, 26),
+              4.07, scale="minutes"),
+        panel("Time to resolve", "hours (median, log scale)", hours, 40 * 60.0,
+              special=range(13, 26), improving=True, scale="hours", target=4 * 60.0),
+        panel("Average handle time", "minutes (mean)", 13.1 - 0.6 * shift
+              + rng.normal(0, 0.2, 26), 13.14, special=range(13, 26), improving=True,
+              target=12.5),
+        panel("Customer satisfaction (CSAT)", "% of tickets", 0.70 + rng.normal(0, 0.01, 26),
+              0.70, target=0.95, percent=True),
+        panel("市民满意度（平均分）", "score (mean)", 3.8 + rng.normal(0, 0.05, 26), 3.8),
+        panel("Net Promoter Score", "points (mean)", 10 + 8 * shift + rng.normal(0, 4, 26),
+              10.4, special=(15, 16, 17, 18, 19, 20, 21), improving=True),
+        panel("Complaint rate", "% of tickets", 0.022 + 0.01 * shift
+              + rng.normal(0, 0.002, 26), 0.022, special=(14, 15), improving=False,
+              percent=True),
+        panel("Reopen rate", "% of tickets", 0.052 + rng.normal(0, 0.004, 26), 0.052,
+              percent=True),
+    ], title="Every KPI per week, before and after the change: the baseline's centre "
+             "carried forward (dashed), special-cause points marked", xlabel="Week",
+       change_label="Go-live (07 Apr 2025)")
+
+
+CHARTS["overtime_nine_kpis"] = _kpi_panels
+QUANTITY_AXES["overtime"] = "y"
+
+
 @pytest.fixture(scope="module")
 def figures():
     with warnings.catch_warnings():
@@ -564,3 +608,68 @@ class TestIssue24:
         assert fig.axes[1].get_ylabel() == "Cumulative share of complaints"
         assert plots.pareto_chart(["a", "b"], [2, 1], title="T").axes[1].get_ylabel() == (
             "Cumulative share of tickets")
+
+
+class TestKpiPanels:
+    """The over-time summary's small multiples (issue 24): one figure, one panel per KPI,
+    every panel named, with its unit, readable when enlarged on a phone."""
+
+    def test_one_panel_per_kpi_each_with_its_name_and_unit(self, figures):
+        fig = figures["overtime_nine_kpis"]
+        assert len(fig.axes) == 9
+        assert fig.axes[5].get_title(loc="left") == "市民满意度（平均分）"
+        for ax in fig.axes:
+            assert ax.get_title(loc="left") and ax.get_ylabel()
+            assert any(word in ax.get_ylabel() for word in
+                       (*UNIT_WORDS, "score", "points")), ax.get_ylabel()
+        # the duration panel: hours on a log axis, its target (4 hours) and limits held
+        hours = fig.axes[2]
+        assert hours.get_yscale() == "log" and hours.get_ylim()[0] <= 4
+        assert "Target 4.0 hours" in [t.get_text() for t in hours.texts]
+        # a target far above the data (95% CSAT) stays on the chart
+        assert fig.axes[4].get_ylim()[1] >= 0.95
+
+    def test_title_legend_and_panels_never_overlap(self, figures):
+        fig = figures["overtime_nine_kpis"]
+        renderer = _renderer(fig)
+        texts = [fig._suptitle, *fig.legends[0].get_texts(), *_texts(fig)]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        clashes = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+                   if box_a.overlaps(box_b)]
+        assert not clashes, clashes[:3]
+        key = fig.legends[0].get_window_extent(renderer)
+        assert all(key.y0 >= ax.get_tightbbox(renderer).y1 for ax in fig.axes)
+        assert fig._suptitle.get_window_extent(renderer).y0 >= key.y1
+        assert fig._suptitle.get_window_extent(renderer).x1 <= fig.bbox.x1
+        for a, b in itertools.combinations(fig.axes, 2):   # panels apart, labels included
+            assert not a.get_tightbbox(renderer).overlaps(b.get_tightbbox(renderer))
+
+    def test_special_cause_points_are_marked_improving_or_concerning(self, figures):
+        fig = figures["overtime_nine_kpis"]
+        marked = {ax.get_title(loc="left"): sum(len(c.get_offsets()) for c in ax.collections)
+                  for ax in fig.axes}
+        assert marked["First contact resolution"] == 13 and marked["Reopen rate"] == 0
+        assert marked["Complaint rate"] == 2
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert {"Special cause, improving (NHS rules)", "Special cause, concerning (NHS rules)",
+                "Go-live (07 Apr 2025)", "Baseline centre carried forward",
+                "Target"} <= set(labels)
+
+    def test_one_image_of_panels_about_2_2_inches_tall(self, figures):
+        fig = figures["overtime_nine_kpis"]
+        assert fig.get_layout_engine() is None   # laid out once, by hand: cheap to draw
+        assert fig.get_figwidth() == 9
+        assert 3 * plots.PANEL_HEIGHT < fig.get_figheight() < 3 * plots.PANEL_HEIGHT + 1.5
+
+    def test_text_reads_on_a_phone_when_the_chart_is_enlarged(self, figures):
+        # the page shows an enlarged chart at 1.25 times its own width (96 px an inch), the
+        # browser test's small print is 11 px (tests/test_browser_reader.py)
+        fig = figures["overtime_nine_kpis"]
+        _renderer(fig)
+        texts = [fig._suptitle, *fig.legends[0].get_texts(), *_texts(fig)]
+        smallest = min(t.get_fontsize() for t in texts)
+        assert smallest * 96 / 72 * 1.25 >= 11, f"{smallest} pt"
+
+    def test_no_panels_is_an_error(self):
+        with pytest.raises(ValueError, match="at least one panel"):
+            plots.kpi_panels([], title="Every KPI")

@@ -25,6 +25,7 @@ import math
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -45,8 +46,9 @@ from .fonts import font_family
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
 __all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PRINT_DPI",
-           "control_chart", "duration_histogram", "ecdf_plot", "forest_plot", "mark_events",
-           "pareto_chart", "power_curve", "series_colours", "step_bars", "survival_curve"]
+           "KpiPanel", "control_chart", "duration_histogram", "ecdf_plot", "forest_plot",
+           "kpi_panels", "mark_events", "pareto_chart", "power_curve", "series_colours",
+           "step_bars", "survival_curve"]
 
 #: One colour for "before" and one for "after" on every chart (lines, bars, curves).
 BEFORE_COLOUR = "#8d99a6"
@@ -676,6 +678,169 @@ def _fmt(value: float, percent: bool) -> str:
     if percent:
         return f"{value:.0%}"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
+
+
+@dataclass(frozen=True)
+class KpiPanel:
+    """One KPI's small chart in :func:`kpi_panels`, in plain values.
+
+    ``name`` is the KPI (the panel's title) and ``unit`` what its value axis counts ("% of
+    tickets", "hours (median, log scale)"); ``x`` the periods and ``values`` one per period
+    (NaN: a gap); ``change`` the index of the first period after the change; ``centre`` the
+    baseline's centre line, carried dashed across the after periods; ``special`` the
+    indices of the special-cause points, ``improving`` True (improving), False (concerning)
+    or None (the KPI has no better direction); ``target`` drawn when given; ``percent``:
+    fractions shown as %; ``scale``: durations in minutes drawn in that unit on a log axis.
+    """
+
+    name: str
+    unit: str
+    x: Sequence[Any]
+    values: Sequence[float]
+    change: int
+    centre: float
+    special: Sequence[int] = ()
+    improving: bool | None = None
+    target: float | None = None
+    percent: bool = False
+    scale: str | None = None
+
+
+#: Height of one panel of :func:`kpi_panels`, and the room around its chart, in inches:
+#: value ticks and unit at the left, title above, date ticks and their label below.
+PANEL_HEIGHT = 2.2
+_PANEL_ROOM = {"left": 0.74, "right": 0.14, "top": 0.46, "bottom": 0.52}
+#: Special-cause points: colour and marker by what they say (never colour alone).
+_SPECIAL = {True: ("#41b6e6", "o", "Special cause, improving (NHS rules)"),
+            False: (COLOURS["signal"], "s", "Special cause, concerning (NHS rules)"),
+            None: ("#5d4037", "D", "Special cause (NHS rules)")}
+_PANEL_STYLE = {"xtick.labelsize": 8, "ytick.labelsize": 8, "axes.labelsize": 8,
+                "axes.titlesize": 9.5, "axes.titlepad": 14}
+
+
+def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
+               xlabel: str = "Period", change_label: str = "Go-live") -> Figure:
+    """Small multiples, one compact panel per KPI in ``panels`` order, all in ONE figure (a
+    grid of ``columns``, :data:`PANEL_HEIGHT` inches a panel), as an NHS "Making Data
+    Count" summary shows a small chart beside each KPI's icons: the values per period
+    (before and after colours), the baseline's centre carried dashed into the after
+    period, the go-live as a vertical line, the special-cause points marked and the
+    target. One legend for all panels under ``title``. Laid out by hand, once (no layout
+    engine): drawing is the compare page's main cost.
+
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2026-01-05", periods=8, freq="W-MON")
+    >>> fig = kpi_panels([KpiPanel("FCR", "% of tickets", weeks, [.6, .62, .61, .6, .7,
+    ...                   .71, .72, .7], change=4, centre=.61, special=(4, 5, 6, 7),
+    ...                   improving=True, target=.74, percent=True)], title="Every KPI")
+    >>> [ax.get_title(loc="left") for ax in fig.axes], fig.axes[0].get_ylabel()
+    (['FCR'], '% of tickets')
+    """
+    if not panels:
+        raise ValueError("kpi_panels needs at least one panel (one per KPI)")
+    with mpl.rc_context({**_STYLE, **_PANEL_STYLE}):
+        width = _STYLE["figure.figsize"][0]
+        rows = math.ceil(len(panels) / columns)
+        fig = _HouseFigure(figsize=(width, rows * PANEL_HEIGHT + 1))
+        FigureCanvasAgg(fig)
+        renderer = fig.canvas.get_renderer()
+        axes = []
+        for k, panel in enumerate(panels):
+            ax = fig.add_subplot()
+            below = k + columns < len(panels)  # the panel under it shows the dates' label
+            _kpi_panel(ax, panel, xlabel="" if below else xlabel, change_label=change_label)
+            axes.append(ax)
+        head = fig.suptitle(title, x=0.1 / width, ha="left", va="top", fontsize=12,
+                            fontweight="bold")
+        _wrap(head, fig.bbox.width * (1 - TITLE_MARGIN) - 0.1 * fig.dpi, renderer)
+        handles: dict[str, Any] = {}  # one legend entry per label, over all panels
+        for ax in axes:
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                handles.setdefault(label, handle)
+        for ncols in range(min(len(handles), 4), 0, -1):
+            key = fig.legend(list(handles.values()), list(handles), loc="upper left",
+                             ncols=ncols, fontsize=8.5, frameon=False, borderaxespad=0)
+            if key.get_window_extent(renderer).width <= fig.bbox.width - 0.2 * fig.dpi:
+                break
+            key.remove()
+        title_h = head.get_window_extent(renderer).height / fig.dpi
+        key_h = key.get_window_extent(renderer).height / fig.dpi
+        top = 0.1 + title_h + 0.1 + key_h + 0.12  # inches above the first row of panels
+        height = top + rows * PANEL_HEIGHT
+        fig.set_figheight(height)
+        head.set_y(1 - 0.1 / height)
+        key.set_bbox_to_anchor((0.1 / width, 1 - (0.2 + title_h) / height), fig.transFigure)
+        cell, room = width / columns, _PANEL_ROOM
+        for k, ax in enumerate(axes):
+            row, col = divmod(k, columns)
+            y0 = height - top - (row + 1) * PANEL_HEIGHT + room["bottom"]
+            ax.set_position(((col * cell + room["left"]) / width, y0 / height,
+                             (cell - room["left"] - room["right"]) / width,
+                             (PANEL_HEIGHT - room["top"] - room["bottom"]) / height))
+            _fit_panel(ax, renderer)
+    return fig
+
+
+def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> None:
+    """Draw one panel of :func:`kpi_panels`."""
+    xs, unit, k = list(panel.x), _unit(panel.scale), panel.change
+    ys = unit.of(np.asarray(panel.values, dtype=float))
+    if not 0 < k < len(xs):
+        raise ValueError(f"{panel.name}: change={k} must point inside the {len(xs)} periods "
+                         "(the first period after the change, with one before it)")
+    for part, colour, label in ((slice(0, k), BEFORE_COLOUR, "Before the change"),
+                                (slice(k, None), AFTER_COLOUR, "After the change")):
+        ax.plot(xs[part], ys[part], color=colour, marker="o", markersize=2.5, linewidth=1.1,
+                label=label)
+    centre = unit.of(panel.centre)
+    ax.plot([xs[0], xs[k - 1]], [centre] * 2, color=COLOURS["centre"], linewidth=1.2,
+            label="Baseline centre")
+    ax.plot([xs[k], xs[-1]], [centre] * 2, color=COLOURS["centre"], linewidth=1.2,
+            linestyle=(0, (5, 2.5)), label="Baseline centre carried forward")
+    ax.axvline(xs[k], color=COLOURS["event"], linestyle="-.", linewidth=1.0,
+               label=change_label)
+    special = np.asarray(panel.special, dtype=int)
+    if special.size:
+        colour, marker, label = _SPECIAL[panel.improving]
+        ax.scatter([xs[i] for i in special], ys[special], s=24, color=colour, marker=marker,
+                   zorder=5, linewidths=0, label=label)
+    shown = [ys, [centre]]
+    if panel.target is not None and np.isfinite(panel.target):
+        target = unit.of(panel.target)
+        ax.plot([xs[0], xs[-1]], [target] * 2, color=COLOURS["target"], linewidth=1.6,
+                linestyle=(0, (6, 2, 1.5, 2)), zorder=1.5, label="Target")
+        # its value just above the chart, a row under the KPI's name: never over the data
+        ax.annotate(f"Target {_target_text(panel.target, panel.percent, panel.scale)}",
+                    (1.0, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                    color=COLOURS["target"])
+        shown.append([target])
+    if panel.scale is not None:
+        _log_scale(ax, np.concatenate([np.ravel(v) for v in shown]))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(_EvenFormatter(panel.percent))
+    ax.set_ylabel(panel.unit)
+    ax.set_xlabel(xlabel)
+    ax.set_title(panel.name, loc="left")
+    _date_axis(ax, xs)
+    import matplotlib.dates as mdates
+
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, mdates.AutoDateLocator):  # few dates on a narrow panel
+        locator.maxticks = dict.fromkeys(locator.maxticks, 4)
+
+
+def _fit_panel(ax: Any, renderer: Any) -> None:
+    """A panel's unit wrapped to the chart's height, and its title (the KPI's name) in a
+    smaller font, down to 7 pt, when it is wider than its panel."""
+    _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+    name = _title_text(ax)
+    if name is None:
+        return
+    room = ax.bbox.width + 0.5 * _PANEL_ROOM["left"] * ax.figure.dpi
+    while name.get_window_extent(renderer).width > room and name.get_fontsize() > 7:
+        name.set_fontsize(name.get_fontsize() - 0.5)
 
 
 @_styled
