@@ -100,8 +100,15 @@ def _new_run_dir(parent: Path, stamp: str) -> Path:
     raise RuntimeError(f"could not create a new run directory under {parent}")
 
 
-def git_state(root: Path) -> dict[str, Any]:
-    """The checkout's HEAD commit and whether tracked files differ from it (None: no git)."""
+def git_state(root: Path, ignore: Sequence[Path] = ()) -> dict[str, Any]:
+    """The checkout's HEAD commit and whether tracked files differ from it (None: no git).
+
+    Files under ``ignore`` (the workbook's ``runs/`` and the cycle record the command writes
+    itself, see :func:`execute_run`) do not make the tree dirty: a run started from a clean
+    tree says so, though ``pdca demo`` rewrote its record and earlier stages logged their runs.
+    The record's values a run uses are in its parameters; ``ignored`` lists what was not
+    counted.
+    """
     def git(*args: str) -> str | None:
         try:
             done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
@@ -111,8 +118,11 @@ def git_state(root: Path) -> dict[str, Any]:
         return done.stdout.strip() if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+    skipped = [_relative_or_absolute(Path(path), root) for path in ignore]
+    excluded = [f":(exclude){path}" for path in skipped]
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ":/", *excluded)
+    return {"commit": commit, "dirty": bool(status) if status is not None else None,
+            "ignored": skipped}
 
 
 def _package_versions() -> dict[str, str | None]:
@@ -320,7 +330,7 @@ def execute_run(
         "parameters": values,
         "inputs": _input_checksums(values),
         "tool": {"name": "pdca-workbook", "version": __version__},
-        "git": git_state(paths.root),
+        "git": git_state(paths.root, ignore=(paths.runs, paths.record(cycle))),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "packages": _package_versions(),
