@@ -63,6 +63,32 @@ def test_every_compared_kpi_gets_both_icons(demo) -> None:
     assert section.views["fcr"] is time_view.views["fcr"]
 
 
+def test_one_small_chart_per_kpi_right_after_the_table_in_its_order(demo) -> None:
+    tickets, windows, check, time_view = demo
+    section = over_time_section(tickets, windows, check, views=time_view.views)
+    kinds = [type(block).__name__ for block in section.blocks]
+    assert kinds[kinds.index("Table") + 1] == "Chart" and kinds.count("Chart") == 1
+    fig = section.charts[0].draw()
+    names = section.tables[0]["KPI"].tolist()
+    assert [ax.get_title(loc="left") for ax in fig.axes] == names   # one panel each, in order
+    assert fig.axes[0].get_ylabel() == "% of tickets"
+    assert fig.axes[1].get_ylabel().startswith("minutes")          # first response time
+    assert fig.axes[1].get_yscale() == "log"
+    # special-cause points marked where the variation icon says so: 7 of 9 improving
+    for ax, view in zip(fig.axes, section.views.values(), strict=True):
+        marked = [tuple(p) for c in ax.collections for p in c.get_offsets()]
+        assert len(marked) == len(view.variation.points), view.title
+    special = [ax for ax in fig.axes if ax.collections]
+    assert len(special) == 7
+    assert {c.get_label() for ax in special for c in ax.collections} == {
+        "Special cause, improving (NHS rules)"}
+    # the targets (FCR 74%, AHT 12.5 minutes) written on their panels, the go-live named
+    assert [t.get_text() for t in fig.axes[0].texts] == ["Target 74%"]
+    assert "Go-live (06 Apr 2026)" in [t.get_text() for t in fig.legends[0].get_texts()]
+    # nothing new in results.json
+    assert set(section.record["fcr"]) == {"variation", "assurance", "carried_centre"}
+
+
 def test_the_baseline_centre_is_carried_into_the_after_period(demo) -> None:
     _, _, _, time_view = demo
     fcr = time_view.views["fcr"]
@@ -103,6 +129,11 @@ def test_a_chinese_city_council_export_by_month(tmp_path) -> None:
     assert np.isnan(view.values).any() or view.values.size >= 30   # empty months are gaps
     assert section.tables[0].loc[0, "Assurance"] == "– no target"
     json.dumps(section.as_dict(), allow_nan=False)
+    fig = section.charts[0].draw()   # by month, days on a log axis, empty months as gaps
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Time to resolve"]
+    assert fig.axes[0].get_ylabel().replace("\n", " ") == (
+        f"{view.scale} (median, log scale)")
+    assert fig.axes[0].get_xlabel() == "Month"
 
 
 def test_a_kpi_without_enough_periods_is_skipped_with_its_reason(demo) -> None:

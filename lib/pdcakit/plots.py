@@ -721,10 +721,10 @@ _PANEL_STYLE = {"xtick.labelsize": 8, "ytick.labelsize": 8, "axes.labelsize": 8,
 def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
                xlabel: str = "Period", change_label: str = "Go-live") -> Figure:
     """Small multiples, one compact panel per KPI in ``panels`` order, all in ONE figure (a
-    grid of ``columns``, :data:`PANEL_HEIGHT` inches a panel), as an NHS "Making Data
-    Count" summary shows a small chart beside each KPI's icons: the values per period
-    (before and after colours), the baseline's centre carried dashed into the after
-    period, the go-live as a vertical line, the special-cause points marked and the
+    grid of ``columns``, a panel 3 inches wide and :data:`PANEL_HEIGHT` tall), as an NHS
+    "Making Data Count" summary shows a small chart beside each KPI's icons: the values
+    per period (before and after colours), the baseline's centre carried dashed into the
+    after period, the go-live as a vertical line, the special-cause points marked and the
     target. One legend for all panels under ``title``. Laid out by hand, once (no layout
     engine): drawing is the compare page's main cost.
 
@@ -738,8 +738,9 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     """
     if not panels:
         raise ValueError("kpi_panels needs at least one panel (one per KPI)")
+    columns = min(columns, len(panels))  # one KPI: one panel as wide as two
     with mpl.rc_context({**_STYLE, **_PANEL_STYLE}):
-        width = _STYLE["figure.figsize"][0]
+        width = max(_STYLE["figure.figsize"][0] / 3 * columns, 6.0)
         rows = math.ceil(len(panels) / columns)
         fig = _HouseFigure(figsize=(width, rows * PANEL_HEIGHT + 1))
         FigureCanvasAgg(fig)

@@ -6,7 +6,10 @@ icon (the after period's limits against the KPI's target, :func:`pdcakit.spc.ass
 and what the after periods do against the baseline's centre line carried forward (Anhøj's
 rules). Each icon is a symbol with a letter and words, never a colour alone. The phase
 charts the time view already drew are reused; the other KPIs get the same phase view,
-so both tables read with the same rules.
+so both tables read with the same rules. Under the table, one small chart per KPI, in
+the table's order, all in one figure (:func:`over_time_panels`): the values, the
+baseline's centre carried forward, the go-live, the special-cause points the variation
+icon names and the target.
 
 >>> variation_words(spc.Variation("common cause", "", (), (), None))
 '∿ common cause'
@@ -14,18 +17,20 @@ so both tables read with the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from pdcakit import metrics, spc
-from pdcakit.stages.compare_page import Block, Check, Say, Section, Skip, Table
+from pdcakit.periods import PERIODS
+from pdcakit.stages.compare_page import Block, Chart, Check, Say, Section, Skip, Table
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import Windows
 
-__all__ = ["OverTime", "over_time_section", "over_time_table", "variation_words"]
+__all__ = ["OverTime", "over_time_panels", "over_time_section", "over_time_table",
+           "panel_unit", "variation_words"]
 
 #: The icons' key, said once above the table.
 ICON_KEY = ("Variation (the after periods against the baseline's limits, NHS rules: a "
@@ -80,6 +85,54 @@ def over_time_table(views: Mapping[str, PhaseView],
                                        "Against the baseline centre"])
 
 
+def panel_unit(view: PhaseView) -> str:
+    """What a KPI's small chart counts, as its value axis says it.
+
+    >>> import pandas as pd
+    >>> from pdcakit.stages.timeview import proportion_phase_view
+    >>> panel_unit(proportion_phase_view(pd.date_range("2026-01-01", periods=4, freq="MS"),
+    ...     [20, 22, 30, 31], [100] * 4, "2026-03-01", title="FCR", ylabel="FCR"))
+    '% of tickets'
+    """
+    if view.percent:
+        return "% of tickets"
+    if view.is_duration:
+        return f"{view.scale} (median, log scale)"
+    unit = metrics.KPIS[view.key].unit if view.key in metrics.KPIS else ""
+    return f"{unit} (mean)" if unit else "mean"
+
+
+def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float], *,
+                     period: str = "W") -> Any:
+    """One small chart per KPI of ``views``, in order, in one figure
+    (:func:`pdcakit.plots.kpi_panels`): the special-cause points are those of the KPI's
+    variation icon, improving or concerning as the icon says."""
+    from pdcakit import plots
+
+    panels = []
+    for key, view in views.items():
+        variation = view.variation
+        improving = {"special cause improving": True,
+                     "special cause concerning": False}.get(variation.icon)
+        panels.append(plots.KpiPanel(
+            view.title, panel_unit(view), view.periods, view.values, view.change_index,
+            float(view.chart.phases[0].centre), special=variation.points,
+            improving=improving, target=targets.get(key), percent=view.percent,
+            scale=view.scale if view.is_duration else None))
+    per = PERIODS.get(period, "period")
+    first = next(iter(views.values()))
+    return plots.kpi_panels(
+        panels, xlabel=per.capitalize(),
+        change_label=f"Go-live ({first.periods[first.change_index]:%d %b %Y})",
+        title=f"Every KPI per {per}, before and after the change: the baseline's centre "
+              "carried forward (dashed), special-cause points marked")
+
+
+def _panels_figure(views: Mapping[str, PhaseView], targets: Mapping[str, float],
+                   period: str) -> Callable[[], Any]:
+    return lambda: over_time_panels(views, targets, period=period)
+
+
 def _summary(views: Mapping[str, PhaseView], icons: Mapping[str, spc.Variation]) -> str:
     groups: dict[str, list[str]] = {}
     for key, variation in icons.items():
@@ -117,5 +170,7 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
                        "carried_centre": view.as_dict()["carried_centre"]}
     if built:
         blocks = [Say(_summary(built, icons)), Say(ICON_KEY),
-                  Table(over_time_table(built, settings.targets)), *blocks]
+                  Table(over_time_table(built, settings.targets)),
+                  Chart("Every KPI over time",
+                        _panels_figure(built, settings.targets, settings.period)), *blocks]
     return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons)
