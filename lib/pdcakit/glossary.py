@@ -11,9 +11,10 @@ the explanations, so two pages never explain a term two ways.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-__all__ = ["TERMS", "terms_in"]
+__all__ = ["TERMS", "example", "explanation", "terms_in"]
 
 #: Term (as it appears on a page) -> its explanation in one plain line.
 TERMS: dict[str, str] = {
@@ -61,7 +62,8 @@ TERMS: dict[str, str] = {
                    "size",
     "Hedges' g": "the change in means divided by the spread of the values (0.2 small, 0.5 "
                  "medium, 0.8 large)",
-    "risk ratio": "the after rate divided by the before rate: 1.09 means 9% higher after",
+    "risk ratio": "the after rate divided by the before rate: above 1 means higher after, "
+                  "below 1 lower",
     "Laney p'": "a control chart for rates from large samples that widens its limits when "
                 "periods vary more than chance alone would make them",
     "Assurance against the target": (
@@ -76,20 +78,76 @@ TERMS: dict[str, str] = {
                       "treated as normally distributed, given how skewed the values are",
     "bootstrap": "an interval found by re-drawing the tickets at random many times",
     "Detectable change": "the smallest change these sample sizes would find 8 times in 10",
+    "95% CI": "the 95% confidence interval: the range of values the data are consistent "
+              "with; an interval drawn this way misses the true value 1 time in 20",
+    "censored": "counted for as long as it has been open, since its end is not known yet",
+    "run chart": "the values in time order around their median, with rules that flag a "
+                 "shift (many points on one side) or a trend (points rising or falling in a "
+                 "row)",
+    "control limits": "the lines within which a stable process keeps varying by chance alone; "
+                      "a point outside them is a signal that something changed",
+    "special-cause": "variation with a cause that can be found (a point outside the control "
+                     "limits, a shift or a trend), rather than the process's everyday noise",
+    "FTE": "full-time equivalent: the hours of one person working full time",
+    "ROI": "return on investment: the savings minus the investment, divided by the "
+           "investment",
+    "payback": "how many months of savings repay the investment",
 }
+
+#: Terms whose explanation can end with an example read from the page's own figures.
+_EXAMPLE_PATTERNS: dict[str, tuple[str, ...]] = {
+    "risk ratio": (r"risk ratio(?: \(after / before\))?:? (\d+(?:\.\d+)?)",
+                   r"(\d+(?:\.\d+)?) \(risk ratio"),
+}
+
+
+def example(term: str, text: str) -> str:
+    """An example of ``term`` taken from the page's ``text`` ("" when the page has none):
+    the first value the page gives for it, read in words.
+
+    >>> example("risk ratio", "Effect size: risk ratio (after / before) 1.09.")
+    'here, 1.09 means 9% higher after'
+    >>> example("risk ratio", "0.96 (risk ratio (after / before))")
+    'here, 0.96 means 4% lower after'
+    >>> example("risk ratio", "risk ratio"), example("ICC", "ICC 0.02")
+    ('', '')
+    """
+    for pattern in _EXAMPLE_PATTERNS.get(term, ()):
+        found = re.search(pattern, text)
+        if found:
+            value = float(found.group(1))
+            change = round(abs(value - 1) * 100)
+            if change == 0:
+                return f"here, {found.group(1)} means no change"
+            way = "higher" if value > 1 else "lower"
+            return f"here, {found.group(1)} means {change}% {way} after"
+    return ""
+
+
+def explanation(term: str, text: str = "") -> str:
+    """``term``'s explanation (:data:`TERMS`), with an example from ``text`` where the page
+    gives one (:func:`example`).
+
+    >>> explanation("risk ratio", "First contact resolution 1.09 (risk ratio (after / before))")
+    'the after rate divided by the before rate: above 1 means higher after, below 1 lower \
+(here, 1.09 means 9% higher after)'
+    """
+    shown = example(term, text)
+    return TERMS[term] + (f" ({shown})" if shown else "")
 
 
 def terms_in(texts: Iterable[str]) -> list[tuple[str, str]]:
     """The :data:`TERMS` that appear in ``texts`` (case as written), sorted by term, each
-    with its explanation.
+    with its explanation (and an example from ``texts`` where there is one).
 
     >>> terms_in(["no statistics here"])
     []
     """
-    joined = "\n".join(texts)
+    whole = "\n".join(texts)
+    joined = whole
     found = []
     for term in sorted(TERMS, key=len, reverse=True):  # "Holm-adjusted p" before "Holm"
         if term in joined:
-            found.append((term, TERMS[term]))
+            found.append((term, explanation(term, whole)))
             joined = joined.replace(term, " ")
     return sorted(found, key=lambda item: item[0].lower())

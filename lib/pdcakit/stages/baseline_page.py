@@ -42,6 +42,7 @@ from pdcakit.stages.display import estimates_table
 from pdcakit.stages.planning import SampleSizePlan, period_design_effect, sample_size_plan
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
+    Fold,
     Sections,
     file_sources,
     headline_record,
@@ -50,6 +51,7 @@ from pdcakit.stages.sections import (
     skip_line,
     skipped_summary,
     snapshot_words,
+    terms_fold,
 )
 from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
 
@@ -84,6 +86,9 @@ columns: in the mapping).'])
 
     show: bool = False
     said: list[str] = field(default_factory=list)
+    #: Every sentence and table text the page has shown so far, for its glossary
+    #: (:func:`summary_section`'s "Terms used above").
+    words: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, tickets: pd.DataFrame | None, *, show: bool = False) -> PageLedger:
@@ -106,12 +111,22 @@ class Shown:
     table: pd.DataFrame | None = None
     figure: Any = None
     index: bool = True
+    fold: Fold | None = None
+
+    @property
+    def text(self) -> str:
+        """The words it shows: the sentence, or the table's column names and cells."""
+        if self.table is not None:
+            return self.table.to_csv(index=self.index)
+        return self.sentence
 
     def show(self) -> None:
         """Display it in the notebook (:mod:`pdcakit.stages.display`)."""
         from pdcakit.stages import display
 
-        if self.figure is not None:
+        if self.fold is not None:
+            self.fold.show()
+        elif self.figure is not None:
             display.show_figure(self.figure)
         elif self.table is not None:
             display.table(self.table, index=self.index)
@@ -124,6 +139,7 @@ class _Page:
     section began placed before the next thing shown."""
 
     def __init__(self, ledger: Sections | None) -> None:
+        self._ledger = ledger
         self._said: list[str] = getattr(ledger, "said", [])
         self._seen = len(self._said)
         self._items: list[Shown] = []
@@ -144,8 +160,18 @@ class _Page:
         self._flush()
         self._items.append(Shown(figure=fig))
 
-    def done(self) -> tuple[Shown, ...]:
+    def glossary(self, texts: Sequence[str]) -> None:
+        """Fold the terms ``texts`` use, each explained (:func:`terms_fold`), if any."""
         self._flush()
+        terms = terms_fold(texts)
+        if terms.lines:
+            self._items.append(Shown(fold=terms))
+
+    def done(self) -> tuple[Shown, ...]:
+        """What the section shows; its words are kept in the ledger for the glossary."""
+        self._flush()
+        if isinstance(self._ledger, PageLedger):
+            self._ledger.words.extend(item.text for item in self._items if item.text)
         return tuple(self._items)
 
 
@@ -257,6 +283,7 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
     sections = PageLedger.of(tickets)
     sections.inputs.update(reads.inputs)
     summary = data_summary(tickets, start=start, end=end, snapshot=snapshot)
+    sections.words.extend(item.text for item in summary.shown if item.text)
     return DataSection(shown=summary.shown, record=summary.record, tickets=tickets,
                        sections=sections, window=scores_window(tickets, start, end))
 
@@ -649,7 +676,10 @@ def _stability_words(headline: HeadlineSection, stability: StabilitySection) -> 
 def summary_section(headline: HeadlineSection, stability: StabilitySection,
                     plan: PlanSection, sections: Sections) -> Section:
     """The page's closing sentences: the headline against its target, whether the baseline
-    is stable, the tickets the Check needs, and which sections were skipped."""
+    is stable, the tickets the Check needs, and which sections were skipped; then the
+    page's glossary, "Terms used above" (:func:`~pdcakit.stages.sections.terms_fold`), for
+    every term the page's sentences and tables used (kept by the ledger, a
+    :class:`PageLedger`, as each section was made)."""
     page = _Page(None)
     series, settings = headline.series, headline.settings
     if series is None:
@@ -668,6 +698,9 @@ def summary_section(headline: HeadlineSection, stability: StabilitySection,
                  f"baseline is {_stability_words(headline, stability)}{check}")
     if sections.skipped:
         page.say(skipped_summary(sections.skipped))
+    shown = page.done()
+    page.glossary([*getattr(sections, "words", ()),  # stability's page keeps no ledger
+                   *(item.text for item in (*stability.shown, *shown))])
     return Section(shown=page.done(), record={})
 
 

@@ -33,7 +33,6 @@ from typing import Any
 import pandas as pd
 
 from pdcakit import metrics, spc, stats
-from pdcakit.glossary import terms_in
 from pdcakit.kpis import KPI_INFO
 from pdcakit.periods import PERIODS
 from pdcakit.results import format_value
@@ -46,14 +45,16 @@ from pdcakit.stages.compare import (
     survival_curves,
 )
 from pdcakit.stages.explore import training_check
-from pdcakit.stages.sections import (
+from pdcakit.stages.sections import (  # Fold and terms_fold live there, shared by every page
     RESULTS_SCHEMA,
+    Fold,
     Sections,
     headline_record,
     load_export,
     skipped_summary,
     snapshot_words,
     source_name,
+    terms_fold,
 )
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import CompareSettings, Windows
@@ -107,27 +108,8 @@ class Chart:
         show_figure(self.draw())
 
 
-@dataclass(frozen=True)
-class Fold:
-    """Technical detail folded under a title (closed on the page, opened on demand)."""
-
-    title: str
-    lines: tuple[str, ...]
-
-    def show(self, ledger: Sections) -> None:
-        from pdcakit.stages.display import fold
-
-        fold(self.title, self.lines)
-
-
 #: The symbol beside each check status, so it never rests on colour or words alone.
 CHECK_SYMBOLS = {"pass": "✔", "warning": "⚠", "information": "ℹ"}
-
-
-def terms_fold(texts: Sequence[str]) -> Fold:
-    """The statistical terms ``texts`` use, each explained in one plain line, folded."""
-    return Fold("Terms used above", tuple(f"**{term}**: {meaning}"
-                                          for term, meaning in terms_in(texts)))
 
 
 def verdict_blocks(change: KpiChange) -> tuple[Say, Say, Fold]:

@@ -49,14 +49,17 @@ from pdcakit.stages.efficiency import Gain
 from pdcakit.stages.money import Money, capacity, money
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
+    Fold,
     Sections,
     headline_record,
     list_problem,
     load_export,
     raise_problems,
+    skip_line,
     skipped_summary,
     snapshot_words,
     source_name,
+    terms_fold,
 )
 from pdcakit.stages.windows import Windows
 
@@ -99,15 +102,24 @@ class Section:
         """The sentences among the parts, in order."""
         return tuple(part for part in self.parts if isinstance(part, str))
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words it shows: its sentences and its tables' column names and cells."""
+        return tuple(part if isinstance(part, str) else part.to_csv(index=False)
+                     for part in self.parts if isinstance(part, str | pd.DataFrame))
+
 
 def show(section: Section | TicketData) -> None:
     """Display a section's parts in order: sentences with ``say``, tables with
-    ``table(..., index=False)``, figures with ``show_figure`` (pdcakit.stages.display)."""
+    ``table(..., index=False)``, a :class:`~pdcakit.stages.sections.Fold` folded, figures
+    with ``show_figure`` (pdcakit.stages.display)."""
     from pdcakit.stages.display import say, show_figure, table
 
     for part in section.parts:
         if isinstance(part, str):
             say(part)
+        elif isinstance(part, Fold):
+            part.show()
         elif isinstance(part, pd.DataFrame):
             table(part, index=False)
         else:
@@ -576,7 +588,9 @@ def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: 
     """The summary (:func:`summary_sentence`: the time and money freed, the gains, the
     step lead time), in bold, and which sections were skipped. ``record`` is the
     sentence. It restates no section's sentence, so a page listing the sections'
-    sentences and the summary (the cycle page) says nothing twice.
+    sentences and the summary (the cycle page) says nothing twice. Then the page's
+    glossary, "Terms used above" (:func:`~pdcakit.stages.sections.terms_fold`), for the
+    terms the data, the sections given and the skipped lines use.
 
     >>> data = read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
     >>> none = Section(record=None)
@@ -586,7 +600,12 @@ def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: 
     sentence = summary_sentence(gains.result or {}, steps.result, freed.result, value.result)
     skipped = data.sections.skipped
     note = (skipped_summary(skipped),) if skipped else ()
-    return Section(record=sentence, parts=(f"**{sentence}**", *note), result=sentence)
+    terms = terms_fold([*data.sentences, *(text for part in (gains, steps, freed, value)
+                                           for text in part.words),
+                        *(skip_line(key, why) for key, why in skipped.items()), sentence])
+    return Section(record=sentence, parts=(f"**{sentence}**", *note,
+                                           *((terms,) if terms.lines else ())),
+                   result=sentence)
 
 
 def results_record(run: Setup, data: TicketData, *, gains: Section, segments: Section,

@@ -33,12 +33,14 @@ from typing import Any
 
 import pandas as pd
 
+from pdcakit.glossary import terms_in
 from pdcakit.kpis import KPI_INFO, supported_kpis
 
-__all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "Sections", "file_sources", "headline_record",
-           "input_path", "list_problem", "load_export", "load_options", "mapping_file",
+__all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "TERMS_TITLE", "Fold", "Sections", "file_sources",
+           "headline_record", "input_path", "list_problem", "load_export", "load_options",
+           "mapping_file",
            "missing_reason", "present_columns", "raise_problems", "section_name", "skip_line",
-           "skipped_summary", "snapshot_words", "source_name"]
+           "skipped_summary", "snapshot_words", "source_name", "terms_fold"]
 
 #: Version of the results.json layout the stage notebooks write.
 RESULTS_SCHEMA = "pdca-results/1"
@@ -112,6 +114,36 @@ table) to enable it.'
     return f"Skipped: **{label or section_name(key)}**: {reason}."
 
 _MAP_FIX = "(map it under columns: in the mapping)"
+
+#: The title of every page's glossary fold.
+TERMS_TITLE = "Terms used above"
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Technical detail folded under a title (closed on the page, opened on demand)."""
+
+    title: str
+    lines: tuple[str, ...]
+
+    def show(self, ledger: Sections | None = None) -> None:
+        """Display it (:func:`pdcakit.stages.display.fold`; nothing when it has no line)."""
+        from pdcakit.stages.display import fold
+
+        fold(self.title, self.lines)
+
+
+def terms_fold(texts: Sequence[str]) -> Fold:
+    """The statistical terms ``texts`` use, each explained in one plain line (with an example
+    from ``texts`` where there is one), folded: the glossary of every stage page.
+
+    >>> terms_fold(["Effect size: risk ratio (after / before) 1.09."]).lines[1]
+    '**risk ratio**: the after rate divided by the before rate: above 1 means higher after, \
+below 1 lower (here, 1.09 means 9% higher after)'
+    >>> terms_fold(["No statistics."]).lines
+    ()
+    """
+    return Fold(TERMS_TITLE, tuple(f"**{term}**: {meaning}" for term, meaning in terms_in(texts)))
 
 
 def present_columns(tickets: pd.DataFrame | None) -> frozenset[str]:

@@ -33,7 +33,7 @@ from typing import Any
 import nbformat
 
 from pdcakit.fileio import atomic_write_text
-from pdcakit.glossary import TERMS
+from pdcakit.glossary import TERMS, explanation
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_value, reader_label, reading_scale
 from pdcakit.run.pagefacts import run_date, started_at
@@ -292,27 +292,38 @@ GLOSSARY = {term: TERMS[term] for term in (
 def explain_terms(text: str, notes: list[str]) -> str:
     """``text`` escaped, with the first use of each :data:`GLOSSARY` term wrapped in an
     ``<abbr>`` carrying its explanation and a footnote number; the explanations are
-    appended to ``notes`` (one per term over the whole card).
+    appended to ``notes`` (one per term over the whole card), numbered in the order the
+    terms first appear in the card's text, each with an example from that text where it
+    gives one (:func:`pdcakit.glossary.explanation`: "here, 1.09 means 9% higher after").
 
     >>> notes = []
     >>> explain_terms("x <b> risk ratio 1.09", notes).split("<abbr")[0]
     'x &lt;b&gt; '
     >>> explain_terms("risk ratio", notes).endswith("risk ratio</abbr><sup>1</sup>"), len(notes)
     (True, 1)
+    >>> explain_terms("Laney p' chart; Holm-adjusted p 0.01", notes).count("<sup>")
+    2
+    >>> [note.split("</b>")[0][3:] for note in notes]  # in the order they appear
+    ['risk ratio', 'Laney p&#x27;', 'Holm-adjusted p']
     """
     out = _e(text)
-    for term, meaning in GLOSSARY.items():
-        escaped = _e(term)
-        if escaped not in out:
+    used = sorted((out.index(_e(term)), term) for term in GLOSSARY if _e(term) in out)
+    pieces, start = [], 0
+    for at, term in used:
+        if at < start:  # inside a term already marked
             continue
+        escaped = _e(term)
         known = [n.split(": ", 1)[0] for n in notes]
-        number = (known.index(f"<b>{escaped}</b>") if f"<b>{escaped}</b>" in known
-                  else len(notes)) + 1
-        if number == len(notes) + 1:
+        meaning = explanation(term, text)
+        if f"<b>{escaped}</b>" in known:
+            number = known.index(f"<b>{escaped}</b>") + 1
+        else:
             notes.append(f"<b>{escaped}</b>: {_e(meaning)}")
-        out = out.replace(escaped, f"<abbr title=\"{_e(meaning)}\">{escaped}</abbr>"
-                          f"<sup>{number}</sup>", 1)
-    return out
+            number = len(notes)
+        pieces += [out[start:at], f"<abbr title=\"{_e(meaning)}\">{escaped}</abbr>"
+                                  f"<sup>{number}</sup>"]
+        start = at + len(escaped)
+    return "".join(pieces) + out[start:]
 
 
 def _one_statement(verdict: str, sentence: str) -> str:
