@@ -207,3 +207,104 @@ def test_a_chart_with_a_caution_keeps_it_on_the_cycle_page(tmp_path):
     assert len(images) == 4
     assert "<figcaption class=\"caution\">Caution: the overall gain" in images[-1]
     assert "&lt;b&gt;range&lt;/b&gt;" in images[-1]  # the caption is text, escaped
+
+
+# ---------------------------------------------------------------- one glossary on every page
+
+
+def _glossary(shown) -> dict[str, str]:
+    from pdcakit.stages.sections import TERMS_TITLE, Fold
+
+    folds = [part for part in shown if isinstance(part, Fold)]
+    assert len(folds) == 1 and folds[0].title == TERMS_TITLE
+    return dict(re.match(r"\*\*(.+?)\*\*: (.+)", line).groups() for line in folds[0].lines)
+
+
+def test_the_baseline_page_explains_the_terms_it_used():
+    # issue 24: a glossary existed only on the cycle page; the baseline says "95% CI",
+    # "run chart", "control limits", "Kaplan-Meier", "censored" without explaining them
+    from pdcakit.stages import baseline_page as b
+    from pdcakit.stages.baseline import BaselineSettings
+
+    settings = BaselineSettings.check(kpis=["fcr", "time_to_resolve", "aht"], headline_kpi="",
+                                      period="W",
+                                      target_value=0.74, segment_column="channel")
+    loaded = b.data_section("demo:tickets.csv", start="2026-01-05", end="2026-04-06")
+    tickets, ledger = loaded.tickets, loaded.sections
+    scorecard = b.scorecard_section(tickets, ledger, settings)
+    headline = b.headline_section(tickets, ledger, settings)
+    stability = b.stability_section(headline)
+    b.resolve_section(tickets, ledger)
+    plan = b.sample_size_section(headline, ledger, scorecard)
+    summary = b.summary_section(headline, stability, plan, ledger)
+    terms = _glossary(item.fold for item in summary.shown if item.fold is not None)
+    page_words = "\n".join([*ledger.words, *(i.text for i in (*stability.shown,
+                                                              *summary.shown))])
+    assert {"95% CI", "run chart", "control limits", "Kaplan-Meier", "censored"} <= set(terms)
+    assert all(term in page_words for term in terms)  # only terms the page used
+    assert "Welch's t test" not in terms and "risk ratio" not in terms
+    assert summary.sentences[0].startswith("**First contact resolution** is")  # fold last
+
+
+def test_the_efficiency_page_explains_the_terms_it_used():
+    from pdcakit.stages import efficiency_page as e
+    from pdcakit.stages.windows import Windows
+
+    data = e.read_tickets("demo:tickets.csv", Windows.from_parameters(
+        change_date="2026-04-06"), show=False)
+    gains = e.gains_section(data)
+    steps = e.steps_section(data, None)
+    freed = e.capacity_section(data, gains, steps)
+    value = e.money_section(data, freed)  # skipped: no cost of an hour; says "ROI and payback"
+    summary = e.summary_section(data, gains=gains, steps=steps, freed=freed, value=value)
+    terms = _glossary(summary.parts)
+    assert {"95% CI", "FTE", "censored", "ROI", "payback"} <= set(terms)
+    assert "Holm-adjusted p" not in terms
+    assert summary.sentences[0].startswith("**")  # the summary first, the fold last
+    assert summary.parts[-1].lines  # shown folded (stages.display.fold)
+
+
+def test_a_page_without_statistical_terms_has_no_empty_glossary():
+    from pdcakit.stages import efficiency_page as e
+    from pdcakit.stages.windows import Windows
+
+    data = e.read_tickets("", Windows.from_parameters(change_date="2026-04-06"), show=False)
+    none = e.Section(record=None)
+    assert e.summary_section(data, gains=none, steps=none, freed=none, value=none).parts == (
+        "**No efficiency figure could be computed from the inputs given.**",)
+
+
+def test_review_card_footnotes_are_numbered_in_reading_order(project):
+    # issue 24: the card's footnotes read 1 4 2 3, and "risk ratio" carried the fixed
+    # example "1.09 means 9% higher" whatever the cycle's own ratio was
+    tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)
+    write_run(project, "c1", "baseline", baseline_results(0.66))
+    write_run(project, "c1", "compare", compare_results(0.66, 0.75), stamp="20260702T000000Z")
+    build_reports(project, "c1")
+    page = (project.runs / "c1" / "index.html").read_text(encoding="utf-8")
+    card = page[page.index("Review card"):page.index("Plan: the charter")]
+    table = card[:card.index("pdca-footnotes")]
+    numbers = [int(n) for n in re.findall(r"</abbr><sup>(\d+)</sup>", table)]
+    first_seen = list(dict.fromkeys(numbers))
+    assert len(first_seen) >= 3, numbers
+    assert first_seen == list(range(1, len(first_seen) + 1)), numbers
+    footnotes = re.findall(r"<li><b>([^<]+)</b>", card[card.index("pdca-footnotes"):])
+    marked = re.findall(r"<abbr [^>]+>([^<]+)</abbr>", table)
+    assert footnotes == list(dict.fromkeys(marked))
+    text = re.sub(r"<[^>]+>", "", table)
+    for value in re.findall(r"here, (\d+(?:\.\d+)?) means", card):
+        assert value in text  # an example is one of the card's own figures
+    assert "1.09 means 9% higher" not in card or "1.09" in text
+
+
+def test_a_card_row_with_four_terms_numbers_them_as_they_are_read():
+    from pdcakit.tracker.report import explain_terms
+
+    notes: list[str] = []
+    row = explain_terms("Holm-adjusted p 0.01. Effect size: risk ratio (after / before) "
+                        "1.14. Assurance against the target: consistent.", notes)
+    assert re.findall(r"<sup>(\d+)</sup>", row) == ["1", "2", "3", "4"]  # was 1 4 2 3
+    assert [n.split("</b>")[0][3:] for n in notes] == [
+        "Holm-adjusted p", "Effect size", "risk ratio", "Assurance against the target"]
+    assert "here, 1.14 means 14% higher after" in notes[2]  # the row's own figure
+    assert "1.09" not in "".join(notes)
