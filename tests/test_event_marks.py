@@ -108,10 +108,6 @@ def test_the_every_kpi_chart_marks_the_actions_too(over_time, dated_actions):
         assert label in listed, label
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plots.mark_events cuts an event's legend text at 40 characters ('Write guided scripts "
-    "for the top ten re…') and the page has no list of the events beneath the charts: "
-    "issue 24 wants the full text in a list beneath"))
 def test_every_dated_action_is_listed_in_full(time_charts, compare_run, dated_actions):
     _, run_dir = compare_run
     nb = nbformat.read(run_dir / "compare.ipynb", as_version=4)

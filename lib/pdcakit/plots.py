@@ -618,16 +618,34 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
     step = (last - first) / max(len(xs) - 1, 1)
     drawn = 0
     rows: list[float] = []  # the right end of the last label in each row, axes units
-    for when, label in sorted((pd.Timestamp(str(e[0])), str(e[1])) for e in events):
-        if not first <= when <= last + step:
-            continue
-        tag = _event_tag(label, drawn + 1)
+    for tag, when, label in event_tags(events, first, last + step):
         short = label if len(label) <= 40 else label[:39] + "…"
         ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
                    linewidth=1.2, label=f"{tag}: {when:%d %b %Y}, {short}")
         rows = _tag_on_line(ax, when, tag, rows)
         drawn += 1
     return drawn
+
+
+def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any
+               ) -> list[tuple[str, Any, str]]:
+    """(tag on the chart, date, full text) of each event from ``start`` to ``end``, in date
+    order and numbered as the charts number them: the one list the charts' tags and the
+    page's list beneath them share.
+
+    >>> [t for t, _, _ in event_tags([("2026-01-19", "demo: change live"),
+    ...                                ("2026-01-12", "Scripts written")],
+    ...                               "2026-01-05", "2026-02-01")]
+    ['1 Scripts', 'Go-live']
+    """
+    import pandas as pd
+
+    low, high = pd.Timestamp(start), pd.Timestamp(end)
+    inside = [(when, label) for when, label in
+              sorted((pd.Timestamp(str(e[0])), str(e[1])) for e in events)
+              if low <= when <= high]
+    return [(_event_tag(label, number), when, label)
+            for number, (when, label) in enumerate(inside, start=1)]
 
 
 def _event_tag(label: str, number: int) -> str:

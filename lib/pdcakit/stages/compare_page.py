@@ -443,8 +443,26 @@ def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
                                                    events))]
         blocks += [line] if line is not None else []
         record[key] = view.as_dict() | ({"assurance": assurance} if assurance else {})
+    if views and events:
+        blocks.append(Say(events_line(events, windows)))
     return TimeView(blocks=tuple(blocks), record=record, views=views,
                     headline=_headline_entry(check, views, tickets, windows))
+
+
+def events_line(events: Sequence[Sequence[Any]], windows: Windows) -> str:
+    """The cycle's dated events in full, with the tags the charts write on their lines
+    (:func:`pdcakit.plots.event_tags`): the list beneath the charts.
+
+    >>> w = Windows.around("2026-04-06", weeks_before=2, weeks_after=2)
+    >>> events_line([("2026-03-30", "Train agents on the knowledge base")], w)
+    'Marked on the charts: **1 Train** (30 Mar 2026) Train agents on the knowledge base.'
+    """
+    from pdcakit.plots import event_tags
+
+    span = windows.as_dict()
+    found = event_tags(events, span["before_start"], span["after_end"])
+    listed = "; ".join(f"**{tag}** ({when:%d %b %Y}) {text}" for tag, when, text in found)
+    return f"Marked on the charts: {listed}." if found else ""
 
 
 def _phase_figure(view: PhaseView, target: float | None, period_word: str,
