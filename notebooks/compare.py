@@ -152,7 +152,7 @@ show(time_view, sections)
 # and the assurance against the target (will every period meet it).
 
 # %% tags=["remove-input"]
-over_time = over_time_section(tickets, windows, check, views=time_view.views)
+over_time = over_time_section(tickets, windows, check, views=time_view.views, events=cycle_events)
 show(over_time, sections)
 
 # %% [markdown]

@@ -10,12 +10,15 @@ Making Data Count icons, worded and with symbols.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from tests.exports import chinese_city_council_cases
 
+from pdcakit import plots
+from pdcakit.kpis import kpi_name
 from pdcakit.stages.compare_page import check_section, read_tickets, time_view_section
 from pdcakit.stages.overtime import over_time_section
 from pdcakit.stages.timeview import phase_view, proportion_phase_view
@@ -87,6 +90,52 @@ def test_one_small_chart_per_kpi_right_after_the_table_in_its_order(demo) -> Non
     assert "Go-live (06 Apr 2026)" in [t.get_text() for t in fig.legends[0].get_texts()]
     # nothing new in results.json
     assert set(section.record["fcr"]) == {"variation", "assurance", "carried_centre"}
+
+
+#: The demo record's dated actions as ``pdca run`` passes them (``cycle_events``), the
+#: go-live, and one long after the window (not drawn).
+EVENTS = [["2026-03-20", "Write guided scripts for the top ten requests"],
+          ["2026-04-06", "Switch on email triage rules"],
+          ["2026-04-03", "Train agents on the knowledge base"],
+          ["2026-04-06", "demo-helpdesk: change live"],
+          ["2026-07-15", "Review scripts after three months"]]
+
+
+def test_the_cycle_events_are_lines_in_every_panel_tagged_once(demo) -> None:
+    tickets, windows, check, time_view = demo
+    section = over_time_section(tickets, windows, check, views=time_view.views,
+                                events=EVENTS)
+    fig = section.charts[0].draw()
+    tags = ["1 Write (20 Mar)", "2 Train (03 Apr)", "3 Switch (06 Apr)"]
+    # numbered as the detailed charts and the list beneath them number them
+    assert [f"{t} ({w:%d %b})" for t, w, _ in
+            plots.event_tags(EVENTS, windows.before_start, windows.after_end)] == [
+        *tags, "Go-live (06 Apr)"]
+    for ax in fig.axes:   # a thin line per action in each of the 9 panels
+        lines = [line for line in ax.get_lines() if line.get_label() in tags]
+        assert [line.get_label() for line in lines] == tags, ax.get_title(loc="left")
+        assert all(line.get_linewidth() < 1 for line in lines)
+        assert not {t.get_text() for t in ax.texts} & set(tags)   # never over the data
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert [label for label in legend if label in tags] == tags   # each tagged once
+    assert "Go-live (06 Apr 2026)" in legend and not any("Review" in t for t in legend)
+    # without events: the go-live only, as before
+    plain = over_time_section(tickets, windows, check, views=time_view.views)
+    assert not set(tags) & {t.get_text() for t in plain.charts[0].draw().legends[0].texts}
+
+
+def test_the_kpi_names_follow_the_page_language(demo) -> None:
+    tickets, windows, check, time_view = demo
+    english = over_time_section(tickets, windows, check, views=time_view.views)
+    assert english.tables[0]["KPI"].iloc[0] == time_view.views["fcr"].title
+    chinese = replace(check, settings=replace(check.settings, language="zh-CN"))
+    section = over_time_section(tickets, windows, chinese, views=time_view.views)
+    names = [kpi_name(key, "zh-CN") for key in section.views]
+    assert names[0] == "首次解决率" and section.tables[0]["KPI"].tolist() == names
+    fig = section.charts[0].draw()
+    assert [ax.get_title(loc="left") for ax in fig.axes] == names
+    # only the names: the icons, words and units are the English page's
+    assert section.tables[0].drop(columns="KPI").equals(english.tables[0].drop(columns="KPI"))
 
 
 def test_the_baseline_centre_is_carried_into_the_after_period(demo) -> None:

@@ -737,14 +737,19 @@ _PANEL_STYLE = {"xtick.labelsize": 8, "ytick.labelsize": 8, "axes.labelsize": 8,
 
 
 def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
-               xlabel: str = "Period", change_label: str = "Go-live") -> Figure:
+               xlabel: str = "Period", change_label: str = "Go-live",
+               events: Sequence[Sequence[Any]] = ()) -> Figure:
     """Small multiples, one compact panel per KPI in ``panels`` order, all in ONE figure (a
     grid of ``columns``, a panel 3 inches wide and :data:`PANEL_HEIGHT` tall), as an NHS
     "Making Data Count" summary shows a small chart beside each KPI's icons: the values
     per period (before and after colours), the baseline's centre carried dashed into the
     after period, the go-live as a vertical line, the special-cause points marked and the
-    target. One legend for all panels under ``title``. Laid out by hand, once (no layout
-    engine): drawing is the compare page's main cost.
+    target. ``events`` (date, text) inside the periods are thin vertical lines in every
+    panel, each in its own line style, tagged ONCE, in the shared legend, as the detailed
+    charts tag them (:func:`event_tags`: "1 Write (20 Mar)"); an event the tags call
+    "Go-live" is the go-live line already drawn. One legend for all panels under
+    ``title``. Laid out by hand, once (no layout engine): drawing is the compare page's
+    main cost.
 
     >>> import pandas as pd
     >>> weeks = pd.date_range("2026-01-05", periods=8, freq="W-MON")
@@ -753,9 +758,14 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     ...                   improving=True, target=.74, percent=True)], title="Every KPI")
     >>> [ax.get_title(loc="left") for ax in fig.axes], fig.axes[0].get_ylabel()
     (['FCR'], '% of tickets')
+    >>> fig = kpi_panels([KpiPanel("FCR", "%", weeks, [.6] * 8, change=4, centre=.6)],
+    ...                  title="Every KPI", events=[("2026-01-20", "Write the scripts")])
+    >>> [t.get_text() for t in fig.legends[0].get_texts()][-1]
+    '1 Write (20 Jan)'
     """
     if not panels:
         raise ValueError("kpi_panels needs at least one panel (one per KPI)")
+    marks = _panel_events(panels, events)
     columns = min(columns, len(panels))  # one KPI: one panel as wide as two
     with mpl.rc_context({**_STYLE, **_PANEL_STYLE}):
         width = max(_STYLE["figure.figsize"][0] / 3 * columns, 6.0)
@@ -768,6 +778,10 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
             ax = fig.add_subplot()
             below = k + columns < len(panels)  # the panel under it shows the dates' label
             _kpi_panel(ax, panel, xlabel="" if below else xlabel, change_label=change_label)
+            for n, (tag, when, _) in enumerate(marks):
+                ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[n % 3],
+                           linewidth=0.8,
+                           zorder=1.2, label=f"{tag} ({when:%d %b})")
             axes.append(ax)
         head = fig.suptitle(title, x=0.1 / width, ha="left", va="top", fontsize=12,
                             fontweight="bold")
@@ -798,6 +812,23 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
                              (PANEL_HEIGHT - room["top"] - room["bottom"]) / height))
             _fit_panel(ax, renderer)
     return fig
+
+
+def _panel_events(panels: Sequence[KpiPanel], events: Sequence[Sequence[Any]]
+                  ) -> list[tuple[str, Any, str]]:
+    """The events :func:`kpi_panels` draws: those from the panels' first period to one
+    period after their last, numbered as :func:`mark_events` numbers them, less the
+    go-live (the panels' own line)."""
+    import pandas as pd
+
+    dated = [list(panel.x) for panel in panels if len(panel.x) and hasattr(panel.x[0], "year")]
+    if not events or not dated:
+        return []
+    first = min(pd.Timestamp(xs[0]) for xs in dated)
+    last = max(pd.Timestamp(xs[-1]) for xs in dated)
+    step = max((pd.Timestamp(xs[-1]) - pd.Timestamp(xs[0])) / max(len(xs) - 1, 1)
+               for xs in dated)
+    return [mark for mark in event_tags(events, first, last + step) if mark[0] != "Go-live"]
 
 
 def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> None:

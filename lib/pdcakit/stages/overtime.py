@@ -8,8 +8,10 @@ rules). Each icon is a symbol with a letter and words, never a colour alone. The
 charts the time view already drew are reused; the other KPIs get the same phase view,
 so both tables read with the same rules. Under the table, one small chart per KPI, in
 the table's order, all in one figure (:func:`over_time_panels`): the values, the
-baseline's centre carried forward, the go-live, the special-cause points the variation
-icon names and the target.
+baseline's centre carried forward, the go-live and the cycle's other dated events (tagged
+once, in the legend, as the detailed charts tag them), the special-cause points the
+variation icon names and the target. The KPIs' names follow the page's language
+(``check.settings.language``).
 
 >>> variation_words(spc.Variation("common cause", "", (), (), None))
 '∿ common cause'
@@ -17,19 +19,20 @@ icon names and the target.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from pdcakit import metrics, spc
+from pdcakit.kpis import kpi_name
 from pdcakit.periods import PERIODS
 from pdcakit.stages.compare_page import Block, Chart, Check, Say, Section, Skip, Table
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import Windows
 
-__all__ = ["OverTime", "over_time_panels", "over_time_section", "over_time_table",
+__all__ = ["OverTime", "kpi_title", "over_time_panels", "over_time_section", "over_time_table",
            "panel_unit", "variation_words"]
 
 #: The icons' key, said once above the table.
@@ -70,14 +73,31 @@ def _carried_words(view: PhaseView) -> str:
     return "shift" if run.signal else "no shift"
 
 
+def kpi_title(key: str, view: PhaseView, language: str = "en") -> str:
+    """KPI ``key``'s name in the table and on its panel: the phase view's own title in
+    English, the catalogue's name in another language (:func:`pdcakit.kpis.kpi_name`).
+
+    >>> import pandas as pd
+    >>> from pdcakit.stages.timeview import proportion_phase_view
+    >>> view = proportion_phase_view(pd.date_range("2026-01-01", periods=4, freq="MS"),
+    ...     [20, 22, 30, 31], [100] * 4, "2026-03-01", title="FCR", ylabel="FCR")
+    >>> kpi_title("fcr", view), kpi_title("fcr", view, "zh-CN")
+    ('FCR', '首次解决率')
+    """
+    if language == "en":
+        return view.title
+    name = kpi_name(key, language)
+    return view.title if name == key else name
+
+
 def over_time_table(views: Mapping[str, PhaseView],
-                    targets: Mapping[str, float]) -> pd.DataFrame:
+                    targets: Mapping[str, float], language: str = "en") -> pd.DataFrame:
     """One row per KPI: variation, assurance, the rules that fired, and the after periods
-    against the baseline's centre line carried forward."""
+    against the baseline's centre line carried forward; the KPI named in ``language``."""
     rows = []
     for key, view in views.items():
         variation, assurance = view.variation, _assurance(view, targets.get(key))
-        rows.append({"KPI": view.title, "Variation": variation_words(variation),
+        rows.append({"KPI": kpi_title(key, view, language), "Variation": variation_words(variation),
                      "Assurance": f"{assurance.symbol} {assurance.icon}",
                      "NHS rules fired": ", ".join(variation.rules) or "none",
                      "Against the baseline centre": _carried_words(view)})
@@ -103,10 +123,12 @@ def panel_unit(view: PhaseView) -> str:
 
 
 def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float], *,
-                     period: str = "W") -> Any:
+                     period: str = "W", events: Sequence[Sequence[Any]] = (),
+                     language: str = "en") -> Any:
     """One small chart per KPI of ``views``, in order, in one figure
     (:func:`pdcakit.plots.kpi_panels`): the special-cause points are those of the KPI's
-    variation icon, improving or concerning as the icon says."""
+    variation icon, improving or concerning as the icon says; ``events`` (date, text)
+    marked in every panel; each panel named in ``language``."""
     from pdcakit import plots
 
     panels = []
@@ -115,8 +137,8 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
         improving = {"special cause improving": True,
                      "special cause concerning": False}.get(variation.icon)
         panels.append(plots.KpiPanel(
-            view.title, panel_unit(view), view.periods, view.values, view.change_index,
-            float(view.chart.phases[0].centre), special=variation.points,
+            kpi_title(key, view, language), panel_unit(view), view.periods, view.values,
+            view.change_index, float(view.chart.phases[0].centre), special=variation.points,
             improving=improving, target=targets.get(key), percent=view.percent,
             scale=view.scale if view.is_duration else None))
     per = PERIODS.get(period, "period")
@@ -125,12 +147,14 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
         panels, xlabel=per.capitalize(),
         change_label=f"Go-live ({first.periods[first.change_index]:%d %b %Y})",
         title=f"Every KPI per {per}, before and after the change: the baseline's centre "
-              "carried forward (dashed), special-cause points marked")
+              "carried forward (dashed), special-cause points marked", events=events)
 
 
 def _panels_figure(views: Mapping[str, PhaseView], targets: Mapping[str, float],
-                   period: str) -> Callable[[], Any]:
-    return lambda: over_time_panels(views, targets, period=period)
+                   period: str, events: Sequence[Sequence[Any]],
+                   language: str) -> Callable[[], Any]:
+    return lambda: over_time_panels(views, targets, period=period, events=events,
+                                    language=language)
 
 
 def _summary(views: Mapping[str, PhaseView], icons: Mapping[str, spc.Variation]) -> str:
@@ -143,10 +167,12 @@ def _summary(views: Mapping[str, PhaseView], icons: Mapping[str, spc.Variation])
 
 
 def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
-                      views: Mapping[str, PhaseView] | None = None) -> OverTime:
+                      views: Mapping[str, PhaseView] | None = None,
+                      events: Sequence[Sequence[Any]] = ()) -> OverTime:
     """The NHS summary table of every KPI ``check`` compared. ``views`` are phase views
     already built (the time view's), reused; a KPI whose phase view cannot be built (too
-    few periods on a side) is skipped with the reason."""
+    few periods on a side) is skipped with the reason. ``events`` (the notebook's
+    ``cycle_events``) are marked on the small charts as on the time view's."""
     settings = check.settings
     built: dict[str, PhaseView] = {}
     blocks: list[Block] = []
@@ -170,7 +196,8 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
                        "carried_centre": view.as_dict()["carried_centre"]}
     if built:
         blocks = [Say(_summary(built, icons)), Say(ICON_KEY),
-                  Table(over_time_table(built, settings.targets)),
+                  Table(over_time_table(built, settings.targets, settings.language)),
                   Chart("Every KPI over time",
-                        _panels_figure(built, settings.targets, settings.period)), *blocks]
+                        _panels_figure(built, settings.targets, settings.period, events,
+                                       settings.language)), *blocks]
     return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons)
