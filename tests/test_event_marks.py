@@ -98,9 +98,6 @@ def test_every_dated_action_is_listed_with_its_date(time_charts, dated_actions):
             assert f"{label}: {when:%d %b %Y}, {what[:30]}" in listed, (label, listed)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the 'Every KPI over time' small multiples mark the go-live only, not the record's "
-    "actions; issue 24 wants every dated event on every time chart of the cycle"))
 def test_the_every_kpi_chart_marks_the_actions_too(over_time, dated_actions):
     assert over_time["every KPI"], "no chart under 'Every KPI over time'"
     listed = " | ".join(text for chart in over_time["every KPI"] for text in chart)

@@ -11,6 +11,7 @@ outside the data's range.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -209,10 +210,10 @@ CHARTS = _charts()
 
 # --- issue 24: one small chart per KPI in the over-time summary (plots.kpi_panels) ---------
 
-def _kpi_panels() -> Any:
+def _kpi_panels(events: tuple = ()) -> Any:
     """Nine KPIs by week as the compare page's over-time summary draws them: rates, means,
     a duration of hours with empty weeks on a log axis, a Chinese name, a target far
-    outside the data, special-cause points improving and concerning."""
+    outside the data, special-cause points improving and concerning; ``events`` marked."""
     rng = np.random.default_rng(24)
     shift = np.r_[np.zeros(13), np.ones(13)]
 
@@ -244,10 +245,19 @@ def _kpi_panels() -> Any:
               percent=True),
     ], title="Every KPI per week, before and after the change: the baseline's centre "
              "carried forward (dashed), special-cause points marked", xlabel="Week",
-       change_label="Go-live (07 Apr 2025)")
+       change_label="Go-live (07 Apr 2025)", events=events)
 
 
 CHARTS["overtime_nine_kpis"] = _kpi_panels
+# the cycle's actions too (issue 24): two on one day, one on the go-live, a Chinese one
+# and one outside the weeks; tagged once in the legend band, never over the panels
+CHARTS["overtime_nine_kpis_events"] = functools.partial(_kpi_panels, events=(
+    ("2025-03-14", "Write guided scripts for the top ten requests"),
+    ("2025-03-31", "Train agents on the knowledge base"),
+    ("2025-03-31", "培训 全体坐席"),
+    ("2025-04-07", "Switch on email triage rules"),
+    ("2025-04-07", "helpdesk: change live"),
+    ("2024-01-01", "An old action, before the weeks")))
 QUANTITY_AXES["overtime"] = "y"
 
 

@@ -790,6 +790,11 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         for ax in axes:
             for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
                 handles.setdefault(label, handle)
+        tags = [f"{tag} ({when:%d %b})" for tag, when, _ in marks]
+        order = [label for label in handles if label not in tags]  # the events after the go-live
+        at = order.index(change_label) + 1 if change_label in order else len(order)
+        handles = {label: handles[label] for label in
+                   (*order[:at], *[t for t in tags if t in handles], *order[at:])}
         for ncols in range(min(len(handles), 4), 0, -1):
             key = fig.legend(list(handles.values()), list(handles), loc="upper left",
                              ncols=ncols, fontsize=8.5, frameon=False, borderaxespad=0)
