@@ -63,8 +63,8 @@ from pdcakit.words import N_
 
 __all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "TimeView",
            "check_section", "compare_results", "compare_summary", "data_section",
-           "distributions_section", "mix_section", "mix_share_table", "read_tickets",
-           "segments_section", "show", "time_view_section", "training_section",
+           "distributions_section", "mix_section", "mix_share_table", "phase_views",
+           "read_tickets", "segments_section", "show", "time_view_section", "training_section",
            "why_section", "why_table", "write_results"]
 
 
@@ -426,16 +426,11 @@ def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
                   probe.sections.none_supported("time_view_kpis", kpis))
         probe.sections.skip("time_view", reason)
     blocks: list[Block] = probe.skips()
-    views: dict[str, PhaseView] = {}
+    views, skips = phase_views(tickets, windows, settings, charted, section="time_view",
+                               label="Time view of")
+    blocks += skips
     record: dict[str, Any] = {}
-    for key in charted:
-        try:
-            view = phase_view(tickets, key, windows, period=settings.period,
-                              params=settings.params)
-        except ValueError as exc:
-            blocks.append(Skip(f"time_view.{key}", str(exc), f"Time view of {key}"))
-            continue
-        views[key] = view
+    for key, view in views.items():
         target = settings.targets.get(key)
         line, assurance = _assurance(view, target, check.changes.get(key))
         blocks += [Say(f"**{view.title}:** {view.sentence}"),
@@ -447,6 +442,27 @@ def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
         blocks.append(Say(events_line(events, windows)))
     return TimeView(blocks=tuple(blocks), record=record, views=views,
                     headline=_headline_entry(check, views, tickets, windows))
+
+
+def phase_views(tickets: pd.DataFrame, windows: Windows, settings: CompareSettings,
+                keys: Iterable[str], *, section: str, label: str,
+                built: Mapping[str, PhaseView] | None = None
+                ) -> tuple[dict[str, PhaseView], list[Skip]]:
+    """Each KPI of ``keys`` per period, split at the change (:func:`phase_view`; those in
+    ``built`` reused), in order; a KPI whose view cannot be built is a skip line of
+    ``section`` ("{label} {key}") with the reason."""
+    views: dict[str, PhaseView] = {}
+    skips: list[Skip] = []
+    for key in keys:
+        if built and key in built:
+            views[key] = built[key]
+            continue
+        try:
+            views[key] = phase_view(tickets, key, windows, period=settings.period,
+                                    params=settings.params)
+        except ValueError as exc:
+            skips.append(Skip(f"{section}.{key}", str(exc), f"{label} {key}"))
+    return views, skips
 
 
 def events_line(events: Sequence[Sequence[Any]], windows: Windows) -> str:

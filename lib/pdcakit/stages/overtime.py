@@ -28,8 +28,8 @@ import pandas as pd
 from pdcakit import metrics, spc
 from pdcakit.kpis import kpi_name
 from pdcakit.periods import PERIODS
-from pdcakit.stages.compare_page import Block, Chart, Check, Say, Section, Skip, Table
-from pdcakit.stages.timeview import PhaseView, phase_view
+from pdcakit.stages.compare_page import Block, Chart, Check, Say, Section, Table, phase_views
+from pdcakit.stages.timeview import PhaseView
 from pdcakit.stages.windows import Windows
 
 __all__ = ["OverTime", "kpi_title", "over_time_panels", "over_time_section", "over_time_table",
@@ -174,20 +174,10 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
     few periods on a side) is skipped with the reason. ``events`` (the notebook's
     ``cycle_events``) are marked on the small charts as on the time view's."""
     settings = check.settings
-    built: dict[str, PhaseView] = {}
-    blocks: list[Block] = []
-    for key in (change.key for change in check.changes.changes):
-        if key not in metrics.KPIS:
-            continue
-        view = (views or {}).get(key)
-        if view is None:
-            try:
-                view = phase_view(tickets, key, windows, period=settings.period,
-                                  params=settings.params)
-            except ValueError as exc:
-                blocks.append(Skip(f"over_time.{key}", str(exc), f"Over time: {key}"))
-                continue
-        built[key] = view
+    keys = [c.key for c in check.changes.changes if c.key in metrics.KPIS]
+    built, skips = phase_views(tickets, windows, settings, keys, section="over_time",
+                               label="Over time:", built=views)
+    blocks: list[Block] = list(skips)
     icons = {key: view.variation for key, view in built.items()}
     record: dict[str, Any] = {}
     for key, view in built.items():
