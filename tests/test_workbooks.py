@@ -71,3 +71,17 @@ def test_a_demo_outside_any_workbook_gets_a_throwaway_one():
     paths = throwaway_demo_workbook()
     assert (paths.records).is_dir() and (paths.runs).is_dir()
     assert "pdca-demo-" in paths.root.name
+
+
+def test_lab_without_jupyterlab_says_how_to_install_it(tmp_path, monkeypatch):
+    # JupyterLab is the lab extra (issue 29: light to install): a clear line, not a traceback
+    import importlib.util
+
+    from pdcakit.errors import UsageError
+
+    paths = init_workbook(tmp_path / "wb")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "jupyterlab" else real(name, *a))
+    with pytest.raises(UsageError, match=r"pip install 'pdca-workbook\[lab\]'"):
+        lab_command(paths, browser=False)

@@ -14,6 +14,7 @@ stage templates, the demo data and the demo record ship with the package, so a
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 import tempfile
@@ -147,7 +148,11 @@ def throwaway_demo_workbook() -> ProjectPaths:
 def lab_command(paths: ProjectPaths, *, browser: bool = True) -> list[str]:
     """The JupyterLab command for the workbook, with the explore notebook placed in
     ``notebooks/explore.ipynb`` (copied from the installed template when absent, so the
-    team's explorations are their own file)."""
+    team's explorations are their own file). JupyterLab is the ``lab`` extra: without it
+    a :class:`~pdcakit.errors.UsageError` says how to install it."""
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise UsageError("pdca lab needs JupyterLab, which is not installed: "
+                         "pip install 'pdca-workbook[lab]' (the stages run without it)")
     notebooks = paths.notebooks
     notebooks.mkdir(exist_ok=True)
     explore = notebooks / "explore.ipynb"
