@@ -352,3 +352,16 @@ def helpdesk_without_response(folder: str | Path, *, rows: int = 4_000, seed: in
     return Export(path=path, mapping=None, rows=rows, cases=cases, columns=HELPDESK_COLUMNS,
                   repeated_ids=0, before=(start.strftime(_DATE), change),
                   after=(change, end.strftime(_DATE)), snapshot=snapshot)
+
+
+def check_results(check, windows, tickets: pd.DataFrame) -> dict:
+    """A compare results.json holding the verdict section ``check`` only (headline none),
+    through the one JSON converter, as a page's reader gets it."""
+    import json
+
+    from pdcakit.fileio import plain
+
+    raw = {"schema": "pdca-results/1", "stage": "compare", "windows": windows.as_dict(),
+           "alpha": 0.05, "skipped": {}, "inputs": {}, "headline": None,
+           "data": {"tickets": len(tickets)}, "kpis": check.as_dict()["kpis"]}
+    return json.loads(json.dumps(plain(raw)))

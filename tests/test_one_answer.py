@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+import exports  # tests/exports.py
 from pdcakit import stats
 from pdcakit.fileio import plain
 from pdcakit.run.consistency import compare_problems, kpi_problems
@@ -134,10 +135,7 @@ def _compare_page(frame: pd.DataFrame, folder: Path, **options) -> dict:
     ledger.show = False
     before, after = windows.split(tickets)
     check = page.check_section(before, after, settings_, ledger)
-    results = {"schema": "pdca-results/1", "stage": "compare", "windows": windows.as_dict(),
-               "alpha": 0.05, "skipped": {}, "inputs": {}, "headline": None,
-               "data": {"tickets": len(tickets)}, "kpis": check.as_dict()["kpis"]}
-    return json.loads(json.dumps(plain(results)))
+    return exports.check_results(check, windows, tickets)
 
 
 class TestRealShapedExports:

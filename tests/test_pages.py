@@ -115,12 +115,17 @@ def test_every_page_carries_the_print_and_phone_stylesheet(project):
         assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
 
-def test_cycle_page_verdict_first_and_review_card_reads_once(project):
+def _cycle_page(project) -> str:
+    """The cycle page of a cycle with a baseline run and a compare run (FCR 66% -> 75%)."""
     tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)
     write_run(project, "c1", "baseline", baseline_results(0.66))
     write_run(project, "c1", "compare", compare_results(0.66, 0.75), stamp="20260702T000000Z")
     build_reports(project, "c1")
-    page = (project.runs / "c1" / "index.html").read_text(encoding="utf-8")
+    return (project.runs / "c1" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cycle_page_verdict_first_and_review_card_reads_once(project):
+    page = _cycle_page(project)
     assert page.index("Verdict (compare run") < page.index("Review card")
     card = page[page.index("Review card"):page.index("Plan: the charter")]
     text = re.sub(r"<[^>]+>", "", card)
@@ -277,11 +282,7 @@ def test_a_page_without_statistical_terms_has_no_empty_glossary():
 def test_review_card_footnotes_are_numbered_in_reading_order(project):
     # issue 24: the card's footnotes read 1 4 2 3, and "risk ratio" carried the fixed
     # example "1.09 means 9% higher" whatever the cycle's own ratio was
-    tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)
-    write_run(project, "c1", "baseline", baseline_results(0.66))
-    write_run(project, "c1", "compare", compare_results(0.66, 0.75), stamp="20260702T000000Z")
-    build_reports(project, "c1")
-    page = (project.runs / "c1" / "index.html").read_text(encoding="utf-8")
+    page = _cycle_page(project)
     card = page[page.index("Review card"):page.index("Plan: the charter")]
     table = card[:card.index("pdca-footnotes")]
     numbers = [int(n) for n in re.findall(r"</abbr><sup>(\d+)</sup>", table)]

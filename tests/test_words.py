@@ -10,7 +10,6 @@ the catalogue keeps; English stays as it was.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import string
 from pathlib import Path
@@ -18,10 +17,9 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from tests.exports import chinese_city_council_cases
+from tests.exports import check_results, chinese_city_council_cases
 
 from pdcakit import words as words_module
-from pdcakit.fileio import plain
 from pdcakit.kpis import KPI_INFO, kpi_name
 from pdcakit.run.pagefacts import PageFacts, run_date, verdict_rows
 from pdcakit.run.render import header_html, verdict_box
@@ -150,10 +148,7 @@ def chinese_results(tmp_path_factory):
         ledger.show = False
         before, after = windows.split(tickets)
         check = page.check_section(before, after, settings, ledger)
-        raw = {"schema": "pdca-results/1", "stage": "compare", "windows": windows.as_dict(),
-               "alpha": 0.05, "skipped": {}, "inputs": {}, "headline": None,
-               "data": {"tickets": len(tickets)}, "kpis": check.as_dict()["kpis"]}
-        out[language] = (check, json.loads(json.dumps(plain(raw))))
+        out[language] = (check, check_results(check, windows, tickets))
     return out
 
 
