@@ -51,6 +51,7 @@ from pdcakit.yamltext import load_bounded
 __all__ = [
     "DECISIONS",
     "PHASES",
+    "RESERVED_NAMES",
     "CycleError",
     "CycleRecord",
     "LeaveUnchanged",
@@ -58,8 +59,11 @@ __all__ = [
     "add_log_entry",
     "append_log",
     "edit_record",
+    "edit_yaml_file",
+    "known_metrics",
     "load_all",
     "load_record",
+    "locked_file",
     "locked_record",
     "new_record_text",
     "read_cycle",
@@ -70,6 +74,10 @@ __all__ = [
     "text_problems",
     "yaml_text",
 ]
+
+#: File names in ``pdca/`` that are registers, not cycle records (``pdca/supervision.yaml``
+#: is the supervision plan, :mod:`pdcakit.tracker.supervision`): no cycle takes these ids.
+RESERVED_NAMES = frozenset({"supervision", "feedback", "complaints"})
 
 #: The phases of a cycle in order; ``closed`` after the decision.
 PHASES = ("plan", "do", "check", "act", "closed")
@@ -174,6 +182,8 @@ def record_files(paths: ProjectPaths) -> list[tuple[str, Path]]:
             check_cycle_id(path.stem)
         except ValueError:
             continue
+        if path.stem in RESERVED_NAMES:
+            continue
         if path.is_file():
             found.append((path.stem, path))
     return sorted(found)
@@ -259,6 +269,7 @@ class CycleRecord:
     decision: dict[str, Any] | None = None
     previous: str | None = None
     stages: dict[str, Any] = field(default_factory=dict)
+    finding: str = ""  # the supervision finding the cycle answers (pdca new --from-finding)
 
     def overdue_actions(self, today: dt.date | None = None) -> list[Action]:
         today = today or dt.date.today()
@@ -282,6 +293,26 @@ class CycleRecord:
         return runs[-1] if runs else None
 
 
+def known_metrics() -> dict[str, Any]:
+    """The KPIs a cycle's aim may name: the ticket KPIs of :data:`pdcakit.kpis.KPI_INFO`
+    and the score KPIs (``csi``, ``tps``, ``tds``, ``composite``) once :mod:`pdcakit.kpis`
+    lists them (``SCORE_KPIS`` or ``SCORE_INFO`` beside ``KPI_INFO``).
+
+    >>> "fcr" in known_metrics()
+    True
+    """
+    from pdcakit import kpis
+
+    found: dict[str, Any] = dict(KPI_INFO)
+    for name in ("SCORE_KPIS", "SCORE_INFO", "SCORE_KPI_INFO"):
+        extra = getattr(kpis, name, None)
+        if isinstance(extra, dict):
+            found.update(extra)
+        elif isinstance(extra, tuple | list | frozenset | set):
+            found.update({str(key): key for key in extra})
+    return found
+
+
 def _problems(data: dict[str, Any]) -> list[str]:
     """Every schema problem of a record, each naming its field and how to fix it."""
     problems = []
@@ -298,11 +329,12 @@ def _problems(data: dict[str, Any]) -> list[str]:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
                                   or value != value or value in (float("inf"), float("-inf"))):
             problems.append(f"aim.{key}: {value!r} is not a number")
-    if aim.get("metric") not in (None, "") and str(aim.get("metric")) not in KPI_INFO:
-        close = did_you_mean(aim.get("metric"), KPI_INFO)
+    metrics = known_metrics()
+    if aim.get("metric") not in (None, "") and str(aim.get("metric")) not in metrics:
+        close = did_you_mean(aim.get("metric"), metrics)
         hint = f"{close} " if close else ""
         problems.append(f"aim.metric: unknown KPI {aim.get('metric')!r}; {hint}known KPIs: "
-                        f"{', '.join(KPI_INFO)}")
+                        f"{', '.join(metrics)}")
     problems.extend(_data_problems(data.get("data")))
     for where, value in (("created", data.get("created")), ("aim.deadline", aim.get("deadline"))):
         try:
@@ -337,7 +369,7 @@ def _problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-_TEXT_FIELDS = ("owner", "problem", "change_idea", "hypothesis")
+_TEXT_FIELDS = ("owner", "problem", "change_idea", "hypothesis", "finding")
 
 
 def text_problems(value: Any, where: str = "") -> list[str]:
@@ -477,6 +509,7 @@ def read_cycle(paths: ProjectPaths, cycle_id: str) -> CycleRecord:
         decision=dict(data["decision"]) if data.get("decision") else None,
         previous=None if data.get("previous") is None else str(data["previous"]),
         stages=dict(data.get("stages") or {}),
+        finding=str(data.get("finding") or ""),
     )
 
 
@@ -519,6 +552,20 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
     path = paths.record(check_cycle_id(cycle_id))
     if not path.exists():
         raise CycleError(f"no cycle record {path}; create it with: pdca new {cycle_id}")
+    with edit_yaml_file(path, _problems, "the record") as data:
+        yield data
+
+
+@contextmanager
+def edit_yaml_file(path: Path, problems_of: Callable[[dict[str, Any]], list[str]],
+                   what: str) -> Iterator[Any]:
+    """Edit the YAML file ``path`` (a record or a register such as the supervision plan)
+    in place under its lock, comments kept, written atomically when ``problems_of`` finds
+    nothing wrong with the edited mapping (:func:`edit_record` for a cycle record).
+
+    ``what`` names the file's kind in messages ("a cycle record", "the supervision plan").
+    Raising :class:`LeaveUnchanged` in the block ends it without writing.
+    """
     handler = _round_trip()
     with _locked(path):
         text = read_record_text(path)
@@ -531,16 +578,16 @@ def edit_record(paths: ProjectPaths, cycle_id: str) -> Iterator[Any]:
             raise CycleError(f"{path}: not valid YAML ({_first_line(exc)}); fix the file by "
                              "hand, it is left as it is") from exc
         if not isinstance(data, dict):
-            raise CycleError(f"{path}: a cycle record must be a mapping of fields")
-        for stray in path.parent.glob(f".{path.name}.*.tmp"):  # only writers of this record
+            raise CycleError(f"{path}: {what} must be a mapping of fields")
+        for stray in path.parent.glob(f".{path.name}.*.tmp"):  # only writers of this file
             stray.unlink(missing_ok=True)                      # make these, under this lock
         try:
             yield data
         except LeaveUnchanged:
             return
-        problems = text_problems(data) or _problems(_safe_load(_dump(handler, data)))
+        problems = text_problems(data) or problems_of(_safe_load(_dump(handler, data)))
         if problems:
-            raise CycleError(f"{path}: the change would make the record invalid: "
+            raise CycleError(f"{path}: the change would make {what} invalid: "
                              + "; ".join(problems))
         atomic_write_text(path, _dump(handler, data))
 
@@ -573,6 +620,11 @@ def _first_line(exc: BaseException) -> str:
 def locked_record(paths: ProjectPaths, cycle_id: str) -> Any:
     """The lock of ``cycle_id``'s record (a context manager), also for creating it."""
     return _locked(paths.record(check_cycle_id(cycle_id)))
+
+
+def locked_file(path: Path) -> Any:
+    """The lock of any YAML file of ``pdca/`` (a register), as records are locked."""
+    return _locked(path)
 
 
 @contextmanager
@@ -657,6 +709,10 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
     pdcakit.tracker.record.CycleError: cycle c1 not created: title: it is empty...
     """
     check_cycle_id(cycle_id)
+    if cycle_id in RESERVED_NAMES:
+        raise CycleError(f"cycle {cycle_id} not created: pdca/{cycle_id}.yaml is the "
+                         f"{cycle_id} register's file, not a cycle; pick another id "
+                         f"(e.g. {cycle_id}-2026)")
     today = today or dt.date.today()
     problems = text_problems({"title": title, "owner": owner, "metric": metric})
     if not isinstance(title, str) or not title.strip():

@@ -1,0 +1,445 @@
+"""The supervision plan (监督计划表, 4.3.1): recurring checks, when each is due, what was found.
+
+``pdca/supervision.yaml`` lists the checks a team makes on a schedule (internal audit
+yearly, process monitoring of satisfaction, FCR and response time monthly ...), each with
+its content, frequency, owner and the standard it must meet; ``pdca check-done`` appends
+what a check found under ``done:``. A finding (``F1``, ``F2`` ... numbered over the
+file) can open a cycle (``pdca new ID --from-finding F1``); the cycle's record names the
+finding once (``finding: F1``) and the pages look it up here. A plan::
+
+    checks:
+      - id: fcr-monitoring
+        activity: Process monitoring of first contact resolution
+        content: FCR per week on the control chart, with the rule set's signals
+        frequency: monthly          # yearly, quarterly, monthly, weekly, every N days
+        owner: Quality analyst
+        standard: FCR at least 74% every month
+        start: 2026-01-31           # first due date (optional)
+    done:                           # appended by pdca check-done
+      - {check: fcr-monitoring, date: 2026-01-30, result: fail, note: ..., findings: [...]}
+
+Due dates: the next is the last time the check was done plus its frequency; months and
+years are calendar ones, a day past the month's end falling on its last day (31 Jan + 1
+month = 28 Feb, or 29 Feb in a leap year; 29 Feb + 1 year = 28 Feb). A check never done
+is due on its ``start`` (or today when it has none). Reading is light (no pandas): the
+tracker and the portfolio read the plan on every ``pdca report``.
+
+>>> add_months(dt.date(2024, 1, 31), 1), add_months(dt.date(2026, 1, 31), 1)
+(datetime.date(2024, 2, 29), datetime.date(2026, 2, 28))
+>>> Frequency.parse("every 10 days").next_after(dt.date(2026, 12, 25))
+datetime.date(2027, 1, 4)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pdcakit.errors import PdcaError
+from pdcakit.run.project import ProjectPaths
+from pdcakit.suggest import did_you_mean
+from pdcakit.yamltext import load_bounded
+
+__all__ = [
+    "FREQUENCY_WORDS",
+    "PLAN_FILE",
+    "RESULTS",
+    "Check",
+    "CheckDone",
+    "Finding",
+    "Frequency",
+    "SupervisionError",
+    "SupervisionPlan",
+    "add_months",
+    "check_done",
+    "plan_path",
+    "plan_problems",
+    "read_plan",
+]
+
+PLAN_FILE = "supervision.yaml"
+RESULTS = ("pass", "fail")
+#: Frequency words (English and the method's Chinese) -> (months, days) of one interval.
+FREQUENCY_WORDS: dict[str, tuple[int, int]] = {
+    "yearly": (12, 0), "annually": (12, 0), "每年": (12, 0), "年度": (12, 0),
+    "half-yearly": (6, 0), "每半年": (6, 0),
+    "quarterly": (3, 0), "每季度": (3, 0), "季度": (3, 0),
+    "monthly": (1, 0), "每月": (1, 0), "月度": (1, 0),
+    "weekly": (0, 7), "每周": (0, 7),
+    "daily": (0, 1), "每天": (0, 1), "每日": (0, 1),
+}
+_EVERY = re.compile(r"^(?:every\s+(\d+)\s+days?|每\s*(\d+)\s*天)$")
+_FIELDS = ("id", "activity", "content", "frequency", "owner", "standard", "start")
+_CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_EXAMPLE = ("- {id: fcr-monitoring, activity: Process monitoring of FCR, content: ..., "
+            "frequency: monthly, owner: Quality analyst, standard: FCR at least 74%}")
+
+
+class SupervisionError(PdcaError, ValueError):
+    """A supervision plan that cannot be read, or a check log that cannot be written."""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole calendar months, kept within the month (31 Jan + 1 month
+    is the last day of February).
+
+    >>> add_months(dt.date(2025, 11, 30), 3), add_months(dt.date(2024, 2, 29), 12)
+    (datetime.date(2026, 2, 28), datetime.date(2025, 2, 28))
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a check recurs: whole calendar months, or a number of days.
+
+    >>> Frequency.parse("quarterly"), Frequency.parse("每周").days
+    (Frequency(text='quarterly', months=3, days=0), 7)
+    """
+
+    text: str
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, value: Any) -> Frequency:
+        """A frequency from its words; ValueError naming the words it accepts."""
+        text = " ".join(str(value if value is not None else "").split()).lower()
+        if text in FREQUENCY_WORDS:
+            months, days = FREQUENCY_WORDS[text]
+            return cls(text, months, days)
+        every = _EVERY.match(text)
+        if every and int(every.group(1) or every.group(2)) > 0:
+            return cls(text, 0, int(every.group(1) or every.group(2)))
+        raise ValueError(f"{value!r} is not a frequency; write yearly, quarterly, monthly, "
+                         "weekly, daily or every N days (每年, 每季度, 每月, 每周, 每N天)")
+
+    def next_after(self, day: dt.date) -> dt.date:
+        """The day one interval after ``day``."""
+        if self.months:
+            return add_months(day, self.months)
+        return day + dt.timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found that does not meet the standard: a nonconformity to handle."""
+
+    id: str
+    check: str
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckDone:
+    """One logged check: when, the result against the standard, the note, its findings."""
+
+    check: str
+    date: dt.date
+    result: str
+    note: str
+    findings: tuple[Finding, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Check:
+    """One recurring check of the plan, with its history."""
+
+    id: str
+    activity: str
+    content: str
+    frequency: Frequency
+    owner: str
+    standard: str
+    start: dt.date | None = None
+    done: tuple[CheckDone, ...] = ()
+    line: int = 0
+
+    @property
+    def last_done(self) -> CheckDone | None:
+        return max(self.done, key=lambda d: d.date) if self.done else None
+
+    def next_due(self, today: dt.date) -> dt.date:
+        """The last time done plus one interval; never done: ``start``, else ``today``."""
+        last = self.last_done
+        if last is not None:
+            return self.frequency.next_after(last.date)
+        return self.start or today
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.next_due(today) < today
+
+    def days_overdue(self, today: dt.date) -> int:
+        return max(0, (today - self.next_due(today)).days)
+
+
+@dataclass(frozen=True)
+class SupervisionPlan:
+    """The plan's checks and every finding logged, read from ``path``."""
+
+    path: Path
+    checks: tuple[Check, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for check in self.checks for done in check.done for f in done.findings)
+
+    def finding(self, finding_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    def check(self, check_id: str) -> Check:
+        found = next((c for c in self.checks if c.id == check_id), None)
+        if found is None:
+            close = did_you_mean(check_id, [c.id for c in self.checks])
+            raise SupervisionError(f"{self.path}: no check {check_id!r} in the plan; "
+                                   f"{close + ' ' if close else ''}the checks are "
+                                   f"{', '.join(c.id for c in self.checks) or 'none yet'}")
+        return found
+
+    def overdue(self, today: dt.date) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.overdue(today))
+
+
+def plan_path(paths: ProjectPaths) -> Path:
+    """Where the workbook's supervision plan lives: ``pdca/supervision.yaml``."""
+    return paths.records / PLAN_FILE
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def _lines(text: str) -> dict[str, list[int]]:
+    """The line (1-based) of each item of ``checks:`` and ``done:``, for the messages."""
+    import yaml
+
+    found: dict[str, list[int]] = {"checks": [], "done": []}
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return found
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value in found and isinstance(value, yaml.SequenceNode):
+                found[key.value] = [item.start_mark.line + 1 for item in value.value]
+    return found
+
+
+def _at(lines: dict[str, list[int]], block: str, index: int) -> str:
+    numbers = lines.get(block) or []
+    return f" (line {numbers[index]})" if index < len(numbers) else ""
+
+
+def plan_problems(data: Any, text: str = "") -> list[str]:
+    """Every problem of a plan's mapping, each naming the field, its line and the fix."""
+    lines = _lines(text) if text else {}
+    if not isinstance(data, dict):
+        return ["the plan must be a mapping with checks: (a list) and done: (a list)"]
+    problems: list[str] = []
+    checks = data.get("checks")
+    if not isinstance(checks, list):
+        return [f"checks: must be a list of checks, e.g. {_EXAMPLE}"]
+    seen: set[str] = set()
+    for i, entry in enumerate(checks):
+        where = f"checks[{i + 1}]{_at(lines, 'checks', i)}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a check with id, activity, frequency, owner "
+                            "and standard")
+            continue
+        unknown = sorted(set(map(str, entry)) - set(_FIELDS))
+        for key in unknown:
+            close = did_you_mean(key, _FIELDS)
+            problems.append(f"{where}.{key}: not a field of a check; "
+                            f"{close + ' ' if close else ''}use {', '.join(_FIELDS)}")
+        check_id = entry.get("id")
+        if not isinstance(check_id, str) or not _CHECK_ID.match(check_id):
+            problems.append(f"{where}.id: {check_id!r}; give a short id of lower-case letters, "
+                            "digits and hyphens (e.g. fcr-monitoring)")
+        elif check_id in seen:
+            problems.append(f"{where}.id: {check_id!r} is used twice; give each check its own")
+        else:
+            seen.add(check_id)
+        for key in ("activity", "owner", "standard"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                problems.append(f"{where}.{key}: missing or not text; write the check's {key}")
+        if entry.get("content") is not None and not isinstance(entry["content"], str):
+            problems.append(f"{where}.content: must be text")
+        try:
+            Frequency.parse(entry.get("frequency"))
+        except ValueError as exc:
+            problems.append(f"{where}.frequency: {exc}")
+        if entry.get("start") is not None:
+            try:
+                _date(entry["start"])
+            except ValueError:
+                problems.append(f"{where}.start: {entry['start']!r} is not a date; write "
+                                "YYYY-MM-DD")
+    problems.extend(_done_problems(data.get("done"), seen, lines))
+    return problems
+
+
+def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]]) -> list[str]:
+    if done is None:
+        return []
+    if not isinstance(done, list):
+        return ["done: must be a list of logged checks (written by pdca check-done)"]
+    problems: list[str] = []
+    finding_ids: set[str] = set()
+    for i, entry in enumerate(done):
+        where = f"done[{i + 1}]{_at(lines, 'done', i)}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be {{check, date, result, note}}")
+            continue
+        if entry.get("check") not in check_ids:
+            close = did_you_mean(str(entry.get("check")), check_ids)
+            problems.append(f"{where}.check: {entry.get('check')!r} is no check of the plan; "
+                            f"{close + ' ' if close else ''}name one of "
+                            f"{', '.join(sorted(check_ids)) or '(none)'}")
+        try:
+            _date(entry.get("date"))
+        except (TypeError, ValueError):
+            problems.append(f"{where}.date: {entry.get('date')!r} is not a date; write "
+                            "YYYY-MM-DD")
+        if entry.get("result") not in RESULTS:
+            problems.append(f"{where}.result: {entry.get('result')!r}; write pass or fail")
+        if entry.get("note") is not None and not isinstance(entry["note"], str):
+            problems.append(f"{where}.note: must be text")
+        findings = entry.get("findings") or []
+        if not isinstance(findings, list):
+            problems.append(f"{where}.findings: must be a list of {{id, text}}")
+            continue
+        for j, finding in enumerate(findings):
+            at = f"{where}.findings[{j + 1}]"
+            if not (isinstance(finding, dict) and isinstance(finding.get("id"), str)
+                    and isinstance(finding.get("text"), str) and finding["text"].strip()):
+                problems.append(f"{at}: write {{id: F1, text: what was found}}")
+            elif finding["id"] in finding_ids:
+                problems.append(f"{at}.id: {finding['id']!r} is used twice; each finding "
+                                "has its own id")
+            else:
+                finding_ids.add(finding["id"])
+    return problems
+
+
+def read_plan(paths: ProjectPaths) -> SupervisionPlan | None:
+    """The workbook's supervision plan; None when it has none. SupervisionError lists every
+    problem with its field, line and fix (the file is never guessed at)."""
+    path = plan_path(paths)
+    if not path.exists():
+        return None
+    from pdcakit.tracker.record import read_record_text
+
+    text = read_record_text(path)
+    try:
+        data = load_bounded(text, str(path))
+    except PdcaError:
+        raise
+    except Exception as exc:  # PyYAML's parser and scanner errors
+        raise SupervisionError(f"{path}: not valid YAML ({' '.join(str(exc).split())[:200]});"
+                               " fix the file by hand") from None
+    if data is None:
+        data = {"checks": []}
+    problems = plan_problems(data, text)
+    if problems:
+        raise SupervisionError(f"{path}: " + "; ".join(problems))
+    return _plan(path, data, _lines(text))
+
+
+def _plan(path: Path, data: dict[str, Any], lines: dict[str, list[int]]) -> SupervisionPlan:
+    done_lines = lines.get("done") or []
+    logged: dict[str, list[CheckDone]] = {}
+    for i, entry in enumerate(data.get("done") or []):
+        day = _date(entry["date"])
+        findings = tuple(Finding(str(f["id"]), str(entry["check"]), day, str(f["text"]))
+                         for f in entry.get("findings") or [])
+        logged.setdefault(entry["check"], []).append(CheckDone(
+            check=str(entry["check"]), date=day, result=str(entry["result"]),
+            note=str(entry.get("note") or ""), findings=findings,
+            line=done_lines[i] if i < len(done_lines) else 0))
+    check_lines = lines.get("checks") or []
+    checks = tuple(Check(
+        id=str(c["id"]), activity=str(c["activity"]), content=str(c.get("content") or ""),
+        frequency=Frequency.parse(c["frequency"]), owner=str(c["owner"]),
+        standard=str(c["standard"]), start=_date(c["start"]) if c.get("start") else None,
+        done=tuple(logged.get(str(c["id"]), ())),
+        line=check_lines[i] if i < len(check_lines) else 0)
+        for i, c in enumerate(data["checks"]))
+    return SupervisionPlan(path, checks)
+
+
+def _next_finding_number(done: Any) -> int:
+    numbers = [int(f["id"][1:]) for entry in done or [] if isinstance(entry, dict)
+               for f in entry.get("findings") or []
+               if isinstance(f, dict) and re.fullmatch(r"F\d+", str(f.get("id")))]
+    return max(numbers, default=0) + 1
+
+
+def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
+               findings: tuple[str, ...] = (), day: dt.date | None = None
+               ) -> tuple[CheckDone, Check]:
+    """Log that ``check_id`` was done on ``day`` (today) with ``result`` and ``note``; each
+    text in ``findings`` becomes a numbered finding (F1, F2 ... over the file). Written
+    atomically under the plan's lock, comments kept; returns the entry and the check as
+    read back (its next due date follows from it).
+
+    A failed check needs a note saying what fell short; a finding is not taken on a pass
+    without a note either (a reader must see why).
+    """
+    from pdcakit.tracker.record import edit_yaml_file, text_problems
+
+    path = plan_path(paths)
+    if not path.exists():
+        raise SupervisionError(f"{path}: no supervision plan yet; write it (checks: with id, "
+                               f"activity, frequency, owner, standard), e.g. {_EXAMPLE}")
+    if result not in RESULTS:
+        raise SupervisionError(f"--result {result!r}: write pass or fail")
+    texts = [" ".join(str(t).split()) for t in findings]
+    problems = text_problems({"note": note, "findings": texts})
+    if not note.strip():
+        problems.append(f"--note: it is empty; say what the check looked at and what it "
+                        f"found (pdca check-done {check_id} --result {result} --note \"...\")")
+    if any(not t for t in texts):
+        problems.append("--finding: one is empty; write what was found")
+    if problems:
+        raise SupervisionError("check not logged: " + "; ".join(problems))
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    day = day or dt.date.today()
+    _read(paths).check(check_id)  # a bad plan or an unknown check: a clear error first
+    with edit_yaml_file(path, plan_problems, "the supervision plan") as data:
+        if data.get("done") is None:
+            data["done"] = CommentedSeq()
+        first = _next_finding_number(data["done"])
+        entry = CommentedMap(check=check_id, date=day, result=result,
+                             note=" ".join(note.split()))
+        if texts:
+            entry["findings"] = CommentedSeq(
+                CommentedMap(id=f"F{first + k}", text=text) for k, text in enumerate(texts))
+            for item in entry["findings"]:
+                item.fa.set_flow_style()
+            entry["findings"].fa.set_flow_style()
+        entry.fa.set_flow_style()  # one line per check done, as a person would write it
+        data["done"].append(entry)
+    check = _read(paths).check(check_id)
+    return check.done[-1], check
+
+
+def _read(paths: ProjectPaths) -> SupervisionPlan:
+    plan = read_plan(paths)
+    if plan is None:
+        raise SupervisionError(f"{plan_path(paths)}: the supervision plan has gone; restore "
+                               "it from git")
+    return plan
