@@ -170,7 +170,8 @@ date is in the same time zone.
         if own.any():
             rows = df.index[own].tolist()
             names = "case names itself" if len(rows) == 1 else "cases name themselves"
-            raise src.error(f"{len(rows):,} {names} as the complaint it repeats", "repeat_of", rows, values=df.loc[own, "id"].tolist(),
+            raise src.error(f"{len(rows):,} {names} as the complaint it repeats",
+                            "repeat_of", rows, values=df.loc[own, "id"].tolist(),
                             fix="repeat_of holds the id of the earlier complaint; leave it "
                                 "empty for a first complaint")
     snap, source = complaint_snapshot(df, snapshot, src)
