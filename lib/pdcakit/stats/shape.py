@@ -20,7 +20,13 @@ gives
   rmean = tau)`` (``A_j`` the area under the curve from ``t_j`` to the horizon) and a
   normal CI: a directional estimand valid whatever the shape;
 - **median and 90th-percentile differences** with seeded percentile-bootstrap CIs
-  (Kaplan-Meier quantiles as survfit computes them, open tickets censored).
+  (Kaplan-Meier quantiles as survfit computes them, open tickets censored). Above
+  ``LARGE_SAMPLE`` (100,000) items in a group, where 2,000 resamples of every ticket
+  cost seconds and the sampling distribution is close to normal, the CIs are the
+  large-sample ones the log-rank median CI uses: each quantile's Brookmeyer-Crowley
+  interval (statsmodels ``SurvfuncRight.quantile_ci``, ``cloglog``, i.e. R's
+  ``conf.type = "log-log"``) gives its standard error, combined for the difference
+  as Price & Bonett (2002) do (``quantile_ci_method`` says which).
 
 The ``sentence`` says the distribution changed shape when PH fails, and mentions the
 tail ("the slow tickets ...") only when the 90th percentile moved significantly in the
@@ -48,9 +54,17 @@ from scipy import stats as sps
 from ..fileio import plain
 from ..results import format_value
 from ._resample import bootstrap_km_quantiles, seed_for
-from .bootstrap import DEFAULT_SEED
+from .bootstrap import DEFAULT_SEED, LARGE_SAMPLE
 from .result import format_p
-from .survival import _clean, _sentence_scale, _signed_in, _sorted_rows, _weighted_medians
+from .survival import (
+    _ci_method,
+    _clean,
+    _large_sample_ci,
+    _sentence_scale,
+    _signed_in,
+    _sorted_rows,
+    _weighted_medians,
+)
 
 __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_hazards_test",
            "rmst", "rmst_difference"]
@@ -212,7 +226,8 @@ class DurationShape:
     """How a duration distribution changed: PH check, RMST, median and tail differences.
 
     Every figure is in ``unit`` (minutes for tickets); ``scale`` ("minutes", "hours",
-    "days") is the one unit the sentence reads them in (None: ``unit`` as it is).
+    "days") is the one unit the sentence reads them in (None: ``unit`` as it is);
+    ``quantile_ci_method`` how the median and 90th-percentile CIs were computed.
     """
 
     ph_statistic: float
@@ -237,6 +252,7 @@ class DurationShape:
     unit: str
     confidence: float
     scale: str | None = None
+    quantile_ci_method: str = "percentile bootstrap"
 
     @property
     def proportional_hazards(self) -> bool:
@@ -296,6 +312,17 @@ def _excludes_zero(ci: tuple[float, float]) -> bool:
 
 def _quantile_ci(rows_b: np.ndarray, rows_a: np.ndarray, level: float, confidence: float,
                  n_resamples: int, seed: int) -> tuple[float, float]:
+    """CI of quantile(after) - quantile(before): the seeded percentile bootstrap, or
+    above :data:`LARGE_SAMPLE` items in a group the large-sample interval."""
+    if max(len(rows_b), len(rows_a)) > LARGE_SAMPLE:
+        return _large_sample_ci(rows_b, rows_a, confidence, log=False, level=level)
+    return _bootstrap_quantile_ci(rows_b, rows_a, level, confidence, n_resamples, seed)
+
+
+def _bootstrap_quantile_ci(rows_b: np.ndarray, rows_a: np.ndarray, level: float,
+                           confidence: float, n_resamples: int,
+                           seed: int) -> tuple[float, float]:
+    """Seeded percentile-bootstrap CI of quantile(after) - quantile(before)."""
     boots = [bootstrap_km_quantiles(rows[:, 0], rows[:, 1].astype(bool),
                                     n_resamples=n_resamples, seed=seed_for(seed, stream),
                                     level=level)
@@ -350,4 +377,4 @@ def duration_shape(before_minutes: Sequence[float], before_observed: Sequence[bo
         rmst_pvalue=r.pvalue, median_before=m_b, median_after=m_a,
         median_difference=m_a - m_b, median_ci=median_ci, p90_before=q_b, p90_after=q_a,
         p90_difference=q_a - q_b, p90_ci=p90_ci, unit=unit, confidence=confidence,
-        scale=_sentence_scale(scale, unit, m_b))
+        scale=_sentence_scale(scale, unit, m_b), quantile_ci_method=_ci_method(rows_b, rows_a))

@@ -258,8 +258,12 @@ def _ci_method(rows_b: np.ndarray, rows_a: np.ndarray) -> str:
 
 
 def _large_sample_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float,
-                     log: bool) -> tuple[float, float]:
-    """Price & Bonett (2002) interval from each median's Brookmeyer-Crowley interval."""
+                     log: bool, level: float = 0.5) -> tuple[float, float]:
+    """Price & Bonett (2002) interval of the difference of two Kaplan-Meier quantiles
+    (the times where S falls to ``level``: 0.5 the median, 0.1 the 90th percentile),
+    from each quantile's Brookmeyer-Crowley interval: its half-width over z is the
+    quantile's standard error, the two are added in quadrature (on the log scale when
+    ``log``)."""
     import warnings
 
     from statsmodels.duration.survfunc import SurvfuncRight
@@ -268,11 +272,11 @@ def _large_sample_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float,
     scale = np.log if log else np.asarray
     centres, variances = [], []
     for rows in (rows_b, rows_a):
-        median = float(_weighted_medians(rows, np.ones((1, len(rows))))[0])
+        median = float(_weighted_medians(rows, np.ones((1, len(rows))), level)[0])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # log(0) at the curve's ends: outside the interval
             low, high = SurvfuncRight(rows[:, 0], rows[:, 1]).quantile_ci(
-                0.5, alpha=1 - confidence)
+                1 - level, alpha=1 - confidence)
         if not (math.isfinite(median) and math.isfinite(low) and math.isfinite(high)
                 and (not log or low > 0)):
             return (math.nan, math.nan)
