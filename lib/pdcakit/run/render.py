@@ -14,7 +14,9 @@ Given the run's :class:`~pdcakit.run.pagefacts.PageFacts` (``facts=``), the page
 with a header built here, every piece of it escaped: the cycle's title, stage, run
 date, data files with short checksums, the commit, links to the cycle page, the
 portfolio and the notebook; then the verdict per KPI from results.json, then a contents
-list of the notebook's sections.
+list of the notebook's sections. On a page in another language the notebook's Markdown
+cells (headings and explanations) are translated from the catalogue first
+(:func:`pdcakit.words.notebooks.translate_notebook`), the contents list with them.
 
 >>> callable(notebook_to_html)
 True
@@ -33,6 +35,7 @@ from pdcakit.fileio import atomic_write_text
 from pdcakit.run.pagefacts import PageFacts, verdict_rows, verdict_summary
 from pdcakit.run.pageparts import ChartIds, chart_html, reader_tables
 from pdcakit.words import N_, words
+from pdcakit.words.notebooks import translate_notebook
 
 if TYPE_CHECKING:
     import nbformat
@@ -306,7 +309,9 @@ def notebook_to_html(
         os.fspath(notebook), as_version=4
     )
     if facts is not None:
-        nb = _with_header(nb, facts)
+        # the notebook's prose (headings, explanations) in the page's language first, so
+        # the contents list follows the translated headings
+        nb = _with_header(translate_notebook(nb, facts.language), facts)
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "parameters",
                                                      "injected-parameters"}
