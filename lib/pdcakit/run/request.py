@@ -16,6 +16,10 @@ record field           stage parameters
 ``aim.direction``      baseline ``target_direction``
 =====================  =======================================================
 
+``language`` (``en`` or ``zh-CN``) is the cycle's language: the default ``language`` of
+every stage that declares one (a stage's own ``language`` parameter, or ``-p language``,
+overrides it) and the language of the cycle page (:func:`record_language`).
+
 ``stages: STAGE: parameters:`` holds the stage's own settings (period, SLA
 thresholds, optional tables); ``-p`` on the command line overrides both. A stage
 parameter that restates a fact with another value is an error naming both places (a
@@ -44,9 +48,10 @@ from typing import Any
 from pdcakit.run.params import ParameterSpec, coerce_value, plain
 from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import CycleError, load_record, read_cycle, stage_parameters
+from pdcakit.words import LANGUAGES
 
 __all__ = ["FILE_PARAMETERS", "RunRequest", "build_request", "is_file_parameter",
-           "record_facts", "resolve_paths"]
+           "record_facts", "record_language", "resolve_paths"]
 
 #: Parameters holding a path besides the ``*_path`` ones.
 FILE_PARAMETERS = frozenset({"mapping"})
@@ -88,6 +93,29 @@ def resolve_paths(parameters: Mapping[str, Any], base: Path) -> dict[str, Any]:
             path = Path(value).expanduser()
             out[name] = str(path if path.is_absolute() else (base / path).resolve())
     return out
+
+
+def record_language(record: Mapping[str, Any] | None, where: str = "the record") -> str:
+    """The cycle's language: the record's ``language`` (``en`` when it has none); a
+    language the workbook has no words for is a CycleError naming the field and the
+    choices (never a silent English page).
+
+    >>> record_language({"language": "zh-CN"}), record_language({})
+    ('zh-CN', 'en')
+    >>> record_language({"language": "zh"}, "pdca/c1.yaml")
+    Traceback (most recent call last):
+    ...
+    pdcakit.tracker.record.CycleError: pdca/c1.yaml: language: 'zh' is not one of en, \
+zh-CN (en: English, zh-CN: Simplified Chinese); write language: zh-CN for Simplified Chinese
+    """
+    value = (record or {}).get("language")
+    if value in (None, ""):
+        return "en"
+    if value not in LANGUAGES:
+        names = ", ".join(f"{code}: {name}" for code, (_, _, name) in LANGUAGES.items())
+        raise CycleError(f"{where}: language: {value!r} is not one of {', '.join(LANGUAGES)} "
+                         f"({names}); write language: zh-CN for Simplified Chinese")
+    return str(value)
 
 
 def _window(value: Any, where: str) -> list[str] | None:
@@ -210,6 +238,14 @@ def build_request(paths: ProjectPaths, cycle: str, stage: str, declared: dict[st
     for name, value in _DEFAULTS.get(stage, {}).items():
         if name in declared and name not in merged:
             merged[name], sources[name] = value, "the default for a cycle"
+    try:
+        language = record_language(record, record_path)
+    except CycleError as exc:
+        problems.append(str(exc))
+    else:
+        if "language" in declared and "language" not in merged and record \
+                and record.get("language"):
+            merged["language"], sources["language"] = language, "language"
     merged = resolve_paths(merged, paths.root)
     for name, value in (extra or {}).items():
         if name in declared:
