@@ -12,6 +12,11 @@ in columns and the figure grows to hold it, date axes tick in the data's own per
 (days, months or years, never hours for daily data), and log axes read as plain
 numbers. Saved without a ``dpi``, a figure is written at :data:`PRINT_DPI`.
 
+Every figure can be drawn again for a phone (:func:`phone_figure`): the same chart,
+:data:`PHONE_WIDTH` inches wide (shown at its own size on a 390-px screen), no type under
+:data:`PHONE_MIN_PT` (the page's small print), legends beneath, fewer date ticks, and
+small multiples one panel a row.
+
 >>> fig = control_chart(range(5), [3, 4, 3, 5, 4], centre=3.8, lcl=1.0, ucl=6.6,
 ...                     title="Weekly FCR", ylabel="FCR (%)")
 >>> fig.axes[0].get_title(loc="left")
@@ -20,6 +25,7 @@ numbers. Saved without a ``dpi``, a figure is written at :data:`PRINT_DPI`.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import math
 import textwrap
@@ -45,10 +51,10 @@ from matplotlib.ticker import (
 from .fonts import font_family
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
-__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PRINT_DPI",
-           "KpiPanel", "control_chart", "duration_histogram", "ecdf_plot", "forest_plot",
-           "kpi_panels", "mark_events", "pareto_chart", "power_curve", "series_colours",
-           "step_bars", "survival_curve"]
+__all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PHONE_MIN_PT",
+           "PHONE_WIDTH", "PRINT_DPI", "KpiPanel", "control_chart", "duration_histogram",
+           "ecdf_plot", "forest_plot", "kpi_panels", "mark_events", "pareto_chart",
+           "phone_figure", "power_curve", "series_colours", "step_bars", "survival_curve"]
 
 #: One colour for "before" and one for "after" on every chart (lines, bars, curves).
 BEFORE_COLOUR = "#8d99a6"
@@ -100,15 +106,70 @@ _STYLE = {
 
 _STYLE["font.family"] = font_family()  # CJK fallback, cache refresh, one warning
 
+#: Width of a chart drawn for a phone, in inches: 360 CSS px at 96 dpi, shown at its own
+#: size in the 369 px a 390-px screen leaves between the page's margins.
+PHONE_WIDTH = 3.75
+#: Smallest type on a phone chart, in points: 11.3 CSS px at the chart's own size, as large
+#: as the page's small print (the verdict box's notes, 12.3 px; the test allows 11).
+PHONE_MIN_PT = 8.5
+#: A phone chart's height: the desktop chart's times this, never under 3 inches.
+_PHONE_HEIGHT_SHARE = 0.85
+#: The house style's type sizes on a phone chart (points).
+_PHONE_STYLE = {"axes.titlesize": 11, "axes.labelsize": 9.5, "xtick.labelsize": 9,
+                "ytick.labelsize": 9, "legend.fontsize": 9}
+
+_PHONE = contextvars.ContextVar("pdca_phone_chart", default=False)
+
+
+def _pt(size: float) -> float:
+    """A type size in points: as given, or :data:`PHONE_MIN_PT` at least on a phone chart."""
+    return max(size, PHONE_MIN_PT) if _PHONE.get() else size
+
+
+def _phone_style() -> dict[str, Any]:
+    return _PHONE_STYLE if _PHONE.get() else {}
+
+
+def _remember(fig: Figure, func: Callable[..., Figure], args: Any, kwargs: Any) -> Figure:
+    """Keep on ``fig`` how it was drawn, so :func:`phone_figure` can draw it again."""
+    fig._pdca_recipe = (func, args, kwargs)  # type: ignore[attr-defined]
+    return fig
+
+
+def phone_figure(fig: Figure) -> Figure | None:
+    """The chart ``fig`` drawn again for a phone: :data:`PHONE_WIDTH` inches wide, no type
+    under :data:`PHONE_MIN_PT`, legends beneath, fewer date ticks, small multiples one
+    panel a row. ``None`` for a figure this module did not draw (nothing to draw again).
+    Drawn with the same data, so it says the same; a page shows it on narrow screens.
+
+    >>> fig = control_chart(range(5), [3, 4, 3, 5, 4], centre=3.8, title="Weekly FCR",
+    ...                     ylabel="FCR (%)")
+    >>> phone = phone_figure(fig)
+    >>> float(phone.get_figwidth()), phone.axes[0].get_title(loc="left")
+    (3.75, 'Weekly FCR')
+    >>> phone_figure(Figure()) is None
+    True
+    """
+    recipe = getattr(fig, "_pdca_recipe", None)
+    if recipe is None:
+        return None
+    func, args, kwargs = recipe
+    token = _PHONE.set(True)
+    try:
+        return func(*args, **kwargs)
+    finally:
+        _PHONE.reset(token)
+
 
 def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
     """Build the figure under the house style (rcParams apply when artists are created),
-    then fit its texts and legends to it (:func:`_fit`)."""
+    then fit its texts and legends to it (:func:`_fit`); the figure remembers how it was
+    drawn (:func:`phone_figure`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
-        with mpl.rc_context(_STYLE):
-            return _fit(func(*args, **kwargs))
+        with mpl.rc_context({**_STYLE, **_phone_style()}):
+            return _remember(_fit(func(*args, **kwargs)), wrapper, args, kwargs)
 
     return wrapper
 
@@ -122,7 +183,10 @@ class _HouseFigure(Figure):
 
 
 def _new_figure(figsize: tuple[float, float] | None = None) -> Figure:
-    fig = _HouseFigure(figsize=figsize or _STYLE["figure.figsize"], layout="constrained")
+    width, height = figsize or _STYLE["figure.figsize"]
+    if _PHONE.get():
+        width, height = PHONE_WIDTH, max(3.0, height * _PHONE_HEIGHT_SHARE)
+    fig = _HouseFigure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)  # measures text when the figure is fitted
     return fig
 
@@ -139,7 +203,8 @@ def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  fontsize=_pt(9))
 
 
 def _fit(fig: Figure) -> Figure:
@@ -205,7 +270,7 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
     for columns in range(min(len(handles), 4), 0, -1):
         legend = ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0),
                            bbox_transform=fig.transFigure, ncols=columns, frameon=False,
-                           fontsize=9, borderaxespad=0.3)
+                           fontsize=_pt(9), borderaxespad=0.3)
         if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * pad:
             break
     legend.set_in_layout(False)
@@ -251,7 +316,7 @@ def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
     if daily and len(stamps) <= 8:
         locator: Any = FixedLocator(mdates.date2num(stamps.to_pydatetime()))
     else:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=5 if _PHONE.get() else 9)
     formatter = mdates.ConciseDateFormatter(
         locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
         zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
@@ -459,7 +524,7 @@ def control_chart(
                   label="Share still open")
         strip.set_ylim(0, max(0.05, float(np.nanmax(shares, initial=0)) * 1.15))
         strip.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        strip.set_ylabel("Still open", fontsize=9)
+        strip.set_ylabel("Still open", fontsize=_pt(9))
         strip.set_xlabel(xlabel)
         strip.grid(axis="x", visible=False)
     _date_axis(ax, xs)
@@ -540,7 +605,7 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
         shown = (f"{100 * value:.{finer or 1}f}%" if percent else
                  f"{unit.of(value):,.{finer}f}" if finer is not None else
                  _tick(float(unit.of(value))))
-        ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=8.5,
+        ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=_pt(8.5),
                 color=colour, va="center", ha="left", clip_on=False)
     ax._pdca_line_labels = bool(spots)  # read by _fit: legend below
 
@@ -674,7 +739,7 @@ def _tag_on_line(ax: Any, when: Any, tag: str, rows: list[float]) -> list[float]
     rows = [*rows, 0.0] if row == len(rows) else rows
     rows[row] = x + width / 2
     ax.annotate(tag, (x, 1.0), xycoords="axes fraction", xytext=(0, 3 + _TAG_ROW * row),
-                textcoords="offset points", fontsize=8.5, ha="center", va="bottom",
+                textcoords="offset points", fontsize=_pt(8.5), ha="center", va="bottom",
                 color=COLOURS["event"], annotation_clip=False,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                       "edgecolor": COLOURS["event"], "linewidth": 0.6})
@@ -765,10 +830,14 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     """
     if not panels:
         raise ValueError("kpi_panels needs at least one panel (one per KPI)")
+    recipe = (kpi_panels, (panels,), {"title": title, "columns": columns, "xlabel": xlabel,
+                                      "change_label": change_label, "events": events})
     marks = _panel_events(panels, events)
-    columns = min(columns, len(panels))  # one KPI: one panel as wide as two
-    with mpl.rc_context({**_STYLE, **_PANEL_STYLE}):
-        width = max(_STYLE["figure.figsize"][0] / 3 * columns, 6.0)
+    phone = _PHONE.get()
+    columns = 1 if phone else min(columns, len(panels))  # one KPI: one panel as wide as two
+    style = {key: _pt(size) for key, size in _PANEL_STYLE.items()}
+    with mpl.rc_context({**_STYLE, **style}):
+        width = PHONE_WIDTH if phone else max(_STYLE["figure.figsize"][0] / 3 * columns, 6.0)
         rows = math.ceil(len(panels) / columns)
         fig = _HouseFigure(figsize=(width, rows * PANEL_HEIGHT + 1))
         FigureCanvasAgg(fig)
@@ -797,7 +866,8 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
                    (*order[:at], *[t for t in tags if t in handles], *order[at:])}
         for ncols in range(min(len(handles), 4), 0, -1):
             key = fig.legend(list(handles.values()), list(handles), loc="upper left",
-                             ncols=ncols, fontsize=8.5, frameon=False, borderaxespad=0)
+                             ncols=ncols, fontsize=_pt(8.5), frameon=False,
+                             borderaxespad=0)
             if key.get_window_extent(renderer).width <= fig.bbox.width - 0.2 * fig.dpi:
                 break
             key.remove()
@@ -816,7 +886,7 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
                              (cell - room["left"] - room["right"]) / width,
                              (PANEL_HEIGHT - room["top"] - room["bottom"]) / height))
             _fit_panel(ax, renderer)
-    return fig
+    return _remember(fig, *recipe)
 
 
 def _panel_events(panels: Sequence[KpiPanel], events: Sequence[Sequence[Any]]
@@ -867,7 +937,7 @@ def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> N
         # its value just above the chart, a row under the KPI's name: never over the data
         ax.annotate(f"Target {_target_text(panel.target, panel.percent, panel.scale)}",
                     (1.0, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
-                    textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                    textcoords="offset points", ha="right", va="bottom", fontsize=_pt(8),
                     color=COLOURS["target"])
         shown.append([target])
     if panel.scale is not None:
@@ -894,7 +964,7 @@ def _fit_panel(ax: Any, renderer: Any) -> None:
     if name is None:
         return
     room = ax.bbox.width + 0.5 * _PANEL_ROOM["left"] * ax.figure.dpi
-    while name.get_window_extent(renderer).width > room and name.get_fontsize() > 7:
+    while name.get_window_extent(renderer).width > room and name.get_fontsize() > _pt(7):
         name.set_fontsize(name.get_fontsize() - 0.5)
 
 
@@ -1072,7 +1142,7 @@ def pareto_chart(
     _number_axis(ax.yaxis)
     ax.set_xticks(positions, shown, rotation=90 if upright else 30,
                   ha="center" if upright else "right", rotation_mode="default",
-                  fontsize=9 if len(names) > 8 else 10)
+                  fontsize=_pt(9) if len(names) > 8 else 10)
     ax.set_xlim(-0.6, len(names) - 0.4)
     twin = ax.twinx()
     twin.plot(positions, cumulative, color=COLOURS["target"], marker="o")
@@ -1321,7 +1391,7 @@ def step_bars(
     for offset, values, colour, name in ((-height / 2, b, BEFORE_COLOUR, "Before"),
                                          (height / 2, a, AFTER_COLOUR, "After")):
         bars = ax.barh(positions + offset, values, height=height, color=colour, label=name)
-        ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], padding=3, fontsize=_pt(8))
     ax.set_yticks(positions, labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, max(float(np.nanmax(b)), float(np.nanmax(a))) * 1.12)

@@ -7,7 +7,10 @@ one output at a time, with no script (the page's policy forbids every script):
 - :func:`chart_html` wraps a chart (inline SVG, whose text stays text, or a PNG) in a
   ``<figure>`` with an "Enlarge chart" link to the figure itself: the stylesheet shows
   the figure that is the page's ``:target`` over the whole screen at 1.25 times its own
-  size, scrolling both ways, with a "Close" link back to where it was.
+  size, scrolling both ways, with a "Close" link back to where it was. Given the same
+  chart drawn for a phone (:func:`pdcakit.plots.phone_figure`, as SVG), the figure holds
+  both: a narrow screen shows the phone drawing, whose text is as large as the page's
+  small print without enlarging; paper and wider screens (and "Enlarge") the other.
 - :func:`reader_tables` gives every cell of a pandas table the name of its column
   (``data-label``) and marks tables of :data:`CARD_COLUMNS` columns or more
   ``pdca-reflow``: the phone stylesheet shows them one card per row ("Before: 4.1
@@ -117,26 +120,40 @@ def _svg_width_px(svg: str) -> float | None:
     return float(found.group(1)) * (4 / 3 if found.group(2) == "pt" else 1)
 
 
-def chart_html(image: str, chart_id: str, alt: str, width: float | None = None) -> str:
+def _named_svg(svg: str, name: str) -> str:
+    """``svg`` with ``name`` (escaped) as its accessible name and title."""
+    return re.sub(r"^\s*<svg\b([^>]*)>",
+                  lambda m: f'<svg role="img" aria-label="{name}"{m.group(1)}>'
+                            f"<title>{name}</title>", svg, count=1)
+
+
+def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
+               phone: str | None = None) -> str:
     """A chart (inline ``<svg>`` text, or an ``<img>`` tag) in a figure that enlarges.
 
     ``alt`` becomes the SVG's accessible name and title (escaped here); ``width`` (CSS px)
-    is the chart's own width, read from the SVG when not given.
+    is the chart's own width, read from the SVG when not given. ``phone``: the same chart
+    drawn for a phone (inline ``<svg>``), shown instead on a narrow screen (module doc).
 
     >>> page = chart_html('<svg width="72pt" height="36pt"><g/></svg>', "chart-3", "A <b>")
     >>> 'id="chart-3"' in page, 'href="#chart-3"' in page, "--pdca-width:96px" in page
     (True, True, True)
     >>> page.split("<g/>")[0].split("<svg")[1]
     ' role="img" aria-label="A &lt;b&gt;" width="72pt" height="36pt"><title>A &lt;b&gt;</title>'
+    >>> both = chart_html('<svg width="648pt"><g/></svg>', "chart-4", "FCR",
+    ...                   phone='<svg width="270pt"><g/></svg>')
+    >>> both.count('aria-label="FCR"'), 'class="pdca-chart-phone"' in both
+    (2, True)
     """
     name = html.escape(alt or "Chart (no description given)", quote=True)
     if image.lstrip().startswith("<svg"):
         width = width or _svg_width_px(image.lstrip())
-        image = re.sub(r"^\s*<svg\b([^>]*)>",
-                       lambda m: f'<svg role="img" aria-label="{name}"{m.group(1)}>'
-                                 f"<title>{name}</title>", image, count=1)
+        image = _named_svg(image, name)
     size = f' style="--pdca-width:{round(width)}px"' if width else ""
     cid = html.escape(chart_id, quote=True)
+    if phone and phone.lstrip().startswith("<svg"):
+        image = (f'<div class="pdca-chart-wide">{image}</div>'
+                 f'<div class="pdca-chart-phone">{_named_svg(phone, name)}</div>')
     return (f'<figure class="pdca-figure" id="{cid}"{size}>'
             f'<div class="pdca-chart-frame">{image}</div>'
             f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
