@@ -34,9 +34,12 @@ from .names import closest_names, column_letter, describe_columns, normalize_nam
 from .options import how_to_set, is_unset, parse_flag, parse_on_duplicate
 from .schema import TableSchema
 
-__all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "Mapping", "Resolved", "expected_names",
-           "list_presets", "load_mapping", "resolve_columns", "resolve_sources", "source_names",
-           "untranslated_values"]
+__all__ = ["DEFAULT_NA_VALUES", "PRESET_DIR", "SCORED_KEYS", "Mapping", "Resolved",
+           "expected_names", "list_presets", "load_mapping", "mapping_content",
+           "resolve_columns", "resolve_sources", "source_names", "untranslated_values"]
+
+#: The keys only a survey, audit or mystery-shopper mapping has (pdcakit.data.surveys).
+SCORED_KEYS = ("table", "questions", "scales")
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 
@@ -189,26 +192,51 @@ def load_mapping(spec: Mapping | MappingABC[str, Any] | str | os.PathLike[str] |
     if isinstance(spec, MappingABC):
         return _from_dict(dict(spec), "")
     if isinstance(spec, str | os.PathLike):
-        text = str(spec)
-        path = resolve_input(text) if is_demo(text) else Path(text)
-        is_file_like = path.suffix.lower() in (".yaml", ".yml") or os.sep in text or "/" in text
-        if not path.is_file():
-            preset = PRESET_DIR / f"{text}.yaml"
-            if not is_file_like and preset.is_file():
-                path = preset
-            elif is_file_like:
-                raise DataError("mapping file not found", file=text,
-                                fix="check the path, or give a preset name "
-                                    f"({', '.join(list_presets()) or 'none installed'})")
-            else:
-                close = closest_names(text, list_presets())
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                raise DataError(f"no mapping file or preset named {text!r}", file=text,
-                                fix=f"{hint}presets: {', '.join(list_presets()) or 'none'}; "
-                                    "or give a path to a .yaml file or a dict")
-        return _from_yaml(path, label=text)
+        content, label = mapping_content(spec)
+        return _from_dict(content, label)
     raise TypeError(f"mapping must be None, a dict, a path or a preset name, "
                     f"not {type(spec).__name__}")
+
+
+def mapping_content(spec: MappingABC[str, Any] | str | os.PathLike[str] | None
+                    ) -> tuple[dict[str, Any], str]:
+    """The raw dictionary a mapping spec holds, and its label for messages, before any
+    key is checked: a dict as given, a YAML file's content, a preset's content.
+
+    Used by mappings with keys of their own (the survey, audit and mystery-shopper
+    mappings of :mod:`pdcakit.data.surveys`), which check their keys and pass the rest
+    to :func:`load_mapping`.
+
+    >>> mapping_content({"columns": {"id": "No"}})
+    ({'columns': {'id': 'No'}}, '')
+    >>> sorted(mapping_content("en_survey")[0])[:3]
+    ['columns', 'date_format', 'questions']
+    """
+    if spec is None:
+        return {}, ""
+    if isinstance(spec, MappingABC):
+        return dict(spec), ""
+    if not isinstance(spec, str | os.PathLike):
+        raise TypeError(f"mapping must be None, a dict, a path or a preset name, "
+                        f"not {type(spec).__name__}")
+    text = str(spec)
+    path = resolve_input(text) if is_demo(text) else Path(text)
+    is_file_like = path.suffix.lower() in (".yaml", ".yml") or os.sep in text or "/" in text
+    if not path.is_file():
+        preset = PRESET_DIR / f"{text}.yaml"
+        if not is_file_like and preset.is_file():
+            path = preset
+        elif is_file_like:
+            raise DataError("mapping file not found", file=text,
+                            fix="check the path, or give a preset name "
+                                f"({', '.join(list_presets()) or 'none installed'})")
+        else:
+            close = closest_names(text, list_presets())
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise DataError(f"no mapping file or preset named {text!r}", file=text,
+                            fix=f"{hint}presets: {', '.join(list_presets()) or 'none'}; "
+                                "or give a path to a .yaml file or a dict")
+    return _yaml_content(path, label=text), text
 
 
 @functools.cache
@@ -230,7 +258,8 @@ def _yaml_loader() -> type:
     return Loader
 
 
-def _from_yaml(path: Path, label: str) -> Mapping:
+def _yaml_content(path: Path, label: str) -> dict[str, Any]:
+    """A mapping YAML file's content as a dictionary (bounded, UTF-8, no aliases)."""
     import yaml
 
     from ..yamltext import MAX_BYTES, DuplicateKeyError, load_bounded
@@ -265,7 +294,7 @@ def _from_yaml(path: Path, label: str) -> Mapping:
     if not isinstance(content, dict):
         raise DataError("the mapping YAML must be a dictionary (keys columns, date_format, "
                         "...)", file=label, fix="start the file with 'columns:'")
-    return _from_dict(content, label)
+    return content
 
 
 def _strings(value: Any, key: str, label: str) -> tuple[str, ...]:
@@ -289,6 +318,13 @@ def _yaml_text(value: Any) -> str:
 def _from_dict(content: dict[str, Any], label: str) -> Mapping:
     fields = {f.name for f in dataclasses.fields(Mapping)}
     unknown = sorted(set(content) - fields)
+    if unknown and set(unknown) & set(SCORED_KEYS):
+        raise DataError(f"this is a survey, audit or mystery-shopper mapping (it has "
+                        f"{', '.join(k for k in unknown if k in SCORED_KEYS)}:), not a "
+                        "ticket mapping", file=label or "mapping",
+                        fix="give it with the table it describes (surveys_path, audits_path "
+                            "or mystery_shopper_path), or load it with "
+                            "pdcakit.data.surveys.load_scored(path, mapping)")
     if unknown:
         hints = [f"{k!r} (did you mean {c[0]!r}?)" if (c := closest_names(k, sorted(fields)))
                  else repr(k) for k in unknown]

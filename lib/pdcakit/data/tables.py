@@ -19,10 +19,32 @@ from typing import Any
 import pandas as pd
 
 from .canonical import finish, load_canonical
+from .errors import DataError
 from .schema import TABLES
+from .surveys import is_scored_mapping, load_scored
 from .validate import check_order, check_weights
 
-__all__ = ["load_aggregates", "load_table"]
+__all__ = ["SCORED_TABLES", "load_aggregates", "load_table"]
+
+#: The tables a scored mapping (wide export, text answers; :mod:`pdcakit.data.surveys`)
+#: can describe.
+SCORED_TABLES = ("surveys", "audits", "mystery_shopper")
+
+
+def _scored_table(path: str | os.PathLike[str], kind: str, mapping: Any) -> pd.DataFrame:
+    """A wide export with a scored mapping, as the canonical table of ``kind`` (surveys:
+    long, with ``dimension``); ``attrs["not_scored"]`` holds the per-question counts of
+    blank and not-scored answers."""
+    scored = load_scored(path, mapping)
+    if scored.kind != kind:
+        raise DataError(f"the mapping describes a {scored.kind} table, not {kind}",
+                        file=scored.mapping.name or "mapping",
+                        fix=f"give it with the {scored.kind} table, or set table: {kind} in "
+                            "the mapping")
+    out = scored.table
+    out.attrs["not_scored"] = scored.not_scored.to_dict("records")
+    out.attrs["respondents"] = scored.respondents
+    return out
 
 
 def load_table(path: str | os.PathLike[str], kind: str, mapping: Any = None,
@@ -38,7 +60,9 @@ def load_table(path: str | os.PathLike[str], kind: str, mapping: Any = None,
         ``"process_steps"``, ``"training"``, ``"aggregates"`` (or
         ``"tickets"``, which calls :func:`load_tickets`).
     mapping : None, dict, path to YAML, preset name or Mapping
-        Column and value mapping (see :func:`load_mapping`).
+        Column and value mapping (see :func:`load_mapping`). For surveys, audits and
+        mystery-shopper visits, a scored mapping (with ``questions:`` and ``scales:``,
+        see :mod:`pdcakit.data.surveys`) reads a wide export with text answers.
     **options
         Override the mapping (``sheet``, ``encoding``, ``date_format`` ...).
 
@@ -70,6 +94,8 @@ def load_table(path: str | os.PathLike[str], kind: str, mapping: Any = None,
         return load_tickets(path, mapping, **options)
     if kind not in TABLES:
         raise ValueError(f"kind must be one of {sorted(TABLES)}, not {kind!r}")
+    if kind in SCORED_TABLES and is_scored_mapping(mapping):
+        return _scored_table(path, kind, mapping)
     loaded = load_canonical(path, TABLES[kind], mapping, options)
     df, src = loaded.frame, loaded.source
     if kind == "standards":
