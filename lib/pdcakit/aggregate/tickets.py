@@ -1,0 +1,427 @@
+"""A ticket export as aggregates: one pass of queries, then every ticket KPI, its series
+per period and its segments, equal to the row path's (:mod:`pdcakit.metrics`).
+
+:func:`aggregate_tickets` reads the file through an engine (DuckDB by default, Spark by
+setting) and keeps only aggregates (:class:`TicketAggregates`): per period and segment,
+counts and sums; value counts of the scores; events and censored tickets per distinct
+duration. The statistics come from :mod:`pdcakit.aggregate.fromagg`.
+
+Rules taken from the row path: the snapshot is the given one, else the latest of the
+three timestamps over the whole file (before any window); open tickets are censored at
+it; durations below 0 are left out; a window keeps ``created_at`` in [start, end).
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> _ = p.write_text("id,created_at,resolved_at,first_contact_resolved\\n"
+...                  "A,2026-01-05 09:00,2026-01-05 10:00,true\\n"
+...                  "B,2026-01-05 09:00,2026-01-05 11:00,false\\n"
+...                  "C,2026-01-13 09:00,,true\\n", encoding="utf-8")
+>>> agg = aggregate_tickets(p, period="W")
+>>> card = agg.scorecard()
+>>> round(card.estimates["fcr"].value, 4), card.estimates["time_to_resolve"].value
+(0.6667, 90.0)
+>>> agg.series("fcr")["n"].tolist()
+[2, 1]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data.errors import DataError
+from ..metrics._checks import require
+from ..metrics.proportions import proportion_estimate
+from ..metrics.registry import DEFAULT_PARAMS, KPIS, Scorecard
+from ..metrics.series import sparse_periods
+from ..periods import PANDAS_PERIOD
+from ..results import MINUTES, Estimate, duration_unit
+from ..stats.nps import DETRACTOR_MAX, PROMOTER_MIN
+from .engines import make_engine
+from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moments, nps_estimate
+from .queries import DURATION_END, query_set
+from .source import ticket_source
+
+__all__ = ["TicketAggregates", "aggregate_tickets"]
+
+_DURATION_NAMES = {"time_to_resolve": "Time to resolve",
+                   "first_response_time": "First response time"}
+_SHARES = {"fcr": ("first_contact_resolved", "First contact resolution"),
+           "complaint_rate": ("complaint", "Complaint rate"),
+           "reopen_rate": ("reopened", "Reopen rate")}
+_SLA = {"sla_first_response": ("first_response_at", "First response within SLA"),
+        "sla_resolution": ("resolved_at", "Resolved within SLA")}
+_STARTS = {"D": "D", "W": "W-MON", "M": "MS"}
+
+
+def _micros(stamp: Any) -> int:
+    """Microseconds since 1970 of a time (``Timestamp.value`` counts nanoseconds)."""
+    return int(pd.Timestamp(stamp).value // 1000)
+
+
+@dataclass(frozen=True)
+class TicketAggregates:
+    """Everything the ticket KPIs need from one export, per period (and segment).
+
+    ``counts``: one row per period start (``period``) and ``segment`` with ``tickets``,
+    ``resolved`` and, per KPI column, ``<col>__n`` (with a value), ``__x`` (successes),
+    ``__open`` (open among them), ``__sum``/``__sumsq`` (means). ``scores``: value counts
+    per score column. ``durations``: per duration KPI, events and censored tickets per
+    distinct duration (``duration_us``) in each period. ``medians``: the handle-time
+    median per segment (None: all).
+    """
+
+    label: str
+    period: str
+    segment: str | None
+    snapshot: pd.Timestamp
+    snapshot_source: str
+    columns: tuple[str, ...]
+    counts: pd.DataFrame
+    scores: dict[str, pd.DataFrame]
+    durations: dict[str, pd.DataFrame]
+    medians: dict[Any, float]
+    params: dict[str, float] = field(default_factory=dict)
+    engine: str = "duckdb"
+    bin_us: int | None = None
+
+    # ------------------------------------------------------------------ selection
+    def _counts(self, segment: Any = None) -> pd.DataFrame:
+        if segment is None:
+            return self.counts
+        return self.counts[self.counts["segment"] == segment]
+
+    def _total(self, column: str, segment: Any = None) -> float:
+        frame = self._counts(segment)
+        return float(frame[column].sum()) if column in frame else 0.0
+
+    def _filled(self, column: str, segment: Any = None) -> bool:
+        """Whether ``column`` has any value among the tickets (``require``'s test)."""
+        if column not in self.columns:
+            return False
+        if column == "created_at":
+            return self._total("tickets", segment) > 0
+        if column == "resolved_at":
+            return self._total("resolved", segment) > 0
+        if column in self.scores:
+            frame = self.scores[column]
+            return bool(frame["n"].sum() if segment is None
+                        else frame.loc[frame["segment"] == segment, "n"].sum())
+        return self._total(f"{column}__n", segment) > 0
+
+    def require(self, kpi: str, *columns: str, segment: Any = None) -> None:
+        """The row path's check (:func:`pdcakit.metrics._checks.require`), its message."""
+        probe = pd.DataFrame({c: [1.0 if self._filled(c, segment) else np.nan]
+                              for c in self.columns})
+        require(probe, kpi, *columns)
+
+    def event_table(self, key: str, segment: Any = None,
+                    periods: Sequence[Any] | None = None) -> EventTable:
+        """Events and censored tickets per distinct duration (minutes) of a duration KPI."""
+        frame = self.durations[key]
+        if segment is not None:
+            frame = frame[frame["segment"] == segment]
+        if periods is not None:
+            frame = frame[frame["period"].isin(pd.DatetimeIndex(periods))]
+        return EventTable.from_micros(frame["duration_us"].to_numpy(np.int64),
+                                      frame["events"].to_numpy(float),
+                                      frame["censored"].to_numpy(float))
+
+    def score_counts(self, column: str, segment: Any = None) -> pd.Series:
+        """Tickets per score value."""
+        frame = self.scores[column]
+        if segment is not None:
+            frame = frame[frame["segment"] == segment]
+        return frame.groupby("value")["n"].sum()
+
+    @property
+    def segments(self) -> list[Any]:
+        """The segment values with tickets (sorted; missing values left out, as
+        ``groupby`` leaves them)."""
+        values = self.counts["segment"].dropna().unique().tolist()
+        return sorted(values)
+
+    # ------------------------------------------------------------------ KPIs
+    def estimate(self, key: str, segment: Any = None, *, confidence: float = 0.95) -> Any:
+        """KPI ``key`` over all tickets (or one segment): the row path's Estimate, or its
+        DurationSummary for a duration. Raises ValueError with the row path's reason when
+        the KPI cannot be computed."""
+        if key in _DURATION_NAMES:
+            name = _DURATION_NAMES[key]
+            self.require(name, "created_at", segment=segment)
+            if DURATION_END[key] not in self.columns:
+                raise ValueError(f"{name} needs the column '{DURATION_END[key]}'; map it "
+                                 "under `columns:`")
+            return duration_summary(self.event_table(key, segment), name,
+                                    confidence=confidence)
+        if key in _SHARES:
+            column, name = _SHARES[key]
+            self.require(name, column, segment=segment)
+            n = int(self._total(f"{column}__n", segment))
+            missing = int(self._total("tickets", segment)) - n
+            note = f"{missing:,} tickets without a value left out" if missing else ""
+            est = proportion_estimate(int(self._total(f"{column}__x", segment)), n, name,
+                                      confidence=confidence, note=note)
+            if key == "complaint_rate":
+                est = replace(est, extra={"per_1000": est.value * 1000})
+            return est
+        if key == "resolution_rate":
+            self.require("Resolution rate", "created_at", segment=segment)
+            return proportion_estimate(int(self._total("resolved", segment)),
+                                       int(self._total("tickets", segment)), "Resolution rate",
+                                       confidence=confidence)
+        if key in ("csat", "csat_mean", "nps"):
+            column = "nps" if key == "nps" else "csat"
+            self.require({"csat": "CSAT", "csat_mean": "CSAT mean", "nps": "NPS"}[key],
+                         column, segment=segment)
+            counts = self.score_counts(column, segment)
+            values, n = counts.index.to_numpy(float), counts.to_numpy(float)
+            total = int(n.sum())
+            if key == "csat":
+                return proportion_estimate(int(n[values >= 4].sum()), total,
+                                           "Customer satisfaction (CSAT)", confidence=confidence,
+                                           note="share of answers scoring 4 or more")
+            if key == "csat_mean":
+                return mean_from_moments(total, float((values * n).sum()),
+                                         float((values * values * n).sum()),
+                                         "CSAT mean score (1-5)", confidence=confidence)
+            return nps_estimate(total, int(n[values >= PROMOTER_MIN].sum()),
+                                int(n[values <= DETRACTOR_MAX].sum()), confidence=confidence)
+        if key == "aht":
+            self.require("AHT", "handle_minutes", segment=segment)
+            n = int(self._total("handle_minutes__n", segment))
+            return mean_from_moments(
+                n, self._total("handle_minutes__sum", segment),
+                self._total("handle_minutes__sumsq", segment), "Average handle time (AHT)",
+                unit="minutes", confidence=confidence,
+                missing=int(self._total("tickets", segment)) - n,
+                extra={"median": float(self.medians.get(segment, np.nan))})
+        if key in _SLA:
+            return self._sla(key, segment, confidence)
+        raise ValueError(f"unknown KPI {key!r}; one of {', '.join(KPIS)}")
+
+    def _sla(self, key: str, segment: Any, confidence: float) -> Estimate:
+        column, title = _SLA[key]
+        threshold = (self.params["sla_first_response_minutes"] if key == "sla_first_response"
+                     else self.params["sla_resolution_hours"] * 60)
+        self.require(title, "created_at", column, segment=segment)
+        decided = int(self._total(f"{key}__n", segment))
+        pending = int(self._total("tickets", segment)) - decided
+        in_minutes = duration_unit(threshold) is MINUTES
+        limit = f"{threshold:g} minutes" if in_minutes else f"{threshold / 60:g} hours"
+        note = f"threshold {limit}"
+        if pending:
+            note += f"; {pending:,} open tickets younger than the threshold not yet counted"
+        return proportion_estimate(int(self._total(f"{key}__x", segment)), decided,
+                                   f"{title} ({limit})", confidence=confidence, note=note,
+                                   extra={"pending": pending, "threshold_minutes": threshold})
+
+    def scorecard(self, keys: Sequence[str] | None = None, segment: Any = None) -> Scorecard:
+        """The row path's :class:`~pdcakit.metrics.registry.Scorecard`: estimates (durations
+        as their median in minutes) and the KPIs skipped with the reason."""
+        estimates: dict[str, Estimate] = {}
+        skipped: dict[str, str] = {}
+        for key in keys or list(KPIS):
+            try:
+                result = self.estimate(key, segment)
+            except ValueError as exc:
+                skipped[key] = str(exc)
+                continue
+            estimates[key] = (result.as_estimate("minutes") if hasattr(result, "as_estimate")
+                              else result)
+        return Scorecard(estimates=estimates, skipped=skipped)
+
+    def segment_estimates(self, keys: Sequence[str]) -> dict[str, dict[str, Estimate]]:
+        """As :func:`pdcakit.metrics.series.segment_estimates` (needs ``segment=`` when
+        aggregating)."""
+        if self.segment is None:
+            raise ValueError("these aggregates have no segment: aggregate_tickets(..., "
+                             "segment='channel')")
+        return {str(s): self.scorecard(keys, segment=s).estimates for s in self.segments}
+
+    # ------------------------------------------------------------------ series
+    def periods(self) -> pd.DatetimeIndex:
+        """Every period start from the first ticket's period to the last's."""
+        starts = self.counts["period"]
+        return pd.date_range(starts.min(), starts.max(), freq=_STARTS[self.period])
+
+    def series(self, key: str) -> pd.DataFrame:
+        """The KPI per period as :func:`pdcakit.metrics.series.per_period` gives it:
+        ``period``, ``n``, ``n_open``, ``value``, ``sparse``, plus ``numerator`` and
+        ``denominator`` for shares and ``median_reached`` for durations."""
+        full = self.periods()
+        frame = pd.DataFrame({"period": full})
+        spec = KPIS[key]
+        if spec.kind == "duration":
+            table = self.durations[key]
+            n = table.groupby("period")[["events", "censored"]].sum().reindex(full,
+                                                                              fill_value=0)
+            frame["n"] = (n["events"] + n["censored"]).to_numpy()
+            frame["n_open"] = n["censored"].to_numpy()
+            value = np.full(len(full), np.nan)
+            for i, start in enumerate(full):
+                if n["events"].iloc[i] > 0:
+                    value[i] = km_quantile(self.event_table(key, periods=[start]), 0.5)
+            frame["value"] = value
+            frame["median_reached"] = np.isfinite(value)
+        else:
+            per = self._period_parts(key).reindex(full)
+            frame["n"] = per["n"].fillna(0).to_numpy()
+            frame["n_open"] = per["open"].fillna(0).to_numpy()
+            if spec.kind == "proportion":
+                frame["numerator"] = per["x"].fillna(0).to_numpy()
+                frame["denominator"] = frame["n"]
+                frame["value"] = frame["numerator"] / frame["denominator"].where(frame["n"] > 0)
+            else:
+                frame["value"] = (per["sum"] / per["n"].where(per["n"] > 0)).to_numpy()
+        frame["n"] = frame["n"].astype(int)
+        frame["n_open"] = frame["n_open"].astype(int)
+        frame["sparse"] = sparse_periods(frame["n"])
+        return frame
+
+    def _period_parts(self, key: str) -> pd.DataFrame:
+        """Per period: n (tickets with the KPI), open, x (successes) or sum."""
+        by = self.counts.groupby("period")
+        if key in _SHARES or key in _SLA:
+            column = _SHARES[key][0] if key in _SHARES else key
+            self.require(KPIS[key].name, _SHARES[key][0] if key in _SHARES else "created_at")
+            parts = by[[f"{column}__n", f"{column}__open", f"{column}__x"]].sum()
+            parts.columns = ["n", "open", "x"]
+            return parts
+        if key == "resolution_rate":
+            parts = by[["tickets", "resolved"]].sum()
+            return pd.DataFrame({"n": parts["tickets"], "x": parts["resolved"],
+                                 "open": parts["tickets"] - parts["resolved"]
+                                 if "resolved_at" in self.columns else 0})
+        if key == "aht":
+            parts = by[["handle_minutes__n", "handle_minutes__open", "handle_minutes__sum"]].sum()
+            parts.columns = ["n", "open", "sum"]
+            return parts
+        column = "nps" if key == "nps" else "csat"
+        scores = self.scores[column]
+        values = scores["value"].to_numpy(float)
+        if key == "csat":
+            contribution = (values >= 4).astype(float)
+        elif key == "nps":
+            contribution = np.select([values >= PROMOTER_MIN, values <= DETRACTOR_MAX],
+                                     [100.0, -100.0], 0.0)
+        else:
+            contribution = values
+        weighted = scores.assign(x=contribution * scores["n"])
+        parts = weighted.groupby("period")[["n", "n_open", "x"]].sum()
+        return pd.DataFrame({"n": parts["n"], "open": parts["n_open"], "x": parts["x"],
+                             "sum": parts["x"]})
+
+
+def _check(engine: Any, source: Any, queries: Any, relation: str) -> None:
+    """The row path's refusals, from one counting query: unreadable cells, responses or
+    resolutions before creation, scores outside their scale, empty creation times,
+    repeated ids; a :class:`DataError` names the file, column, rows and fix."""
+    counts = engine.query(queries.checks, relation).iloc[0]
+    fixes = {"unreadable": "write times as YYYY-MM-DD HH:MM:SS and numbers with a point, or "
+                           "use engine='pandas', which reads more formats",
+             "before": "check the export's time zone or date format (day and month "
+                       "swapped?); all timestamps must be in the same zone",
+             "outside": "correct or empty these cells",
+             "empty": "every ticket needs its creation time"}
+    for name, condition in queries.bad_rows.items():
+        found = int(counts.get(name, 0) or 0)
+        if found:
+            rows = engine.first_rows(relation, condition) if hasattr(engine, "first_rows") \
+                else None
+            kind = next(k for k in fixes if name.startswith(k) or f" {k} " in f" {name} ")
+            column = name.split()[1] if name.startswith(("unreadable", "empty")) else \
+                name.split()[0]
+            raise DataError(f"{found:,} {'row' if found == 1 else 'rows'}: {name}",
+                            file=source.label, column=source.columns.get(column, column),
+                            rows=rows, fix=fixes[kind])
+
+
+def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, period: str = "W",
+                      segment: str | None = None, window: Sequence[Any] | None = None,
+                      snapshot: Any = None, engine: Any = "duckdb", validate: bool = True,
+                      bin_seconds: float | None = None,
+                      sla_first_response_minutes: float | None = None,
+                      sla_resolution_hours: float | None = None) -> TicketAggregates:
+    """Aggregates of a ticket export for every ticket KPI, through a query engine.
+
+    Parameters
+    ----------
+    path : CSV (optionally .gz), Parquet file or folder; an Excel file is refused (convert
+        it with :func:`~pdcakit.aggregate.source.excel_to_parquet`).
+    mapping : as :func:`pdcakit.data.load_tickets`; the parts a query applies are listed
+        in :mod:`pdcakit.aggregate.source`, the rest raise ``AggregateUnsupported``.
+    period : ``D``, ``W`` (Monday to Sunday) or ``M``.
+    segment : a category column to aggregate by as well (``channel``, ``site`` ...).
+    window : (start, end) on ``created_at``, end excluded; either may be None.
+    snapshot : the censoring time of open tickets; default the latest timestamp.
+    engine : ``"duckdb"``, ``"spark"`` or an engine object.
+    validate : run the row path's refusals first (one more scan of the file).
+    bin_seconds : floor durations to this width (None: exact); medians then differ from
+        the row path's by less than one width.
+    """
+    from .source import AggregateUnsupported, file_format
+
+    if period not in PANDAS_PERIOD:
+        raise ValueError(f"period must be D, W or M, got {period!r}")
+    runner = make_engine(engine) if isinstance(engine, str) else engine
+    fmt = file_format(path)
+    if fmt == "excel":
+        raise AggregateUnsupported(
+            f"{os.path.basename(str(path))}: convert the workbook first "
+            "(pdcakit.aggregate.source.excel_to_parquet) and aggregate the Parquet file")
+    relation = runner.relation(path, fmt)
+    source = ticket_source(path, runner.columns(path, fmt), mapping, snapshot=snapshot)
+    if segment is not None and segment not in source.columns:
+        raise DataError(f"no {segment!r} column to split by", file=source.label,
+                        column=segment, fix="map it under columns:, or choose another segment")
+    first = query_set(source, runner.dialect, period=period, snapshot_us=None)
+    if validate:
+        _check(runner, source, first, relation)
+    if source.snapshot not in (None, ""):
+        snap, snap_source = pd.Timestamp(source.snapshot), "given"
+    else:
+        latest = runner.query(first.snapshot, relation).iloc[0].dropna()
+        snap = pd.Timestamp(int(latest.max()), unit="us")
+        snap_source = "inferred from the latest timestamp"
+    bounds = (None, None) if window is None else tuple(
+        None if w is None else _micros(w) for w in window)
+    params = {**DEFAULT_PARAMS, **{k: v for k, v in (
+        ("sla_first_response_minutes", sla_first_response_minutes),
+        ("sla_resolution_hours", sla_resolution_hours)) if v is not None}}
+    bin_us = None if not bin_seconds else round(bin_seconds * 1e6)
+    q = query_set(source, runner.dialect, period=period, snapshot_us=_micros(snap),
+                  segment=segment, window_us=bounds, bin_us=bin_us, **params)
+
+    def periods(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame.insert(0, "period", pd.to_datetime(frame.pop("period_us").astype(np.int64),
+                                                 unit="us"))
+        frame["segment"] = frame["segment"].astype(object).where(frame["segment"].notna(),
+                                                                 None)
+        return frame
+
+    counts = periods(runner.query(q.counts, relation))
+    if counts.empty:
+        raise DataError("no tickets in the window", file=source.label, column="created_at",
+                        fix="choose a window inside the data's dates, or check the file")
+    scores = {c: periods(runner.query(sql, relation)) for c, sql in q.scores.items()}
+    durations = {k: periods(runner.query(sql, relation)) for k, sql in q.durations.items()}
+    medians: dict[Any, float] = {}
+    if q.median is not None:
+        frame = runner.query(q.median, relation)
+        for seg, value in zip(frame["segment"], frame["median"], strict=True):
+            medians[None if pd.isna(seg) else seg] = float(value)
+        if segment is not None:  # the overall median needs its own pass
+            whole = query_set(source, runner.dialect, period=period, snapshot_us=_micros(snap),
+                              window_us=bounds, **params)
+            medians[None] = float(runner.query(whole.median, relation)["median"].iloc[0])
+    return TicketAggregates(label=source.label, period=period, segment=segment, snapshot=snap,
+                            snapshot_source=snap_source, columns=q.columns, counts=counts,
+                            scores=scores, durations=durations, medians=medians, params=params,
+                            engine=runner.dialect.name, bin_us=bin_us)
