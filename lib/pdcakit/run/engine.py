@@ -15,6 +15,11 @@ Stages run side by side share kernels when there are more stages than cores
 (:class:`SharedKernel`): a kernel's start and the imports of the libraries, the
 largest fixed cost of a stage, are then paid once per core, not once per stage.
 
+A long run says where it is: once a notebook has run for :data:`PROGRESS_AFTER_SECONDS`,
+each ``##`` section it enters is named in one line on the terminal (the driving
+process's stderr, never the page), e.g. ``compare: section 4/8 Distributions before
+and after ...`` (:class:`SectionProgress`). Short runs print nothing.
+
 >>> ENGINE_NAME
 'pdcakit'
 """
@@ -22,14 +27,107 @@ largest fixed cost of a stage, are then paid once per core, not once per stage.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import Any
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TextIO
 
-__all__ = ["ENGINE_NAME", "RESET_CODE", "SAVE_EVERY_SECONDS", "SharedKernel", "kernel_config",
+__all__ = ["ENGINE_NAME", "PROGRESS_AFTER_SECONDS", "RESET_CODE", "SAVE_EVERY_SECONDS",
+           "SectionProgress", "SharedKernel", "kernel_config", "notebook_sections",
            "plan_kernels", "register_engine"]
 
 ENGINE_NAME = "pdcakit"
 SAVE_EVERY_SECONDS = 5.0
+#: A run prints which section it is in once it has run this long (kernel start included).
+PROGRESS_AFTER_SECONDS = 4.0
+
+_SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_NUMBERED = re.compile(r"^\d+\.\s+")
+
+
+def notebook_sections(cells: Sequence[Any]) -> dict[int, tuple[int, int, str]]:
+    """Cell index -> (number, of how many, title) for the Markdown cells that open a
+    ``##`` section (the page's sections; a title's own "4. " and emphasis marks left out).
+
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell
+    >>> notebook_sections([new_markdown_cell("# Check\\n## 1. The data"), new_code_cell("x"),
+    ...                    new_markdown_cell("## 2. *Verdict* for every KPI"),
+    ...                    new_markdown_cell("### Why each test")])
+    {0: (1, 2, 'The data'), 2: (2, 2, 'Verdict for every KPI')}
+    """
+    found: list[tuple[int, str]] = []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in str(cell.get("source", "")).splitlines():
+            match = _SECTION.match(line)
+            if match:
+                found.append((index, _NUMBERED.sub("", re.sub(r"[*_`]", "", match.group(1)))))
+                break
+    return {index: (number, len(found), title)
+            for number, (index, title) in enumerate(found, start=1)}
+
+
+class SectionProgress:
+    """Lines naming the section a running notebook is in, for a terminal.
+
+    :meth:`start` with the notebook's cells when it starts; :meth:`cell_started` as each
+    cell starts. Once ``after_seconds`` (None: :data:`PROGRESS_AFTER_SECONDS`) have
+    passed since the start, the section the
+    current cell belongs to is written to ``stream`` (once per section); before that,
+    nothing, so a short run stays silent. ``language`` words the line (``en``, ``zh-CN``).
+
+    >>> import io
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell
+    >>> clock = iter([0.0, 1.0, 1.5, 5.0, 5.2]).__next__
+    >>> out = io.StringIO()
+    >>> progress = SectionProgress("compare", stream=out, after_seconds=4.0, clock=clock)
+    >>> progress.start([new_markdown_cell("## 1. The data"), new_code_cell("load()"),
+    ...                 new_markdown_cell("## 2. Verdict for every KPI"), new_code_cell("v()")])
+    >>> for index in range(4):
+    ...     progress.cell_started(index)
+    >>> out.getvalue()
+    'compare: section 2/2 Verdict for every KPI ...\\n'
+    """
+
+    def __init__(self, stage: str, *, stream: TextIO | None = None,
+                 after_seconds: float | None = None, language: str = "en",
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stage = stage
+        self.stream = stream
+        self.after_seconds = after_seconds
+        self.language = language
+        self.clock = clock
+        self._sections: dict[int, tuple[int, int, str]] = {}
+        self._started = 0.0
+        self._current: tuple[int, int, str] | None = None
+        self._said: set[int] = set()
+
+    def start(self, cells: Sequence[Any]) -> None:
+        self._sections = notebook_sections(cells)
+        self._started = self.clock()
+        self._current, self._said = None, set()
+
+    def cell_started(self, index: int) -> None:
+        elapsed = self.clock() - self._started
+        self._current = self._sections.get(index, self._current)
+        if self._current is None or self._current[0] in self._said:
+            return
+        after = PROGRESS_AFTER_SECONDS if self.after_seconds is None else self.after_seconds
+        if elapsed < after:
+            return
+        self._said.add(self._current[0])
+        stream = self.stream if self.stream is not None else sys.stderr
+        stream.write(self.line(*self._current) + "\n")
+        stream.flush()
+
+    def line(self, number: int, total: int, title: str) -> str:
+        from pdcakit.words import words
+
+        return words(self.language)._("{stage}: section {number}/{total} {title} ...",
+                                      stage=self.stage, number=number, total=total,
+                                      title=title)
 
 
 def kernel_config(kernel_ports: Sequence[int] | None = None) -> Any:
@@ -72,6 +170,12 @@ def _engine_class() -> type:
         """papermill's manager, writing the notebook at start, end and every few seconds."""
 
         _must_save = True  # the next save is the start's or the end's
+        progress: SectionProgress | None = None
+
+        def cell_start(self, cell: Any, cell_index: Any = None, **kwargs: Any) -> None:
+            if self.progress is not None and cell_index is not None:
+                self.progress.cell_started(cell_index)
+            super().cell_start(cell, cell_index, **kwargs)
 
         def save(self, **kwargs: Any) -> None:
             waited = (self.now() - self.last_save_time).total_seconds()
@@ -88,15 +192,21 @@ def _engine_class() -> type:
             super().notebook_complete(**kwargs)
 
     class PdcakitEngine(NBClientEngine):
-        """nbclient execution with :class:`ThrottledSaves` (papermill's Engine otherwise)."""
+        """nbclient execution with :class:`ThrottledSaves` (papermill's Engine otherwise);
+        ``section_progress`` names the sections on the terminal as they start."""
 
         @classmethod
         def execute_notebook(cls, nb: Any, kernel_name: str, output_path: Any = None,
                              progress_bar: bool = True, log_output: bool = False,
-                             autosave_cell_every: int = 30, **kwargs: Any) -> Any:
+                             autosave_cell_every: int = 30,
+                             section_progress: SectionProgress | None = None,
+                             **kwargs: Any) -> Any:
             manager = ThrottledSaves(nb, output_path=output_path, progress_bar=progress_bar,
                                      log_output=log_output,
                                      autosave_cell_every=autosave_cell_every)
+            if section_progress is not None:
+                section_progress.start(manager.nb.cells)
+                manager.progress = section_progress
             manager.notebook_start()
             try:
                 cls.execute_managed_notebook(manager, kernel_name, log_output=log_output,

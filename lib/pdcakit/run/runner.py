@@ -33,7 +33,7 @@ from typing import Any
 
 from pdcakit import __version__
 from pdcakit.fileio import atomic_write_json, atomic_write_yaml, sha256_file
-from pdcakit.run.engine import SharedKernel, kernel_config, register_engine
+from pdcakit.run.engine import SectionProgress, SharedKernel, kernel_config, register_engine
 from pdcakit.run.failure import describe_failure, page_for_failed_run
 from pdcakit.run.pagefacts import page_facts
 from pdcakit.run.params import coerce_parameters, declared_parameters
@@ -292,10 +292,13 @@ def execute_run(
     timeout: int = 1800,
     kernel_ports: Sequence[int] | None = None,
     kernel: SharedKernel | None = None,
+    progress: bool = True,
 ) -> ExecutedRun:
     """The first half of :func:`run_stage`: run directory, parameters, provenance
     (``running``) and the notebook's execution. A kernel shared by several runs can
-    go on to its next notebook while :func:`finish_run` renders this one."""
+    go on to its next notebook while :func:`finish_run` renders this one. ``progress``:
+    a run longer than a few seconds names each section it enters on stderr
+    (:class:`pdcakit.run.engine.SectionProgress`), in the run's ``language``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -351,7 +354,8 @@ def execute_run(
             str(template), str(notebook_out), parameters=values, kernel_name="python3",
             cwd=None, progress_bar=False, execution_timeout=timeout,
             log_output=False, report_mode=False, engine_name=register_engine(),
-            config=kernel_config(kernel_ports), **shared,
+            config=kernel_config(kernel_ports), section_progress=_progress(stage, values)
+            if progress else None, **shared,
         )
     except PapermillExecutionError as exc:
         error = _one_line(exc)
@@ -361,6 +365,14 @@ def execute_run(
     return ExecutedRun(cycle=cycle, stage=stage, run_dir=run_dir, notebook=notebook_out,
                        results=results_path, parameters=values, provenance=provenance,
                        ended=datetime.now(UTC), error=error)
+
+
+def _progress(stage: str, values: dict[str, Any]) -> SectionProgress:
+    """The section lines of a run, in its ``language`` parameter's language (else English)."""
+    from pdcakit.words import LANGUAGES
+
+    language = values.get("language")
+    return SectionProgress(stage, language=language if language in LANGUAGES else "en")
 
 
 def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
