@@ -200,11 +200,19 @@ def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False
     ax.set_title(title, loc="left", pad=getattr(ax, "_pdca_title_pad", None))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    if _PHONE.get():  # wrapped before the first layout, which a long line would collapse
+        fig, renderer = ax.figure, ax.figure.canvas.get_renderer()
+        title_text = _title_text(ax)
+        if title_text is not None:
+            _wrap(title_text, fig.bbox.width * (1 - 2 * TITLE_MARGIN), renderer)
+        _wrap(ax.yaxis.label, fig.bbox.height * 0.6, renderer)
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
                   fontsize=_pt(9))
+        if _PHONE.get():  # no room beside the chart on a phone: beneath it at once
+            _legend_below(ax.figure, ax, ax.figure.canvas.get_renderer())
 
 
 def _fit(fig: Figure) -> Figure:
@@ -227,6 +235,7 @@ def _fit(fig: Figure) -> Figure:
                     - TITLE_MARGIN * fig.bbox.width)
             _wrap(title, room, renderer)
     crowded = [ax for ax in fig.axes if ax.get_legend() is not None
+               and not getattr(ax, "_pdca_legend_below", False)
                and (getattr(ax, "_pdca_line_labels", False)  # the right edge is taken
                     or _crowds(fig, ax, ax.get_legend().get_window_extent(renderer)))]
     for ax in crowded:
@@ -274,6 +283,7 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
         if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * pad:
             break
     legend.set_in_layout(False)
+    ax._pdca_legend_below = True  # read by _fit
     band = legend.get_window_extent(renderer).height + pad
     height = fig.get_figheight() + band / fig.dpi
     fig.set_figheight(height)
@@ -580,6 +590,8 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
     cuts = [sum(key(x) < key(start) for x in xs) for start in starts]
     bounds = list(zip([0, *cuts], [*cuts, len(xs)], strict=True))
     found: list[tuple[str, float, str]] = []
+    if _PHONE.get():  # no room for every phase's: the last phase's, the rest enlarged
+        bounds = bounds[-1:]
     for phase, (a, b) in enumerate(bounds):
         suffix = "" if phase == len(bounds) - 1 else (
             " before" if len(bounds) == 2 else f" phase {phase + 1}")
