@@ -20,15 +20,40 @@ import pandas as pd
 
 from .canonical import finish, load_canonical
 from .errors import DataError
-from .schema import TABLES
+from .schema import STANDARDS, TABLES, TableSchema
 from .surveys import is_scored_mapping, load_scored
 from .validate import check_order, check_weights
 
-__all__ = ["SCORED_TABLES", "load_aggregates", "load_table"]
+__all__ = ["SCORED_TABLES", "STANDARDS_WITH_RULES", "load_aggregates", "load_table"]
 
 #: The tables a scored mapping (wide export, text answers; :mod:`pdcakit.data.surveys`)
 #: can describe.
 SCORED_TABLES = ("surveys", "audits", "mystery_shopper")
+
+
+#: The standards table as read: each row carries a ``rule`` on the tickets (measured per
+#: window by :mod:`pdcakit.stages.standards`) or a ``conformance`` typed in, or both.
+STANDARDS_WITH_RULES = TableSchema(
+    name="standards", required=("standard", "weight"),
+    kinds={**STANDARDS.kinds, "rule": "id"}, ranges=dict(STANDARDS.ranges))
+
+
+def _check_rule_or_conformance(df: pd.DataFrame, src: Any) -> None:
+    """Every standard needs a rule or a typed-in conformance."""
+    rule = df["rule"] if "rule" in df else pd.Series(pd.NA, index=df.index)
+    typed = df["conformance"] if "conformance" in df else pd.Series(pd.NA, index=df.index)
+    empty = rule.isna() & typed.isna()
+    if empty.any():
+        if "rule" not in df and "conformance" not in df:
+            raise src.error("the standards table has neither a rule nor a conformance column",
+                            fix="add a column rule (e.g. first_response_minutes <= 30, "
+                                "first_contact_resolved, csat >= 4.5) or conformance (a "
+                                "fraction typed in)")
+        raise src.error("standards with neither a rule nor a conformance",
+                        column="rule" if "rule" in df else "conformance",
+                        rows=empty.index[empty].tolist(),
+                        fix="give each a rule on the tickets (first_response_minutes <= 30, "
+                            "first_contact_resolved, csat >= 4.5) or type its conformance in")
 
 
 def _scored_table(path: str | os.PathLike[str], kind: str, mapping: Any) -> pd.DataFrame:
@@ -96,10 +121,12 @@ def load_table(path: str | os.PathLike[str], kind: str, mapping: Any = None,
         raise ValueError(f"kind must be one of {sorted(TABLES)}, not {kind!r}")
     if kind in SCORED_TABLES and is_scored_mapping(mapping):
         return _scored_table(path, kind, mapping)
-    loaded = load_canonical(path, TABLES[kind], mapping, options)
+    schema = STANDARDS_WITH_RULES if kind == "standards" else TABLES[kind]
+    loaded = load_canonical(path, schema, mapping, options)
     df, src = loaded.frame, loaded.source
     if kind == "standards":
         check_weights(df, src)
+        _check_rule_or_conformance(df, src)
     if kind == "aggregates":
         check_order(df, "numerator", "denominator", src,
                     ("has a numerator above its denominator",

@@ -59,8 +59,18 @@ def standards_conformance_value(weights: Sequence[float], conformance: Sequence[
 
 
 def standards_conformance(standards: pd.DataFrame) -> Estimate:
-    """Weighted standards conformance = sum(weight x conformance) (4.2); no CI (n = standards)."""
+    """Weighted standards conformance = sum(weight x conformance) (4.2) of typed-in figures;
+    no CI (n = standards). Standards with a rule on the tickets are measured, with their
+    interval, by :func:`pdcakit.stages.standards.measure_standards`."""
     require(standards, "Standards conformance", "weight", "conformance")
+    blank = standards["conformance"].isna()
+    if blank.any():
+        names = standards.get("standard", standards.index)
+        raise ValueError(
+            f"standards conformance: {', '.join(map(str, names[blank]))} "
+            f"{'has' if blank.sum() == 1 else 'have'} a rule on the tickets and no "
+            "conformance typed in; measure them from the tickets "
+            "(pdcakit.stages.standards.measure_standards) or type the conformance in")
     value = standards_conformance_value(standards["weight"], standards["conformance"])
     names = standards["standard"] if "standard" in standards else standards.index.astype(str)
     contributions = dict(zip(names.astype(str),
