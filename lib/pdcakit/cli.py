@@ -13,6 +13,9 @@ Exit status (also in ``pdca --help`` and the README):
 3  the cycle cannot move yet (``pdca advance``: what is missing is printed)
 4  the workbook could not be written: a disk full, a read-only folder, no
    permission (the file and the fix are named; nothing half-written is left)
+5  ``pdca monitor``: a special-cause signal on the new data of an adopted cycle
+   (each printed with its period and rule, and logged): the gain may not be holding.
+   Not an error, so a scheduler (cron, CI, Airflow) can tell it from 1, 2 and 4
 
 Examples::
 
@@ -28,6 +31,9 @@ Examples::
     pdca predict demo-helpdesk --kpi fcr --direction rise --size 3 --unit points
     pdca act demo-helpdesk --decision adopt --note "FCR up 6 points, target met"
     pdca report
+    pdca check-done fcr-monitoring --result fail --note "FCR 68%" --finding "below 74%"
+    pdca new fcr-2027 --from-finding F1 --metric fcr
+    pdca monitor demo-helpdesk --data exports/since-adoption.csv
 """
 
 from __future__ import annotations
@@ -37,12 +43,14 @@ import contextlib
 import errno
 import importlib
 import json
+import math
 import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 from pdcakit import __version__
 from pdcakit.errors import PdcaError
@@ -77,6 +85,8 @@ DEMO_CYCLE = "demo-helpdesk"
 #: The stages ``pdca demo`` runs, in PDCA order.
 DEMO_STAGES = ("baseline", "compare", "efficiency")
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_NOT_READY, EXIT_CANNOT_WRITE = 0, 1, 2, 3, 4
+#: ``pdca monitor``: a rule fired on the new data (not an error; see the module docstring).
+EXIT_SIGNAL = 5
 #: ``-p`` options of ``pdca check-data`` besides ``mapping`` (load_tickets' keywords).
 CHECK_DATA_OPTIONS = ("on_duplicate", "snapshot", "timezone", "dayfirst", "date_format",
                       "encoding", "delimiter", "sheet", "lenient_quotes")
@@ -86,7 +96,8 @@ EXIT_STATUS_HELP = """exit status:
   2  bad usage or bad input found before anything ran (each problem listed with its fix);
      pdca list / status / report: a record could not be read (named; the others shown)
   3  the cycle cannot move yet (pdca advance prints what is missing)
-  4  the workbook could not be written (disk full, read-only folder, no permission)"""
+  4  the workbook could not be written (disk full, read-only folder, no permission)
+  5  pdca monitor: a special-cause signal on the new data (the gain may not be holding)"""
 DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
                  "target is met with enough data, and no KPI got worse: adopt as standard work.")
 
@@ -346,9 +357,18 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     paths = ProjectPaths.find()
-    path = tracker.new_cycle(paths, args.cycle, title=args.title, metric=args.metric or "",
-                             target=args.target, direction=args.direction,
-                             owner=args.owner or "")
+    fields = {"metric": args.metric or "", "target": args.target, "direction": args.direction,
+              "owner": args.owner or ""}
+    if args.from_finding:
+        from pdcakit.tracker.supervision import new_cycle_from_finding
+
+        path = new_cycle_from_finding(paths, args.cycle, args.from_finding, title=args.title,
+                                      **fields)
+    elif args.title is None:
+        raise CycleError(f"give the cycle a title: pdca new {args.cycle} --title \"...\" "
+                         "(or open it from a supervision finding: --from-finding F1)")
+    else:
+        path = tracker.new_cycle(paths, args.cycle, title=args.title, **fields)
     print(f"created {_relative(path)}: fill in the problem, change idea, data and actions, "
           f"then run: pdca run {args.cycle} baseline")
     return EXIT_OK
@@ -433,6 +453,76 @@ def _cmd_next(args: argparse.Namespace) -> int:
     print(f"created the follow-up cycle {_relative(path)}; then run: pdca run {path.stem} "
           "baseline")
     return EXIT_OK
+
+
+def _cmd_check_done(args: argparse.Namespace) -> int:
+    from pdcakit.tracker.supervision import check_done
+
+    done, check = check_done(ProjectPaths.find(), args.check, result=args.result,
+                             note=args.note, findings=tuple(args.finding or ()))
+    print(f"{check.id}: {done.result} logged for {done.date.isoformat()}; next due "
+          f"{check.next_due(done.date).isoformat()} ({shown(check.frequency.text)}).")
+    for finding in done.findings:
+        print(f"  finding {finding.id}: {shown(finding.text)} (open a cycle for it: pdca new "
+              f"ID --from-finding {finding.id})")
+    return EXIT_OK
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from pdcakit.tracker.monitor import monitor
+    from pdcakit.words import words
+
+    result = monitor(ProjectPaths.find(), args.cycle, args.data, mapping=args.mapping,
+                     base=Path.cwd())
+    for line in _monitor_lines(result, words()):
+        print(line)
+    return EXIT_SIGNAL if result.signals else EXIT_OK
+
+
+def _day_before(day: str) -> str:
+    """The last day of a window whose end (excluded) is ``day``."""
+    import datetime as dt
+
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+
+
+def _monitor_lines(result: Any, w: Any) -> list[str]:
+    """What ``pdca monitor`` prints: the limits, each signal with its period and rule, the
+    periods left out, whether the result was logged."""
+    from pdcakit.kpis import kpi_name
+    from pdcakit.results import format_value
+    from pdcakit.spc.rules import rule_set_name
+
+    limits = result.limits
+    unit = "fraction" if limits.kind == "proportion" else "minutes" if limits.kind == \
+        "duration" else ""
+    centre = math.exp(limits.centre) if limits.kind == "duration" else limits.centre
+    lines = [w._("{cycle}: {kpi} over {n} new period(s), {first} to {last}, against the new "
+                 "baseline's frozen limits ({chart}, centre {centre}, {window}; "
+                 "{rules} rules).", cycle=result.cycle, kpi=kpi_name(limits.kpi),
+                 n=len(result.periods), first=result.periods[0], last=result.periods[-1],
+                 chart=limits.chart, centre=format_value(centre, unit),
+                 window=w._("{start} to {end}", start=limits.window[0],
+                            end=_day_before(limits.window[1])),
+                 rules=rule_set_name(result.rule_set))]
+    by_date: dict[str, list[Any]] = {}
+    for signal in result.signals:
+        by_date.setdefault(signal.date, []).append(signal)
+    for day, signals in by_date.items():
+        lines.append(w._("  SIGNAL {date}: {rules} (value {value})", date=day,
+                         rules="; ".join(s.rule for s in signals),
+                         value=format_value(signals[0].value, unit)))
+    if not result.signals:
+        lines.append(w._("  No signal: the gain holds on these periods."))
+    if result.left_out:
+        lines.append(w._("  Not judged (not over yet, or no value): {periods}.",
+                         periods=", ".join(result.left_out)))
+    if result.recorded_on:
+        lines.append(w._("  Already in the log ({date}): the same data and periods record "
+                         "one result.", date=result.recorded_on))
+    else:
+        lines.append(w._("  Logged in pdca/{cycle}.yaml.", cycle=result.cycle))
+    return [shown(line) for line in lines]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -534,7 +624,11 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a cycle record from the commented template",
                          description="Write pdca/ID.yaml with every field explained in place.")
     new.add_argument("cycle", help="cycle id (lower-case letters, digits, hyphens)")
-    new.add_argument("--title", required=True, help="one-line title of the cycle")
+    new.add_argument("--title", help="one-line title of the cycle (required unless "
+                     "--from-finding gives one)")
+    new.add_argument("--from-finding", metavar="FINDING_ID",
+                     help="open the cycle to answer a supervision finding (F1, ...; pdca "
+                     "check-done logs them): the record names it, the page shows it")
     new.add_argument("--metric", help="the KPI to improve, e.g. fcr, aht, first_response_time")
     new.add_argument("--target", type=float, help="target value (fractions for rates: 0.74)")
     new.add_argument("--direction", choices=("higher", "lower"), default="higher",
@@ -589,6 +683,33 @@ def build_parser() -> argparse.ArgumentParser:
     nxt.add_argument("cycle")
     nxt.add_argument("new_id", nargs="?", help="id of the new cycle (default: ID-2, ID-3 ...)")
     nxt.set_defaults(func=_cmd_next)
+
+    done = sub.add_parser(
+        "check-done", help="log a supervision check: its result and findings",
+        description="Log that a check of the supervision plan (pdca/supervision.yaml) was "
+        "done today, with its result against the check's standard, a note and any "
+        "findings (numbered F1, F2 ...; pdca new ID --from-finding F1 opens a cycle for "
+        "one). The portfolio shows each check's next due date.")
+    done.add_argument("check", help="the check's id in pdca/supervision.yaml")
+    done.add_argument("--result", required=True, choices=("pass", "fail"),
+                      help="whether the standard was met")
+    done.add_argument("--note", required=True, help="what was looked at and found")
+    done.add_argument("--finding", action="append", metavar="TEXT",
+                      help="a nonconformity found (repeatable)")
+    done.set_defaults(func=_cmd_check_done)
+
+    watch = sub.add_parser(
+        "monitor", help="check new data of an adopted cycle: is the gain holding?",
+        description="Check the new cases of an adopted cycle against the frozen control "
+        "limits of its new baseline (the adopted after window), with the cycle's rule set; "
+        "print each signal with its period and rule and log the result in the cycle's "
+        "record (the same data twice logs one result). Exit status 5 when a signal fires.",
+        epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    watch.add_argument("cycle", help="an adopted cycle")
+    watch.add_argument("--data", required=True, metavar="FILE",
+                       help="export holding the cases since adoption (older ones are skipped)")
+    watch.add_argument("--mapping", help="its column mapping (default: the record's)")
+    watch.set_defaults(func=_cmd_monitor)
 
     report = sub.add_parser("report", help="build the reviewer HTML pages",
                             description="Write runs/<cycle>/index.html for each cycle (or one) "

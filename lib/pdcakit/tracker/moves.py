@@ -45,6 +45,7 @@ from pdcakit.tracker.record import (
     add_log_entry,
     append_log,
     edit_record,
+    known_metrics,
     load_all,
     locked_record,
     new_record_text,
@@ -63,6 +64,7 @@ __all__ = [
     "go_live",
     "latest_results",
     "missing_for",
+    "monitor_signal_events",
     "new_cycle",
     "next_cycle",
     "readable_periods",
@@ -268,7 +270,32 @@ def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
         decision = record.decision or {}
         if decision.get("date") and decision.get("decision"):
             events.append([str(decision["date"]), f"{record.id}: {decision['decision']}"])
+        events += monitor_signal_events(record)
     return sorted(events)
+
+
+def monitor_signal_events(record: CycleRecord) -> list[list[str]]:
+    """[date, label] of each period ``pdca monitor`` logged a signal on for ``record`` (the
+    period's start and its rules), once per date however many runs saw it.
+
+    >>> from pdcakit.tracker.record import CycleRecord
+    >>> monitor_signal_events(CycleRecord(id="c1", title="t", log=(
+    ...     {"event": "monitor", "signals": [{"date": "2026-07-27", "rule": "shift of 7"}]},
+    ...     {"event": "monitor", "signals": [{"date": "2026-07-27", "rule": "shift of 7"},
+    ...                                      {"date": "2026-07-27", "rule": "trend"}]})))
+    [['2026-07-27', 'c1: monitor signal (shift of 7, trend)']]
+    """
+    rules: dict[str, list[str]] = {}
+    for entry in record.log:
+        if entry.get("event") != "monitor" or not isinstance(entry.get("signals"), list):
+            continue
+        for signal in entry["signals"]:
+            if isinstance(signal, dict) and signal.get("date"):
+                found = rules.setdefault(str(signal["date"])[:10], [])
+                if str(signal.get("rule", "")) not in found:
+                    found.append(str(signal.get("rule", "")))
+    return [[day, f"{record.id}: monitor signal ({', '.join(names)})"]
+            for day, names in sorted(rules.items())]
 
 
 def cycle_rebases(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
@@ -385,9 +412,9 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     """
     check_cycle_id(cycle_id)
     metric = fields.get("metric") or ""
-    if metric and metric not in KPI_INFO:
+    if metric and metric not in known_metrics():
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
-                         f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
+                         f"{', '.join(sorted(known_metrics())[:8])}, ...")
     return _create_record(paths, cycle_id, new_record_text(cycle_id, **fields))
 
 

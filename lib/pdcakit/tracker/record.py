@@ -270,6 +270,7 @@ class CycleRecord:
     previous: str | None = None
     stages: dict[str, Any] = field(default_factory=dict)
     finding: str = ""  # the supervision finding the cycle answers (pdca new --from-finding)
+    monitor: dict[str, Any] = field(default_factory=dict)  # frozen limits (pdca monitor)
 
     def overdue_actions(self, today: dt.date | None = None) -> list[Action]:
         today = today or dt.date.today()
@@ -416,6 +417,9 @@ def _shape_problems(data: dict[str, Any]) -> list[str]:
             data.get("actions"), list) else [], start=1):
         if isinstance(action, dict) and action.get("done") not in (None, True, False):
             problems.append(f"actions[{i}].done: {action['done']!r}; write true or false")
+    if data.get("monitor") is not None and not isinstance(data["monitor"], dict):
+        problems.append("monitor: must be a mapping (written by pdca monitor; delete it to "
+                        "recompute the frozen limits)")
     stages = data.get("stages")
     if stages is not None and not isinstance(stages, dict):
         problems.append("stages: must be a mapping, e.g. stages: {baseline: {parameters: "
@@ -510,6 +514,7 @@ def read_cycle(paths: ProjectPaths, cycle_id: str) -> CycleRecord:
         previous=None if data.get("previous") is None else str(data["previous"]),
         stages=dict(data.get("stages") or {}),
         finding=str(data.get("finding") or ""),
+        monitor=dict(data.get("monitor") or {}),
     )
 
 
@@ -693,7 +698,8 @@ def _quoted(text: str) -> str:
 
 def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: float | None = None,
                     direction: str = "higher", owner: str = "", previous: str | None = None,
-                    today: dt.date | None = None) -> str:
+                    today: dt.date | None = None, finding: str | None = None,
+                    problem: str = "") -> str:
     """A commented record for ``pdca new``: the fields to fill in, explained in place.
 
     Checked before anything is written: the whole record must read back as it was
@@ -714,7 +720,8 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
                          f"{cycle_id} register's file, not a cycle; pick another id "
                          f"(e.g. {cycle_id}-2026)")
     today = today or dt.date.today()
-    problems = text_problems({"title": title, "owner": owner, "metric": metric})
+    problems = text_problems({"title": title, "owner": owner, "metric": metric,
+                              "problem": problem})
     if not isinstance(title, str) or not title.strip():
         problems.append("title: it is empty; give the cycle a one-line title (--title "
                         "\"Faster email replies\")")
@@ -731,7 +738,8 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
     if problems:
         raise CycleError(f"cycle {cycle_id} not created: " + "; ".join(problems))
     text = _record_template(cycle_id, title=title, metric=metric, target=target,
-                            direction=direction, owner=owner, previous=previous, today=today)
+                            direction=direction, owner=owner, previous=previous, today=today,
+                            finding=finding, problem=problem)
     data = _safe_load(text)
     problems = _problems(data)
     if data.get("id") != cycle_id or data.get("title") != title:
@@ -743,8 +751,11 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
 
 
 def _record_template(cycle_id: str, *, title: str, metric: str, target: float | None,
-                     direction: str, owner: str, previous: str | None, today: dt.date) -> str:
+                     direction: str, owner: str, previous: str | None, today: dt.date,
+                     finding: str | None = None, problem: str = "") -> str:
     q = _quoted
+    answers = (f"finding: {q(finding)}            # the supervision finding this cycle "
+               "answers (pdca/supervision.yaml)\n" if finding else "")
     target_text = "null" if target is None else repr(float(target))
     return f"""# PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.
 # Each fact lives once: the aim and the data plan below flow into every stage
@@ -762,7 +773,7 @@ aim:
   baseline: null              # filled in from the baseline run
   target: {target_text}
   deadline: null              # YYYY-MM-DD
-problem: ""                   # what is wrong, for whom, how we know
+{answers}problem: {q(problem)}                   # what is wrong, for whom, how we know
 change_idea: ""               # what we will change
 hypothesis: ""                # why we expect it to move the metric
 predictions: []               # checkable forecasts, added with `pdca predict` before the change

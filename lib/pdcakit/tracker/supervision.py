@@ -56,6 +56,7 @@ __all__ = [
     "SupervisionPlan",
     "add_months",
     "check_done",
+    "new_cycle_from_finding",
     "plan_path",
     "plan_problems",
     "read_plan",
@@ -443,3 +444,31 @@ def _read(paths: ProjectPaths) -> SupervisionPlan:
         raise SupervisionError(f"{plan_path(paths)}: the supervision plan has gone; restore "
                                "it from git")
     return plan
+
+
+def new_cycle_from_finding(paths: ProjectPaths, cycle_id: str, finding_id: str, *,
+                           title: str | None = None, **fields: Any) -> Path:
+    """Open cycle ``cycle_id`` answering finding ``finding_id``: its record names the
+    finding (``finding: F1``), its problem is the finding's text unless given, its title
+    too when none is given. SupervisionError names the known findings when the id is not
+    one (nothing is written then)."""
+    from pdcakit.tracker.moves import new_cycle
+
+    plan = read_plan(paths)
+    if plan is None:
+        raise SupervisionError(f"--from-finding {finding_id}: the workbook has no supervision "
+                               f"plan ({plan_path(paths)}); findings are logged there by "
+                               "pdca check-done CHECK --result fail --finding TEXT")
+    finding = plan.finding(finding_id)
+    if finding is None:
+        known = [f.id for f in plan.findings]
+        close = did_you_mean(finding_id, known)
+        raise SupervisionError(f"--from-finding {finding_id}: no such finding in {plan.path}; "
+                               f"{close + ' ' if close else ''}the findings are "
+                               f"{', '.join(known) or 'none yet'}")
+    check = plan.check(finding.check)
+    problem = fields.pop("problem", "") or (
+        f"{finding.text} (finding {finding.id} of the check {check.activity} on "
+        f"{finding.date.isoformat()}; standard: {check.standard})")
+    return new_cycle(paths, cycle_id, title=title or f"Answer finding {finding.id}: "
+                     f"{finding.text}"[:120], finding=finding.id, problem=problem, **fields)
