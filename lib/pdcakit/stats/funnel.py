@@ -79,8 +79,10 @@ class Dispersion:
 
     @property
     def overdispersed(self) -> bool:
-        """True when the limits carry a between-unit variance (``tau2 > 0``)."""
-        return self.tau2 > 0
+        """True when the units vary more than chance (``phi > 1``) and the between-unit
+        variance is above 0: FunnelPlotR then draws the adjusted limits (it falls back
+        to the plain ones when ``phi <= 1``, even with ``tau2 > 0``)."""
+        return self.phi > 1 and self.tau2 > 0
 
 
 def dispersion(z: Sequence[float], s: Sequence[float], *, trim: float = TRIM) -> Dispersion:
@@ -226,9 +228,9 @@ def _names(units: Sequence[str], n: int, what: str) -> list[str]:
 
 
 def _adjust(disp: Dispersion, adjust: str) -> bool:
-    if adjust not in ("auto", "never", "always"):
-        raise ValueError(f"adjust must be auto, never or always, got {adjust!r}")
-    return adjust != "never" and disp.tau2 > 0
+    if adjust not in ("auto", "never"):
+        raise ValueError(f"adjust must be auto or never, got {adjust!r}")
+    return adjust != "never" and disp.overdispersed
 
 
 def funnel_proportions(successes: Sequence[float], totals: Sequence[float],
@@ -236,8 +238,8 @@ def funnel_proportions(successes: Sequence[float], totals: Sequence[float],
                        ) -> Funnel:
     """Funnel of a share (FCR, complaint share) by unit: ``successes`` of ``totals``.
 
-    ``adjust``: ``auto`` (FunnelPlotR's default: the limits carry ``tau^2`` when it is
-    above 0), ``never`` or ``always`` (the same as auto: tau^2 = 0 adds nothing).
+    ``adjust``: ``auto`` (FunnelPlotR's default: the limits carry ``tau^2`` when the
+    units are overdispersed, :attr:`Dispersion.overdispersed`) or ``never``.
     Each unit's own interval is Wilson's.
     """
     x = np.asarray(successes, dtype=float)
