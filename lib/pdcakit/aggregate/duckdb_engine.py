@@ -78,8 +78,9 @@ class DuckDBEngine:
     def first_rows(self, relation: str, condition: str, limit: int = 5) -> list[int]:
         """Spreadsheet row numbers (header = row 1) of the first rows meeting ``condition``,
         in file order."""
-        sql = (f"SELECT r FROM (SELECT row_number() OVER () + 1 AS r, * FROM {relation}) "
-               f"WHERE {condition} ORDER BY r LIMIT {int(limit)}")
+        numbered = f"SELECT row_number() OVER () + 1 AS r, * FROM {relation}"
+        sql = (f"SELECT r FROM (SELECT r, ({condition}) AS bad FROM ({numbered})) "
+               f"WHERE bad ORDER BY r LIMIT {int(limit)}")
         return [int(r[0]) for r in self.connection.execute(sql).fetchall()]
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..data.mapping import DEFAULT_NA_VALUES
 from ..data.parsing import FALSE_VALUES, TRUE_VALUES
 from .source import TicketSource
 
@@ -99,6 +100,9 @@ def _canonical(column: str, kind: str, source: TicketSource, d: Dialect) -> tupl
     if kind == "bool" and typed.startswith("BOOL"):
         return raw, "FALSE"
     text = f"NULLIF(trim(CAST({raw} AS {d.text})), '')"
+    if kind in ("datetime", "number", "bool"):  # NA-like texts are missing here (row path)
+        na = ", ".join(_literal(v) for v in DEFAULT_NA_VALUES)
+        text = f"CASE WHEN {text} IN ({na}) THEN NULL ELSE {text} END"
     if kind == "datetime":
         parsed = (f"TRY_CAST({text} AS TIMESTAMP)" if d.name == "duckdb"
                   else f"CAST({text} AS TIMESTAMP)")
@@ -177,8 +181,15 @@ def query_set(source: TicketSource, dialect: Dialect, *, period: str, snapshot_u
                 f"({parsed[column]} < {low} OR {parsed[column]} > {high})"
     if "created_at" in present:
         bad_rows["empty created_at"] = f"({parsed['created_at']} IS NULL)"
-    checks_body = ", ".join(f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {q(name)}"
-                            for name, cond in bad_rows.items())
+    if "id" in present:  # a window condition: rows whose id occurs more than once
+        bad_rows["repeated id"] = (f"({parsed['id']} IS NOT NULL AND count(*) OVER "
+                                   f"(PARTITION BY {parsed['id']}) > 1)")
+    def tally(name: str, cond: str) -> str:
+        if name == "repeated id":
+            return f"count({parsed['id']}) - count(DISTINCT {parsed['id']}) AS {q(name)}"
+        return f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {q(name)}"
+
+    checks_body = ", ".join(tally(name, cond) for name, cond in bad_rows.items())
     checks = f"SELECT count(*) AS {q('rows')}, {checks_body} FROM {{relation}}"
     times = [dialect.micros(q(c)) for c in _TIMES if c in present]
     snapshot = ("WITH t AS (" + canonical + ") SELECT "

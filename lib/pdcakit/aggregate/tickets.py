@@ -318,28 +318,43 @@ class TicketAggregates:
                              "sum": parts["x"]})
 
 
+_FIXES = {"unreadable": "write times as YYYY-MM-DD HH:MM:SS and numbers with a point, or use "
+                         "engine='pandas', which reads more formats",
+          "before": "check the export's time zone or date format (day and month swapped?); "
+                    "all timestamps must be in the same zone",
+          "outside": "correct or empty these cells",
+          "empty": "every ticket needs its creation time"}
+
+
+def _problem(name: str) -> tuple[str, str, str]:
+    """(canonical column, what is wrong in words, fix) of a check's name."""
+    from ..data.tickets import DUPLICATE_FIX
+
+    words = name.split()
+    if name == "repeated id":
+        return "id", "repeat an earlier row's id", DUPLICATE_FIX
+    if words[0] in ("unreadable", "empty"):
+        return words[1], f"have {'an ' if words[0] == 'empty' else 'an unreadable '}" \
+            f"{words[1]}", _FIXES[words[0]]
+    if words[1] == "before":
+        return words[0], f"have {name}", _FIXES["before"]
+    return words[0], f"have {name}", _FIXES["outside"]
+
+
 def _check(engine: Any, source: Any, queries: Any, relation: str) -> None:
     """The row path's refusals, from one counting query: unreadable cells, responses or
     resolutions before creation, scores outside their scale, empty creation times,
     repeated ids; a :class:`DataError` names the file, column, rows and fix."""
     counts = engine.query(queries.checks, relation).iloc[0]
-    fixes = {"unreadable": "write times as YYYY-MM-DD HH:MM:SS and numbers with a point, or "
-                           "use engine='pandas', which reads more formats",
-             "before": "check the export's time zone or date format (day and month "
-                       "swapped?); all timestamps must be in the same zone",
-             "outside": "correct or empty these cells",
-             "empty": "every ticket needs its creation time"}
     for name, condition in queries.bad_rows.items():
         found = int(counts.get(name, 0) or 0)
-        if found:
-            rows = engine.first_rows(relation, condition) if hasattr(engine, "first_rows") \
-                else None
-            kind = next(k for k in fixes if name.startswith(k) or f" {k} " in f" {name} ")
-            column = name.split()[1] if name.startswith(("unreadable", "empty")) else \
-                name.split()[0]
-            raise DataError(f"{found:,} {'row' if found == 1 else 'rows'}: {name}",
-                            file=source.label, column=source.columns.get(column, column),
-                            rows=rows, fix=fixes[kind])
+        if not found:
+            continue
+        column, what, fix = _problem(name)
+        rows = engine.first_rows(relation, condition)
+        raise DataError(f"{found:,} {'row' if found == 1 else 'rows'} {what}",
+                        file=source.label, column=source.columns.get(column, column),
+                        rows=rows or None, fix=fix)
 
 
 def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, period: str = "W",
