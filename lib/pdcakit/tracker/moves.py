@@ -45,6 +45,7 @@ from pdcakit.tracker.record import (
     add_log_entry,
     append_log,
     edit_record,
+    is_known_metric,
     known_metrics,
     load_all,
     locked_record,
@@ -412,7 +413,7 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     """
     check_cycle_id(cycle_id)
     metric = fields.get("metric") or ""
-    if metric and metric not in known_metrics():
+    if metric and not is_known_metric(metric):
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
                          f"{', '.join(sorted(known_metrics())[:8])}, ...")
     return _create_record(paths, cycle_id, new_record_text(cycle_id, **fields))

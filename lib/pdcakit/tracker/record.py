@@ -60,6 +60,7 @@ __all__ = [
     "append_log",
     "edit_record",
     "edit_yaml_file",
+    "is_known_metric",
     "known_metrics",
     "load_all",
     "load_record",
@@ -314,6 +315,19 @@ def known_metrics() -> dict[str, Any]:
     return found
 
 
+def is_known_metric(key: str) -> bool:
+    """Whether a cycle's aim may name ``key``: a ticket KPI, a score KPI or a part of one
+    (``csi.服务态度``) once :mod:`pdcakit.kpis` knows score KPIs (``is_score_kpi``).
+
+    >>> is_known_metric("fcr"), is_known_metric("made_up")
+    (True, False)
+    """
+    from pdcakit import kpis
+
+    score = getattr(kpis, "is_score_kpi", None)
+    return key in known_metrics() or bool(score is not None and score(key))
+
+
 def _problems(data: dict[str, Any]) -> list[str]:
     """Every schema problem of a record, each naming its field and how to fix it."""
     problems = []
@@ -331,7 +345,7 @@ def _problems(data: dict[str, Any]) -> list[str]:
                                   or value != value or value in (float("inf"), float("-inf"))):
             problems.append(f"aim.{key}: {value!r} is not a number")
     metrics = known_metrics()
-    if aim.get("metric") not in (None, "") and str(aim.get("metric")) not in metrics:
+    if aim.get("metric") not in (None, "") and not is_known_metric(str(aim.get("metric"))):
         close = did_you_mean(aim.get("metric"), metrics)
         hint = f"{close} " if close else ""
         problems.append(f"aim.metric: unknown KPI {aim.get('metric')!r}; {hint}known KPIs: "

@@ -44,6 +44,12 @@ from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_r
 from pdcakit.tracker.moves import status_rows
 from pdcakit.tracker.predictions import OUTCOMES, Score, score_predictions
 from pdcakit.tracker.record import CycleRecord, read_cycle
+from pdcakit.tracker.registers_view import (
+    Section,
+    finding_text,
+    monitor_section,
+    portfolio_sections,
+)
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
 
@@ -515,6 +521,11 @@ def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
     for key, value in entry.items():
         if key in ("date", "event"):
             continue
+        if key == "key":
+            continue  # the monitor result's log key: for pdca, not for a reader
+        if key == "signals" and isinstance(value, list):
+            value = "; ".join(f"{v.get('date')} {v.get('rule')}" for v in value
+                              if isinstance(v, dict)) or "none"
         if key == "run_dir" and value:
             run_dir = root / str(value)
             stage = str(entry.get("stage") or run_dir.parent.name)
@@ -578,6 +589,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
             "<h2>Results by stage</h2>"
             + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
             + f"<h2>Act: the decision</h2>{decision_html}"
+            f"{_answers(paths, record)}"
             f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
     target = out_dir / "index.html"
     atomic_write_text(target, page(record.title, body))
@@ -598,10 +610,56 @@ def portfolio_page(paths: ProjectPaths, today: dt.date | None = None) -> Path:
                                 if row.overdue_actions else "0"),
         })
     body = (f"<p>{len(rows)} improvement cycle(s). Click a cycle for its charter, results "
-            "and decision.</p>" + _table(rows, raw=tuple(rows[0]) if rows else ()))
+            "and decision.</p>" + _table(rows, raw=tuple(rows[0]) if rows else ())
+            + _register_blocks(paths, today or dt.date.today()))
     target = paths.runs / "index.html"
     atomic_write_text(target, page("PDCA portfolio", body))
     return target
+
+
+def _section_html(section: Section, cycle_href: str = "{id}/index.html") -> str:
+    """A register block: its heading, sentence and table, every cell escaped; a flagged
+    cell shown as a warning, a cycle linked to its page."""
+    head = f"<h2>{_e(section.title)}</h2>"
+    if section.problem:
+        return f"{head}<p class=\"overdue\">{_e(section.problem)}</p>"
+    intro = f"<p>{_e(section.intro)}</p>" if section.intro else ""
+    rows = []
+    for i, row in enumerate(section.rows):
+        flag = section.flags[i] if i < len(section.flags) else ""
+        link = section.links[i] if i < len(section.links) else ""
+        cells = {}
+        for key, value in row.items():
+            cell = _e(value)
+            if key == flag:
+                cell = f"<span class=\"overdue\">{cell}</span>"
+            if link and value == link:
+                cell = f"<a href=\"{_e(cycle_href.format(id=link))}\">{cell}</a>"
+            cells[key] = cell
+        rows.append(cells)
+    table = _table(rows, raw=tuple(rows[0])) if rows else ""
+    return head + intro + table
+
+
+def _register_blocks(paths: ProjectPaths, today: dt.date) -> str:
+    """The registers on the portfolio: supervision plan, findings, holding the gains,
+    other registers (:mod:`pdcakit.tracker.registers_view`)."""
+    from pdcakit.tracker.record import load_all
+
+    records = load_all(paths)[0]
+    return "".join(_section_html(s) for s in portfolio_sections(paths, records, today))
+
+
+def _answers(paths: ProjectPaths, record: CycleRecord) -> str:
+    """The finding the cycle answers and what holding its gain has shown, for its page."""
+    parts = []
+    if record.finding:
+        parts.append(f"<h2>The finding this cycle answers</h2><p>"
+                     f"{_e(finding_text(paths, record.finding))}</p>")
+    monitored = monitor_section([record], dt.date.today())
+    if monitored.rows:
+        parts.append(_section_html(monitored, cycle_href="../{id}/index.html"))
+    return "".join(parts)
 
 
 def build_reports(paths: ProjectPaths, cycle_id: str | None = None) -> Path:

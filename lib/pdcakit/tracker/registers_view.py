@@ -1,0 +1,210 @@
+"""What the portfolio and the cycle pages show of the registers, as plain rows: the
+supervision plan's checks (next due, overdue), its findings and the cycles they opened,
+the monitor results of each adopted cycle, and one summary line per other register
+(feedback, complaints) whose file the workbook holds.
+
+Rows hold plain text (the page escapes every cell); a row's ``flag`` names the cell to
+show as a warning (an overdue check, a monitor signal). Nothing here needs pandas: the
+portfolio reads the registers on every ``pdca report``.
+
+>>> section = monitor_section([], today=dt.date(2026, 12, 7))
+>>> section.title, section.rows
+('Holding the gains', ())
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pdcakit.errors import PdcaError
+from pdcakit.kpis import KPI_INFO
+from pdcakit.run.project import ProjectPaths
+from pdcakit.tracker.record import CycleRecord
+from pdcakit.words import Words, words
+
+__all__ = ["Section", "finding_text", "findings_section", "monitor_section",
+           "other_registers", "portfolio_sections", "supervision_section"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled block of the portfolio: a sentence, rows of plain text, warnings per row."""
+
+    title: str
+    intro: str
+    rows: tuple[dict[str, str], ...] = ()
+    flags: tuple[str, ...] = ()  # per row: the column to show as a warning ("" for none)
+    links: tuple[str, ...] = ()  # per row: the cycle id a "Cycle" cell links to ("" none)
+    problem: str = ""            # the register could not be read: its message
+
+
+def supervision_section(paths: ProjectPaths, today: dt.date, w: Words | None = None) -> Section:
+    """Each check of the plan: frequency, owner, standard, last done, next due, overdue."""
+    from pdcakit.tracker.supervision import plan_path, read_plan
+
+    w = w or words()
+    title = w._("Supervision plan")
+    try:
+        plan = read_plan(paths)
+    except PdcaError as exc:
+        return Section(title, "", problem=str(exc))
+    if plan is None:
+        return Section(title, w._("No supervision plan yet: list the recurring checks in "
+                                  "{path} (activity, content, frequency, owner, standard); "
+                                  "pdca check-done logs each one.",
+                                  path=f"pdca/{plan_path(paths).name}"))
+    rows, flags = [], []
+    for check in plan.checks:
+        last = check.last_done
+        due = check.next_due(today)
+        late = check.days_overdue(today)
+        status = (w.ngettext("OVERDUE by {count} day", "OVERDUE by {count} days", late)
+                  if late else w._("due today") if due == today else w._("on schedule"))
+        if last is None:
+            done_text = w._("never")
+        else:
+            done_text = w._("{date}: {result}", date=last.date.isoformat(), result=last.result)
+        rows.append({w._("Check"): check.id, w._("Activity"): check.activity,
+                     w._("Frequency"): check.frequency.text, w._("Owner"): check.owner,
+                     w._("Standard"): check.standard, w._("Last done"): done_text,
+                     w._("Next due"): due.isoformat(), w._("Status"): status})
+        flags.append(w._("Status") if late else "")
+    overdue = sum(bool(f) for f in flags)
+    intro = w._("{checks} check(s); {overdue} overdue on {today}.", checks=len(rows),
+                overdue=overdue, today=today.isoformat())
+    return Section(title, intro, tuple(rows), tuple(flags))
+
+
+def finding_text(paths: ProjectPaths, finding_id: str, w: Words | None = None) -> str:
+    """The finding a cycle answers, in one line (check, date, text, standard); says so
+    when the plan no longer holds it."""
+    from pdcakit.tracker.supervision import read_plan
+
+    w = w or words()
+    try:
+        plan = read_plan(paths)
+    except PdcaError as exc:
+        return w._("{id} (the supervision plan cannot be read: {why})", id=finding_id,
+                   why=str(exc))
+    finding = plan.finding(finding_id) if plan is not None else None
+    if plan is None or finding is None:
+        return w._("{id}: not in the supervision plan (pdca/supervision.yaml); restore it "
+                   "from git or correct the record's finding", id=finding_id)
+    check = plan.check(finding.check)
+    return w._("{id} of the check {check} ({activity}) on {date}: {text}. Standard: "
+               "{standard}", id=finding.id, check=check.id, activity=check.activity,
+               date=finding.date.isoformat(), text=finding.text, standard=check.standard)
+
+
+def findings_section(paths: ProjectPaths, records: Sequence[CycleRecord],
+                     w: Words | None = None) -> Section:
+    """Every finding logged, with the cycles opened to answer it."""
+    from pdcakit.tracker.supervision import read_plan
+
+    w = w or words()
+    title = w._("Findings and the cycles they opened")
+    try:
+        plan = read_plan(paths)
+    except PdcaError as exc:
+        return Section(title, "", problem=str(exc))
+    findings = plan.findings if plan is not None else ()
+    if not findings:
+        return Section(title, w._("No findings logged (pdca check-done CHECK --result fail "
+                                  "--note ... --finding TEXT)."))
+    opened: dict[str, list[str]] = {}
+    for record in records:
+        if record.finding:
+            opened.setdefault(record.finding, []).append(record.id)
+    rows, flags, links = [], [], []
+    for finding in findings:
+        cycles = opened.get(finding.id, [])
+        rows.append({w._("Finding"): finding.id, w._("Check"): finding.check,
+                     w._("Date"): finding.date.isoformat(), w._("What was found"): finding.text,
+                     w._("Cycle"): ", ".join(cycles) or w._(
+                         "none yet (pdca new ID --from-finding {id})", id=finding.id)})
+        flags.append("")
+        links.append(cycles[0] if len(cycles) == 1 else "")
+    answered = sum(bool(opened.get(f.id)) for f in findings)
+    intro = w._("{n} finding(s); {answered} answered by a cycle.", n=len(findings),
+                answered=answered)
+    return Section(title, intro, tuple(rows), tuple(flags), tuple(links))
+
+
+def monitor_section(records: Sequence[CycleRecord], today: dt.date,
+                    w: Words | None = None) -> Section:
+    """Each adopted cycle's latest monitor result (or that it is not watched yet)."""
+    from pdcakit.tracker.monitor import latest_monitor, monitor_entries
+
+    w = w or words()
+    title = w._("Holding the gains")
+    adopted = [r for r in records if (r.decision or {}).get("decision") == "adopt"]
+    if not adopted:
+        return Section(title, "")
+    rows, flags, links = [], [], []
+    for record in adopted:
+        last = latest_monitor(record)
+        metric = str((record.aim or {}).get("metric") or "")
+        name = KPI_INFO[metric].name if metric in KPI_INFO else metric
+        if last is None:
+            result = w._("not monitored yet (pdca monitor {cycle} --data FILE)",
+                         cycle=record.id)
+            periods = checked = ""
+        else:
+            signals = [s for s in last.get("signals") or [] if isinstance(s, dict)]
+            dates = sorted({str(s.get("date"))[:10] for s in signals})
+            result = (w._("SIGNAL on {n} period(s): {dates}", n=len(dates),
+                          dates=", ".join(dates)) if signals else w._("quiet: the gain holds"))
+            first, end = [*(last.get("periods") or []), "", ""][:2]
+            periods = w._("{first} to {last} ({n})", first=first, last=end,
+                          n=last.get("n_periods", ""))
+            checked = str(last.get("date", ""))
+        rows.append({w._("Cycle"): record.id, w._("KPI"): name,
+                     w._("Last monitored"): checked, w._("Periods judged"): periods,
+                     w._("Result"): result,
+                     w._("Runs logged"): str(len(monitor_entries(record)))})
+        flags.append(w._("Result") if last is not None and last.get("signals") else "")
+        links.append(record.id)
+    signalling = sum(bool(f) for f in flags)
+    intro = w._("{n} adopted cycle(s); {signals} with a signal in its latest monitor run "
+                "(pdca monitor exits 5 then).", n=len(rows), signals=signalling)
+    return Section(title, intro, tuple(rows), tuple(flags), tuple(links))
+
+
+#: Other registers (issue 28): the module that summarises each, and its file in pdca/.
+_OTHER = (("feedback", "pdcakit.registers.feedback"),
+          ("complaints", "pdcakit.registers.complaints"))
+
+
+def other_registers(paths: ProjectPaths, w: Words | None = None) -> Section:
+    """One line per other register whose file the workbook holds, from the register's own
+    ``summary_line(paths)`` when its module provides one."""
+    w = w or words()
+    lines = []
+    for name, module_name in _OTHER:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        summary = getattr(module, "summary_line", None)
+        if summary is None:
+            continue
+        try:
+            line = summary(paths)
+        except PdcaError as exc:
+            line = w._("{name}: cannot be read: {why}", name=name, why=str(exc))
+        if line:
+            lines.append({w._("Register"): name, w._("Summary"): str(line)})
+    return Section(w._("Other registers"), "", tuple(lines), ("",) * len(lines))
+
+
+def portfolio_sections(paths: ProjectPaths, records: Sequence[CycleRecord], today: dt.date,
+                       language: str = "en") -> list[Section]:
+    """The register blocks of the portfolio, in the method's order: supervision, findings,
+    holding the gains, other registers (empty blocks left out)."""
+    w = words(language)
+    sections = [supervision_section(paths, today, w), findings_section(paths, records, w),
+                monitor_section(records, today, w), other_registers(paths, w)]
+    return [s for s in sections if s.rows or s.intro or s.problem]
