@@ -52,6 +52,11 @@ surveys_path: str = ""  # questionnaire answers for CSI ("" for off)
 audits_path: str = ""  # process audits for TPS ("" for off)
 mystery_shopper_path: str = ""  # mystery-shopper visits for TDS ("" for off)
 standards_path: str = ""  # weighted service standards ("" for off)
+unit_column: str = "agent"  # compare agents, teams or sites fairly by this column ("" for off)
+unit_kpis: list = ["fcr", "aht", "csat", "complaint_rate"]  # KPIs compared by unit (funnel plots)
+case_mix: list = ["channel"]  # columns whose mix is taken out of each unit's figure ([]: none)
+min_unit_tickets: int = 30  # fewest tickets a unit needs to be placed on a funnel
+language: str = "en"  # language of the unit comparison's words: en or zh-CN
 rule_set: str = "nhs"  # special-cause rules on the control chart: nhs, western_electric, nelson
 rebases: list = []  # [date, cycle, reason]: new limits from that date; pdca run adds adopted ones
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
@@ -75,6 +80,7 @@ from pdcakit.stages.baseline_page import (
     sla_section,
     stability_section,
     summary_section,
+    units_section,
     write_results,
 )
 
@@ -202,11 +208,28 @@ plan = sample_size_section(headline, sections, scorecard)
 show(plan)
 
 # %% [markdown]
+# ## 10. Agents, teams and sites compared fairly
+#
+# A table of each agent's raw figure ranks noise: an agent with 40 tickets can sit far from
+# the rest by chance alone. Each funnel plot draws every unit against its number of tickets,
+# with the limits chance allows at that size (95% dashed, 99.8% solid); when units differ
+# more than chance, the limits widen by the spread between them (the NHS method). The mix
+# of `case_mix` (e.g. channel) is taken out first, so a unit is not judged for the work it
+# was given. Only the units outside the limits are named; the others cannot be told apart.
+
+# %% tags=["remove-input"]
+unit_comparison = units_section(
+    tickets, sections, unit_column=unit_column, unit_kpis=unit_kpis, case_mix=case_mix,
+    min_tickets=min_unit_tickets, language=language, **sla_options,
+)
+show(unit_comparison)
+
+# %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
 show(summary_section(headline, stability, plan, sections))
 write_results(results_path, baseline_results(
     sections, loaded, scorecard, headline, stability, resolve, sla, pareto, segments, scores,
-    plan, window=(start, end), period=settings.period_label,
+    plan, unit_comparison, window=(start, end), period=settings.period_label,
 ))

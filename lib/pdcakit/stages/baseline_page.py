@@ -35,8 +35,9 @@ import pandas as pd
 
 from pdcakit import metrics, plots, spc
 from pdcakit.fileio import atomic_write_json
-from pdcakit.kpis import supported_kpis
+from pdcakit.kpis import KPI_INFO, supported_kpis
 from pdcakit.results import Estimate
+from pdcakit.stages import units
 from pdcakit.stages.baseline import BaselineSettings, ChartView, HeadlineSeries, headline_series
 from pdcakit.stages.display import estimates_table
 from pdcakit.stages.planning import SampleSizePlan, period_design_effect, sample_size_plan
@@ -54,6 +55,7 @@ from pdcakit.stages.sections import (
     terms_fold,
 )
 from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
+from pdcakit.words import words
 
 __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "ScorecardSection",
            "ScoresSection", "Section", "Shown", "SlaSection", "StabilitySection",
@@ -61,7 +63,7 @@ __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "Score
            "headline_section", "pareto_section", "plan_family", "resolve_section",
            "rule_agreement_section", "sample_size_section", "scorecard_section",
            "scores_section", "scores_window", "segments_section", "show", "sla_section",
-           "stability_section", "summary_section", "write_results"]
+           "stability_section", "summary_section", "units_section", "write_results"]
 
 #: The optional tables of section 8: score key -> (path parameter, table kind, score).
 _SCORE_TABLES = {
@@ -571,6 +573,54 @@ def scores_section(sections: Sections, settings: BaselineSettings,
     record = ({"scores": {key: {**est.as_dict(), "source": sources.get(key)}
                           for key, est in scores.items()}} if scores else {})
     return ScoresSection(shown=page.done(), record=record, estimates=scores, sources=sources)
+
+
+# ---------------------------------------------------------------- 8b. units
+
+
+def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str = "agent",
+                  unit_kpis: Sequence[str] = units.UNIT_KPIS, case_mix: Sequence[str] = (),
+                  min_tickets: int = units.MIN_TICKETS, language: str = "en",
+                  sla_first_response_minutes: float = 240.0,
+                  sla_resolution_hours: float = 24.0) -> Section:
+    """Agents, teams or sites compared fairly (:mod:`pdcakit.stages.units`): per KPI of
+    ``unit_kpis`` a funnel plot by ``unit_column`` (case mix of ``case_mix`` taken out),
+    the units outside its limits in a table, a sentence that the others cannot be told
+    apart, and the units too thin to judge; skipped with its reason when the column is
+    "" or absent, has too many values, or no KPI has two units with enough tickets."""
+    page = _Page(sections)
+    record: dict[str, Any] = {}
+    if not unit_column:
+        sections.skip("units", "off: give unit_column (e.g. agent, team or site) to enable it")
+    elif not unit_kpis:
+        sections.skip("units", "off: unit_kpis is empty (give e.g. [fcr, aht] to enable it)")
+    elif sections.runs("units", unit_column, *case_mix):
+        try:
+            report = units.unit_report(
+                tickets, unit_column, unit_kpis, case_mix=case_mix, min_tickets=min_tickets,
+                sla_first_response_minutes=sla_first_response_minutes,
+                sla_resolution_hours=sla_resolution_hours)
+        except ValueError as exc:
+            sections.skip("units", str(exc).removeprefix("unit comparison: "))
+        else:
+            w = words(language)
+            for key, reason in report.skipped.items():
+                sections.skip(f"units_{key}", reason, label=w._(
+                    "{name} by {column}", name=w._(KPI_INFO[key].name),
+                    column=w.column(unit_column)))
+            for found in report.funnels:
+                sentences = units.funnel_sentences(found, language)
+                if found.funnel is not None:
+                    page.say(sentences[0])
+                    page.figure(units.funnel_figure(found, language))
+                    sentences = sentences[1:]
+                table = units.outside_table(found, language)
+                if table is not None:
+                    page.table(table, index=False)
+                for line in sentences:
+                    page.say(line)
+            record["units"] = report.as_dict()
+    return Section(shown=page.done(), record=record)
 
 
 # ---------------------------------------------------------------- 9. sample size

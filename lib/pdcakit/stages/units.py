@@ -34,7 +34,12 @@ import pandas as pd
 
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_level, format_value
-from pdcakit.stats.funnel import Funnel, funnel_means, funnel_proportions, funnel_ratios
+from pdcakit.stats.funnel import (
+    Funnel,
+    funnel_means,
+    funnel_proportions,
+    funnel_standardised_proportions,
+)
 from pdcakit.words import N_, words
 
 __all__ = ["MIN_TICKETS", "UNIT_KPIS", "UnitFunnel", "UnitsReport", "funnel_figure",
@@ -173,31 +178,36 @@ def unit_funnel(tickets: pd.DataFrame, key: str, column: str, *,
     names = [str(u) for u in kept.index]
     n = kept["n"].to_numpy(float)
     total = kept["total"].to_numpy(float)
-    expected = _expected(cells[cells[column].isin(kept.index)], column, case_mix, kind)
-    if kind == "proportion":
-        if case_mix:
-            overall = total.sum() / n.sum()
-            funnel = funnel_ratios(total, expected.reindex(kept.index).to_numpy(float),
-                                   names, multiplier=overall)
-        else:
-            funnel = funnel_proportions(total, n, names)
+    if kind == "proportion" and not case_mix:
+        funnel = funnel_proportions(total, n, names)
+    elif kind == "proportion":
+        expected, variance = _expected(cells[cells[column].isin(kept.index)], column,
+                                       case_mix)
+        funnel = funnel_standardised_proportions(
+            total, expected.reindex(kept.index).to_numpy(float),
+            variance.reindex(kept.index).to_numpy(float), names,
+            share=float(total.sum() / n.sum()))
     else:
         mean = total / n
         var = (kept["total_sq"].to_numpy(float) - n * mean ** 2) / (n - 1)
+        expected = (None if not case_mix else _expected(
+            cells[cells[column].isin(kept.index)], column, case_mix)[0])
         funnel = funnel_means(mean, n, np.sqrt(np.maximum(var, 0)), names,
-                              expected=None if not case_mix else
+                              expected=None if expected is None else
                               expected.reindex(kept.index).to_numpy(float) / n)
     return UnitFunnel(key, column, funnel, **common)
 
 
-def _expected(cells: pd.DataFrame, column: str, case_mix: Sequence[str], kind: str
-              ) -> pd.Series:
-    """Each unit's expected total: its tickets in each stratum times the stratum's
-    overall mean (a share for a yes/no KPI), summed (indirect standardisation)."""
-    if not case_mix:
-        return pd.Series(dtype=float)
+def _expected(cells: pd.DataFrame, column: str, case_mix: Sequence[str]
+              ) -> tuple[pd.Series, pd.Series]:
+    """Each unit's expected total (indirect standardisation: its tickets in each stratum
+    times the stratum's overall mean, a share for a yes/no KPI, summed) and, for a share,
+    its binomial variance (tickets times ``p_s (1 - p_s)``, summed)."""
     strata = cells.groupby(list(case_mix))[["n", "total"]].transform("sum")
-    return (cells["n"] * strata["total"] / strata["n"]).groupby(cells[column]).sum()
+    rate = strata["total"] / strata["n"]
+    by_unit = cells[column]
+    return ((cells["n"] * rate).groupby(by_unit).sum(),
+            (cells["n"] * rate * (1 - rate)).groupby(by_unit).sum())
 
 
 def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
@@ -244,15 +254,13 @@ def _value(found: UnitFunnel, value: float) -> str:
 
 def funnel_sentences(found: UnitFunnel, language: str = "en") -> tuple[str, ...]:
     """What the page says about one funnel: the limits used, who is outside (named in
-    the table), that the others cannot be told apart, and the thin units."""
+    the table), that the others cannot be told apart, and the thin units (only those
+    when no funnel could be drawn: the page's skipped line gives the reason)."""
     w = words(language)
     name, col = w._(found.info.name), w.column(found.column)
     f = found.funnel
     lines = []
-    if f is None:
-        lines.append(w._("**{name} by {column}:** not compared: {reason}.", name=name,
-                         column=col, reason=found.reason))
-    else:
+    if f is not None:
         n_out = len(_listed(f))
         rest = len(f.units) - n_out
         mix = (w._(" after taking out the mix of {columns}",
@@ -343,13 +351,13 @@ def funnel_figure(found: UnitFunnel, language: str = "en") -> Any:
         curves = {lv: (np.clip(low, 0, 1), np.clip(high, 0, 1))
                   for lv, (low, high) in curves.items()}
     name, col = w._(found.info.name), w.column(found.column)
-    ratio = f.kind in ("ratio", "rate")
+    ratio = f.kind == "standardised proportion"
     return funnel_chart(
         sizes, [u.value for u in f.units], [u.unit for u in f.units],
         outside=[u.outside for u in f.units], target=f.target, curve_sizes=grid,
         curves=curves, percent=found.info.unit == "fraction",
         title=w._("{name} by {column}: funnel plot", name=name, column=col),
-        xlabel=(w._("Expected count: each ticket's overall share for its {columns}, summed",
+        xlabel=(w._("Tickets (effective, for the unit's mix of {columns})",
                    columns=", ".join(w.column(c) for c in found.case_mix))
                 if ratio else w._("Tickets")),
         ylabel=name + ("" if found.info.unit in ("fraction", "", "score", "points")

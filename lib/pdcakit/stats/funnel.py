@@ -17,7 +17,16 @@ only on its size, and compared with the overall value (the target ``theta0``):
   with it ``exp(+- z sqrt(1/E + tau^2))``;
 - **means** (handle time, CSAT): ``s = sigma / sqrt(n)`` with ``sigma`` the pooled
   within-unit standard deviation, target the overall mean; limits
-  ``theta0 +- z sqrt(s^2 + tau^2)`` (Spiegelhalter 2005, section 3.3).
+  ``theta0 +- z sqrt(s^2 + tau^2)`` (Spiegelhalter 2005, section 3.3);
+- **shares standardised for case mix** (FCR taking out the channel mix): the share as if
+  the unit had the overall mix, ``p0 O / E``, with its binomial variance
+  ``p0^2 V / E^2`` (``V`` = the sum over the unit's tickets of ``p_s (1 - p_s)``, ``p_s``
+  the overall share of the ticket's stratum); drawn against the *effective tickets*
+  ``n_eff = (1 - p0) E^2 / (p0 V)``, the tickets a unit with the overall mix would need
+  for that variance, so its limits are ``p0 +- z sqrt(p0 (1 - p0) / n_eff + tau^2)``.
+  (Poisson limits, as for rare outcomes like mortality, would be too wide for a common
+  outcome such as FCR: the variance of a count of a share ``p`` is ``E (1 - p)``, not
+  ``E``.)
 
 The z-score of a unit is ``(Y - Y0) / s``. **Overdispersion** (units differ more than
 chance): the z-scores are winsorised at their 10% and 90% quantiles (R's default quantile,
@@ -42,13 +51,14 @@ import numpy as np
 from scipy import stats as sps
 
 __all__ = ["KINDS", "LEVELS", "Dispersion", "Funnel", "FunnelUnit", "dispersion",
-           "funnel_means", "funnel_proportions", "funnel_rates", "funnel_ratios"]
+           "funnel_means", "funnel_proportions", "funnel_rates", "funnel_ratios",
+           "funnel_standardised_proportions"]
 
 #: The funnel's two limits: about 1 in 20 and 1 in 500 units outside by chance alone.
 LEVELS = (0.95, 0.998)
 
 #: The kinds of indicator a funnel compares.
-KINDS = ("proportion", "ratio", "rate", "mean")
+KINDS = ("proportion", "standardised proportion", "ratio", "rate", "mean")
 
 #: Winsorising of the z-scores before the overdispersion factor (FunnelPlotR, SHMI).
 TRIM = 0.1
@@ -339,15 +349,60 @@ def funnel_means(means: Sequence[float], sizes: Sequence[float], sds: Sequence[f
         raise ValueError("funnel of means: every value is the same, nothing to compare")
     target = float((n * y).sum() / n.sum())
     shown = y if expected is None else y - np.asarray(expected, dtype=float) + target
-    s = sigma / np.sqrt(n)
-    z = (shown - target) / s
+    half = sps.t.isf(0.025, n - 1) * sd / np.sqrt(n)
+    return _normal_funnel(
+        "mean", names, shown, n, sigma=sigma, target=target, observed=y * n,
+        expected=None if expected is None else np.asarray(expected, dtype=float),
+        cis=list(zip(shown - half, shown + half, strict=True)), trim=trim, adjust=adjust,
+        method="normal limits with the pooled within-unit SD, Spiegelhalter 2005"
+        + ("" if expected is None else "; indirectly standardised for case mix"))
+
+
+def _normal_funnel(kind: str, names: list[str], values: np.ndarray, sizes: np.ndarray, *,
+                   sigma: float, target: float, observed: np.ndarray,
+                   expected: np.ndarray | None, cis: list[tuple[float, float]], trim: float,
+                   adjust: str, method: str) -> Funnel:
+    """A funnel on the natural scale: ``s = sigma / sqrt(size)`` around ``target``."""
+    s = sigma / np.sqrt(sizes)
+    z = (values - target) / s
     disp = dispersion(z, s, trim=trim)
-    q = sps.t.isf(0.025, n - 1)
-    half = q * sd / np.sqrt(n)
-    base = Funnel(kind="mean", target=target, units=(), dispersion=disp,
-                  adjusted=_adjust(disp, adjust), sigma=sigma,
-                  method="normal limits with the pooled within-unit SD, Spiegelhalter 2005"
-                  + ("" if expected is None else "; indirectly standardised for case mix"))
-    return _units(base, names, n, shown, y * n, None if expected is None else
-                  np.asarray(expected, dtype=float), z,
-                  list(zip(shown - half, shown + half, strict=True)))
+    base = Funnel(kind=kind, target=target, units=(), dispersion=disp,
+                  adjusted=_adjust(disp, adjust), sigma=sigma, method=method)
+    return _units(base, names, sizes, values, observed, expected, z, cis)
+
+
+def funnel_standardised_proportions(observed: Sequence[float], expected: Sequence[float],
+                                    variances: Sequence[float], units: Sequence[str], *,
+                                    share: float, trim: float = TRIM, adjust: str = "auto"
+                                    ) -> Funnel:
+    """Funnel of a share standardised for case mix (module docstring): ``observed``
+    successes, ``expected`` successes at the overall share of each stratum, their
+    binomial ``variances`` (the sum of ``p_s (1 - p_s)`` over the unit's tickets) and
+    the overall ``share`` ``p0``. Each unit's size is its effective tickets ``n_eff``.
+
+    >>> f = funnel_standardised_proportions([60, 90], [70, 80], [21, 16], ["A", "B"],
+    ...                                     share=0.75)
+    >>> [round(u.value, 4) for u in f.units], [round(u.size, 1) for u in f.units]
+    ([0.6429, 0.8438], [77.8, 133.3])
+    """
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    v = np.asarray(variances, dtype=float)
+    names = _names(units, o.size, "funnel of standardised shares")
+    if not 0 < share < 1:
+        raise ValueError(f"funnel of standardised shares: the overall share must be "
+                         f"between 0 and 1, got {share}")
+    if e.shape != o.shape or v.shape != o.shape or (e <= 0).any() or (v <= 0).any() or (
+            o < 0).any():
+        raise ValueError("funnel of standardised shares: each unit needs observed >= 0, "
+                         "expected > 0 and a variance > 0 (a stratum with a share strictly "
+                         "between 0 and 1)")
+    values = share * o / e
+    n_eff = (1 - share) * e ** 2 / (share * v)
+    half = 1.959964 * share * np.sqrt(v) / e
+    return _normal_funnel(
+        "standardised proportion", names, values, n_eff,
+        sigma=math.sqrt(share * (1 - share)), target=float(share), observed=o, expected=e,
+        cis=list(zip(values - half, values + half, strict=True)), trim=trim, adjust=adjust,
+        method="indirectly standardised share with its binomial variance, normal limits "
+        "against the effective tickets, Spiegelhalter 2005")
