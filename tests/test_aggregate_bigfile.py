@@ -1,0 +1,66 @@
+"""``check-data`` through DuckDB (pdcakit.aggregate.bigfile): the row path's summary
+(pdcakit.data.describe_export) without loading rows, on an event log with repeated ids,
+date-only times, an empty month, missing values and a mapped Chinese export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pdcakit.aggregate.bigfile import describe_big_export
+from pdcakit.data import describe_export
+
+FIELDS = ("rows", "first_created", "last_created", "months", "empty_months", "date_only",
+          "snapshot", "snapshot_source", "open_rows", "open_last_year", "repeated_ids",
+          "repeated_rows", "repeated_examples", "on_duplicate", "columns", "present", "empty",
+          "unmapped", "kpis", "kpis_skipped", "stages", "cases", "open_cases",
+          "open_cases_last_year", "cases_from")
+
+
+def event_log(tmp_path) -> str:
+    """Several rows per case (status changes), date-only times, no tickets in February,
+    an unused column, an empty csat column, a Chinese site name."""
+    rng = np.random.default_rng(3)
+    n = 400
+    ids = rng.choice([f"C{i:03d}" for i in range(300)], n)
+    days = rng.choice(np.r_[0:31, 59:120], n)
+    created = pd.Timestamp("2025-01-01") + pd.to_timedelta(days, "D")
+    resolved = (created + pd.to_timedelta(rng.integers(0, 20, n), "D")).strftime("%Y-%m-%d")
+    resolved = np.where(rng.random(n) < 0.3, "", resolved)
+    frame = pd.DataFrame({"id": ids, "created_at": created.strftime("%Y-%m-%d"),
+                          "resolved_at": resolved, "status": rng.choice(["new", "done"], n),
+                          "site": rng.choice(["Leeds", "上海"], n), "csat": ""})
+    path = tmp_path / "log.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("on_duplicate", [None, "keep_first"])
+def test_event_log_summary_equals_the_row_paths(tmp_path, on_duplicate):
+    path = event_log(tmp_path)
+    row = describe_export(path, on_duplicate=on_duplicate)
+    big = describe_big_export(path, on_duplicate=on_duplicate)
+    for name in FIELDS:
+        assert getattr(big.summary, name) == getattr(row, name), name
+    assert big.summary.repeated_ids > 50 and big.summary.empty_months == ("2025-02",)
+    assert big.nulls["csat"] == 400 and big.nulls["resolved_at"] == row.open_rows
+    same = [line for line in row.lines() if not line.startswith(("Check:", "Note:"))]
+    assert [line for line in big.summary.lines() if not line.startswith("Note:")] == same
+    assert any("plausibility" in line for line in big.lines())
+    assert big.lines()[-1].startswith("Empty cells per column: resolved_at")
+
+
+def test_parquet_with_clock_times(tmp_path):
+    frame = pd.DataFrame({
+        "id": ["A", "B", "C"],
+        "created_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-06 10:30", "2026-03-01 00:00"]),
+        "resolved_at": pd.to_datetime(["2026-01-05 12:00", None, None]),
+        "channel": ["phone", None, "web"]})
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path, index=False)
+    row, big = describe_export(path), describe_big_export(path, snapshot="2026-03-02")
+    assert big.summary.date_only is False and big.summary.snapshot_source == "given"
+    for name in ("rows", "months", "empty_months", "open_rows", "present", "kpis"):
+        assert getattr(big.summary, name) == getattr(row, name), name
+    assert big.nulls == {"id": 0, "created_at": 0, "resolved_at": 2, "channel": 1}
