@@ -178,3 +178,48 @@ def test_monitor_entries_are_dated(tmp_path):
     path = new_data(paths, "n.csv", 0.74, seed=21, weeks=2)
     monitor(paths, "held", str(path))
     assert str(read_cycle(paths, "held").log[-1]["date"]) == dt.date.today().isoformat()
+
+
+def test_the_demo_holds_its_gain_and_logs_the_monthly_check(tmp_path, capsys):
+    # pdca demo after its adoption: the demo plan placed, the six weeks since adoption
+    # (the adopted process replayed) quiet, the FCR check logged from the monitor run
+    from pdcakit.run.workbooks import place_demo_plan, place_demo_record
+    from pdcakit.tracker import supervision as sv
+    from pdcakit.tracker.record import edit_record
+    from pdcakit.tracker.registers_view import portfolio_sections
+
+    paths = ProjectPaths(init_workbook(tmp_path / "wb").root)
+    place_demo_record(paths)
+    assert place_demo_plan(paths) == sv.plan_path(paths)
+    cli._reset_demo_record(paths, keep_finding=True)
+    with edit_record(paths, "demo-helpdesk") as data:  # what pdca act adopt records
+        data["decision"] = {"decision": "adopt", "date": "2026-07-10", "rationale": "held"}
+        data["data"]["new_baseline"] = ["2026-04-06", "2026-07-06"]
+    cli._demo_holding(paths, log_check=True)
+    out = capsys.readouterr().out
+    assert "over 6 new period(s), 2026-07-06 to 2026-08-10" in out and "No signal" in out
+    record = read_cycle(paths, "demo-helpdesk")
+    assert record.log[-1]["status"] == "quiet" and record.finding == "F1"
+    today = dt.date.today()
+    plan = sv.read_plan(paths)
+    assert plan.check("fcr-monitoring").last_done.date == today
+    assert [c.id for c in plan.overdue(max(today, dt.date(2026, 12, 7)))] == ["internal-audit"]
+    titles = [s.title for s in portfolio_sections(paths, [record], today)]
+    assert titles[:3] == ["Supervision plan", "Findings and the cycles they opened",
+                          "Holding the gains"]
+    # a second demo resets the plan and the record's monitor block
+    place_demo_plan(paths)
+    cli._reset_demo_record(paths)
+    assert "monitor" not in yaml.safe_load(paths.record("demo-helpdesk").read_text("utf-8"))
+    assert sv.read_plan(paths).check("fcr-monitoring").last_done.date == dt.date(2025, 12, 15)
+
+
+def test_the_demo_leaves_a_teams_own_plan_alone(tmp_path):
+    from pdcakit.run.workbooks import place_demo_plan
+    from pdcakit.tracker import supervision as sv
+
+    paths = ProjectPaths(init_workbook(tmp_path / "wb").root)
+    own = "checks: []\n"
+    sv.plan_path(paths).write_text(own, encoding="utf-8")
+    assert place_demo_plan(paths) is None
+    assert sv.plan_path(paths).read_text(encoding="utf-8") == own

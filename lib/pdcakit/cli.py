@@ -272,7 +272,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     In a workbook it writes (or resets) ``pdca/demo-helpdesk.yaml``; outside one it makes a
     throw-away demo workbook in a temporary folder and says where.
     """
-    from pdcakit.run.workbooks import place_demo_record, throwaway_demo_workbook
+    from pdcakit.run.workbooks import (
+        place_demo_plan,
+        place_demo_record,
+        throwaway_demo_workbook,
+    )
 
     try:
         paths = ProjectPaths.find()
@@ -281,8 +285,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
     with _only_demo(paths):
         place_demo_record(paths)
+        plan = place_demo_plan(paths)
         print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
-        _reset_demo_record(paths)
+        _reset_demo_record(paths, keep_finding=plan is not None)
         worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
                             meanwhile=lambda: importlib.import_module("pdcakit.tracker.report"))
 
@@ -290,6 +295,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             print(tracker.advance(paths, DEMO_CYCLE).sentence)
         if worst == EXIT_OK:
             print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
+            _demo_holding(paths, log_check=plan is not None)
     index, _ = _all_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return worst
@@ -314,15 +320,44 @@ def _only_demo(paths: ProjectPaths) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _reset_demo_record(paths: ProjectPaths) -> None:
+def _demo_holding(paths: ProjectPaths, *, log_check: bool) -> None:
+    """After the demo's adoption: ``pdca monitor`` on the six weeks since (the adopted
+    process replayed, so quiet), and the monthly FCR check logged from it in the demo's
+    supervision plan (``log_check``: the plan is the demo's own)."""
+    from pdcakit.run.workbooks import DEMO_MONITOR_DATA
+    from pdcakit.tracker.monitor import monitor
+    from pdcakit.tracker.supervision import check_done
+    from pdcakit.words import words
+
+    w = words()
+    result = monitor(paths, DEMO_CYCLE, DEMO_MONITOR_DATA)
+    print(f"$ pdca monitor {DEMO_CYCLE} --data {DEMO_MONITOR_DATA}")
+    for line in _monitor_lines(result, w):
+        print(line)
+    if log_check:
+        note = (w._("pdca monitor over {n} weeks since adoption: {status}", n=len(
+            result.periods), status=w._("signal") if result.signals else w._("no signal")))
+        done, check = check_done(paths, "fcr-monitoring",
+                                 result="fail" if result.signals else "pass", note=note)
+        print(f"$ pdca check-done fcr-monitoring --result {done.result} --note \"{note}\"")
+        print(f"{check.id}: {done.result} logged for {done.date.isoformat()}; next due "
+              f"{check.next_due(done.date).isoformat()}.")
+
+
+def _reset_demo_record(paths: ProjectPaths, *, keep_finding: bool = True) -> None:
     """Start the demo record from plan each time: its log, decision and what the last demo
-    recorded (measured baselines, the adopted window) cleared, as shipped."""
+    recorded (measured baselines, the adopted window, the monitor's frozen limits) cleared,
+    as shipped; without the demo's supervision plan (the workbook has its own), the
+    finding the demo cycle answers is dropped (it names the demo plan's F1)."""
     from pdcakit.tracker.record import edit_record
 
     with edit_record(paths, DEMO_CYCLE) as data:
         data["stage"] = "plan"
         data["decision"] = None
         data["log"] = [{"date": str(data.get("created")), "event": "created"}]
+        data.pop("monitor", None)
+        if not keep_finding:
+            data.pop("finding", None)
         for block, key in (("aim", "baseline"), ("aim", "new_baseline"),
                            ("data", "new_baseline")):
             if isinstance(data.get(block), dict):

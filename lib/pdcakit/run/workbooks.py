@@ -31,10 +31,13 @@ from pdcakit.run.project import (
     resolved,
 )
 
-__all__ = ["DEMO_CYCLE", "Initialised", "demo_record_template", "init_workbook", "lab_command",
-           "place_demo_record", "throwaway_demo_workbook"]
+__all__ = ["DEMO_CYCLE", "DEMO_MONITOR_DATA", "Initialised", "demo_record_template",
+           "init_workbook", "lab_command", "place_demo_plan", "place_demo_record",
+           "throwaway_demo_workbook"]
 
 DEMO_CYCLE = "demo-helpdesk"
+#: The demo's export of the weeks after adoption (``pdca monitor`` in ``pdca demo``).
+DEMO_MONITOR_DATA = "demo:tickets_since_adoption.csv"
 _SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
 #: What ``pdca init`` writes: workbook path -> skeleton file (None: a folder).
 _LAYOUT: dict[str, str | None] = {
@@ -135,6 +138,20 @@ def place_demo_record(paths: ProjectPaths) -> Path:
     if target.resolve() != template.resolve():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, target)
+    return target
+
+
+def place_demo_plan(paths: ProjectPaths) -> Path | None:
+    """Write the demo's supervision plan (``data/demo/supervision.yaml``, shipped with the
+    demo data) as ``pdca/supervision.yaml``, afresh on each demo; None, and nothing
+    written, when the workbook has a plan of its own (one without ``demo: true``)."""
+    from pdcakit.tracker.supervision import is_demo_plan, plan_path
+
+    target = plan_path(paths)
+    if (target.exists() or target.is_symlink()) and not is_demo_plan(target):
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, (bundled("demo") / "supervision.yaml").read_text(encoding="utf-8"))
     return target
 
 

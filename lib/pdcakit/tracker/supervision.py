@@ -56,6 +56,7 @@ __all__ = [
     "SupervisionPlan",
     "add_months",
     "check_done",
+    "is_demo_plan",
     "new_cycle_from_finding",
     "plan_path",
     "plan_problems",
@@ -74,6 +75,8 @@ FREQUENCY_WORDS: dict[str, tuple[int, int]] = {
     "daily": (0, 1), "每天": (0, 1), "每日": (0, 1),
 }
 _EVERY = re.compile(r"^(?:every\s+(\d+)\s+days?|每\s*(\d+)\s*天)$")
+#: The plan's top-level keys: its checks, the log of checks done, the demo's own mark.
+_TOP = ("checks", "done", "demo")
 _FIELDS = ("id", "activity", "content", "frequency", "owner", "standard", "start")
 _CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _EXAMPLE = ("- {id: fcr-monitoring, activity: Process monitoring of FCR, content: ..., "
@@ -250,6 +253,10 @@ def plan_problems(data: Any, text: str = "") -> list[str]:
     if not isinstance(data, dict):
         return ["the plan must be a mapping with checks: (a list) and done: (a list)"]
     problems: list[str] = []
+    for key in sorted(set(map(str, data)) - set(_TOP)):
+        close = did_you_mean(key, _TOP)
+        problems.append(f"{key}: not a part of a supervision plan; "
+                        f"{close + ' ' if close else ''}use {', '.join(_TOP)}")
     checks = data.get("checks")
     if not isinstance(checks, list):
         return [f"checks: must be a list of checks, e.g. {_EXAMPLE}"]
@@ -379,6 +386,16 @@ def _plan(path: Path, data: dict[str, Any], lines: dict[str, list[int]]) -> Supe
         line=check_lines[i] if i < len(check_lines) else 0)
         for i, c in enumerate(data["checks"]))
     return SupervisionPlan(path, checks)
+
+
+def is_demo_plan(path: Path) -> bool:
+    """Whether ``path`` is the demo's supervision plan (``demo: true``, written by ``pdca
+    demo``), which the demo may reset; a team's own plan is never touched."""
+    try:
+        data = load_bounded(path.read_text(encoding="utf-8"), str(path))
+    except Exception:  # unreadable: not provably the demo's, so it stays as it is
+        return False
+    return isinstance(data, dict) and data.get("demo") is True
 
 
 def _next_finding_number(done: Any) -> int:
