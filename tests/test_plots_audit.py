@@ -683,3 +683,83 @@ class TestKpiPanels:
     def test_no_panels_is_an_error(self):
         with pytest.raises(ValueError, match="at least one panel"):
             plots.kpi_panels([], title="Every KPI")
+
+
+# --- issue 24: every chart drawn again for a phone (plots.phone_figure) -------------------
+
+@pytest.fixture(scope="module")
+def phone_figures(figures):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a collapsed layout fails here
+        warnings.filterwarnings("ignore", message=".*[Gg]lyph.*missing")  # CJK: tested above
+        return {name: plots.phone_figure(fig) for name, fig in figures.items()}
+
+
+def _all_texts(fig) -> list:
+    """Every visible text of the figure, its figure legends and titles included."""
+    texts = _texts(fig) + [t for legend in fig.legends for t in legend.get_texts()]
+    if getattr(fig, "_suptitle", None) is not None:
+        texts.append(fig._suptitle)
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+class TestEveryChartOnAPhone:
+    """At 390 px the page shows the phone drawing at its own size (360 px): its smallest
+    text is PHONE_MIN_PT (11.3 px), the page's small print, without enlarging."""
+
+    def test_narrow_and_no_text_under_the_small_print(self, phone_figures, name):
+        fig = phone_figures[name]
+        assert fig is not None, f"{name}: no phone drawing"
+        assert fig.get_figwidth() == pytest.approx(plots.PHONE_WIDTH)
+        _renderer(fig)
+        small = [(t.get_text()[:30], t.get_fontsize()) for t in _all_texts(fig)
+                 if t.get_fontsize() < plots.PHONE_MIN_PT]
+        assert not small, f"{name}: text under {plots.PHONE_MIN_PT} pt: {small[:4]}"
+
+    def test_no_text_over_text_nor_outside(self, phone_figures, name):
+        fig = phone_figures[name]
+        renderer = _renderer(fig)
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _texts(fig)]
+        clashes = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+                   if box_a.overlaps(box_b)]
+        assert not clashes, f"{name}: text over text {clashes[:3]}"
+        tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+        assert tight.x0 >= -1 and tight.x1 <= fig.bbox.x1 + 1, f"{name}: cut at a side"
+
+    def test_legend_beneath_and_the_chart_kept_wide(self, phone_figures, name):
+        fig = phone_figures[name]
+        renderer = _renderer(fig)
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is not None:
+                assert legend.get_window_extent(renderer).y1 <= ax.bbox.y0 + 1, \
+                    f"{name}: legend beside or over the chart"
+        widest = max(ax.bbox.width for ax in fig.axes)
+        assert widest >= 0.45 * fig.bbox.width, f"{name}: chart {widest:.0f} px of " \
+                                                 f"{fig.bbox.width:.0f}"
+
+    def test_says_what_the_desktop_chart_says(self, figures, phone_figures, name):
+        wide, phone = figures[name], phone_figures[name]
+        assert len(wide.axes) == len(phone.axes)
+        assert ["".join(ax.get_title(loc="left").split()) for ax in wide.axes] == \
+               ["".join(ax.get_title(loc="left").split()) for ax in phone.axes]
+        keys = [[t.get_text() for t in legend.get_texts()] for legend in
+                [ax.get_legend() for ax in wide.axes] + wide.legends if legend is not None]
+        assert keys == [[t.get_text() for t in legend.get_texts()] for legend in
+                        [ax.get_legend() for ax in phone.axes] + phone.legends
+                        if legend is not None]
+
+
+def test_small_multiples_one_panel_a_row_on_a_phone(phone_figures):
+    fig = phone_figures["overtime_nine_kpis_events"]
+    lefts = {round(ax.get_position().x0, 3) for ax in fig.axes}
+    assert len(fig.axes) == 9 and len(lefts) == 1
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "1 Write (14 Mar)" in labels and any("培训" not in x for x in labels)
+
+
+def test_a_figure_not_drawn_here_has_no_phone_drawing():
+    from matplotlib.figure import Figure
+
+    assert plots.phone_figure(Figure()) is None

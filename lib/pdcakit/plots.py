@@ -233,6 +233,8 @@ def _fit(fig: Figure) -> Figure:
             # a margin for a reader's font, wider than matplotlib's (SVG text)
             room = (fig.bbox.x1 - title.get_window_extent(renderer).x0
                     - TITLE_MARGIN * fig.bbox.width)
+            if _PHONE.get():  # wrapped before the layout placed it: again, in its room
+                title.set_text(" ".join(title.get_text().split()))
             _wrap(title, room, renderer)
     crowded = [ax for ax in fig.axes if ax.get_legend() is not None
                and not getattr(ax, "_pdca_legend_below", False)
@@ -347,6 +349,9 @@ class _ReadableLogLocator(mpl.ticker.Locator):
     [[2.5, 3.0, 3.5, 4.0], [2.0, 3.0, 5.0, 10.0]]
     """
 
+    def __init__(self) -> None:
+        self.phone = _PHONE.get()  # drawn for a phone: fewer labels (kept: drawn later)
+
     def __call__(self) -> Any:
         low, high = self.axis.get_view_interval()
         return self.tick_values(low, high)
@@ -354,11 +359,14 @@ class _ReadableLogLocator(mpl.ticker.Locator):
     def tick_values(self, vmin: float, vmax: float) -> Any:
         low, high = sorted((vmin, vmax))
         low = max(low, high * 1e-12, np.finfo(float).tiny)
+        phone = self.phone  # a phone's narrow axis: fewer labels
         if high / low < 3:
-            ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+            ticks = MaxNLocator(nbins=3 if phone else 5,
+                                steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
         else:
-            subs = ((1.0, 2.0, 3.0, 5.0) if high / low <= 100 else
-                    (1.0, 2.0, 5.0) if high / low <= 1000 else (1.0,))
+            spans = (10, 30) if phone else (100, 1000)  # 1-2-3-5, 1-2-5 steps up to
+            subs = ((1.0, 2.0, 3.0, 5.0) if high / low <= spans[0] else
+                    (1.0, 2.0, 5.0) if high / low <= spans[1] else (1.0,))
             ticks = LogLocator(subs=subs).tick_values(low, high)
         return ticks[(ticks > 0) & (ticks >= low) & (ticks <= high)]
 
@@ -805,6 +813,8 @@ class KpiPanel:
 #: value ticks and unit at the left, title above, date ticks and their label below.
 PANEL_HEIGHT = 2.2
 _PANEL_ROOM = {"left": 0.74, "right": 0.14, "top": 0.46, "bottom": 0.52}
+#: On a phone the value axis's unit is set larger (:data:`PHONE_MIN_PT`): more room for it.
+_PHONE_PANEL_ROOM = {"left": 0.95}
 #: Special-cause points: colour and marker by what they say (never colour alone).
 _SPECIAL = {True: ("#41b6e6", "o", "Special cause, improving (NHS rules)"),
             False: (COLOURS["signal"], "s", "Special cause, concerning (NHS rules)"),
@@ -890,7 +900,7 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         fig.set_figheight(height)
         head.set_y(1 - 0.1 / height)
         key.set_bbox_to_anchor((0.1 / width, 1 - (0.2 + title_h) / height), fig.transFigure)
-        cell, room = width / columns, _PANEL_ROOM
+        cell, room = width / columns, {**_PANEL_ROOM, **(_PHONE_PANEL_ROOM if phone else {})}
         for k, ax in enumerate(axes):
             row, col = divmod(k, columns)
             y0 = height - top - (row + 1) * PANEL_HEIGHT + room["bottom"]
@@ -1094,9 +1104,20 @@ def _display(display_unit: str | None, fallback: str | None,
 
 #: Bars a Pareto chart shows before it gathers the rest into "Other".
 PARETO_TOP = 15
+#: Largest bars a Pareto chart drawn for a phone names before "Other (k categories)".
+PHONE_PARETO_TOP = 8
 _LABEL_CHARS = 22
 #: Longest row name (segment, process step) beside a horizontal chart, in letter cells.
 _ROW_CHARS = 30
+
+
+#: Row labels on a phone chart (:func:`phone_figure`): the chart keeps half its width.
+_PHONE_ROW_CHARS = 14
+
+
+def _row_chars() -> int:
+    """Latin-letter cells a row label keeps: :data:`_ROW_CHARS`, fewer on a phone."""
+    return _PHONE_ROW_CHARS if _PHONE.get() else _ROW_CHARS
 
 
 def _short(label: str, width: int = _LABEL_CHARS) -> str:
@@ -1131,10 +1152,13 @@ def pareto_chart(
 
     More than ``top`` categories: the ``top`` largest, then one bar "Other (k categories)"
     for the rest, so the labels stay readable (long names are cut; many or long labels
-    stand upright, one column each, so they never overlap). The
-    cumulative share counts every category, so it ends at 100%. The right axis names what
-    is counted: ``noun``, else the words after "Number of" in ``ylabel`` ("complaints").
+    stand upright, one column each, so they never overlap). The cumulative share counts
+    every category, so it ends at 100%. On a phone (:func:`phone_figure`) at most
+    :data:`PHONE_PARETO_TOP` bars before "Other". The right axis names what is counted:
+    ``noun``, else the words after "Number of" in ``ylabel`` ("complaints").
     """
+    if _PHONE.get():  # a bar a label's height, upright: fewer fit a phone's width
+        top = min(top, PHONE_PARETO_TOP)
     order = np.argsort(np.asarray(counts, dtype=float), kind="stable")[::-1]
     names = [str(labels[i]) for i in order]
     values = np.asarray(counts, dtype=float)[order]
@@ -1323,7 +1347,7 @@ def forest_plot(
             ax.errorbar(est[mask], positions[mask],
                         xerr=np.vstack([est[mask] - low[mask], high[mask] - est[mask]]),
                         fmt="o", color=colour, capsize=4, markersize=6, label=name)
-    ax.set_yticks(positions, [_short(str(v), _ROW_CHARS) for v in labels])
+    ax.set_yticks(positions, [_short(str(v), _row_chars()) for v in labels])
     ax.set_ylim(len(est) - 0.5, -0.5)
     points = 100 if percent_points else 1
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _signed_tick(points * v)))
@@ -1394,8 +1418,8 @@ def step_bars(
     ``kinds`` (e.g. "value-added", "waiting") is appended to each step's label.
     """
     b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    labels = [_short(str(s), _ROW_CHARS) if kinds is None else
-              f"{_short(str(s), _ROW_CHARS)}\n({k})" for s, k in
+    labels = [_short(str(s), _row_chars()) if kinds is None else
+              f"{_short(str(s), _row_chars())}\n({k})" for s, k in
               zip(steps, kinds if kinds is not None else steps, strict=True)]
     fig, ax = _figure((9, 0.75 * len(labels) + 1.6))
     positions = np.arange(len(labels))
