@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from pdcakit.words import N_, words
 
-__all__ = ["KPI_INFO", "KpiInfo", "kpi_name", "missing_columns", "supported_kpis"]
+__all__ = ["KPI_INFO", "SCORE_KPI_INFO", "KpiInfo", "is_score_kpi", "kpi_name",
+           "missing_columns", "score_kpi_name", "supported_kpis"]
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,51 @@ KPI_INFO: dict[str, KpiInfo] = {info.key: info for info in (
 )}
 
 
+#: The score KPIs of the method, measured from surveys, audits, mystery-shopper visits and
+#: the standards table (not from ticket columns): each can be a cycle's aim and is
+#: compared by :mod:`pdcakit.stages.compare_scores`. A part of one is keyed
+#: ``KEY.PART`` (``csi.服务响应时间``, ``tps.normativity``, ``standards.<standard>``).
+SCORE_KPI_INFO: dict[str, KpiInfo] = {info.key: info for info in (
+    KpiInfo("csi", N_("Customer satisfaction index (CSI)"), "mean", "score", True),
+    KpiInfo("tps", N_("Process audit score (TPS)"), "mean", "score", True),
+    KpiInfo("tds", N_("Mystery-shopper score (TDS)"), "mean", "score", True),
+    KpiInfo("standards", N_("Standards conformance (weighted)"), "proportion", "fraction",
+            True),
+    KpiInfo("composite", N_("Composite performance score"), "proportion", "fraction", True),
+)}
+
+
+def is_score_kpi(key: str) -> bool:
+    """Whether ``key`` is a score KPI or a part of one.
+
+    >>> is_score_kpi("csi"), is_score_kpi("csi.服务态度"), is_score_kpi("fcr")
+    (True, True, False)
+    """
+    return key.split(".", 1)[0] in SCORE_KPI_INFO
+
+
+def score_kpi_name(key: str, language: str = "en") -> str:
+    """A score KPI's name, a part's as "whole: part".
+
+    >>> score_kpi_name("tps.normativity")
+    'Process audit score (TPS): normativity'
+    """
+    whole, _, part = key.partition(".")
+    name = words(language)._(SCORE_KPI_INFO[whole].name)
+    return f"{name}: {part}" if part else name
+
+
 def kpi_name(key: str, language: str = "en") -> str:
     """KPI ``key``'s name in ``language`` (the method's own term in Chinese); a key not in
     the catalogue is its own name.
 
     >>> kpi_name("aht"), kpi_name("fcr", "zh-CN"), kpi_name("made_up", "zh-CN")
     ('Average handle time', '首次解决率', 'made_up')
+    >>> kpi_name("csi")
+    'Customer satisfaction index (CSI)'
     """
+    if is_score_kpi(key):
+        return score_kpi_name(key, language)
     info = KPI_INFO.get(key)
     return key if info is None else words(language)._(info.name)
 
