@@ -145,7 +145,11 @@ class TestChanges:
         assert speed.significant and not by["attitude"].significant
         low, high = speed.ci_adjusted
         assert low < speed.ci[0] and high > speed.ci[1]   # 98.75% is wider than 95%
-        assert c.adjusted_level == pytest.approx(1 - 0.05 / 4)
+        assert speed.ci_level == pytest.approx(1 - 0.05 / 4)   # the smallest p of Holm's
+        for ch in by.values():   # the adjusted interval excludes 0 exactly when significant
+            if ch.ci_adjusted is not None:
+                excludes = ch.ci_adjusted[0] > 0 or ch.ci_adjusted[1] < 0
+                assert excludes == ch.significant, ch.key
 
     def test_no_adjustment(self):
         c = share_changes(["attitude", "other"] * 20, ["attitude"] * 30 + ["other"] * 10,

@@ -183,9 +183,11 @@ def shares_over_time(received_at: pd.Series, labels: Sequence[str], *, period: s
 @dataclass(frozen=True)
 class ShareChange:
     """One class's share before and after, the difference (after - before) with its
-    interval, the raw and adjusted p-value; ``ci_adjusted`` at the Bonferroni level
-    ``1 - alpha / m`` (simultaneous over the ``m`` classes tested). ``note`` says why a
-    class was not tested (then the test fields are None)."""
+    interval, the raw and adjusted p-value; ``ci_adjusted`` at ``ci_level``, the level
+    that agrees with the adjusted decision, ``1 - alpha * p / p_adjusted``
+    (:func:`pdcakit.stats.decision.adjusted_level`: Bonferroni's ``1 - alpha / m`` for the
+    smallest p of a Holm family). ``note`` says why a class was not tested (then the test
+    fields are None)."""
 
     key: str
     x_before: int
@@ -195,6 +197,7 @@ class ShareChange:
     difference: float | None = None
     ci: tuple[float, float] | None = None
     ci_adjusted: tuple[float, float] | None = None
+    ci_level: float | None = None
     pvalue: float | None = None
     p_adjusted: float | None = None
     significant: bool = False
@@ -215,6 +218,7 @@ class ShareChange:
                 "difference": self.difference,
                 "ci": None if self.ci is None else list(self.ci),
                 "ci_adjusted": None if self.ci_adjusted is None else list(self.ci_adjusted),
+                "ci_level": self.ci_level,
                 "pvalue": self.pvalue, "p_adjusted": self.p_adjusted,
                 "significant": self.significant, "note": self.note}
 
@@ -230,18 +234,9 @@ class ShareChanges:
     family_size: int
     test: str = "two-proportion chi-square test (R prop.test, no continuity correction)"
 
-    @property
-    def adjusted_level(self) -> float:
-        """The level of the simultaneous intervals: ``1 - alpha / m`` (Bonferroni, also
-        beside Holm's and BH's p-values), the plain ``confidence`` without adjustment."""
-        if self.multiplicity == "none":
-            return self.confidence
-        return 1 - self.alpha / max(self.family_size, 1)
-
     def as_dict(self) -> dict[str, Any]:
         return {"test": self.test, "alpha": self.alpha, "multiplicity": self.multiplicity,
                 "family_size": self.family_size, "confidence": self.confidence,
-                "adjusted_level": self.adjusted_level,
                 "classes": {c.key: c.as_dict() for c in self.changes}}
 
 
@@ -258,6 +253,7 @@ def share_changes(before: Sequence[str], after: Sequence[str], *, alpha: float =
     ('response_speed', -0.2, True, 2)
     """
     from pdcakit import stats
+    from pdcakit.stats.decision import adjusted_level
 
     b, a = pd.Series(list(before), dtype=object), pd.Series(list(after), dtype=object)
     n1, n2 = int(b.notna().sum()), int(a.notna().sum())
@@ -275,13 +271,13 @@ def share_changes(before: Sequence[str], after: Sequence[str], *, alpha: float =
         tested.append((key, stats.two_proportions(x1, n1, x2, n2, confidence=confidence)))
     m = len(tested)
     adjusted = stats.adjust_pvalues([r.pvalue for _, r in tested], multiplicity) if m else []
-    level = confidence if multiplicity == "none" else 1 - alpha / max(m, 1)
     for (key, r), p_adj in zip(tested, adjusted, strict=True):
         x1, x2 = int((b == key).sum()), int((a == key).sum())
+        level = adjusted_level(alpha, float(r.pvalue), float(p_adj))
         wide = stats.two_proportions(x1, n1, x2, n2, confidence=level)
         out[key] = ShareChange(key, x1, n1, x2, n2, difference=float(r.estimate),
                                ci=tuple(map(float, r.ci)), ci_adjusted=tuple(map(float, wide.ci)),
-                               pvalue=float(r.pvalue), p_adjusted=float(p_adj),
+                               ci_level=level, pvalue=float(r.pvalue), p_adjusted=float(p_adj),
                                significant=bool(p_adj < alpha))
     return ShareChanges(changes=tuple(out[k] for k in CLASSES), alpha=alpha,
                         multiplicity=multiplicity, confidence=confidence, family_size=m)
