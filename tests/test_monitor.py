@@ -24,11 +24,13 @@ START, ADOPTED_FROM, NEW_FROM = "2026-04-06", "2026-04-06", "2026-07-06"
 
 
 def tickets(start: str, weeks: int, fcr: list[float] | float, seed: int, *,
-            per_week: int = 300, prefix: str = "T") -> pd.DataFrame:
+            per_week: int = 300, prefix: str = "T",
+            minutes: list[float] | float = 600.0) -> pd.DataFrame:
     """A help desk export: date-only times on some rows, open cases (no resolved_at),
     several categories, Chinese ones among them."""
     rng = np.random.default_rng(seed)
     shares = np.broadcast_to(np.asarray(fcr, dtype=float), (weeks,))
+    scale = np.broadcast_to(np.asarray(minutes, dtype=float), (weeks,))
     rows = []
     for week in range(weeks):
         n = int(rng.poisson(per_week))
@@ -36,7 +38,7 @@ def tickets(start: str, weeks: int, fcr: list[float] | float, seed: int, *,
         seconds = rng.integers(0, 86400, n)
         created = (pd.Timestamp(start) + pd.Timedelta(weeks=week)
                    + pd.to_timedelta(days, "D") + pd.to_timedelta(seconds, "s"))
-        resolved = created + pd.to_timedelta(rng.exponential(600, n), "m")
+        resolved = created + pd.to_timedelta(rng.exponential(scale[week], n), "m")
         is_open = rng.random(n) < 0.05
         for i in range(n):
             rows.append({
@@ -81,9 +83,9 @@ def workbook(tmp_path: Path, *, decision: str = "{decision: adopt, date: 2026-07
 
 
 def new_data(paths: ProjectPaths, name: str, fcr: list[float] | float, seed: int,
-             weeks: int = 10) -> Path:
+             weeks: int = 10, minutes: list[float] | float = 600.0) -> Path:
     older = tickets("2026-06-01", 5, 0.74, seed=seed + 100, prefix="O")  # already judged
-    new = tickets(NEW_FROM, weeks, fcr, seed=seed, prefix="N")
+    new = tickets(NEW_FROM, weeks, fcr, seed=seed, prefix="N", minutes=minutes)
     path = paths.root / "data" / name
     path.write_text(pd.concat([older, new]).to_csv(index=False), encoding="utf-8")
     return path
@@ -171,6 +173,27 @@ class TestMonitor:
                               (ADOPTED_FROM, NEW_FROM), 0.74, 1.2, 13, "data/t.csv")
         assert FrozenLimits.from_entry(yaml.safe_load(yaml.safe_dump(limits.as_entry())),
                                        "x") == limits
+
+
+@pytest.mark.parametrize(("minutes", "signal"), [(600.0, False), ([600.0] * 4 + [1500.0] * 6,
+                                                                  True)])
+def test_a_duration_aim_is_judged_on_the_log_of_its_weekly_medians(tmp_path, minutes, signal):
+    # time to resolve, open cases censored: the median of an exponential(600 min) is
+    # 600 ln 2 = 416 min, a little more here as one case in ten has a date-only creation
+    # time (midnight, up to a day earlier); a change to 1500 min (median 1040) from week 5
+    # must fire
+    paths = workbook(tmp_path)
+    text = paths.record("held").read_text(encoding="utf-8")
+    paths.record("held").write_text(text.replace("metric: fcr", "metric: time_to_resolve")
+                                    .replace("direction: higher", "direction: lower")
+                                    .replace("target: 0.74", "target: 400"), encoding="utf-8")
+    path = new_data(paths, "times.csv", 0.74, seed=31, minutes=minutes)
+    result = monitor(paths, "held", str(path))
+    assert result.limits.chart == "I chart of log medians"
+    assert 600 * np.log(2) < np.exp(result.limits.centre) < 1.25 * 600 * np.log(2)
+    assert bool(result.signals) is signal
+    if signal:
+        assert min(s.date for s in result.signals) >= "2026-08-03"  # not before the change
 
 
 def test_monitor_entries_are_dated(tmp_path):
