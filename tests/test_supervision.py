@@ -199,3 +199,40 @@ class TestFindingOpensACycle:
         assert cli.main(["new", "c1", "--from-finding", "F7"]) == 2
         assert "F1" in capsys.readouterr().err
         assert not paths.record("c1").exists()
+
+
+class TestPortfolioRegisters:
+    def test_feedback_and_complaints_summary_from_the_baseline_run(self, paths):
+        # results.json records as pdcakit.stages.registers_page writes them
+        from pdcakit.tracker.report import portfolio_page
+        from test_results_contract import baseline_results
+        from test_tracker import fake_run
+
+        paths.record("c1").write_text("id: c1\ntitle: 更快的回复 <script>\n", encoding="utf-8")
+        results = baseline_results(0.68)
+        results["feedback"] = {
+            "items": 1519, "first_received": "2026-01-05T08:00:00",
+            "last_received": "2026-04-05T17:00:00", "pareto": ["response_speed", "other"],
+            "shares": {"response_speed": {"value": 0.35}, "other": {"value": 0.2}}}
+        results["complaints"] = {
+            "cases": 108, "open": 6, "time_to_close": {"median": 4.5},
+            "closed_by_deadline": {"value": 0.62}, "repeat_rate": {"value": 0.08},
+            "overdue_by_owner": [{"owner": "张敏", "open": 3, "overdue": 2},
+                                 {"owner": "Priya Shah", "open": 3, "overdue": 1}]}
+        fake_run(paths, "c1", "baseline", results)
+        page = portfolio_page(paths, today=D(2026, 12, 7)).read_text(encoding="utf-8")
+        assert "1519 feedback items, 2026-01-05 to 2026-04-05; most often response speed " \
+               "(35.0%)" in page
+        assert ("108 complaint cases, 6 still open; median time to close 4.5 days "
+                "(Kaplan-Meier); closed by the deadline 62.0%; 3 overdue; repeat complaints "
+                "8.0%") in page
+        assert "OVERDUE by 53 days" in page  # the plan's internal audit
+        assert "<script>" not in page
+
+    def test_a_broken_plan_is_named_and_the_rest_of_the_portfolio_still_shows(self, paths):
+        from pdcakit.tracker.report import portfolio_page
+
+        sv.plan_path(paths).write_text("checks: [unclosed\n", encoding="utf-8")
+        paths.record("c1").write_text("id: c1\ntitle: Faster\n", encoding="utf-8")
+        page = portfolio_page(paths, today=D(2026, 12, 7)).read_text(encoding="utf-8")
+        assert "not valid YAML" in page and "c1/index.html" in page

@@ -1,7 +1,7 @@
 """What the portfolio and the cycle pages show of the registers, as plain rows: the
 supervision plan's checks (next due, overdue), its findings and the cycles they opened,
-the monitor results of each adopted cycle, and one summary line per other register
-(feedback, complaints) whose file the workbook holds.
+the monitor results of each adopted cycle, and one summary line per feedback or complaint
+register a cycle's baseline run read (from its ``results.json``).
 
 Rows hold plain text (the page escapes every cell); a row's ``flag`` names the cell to
 show as a warning (an overdue check, a monitor signal). Nothing here needs pandas: the
@@ -15,9 +15,9 @@ portfolio reads the registers on every ``pdca report``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pdcakit.errors import PdcaError
 from pdcakit.kpis import KPI_INFO
@@ -173,31 +173,61 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
     return Section(title, intro, tuple(rows), tuple(flags), tuple(links))
 
 
-#: Other registers (issue 28): the module that summarises each, and its file in pdca/.
-_OTHER = (("feedback", "pdcakit.registers.feedback"),
-          ("complaints", "pdcakit.registers.complaints"))
+def _feedback_line(found: dict[str, Any], w: Words) -> str:
+    shares = found.get("shares") or {}
+    pareto = [k for k in found.get("pareto") or [] if isinstance(k, str)]
+    top = pareto[0] if pareto else ""
+    share = (shares.get(top) or {}).get("value") if isinstance(shares.get(top), dict) else None
+    most = (w._("; most often {name} ({share})", name=top.replace("_", " "),
+                share=w.percent(share)) if top and share is not None else "")
+    return w._("{n} feedback items, {first} to {last}{most}", n=found.get("items", "?"),
+               first=str(found.get("first_received", ""))[:10],
+               last=str(found.get("last_received", ""))[:10], most=most)
 
 
-def other_registers(paths: ProjectPaths, w: Words | None = None) -> Section:
-    """One line per other register whose file the workbook holds, from the register's own
-    ``summary_line(paths)`` when its module provides one."""
+def _complaints_line(found: dict[str, Any], w: Words) -> str:
+    parts = [w._("{n} complaint cases, {open} still open", n=found.get("cases", "?"),
+                 open=found.get("open") if found.get("open") is not None else "?")]
+    close = found.get("time_to_close") or {}
+    if isinstance(close, dict) and close.get("median") is not None:
+        parts.append(w._("median time to close {days} days (Kaplan-Meier)",
+                         days=w.number(close["median"])))
+    deadline = found.get("closed_by_deadline") or {}
+    if isinstance(deadline, dict) and deadline.get("value") is not None:
+        parts.append(w._("closed by the deadline {share}", share=w.percent(deadline["value"])))
+    owners = [o for o in found.get("overdue_by_owner") or [] if isinstance(o, dict)]
+    if owners:
+        parts.append(w._("{n} overdue", n=sum(int(o.get("overdue") or 0) for o in owners)))
+    repeat = found.get("repeat_rate") or {}
+    if isinstance(repeat, dict) and repeat.get("value") is not None:
+        parts.append(w._("repeat complaints {share}", share=w.percent(repeat["value"])))
+    return "; ".join(parts)
+
+
+def other_registers(paths: ProjectPaths, records: Sequence[CycleRecord],
+                    w: Words | None = None) -> Section:
+    """One line per feedback and complaint register a cycle's latest baseline run read
+    (its ``results.json`` ``feedback`` and ``complaints`` records, written by
+    :mod:`pdcakit.stages.registers_page`); nothing when no run read one."""
+    from pdcakit.run.resultsfile import ResultsError, latest_run
+
     w = w or words()
-    lines = []
-    for name, module_name in _OTHER:
+    rows = []
+    for record in records:
         try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        summary = getattr(module, "summary_line", None)
-        if summary is None:
-            continue
-        try:
-            line = summary(paths)
-        except PdcaError as exc:
-            line = w._("{name}: cannot be read: {why}", name=name, why=str(exc))
-        if line:
-            lines.append({w._("Register"): name, w._("Summary"): str(line)})
-    return Section(w._("Other registers"), "", tuple(lines), ("",) * len(lines))
+            run = latest_run(paths, record.id, "baseline")
+        except ResultsError:
+            continue  # the cycle's own page names the unreadable run
+        raw = dict(run.results.raw) if run is not None and run.results is not None else {}
+        for key, line in (("feedback", _feedback_line), ("complaints", _complaints_line)):
+            found = raw.get(key)
+            if isinstance(found, dict) and found:
+                rows.append({w._("Cycle"): record.id,
+                             w._("Register"): w._("Feedback") if key == "feedback"
+                             else w._("Complaints"),
+                             w._("Summary (baseline run)"): line(found, w)})
+    return Section(w._("Feedback and complaints"), "", tuple(rows), ("",) * len(rows),
+                   tuple(str(r[w._("Cycle")]) for r in rows))
 
 
 def portfolio_sections(paths: ProjectPaths, records: Sequence[CycleRecord], today: dt.date,
@@ -206,5 +236,5 @@ def portfolio_sections(paths: ProjectPaths, records: Sequence[CycleRecord], toda
     holding the gains, other registers (empty blocks left out)."""
     w = words(language)
     sections = [supervision_section(paths, today, w), findings_section(paths, records, w),
-                monitor_section(records, today, w), other_registers(paths, w)]
+                monitor_section(records, today, w), other_registers(paths, records, w)]
     return [s for s in sections if s.rows or s.intro or s.problem]
