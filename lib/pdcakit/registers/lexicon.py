@@ -249,7 +249,7 @@ class Agreement:
 def agreement(given: Sequence[Any], lexicon: Sequence[str], *,
               confidence: float = 0.95) -> Agreement:
     """Confusion table and Cohen's kappa of the export's classes ``given`` against the
-    lexicon's; items without a given class are left out.
+    lexicon's; items without a class on either side are left out.
 
     >>> a = agreement(["attitude", "attitude", "other", None], ["attitude", "other", "other",
     ...                                                        "attitude"])
@@ -262,7 +262,7 @@ def agreement(given: Sequence[Any], lexicon: Sequence[str], *,
     p = pd.Series(list(lexicon), dtype=object)
     if len(g) != len(p):
         raise ValueError(f"given has {len(g)} items, lexicon {len(p)}: one class per item")
-    keep = g.notna().to_numpy()
+    keep = (g.notna() & p.notna()).to_numpy()
     g, p = g[keep], p[keep]
     n = int(keep.sum())
     if n < 2:

@@ -188,9 +188,11 @@ def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str
     if given is None or int(given.notna().sum()) < 2:
         ledger.skip("feedback_agreement", w._("the export carries no class for 2 or more "
                                               "items (map it under columns: class:)"))
+    elif "text" not in items:
+        ledger.skip("feedback_agreement", w._("the export has no text for the lexicon to "
+                                              "classify (map it under columns: text:)"))
     else:
-        found = agreement(given, lexicon.classify(items["text"]) if "text" in items
-                          else [None] * len(items), confidence=confidence)
+        found = agreement(given, lexicon.classify(items["text"]), confidence=confidence)
         line, table = _agreement_parts(found, w)
         page.say(line)
         page.table(table, index=False)
