@@ -96,7 +96,7 @@ from ..fileio import plain
 from ..results import format_value
 from .result import Comparison, change_sentence, format_p
 from .shape import rmst
-from .survival import _sentence_scale, _signed_in, km_median, km_median_weighted
+from .survival import _sentence_scale, _signed_in, _sorted, km_median, km_median_weighted
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
            "choose_period_level", "duration_periods", "lag1_autocorrelation",
@@ -745,9 +745,10 @@ def mean_periods_from_values(before: Sequence[float], periods_before: Sequence[A
 def _logrank_k(t: np.ndarray, done: np.ndarray, codes: np.ndarray) -> tuple[float, int]:
     """k-sample log-rank chi-square (R ``survdiff``) of ``codes`` and its df."""
     k = int(codes.max()) + 1
-    order = np.argsort(t, kind="stable")
-    t, done, codes = t[order], done[order], codes[order]
-    times, index = np.unique(t, return_inverse=True)
+    order, rows = _sorted(t, done)  # the side's tickets, sorted once for every figure
+    t, done, codes = rows[:, 0], rows[:, 1].astype(bool), codes[order]
+    first = np.r_[True, np.diff(t) > 0]
+    times, index = t[first], np.cumsum(first) - 1
     cell = index * k + codes  # counts of whole numbers: the same sums in any order
     events = np.bincount(cell, done.astype(float), minlength=times.size * k).reshape(-1, k)
     leaving = np.bincount(cell, minlength=times.size * k).astype(float).reshape(-1, k)

@@ -74,7 +74,11 @@ __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_ha
 def _km_table(t: np.ndarray, done: np.ndarray):
     """Distinct times, at-risk counts, events and the KM survival just after each."""
     rows = _sorted_rows(t, done)  # kept: the same tickets are sorted for other figures
-    t, done = rows[:, 0], rows[:, 1]
+    return _km_table_sorted(rows[:, 0], rows[:, 1])
+
+
+def _km_table_sorted(t: np.ndarray, done: np.ndarray):
+    """:func:`_km_table` of durations ``t`` already sorted, with their 0/1 ``done``."""
     first = np.flatnonzero(np.r_[True, np.diff(t) > 0])
     times = t[first]
     at_risk = (t.size - first).astype(float)
@@ -148,39 +152,57 @@ def rmst_difference(before_minutes: Sequence[float], before_observed: Sequence[b
 @dataclass(frozen=True)
 class _RiskSets:
     """Pooled durations sorted once for the Newton steps: distinct times, each item's
-    time index, its event flag and group (0 before, 1 after)."""
+    time index, its event flag and group (0 before, 1 after), and what the steps need
+    that does not depend on the coefficient (deaths per time, one row per death)."""
 
     times: np.ndarray
     index: np.ndarray
     done: np.ndarray
     x: np.ndarray
+    deaths: np.ndarray
+    x_deaths: np.ndarray
+    has: np.ndarray
+    j: np.ndarray
+    frac: np.ndarray
 
     @classmethod
-    def of(cls, t: np.ndarray, done: np.ndarray, x: np.ndarray) -> _RiskSets:
+    def merged(cls, rows_b: np.ndarray, rows_a: np.ndarray) -> _RiskSets:
+        """From each group's (duration, observed) rows sorted by duration: a stable sort
+        of the two sorted runs is one merge (before's items first within a tie, as a
+        stable sort of before + after gives)."""
+        t = np.concatenate([rows_b[:, 0], rows_a[:, 0]])
         order = np.argsort(t, kind="stable")
-        times, index = np.unique(t[order], return_inverse=True)
-        return cls(times, index, done[order], x[order])
+        t = t[order]
+        done = np.concatenate([rows_b[:, 1], rows_a[:, 1]])[order].astype(bool)
+        x = np.r_[np.zeros(len(rows_b)), np.ones(len(rows_a))][order]
+        first = np.r_[True, np.diff(t) > 0]
+        times, index = t[first], np.cumsum(first) - 1
+        deaths = np.bincount(index, done.astype(float))
+        x_deaths = np.bincount(index, x * done)
+        has = deaths > 0
+        per_time = deaths[has].astype(int)
+        j = np.repeat(np.flatnonzero(has), per_time)                  # one row per death
+        k = np.arange(j.size) - np.repeat(np.cumsum(per_time) - per_time, per_time)  # 0, 1..
+        return cls(times, index, done, x, deaths, x_deaths, has, j, k / deaths[j])
+
+    def km_table(self):
+        """The pooled Kaplan-Meier table (:func:`_km_table`) from the merged order."""
+        return _km_table_sorted(self.times[self.index], self.done.astype(float))
 
 
 def _efron_terms(sets: _RiskSets, beta: float):
     """Per distinct event time: Schoenfeld sum a_j and information v_j (Efron ties)."""
-    times, index, done, x = sets.times, sets.index, sets.done, sets.x
+    times, index, done, x, j, frac = (sets.times, sets.index, sets.done, sets.x, sets.j,
+                                      sets.frac)
     risk = np.exp(beta * x)
     s0 = np.cumsum(np.bincount(index, risk)[::-1])[::-1]        # sum of exp(eta) at risk
     s1 = np.cumsum(np.bincount(index, risk * x)[::-1])[::-1]
     d0 = np.bincount(index, risk * done)                          # over the deaths
     d1 = np.bincount(index, risk * x * done)
-    deaths = np.bincount(index, done.astype(float))
-    x_deaths = np.bincount(index, x * done)
-    has = deaths > 0
-    per_time = deaths[has].astype(int)
-    j = np.repeat(np.flatnonzero(has), per_time)                  # one row per death
-    k = np.arange(j.size) - np.repeat(np.cumsum(per_time) - per_time, per_time)  # 0, 1, ...
-    frac = k / deaths[j]
     mean = (s1[j] - frac * d1[j]) / (s0[j] - frac * d0[j])
-    a = x_deaths - np.bincount(j, mean, minlength=times.size)
+    a = sets.x_deaths - np.bincount(j, mean, minlength=times.size)
     v = np.bincount(j, mean * (1 - mean), minlength=times.size)   # x is 0/1
-    return times, has, a, v
+    return times, sets.has, a, v
 
 
 def proportional_hazards_test(before_minutes: Sequence[float], before_observed: Sequence[bool],
@@ -197,9 +219,7 @@ def proportional_hazards_test(before_minutes: Sequence[float], before_observed: 
     """
     tb, ob = _clean(before_minutes, before_observed, "before")
     ta, oa = _clean(after_minutes, after_observed, "after")
-    t, done = np.concatenate([tb, ta]), np.concatenate([ob, oa])
-    x = np.r_[np.zeros(tb.size), np.ones(ta.size)]
-    sets = _RiskSets.of(t, done, x)
+    sets = _RiskSets.merged(_sorted_rows(tb, ob), _sorted_rows(ta, oa))
     beta = 0.0
     for _ in range(50):  # Newton-Raphson on the Efron partial likelihood
         _, _, a, v = _efron_terms(sets, beta)
@@ -209,7 +229,7 @@ def proportional_hazards_test(before_minutes: Sequence[float], before_observed: 
             break
     _, has, a, v = _efron_terms(sets, beta)
     # g(t): 1 - pooled KM just before t, centred over the events (cox.zph)
-    _, _, events, survival = _km_table(t, done)
+    _, _, events, survival = sets.km_table()
     before_t = np.r_[1.0, survival[:-1]]
     g = 1 - before_t
     g = g - np.sum(g[has] * events[has]) / events[has].sum()

@@ -257,6 +257,31 @@ def _ci_method(rows_b: np.ndarray, rows_a: np.ndarray) -> str:
     return "percentile bootstrap"
 
 
+#: Each group's Kaplan-Meier quantile with its Brookmeyer-Crowley interval, by content:
+#: the log-rank median CI, the median ratio and the shape check ask for the same ones.
+QUANTILE_INTERVALS = ContentCache(entries=32, budget_bytes=1 << 20)
+
+
+def _quantile_interval(rows: np.ndarray, level: float,
+                       confidence: float) -> tuple[float, float, float]:
+    """The time where S falls to ``level`` and its Brookmeyer-Crowley interval
+    (statsmodels ``quantile_ci``, ``cloglog``), for sorted (duration, observed) rows."""
+    def compute() -> tuple[float, float, float]:
+        import warnings
+
+        from statsmodels.duration.survfunc import SurvfuncRight
+
+        quantile = float(_weighted_medians(rows, np.ones((1, len(rows))), level)[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # log(0) at the curve's ends: outside the interval
+            low, high = SurvfuncRight(rows[:, 0], rows[:, 1]).quantile_ci(
+                1 - level, alpha=1 - confidence)
+        return quantile, float(low), float(high)
+
+    return QUANTILE_INTERVALS.get(("quantile interval", content_key(rows), float(level),
+                                   float(confidence)), compute)
+
+
 def _large_sample_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float,
                      log: bool, level: float = 0.5) -> tuple[float, float]:
     """Price & Bonett (2002) interval of the difference of two Kaplan-Meier quantiles
@@ -264,19 +289,11 @@ def _large_sample_ci(rows_b: np.ndarray, rows_a: np.ndarray, confidence: float,
     from each quantile's Brookmeyer-Crowley interval: its half-width over z is the
     quantile's standard error, the two are added in quadrature (on the log scale when
     ``log``)."""
-    import warnings
-
-    from statsmodels.duration.survfunc import SurvfuncRight
-
     z = float(sps.norm.ppf(0.5 + confidence / 2))
     scale = np.log if log else np.asarray
     centres, variances = [], []
     for rows in (rows_b, rows_a):
-        median = float(_weighted_medians(rows, np.ones((1, len(rows))), level)[0])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # log(0) at the curve's ends: outside the interval
-            low, high = SurvfuncRight(rows[:, 0], rows[:, 1]).quantile_ci(
-                1 - level, alpha=1 - confidence)
+        median, low, high = _quantile_interval(rows, level, confidence)
         if not (math.isfinite(median) and math.isfinite(low) and math.isfinite(high)
                 and (not log or low > 0)):
             return (math.nan, math.nan)
