@@ -53,9 +53,17 @@ segment_column: str = "channel"  # column for the segment forest plots ("" for n
 segment_kpis: list = ["fcr", "first_response_time", "aht"]  # KPIs compared per segment
 mix_column: str = "category"  # column whose mix is checked for Simpson's paradox ("" none)
 mix_kpis: list = ["fcr", "aht"]  # rate or mean KPIs given the mix-adjusted comparison
-sla_first_response_minutes: float = 240.0  # SLA: first response within this many minutes
+sla_first_response_minutes: float = 30.0  # SLA: first response within this many minutes (4.2)
 sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
 training_path: str = ""  # pre/post training scores ("" for off)
+surveys_path: str = ""  # customer survey (CSI), dated ("" for off)
+surveys_mapping: str = ""  # YAML or preset (en_survey, zh_survey) for a wide export
+audits_path: str = ""  # process audits (TPS), dated ("" for off)
+audits_mapping: str = ""  # audit mapping for a wide export with text answers ("" if canonical)
+mystery_shopper_path: str = ""  # mystery-shopper visits (TDS), dated ("" for off)
+mystery_shopper_mapping: str = ""  # visit mapping for a wide export ("" if canonical)
+standards_path: str = ""  # standards table: a rule per standard is measured per window ("" for off)
+composite_weights: list = [0.5, 0.3, 0.2]  # a·CSAT + b·response in SLA + c·standards
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 language: str = "en"  # language of the verdicts: en or zh-CN (Simplified Chinese)
@@ -69,12 +77,15 @@ from pdcakit.stages.compare_page import (
     data_section,
     distributions_section,
     mix_section,
+    read_score_tables,
     read_tickets,
+    scores_section,
     segments_section,
     show,
     time_view_section,
     training_section,
     why_section,
+    with_scores,
     write_results,
 )
 from pdcakit.stages.overtime import over_time_section
@@ -202,12 +213,36 @@ training = training_section(
 show(training, sections)
 
 # %% [markdown]
+# ## 8. Scores before and after: surveys, audits, mystery shoppers, standards
+#
+# The method's scores compared between the same windows, each with a verdict as the KPIs
+# above: the customer satisfaction index (CSI, the mean of each questionnaire), the process
+# audit (TPS) and mystery-shopper (TDS) totals with each of their parts, the weighted
+# standards conformance (standards with a rule measured from the tickets in each window)
+# and the composite score. Scores are means of ordered answers, so a rank test is stated
+# beside each verdict as a check. Cronbach's alpha says whether a dimension's questions
+# measure one thing.
+
+# %% tags=["remove-input"]
+score_tables = read_score_tables(
+    sections, {"surveys_path": surveys_path, "audits_path": audits_path,
+               "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path},
+    {"surveys_mapping": surveys_mapping, "audits_mapping": audits_mapping,
+     "mystery_shopper_mapping": mystery_shopper_mapping})
+scores = scores_section(score_tables, windows, check.settings, tickets_before=tickets_before,
+                        tickets_after=tickets_after,
+                        sla_first_response_minutes=sla_first_response_minutes,
+                        composite_weights=composite_weights)
+show(scores, sections)
+
+# %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
-summary = compare_summary(check.changes, time_view, check.settings.targets, sections.skipped)
+checked = with_scores(check, scores)
+summary = compare_summary(checked.changes, time_view, check.settings.targets, sections.skipped)
 show(summary, sections)
 write_results(results_path, compare_results(
-    windows=windows, settings=check.settings, ledger=sections, data=facts, check=check,
+    windows=windows, settings=check.settings, ledger=sections, data=facts, check=checked,
     time_view=time_view, segments=segments, mix=mix, training=training, summary=summary,
-    over_time=over_time))
+    over_time=over_time, scores=scores))

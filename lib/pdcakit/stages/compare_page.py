@@ -44,6 +44,7 @@ from pdcakit.stages.compare import (
     segment_changes,
     survival_curves,
 )
+from pdcakit.stages.compare_scores import ScoreChanges, ScoreTables, compare_scores
 from pdcakit.stages.explore import training_check
 from pdcakit.stages.sections import (  # Fold and terms_fold live there, shared by every page
     RESULTS_SCHEMA,
@@ -51,21 +52,23 @@ from pdcakit.stages.sections import (  # Fold and terms_fold live there, shared 
     Sections,
     headline_record,
     load_export,
+    mapping_file,
     skipped_summary,
     snapshot_words,
     source_name,
     terms_fold,
 )
 from pdcakit.stages.timeview import PhaseView, phase_view
-from pdcakit.stages.windows import CompareSettings, Windows
+from pdcakit.stages.windows import MULTIPLICITY, CompareSettings, Windows
 from pdcakit.stats.stratified import MixCheck
 from pdcakit.words import N_
 
 __all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "TimeView",
            "check_section", "compare_results", "compare_summary", "data_section",
            "distributions_section", "mix_section", "mix_share_table", "phase_views",
-           "read_tickets", "segments_section", "show", "time_view_section", "training_section",
-           "why_section", "why_table", "write_results"]
+           "read_score_tables", "read_tickets", "reliability_table", "scores_section",
+           "segments_section", "show", "time_view_section", "training_section", "why_section",
+           "why_table", "with_scores", "write_results"]
 
 
 # ---------------------------------------------------------------- blocks and sections
@@ -641,6 +644,170 @@ def training_section(training: pd.DataFrame | None, ledger: Sections, *,
                                                 "test": paired.as_dict(), "source": source})
 
 
+# ---------------------------------------------------------------- 8. scores
+
+
+#: The score tables' parameters: table kind, and the mapping parameter beside each.
+SCORE_TABLES = {"surveys_path": ("surveys", "surveys_mapping"),
+                "audits_path": ("audits", "audits_mapping"),
+                "mystery_shopper_path": ("mystery_shopper", "mystery_shopper_mapping"),
+                "standards_path": ("standards", "")}
+
+
+def read_score_tables(ledger: Sections, paths: Mapping[str, str],
+                      mappings: Mapping[str, str] | None = None) -> ScoreTables:
+    """The score tables the parameters name (``""``: off), each read with its mapping
+    (a wide export with text answers needs a scored mapping, e.g. ``en_survey``); every
+    file read is recorded in ``ledger`` for the page's inputs and the provenance."""
+    from pdcakit import data
+
+    mappings = dict(mappings or {})
+    found: dict[str, pd.DataFrame | None] = {}
+    for parameter, (kind, mapping_parameter) in SCORE_TABLES.items():
+        path = paths.get(parameter, "")
+        if not path:
+            found[kind] = None
+            continue
+        mapping = mappings.get(mapping_parameter, "") if mapping_parameter else ""
+        if mapping and mapping_file(mapping):
+            mapping = ledger.read(mapping_parameter, mapping)
+        found[kind] = data.load_table(ledger.read(parameter, path), kind, mapping or None)
+    return ScoreTables(**found)
+
+
+def reliability_table(found: ScoreChanges) -> pd.DataFrame:
+    """Cronbach's alpha of each scale in each window, with Feldt's interval."""
+    rows = []
+    for window, scales in found.reliability.items():
+        for scale, r in scales.items():
+            rows.append({
+                "Window": window, "Scale": scale, "Questions": r.n_items,
+                "Respondents": r.n_respondents,
+                "Cronbach's alpha": "" if r.ci is None else f"{r.alpha:.2f}",
+                "Interval": ("" if r.ci is None else
+                             f"{r.ci[0]:.2f} to {r.ci[1]:.2f} ({r.confidence:.0%} CI, Feldt)"),
+                "Left out (incomplete)": r.n_incomplete})
+    return pd.DataFrame(rows)
+
+
+def _standards_table(found: ScoreChanges) -> pd.DataFrame:
+    """Each standard in each window: measured (with its interval) or typed in."""
+    rows = []
+    before, after = found.standards.get("before"), found.standards.get("after")
+    if before is None or after is None:
+        return pd.DataFrame()
+    for b, a in zip(before.rows, after.rows, strict=True):
+        rows.append({"Standard": b.standard, "Weight": f"{b.weight:.0%}",
+                     "Rule": b.rule or "typed in",
+                     "Before": b.conformance.format(), "After": a.conformance.format()})
+    rows.append({"Standard": "Weighted conformance", "Weight": "100%", "Rule": "",
+                 "Before": before.weighted.format(), "After": after.weighted.format()})
+    return pd.DataFrame(rows)
+
+
+#: How each family of parts is named on the page (message ids of the words layer).
+_GROUP_TITLES = {"csi dimensions": N_("CSI per dimension"),
+                 "csi questions": N_("CSI per question"),
+                 "tps": N_("Process audit (TPS) per part"),
+                 "tds": N_("Mystery shopper (TDS) per part"),
+                 "standards": N_("Each standard measured from the tickets")}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scores(Section):
+    """The scores section: the headline scores' changes (they join the verdicts, the
+    summary and results.json ``kpis``) and the parts, reliability and standards."""
+
+    found: ScoreChanges | None = None
+
+
+def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSettings, *,
+                   tickets_before: pd.DataFrame | None = None,
+                   tickets_after: pd.DataFrame | None = None,
+                   sla_first_response_minutes: float = 30.0,
+                   composite_weights: Sequence[float] = (0.5, 0.3, 0.2)) -> Scores:
+    """CSI, TPS, TDS, the standards conformance and the composite before and after
+    (:func:`pdcakit.stages.compare_scores.compare_scores`): one verdict each, as the
+    ticket KPIs', then the parts, Cronbach's alpha and the standards table. A score
+    without its table is skipped with the line naming the parameter."""
+    if all(getattr(tables, k) is None for k in ("surveys", "audits", "mystery_shopper",
+                                                 "standards")):
+        return Scores(blocks=(Skip("scores", "off: give surveys_path, audits_path, "
+                                   "mystery_shopper_path or standards_path to compare the "
+                                   "scores", "Scores before and after"),))
+    found = compare_scores(tables, windows=windows, tickets_before=tickets_before,
+                           tickets_after=tickets_after, alpha=settings.alpha,
+                           power=settings.power, multiplicity=settings.multiplicity,
+                           targets=settings.targets, language=settings.language,
+                           sla_first_response_minutes=sla_first_response_minutes,
+                           composite_weights=composite_weights)
+    from pdcakit.words import words
+
+    w = words(settings.language)
+    blocks: list[Block] = []
+    head = found.headline
+    for change in head.changes:
+        blocks += verdict_blocks(change)
+    if head.changes:
+        family = (w._("The scores are one family, apart from the ticket KPIs: {method} "
+                      "adjustment over the {count} compared.",
+                      method=MULTIPLICITY[head.multiplicity], count=len(head.changes))
+                  if head.multiplicity != "none" else
+                  w._("No multiplicity adjustment over the {count} scores compared.",
+                      count=len(head.changes)))
+        blocks += [Say(family), Table(head.frame())]
+    for group, table in found.detail.items():
+        if table.changes:
+            blocks += [Say(w._("**{title}** (each a verdict of its own; adjusted across the "
+                               "{count} of them):", title=w._(_GROUP_TITLES.get(group, group)),
+                               count=len(table.changes))),
+                       Table(table.frame())]
+    if found.reliability:
+        blocks += [Say(w._("**Do the questions measure one thing?** Cronbach's alpha of each "
+                           "scale (the questions of a dimension, and all questions together) "
+                           "in each window, with Feldt's interval: 0.7 or more means the "
+                           "questions move together, so their mean is a fair summary; well "
+                           "below means they measure different things and should be read "
+                           "one by one.")),
+                   Table(reliability_table(found))]
+    for rows in found.not_scored.values():
+        blank = sum(int(r.get("blank", 0)) for r in rows)
+        unscored = sum(int(r.get("not_scored", 0)) for r in rows)
+        if blank or unscored:
+            blocks.append(Say(w._("Answers kept apart, never scored: {blank} blank and "
+                                  "{unscored} \"don't know\" or \"not applicable\".",
+                                  blank=f"{blank:,}", unscored=f"{unscored:,}")))
+    standards = _standards_table(found)
+    if not standards.empty:
+        blocks += [Say(w._("**Standards per window** (4.2): measured from the tickets where "
+                           "a rule is given, typed in otherwise (a typed-in figure is the same "
+                           "in both windows and carries no interval):")), Table(standards)]
+    blocks += [Skip(key, reason, _score_label(key)) for key, reason in found.skipped.items()
+               if "." not in key]
+    if head.changes:
+        blocks.append(terms_fold([c.sentence for c in head.changes]
+                                 + [line for c in head.changes for line in c.how_we_know]))
+    return Scores(blocks=tuple(blocks), record={"scores": found.as_dict()}, found=found)
+
+
+def _score_label(key: str) -> str:
+    from pdcakit.kpis import kpi_name
+
+    return kpi_name(key)
+
+
+def with_scores(check: Check, scores: Scores) -> Check:
+    """``check`` with the headline scores' changes added to its KPIs (the verdict box,
+    the summary and results.json ``kpis``), each family keeping its own adjustment."""
+    if scores.found is None or not scores.found.headline.changes:
+        return check
+    added = scores.found.headline.changes
+    changes = replace(check.changes, changes=check.changes.changes + added)
+    record = {**check.record, "kpis": {**check.record.get("kpis", {}),
+                                       **{c.key: c.as_dict() for c in added}}}
+    return replace(check, changes=changes, record=record)
+
+
 # ---------------------------------------------------------------- summary and results
 
 
@@ -700,7 +867,8 @@ none. No target given.'
 def compare_results(*, windows: Windows, settings: CompareSettings, ledger: Sections,
                     data: Section, check: Check, time_view: TimeView, segments: Section,
                     mix: Section, training: Section, summary: Summary,
-                    over_time: Section | None = None) -> dict[str, Any]:
+                    over_time: Section | None = None,
+                    scores: Section | None = None) -> dict[str, Any]:
     """The compare run's results.json (``docs/results.md``): every section's part, the
     ledger's skipped lines and input files, and the headline."""
     results: dict[str, Any] = {
@@ -716,6 +884,8 @@ def compare_results(*, windows: Windows, settings: CompareSettings, ledger: Sect
     results |= {"segments": segments.as_dict(), "mix": mix.as_dict()}
     if training.record:
         results["training"] = training.as_dict()
+    if scores is not None and scores.record:
+        results["scores"] = scores.as_dict()["scores"]
     results["summary"] = summary.as_dict()
     return results
 
