@@ -142,7 +142,7 @@ class TestSection:
         text = " ".join(found.sentences)
         assert "cannot be told apart" in text
         assert len(found.figures) == 2
-        assert ledger.skipped["units_complaint_rate"].startswith("needs the column complaint")
+        assert ledger.skipped["units.complaint_rate"].startswith("needs the column complaint")
         record = found.record["units"]
         assert record["by"] == "agent"
         outside = {(o["unit"], o["level"]) for o in record["kpis"]["fcr"]["outside"]}

@@ -605,7 +605,7 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
         else:
             w = words(language)
             for key, reason in report.skipped.items():
-                sections.skip(f"units_{key}", reason, label=w._(
+                sections.skip(f"units.{key}", reason, label=w._(
                     "{name} by {column}", name=w._(KPI_INFO[key].name),
                     column=w.column(unit_column)))
             for found in report.funnels:

@@ -17,7 +17,8 @@ The sections, in the page's order:
 4. :func:`capacity_section` (agent hours freed);
 5. :func:`money_section` (savings, ROI, payback);
 6. :func:`tech_section` and :func:`automation_section` (technology-change KPIs);
-7. :func:`summary_section`, then :func:`results_record` and :func:`write_results`.
+7. :func:`training_section` (training's effect on service);
+8. :func:`summary_section`, then :func:`results_record` and :func:`write_results`.
 
 A steps-only run (no ticket data, ``data_path`` empty):
 
@@ -43,8 +44,9 @@ from typing import Any
 
 import pandas as pd
 
+from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_number
-from pdcakit.stages import efficiency
+from pdcakit.stages import efficiency, training_effect
 from pdcakit.stages.efficiency import Gain
 from pdcakit.stages.money import Money, capacity, money
 from pdcakit.stages.sections import (
@@ -67,7 +69,7 @@ __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
            "capacity_section", "gains_section", "money_section", "read_steps",
            "read_tickets", "results_record", "segment_caution", "segments_section", "setup",
            "show", "steps_section", "summary_section", "summary_sentence", "tech_section",
-           "throughput_sentence", "write_results"]
+           "throughput_sentence", "training_section", "write_results"]
 
 #: The summary when no section could compute a figure.
 NO_FIGURE = "No efficiency figure could be computed from the inputs given."
@@ -557,6 +559,48 @@ def automation_section(data: TicketData, automated_channels: Sequence[str], *,
 # ---------------------------------------------------------------- 7. summary and results
 
 
+# ---------------------------------------------------------------- 7. training's effect
+
+
+def training_section(data: TicketData, training_path: str, *,
+                     kpis: Sequence[str] = training_effect.EFFECT_KPIS,
+                     unit_column: str = "agent", confidence: float = 0.95,
+                     language: str = "en") -> Section:
+    """Section 7: did the trained agents' service KPIs change beyond the untrained
+    agents' over the same weeks (:mod:`pdcakit.stages.training_effect`, difference in
+    differences with its parallel-trends check and event-study chart per KPI), beside
+    the test-score effect. Skipped, saying why, without tickets, without a training
+    table (``training_path`` ""), without training dates, or without the agent column.
+
+    ``record`` is the results.json ``training_effect`` entry (None when skipped).
+    """
+    sections = data.sections
+    if not data.has_tickets:
+        sections.skip("training_effect", _NO_TICKETS, label="Training's effect on service")
+        return Section(record=None)
+    training = sections.table("training_path", training_path, "training",
+                              key="training_effect")
+    if training is None:
+        return Section(record=None)
+    try:
+        found = training_effect.training_effect(data.tickets, training, kpis=kpis,
+                                                unit_column=unit_column,
+                                                confidence=confidence)
+    except ValueError as exc:
+        sections.skip("training_effect", str(exc), label="Training's effect on service")
+        return Section(record=None)
+    for key, reason in found.skipped.items():
+        sections.skip(f"training_effect.{key}", reason,
+                      label=f"Training's effect on {KPI_INFO[key].name}")
+    table = training_effect.effect_table(found, language)
+    figures = tuple(training_effect.event_figure(found, key, language)
+                    for key in found.effects)
+    return Section(record=found.as_dict(),
+                   parts=(*training_effect.effect_sentences(found, language),
+                          *((table,) if table is not None else ()), *figures),
+                   result=found)
+
+
 def summary_sentence(gains: Mapping[str, Gain], flow: Any = None, freed: Any = None,
                      value: Any = None) -> str:
     """The page's summary in a few lines, none of them a copy of a section's sentence:
@@ -610,11 +654,13 @@ def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: 
 
 def results_record(run: Setup, data: TicketData, *, gains: Section, segments: Section,
                    steps: Section, freed: Section, value: Section, tech: Section,
-                   automation: Section, summary: Section) -> dict[str, Any]:
+                   automation: Section, summary: Section,
+                   training: Section | None = None) -> dict[str, Any]:
     """The run's results.json (docs/results.md, efficiency), from its sections.
 
     ``headline`` is absent when no gain was measured (a steps-only run);
-    ``tech.automation_share`` only when the automation share was computed.
+    ``tech.automation_share`` only when the automation share was computed;
+    ``training_effect`` only when section 7 ran.
     """
     record: dict[str, Any] = {**run.record, "data": data.record,
                               "skipped": data.sections.skipped,
@@ -627,6 +673,8 @@ def results_record(run: Setup, data: TicketData, *, gains: Section, segments: Se
         tech_record["automation_share"] = automation.record
     record.update(segments=segments.record, steps=steps.record, capacity=freed.record,
                   money=value.record, tech=tech_record, summary=summary.record)
+    if training is not None and training.record is not None:
+        record["training_effect"] = training.record
     return record
 
 

@@ -57,8 +57,9 @@ MODEL = ("two-way fixed effects (agent and week), WLS on agent-week means weight
 
 @dataclass(frozen=True)
 class EventTime:
-    """The trained agents' difference ``k`` weeks from their training week (``k = -1``
-    is the reference, 0 by definition), with its interval."""
+    """The trained agents' difference ``k`` weeks from their first week after training
+    (the last week before it that they have, usually ``k = -1``, is the reference: 0 by
+    definition), with its interval."""
 
     k: int
     estimate: float
@@ -129,17 +130,18 @@ class DiD:
 
 def _fit(frame: pd.DataFrame, terms: list[str]) -> Any:
     """WLS of ``value`` on agent and week effects plus ``terms``, clustered by agent."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import WLS
 
     design = pd.concat([
+        pd.Series(1.0, index=frame.index, name="const"),
         frame[terms].astype(float),
         pd.get_dummies(frame["unit"], prefix="u", drop_first=True, dtype=float),
         pd.get_dummies(frame["period"], prefix="t", drop_first=True, dtype=float),
     ], axis=1)
-    design = sm.add_constant(design, has_constant="add")
     groups = pd.factorize(frame["unit"])[0]
-    return sm.WLS(frame["value"].astype(float), design, weights=frame["n"].astype(float)
-                  ).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    return WLS(frame["value"].astype(float), design, weights=frame["n"].astype(float)
+               ).fit(method="qr", cov_type="cluster", cov_kwds={"groups": groups},
+                     use_t=True)
 
 
 def _check(cells: pd.DataFrame, trained: Mapping[Any, Any]) -> pd.DataFrame:
@@ -202,14 +204,18 @@ def _pretrend(frame: pd.DataFrame, alpha: float) -> PreTrend | None:
 def _events(frame: pd.DataFrame, window: int, alpha: float) -> tuple[EventTime, ...]:
     at, start = _period_index(frame)
     rel = (at - start).clip(-window, window)
-    present = sorted(int(k) for k in rel.dropna().unique() if k != -1)
+    # the reference: the last week before training that the trained agents have (-1,
+    # unless that week was left out, e.g. the training week itself)
+    before = [int(k) for k in rel.dropna().unique() if k < 0]
+    reference = max(before) if before else -1
+    present = sorted(int(k) for k in rel.dropna().unique() if k != reference)
     frame = frame.copy()
     names = [f"k{k:+d}" for k in present]
     for k, name in zip(present, names, strict=True):
         frame[name] = (rel == k).astype(float)
     fit = _fit(frame, names)
     ci = fit.conf_int(alpha)
-    found = [EventTime(k=-1, estimate=0.0, ci=(0.0, 0.0))]
+    found = [EventTime(k=reference, estimate=0.0, ci=(0.0, 0.0))]
     for k, name in zip(present, names, strict=True):
         found.append(EventTime(k=k, estimate=float(fit.params[name]),
                                ci=(float(ci.loc[name, 0]), float(ci.loc[name, 1])),
