@@ -12,8 +12,8 @@ through the words layer (``language``: en or zh-CN).
 
 >>> from pdcakit.stages.baseline_page import PageLedger
 >>> ledger = PageLedger(frozenset(), show=False)
->>> feedback_baseline(ledger).record, ledger.skipped["feedback"][:39]
-({}, 'off: give feedback_path (a feedback expo')
+>>> feedback_baseline(ledger).record, ledger.skipped["feedback"].split(" (")[0]
+({}, 'off: give feedback_path')
 """
 
 from __future__ import annotations
