@@ -105,7 +105,8 @@ def test_every_chart_enlarges_to_text_as_large_as_the_small_print(browser, demo_
     for path in sorted(paths.runs.glob("demo-helpdesk/*/*/*.html")):
         page = _open(browser, path)
         figures = page.evaluate("""() => Array.from(document.querySelectorAll(
-            '.jp-OutputArea-output svg, .jp-OutputArea-output img')).map(c => {
+            '.jp-OutputArea-output svg, .jp-OutputArea-output img'))
+            .filter(c => !c.closest('.pdca-chart-phone')).map(c => {
               const f = c.closest('figure.pdca-figure');
               const a = f && f.querySelector('a.pdca-enlarge');
               return {id: f ? f.id : null, link: a ? a.getAttribute('href') : null,
@@ -131,6 +132,23 @@ def test_every_chart_enlarges_to_text_as_large_as_the_small_print(browser, demo_
             assert shown["fixed"] == "fixed" and shown["top"] == 0 and shown["close"] > 0
             if smallest is not None:
                 assert smallest >= SMALL_PRINT_PX, f"{where} {figure['id']}: {smallest:.1f} px"
+
+
+def test_phone_chart_text_as_large_as_the_small_print_without_enlarging(browser,
+                                                                         demo_project):
+    # each chart drawn for a phone (plots.phone_figure) is shown at its own size at 390 px
+    paths, _ = demo_project
+    for path in _pages(paths)[1:]:
+        page = _open(browser, path)
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('figure.pdca-figure'))
+            .map(f => Array.from(f.querySelectorAll('svg, img'))
+                           .filter(c => c.getBoundingClientRect().width > 0).length)""")
+        smallest = page.evaluate(_CHART_TEXT)
+        page.close()
+        where = path.relative_to(paths.runs)
+        assert shown and all(n == 1 for n in shown), f"{where}: charts shown {shown}"
+        assert smallest is not None, f"{where}: no chart text"
+        assert smallest >= SMALL_PRINT_PX, f"{where}: chart text {smallest:.1f} px at 390 px"
 
 
 def _pdf(browser, path: Path, target: Path) -> str:
