@@ -204,3 +204,36 @@ def test_ticket_loader_refuses_a_survey_mapping_with_a_fix(tmp_path):
 
     with pytest.raises(DataError, match="not a ticket mapping"):
         load_mapping("en_survey")
+
+
+def test_english_audit_preset_reads_a_checklist_export(tmp_path):
+    path = tmp_path / "audits.csv"
+    path.write_text(
+        "Audit ID,Audit date,Site,Agent,Greeting and identification as scripted,"
+        "Ticket logged with category and priority,Answered within the target time,"
+        "No unnecessary transfer,Customer effort (auditor's rating 0-10),"
+        "Outcome and next steps confirmed\n"
+        "AU01,05/01/2026,Leeds,A01,Yes,Partly,Yes,N/A,8,Yes\n"
+        "AU02,06/01/2026,Leeds,A02,No,Yes,Partly,Yes,6,Partly — call dropped\n",
+        encoding="utf-8")
+    out = load_table(path, "audits", "en_audit")
+    assert out["normativity"].tolist() == [7.5, 5.0]
+    assert out["efficiency"].tolist() == [10.0, 7.5]  # N/A left out of the mean
+    assert out["experience"].tolist() == [9.0, 5.5]
+    assert out.attrs["not_scored"][3]["not_scored_values"] == {"N/A": 1}
+
+
+def test_chinese_mystery_shopper_preset(tmp_path):
+    path = tmp_path / "暗访.csv"
+    pd.DataFrame({"暗访编号": ["MS1", "MS2"], "暗访日期": ["2026-01-07", "2026-04-09"],
+                  "网点": ["北京", "上海"], "渠道": ["电话", "柜台"],
+                  "主动问候": ["很好", "较好"], "耐心倾听": ["较好", "未涉及"],
+                  "解答准确": ["一般", "很好"], "业务熟练": ["较差", "很好"],
+                  "等候时间": ["很差", "较好"], "办理时长": ["一般", "较好"]}).to_csv(
+        path, index=False, encoding="utf-8")
+    out = load_table(path, "mystery_shopper", "zh_mystery_shopper")
+    assert out["attitude"].tolist() == [8.75, 7.5]
+    assert out["speed"].tolist() == [2.5, 7.5]
+    from pdcakit import metrics
+    assert metrics.mystery_shopper_score(out).value == pytest.approx(
+        (8.75 + 3.75 + 2.5 + 7.5 + 10.0 + 7.5) / 2)
