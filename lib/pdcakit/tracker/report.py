@@ -175,7 +175,7 @@ def _data_text(record: CycleRecord, runs: _Runs) -> str:
     return f"{data.get('tickets') or '-'}{mapping}; before {before}, after {after}"
 
 
-def _charter(record: CycleRecord, runs: _Runs) -> str:
+def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs) -> str:
     aim = record.aim or {}
     spec = KPI_INFO.get(str(aim.get("metric")))
     unit = spec.unit if spec else ""
@@ -194,6 +194,8 @@ def _charter(record: CycleRecord, runs: _Runs) -> str:
         {"Field": "Hypothesis", "Value": record.hypothesis},
         {"Field": "Data", "Value": _data_text(record, runs)},
     ]
+    if record.finding:  # the supervision finding the cycle was opened to answer
+        rows.insert(0, {"Field": "Answers finding", "Value": finding_text(paths, record.finding)})
     if record.previous:
         rows.append({"Field": "Previous cycle",
                      "Value": f"<a href=\"../{_e(record.previous)}/index.html\">"
@@ -526,6 +528,8 @@ def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
         if key == "signals" and isinstance(value, list):
             value = "; ".join(f"{v.get('date')} {v.get('rule')}" for v in value
                               if isinstance(v, dict)) or "none"
+        elif isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+            value = (" to " if key == "periods" else ", ").join(str(v) for v in value)
         if key == "run_dir" and value:
             run_dir = root / str(value)
             stage = str(entry.get("stage") or run_dir.parent.name)
@@ -583,13 +587,13 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
             f"<a href=\"../index.html\">all cycles</a></p>"
             f"{_cycle_verdict(runs)}"
             f"{_review_card(record, runs, scores)}"
-            f"<h2>Plan: the charter</h2>{_charter(record, runs)}"
+            f"<h2>Plan: the charter</h2>{_charter(paths, record, runs)}"
             f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
             f"<h2>Actions</h2>{_actions(record, today)}"
             "<h2>Results by stage</h2>"
             + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
             + f"<h2>Act: the decision</h2>{decision_html}"
-            f"{_answers(paths, record)}"
+            f"{_holding(record)}"
             f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
     target = out_dir / "index.html"
     atomic_write_text(target, page(record.title, body))
@@ -650,16 +654,14 @@ def _register_blocks(paths: ProjectPaths, today: dt.date) -> str:
     return "".join(_section_html(s) for s in portfolio_sections(paths, records, today))
 
 
-def _answers(paths: ProjectPaths, record: CycleRecord) -> str:
-    """The finding the cycle answers and what holding its gain has shown, for its page."""
-    parts = []
-    if record.finding:
-        parts.append(f"<h2>The finding this cycle answers</h2><p>"
-                     f"{_e(finding_text(paths, record.finding))}</p>")
+def _holding(record: CycleRecord) -> str:
+    """What ``pdca monitor`` has shown of an adopted cycle's gain, for its page."""
+    from dataclasses import replace
+
     monitored = monitor_section([record], dt.date.today())
-    if monitored.rows:
-        parts.append(_section_html(monitored, cycle_href="../{id}/index.html"))
-    return "".join(parts)
+    if not monitored.rows:
+        return ""
+    return _section_html(replace(monitored, intro=""), cycle_href="../{id}/index.html")
 
 
 def build_reports(paths: ProjectPaths, cycle_id: str | None = None) -> Path:
