@@ -1,0 +1,202 @@
+#!/usr/bin/env python
+"""Big data through the aggregate path: 1M and 10M tickets (Parquet) on one machine.
+
+Generates seeded ticket Parquet files in a temporary folder (the demo generator, one
+million tickets per row group with ids numbered on, so memory stays that of one
+million), then measures, each in its own process:
+
+- floor F: papermill running the notebook that only imports the stage libraries
+  (``benchmarks/run.py``'s floor, started as ``pdca`` starts it), measured in this run;
+- ``aggregate``: :func:`pdcakit.aggregate.aggregate_tickets` (validation, snapshot,
+  every aggregate query) by week and by channel, then every ticket KPI's estimate and
+  its weekly series from the aggregates, each KPI timed on its own;
+- ``check-data``: :func:`pdcakit.aggregate.bigfile.describe_big_export`;
+- ``rows`` (only up to ``--row-path-max`` tickets, default 1M): the row path for
+  comparison, ``load_tickets`` then the scorecard and the weekly series.
+
+Wall time in seconds, as a ratio to F, and peak memory (``resource.getrusage`` of the
+child, max resident set). Prints a table; ``--json`` writes the figures.
+
+    .venv/bin/python benchmarks/bigdata.py --sizes 1m,10m
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CHUNK = 1_000_000
+SEED = 20260406
+
+
+def _module(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def generate(n: int, folder: Path) -> Path:
+    """``n`` demo tickets as one Parquet file, written a million at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    generator = _module("generate_demo", ROOT / "data" / "generate_demo.py")
+    path = folder / f"tickets_{n}.parquet"
+    writer = None
+    done = 0
+    while done < n:
+        size = min(CHUNK, n - done)
+        frame = generator.generate_tickets(size, seed=SEED + done // CHUNK)
+        frame["id"] = [f"T{i:08d}" for i in range(done + 1, done + size + 1)]
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+        done += size
+    writer.close()
+    return path
+
+
+# ---------------------------------------------------------------- children
+def child_aggregate(path: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    from pdcakit.aggregate import aggregate_tickets
+    from pdcakit.metrics import KPIS
+    imported = time.perf_counter()
+    agg = aggregate_tickets(path, period="W", segment="channel")
+    queried = time.perf_counter()
+    per_kpi = {}
+    for key in KPIS:
+        t = time.perf_counter()
+        agg.scorecard([key])
+        agg.series(key)
+        per_kpi[key] = time.perf_counter() - t
+    return {"import": imported - started, "queries": queried - imported,
+            "statistics": sum(per_kpi.values()), "per_kpi": per_kpi,
+            "total": time.perf_counter() - started,
+            "aggregate_rows": int(len(agg.counts) + sum(len(f) for f in agg.scores.values())
+                                  + sum(len(f) for f in agg.durations.values()))}
+
+
+def child_check(path: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    from pdcakit.aggregate.bigfile import describe_big_export
+    imported = time.perf_counter()
+    summary = describe_big_export(path).summary
+    return {"import": imported - started, "describe": time.perf_counter() - imported,
+            "total": time.perf_counter() - started, "rows": summary.rows}
+
+
+def child_rows(path: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    from pdcakit import data
+    from pdcakit.metrics import KPIS, per_period, scorecard
+    imported = time.perf_counter()
+    tickets = data.load_tickets(path)
+    loaded = time.perf_counter()
+    scorecard(tickets)
+    for key in KPIS:
+        per_period(tickets, key, period="W")
+    return {"import": imported - started, "load": loaded - imported,
+            "statistics": time.perf_counter() - loaded, "total": time.perf_counter() - started}
+
+
+CHILDREN = {"aggregate": child_aggregate, "check": child_check, "rows": child_rows}
+
+
+def run_child(kind: str, path: Path) -> dict[str, Any]:
+    """``kind`` in a fresh process: its figures, wall time and peak memory."""
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if out.returncode != 0:
+        raise RuntimeError(f"{kind} on {path.name} failed:\n{out.stderr[-2000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
+
+
+def measure_floor(folder: Path, repeat: int) -> float:
+    """F: the median wall time of papermill running the imports-only notebook."""
+    import statistics
+
+    bench = _module("bench_run", ROOT / "benchmarks" / "run.py")
+    notebook = bench.floor_notebook(folder)
+    command = [sys.executable, "-c", bench.PAPERMILL_AS_PDCA, str(notebook),
+               str(folder / "floor-out.ipynb"), "-k", "python3", "--no-progress-bar"]
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=folder)
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1m,10m", help="comma list of 100k, 1m, 10m")
+    parser.add_argument("--repeat", type=int, default=3, help="floor runs (median)")
+    parser.add_argument("--row-path-max", type=int, default=1_000_000,
+                        help="measure the row path up to this many tickets")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, path = args.child
+        result = CHILDREN[kind](path)
+        result["peak_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(json.dumps(result))
+        return 0
+    results: dict[str, Any] = {"cores": os.cpu_count(), "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="pdca-bigdata-") as tmp:
+        folder = Path(tmp)
+        floor = measure_floor(folder, args.repeat)
+        results["floor_seconds"] = floor
+        print(f"floor F (papermill, imports only): {floor:.1f} s (median of {args.repeat})")
+        for label in args.sizes.split(","):
+            n = SIZES[label.strip().lower()]
+            started = time.perf_counter()
+            path = generate(n, folder)
+            made = time.perf_counter() - started
+            print(f"\n{n:,} tickets: generated in {made:.1f} s "
+                  f"({path.stat().st_size / 2**20:.0f} MiB Parquet)")
+            size: dict[str, Any] = {"generate_seconds": made}
+            kinds = ["aggregate", "check"] + (["rows"] if n <= args.row_path_max else [])
+            for kind in kinds:
+                figures = run_child(kind, path)
+                size[kind] = figures
+                print(f"  {kind:<10} {figures['wall']:7.1f} s  = {figures['wall'] / floor:5.2f} x F"
+                      f"  peak {figures['peak_gib']:.2f} GiB  "
+                      + ", ".join(f"{k} {v:.2f} s" for k, v in figures.items()
+                                  if isinstance(v, float) and k not in ("wall", "peak_gib",
+                                                                        "total")))
+            per_kpi = size["aggregate"]["per_kpi"]
+            print("  per KPI (statistics from the aggregates): "
+                  + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in per_kpi.items()))
+            if "rows" in size:
+                print(f"  row path / aggregate path: "
+                      f"{size['rows']['wall'] / size['aggregate']['wall']:.1f} x the time, "
+                      f"{size['rows']['peak_gib'] / size['aggregate']['peak_gib']:.1f} x "
+                      "the memory")
+            path.unlink()
+            results["sizes"][label] = size
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
