@@ -69,7 +69,10 @@ class TestExtraction:
         with (LOCALE / "zh_CN" / "LC_MESSAGES" / "pdcakit.po").open("rb") as handle:
             catalogue = read_po(handle)
         for message in _notebook_units():
-            said = catalogue.get(message).string
+            entry = catalogue.get(message)
+            said = entry.string if entry is not None else ""
+            if not said:
+                continue  # a missing translation is the test above's finding
             for mark in ("**", "`"):
                 assert message.count(mark) == said.count(mark), (message, said)
 

@@ -63,7 +63,9 @@ _STAGES = (N_("baseline"), N_("compare"), N_("efficiency"), N_("root_cause"), N_
 #: The page header's fixed words.
 _CHROME = (N_("Related pages"), N_("Portfolio of all cycles"), N_("Cycle:"), N_("Stage:"),
            N_("Run:"), N_("Data:"), N_("Commit:"))
-_ROLES = (N_("tickets"), N_("mapping"), N_("surveys"), N_("audits"), N_("training"))
+_ROLES = (N_("tickets"), N_("mapping"), N_("surveys"), N_("audits"), N_("training"),
+          N_("mystery shopper"), N_("mystery shopping"), N_("standards"),
+          N_("process steps"))
 
 
 def _e(value: Any) -> str:
@@ -231,7 +233,7 @@ def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None,
     """
     w = words(facts.language)
     files = w._("; ").join(
-        f"{w._(f.role) if f.role in _ROLES else f.role}: {f.name}"
+        w._("{role}: {name}", role=w._(f.role) if f.role in _ROLES else f.role, name=f.name)
         + (f" (sha256 {f.short_sha})" if f.sha256 else "")
         for f in facts.inputs) or w._("none recorded")
     # the catalogue's words are the project's own text, not escaped (its apostrophe
