@@ -152,3 +152,9 @@ def test_a_table_without_dates_is_skipped_with_the_fix():
     found = compare_scores(ScoreTables(surveys=surveys), windows=WINDOWS)
     assert "no date column" in found.skipped["csi"]
     assert not found.headline.changes
+
+
+def test_single_questions_get_the_proportional_odds_check_means_do_not(demo):
+    speed = demo.detail["csi questions"]["csi.speed"].robustness
+    assert "proportional-odds model" in speed and "odds ratio of a higher answer" in speed
+    assert "proportional-odds" not in demo.headline["csi"].robustness  # respondent means

@@ -9,7 +9,9 @@ serialises as a ticket KPI does (the verdict box, ``results.json`` ``kpis``, the
   respondent's mean over the questions answered, so a respondent counts once). The
   answers are ordinal, so an ordinal-aware check is stated beside every verdict and never
   used for it: the Mann-Whitney test with the Hodges-Lehmann shift and the probability
-  that an after answer scores higher than a before one (ties count half).
+  that an after answer scores higher than a before one (ties count half), and for a
+  single question (whole-number answers on one scale) the proportional-odds model's odds
+  ratio of a higher answer (:func:`pdcakit.stats.ordinal.proportional_odds`).
 - **Each measured standard** is a share: the difference in proportions with Newcombe's
   interval and the chi-square test, as the ticket rates.
 - **The weighted conformance and the composite** (4.2) are sums of shares measured on
@@ -57,6 +59,7 @@ from pdcakit.stages.standards import (
     rule_values,
 )
 from pdcakit.stages.windows import Windows
+from pdcakit.stats.ordinal import is_ordinal_scale, proportional_odds
 from pdcakit.stats.reliability import Reliability, cronbach_alpha, dimension_reliability
 
 __all__ = ["HEADLINE_SCORES", "ScoreChanges", "ScoreTables", "compare_scores",
@@ -135,11 +138,22 @@ def _ordinal_line(b: np.ndarray, a: np.ndarray, confidence: float, what: str) ->
     shift = (f"a shift (Hodges-Lehmann) of {format_signed(mw.estimate, 2)} "
              f"({confidence:.0%} CI {format_signed(low, 2)} to {format_signed(high, 2)})"
              if all(math.isfinite(v) for v in (mw.estimate, low, high)) else "no shift")
-    return (f"Ordinal check, not used for the verdict: the answers are ordered categories, "
+    line = (f"Ordinal check, not used for the verdict: the answers are ordered categories, "
             f"so the {mw.test} compares them without treating the scale as evenly spaced: "
             f"{stats.format_p(mw.pvalue)}, {shift}, and a probability of "
             f"{superiority:.2f} that an after {what} scores higher than a before "
             "one (ties count half; 0.50 is no change).")
+    if is_ordinal_scale(b, a):
+        try:
+            po = proportional_odds(b, a, confidence=confidence)
+        except ValueError:
+            return line
+        low, high = po.ci
+        line += (f" The proportional-odds model (cumulative logit, as R's MASS::polr) gives "
+                 f"an odds ratio of a higher answer of {po.estimate:.2f} after versus before "
+                 f"({confidence:.0%} CI {low:.2f} to {high:.2f}, "
+                 f"{stats.format_p(po.pvalue)}; 1 is no change).")
+    return line
 
 
 @dataclass(frozen=True)
