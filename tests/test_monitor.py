@@ -5,6 +5,7 @@ dated events."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,16 @@ class TestMonitor:
         assert entry["periods"] == ["2026-07-06", "2026-09-07"]
         assert {"date": "2026-07-27", "rule": "outside the limits"} in entry["signals"]
         # the signals are dated events of the cycle, for the charts' event marks
+        # the run's own folder: its figures and chart, shown on the cycle page
+        folder = paths.root / entry["output"]
+        saved = json.loads((folder / "monitor.json").read_text(encoding="utf-8"))
+        assert saved["period_starts"][3] == "2026-07-27" and len(saved["values"]) == 10
+        assert saved["values"][3] < saved["lcl"][3]  # the first shifted week, below its limit
+        from pdcakit.tracker.report import cycle_page
+
+        page = cycle_page(paths, "held").read_text(encoding="utf-8")
+        assert "Holding the gains" in page and "chart-monitor-" in page
+        assert "frozen limits" in page and "<svg" in page
         events = cycle_events(paths, "held")
         assert ["2026-07-27", "held: monitor signal (outside the limits)"] in events
         assert len([e for e in events if "monitor signal" in e[1]]) == 7  # one per shifted week

@@ -133,6 +133,14 @@ class MonitorResult:
     def key(self) -> str:
         return monitor_key(self.sha256, self.periods)
 
+    def as_record(self) -> dict[str, Any]:
+        """Everything the run judged (``monitor.json`` beside its chart)."""
+        return {**self.as_log_entry(), "sha256": self.sha256, "limits": self.limits.as_entry(),
+                "period_starts": list(self.periods), "values": _plain(self.values),
+                "lcl": _plain(self.lcl), "ucl": _plain(self.ucl), "left_out": list(self.left_out),
+                "signals": [{"date": s.date, "rule": s.rule, "value": s.value}
+                            for s in self.signals]}
+
     def as_log_entry(self) -> dict[str, Any]:
         """The ``monitor`` entry of the cycle's log (plain values, one line of YAML each)."""
         return {"event": "monitor", "kpi": self.limits.kpi, "status": self.status,
@@ -140,6 +148,12 @@ class MonitorResult:
                 "periods": [self.periods[0], self.periods[-1]], "n_periods": len(self.periods),
                 "rule_set": self.rule_set, "key": self.key,
                 "signals": [{"date": s.date, "rule": s.rule} for s in self.signals]}
+
+
+def _plain(values: tuple[float, ...]) -> list[float | None]:
+    import math
+
+    return [float(v) if math.isfinite(v) else None for v in values]
 
 
 def monitor_key(sha256: str, periods: tuple[str, ...] | list[str]) -> str:
@@ -342,9 +356,13 @@ def _record(paths: ProjectPaths, result: MonitorResult) -> MonitorResult:
         if "limits" not in data["monitor"]:
             data["monitor"]["limits"] = _flow(result.limits.as_entry(), top=False)
         if not recorded_on:
+            from pdcakit.tracker.monitor_chart import write_monitor_outputs
+
+            folder = write_monitor_outputs(paths, result, result.as_record())
             if data.get("log") is None:
                 data["log"] = []
-            data["log"].append(_flow({"date": dt.date.today(), **result.as_log_entry()}))
+            data["log"].append(_flow({"date": dt.date.today(), **result.as_log_entry(),
+                                      "output": folder.relative_to(paths.root).as_posix()}))
     if recorded_on:
         from dataclasses import replace
 

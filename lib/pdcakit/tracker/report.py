@@ -593,7 +593,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
             "<h2>Results by stage</h2>"
             + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
             + f"<h2>Act: the decision</h2>{decision_html}"
-            f"{_holding(record)}"
+            f"{_holding(paths, record)}"
             f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
     target = out_dir / "index.html"
     atomic_write_text(target, page(record.title, body))
@@ -654,14 +654,34 @@ def _register_blocks(paths: ProjectPaths, today: dt.date) -> str:
     return "".join(_section_html(s) for s in portfolio_sections(paths, records, today))
 
 
-def _holding(record: CycleRecord) -> str:
+def _holding(paths: ProjectPaths, record: CycleRecord) -> str:
     """What ``pdca monitor`` has shown of an adopted cycle's gain, for its page."""
     from dataclasses import replace
 
     monitored = monitor_section([record], dt.date.today())
     if not monitored.rows:
         return ""
-    return _section_html(replace(monitored, intro=""), cycle_href="../{id}/index.html")
+    return (_section_html(replace(monitored, intro=""), cycle_href="../{id}/index.html")
+            + _monitor_chart(paths, record))
+
+
+def _monitor_chart(paths: ProjectPaths, record: CycleRecord) -> str:
+    """The chart of the cycle's latest monitor run (its ``output`` folder's SVG, drawn by
+    :mod:`pdcakit.tracker.monitor_chart`), when it is still there."""
+    from pdcakit.tracker.monitor import latest_monitor
+    from pdcakit.tracker.monitor_chart import CHART_FILE
+
+    last = latest_monitor(record) or {}
+    folder = paths.root / str(last.get("output") or "")
+    chart = folder / CHART_FILE
+    if not last.get("output") or not chart.is_file() or paths.runs not in chart.resolve().parents:
+        return ""
+    svg = chart.read_text(encoding="utf-8")
+    if not svg.lstrip().startswith("<svg"):
+        return ""
+    alt = (f"Monitor run of {last.get('date', '')}: {last.get('kpi', '')} per period since "
+           "adoption against the new baseline's frozen limits")
+    return chart_html(svg, f"chart-monitor-{folder.name}", alt)
 
 
 def build_reports(paths: ProjectPaths, cycle_id: str | None = None) -> Path:
