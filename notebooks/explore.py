@@ -45,7 +45,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from pdcakit.stages.display import say, show_figure
-from pdcakit.stages.explore import explore_choices, explore_view
+from pdcakit.stages.explore import Explorer, explore_choices
 from pdcakit.stages.sections import Sections, load_export
 
 tickets = load_export(data_path, mapping, ledger=Sections.of(None), on_duplicate=on_duplicate,
@@ -53,14 +53,22 @@ tickets = load_export(data_path, mapping, ledger=Sections.of(None), on_duplicate
 choices = explore_choices(tickets, Sections.of(tickets, show=False), kpi=kpi,
                           segment_column=segment_column, segment=segment)
 say(choices.note)
+explorer = Explorer(tickets, segment_column)  # each selection computed and drawn once
 
 
 def show(**selection: object) -> None:
     """The verdict sentence and the phase chart for one selection."""
-    view = explore_view(tickets, segment_column=segment_column, **selection)
+    view = explorer.view(**selection)
     say(view.sentence)
     for figure in view.figures():
         show_figure(figure)
+
+
+def show_live(**selection: object) -> None:
+    """The same for a control's change: the chart as SVG only, drawn once per selection."""
+    say(explorer.view(**selection).sentence)
+    for svg in explorer.svg(**selection):
+        display({"image/svg+xml": svg}, raw=True)
 
 
 # %% [markdown]
@@ -80,10 +88,11 @@ controls = {
                                 description=segment_column or "segment"),
     "change_date": widgets.DatePicker(value=dt.date.fromisoformat(change_date),
                                       description="Change date"),
+    # sliders redraw when released, not at every week passed on the way
     "weeks_before": widgets.IntSlider(value=weeks_before, min=2, max=52,
-                                      description="Weeks before"),
+                                      description="Weeks before", continuous_update=False),
     "weeks_after": widgets.IntSlider(value=weeks_after, min=2, max=52,
-                                     description="Weeks after"),
+                                     description="Weeks after", continuous_update=False),
 }
 panel = widgets.VBox([widgets.HBox([controls["kpi"], controls["segment"]]),
                       controls["change_date"],
@@ -95,7 +104,7 @@ def update(_change: object = None) -> None:
     """Redraw for the controls' current values (runs when one of them changes)."""
     output.clear_output(wait=True)
     with output:
-        show(**{name: control.value for name, control in controls.items()})
+        show_live(**{name: control.value for name, control in controls.items()})
 
 
 for control in controls.values():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
+import numpy as np
 import pytest
 
 from pdcakit import data
@@ -103,3 +105,50 @@ class TestChoicesOnRealShapedExports:
         assert view.sentence == ("Cannot compare this selection: no tickets with channel = "
                                  "'no such channel'")
         assert view.figures() == []
+
+
+class TestExplorerKeepsEachSelection:
+    """The live controls' back end: the same answers as explore_view, computed once."""
+
+    SELECTION: ClassVar[dict] = {"segment": "email", "change_date": "2026-04-06",
+                                 "weeks_before": 10, "weeks_after": 13}
+
+    def test_same_verdict_and_chart_values_as_explore_view(self, tickets):
+        from pdcakit.stages.explore import Explorer, explore_view
+
+        explorer = Explorer(tickets, "channel")
+        for kpi in ("time_to_resolve", "fcr", "aht"):
+            kept = explorer.view(kpi=kpi, **self.SELECTION)
+            plain = explore_view(tickets, kpi=kpi, segment_column="channel", **self.SELECTION)
+            assert kept.sentence == plain.sentence
+            assert kept.exploration.change.as_dict() == plain.exploration.change.as_dict()
+            np.testing.assert_array_equal(kept.exploration.view.values,
+                                          plain.exploration.view.values)
+
+    def test_a_selection_seen_before_is_not_computed_or_drawn_again(self, tickets,
+                                                                    monkeypatch):
+        from pdcakit.stages import display, explore
+
+        computed, drawn = [], []
+        real_explore, real_svg = explore._explore_part, display.figure_svg
+        monkeypatch.setattr(explore, "_explore_part",
+                            lambda *a, **k: computed.append(a[1]) or real_explore(*a, **k))
+        monkeypatch.setattr(display, "figure_svg",
+                            lambda fig, **k: drawn.append(1) or real_svg(fig, **k))
+        explorer = explore.Explorer(tickets, "channel")
+        for kpi in ("first_response_time", "fcr", "first_response_time", "fcr"):
+            svgs = explorer.svg(kpi=kpi, **self.SELECTION)
+            assert len(svgs) == 1 and svgs[0].startswith("<svg")
+        assert computed == ["first_response_time", "fcr"] and len(drawn) == 2
+        moved = dict(self.SELECTION, weeks_before=9)
+        explorer.view(kpi="fcr", **moved)
+        assert computed[-1] == "fcr" and len(computed) == 3  # a new window: computed
+
+    def test_a_segment_without_tickets_says_why_and_draws_nothing(self, tickets):
+        from pdcakit.stages.explore import Explorer
+
+        explorer = Explorer(tickets, "channel")
+        selection = dict(self.SELECTION, segment="fax")
+        assert explorer.view(kpi="aht", **selection).sentence == (
+            "Cannot compare this selection: no tickets with channel = 'fax'")
+        assert explorer.svg(kpi="aht", **selection) == []

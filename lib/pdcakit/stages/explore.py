@@ -1,6 +1,12 @@
 """The explore notebook's back end (one KPI, one segment, one change date) and the
 training check (training effect % and its paired test, source 3.2.3).
 
+:class:`Explorer` serves the notebook's controls: each segment's tickets are picked
+once, and each selection's comparison, chart and its drawing (SVG) are kept, so going
+back to a selection redraws at once and a new window costs only its own computation;
+the Kaplan-Meier bootstrap tables of a window already seen are kept by content
+(:mod:`pdcakit.stats._resample`), so moving one window's edge recomputes one side.
+
 >>> import pandas as pd
 >>> training = pd.DataFrame({"pre_score": [60, 70, 65, 72], "post_score": [70, 78, 70, 80]})
 >>> effect, test = training_check(training)
@@ -10,6 +16,8 @@ training check (training effect % and its paired test, source 3.2.3).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +34,7 @@ __all__ = [
     "Exploration",
     "ExploreChoices",
     "ExploreView",
+    "Explorer",
     "explore",
     "explore_choices",
     "explore_view",
@@ -65,13 +74,27 @@ def explore(tickets: pd.DataFrame, key: str, *, change_date: str, weeks_before: 
     ``segment`` empty (or ``"(all)"``) compares all tickets; else those whose
     ``segment_column`` equals it. Raw p-value: a single exploratory comparison.
     """
-    part = tickets
-    if segment and segment != "(all)":
-        if segment_column not in tickets:
-            raise ValueError(f"segment column {segment_column!r} is not in the tickets")
-        part = tickets[tickets[segment_column].astype(str) == segment]
-        if part.empty:
-            raise ValueError(f"no tickets with {segment_column} = {segment!r}")
+    part = _segment_tickets(tickets, segment_column, segment)
+    return _explore_part(part, key, change_date=change_date, weeks_before=weeks_before,
+                         weeks_after=weeks_after, segment_column=segment_column,
+                         segment=segment, alpha=alpha, period=period)
+
+
+def _segment_tickets(tickets: pd.DataFrame, segment_column: str, segment: str) -> pd.DataFrame:
+    """The tickets of one segment (all of them for ``""`` or ``"(all)"``)."""
+    if not segment or segment == "(all)":
+        return tickets
+    if segment_column not in tickets:
+        raise ValueError(f"segment column {segment_column!r} is not in the tickets")
+    part = tickets[tickets[segment_column].astype(str) == segment]
+    if part.empty:
+        raise ValueError(f"no tickets with {segment_column} = {segment!r}")
+    return part
+
+
+def _explore_part(part: pd.DataFrame, key: str, *, change_date: str, weeks_before: int,
+                  weeks_after: int, segment_column: str, segment: str, alpha: float,
+                  period: str) -> Exploration:
     windows = Windows.around(change_date, weeks_before=weeks_before, weeks_after=weeks_after)
     before, after = windows.split(part)
     change = compare_kpi(before, after, key, alpha=alpha, period=period)
@@ -161,3 +184,89 @@ def explore_view(tickets: pd.DataFrame, *, kpi: str, segment: str, change_date: 
     except ValueError as exc:
         return ExploreView(None, str(exc))
     return ExploreView(found)
+
+
+class _Kept:
+    """The last ``size`` results by key (least recently used dropped first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        value = self._kept[key] = compute()
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+class Explorer:
+    """The explore controls' back end for one export: :meth:`view` gives a selection's
+    :class:`ExploreView` (the same as :func:`explore_view`), :meth:`svg` its chart drawn,
+    each computed once per selection and kept (the last ``keep`` selections), each
+    segment's tickets picked once.
+
+    >>> t = pd.DataFrame({"created_at": pd.date_range("2026-01-05", periods=400, freq="8h"),
+    ...                   "handle_minutes": [5.0, 7.0, 6.0, 9.0] * 100})
+    >>> explorer = Explorer(t)
+    >>> first = explorer.view(kpi="aht", segment="(all)", change_date="2026-02-02",
+    ...                       weeks_before=4, weeks_after=4)
+    >>> again = explorer.view(kpi="aht", segment="(all)", change_date="2026-02-02",
+    ...                       weeks_before=4, weeks_after=4)
+    >>> again is first, first.exploration.change.before.n
+    (True, 84)
+    """
+
+    def __init__(self, tickets: pd.DataFrame, segment_column: str = "", *,
+                 alpha: float = 0.05, period: str = "W", keep: int = 64) -> None:
+        self.tickets = tickets
+        self.segment_column = segment_column
+        self.alpha = alpha
+        self.period = period
+        self._segments = _Kept(keep)
+        self._views = _Kept(keep)
+        self._drawn = _Kept(keep)
+
+    def _part(self, segment: str) -> pd.DataFrame:
+        return self._segments.get(segment, lambda: _segment_tickets(
+            self.tickets, self.segment_column, segment))
+
+    def view(self, *, kpi: str, segment: str, change_date: Any, weeks_before: int,
+             weeks_after: int) -> ExploreView:
+        """:func:`explore_view` for these controls' values, computed once."""
+        key = (kpi, segment, str(change_date), int(weeks_before), int(weeks_after))
+
+        def compute() -> ExploreView:
+            try:
+                found = _explore_part(
+                    self._part(segment), kpi, change_date=str(change_date),
+                    weeks_before=weeks_before, weeks_after=weeks_after,
+                    segment_column=self.segment_column, segment=segment, alpha=self.alpha,
+                    period=self.period)
+            except ValueError as exc:
+                return ExploreView(None, str(exc))
+            return ExploreView(found)
+
+        return self._views.get(key, compute)
+
+    def svg(self, **selection: Any) -> list[str]:
+        """The selection's charts as SVG (what a live redraw shows), drawn once."""
+        from matplotlib import pyplot as plt
+
+        from pdcakit.stages.display import figure_svg
+
+        def draw() -> list[str]:
+            drawn = []
+            for figure in self.view(**selection).figures():
+                drawn.append(figure_svg(figure))
+                plt.close(figure)
+            return drawn
+
+        key = tuple(sorted((name, str(value)) for name, value in selection.items()))
+        return self._drawn.get(key, draw)
