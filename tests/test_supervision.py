@@ -236,3 +236,17 @@ class TestPortfolioRegisters:
         paths.record("c1").write_text("id: c1\ntitle: Faster\n", encoding="utf-8")
         page = portfolio_page(paths, today=D(2026, 12, 7)).read_text(encoding="utf-8")
         assert "not valid YAML" in page and "c1/index.html" in page
+
+
+def test_check_done_on_an_earlier_day_and_never_a_day_to_come(paths, monkeypatch, capsys):
+    monkeypatch.chdir(paths.root)
+    assert cli.main(["check-done", "internal-audit", "--result", "pass", "--note", "TPS 25",
+                     "--date", "2026-11-30"]) == 0
+    assert "next due 2027-11-30" in capsys.readouterr().out
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    assert cli.main(["check-done", "internal-audit", "--result", "pass", "--note", "x",
+                     "--date", later]) == 2
+    assert "still to come" in capsys.readouterr().err
+    assert cli.main(["check-done", "internal-audit", "--result", "pass", "--note", "x",
+                     "--date", "30/11/2026"]) == 2
+    assert len(sv.read_plan(paths).check("internal-audit").done) == 2

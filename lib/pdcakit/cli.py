@@ -490,11 +490,29 @@ def _cmd_next(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _given_day(text: str | None) -> Any:
+    """``--date YYYY-MM-DD`` as a date (None: today); a day to come is refused."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CycleError(f"--date {text!r}: write the day the check was done as "
+                         "YYYY-MM-DD") from None
+    if day > dt.date.today():
+        raise CycleError(f"--date {day.isoformat()} is still to come; log a check once it "
+                         "is done")
+    return day
+
+
 def _cmd_check_done(args: argparse.Namespace) -> int:
     from pdcakit.tracker.supervision import check_done
 
     done, check = check_done(ProjectPaths.find(), args.check, result=args.result,
-                             note=args.note, findings=tuple(args.finding or ()))
+                             note=args.note, findings=tuple(args.finding or ()),
+                             day=_given_day(args.date))
     print(f"{check.id}: {done.result} logged for {done.date.isoformat()}; next due "
           f"{check.next_due(done.date).isoformat()} ({shown(check.frequency.text)}).")
     for finding in done.findings:
@@ -722,7 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     done = sub.add_parser(
         "check-done", help="log a supervision check: its result and findings",
         description="Log that a check of the supervision plan (pdca/supervision.yaml) was "
-        "done today, with its result against the check's standard, a note and any "
+        "done (today, or --date), with its result against the check's standard, a note and any "
         "findings (numbered F1, F2 ...; pdca new ID --from-finding F1 opens a cycle for "
         "one). The portfolio shows each check's next due date.")
     done.add_argument("check", help="the check's id in pdca/supervision.yaml")
@@ -731,6 +749,8 @@ def build_parser() -> argparse.ArgumentParser:
     done.add_argument("--note", required=True, help="what was looked at and found")
     done.add_argument("--finding", action="append", metavar="TEXT",
                       help="a nonconformity found (repeatable)")
+    done.add_argument("--date", metavar="YYYY-MM-DD",
+                      help="the day the check was done (default: today)")
     done.set_defaults(func=_cmd_check_done)
 
     watch = sub.add_parser(
