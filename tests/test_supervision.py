@@ -250,3 +250,15 @@ def test_check_done_on_an_earlier_day_and_never_a_day_to_come(paths, monkeypatch
     assert cli.main(["check-done", "internal-audit", "--result", "pass", "--note", "x",
                      "--date", "30/11/2026"]) == 2
     assert len(sv.read_plan(paths).check("internal-audit").done) == 2
+
+
+def test_status_names_the_overdue_checks_after_the_cycles(paths, monkeypatch, capsys):
+    paths.record("c1").write_text("id: c1\ntitle: Faster\n", encoding="utf-8")
+    monkeypatch.chdir(paths.root)
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "supervision: internal-audit OVERDUE since 2026-10-15" in out
+    assert "fcr-monitoring OVERDUE since 2026-01-31" in out
+    assert "response-review" not in out  # never done and no start: due today, not overdue
+    assert cli.main(["status", "--json"]) == 0
+    assert "supervision" not in capsys.readouterr().out  # the JSON stays a list of cycles

@@ -428,7 +428,27 @@ def _cmd_status(args: argparse.Namespace) -> int:
               f"{row.overdue_actions:>7}  {shown(row.title)}")
         if row.headline and getattr(args, "cycle", None):
             print(f"  {shown(row.headline)}")
+    if not getattr(args, "cycle", None):
+        _print_overdue_checks(paths)
     return _name_problems(problems)
+
+
+def _print_overdue_checks(paths: ProjectPaths) -> None:
+    """One line per supervision check overdue today, after the cycles (``pdca status``)."""
+    import datetime as dt
+
+    from pdcakit.tracker.supervision import read_plan
+
+    try:
+        plan = read_plan(paths)
+    except PdcaError as exc:
+        print(f"note: {_shown_lines(str(exc))}", file=sys.stderr)
+        return
+    today = dt.date.today()
+    for check in plan.overdue(today) if plan is not None else ():
+        print(shown(f"supervision: {check.id} OVERDUE since {check.next_due(today)} "
+                    f"({check.frequency.text}, {check.owner}): pdca check-done {check.id} "
+                    "--result pass|fail --note \"...\""))
 
 
 def _shown_lines(text: str) -> str:
