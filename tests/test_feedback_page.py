@@ -56,7 +56,13 @@ class TestBaseline:
 
     def test_shows_tables_pareto_and_p_charts(self, baseline):
         section, _ = baseline
-        assert len(section.tables) == 2          # shares, confusion table
+        assert len(section.tables) == 3          # shares, confusion table, disagreements
+        examples = section.tables[2]
+        assert len(examples) == 8 and examples["Items"].is_monotonic_decreasing
+        # the response-speed phrases the lexicon does not know lead the list
+        assert examples.iloc[0]["Export's class"] == "Response speed"
+        assert examples.iloc[0]["Lexicon's class"] == "Other"
+        assert {"Took ages to answer", "Nobody called back"} <= set(examples["Words"])
         assert len(section.figures) == 6         # Pareto and one p chart a class
         assert any("Cohen's kappa 0.72" in s for s in section.sentences)
         over = section.record["feedback"]["over_time"]
@@ -101,7 +107,7 @@ class TestCompare:
         assert speed["ci_adjusted"][1] < 0 and speed["ci_level"] == pytest.approx(0.99)
         assert record["family_size"] == 5 and record["multiplicity"] == "holm"
         table = section.tables[0]
-        assert table.loc[2, "Answer"] == "Fell"
+        assert table.loc[2, "Answer"] == "Fell" and speed["answer"] == "fell"
 
     def test_charts_for_the_classes_that_moved(self, compare):
         section, _ = compare

@@ -220,7 +220,18 @@ class ShareChange:
                 "ci_adjusted": None if self.ci_adjusted is None else list(self.ci_adjusted),
                 "ci_level": self.ci_level,
                 "pvalue": self.pvalue, "p_adjusted": self.p_adjusted,
-                "significant": self.significant, "note": self.note}
+                "significant": self.significant, "answer": self.answer, "note": self.note}
+
+    @property
+    def answer(self) -> str:
+        """``rose``, ``fell`` (significant after the adjustment), ``no clear change``, or
+        ``not tested``. A share has no better direction of its own: less feedback about
+        response speed may be fewer complaints or fewer compliments."""
+        if self.pvalue is None or self.difference is None:
+            return "not tested"
+        if not self.significant:
+            return "no clear change"
+        return "rose" if self.difference > 0 else "fell"
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ from pdcakit.results import format_p
 from pdcakit.stages.sections import Sections, mapping_file
 from pdcakit.words import N_, Words, words
 
-__all__ = ["class_name", "complaints_baseline", "complaints_compare", "feedback_baseline",
-           "feedback_compare", "read_complaints", "read_feedback"]
+__all__ = ["class_name", "complaint_answer", "complaints_baseline", "complaints_compare",
+           "feedback_baseline", "feedback_compare", "read_complaints", "read_feedback"]
 
 #: Section keys and the parameter that turns each on, for the skipped lines.
 _OFF = {"feedback": N_("off: give feedback_path (a feedback export: id, received_at, text) "
@@ -129,6 +129,27 @@ def _agreement_parts(found: Agreement, w: Words) -> tuple[str, pd.DataFrame]:
     return line, table
 
 
+#: Disagreements shown beside the agreement table.
+_EXAMPLES = 8
+
+
+def _disagreements(items: pd.DataFrame, lexicon: Any, w: Words) -> pd.DataFrame:
+    """Up to :data:`_EXAMPLES` items whose given class the lexicon did not find, the most
+    frequent texts first (the customer's words are data: the table escapes them)."""
+    given = items["class"]
+    found = pd.Series(lexicon.classify(items["text"]), index=items.index)
+    off = items[given.notna() & (given != found)]
+    if off.empty:
+        return pd.DataFrame()
+    pairs = (pd.DataFrame({"text": off["text"].fillna(""), "given": given[off.index],
+                           "found": found[off.index]})
+             .value_counts(sort=True).head(_EXAMPLES).reset_index())
+    return pd.DataFrame({w._("Words"): pairs["text"],
+                         w._("Export's class"): [class_name(k, w) for k in pairs["given"]],
+                         w._("Lexicon's class"): [class_name(k, w) for k in pairs["found"]],
+                         w._("Items"): pairs["count"]})
+
+
 def _p_chart_figure(series: ClassSeries, key: str, w: Words, *, change: Any = None) -> Any:
     from pdcakit import plots
 
@@ -196,6 +217,12 @@ def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str
         line, table = _agreement_parts(found, w)
         page.say(line)
         page.table(table, index=False)
+        examples = _disagreements(items, lexicon, w)
+        if len(examples):
+            page.say(w._("Items the lexicon put in another class than the export (up to "
+                         "{count}): words to add to the lexicon, or a class to check.",
+                         count=_EXAMPLES))
+            page.table(examples, index=False)
         record["agreement"] = found.as_dict()
     try:
         series = shares_over_time(items["received_at"], labels, period=period)
@@ -323,12 +350,9 @@ def complaints_baseline(ledger: Sections, *, complaints_path: str = "", mapping:
 # ---------------------------------------------------------------- compare
 
 
-def _answer(w: Words, significant: bool, difference: float | None, tested: bool) -> str:
-    if not tested or difference is None:
-        return w._("Not tested")
-    if not significant:
-        return w._("No clear change")
-    return w._("Rose") if difference > 0 else w._("Fell")
+#: A share change's answer (:attr:`pdcakit.registers.feedback.ShareChange.answer`) in words.
+_SHARE_ANSWERS = {"rose": N_("Rose"), "fell": N_("Fell"), "no clear change": N_("No clear change"),
+                  "not tested": N_("Not tested")}
 
 
 def _changes_table(changes: ShareChanges, w: Words) -> pd.DataFrame:
@@ -347,7 +371,7 @@ def _changes_table(changes: ShareChanges, w: Words) -> pd.DataFrame:
                     high=w.number(100 * c.ci_adjusted[1], 1, sign=True),
                     level=w.level(c.ci_level))),
             w._("p (adjusted)"): "" if c.p_adjusted is None else format_p(c.p_adjusted),
-            w._("Answer"): _answer(w, c.significant, c.difference, c.pvalue is not None)})
+            w._("Answer"): w._(_SHARE_ANSWERS[c.answer])})
     return pd.DataFrame(rows)
 
 
@@ -421,10 +445,29 @@ def _split(times: pd.Series, windows: Any, period: str) -> int | None:
     return split if 2 <= split <= int(np.nanmax(codes) - first) - 1 else None
 
 
+#: The complaint measures' names and which way is better.
+_COMPLAINT_KPIS = {"time_to_close": (N_("Time to close (median; log-rank test)"), "lower"),
+                   "closed_by_deadline": (N_("Closed by the deadline"), "higher"),
+                   "repeat_rate": (N_("Repeat complaints"), "lower")}
+_ANSWERS = {"improved": N_("Improved"), "worse": N_("Worse"),
+            "no clear change": N_("No clear change")}
+
+
+def complaint_answer(key: str, entry: Mapping[str, Any]) -> str:
+    """``improved``, ``worse`` (significant after the adjustment, by the measure's better
+    direction) or ``no clear change``.
+
+    >>> complaint_answer("repeat_rate", {"significant": True, "difference": -0.1})
+    'improved'
+    """
+    if not entry.get("significant") or entry.get("difference") is None:
+        return "no clear change"
+    lower = _COMPLAINT_KPIS[key][1] == "lower"
+    return "improved" if (entry["difference"] < 0) == lower else "worse"
+
+
 def _entry_row(key: str, entry: Mapping[str, Any], w: Words, level: str) -> dict[str, str]:
-    names = {"time_to_close": N_("Time to close (median; log-rank test)"),
-             "closed_by_deadline": N_("Closed by the deadline"),
-             "repeat_rate": N_("Repeat complaints")}
+    names = {k: name for k, (name, _) in _COMPLAINT_KPIS.items()}
     if entry["unit"] == "days":
         before, after = entry["before"]["median"], entry["after"]["median"]
         shown = (_days(w, before), _days(w, after),
@@ -438,7 +481,7 @@ def _entry_row(key: str, entry: Mapping[str, Any], w: Words, level: str) -> dict
     return {w._("Measure"): w._(names[key]), w._("Before"): shown[0], w._("After"): shown[1],
             w._("Change"): shown[2], w._("{level} CI", level=level): shown[3],
             w._("p (adjusted)"): format_p(entry["p_adjusted"]),
-            w._("Answer"): _answer(w, entry["significant"], entry["difference"], True)}
+            w._("Answer"): w._(_ANSWERS[entry["answer"]])}
 
 
 def complaints_compare(ledger: Sections, windows: Any, *, complaints_path: str = "",
@@ -462,6 +505,9 @@ def complaints_compare(ledger: Sections, windows: Any, *, complaints_path: str =
             "after)", before=len(before), after=len(after))),))
     found = cmp.complaint_changes(before, after, alpha=alpha, multiplicity=multiplicity,
                                   confidence=1 - alpha)
+    for key, entry in found.entries.items():
+        entry["better"] = _COMPLAINT_KPIS[key][1]
+        entry["answer"] = complaint_answer(key, entry)
     blocks: list[Any] = [Say(w._(
         "**{before} complaint cases** received before the change and **{after}** after; "
         "p-values adjusted over the {m} measures compared ({method}).",
