@@ -1,0 +1,185 @@
+"""No English sentence on a zh-CN page (issue 26), run on the Chinese demo.
+
+The Chinese demo record (``demo-helpdesk-zh``, ``language: zh-CN``) runs its baseline and
+compare stages in a throw-away workbook; every word a reader sees on the pages (text,
+``alt``, ``title`` and ``aria-label`` attributes) is read, and a run of two or more
+Latin words is an English sentence unless it is one of the proper names, units and
+abbreviations the team keeps (:data:`KEPT`). The parts the words layer already serves
+(the header, the verdict box, the contents list, the notebook's prose) must be free of
+English now; the whole page is a strict xfail naming what is left, so it fails loudly
+the day it passes and the marker can go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pdcakit.run.demos import place_demo
+from pdcakit.run.project import ProjectPaths
+
+ROOT = Path(__file__).resolve().parents[1]
+PDCA = Path(sys.executable).parent / "pdca"
+
+#: What a zh-CN page may keep in Latin letters: proper names of methods and people, the
+#: KPI and method abbreviations the team chose (客户满意度指数 CSI ...), units and tools.
+KEPT = (
+    "Kaplan-Meier", "Anhøj", "Western Electric", "Nelson", "NHS", "Making Data Count",
+    "Wilson", "Holm", "Benjamini-Hochberg", "Mantel-Haenszel", "Welch", "Mann-Whitney",
+    "Wilcoxon", "Hodges-Lehmann", "Fisher", "Pearson", "Poisson", "Laney", "Simpson",
+    "Student", "Cronbach's alpha", "Feldt", "Cohen's kappa", "DerSimonian-Laird", "ANOVA",
+    "XmR", "log-rank", "bootstrap", "JupyterLab", "papermill", "pdca-workbook", "git",
+    "sha256", "UTC", "KPI", "CSI", "FCR", "AHT", "CSAT", "NPS", "SLA", "TPS", "TDS", "ROI",
+    "FTE", "PDCA", "CI", "p", "n", "alpha", "case_mix", "Plan", "Do", "Check", "Act",
+)
+_KEPT = re.compile(r"(?<![A-Za-z])(?:" + "|".join(
+    sorted((re.escape(k) for k in KEPT), key=len, reverse=True)) + r")(?![A-Za-z])")
+#: File names, run stamps, cycle ids and hashes are names, not sentences.
+_NAMES = re.compile(r"\S+\.(?:csv|yaml|ipynb|html)\b|\b\d{8}T\d{6}Z\b|demo-helpdesk-zh"
+                    r"|\b[0-9a-f]{12}\b")
+_RUN = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[\s,;:/()\-]+[A-Za-z][A-Za-z'’\-]*)+")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+#: The page parts the words layer serves now: (tag, class word) -> part name.
+_OWNED = {("header", "pdca-header"): "header", ("section", "pdca-verdict"): "verdict",
+          ("nav", "pdca-contents"): "contents", ("div", "jp-MarkdownCell"): "prose"}
+
+
+class _Reader(HTMLParser):
+    """The text a reader sees, each piece with the owned part it sits in ("" outside)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[str, str]] = []
+        self._stack: list[tuple[str, str]] = []  # (tag, part) of every open element
+        self._hidden = 0
+
+    def _part(self) -> str:
+        return next((part for _, part in reversed(self._stack) if part), "")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        part = next((name for (t, word), name in _OWNED.items()
+                     if t == tag and word in classes), "")
+        for name in ("alt", "title", "aria-label"):
+            if found.get(name):
+                self.pieces.append((part or self._part(), str(found[name])))
+        if tag in _VOID:
+            return
+        self._stack.append((tag, part))
+        self._hidden += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._stack:
+            open_tag, _ = self._stack.pop()
+            self._hidden -= open_tag in ("style", "script")
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.pieces.append((self._part(), data))
+
+
+def english_sentences(page: str, part: str | None = None) -> list[str]:
+    """Runs of two or more Latin words left on ``page`` (``part``: only in that owned
+    part, "" outside them) once the kept names, file names and stamps are taken out.
+
+    >>> english_sentences("<p>改善：首次解决率 FCR，95% CI，Kaplan-Meier 中位数</p>")
+    []
+    >>> english_sentences('<p>改善</p><img alt="Chart: Tickets by category">')
+    ['Chart: Tickets by category']
+    """
+    reader = _Reader()
+    reader.feed(page)
+    found: list[str] = []
+    for where, text in reader.pieces:
+        if part is not None and where != part:
+            continue
+        plain = _KEPT.sub("·", _NAMES.sub("·", text))
+        found.extend(" ".join(run.split()) for run in _RUN.findall(plain))
+    return list(dict.fromkeys(found))
+
+
+class TestTheDetector:
+    def test_an_english_sentence_is_found_wherever_a_reader_sees_it(self):
+        page = ('<html><head><style>.x{font-family:"Noto Sans CJK"}</style></head><body>'
+                '<header class="pdca-header"><a aria-label="Related pages">相关页面</a></header>'
+                '<p>结论：The periods vary no more than chance would.</p>'
+                '<svg><title>Share of tickets still waiting</title></svg></body></html>')
+        assert english_sentences(page) == ["Related pages",
+                                           "The periods vary no more than chance would",
+                                           "Share of tickets still waiting"]
+        assert english_sentences(page, "header") == ["Related pages"]
+
+    def test_kept_names_units_and_abbreviations_are_not_sentences(self):
+        page = ("<p>首次解决率 FCR 从 67.8% 升至 74.2%（99.4% CI，Holm 调整，Welch t 检验，"
+                "NHS Making Data Count 图标；Kaplan-Meier 中位数 4.0 分钟）。"
+                "数据：tickets_zh_full_gb18030.csv (sha256 e53e039b000e)；"
+                "运行 20261207T202158Z；demo-helpdesk-zh；pdca-workbook 0.1.0</p>")
+        assert english_sentences(page) == []
+        assert english_sentences("<p>改善 (the interval excludes no change)</p>") == [
+            "the interval excludes no change"]
+
+
+def _workbook_template(root: Path, stage: str) -> None:
+    """The workbook's own copy of ``stage``'s template with a ``language`` parameter when
+    the shipped one lacks it (the Plan stage's line is the lead's to add)."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{stage}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    if re.search(r"^language\s*:", cell.source, re.M):
+        return
+    cell.source += '\nlanguage: str = "en"  # language of the page: en or zh-CN'
+    (root / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(nb, root / "notebooks" / f"{stage}.ipynb")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("zh-workbook")
+    subprocess.run([str(PDCA), "init", str(root)], check=True, capture_output=True)
+    demo = place_demo(ProjectPaths(root), "zh-CN")
+    found = {}
+    for stage in ("baseline", "compare"):
+        _workbook_template(root, stage)
+        done = subprocess.run([str(PDCA), "run", demo.cycle, stage], cwd=root, text=True,
+                              capture_output=True, timeout=900,
+                              env={**os.environ, "PDCA_HOME": str(root)})
+        assert done.returncode == 0, done.stdout + done.stderr
+        html = next((root / "runs" / demo.cycle / stage).glob(f"*/{stage}.html"))
+        found[stage] = html.read_text(encoding="utf-8")
+    return found
+
+
+@pytest.mark.parametrize("stage", ["baseline", "compare"])
+def test_the_page_says_it_is_chinese(pages, stage):
+    assert '<html lang="zh-CN">' in pages[stage]
+
+
+@pytest.mark.parametrize("stage", ["baseline", "compare"])
+@pytest.mark.parametrize("part", ["header", "contents", "prose"])
+def test_no_english_sentence_in_the_parts_the_words_layer_serves(pages, stage, part):
+    assert english_sentences(pages[stage], part) == []
+
+
+def test_no_english_sentence_in_the_compare_verdict_box(pages):
+    assert "改善" in pages["compare"]
+    assert english_sentences(pages["compare"], "verdict") == []
+
+
+@pytest.mark.xfail(strict=True, reason="the stages' own wording (check lists, test reasons, "
+                   "period notes, chart titles and alt text, glossary, plausibility notes) "
+                   "is not marked for the catalogue yet: the lead's report lists the msgids")
+@pytest.mark.parametrize("stage", ["baseline", "compare"])
+def test_no_english_sentence_anywhere_on_the_page(pages, stage):
+    left = english_sentences(pages[stage])
+    assert left == [], f"{len(left)} English runs, e.g. {left[:15]}"
+
