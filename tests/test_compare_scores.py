@@ -158,3 +158,12 @@ def test_single_questions_get_the_proportional_odds_check_means_do_not(demo):
     speed = demo.detail["csi questions"]["csi.speed"].robustness
     assert "proportional-odds model" in speed and "odds ratio of a higher answer" in speed
     assert "proportional-odds" not in demo.headline["csi"].robustness  # respondent means
+
+
+def test_demo_verdicts_follow_the_injected_effects_and_find_no_false_one(demo):
+    # data/demo/effects.yaml: speed +0.35 and TDS speed +0.9 (the largest injected), the
+    # rest small (courtesy +0.05); nothing was made worse.
+    parts = {c.key: c.direction for c in demo.all_changes}
+    assert parts["csi.speed"] == "improved" and parts["tds.speed"] == "improved"
+    assert parts["csi.courtesy"] in ("no change", "not enough data")
+    assert "worse" not in parts.values()
