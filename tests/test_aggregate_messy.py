@@ -225,3 +225,23 @@ class TestFromAggregates:
         width = pd.Timedelta(minutes=1)
         assert abs(binned.median - exact.median) <= width
         assert binned.curve.times.size < exact.curve.times.size
+
+
+class TestEngineSetting:
+    def test_three_engines_one_scorecard(self, export, rows):
+        from pdcakit.aggregate import ticket_scorecard
+        by_rows = ticket_scorecard(export, MAPPING, engine="pandas")
+        by_duckdb = ticket_scorecard(export, MAPPING, engine="duckdb")
+        assert by_rows.skipped == by_duckdb.skipped
+        for key, est in by_rows.estimates.items():
+            assert by_duckdb.estimates[key].n == est.n
+            assert np.allclose(by_duckdb.estimates[key].value, est.value, equal_nan=True)
+
+    def test_unsupported_export_falls_back_with_the_reason(self, export):
+        from pdcakit.aggregate import ticket_scorecard
+        mapping = {**MAPPING, "dayfirst": True}
+        with pytest.warns(UserWarning, match="dayfirst.*loading the rows instead"):
+            card = ticket_scorecard(export, mapping, keys=["fcr"])
+        assert card.estimates["fcr"].n > 0
+        with pytest.raises(AggregateUnsupported):
+            ticket_scorecard(export, mapping, fallback=False)

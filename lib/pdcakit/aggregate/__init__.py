@@ -11,7 +11,7 @@ period and segment, and computes the same figures from them:
 - :mod:`.fromagg`: statistics from aggregates (Wilson shares, t means, NPS, Kaplan-Meier,
   restricted means);
 - :mod:`.tickets`: :func:`aggregate_tickets` and :class:`TicketAggregates` (scorecard,
-  series per period, segments);
+  series per period, segments); :func:`ticket_scorecard`, the engine setting end to end;
 - :mod:`.bigfile`: what a big file holds (rows, dates, nulls per column) in one scan.
 
 >>> from pdcakit.aggregate import ENGINES
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from .engines import ENGINES, make_engine
 from .source import AggregateUnsupported, excel_to_parquet
-from .tickets import TicketAggregates, aggregate_tickets
+from .tickets import TicketAggregates, aggregate_tickets, ticket_scorecard
 
 __all__ = ["ENGINES", "AggregateUnsupported", "TicketAggregates", "aggregate_tickets",
-           "excel_to_parquet", "make_engine"]
+           "excel_to_parquet", "make_engine", "ticket_scorecard"]

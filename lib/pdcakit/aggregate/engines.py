@@ -31,7 +31,7 @@ def make_engine(name: str, **options: Any) -> Any:
         return SparkEngine(**options)
     if key == "pandas":
         raise ValueError("engine 'pandas' is the row path: call pdcakit.data.load_tickets "
-                         "and pdcakit.metrics (pdcakit.aggregate.ticket_kpis does it for you)")
+                         "and pdcakit.metrics (pdcakit.aggregate.ticket_scorecard does it for you)")
     hint = did_you_mean(str(name), ENGINES)
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {name!r}"
                      + (f"; {hint}" if hint else ""))

@@ -47,7 +47,7 @@ from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moment
 from .queries import DURATION_END, query_set
 from .source import ticket_source
 
-__all__ = ["TicketAggregates", "aggregate_tickets"]
+__all__ = ["TicketAggregates", "aggregate_tickets", "ticket_scorecard"]
 
 _DURATION_NAMES = {"time_to_resolve": "Time to resolve",
                    "first_response_time": "First response time"}
@@ -264,9 +264,18 @@ class TicketAggregates:
             frame["n"] = (n["events"] + n["censored"]).to_numpy()
             frame["n_open"] = n["censored"].to_numpy()
             value = np.full(len(full), np.nan)
-            for i, start in enumerate(full):
-                if n["events"].iloc[i] > 0:
-                    value[i] = km_quantile(self.event_table(key, periods=[start]), 0.5)
+            # one stable sort by period keeps each period's durations in order
+            order = np.argsort(table["period"].to_numpy(), kind="stable")
+            starts = table["period"].to_numpy()[order]
+            micros = table["duration_us"].to_numpy(np.int64)[order]
+            events = table["events"].to_numpy(float)[order]
+            censored = table["censored"].to_numpy(float)[order]
+            bounds = np.searchsorted(starts, full.to_numpy(starts.dtype), side="left")
+            ends = np.searchsorted(starts, full.to_numpy(starts.dtype), side="right")
+            for i in np.flatnonzero(n["events"].to_numpy() > 0):
+                rows = slice(bounds[i], ends[i])
+                value[i] = km_quantile(EventTable.from_micros(
+                    micros[rows], events[rows], censored[rows]), 0.5)
             frame["value"] = value
             frame["median_reached"] = np.isfinite(value)
         else:
@@ -440,3 +449,34 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
                             snapshot_source=snap_source, columns=q.columns, counts=counts,
                             scores=scores, durations=durations, medians=medians, params=params,
                             engine=runner.dialect.name, bin_us=bin_us)
+
+
+def ticket_scorecard(path: str | os.PathLike[str], mapping: Any = None, *,
+                     engine: str = "duckdb", keys: Sequence[str] | None = None,
+                     window: Sequence[Any] | None = None, snapshot: Any = None,
+                     fallback: bool = True, **params: Any) -> Scorecard:
+    """Every ticket KPI of an export by the chosen engine: ``"duckdb"`` or ``"spark"``
+    (aggregates) or ``"pandas"`` (the row path). With ``fallback``, an export the
+    aggregate path cannot read exactly (:class:`AggregateUnsupported`) is loaded row by
+    row instead, with a warning giving the reason.
+
+    ``params``: ``sla_first_response_minutes``, ``sla_resolution_hours``.
+    """
+    import warnings
+
+    from .source import AggregateUnsupported
+
+    if str(engine).strip().lower() != "pandas":
+        try:
+            agg = aggregate_tickets(path, mapping, window=window, snapshot=snapshot,
+                                    engine=engine, **params)
+            return agg.scorecard(keys)
+        except AggregateUnsupported as exc:
+            if not fallback:
+                raise
+            warnings.warn(f"{exc}; loading the rows instead", stacklevel=2)
+    from ..data import load_tickets
+    from ..metrics import scorecard
+
+    tickets = load_tickets(path, mapping, window=window, snapshot=snapshot)
+    return scorecard(tickets, keys, **params)
