@@ -56,6 +56,7 @@ unit_column: str = "agent"  # compare agents, teams or sites fairly by this colu
 unit_kpis: list = ["fcr", "aht", "csat", "complaint_rate"]  # KPIs compared by unit (funnel plots)
 case_mix: list = ["channel"]  # columns whose mix is taken out of each unit's figure ([]: none)
 min_unit_tickets: int = 30  # fewest tickets a unit needs to be placed on a funnel
+composite_parts: list = ["csat", "sla_first_response", "fcr"]  # composite per unit ([]: off)
 language: str = "en"  # language of the unit comparison's words: en or zh-CN
 rule_set: str = "nhs"  # special-cause rules on the control chart: nhs, western_electric, nelson
 rebases: list = []  # [date, cycle, reason]: new limits from that date; pdca run adds adopted ones
@@ -220,7 +221,8 @@ show(plan)
 # %% tags=["remove-input"]
 unit_comparison = units_section(
     tickets, sections, unit_column=unit_column, unit_kpis=unit_kpis, case_mix=case_mix,
-    min_tickets=min_unit_tickets, language=language, **sla_options,
+    min_tickets=min_unit_tickets, language=language, composite_parts=composite_parts,
+    composite_weights=composite_weights, **sla_options,
 )
 show(unit_comparison)
 

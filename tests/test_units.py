@@ -172,3 +172,67 @@ class TestSection:
         labels = [t.get_text() for t in fig.axes[0].texts]
         assert "$\\alpha$ <b>x</b>" in labels
         assert not any(t.get_parse_math() for t in fig.axes[0].texts)
+
+
+class TestComposite:
+    def _tickets(self, seed: int = 3) -> pd.DataFrame:
+        tickets = _tickets(seed)
+        rng = np.random.default_rng(seed)
+        minutes = rng.exponential(120, len(tickets))
+        tickets["first_response_at"] = tickets["created_at"] + pd.to_timedelta(minutes,
+                                                                               unit="min")
+        return tickets
+
+    def test_interval_is_the_per_ticket_composite_when_parts_share_tickets(self):
+        # every part on every ticket: the composite's mean is the mean of each ticket's
+        # a x1 + b x2 + c x3, so its variance is var(c_i) / n (ddof 0, the delta method's)
+        tickets = self._tickets()
+        tickets["csat"] = tickets["csat"].fillna(3.0)
+        found = units.composite_funnel(tickets, "agent", weights=(0.5, 0.3, 0.2))
+        agent = found.funnel.units[0].unit
+        mine = tickets[tickets["agent"] == agent]
+        per_ticket = (0.5 * (mine["csat"] >= 4) + 0.2 * mine["first_contact_resolved"]
+                      + 0.3 * ((mine["first_response_at"] - mine["created_at"])
+                               <= pd.Timedelta(minutes=240)))
+        unit = found.funnel.units[0]
+        se = (unit.ci[1] - unit.ci[0]) / (2 * 1.959964)
+        assert unit.value == pytest.approx(per_ticket.mean())
+        assert se == pytest.approx(per_ticket.std(ddof=0) / np.sqrt(len(per_ticket)))
+
+    def test_interval_with_csat_on_a_third_matches_the_bootstrap(self):
+        tickets = self._tickets()
+        found = units.composite_funnel(tickets, "agent")
+        unit = found.funnel.units[3]
+        mine = tickets[tickets["agent"] == unit.unit].reset_index(drop=True)
+        rng = np.random.default_rng(0)
+        satisfied = (mine["csat"] >= 4).where(mine["csat"].notna())
+        within = ((mine["first_response_at"] - mine["created_at"])
+                  <= pd.Timedelta(minutes=240)).astype(float)
+        fcr = mine["first_contact_resolved"].astype(float)
+        draws = []
+        for _ in range(2000):
+            pick = rng.integers(0, len(mine), len(mine))
+            draws.append(0.5 * satisfied.iloc[pick].mean() + 0.3 * within.iloc[pick].mean()
+                         + 0.2 * fcr.iloc[pick].mean())
+        se = (unit.ci[1] - unit.ci[0]) / (2 * 1.959964)
+        assert se == pytest.approx(np.std(draws), rel=0.1)
+
+    def test_section_shows_the_composite_and_its_formula(self):
+        tickets = self._tickets()
+        ledger = PageLedger.of(tickets)
+        found = units_section(tickets, ledger, unit_kpis=["fcr"],
+                              composite_parts=["csat", "sla_first_response", "fcr"])
+        assert "composite" in found.record["units"]["kpis"]
+        assert any("0.50 × Customer satisfaction (CSAT) + 0.30 × First response within SLA"
+                   in s for s in found.sentences)
+
+    def test_composite_needs_its_columns(self):
+        tickets = _tickets()  # no first_response_at
+        ledger = PageLedger.of(tickets)
+        units_section(tickets, ledger, unit_kpis=["fcr"],
+                      composite_parts=["csat", "sla_first_response", "fcr"])
+        assert "first_response_at" in ledger.skipped["units.composite"]
+
+    def test_parts_must_be_shares(self):
+        with pytest.raises(ValueError, match="three share KPIs"):
+            units.composite_funnel(self._tickets(), "agent", parts=["csat", "aht", "fcr"])

@@ -581,13 +581,16 @@ def scores_section(sections: Sections, settings: BaselineSettings,
 def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str = "agent",
                   unit_kpis: Sequence[str] = units.UNIT_KPIS, case_mix: Sequence[str] = (),
                   min_tickets: int = units.MIN_TICKETS, language: str = "en",
+                  composite_parts: Sequence[str] = (),
+                  composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
                   sla_first_response_minutes: float = 240.0,
                   sla_resolution_hours: float = 24.0) -> Section:
     """Agents, teams or sites compared fairly (:mod:`pdcakit.stages.units`): per KPI of
     ``unit_kpis`` a funnel plot by ``unit_column`` (case mix of ``case_mix`` taken out),
     the units outside its limits in a table, a sentence that the others cannot be told
-    apart, and the units too thin to judge; skipped with its reason when the column is
-    "" or absent, has too many values, or no KPI has two units with enough tickets."""
+    apart, and the units too thin to judge; then the composite score per unit with its
+    interval when ``composite_parts`` are given; skipped with its reason when the column
+    is "" or absent, has too many values, or no KPI has two units with enough tickets."""
     page = _Page(sections)
     record: dict[str, Any] = {}
     if not unit_column:
@@ -598,6 +601,7 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
         try:
             report = units.unit_report(
                 tickets, unit_column, unit_kpis, case_mix=case_mix, min_tickets=min_tickets,
+                composite_parts=composite_parts, composite_weights=composite_weights,
                 sla_first_response_minutes=sla_first_response_minutes,
                 sla_resolution_hours=sla_resolution_hours)
         except ValueError as exc:
@@ -605,9 +609,9 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
         else:
             w = words(language)
             for key, reason in report.skipped.items():
+                name = units.COMPOSITE.name if key == "composite" else KPI_INFO[key].name
                 sections.skip(f"units.{key}", reason, label=w._(
-                    "{name} by {column}", name=w._(KPI_INFO[key].name),
-                    column=w.column(unit_column)))
+                    "{name} by {column}", name=w._(name), column=w.column(unit_column)))
             for found in report.funnels:
                 sentences = units.funnel_sentences(found, language)
                 if found.funnel is not None:

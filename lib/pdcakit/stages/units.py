@@ -32,18 +32,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pdcakit.kpis import KPI_INFO
+from pdcakit.kpis import KPI_INFO, KpiInfo
 from pdcakit.results import format_level, format_value
 from pdcakit.stats.funnel import (
     Funnel,
+    funnel_estimates,
     funnel_means,
     funnel_proportions,
     funnel_standardised_proportions,
 )
 from pdcakit.words import N_, words
 
-__all__ = ["MIN_TICKETS", "UNIT_KPIS", "UnitFunnel", "UnitsReport", "funnel_figure",
-           "funnel_sentences", "kpi_cells", "outside_table", "unit_funnel", "unit_report"]
+__all__ = ["COMPOSITE", "COMPOSITE_PARTS", "MIN_TICKETS", "UNIT_KPIS", "UnitFunnel",
+           "UnitsReport", "composite_funnel", "funnel_figure", "funnel_sentences", "kpi_cells",
+           "outside_table", "unit_funnel", "unit_report"]
 
 #: The KPIs compared by unit unless the notebook says otherwise.
 UNIT_KPIS = ("fcr", "aht", "csat", "complaint_rate")
@@ -55,6 +57,14 @@ MIN_TICKETS = 30
 MAX_UNITS = 500
 
 _COMPARABLE = ("proportion", "mean")
+
+#: The composite's parts per unit unless the page says: satisfaction, efficiency and
+#: compliance (4.2(3)), each a share measured on the unit's own tickets.
+COMPOSITE_PARTS = ("csat", "sla_first_response", "fcr")
+
+#: The composite per unit in the catalogue's terms (a weighted sum of shares).
+COMPOSITE = KpiInfo("composite", N_("Composite performance score"), "estimate", "fraction",
+                    True)
 
 _SIDE = {"above": N_("above"), "below": N_("below")}
 
@@ -97,12 +107,16 @@ class UnitFunnel:
     case_mix: tuple[str, ...] = ()
     min_tickets: int = MIN_TICKETS
     reason: str = ""
-    #: Counted tickets of each placed unit (a case-mix funnel's size is its expected count).
+    #: Counted tickets of each placed unit (a case-mix funnel's size is its effective count).
     counts: dict[str, int] = field(default_factory=dict)
+    #: The composite's words (the KPI catalogue's for a KPI) and its formula.
+    about: KpiInfo | None = None
+    formula: str = ""
+    parts: tuple[tuple[str, float], ...] = ()
 
     @property
-    def info(self) -> Any:
-        return KPI_INFO[self.key]
+    def info(self) -> KpiInfo:
+        return self.about if self.about is not None else KPI_INFO[self.key]
 
     def as_dict(self) -> dict[str, Any]:
         """The results.json entry (``docs/results.md``, "units")."""
@@ -140,6 +154,8 @@ class UnitsReport:
 
 
 def _estimand(found: UnitFunnel) -> str:
+    if found.formula:
+        return found.formula
     kind = "share" if found.info.kind == "proportion" else "mean"
     return f"{kind}, indirectly standardised for {', '.join(found.case_mix)}" if (
         found.case_mix) else kind
@@ -210,11 +226,77 @@ def _expected(cells: pd.DataFrame, column: str, case_mix: Sequence[str]
             (cells["n"] * rate * (1 - rate)).groupby(by_unit).sum())
 
 
+def composite_funnel(tickets: pd.DataFrame, column: str, *,
+                     parts: Sequence[str] = COMPOSITE_PARTS,
+                     weights: Sequence[float] = (0.5, 0.3, 0.2),
+                     min_tickets: int = MIN_TICKETS, **params: Any) -> UnitFunnel:
+    """The composite score a·satisfaction + b·efficiency + c·compliance (4.2(3),
+    :func:`pdcakit.metrics.method.composite_score`) per unit, each part a share of
+    ``parts`` measured on the unit's own tickets, with its interval: the delta method
+    over the parts' means, their covariances included (a ticket may count in several
+    parts): ``Cov(mean_j, mean_k) = sum over tickets in both (x_j - m_j)(x_k - m_k) /
+    (n_j n_k)``, from per-unit sums (aggregates). A unit is thin when any part has fewer
+    than ``min_tickets`` tickets."""
+    from pdcakit.metrics.method import composite_score
+    from pdcakit.metrics.registry import KPIS
+
+    if len(parts) != 3 or any(KPI_INFO[p].kind != "proportion" for p in parts):
+        raise ValueError(f"composite_parts: give three share KPIs (satisfaction, efficiency, "
+                         f"compliance), e.g. {list(COMPOSITE_PARTS)}; got {list(parts)}")
+    keep = tickets[column].notna()
+    x = pd.DataFrame({p: KPIS[p].values(tickets.loc[keep], **params).to_numpy(float)
+                      for p in parts}, index=tickets.index[keep])
+    unit = tickets.loc[keep, column].astype(str)
+    sums = {}
+    for j in parts:
+        for k in parts:
+            both = x[j].notna() & x[k].notna()
+            frame = pd.DataFrame({"n": both.astype(float), "sj": x[j].where(both, 0),
+                                  "sk": x[k].where(both, 0),
+                                  "sjk": (x[j] * x[k]).where(both, 0)})
+            sums[j, k] = frame.groupby(unit).sum()
+    n = pd.DataFrame({p: sums[p, p]["n"] for p in parts})
+    means = pd.DataFrame({p: sums[p, p]["sj"] for p in parts}) / n
+    formula = (f"{weights[0]:g} x {parts[0]} + {weights[1]:g} x {parts[1]} + "
+               f"{weights[2]:g} x {parts[2]}")
+    common = {"blank": int((~keep).sum()), "min_tickets": min_tickets, "about": COMPOSITE,
+              "formula": formula,
+              "parts": tuple((p, float(wt)) for p, wt in zip(parts, weights, strict=True))}
+    smallest = n.min(axis=1)
+    thin = tuple((u, int(c)) for u, c in smallest.items() if c < min_tickets)
+    placed = [u for u, c in smallest.items() if c >= min_tickets]
+    if len(placed) < 2:
+        return UnitFunnel("composite", column, None, thin=thin, reason=(
+            f"needs at least 2 values of {column} with {min_tickets} or more tickets in each "
+            f"part ({', '.join(parts)}); {len(placed)} have"), **common)
+    w = np.asarray(weights, dtype=float)
+    values, ses = [], []
+    for u in placed:
+        cov = np.empty((3, 3))
+        for a, j in enumerate(parts):
+            for b, k in enumerate(parts):
+                row = sums[j, k].loc[u]
+                mj, mk = means.at[u, j], means.at[u, k]
+                cross = row["sjk"] - mk * row["sj"] - mj * row["sk"] + row["n"] * mj * mk
+                cov[a, b] = cross / (n.at[u, j] * n.at[u, k])
+        values.append(composite_score(*(means.at[u, p] for p in parts), weights=weights))
+        ses.append(float(np.sqrt(max(w @ cov @ w, 0.0))))
+    overall = composite_score(*(float(np.nanmean(x[p])) for p in parts), weights=weights)
+    funnel = funnel_estimates(values, ses, placed, target=overall,
+                              counts=[smallest[u] for u in placed])
+    return UnitFunnel("composite", column, funnel, thin=thin,
+                      counts={u: int(smallest[u]) for u in placed}, **common)
+
+
 def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
                 case_mix: Sequence[str] = (), min_tickets: int = MIN_TICKETS,
+                composite_parts: Sequence[str] = (),
+                composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
                 **params: Any) -> UnitsReport:
-    """The funnel of each of ``kpis`` the export supports, by ``column``; each other KPI
-    with its reason (a missing column, a duration, too few units with enough tickets).
+    """The funnel of each of ``kpis`` the export supports, by ``column``, then the
+    composite's (:func:`composite_funnel`) when ``composite_parts`` are given and their
+    columns present; each other KPI with its reason (a missing column, a duration, too
+    few units with enough tickets).
     ValueError naming the fix when ``column`` or a ``case_mix`` column is absent, or
     ``column`` has more than :data:`MAX_UNITS` values."""
     missing = [c for c in (column, *case_mix) if c not in tickets or tickets[c].isna().all()]
@@ -242,6 +324,20 @@ def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
         if found.funnel is None:
             skipped[key] = found.reason
         funnels.append(found)
+    if composite_parts:
+        absent = sorted({c for p in composite_parts if p in KPI_INFO
+                         for c in KPI_INFO[p].columns
+                         if c not in tickets or tickets[c].isna().all()})
+        if absent:
+            skipped["composite"] = (f"needs the column {', '.join(absent)} (map it under "
+                                    "columns: in the mapping)")
+        else:
+            found = composite_funnel(tickets, column, parts=composite_parts,
+                                     weights=composite_weights, min_tickets=min_tickets,
+                                     **params)
+            if found.funnel is None:
+                skipped["composite"] = found.reason
+            funnels.append(found)
     return UnitsReport(column=column, funnels=tuple(funnels), skipped=skipped)
 
 
@@ -270,6 +366,13 @@ def funnel_sentences(found: UnitFunnel, language: str = "en") -> tuple[str, ...]
             "**{name} by {column}{mix}:** {n} with at least {min} tickets each, overall "
             "{target}.", name=name, column=col, mix=mix, n=len(f.units),
             min=found.min_tickets, target=_value(found, f.target)))
+        if found.parts:
+            lines.append(w._(
+                "Each {column}'s composite is {formula}, each part a share of the "
+                "{column}'s own tickets; its interval counts that one ticket can weigh in "
+                "several parts.", column=col, formula=" + ".join(
+                    f"{w.number(weight, 2)} × {w._(KPI_INFO[key].name)}"
+                    for key, weight in found.parts)))
         if f.adjusted:
             lines.append(w._(
                 "The {column}s differ more than chance alone allows (overdispersion factor "
@@ -317,7 +420,8 @@ def outside_table(found: UnitFunnel, language: str = "en") -> pd.DataFrame | Non
         return None
     w = words(language)
     better = "above" if found.info.higher_is_better else "below"
-    header = w._("Share") if found.info.kind == "proportion" else w._("Mean")
+    header = {"proportion": w._("Share"), "mean": w._("Mean")}.get(
+        found.info.kind, w._(found.info.name))
     if found.case_mix:
         header = w._("{estimand}, standardised for {columns}", estimand=header,
                      columns=", ".join(w.column(c) for c in found.case_mix))

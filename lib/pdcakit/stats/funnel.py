@@ -51,14 +51,14 @@ import numpy as np
 from scipy import stats as sps
 
 __all__ = ["KINDS", "LEVELS", "Dispersion", "Funnel", "FunnelUnit", "dispersion",
-           "funnel_means", "funnel_proportions", "funnel_rates", "funnel_ratios",
-           "funnel_standardised_proportions"]
+           "funnel_estimates", "funnel_means", "funnel_proportions", "funnel_rates",
+           "funnel_ratios", "funnel_standardised_proportions"]
 
 #: The funnel's two limits: about 1 in 20 and 1 in 500 units outside by chance alone.
 LEVELS = (0.95, 0.998)
 
 #: The kinds of indicator a funnel compares.
-KINDS = ("proportion", "standardised proportion", "ratio", "rate", "mean")
+KINDS = ("proportion", "standardised proportion", "ratio", "rate", "mean", "estimate")
 
 #: Winsorising of the z-scores before the overdispersion factor (FunnelPlotR, SHMI).
 TRIM = 0.1
@@ -406,3 +406,33 @@ def funnel_standardised_proportions(observed: Sequence[float], expected: Sequenc
         cis=list(zip(values - half, values + half, strict=True)), trim=trim, adjust=adjust,
         method="indirectly standardised share with its binomial variance, normal limits "
         "against the effective tickets, Spiegelhalter 2005")
+
+
+def funnel_estimates(values: Sequence[float], ses: Sequence[float], units: Sequence[str], *,
+                     target: float, counts: Sequence[float] | None = None, trim: float = TRIM,
+                     adjust: str = "auto") -> Funnel:
+    """Funnel of any estimate with a known standard error (a composite score per unit):
+    Spiegelhalter's (2005) general form, ``z = (y - target) / s``. Each unit is drawn
+    against its *effective size* ``(sigma0 / s)^2``, so the curves
+    ``target +- z sqrt(sigma0^2 / size + tau^2)`` pass through each unit's own limits;
+    ``sigma0`` is the median of ``s sqrt(counts)`` (a per-ticket spread: the size then
+    reads as tickets), or of ``s`` without ``counts``.
+
+    >>> f = funnel_estimates([0.80, 0.70, 0.50], [0.02, 0.02, 0.04], ["A", "B", "C"],
+    ...                      target=0.72, counts=[400, 400, 100], adjust="never")
+    >>> [u.outside for u in f.units], [round(u.size) for u in f.units]
+    (['above', '', 'below'], [400, 400, 100])
+    """
+    y = np.asarray(values, dtype=float)
+    s = np.asarray(ses, dtype=float)
+    names = _names(units, y.size, "funnel of estimates")
+    if s.shape != y.shape or not np.isfinite(y).all() or not (np.isfinite(s) & (s > 0)).all():
+        raise ValueError("funnel of estimates: each unit needs a finite value and a "
+                         "standard error above 0")
+    sigma0 = float(np.median(s if counts is None else s * np.sqrt(np.asarray(counts, float))))
+    sizes = (sigma0 / s) ** 2
+    return _normal_funnel(
+        "estimate", names, y, sizes, sigma=sigma0, target=float(target), observed=y,
+        expected=None, cis=list(zip(y - 1.959964 * s, y + 1.959964 * s, strict=True)),
+        trim=trim, adjust=adjust,
+        method="normal limits from each unit's standard error, Spiegelhalter 2005")
