@@ -54,3 +54,15 @@ def test_compare_on_the_demo_register():
     assert section.tables[0].iloc[0]["Answer"] == "Improved"     # faster is better
     assert ttc["answer"] == "improved" and ttc["better"] == "lower"
     assert section.charts[0].draw().axes
+
+
+def test_cases_left_out_of_the_deadline_share_are_said(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text("id,received_at,deadline,closed_at\nC1,2026-01-05,2026-01-09,2026-01-07\n"
+                 "C2,2026-01-06,2026-01-10,2026-01-12\nC3,2026-01-08,2026-01-20,\n"
+                 "C4,2026-01-08,,2026-01-09\n", encoding="utf-8")
+    ledger = PageLedger(frozenset(), show=False)
+    section = complaints_baseline(ledger, complaints_path=str(p), snapshot="2026-01-13")
+    line = next(s for s in section.sentences if s.startswith("Closed by the deadline"))
+    assert "50.0% (95% CI" in line and "of the 2 cases whose answer is known" in line
+    assert line.endswith("Left out: 1 open cases not yet due and 1 cases without a deadline.")

@@ -280,17 +280,23 @@ def _complaint_facts(cases: pd.DataFrame, ledger: Sections, w: Words, confidence
     for key, kpi, sentence in (
             ("closed_by_deadline", cmp.closed_by_deadline,
              N_("Closed by the deadline: {value} ({level} CI {ci}) of the {n} cases whose "
-                "answer is known (closed, or open past the deadline). {note}")),
+                "answer is known (closed, or open past the deadline).")),
             ("repeat_rate", cmp.repeat_rate,
              N_("Repeat complaints: {value} ({level} CI {ci}) of {n} cases repeat an earlier "
-                "complaint. {note}"))):
+                "complaint."))):
         try:
             est = kpi(cases, confidence=confidence)
         except ValueError as exc:
             ledger.skip(f"complaints_{key}", str(exc))
             continue
-        page.say(w._(sentence, value=w.percent(est.value), level=w.level(confidence),
-                     ci=_ci(w, est.ci), n=f"{est.n:,}", note=est.note).strip())
+        line = w._(sentence, value=w.percent(est.value), level=w.level(confidence),
+                   ci=_ci(w, est.ci), n=f"{est.n:,}")
+        left = {k: est.extra.get(k, 0) for k in ("open_not_yet_due", "no_deadline")}
+        if any(left.values()):
+            line += " " + w._("Left out: {not_due} open cases not yet due and {none} cases "
+                              "without a deadline.", not_due=f"{left['open_not_yet_due']:,}",
+                              none=f"{left['no_deadline']:,}")
+        page.say(line)
         record[key] = est.as_dict()
     try:
         table = cmp.overdue_by_owner(cases)
