@@ -582,19 +582,19 @@ def _monitor_lines(result: Any, w: Any) -> list[str]:
     for signal in result.signals:
         by_date.setdefault(signal.date, []).append(signal)
     for day, signals in by_date.items():
-        lines.append(w._("  SIGNAL {date}: {rules} (value {value})", date=day,
+        lines.append("  " + w._("SIGNAL {date}: {rules} (value {value})", date=day,
                          rules="; ".join(s.rule for s in signals),
                          value=format_value(signals[0].value, unit)))
     if not result.signals:
-        lines.append(w._("  No signal: the gain holds on these periods."))
+        lines.append("  " + w._("No signal: the gain holds on these periods."))
     if result.left_out:
-        lines.append(w._("  Not judged (not over yet, or no value): {periods}.",
+        lines.append("  " + w._("Not judged (not over yet, or no value): {periods}.",
                          periods=", ".join(result.left_out)))
     if result.recorded_on:
-        lines.append(w._("  Already in the log ({date}): the same data and periods record "
+        lines.append("  " + w._("Already in the log ({date}): the same data and periods record "
                          "one result.", date=result.recorded_on))
     else:
-        lines.append(w._("  Logged in pdca/{cycle}.yaml.", cycle=result.cycle))
+        lines.append("  " + w._("Logged in pdca/{cycle}.yaml.", cycle=result.cycle))
     return [shown(line) for line in lines]
 
 
