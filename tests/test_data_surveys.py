@@ -237,3 +237,22 @@ def test_chinese_mystery_shopper_preset(tmp_path):
     from pdcakit import metrics
     assert metrics.mystery_shopper_score(out).value == pytest.approx(
         (8.75 + 3.75 + 2.5 + 7.5 + 10.0 + 7.5) / 2)
+
+
+def test_a_repeated_respondent_is_named_unless_the_mapping_keeps_one(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("ID,Q\nR1,Often\nR2,Never\nR1,Always\n,Rarely\n", encoding="utf-8")
+    spec = {"columns": {"respondent_id": "ID"},
+            "scales": {"f": {"range": [1, 5], "better": "higher",
+                             "answers": {"Never": 1, "Rarely": 2, "Often": 4, "Always": 5}}},
+            "questions": {"Q": {"scale": "f"}}}
+    with pytest.raises(DataError, match="1 rows have no respondent_id") as err:
+        load_scored(path, spec)
+    assert err.value.rows == [5]
+    path.write_text("ID,Q\nR1,Often\nR2,Never\nR1,Always\n", encoding="utf-8")
+    with pytest.raises(DataError, match="respondent_id repeats") as err:
+        load_scored(path, spec)
+    assert err.value.rows == [2, 4]
+    kept = load_scored(path, {**spec, "on_duplicate": "keep_last"})
+    assert kept.table["score"].tolist() == [1.0, 5.0]
+    assert any("1 repeated rows dropped" in w for w in kept.warnings)

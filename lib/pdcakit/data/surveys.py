@@ -379,6 +379,8 @@ def load_scored(path: str | os.PathLike[str], mapping: Any) -> ScoredExport:
     rows = pd.DataFrame({canon: parse_column(rest[src], canon, schema.kinds[canon], source,
                                              reading)
                          for canon, src in resolved.found.items()}, index=raw.index)
+    keep = _unique_rows(rows, schema, source, reading.on_duplicate, _where(m.name))
+    raw, rows = raw.loc[keep], rows.loc[keep]
     scored: dict[str, pd.Series] = {}
     summary = []
     bad: dict[str, dict[str, list[int]]] = {}
@@ -405,6 +407,35 @@ def load_scored(path: str | os.PathLike[str], mapping: Any) -> ScoredExport:
     table.attrs = {"source": file, "kind": m.table, "warnings": list(source.warnings)}
     return ScoredExport(table, pd.DataFrame(summary), m, len(raw), file,
                         tuple(source.warnings))
+
+
+def _unique_rows(rows: pd.DataFrame, schema: TableSchema, source: Source, on_duplicate: str,
+                 where: str) -> pd.Index:
+    """The rows to keep: every row has its id (respondent, audit, visit) when the table
+    names one, and an id repeated is an error naming the rows, unless the mapping's
+    ``on_duplicate`` keeps the first or the last (a warning counts the rows dropped)."""
+    key = next((c for c in schema.kinds if schema.kinds[c] == "id"), None)
+    if key is None or key not in rows:
+        return rows.index
+    blank = rows[key].isna()
+    if blank.any():
+        raise source.error(f"{int(blank.sum())} rows have no {key}", column=key,
+                           rows=rows.index[blank].tolist(),
+                           fix=f"fill in the {key} of each row, or remove the rows")
+    repeated = rows[key].duplicated(keep=False)
+    if not repeated.any():
+        return rows.index
+    if on_duplicate == "error":
+        raise source.error(f"{key} repeats: one {key} per row is expected (each row one "
+                           "questionnaire, audit or visit)", column=key,
+                           rows=rows.index[repeated].tolist(),
+                           values=rows.loc[repeated, key].tolist(),
+                           fix=f"remove the repeated rows, or add on_duplicate: keep_last "
+                               f"(or keep_first) to {where}")
+    kept = ~rows[key].duplicated(keep="last" if on_duplicate == "keep_last" else "first")
+    source.warnings.append(f"{key}: {int((~kept).sum())} repeated rows dropped "
+                           f"({on_duplicate})")
+    return rows.index[kept]
 
 
 def _long(rows: pd.DataFrame, scored: dict[str, pd.Series], m: ScoredMapping) -> pd.DataFrame:
