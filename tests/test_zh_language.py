@@ -77,3 +77,15 @@ def test_an_unknown_language_names_the_field_and_the_choices(tmp_path, value):
     message = str(caught.value)
     assert "pdca/zh1.yaml: language:" in message and repr(value) in message
     assert "zh-CN: Simplified Chinese" in message
+
+
+def test_a_language_parameter_without_words_stops_before_the_kernel():
+    from pdcakit.run.params import ParameterError, coerce_parameters, parameter_problems
+
+    spec = _spec(language="str", alpha="float")
+    assert parameter_problems({"language": "zh-CN"}, spec) == []
+    problems = parameter_problems({"language": "Chinese", "alpha": "x"}, spec)
+    assert problems[0].startswith("parameter 'language': 'Chinese' is not one of en, zh-CN")
+    assert problems[0].endswith("write en or zh-CN") and "alpha" in problems[1]
+    with pytest.raises(ParameterError, match="'language': 'fr'"):
+        coerce_parameters({"language": "fr"}, spec)

@@ -179,10 +179,29 @@ def parameter_problems(values: dict[str, Any], declared: dict[str, ParameterSpec
                             f"{', '.join(sorted(declared))}")
             continue
         try:
-            coerce_value(name, value, spec.type_name)
+            typed = coerce_value(name, value, spec.type_name)
         except ParameterError as exc:
             problems.append(str(exc))
+            continue
+        if name == "language":
+            problems.extend(_language_problems(typed))
     return problems
+
+
+def _language_problems(value: Any) -> list[str]:
+    """A ``language`` the workbook has no words for, named with the choices, before any
+    kernel starts (the notebook would otherwise stop in its first cell).
+
+    >>> _language_problems("zh-CN"), _language_problems("zh")  # doctest: +ELLIPSIS
+    ([], ["parameter 'language': 'zh' is not one of en, zh-CN (...); write en or zh-CN"])
+    """
+    from pdcakit.words import check_language
+
+    try:
+        check_language(value)
+    except ValueError as exc:
+        return [f"parameter 'language'{str(exc).removeprefix('language')}; write en or zh-CN"]
+    return []
 
 
 def coerce_parameters(

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
     from pdcakit.run.resultsfile import StageResults
 
-__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "section_headings", "sections_run",
-           "verdict_box", "verdict_html"]
+__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "run_verdict_heading",
+           "section_headings", "sections_run", "verdict_box", "verdict_html"]
 
 #: The print and phone stylesheet every reviewer page carries (stage, cycle, portfolio).
 STYLESHEET = Path(__file__).parents[1] / "html" / "reviewer" / "pages.css"
@@ -214,6 +214,19 @@ def verdict_box(results: StageResults | None, problem: str = "", *,
             f"<h2>{_e(heading)}</h2>"
             f"<p class=\"pdca-summary\">{_e(verdict_summary(results, language))}</p>"
             f"{table}{skipped}</section>")
+
+
+def run_verdict_heading(stage: str, when: str, language: str = "en") -> str:
+    """The heading of a run's verdict box on the cycle page, in ``language``.
+
+    >>> run_verdict_heading("compare", "7 December 2026, 20:21 UTC")
+    'Verdict (compare run of 7 December 2026, 20:21 UTC)'
+    >>> run_verdict_heading("compare", "2026年12月7日 20:21 UTC", "zh-CN")
+    '结论（2026年12月7日 20:21 UTC 的对比运行）'
+    """
+    w = words(language)
+    return w._("Verdict ({stage} run of {when})",
+               stage=w._(stage) if stage in _STAGES else stage, when=when)
 
 
 def verdict_html(facts: PageFacts) -> str:
