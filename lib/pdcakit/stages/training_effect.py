@@ -155,13 +155,18 @@ def training_effect(tickets: pd.DataFrame, training: pd.DataFrame, *,
 # ---------------------------------------------------------------- words and charts
 
 
-def _change(key: str, value: float, *, sign: bool = True) -> str:
-    """A change in the KPI's own unit: percentage points for a share."""
+def _change(key: str, value: float, language: str = "en") -> str:
+    """A signed change in the KPI's own unit: percentage points for a share.
+
+    >>> _change("fcr", 0.0548), _change("aht", -0.5)
+    ('+5.5 points', '-0.50 minutes')
+    """
+    w = words(language)
     unit = KPI_INFO[key].unit
     if unit == "fraction":
-        return f"{100 * value:+.1f} points" if sign else f"{100 * value:.1f} points"
-    text = format_value(value, unit, 2, scale="minutes" if unit == "minutes" else None)
-    return ("+" + text) if sign and value > 0 else text
+        return f"{w.number(100 * value, 1, sign=True)} {w.unit('points')}"
+    text = w.value(value, unit, 2, scale="minutes" if unit == "minutes" else None)
+    return ("+" + text) if value > 0 else text
 
 
 def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, ...]:
@@ -180,8 +185,9 @@ def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, 
             "{high}, {p}) beyond the change the untrained agents saw over the same weeks "
             "({trained} trained and {untrained} untrained agents, {tickets} tickets; "
             "{dates} training weeks).", name=w._(KPI_INFO[key].name),
-            change=_change(key, did.estimate), level=w.level(did.confidence),
-            low=_change(key, low), high=_change(key, high), p=format_p(did.pvalue),
+            change=_change(key, did.estimate, language), level=w.level(did.confidence),
+            low=_change(key, low, language), high=_change(key, high, language),
+            p=format_p(did.pvalue),
             trained=did.n_trained, untrained=did.n_untrained, tickets=f"{did.n_tickets:,}",
             dates=did.n_dates))
         trend = did.pretrend
@@ -193,14 +199,14 @@ def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, 
                 "**Caution:** before training the trained agents' weekly trend already "
                 "differed from the untrained agents' by {slope} a week ({p}); the groups "
                 "were not moving alike, so the difference above may not be the training's.",
-                slope=_change(key, trend.slope_difference), p=format_p(trend.pvalue)))
+                slope=_change(key, trend.slope_difference, language), p=format_p(trend.pvalue)))
         else:
             lines.append(w._(
                 "Before training the two groups moved alike: their weekly trends differed "
                 "by {slope} a week ({level} CI {low} to {high}, {p}), consistent with "
                 "parallel trends; the chart shows the difference week by week.",
-                slope=_change(key, trend.slope_difference), level=w.level(did.confidence),
-                low=_change(key, trend.ci[0]), high=_change(key, trend.ci[1]),
+                slope=_change(key, trend.slope_difference, language), level=w.level(did.confidence),
+                low=_change(key, trend.ci[0], language), high=_change(key, trend.ci[1], language),
                 p=format_p(trend.pvalue)))
         if did.n_dates > 1:
             lines.append(w._(
@@ -233,9 +239,10 @@ def effect_table(found: TrainingEffect, language: str = "en") -> pd.DataFrame | 
                                            f"{fmt(did.raw['trained_after'])}",
             w._("Untrained: before, after"): f"{fmt(did.raw['untrained_before'])}, "
                                              f"{fmt(did.raw['untrained_after'])}",
-            w._("Difference in differences"): _change(key, did.estimate),
+            w._("Difference in differences"): _change(key, did.estimate, language),
             w._("{level} CI", level=w.level(did.confidence)):
-                f"{_change(key, did.ci[0])} {w._('to')} {_change(key, did.ci[1])}",
+                w._("{low} to {high}", low=_change(key, did.ci[0], language),
+                    high=_change(key, did.ci[1], language)),
             w._("p"): format_p(did.pvalue),
             w._("Pre-trend p"): "" if did.pretrend is None else format_p(did.pretrend.pvalue),
         })

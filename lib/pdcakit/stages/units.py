@@ -375,9 +375,9 @@ def funnel_sentences(found: UnitFunnel, language: str = "en") -> tuple[str, ...]
                     for key, weight in found.parts)))
         if f.adjusted:
             lines.append(w._(
-                "The {column}s differ more than chance alone allows (overdispersion factor "
-                "{phi}), so the limits are widened by the spread between them "
-                "(DerSimonian-Laird, z-scores winsorised at 10% and 90%): a {column} "
+                "The {column}s differ more than chance alone allows (their spread is {phi} "
+                "times what chance gives), so the limits are widened by the spread between "
+                "them (DerSimonian-Laird, z-scores winsorised at 10% and 90%): a {column} "
                 "outside them stands out from the ordinary spread.", column=col,
                 phi=w.number(f.dispersion.phi, 2)))
         if n_out:
