@@ -140,12 +140,13 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     (True, True, True)
     >>> page.split("<g/>")[0].split("<svg")[1]
     ' role="img" aria-label="A &lt;b&gt;" width="72pt" height="36pt"><title>A &lt;b&gt;</title>'
-    >>> both = chart_html('<svg width="648pt"><g/></svg>', "chart-4", "FCR",
+    >>> both = chart_html('<svg width="648pt"><g/></svg>', "chart-4", " FCR ",
     ...                   phone='<svg width="270pt"><g/></svg>')
     >>> both.count('aria-label="FCR"'), 'class="pdca-chart-phone"' in both
     (2, True)
     """
-    name = html.escape(alt or "Chart (no description given)", quote=True)
+    # one line: a title wrapped on the chart reads as one sentence
+    name = html.escape(" ".join((alt or "Chart (no description given)").split()), quote=True)
     if image.lstrip().startswith("<svg"):
         width = width or _svg_width_px(image.lstrip())
         image = _named_svg(image, name)
