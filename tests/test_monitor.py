@@ -101,13 +101,14 @@ class TestMonitor:
         code = cli.main(["monitor", "held", "--data", "data/shift.csv"])
         out = capsys.readouterr().out
         assert code == cli.EXIT_SIGNAL == 5
-        assert "SIGNAL 2026-07-27: outside the limits (value" in out  # the first shifted week
+        assert "SIGNAL 2026-07-27: outside the limits (value 61.9%, worse side)" in out
         assert "SIGNAL 2026-09-07: 2 of 3 beyond 2 sigma; outside the limits; shift of 7" in out
         record = read_cycle(paths, "held")
         entry = record.log[-1]
         assert entry["event"] == "monitor" and entry["status"] == "signal"
         assert entry["periods"] == ["2026-07-06", "2026-09-07"]
-        assert {"date": "2026-07-27", "rule": "outside the limits"} in entry["signals"]
+        assert {"date": "2026-07-27", "rule": "outside the limits", "side": "worse"} \
+            in entry["signals"]
         # the signals are dated events of the cycle, for the charts' event marks
         # the run's own folder: its figures and chart, shown on the cycle page
         folder = paths.root / entry["output"]
@@ -205,6 +206,14 @@ def test_a_duration_aim_is_judged_on_the_log_of_its_weekly_medians(tmp_path, min
     assert bool(result.signals) is signal
     if signal:
         assert min(s.date for s in result.signals) >= "2026-08-03"  # not before the change
+        assert {s.side for s in result.signals} == {"worse"}  # longer times, lower is better
+
+
+def test_a_further_improvement_is_a_signal_on_the_better_side(tmp_path):
+    paths = workbook(tmp_path)
+    path = new_data(paths, "better.csv", [0.74] * 2 + [0.86] * 8, seed=41)
+    result = monitor(paths, "held", str(path))
+    assert result.signals and {s.side for s in result.signals} == {"better"}
 
 
 def test_monitor_entries_are_dated(tmp_path):

@@ -582,14 +582,21 @@ def _monitor_lines(result: Any, w: Any) -> list[str]:
     for signal in result.signals:
         by_date.setdefault(signal.date, []).append(signal)
     for day, signals in by_date.items():
-        lines.append("  " + w._("SIGNAL {date}: {rules} (value {value})", date=day,
-                         rules="; ".join(s.rule for s in signals),
-                         value=format_value(signals[0].value, unit)))
+        side = (w._("worse side") if signals[0].side == "worse" else w._("better side"))
+        lines.append("  " + w._("SIGNAL {date}: {rules} (value {value}, {side})", date=day,
+                                rules="; ".join(s.rule for s in signals),
+                                value=format_value(signals[0].value, unit), side=side))
     if not result.signals:
         lines.append("  " + w._("No signal: the gain holds on these periods."))
     if result.left_out:
         lines.append("  " + w._("Not judged (not over yet, or no value): {periods}.",
                          periods=", ".join(result.left_out)))
+    if result.limits_new:
+        lines.append("  " + w._("Limits frozen now from {source} ({n} periods of the new "
+                                "baseline), kept under monitor.limits in pdca/{cycle}.yaml: "
+                                "later runs judge against the same lines.",
+                                source=limits.source or "?", n=limits.n_periods,
+                                cycle=result.cycle))
     if result.recorded_on:
         lines.append("  " + w._("Already in the log ({date}): the same data and periods record "
                          "one result.", date=result.recorded_on))

@@ -99,11 +99,14 @@ class FrozenLimits:
 
 @dataclass(frozen=True)
 class Signal:
-    """A rule that fired on a new period: its start date, the rule, the period's value."""
+    """A rule that fired on a new period: its start date, the rule, the period's value,
+    and the side of the centre it lies on for the aim (``worse``: the gain may be slipping;
+    ``better``: the process has moved on in the aim's direction)."""
 
     date: str
     rule: str
     value: float
+    side: str = "worse"
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,8 @@ class MonitorResult:
         return {**self.as_log_entry(), "sha256": self.sha256, "limits": self.limits.as_entry(),
                 "period_starts": list(self.periods), "values": _plain(self.values),
                 "lcl": _plain(self.lcl), "ucl": _plain(self.ucl), "left_out": list(self.left_out),
-                "signals": [{"date": s.date, "rule": s.rule, "value": s.value}
-                            for s in self.signals]}
+                "signals": [{"date": s.date, "rule": s.rule, "side": s.side,
+                             "value": s.value} for s in self.signals]}
 
     def as_log_entry(self) -> dict[str, Any]:
         """The ``monitor`` entry of the cycle's log (plain values, one line of YAML each)."""
@@ -147,7 +150,8 @@ class MonitorResult:
                 "data": self.data, "sha256": self.sha256[:16],
                 "periods": [self.periods[0], self.periods[-1]], "n_periods": len(self.periods),
                 "rule_set": self.rule_set, "key": self.key,
-                "signals": [{"date": s.date, "rule": s.rule} for s in self.signals]}
+                "signals": [{"date": s.date, "rule": s.rule, "side": s.side}
+                            for s in self.signals]}
 
 
 def _plain(values: tuple[float, ...]) -> list[float | None]:
@@ -315,7 +319,10 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
     scale = np.log(values) if limits.kind == "duration" else values
     hits = apply_rules(scale, centre=limits.centre, sigma=sigma, rule_set=rule_set)
     starts = [str(d.date()) for d in judged["period"]]
-    signals = sorted((Signal(starts[i], rule, float(values[i]))
+    higher = str((record.aim or {}).get("direction") or (
+        "higher" if KPI_INFO[kpi].higher_is_better else "lower")) == "higher"
+    signals = sorted((Signal(starts[i], rule, float(values[i]),
+                             "better" if (scale[i] > limits.centre) == higher else "worse")
                       for rule, points in hits.fired.items() for i in points),
                      key=lambda s: (s.date, s.rule))
     low, high = limits.centre - 3 * sigma, limits.centre + 3 * sigma
