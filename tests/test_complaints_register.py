@@ -213,3 +213,35 @@ class TestLoad:
         text = "id,received_at\nC1,2026-03-02\n"
         with pytest.raises(DataError, match="snapshot 'soon' is not a date"):
             load_complaints(self.write(tmp_path, text), snapshot="soon")
+
+
+class TestRealShapes:
+    def write(self, tmp_path, text):
+        p = tmp_path / "complaints.csv"
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    def test_outcome_without_closing_date_is_said(self, tmp_path):
+        text = ("id,received_at,closed_at,outcome\nC1,2026-03-02,2026-03-04,upheld\n"
+                "C2,2026-03-03,,not upheld\nC3,2026-03-04,,\n")
+        c = load_complaints(self.write(tmp_path, text))
+        assert c["is_open"].tolist() == [False, True, True]     # kept, not guessed closed
+        note = next(w for w in c.attrs["warnings"] if w.startswith("closed_at:"))
+        assert "1 case has an outcome but no closing date (rows 3)" in note
+        assert "columns: closed_at: [closed_at" in note
+
+    def test_a_row_per_step_is_refused_with_the_way_out(self, tmp_path):
+        text = ("id,received_at,closed_at\nC1,2026-03-02,\nC1,2026-03-02,2026-03-05\n"
+                "C2,2026-03-03,\n")
+        with pytest.raises(DataError, match=r"'C1' on rows 2, 3.*one row per case"):
+            load_complaints(self.write(tmp_path, text))
+
+    def test_time_zone_and_a_naive_snapshot(self, tmp_path):
+        text = ("id,received_at,closed_at\nC1,2026-03-28 09:00+00:00,2026-03-30 09:00+01:00\n"
+                "C2,2026-03-28 10:00+00:00,\n")
+        c = load_complaints(self.write(tmp_path, text), timezone="Europe/London",
+                            snapshot="2026-04-01 09:00")
+        assert str(c.attrs["snapshot"].tz) == "Europe/London"
+        days, closed = close_days(c)
+        assert closed.tolist() == [True, False]
+        assert days[0] == pytest.approx(2 - 1 / 24)    # across the clock change: 47 hours

@@ -33,7 +33,9 @@ from .schema import CLASS_NAMES, CLASS_NAMES_ZH, CLASSES, COMPLAINTS, FEEDBACK, 
 
 __all__ = ["load_complaints", "load_feedback"]
 
-_DUPLICATE_FIX = "each item is one row: remove the repeated rows, or give them their own ids"
+_DUPLICATE_FIX = ("a register holds one row per item: remove the repeated rows, or give them "
+                  "their own ids; an export with a row per step (received, assigned, closed) "
+                  "needs one row per case, with its receipt and its final close")
 _ORDER_FIX = ("check the export's date format (day and month swapped?) and that every "
               "date is in the same time zone")
 
@@ -120,8 +122,11 @@ def complaint_snapshot(df: pd.DataFrame, snapshot: Any, src: Source) -> tuple[pd
         raise src.error(f"snapshot {snapshot!r} is not a date or time", None,
                         fix="give it like '2026-07-06' or '2026-07-06 08:00' (the time the "
                             "register was exported)") from exc
-    if snap.tzinfo is not None and df["received_at"].dt.tz is None:
+    zone = df["received_at"].dt.tz
+    if snap.tzinfo is not None and zone is None:
         snap = snap.tz_convert("UTC").tz_localize(None)
+    elif snap.tzinfo is None and zone is not None:
+        snap = snap.tz_localize(zone)
     if latest > snap:
         src.warnings.append(f"timestamps after the snapshot {snap} (latest {latest}); is the "
                             "snapshot the time the register was exported?")
@@ -175,6 +180,17 @@ date is in the same time zone.
                             fix="repeat_of holds the id of the earlier complaint; leave it "
                                 "empty for a first complaint")
     snap, source = complaint_snapshot(df, snapshot, src)
+    if "closed_at" in df and "outcome" in df:
+        decided = df["closed_at"].isna() & df["outcome"].notna()
+        if decided.any():
+            n = int(decided.sum())
+            first = df.index[decided.to_numpy(dtype=bool)][:5].tolist()
+            src.warnings.append(
+                f"closed_at: {n:,} {'case has' if n == 1 else 'cases have'} an outcome but no "
+                f"closing date (rows {', '.join(map(str, first))}{' ...' if n > 5 else ''}); "
+                "counted as open (censored at the snapshot). If they are closed, fill "
+                "closed_at, or name a column to take it from: columns: closed_at: "
+                "[closed_at, <other date column>]")
     if "closed_at" in df:
         df = df.assign(is_open=df["closed_at"].isna().to_numpy(dtype=bool))
     else:
