@@ -266,3 +266,14 @@ def test_the_demo_leaves_a_teams_own_plan_alone(tmp_path):
     sv.plan_path(paths).write_text(own, encoding="utf-8")
     assert place_demo_plan(paths) is None
     assert sv.plan_path(paths).read_text(encoding="utf-8") == own
+
+
+def test_the_portfolio_shows_each_adopted_cycles_latest_monitor_result(tmp_path):
+    from pdcakit.tracker.report import portfolio_page
+
+    paths = workbook(tmp_path)
+    new_data(paths, "shift.csv", [0.74] * 3 + [0.62] * 7, seed=7)
+    monitor(paths, "held", str(paths.root / "data" / "shift.csv"))
+    page = portfolio_page(paths).read_text(encoding="utf-8")
+    assert "SIGNAL on the worse side, 7 period(s): 2026-07-27, 2026-08-03" in page
+    assert "1 adopted cycle(s); 1 with a signal" in page

@@ -155,8 +155,12 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
         else:
             signals = [s for s in last.get("signals") or [] if isinstance(s, dict)]
             dates = sorted({str(s.get("date"))[:10] for s in signals})
-            result = (w._("SIGNAL on {n} period(s): {dates}", n=len(dates),
-                          dates=", ".join(dates)) if signals else w._("quiet: the gain holds"))
+            worse = any(s.get("side", "worse") == "worse" for s in signals)
+            result = (w._("quiet: the gain holds") if not signals else
+                      w._("SIGNAL on the worse side, {n} period(s): {dates}", n=len(dates),
+                          dates=", ".join(dates)) if worse else
+                      w._("signal on the better side, {n} period(s): {dates}", n=len(dates),
+                          dates=", ".join(dates)))
             first, end = [*(last.get("periods") or []), "", ""][:2]
             periods = w._("{first} to {last} ({n})", first=first, last=end,
                           n=last.get("n_periods", ""))
