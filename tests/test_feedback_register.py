@@ -52,6 +52,13 @@ class TestLoad:
         assert err.value.rows == [3, 4, 5]
         assert "values: {class: {'billing': other}}" in message
 
+    def test_text_over_several_lines_and_markup_is_data(self, tmp_path):
+        text = ('id,received_at,text\nF1,2026-03-02,"等了很久\n还是没人回复"\n'
+                'F2,2026-03-02,"<b>rude</b> agent, **very** rude"\n')
+        f = load_feedback(write(tmp_path, text))
+        assert f["text"].iloc[0] == "等了很久\n还是没人回复"
+        assert labelled(f, load_lexicon()).tolist() == ["response_speed", "attitude"]
+
     def test_mapping_recodes_a_class(self, tmp_path):
         text = "id,received_at,text,class\nF1,2026-03-02,a,账单\n"
         f = load_feedback(write(tmp_path, text), {"values": {"class": {"账单": "other"}}})
