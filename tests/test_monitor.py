@@ -277,3 +277,25 @@ def test_the_portfolio_shows_each_adopted_cycles_latest_monitor_result(tmp_path)
     page = portfolio_page(paths).read_text(encoding="utf-8")
     assert "SIGNAL on the worse side, 7 period(s): 2026-07-27, 2026-08-03" in page
     assert "1 adopted cycle(s); 1 with a signal" in page
+
+
+def test_the_records_mapping_is_read_from_the_workbook_root_wherever_pdca_runs(
+        tmp_path, monkeypatch, capsys):
+    # a real export's own column names (Chinese), mapped by the record's mapping file
+    paths = workbook(tmp_path)
+    names = {"id": "工单号", "created_at": "创建时间", "resolved_at": "解决时间",
+             "category": "类别", "first_contact_resolved": "首次解决"}
+    for name in ("tickets.csv",):
+        frame = pd.read_csv(paths.root / "data" / name).rename(columns=names)
+        frame.to_csv(paths.root / "data" / name, index=False)
+    new = pd.read_csv(new_data(paths, "new.csv", 0.74, seed=51)).rename(columns=names)
+    new.to_csv(paths.root / "data" / "new.csv", index=False)
+    (paths.root / "mappings" / "ours.yaml").write_text(
+        "columns:\n" + "".join(f"  {k}: {v}\n" for k, v in names.items()), encoding="utf-8")
+    text = paths.record("held").read_text(encoding="utf-8")
+    paths.record("held").write_text(text.replace(
+        "  tickets: data/tickets.csv\n", "  tickets: data/tickets.csv\n"
+        "  mapping: mappings/ours.yaml\n"), encoding="utf-8")
+    monkeypatch.chdir(paths.root / "data")  # a subfolder of the workbook
+    assert cli.main(["monitor", "held", "--data", "new.csv"]) == cli.EXIT_OK
+    assert "No signal" in capsys.readouterr().out

@@ -282,7 +282,8 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
     if not path.is_file():
         raise FileNotFoundError(f"--data {data}: no such file ({path}); give the export of the "
                                 "cases since the change was adopted")
-    mapping = mapping if mapping is not None else (record.data or {}).get("mapping")
+    mapping = (_mapping(mapping, base or Path.cwd()) if mapping is not None
+               else _mapping((record.data or {}).get("mapping"), paths.root))
     stored = (record.monitor or {}).get("limits")
     limits_new = stored is None
     if stored is not None:
@@ -300,7 +301,8 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
         from pdcakit.data import load_tickets
 
         baseline = load_tickets(resolve_input(source, base=paths.root),
-                                (record.data or {}).get("mapping"), window=window)
+                                _mapping((record.data or {}).get("mapping"), paths.root),
+                                window=window)
         limits = frozen_limits(baseline, kpi, period, window, source)
     tickets = _load_new(str(path), mapping, window[1])
     if tickets.empty:
@@ -338,6 +340,17 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
         ucl=tuple(map(float, np.broadcast_to(high, values.shape))),
         signals=tuple(signals), left_out=tuple(left_out), limits_new=limits_new)
     return _record(paths, result)
+
+
+def _mapping(value: Any, base: Path) -> Any:
+    """A mapping file made absolute against ``base`` (the workbook root for the record's,
+    the current folder for one given on the command line); a preset name as it is."""
+    from pdcakit.run.request import is_file_parameter
+
+    if is_file_parameter("mapping", value):
+        path = Path(str(value)).expanduser()
+        return str(path if path.is_absolute() else base / path)
+    return value or None
 
 
 def _workbook_path(path: Path, root: Path) -> str:
