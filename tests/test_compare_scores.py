@@ -167,3 +167,14 @@ def test_demo_verdicts_follow_the_injected_effects_and_find_no_false_one(demo):
     assert parts["csi.speed"] == "improved" and parts["tds.speed"] == "improved"
     assert parts["csi.courtesy"] in ("no change", "not enough data")
     assert "worse" not in parts.values()
+
+
+def test_a_score_kpi_can_be_a_target_and_a_typo_still_cannot():
+    """A cycle aiming at CSI gives the compare stage a target for csi; it is not refused as
+    an unknown ticket KPI, while a misspelt key still is (with a suggestion)."""
+    from pdcakit.stages.windows import CompareSettings
+
+    settings = CompareSettings.check(kpis=["fcr"], targets={"csi": 4.0, "fcr": 0.74})
+    assert settings.targets["csi"] == 4.0
+    with pytest.raises(ValueError, match=r"csj|targets"):
+        CompareSettings.check(kpis=["fcr"], targets={"csj": 4.0})

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pdcakit import metrics, stats
 from pdcakit.data.slicing import between
+from pdcakit.kpis import is_score_kpi
 from pdcakit.periods import PERIODS
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
 from pdcakit.words import check_language
@@ -241,7 +242,8 @@ class CompareSettings:
                             f"with papermill, give it with -y 'targets: {targets}'")
             targets = {}
         targets = dict(targets or {})
-        check_kpi_keys("targets", list(targets), problems)
+        # score KPIs (csi, tps, ...) are compared by stages.compare_scores, not checked here
+        check_kpi_keys("targets", [k for k in targets if not is_score_kpi(k)], problems)
         if headline_kpi:
             check_kpi_keys("headline_kpi", [headline_kpi], problems)
         for name, value in (("alpha", alpha), ("power", power)):
@@ -270,7 +272,8 @@ class CompareSettings:
                                 f"a fraction between 0 and 1 (e.g. 0.74), not {value!r}")
         raise_problems(problems)
         return cls(kpis=keys, alpha=float(alpha), power=float(power), multiplicity=multiplicity,
-                   targets={k: v for k, v in clean.items() if k in metrics.KPIS},
+                   targets={k: v for k, v in clean.items()
+                            if k in metrics.KPIS or is_score_kpi(k)},
                    period=period,
                    params={k: float(v) for k, v in params.items() if v is not None},
                    headline_kpi=headline_kpi, language=language)
