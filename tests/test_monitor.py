@@ -299,3 +299,22 @@ def test_the_records_mapping_is_read_from_the_workbook_root_wherever_pdca_runs(
     monkeypatch.chdir(paths.root / "data")  # a subfolder of the workbook
     assert cli.main(["monitor", "held", "--data", "new.csv"]) == cli.EXIT_OK
     assert "No signal" in capsys.readouterr().out
+
+
+def test_two_runs_at_once_on_the_same_data_log_one_result(tmp_path):
+    import threading
+
+    paths = workbook(tmp_path)
+    path = new_data(paths, "same.csv", 0.74, seed=61, weeks=4)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(monitor(paths, "held",
+                                                                      str(path))))
+               for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    record = read_cycle(paths, "held")
+    assert [e["event"] for e in record.log].count("monitor") == 1
+    assert sum(r.recorded_on is None for r in results) == 1
+    assert len(list((paths.runs / "held" / "monitor").iterdir())) == 1
