@@ -76,10 +76,12 @@ def funnel_chart(sizes: Sequence[float], values: Sequence[float], units: Sequenc
 def event_study_chart(weeks: Sequence[int], estimates: Sequence[float],
                       lows: Sequence[float], highs: Sequence[float], *, title: str,
                       xlabel: str, ylabel: str, percent_points: bool = False,
+                      training_at: float = -0.5,
                       labels: Mapping[str, str] | None = None) -> Figure:
     """The trained agents' difference by week from training (week -1 the reference, at
     0), each with its interval: before training the points should hover around 0
-    (parallel trends); after it they show the effect.
+    (parallel trends); after it they show the effect. ``training_at``: where the
+    training line is drawn (-0.5: between weeks; -1: on a training week left out).
 
     >>> fig = event_study_chart([-2, -1, 0, 1], [0.01, 0.0, 0.05, 0.07],
     ...                         [-0.03, 0.0, 0.01, 0.02], [0.05, 0.0, 0.09, 0.12],
@@ -94,7 +96,7 @@ def event_study_chart(weeks: Sequence[int], estimates: Sequence[float],
     low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
     fig, ax = _figure()
     ax.axhline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2, label=words["zero"])
-    ax.axvline(-0.5, color=COLOURS["event"], linestyle="-.", linewidth=1.2,
+    ax.axvline(training_at, color=COLOURS["event"], linestyle="-.", linewidth=1.2,
                label=words["training"])
     colours = np.where(k >= 0, COLOURS["after"], COLOURS["before"])
     for colour in (COLOURS["before"], COLOURS["after"]):

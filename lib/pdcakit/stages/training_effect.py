@@ -169,6 +169,16 @@ def _change(key: str, value: float, language: str = "en") -> str:
     return ("+" + text) if value > 0 else text
 
 
+def _p(pvalue: float) -> str:
+    """``p < 0.001`` or ``p = 0.056`` for a sentence.
+
+    >>> _p(1e-9), _p(0.0561)
+    ('p < 0.001', 'p = 0.056')
+    """
+    text = format_p(pvalue)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, ...]:
     """One sentence per KPI (the change beyond the untrained agents' with its interval,
     and whether the pre-training trends were parallel), the test-score line, and the
@@ -183,13 +193,12 @@ def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, 
         lines.append(w._(
             "**{name}:** the trained agents changed by {change} ({level} CI {low} to "
             "{high}, {p}) beyond the change the untrained agents saw over the same weeks "
-            "({trained} trained and {untrained} untrained agents, {tickets} tickets; "
-            "{dates} training weeks).", name=w._(KPI_INFO[key].name),
+            "({trained} trained and {untrained} untrained agents, {tickets} tickets).",
+            name=w._(KPI_INFO[key].name),
             change=_change(key, did.estimate, language), level=w.level(did.confidence),
             low=_change(key, low, language), high=_change(key, high, language),
-            p=format_p(did.pvalue),
-            trained=did.n_trained, untrained=did.n_untrained, tickets=f"{did.n_tickets:,}",
-            dates=did.n_dates))
+            p=_p(did.pvalue),
+            trained=did.n_trained, untrained=did.n_untrained, tickets=f"{did.n_tickets:,}"))
         trend = did.pretrend
         if trend is None:
             lines.append(w._("Parallel trends cannot be checked: fewer than 3 weeks before "
@@ -199,15 +208,17 @@ def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, 
                 "**Caution:** before training the trained agents' weekly trend already "
                 "differed from the untrained agents' by {slope} a week ({p}); the groups "
                 "were not moving alike, so the difference above may not be the training's.",
-                slope=_change(key, trend.slope_difference, language), p=format_p(trend.pvalue)))
+                slope=_change(key, trend.slope_difference, language), p=_p(trend.pvalue)))
         else:
             lines.append(w._(
                 "Before training the two groups moved alike: their weekly trends differed "
                 "by {slope} a week ({level} CI {low} to {high}, {p}), consistent with "
-                "parallel trends; the chart shows the difference week by week.",
+                "parallel trends. The chart shows the difference week by week, against the "
+                "last week before training (at 0); the weeks at either end pool the weeks "
+                "beyond.",
                 slope=_change(key, trend.slope_difference, language), level=w.level(did.confidence),
                 low=_change(key, trend.ci[0], language), high=_change(key, trend.ci[1], language),
-                p=format_p(trend.pvalue)))
+                p=_p(trend.pvalue)))
         if did.n_dates > 1:
             lines.append(w._(
                 "The agents were trained in {dates} different weeks: the estimate averages "
@@ -263,8 +274,8 @@ def event_figure(found: TrainingEffect, key: str, language: str = "en") -> Any:
         [e.ci[0] for e in did.events], [e.ci[1] for e in did.events],
         title=w._("{name}: trained minus untrained agents, by week from training",
                   name=name),
-        xlabel=w._("Weeks from training (the week before is the reference; the ends pool "
-                   "the weeks beyond)"),
+        xlabel=w._("Weeks from training (-1, the training week, is left out)"),
+        training_at=-1,
         ylabel=(w._("Difference (percentage points)") if share else
                 w._("Difference") + unit), percent_points=share,
         labels={"zero": w._("No difference"), "training": w._("Training"),
