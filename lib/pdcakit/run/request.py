@@ -18,7 +18,8 @@ record field           stage parameters
 
 ``language`` (``en`` or ``zh-CN``) is the cycle's language: the default ``language`` of
 every stage that declares one (a stage's own ``language`` parameter, or ``-p language``,
-overrides it) and the language of the cycle page (:func:`record_language`).
+overrides it) and the language of the cycle page and of the terminal messages about the
+cycle (:func:`record_language`, :func:`cycle_language`).
 
 ``stages: STAGE: parameters:`` holds the stage's own settings (period, SLA
 thresholds, optional tables); ``-p`` on the command line overrides both. A stage
@@ -50,8 +51,8 @@ from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import CycleError, load_record, read_cycle, stage_parameters
 from pdcakit.words import LANGUAGES
 
-__all__ = ["FILE_PARAMETERS", "RunRequest", "build_request", "is_file_parameter",
-           "record_facts", "record_language", "resolve_paths"]
+__all__ = ["FILE_PARAMETERS", "RunRequest", "build_request", "cycle_language",
+           "is_file_parameter", "record_facts", "record_language", "resolve_paths"]
 
 #: Parameters holding a path besides the ``*_path`` ones.
 FILE_PARAMETERS = frozenset({"mapping"})
@@ -116,6 +117,20 @@ zh-CN (en: English, zh-CN: Simplified Chinese); write language: zh-CN for Simpli
         raise CycleError(f"{where}: language: {value!r} is not one of {', '.join(LANGUAGES)} "
                          f"({names}); write language: zh-CN for Simplified Chinese")
     return str(value)
+
+
+def cycle_language(paths: ProjectPaths, cycle: str) -> str:
+    """The language of cycle ``cycle``'s pages and messages (:func:`record_language` of
+    its record; ``en`` when it has no record).
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "pdca").mkdir()
+    >>> _ = (root / "pdca" / "c1.yaml").write_text("title: t\\nlanguage: zh-CN")
+    >>> cycle_language(ProjectPaths(root), "c1"), cycle_language(ProjectPaths(root), "c2")
+    ('zh-CN', 'en')
+    """
+    return record_language(load_record(paths, cycle), f"pdca/{cycle}.yaml")
 
 
 def _window(value: Any, where: str) -> list[str] | None:
