@@ -434,7 +434,8 @@ def outside_table(found: UnitFunnel, language: str = "en") -> pd.DataFrame | Non
                 _SIDE[u.outside]), level=format_level(u.level), quality=quality),
             header: _value(found, u.value),
             w._("95% CI"): f"{_value(found, u.ci[0])} {w._('to')} {_value(found, u.ci[1])}",
-            w._("Tickets"): f"{found.counts[u.unit]:,}",
+            (w._("Tickets (its smallest part)") if found.parts else w._("Tickets")):
+                f"{found.counts[u.unit]:,}",
         })
     return pd.DataFrame(rows)
 
@@ -463,7 +464,8 @@ def funnel_figure(found: UnitFunnel, language: str = "en") -> Any:
         title=w._("{name} by {column}: funnel plot", name=name, column=col),
         xlabel=(w._("Tickets (effective, for the unit's mix of {columns})",
                    columns=", ".join(w.column(c) for c in found.case_mix))
-                if ratio else w._("Tickets")),
+                if ratio else w._("Tickets (effective: as precise as this many)")
+                if found.parts else w._("Tickets")),
         ylabel=name + ("" if found.info.unit in ("fraction", "", "score", "points")
                        else f" ({w.unit(found.info.unit)})"),
         labels={"target": w._("Overall"), "inside": w._("Within the limits"),
