@@ -284,6 +284,10 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
                            fontsize=_pt(9), borderaxespad=0.3)
         if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * pad:
             break
+    else:  # one column still wider than the figure (a phone's): its long entries wrap
+        handle = (legend.handlelength + legend.handletextpad) * legend.prop.get_size_in_points()
+        for text in legend.get_texts():
+            _wrap(text, fig.bbox.width - 2 * pad - handle * fig.dpi / 72, renderer)
     legend.set_in_layout(False)
     ax._pdca_legend_below = True  # read by _fit
     band = legend.get_window_extent(renderer).height + pad
