@@ -139,3 +139,11 @@ class TestPage:
         page = notebook_to_html(nb, tmp_path / "en.html", facts=_facts("en")).read_text(
             encoding="utf-8")
         assert "2. Verdict for every KPI" in page and "各 KPI 的结论" not in page
+
+
+def test_tables_code_and_html_stay_as_written():
+    source = ("## Summary\n\n| KPI | Value |\n|---|---|\n| FCR | 74% |\n\n```\nSummary\n```\n"
+              "<div>Summary</div>")
+    assert [u.text for u in units(source)] == ["Summary"]
+    said = translate_markdown(source, "zh-CN")
+    assert said == source.replace("## Summary", "## 摘要", 1)

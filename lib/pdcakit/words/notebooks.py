@@ -54,7 +54,8 @@ class Unit:
 
 def units(source: str) -> list[Unit]:
     """The headings, paragraphs and list items of Markdown ``source``, in order (fenced
-    code, HTML lines and blank lines are not units)."""
+    code, HTML lines, table rows and blank lines are not units: a table's cells are
+    data, and joining its rows would break it)."""
     lines = source.splitlines()
     found: list[Unit] = []
     open_unit: tuple[int, str, list[str]] | None = None  # start, prefix, lines
@@ -72,7 +73,7 @@ def units(source: str) -> list[Unit]:
             close(i)
             fenced = not fenced
             continue
-        if fenced or not line.strip() or line.lstrip().startswith("<"):
+        if fenced or not line.strip() or line.lstrip().startswith(("<", "|")):
             close(i)
             continue
         heading, item = _HEADING.match(line), _ITEM.match(line)
