@@ -258,10 +258,16 @@ def _chain(paths: ProjectPaths, cycle_id: str) -> list[CycleRecord]:
 
 def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
     """[date, label] of every change going live and every decision, in this cycle and the
-    cycles it follows, and this cycle's dated actions, oldest first: the stage notebooks
-    mark them on every time-series chart, so nobody types an annotation by hand."""
+    cycles it follows, the supervision finding each answers and the signals ``pdca
+    monitor`` logged for each, and this cycle's dated actions, oldest first: the stage
+    notebooks mark them on every time-series chart, so nobody types an annotation by hand
+    (a chart marks those inside its periods)."""
     events: list[list[str]] = []
+    findings = _finding_dates(paths)
     for record in _chain(paths, cycle_id):
+        if record.finding in findings:  # the supervision finding the cycle answers
+            events.append([findings[record.finding],
+                           f"{record.id}: finding {record.finding}"])
         if record.id == cycle_id:  # this cycle's own dated actions (Life QI's annotations)
             events += [[str(a.due), a.what + ("" if a.done else " (planned)")]
                        for a in record.actions if a.due is not None]
@@ -273,6 +279,19 @@ def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
             events.append([str(decision["date"]), f"{record.id}: {decision['decision']}"])
         events += monitor_signal_events(record)
     return sorted(events)
+
+
+def _finding_dates(paths: ProjectPaths) -> dict[str, str]:
+    """Finding id -> the day it was found, from the supervision plan (empty without a
+    readable plan: the pages name a broken plan, the charts just go without)."""
+    from pdcakit.errors import PdcaError
+    from pdcakit.tracker.supervision import read_plan
+
+    try:
+        plan = read_plan(paths)
+    except PdcaError:
+        return {}
+    return {f.id: f.date.isoformat() for f in plan.findings} if plan is not None else {}
 
 
 def monitor_signal_events(record: CycleRecord) -> list[list[str]]:
