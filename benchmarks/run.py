@@ -69,7 +69,8 @@ PAPERMILL_AS_PDCA = ("from pdcakit.run.startup import skip_unused_optional_impor
                      "from papermill.cli import papermill; papermill()")
 
 TARGETS = {  # name -> (limit, unit, what)
-    "demo_over_floor": (3.0, "x F", "demo cycle, all stages and reports"),
+    "demo_over_floor": (2.0, "x F", "demo cycle, all stages and reports"),
+    "compare_over_baseline_1m": (1.5, "x baseline", "1M tickets, compare / baseline stage"),
     "all_stages_1m_seconds": (30.0, "s", "1M tickets, all three stages"),
     "all_stages_1m_peak_gib": (2.0, "GiB", "1M tickets, all three stages, peak memory"),
     "all_stages_5m_over_1m": (5.5, "x 1M", "5M tickets / 1M tickets time"),
@@ -421,6 +422,10 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
     stages = results.get("stages", {})
     one_m = stages.get("1m/parquet", {}).get("all")
+    pair = stages.get("1m/parquet", {})
+    if "compare" in pair and "baseline" in pair:
+        figures["compare_over_baseline_1m"] = (pair["compare"]["seconds"]
+                                               / pair["baseline"]["seconds"])
     if one_m:
         figures["all_stages_1m_seconds"] = one_m["seconds"]
         figures["all_stages_1m_peak_gib"] = one_m["peak_gib"]
@@ -433,7 +438,71 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             for name, value in figures.items() if value is not None}
 
 
-def print_summary(results: dict[str, Any]) -> None:
+def floor_ratios(results: dict[str, Any]) -> dict[str, float]:
+    """Every figure of a results file as a ratio to the floor F of the same run: each
+    stage (``stage 1m/parquet compare``), the demo, ``compare_kpis`` at 1M, and the
+    compare stage over the baseline stage of the same size and format. Empty without F.
+
+    >>> floor_ratios({"floor": {"seconds": 4.0}, "demo": {"over_floor": 2.5},
+    ...               "stages": {"1m/parquet": {"baseline": {"seconds": 20.0},
+    ...                                         "compare": {"seconds": 26.0}}}})
+    {'demo': 2.5, 'stage 1m/parquet baseline': 5.0, 'stage 1m/parquet compare': 6.5, \
+'compare / baseline 1m/parquet': 1.3}
+    """
+    floor = results.get("floor", {}).get("seconds")
+    out: dict[str, float] = {}
+    if "over_floor" in results.get("demo", {}):
+        out["demo"] = results["demo"]["over_floor"]
+    for size, stages in results.get("stages", {}).items():
+        for stage, figure in stages.items():
+            if floor and isinstance(figure, dict) and "seconds" in figure:
+                out[f"stage {size} {stage}"] = figure["seconds"] / floor
+        if "baseline" in stages and "compare" in stages:  # a ratio of its own, F or not
+            out[f"compare / baseline {size}"] = (stages["compare"]["seconds"]
+                                                 / stages["baseline"]["seconds"])
+    kpis = results.get("engine", {}).get("compare_kpis_1m")
+    if kpis and floor:
+        out["compare_kpis 1m"] = kpis["seconds"] / floor
+    return out
+
+
+def previous_ratios(stamp: str) -> dict[str, float]:
+    """Each figure's ratio in the newest results file before run ``stamp`` that has it
+    (runs often measure only some sections)."""
+    out: dict[str, float] = {}
+    for path in sorted((p for p in RESULTS.glob("2*.json") if p.stem < stamp), reverse=True):
+        try:
+            ratios = floor_ratios(json.loads(path.read_text()))
+        except (OSError, ValueError):  # a file cut short by a crash: skipped
+            continue
+        for name, value in ratios.items():
+            out.setdefault(name, value)
+    return out
+
+
+def ratio_lines(now: dict[str, float], before: dict[str, float] | None) -> list[str]:
+    """One line per figure: its ratio now, and beside it the previous run's, if any.
+
+    >>> ratio_lines({"demo": 2.1, "stage 1m/parquet compare": 4.0}, {"demo": 2.7})
+    ['  demo                                  2.10 x F   (previous 2.70 x F)', \
+'  stage 1m/parquet compare              4.00 x F']
+    """
+    lines = []
+    for name, value in now.items():
+        unit = "x baseline" if name.startswith("compare / baseline") else "x F"
+        line = f"  {name:<36} {value:5.2f} {unit}"
+        if before and name in before:
+            line += f"   (previous {before[name]:.2f} {unit})"
+        lines.append(line)
+    return lines
+
+
+def print_summary(results: dict[str, Any], previous: dict[str, float] | None = None) -> None:
+    ratios = floor_ratios(results)
+    if ratios:
+        print("\n== Ratios to F (measured in this run)"
+              + ("; beside them the previous results files' ratios" if previous else ""))
+        print("\n".join(ratio_lines(ratios, previous)))
     print("\n== Targets")
     for v in results["targets"].values():
         print(f"  {'met ' if v['met'] else 'MISS'}  {v['what']:<46} {v['value']:8.2f} "
@@ -515,7 +584,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["peers"] = measure_peers(args.repeat)
     results["ended_at"] = datetime.now(UTC).isoformat()
     written = save()
-    print_summary(results)
+    print_summary(results, previous_ratios(stamp))
     print(f"\nwritten: {written.relative_to(ROOT)}")
     return 0
 
