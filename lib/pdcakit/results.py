@@ -18,6 +18,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pdcakit.words import N_
+
 __all__ = [
     "DAYS",
     "DURATION_UNITS",
@@ -230,48 +232,65 @@ def format_p(pvalue: float | None) -> str:
     return "< 0.001" if pvalue < 0.001 else f"{pvalue:.3f}"
 
 
-#: Reader-facing names of the field names results and tables use.
+#: Reader-facing names of the field names results and tables use (English message ids:
+#: :func:`reader_label` words them in another language from the catalogue).
 READER_LABELS = {
-    "n": "n", "n_before": "Cases before", "n_after": "Cases after", "p": "p",
-    "p_adjusted": "Adjusted p", "ci_low": "CI low", "ci_high": "CI high",
-    "value_added": "Value-adding", "aht": "Average handle time", "fcr":
-    "First contact resolution", "csat": "Customer satisfaction (CSAT)",
-    "sla_first_response": "First response within SLA", "sla_resolution": "Resolved within SLA",
-    "complaints_pareto": "Complaints by category (Pareto)", "tickets_pareto":
-    "Tickets by category (Pareto)",
+    "n": "n", "n_before": N_("Cases before"), "n_after": N_("Cases after"), "p": "p",
+    "p_adjusted": N_("Adjusted p"), "ci_low": N_("CI low"), "ci_high": N_("CI high"),
+    "value_added": N_("Value-adding"), "aht": N_("Average handle time"), "fcr":
+    N_("First contact resolution"), "csat": N_("Customer satisfaction (CSAT)"),
+    "sla_first_response": N_("First response within SLA"),
+    "sla_resolution": N_("Resolved within SLA"),
+    "complaints_pareto": N_("Complaints by category (Pareto)"), "tickets_pareto":
+    N_("Tickets by category (Pareto)"),
 }
+_YES_NO = (N_("yes"), N_("no"))
 
 
-def reader_label(name: object) -> str:
+def reader_label(name: object, language: str = "en") -> str:
     """A column or field name as a reader reads it: the known names from
-    :data:`READER_LABELS`, else a lower-case ``snake_case`` name as words with a capital;
-    text that already has spaces or capitals is left alone.
+    :data:`READER_LABELS` (in ``language``), else a lower-case ``snake_case`` name as
+    words with a capital; text that already has spaces or capitals is left alone.
 
     >>> reader_label("minutes_before"), reader_label("value_added"), reader_label("Value")
     ('Minutes before', 'Value-adding', 'Value')
+    >>> reader_label("sla_resolution", "zh-CN"), reader_label("n_after", "zh-CN")
+    ('SLA 内解决率', '改进后工单数')
     """
     text = str(name)
     if text in READER_LABELS:
-        return READER_LABELS[text]
+        return _said(READER_LABELS[text], language)
     if text.isidentifier() and text == text.lower():
         words = text.replace("_", " ").strip()
         return words[:1].upper() + words[1:]
     return text
 
 
-def reader_value(value: object, digits: int = 1) -> str:
-    """One table cell in reader's words: yes/no for booleans, whole numbers as counts,
-    other numbers with :func:`format_number`, missing as an empty cell, text as it is.
+def _said(message: str, language: str) -> str:
+    """``message`` (an English message id) in ``language``."""
+    if language == "en":
+        return message
+    from pdcakit.words import words
+
+    return words(language)._(message)
+
+
+def reader_value(value: object, digits: int = 1, language: str = "en") -> str:
+    """One table cell in reader's words: yes/no for booleans (in ``language``), whole
+    numbers as counts, other numbers with :func:`format_number`, missing as an empty
+    cell, text as it is.
 
     >>> [reader_value(v) for v in (True, False, 417.0, -0.04, 1234.567, None, "web")]
     ['yes', 'no', '417', '0.0', '1,234.6', '', 'web']
+    >>> reader_value(True, language="zh-CN"), reader_value("电话", language="zh-CN")
+    ('是', '电话')
     """
     if type(value).__module__ == "numpy" and hasattr(value, "item"):
         value = value.item()  # numpy scalars as Python numbers and booleans
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _said("yes" if value else "no", language)
     if isinstance(value, int):
         return format_count(value)
     if isinstance(value, float):
