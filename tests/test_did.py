@@ -88,11 +88,14 @@ class TestPanels:
         assert sum(e.ci[0] > 0 or e.ci[1] < 0 for e in before) <= 1
 
     def test_no_effect_is_not_found(self):
-        rejected = 0
+        rejected = doubted = 0
         for seed in range(20):
             cells, when = _panel(seed=100 + seed)
-            rejected += difference_in_differences(cells, when).pvalue < 0.05
+            found = difference_in_differences(cells, when)
+            rejected += found.pvalue < 0.05
+            doubted += found.parallel_trends_doubtful
         assert rejected <= 3  # 5% of 20 is 1; P(4 or more of 20) = 0.016
+        assert doubted <= 3  # parallel by construction: the pre-trend test at 5% too
 
     def test_diverging_pre_trends_are_flagged(self):
         # trained agents already drifting up 1.2 points a week before training

@@ -136,3 +136,13 @@ class TestPageSection:
                                        "unmatched"}
         assert section.record["kpis"]["fcr"]["estimand"].startswith(
             "difference in differences of the share")
+
+
+def test_few_untrained_agents_are_cautioned():
+    training = pd.DataFrame({"person": AGENTS[:35], "pre_score": 60.0, "post_score": 66.0,
+                             "trained_on": TRAINING_DAY})
+    found = te.training_effect(_tickets(), training, kpis=["fcr"])
+    assert found.effects["fcr"].n_untrained == 5
+    assert any("With 5 agents on one side" in s for s in te.effect_sentences(found))
+    plenty = te.training_effect(_tickets(), _training(), kpis=["fcr"])
+    assert not any("agents on one side" in s for s in te.effect_sentences(plenty))

@@ -34,12 +34,16 @@ from pdcakit.results import Estimate, format_p, format_value
 from pdcakit.stats.did import DiD, difference_in_differences
 from pdcakit.words import words
 
-__all__ = ["EFFECT_KPIS", "TRAINED_ON", "TrainingEffect", "agent_week_cells",
+__all__ = ["EFFECT_KPIS", "FEW_AGENTS", "TRAINED_ON", "TrainingEffect", "agent_week_cells",
            "effect_sentences", "effect_table", "event_figure", "trained_weeks",
            "training_effect"]
 
 #: The service KPIs whose change with training is asked (3.2.1) unless the page says.
 EFFECT_KPIS = ("fcr", "csat", "aht")
+
+#: Fewer agents than this on either side: cluster-robust intervals can be too narrow
+#: (Cameron & Miller 2015, "A practitioner's guide to cluster-robust inference").
+FEW_AGENTS = 10
 
 #: The training table's column with each person's training day.
 TRAINED_ON = "trained_on"
@@ -219,6 +223,11 @@ def effect_sentences(found: TrainingEffect, language: str = "en") -> tuple[str, 
                 slope=_change(key, trend.slope_difference, language), level=w.level(did.confidence),
                 low=_change(key, trend.ci[0], language), high=_change(key, trend.ci[1], language),
                 p=_p(trend.pvalue)))
+        if min(did.n_trained, did.n_untrained) < FEW_AGENTS:
+            lines.append(w._(
+                "With {count} agents on one side the interval rests on few agents and may be "
+                "too narrow: read it as a rough guide.",
+                count=min(did.n_trained, did.n_untrained)))
         if did.n_dates > 1:
             lines.append(w._(
                 "The agents were trained in {dates} different weeks: the estimate averages "
