@@ -44,6 +44,8 @@ _LAYOUT: dict[str, str | None] = {
     "pdca": None, "runs": None, "mappings": None, "data": None,
     "README.md": "README.md", ".gitignore": "gitignore",
     "mappings/example.yaml": "mappings/example.yaml", "data/README.md": "data-README.md",
+    # the feedback classes' lexicon the team edits (pdcakit.registers.lexicon)
+    "mappings/feedback_lexicon.yaml": "mappings/feedback_lexicon.yaml",
 }
 
 
