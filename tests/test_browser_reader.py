@@ -151,6 +151,29 @@ def test_phone_chart_text_as_large_as_the_small_print_without_enlarging(browser,
         assert smallest >= SMALL_PRINT_PX, f"{where}: chart text {smallest:.1f} px at 390 px"
 
 
+_TEXT_PAST_EDGE = """() => Array.from(document.querySelectorAll('.pdca-figure svg'))
+  .filter(s => s.getBoundingClientRect().width > 0).flatMap(s => {
+    const b = s.getBoundingClientRect();
+    return Array.from(s.querySelectorAll('text')).filter(t => t.textContent.trim())
+      .map(t => [t, t.getBoundingClientRect()])
+      .filter(([t, r]) => r.width > 0 && (r.left < b.left - 1 || r.right > b.right + 1
+                                          || r.top < b.top - 1 || r.bottom > b.bottom + 1))
+      .map(([t, r]) => s.closest('figure').id + ': ' + t.textContent.slice(0, 50)); })"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_no_chart_text_past_its_chart_in_the_browsers_font(browser, demo_project, width):
+    # the browser draws a chart's SVG text in its own font, a little wider than matplotlib
+    # measured: a title, label or legend entry must still end inside the chart ("(Laney p'
+    # chart" lost its ")" on a bitmap)
+    paths, _ = demo_project
+    for path in _pages(paths)[1:]:
+        page = _open(browser, path, viewport={"width": width, "height": 900})
+        past = page.evaluate(_TEXT_PAST_EDGE)
+        page.close()
+        assert past == [], f"{path.relative_to(paths.runs)} at {width} px: {past[:4]}"
+
+
 def _pdf(browser, path: Path, target: Path) -> str:
     page = _open(browser, path, viewport={"width": 1200, "height": 900}, media="print")
     page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)

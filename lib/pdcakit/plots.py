@@ -224,6 +224,8 @@ def _fit(fig: Figure) -> Figure:
     for ax in fig.axes:
         if ax.yaxis.label.get_text():
             _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+        if _PHONE.get() and ax.xaxis.label.get_text():  # a phone's narrow chart
+            _wrap(ax.xaxis.label, ax.bbox.width * (1 - TITLE_MARGIN), renderer)
     # a wrapped value-axis label changes the left margin, which moves the left-aligned
     # title: lay out again before measuring the titles' room
     fig.draw_without_rendering()
@@ -278,16 +280,18 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
     handles, labels = ax.get_legend_handles_labels()
     ax.get_legend().remove()
     pad = 0.06 * fig.dpi
+    # a phone's browser draws the text a little wider than measured here: a margin
+    room = fig.bbox.width * (1 - TITLE_MARGIN if _PHONE.get() else 1) - 2 * pad
     for columns in range(min(len(handles), 4), 0, -1):
         legend = ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0),
                            bbox_transform=fig.transFigure, ncols=columns, frameon=False,
                            fontsize=_pt(9), borderaxespad=0.3)
-        if legend.get_window_extent(renderer).width <= fig.bbox.width - 2 * pad:
+        if legend.get_window_extent(renderer).width <= room:
             break
     else:  # one column still wider than the figure (a phone's): its long entries wrap
         handle = (legend.handlelength + legend.handletextpad) * legend.prop.get_size_in_points()
         for text in legend.get_texts():
-            _wrap(text, fig.bbox.width - 2 * pad - handle * fig.dpi / 72, renderer)
+            _wrap(text, room - handle * fig.dpi / 72, renderer)
     legend.set_in_layout(False)
     ax._pdca_legend_below = True  # read by _fit
     band = legend.get_window_extent(renderer).height + pad
