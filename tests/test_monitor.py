@@ -134,6 +134,10 @@ class TestMonitor:
         frozen = read_cycle(paths, "held").monitor["limits"]
         assert cli.main(["monitor", "held", "--data", "data/stable.csv"]) == cli.EXIT_OK
         assert "Already in the log" in capsys.readouterr().out
+        assert cli.main(["monitor", "held", "--data", "data/stable.csv", "--json"]) == 0
+        found = json.loads(capsys.readouterr().out)
+        assert found["status"] == "quiet" and len(found["values"]) == 10
+        assert found["recorded_on"] == dt.date.today().isoformat()
         record = read_cycle(paths, "held")
         assert [e["event"] for e in record.log].count("monitor") == 1
         assert record.monitor["limits"] == frozen  # frozen: never recomputed

@@ -547,8 +547,12 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 
     result = monitor(ProjectPaths.find(), args.cycle, args.data, mapping=args.mapping,
                      base=Path.cwd())
-    for line in _monitor_lines(result, words()):
-        print(line)
+    if args.json:
+        print(json.dumps({**result.as_record(), "recorded_on": result.recorded_on},
+                         indent=2, ensure_ascii=False))
+    else:
+        for line in _monitor_lines(result, words()):
+            print(line)
     return EXIT_SIGNAL if result.signals else EXIT_OK
 
 
@@ -791,6 +795,9 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--data", required=True, metavar="FILE",
                        help="export holding the cases since adoption (older ones are skipped)")
     watch.add_argument("--mapping", help="its column mapping (default: the record's)")
+    watch.add_argument("--json", action="store_true",
+                       help="machine-readable output: every period judged, its limits, the "
+                       "signals (the exit status is the same)")
     watch.set_defaults(func=_cmd_monitor)
 
     report = sub.add_parser("report", help="build the reviewer HTML pages",
