@@ -71,6 +71,16 @@ class TestDueDates:
     def test_calendar_months_stay_in_the_month(self, day, months, expected):
         assert sv.add_months(day, months) == expected
 
+    def test_agrees_with_dateutil_relativedelta_on_every_day_of_four_years(self):
+        # dateutil's relativedelta (as lubridate's %m+%) keeps the day within the month
+        from dateutil.relativedelta import relativedelta
+
+        day = D(2023, 1, 1)
+        while day < D(2027, 1, 1):
+            for months in (1, 3, 6, 12, 13, -1):
+                assert sv.add_months(day, months) == day + relativedelta(months=months)
+            day += dt.timedelta(days=1)
+
     def test_a_monthly_check_done_on_31_january_is_due_at_the_end_of_february(self):
         check = sv.Check("m", "a", "", sv.Frequency.parse("monthly"), "o", "s", done=(
             sv.CheckDone("m", D(2028, 1, 31), "pass", ""),))
