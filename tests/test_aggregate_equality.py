@@ -156,3 +156,17 @@ class TestWindow:
             assert_same_estimate(row, (agg8 if key == "sla_resolution" else agg)
                                  .scorecard([key]).estimates[key])
         assert set(got.estimates) == set(expected.estimates)
+
+
+class TestRestrictedMean:
+    @pytest.mark.parametrize("key", ["time_to_resolve", "first_response_time"])
+    def test_rmst_and_its_se_equal_the_row_paths(self, rows, agg, key):
+        from pdcakit.aggregate.fromagg import rmst_from_table
+        from pdcakit.metrics.durations import duration_minutes
+        from pdcakit.stats.shape import rmst
+
+        minutes, observed = duration_minutes(rows, key)
+        for horizon in (60.0, 7 * 1440.0, float(np.nanmax(minutes))):
+            expected = rmst(minutes, observed, horizon)
+            got = rmst_from_table(agg.event_table(key), horizon)
+            assert got == pytest.approx(expected, rel=RTOL), horizon
