@@ -116,6 +116,33 @@ class TestRecords:
         assert [a.what for a in record.overdue_actions(dt.date(2026, 6, 1))] == ["a"]
 
 
+class TestScoreAims:
+    """A cycle may aim at a score KPI of the method (CSI, TPS, TDS, composite) or a part of
+    one, once pdcakit.kpis lists them; a near miss is named with a suggestion."""
+
+    def test_score_kpis_and_their_parts_are_aims(self, project):
+        tracker.new_cycle(project, "audit-2026", title="Raise the audit score", metric="tps",
+                          target=26.0)
+        record = read_cycle(project, "audit-2026")
+        assert record.aim["metric"] == "tps"
+        with edit_record(project, "audit-2026") as data:
+            data["aim"]["metric"] = "csi.服务态度"
+        assert read_cycle(project, "audit-2026").aim["metric"] == "csi.服务态度"
+        build_reports(project, "audit-2026")
+        page = (project.runs / "audit-2026" / "index.html").read_text(encoding="utf-8")
+        assert "Customer satisfaction index (CSI): 服务态度" in page
+
+    def test_a_misspelt_score_kpi_is_named_with_the_close_one(self, project):
+        with pytest.raises(CycleError, match="did you mean 'tds'"):
+            _write_and_read(project, "c1", "tdx")
+
+
+def _write_and_read(project: ProjectPaths, cycle: str, metric: str) -> None:
+    project.record(cycle).write_text(f"id: {cycle}\ntitle: T\naim: {{metric: {metric}}}\n",
+                                     encoding="utf-8")
+    read_cycle(project, cycle)
+
+
 class TestMoves:
     def test_full_cycle(self, project):
         tracker.new_cycle(project, "c1", title="T", metric="fcr", target=0.74)

@@ -34,7 +34,7 @@ import nbformat
 
 from pdcakit.fileio import atomic_write_text
 from pdcakit.glossary import TERMS, explanation
-from pdcakit.kpis import KPI_INFO
+from pdcakit.kpis import KPI_INFO, kpi_name
 from pdcakit.results import format_value, reader_label, reading_scale
 from pdcakit.run.pagefacts import run_date, started_at
 from pdcakit.run.pageparts import chart_html
@@ -43,7 +43,7 @@ from pdcakit.run.render import STYLESHEET, verdict_box
 from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_run
 from pdcakit.tracker.moves import status_rows
 from pdcakit.tracker.predictions import OUTCOMES, Score, score_predictions
-from pdcakit.tracker.record import CycleRecord, read_cycle
+from pdcakit.tracker.record import CycleRecord, known_metrics, read_cycle
 from pdcakit.tracker.registers_view import (
     Section,
     finding_text,
@@ -177,13 +177,14 @@ def _data_text(record: CycleRecord, runs: _Runs) -> str:
 
 def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs) -> str:
     aim = record.aim or {}
-    spec = KPI_INFO.get(str(aim.get("metric")))
+    metric = str(aim.get("metric") or "")
+    spec = known_metrics().get(metric.split(".", 1)[0])  # a score KPI's part: its whole's unit
     unit = spec.unit if spec else ""
     rows = [
         {"Field": "Owner", "Value": record.owner},
         {"Field": "Team", "Value": ", ".join(record.team)},
         {"Field": "Created", "Value": record.created},
-        {"Field": "Aim", "Value": (f"{spec.name if spec else aim.get('metric', '')}: "
+        {"Field": "Aim", "Value": (f"{kpi_name(metric) if metric else ''}: "
                                    f"{aim.get('direction', 'higher')} is better; target "
                                    f"{format_value(aim.get('target'), unit)} by "
                                    f"{aim.get('deadline') or 'no deadline'}")},
