@@ -14,7 +14,8 @@ Exit status (also in ``pdca --help`` and the README):
 4  the workbook could not be written: a disk full, a read-only folder, no
    permission (the file and the fix are named; nothing half-written is left)
 5  ``pdca monitor``: a special-cause signal on the new data of an adopted cycle
-   (each printed with its period and rule, and logged): the gain may not be holding.
+   (each printed with its period, rule and side, and logged): on the worse side the
+   gain may be slipping, on the better side the process has moved on.
    Not an error, so a scheduler (cron, CI, Airflow) can tell it from 1, 2 and 4
 
 Examples::
@@ -97,7 +98,8 @@ EXIT_STATUS_HELP = """exit status:
      pdca list / status / report: a record could not be read (named; the others shown)
   3  the cycle cannot move yet (pdca advance prints what is missing)
   4  the workbook could not be written (disk full, read-only folder, no permission)
-  5  pdca monitor: a special-cause signal on the new data (the gain may not be holding)"""
+  5  pdca monitor: a special-cause signal on the new data (each printed with its side:
+     worse, the gain may be slipping; better, the process moved on)"""
 DEMO_DECISION = ("FCR rose about 6 points with the knowledge base and email triage, the 74% "
                  "target is met with enough data, and no KPI got worse: adopt as standard work.")
 
