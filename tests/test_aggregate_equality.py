@@ -170,3 +170,23 @@ class TestRestrictedMean:
             expected = rmst(minutes, observed, horizon)
             got = rmst_from_table(agg.event_table(key), horizon)
             assert got == pytest.approx(expected, rel=RTOL), horizon
+
+
+class TestLogrank:
+    def test_before_after_logrank_equals_the_row_paths(self, rows, agg):
+        from pdcakit.aggregate.fromagg import logrank_from_tables
+        from pdcakit.metrics.durations import duration_minutes
+        from pdcakit.stats.survival import logrank
+
+        change = pd.Timestamp("2026-04-06")   # a Monday: the weeks split there
+        minutes, observed = duration_minutes(rows, "time_to_resolve")
+        after = (rows["created_at"] >= change).to_numpy()
+        row = logrank(minutes[~after], observed[~after], minutes[after], observed[after],
+                      n_resamples=10)
+        weeks = agg.periods()
+        z, p = logrank_from_tables(
+            agg.event_table("time_to_resolve", periods=weeks[weeks >= change]),
+            agg.event_table("time_to_resolve", periods=weeks[weeks < change]))
+        assert z == pytest.approx(row.extra["z"], rel=1e-9)
+        assert z * z == pytest.approx(row.statistic, rel=1e-9)
+        assert p == pytest.approx(row.pvalue, rel=1e-6, abs=1e-300)
