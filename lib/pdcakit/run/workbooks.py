@@ -46,6 +46,9 @@ _LAYOUT: dict[str, str | None] = {
     "mappings/example.yaml": "mappings/example.yaml", "data/README.md": "data-README.md",
     # the feedback classes' lexicon the team edits (pdcakit.registers.lexicon)
     "mappings/feedback_lexicon.yaml": "mappings/feedback_lexicon.yaml",
+    # wide survey exports with text answers, in English and Chinese (pdcakit.data.surveys)
+    "mappings/survey_en.yaml": "mappings/survey_en.yaml",
+    "mappings/survey_zh.yaml": "mappings/survey_zh.yaml",
 }
 
 
