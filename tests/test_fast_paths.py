@@ -394,3 +394,46 @@ def test_period_logrank_from_the_cached_sort_equals_sorting_again(monkeypatch):
               for g in (0, 1)]
     assert df == 1
     np.testing.assert_allclose(chi2, sps.logrank(*groups).statistic ** 2, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("open_share", "large"), [(0.2, False), (0.7, True)])
+def test_kaplan_meier_from_the_sorted_rows_equals_scipy_ecdf_bit_for_bit(
+        monkeypatch, open_share, large):
+    """The duration summary's curve and log-log band: scipy.stats.ecdf on CensoredData and
+    confidence_interval(method="log-log"), exactly (whole minutes: many ties; 70% open:
+    heavy censoring; the unstable sort above the threshold)."""
+    import warnings
+
+    from pdcakit.metrics.durations import kaplan_meier
+
+    if large:
+        monkeypatch.setattr(survival, "LARGE_SAMPLE", 100)
+    survival.SORTED.clear()
+    t = RNG.lognormal(4, 1.2, 5000).round()
+    o = RNG.random(5000) >= open_share
+    fast = kaplan_meier(t, o, confidence=0.9)
+    sf = sps.ecdf(sps.CensoredData(uncensored=t[o], right=t[~o])).sf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = sf.confidence_interval(confidence_level=0.9, method="log-log")
+    for ours, scipys in ((fast.times, sf.quantiles), (fast.survival, sf.probabilities),
+                         (fast.low, band.low.probabilities),
+                         (fast.high, band.high.probabilities)):
+        np.testing.assert_array_equal(ours, scipys)
+    assert fast.times.size < t.size  # ties merged
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_logrank_from_the_sorted_rows_equals_scipy_logrank_bit_for_bit(monkeypatch, large):
+    """Whole-minute durations (ties within and across groups), 20% and 45% open, groups
+    of different sizes; the unstable sort above the threshold: scipy's z and p exactly."""
+    if large:
+        monkeypatch.setattr(survival, "LARGE_SAMPLE", 100)
+    survival.SORTED.clear()
+    tb, ta = RNG.exponential(80, 4000).round(), RNG.exponential(65, 3100).round()
+    ob, oa = RNG.random(4000) < 0.8, RNG.random(3100) < 0.55
+    ours = survival._logrank_z(survival._sorted_rows(ta, oa), survival._sorted_rows(tb, ob))
+    scipys = sps.logrank(sps.CensoredData(uncensored=ta[oa], right=ta[~oa]),
+                         sps.CensoredData(uncensored=tb[ob], right=tb[~ob]))
+    assert (ours.statistic, ours.pvalue) == (float(scipys.statistic), float(scipys.pvalue))
+    assert ours.pvalue < 0.05  # a real difference, not two empty sums

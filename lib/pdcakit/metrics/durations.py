@@ -60,16 +60,23 @@ class KaplanMeier:
 
 def kaplan_meier(minutes: np.ndarray, observed: np.ndarray, *,
                  confidence: float = 0.95) -> KaplanMeier:
-    """Kaplan-Meier curve of durations; ``observed`` False marks censored (still open) ones."""
+    """Kaplan-Meier curve of durations; ``observed`` False marks censored (still open) ones.
+
+    With open tickets, the same numbers as ``scipy.stats.ecdf`` on ``CensoredData`` and
+    its ``confidence_interval(method="log-log")``, computed from the tickets sorted once
+    for every duration figure (:func:`pdcakit.stats.survival._sorted_rows`, kept by
+    content) instead of scipy's own sort and its list of one Python int per ticket.
+    """
     from scipy import stats as sps  # on first use: importing this module stays light
 
     minutes = np.asarray(minutes, dtype=float)
     observed = np.asarray(observed, dtype=bool)
     if observed.all():
-        data: Any = minutes
+        sf = sps.ecdf(minutes).sf
+    elif observed.any():
+        return _censored_kaplan_meier(minutes, observed, confidence)
     else:
-        data = sps.CensoredData(uncensored=minutes[observed], right=minutes[~observed])
-    sf = sps.ecdf(data).sf
+        sf = sps.ecdf(sps.CensoredData(right=minutes)).sf
     if observed.any():
         with warnings.catch_warnings():  # undefined where S is 0 or 1: not reached, by design
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -78,6 +85,32 @@ def kaplan_meier(minutes: np.ndarray, observed: np.ndarray, *,
     else:
         low = high = np.full(sf.quantiles.size, np.nan)
     return KaplanMeier(times=sf.quantiles, survival=sf.probabilities, low=low, high=high)
+
+
+def _censored_kaplan_meier(minutes: np.ndarray, observed: np.ndarray,
+                           confidence: float) -> KaplanMeier:
+    """scipy's right-censored ``ecdf`` and log-log band, step for step (``_survival.py``:
+    ``sf = cumprod((n - d) / n)`` over the distinct times with n at risk and d deaths as
+    integers; exponential Greenwood ``var = cumsum(d / (n (n - d))) / log(sf)^2``),
+    from the sorted rows: bit for bit the same numbers."""
+    from scipy import special
+
+    from ..stats.survival import _sorted_rows
+
+    rows = _sorted_rows(minutes, observed)
+    times, died = rows[:, 0], rows[:, 1].astype(np.int64)
+    first = np.flatnonzero(np.diff(times, prepend=-np.inf) > 0)
+    n = times.size - first                                    # at risk, as scipy's arange
+    d = np.add.reduceat(died, first)                          # deaths per distinct time
+    sf = np.cumprod((n - d) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = 1 / np.log(sf) ** 2 * np.cumsum(d / (n * (n - d)))
+        z_se = special.ndtri(1 / 2 + confidence / 2) * np.sqrt(var)
+        points = np.log(-np.log(sf))
+        low = np.exp(-np.exp(points + z_se))
+        high = np.exp(-np.exp(points - z_se))
+    return KaplanMeier(times=times[first], survival=sf, low=np.clip(low, 0, 1),
+                       high=np.clip(high, 0, 1))
 
 
 @dataclass(frozen=True)
