@@ -92,6 +92,17 @@ TERMS: dict[str, str] = {
     "ROI": "return on investment: the savings minus the investment, divided by the "
            "investment",
     "payback": "how many months of savings repay the investment",
+    "funnel plot": "each agent's (team's, site's) figure drawn against its number of tickets, "
+                   "with the limits chance allows at that size: an agent with 40 tickets can "
+                   "sit far from the rest by chance alone, one with 400 much less; only a unit "
+                   "outside the limits differs by more than chance",
+    "difference in differences": "the trained agents' change minus the untrained agents' "
+                                 "change over the same weeks: if FCR rose 8 points for the "
+                                 "trained and 3 for the untrained, training's effect is 5 "
+                                 "points",
+    "parallel trends": "the assumption that trained and untrained agents would have moved "
+                       "alike without the training; checked on the weeks before it, where "
+                       "their trends should not differ",
 }
 
 #: Terms whose explanation can end with an example read from the page's own figures.

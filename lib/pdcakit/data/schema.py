@@ -114,7 +114,9 @@ PROCESS_STEPS = TableSchema(  # efficiency gain per step (3.1.2)
 TRAINING = TableSchema(  # training effect % = (post - pre) / pre x 100 (3.2.3)
     name="training",
     required=("person", "pre_score", "post_score"),
-    kinds={"person": "id", "pre_score": "number", "post_score": "number"},
+    kinds={"person": "id", "pre_score": "number", "post_score": "number",
+           "trained_on": "datetime",  # day of training (empty: not trained)
+           },
     ranges={"pre_score": (0, float("inf")), "post_score": (0, float("inf"))},
 )
 

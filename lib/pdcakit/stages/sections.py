@@ -74,6 +74,8 @@ SECTION_NAMES = {
     "audit": "Process audit score (TPS)",
     "mystery_shopper": "Mystery-shopper score (TDS)",
     "standards": "Standards conformance",
+    "units": "Agents, teams and sites compared fairly",
+    "training_effect": "Training's effect on service",
 }
 
 
