@@ -437,3 +437,22 @@ def test_logrank_from_the_sorted_rows_equals_scipy_logrank_bit_for_bit(monkeypat
                          sps.CensoredData(uncensored=tb[ob], right=tb[~ob]))
     assert (ours.statistic, ours.pvalue) == (float(scipys.statistic), float(scipys.pvalue))
     assert ours.pvalue < 0.05  # a real difference, not two empty sums
+
+
+def test_period_groups_split_from_the_sorted_side_equal_a_mask_per_period(monkeypatch):
+    """Each period's restricted mean from the side sorted once equals rmst() on the
+    period's own tickets picked by a mask (whole minutes: ties; 30% open)."""
+    from pdcakit.stats.periods import _sorted_groups
+    from pdcakit.stats.shape import _km_table_sorted, _rmst_of_table, rmst
+
+    monkeypatch.setattr(survival, "LARGE_SAMPLE", 100)
+    survival.SORTED.clear()
+    t = RNG.exponential(50, 6000).round()
+    o = RNG.random(6000) < 0.7
+    codes = RNG.integers(0, 13, 6000)
+    groups = _sorted_groups(t, o, codes, 13)
+    assert [g[0].size for g in groups] == np.bincount(codes, minlength=13).tolist()
+    for g, (times, flags) in enumerate(groups):
+        assert np.all(np.diff(times) >= 0)
+        assert _rmst_of_table(_km_table_sorted(times, flags), 40.0) == rmst(
+            t[codes == g], o[codes == g], 40.0)

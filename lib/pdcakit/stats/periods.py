@@ -83,6 +83,7 @@ the honest price of week-to-week variation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -95,7 +96,7 @@ from scipy import stats as sps
 from ..fileio import plain
 from ..results import format_value
 from .result import Comparison, change_sentence, format_p
-from .shape import rmst
+from .shape import _km_table_sorted, _rmst_of_table
 from .survival import _sentence_scale, _signed_in, _sorted, km_median, km_median_weighted
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
@@ -766,6 +767,19 @@ def _logrank_k(t: np.ndarray, done: np.ndarray, codes: np.ndarray) -> tuple[floa
     return chi2, k - 1
 
 
+def _sorted_groups(t: np.ndarray, o: np.ndarray, codes: np.ndarray,
+                   k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each period's durations sorted, with its 0/1 (float) observed flags, from the
+    side's tickets sorted once (kept by content): a stable split of the sorted rows by
+    period keeps each period's rows in duration order."""
+    order, rows = _sorted(t, o)
+    by_period = np.argsort(codes[order], kind="stable")
+    sorted_rows = rows[by_period]
+    bounds = np.r_[0, np.cumsum(np.bincount(codes, minlength=k))]
+    return [(sorted_rows[start:end, 0], sorted_rows[start:end, 1])
+            for start, end in itertools.pairwise(bounds)]
+
+
 def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[bool],
                      periods_before: Sequence[Any], minutes_after: Sequence[float],
                      observed_after: Sequence[bool], periods_after: Sequence[Any], *,
@@ -810,7 +824,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
                              "on each side for a period-level test")
         sides.append((t[keep], o[keep], codes, uniques))
     _check_order(sides[0][3], sides[1][3])
-    groups = [(t[c == g], o[c == g]) for t, o, c, u in sides for g in range(len(u))]
+    groups = [group for t, o, c, u in sides for group in _sorted_groups(t, o, c, len(u))]
     if any(not o.any() for _, o in groups):
         empty = sum(not o.any() for _, o in groups)
         raise ValueError(f"{empty} period(s) have no finished ticket: their curves say "
@@ -818,7 +832,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
     tau = float(horizon) if horizon is not None else min(float(t.max()) for t, _ in groups)
     if not tau > 0:
         raise ValueError(f"the horizon must be positive; got {tau}")
-    areas = np.array([rmst(t, o, tau) for t, o in groups])
+    areas = np.array([_rmst_of_table(_km_table_sorted(t, o), tau) for t, o in groups])
     y, within = areas[:, 0], areas[:, 1] ** 2
     n = np.array([t.size for t, _ in groups], float)
     after = np.r_[np.zeros(len(sides[0][3]), bool), np.ones(len(sides[1][3]), bool)]

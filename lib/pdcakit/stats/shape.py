@@ -97,7 +97,12 @@ def rmst(minutes: Sequence[float], observed: Sequence[bool], horizon: float) -> 
     [2.5, 0.559]
     """
     t, o = _clean(minutes, observed, "given")
-    times, at_risk, events, survival = _km_table(t, o)
+    return _rmst_of_table(_km_table(t, o), horizon)
+
+
+def _rmst_of_table(table: tuple[np.ndarray, ...], horizon: float) -> tuple[float, float]:
+    """:func:`rmst` from a Kaplan-Meier table (:func:`_km_table`)."""
+    times, at_risk, events, survival = table
     inside = times < horizon
     edges = np.concatenate([[0.0], times[inside], [horizon]])
     heights = np.concatenate([[1.0], survival[inside]])
