@@ -379,6 +379,31 @@ class _ReadableLogLocator(mpl.ticker.Locator):
         return ticks[(ticks > 0) & (ticks >= low) & (ticks <= high)]
 
 
+class _ZeroAndDecades(mpl.ticker.Locator):
+    """Ticks for a symmetric-log axis from 0: 0, then whole decades from half a decade
+    above the linear part's end ``linthresh`` (a tick nearer would touch the 0), every
+    other decade on a phone when there are more than five.
+
+    >>> [_ZeroAndDecades(low).tick_values(0, 400).tolist() for low in (0.001, 0.005)]
+    [[0.0, 0.01, 0.1, 1.0, 10.0, 100.0], [0.0, 0.1, 1.0, 10.0, 100.0]]
+    """
+
+    def __init__(self, linthresh: float) -> None:
+        self.linthresh = linthresh
+        self.phone = _PHONE.get()  # kept: the axis is drawn later
+
+    def __call__(self) -> Any:
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin: float, vmax: float) -> Any:
+        high = max(vmin, vmax)
+        first = math.ceil(math.log10(self.linthresh) + 0.5)  # half a decade clear of it
+        last = math.floor(math.log10(high)) if high > 0 else first - 1
+        step = 2 if self.phone and last - first + 1 > 5 else 1
+        decades = [10.0 ** k for k in range(last, first - 1, -step)]  # the largest kept
+        return np.array([0.0, *decades[::-1]])
+
+
 def _log_scale(ax: Any, values: np.ndarray, *, which: str = "y") -> None:
     """A log value axis for ``values`` read as plain numbers; symmetric-log (linear below
     the smallest positive value) when some values are 0, so they stay on the chart."""
@@ -392,6 +417,7 @@ def _log_scale(ax: Any, values: np.ndarray, *, which: str = "y") -> None:
     if (finite <= 0).any():
         set_scale("symlog", linthresh=float(positive.min()), linscale=0.5)
         set_lim(0, None)
+        axis.set_major_locator(_ZeroAndDecades(float(positive.min())))
     else:
         set_scale("log")
         axis.set_major_locator(_ReadableLogLocator())
