@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_TICKETS", "chinese_demo_export", "chinese_demo_mapping",
-           "generate_all", "generate_tickets"]
+           "chinese_small_tables", "generate_all", "generate_tickets"]
 
 DEFAULT_SEED = 20260406
 DEFAULT_TICKETS = 48_000
@@ -492,6 +492,11 @@ ZH_SITES = {"Leeds": "北京", "Manchester": "上海", "Glasgow": "广州"}
 #: Chinese values (a zh-CN page names channels, categories and sites as the team does).
 ZH_STEPS = {"triage": "分派", "lookup": "查询知识库", "diagnose": "诊断", "respond": "回复",
             "wait for customer": "等待客户", "close": "关闭"}
+ZH_QUESTIONS = {"overall": "总体满意度", "courtesy": "服务态度", "ease": "办理便捷",
+                "knowledge": "专业知识", "speed": "响应速度"}
+ZH_STANDARDS = {"Response within 30 minutes": "30 分钟内响应", "One-time resolution": "一次解决",
+                "Satisfaction score >= 4.5": "满意度评分 ≥ 4.5"}
+ZH_STANDARD_CATEGORIES = {"speed": "速度", "effectiveness": "有效性", "experience": "体验"}
 ZH_FULL_NAME = "tickets_zh_full_gb18030.csv"
 ZH_FULL_DATE_FORMAT = "%Y/%m/%d %H:%M:%S"   # to the second: the demo's figures, in Chinese
 ZH_MAPPING_NAME = "mapping_zh_full.yaml"
@@ -504,6 +509,24 @@ def chinese_demo_export(tickets: pd.DataFrame) -> pd.DataFrame:
     t = chinese_export(tickets, rows=len(tickets), date_format=ZH_FULL_DATE_FORMAT)
     t[ZH_COLUMNS["site"]] = tickets["site"].map(ZH_SITES).to_numpy()
     return t
+
+
+def chinese_small_tables(small: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The Chinese demo's own surveys, audits, mystery-shopper visits, standards and
+    process steps: the same rows as the English tables, their sites, channels,
+    questions, standards and steps in Chinese (the column names stay canonical)."""
+    def recoded(df: pd.DataFrame, **tables: dict[str, str]) -> pd.DataFrame:
+        return df.assign(**{column: df[column].map(table) for column, table in tables.items()})
+
+    return {
+        "surveys_zh": recoded(small["surveys"], site=ZH_SITES, question=ZH_QUESTIONS),
+        "audits_zh": recoded(small["audits"], site=ZH_SITES),
+        "mystery_shopper_zh": recoded(small["mystery_shopper"], site=ZH_SITES,
+                                      channel=ZH_CHANNELS),
+        "standards_zh": recoded(small["standards"], standard=ZH_STANDARDS,
+                                category=ZH_STANDARD_CATEGORIES),
+        "process_steps_zh": recoded(small["process_steps"], step=ZH_STEPS),
+    }
 
 
 def chinese_demo_mapping() -> str:
@@ -712,8 +735,10 @@ def generate_all(out_dir: str | Path = DEFAULT_OUT, seed: int = DEFAULT_SEED,
     with open(zh_mapping, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(chinese_demo_mapping())
     written.append(zh_mapping)
-    steps_zh = small["process_steps"].assign(step=small["process_steps"]["step"].map(ZH_STEPS))
-    written.append(_write(steps_zh, out / "process_steps_zh", fmt))
+    for name, df in chinese_small_tables(small).items():
+        if "date" in df.columns and fmt == "csv":
+            df = df.assign(date=pd.to_datetime(df["date"]).dt.strftime("%Y-%m-%d"))
+        written.append(_write(df, out / name, fmt))
 
     eff = out / "effects.yaml"
     doc = effects_document(seed, n, streams["truth"])

@@ -34,8 +34,9 @@ def regenerated(tmp_path_factory) -> Path:
 
 def test_every_committed_demo_file_is_regenerated_byte_for_byte(regenerated):
     written = sorted(p.name for p in regenerated.iterdir())
-    assert {"tickets_zh_full_gb18030.csv", "mapping_zh_full.yaml",
-            "process_steps_zh.csv"} <= set(written)
+    assert {"tickets_zh_full_gb18030.csv", "mapping_zh_full.yaml", "process_steps_zh.csv",
+            "surveys_zh.csv", "audits_zh.csv", "mystery_shopper_zh.csv",
+            "standards_zh.csv"} <= set(written)
     for name in written:  # the English files included: the Chinese ones changed nothing
         assert (regenerated / name).read_bytes() == (DEMO / name).read_bytes(), name
 
@@ -77,6 +78,18 @@ def test_the_chinese_record_validates_and_reads_chinese(tmp_path):
     assert segments <= {"电话", "邮件", "在线客服", "网页"}
     steps = data.read_table(DEMO / "process_steps_zh.csv")
     assert set(loaded["stages"]["efficiency"]["parameters"]["waiting_steps"]) <= set(steps["step"])
+    # the scores' tables are the Chinese demo's own: sites, questions, standards in Chinese
+    for stage in ("baseline", "compare"):
+        parameters = loaded["stages"][stage]["parameters"]
+        for name in ("surveys_path", "audits_path", "mystery_shopper_path", "standards_path"):
+            assert parameters[name].endswith("_zh.csv"), (stage, name)
+    surveys = data.read_table(DEMO / "surveys_zh.csv")
+    assert set(surveys["site"]) == {"北京", "上海", "广州"}
+    assert set(surveys["question"]) == {"总体满意度", "服务态度", "办理便捷", "专业知识",
+                                        "响应速度"}
+    english = data.read_table(DEMO / "surveys.csv")
+    assert len(surveys) == len(english) and surveys["score"].sum() == english["score"].sum()
+    assert "一次解决" in set(data.read_table(DEMO / "standards_zh.csv")["standard"])
 
 
 def test_english_demo_unchanged_and_unknown_language_refused(tmp_path):
