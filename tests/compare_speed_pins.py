@@ -4,8 +4,10 @@
 from the code as it is; ``tests/test_compare_speed_equal.py`` checks that the code
 still gives the same numbers. The cases: the demo's 13 + 13 weeks around the change
 (every KPI, and time to resolve by channel), and a seeded 100,000-ticket generated
-export (every KPI). Only numbers are pinned (estimates, CIs, p-values, shape-check
-figures, counts, flags), not the wording.
+export (every KPI), and the same export with ``LARGE_SAMPLE`` lowered to 10,000
+(``generated_100k_large_sample``: every path a 1M export takes, pinned when the shape
+check's large-sample quantile CIs were added). Only numbers are pinned (estimates, CIs,
+p-values, shape-check figures, counts, flags), not the wording.
 
 Two levels: ``demo``, ``demo_segments`` and ``generated_100k`` are the compare stage's
 own results (``compare_kpis``, ``segment_changes``): re-pin them when
@@ -22,6 +24,8 @@ import importlib.util
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,6 +148,44 @@ def stats_numbers(before: Any, after: Any) -> dict[str, Any]:
     return out
 
 
+#: The threshold the large-sample case lowers LARGE_SAMPLE to, so the 100k export's
+#: windows (about 50,000 tickets a side) take every path a 1M export takes.
+LARGE_SAMPLE_CASE = 10_000
+
+
+@contextmanager
+def large_sample_paths(threshold: int = LARGE_SAMPLE_CASE) -> Iterator[None]:
+    """Every module reading ``LARGE_SAMPLE`` sees ``threshold`` (the sorted-durations
+    cache emptied, as the sort it keeps depends on it), restored afterwards."""
+    from pdcakit.stats import bootstrap, shape, survival
+
+    modules = (bootstrap, shape, survival)
+    kept = [m.LARGE_SAMPLE for m in modules]
+    survival.SORTED.clear()
+    try:
+        for m in modules:
+            m.LARGE_SAMPLE = threshold
+        yield
+    finally:
+        for m, value in zip(modules, kept, strict=True):
+            m.LARGE_SAMPLE = value
+        survival.SORTED.clear()
+
+
+def large_sample_case(folder: str) -> dict[str, Any]:
+    """The stage's numbers on the 100k export with every large-sample path taken (the
+    shape check's Brookmeyer-Crowley quantile CIs, the normal ratio of means, the
+    unstable sort): pinned when those paths were added (issue 29)."""
+    from pdcakit.stages.compare import compare_kpis
+    from pdcakit.stages.windows import CompareSettings, Windows
+
+    windows = Windows.around("2026-04-06", weeks_before=13, weeks_after=13)
+    before, after = windows.split(generated_tickets(folder))
+    settings = CompareSettings.check(kpis=KPIS, targets={"fcr": 0.74})
+    with large_sample_paths():
+        return numbers(compare_kpis(before, after, settings).as_dict())
+
+
 def cases(folder: str) -> dict[str, dict[str, Any]]:
     """Case name -> the numbers of its results."""
     from pdcakit import data
@@ -161,6 +203,7 @@ def cases(folder: str) -> dict[str, dict[str, Any]]:
     before, after = windows.split(generated_tickets(folder))
     out["generated_100k"] = numbers(compare_kpis(before, after, settings).as_dict())
     out["stats_generated_100k"] = stats_numbers(before, after)
+    out["generated_100k_large_sample"] = large_sample_case(folder)
     return out
 
 

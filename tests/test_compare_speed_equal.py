@@ -56,7 +56,7 @@ def _differences(pinned: dict, now: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("case", ["demo", "demo_segments", "generated_100k", "stats_demo",
-                                  "stats_generated_100k"])
+                                  "stats_generated_100k", "generated_100k_large_sample"])
 def test_same_numbers_as_pinned(case, now, pinned):
     differences = _differences(_statistics_only(case, pinned[case]), now[case])
     assert not differences, f"{len(differences)} numbers changed:\n" + "\n".join(
@@ -85,3 +85,17 @@ def test_a_changed_number_is_caught(pinned):
     moved[path] = moved[path] * (1 + 1e-9)
     assert _differences(pinned["demo"], moved) == [
         f"{path}: pinned {pinned['demo'][path]!r}, now {moved[path]!r}"]
+
+
+def test_the_large_sample_case_takes_the_large_sample_paths(pinned):
+    """The 100k export with LARGE_SAMPLE lowered: the shape check's quantile CIs are the
+    Brookmeyer-Crowley ones, not the bootstrap's (so the case pins the paths a 1M export
+    takes); the figures no threshold touches (RMST, PH test) are the same as without."""
+    large, usual = pinned["generated_100k_large_sample"], pinned["generated_100k"]
+    for kpi in ("time_to_resolve", "first_response_time"):
+        for figure in ("shape/median_ci/0", "shape/p90_ci/1"):
+            path = f"/kpis/{kpi}/{figure}"
+            assert large[path] != usual[path], path
+        for figure in ("shape/rmst_ci/0", "shape/ph_pvalue", "shape/ph_statistic"):
+            path = f"/kpis/{kpi}/{figure}"
+            assert math.isclose(large[path], usual[path], rel_tol=1e-12), path
