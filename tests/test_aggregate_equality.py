@@ -190,3 +190,19 @@ class TestLogrank:
         assert z == pytest.approx(row.extra["z"], rel=1e-9)
         assert z * z == pytest.approx(row.statistic, rel=1e-9)
         assert p == pytest.approx(row.pvalue, rel=1e-6, abs=1e-300)
+
+
+class TestPareto:
+    @pytest.mark.parametrize("where", [None, "complaint"])
+    def test_counts_equal_the_row_paths(self, files, rows, where):
+        from pdcakit.aggregate.tickets import pareto_counts
+        from pdcakit.metrics import pareto
+
+        expected = pareto(rows, "category", where=where)
+        got = pareto_counts(files["csv"], column="category", where=where)
+        # the same counts and shares; categories with equal counts may be listed in
+        # another order
+        assert got["count"].to_dict() == expected["count"].to_dict()
+        np.testing.assert_allclose(got["share"].sort_index(), expected["share"].sort_index(),
+                                   rtol=RTOL)
+        assert list(got["count"]) == sorted(got["count"], reverse=True)

@@ -47,7 +47,7 @@ from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moment
 from .queries import DURATION_END, query_set
 from .source import ticket_source
 
-__all__ = ["TicketAggregates", "aggregate_tickets", "ticket_scorecard"]
+__all__ = ["TicketAggregates", "aggregate_tickets", "pareto_counts", "ticket_scorecard"]
 
 _DURATION_NAMES = {"time_to_resolve": "Time to resolve",
                    "first_response_time": "First response time"}
@@ -488,3 +488,39 @@ def ticket_scorecard(path: str | os.PathLike[str], mapping: Any = None, *,
 
     tickets = load_tickets(path, mapping, window=window, snapshot=snapshot)
     return scorecard(tickets, keys, **params)
+
+
+def pareto_counts(path: str | os.PathLike[str], mapping: Any = None, *,
+                  column: str = "category", where: str | None = None,
+                  window: Sequence[Any] | None = None, engine: Any = "duckdb") -> pd.DataFrame:
+    """Tickets by ``column``, largest first, with share and cumulative share: the frame of
+    :func:`pdcakit.metrics.series.pareto`, counted by the engine. ``where`` names a yes/no
+    column to restrict to (e.g. ``"complaint"``); a missing value reads ``(missing)``."""
+    from .source import file_format
+
+    runner = make_engine(engine) if isinstance(engine, str) else engine
+    fmt = file_format(path)
+    relation = runner.relation(path, fmt)
+    source = ticket_source(path, runner.columns(path, fmt), mapping)
+    if column not in source.columns:
+        raise ValueError(f"Pareto needs the column '{column}'")
+    q = query_set(source, runner.dialect, period="W", snapshot_us=None)
+    quote, micros = runner.dialect.quote, runner.dialect.micros
+    conditions = [f"{quote(where)}" if where else "TRUE"]
+    if window is not None:
+        if window[0] is not None:
+            conditions.append(f"{micros(quote('created_at'))} >= {_micros(window[0])}")
+        if window[1] is not None:
+            conditions.append(f"{micros(quote('created_at'))} < {_micros(window[1])}")
+    counts = runner.query(
+        f"WITH c AS ({q.canonical}) SELECT coalesce({quote(column)}, '(missing)') AS value, "
+        f"count(*) AS n FROM c WHERE {' AND '.join(conditions)} GROUP BY 1", relation)
+    # largest first; ties in the order pandas' value_counts gives them (first seen first
+    # is not known here, so ties are ordered by name)
+    counts = counts.sort_values(["n", "value"], ascending=[False, True], kind="stable")
+    total = int(counts["n"].sum())
+    frame = pd.DataFrame({"count": counts["n"].astype(int).to_numpy()},
+                         index=pd.Index(counts["value"].astype(str).to_numpy(), name=column))
+    frame["share"] = frame["count"] / total if total else 0.0
+    frame["cumulative_share"] = frame["share"].cumsum()
+    return frame
