@@ -113,11 +113,20 @@ def reader_tables(fragment: str) -> str:
     return _TABLE.sub(_reshape, fragment)
 
 
-def _svg_width_px(svg: str) -> float | None:
-    found = re.match(r"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"", svg)
+def _svg_size_px(svg: str, side: str = "width") -> float | None:
+    found = re.match(rf"<svg\b[^>]*?\b{side}=\"([\d.]+)(pt|px)?\"", svg)
     if not found:
         return None
     return float(found.group(1)) * (4 / 3 if found.group(2) == "pt" else 1)
+
+
+def _svg_width_px(svg: str) -> float | None:
+    return _svg_size_px(svg, "width")
+
+
+#: A chart this many times taller than wide (small multiples of every KPI) or more is
+#: printed up to a page's height, not to the height the other charts keep to.
+TALL_CHART = 0.7
 
 
 def _named_svg(svg: str, name: str) -> str:
@@ -138,6 +147,8 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     >>> page = chart_html('<svg width="72pt" height="36pt"><g/></svg>', "chart-3", "A <b>")
     >>> 'id="chart-3"' in page, 'href="#chart-3"' in page, "--pdca-width:96px" in page
     (True, True, True)
+    >>> "pdca-tall" in chart_html('<svg width="72pt" height="72pt"><g/></svg>', "c", "")
+    True
     >>> page.split("<g/>")[0].split("<svg")[1]
     ' role="img" aria-label="A &lt;b&gt;" width="72pt" height="36pt"><title>A &lt;b&gt;</title>'
     >>> both = chart_html('<svg width="648pt"><g/></svg>', "chart-4", " FCR ",
@@ -151,11 +162,13 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
         width = width or _svg_width_px(image.lstrip())
         image = _named_svg(image, name)
     size = f' style="--pdca-width:{round(width)}px"' if width else ""
+    height = _svg_size_px(image.lstrip(), "height") if image.lstrip().startswith("<svg") else None
+    tall = " pdca-tall" if width and height and height >= TALL_CHART * width else ""
     cid = html.escape(chart_id, quote=True)
     if phone and phone.lstrip().startswith("<svg"):
         image = (f'<div class="pdca-chart-wide">{image}</div>'
                  f'<div class="pdca-chart-phone">{_named_svg(phone, name)}</div>')
-    return (f'<figure class="pdca-figure" id="{cid}"{size}>'
+    return (f'<figure class="pdca-figure{tall}" id="{cid}"{size}>'
             f'<div class="pdca-chart-frame">{image}</div>'
             f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
             f"Enlarge chart</a>"
