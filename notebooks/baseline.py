@@ -41,7 +41,7 @@ headline_kpi: str = ""  # KPI analysed for stability and sample size ("": first 
 segment_column: str = "channel"  # column to break KPIs down by ("" for none)
 target_value: float = 0.0  # headline target (fraction for rates, minutes for times; 0 if none)
 target_direction: str = ""  # "higher" or "lower" is better ("": the KPI's own)
-sla_first_response_minutes: float = 240.0  # SLA: first response within this many minutes
+sla_first_response_minutes: float = 30.0  # SLA: first response within this many minutes (4.2)
 sla_resolution_hours: float = 24.0  # SLA: resolved within this many hours
 alpha: float = 0.05  # significance level the Check stage will use
 power: float = 0.8  # wanted probability that the Check stage detects the target change
@@ -49,9 +49,12 @@ composite_weights: list = [0.5, 0.3, 0.2]  # weights of satisfaction, efficiency
 check_kpis: list = []  # KPIs the Check stage will test ([]: its default list): the plan's family
 check_multiplicity: str = "holm"  # the Check's p-value adjustment: holm, bh or none
 surveys_path: str = ""  # questionnaire answers for CSI ("" for off)
+surveys_mapping: str = ""  # YAML or preset (en_survey, zh_survey) for a wide export
 audits_path: str = ""  # process audits for TPS ("" for off)
+audits_mapping: str = ""  # audit mapping for a wide export with text answers ("" if canonical)
 mystery_shopper_path: str = ""  # mystery-shopper visits for TDS ("" for off)
-standards_path: str = ""  # weighted service standards ("" for off)
+mystery_shopper_mapping: str = ""  # visit mapping for a wide export ("" if canonical)
+standards_path: str = ""  # weighted service standards: a rule per standard is measured ("" off)
 unit_column: str = "agent"  # compare agents, teams or sites fairly by this column ("" for off)
 unit_kpis: list = ["fcr", "aht", "csat", "complaint_rate"]  # KPIs compared by unit (funnel plots)
 case_mix: list = ["channel"]  # columns whose mix is taken out of each unit's figure ([]: none)
@@ -61,6 +64,13 @@ language: str = "en"  # language of the unit comparison's words: en or zh-CN
 rule_set: str = "nhs"  # special-cause rules on the control chart: nhs, western_electric, nelson
 rebases: list = []  # [date, cycle, reason]: new limits from that date; pdca run adds adopted ones
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
+feedback_path: str = ""  # feedback export: id, received_at, text ("" for off)
+feedback_mapping: str = ""  # feedback column mapping: YAML or preset ("" if canonical)
+feedback_lexicon_path: str = ""  # lexicon of the feedback classes, YAML ("": the bundled one)
+feedback_classes_from: str = "lexicon"  # feedback classes from the lexicon, or "export" (its own)
+complaints_path: str = ""  # complaint register: a row per case ("" for off)
+complaints_mapping: str = ""  # the complaint register's column mapping ("" if canonical)
+complaints_snapshot: str = ""  # when the register was exported ("": its latest date)
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 
 # %% tags=["remove-input"]
@@ -84,6 +94,7 @@ from pdcakit.stages.baseline_page import (
     units_section,
     write_results,
 )
+from pdcakit.stages.registers_page import complaints_baseline, feedback_baseline
 
 settings = BaselineSettings.check(
     kpis=kpis, headline_kpi=headline_kpi, period=period, target_value=target_value,
@@ -191,7 +202,9 @@ show(segments)
 scores = scores_section(
     sections, settings, scorecard, sla, surveys_path=surveys_path, audits_path=audits_path,
     mystery_shopper_path=mystery_shopper_path, standards_path=standards_path,
-    window=loaded.window,
+    window=loaded.window, tickets=tickets,
+    mappings={"surveys_mapping": surveys_mapping, "audits_mapping": audits_mapping,
+              "mystery_shopper_mapping": mystery_shopper_mapping},
 )
 show(scores)
 
@@ -227,11 +240,33 @@ unit_comparison = units_section(
 show(unit_comparison)
 
 # %% [markdown]
+# ## 11. Feedback and complaints
+#
+# Feedback by phone, e-mail and online survey, each item put into one of the method's
+# classes (满意度 satisfaction, 服务态度 attitude, 响应速度 response speed, 问题解决能力
+# problem-solving ability, or other) by the team's lexicon; where the export carries its
+# own class, how far the lexicon agrees with it (Cohen's kappa) and the items it classed
+# differently. Complaint cases: time to close (open cases counted, not dropped), the share
+# closed by the deadline, open cases past their deadline by owner, repeat complaints.
+
+# %% tags=["remove-input"]
+feedback = feedback_baseline(
+    sections, feedback_path=feedback_path, mapping=feedback_mapping,
+    lexicon_path=feedback_lexicon_path, classes_from=feedback_classes_from,
+    window=loaded.window, period=period, language=language, confidence=1 - alpha)
+show(feedback)
+complaints = complaints_baseline(
+    sections, complaints_path=complaints_path, mapping=complaints_mapping,
+    snapshot=complaints_snapshot, window=loaded.window, language=language,
+    confidence=1 - alpha)
+show(complaints)
+
+# %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
 show(summary_section(headline, stability, plan, sections))
 write_results(results_path, baseline_results(
     sections, loaded, scorecard, headline, stability, resolve, sla, pareto, segments, scores,
-    plan, unit_comparison, window=(start, end), period=settings.period_label,
+    plan, unit_comparison, feedback, complaints, window=(start, end), period=settings.period_label,
 ))

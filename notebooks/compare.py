@@ -64,6 +64,13 @@ mystery_shopper_path: str = ""  # mystery-shopper visits (TDS), dated ("" for of
 mystery_shopper_mapping: str = ""  # visit mapping for a wide export ("" if canonical)
 standards_path: str = ""  # standards table: a rule per standard is measured per window ("" for off)
 composite_weights: list = [0.5, 0.3, 0.2]  # a·CSAT + b·response in SLA + c·standards
+feedback_path: str = ""  # feedback export: id, received_at, text ("" for off)
+feedback_mapping: str = ""  # feedback column mapping: YAML or preset ("" if canonical)
+feedback_lexicon_path: str = ""  # lexicon of the feedback classes, YAML ("": the bundled one)
+feedback_classes_from: str = "lexicon"  # feedback classes from the lexicon, or "export" (its own)
+complaints_path: str = ""  # complaint register: a row per case ("" for off)
+complaints_mapping: str = ""  # the complaint register's column mapping ("" if canonical)
+complaints_snapshot: str = ""  # when the register was exported ("": its latest date)
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 language: str = "en"  # language of the verdicts: en or zh-CN (Simplified Chinese)
@@ -89,6 +96,7 @@ from pdcakit.stages.compare_page import (
     write_results,
 )
 from pdcakit.stages.overtime import over_time_section
+from pdcakit.stages.registers_page import complaints_compare, feedback_compare
 from pdcakit.stages.windows import CompareSettings, Windows
 
 settings = CompareSettings.check(
@@ -236,6 +244,25 @@ scores = scores_section(score_tables, windows, check.settings, tickets_before=ti
 show(scores, sections)
 
 # %% [markdown]
+# ## 9. Feedback and complaints before and after
+#
+# Each feedback class's share before and after the change, tested as two proportions and
+# adjusted over the classes (the shares add up to 100%, so a fall in one is a rise in the
+# others); the complaint cases' time to close (log-rank test, open cases censored), share
+# closed by the deadline and repeat rate, adjusted over the three.
+
+# %% tags=["remove-input"]
+feedback = feedback_compare(
+    sections, windows, feedback_path=feedback_path, mapping=feedback_mapping,
+    lexicon_path=feedback_lexicon_path, classes_from=feedback_classes_from, alpha=alpha,
+    multiplicity=multiplicity, period=period, language=language)
+show(feedback, sections)
+complaints = complaints_compare(
+    sections, windows, complaints_path=complaints_path, mapping=complaints_mapping,
+    snapshot=complaints_snapshot, alpha=alpha, multiplicity=multiplicity, language=language)
+show(complaints, sections)
+
+# %% [markdown]
 # ## Summary
 
 # %% tags=["remove-input"]
@@ -245,4 +272,4 @@ show(summary, sections)
 write_results(results_path, compare_results(
     windows=windows, settings=check.settings, ledger=sections, data=facts, check=checked,
     time_view=time_view, segments=segments, mix=mix, training=training, summary=summary,
-    over_time=over_time, scores=scores))
+    over_time=over_time, scores=scores) | feedback.record | complaints.record)

@@ -52,8 +52,10 @@ from pdcakit.stages.sections import (
     skip_line,
     skipped_summary,
     snapshot_words,
+    source_name,
     terms_fold,
 )
+from pdcakit.stages.standards import METHOD_FIRST_RESPONSE_MINUTES, measure_standards
 from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
 from pdcakit.words import words
 
@@ -65,13 +67,14 @@ __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "Score
            "scores_section", "scores_window", "segments_section", "show", "sla_section",
            "stability_section", "summary_section", "units_section", "write_results"]
 
-#: The optional tables of section 8: score key -> (path parameter, table kind, score).
+#: The optional tables of section 8: score key -> (path parameter, table kind, score,
+#: mapping parameter: a scored mapping reads a wide export with text answers).
 _SCORE_TABLES = {
-    "csi": ("surveys_path", "surveys", metrics.csi),
-    "audit": ("audits_path", "audits", metrics.audit_score),
+    "csi": ("surveys_path", "surveys", metrics.csi, "surveys_mapping"),
+    "audit": ("audits_path", "audits", metrics.audit_score, "audits_mapping"),
     "mystery_shopper": ("mystery_shopper_path", "mystery_shopper",
-                        metrics.mystery_shopper_score),
-    "standards": ("standards_path", "standards", metrics.standards_conformance),
+                        metrics.mystery_shopper_score, "mystery_shopper_mapping"),
+    "standards": ("standards_path", "standards", metrics.standards_conformance, ""),
 }
 
 
@@ -302,7 +305,7 @@ class ScorecardSection(Section):
 
 
 def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
-                      *, sla_first_response_minutes: float = 240.0,
+                      *, sla_first_response_minutes: float = METHOD_FIRST_RESPONSE_MINUTES,
                       sla_resolution_hours: float = 24.0) -> ScorecardSection:
     """Every KPI of ``settings.kpis`` the export supports, with its CI, in one table; a
     line for each other one (and one for the whole table when ``kpis`` is empty)."""
@@ -453,7 +456,7 @@ class SlaSection(Section):
 
 
 def sla_section(tickets: pd.DataFrame, sections: Sections, *,
-                sla_first_response_minutes: float = 240.0,
+                sla_first_response_minutes: float = METHOD_FIRST_RESPONSE_MINUTES,
                 sla_resolution_hours: float = 24.0) -> SlaSection:
     """The share of tickets within each SLA threshold whose columns the export has."""
     page = _Page(sections)
@@ -491,7 +494,8 @@ def pareto_section(tickets: pd.DataFrame, sections: Sections) -> Section:
 
 
 def segments_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
-                     scorecard: ScorecardSection, *, sla_first_response_minutes: float = 240.0,
+                     scorecard: ScorecardSection, *,
+                     sla_first_response_minutes: float = METHOD_FIRST_RESPONSE_MINUTES,
                      sla_resolution_hours: float = 24.0) -> Section:
     """The scorecard's KPIs within each value of ``segment_column``, one row a segment;
     skipped with its reason when the column is "" or absent, has too many values, no
@@ -531,28 +535,55 @@ class ScoresSection(Section):
     sources: Mapping[str, str] = field(default_factory=dict)
 
 
+def _standards_score(frame: pd.DataFrame, tickets: pd.DataFrame | None,
+                     sections: Sections, confidence: float) -> Estimate | None:
+    """The weighted standards conformance: measured from the baseline's ``tickets`` when a
+    standard carries a rule (:func:`pdcakit.stages.standards.measure_standards`, with its
+    bootstrap interval), else the typed-in figures' sum; None with the skipped line naming
+    the file and the standard when a rule cannot be measured."""
+    if "rule" not in frame or frame["rule"].isna().all():
+        return metrics.standards_conformance(frame)
+    try:
+        return measure_standards(frame, tickets, confidence=confidence).weighted
+    except ValueError as exc:
+        sections.skip("standards", f"{source_name(sections, 'standards_path')}: {exc}")
+        return None
+
+
 def scores_section(sections: Sections, settings: BaselineSettings,
                    scorecard: ScorecardSection, sla: SlaSection, *, surveys_path: str = "",
                    audits_path: str = "", mystery_shopper_path: str = "",
-                   standards_path: str = "", window: tuple[str, str] | None = None
-                   ) -> ScoresSection:
+                   standards_path: str = "", window: tuple[str, str] | None = None,
+                   mappings: Mapping[str, str] | None = None,
+                   tickets: pd.DataFrame | None = None) -> ScoresSection:
     """CSI, process audit (TPS), mystery shopping (TDS), standards conformance and the
     composite score, each from its own table ("" path: off, with its line). ``window``
     (start, end excluded) cuts the dated tables (not the standards) to the baseline's weeks.
+    ``mappings`` (``surveys_mapping``, ``audits_mapping``, ``mystery_shopper_mapping``: a
+    YAML file or a preset such as ``en_survey``) read wide exports with text answers;
+    standards with a rule (``first_response_minutes <= 30`` ...) are measured on the
+    baseline's ``tickets``.
     """
     page = _Page(sections)
     paths = {"surveys_path": surveys_path, "audits_path": audits_path,
              "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path}
+    mappings = dict(mappings or {})
     scores: dict[str, Estimate] = {}
     if not any(paths.values()):
         sections.skip("scores", "off: give surveys_path, audits_path, mystery_shopper_path or "
                       "standards_path (the tables of section 8) to enable it")
     else:
-        for key, (parameter, kind, score) in _SCORE_TABLES.items():
+        for key, (parameter, kind, score, mapping_parameter) in _SCORE_TABLES.items():
             frame = sections.table(parameter, paths[parameter], kind, key=key,
-                                   window=None if kind == "standards" else window)
-            if frame is not None:
-                scores[key] = score(frame)
+                                   window=None if kind == "standards" else window,
+                                   mapping=mappings.get(mapping_parameter, ""),
+                                   mapping_parameter=mapping_parameter)
+            if frame is None:
+                continue
+            found = (_standards_score(frame, tickets, sections, 1 - settings.alpha)
+                     if kind == "standards" else score(frame))
+            if found is not None:
+                scores[key] = found
         composite = settings.composite(scorecard.estimates, scores, sla.estimates)
         if composite is not None:
             scores["composite"] = composite
@@ -583,7 +614,7 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
                   min_tickets: int = units.MIN_TICKETS, language: str = "en",
                   composite_parts: Sequence[str] = (),
                   composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
-                  sla_first_response_minutes: float = 240.0,
+                  sla_first_response_minutes: float = METHOD_FIRST_RESPONSE_MINUTES,
                   sla_resolution_hours: float = 24.0) -> Section:
     """Agents, teams or sites compared fairly (:mod:`pdcakit.stages.units`): per KPI of
     ``unit_kpis`` a funnel plot by ``unit_column`` (case mix of ``case_mix`` taken out),

@@ -36,7 +36,8 @@ import pandas as pd
 from pdcakit.glossary import terms_in
 from pdcakit.kpis import KPI_INFO, supported_kpis
 
-__all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "TERMS_TITLE", "Fold", "Sections", "file_sources",
+__all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "TERMS_TITLE", "Fold", "Sections", "dated_inside",
+           "file_sources",
            "headline_record", "input_path", "list_problem", "load_export", "load_options",
            "mapping_file",
            "missing_reason", "present_columns", "raise_problems", "section_name", "skip_line",
@@ -347,16 +348,26 @@ resolution_rate, sla_resolution'
         return resolved
 
     def table(self, parameter: str, path: str, kind: str, *, key: str,
-              window: tuple[Any, Any] | None = None) -> pd.DataFrame | None:
+              window: tuple[Any, Any] | None = None, mapping: str = "",
+              mapping_parameter: str = "") -> pd.DataFrame | None:
         """The optional table ``parameter`` names, or None with the line saying why:
-        the parameter is empty (off), or the file has no rows dated inside ``window``."""
+        the parameter is empty (off), or the file has no rows dated inside ``window``.
+        ``mapping`` (a YAML file, recorded under ``mapping_parameter``, or a preset such as
+        ``en_survey``) reads a wide export with text answers (:mod:`pdcakit.data.surveys`)."""
+        from pdcakit import data
         from pdcakit.stages.baseline import load_optional_table
 
         if not path:
             self.skip(key, f"off: give {parameter} (a {kind.replace('_', ' ')} table) to "
                       "enable it")
             return None
-        frame = load_optional_table(self.read(parameter, path), kind, window)
+        if mapping:
+            if mapping_file(mapping):
+                mapping = self.read(mapping_parameter or f"{parameter}_mapping", mapping)
+            frame = dated_inside(data.load_table(self.read(parameter, path), kind, mapping),
+                                 window)
+        else:
+            frame = load_optional_table(self.read(parameter, path), kind, window)
         if frame is not None and frame.empty:
             where = "" if window is None else (f" dated inside the window {window[0]} to "
                                                f"{window[1]} (end excluded)")
@@ -432,6 +443,24 @@ def snapshot_words(tickets: pd.DataFrame, given: str = "") -> str:
     """
     source = str(tickets.attrs.get("snapshot_source", "given" if given else "inferred"))
     return "given" if source.startswith("given") else "inferred from the latest timestamp"
+
+
+def dated_inside(table: pd.DataFrame, window: tuple[Any, Any] | None) -> pd.DataFrame:
+    """The rows of a small table dated inside ``window`` (start inclusive, end exclusive;
+    "" or None: open), undated rows kept; the whole table without a window or a ``date``
+    column.
+
+    >>> t = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", None, "2026-04-06"])})
+    >>> len(dated_inside(t, ("2026-01-05", "2026-04-06"))), len(dated_inside(t, None))
+    (2, 3)
+    """
+    if window is None or "date" not in table:
+        return table
+    start, end = ((pd.Timestamp(w) if w else None) for w in window)
+    dates = table["date"]
+    inside = dates.isna() | (((dates >= start) if start is not None else True)
+                             & ((dates < end) if end is not None else True))
+    return table[inside].reset_index(drop=True)
 
 
 def mapping_file(mapping: str) -> bool:
