@@ -735,15 +735,17 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
         return 0
     first, last = pd.Timestamp(xs[0]), pd.Timestamp(xs[-1])
     step = (last - first) / max(len(xs) - 1, 1)
-    drawn = 0
-    rows: list[float] = []  # the right end of the last label in each row, axes units
-    for tag, when, label in event_tags(events, first, last + step):
+    marks = event_tags(events, first, last + step)
+    for drawn, (tag, when, label) in enumerate(marks):
         short = label if len(label) <= 40 else label[:39] + "…"
         ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
                    linewidth=1.2, label=f"{tag}: {when:%d %b %Y}, {short}")
+    if marks:  # the lines drawn, the axis's range is final: lay out once for the tags
+        ax.figure.draw_without_rendering()
+    rows: list[float] = []  # the right end of the last label in each row, axes units
+    for tag, when, _ in marks:
         rows = _tag_on_line(ax, when, tag, rows)
-        drawn += 1
-    return drawn
+    return len(marks)
 
 
 def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any
@@ -782,10 +784,10 @@ def _event_tag(label: str, number: int) -> str:
 
 def _tag_on_line(ax: Any, when: Any, tag: str, rows: list[float]) -> list[float]:
     """Write ``tag`` at the top of the event line at ``when``, just above the chart (never
-    over the data), in the first row where it does not touch the tag before it."""
+    over the data), in the first row where it does not touch the tag before it (the figure
+    laid out once before, by :func:`mark_events`)."""
     import matplotlib.dates as mdates
 
-    ax.figure.draw_without_rendering()
     x = ax.transAxes.inverted().transform(
         ax.transData.transform((mdates.date2num(when), 0)))[0]
     width = (_display_width(tag) * 0.6 * 8.5 + 6) / (ax.bbox.width / ax.figure.dpi * 72)
