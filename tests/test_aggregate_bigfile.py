@@ -64,3 +64,40 @@ def test_parquet_with_clock_times(tmp_path):
     for name in ("rows", "months", "empty_months", "open_rows", "present", "kpis"):
         assert getattr(big.summary, name) == getattr(row, name), name
     assert big.nulls == {"id": 0, "created_at": 0, "resolved_at": 2, "channel": 1}
+
+
+def test_pdca_check_data_engine_duckdb_says_what_the_row_path_says(tmp_path, capsys):
+    """`pdca check-data --engine duckdb FILE` on an event log: the row path's sentences
+    (cases, date range, repeated ids, empty month), the note that the plausibility checks
+    are left out, and the empty cells per column; a loading option the engine cannot take
+    is refused by name with the fix."""
+    from pdcakit.cli import main
+
+    path = event_log(tmp_path)
+    assert main(["check-data", "--engine", "duckdb", str(path)]) == 0
+    out = capsys.readouterr().out
+    row = describe_export(path)
+    assert row.lines()[1] in out and "without --engine" in out
+    assert "Empty cells per column: resolved_at" in out
+    assert main(["check-data", "--engine", "duckdb", "--json", str(path)]) == 0
+    assert '"empty_cells"' in capsys.readouterr().out
+    assert main(["check-data", "--engine", "duckdb", "-p", "dayfirst", "true", str(path)]) != 0
+    err = capsys.readouterr().err
+    assert "not dayfirst" in err and "--engine pandas" in err
+
+
+def test_pdca_check_data_describes_a_wide_survey_through_its_mapping(tmp_path, capsys):
+    """A wide survey export with text answers and a survey mapping: check-data describes
+    respondents, questions and the answers not scored instead of refusing the file."""
+    from pdcakit.cli import main
+
+    path = tmp_path / "survey.csv"
+    path.write_text("ID,Q\n1,Yes\n2,\n3,N/A\n4,No\n", encoding="utf-8")
+    mapping = tmp_path / "survey.yaml"
+    mapping.write_text(
+        "columns: {respondent_id: ID}\nquestions: {Q: {scale: yn}}\n"
+        "scales: {yn: {range: [0, 1], better: higher, answers: {'Yes': 1, 'No': 0}, "
+        "not_scored: ['N/A']}}\n", encoding="utf-8")
+    assert main(["check-data", str(path), "-p", "mapping", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert "Not scored: 1 blank, 1 not scored (Q: 'N/A' 1)." in out

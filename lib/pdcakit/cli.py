@@ -643,6 +643,35 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
     if unknown:
         raise ParameterError(f"check-data takes -p {', '.join(('mapping', *CHECK_DATA_OPTIONS))}"
                              f"; not {', '.join(unknown)}")
+    from pdcakit.data.surveys import describe_scored, is_scored_mapping
+
+    if is_scored_mapping(mapping):  # a wide survey, audit or visit export with text answers
+        scored = describe_scored(args.file, mapping)
+        if args.json:
+            print(json.dumps({"file": str(args.file), "sentences": list(scored.sentences)},
+                             indent=2, ensure_ascii=False))
+        else:
+            print("\n".join(scored.sentences))
+        return EXIT_OK
+    if args.engine != "pandas":  # a big file: counted by a query engine, rows never loaded
+        from pdcakit.aggregate.bigfile import describe_big_export
+
+        engine_options = {k: v for k, v in options.items() if k not in ("snapshot",
+                                                                          "on_duplicate")}
+        if engine_options:
+            raise ParameterError(f"check-data --engine {args.engine} takes -p mapping, "
+                                 f"snapshot and on_duplicate; not "
+                                 f"{', '.join(sorted(engine_options))} (use --engine pandas "
+                                 "for them)")
+        big = describe_big_export(args.file, mapping, engine=args.engine,
+                                  snapshot=options.get("snapshot"),
+                                  on_duplicate=options.get("on_duplicate"))
+        if args.json:
+            print(json.dumps({**big.summary.as_dict(), "empty_cells": big.nulls}, indent=2,
+                             ensure_ascii=False, default=str))
+        else:
+            print("\n".join(big.lines()))
+        return EXIT_OK
     summary = data.describe_export(args.file, mapping, **options)
     if args.json:
         print(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False, default=str))
@@ -820,6 +849,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="mapping FILE_OR_PRESET, or a loading option: "
                        + ", ".join(CHECK_DATA_OPTIONS))
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--engine", choices=("pandas", "duckdb", "spark"), default="pandas",
+                       help="pandas reads every row (all checks); duckdb counts a big file "
+                       "without loading it (10M rows in seconds; the plausibility checks "
+                       "are left out, and it says so); spark on a cluster (pdca-workbook[spark])")
     check.set_defaults(func=_cmd_check_data)
 
     params = sub.add_parser("params", help="list a stage notebook's parameters",

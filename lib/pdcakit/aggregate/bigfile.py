@@ -42,7 +42,7 @@ _SHOWN = 3
 _KEEP_WORDS = {"keep_first": "first", "keep_last": "last"}
 _PLAUSIBILITY_NOTE = ("the plausibility checks (cases closed without a resolution time, "
                       "cases open far longer than the rest) are not run on the aggregate "
-                      "path: run pdca check-data with engine pandas for them")
+                      "path: run pdca check-data without --engine for them")
 
 
 @dataclass(frozen=True)
