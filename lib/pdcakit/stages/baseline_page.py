@@ -60,7 +60,7 @@ from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
 from pdcakit.words import words
 
 __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "ScorecardSection",
-           "ScoresSection", "Section", "Shown", "SlaSection", "StabilitySection",
+           "ScoresSection", "Section", "SectionPage", "Shown", "SlaSection", "StabilitySection",
            "baseline_results", "data_section", "data_summary", "headline_plan",
            "headline_section", "pareto_section", "plan_family", "resolve_section",
            "rule_agreement_section", "sample_size_section", "scorecard_section",
@@ -139,7 +139,7 @@ class Shown:
             display.say(self.sentence)
 
 
-class _Page:
+class SectionPage:
     """Collects what a section shows, in order, each line the ledger skipped since the
     section began placed before the next thing shown."""
 
@@ -258,7 +258,7 @@ The export has no resolved_at column, so open and resolved tickets cannot be tol
                       f"(export time {source}). Open tickets stay in every duration KPI as "
                       "censored observations: they are known to have taken at least as long "
                       "as they have been open.")
-    page = _Page(None)
+    page = SectionPage(None)
     page.say(f"**{len(tickets):,} tickets** created "
              f"{f'from {start}' if start else 'from the first ticket'} to "
              f"{f'before {end}' if end else 'the last'} "
@@ -309,7 +309,7 @@ def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: Basel
                       sla_resolution_hours: float = 24.0) -> ScorecardSection:
     """Every KPI of ``settings.kpis`` the export supports, with its CI, in one table; a
     line for each other one (and one for the whole table when ``kpis`` is empty)."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     if not settings.kpis:
         sections.skip("scorecard", "off: kpis is empty (give e.g. [fcr, time_to_resolve] to "
                       "enable it)")
@@ -345,7 +345,7 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
                      *, events: Sequence[Sequence[Any]] = ()) -> HeadlineSection:
     """The headline KPI (``headline_kpi``, else the first supported of ``kpis``) per
     period: its run chart with Anhøj's rules, and the ``headline`` record."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     if not settings.headline_kpi and not settings.kpis:
         sections.skip("stability", "off: kpis is empty and headline_kpi is \"\" (give "
                       "headline_kpi, e.g. fcr, to enable it)")
@@ -397,7 +397,7 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
     chart = series.control_chart(rebases=rebases)
     rules = chart.rules(rule_set)
     disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
-    page = _Page(None)
+    page = SectionPage(None)
     page.say(f"**{series.title}, {chart.name}:** {chart.sentence}")
     page.say(f"**Special-cause rules ({spc.rule_set_name(rule_set)}):** {rules.sentence}")
     page.figure(series.figure(
@@ -417,7 +417,7 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
 def rule_agreement_section(stability: StabilitySection) -> Section:
     """The periods the rule sets judge differently, as a table, or the sentence that they
     all agree (nothing without a control chart). Its record is in ``stability``."""
-    page = _Page(None)
+    page = SectionPage(None)
     if stability.disagreements is not None and stability.disagreements.empty:
         page.say("All four rule sets agree on every period of this chart.")
     elif stability.disagreements is not None:
@@ -432,7 +432,7 @@ def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
                     sla_resolution_hours: float = 24.0) -> Section:
     """Time to resolve: the Kaplan-Meier sentence (open tickets censored) and the
     histogram of resolved tickets with the median, 90th percentile and SLA threshold."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     if not sections.runs("time_to_resolve", "created_at", "resolved_at"):
         return Section(shown=page.done(), record={})
     resolve = metrics.time_to_resolve(tickets)
@@ -459,7 +459,7 @@ def sla_section(tickets: pd.DataFrame, sections: Sections, *,
                 sla_first_response_minutes: float = METHOD_FIRST_RESPONSE_MINUTES,
                 sla_resolution_hours: float = 24.0) -> SlaSection:
     """The share of tickets within each SLA threshold whose columns the export has."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     found: dict[str, Estimate] = {}
     if sections.runs("sla_first_response", "created_at", "first_response_at"):
         found["first_response"] = metrics.sla_attainment(
@@ -476,7 +476,7 @@ def sla_section(tickets: pd.DataFrame, sections: Sections, *,
 def pareto_section(tickets: pd.DataFrame, sections: Sections) -> Section:
     """Pareto charts of tickets and of complaints by category (each when its columns
     exist; the complaints chart only when there are complaints)."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     record: dict[str, Any] = {}
     if sections.runs("pareto", "category"):
         counts = metrics.pareto(tickets, "category")["count"]
@@ -500,7 +500,7 @@ def segments_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     """The scorecard's KPIs within each value of ``segment_column``, one row a segment;
     skipped with its reason when the column is "" or absent, has too many values, no
     scorecard KPI was computed, or no segment has enough tickets."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     column = settings.segment_column
     keys = tuple(key for key in scorecard.usable if key in scorecard.estimates)
     if not column:
@@ -564,7 +564,7 @@ def scores_section(sections: Sections, settings: BaselineSettings,
     standards with a rule (``first_response_minutes <= 30`` ...) are measured on the
     baseline's ``tickets``.
     """
-    page = _Page(sections)
+    page = SectionPage(sections)
     paths = {"surveys_path": surveys_path, "audits_path": audits_path,
              "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path}
     mappings = dict(mappings or {})
@@ -622,7 +622,7 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
     apart, and the units too thin to judge; then the composite score per unit with its
     interval when ``composite_parts`` are given; skipped with its reason when the column
     is "" or absent, has too many values, or no KPI has two units with enough tickets."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     record: dict[str, Any] = {}
     if not unit_column:
         sections.skip("units", "off: give unit_column (e.g. agent, team or site) to enable it")
@@ -713,7 +713,7 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
                         scorecard: ScorecardSection) -> PlanSection:
     """How many tickets the Check stage needs (with its power curve), and the ``target``
     record; skipped with its reason without a headline, a target or a change to detect."""
-    page = _Page(sections)
+    page = SectionPage(sections)
     series, settings = headline.series, headline.settings
     plan = None
     if series is None:
@@ -765,7 +765,7 @@ def summary_section(headline: HeadlineSection, stability: StabilitySection,
     page's glossary, "Terms used above" (:func:`~pdcakit.stages.sections.terms_fold`), for
     every term the page's sentences and tables used (kept by the ledger, a
     :class:`PageLedger`, as each section was made)."""
-    page = _Page(None)
+    page = SectionPage(None)
     series, settings = headline.series, headline.settings
     if series is None:
         page.say("No headline KPI could be computed from this export: the lines above name "

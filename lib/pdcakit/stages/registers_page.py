@@ -170,10 +170,10 @@ def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str
     the lexicon's agreement with the export's own class (where it carries one), each
     class's share per ``period`` on a p chart. Records ``feedback``."""
     from pdcakit import plots
-    from pdcakit.stages.baseline_page import Section, _Page
+    from pdcakit.stages.baseline_page import Section, SectionPage
 
     w = words(language)
-    page = _Page(ledger)
+    page = SectionPage(ledger)
     if not feedback_path:
         ledger.skip("feedback", w._(_OFF["feedback"]))
         return Section(shown=page.done(), record={})
@@ -324,10 +324,10 @@ def complaints_baseline(ledger: Sections, *, complaints_path: str = "", mapping:
     """The complaint cases received in the baseline window: time to close, the share closed
     by the deadline, overdue cases by owner (at the register's snapshot) and the repeat
     rate. Records ``complaints``."""
-    from pdcakit.stages.baseline_page import Section, _Page
+    from pdcakit.stages.baseline_page import Section, SectionPage
 
     w = words(language)
-    page = _Page(ledger)
+    page = SectionPage(ledger)
     if not complaints_path:
         ledger.skip("complaints", w._(_OFF["complaints"]))
         return Section(shown=page.done(), record={})
