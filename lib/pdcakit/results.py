@@ -242,7 +242,8 @@ READER_LABELS = {
     "sla_first_response": N_("First response within SLA"),
     "sla_resolution": N_("Resolved within SLA"),
     "complaints_pareto": N_("Complaints by category (Pareto)"), "tickets_pareto":
-    N_("Tickets by category (Pareto)"),
+    N_("Tickets by category (Pareto)"), "standards": N_("Standards conformance"),
+    "composite": N_("Composite performance score"),
 }
 _YES_NO = (N_("yes"), N_("no"))
 

@@ -167,7 +167,7 @@ def _section_name(key: str, language: str = "en") -> str:
     from pdcakit.kpis import KPI_INFO, kpi_name
     from pdcakit.results import reader_label
 
-    return kpi_name(key, language) if key in KPI_INFO else reader_label(key)
+    return kpi_name(key, language) if key in KPI_INFO else reader_label(key, language)
 
 
 def verdict_box(results: StageResults | None, problem: str = "", *,
@@ -208,8 +208,9 @@ def verdict_box(results: StageResults | None, problem: str = "", *,
     if results.skipped:
         label = w._("Not computed on this export:")
         skipped = (f"<p class=\"pdca-note\"><b>{_e(label)}</b> "
-                   + w._("; ").join(f"{_e(_section_name(k, language))} ({_e(v)})"
-                                    for k, v in results.skipped.items()) + "</p>")
+                   + w._("; ").join(_e(w._("{name} ({why})", name=_section_name(k, language),
+                                               why=v)) for k, v in results.skipped.items())
+                   + "</p>")
     return (f"<section class=\"pdca-verdict\" aria-label=\"{_e(heading)}\">"
             f"<h2>{_e(heading)}</h2>"
             f"<p class=\"pdca-summary\">{_e(verdict_summary(results, language))}</p>"
