@@ -120,4 +120,4 @@ def test_a_wide_survey_export_is_read_with_its_mapping(tmp_path):
     section = scores_section(tables, WINDOWS, settings)
     assert section.found.headline["csi"].direction in ("improved", "not enough data")
     assert "csi dimensions" in section.found.detail
-    assert any("never scored" in s or "从不计分" in s for s in section.sentences)
+    assert any("never scored" in s or "不计分" in s for s in section.sentences)  # zh-CN: 不计分
