@@ -194,9 +194,11 @@ show(segments)
 # Process audit total TPS = normativity + efficiency + experience; mystery-shopper total
 # TDS = attitude + knowledge + speed (each 0-10, so totals are 0-30), from the audits and
 # visits dated inside the baseline window; CSI is the mean questionnaire score (1-5);
-# standards conformance is the weighted sum of each standard's conformance; the composite
-# score weighs satisfaction (CSAT), efficiency (first-response SLA attainment) and
-# compliance (standards conformance). Each comes from its own table, named with its figure.
+# standards conformance is the weighted sum of each standard's conformance, measured on the
+# baseline's tickets where a standard gives a rule (e.g. first response within 30 minutes),
+# typed in otherwise; the composite score weighs satisfaction (CSAT), efficiency
+# (first-response SLA attainment) and compliance (standards conformance). Each comes from
+# its own table, named with its figure.
 
 # %% tags=["remove-input"]
 scores = scores_section(
