@@ -243,7 +243,8 @@ READER_LABELS = {
     "sla_resolution": N_("Resolved within SLA"),
     "complaints_pareto": N_("Complaints by category (Pareto)"), "tickets_pareto":
     N_("Tickets by category (Pareto)"), "standards": N_("Standards conformance"),
-    "composite": N_("Composite performance score"),
+    "composite": N_("Composite performance score"), "feedback": N_("Feedback"),
+    "complaints": N_("Complaints"),
 }
 _YES_NO = (N_("yes"), N_("no"))
 
