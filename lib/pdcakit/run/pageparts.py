@@ -168,8 +168,8 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     if phone and phone.lstrip().startswith("<svg"):
         image = (f'<div class="pdca-chart-wide">{image}</div>'
                  f'<div class="pdca-chart-phone">{_named_svg(phone, name)}</div>')
-    return (f'<figure class="pdca-figure{tall}" id="{cid}"{size}>'
-            f'<div class="pdca-chart-frame">{image}</div>'
+    return (f'<figure class="pdca-figure" id="{cid}"{size}>'
+            f'<div class="pdca-chart-frame{tall}">{image}</div>'
             f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
             f"Enlarge chart</a>"
             f'<span class="pdca-chart-cue">Full size: scroll sideways and down.</span>'
