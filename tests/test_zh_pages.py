@@ -1,7 +1,7 @@
 """No English sentence on a zh-CN page (issue 26), run on the Chinese demo.
 
-The Chinese demo record (``demo-helpdesk-zh``, ``language: zh-CN``) runs its baseline and
-compare stages in a throw-away workbook; every word a reader sees on the pages (text,
+The Chinese demo record (``demo-helpdesk-zh``, ``language: zh-CN``) runs its baseline,
+compare and efficiency stages in a throw-away workbook; every word a reader sees on the pages (text,
 ``alt``, ``title`` and ``aria-label`` attributes) is read, and a run of two or more
 Latin words is an English sentence unless it is one of the proper names, units and
 abbreviations the team keeps (:data:`KEPT`). The parts the words layer already serves
@@ -148,7 +148,7 @@ def pages(tmp_path_factory) -> dict[str, str]:
     subprocess.run([str(PDCA), "init", str(root)], check=True, capture_output=True)
     demo = place_demo(ProjectPaths(root), "zh-CN")
     found = {}
-    for stage in ("baseline", "compare"):
+    for stage in ("baseline", "compare", "efficiency"):
         _workbook_template(root, stage)
         done = subprocess.run([str(PDCA), "run", demo.cycle, stage], cwd=root, text=True,
                               capture_output=True, timeout=900,
@@ -159,12 +159,12 @@ def pages(tmp_path_factory) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("stage", ["baseline", "compare"])
+@pytest.mark.parametrize("stage", ["baseline", "compare", "efficiency"])
 def test_the_page_says_it_is_chinese(pages, stage):
     assert '<html lang="zh-CN">' in pages[stage]
 
 
-@pytest.mark.parametrize("stage", ["baseline", "compare"])
+@pytest.mark.parametrize("stage", ["baseline", "compare", "efficiency"])
 @pytest.mark.parametrize("part", ["header", "contents", "prose"])
 def test_no_english_sentence_in_the_parts_the_words_layer_serves(pages, stage, part):
     assert english_sentences(pages[stage], part) == []
