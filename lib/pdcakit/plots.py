@@ -1470,3 +1470,11 @@ def step_bars(
     _number_axis(ax.xaxis)
     _finish(ax, title, xlabel, "")
     return fig
+
+
+# Public names of the house style for charts drawn in other modules (pdcakit.unitcharts).
+house_style = _styled
+new_figure = _figure
+finish_axes = _finish
+short_label = _short
+__all__ += ["finish_axes", "house_style", "new_figure", "short_label"]

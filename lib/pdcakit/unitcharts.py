@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from pdcakit.plots import COLOURS, _figure, _finish, _short, _styled
+from pdcakit.plots import COLOURS, finish_axes, house_style, new_figure, short_label
 
 __all__ = ["event_study_chart", "funnel_chart"]
 
@@ -28,7 +28,7 @@ __all__ = ["event_study_chart", "funnel_chart"]
 _LIMIT_STYLES = {0.95: (0, (5, 3)), 0.998: "-"}
 
 
-@_styled
+@house_style
 def funnel_chart(sizes: Sequence[float], values: Sequence[float], units: Sequence[str], *,
                  outside: Sequence[str], target: float, curve_sizes: Sequence[float],
                  curves: Mapping[float, tuple[Sequence[float], Sequence[float]]],
@@ -48,7 +48,7 @@ def funnel_chart(sizes: Sequence[float], values: Sequence[float], units: Sequenc
     x = np.asarray(sizes, dtype=float)
     y = np.asarray(values, dtype=float)
     out = np.asarray([bool(side) for side in outside], dtype=bool)
-    fig, ax = _figure((9, 5))
+    fig, ax = new_figure((9, 5))
     grid = np.asarray(curve_sizes, dtype=float)
     for level, (low, high) in sorted(curves.items()):
         style = _LIMIT_STYLES.get(level, ":")
@@ -64,15 +64,15 @@ def funnel_chart(sizes: Sequence[float], values: Sequence[float], units: Sequenc
                    label=words["outside"])
         for xi, yi, name in zip(x[out], y[out], np.asarray(units, dtype=object)[out],
                                 strict=True):
-            ax.annotate(_short(str(name)), (xi, yi), xytext=(5, 4),
+            ax.annotate(short_label(str(name)), (xi, yi), xytext=(5, 4),
                         textcoords="offset points", fontsize=9, color=COLOURS["signal"],
                         parse_math=False)
     ax.set_xlim(left=0)
-    _finish(ax, title, xlabel, ylabel, percent=percent)
+    finish_axes(ax, title, xlabel, ylabel, percent=percent)
     return fig
 
 
-@_styled
+@house_style
 def event_study_chart(weeks: Sequence[int], estimates: Sequence[float],
                       lows: Sequence[float], highs: Sequence[float], *, title: str,
                       xlabel: str, ylabel: str, percent_points: bool = False,
@@ -94,7 +94,7 @@ def event_study_chart(weeks: Sequence[int], estimates: Sequence[float],
     k = np.asarray(weeks, dtype=float)
     est = np.asarray(estimates, dtype=float)
     low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
-    fig, ax = _figure()
+    fig, ax = new_figure()
     ax.axhline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2, label=words["zero"])
     ax.axvline(training_at, color=COLOURS["event"], linestyle="-.", linewidth=1.2,
                label=words["training"])
@@ -111,5 +111,5 @@ def event_study_chart(weeks: Sequence[int], estimates: Sequence[float],
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{points * v:+.3g}" if v else "0"))
-    _finish(ax, title, xlabel, ylabel)
+    finish_axes(ax, title, xlabel, ylabel)
     return fig
