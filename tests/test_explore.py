@@ -152,3 +152,20 @@ class TestExplorerKeepsEachSelection:
         assert explorer.view(kpi="aht", **selection).sentence == (
             "Cannot compare this selection: no tickets with channel = 'fax'")
         assert explorer.svg(kpi="aht", **selection) == []
+
+
+def test_the_live_controls_redraw_on_release_from_the_kept_selections():
+    """The explore notebook's sliders redraw when released (not at every week passed on
+    the way), and a control's change goes through the Explorer's kept selections."""
+    import ast
+
+    source = (ROOT / "notebooks" / "explore.py").read_text(encoding="utf-8")
+    sliders = [node for node in ast.walk(ast.parse(source))
+               if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "IntSlider"]
+    assert len(sliders) == 2
+    for slider in sliders:
+        settings = {k.arg: k.value for k in slider.keywords}
+        assert isinstance(settings.get("continuous_update"), ast.Constant)
+        assert settings["continuous_update"].value is False
+    assert "explorer = Explorer(tickets, segment_column)" in source
+    assert "show_live(**{name: control.value" in source
