@@ -20,8 +20,9 @@ from . import durations, proportions, scores
 
 __all__ = ["KPIS", "KpiSpec", "Scorecard", "scorecard"]
 
-#: Default SLA thresholds when none are given.
-DEFAULT_PARAMS = {"sla_first_response_minutes": 240.0, "sla_resolution_hours": 24.0}
+#: Default SLA thresholds when none are given: the method's service standards (4.2: first
+#: response within 30 minutes; resolved within a day).
+DEFAULT_PARAMS = {"sla_first_response_minutes": 30.0, "sla_resolution_hours": 24.0}
 
 
 @dataclass(frozen=True)
