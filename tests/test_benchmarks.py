@@ -42,14 +42,17 @@ def test_failed_command_is_reported_not_hidden(bench, tmp_path, capsys):
 
 def test_verdicts_compare_each_figure_with_its_target(bench):
     results = {
-        "demo": {"over_floor": 2.4},
+        "demo": {"over_floor": 1.9},
         "engine": {"compare_kpis_1m": {"seconds": 2.5},
                    "bootstrap_ratio_of_means": {"seconds": 0.4, "over_scipy": 0.05}},
-        "stages": {"1m/parquet": {"all": {"seconds": 20.0, "peak_gib": 1.5}},
+        "stages": {"1m/parquet": {"all": {"seconds": 20.0, "peak_gib": 1.5},
+                                  "baseline": {"seconds": 10.0}, "compare": {"seconds": 14.0}},
                    "5m/parquet": {"all": {"seconds": 120.0, "peak_gib": 6.0}}},
     }
     verdicts = bench.verdicts(results)
     assert verdicts["demo_over_floor"]["met"]
+    assert verdicts["compare_over_baseline_1m"]["value"] == 1.4
+    assert verdicts["compare_over_baseline_1m"]["met"]
     assert not verdicts["compare_kpis_1m_seconds"]["met"]
     assert verdicts["all_stages_5m_over_1m"]["value"] == 6.0
     assert not verdicts["all_stages_5m_over_1m"]["met"]
