@@ -221,6 +221,75 @@ class TicketAggregates:
                                    f"{title} ({limit})", confidence=confidence, note=note,
                                    extra={"pending": pending, "threshold_minutes": threshold})
 
+    def moments(self, key: str) -> tuple[float, float, float]:
+        """(n, sum, sum of squares) of a mean KPI's per-ticket values over all tickets
+        (``aht``: handle minutes; ``csat_mean``: scores; ``nps``: +100 / 0 / -100), as
+        :meth:`pdcakit.metrics.registry.KpiSpec.values` gives them.
+
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.csv"
+        >>> _ = p.write_text("id,created_at,handle_minutes\\nA,2026-01-05,4\\n"
+        ...                  "B,2026-01-06,6\\n", encoding="utf-8")
+        >>> aggregate_tickets(p).moments("aht")
+        (2.0, 10.0, 52.0)
+        """
+        if key == "aht":
+            return (self._total("handle_minutes__n"), self._total("handle_minutes__sum"),
+                    self._total("handle_minutes__sumsq"))
+        if key not in ("csat_mean", "nps"):
+            raise ValueError(f"{key} is not a mean KPI (aht, csat_mean or nps)")
+        counts = self.score_counts("nps" if key == "nps" else "csat")
+        values, n = counts.index.to_numpy(float), counts.to_numpy(float)
+        if key == "nps":
+            values = np.select([values >= PROMOTER_MIN, values <= DETRACTOR_MAX],
+                               [100.0, -100.0], 0.0)
+        return float(n.sum()), float((values * n).sum()), float((values * values * n).sum())
+
+    def segment_moments(self, key: str) -> pd.DataFrame:
+        """Per segment value (sorted as text; tickets without one left out): ``segment``,
+        ``n`` (tickets where KPI ``key`` counts), ``total`` (successes for a share, the sum
+        of values for a mean) and ``total_sq`` (sum of squares): the cells
+        :func:`pdcakit.stages.units.kpi_cells` computes from rows. Shares and means only."""
+        if self.segment is None:
+            raise ValueError("these aggregates have no segment: aggregate_tickets(..., "
+                             "segment='agent')")
+        spec = KPIS[key]
+        if spec.kind not in ("proportion", "mean"):
+            raise ValueError(f"{key} is a {spec.kind} KPI: per-segment moments are for "
+                             "shares and means")
+        if key in ("csat", "csat_mean", "nps"):
+            frame = self.scores["nps" if key == "nps" else "csat"]
+            values = frame["value"].to_numpy(float)
+            if key == "csat":
+                values = (values >= 4).astype(float)
+            elif key == "nps":
+                values = np.select([values >= PROMOTER_MIN, values <= DETRACTOR_MAX],
+                                   [100.0, -100.0], 0.0)
+            n = frame["n"].to_numpy(float)
+            parts = pd.DataFrame({"segment": frame["segment"], "n": n, "total": values * n,
+                                  "total_sq": values * values * n})
+        else:
+            if key in _SHARES or key in _SLA:
+                column = _SHARES[key][0] if key in _SHARES else key
+                names = (f"{column}__n", f"{column}__x", f"{column}__x")
+            elif key == "resolution_rate":
+                names = ("tickets", "resolved", "resolved")
+            else:
+                names = ("handle_minutes__n", "handle_minutes__sum", "handle_minutes__sumsq")
+            parts = pd.DataFrame({"segment": self.counts["segment"],
+                                  **{out: self.counts[name].to_numpy(float) if name in
+                                     self.counts else 0.0
+                                     for out, name in zip(("n", "total", "total_sq"), names,
+                                                          strict=True)}})
+        parts = parts[parts["segment"].notna()]
+        cells = parts.assign(segment=parts["segment"].astype(str)).groupby(
+            "segment", sort=True)[["n", "total", "total_sq"]].sum().reset_index()
+        return cells[cells["n"] > 0].reset_index(drop=True)
+
+    def unsegmented_tickets(self) -> int:
+        """Tickets without a segment value."""
+        return int(self.counts.loc[self.counts["segment"].isna(), "tickets"].sum())
+
     def scorecard(self, keys: Sequence[str] | None = None, segment: Any = None) -> Scorecard:
         """The row path's :class:`~pdcakit.metrics.registry.Scorecard`: estimates (durations
         as their median in minutes) and the KPIs skipped with the reason."""

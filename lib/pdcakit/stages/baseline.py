@@ -25,8 +25,26 @@ from pdcakit.periods import PERIODS
 from pdcakit.results import Estimate, duration_unit, format_value
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
 
-__all__ = ["PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries", "headline_series",
+__all__ = ["ENGINE_CHOICES", "PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries",
+           "aggregate_headline_series", "engine_problem", "headline_series",
            "load_optional_table"]
+
+#: Where the baseline's ticket figures come from: ``pandas`` loads the rows (every section);
+#: ``duckdb`` and ``spark`` read aggregates from the file (:mod:`pdcakit.aggregate`).
+ENGINE_CHOICES = ("pandas", "duckdb", "spark")
+
+
+def engine_problem(engine: str) -> str | None:
+    """The problem with the parameter ``engine`` (None when it is one of the choices).
+
+    >>> engine_problem("duckdb") is None, engine_problem("polars")
+    (True, "parameter engine: 'polars' is not one of pandas, duckdb, spark (pandas loads \
+the rows; duckdb and spark read aggregates from the file)")
+    """
+    if str(engine).strip().lower() in ENGINE_CHOICES:
+        return None
+    return (f"parameter engine: {engine!r} is not one of {', '.join(ENGINE_CHOICES)} (pandas "
+            "loads the rows; duckdb and spark read aggregates from the file)")
 
 
 
@@ -57,13 +75,14 @@ class BaselineSettings:
     segment_column: str = ""
     check_kpis: tuple[str, ...] | None = None
     check_multiplicity: str = "holm"
+    engine: str = "pandas"
 
     @classmethod
     def check(cls, *, kpis: Sequence[str], headline_kpi: str, period: str,
               target_value: float | None, target_direction: str = "", alpha: float = 0.05,
               power: float = 0.8, composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
               segment_column: str = "", check_kpis: Sequence[str] | None = None,
-              check_multiplicity: str = "holm") -> BaselineSettings:
+              check_multiplicity: str = "holm", engine: str = "pandas") -> BaselineSettings:
         """Validate the parameters; raise one ValueError listing every problem and its fix.
 
         ``target_value`` 0 or None: no target (the sample-size plan and the target verdict
@@ -71,7 +90,8 @@ class BaselineSettings:
         is off (its line says so); ``kpis`` []: no scorecard. ``check_kpis`` and
         ``check_multiplicity``: the compare stage's ``kpis`` and ``multiplicity`` of the
         cycle (None or []: the compare notebook's defaults), the family the plan is made
-        for (:func:`pdcakit.stages.windows.check_family`).
+        for (:func:`pdcakit.stages.windows.check_family`). ``engine``: one of
+        :data:`ENGINE_CHOICES`.
         """
         from pdcakit.stages.sections import list_problem, raise_problems
         from pdcakit.stages.windows import MULTIPLICITY
@@ -114,6 +134,9 @@ class BaselineSettings:
                 problems.append(f"parameter composite_weights: {list(composite_weights)} must "
                                 "be three non-negative weights summing to 1 "
                                 "(e.g. [0.5, 0.3, 0.2])")
+        problem = engine_problem(engine)
+        if problem:
+            problems.append(problem)
         target = float(target_value) if target_value else None
         if headline_kpi in metrics.KPIS:
             problem = _target_problem(headline_kpi, target)
@@ -125,7 +148,8 @@ class BaselineSettings:
                    alpha=float(alpha), power=float(power),
                    composite_weights=weights,  # type: ignore[arg-type]
                    segment_column=segment_column, check_kpis=family,
-                   check_multiplicity=check_multiplicity)
+                   check_multiplicity=check_multiplicity,
+                   engine=str(engine).strip().lower())
 
     def with_headline(self, key: str) -> BaselineSettings:
         """These settings with the headline KPI fixed (and its direction, if not given).
@@ -449,35 +473,79 @@ def headline_series(tickets: pd.DataFrame, settings: BaselineSettings) -> Headli
     Durations: per-period Kaplan-Meier medians, open cases censored at the snapshot.
     """
     spec = metrics.KPIS[settings.headline_kpi]
-    frame = metrics.per_period(tickets, spec.key, period=settings.period)
     estimate = spec.estimate(tickets)
-    periods = pd.DatetimeIndex(frame["period"])
-    numerators = frame["numerator"].to_numpy(float) if "numerator" in frame else None
-    denominators = frame["denominator" if "denominator" in frame else "n"].to_numpy(float)
-    values = frame["value"].to_numpy(float)
     plan_sd: float | None = None
-    scale: str | None = None
     durations = None
     if spec.kind == "duration":
-        minutes, observed = metrics.duration_minutes(tickets, spec.key)
-        durations = (minutes, observed)
+        durations = metrics.duration_minutes(tickets, spec.key)
+        minutes, observed = durations
         minutes = minutes[observed]
         logs = np.log(minutes[np.isfinite(minutes) & (minutes > 0)])
         plan_sd = float(np.std(logs, ddof=1)) if logs.size > 1 else None
-        scale = duration_unit(estimate.value).name
     elif spec.kind != "proportion":
         plan_sd = float(spec.values(tickets).std(ddof=1))
+    return _headline(spec, settings, metrics.per_period(tickets, spec.key,
+                                                        period=settings.period),
+                     estimate, plan_sd, durations)
+
+
+def aggregate_headline_series(aggregates: Any, settings: BaselineSettings) -> HeadlineSeries:
+    """:func:`headline_series` from a :class:`pdcakit.aggregate.TicketAggregates` (built
+    with ``period=settings.period``): the series, estimate and plan spread from counts,
+    sums and event tables; the restricted-mean plan's durations are the event table's
+    distinct durations repeated by their counts (one number per ticket, not a row)."""
+    spec = metrics.KPIS[settings.headline_kpi]
+    found = aggregates.estimate(spec.key)
+    estimate = found.as_estimate("minutes") if hasattr(found, "as_estimate") else found
+    plan_sd: float | None = None
+    durations = None
+    if spec.kind == "duration":
+        table = aggregates.event_table(spec.key)
+        plan_sd = _log_sd(table.minutes, table.events)
+        durations = (np.concatenate([np.repeat(table.minutes, table.events.astype(np.int64)),
+                                     np.repeat(table.minutes,
+                                               table.censored.astype(np.int64))]),
+                     np.repeat([True, False], [table.n_events, int(table.censored.sum())]))
+    elif spec.kind != "proportion":
+        n, total, total_sq = aggregates.moments(spec.key)
+        plan_sd = (float(np.sqrt(max(total_sq - total * total / n, 0.0) / (n - 1)))
+                   if n > 1 else None)
+    return _headline(spec, settings, aggregates.series(spec.key), estimate, plan_sd,
+                     durations)
+
+
+def _log_sd(minutes: np.ndarray, counts: np.ndarray) -> float | None:
+    """Standard deviation (n - 1) of the log of positive durations, each counted
+    ``counts`` times."""
+    keep = np.isfinite(minutes) & (minutes > 0) & (counts > 0)
+    logs, weights = np.log(minutes[keep]), counts[keep].astype(float)
+    n = weights.sum()
+    if n <= 1:
+        return None
+    mean = float(np.sum(weights * logs) / n)
+    return float(np.sqrt(np.sum(weights * (logs - mean) ** 2) / (n - 1)))
+
+
+def _headline(spec: Any, settings: BaselineSettings, frame: pd.DataFrame, estimate: Estimate,
+              plan_sd: float | None,
+              durations: tuple[np.ndarray, np.ndarray] | None) -> HeadlineSeries:
+    """The headline series from its per-period ``frame`` (:func:`pdcakit.metrics.per_period`'s
+    columns), whichever path computed it."""
+    numerators = frame["numerator"].to_numpy(float) if "numerator" in frame else None
+    denominators = frame["denominator" if "denominator" in frame else "n"].to_numpy(float)
     percent = spec.kind == "proportion"
     unit = "% of tickets" if percent else spec.unit
     return HeadlineSeries(
-        key=spec.key, title=spec.name, kind=spec.kind, periods=periods, values=values,
-        numerators=numerators, denominators=denominators, baseline_estimate=estimate,
-        plan_sd=plan_sd, percent=percent, ylabel=f"{spec.name} ({unit})",
+        key=spec.key, title=spec.name, kind=spec.kind, periods=pd.DatetimeIndex(frame["period"]),
+        values=frame["value"].to_numpy(float), numerators=numerators,
+        denominators=denominators, baseline_estimate=estimate, plan_sd=plan_sd,
+        percent=percent, ylabel=f"{spec.name} ({unit})",
         n=frame["n"].to_numpy(int), n_open=frame["n_open"].to_numpy(int),
         sparse=frame["sparse"].to_numpy(bool),
         median_reached=(frame["median_reached"].to_numpy(bool)
                         if "median_reached" in frame else None),
-        scale=scale, period_word=PERIODS[settings.period], plan_durations=durations,
+        scale=duration_unit(estimate.value).name if spec.kind == "duration" else None,
+        period_word=PERIODS[settings.period], plan_durations=durations,
     )
 
 

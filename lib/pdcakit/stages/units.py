@@ -44,7 +44,8 @@ from pdcakit.stats.funnel import (
 from pdcakit.words import N_, words
 
 __all__ = ["COMPOSITE", "COMPOSITE_PARTS", "MIN_TICKETS", "UNIT_KPIS", "UnitFunnel",
-           "UnitsReport", "composite_funnel", "funnel_figure", "funnel_sentences", "kpi_cells",
+           "UnitsReport", "composite_funnel", "funnel_figure", "funnel_from_cells",
+           "funnel_sentences", "kpi_cells",
            "outside_table", "unit_funnel", "unit_report"]
 
 #: The KPIs compared by unit unless the notebook says otherwise.
@@ -175,12 +176,36 @@ def unit_funnel(tickets: pd.DataFrame, key: str, column: str, *,
     in ``thin``, not placed."""
     kind = KPI_INFO[key].kind
     if kind not in _COMPARABLE:
-        return UnitFunnel(key, column, None, reason=(
-            f"a {kind} KPI: open tickets make its per-{column} figures censored; compare a "
-            "share or a mean (e.g. aht)"))
-    blank = int(tickets[column].isna().sum())
+        return _censored(key, column)
     cells = kpi_cells(tickets.loc[tickets[column].notna()], key, [column, *case_mix],
                       **params)
+    return funnel_from_cells(cells, key, column, blank=int(tickets[column].isna().sum()),
+                             case_mix=case_mix, min_tickets=min_tickets)
+
+
+def _censored(key: str, column: str) -> UnitFunnel:
+    kind = KPI_INFO[key].kind
+    return UnitFunnel(key, column, None, reason=(
+        f"a {kind} KPI: open tickets make its per-{column} figures censored; compare a "
+        "share or a mean (e.g. aht)"))
+
+
+def funnel_from_cells(cells: pd.DataFrame, key: str, column: str, *, blank: int = 0,
+                      case_mix: Sequence[str] = (), min_tickets: int = MIN_TICKETS
+                      ) -> UnitFunnel:
+    """KPI ``key``'s funnel from its cells (:func:`kpi_cells`' columns: ``column``, the
+    ``case_mix`` columns, ``n``, ``total``, ``total_sq``), however they were counted (from
+    rows, or by a query engine: :meth:`pdcakit.aggregate.TicketAggregates.segment_moments`).
+
+    >>> cells = pd.DataFrame({"agent": list("ABC"), "n": [40, 40, 40],
+    ...                       "total": [30, 29, 12], "total_sq": [30, 29, 12]})
+    >>> found = funnel_from_cells(cells, "fcr", "agent")
+    >>> round(found.funnel.target, 4), found.counts
+    (0.5917, {'A': 40, 'B': 40, 'C': 40})
+    """
+    kind = KPI_INFO[key].kind
+    if kind not in _COMPARABLE:
+        return _censored(key, column)
     per_unit = cells.groupby(column, sort=True)[["n", "total", "total_sq"]].sum()
     thin = tuple((str(u), int(n)) for u, n in per_unit["n"].items() if n < min_tickets)
     kept = per_unit[per_unit["n"] >= min_tickets]
