@@ -63,7 +63,7 @@ from pdcakit.stats.ordinal import is_ordinal_scale, proportional_odds
 from pdcakit.stats.reliability import Reliability, cronbach_alpha, dimension_reliability
 
 __all__ = ["HEADLINE_SCORES", "ScoreChanges", "ScoreTables", "compare_scores",
-           "split_dated"]
+           "composite_columns", "composite_value", "split_dated", "standards_columns"]
 
 #: The headline score KPIs, one family, in page order.
 HEADLINE_SCORES = ("csi", "tps", "tds", "standards", "composite")
@@ -479,8 +479,7 @@ def _standards_and_composite(standards: pd.DataFrame | None, before: pd.DataFram
     if before is None or after is None:
         skipped["standards"] = "needs the tickets of both windows"
         return
-    rules = ([None if pd.isna(r) or not str(r).strip() else parse_rule(str(r))
-              for r in standards["rule"]] if "rule" in standards else [None] * len(standards))
+    rules = _rules(standards)
     if not any(rules):
         skipped["standards"] = ("typed in: the standards table gives one conformance per "
                                 "standard, not one per window; give each a rule on the "
@@ -532,21 +531,11 @@ def _composite(standards: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
         skipped["composite"] = f"needs the column {', '.join(lacking)} (map it in the mapping)"
         return
     a, b, c = (float(w) for w in weights)
-    sla = parse_rule(f"first_response_minutes <= {sla_minutes:g}")
-    satisfied = parse_rule("csat >= 4")
-    frame = standards.reset_index(drop=True)
-    rules = ([None if pd.isna(r) or not str(r).strip() else parse_rule(str(r))
-              for r in frame["rule"]] if "rule" in frame else [None] * len(frame))
-    w = frame["weight"].astype(float).to_numpy()
-    measured = [i for i, r in enumerate(rules) if r is not None]
-    typed = float(sum(w[i] * frame.at[i, "conformance"] for i, r in enumerate(rules)
-                      if r is None))
     found = {}
     for window, seed, tickets, measure in (("before", 11, before, mb), ("after", 12, after, ma)):
-        matrix = np.column_stack([rule_values(tickets, r).to_numpy(float) for r in
-                                  (satisfied, sla, *(rules[i] for i in measured))])
+        matrix, w, typed = composite_columns(standards, tickets, sla_minutes)
         reps = bootstrap_means(matrix, n_resamples, 20260406 + seed)
-        combined = a * reps[:, 0] + b * reps[:, 1] + c * (reps[:, 2:] @ w[measured] + typed)
+        combined = composite_value(reps, weights, w, typed)
         means = np.nanmean(matrix, axis=0)
         value = float(a * means[0] + b * means[1] + c * measure.weighted.value)
         tail = (1 - confidence) / 2
@@ -563,3 +552,57 @@ def _composite(standards: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
     headline["composite"] = lambda fam: bootstrap_change(
         "composite", eb, ea, rb, ra, fam, estimand="composite score", n_before=len(before),
         n_after=len(after))
+
+
+def _rules(standards: pd.DataFrame) -> list[Any]:
+    frame = standards.reset_index(drop=True)
+    return ([None if pd.isna(r) or not str(r).strip() else parse_rule(str(r))
+             for r in frame["rule"]] if "rule" in frame else [None] * len(frame))
+
+
+def standards_columns(standards: pd.DataFrame, tickets: pd.DataFrame
+                      ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The weighted conformance's parts on ``tickets``: one column per standard with a
+    rule (1 met, 0 missed, NaN not judged, per ticket), those standards' weights, and the
+    typed-in standards' fixed share (weight x conformance). The conformance of any set of
+    these tickets is ``column means @ weights + typed``.
+
+    >>> s = pd.DataFrame({"standard": ["FCR", "Polite"], "weight": [0.6, 0.4],
+    ...                   "conformance": [None, 0.9], "rule": ["first_contact_resolved", ""]})
+    >>> m, w, typed = standards_columns(s, pd.DataFrame({"first_contact_resolved": [1, 0]}))
+    >>> m.ravel().tolist(), w.tolist(), round(typed, 2)
+    ([1.0, 0.0], [0.6], 0.36)
+    """
+    frame = standards.reset_index(drop=True)
+    rules = _rules(frame)
+    weights = frame["weight"].astype(float).to_numpy()
+    measured = [i for i, r in enumerate(rules) if r is not None]
+    typed = float(sum(weights[i] * float(frame.at[i, "conformance"])
+                      for i, r in enumerate(rules) if r is None))
+    matrix = np.column_stack([rule_values(tickets, rules[i]).to_numpy(float)
+                              for i in measured]) if measured else np.empty((len(tickets), 0))
+    return matrix, weights[measured], typed
+
+
+def composite_columns(standards: pd.DataFrame, tickets: pd.DataFrame, sla_minutes: float
+                      ) -> tuple[np.ndarray, np.ndarray, float]:
+    """The composite's parts on ``tickets`` (4.2): a CSAT of 4 or 5, a first response within
+    ``sla_minutes``, then :func:`standards_columns`' columns; the weights and typed-in
+    share of the standards part. Read with :func:`composite_value`."""
+    matrix, w, typed = standards_columns(standards, tickets)
+    lead = np.column_stack([rule_values(tickets, parse_rule(rule)).to_numpy(float) for rule in
+                            ("csat >= 4", f"first_response_minutes <= {sla_minutes:g}")])
+    return np.column_stack([lead, matrix]), w, typed
+
+
+def composite_value(means: np.ndarray, weights: Sequence[float], w: np.ndarray,
+                    typed: float) -> Any:
+    """a·satisfaction + b·efficiency + c·compliance from the means of
+    :func:`composite_columns`' columns (one row of means, or one per resample).
+
+    >>> round(float(composite_value(np.array([0.8, 0.9, 1.0]), (0.5, 0.3, 0.2),
+    ...                             np.array([0.5]), 0.4)), 4)
+    0.85
+    """
+    a, b, c = (float(v) for v in weights)
+    return a * means[..., 0] + b * means[..., 1] + c * (means[..., 2:] @ w + typed)
