@@ -44,9 +44,12 @@ bench-full: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m pdcakit.run.templates refresh
 
-# Regenerate the bundled demo data (seeded, byte-identical).
+# Regenerate the bundled demo data (seeded, byte-identical): tickets and small tables, the
+# registers (feedback, complaint cases), the tickets after adoption (pdca monitor).
 data: $(STAMP)
 	$(PY) data/generate_demo.py
+	$(PY) data/generate_registers.py
+	$(PY) data/generate_demo_since_adoption.py
 
 clean-venv:
 	rm -rf $(VENV)

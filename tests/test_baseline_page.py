@@ -84,7 +84,7 @@ def page(tmp_path: Path | None = None, **params: Any) -> Page:
     scores = bp.scores_section(
         ledger, settings, scorecard, sla, surveys_path=p["surveys_path"],
         audits_path=p["audits_path"], mystery_shopper_path=p["mystery_shopper_path"],
-        standards_path=p["standards_path"], window=loaded.window)
+        standards_path=p["standards_path"], window=loaded.window, tickets=tickets)
     plan = bp.sample_size_section(headline, ledger, scorecard)
     summary = bp.summary_section(headline, stability, plan, ledger)
     results = bp.baseline_results(
