@@ -37,7 +37,6 @@ from pdcakit.results import (
     Estimate,
     duration_unit,
     format_level,
-    format_percent,
     format_signed,
     format_value,
     reading_scale,
@@ -53,6 +52,9 @@ __all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "compare_kpi
            "kpi_test_kind", "mix_check", "reading_scale", "segment_changes", "survival_curves"]
 
 MIN_PER_WINDOW = 2
+
+#: The wording of a sentence built before the reader's language is known (the default).
+ENGLISH = Words()
 
 
 #: How each KPI kind in the registry is compared (see pdcakit.stats.choose.RULES).
@@ -709,29 +711,31 @@ class KpiChange:
 
     @property
     def ci_label(self) -> str:
-        return "Interval beside the verdict"
+        return self.words._("Interval beside the verdict")
 
     @property
     def mde_label(self) -> str:
-        return f"Detectable change ({self.power:.0%} power)"
+        return self.words._("Detectable change ({power} power)", power=f"{self.power:.0%}")
 
     def _row(self, figures: Figures) -> dict[str, Any]:
-        deciding = figures.decides
+        """One row of the verdict table; its cells in the verdict's language (the column
+        names stay the table's keys)."""
+        w, deciding = self.words, figures.decides
         ci = self.decision.ci if deciding else figures.ci
-        label = self.interval_label if deciding else f"{figures.confidence:.0%} CI"
+        label = self.interval_label if deciding else self._ci_words(figures.confidence)
+        target_words = {True: N_("met"), False: N_("not met"), None: N_("cannot be judged yet")}
         return {
-            "KPI": self.name, "Estimand": figures.estimand,
+            "KPI": self.name, "Estimand": w.estimand(figures.estimand),
             "Before": self.fmt(figures.before), "After": self.fmt(figures.after),
             "Change": self.fmt_difference(figures.change),
-            "Change %": (format_percent(figures.relative, sign=True)
+            "Change %": (w.percent(figures.relative, sign=True)
                          if math.isfinite(figures.relative) else ""),
-            "Interval": f"{self._interval(ci)} ({label})",
-            "Verdict": (ANSWER_WORDS[self.direction] if deciding else
-                        "shown, not used for the verdict"),
-            "Target": "" if self.target is None or (deciding and self.quoted) else (
-                f"{self.fmt(self.target)}: "
-                + {True: "met", False: "not met", None: "cannot be judged yet"}[
-                    self.target_met]),
+            "Interval": w._("{interval} ({label})", interval=self._interval(ci), label=label),
+            "Verdict": w._(ANSWER_WORDS[self.direction] if deciding else
+                           N_("shown, not used for the verdict")),
+            "Target": "" if self.target is None or (deciding and self.quoted) else w._(
+                "{target}: {status}", target=self.fmt(self.target),
+                status=w._(target_words[self.target_met])),
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -767,7 +771,9 @@ class KpiChange:
             return ""
         extra = self.comparison.extra
         low, high = extra.get("effect_size_ci_low"), extra.get("effect_size_ci_high")
-        interval = f", CI {low:.2f} to {high:.2f}" if low is not None else ""
+        w = self.words
+        interval = (w._(", CI {low} to {high}", low=f"{low:.2f}", high=f"{high:.2f}")
+                    if low is not None else "")
         return f"{size:.2f}{interval} ({result.effect_size_label})"
 
     def as_dict(self) -> dict[str, Any]:
@@ -872,7 +878,7 @@ def _split_straddled(b: _Side, a: _Side) -> tuple[_Side, _Side]:
 
 
 def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
-                     params: Mapping[str, float]
+                     params: Mapping[str, float], w: Words = ENGLISH
                      ) -> tuple[pd.DataFrame, pd.DataFrame, str, dict[str, Any]]:
     """Resolution-type shares at a horizon both cohorts have observed.
 
@@ -880,7 +886,8 @@ def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
     resolve. ``resolution_rate`` becomes "resolved within H of creation" with H the
     follow-up of the youngest ticket, at least 7 days (tickets younger than H at the
     export are left out, and the sentence says how many); ``sla_resolution`` counts
-    only tickets at least the SLA old. Returns the tickets and the sentence saying so.
+    only tickets at least the SLA old. Returns the tickets and the sentence saying so,
+    in ``w``'s language.
     """
     if key not in ("resolution_rate", "sla_resolution") or "resolved_at" not in before:
         return before, after, "", {}
@@ -900,42 +907,50 @@ def _equal_follow_up(before: pd.DataFrame, after: pd.DataFrame, key: str,
         old_enough.attrs = dict(part.attrs)
         parts.append(old_enough)
     dropped = len(before) + len(after) - len(parts[0]) - len(parts[1])
-    words = format_value(horizon / pd.Timedelta(minutes=1), "minutes")
-    note = (f"Equal follow-up: both windows are compared on tickets resolved within {words} "
-            "of creation, a horizon every counted ticket has been observed for"
-            + (f" ({dropped:,} tickets created less than {words} before the export are "
-               "left out)." if dropped else "."))
+    words = w.value(horizon / pd.Timedelta(minutes=1), "minutes")
+    note = w._("Equal follow-up: both windows are compared on tickets resolved within "
+               "{horizon} of creation, a horizon every counted ticket has been observed for",
+               horizon=words) + (
+        w._(" ({count} tickets created less than {horizon} before the export are left out).",
+            count=f"{dropped:,}", horizon=words) if dropped else w._("."))
     return parts[0], parts[1], note, {"horizon_minutes": horizon / pd.Timedelta(minutes=1),
                                       "left_out": dropped}
 
 
-def _check_not_degenerate(name: str, b: _Side, a: _Side) -> None:
-    for label, side in (("before", b), ("after", a)):
+def _check_not_degenerate(name: str, b: _Side, a: _Side, w: Words = ENGLISH) -> None:
+    """A ValueError, worded in ``w``'s language, when a KPI cannot be compared: too few
+    tickets in a window, every duration still open, or one value everywhere."""
+    for label, side in ((w._("before"), b), (w._("after"), a)):
         if side.values.size < MIN_PER_WINDOW:
-            raise ValueError(f"not enough data for {name}: n={side.values.size} in the "
-                             f"{label} window, need >= {MIN_PER_WINDOW}")
+            raise ValueError(w._("not enough data for {name}: n={n} in the {window} window, "
+                                 "need >= {least}", name=name, n=side.values.size,
+                                 window=label, least=MIN_PER_WINDOW))
         if side.observed is not None and not side.observed.any():
-            raise ValueError(f"{name}: all {side.values.size:,} {label} tickets are still "
-                             "open, so there is no finished duration to compare")
+            raise ValueError(w._("{name}: all {n} {window} tickets are still open, so there "
+                                 "is no finished duration to compare", name=name,
+                                 n=f"{side.values.size:,}", window=label))
     both = np.concatenate([b.values, a.values])
     if b.observed is None and np.ptp(both) == 0:
-        raise ValueError(f"{name}: every ticket in both windows has the same value "
-                         f"({both[0]:g}), so there is no change to test")
+        raise ValueError(w._("{name}: every ticket in both windows has the same value "
+                             "({value}), so there is no change to test", name=name,
+                             value=f"{both[0]:g}"))
 
 
 def _ticket_test(key: str, b: _Side, a: _Side, confidence: float,
-                 unit: str) -> tuple[stats.Comparison, Verdict, str]:
-    """The ticket-level test of the KPI's estimand, its verdict, and a robustness line."""
+                 unit: str, w: Words = ENGLISH) -> tuple[stats.Comparison, Verdict, str]:
+    """The ticket-level test of the KPI's estimand, its verdict, and a robustness line
+    (the sentences in ``w``'s language)."""
     kind = kpi_test_kind(key)
     if kind == "rate":
         result = stats.poisson_rates(int(b.values.sum()), float(b.values.size),
                                      int(a.values.sum()), float(a.values.size),
                                      confidence=confidence)
-        why = ("Exact conditional Poisson test of the rate per ticket, the tickets counted "
-               "as independent.")
+        why = w._("Exact conditional Poisson test of the rate per ticket, the tickets "
+                  "counted as independent.")
     elif kind == "proportion":
         result = stats.compare(b.values, a.values, "proportion", confidence=confidence)
-        why = f"{result.test.capitalize()} of the shares, the tickets counted as independent."
+        why = w._("{test} of the shares, the tickets counted as independent.",
+                  test=result.test.capitalize())
         low, high = stats.difference_ci(int(b.values.sum()), b.values.size,
                                         int(a.values.sum()), a.values.size,
                                         confidence=confidence)
@@ -943,18 +958,18 @@ def _ticket_test(key: str, b: _Side, a: _Side, confidence: float,
                          ci=(float(low), float(high)))
     elif kind == "nps":
         result = stats.compare(b.values, a.values, "nps", confidence=confidence)
-        why = "z test of the NPS difference with its multinomial variance."
+        why = w._("z test of the NPS difference with its multinomial variance.")
     else:  # means (handle time, CSAT mean): the difference in means, by Welch
         result = stats.welch_t(b.values, a.values, confidence=confidence, unit=unit)
         result = replace(result, reason=stats.compare(
             b.values, a.values, kind, confidence=confidence, unit=unit).reason)
-        why = ("Welch's t test of the difference in means (the KPI is a mean), the tickets "
-               "counted as independent.")
+        why = w._("Welch's t test of the difference in means (the KPI is a mean), the "
+                  "tickets counted as independent.")
         verdict = Verdict("difference in means", result.test, float(result.estimate),
                           result.ci, float(result.pvalue), float(b.values.mean()), why,
                           effect_size=result.effect_size,
                           effect_size_label=result.effect_size_label)
-        return result, verdict, _robustness(b, a, kind, confidence, unit)
+        return result, verdict, _robustness(b, a, kind, confidence, unit, w)
     reference = float(b.values.mean())
     if kind == "nps":
         reference = float(result.extra.get("nps_before", reference))
@@ -966,26 +981,33 @@ def _ticket_test(key: str, b: _Side, a: _Side, confidence: float,
     return result, verdict, ""
 
 
-def _robustness(b: _Side, a: _Side, kind: str, confidence: float, unit: str) -> str:
-    """A rank test beside a mean's verdict, when the rules prefer it; never the verdict."""
+def _robustness(b: _Side, a: _Side, kind: str, confidence: float, unit: str,
+                w: Words = ENGLISH) -> str:
+    """A rank test beside a mean's verdict, when the rules prefer it; never the verdict
+    (the sentence in ``w``'s language)."""
     check = stats.compare(b.values, a.values, kind, confidence=confidence, unit=unit)
     if "welch" in check.test.lower():
         return ""
     low, high = check.ci
     degenerate = check.estimate == 0 and low == 0 and high == 0
     if degenerate or not all(math.isfinite(v) for v in (low, high)):
-        shift = (f"probability that an after ticket scores higher than a before one "
-                 f"{check.extra.get('probability_of_superiority', math.nan):.2f}")
+        superiority = check.extra.get("probability_of_superiority", math.nan)
+        shift = w._("probability that an after ticket scores higher than a before one "
+                    "{probability}", probability=f"{superiority:.2f}")
     else:
-        shift = f"{check.estimate_label} {check.estimate:+.3g} {unit}".rstrip()
-        shift += f" ({confidence:.0%} CI {format_signed(low, 3)} to {format_signed(high, 3)})"
-    return (f"Robustness check, not used for the verdict: the {check.test} (the choice rules "
-            f"prefer it here: {check.reason.removeprefix('Why this test: ').rstrip('.')}) "
-            f"gives {stats.format_p(check.pvalue)}, {shift}.")
+        shift = (f"{w.estimand(check.estimate_label)} {check.estimate:+.3g} "
+                 f"{w.unit(unit)}").rstrip()
+        shift += w._(" ({level} CI {low} to {high})", level=f"{confidence:.0%}",
+                     low=format_signed(low, 3), high=format_signed(high, 3))
+    return w._("Robustness check, not used for the verdict: the {test} (the choice rules "
+               "prefer it here: {reason}) gives {p}, {shift}.", test=check.test,
+               reason=check.reason.removeprefix("Why this test: ").rstrip("."),
+               p=stats.format_p(check.pvalue), shift=shift)
 
 
 def _duration_test(b: _Side, a: _Side, confidence: float, n_resamples: int,
-                   scale: str | None) -> tuple[stats.Comparison, Verdict, stats.DurationShape]:
+                   scale: str | None, w: Words = ENGLISH
+                   ) -> tuple[stats.Comparison, Verdict, stats.DurationShape]:
     """Durations: the verdict is about the restricted mean time up to a stated horizon
     (the area under each Kaplan-Meier curve, open tickets censored): it counts every
     ticket, has one direction whatever the shape of the curves, and its z test and
@@ -997,13 +1019,14 @@ def _duration_test(b: _Side, a: _Side, confidence: float, n_resamples: int,
                                  confidence=confidence, n_resamples=n_resamples, scale=scale)
     horizon = format_value(shape.horizon, "minutes")  # a cap on time: its own unit
     verdict = Verdict(f"mean time up to {horizon}",
-                      "z test of the difference in restricted mean duration",
+                      w._("z test of the difference in restricted mean duration"),
                       float(shape.rmst_difference), shape.rmst_ci, float(shape.rmst_pvalue),
                       float(shape.rmst_before),
-                      f"The mean time up to {horizon} (the restricted mean: the area under "
-                      "each Kaplan-Meier curve, open tickets counted for as long as they "
-                      "have been open), compared with a z test. The log-rank test of the "
-                      f"whole curves gives {stats.format_p(result.pvalue)}.")
+                      w._("The mean time up to {horizon} (the restricted mean: the area "
+                          "under each Kaplan-Meier curve, open tickets counted for as long "
+                          "as they have been open), compared with a z test. The log-rank "
+                          "test of the whole curves gives {p}.", horizon=w.localise(horizon),
+                          p=stats.format_p(result.pvalue)))
     return result, verdict, shape
 
 
@@ -1063,7 +1086,8 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
                 alpha: float = 0.05, power: float = 0.8, target: float | None = None,
                 params: Mapping[str, float] | None = None, period: str = "W",
                 family_size: int = 1, multiplicity: str = "holm",
-                n_resamples: int = 1000, scale: str | None = None) -> KpiChange:
+                n_resamples: int = 1000, scale: str | None = None,
+                language: str = "en") -> KpiChange:
     """Compare one KPI between the before and after tickets (raw p; see compare_kpis).
 
     The verdict is about one estimand (see :class:`Verdict`): shares and rates their
@@ -1078,30 +1102,33 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     ``scale`` (durations: minutes, hours or days) is the unit the words read in; by
     default the one :func:`pdcakit.results.reading_scale` picks from the before value
     (a segment passes the whole KPI's, so one KPI reads in one unit on a page).
+    ``language`` words the reasons (why this test, follow-up, robustness, the period
+    note and a skip's reason) in the reader's language (:mod:`pdcakit.words`).
     """
     params = dict(params or {})
+    w = words_for(language)
     spec = metrics.KPIS[key]
-    before, after, follow_up, _ = _equal_follow_up(before, after, key, params)
+    before, after, follow_up, _ = _equal_follow_up(before, after, key, params, w)
     b, a = _split_straddled(_side(before, key, params, period),
                             _side(after, key, params, period))
-    _check_not_degenerate(spec.name, b, a)
+    _check_not_degenerate(spec.name if w.english else kpi_name(key, language), b, a, w)
     estimates = [spec.estimate(t, **params) for t in (before, after)]
     scale = scale or reading_scale(spec.unit, estimates[0].value, estimates[1].value)
     confidence = 1 - alpha
     unit = "" if spec.unit == "fraction" else spec.unit
     shape = None
     if spec.kind == "duration":
-        result, ticket, shape = _duration_test(b, a, confidence, n_resamples, scale)
+        result, ticket, shape = _duration_test(b, a, confidence, n_resamples, scale, w)
     else:
-        result, ticket, robustness = _ticket_test(key, b, a, confidence, unit)
+        result, ticket, robustness = _ticket_test(key, b, a, confidence, unit, w)
     robustness = "" if spec.kind == "duration" else robustness
     period_test, note = None, ""
     try:
         period_test = _period_test(key, b, a, confidence, unit,
                                    None if shape is None else shape.horizon, scale)
     except ValueError as exc:
-        note = (f"The period-level check could not run ({exc}), so the tickets are the "
-                "units of the test.")
+        note = w._("The period-level check could not run ({problem}), so the tickets are "
+                   "the units of the test.", problem=exc)
     verdict = ticket
     if period_test is not None:
         choice = stats.choose_period_level(result, period_test)
@@ -1268,20 +1295,27 @@ class ChangeTable:
         return [c.sentence for c in self.changes]
 
     @property
+    def words(self) -> Words:
+        """The wording of the changes' language (English when there are none)."""
+        return self.changes[0].words if self.changes else ENGLISH
+
+    @property
     def adjustment_sentence(self) -> str:
-        n = len(self.changes)
+        w, n = self.words, len(self.changes)
         kept = sum(c.significant for c in self.changes)
+        level = f"{self.alpha:.0%}"
         by_period = [c.name for c in self.changes
                      if c.verdict is not None and c.verdict.period_level]
-        periods = (f" The periods varied more than chance for {', '.join(by_period)}, so "
-                   "those verdicts (and their p-values in this adjustment) come from the "
-                   "period-level tests." if by_period else "")
+        periods = (w._(" The periods varied more than chance for {names}, so those verdicts "
+                       "(and their p-values in this adjustment) come from the period-level "
+                       "tests.", names=", ".join(by_period)) if by_period else "")
         if self.multiplicity == "none":
-            return (f"No multiplicity adjustment: {kept} of {n} KPIs are significant at the "
-                    f"{self.alpha:.0%} level, but with {n} tests some may be chance "
-                    f"findings.{periods}")
-        return (f"{MULTIPLICITY[self.multiplicity]} adjustment over the {n} KPIs tested: "
-                f"{kept} remain significant at the {self.alpha:.0%} level.{periods}")
+            return w._("No multiplicity adjustment: {kept} of {n} KPIs are significant at the "
+                       "{level} level, but with {n} tests some may be chance findings.",
+                       kept=kept, n=n, level=level) + periods
+        return w._("{method} adjustment over the {n} KPIs tested: {kept} remain significant "
+                   "at the {level} level.", method=MULTIPLICITY[self.multiplicity], n=n,
+                   kept=kept, level=level) + periods
 
     def as_dict(self) -> dict[str, Any]:
         return {"multiplicity": self.multiplicity, "alpha": self.alpha,
@@ -1320,7 +1354,8 @@ def compare_kpis(before: pd.DataFrame, after: pd.DataFrame,
                                        power=settings.power, target=settings.targets.get(key),
                                        params=settings.params, period=settings.period,
                                        family_size=len(settings.kpis),
-                                       multiplicity=settings.multiplicity))
+                                       multiplicity=settings.multiplicity,
+                                       language=settings.language))
         except _DEGENERATE as exc:
             skipped[key] = _reason(exc)
     return ChangeTable(_adjusted([_in_language(c, settings.language) for c in changes],
@@ -1391,7 +1426,8 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
             change = compare_kpi(part_b, part_a, key, alpha=settings.alpha,
                                  power=settings.power, params=settings.params,
                                  period=settings.period, family_size=len(parts),
-                                 multiplicity=settings.multiplicity, scale=scale)
+                                 multiplicity=settings.multiplicity, scale=scale,
+                                 language=settings.language)
         except _DEGENERATE as exc:
             skipped[str(value)] = _reason(exc)
             continue
@@ -1403,18 +1439,20 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
     return SegmentChanges(key=key, column=column, table=table)
 
 
-def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str
-                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def survival_curves(before: pd.DataFrame, after: pd.DataFrame, key: str,
+                    language: str = "en") -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The Kaplan-Meier curves of duration KPI ``key`` before and after, in minutes, each
-    labelled with its median in one unit for both (the unit the before median reads in).
-    ``plots.survival_curve(curves, unit="minutes")`` ends the axis where the data say."""
-    minute = pd.Timedelta(minutes=1)
+    labelled (in ``language``) with its median in one unit for both (the unit the before
+    median reads in). ``plots.survival_curve(curves, unit="minutes")`` ends the axis where
+    the data say."""
+    w, minute = words_for(language), pd.Timedelta(minutes=1)
     summaries = {label: metrics.KPIS[key].func(part)
-                 for label, part in (("Before", before), ("After", after))}
+                 for label, part in ((N_("Before"), before), (N_("After"), after))}
     first = summaries["Before"].median
     unit = duration_unit(None if first is None else first / minute)
-    return {f"{label} (median "
-            f"{'not reached' if s.median is None else unit.format(s.median / minute)})":
+    return {w._("{side} (median {median})", side=w._(label),
+                median=(w._("not reached") if s.median is None
+                        else w.localise(unit.format(s.median / minute)))):
             (np.asarray(s.curve.times, dtype=float), np.asarray(s.curve.survival, dtype=float))
             for label, s in summaries.items()}
 
