@@ -28,7 +28,18 @@ import pandas as pd
 from pdcakit import metrics, spc
 from pdcakit.kpis import kpi_name
 from pdcakit.periods import PERIODS
-from pdcakit.stages.compare_page import Block, Chart, Check, Say, Section, Table, phase_views
+from pdcakit.stages.compare_page import (
+    Block,
+    Chart,
+    Check,
+    Say,
+    Section,
+    Skip,
+    Table,
+    phase_views,
+)
+from pdcakit.stages.compare_scores import ScoreTables
+from pdcakit.stages.score_series import ScorePhaseView, score_views
 from pdcakit.stages.timeview import PhaseView
 from pdcakit.stages.windows import Windows
 
@@ -84,10 +95,13 @@ def kpi_title(key: str, view: PhaseView, language: str = "en") -> str:
     >>> kpi_title("fcr", view), kpi_title("fcr", view, "zh-CN")
     ('FCR', '首次解决率')
     """
-    if language == "en":
-        return view.title
-    name = kpi_name(key, language)
-    return view.title if name == key else name
+    name = view.title if language == "en" else kpi_name(key, language)
+    name = view.title if name == key else name
+    if isinstance(view, ScorePhaseView) and view.period_note:
+        from pdcakit.words import words
+
+        return words(language)._("{name}, per {period}", name=name, period=view.period_word)
+    return name
 
 
 def over_time_table(views: Mapping[str, PhaseView],
@@ -114,6 +128,8 @@ def panel_unit(view: PhaseView) -> str:
     ...     [20, 22, 30, 31], [100] * 4, "2026-03-01", title="FCR", ylabel="FCR"))
     '% of tickets'
     """
+    if isinstance(view, ScorePhaseView):
+        return view.axis
     if view.percent:
         return "% of tickets"
     if view.is_duration:
@@ -168,26 +184,61 @@ def _summary(views: Mapping[str, PhaseView], icons: Mapping[str, spc.Variation])
 
 def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
                       views: Mapping[str, PhaseView] | None = None,
-                      events: Sequence[Sequence[Any]] = ()) -> OverTime:
+                      events: Sequence[Sequence[Any]] = (),
+                      scores: ScoreTables | None = None,
+                      sla_first_response_minutes: float = 30.0,
+                      composite_weights: Sequence[float] = (0.5, 0.3, 0.2)) -> OverTime:
     """The NHS summary table of every KPI ``check`` compared. ``views`` are phase views
     already built (the time view's), reused; a KPI whose phase view cannot be built (too
     few periods on a side) is skipped with the reason. ``events`` (the notebook's
-    ``cycle_events``) are marked on the small charts as on the time view's."""
+    ``cycle_events``) are marked on the small charts as on the time view's. ``scores``
+    (the score tables) add each headline score whose table was given, after the ticket
+    KPIs (:func:`pdcakit.stages.score_series.score_views`), with the same icons and
+    target rule; one that cannot be charted is listed with its reason."""
     settings = check.settings
     keys = [c.key for c in check.changes.changes if c.key in metrics.KPIS]
     built, skips = phase_views(tickets, windows, settings, keys, section="over_time",
                                label="Over time:", built=views)
+    if scores is not None:
+        found, reasons = score_views(scores, windows, tickets=tickets, period=settings.period,
+                                     sla_first_response_minutes=sla_first_response_minutes,
+                                     composite_weights=composite_weights)
+        built = {**built, **found}
+        skips += [Skip(f"over_time.{key}", reason, f"Over time: {key}")
+                  for key, reason in reasons.items()]
     blocks: list[Block] = list(skips)
     icons = {key: view.variation for key, view in built.items()}
-    record: dict[str, Any] = {}
-    for key, view in built.items():
-        assurance = _assurance(view, settings.targets.get(key))
-        record[key] = {"variation": icons[key].as_dict(), "assurance": assurance.as_dict(),
-                       "carried_centre": view.as_dict()["carried_centre"]}
+    record = {key: over_time_record(view, settings.targets.get(key))
+              for key, view in built.items()}
     if built:
         blocks = [Say(_summary(built, icons)), Say(ICON_KEY),
                   Table(over_time_table(built, settings.targets, settings.language)),
+                  *_period_notes(built, settings.language),
                   Chart("Every KPI over time",
                         _panels_figure(built, settings.targets, settings.period, events,
                                        settings.language)), *blocks]
     return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons)
+
+
+def over_time_record(view: PhaseView, target: float | None) -> dict[str, Any]:
+    """A KPI's ``over_time`` entry in results.json: its icons and the baseline's centre
+    carried forward; a score's also its period, and why when it is not the stage's."""
+    entry = {"variation": view.variation.as_dict(),
+             "assurance": _assurance(view, target).as_dict(),
+             "carried_centre": view.as_dict()["carried_centre"]}
+    if isinstance(view, ScorePhaseView):
+        entry |= {"period": view.period, "period_note": view.period_note,
+                  "centre": float(view.chart.phases[0].centre),
+                  "after_centre": float(view.chart.phases[-1].centre)}
+    return entry
+
+
+def _period_notes(views: Mapping[str, PhaseView], language: str) -> list[Say]:
+    """The scores read by another period than the stage's, and why, under the table."""
+    from pdcakit.words import words
+
+    w = words(language)
+    notes = [w._("{name}: {note}", name=kpi_title(key, view, language), note=view.period_note)
+             for key, view in views.items()
+             if isinstance(view, ScorePhaseView) and view.period_note]
+    return [Say(" ".join(notes))] if notes else []

@@ -201,12 +201,12 @@ def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame 
     sources: dict[str, Callable[[], tuple[pd.Series, np.ndarray, Callable, str, bool, str]]] = {}
     if tables.surveys is not None:
         sources["csi"] = lambda: (*_csi(tables.surveys), _first, "questionnaire", False,
-                                  "score (mean per respondent)")
+                                  "mean score")
     for key in ("tps", "tds"):
         table = getattr(tables, _OBSERVED[key][1])
         if table is not None:
             sources[key] = (lambda key=key, table=table: (
-                *_total(table, key), _first, _OBSERVED[key][0], False, "total score (mean)"))
+                *_total(table, key), _first, _OBSERVED[key][0], False, "mean total"))
     if tables.standards is not None:
         _standards_sources(tables.standards, tickets, sources, skipped,
                            sla_first_response_minutes, composite_weights)
@@ -252,14 +252,14 @@ def _standards_sources(standards: pd.DataFrame, tickets: pd.DataFrame | None,
 
     def weighted() -> tuple:
         return (dates, matrix, lambda m: float(m @ w + typed), "ticket", True,
-                "% of tickets, weighted")
+                "% weighted")
 
     def composite() -> tuple:
         if not weights:
             raise ValueError("off: composite_weights is empty")
         both, cw, ctyped = composite_columns(standards, tickets, sla_minutes)
         return (dates, both, lambda m: float(composite_value(m, weights, cw, ctyped)),
-                "ticket", True, "composite share")
+                "ticket", True, "% composite")
 
     sources["standards"] = weighted
     sources["composite"] = composite
