@@ -32,6 +32,7 @@ on_duplicate: str = ""  # repeated ids: keep_first, keep_last or error ("" takes
 snapshot: str = ""  # when the export was taken ("": mapping's, else latest timestamp)
 timezone: str = ""  # time zone of the export's timestamps ("" takes the mapping's)
 dayfirst: str = ""  # "true" for day-first dates like 05/01/2026 ("" takes the mapping's)
+engine: str = "pandas"  # pandas (loads the rows), duckdb or spark (aggregates the file)
 start: str = "2026-01-05"  # first day of the baseline window (inclusive; "" from the first)
 end: str = "2026-04-06"  # first day after the baseline window (exclusive; "" to the last)
 period: str = "W"  # time unit of the charts: D (day), W (week) or M (month)
@@ -100,7 +101,7 @@ settings = BaselineSettings.check(
     kpis=kpis, headline_kpi=headline_kpi, period=period, target_value=target_value,
     target_direction=target_direction, alpha=alpha, power=power,
     composite_weights=composite_weights, segment_column=segment_column,
-    check_kpis=check_kpis, check_multiplicity=check_multiplicity,
+    check_kpis=check_kpis, check_multiplicity=check_multiplicity, engine=engine,
 )
 sla_options = {"sla_first_response_minutes": sla_first_response_minutes,
                "sla_resolution_hours": sla_resolution_hours}
@@ -110,7 +111,9 @@ sla_options = {"sla_first_response_minutes": sla_first_response_minutes,
 
 # %% tags=["remove-input"]
 loaded = data_section(data_path, mapping, start=start, end=end, on_duplicate=on_duplicate,
-                      snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
+                      snapshot=snapshot, timezone=timezone, dayfirst=dayfirst,
+                      engine=settings.engine, period=period, segment_column=segment_column,
+                      unit_column=unit_column, **sla_options)
 tickets, sections = loaded.tickets, loaded.sections
 show(loaded)
 

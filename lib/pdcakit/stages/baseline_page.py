@@ -38,8 +38,15 @@ from pdcakit.fileio import atomic_write_json
 from pdcakit.kpis import KPI_INFO, supported_kpis
 from pdcakit.results import Estimate
 from pdcakit.stages import units
-from pdcakit.stages.baseline import BaselineSettings, ChartView, HeadlineSeries, headline_series
+from pdcakit.stages.baseline import (
+    BaselineSettings,
+    ChartView,
+    HeadlineSeries,
+    aggregate_headline_series,
+    headline_series,
+)
 from pdcakit.stages.display import estimates_table
+from pdcakit.stages.engine_tickets import EngineTickets, load_engine_tickets
 from pdcakit.stages.planning import SampleSizePlan, period_design_effect, sample_size_plan
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
@@ -213,14 +220,28 @@ def show(*sections: Section) -> None:
 
 @dataclass(frozen=True, eq=False)
 class DataSection(Section):
-    """The loaded tickets, the run's ledger and the window the tables are cut to."""
+    """The loaded tickets (the rows, or with an engine their aggregates: an
+    :class:`~pdcakit.stages.engine_tickets.EngineTickets`), the run's ledger and the window
+    the tables are cut to."""
 
-    tickets: pd.DataFrame
+    tickets: pd.DataFrame | EngineTickets
     sections: PageLedger
     window: tuple[str, str] = ("", "")
 
 
-def scores_window(tickets: pd.DataFrame, start: str = "", end: str = "") -> tuple[str, str]:
+def _needs_rows(what: str, engine: str) -> str:
+    """Why a part is skipped with engine ``engine``: ``what`` needs the ticket rows.
+
+    >>> _needs_rows("a standard with a rule", "duckdb")
+    'a standard with a rule needs the rows (engine duckdb reads aggregates): run with \
+engine pandas'
+    """
+    return (f"{what} needs the rows (engine {engine} reads aggregates): run with engine "
+            "pandas")
+
+
+def scores_window(tickets: pd.DataFrame | EngineTickets, start: str = "",
+                  end: str = "") -> tuple[str, str]:
     """The baseline window as dates: ``start`` / ``end`` as given, an empty one read from
     the tickets (the first creation day; the day after the last), for the optional tables.
 
@@ -230,10 +251,16 @@ def scores_window(tickets: pd.DataFrame, start: str = "", end: str = "") -> tupl
     >>> scores_window(t, "2026-01-01", "")
     ('2026-01-01', '2026-02-02')
     """
-    created = tickets["created_at"]
-    first = f"{created.min():%Y-%m-%d}"
-    after = f"{created.max().normalize() + pd.Timedelta(days=1):%Y-%m-%d}"
+    first_created, last_created = _created_range(tickets)
+    first = f"{first_created:%Y-%m-%d}"
+    after = f"{last_created.normalize() + pd.Timedelta(days=1):%Y-%m-%d}"
     return (start or first, end or after)
+
+
+def _created_range(tickets: pd.DataFrame | EngineTickets) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if isinstance(tickets, EngineTickets):
+        return tickets.first_created, tickets.last_created
+    return tickets["created_at"].min(), tickets["created_at"].max()
 
 
 def data_summary(tickets: pd.DataFrame, *, start: str = "", end: str = "",
@@ -246,30 +273,33 @@ def data_summary(tickets: pd.DataFrame, *, start: str = "", end: str = "",
     '**2 tickets** created from the first ticket to the last (05 Jan 2026 to 07 Jan 2026). \
 The export has no resolved_at column, so open and resolved tickets cannot be told apart.'
     """
-    created = tickets["created_at"]
-    n_open = int(tickets["is_open"].sum()) if "is_open" in tickets else None
+    engine = isinstance(tickets, EngineTickets)
+    first_created, last_created = _created_range(tickets)
+    n_tickets = tickets.tickets if engine else len(tickets)
+    n_open = (tickets.open if engine else
+              int(tickets["is_open"].sum()) if "is_open" in tickets else None)
     source = snapshot_words(tickets, snapshot)
     if n_open is None:
         open_words = ("The export has no resolved_at column, so open and resolved tickets "
                       "cannot be told apart.")
     else:
-        open_words = (f"**{n_open:,} ({n_open / len(tickets):.1%}) were still open** when the "
+        open_words = (f"**{n_open:,} ({n_open / n_tickets:.1%}) were still open** when the "
                       f"data were exported on {tickets.attrs['snapshot']:%d %b %Y %H:%M} "
                       f"(export time {source}). Open tickets stay in every duration KPI as "
                       "censored observations: they are known to have taken at least as long "
                       "as they have been open.")
     page = SectionPage(None)
-    page.say(f"**{len(tickets):,} tickets** created "
+    page.say(f"**{n_tickets:,} tickets** created "
              f"{f'from {start}' if start else 'from the first ticket'} to "
              f"{f'before {end}' if end else 'the last'} "
-             f"({created.min():%d %b %Y} to {created.max():%d %b %Y}). " + open_words)
+             f"({first_created:%d %b %Y} to {last_created:%d %b %Y}). " + open_words)
     found = tickets.attrs.get("plausibility")
     for line in getattr(found, "sentences", ()):
         page.say(f"**Check:** {line}")
     for warning in tickets.attrs.get("warnings", []):
         page.say(f"Note: {warning}")
-    record = {"tickets": len(tickets), "open": n_open, "first_created": created.min(),
-              "last_created": created.max(), "snapshot": tickets.attrs.get("snapshot"),
+    record = {"tickets": n_tickets, "open": n_open, "first_created": first_created,
+              "last_created": last_created, "snapshot": tickets.attrs.get("snapshot"),
               "snapshot_source": source,
               "plausibility": None if found is None else found.as_dict()}
     return Section(shown=page.done(), record={"data": record})
@@ -277,19 +307,57 @@ The export has no resolved_at column, so open and resolved tickets cannot be tol
 
 def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str = "",
                  on_duplicate: str = "", snapshot: str = "", timezone: str = "",
-                 dayfirst: Any = "") -> DataSection:
+                 dayfirst: Any = "", engine: str = "pandas", period: str = "W",
+                 segment_column: str = "", unit_column: str = "",
+                 sla_first_response_minutes: float | None = None,
+                 sla_resolution_hours: float | None = None) -> DataSection:
     """Load the tickets of the baseline window (the notebook's loading parameters, ""
     meaning the mapping's setting) and summarise them (:func:`data_summary`); the result
-    holds the run's ledger, which has recorded every file read."""
+    holds the run's ledger, which has recorded every file read.
+
+    ``engine`` ``duckdb`` or ``spark``: the export is aggregated where it lies
+    (:func:`~pdcakit.stages.engine_tickets.load_engine_tickets`, by ``period``,
+    ``segment_column`` and ``unit_column``, with the SLA thresholds) and no row is
+    loaded; an export or setting the engine cannot read as pandas does is loaded row by
+    row, the first line saying why. ``pandas`` (the default): the rows."""
     reads = PageLedger.of(None)
-    tickets = load_export(data_path, mapping, ledger=reads, window=(start or None, end or None),
-                          on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
-                          dayfirst=dayfirst)
-    sections = PageLedger.of(tickets)
+    window = (start or None, end or None)
+    fallback = ""
+    tickets: pd.DataFrame | EngineTickets | None = None
+    if engine != "pandas":
+        from pdcakit.aggregate import AggregateUnsupported
+
+        try:
+            tickets = load_engine_tickets(
+                data_path, mapping, engine=engine, period=period, ledger=reads, window=window,
+                snapshot=snapshot, segment_column=segment_column, unit_column=unit_column,
+                sla_first_response_minutes=sla_first_response_minutes,
+                sla_resolution_hours=sla_resolution_hours, on_duplicate=on_duplicate,
+                timezone=timezone, dayfirst=dayfirst)
+        except AggregateUnsupported as exc:
+            fallback = (f"Engine {engine} not used: {exc}. The rows were loaded with pandas "
+                        "instead.")
+    if tickets is None:
+        tickets = load_export(data_path, mapping, ledger=reads, window=window,
+                              on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
+                              dayfirst=dayfirst)
+    if isinstance(tickets, EngineTickets):
+        sections = PageLedger(present=tickets.present)
+        sections.skip("plausibility", _needs_rows("The plausibility check", tickets.engine),
+                      label="Plausibility check")
+    else:
+        sections = PageLedger.of(tickets)
     sections.inputs.update(reads.inputs)
     summary = data_summary(tickets, start=start, end=end, snapshot=snapshot)
-    sections.words.extend(item.text for item in summary.shown if item.text)
-    return DataSection(shown=summary.shown, record=summary.record, tickets=tickets,
+    shown = summary.shown
+    if fallback:
+        shown = (Shown(sentence=fallback), *shown)
+    elif isinstance(tickets, EngineTickets):
+        shown = (*shown, Shown(sentence=(
+            f"Read with engine {tickets.engine}: the figures below come from counts and sums "
+            "the engine computed on the file; no ticket row was loaded.")))
+    sections.words.extend(item.text for item in shown if item.text)
+    return DataSection(shown=shown, record=summary.record, tickets=tickets,
                        sections=sections, window=scores_window(tickets, start, end))
 
 
@@ -314,10 +382,14 @@ def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: Basel
         sections.skip("scorecard", "off: kpis is empty (give e.g. [fcr, time_to_resolve] to "
                       "enable it)")
     usable = sections.kpis(settings.kpis)
-    found = (metrics.scorecard(tickets, usable,
-                               sla_first_response_minutes=sla_first_response_minutes,
-                               sla_resolution_hours=sla_resolution_hours)
-             if usable else metrics.Scorecard(estimates={}, skipped={}))
+    if not usable:
+        found = metrics.Scorecard(estimates={}, skipped={})
+    elif isinstance(tickets, EngineTickets):  # the SLA thresholds were set when aggregating
+        found = tickets.aggregates.scorecard(usable)
+    else:
+        found = metrics.scorecard(tickets, usable,
+                                  sla_first_response_minutes=sla_first_response_minutes,
+                                  sla_resolution_hours=sla_resolution_hours)
     if found.estimates:
         page.table(estimates_table(found.estimates))
     for key, reason in found.skipped.items():
@@ -356,7 +428,8 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
         return HeadlineSection(shown=page.done(), record={}, settings=settings, series=None,
                                run=None)
     settings = settings.with_headline(key)
-    series = headline_series(tickets, settings)
+    series = (aggregate_headline_series(tickets.aggregates, settings)
+              if isinstance(tickets, EngineTickets) else headline_series(tickets, settings))
     record = {"headline": headline_record(key, settings.period, series.baseline_estimate,
                                           series)}
     with_value = int(np.isfinite(series.values).sum())
@@ -435,11 +508,17 @@ def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
     page = SectionPage(sections)
     if not sections.runs("time_to_resolve", "created_at", "resolved_at"):
         return Section(shown=page.done(), record={})
-    resolve = metrics.time_to_resolve(tickets)
-    page.say(resolve.sentence)
     minute = pd.Timedelta(minutes=1)
+    if isinstance(tickets, EngineTickets):
+        resolve = tickets.aggregates.estimate("time_to_resolve")
+        table = tickets.aggregates.event_table("time_to_resolve")
+        resolved = np.repeat(table.minutes, table.events.astype(np.int64))
+    else:
+        resolve = metrics.time_to_resolve(tickets)
+        resolved = ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna()
+    page.say(resolve.sentence)
     page.figure(plots.duration_histogram(
-        ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna(),
+        resolved,
         median=None if resolve.median is None else resolve.median / minute,
         p90=None if resolve.p90 is None else resolve.p90 / minute,
         threshold=sla_resolution_hours * 60, unit="minutes",
@@ -461,30 +540,40 @@ def sla_section(tickets: pd.DataFrame, sections: Sections, *,
     """The share of tickets within each SLA threshold whose columns the export has."""
     page = SectionPage(sections)
     found: dict[str, Estimate] = {}
-    if sections.runs("sla_first_response", "created_at", "first_response_at"):
-        found["first_response"] = metrics.sla_attainment(
-            tickets, threshold_minutes=sla_first_response_minutes, event="first_response")
-    if sections.runs("sla_resolution", "created_at", "resolved_at"):
-        found["resolution"] = metrics.sla_attainment(
-            tickets, threshold_minutes=sla_resolution_hours * 60, event="resolution")
+    for key, event, threshold, column in (
+            ("first_response", "first_response", sla_first_response_minutes,
+             "first_response_at"),
+            ("resolution", "resolution", sla_resolution_hours * 60, "resolved_at")):
+        if not sections.runs(f"sla_{key}", "created_at", column):
+            continue
+        found[key] = (tickets.aggregates.estimate(f"sla_{key}")  # thresholds set when read
+                      if isinstance(tickets, EngineTickets) else
+                      metrics.sla_attainment(tickets, threshold_minutes=threshold, event=event))
     if found:
         page.table(estimates_table(found))
     return SlaSection(shown=page.done(), record={"sla": {k: e.as_dict() for k, e in found.items()}},
                       estimates=found)
 
 
-def pareto_section(tickets: pd.DataFrame, sections: Sections) -> Section:
+def _pareto(tickets: pd.DataFrame | EngineTickets, column: str,
+            where: str | None = None) -> pd.DataFrame:
+    if isinstance(tickets, EngineTickets):
+        return tickets.pareto(column, where=where)
+    return metrics.pareto(tickets, column, where=where)
+
+
+def pareto_section(tickets: pd.DataFrame | EngineTickets, sections: Sections) -> Section:
     """Pareto charts of tickets and of complaints by category (each when its columns
     exist; the complaints chart only when there are complaints)."""
     page = SectionPage(sections)
     record: dict[str, Any] = {}
     if sections.runs("pareto", "category"):
-        counts = metrics.pareto(tickets, "category")["count"]
+        counts = _pareto(tickets, "category")["count"]
         page.figure(plots.pareto_chart(counts.index, counts, title="Tickets by category",
                                        xlabel="Category"))
         record["tickets"] = counts.to_dict()
     if sections.runs("complaints_pareto", "category", "complaint"):
-        complaints = metrics.pareto(tickets, "category", where="complaint")["count"]
+        complaints = _pareto(tickets, "category", where="complaint")["count"]
         if len(complaints):
             page.figure(plots.pareto_chart(complaints.index, complaints,
                                            title="Complaints by category",
@@ -510,10 +599,15 @@ def segments_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     elif not keys:
         sections.skip("segments", "needs a KPI of the scorecard (section 2 names what would "
                       "enable one)")
+    elif isinstance(tickets, EngineTickets) and tickets.aggregates.segment != column:
+        sections.skip("segments", f"the engine aggregated by {tickets.aggregates.segment!r}, "
+                      f"not {column!r}: give data_section the same segment_column")
     else:
-        found = metrics.segment_estimates(
-            tickets, column, keys, sla_first_response_minutes=sla_first_response_minutes,
-            sla_resolution_hours=sla_resolution_hours)
+        found = (tickets.aggregates.segment_estimates(keys)
+                 if isinstance(tickets, EngineTickets) else metrics.segment_estimates(
+                     tickets, column, keys,
+                     sla_first_response_minutes=sla_first_response_minutes,
+                     sla_resolution_hours=sla_resolution_hours))
         if not found:
             sections.skip("segments", f"no value of {column} has enough tickets for a KPI")
         else:
@@ -543,6 +637,11 @@ def _standards_score(frame: pd.DataFrame, tickets: pd.DataFrame | None,
     the file and the standard when a rule cannot be measured."""
     if "rule" not in frame or frame["rule"].isna().all():
         return metrics.standards_conformance(frame)
+    if isinstance(tickets, EngineTickets):
+        sections.skip("standards", f"{source_name(sections, 'standards_path')}: "
+                      + _needs_rows("measuring a standard's rule on each ticket",
+                                    tickets.engine))
+        return None
     try:
         return measure_standards(frame, tickets, confidence=confidence).weighted
     except ValueError as exc:
@@ -630,11 +729,17 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
         sections.skip("units", "off: unit_kpis is empty (give e.g. [fcr, aht] to enable it)")
     elif sections.runs("units", unit_column, *case_mix):
         try:
-            report = units.unit_report(
-                tickets, unit_column, unit_kpis, case_mix=case_mix, min_tickets=min_tickets,
-                composite_parts=composite_parts, composite_weights=composite_weights,
-                sla_first_response_minutes=sla_first_response_minutes,
-                sla_resolution_hours=sla_resolution_hours)
+            if isinstance(tickets, EngineTickets):
+                report = _engine_unit_report(tickets, sections, unit_column, unit_kpis,
+                                             case_mix=case_mix, min_tickets=min_tickets,
+                                             composite_parts=composite_parts)
+            else:
+                report = units.unit_report(
+                    tickets, unit_column, unit_kpis, case_mix=case_mix,
+                    min_tickets=min_tickets, composite_parts=composite_parts,
+                    composite_weights=composite_weights,
+                    sla_first_response_minutes=sla_first_response_minutes,
+                    sla_resolution_hours=sla_resolution_hours)
         except ValueError as exc:
             sections.skip("units", str(exc).removeprefix("unit comparison: "))
         else:
@@ -656,6 +761,29 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
                     page.say(line)
             record["units"] = report.as_dict()
     return Section(shown=page.done(), record=record)
+
+
+def _engine_unit_report(tickets: EngineTickets, sections: Sections, column: str,
+                        kpis: Sequence[str], *, case_mix: Sequence[str], min_tickets: int,
+                        composite_parts: Sequence[str]) -> units.UnitsReport:
+    """The funnels by ``column`` from the engine's per-unit counts
+    (:func:`pdcakit.stages.units.aggregate_unit_report`); the parts that need the rows
+    (the case mix taken out, the composite per unit) skipped, each with its line."""
+    if tickets.units is None or tickets.units.segment != column:
+        raise ValueError(f"the engine did not aggregate by {column}: give data_section "
+                         "the same unit_column")
+    if case_mix:
+        sections.skip("units.case_mix", _needs_rows(
+            f"Taking out the mix of {', '.join(case_mix)}", tickets.engine)
+            + "; the funnels below compare the units' raw figures",
+            label=f"Case mix by {column}")
+    if composite_parts:
+        sections.skip("units.composite", _needs_rows(
+            "The composite's interval per unit (its parts' covariances)", tickets.engine),
+            label=f"{units.COMPOSITE.name} by {column}")
+    return units.aggregate_unit_report(tickets.units, column, kpis, present=tickets.present,
+                                       count=int(tickets.distinct.get(column, 0)),
+                                       min_tickets=min_tickets)
 
 
 # ---------------------------------------------------------------- 9. sample size

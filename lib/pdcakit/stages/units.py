@@ -44,9 +44,9 @@ from pdcakit.stats.funnel import (
 from pdcakit.words import N_, words
 
 __all__ = ["COMPOSITE", "COMPOSITE_PARTS", "MIN_TICKETS", "UNIT_KPIS", "UnitFunnel",
-           "UnitsReport", "composite_funnel", "funnel_figure", "funnel_from_cells",
-           "funnel_sentences", "kpi_cells",
-           "outside_table", "unit_funnel", "unit_report"]
+           "UnitsReport", "aggregate_unit_report", "composite_funnel", "funnel_figure",
+           "funnel_from_cells", "funnel_sentences", "kpi_cells", "outside_table",
+           "unit_funnel", "unit_report"]
 
 #: The KPIs compared by unit unless the notebook says otherwise.
 UNIT_KPIS = ("fcr", "aht", "csat", "complaint_rate")
@@ -329,26 +329,11 @@ def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
         raise ValueError(f"unit comparison: the tickets have no data in the column "
                          f"{', '.join(missing)} (map it under columns: in the mapping, or "
                          "give another unit_column / case_mix)")
-    count = int(tickets[column].nunique())
-    if count > MAX_UNITS:
-        raise ValueError(f"unit comparison: {column} has {count:,} distinct values; a "
-                         f"funnel compares at most {MAX_UNITS} units: give a unit_column "
-                         "such as agent, team or site")
-    funnels, skipped = [], {}
-    for key in kpis:
-        if key not in KPI_INFO:
-            raise ValueError(f"unit_kpis: {key!r} is not a KPI key (e.g. fcr, aht, csat)")
-        absent = [c for c in KPI_INFO[key].columns if c not in tickets
-                  or tickets[c].isna().all()]
-        if absent and KPI_INFO[key].kind in _COMPARABLE:
-            skipped[key] = (f"needs the column {', '.join(absent)} (map it under columns: "
-                            "in the mapping)")
-            continue
-        found = unit_funnel(tickets, key, column, case_mix=case_mix,
-                            min_tickets=min_tickets, **params)
-        if found.funnel is None:
-            skipped[key] = found.reason
-        funnels.append(found)
+    _check_units(column, int(tickets[column].nunique()))
+    funnels, skipped = _kpi_funnels(
+        kpis, lambda c: c in tickets and tickets[c].notna().any(),
+        lambda key: unit_funnel(tickets, key, column, case_mix=case_mix,
+                                min_tickets=min_tickets, **params))
     if composite_parts:
         absent = sorted({c for p in composite_parts if p in KPI_INFO
                          for c in KPI_INFO[p].columns
@@ -363,6 +348,55 @@ def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
             if found.funnel is None:
                 skipped["composite"] = found.reason
             funnels.append(found)
+    return UnitsReport(column=column, funnels=tuple(funnels), skipped=skipped)
+
+
+def _check_units(column: str, count: int) -> None:
+    if count > MAX_UNITS:
+        raise ValueError(f"unit comparison: {column} has {count:,} distinct values; a "
+                         f"funnel compares at most {MAX_UNITS} units: give a unit_column "
+                         "such as agent, team or site")
+
+
+def _kpi_funnels(kpis: Sequence[str], has: Any, funnel_of: Any
+                 ) -> tuple[list[UnitFunnel], dict[str, str]]:
+    """Each KPI's funnel (``funnel_of(key)``), or why not: a column ``has`` says is
+    empty, or too few units with enough tickets."""
+    funnels, skipped = [], {}
+    for key in kpis:
+        if key not in KPI_INFO:
+            raise ValueError(f"unit_kpis: {key!r} is not a KPI key (e.g. fcr, aht, csat)")
+        absent = [c for c in KPI_INFO[key].columns if not has(c)]
+        if absent and KPI_INFO[key].kind in _COMPARABLE:
+            skipped[key] = (f"needs the column {', '.join(absent)} (map it under columns: "
+                            "in the mapping)")
+            continue
+        found = funnel_of(key)
+        if found.funnel is None:
+            skipped[key] = found.reason
+        funnels.append(found)
+    return funnels, skipped
+
+
+def aggregate_unit_report(aggregates: Any, column: str, kpis: Sequence[str], *,
+                          present: Any, count: int, min_tickets: int = MIN_TICKETS
+                          ) -> UnitsReport:
+    """:func:`unit_report` from a query engine's aggregates by ``column``
+    (:class:`pdcakit.aggregate.TicketAggregates` built with ``segment=column``): each KPI's
+    funnel from its per-unit counts and sums
+    (:meth:`~pdcakit.aggregate.TicketAggregates.segment_moments`), the units' raw figures
+    (no case mix: that needs each unit's tickets per stratum), no composite.
+    ``present``: the columns holding a value; ``count``: ``column``'s distinct values."""
+    _check_units(column, count)
+    blank = aggregates.unsegmented_tickets()
+
+    def funnel_of(key: str) -> UnitFunnel:
+        if KPI_INFO[key].kind not in _COMPARABLE:
+            return _censored(key, column)
+        cells = aggregates.segment_moments(key).rename(columns={"segment": column})
+        return funnel_from_cells(cells, key, column, blank=blank, min_tickets=min_tickets)
+
+    funnels, skipped = _kpi_funnels(kpis, lambda c: c in present, funnel_of)
     return UnitsReport(column=column, funnels=tuple(funnels), skipped=skipped)
 
 
