@@ -168,10 +168,19 @@ show(time_view, sections)
 #
 # One row per KPI, in NHS "Making Data Count" icons: the variation of the after periods
 # against the baseline's limits (common cause, or a special cause improving or concerning)
-# and the assurance against the target (will every period meet it).
+# and the assurance against the target (will every period meet it). The scores of section 8
+# (CSI, TPS, TDS, standards, composite) are here too, each from its own table per period.
 
 # %% tags=["remove-input"]
-over_time = over_time_section(tickets, windows, check, views=time_view.views, events=cycle_events)
+score_tables = read_score_tables(
+    sections, {"surveys_path": surveys_path, "audits_path": audits_path,
+               "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path},
+    {"surveys_mapping": surveys_mapping, "audits_mapping": audits_mapping,
+     "mystery_shopper_mapping": mystery_shopper_mapping})
+over_time = over_time_section(tickets, windows, check, views=time_view.views,
+                              events=cycle_events, scores=score_tables,
+                              sla_first_response_minutes=sla_first_response_minutes,
+                              composite_weights=composite_weights)
 show(over_time, sections)
 
 # %% [markdown]
@@ -232,11 +241,6 @@ show(training, sections)
 # measure one thing.
 
 # %% tags=["remove-input"]
-score_tables = read_score_tables(
-    sections, {"surveys_path": surveys_path, "audits_path": audits_path,
-               "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path},
-    {"surveys_mapping": surveys_mapping, "audits_mapping": audits_mapping,
-     "mystery_shopper_mapping": mystery_shopper_mapping})
 scores = scores_section(score_tables, windows, check.settings, tickets_before=tickets_before,
                         tickets_after=tickets_after,
                         sla_first_response_minutes=sla_first_response_minutes,

@@ -9,7 +9,12 @@ the verdict box built from them, and lists every contradiction a reviewer could 
   side, "no change" with an interval past the margin, "not enough data" with an interval
   wholly on one side and a test under the level);
 - a verdict word that is not the decision's, a target status that is not the one rule's;
-- a verdict-box row whose before, after or change is not its estimand's figure.
+- a verdict-box row whose before, after or change is not its estimand's figure;
+- a KPI (ticket KPI or score) whose over-time row contradicts its verdict: a target that
+  is not the verdict's, a variation icon "improving" on the KPI's worse side (or
+  "concerning" on its better side), an assurance "consistently passes" beside a target
+  not met (or "consistently fails" beside one met), or a compared KPI with neither an
+  over-time row nor the reason it has none (``skipped["over_time.KEY"]``).
 
 An empty list means the page is consistent. The test suite runs it on every compare run
 it produces; ``pdca report`` could run it before publishing.
@@ -26,7 +31,7 @@ from typing import Any
 
 from pdcakit.run.resultsfile import ChangeRecord, ResultsError, StageResults, results_from_dict
 
-__all__ = ["compare_problems", "kpi_problems"]
+__all__ = ["compare_problems", "kpi_problems", "over_time_problems"]
 
 #: Relative tolerance for "change = after - before" (figures are stored unrounded).
 _TOLERANCE = 1e-6
@@ -97,9 +102,9 @@ def kpi_problems(key: str, change: ChangeRecord) -> list[str]:
 
 
 def _higher_is_better(change: ChangeRecord) -> bool | None:
-    from pdcakit.kpis import KPI_INFO
+    from pdcakit.kpis import KPI_INFO, SCORE_KPI_INFO
 
-    info = KPI_INFO.get(change.kpi)
+    info = KPI_INFO.get(change.kpi) or SCORE_KPI_INFO.get(change.kpi.split(".", 1)[0])
     return None if info is None else info.higher_is_better
 
 
@@ -135,6 +140,59 @@ def _row_problems(results: StageResults) -> list[str]:
     return problems
 
 
+def over_time_problems(results: StageResults) -> list[str]:
+    """Every contradiction between a compared KPI's verdict and its over-time row (see the
+    module docstring); none when the run has no over-time summary.
+
+    >>> from pdcakit.run.resultsfile import StageResults
+    >>> over_time_problems(StageResults("results.json", "compare", None, None, {}, {}))
+    []
+    """
+    rows = results.raw.get("over_time")
+    if not isinstance(rows, Mapping):
+        return []
+    skipped = results.skipped or {}
+    problems = []
+    for key, change in results.changes.items():
+        name = change.name or key
+        row = rows.get(key)
+        if not isinstance(row, Mapping):
+            if f"over_time.{key}" not in skipped:
+                problems.append(f"{name}: compared, but neither in the over-time summary nor "
+                                "skipped there with a reason")
+            continue
+        problems += _row_against_verdict(name, change, row)
+    return problems
+
+
+def _row_against_verdict(name: str, change: ChangeRecord, row: Mapping[str, Any]) -> list[str]:
+    problems = []
+    assurance = row.get("assurance") if isinstance(row.get("assurance"), Mapping) else {}
+    variation = row.get("variation") if isinstance(row.get("variation"), Mapping) else {}
+    target = assurance.get("target")
+    if (target is None) != (change.target is None) or (
+            target is not None and change.target is not None
+            and not _close(float(target), float(change.target))):
+        problems.append(f"{name}: the over-time row's target ({target}) is not the "
+                        f"verdict's ({change.target})")
+    better = _higher_is_better(change)
+    icon, direction = variation.get("icon", ""), variation.get("direction", "")
+    if better is not None and direction in ("higher", "lower") and icon in (
+            "special cause improving", "special cause concerning"):
+        on_better = (direction == "higher") == better
+        if on_better != (icon == "special cause improving"):
+            problems.append(f"{name}: over time says {icon!r} for a {direction} signal, but "
+                            f"{'higher' if better else 'lower'} is better")
+    verdict_met = change.target_met
+    if verdict_met is not None and change.target is not None:
+        said = assurance.get("icon")
+        if (said == "consistent pass" and not verdict_met) or (
+                said == "consistent fail" and verdict_met):
+            problems.append(f"{name}: over time says the target is a {said}, the verdict says "
+                            f"it is {'met' if verdict_met else 'not met'}")
+    return problems
+
+
 def compare_problems(results: StageResults | Mapping[str, Any]) -> list[str]:
     """Every contradiction on a compare page built from ``results`` (a results.json's
     content or its typed form); empty when the page is consistent."""
@@ -146,4 +204,4 @@ def compare_problems(results: StageResults | Mapping[str, Any]) -> list[str]:
     problems = []
     for key, change in results.changes.items():
         problems += kpi_problems(key, change)
-    return problems + _row_problems(results)
+    return problems + _row_problems(results) + over_time_problems(results)

@@ -34,13 +34,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pdcakit import spc
 from pdcakit.kpis import SCORE_KPI_INFO, kpi_name
-from pdcakit.metrics.series import MIN_PERIOD_CASES
+from pdcakit.metrics.series import MIN_PERIOD_CASES, sparse_periods
 from pdcakit.periods import PANDAS_PERIOD, PERIODS
 from pdcakit.stages.compare_scores import (
     HEADLINE_SCORES,
@@ -77,6 +78,27 @@ class ScorePhaseView(PhaseView):
     def better(self) -> str | None:
         info = SCORE_KPI_INFO.get(self.key.split(".", 1)[0])
         return None if info is None else "higher" if info.higher_is_better else "lower"
+
+    @property
+    def judged(self) -> np.ndarray:
+        """The values the limits and the rules read: a sparse period (too few
+        observations, :func:`pdcakit.metrics.series.sparse_periods`) is drawn, never judged."""
+        values = np.asarray(self.values, float)
+        return values if self.sparse is None else np.where(self.sparse, np.nan, values)
+
+    @property
+    def variation(self) -> spc.Variation:
+        centre, lcl, ucl = self.baseline_lines()
+        return spc.variation(self.judged, centre=centre, lcl=lcl, ucl=ucl,
+                             start=self.change_index, better=self.better)
+
+    @property
+    def carried(self) -> Any:
+        after = self.judged[self.change_index:]
+        after = after[np.isfinite(after)]
+        if after.size < 2:
+            return None
+        return spc.run_chart(after, centre=float(self.chart.phases[0].centre))
 
     @property
     def sentence(self) -> str:
@@ -171,20 +193,29 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
     frame = observations_per_period(dates, matrix, combine, windows, period)
     frame = frame[np.isfinite(frame["value"])].reset_index(drop=True)
     title = kpi_name(key)
-    n_before = int((frame["side"] == "before").sum())
-    n_after = len(frame) - n_before
-    if n_before < 2 or n_after < 2:
-        raise ValueError(f"{title}: need at least 2 periods with a value on each side of the "
-                         f"change for a phase chart; have {n_before} before and {n_after} "
-                         f"after (by {PERIODS[period]})")
     periods = pd.DatetimeIndex(frame["period"])
     values = frame["value"].to_numpy(float)
-    chart = spc.i_chart(values, part=frame["side"].tolist(), labels=periods)
+    sparse = sparse_periods(frame["n"].to_numpy(int))
+    judged = frame["side"][~sparse]
+    n_before, n_after = int((judged == "before").sum()), int((judged == "after").sum())
+    if n_before < 2 or n_after < 2:
+        raise ValueError(f"{title}: need at least 2 periods with enough observations on each "
+                         f"side of the change for a phase chart; have {n_before} before and "
+                         f"{n_after} after (by {PERIODS[period]}; a period with fewer than "
+                         f"{MIN_PERIOD_CASES} {_OBSERVED[key][0]}s is drawn but not judged)")
+    chart = spc.i_chart(np.where(sparse, np.nan, values), part=frame["side"].tolist(),
+                        labels=periods)
+    if sparse.any():
+        few = ", ".join(f"{p:%d %b %Y} ({n})" for p, n in
+                        zip(periods[sparse], frame["n"][sparse], strict=True))
+        note = (f"{note} Drawn but not judged (too few {_OBSERVED[key][0]}s to set the "
+                f"limits or raise a signal): {few}.").strip()
     what = _OBSERVED[key][0]
     return ScorePhaseView(
         key=key, title=title, periods=periods, values=values, chart_name="I chart (XmR)",
-        chart=chart, change_index=n_before, percent=percent,
+        chart=chart, change_index=int((frame["side"] == "before").sum()), percent=percent,
         ylabel=f"{title} ({axis} per {PERIODS[period]})", n=frame["n"].to_numpy(int),
+        sparse=sparse,
         period_word=PERIODS[period], period=period, period_note=note,
         axis=f"{axis}", source=f"{what}s in the {_OBSERVED[key][1].replace('_', ' ')} table")
 
