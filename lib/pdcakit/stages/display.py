@@ -202,9 +202,14 @@ def show_figure(fig: Any, alt: str | None = None) -> None:
     metadata of both images, and its repr as text."""
     from IPython.display import display
 
+    from pdcakit.plots import phone_figure
+
     about = {"width": round(fig.get_figwidth() * fig.dpi), "alt": alt or figure_alt(fig)}
-    display(figure_bundle(fig), raw=True,
-            metadata={"image/png": about, "image/svg+xml": dict(about)})
+    drawn = dict(about)
+    phone = phone_figure(fig)
+    if phone is not None:  # the same chart drawn for a narrow screen (pageparts.chart_html)
+        drawn["phone"] = figure_svg(phone)
+    display(figure_bundle(fig), raw=True, metadata={"image/png": about, "image/svg+xml": drawn})
 
 
 def _reads_as_words(values: pd.Series) -> bool:

@@ -350,7 +350,8 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
     return PhaseView(key=key, title=spec.name, periods=periods,
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} (mean per {per})", **counts)
+                     ylabel=f"{spec.name} (mean per {per}{', ' + spec.unit if spec.unit else ''})",
+                     **counts)
 
 
 def window_periods(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",

@@ -57,8 +57,10 @@ __all__ = ["KINDS", "RULES", "compare", "infer_kind"]
 
 KINDS = ("auto", "proportion", "rate", "duration", "ordinal", "nps", "continuous")
 #: The numbered choice rules of this module's docstring, one string each.
-RULES: tuple[str, ...] = tuple(  # in plain words: the docstring's code markup dropped
-    " ".join(rule.replace("``", "").split())
+RULES: tuple[str, ...] = tuple(  # in plain words: the docstring's code and italic markup
+    # dropped (a page shows **bold** as bold, but *italic* as text)
+    re.sub(r"(?<![*\w])\*(\S[^*]*?)\*(?!\*)", r"\1",
+           " ".join(rule.replace("``", "").split()))
     for rule in re.findall(r"^\d\. (.*?)(?=^\d\. |^$)", __doc__ or "", flags=re.M | re.S))
 _MAX_ORDINAL_LEVELS = 7
 _SMALL = 30

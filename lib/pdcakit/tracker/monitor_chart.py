@@ -18,10 +18,12 @@ from pdcakit.kpis import kpi_name
 from pdcakit.run.project import ProjectPaths
 from pdcakit.words import words
 
-__all__ = ["CHART_FILE", "RESULT_FILE", "monitor_figure", "monitor_folder_name",
+__all__ = ["CHART_FILE", "PHONE_CHART_FILE", "RESULT_FILE", "monitor_figure", "monitor_folder_name",
            "write_monitor_outputs"]
 
 CHART_FILE, RESULT_FILE = "chart.svg", "monitor.json"
+#: The same chart drawn for a phone (plots.phone_figure), shown on a narrow screen.
+PHONE_CHART_FILE = "chart-phone.svg"
 
 
 def monitor_folder_name(now: dt.datetime) -> str:
@@ -68,4 +70,10 @@ def write_monitor_outputs(paths: ProjectPaths, result: Any, record: dict[str, An
     atomic_write_json(folder / RESULT_FILE, record)
     figure = monitor_figure(result)
     atomic_write_text(folder / CHART_FILE, figure_svg(figure, key=folder.name))
+    from pdcakit.plots import phone_figure
+
+    phone = phone_figure(figure)
+    if phone is not None:
+        atomic_write_text(folder / PHONE_CHART_FILE,
+                          figure_svg(phone, key=f"{folder.name}-phone"))
     return folder

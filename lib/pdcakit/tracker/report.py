@@ -453,9 +453,13 @@ def _images(notebook: Path, limit: int) -> list[str]:
             size = f" width=\"{int(width)}\"" if isinstance(width, int | float) else ""
             image = (str(svg) if svg else f"<img alt=\"{_e(alt)}\"{size} "
                      f"src=\"data:image/png;base64,{_e(str(png).strip())}\">")
-            # SVG text stays sharp when zoomed; one tap shows the chart full size
+            # SVG text stays sharp when zoomed; one tap shows the chart full size; a phone
+            # shows the chart's phone drawing (kept in the output's metadata)
+            phone = ((output.get("metadata", {}).get("image/svg+xml") or {}).get("phone")
+                     if svg else None)
             figure = chart_html(image, f"chart-{stage}-{len(found) + 1}", alt,
-                                width if isinstance(width, int | float) else None)
+                                width if isinstance(width, int | float) else None,
+                                phone if isinstance(phone, str) else None)
             notes = "".join(f"<figcaption class=\"caution\">{_e(c)}</figcaption>"
                             for c in captions)
             if notes:
@@ -670,7 +674,7 @@ def _monitor_chart(paths: ProjectPaths, record: CycleRecord) -> str:
     """The chart of the cycle's latest monitor run (its ``output`` folder's SVG, drawn by
     :mod:`pdcakit.tracker.monitor_chart`), when it is still there."""
     from pdcakit.tracker.monitor import latest_monitor
-    from pdcakit.tracker.monitor_chart import CHART_FILE
+    from pdcakit.tracker.monitor_chart import CHART_FILE, PHONE_CHART_FILE
 
     last = latest_monitor(record) or {}
     folder = paths.root / str(last.get("output") or "")
@@ -682,7 +686,9 @@ def _monitor_chart(paths: ProjectPaths, record: CycleRecord) -> str:
         return ""
     alt = (f"Monitor run of {last.get('date', '')}: {last.get('kpi', '')} per period since "
            "adoption against the new baseline's frozen limits")
-    return chart_html(svg, f"chart-monitor-{folder.name}", alt)
+    phone = folder / PHONE_CHART_FILE
+    return chart_html(svg, f"chart-monitor-{folder.name}", alt,
+                      phone=phone.read_text(encoding="utf-8") if phone.is_file() else None)
 
 
 def build_reports(paths: ProjectPaths, cycle_id: str | None = None) -> Path:
