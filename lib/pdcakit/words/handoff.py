@@ -19,6 +19,8 @@ True
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import string
 import sys
 from collections.abc import Sequence
@@ -112,9 +114,11 @@ def untranslated(catalogue: Path, library: Path = LIBRARY) -> list[str]:
     """The messages marked in ``library``'s code that ``catalogue`` does not translate
     (every plural form filled), sorted."""
     known = _read(catalogue)
+    with contextlib.redirect_stderr(io.StringIO()):  # Babel's notes on f-string arguments
+        found = [message for _file, _line, message, _comments, _context in extract_from_dir(
+            str(library), keywords=KEYWORDS, comment_tags=())]
     missing = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(library), keywords=KEYWORDS, comment_tags=()):
+    for message in found:
         entry = known.get(_key(message))
         if entry is None or not all(_texts(entry.string)):
             missing.add(_key(message))
