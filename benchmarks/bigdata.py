@@ -18,7 +18,16 @@ Wall time in seconds, as a ratio to F, and peak memory (``resource.getrusage`` o
 child, max resident set; the tickets are generated in a child too, so no child inherits
 a large parent's peak). Prints a table; ``--json`` writes the figures.
 
+``--stage baseline`` measures the baseline stage itself instead: ``pdca run CYCLE
+baseline --data FILE -p engine ENGINE`` for each of ``--engines`` (default pandas and
+duckdb), in a scratch copy of the project whose baseline notebook is made from
+``notebooks/baseline.py`` (jupytext), so the ``engine`` parameter is the current one.
+Wall time, ratio to F, and peak memory of the whole process tree (proportional set size,
+sampled every 100 ms: the CLI, papermill and the kernel), the engines alternated in each
+of ``--stage-repeat`` rounds.
+
     .venv/bin/python benchmarks/bigdata.py --sizes 1m,10m
+    .venv/bin/python benchmarks/bigdata.py --stage baseline --sizes 1m,10m
 """
 
 from __future__ import annotations
@@ -169,6 +178,59 @@ def measure_floor(folder: Path, repeat: int) -> float:
     return statistics.median(walls)
 
 
+def stage_project(folder: Path) -> Path:
+    """A scratch copy of the project (notebooks, records, demo data) in ``folder``, its
+    baseline notebook made from ``notebooks/baseline.py``."""
+    import shutil
+
+    project = folder / "project"
+    for name in ("notebooks", "pdca", "data"):
+        shutil.copytree(ROOT / name, project / name,
+                        ignore=shutil.ignore_patterns("*.lock", "__pycache__", "*.ipynb"))
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        shutil.copy2(notebook, project / "notebooks" / notebook.name)
+    subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--to", "ipynb", "-q",
+                    "-o", str(project / "notebooks" / "baseline.ipynb"),
+                    str(ROOT / "notebooks" / "baseline.py")], check=True, cwd=project)
+    return project
+
+
+def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
+                  floor: float) -> dict[str, Any]:
+    """The baseline stage on ``path`` with each engine, alternated ``repeat`` times:
+    median wall, its ratio to ``floor``, peak memory of the process tree."""
+    import statistics
+
+    bench = _module("bench_run", ROOT / "benchmarks" / "run.py")
+    env = {**os.environ, "PDCA_HOME": str(project), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    runs: dict[str, list[tuple[float, int, int]]] = {engine: [] for engine in engines}
+    used: dict[str, list[str]] = {engine: [] for engine in engines}
+    for _ in range(repeat):
+        for engine in engines:
+            command = [str(Path(sys.executable).parent / "pdca"), "run", bench.CYCLE,
+                       "baseline", "--data", str(path), "-p", "engine", engine]
+            runs[engine].append(bench.run_measured(command, env, project))
+            used[engine].append(_engine_used(project, bench.CYCLE))
+    out = {}
+    for engine, measured in runs.items():
+        wall = statistics.median(m[0] for m in measured)
+        out[engine] = {"seconds": wall, "runs": [m[0] for m in measured],
+                       "over_floor": wall / floor,
+                       "peak_gib": max(m[1] for m in measured) / 2**30,
+                       "ok": all(m[2] == 0 for m in measured), "read_by": used[engine]}
+    return out
+
+
+def _engine_used(project: Path, cycle: str) -> str:
+    """How the newest baseline run read the tickets: ``aggregates`` (an engine: its
+    results skip the row-only plausibility check) or ``rows``."""
+    found = sorted((project / "runs" / cycle / "baseline").glob("*/results.json"))
+    if not found:
+        return "no results"
+    skipped = json.loads(found[-1].read_text(encoding="utf-8")).get("skipped", {})
+    return "aggregates" if "plausibility" in skipped else "rows"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1m,10m", help="comma list of 100k, 1m, 10m")
@@ -176,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--row-path-max", type=int, default=1_000_000,
                         help="measure the row path up to this many tickets")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--stage", choices=["baseline"],
+                        help="measure the stage run by pdca instead of the library calls")
+    parser.add_argument("--engines", default="pandas,duckdb",
+                        help="with --stage: comma list of pandas, duckdb, spark")
+    parser.add_argument("--stage-repeat", type=int, default=1,
+                        help="with --stage: rounds of every engine (median)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -191,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         floor = measure_floor(folder, args.repeat)
         results["floor_seconds"] = floor
         print(f"floor F (papermill, imports only): {floor:.1f} s (median of {args.repeat})")
+        project = stage_project(folder) if args.stage else None
         for label in args.sizes.split(","):
             n = SIZES[label.strip().lower()]
             made_by = run_child("generate", f"{n}:{folder}")
@@ -198,6 +267,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{n:,} tickets: generated in {made:.1f} s "
                   f"({path.stat().st_size / 2**20:.0f} MiB Parquet)")
             size: dict[str, Any] = {"generate_seconds": made}
+            if project is not None:
+                engines = [e.strip() for e in args.engines.split(",")]
+                size["stage"] = measure_stage(project, path, engines, args.stage_repeat,
+                                              floor)
+                for engine, figures in size["stage"].items():
+                    print(f"  {args.stage} stage, engine {engine:<7} {figures['seconds']:7.1f} s"
+                          f"  = {figures['over_floor']:5.2f} x F  peak "
+                          f"{figures['peak_gib']:.2f} GiB  "
+                          f"{'ok' if figures['ok'] else 'FAILED'} (read "
+                          f"{', '.join(sorted(set(figures['read_by'])))})", flush=True)
+                if {"pandas", "duckdb"} <= size["stage"].keys():
+                    rows, agg = size["stage"]["pandas"], size["stage"]["duckdb"]
+                    print(f"  pandas / duckdb: {rows['seconds'] / agg['seconds']:.1f} x the "
+                          f"time, {rows['peak_gib'] / agg['peak_gib']:.1f} x the memory")
+                path.unlink()
+                results["sizes"][label] = size
+                continue
             kinds = ["aggregate", "check"] + (["rows"] if n <= args.row_path_max else [])
             for kind in kinds:
                 figures = run_child(kind, path)
