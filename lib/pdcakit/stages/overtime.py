@@ -202,7 +202,8 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
     if scores is not None:
         found, reasons = score_views(scores, windows, tickets=tickets, period=settings.period,
                                      sla_first_response_minutes=sla_first_response_minutes,
-                                     composite_weights=composite_weights)
+                                     composite_weights=composite_weights,
+                                     language=settings.language)
         built = {**built, **found}
         skips += [Skip(f"over_time.{key}", reason, f"Over time: {key}")
                   for key, reason in reasons.items()]

@@ -52,6 +52,7 @@ from pdcakit.stages.compare_scores import (
 )
 from pdcakit.stages.timeview import PhaseView
 from pdcakit.stages.windows import Windows
+from pdcakit.words import N_, words
 
 __all__ = ["ScorePhaseView", "observations_per_period", "score_period", "score_views"]
 
@@ -59,6 +60,13 @@ __all__ = ["ScorePhaseView", "observations_per_period", "score_period", "score_v
 _OBSERVED = {"csi": ("questionnaire", "surveys"), "tps": ("audit", "audits"),
              "tds": ("visit", "mystery_shopper"), "standards": ("ticket", "standards"),
              "composite": ("ticket", "standards")}
+#: An observation's word, one and several (message ids of the words layer).
+_PLURAL = {"questionnaire": N_("questionnaires"), "audit": N_("audits"),
+           "visit": N_("visits"), "ticket": N_("tickets")}
+_SINGULAR = (N_("questionnaire"), N_("audit"), N_("visit"), N_("ticket"))
+#: What each score's value axis counts.
+_AXES = {"csi": N_("mean score"), "tps": N_("mean total"), "tds": N_("mean total"),
+         "standards": N_("% weighted"), "composite": N_("% composite")}
 _PARTS = {"tps": ("normativity", "efficiency", "experience"),
           "tds": ("attitude", "knowledge", "speed")}
 
@@ -105,8 +113,8 @@ class ScorePhaseView(PhaseView):
         return (super().sentence + (f" {self.period_note}" if self.period_note else "")).strip()
 
 
-def score_period(dates: pd.Series, windows: Windows, period: str, what: str
-                 ) -> tuple[str, str]:
+def score_period(dates: pd.Series, windows: Windows, period: str, what: str,
+                 language: str = "en") -> tuple[str, str]:
     """The period a table's observations are charted by, and the sentence saying why when
     it is not ``period``: weeks too thin (a median week of the windows, empty weeks
     counted, with fewer than ``MIN_PERIOD_CASES`` observations) are read by month.
@@ -126,9 +134,10 @@ point too noisy to read).')
     median = float(np.median(counts.to_numpy())) if len(counts) else 0.0
     if median >= MIN_PERIOD_CASES:
         return period, ""
-    shown = f"{median:g} {what}" + ("" if median == 1 else "s")
-    return "M", (f"By month: its weeks hold a median of {shown} (fewer than "
-                 f"{MIN_PERIOD_CASES} make a weekly point too noisy to read).")
+    w = words(language)
+    return "M", w._("By month: its weeks hold a median of {count} {what} (fewer than {least} "
+                    "make a weekly point too noisy to read).", count=f"{median:g}",
+                    what=w._(what if median == 1 else _PLURAL[what]), least=MIN_PERIOD_CASES)
 
 
 def observations_per_period(dates: pd.Series, matrix: np.ndarray,
@@ -189,7 +198,7 @@ def _total(table: pd.DataFrame, key: str) -> tuple[pd.Series, np.ndarray]:
 
 def _view(key: str, dates: pd.Series, matrix: np.ndarray,
           combine: Callable[[np.ndarray], float], windows: Windows, period: str,
-          percent: bool, axis: str, note: str) -> ScorePhaseView:
+          percent: bool, note: str, language: str) -> ScorePhaseView:
     frame = observations_per_period(dates, matrix, combine, windows, period)
     frame = frame[np.isfinite(frame["value"])].reset_index(drop=True)
     title = kpi_name(key)
@@ -208,36 +217,39 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
     if sparse.any():
         few = ", ".join(f"{p:%d %b %Y} ({n})" for p, n in
                         zip(periods[sparse], frame["n"][sparse], strict=True))
-        note = (f"{note} Drawn but not judged (too few {_OBSERVED[key][0]}s to set the "
-                f"limits or raise a signal): {few}.").strip()
+        note = " ".join([note, words(language)._(
+            "Drawn but not judged (too few {what} to set the limits or raise a signal): "
+            "{periods}.", what=words(language)._(_PLURAL[_OBSERVED[key][0]]),
+            periods=few)]).strip()
     what = _OBSERVED[key][0]
+    axis = words(language)._(_AXES[key])
     return ScorePhaseView(
         key=key, title=title, periods=periods, values=values, chart_name="I chart (XmR)",
         chart=chart, change_index=int((frame["side"] == "before").sum()), percent=percent,
         ylabel=f"{title} ({axis} per {PERIODS[period]})", n=frame["n"].to_numpy(int),
         sparse=sparse,
         period_word=PERIODS[period], period=period, period_note=note,
-        axis=f"{axis}", source=f"{what}s in the {_OBSERVED[key][1].replace('_', ' ')} table")
+        axis=axis, source=f"{what}s in the {_OBSERVED[key][1].replace('_', ' ')} table")
 
 
 def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame | None = None,
                 period: str = "W", sla_first_response_minutes: float = 30.0,
-                composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
+                composite_weights: Sequence[float] = (0.5, 0.3, 0.2), language: str = "en",
                 ) -> tuple[dict[str, ScorePhaseView], dict[str, str]]:
     """The phase view of each headline score whose table was given (in
     :data:`HEADLINE_SCORES` order), and for each one that cannot be charted the reason
-    (a score without its table is not listed: it was not measured)."""
+    (a score without its table is not listed: it was not measured); the notes and axes
+    in ``language``."""
     views: dict[str, ScorePhaseView] = {}
     skipped: dict[str, str] = {}
-    sources: dict[str, Callable[[], tuple[pd.Series, np.ndarray, Callable, str, bool, str]]] = {}
+    sources: dict[str, Callable[[], tuple[pd.Series, np.ndarray, Callable, str, bool]]] = {}
     if tables.surveys is not None:
-        sources["csi"] = lambda: (*_csi(tables.surveys), _first, "questionnaire", False,
-                                  "mean score")
+        sources["csi"] = lambda: (*_csi(tables.surveys), _first, "questionnaire", False)
     for key in ("tps", "tds"):
         table = getattr(tables, _OBSERVED[key][1])
         if table is not None:
             sources[key] = (lambda key=key, table=table: (
-                *_total(table, key), _first, _OBSERVED[key][0], False, "mean total"))
+                *_total(table, key), _first, _OBSERVED[key][0], False))
     if tables.standards is not None:
         _standards_sources(tables.standards, tickets, sources, skipped,
                            sla_first_response_minutes, composite_weights)
@@ -245,10 +257,10 @@ def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame 
         if key not in sources:
             continue
         try:
-            dates, matrix, combine, what, percent, axis = sources[key]()
-            chosen, note = score_period(dates, windows, period, what)
-            views[key] = _view(key, dates, matrix, combine, windows, chosen, percent, axis,
-                               note)
+            dates, matrix, combine, what, percent = sources[key]()
+            chosen, note = score_period(dates, windows, period, what, language)
+            views[key] = _view(key, dates, matrix, combine, windows, chosen, percent, note,
+                               language)
         except (ValueError, KeyError) as exc:
             skipped[key] = str(exc).strip("'\"")
     return views, {k: skipped[k] for k in HEADLINE_SCORES if k in skipped}
@@ -282,15 +294,14 @@ def _standards_sources(standards: pd.DataFrame, tickets: pd.DataFrame | None,
         return
 
     def weighted() -> tuple:
-        return (dates, matrix, lambda m: float(m @ w + typed), "ticket", True,
-                "% weighted")
+        return dates, matrix, lambda m: float(m @ w + typed), "ticket", True
 
     def composite() -> tuple:
         if not weights:
             raise ValueError("off: composite_weights is empty")
         both, cw, ctyped = composite_columns(standards, tickets, sla_minutes)
         return (dates, both, lambda m: float(composite_value(m, weights, cw, ctyped)),
-                "ticket", True, "% composite")
+                "ticket", True)
 
     sources["standards"] = weighted
     sources["composite"] = composite
