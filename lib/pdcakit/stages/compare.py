@@ -654,8 +654,9 @@ class KpiChange:
                 w._("The whole distribution of times moved one way (the curves do not "
                     "cross)."))))
         elif self.comparison.assumptions:
-            items.append(CheckItem(assumptions, "information",
-                                   "; ".join(self.comparison.assumptions).rstrip(".") + "."))
+            # each assumption through the catalogue: translated once its module marks it
+            items.append(CheckItem(assumptions, "information", "; ".join(
+                w._(a) for a in self.comparison.assumptions).rstrip(".") + w._(".")))
         return tuple(items)
 
     @property
@@ -751,7 +752,8 @@ class KpiChange:
     def technical_row(self) -> dict[str, Any]:
         """The test, p-values, effect size and detectable change of the deciding estimand."""
         return {
-            "KPI": self.name, "Estimand": self.deciding.estimand, "Test": self.test,
+            "KPI": self.name, "Estimand": self.words.estimand(self.deciding.estimand),
+            "Test": self.test,
             "p": stats.format_p(self.raw_pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
                            if self.p_adjusted is not None else ""),
@@ -1056,15 +1058,32 @@ def _period_test(key: str, b: _Side, a: _Side, confidence: float, unit: str,
                                           confidence=confidence, unit=unit, scale=scale)
 
 
+def _dispersion_sentence(dispersion: stats.Dispersion, w: Words = ENGLISH) -> str:
+    """Whether the periods vary more than chance, and so which test carries the verdict,
+    in ``w``'s language (English: word for word :attr:`pdcakit.stats.Dispersion.sentence`,
+    which tests/test_compare_words_zh.py holds it to)."""
+    icc = "" if dispersion.icc is None else w._(", ICC {icc}", icc=f"{dispersion.icc:.3f}")
+    figures = w._("dispersion {ratio} over {n} periods{icc}, {test} {p}",
+                  ratio=f"{dispersion.ratio:.2f}", n=dispersion.n_periods, icc=icc,
+                  test=dispersion.test, p=stats.format_p(dispersion.pvalue))
+    if dispersion.varies:
+        return w._("The periods vary more than chance would ({figures}), so the periods, "
+                   "not the tickets, are the units of the test.", figures=figures)
+    return w._("The periods vary no more than chance would ({figures}; the threshold is "
+               "p < {threshold}), so the ticket-level test stands.", figures=figures,
+               threshold=f"{dispersion.threshold:g}")
+
+
 def _period_verdict(period: stats.PeriodComparison, choice: stats.PeriodChoice,
-                    reference: float) -> Verdict:
+                    reference: float, w: Words = ENGLISH) -> Verdict:
     label = period.estimate_label
     if label.startswith("difference in restricted mean duration up to"):
         horizon = format_value(period.extra["horizon"], "minutes")  # its own unit
         label = f"difference in mean time up to {horizon}"
     elif label.startswith("difference in rates"):
         label = "difference in rates"
-    why = (f"{choice.sentence} {period.method}").replace("  ", " ")
+    why = (f"{_dispersion_sentence(choice.period.dispersion, w)} {period.method}"
+           ).replace("  ", " ")
     return Verdict(label, period.test, float(period.estimate),
                    (float(period.ci[0]), float(period.ci[1])), float(period.pvalue), reference,
                    why, period_level=True)
@@ -1135,9 +1154,10 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
         if choice.period_level:
             reference = (float(period_test.extra.get("rmst_before", ticket.reference))
                          if shape is not None else ticket.reference)
-            verdict = _period_verdict(period_test, choice, reference)
+            verdict = _period_verdict(period_test, choice, reference, w)
         else:
-            verdict = replace(ticket, why=f"{ticket.why} {choice.sentence}")
+            verdict = replace(ticket, why=f"{ticket.why} "
+                                          f"{_dispersion_sentence(choice.period.dispersion, w)}")
     else:
         verdict = replace(ticket, why=f"{ticket.why} {note}")
     deff = _design_effect(period_test, verdict.period_level)
@@ -1150,7 +1170,8 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
         mde = _mde(spec, b, a, estimates[0].value, target, level, power, deff)
     open_shares = (None if b.observed is None else
                    (float(1 - b.observed.mean()), float(1 - a.observed.mean())))
-    return KpiChange(key=key, name=spec.name, unit=spec.unit,
+    return KpiChange(key=key, name=spec.name if w.english else kpi_name(key, language),
+                     unit=spec.unit, language=language,
                      higher_is_better=spec.higher_is_better, before=estimates[0],
                      after=estimates[1], comparison=result, difference=verdict.estimate,
                      difference_ci=(float(verdict.ci[0]), float(verdict.ci[1])),
