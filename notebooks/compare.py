@@ -244,7 +244,8 @@ show(training, sections)
 scores = scores_section(score_tables, windows, check.settings, tickets_before=tickets_before,
                         tickets_after=tickets_after,
                         sla_first_response_minutes=sla_first_response_minutes,
-                        composite_weights=composite_weights)
+                        composite_weights=composite_weights, views=over_time.views,
+                        events=cycle_events)
 show(scores, sections)
 
 # %% [markdown]

@@ -253,3 +253,22 @@ def test_the_score_names_follow_the_page_language() -> None:
                                                  kpi_name("csi", "zh-CN")]
     assert [ax.get_title(loc="left") for ax in section.charts[0].draw().axes] == \
         section.tables[0]["KPI"].tolist()
+
+
+def test_each_charted_score_has_its_chart_under_its_verdict_with_the_events(demo) -> None:
+    windows, tickets, check, section, _ = demo
+    before, after = windows.split(tickets)
+    events = [["2026-04-03", "Train agents on the knowledge base"]]
+    scores = scores_section(_demo_tables(), windows, check.settings, tickets_before=before,
+                            tickets_after=after, views=section.views, events=events)
+    titles = [chart.title for chart in scores.charts]
+    assert titles == [section.views[k].title for k in ("csi", "tps", "standards", "composite")]
+    fig = scores.charts[1].draw()                                  # TPS, by month
+    assert "per month" in fig.axes[0].get_title(loc="left")
+    assert "1 Train: 03 Apr 2026, Train agents on the knowledge base" in [
+        line.get_label() for line in fig.axes[0].get_lines()]
+    assert any(s.startswith("Marked on the charts: **1 Train**") for s in scores.sentences)
+    # without views: the verdicts only, as before
+    plain = scores_section(_demo_tables(), windows, check.settings, tickets_before=before,
+                           tickets_after=after)
+    assert plain.charts == [] and len(plain.tables) == len(scores.tables)

@@ -725,11 +725,15 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
                    tickets_before: pd.DataFrame | None = None,
                    tickets_after: pd.DataFrame | None = None,
                    sla_first_response_minutes: float = 30.0,
-                   composite_weights: Sequence[float] = (0.5, 0.3, 0.2)) -> Scores:
+                   composite_weights: Sequence[float] = (0.5, 0.3, 0.2),
+                   views: Mapping[str, PhaseView] | None = None,
+                   events: Sequence[Sequence[Any]] = ()) -> Scores:
     """CSI, TPS, TDS, the standards conformance and the composite before and after
     (:func:`pdcakit.stages.compare_scores.compare_scores`): one verdict each, as the
     ticket KPIs', then the parts, Cronbach's alpha and the standards table. A score
-    without its table is skipped with the line naming the parameter."""
+    without its table is skipped with the line naming the parameter. A score with a
+    phase view in ``views`` (the over-time summary's, :mod:`pdcakit.stages.score_series`)
+    has its chart per period under its verdict, with the cycle's ``events`` marked."""
     if all(getattr(tables, k) is None for k in ("surveys", "audits", "mystery_shopper",
                                                  "standards")):
         return Scores(blocks=(Skip("scores", "off: give surveys_path, audits_path, "
@@ -748,6 +752,13 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
     head = found.headline
     for change in head.changes:
         blocks += verdict_blocks(change)
+        view = (views or {}).get(change.key)
+        if view is not None:
+            blocks += [Say(f"**{view.title}:** {view.sentence}"),
+                       Chart(view.title, _phase_figure(view, settings.targets.get(change.key),
+                                                       view.period_word or "period", events))]
+    if head.changes and views and events:
+        blocks.append(Say(events_line(events, windows)))
     if head.changes:
         family = (w._("The scores are one family, apart from the ticket KPIs: {method} "
                       "adjustment over the {count} compared.",

@@ -73,9 +73,10 @@ _PARTS = {"tps": ("normativity", "efficiency", "experience"),
 _TABLE_OF = {"tps": "audits", "tds": "mystery_shopper"}
 _PER_WHAT = {"csi": "questionnaire", "tps": "audit", "tds": "visit"}
 
-_PERIOD_NOTE = ("Scores are compared one questionnaire, audit or visit at a time; there is "
-                "no week-by-week check (a few per week are too few to show whether the "
-                "weeks vary more than chance).")
+_PERIOD_NOTE = ("Scores are compared one questionnaire, audit or visit at a time, not period "
+                "by period (a few per week are too few to show whether the weeks vary more "
+                "than chance); the over-time summary charts each per week, or per month when "
+                "its weeks are thin, against the baseline's limits.")
 
 
 @dataclass(frozen=True)
