@@ -272,3 +272,13 @@ def test_each_charted_score_has_its_chart_under_its_verdict_with_the_events(demo
     plain = scores_section(_demo_tables(), windows, check.settings, tickets_before=before,
                            tickets_after=after)
     assert plain.charts == [] and len(plain.tables) == len(scores.tables)
+
+
+def test_blank_questionnaires_are_not_observations_and_undated_ones_are_said() -> None:
+    surveys = _survey([*BASE, 6, 6, 6, 6, 6, 6, 6, 6])
+    blank = surveys[surveys["respondent_id"].str.endswith("00")].assign(score=None)
+    undated = surveys[surveys["respondent_id"].str.endswith("01")].assign(date=None)
+    rest = surveys[~surveys["respondent_id"].str.endswith(("00", "01"))]
+    csi = score_views(ScoreTables(surveys=pd.concat([rest, blank, undated])), WINDOWS)[0]["csi"]
+    assert csi.n.tolist() == [8] * 16            # 10 a week, less the blank and the undated
+    assert csi.period_note == "16 questionnaires without a date are not charted."

@@ -187,13 +187,21 @@ def _csi(surveys: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     if "respondent_id" in frame:
         frame = frame.groupby("respondent_id", sort=False).agg(date=("date", "min"),
                                                                score=("score", "mean"))
-    return frame["date"].reset_index(drop=True), frame[["score"]].to_numpy(float)
+    return _scored(frame["date"].reset_index(drop=True), frame[["score"]].to_numpy(float))
 
 
 def _total(table: pd.DataFrame, key: str) -> tuple[pd.Series, np.ndarray]:
     parts = table[list(_PARTS[key])].apply(pd.to_numeric, errors="coerce")
     total = parts.sum(axis=1, min_count=len(_PARTS[key]))
-    return _dates(table, _OBSERVED[key][1].replace("_", " ")), total.to_numpy(float)[:, None]
+    return _scored(_dates(table, _OBSERVED[key][1].replace("_", " ")),
+                   total.to_numpy(float)[:, None])
+
+
+def _scored(dates: pd.Series, matrix: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """The observations with a score (a questionnaire of blank or "don't know" answers
+    only, an audit missing a part: not an observation of the score)."""
+    keep = np.isfinite(matrix[:, 0])
+    return dates[keep].reset_index(drop=True), matrix[keep]
 
 
 def _view(key: str, dates: pd.Series, matrix: np.ndarray,
@@ -259,6 +267,11 @@ def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame 
         try:
             dates, matrix, combine, what, percent = sources[key]()
             chosen, note = score_period(dates, windows, period, what, language)
+            undated = int(dates.isna().sum())
+            if undated:
+                w = words(language)
+                note = " ".join([note, w._("{count} {what} without a date are not charted.",
+                                           count=undated, what=w._(_PLURAL[what]))]).strip()
             views[key] = _view(key, dates, matrix, combine, windows, chosen, percent, note,
                                language)
         except (ValueError, KeyError) as exc:
