@@ -105,9 +105,15 @@ def kpi_title(key: str, view: PhaseView, language: str = "en") -> str:
 
 
 def over_time_table(views: Mapping[str, PhaseView],
-                    targets: Mapping[str, float], language: str = "en") -> pd.DataFrame:
+                    targets: Mapping[str, float], language: str = "en",
+                    not_charted: Sequence[str] = ()) -> pd.DataFrame:
     """One row per KPI: variation, assurance, the rules that fired, and the after periods
-    against the baseline's centre line carried forward; the KPI named in ``language``."""
+    against the baseline's centre line carried forward; the KPI named in ``language``.
+    Each KPI of ``not_charted`` (keys) is a row saying so, its reason in the line below
+    the table, so no compared KPI is missing from it."""
+    from pdcakit.words import words
+
+    w = words(language)
     rows = []
     for key, view in views.items():
         variation, assurance = view.variation, _assurance(view, targets.get(key))
@@ -115,6 +121,10 @@ def over_time_table(views: Mapping[str, PhaseView],
                      "Assurance": f"{assurance.symbol} {assurance.icon}",
                      "NHS rules fired": ", ".join(variation.rules) or "none",
                      "Against the baseline centre": _carried_words(view)})
+    for key in not_charted:
+        rows.append({"KPI": kpi_name(key, language), "Variation": w._("– not charted"),
+                     "Assurance": "–", "NHS rules fired": "–",
+                     "Against the baseline centre": w._("the reason is under the table")})
     return pd.DataFrame(rows, columns=["KPI", "Variation", "Assurance", "NHS rules fired",
                                        "Against the baseline centre"])
 
@@ -213,7 +223,8 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
               for key, view in built.items()}
     if built:
         blocks = [Say(_summary(built, icons)), Say(ICON_KEY),
-                  Table(over_time_table(built, settings.targets, settings.language)),
+                  Table(over_time_table(built, settings.targets, settings.language,
+                                        [skip.key.split(".", 1)[1] for skip in skips])),
                   *_period_notes(built, settings.language),
                   Chart("Every KPI over time",
                         _panels_figure(built, settings.targets, settings.period, events,
