@@ -60,9 +60,10 @@ __all__ = ["ScorePhaseView", "observations_per_period", "score_period", "score_v
 _OBSERVED = {"csi": ("questionnaire", "surveys"), "tps": ("audit", "audits"),
              "tds": ("visit", "mystery_shopper"), "standards": ("ticket", "standards"),
              "composite": ("ticket", "standards")}
-#: An observation's word, one and several (message ids of the words layer).
+#: An observation's word, several (message ids of the words layer) ...
 _PLURAL = {"questionnaire": N_("questionnaires"), "audit": N_("audits"),
            "visit": N_("visits"), "ticket": N_("tickets")}
+#: ... and one (marked for the catalogue: score_period says "a median of 1 audit").
 _SINGULAR = (N_("questionnaire"), N_("audit"), N_("visit"), N_("ticket"))
 #: What each score's value axis counts.
 _AXES = {"csi": N_("mean score"), "tps": N_("mean total"), "tds": N_("mean total"),
@@ -80,7 +81,6 @@ class ScorePhaseView(PhaseView):
     period: str = "W"
     period_note: str = ""
     axis: str = "score (mean)"
-    source: str = ""
 
     @property
     def better(self) -> str | None:
@@ -209,7 +209,7 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
           percent: bool, note: str, language: str) -> ScorePhaseView:
     frame = observations_per_period(dates, matrix, combine, windows, period)
     frame = frame[np.isfinite(frame["value"])].reset_index(drop=True)
-    title = kpi_name(key)
+    title = kpi_name(key, language)
     periods = pd.DatetimeIndex(frame["period"])
     values = frame["value"].to_numpy(float)
     sparse = sparse_periods(frame["n"].to_numpy(int))
@@ -229,15 +229,13 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
             "Drawn but not judged (too few {what} to set the limits or raise a signal): "
             "{periods}.", what=words(language)._(_PLURAL[_OBSERVED[key][0]]),
             periods=few)]).strip()
-    what = _OBSERVED[key][0]
     axis = words(language)._(_AXES[key])
     return ScorePhaseView(
         key=key, title=title, periods=periods, values=values, chart_name="I chart (XmR)",
         chart=chart, change_index=int((frame["side"] == "before").sum()), percent=percent,
         ylabel=f"{title} ({axis} per {PERIODS[period]})", n=frame["n"].to_numpy(int),
         sparse=sparse,
-        period_word=PERIODS[period], period=period, period_note=note,
-        axis=axis, source=f"{what}s in the {_OBSERVED[key][1].replace('_', ' ')} table")
+        period_word=PERIODS[period], period=period, period_note=note, axis=axis)
 
 
 def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame | None = None,
