@@ -411,7 +411,9 @@ class KpiChange:
     @property
     def test(self) -> str:
         """The name of the test that carries the verdict (the period-level one when the
-        periods vary more than chance)."""
+        periods vary more than chance). The statistics modules name their tests in
+        English; the words shown pass a name through the catalogue, so a name marked
+        there (``N_``) reads in the page's language."""
         return self.comparison.test if self.verdict is None else self.verdict.test
 
     @property
@@ -566,7 +568,8 @@ class KpiChange:
     def how_we_know(self) -> tuple[str, ...]:
         """The technical detail beneath the verdict, one plain sentence each."""
         w = self.words
-        lines = [w._("Test: {test}. {reason}", test=self.test, reason=self.test_reason).strip()]
+        lines = [w._("Test: {test}. {reason}", test=w._(self.test),
+                     reason=self.test_reason).strip()]
         p = stats.format_p(self.raw_pvalue)
         adjusted = (w._("; adjusted for testing {family} at once ({method}), {p}",
                         family=self._family_words, method=MULTIPLICITY[self.multiplicity],
@@ -753,7 +756,7 @@ class KpiChange:
         """The test, p-values, effect size and detectable change of the deciding estimand."""
         return {
             "KPI": self.name, "Estimand": self.words.estimand(self.deciding.estimand),
-            "Test": self.test,
+            "Test": self.words._(self.test),
             "p": stats.format_p(self.raw_pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
                            if self.p_adjusted is not None else ""),
@@ -776,7 +779,7 @@ class KpiChange:
         w = self.words
         interval = (w._(", CI {low} to {high}", low=f"{low:.2f}", high=f"{high:.2f}")
                     if low is not None else "")
-        return f"{size:.2f}{interval} ({result.effect_size_label})"
+        return f"{size:.2f}{interval} ({w._(result.effect_size_label)})"
 
     def as_dict(self) -> dict[str, Any]:
         decision = self.decision
@@ -1065,7 +1068,7 @@ def _dispersion_sentence(dispersion: stats.Dispersion, w: Words = ENGLISH) -> st
     icc = "" if dispersion.icc is None else w._(", ICC {icc}", icc=f"{dispersion.icc:.3f}")
     figures = w._("dispersion {ratio} over {n} periods{icc}, {test} {p}",
                   ratio=f"{dispersion.ratio:.2f}", n=dispersion.n_periods, icc=icc,
-                  test=dispersion.test, p=stats.format_p(dispersion.pvalue))
+                  test=w._(dispersion.test), p=stats.format_p(dispersion.pvalue))
     if dispersion.varies:
         return w._("The periods vary more than chance would ({figures}), so the periods, "
                    "not the tickets, are the units of the test.", figures=figures)
