@@ -130,7 +130,7 @@ class TestPage:
         assert "各 KPI 随时间的变化" in page  # a ### heading of the body
         assert "Each KPI first in one plain line" not in page
         ran, not_run = sections_run(translate_notebook(nb, "zh-CN"))
-        assert not_run == ["7. 培训效果"]  # the template's default run has no training table
+        assert "7. 培训效果" in not_run  # the template's default run has no training table
         for text, anchor in ran:  # every contents link lands on its heading
             assert f'href="#{anchor}"' in contents and f'id="{anchor}"' in page, text
 
