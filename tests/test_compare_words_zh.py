@@ -179,6 +179,12 @@ class TestCompareInChinese:
         test = zh.period_test.dispersion.test
         assert not re.search(r"[A-Za-z]{3,}", zh.verdict.why.replace(test, "").replace(
             "Kaplan-Meier", "").replace("log-rank", "")), zh.verdict.why
+        # the period-level verdict's estimand (weeks varying more than chance) too
+        period_level = zh.estimand_words("difference in mean time up to 23.9 days")
+        assert period_level.startswith("截至 23.9 天") and not re.search("[a-z]{3}",
+                                                                        period_level)
+        assert compare_kpi(before, after, "time_to_resolve", n_resamples=200).estimand_words(
+            "difference in mean time up to 23.9 days") == "difference in mean time up to 23.9 days"
         labels = list(survival_curves(before, after, "time_to_resolve", language="zh-CN"))
         assert labels[0].startswith("改进前（中位数 ") and labels[1].startswith("改进后（中位数 ")
         assert next(iter(survival_curves(before, after, "time_to_resolve"))).startswith(

@@ -403,6 +403,16 @@ class KpiChange:
                             method=MULTIPLICITY[self.multiplicity])
 
     # ------------------------------------------------------------ words
+    def estimand_words(self, text: str) -> str:
+        """An estimand's name in the verdict's language (:meth:`pdcakit.words.Words.estimand`),
+        the period-level one of a duration ("difference in mean time up to 23.9 days")
+        too."""
+        w = self.words
+        horizon = text.removeprefix("difference in mean time up to ")
+        if horizon != text and not w.english:
+            return w._("difference in mean time up to {horizon}", horizon=w.localise(horizon))
+        return w.estimand(text)
+
     @property
     def estimand(self) -> str:
         return (self.comparison.estimate_label if self.verdict is None
@@ -441,7 +451,7 @@ class KpiChange:
         (median), a fall of 94% (95% CI 93% to 95%)."."""
         w, own = self.words, self.own
         before, after = self.fmt(own.before), self.fmt(own.after)
-        estimand = w.estimand(own.estimand)
+        estimand = self.estimand_words(own.estimand)
         sides = {"before": own.before, "after": own.after}
         side_words = {"before": w._("before"), "after": w._("after")}
         missing = [side_words[side] for side, value in sides.items() if not math.isfinite(value)]
@@ -512,10 +522,10 @@ class KpiChange:
                         "({label} {interval}). The {estimand} decides because it counts every "
                         "ticket, those still open too, and has one direction whatever the "
                         "shape of the times; the {quoted} is what people quote.",
-                        estimand=w.estimand(deciding.estimand),
+                        estimand=self.estimand_words(deciding.estimand),
                         before=self.fmt(deciding.before), after=self.fmt(deciding.after),
                         change=self.fmt_difference(deciding.change), label=label,
-                        interval=interval, quoted=w.estimand(self.own.estimand))
+                        interval=interval, quoted=self.estimand_words(self.own.estimand))
         else:
             basis = ""
         margin, source = self.margin
@@ -554,7 +564,7 @@ class KpiChange:
         if self.target is None:
             return ""
         w, met = self.words, self.target_met
-        target, estimand = self.fmt(self.target), w.estimand(self.own.estimand)
+        target, estimand = self.fmt(self.target), self.estimand_words(self.own.estimand)
         if met is None:
             return w._(" Target {target}: cannot be judged yet (the after {estimand} cannot be "
                        "measured).", target=target, estimand=estimand)
@@ -592,7 +602,7 @@ class KpiChange:
             lines.append(w._("These samples could detect a change of {size} or more in the "
                              "{estimand} (with {power} power at the {level}).",
                              size=self.fmt_difference(self.mde).lstrip("+"),
-                             estimand=w.estimand(deciding.estimand),
+                             estimand=self.estimand_words(deciding.estimand),
                              power=f"{self.power:.0%}", level=self.mde_alpha_words))
         return tuple(lines)
 
@@ -729,7 +739,7 @@ class KpiChange:
         label = self.interval_label if deciding else self._ci_words(figures.confidence)
         target_words = {True: N_("met"), False: N_("not met"), None: N_("cannot be judged yet")}
         return {
-            "KPI": self.name, "Estimand": w.estimand(figures.estimand),
+            "KPI": self.name, "Estimand": self.estimand_words(figures.estimand),
             "Before": self.fmt(figures.before), "After": self.fmt(figures.after),
             "Change": self.fmt_difference(figures.change),
             "Change %": (w.percent(figures.relative, sign=True)
@@ -755,7 +765,7 @@ class KpiChange:
     def technical_row(self) -> dict[str, Any]:
         """The test, p-values, effect size and detectable change of the deciding estimand."""
         return {
-            "KPI": self.name, "Estimand": self.words.estimand(self.deciding.estimand),
+            "KPI": self.name, "Estimand": self.estimand_words(self.deciding.estimand),
             "Test": self.words._(self.test),
             "p": stats.format_p(self.raw_pvalue).removeprefix("p "),
             "p adjusted": (stats.format_p(self.p_final).removeprefix("p ")
