@@ -13,6 +13,7 @@ e-Handbook 6.3.2.2: limits at the centre +- 2.66 x the mean moving range).
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -284,3 +285,20 @@ def test_blank_questionnaires_are_not_observations_and_undated_ones_are_said() -
     csi = score_views(ScoreTables(surveys=pd.concat([rest, blank, undated])), WINDOWS)[0]["csi"]
     assert csi.n.tolist() == [8] * 16            # 10 a week, less the blank and the undated
     assert csi.period_note == "16 questionnaires without a date are not charted."
+
+
+def test_a_fraction_score_reads_its_centre_and_limits_as_percentages(demo) -> None:
+    # issue 24: the standards' control-chart sentence said "Centre 0.4814, control limits
+    # 0.451 to 0.5117" while its carried-centre line said "48.1%": one formatting for both
+    _, _, _, section, _ = demo
+    for key in ("standards", "composite"):
+        view = section.views[key]
+        phase = view.chart.phases[0]
+        sentence = view.sentence
+        centre = f"{100 * phase.centre:.1f}%"
+        assert f"Before: Centre {centre}, control limits {100 * phase.lcl:.1f}% to " \
+               f"{100 * phase.ucl:.1f}%" in sentence, sentence
+        assert f"The baseline's centre line ({centre})" in sentence
+        assert not re.search(r"Centre 0\.\d", sentence), sentence
+    # a score on its own scale keeps its numbers: no % on CSI's 1-5 means
+    assert "%" not in section.views["csi"].sentence

@@ -571,15 +571,15 @@ def _i_limits(y: FloatArray, phase: _Phase, *, screen_mr: bool, d2: float,
         raise _no_mr(phase.where)
     sigma = amr / d2
     lcl, ucl = centre - 3 * sigma, centre + 3 * sigma
-    u = f" {unit}" if unit else ""
+    show, u = (fmt_pct, "") if unit == "%" else (fmt, f" {unit}" if unit else "")
     if amr == 0:
         text = (
             f"{phase.subject} do not change from one point to the next "
             "(average moving range 0), so the control limits collapse onto the centre "
-            f"line at {fmt(centre)}{u}"
+            f"line at {show(centre)}{u}"
         )
     else:
-        text = (f"Centre {fmt(centre)}{u}, control limits {fmt(lcl)} to {fmt(ucl)}{u} "
+        text = (f"Centre {show(centre)}{u}, control limits {show(lcl)} to {show(ucl)}{u} "
                 f"({phase.basis})")
     return _constant_limits(phase, centre, lcl, ucl, text, mr_bar=amr, sigma=sigma)
 
@@ -648,7 +648,9 @@ def i_chart(
     unit : str, optional
         The values' unit, written after the centre and the limits in the
         sentences (``'Centre 13.14 minutes, control limits 12.47 to 13.82
-        minutes'``); empty: numbers only.
+        minutes'``); ``"%"``: the values are fractions, written as percentages as a
+        p chart's are (``'Centre 62.8%, control limits 58.1% to 67.5%'``); empty:
+        numbers only.
 
     Returns
     -------

@@ -221,7 +221,7 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
                          f"{n_after} after (by {PERIODS[period]}; a period with fewer than "
                          f"{MIN_PERIOD_CASES} {_OBSERVED[key][0]}s is drawn but not judged)")
     chart = spc.i_chart(np.where(sparse, np.nan, values), part=frame["side"].tolist(),
-                        labels=periods)
+                        labels=periods, unit="%" if percent else "")  # as the carried centre
     if sparse.any():
         few = ", ".join(f"{p:%d %b %Y} ({n})" for p, n in
                         zip(periods[sparse], frame["n"][sparse], strict=True))
