@@ -244,7 +244,9 @@ READER_LABELS = {
     "complaints_pareto": N_("Complaints by category (Pareto)"), "tickets_pareto":
     N_("Tickets by category (Pareto)"), "standards": N_("Standards conformance"),
     "composite": N_("Composite performance score"), "feedback": N_("Feedback"),
-    "complaints": N_("Complaints"),
+    "complaints": N_("Complaints"), "over_time": N_("Over time"),
+    "csi": N_("Customer satisfaction index (CSI)"), "tps": N_("Process audit score (TPS)"),
+    "tds": N_("Mystery-shopper score (TDS)"),
 }
 _YES_NO = (N_("yes"), N_("no"))
 

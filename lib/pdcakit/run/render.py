@@ -159,14 +159,21 @@ def _status_cell(label: str, status: Any) -> str:
 
 
 def _section_name(key: str, language: str = "en") -> str:
-    """A KPI's or section's reader-facing name for its key (``fcr`` -> its KPI name).
+    """A KPI's or section's reader-facing name for its key (``fcr`` -> its KPI name; a
+    section's part, ``over_time.tds``, as the section and the KPI).
 
     >>> _section_name("fcr"), _section_name("sla_first_response")
     ('First contact resolution', 'First response within SLA')
+    >>> _section_name("over_time.tds"), _section_name("over_time.fcr", "zh-CN")
+    ('Over time: Mystery-shopper score (TDS)', '随时间：首次解决率')
     """
     from pdcakit.kpis import KPI_INFO, kpi_name
     from pdcakit.results import reader_label
 
+    section, _, part = key.partition(".")
+    if part:
+        return words(language)._("{section}: {name}", section=_section_name(section, language),
+                                 name=_section_name(part, language))
     return kpi_name(key, language) if key in KPI_INFO else reader_label(key, language)
 
 

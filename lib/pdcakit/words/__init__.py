@@ -56,7 +56,8 @@ def N_(message: str) -> str:
 _UNIT_WORDS = (N_("minutes"), N_("hours"), N_("days"), N_("points"))
 
 #: Estimands' names as the figures carry them (English), marked for the catalogue.
-_ESTIMANDS = (N_("median"), N_("mean"), N_("share"), N_("rate per 100 tickets"), N_("NPS"))
+_ESTIMANDS = (N_("median"), N_("mean"), N_("share"), N_("rate per 100 tickets"), N_("NPS"),
+              N_("weighted conformance"), N_("composite score"))
 
 
 #: Canonical ticket columns a page names (segments, mix), marked for the catalogue.
