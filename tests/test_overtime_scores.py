@@ -52,6 +52,11 @@ def _demo_tables() -> ScoreTables:
                           for kind in ("surveys", "audits", "mystery_shopper", "standards")})
 
 
+def _unwrapped(name: str) -> str:
+    """A panel's name whatever its wrapping (a long name wraps on its panel, issue 24)."""
+    return "".join(name.split())
+
+
 @pytest.fixture(scope="module")
 def demo():
     windows = Windows.from_parameters(before=[], after=[], change_date=CHANGE,
@@ -117,15 +122,16 @@ def test_the_score_panels_carry_the_cycle_events_and_their_units(demo) -> None:
     section = over_time_section(tickets, windows, check, scores=_demo_tables(),
                                 events=events)
     fig = section.charts[0].draw()
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert titles == section.tables[0]["KPI"].tolist()[:-1]     # TDS is not charted
+    titles = [_unwrapped(ax.get_title(loc="left")) for ax in fig.axes]  # long names wrap
+    assert titles == [_unwrapped(n) for n in section.tables[0]["KPI"].tolist()[:-1]]  # no TDS
     tags = ["1 Write (20 Mar)", "2 Train (03 Apr)"]
     for ax in fig.axes:
         assert [line.get_label() for line in ax.get_lines()
                 if line.get_label() in tags] == tags, ax.get_title(loc="left")
-    units = {ax.get_title(loc="left"): ax.get_ylabel().replace("\n", " ") for ax in fig.axes}
-    assert units["Customer satisfaction index (CSI)"] == "mean score"
-    assert units["Standards conformance (weighted)"] == "% weighted"
+    units = {_unwrapped(ax.get_title(loc="left")): ax.get_ylabel().replace("\n", " ")
+             for ax in fig.axes}
+    assert units[_unwrapped("Customer satisfaction index (CSI)")] == "mean score"
+    assert units[_unwrapped("Standards conformance (weighted)")] == "% weighted"
     assert fig.axes[2].texts[0].get_text() == "Target 4"   # CSI's target on its panel
 
 
@@ -254,8 +260,8 @@ def test_the_score_names_follow_the_page_language() -> None:
     section = over_time_section(tickets, windows, check, scores=ScoreTables(surveys=surveys))
     assert section.tables[0]["KPI"].tolist() == [kpi_name("fcr", "zh-CN"),
                                                  kpi_name("csi", "zh-CN")]
-    assert [ax.get_title(loc="left") for ax in section.charts[0].draw().axes] == \
-        section.tables[0]["KPI"].tolist()
+    assert [_unwrapped(ax.get_title(loc="left")) for ax in section.charts[0].draw().axes] == \
+        [_unwrapped(name) for name in section.tables[0]["KPI"].tolist()]
 
 
 def test_each_charted_score_has_its_chart_under_its_verdict_with_the_events(demo) -> None:
@@ -302,3 +308,29 @@ def test_a_fraction_score_reads_its_centre_and_limits_as_percentages(demo) -> No
         assert not re.search(r"Centre 0\.\d", sentence), sentence
     # a score on its own scale keeps its numbers: no % on CSI's 1-5 means
     assert "%" not in section.views["csi"].sentence
+
+
+def test_the_thin_tps_months_are_hollow_on_its_panel_and_its_phase_chart(demo) -> None:
+    # issue 24: TPS by month holds 1 audit in the month cut at the go-live (01 Apr) and 3
+    # in July; drawn but not judged, they looked like every other point
+    from pdcakit import plots
+
+    _, _, _, section, _ = demo
+    view = section.views["tps"]
+    thin = np.flatnonzero(view.unjudged)
+    assert [f"{view.periods[i]:%d %b}" for i in thin] == ["01 Apr", "01 Jul"]
+    fig = section.charts[0].draw()
+    tps = next(ax for ax in fig.axes if "TPS" in ax.get_title(loc="left"))
+    hollow = [c for c in tps.collections if c.get_label() == plots.TOO_FEW_LABEL]
+    assert len(hollow) == 1 and len(hollow[0].get_offsets()) == 2
+    assert np.allclose(hollow[0].get_offsets()[:, 1], view.values[thin])
+    assert plots.TOO_FEW_LABEL in [t.get_text().replace("\n", " ")
+                                   for t in fig.legends[0].get_texts()]
+    for key in ("csi", "standards"):   # their weeks are full: no hollow point
+        ax = next(a for a in fig.axes
+                  if _unwrapped(a.get_title(loc="left")) == _unwrapped(section.views[key].title))
+        assert not any(c.get_label() == plots.TOO_FEW_LABEL for c in ax.collections)
+    # the detailed phase chart (section 8) draws them hollow too
+    chart = view.figure(period_word="month")
+    few = [c for c in chart.axes[0].collections if c.get_label().startswith("Few cases")]
+    assert len(few) == 1 and len(few[0].get_offsets()) == 2

@@ -52,9 +52,10 @@ from .fonts import font_family
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
 
 __all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PHONE_MIN_PT",
-           "PHONE_WIDTH", "PRINT_DPI", "KpiPanel", "control_chart", "duration_histogram",
-           "ecdf_plot", "forest_plot", "kpi_panels", "mark_events", "pareto_chart",
-           "phone_figure", "power_curve", "series_colours", "step_bars", "survival_curve"]
+           "PHONE_WIDTH", "PRINT_DPI", "TOO_FEW_LABEL", "KpiPanel", "control_chart",
+           "duration_histogram", "ecdf_plot", "forest_plot", "kpi_panels", "mark_events",
+           "pareto_chart", "phone_figure", "power_curve", "series_colours", "step_bars",
+           "survival_curve"]
 
 #: One colour for "before" and one for "after" on every chart (lines, bars, curves).
 BEFORE_COLOUR = "#8d99a6"
@@ -322,7 +323,8 @@ def _with_unit(label: str, unit: str) -> str:
 
 def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
     """Dates ticked in the data's own period: at each point when there are a few points
-    a day or more apart (a two-day daily chart shows its two days, never hours), else
+    a day or more apart and evenly spaced (a two-day daily chart shows its two days, never
+    hours; months cut at a go-live do not), else
     days, months or years as the span needs; labels short and level ("Mar", "2016"),
     the year once at the end where the ticks do not show it."""
     import matplotlib.dates as mdates
@@ -333,7 +335,10 @@ def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
     stamps = pd.DatetimeIndex([pd.Timestamp(x) for x in xs])
     gaps = stamps[1:] - stamps[:-1]
     daily = len(gaps) > 0 and gaps.median() >= pd.Timedelta(days=1)
-    if daily and len(stamps) <= 8:
+    # a tick at each point only when they are evenly spaced: a month cut at a go-live
+    # (01 Apr, 06 Apr) would put two labels on top of each other
+    even = len(gaps) > 0 and gaps.min() >= gaps.median() / 2
+    if daily and even and len(stamps) <= 8:
         locator: Any = FixedLocator(mdates.date2num(stamps.to_pydatetime()))
     else:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=5 if _PHONE.get() else 9)
@@ -829,7 +834,9 @@ class KpiPanel:
     baseline's centre line, carried dashed across the after periods; ``special`` the
     indices of the special-cause points, ``improving`` True (improving), False (concerning)
     or None (the KPI has no better direction); ``target`` drawn when given; ``percent``:
-    fractions shown as %; ``scale``: durations in minutes drawn in that unit on a log axis.
+    fractions shown as %; ``scale``: durations in minutes drawn in that unit on a log axis;
+    ``sparse``: one flag per period, True for a period with too few observations to judge
+    (drawn hollow, :data:`TOO_FEW_LABEL`, never judged); empty: none is.
     """
 
     name: str
@@ -843,7 +850,11 @@ class KpiPanel:
     target: float | None = None
     percent: bool = False
     scale: str | None = None
+    sparse: Sequence[bool] = ()
 
+
+#: The legend entry of a thin period's hollow marker (:attr:`KpiPanel.sparse`).
+TOO_FEW_LABEL = "Too few to judge (drawn, not judged)"
 
 #: Height of one panel of :func:`kpi_panels`, and the room around its chart, in inches:
 #: value ticks and unit at the left, title above, date ticks and their label below.
@@ -931,15 +942,19 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
             key.remove()
         title_h = head.get_window_extent(renderer).height / fig.dpi
         key_h = key.get_window_extent(renderer).height / fig.dpi
+        cell, room = width / columns, {**_PANEL_ROOM, **(_PHONE_PANEL_ROOM if phone else {})}
+        # a KPI's name too long for its panel wraps; every row grows by the tallest one
+        taller = max(_wrap_panel_title(ax, k % columns, columns, cell, room, renderer)
+                     for k, ax in enumerate(axes))
+        row_h = PANEL_HEIGHT + taller
         top = 0.1 + title_h + 0.1 + key_h + 0.12  # inches above the first row of panels
-        height = top + rows * PANEL_HEIGHT
+        height = top + rows * row_h
         fig.set_figheight(height)
         head.set_y(1 - 0.1 / height)
         key.set_bbox_to_anchor((0.1 / width, 1 - (0.2 + title_h) / height), fig.transFigure)
-        cell, room = width / columns, {**_PANEL_ROOM, **(_PHONE_PANEL_ROOM if phone else {})}
         for k, ax in enumerate(axes):
             row, col = divmod(k, columns)
-            y0 = height - top - (row + 1) * PANEL_HEIGHT + room["bottom"]
+            y0 = height - top - (row + 1) * row_h + room["bottom"]
             ax.set_position(((col * cell + room["left"]) / width, y0 / height,
                              (cell - room["left"] - room["right"]) / width,
                              (PANEL_HEIGHT - room["top"] - room["bottom"]) / height))
@@ -971,10 +986,19 @@ def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> N
     if not 0 < k < len(xs):
         raise ValueError(f"{panel.name}: change={k} must point inside the {len(xs)} periods "
                          "(the first period after the change, with one before it)")
+    if len(panel.sparse) not in (0, len(xs)):
+        raise ValueError(f"{panel.name}: sparse has {len(panel.sparse)} flags for "
+                         f"{len(xs)} periods; give one per period (True: too few to judge) "
+                         "or none")
     for part, colour, label in ((slice(0, k), BEFORE_COLOUR, "Before the change"),
                                 (slice(k, None), AFTER_COLOUR, "After the change")):
         ax.plot(xs[part], ys[part], color=colour, marker="o", markersize=2.5, linewidth=1.1,
                 label=label)
+    thin = np.flatnonzero(np.asarray(panel.sparse, dtype=bool))
+    if thin.size:  # hollow: the period's own colour round a white face
+        ax.scatter([xs[i] for i in thin], ys[thin], s=26, zorder=4, facecolor="white",
+                   edgecolor=[BEFORE_COLOUR if i < k else AFTER_COLOUR for i in thin],
+                   linewidth=1.1, label=TOO_FEW_LABEL)
     centre = unit.of(panel.centre)
     ax.plot([xs[0], xs[k - 1]], [centre] * 2, color=COLOURS["centre"], linewidth=1.2,
             label="Baseline centre")
@@ -1015,15 +1039,68 @@ def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> N
 
 
 def _fit_panel(ax: Any, renderer: Any) -> None:
-    """A panel's unit wrapped to the chart's height, and its title (the KPI's name) in a
-    smaller font, down to 7 pt, when it is wider than its panel."""
+    """A panel's unit wrapped to the chart's height."""
     _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+
+
+#: The most lines a KPI's name takes above its panel.
+_TITLE_LINES = 3
+
+
+def _wrap_panel_title(ax: Any, col: int, columns: int, cell: float, room: dict[str, float],
+                      renderer: Any) -> float:
+    """Wrap panel ``ax``'s title (the KPI's name, in column ``col``) to the room it has:
+    from the chart's left edge to the next panel's chart (a gap before it), or to the
+    figure's edge less :data:`TITLE_MARGIN` in the last column, less a margin for a
+    reader's font; its font is kept. The title then stands on the chart (its last line
+    at the usual height). Returns how much taller (inches) than one line it became.
+
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2026-01-05", periods=6, freq="W-MON")
+    >>> fig = kpi_panels([KpiPanel(name, "score", weeks, [4] * 6, 3, 4.0) for name in
+    ...     ("FCR", "AHT", "Customer satisfaction index (CSI), per month")], title="KPIs")
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['FCR', 'AHT', 'Customer\\nsatisfaction index\\n(CSI), per month']
+    """
     name = _title_text(ax)
     if name is None:
-        return
-    room = ax.bbox.width + 0.5 * _PANEL_ROOM["left"] * ax.figure.dpi
-    while name.get_window_extent(renderer).width > room and name.get_fontsize() > _pt(7):
-        name.set_fontsize(name.get_fontsize() - 0.5)
+        return 0.0
+    fig = ax.figure
+    name.set_verticalalignment("bottom")  # extra lines grow upwards, never over the chart
+    right = ((col + 1) * cell + room["left"] - 0.15 if col < columns - 1
+             else fig.get_figwidth() * (1 - TITLE_MARGIN))
+    space = (right - col * cell - room["left"]) * (1 - TITLE_MARGIN) * fig.dpi
+    text = " ".join(name.get_text().split())
+    one = name.get_window_extent(renderer).height
+    for lines in range(1, _TITLE_LINES + 1):
+        width = max(4, math.ceil(_display_width(text) / lines))
+        while _fill(text, width).count("\n") >= lines:  # the narrowest in ``lines`` lines
+            width += 1
+        name.set_text(_fill(text, width))
+        if name.get_window_extent(renderer).width <= space:
+            break
+    return max(0.0, name.get_window_extent(renderer).height - one) / fig.dpi
+
+
+def _fill(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` Latin-letter cells (a Chinese sign is two),
+    broken at spaces where there are some, else between signs.
+
+    >>> _fill("Customer satisfaction index (CSI)", 20)
+    'Customer\\nsatisfaction index\\n(CSI)'
+    >>> _fill("综合绩效评分加权", 8)
+    '综合绩效\\n评分加权'
+    """
+    lines: list[str] = []
+    line = ""
+    for word in (text.split(" ") if " " in text else list(text)):
+        joined = f"{line} {word}" if line and " " in text else line + word
+        if line and _display_width(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    return "\n".join([*lines, line])
 
 
 @_styled

@@ -153,8 +153,9 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
                      language: str = "en") -> Any:
     """One small chart per KPI of ``views``, in order, in one figure
     (:func:`pdcakit.plots.kpi_panels`): the special-cause points are those of the KPI's
-    variation icon, improving or concerning as the icon says; ``events`` (date, text)
-    marked in every panel; each panel named in ``language``."""
+    variation icon, improving or concerning as the icon says; a period with too few
+    observations to judge (``view.unjudged``) hollow; ``events`` (date, text) marked in
+    every panel; each panel named in ``language``."""
     from pdcakit import plots
 
     panels = []
@@ -166,7 +167,8 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
             kpi_title(key, view, language), panel_unit(view), view.periods, view.values,
             view.change_index, float(view.chart.phases[0].centre), special=variation.points,
             improving=improving, target=targets.get(key), percent=view.percent,
-            scale=view.scale if view.is_duration else None))
+            scale=view.scale if view.is_duration else None,
+            sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged))))
     per = PERIODS.get(period, "period")
     first = next(iter(views.values()))
     return plots.kpi_panels(

@@ -133,6 +133,25 @@ class PhaseView(metrics.series.PeriodCounts):
         return tuple(np.full(n, float(v)) for v in (first.centre, first.lcl, first.ucl))
 
     @property
+    def unjudged(self) -> np.ndarray | None:
+        """One flag per period: drawn but not judged (too few observations to set the
+        limits or raise a signal), hollow on the phase chart and the over-time panel; None
+        when every period is judged. A duration's chart may use a thin period after all
+        (fewer than 2 others in its phase): that one is judged.
+
+        >>> view = proportion_phase_view(pd.date_range("2026-01-01", periods=4, freq="MS"),
+        ...     [20, 22, 30, 31], [100] * 4, "2026-03-01", title="FCR", ylabel="FCR")
+        >>> view.unjudged is None
+        True
+        """
+        few = getattr(self.chart, "sparse", self.sparse)
+        if few is None:
+            return None
+        few = np.asarray(few, bool)
+        used = getattr(self.chart, "used", None)
+        return few if used is None else few & ~np.asarray(used, bool)
+
+    @property
     def variation(self) -> spc.Variation:
         """NHS Making Data Count variation of the after periods against the baseline's
         limits (:func:`pdcakit.spc.variation`; durations on the log scale their chart uses)."""
@@ -237,7 +256,8 @@ class PhaseView(metrics.series.PeriodCounts):
     def figure(self, *, target: float | None = None, period_word: str = "period",
                events: Sequence[Sequence[Any]] = ()) -> Any:
         """The phase chart: values, per-phase centre and limits, signals, change line,
-        and the cycle log's ``events`` ([date, label] pairs)."""
+        the periods drawn but not judged hollow (:attr:`unjudged`), and the cycle log's
+        ``events`` ([date, label] pairs)."""
         from pdcakit import plots
 
         chart = self.chart
@@ -247,9 +267,7 @@ class PhaseView(metrics.series.PeriodCounts):
             counts = self.n.astype(float)
             shares = np.divide(self.n_open, counts, out=np.zeros(counts.size),
                                where=counts > 0) if self.n_open is not None else None
-            unused = (self.sparse if not hasattr(chart, "used")
-                      else np.asarray(chart.sparse) & ~np.asarray(chart.used))
-            extra = {"scale": self.scale, "sparse": unused, "share_open": shares,
+            extra = {"scale": self.scale, "share_open": shares,
                      "log_y": True,
                      "unreached": (None if self.median_reached is None
                                    else (counts > 0) & ~self.median_reached)}
@@ -265,7 +283,7 @@ class PhaseView(metrics.series.PeriodCounts):
             centre_label=("Centre (geometric mean, per period)" if extra
                           else "Centre line (per period)"),
             events=[*events, *self.split_events],
-            carried_centre=float(chart.phases[0].centre), **extra,
+            carried_centre=float(chart.phases[0].centre), sparse=self.unjudged, **extra,
         )
 
 
