@@ -113,7 +113,7 @@ sla_options = {"sla_first_response_minutes": sla_first_response_minutes,
 loaded = data_section(data_path, mapping, start=start, end=end, on_duplicate=on_duplicate,
                       snapshot=snapshot, timezone=timezone, dayfirst=dayfirst,
                       engine=settings.engine, period=period, segment_column=segment_column,
-                      unit_column=unit_column, **sla_options)
+                      unit_column=unit_column, language=language, **sla_options)
 tickets, sections = loaded.tickets, loaded.sections
 show(loaded)
 

@@ -447,7 +447,8 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
                       snapshot: Any = None, engine: Any = "duckdb", validate: bool = True,
                       bin_seconds: float | None = None,
                       sla_first_response_minutes: float | None = None,
-                      sla_resolution_hours: float | None = None) -> TicketAggregates:
+                      sla_resolution_hours: float | None = None,
+                      durations: bool = True) -> TicketAggregates:
     """Aggregates of a ticket export for every ticket KPI, through a query engine.
 
     Parameters
@@ -464,6 +465,8 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
     validate : run the row path's refusals first (one more scan of the file).
     bin_seconds : floor durations to this width (None: exact); medians then differ from
         the row path's by less than one width.
+    durations : False leaves out the duration KPIs' event tables (one row per distinct
+        duration: the largest aggregates), e.g. for per-unit shares and means only.
     """
     from .source import AggregateUnsupported, file_format
 
@@ -511,8 +514,8 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
         raise DataError("no tickets in the window", file=source.label, column="created_at",
                         fix="choose a window inside the data's dates, or check the file")
     scores = {c: periods(runner.query(sql, relation)) for c, sql in q.scores.items()}
-    durations = {k: _by_duration(periods(runner.query(sql, relation)))
-                 for k, sql in q.durations.items()}
+    events = {k: _by_duration(periods(runner.query(sql, relation)))
+              for k, sql in q.durations.items()} if durations else {}
     medians: dict[Any, float] = {}
     if q.median is not None:
         frame = runner.query(q.median, relation)
@@ -524,7 +527,7 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
                 medians[seg] = float(value)
     return TicketAggregates(label=source.label, period=period, segment=segment, snapshot=snap,
                             snapshot_source=snap_source, columns=q.columns, counts=counts,
-                            scores=scores, durations=durations, medians=medians, params=params,
+                            scores=scores, durations=events, medians=medians, params=params,
                             engine=runner.dialect.name, bin_us=bin_us)
 
 

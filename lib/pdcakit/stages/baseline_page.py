@@ -229,15 +229,16 @@ class DataSection(Section):
     window: tuple[str, str] = ("", "")
 
 
-def _needs_rows(what: str, engine: str) -> str:
-    """Why a part is skipped with engine ``engine``: ``what`` needs the ticket rows.
+def _needs_rows(w: Any, what: str, engine: str) -> str:
+    """Why a part is skipped with engine ``engine``: ``what`` (in ``w``'s words) needs
+    the ticket rows.
 
-    >>> _needs_rows("a standard with a rule", "duckdb")
-    'a standard with a rule needs the rows (engine duckdb reads aggregates): run with \
-engine pandas'
+    >>> _needs_rows(words("en"), "A standard's rule", "duckdb")
+    "A standard's rule needs the rows (engine duckdb reads aggregates): run with engine \
+pandas"
     """
-    return (f"{what} needs the rows (engine {engine} reads aggregates): run with engine "
-            "pandas")
+    return w._("{what} needs the rows (engine {engine} reads aggregates): run with engine "
+               "pandas", what=what, engine=engine)
 
 
 def scores_window(tickets: pd.DataFrame | EngineTickets, start: str = "",
@@ -310,7 +311,8 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
                  dayfirst: Any = "", engine: str = "pandas", period: str = "W",
                  segment_column: str = "", unit_column: str = "",
                  sla_first_response_minutes: float | None = None,
-                 sla_resolution_hours: float | None = None) -> DataSection:
+                 sla_resolution_hours: float | None = None,
+                 language: str = "en") -> DataSection:
     """Load the tickets of the baseline window (the notebook's loading parameters, ""
     meaning the mapping's setting) and summarise them (:func:`data_summary`); the result
     holds the run's ledger, which has recorded every file read.
@@ -319,7 +321,9 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
     (:func:`~pdcakit.stages.engine_tickets.load_engine_tickets`, by ``period``,
     ``segment_column`` and ``unit_column``, with the SLA thresholds) and no row is
     loaded; an export or setting the engine cannot read as pandas does is loaded row by
-    row, the first line saying why. ``pandas`` (the default): the rows."""
+    row, the first line saying why. ``pandas`` (the default): the rows. ``language``:
+    the words of the engine's lines."""
+    w = words(language)
     reads = PageLedger.of(None)
     window = (start or None, end or None)
     fallback = ""
@@ -333,18 +337,19 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
                 snapshot=snapshot, segment_column=segment_column, unit_column=unit_column,
                 sla_first_response_minutes=sla_first_response_minutes,
                 sla_resolution_hours=sla_resolution_hours, on_duplicate=on_duplicate,
-                timezone=timezone, dayfirst=dayfirst)
+                timezone=timezone, dayfirst=dayfirst, language=language)
         except AggregateUnsupported as exc:
-            fallback = (f"Engine {engine} not used: {exc}. The rows were loaded with pandas "
-                        "instead.")
+            fallback = w._("Engine {engine} not used: {reason}. The rows were loaded with "
+                           "pandas instead.", engine=engine, reason=str(exc))
     if tickets is None:
         tickets = load_export(data_path, mapping, ledger=reads, window=window,
                               on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
                               dayfirst=dayfirst)
     if isinstance(tickets, EngineTickets):
         sections = PageLedger(present=tickets.present)
-        sections.skip("plausibility", _needs_rows("The plausibility check", tickets.engine),
-                      label="Plausibility check")
+        sections.skip("plausibility", _needs_rows(w, w._("The plausibility check"),
+                                                  tickets.engine),
+                      label=w._("Plausibility check"))
     else:
         sections = PageLedger.of(tickets)
     sections.inputs.update(reads.inputs)
@@ -353,9 +358,9 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
     if fallback:
         shown = (Shown(sentence=fallback), *shown)
     elif isinstance(tickets, EngineTickets):
-        shown = (*shown, Shown(sentence=(
-            f"Read with engine {tickets.engine}: the figures below come from counts and sums "
-            "the engine computed on the file; no ticket row was loaded.")))
+        shown = (*shown, Shown(sentence=w._(
+            "Read with engine {engine}: the figures below come from counts and sums the "
+            "engine computed on the file; no ticket row was loaded.", engine=tickets.engine)))
     sections.words.extend(item.text for item in shown if item.text)
     return DataSection(shown=shown, record=summary.record, tickets=tickets,
                        sections=sections, window=scores_window(tickets, start, end))
@@ -638,8 +643,9 @@ def _standards_score(frame: pd.DataFrame, tickets: pd.DataFrame | None,
     if "rule" not in frame or frame["rule"].isna().all():
         return metrics.standards_conformance(frame)
     if isinstance(tickets, EngineTickets):
+        w = words(tickets.language)
         sections.skip("standards", f"{source_name(sections, 'standards_path')}: "
-                      + _needs_rows("measuring a standard's rule on each ticket",
+                      + _needs_rows(w, w._("Measuring a standard's rule on each ticket"),
                                     tickets.engine))
         return None
     try:
@@ -732,7 +738,8 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
             if isinstance(tickets, EngineTickets):
                 report = _engine_unit_report(tickets, sections, unit_column, unit_kpis,
                                              case_mix=case_mix, min_tickets=min_tickets,
-                                             composite_parts=composite_parts)
+                                             composite_parts=composite_parts,
+                                             language=language)
             else:
                 report = units.unit_report(
                     tickets, unit_column, unit_kpis, case_mix=case_mix,
@@ -765,22 +772,27 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
 
 def _engine_unit_report(tickets: EngineTickets, sections: Sections, column: str,
                         kpis: Sequence[str], *, case_mix: Sequence[str], min_tickets: int,
-                        composite_parts: Sequence[str]) -> units.UnitsReport:
+                        composite_parts: Sequence[str], language: str = "en"
+                        ) -> units.UnitsReport:
     """The funnels by ``column`` from the engine's per-unit counts
     (:func:`pdcakit.stages.units.aggregate_unit_report`); the parts that need the rows
     (the case mix taken out, the composite per unit) skipped, each with its line."""
+    w = words(language)
     if tickets.units is None or tickets.units.segment != column:
         raise ValueError(f"the engine did not aggregate by {column}: give data_section "
                          "the same unit_column")
     if case_mix:
-        sections.skip("units.case_mix", _needs_rows(
-            f"Taking out the mix of {', '.join(case_mix)}", tickets.engine)
-            + "; the funnels below compare the units' raw figures",
-            label=f"Case mix by {column}")
+        sections.skip("units.case_mix", w._(
+            "{reason}; the funnels below compare the units' raw figures",
+            reason=_needs_rows(w, w._("Taking out the mix of {columns}",
+                                      columns=", ".join(case_mix)), tickets.engine)),
+            label=w._("Case mix by {column}", column=w.column(column)))
     if composite_parts:
         sections.skip("units.composite", _needs_rows(
-            "The composite's interval per unit (its parts' covariances)", tickets.engine),
-            label=f"{units.COMPOSITE.name} by {column}")
+            w, w._("The composite's interval per unit (its parts' covariances)"),
+            tickets.engine),
+            label=w._("{name} by {column}", name=w._(units.COMPOSITE.name),
+                      column=w.column(column)))
     return units.aggregate_unit_report(tickets.units, column, kpis, present=tickets.present,
                                        count=int(tickets.distinct.get(column, 0)),
                                        min_tickets=min_tickets)

@@ -70,6 +70,7 @@ class EngineTickets:
     last_created: pd.Timestamp
     distinct: Mapping[str, int] = field(default_factory=dict)
     runner: Any = None
+    language: str = "en"
 
     @property
     def attrs(self) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
                         ledger: Sections, window: tuple[Any, Any] = (None, None),
                         snapshot: str = "", segment_column: str = "", unit_column: str = "",
                         sla_first_response_minutes: float | None = None,
-                        sla_resolution_hours: float | None = None,
+                        sla_resolution_hours: float | None = None, language: str = "en",
                         **loading: Any) -> EngineTickets:
     """The aggregates of ``data_path`` (a CSV or Parquet file or folder; ``demo:NAME``)
     through ``engine`` (``duckdb`` or ``spark``), the file and mapping recorded in
@@ -126,7 +127,8 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
     ``loading``: the row path's ``on_duplicate``, ``timezone`` and ``dayfirst``; any
     given ("" is not) raises :class:`~pdcakit.aggregate.AggregateUnsupported` naming it,
     as does a mapping setting a query cannot apply. Bad cells raise the row path's
-    :class:`~pdcakit.data.DataError` (file, column, rows, fix).
+    :class:`~pdcakit.data.DataError` (file, column, rows, fix). ``language``: the words
+    of the lines the page says about the engine.
     """
     from pdcakit import data
     from pdcakit.aggregate import AggregateUnsupported, aggregate_tickets, make_engine
@@ -165,7 +167,7 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
     if unit_column and unit_column in present:
         units = (aggregates if unit_column == segment else
                  aggregate_tickets(path, mapped, segment=unit_column, validate=False,
-                                   **options))
+                                   durations=False, **options))
     n = int(summary["tickets"])
     resolved = int(aggregates.counts["resolved"].sum())
     return EngineTickets(
@@ -174,4 +176,4 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
         open=n - resolved if "resolved_at" in source.columns else None,
         first_created=pd.Timestamp(int(summary["first_us"]), unit="us"),
         last_created=pd.Timestamp(int(summary["last_us"]), unit="us"),
-        distinct=distinct, runner=runner)
+        distinct=distinct, runner=runner, language=language)
