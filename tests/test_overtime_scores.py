@@ -324,6 +324,7 @@ def test_the_thin_tps_months_are_hollow_on_its_panel_and_its_phase_chart(demo) -
     hollow = [c for c in tps.collections if c.get_label() == plots.TOO_FEW_LABEL]
     assert len(hollow) == 1 and len(hollow[0].get_offsets()) == 2
     assert np.allclose(hollow[0].get_offsets()[:, 1], view.values[thin])
+    assert tps.get_xlabel() == "Month"   # on a weekly page: its own period under it
     assert plots.TOO_FEW_LABEL in [t.get_text().replace("\n", " ")
                                    for t in fig.legends[0].get_texts()]
     for key in ("csi", "standards"):   # their weeks are full: no hollow point

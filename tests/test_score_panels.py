@@ -47,7 +47,7 @@ def _panels() -> list[plots.KpiPanel]:
                target=4.0),
         plots.KpiPanel("Process audit score (TPS), per month", "mean total",
                        MONTHS, [21.1, 21.9, 21.8, 21.8, 22.4, 21.9, 22.2, 23.6], 4, 21.56,
-                       target=21.0, sparse=THIN_MONTHS),
+                       target=21.0, sparse=THIN_MONTHS, xlabel="Month"),
         weekly("Standards conformance (weighted)", "% weighted", 0.48 + 0.05 * shift
                + rng.normal(0, 0.01, 26), 0.481, special=range(13, 26), improving=True,
                percent=True),
@@ -144,3 +144,11 @@ def test_a_sparse_flag_per_period_or_none() -> None:
     with pytest.raises(ValueError, match=r"sparse has 2 flags for 8 periods"):
         plots.kpi_panels([plots.KpiPanel(panel.name, panel.unit, panel.x, panel.values, 4,
                                           panel.centre, sparse=[True, False])], title="x")
+
+
+def test_a_panel_read_by_month_says_month_under_its_dates(drawn) -> None:
+    # the weekly page's panels say "Week"; TPS, read by month, said "Week" too
+    where, fig, _ = drawn
+    assert fig.axes[3].get_xlabel() == "Month", where
+    assert fig.axes[-1].get_xlabel() == "Week"
+    assert [ax.get_xlabel() for ax in fig.axes[:3]] == ["", "", ""]   # not the bottom row

@@ -836,7 +836,9 @@ class KpiPanel:
     or None (the KPI has no better direction); ``target`` drawn when given; ``percent``:
     fractions shown as %; ``scale``: durations in minutes drawn in that unit on a log axis;
     ``sparse``: one flag per period, True for a period with too few observations to judge
-    (drawn hollow, :data:`TOO_FEW_LABEL`, never judged); empty: none is.
+    (drawn hollow, :data:`TOO_FEW_LABEL`, never judged); empty: none is. ``xlabel``:
+    what its dates are when not the figure's (a score read by month on a weekly page),
+    shown under the panel wherever it stands.
     """
 
     name: str
@@ -851,6 +853,7 @@ class KpiPanel:
     percent: bool = False
     scale: str | None = None
     sparse: Sequence[bool] = ()
+    xlabel: str = ""
 
 
 #: The legend entry of a thin period's hollow marker (:attr:`KpiPanel.sparse`).
@@ -915,7 +918,9 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         for k, panel in enumerate(panels):
             ax = fig.add_subplot()
             below = k + columns < len(panels)  # the panel under it shows the dates' label
-            _kpi_panel(ax, panel, xlabel="" if below else xlabel, change_label=change_label)
+            own = panel.xlabel if panel.xlabel and panel.xlabel != xlabel else ""
+            _kpi_panel(ax, panel, xlabel=own or ("" if below else xlabel),
+                       change_label=change_label)
             for n, (tag, when, _) in enumerate(marks):
                 ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[n % 3],
                            linewidth=0.8,

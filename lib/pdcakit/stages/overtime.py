@@ -168,7 +168,8 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
             view.change_index, float(view.chart.phases[0].centre), special=variation.points,
             improving=improving, target=targets.get(key), percent=view.percent,
             scale=view.scale if view.is_duration else None,
-            sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged))))
+            sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged)),
+            xlabel=_own_period(view, period)))
     per = PERIODS.get(period, "period")
     first = next(iter(views.values()))
     return plots.kpi_panels(
@@ -176,6 +177,14 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
         change_label=f"Go-live ({first.periods[first.change_index]:%d %b %Y})",
         title=f"Every KPI per {per}, before and after the change: the baseline's centre "
               "carried forward (dashed), special-cause points marked", events=events)
+
+
+def _own_period(view: PhaseView, period: str) -> str:
+    """A score read by another period than the page's (TPS by month on a weekly page):
+    that period, under its panel; else empty (the figure's)."""
+    if isinstance(view, ScorePhaseView) and view.period != period:
+        return view.period_word.capitalize()
+    return ""
 
 
 def _panels_figure(views: Mapping[str, PhaseView], targets: Mapping[str, float],
