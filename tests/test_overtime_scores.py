@@ -335,3 +335,4 @@ def test_the_thin_tps_months_are_hollow_on_its_panel_and_its_phase_chart(demo) -
     chart = view.figure(period_word="month")
     few = [c for c in chart.axes[0].collections if c.get_label().startswith("Few cases")]
     assert len(few) == 1 and len(few[0].get_offsets()) == 2
+    assert chart.axes[0].get_xlabel() == "Month"   # what a point is, not "Period"

@@ -277,7 +277,7 @@ class PhaseView(metrics.series.PeriodCounts):
             ucl=chart.ucl_line, signals=chart.signals, target=target,
             title=f"{self.title} per {period_word}, before and after the change "
                   f"({self.chart_name})",
-            ylabel=ylabel, percent=self.percent,
+            ylabel=ylabel, xlabel=period_word.capitalize(), percent=self.percent,
             phase_starts=[self.periods[self.change_index]],
             change=self.periods[self.change_index],
             centre_label=("Centre (geometric mean, per period)" if extra
