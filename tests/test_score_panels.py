@@ -152,3 +152,18 @@ def test_a_panel_read_by_month_says_month_under_its_dates(drawn) -> None:
     assert fig.axes[3].get_xlabel() == "Month", where
     assert fig.axes[-1].get_xlabel() == "Week"
     assert [ax.get_xlabel() for ax in fig.axes[:3]] == ["", "", ""]   # not the bottom row
+
+
+def test_only_a_row_with_a_wrapped_name_grows(drawn) -> None:
+    # on a phone (one panel a row) a row of a one-line name keeps PANEL_HEIGHT, so six
+    # panels are not all stretched by the longest name
+    where, fig, _ = drawn
+    tops = [ax.get_position().y1 * fig.get_figheight() for ax in fig.axes]
+    names = [plots._title_text(ax).get_text() for ax in fig.axes]
+    if where == "phone":
+        assert "\n" not in names[1]                      # "Average handle time"
+        assert tops[0] - tops[1] == pytest.approx(plots.PANEL_HEIGHT)
+        assert "\n" in names[2]                          # "Customer satisfaction index (CSI)"
+        assert tops[1] - tops[2] > plots.PANEL_HEIGHT
+    else:                                                # a row of three: the tallest name
+        assert tops[0] - tops[3] > plots.PANEL_HEIGHT and tops[0] == tops[1] == tops[2]

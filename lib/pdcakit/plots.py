@@ -948,18 +948,21 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         title_h = head.get_window_extent(renderer).height / fig.dpi
         key_h = key.get_window_extent(renderer).height / fig.dpi
         cell, room = width / columns, {**_PANEL_ROOM, **(_PHONE_PANEL_ROOM if phone else {})}
-        # a KPI's name too long for its panel wraps; every row grows by the tallest one
-        taller = max(_wrap_panel_title(ax, k % columns, columns, cell, room, renderer)
-                     for k, ax in enumerate(axes))
-        row_h = PANEL_HEIGHT + taller
+        # a KPI's name too long for its panel wraps; its row grows by the tallest one
+        taller = [0.0] * rows
+        for k, ax in enumerate(axes):
+            row, col = divmod(k, columns)
+            taller[row] = max(taller[row],
+                              _wrap_panel_title(ax, col, columns, cell, room, renderer))
+        bottoms = np.cumsum([PANEL_HEIGHT + extra for extra in taller])  # under each row
         top = 0.1 + title_h + 0.1 + key_h + 0.12  # inches above the first row of panels
-        height = top + rows * row_h
+        height = top + float(bottoms[-1])
         fig.set_figheight(height)
         head.set_y(1 - 0.1 / height)
         key.set_bbox_to_anchor((0.1 / width, 1 - (0.2 + title_h) / height), fig.transFigure)
         for k, ax in enumerate(axes):
             row, col = divmod(k, columns)
-            y0 = height - top - (row + 1) * row_h + room["bottom"]
+            y0 = height - top - float(bottoms[row]) + room["bottom"]
             ax.set_position(((col * cell + room["left"]) / width, y0 / height,
                              (cell - room["left"] - room["right"]) / width,
                              (PANEL_HEIGHT - room["top"] - room["bottom"]) / height))
