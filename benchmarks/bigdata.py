@@ -24,7 +24,9 @@ duckdb), in a scratch copy of the project whose baseline notebook is made from
 ``notebooks/baseline.py`` (jupytext), so the ``engine`` parameter is the current one.
 Wall time, ratio to F, and peak memory of the whole process tree (proportional set size,
 sampled every 100 ms: the CLI, papermill and the kernel), the engines alternated in each
-of ``--stage-repeat`` rounds.
+of ``--stage-repeat`` rounds; beside each, the notebook alone (papermill with
+``data_path`` and ``engine``, the notebook's other defaults), without ``pdca run``'s
+preflight and page.
 
     .venv/bin/python benchmarks/bigdata.py --sizes 1m,10m
     .venv/bin/python benchmarks/bigdata.py --stage baseline --sizes 1m,10m
@@ -204,6 +206,7 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
     bench = _module("bench_run", ROOT / "benchmarks" / "run.py")
     env = {**os.environ, "PDCA_HOME": str(project), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     runs: dict[str, list[tuple[float, int, int]]] = {engine: [] for engine in engines}
+    alone: dict[str, list[tuple[float, int, int]]] = {engine: [] for engine in engines}
     used: dict[str, list[str]] = {engine: [] for engine in engines}
     for _ in range(repeat):
         for engine in engines:
@@ -211,6 +214,12 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
                        "baseline", "--data", str(path), "-p", "engine", engine]
             runs[engine].append(bench.run_measured(command, env, project))
             used[engine].append(_engine_used(project, bench.CYCLE))
+            notebook = [sys.executable, "-c", bench.PAPERMILL_AS_PDCA,
+                        str(project / "notebooks" / "baseline.ipynb"),
+                        str(project / f"alone-{engine}.ipynb"), "-k", "python3",
+                        "--no-progress-bar", "-p", "data_path", str(path), "-p", "engine",
+                        engine]
+            alone[engine].append(bench.run_measured(notebook, env, project))
     out = {}
     for engine, measured in runs.items():
         wall = statistics.median(m[0] for m in measured)
@@ -218,6 +227,11 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
                        "over_floor": wall / floor,
                        "peak_gib": max(m[1] for m in measured) / 2**30,
                        "ok": all(m[2] == 0 for m in measured), "read_by": used[engine]}
+        notebook = statistics.median(m[0] for m in alone[engine])
+        out[engine]["notebook_alone"] = {
+            "seconds": notebook, "over_floor": notebook / floor,
+            "peak_gib": max(m[1] for m in alone[engine]) / 2**30,
+            "ok": all(m[2] == 0 for m in alone[engine])}
     return out
 
 
@@ -277,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
                           f"{figures['peak_gib']:.2f} GiB  "
                           f"{'ok' if figures['ok'] else 'FAILED'} (read "
                           f"{', '.join(sorted(set(figures['read_by'])))})", flush=True)
+                    alone = figures["notebook_alone"]
+                    print(f"    the notebook alone (papermill, its defaults)  "
+                          f"{alone['seconds']:7.1f} s  = {alone['over_floor']:5.2f} x F  peak "
+                          f"{alone['peak_gib']:.2f} GiB", flush=True)
                 if {"pandas", "duckdb"} <= size["stage"].keys():
                     rows, agg = size["stage"]["pandas"], size["stage"]["duckdb"]
                     print(f"  pandas / duckdb: {rows['seconds'] / agg['seconds']:.1f} x the "
