@@ -101,3 +101,28 @@ def test_pdca_check_data_describes_a_wide_survey_through_its_mapping(tmp_path, c
     assert main(["check-data", str(path), "-p", "mapping", str(mapping)]) == 0
     out = capsys.readouterr().out
     assert "Not scored: 1 blank, 1 not scored (Q: 'N/A' 1)." in out
+
+
+def test_the_checks_before_a_run_peek_through_the_engine(tmp_path, monkeypatch):
+    """`pdca run ... -p engine duckdb` checks the export before the kernel starts by one
+    engine query (rows, columns holding a value, the created_at range equal to the row
+    path's peek), never by reading every row; a mapping the engine cannot apply falls back
+    to the row path's peek, as the stage itself does."""
+    from pdcakit import data
+    from pdcakit.aggregate.bigfile import peek_big_export
+    from pdcakit.run import preflight
+
+    path = event_log(tmp_path)
+    row = data.peek_export(path)
+    big = peek_big_export(path)
+    assert (big.rows, big.created_min, big.created_max) == (row.rows, row.created_min,
+                                                           row.created_max)
+    assert set(big.present) == set(row.present) and "csat" not in big.present
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("the row path's peek was used")
+
+    monkeypatch.setattr(data, "peek_export", no_rows)
+    assert preflight._peek(str(path), {"engine": "duckdb"}, {}).rows == row.rows
+    with pytest.raises(AssertionError, match="row path"):
+        preflight._peek(str(path), {"engine": "duckdb"}, {"dayfirst": "true"})

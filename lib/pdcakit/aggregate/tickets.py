@@ -47,7 +47,8 @@ from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moment
 from .queries import DURATION_END, query_set
 from .source import ticket_source
 
-__all__ = ["TicketAggregates", "aggregate_tickets", "pareto_counts", "ticket_scorecard"]
+__all__ = ["TicketAggregates", "aggregate_tickets", "epoch_micros", "pareto_counts",
+           "ticket_scorecard"]
 
 _DURATION_NAMES = {"time_to_resolve": "Time to resolve",
                    "first_response_time": "First response time"}
@@ -59,8 +60,12 @@ _SLA = {"sla_first_response": ("first_response_at", "First response within SLA")
 _STARTS = {"D": "D", "W": "W-MON", "M": "MS"}
 
 
-def _micros(stamp: Any) -> int:
-    """Microseconds since 1970 of a time (``Timestamp.value`` counts nanoseconds)."""
+def epoch_micros(stamp: Any) -> int:
+    """Microseconds since 1970 of a time (``Timestamp.value`` counts nanoseconds).
+
+    >>> epoch_micros("1970-01-01 00:00:01")
+    1000000
+    """
     return int(pd.Timestamp(stamp).value // 1000)
 
 
@@ -493,12 +498,12 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
         snap = pd.Timestamp(int(latest.max()), unit="us")
         snap_source = "inferred from the latest timestamp"
     bounds = (None, None) if window is None else tuple(
-        None if w is None else _micros(w) for w in window)
+        None if w is None else epoch_micros(w) for w in window)
     params = {**DEFAULT_PARAMS, **{k: v for k, v in (
         ("sla_first_response_minutes", sla_first_response_minutes),
         ("sla_resolution_hours", sla_resolution_hours)) if v is not None}}
     bin_us = None if not bin_seconds else round(bin_seconds * 1e6)
-    q = query_set(source, runner.dialect, period=period, snapshot_us=_micros(snap),
+    q = query_set(source, runner.dialect, period=period, snapshot_us=epoch_micros(snap),
                   segment=segment, window_us=bounds, bin_us=bin_us, **params)
 
     def periods(frame: pd.DataFrame) -> pd.DataFrame:
@@ -581,9 +586,9 @@ def pareto_counts(path: str | os.PathLike[str], mapping: Any = None, *,
     conditions = [f"{quote(where)}" if where else "TRUE"]
     if window is not None:
         if window[0] is not None:
-            conditions.append(f"{micros(quote('created_at'))} >= {_micros(window[0])}")
+            conditions.append(f"{micros(quote('created_at'))} >= {epoch_micros(window[0])}")
         if window[1] is not None:
-            conditions.append(f"{micros(quote('created_at'))} < {_micros(window[1])}")
+            conditions.append(f"{micros(quote('created_at'))} < {epoch_micros(window[1])}")
     counts = runner.query(
         f"WITH c AS ({q.canonical}) SELECT coalesce({quote(column)}, '(missing)') AS value, "
         f"count(*) AS n FROM c WHERE {' AND '.join(conditions)} GROUP BY 1", relation)

@@ -273,7 +273,7 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     options = {name: params[name] for name in ("on_duplicate", "snapshot", "timezone",
                                                 "dayfirst") if params.get(name) not in (None, "")}
     try:
-        peek = data.peek_export(data_path, params.get("mapping") or None, **options)
+        peek = _peek(data_path, params, options)
     except (data.DataError, ValueError, TypeError) as exc:
         return [*problems, str(exc)]
     file = Path(str(data_path)).name
@@ -287,3 +287,22 @@ def check_run(request: RunRequest, declared: Mapping[str, ParameterSpec]) -> lis
     problems += window_problems(request.stage, params, (peek.created_min, peek.created_max),
                                 file)
     return problems
+
+
+def _peek(data_path: str, params: dict[str, Any], options: dict[str, Any]) -> Any:
+    """The export's rows, columns and date range: one query by the run's engine when it is
+    not pandas and the engine can apply the mapping (a big Parquet file is not read into
+    memory), else :func:`pdcakit.data.peek_export`."""
+    from pdcakit import data
+
+    engine = str(params.get("engine") or "pandas").strip().lower()
+    if engine in ("duckdb", "spark") and not set(options) - {"snapshot"}:
+        from pdcakit.aggregate.bigfile import peek_big_export
+        from pdcakit.aggregate.source import AggregateUnsupported
+
+        try:
+            return peek_big_export(data_path, params.get("mapping") or None, engine=engine,
+                                   snapshot=options.get("snapshot"))
+        except AggregateUnsupported:
+            pass  # the stage falls back to the rows too, and says why
+    return data.peek_export(data_path, params.get("mapping") or None, **options)

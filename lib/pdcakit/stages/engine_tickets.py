@@ -95,7 +95,7 @@ def _summary(runner: Any, source: Any, relation: str, window: tuple[Any, Any],
     """One scan: tickets, first and last creation (microseconds), each canonical column's
     count of values, and the distinct values of ``counted``."""
     from pdcakit.aggregate.queries import query_set
-    from pdcakit.aggregate.tickets import _micros
+    from pdcakit.aggregate.tickets import epoch_micros
 
     q = query_set(source, runner.dialect, period="W", snapshot_us=None)
     quote, micros = runner.dialect.quote, runner.dialect.micros
@@ -106,9 +106,9 @@ def _summary(runner: Any, source: Any, relation: str, window: tuple[Any, Any],
               *(f"count(DISTINCT {quote(c)}) AS {quote('distinct__' + c)}" for c in counted)]
     conditions = [f"{quote('created_at')} IS NOT NULL"]
     if window[0] is not None:
-        conditions.append(f"{created} >= {_micros(window[0])}")
+        conditions.append(f"{created} >= {epoch_micros(window[0])}")
     if window[1] is not None:
-        conditions.append(f"{created} < {_micros(window[1])}")
+        conditions.append(f"{created} < {epoch_micros(window[1])}")
     sql = (f"WITH c AS ({q.canonical}) SELECT {', '.join(select)} FROM c "
            f"WHERE {' AND '.join(conditions)}")
     return runner.query(sql, relation).iloc[0]
