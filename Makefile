@@ -54,12 +54,14 @@ data: $(STAMP)
 clean-venv:
 	rm -rf $(VENV)
 
-# Message catalogues (pdcakit.words): extract every marked message of lib/pdcakit into
+# Message catalogues (pdcakit.words): extract every marked message of lib/pdcakit, and the
+# prose of the stage notebooks' Markdown cells (words/babel.cfg), into
 # the template and merge it into each language's .po (then translate the new entries;
 # tests/test_words.py fails while one lacks a translation).
 CATALOGUES := lib/pdcakit/words/locale
 catalogues: $(STAMP)
-	$(VENV)/bin/pybabel extract -k N_ -k ngettext:1,2 --no-location --sort-output \
-	    --project pdca-workbook -o $(CATALOGUES)/pdcakit.pot lib/pdcakit
+	$(VENV)/bin/pybabel extract -F lib/pdcakit/words/babel.cfg -k N_ -k ngettext:1,2 \
+	    --no-location --sort-output --project pdca-workbook -o $(CATALOGUES)/pdcakit.pot \
+	    lib/pdcakit notebooks
 	$(VENV)/bin/pybabel update -D pdcakit -i $(CATALOGUES)/pdcakit.pot -d $(CATALOGUES) \
 	    -l zh_CN --no-fuzzy-matching --ignore-obsolete

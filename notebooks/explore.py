@@ -36,6 +36,7 @@ segment: str = "chat"  # value of the segment column, or "(all)"
 change_date: str = "2026-04-06"  # first day after the change
 weeks_before: int = 13  # weeks before the change date
 weeks_after: int = 13  # weeks from the change date on
+language: str = "en"  # language of the page: en or zh-CN (Simplified Chinese)
 
 # %% tags=["remove-input"]
 # %matplotlib inline

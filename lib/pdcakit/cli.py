@@ -271,33 +271,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     """The whole cycle on demo data: runs (side by side), moves through PDCA, decision, reports.
 
-    In a workbook it writes (or resets) ``pdca/demo-helpdesk.yaml``; outside one it makes a
-    throw-away demo workbook in a temporary folder and says where.
+    In a workbook it writes (or resets) the record of ``--language``'s demo
+    (``pdca/demo-helpdesk.yaml``; zh-CN: ``pdca/demo-helpdesk-zh.yaml``); outside one it
+    makes a throw-away demo workbook in a temporary folder and says where.
     """
-    from pdcakit.run.workbooks import (
-        place_demo_plan,
-        place_demo_record,
-        throwaway_demo_workbook,
-    )
+    from pdcakit.run.demos import demo_cycle, place_demo
+    from pdcakit.run.workbooks import place_demo_plan, throwaway_demo_workbook
 
+    demo = demo_cycle(args.language)  # an unknown language: UsageError before anything
+    english = demo.language == "en"  # the holding phase replays the English export
     try:
         paths = ProjectPaths.find()
     except FileNotFoundError:
         paths = throwaway_demo_workbook()
         print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
     with _only_demo(paths):
-        place_demo_record(paths)
-        plan = place_demo_plan(paths)
-        print(f"Running the demo cycle '{DEMO_CYCLE}' on the bundled demo data ...")
-        _reset_demo_record(paths, keep_finding=plan is not None)
-        worst = _run_stages(paths, DEMO_CYCLE, DEMO_STAGES, {}, None,
+        place_demo(paths, demo.language)
+        plan = place_demo_plan(paths) if english else None
+        print(demo.starting)
+        _reset_demo_record(paths, demo.cycle, keep_finding=plan is not None)
+        worst = _run_stages(paths, demo.cycle, DEMO_STAGES, {}, None,
                             meanwhile=lambda: importlib.import_module("pdcakit.tracker.report"))
 
         for _ in range(3):  # plan -> do (baseline run), do -> check, check -> act (compare)
-            print(tracker.advance(paths, DEMO_CYCLE).sentence)
+            print(tracker.advance(paths, demo.cycle).sentence)
         if worst == EXIT_OK:
-            print(tracker.act(paths, DEMO_CYCLE, "adopt", DEMO_DECISION))
-            _demo_holding(paths, log_check=plan is not None)
+            print(tracker.act(paths, demo.cycle, "adopt", demo.decision))
+            if english:
+                _demo_holding(paths, log_check=plan is not None)
     index, _ = _all_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return worst
@@ -346,14 +347,15 @@ def _demo_holding(paths: ProjectPaths, *, log_check: bool) -> None:
               f"{check.next_due(done.date).isoformat()}.")
 
 
-def _reset_demo_record(paths: ProjectPaths, *, keep_finding: bool = True) -> None:
+def _reset_demo_record(paths: ProjectPaths, cycle: str = DEMO_CYCLE, *,
+                       keep_finding: bool = True) -> None:
     """Start the demo record from plan each time: its log, decision and what the last demo
     recorded (measured baselines, the adopted window, the monitor's frozen limits) cleared,
     as shipped; without the demo's supervision plan (the workbook has its own), the
     finding the demo cycle answers is dropped (it names the demo plan's F1)."""
     from pdcakit.tracker.record import edit_record
 
-    with edit_record(paths, DEMO_CYCLE) as data:
+    with edit_record(paths, cycle) as data:
         data["stage"] = "plan"
         data["decision"] = None
         data["log"] = [{"date": str(data.get("created")), "event": "created"}]
@@ -717,6 +719,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the demo cycle on the bundled demo data",
                           description="Run the demo cycle's stages on data/demo/ and print "
                           "where the outputs are.")
+    demo.add_argument("--language", default="en", metavar="LANG",
+                      help="en (default) or zh-CN: the Chinese demo (a Chinese help desk's "
+                      "export in GB18030, a record in Chinese, every page in Chinese)")
     demo.set_defaults(func=_cmd_demo)
 
     init = sub.add_parser("init", help="make a team workbook (pdca/, runs/, mappings/, data/)",

@@ -125,9 +125,9 @@ class SectionProgress:
     def line(self, number: int, total: int, title: str) -> str:
         from pdcakit.words import words
 
-        return words(self.language)._("{stage}: section {number}/{total} {title} ...",
-                                      stage=self.stage, number=number, total=total,
-                                      title=title)
+        w = words(self.language)  # the heading as the zh-CN page shows it (catalogue)
+        return w._("{stage}: section {number}/{total} {title} ...", stage=w._(self.stage),
+                   number=number, total=total, title=w._(title))
 
 
 def kernel_config(kernel_ports: Sequence[int] | None = None) -> Any:

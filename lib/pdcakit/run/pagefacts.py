@@ -209,27 +209,27 @@ def _target_status(met: bool | None, target: float | None, w: Words = _ENGLISH) 
             else Status(w._("target not met"), "bad"))
 
 
-def _baseline_rows(results: StageResults) -> list[VerdictRow]:
+def _baseline_rows(results: StageResults, w: Words = _ENGLISH) -> list[VerdictRow]:
     target, stability = results.target, results.stability
     rows = []
     for key, estimate in results.estimates.items():
-        value = (format_value(estimate.value, estimate.unit,
-                              scale=reading_scale(estimate.unit, estimate.value))
-                 if _finite(estimate.value) else "not enough data")
+        value = (w.value(estimate.value, estimate.unit,
+                         scale=reading_scale(estimate.unit, estimate.value))
+                 if _finite(estimate.value) else w._("not enough data"))
         statuses = {}
         if target is not None and target.kpi == key:
-            statuses["Target"] = _target_status(target.met, target.value)
+            statuses["Target"] = _target_status(target.met, target.value, w)
         else:
-            statuses["Target"] = Status("no target")
+            statuses["Target"] = Status(w._("no target"))
         if stability is not None and stability.kpi == key:
-            statuses["Over time"] = (Status("signal: not stable", "warn")
-                                     if stability.any_signal else Status("stable", "good"))
+            statuses["Over time"] = (Status(w._("signal: not stable"), "warn")
+                                     if stability.any_signal else Status(w._("stable"), "good"))
         else:
-            statuses["Over time"] = Status("not charted")
+            statuses["Over time"] = Status(w._("not charted"))
         if not _finite(estimate.value):
-            statuses["Target"] = Status("not enough data", "warn")
-        rows.append(VerdictRow(key, estimate.name, {"Value": value,
-                                                    "Cases": format_count(estimate.n)},
+            statuses["Target"] = Status(w._("not enough data"), "warn")
+        name = estimate.name if w.english else _kpi_name(key, w.language)
+        rows.append(VerdictRow(key, name, {"Value": value, "Cases": format_count(estimate.n)},
                                statuses))
     return rows
 
@@ -388,12 +388,14 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
 def verdict_rows(results: StageResults, language: str = "en") -> list[VerdictRow]:
     """One row per KPI the run measured, with its statuses (see the module docstring).
 
-    ``language`` words the compare stage's cells and statuses (the columns stay keyed in
-    English: :mod:`pdcakit.run.render` words the headers); the other stages' rows are
-    English for now."""
+    ``language`` words the compare and baseline stages' cells and statuses (the columns
+    stay keyed in English: :mod:`pdcakit.run.render` words the headers); the efficiency
+    stage's rows are English for now."""
     if results.stage == "compare":
         return _compare_rows(results, words(language))
-    builders = {"baseline": _baseline_rows, "efficiency": _efficiency_rows}
+    if results.stage == "baseline":
+        return _baseline_rows(results, words(language))
+    builders = {"efficiency": _efficiency_rows}
     return builders[results.stage](results)
 
 
@@ -433,17 +435,21 @@ def verdict_summary(results: StageResults, language: str = "en") -> str:
                    if summary.not_enough_data else "")
                 + (w._(" Caution: the baseline of {kpis} was not stable.", kpis=unstable)
                    if unstable else ""))
+    w = words(language)
     found = results.headline_value()
     if found is None:
-        return "No headline KPI could be measured on this export (see Not computed below)."
+        return w._("No headline KPI could be measured on this export (see Not computed "
+                   "below).")
     kpi, estimate = found
-    text = f"{estimate.name}: {format_value(estimate.value, estimate.unit)}"
+    name = estimate.name if w.english else _kpi_name(kpi, language)
+    text = w._("{name}: {value}", name=name, value=w.value(estimate.value, estimate.unit))
     target = results.target
     if target is not None and target.kpi == kpi and target.met is not None:
-        text += (f", {'meets' if target.met else 'does not yet meet'} the target of "
-                 f"{format_value(target.value, estimate.unit)}")
+        goal = w.value(target.value, estimate.unit)
+        text += (w._(", meets the target of {target}", target=goal) if target.met
+                 else w._(", does not yet meet the target of {target}", target=goal))
     stability = results.stability
     if stability is not None:
-        text += ("; the baseline is not stable (signals of non-random variation)"
-                 if stability.any_signal else "; the baseline is stable")
-    return text + "."
+        text += (w._("; the baseline is not stable (signals of non-random variation)")
+                 if stability.any_signal else w._("; the baseline is stable"))
+    return text + w._(".")

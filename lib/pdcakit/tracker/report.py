@@ -39,7 +39,8 @@ from pdcakit.results import format_value, reader_label, reading_scale
 from pdcakit.run.pagefacts import run_date, started_at
 from pdcakit.run.pageparts import chart_html
 from pdcakit.run.project import STAGES, ProjectPaths
-from pdcakit.run.render import STYLESHEET, verdict_box
+from pdcakit.run.render import STYLESHEET, run_verdict_heading, verdict_box
+from pdcakit.run.request import cycle_language
 from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_run
 from pdcakit.tracker.moves import status_rows
 from pdcakit.tracker.predictions import OUTCOMES, Score, score_predictions
@@ -80,10 +81,11 @@ CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src d
        "base-uri 'none'; form-action 'none'")
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, language: str = "en") -> str:
     """A complete, self-contained HTML page (title escaped, body as given), with the
-    Content-Security-Policy and the house print and phone stylesheet."""
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    Content-Security-Policy and the house print and phone stylesheet; ``<html lang>``
+    says its ``language``."""
+    return (f"<!DOCTYPE html>\n<html lang=\"{_e(language)}\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{_e(title)}</title><style>{_CSS}"
@@ -517,9 +519,9 @@ def _notes(results: StageResults) -> str:
     return "".join(parts)
 
 
-def _run_when(run: RunRef) -> str:
+def _run_when(run: RunRef, language: str = "en") -> str:
     """A run's start as a date and time (from its provenance, else its stamp)."""
-    return run_date(started_at(run.provenance), run.name)
+    return run_date(started_at(run.provenance), run.name, language)
 
 
 def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
@@ -563,13 +565,13 @@ def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs) 
             + _notes(run.results) + link)
 
 
-def _cycle_verdict(runs: _Runs) -> str:
+def _cycle_verdict(runs: _Runs, language: str = "en") -> str:
     """The cycle's verdict first: the compare run's status per KPI, else the baseline's."""
     for stage in ("compare", "baseline"):
         run = runs.found.get(stage)
         if run is not None and run.results is not None:
-            return verdict_box(run.results, heading=f"Verdict ({stage} run of "
-                                                    f"{_run_when(run)})")
+            return verdict_box(run.results, language=language, heading=run_verdict_heading(
+                stage, _run_when(run, language), language))
     return ""
 
 
@@ -577,6 +579,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     """Write ``runs/<cycle>/index.html`` and return its path."""
     today = today or dt.date.today()
     record = read_cycle(paths, cycle_id)
+    language = cycle_language(paths, cycle_id)  # the record's language, en by default
     runs = _Runs.read(paths, cycle_id)
     out_dir = paths.runs / cycle_id
     decision = record.decision
@@ -590,7 +593,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     scores = prediction_scores(paths, record, runs)
     body = (f"<p>{_e(record.id)} · stage <span class=\"stage\">{_e(record.stage)}</span> · "
             f"<a href=\"../index.html\">all cycles</a></p>"
-            f"{_cycle_verdict(runs)}"
+            f"{_cycle_verdict(runs, language)}"
             f"{_review_card(record, runs, scores)}"
             f"<h2>Plan: the charter</h2>{_charter(paths, record, runs)}"
             f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
@@ -601,7 +604,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
             f"{_holding(paths, record)}"
             f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
     target = out_dir / "index.html"
-    atomic_write_text(target, page(record.title, body))
+    atomic_write_text(target, page(record.title, body, language))
     return target
 
 
