@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from pdcakit import metrics, spc, stats
-from pdcakit.kpis import KPI_INFO
+from pdcakit.kpis import KPI_INFO, kpi_name
 from pdcakit.periods import PERIODS
 from pdcakit.results import format_value
 from pdcakit.stages.compare import (
@@ -61,7 +61,7 @@ from pdcakit.stages.sections import (  # Fold and terms_fold live there, shared 
 from pdcakit.stages.timeview import PhaseView, phase_view
 from pdcakit.stages.windows import MULTIPLICITY, CompareSettings, Windows
 from pdcakit.stats.stratified import MixCheck
-from pdcakit.words import N_
+from pdcakit.words import N_, words
 
 __all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "TimeView",
            "check_section", "compare_results", "compare_summary", "data_section",
@@ -325,7 +325,9 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
         blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
         blocks.append(terms_fold([c.sentence for c in changes.changes]
                                  + [line for c in changes.changes for line in c.how_we_know]))
-    blocks += [Skip(key, f"not compared: {reason}", metrics.KPIS[key].name)
+    w = words(settings.language)
+    blocks += [Skip(key, w._("not compared: {reason}", reason=reason),
+                    kpi_name(key, settings.language))
                for key, reason in changes.skipped.items()]
     headline = None
     if settings.kpis or settings.headline_kpi:
@@ -503,7 +505,7 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
 
     def curve(key: str) -> Callable[[], Any]:
         return lambda: plots.survival_curve(
-            survival_curves(before, after, key), unit="minutes",
+            survival_curves(before, after, key, language=settings.language), unit="minutes",
             title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
             ylabel="Share of tickets still waiting")
 

@@ -61,6 +61,7 @@ from pdcakit.stages.standards import (
 from pdcakit.stages.windows import Windows
 from pdcakit.stats.ordinal import is_ordinal_scale, proportional_odds
 from pdcakit.stats.reliability import Reliability, cronbach_alpha, dimension_reliability
+from pdcakit.words import N_
 
 __all__ = ["HEADLINE_SCORES", "ScoreChanges", "ScoreTables", "compare_scores",
            "composite_columns", "composite_value", "split_dated", "standards_columns"]
@@ -498,7 +499,7 @@ def _standards_and_composite(standards: pd.DataFrame | None, before: pd.DataFram
     mb, ma = measures["before"], measures["after"]
     headline["standards"] = lambda fam: bootstrap_change(
         "standards", mb.weighted, ma.weighted, mb.replicates, ma.replicates, fam,
-        estimand="weighted conformance", n_before=len(before), n_after=len(after))
+        estimand=N_("weighted conformance"), n_before=len(before), n_after=len(after))
     frame = standards.reset_index(drop=True)
     groups["standards"] = {}
     for i, rule in enumerate(rules):
@@ -551,7 +552,7 @@ def _composite(standards: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
                    "compliance": float(measure.weighted.value)}), combined)
     (eb, rb), (ea, ra) = found["before"], found["after"]
     headline["composite"] = lambda fam: bootstrap_change(
-        "composite", eb, ea, rb, ra, fam, estimand="composite score", n_before=len(before),
+        "composite", eb, ea, rb, ra, fam, estimand=N_("composite score"), n_before=len(before),
         n_after=len(after))
 
 
