@@ -22,6 +22,7 @@ import exports  # tests/exports.py (pytest puts tests/ on sys.path)
 from pdcakit.run.resultsfile import read_results
 from pdcakit.stages import baseline_page as bp
 from pdcakit.stages.baseline import BaselineSettings, load_optional_table
+from pdcakit.stages.registers_page import complaints_baseline, feedback_baseline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,11 +33,16 @@ DEFAULTS: dict[str, Any] = {
     "kpis": ["fcr", "first_response_time", "time_to_resolve", "aht", "csat", "nps",
              "complaint_rate", "reopen_rate", "resolution_rate"],
     "headline_kpi": "", "segment_column": "channel", "target_value": 0.0,
-    "target_direction": "", "sla_first_response_minutes": 240.0,
+    "target_direction": "", "sla_first_response_minutes": 30.0,
     "sla_resolution_hours": 24.0, "alpha": 0.05, "power": 0.8,
     "composite_weights": [0.5, 0.3, 0.2], "surveys_path": "", "audits_path": "",
     "mystery_shopper_path": "", "standards_path": "", "rule_set": "nhs", "rebases": [],
-    "cycle_events": [], "results_path": "",
+    "cycle_events": [], "results_path": "", "unit_column": "agent",
+    "unit_kpis": ["fcr", "aht", "csat", "complaint_rate"], "case_mix": ["channel"],
+    "min_unit_tickets": 30, "composite_parts": ["csat", "sla_first_response", "fcr"],
+    "language": "en", "feedback_path": "", "feedback_mapping": "",
+    "feedback_lexicon_path": "", "feedback_classes_from": "lexicon", "complaints_path": "",
+    "complaints_mapping": "", "complaints_snapshot": "",
 }
 #: Every list parameter empty, every optional path "" (what papermill passes for -y 'x: []').
 EMPTY = {"kpis": [], "composite_weights": [], "rebases": [], "cycle_events": [],
@@ -86,17 +92,33 @@ def page(tmp_path: Path | None = None, **params: Any) -> Page:
         audits_path=p["audits_path"], mystery_shopper_path=p["mystery_shopper_path"],
         standards_path=p["standards_path"], window=loaded.window, tickets=tickets)
     plan = bp.sample_size_section(headline, ledger, scorecard)
+    units = bp.units_section(
+        tickets, ledger, unit_column=p["unit_column"], unit_kpis=p["unit_kpis"],
+        case_mix=p["case_mix"], min_tickets=p["min_unit_tickets"], language=p["language"],
+        composite_parts=p["composite_parts"], composite_weights=p["composite_weights"],
+        **sla_options)
+    feedback = feedback_baseline(
+        ledger, feedback_path=p["feedback_path"], mapping=p["feedback_mapping"],
+        lexicon_path=p["feedback_lexicon_path"], classes_from=p["feedback_classes_from"],
+        window=loaded.window, period=p["period"], language=p["language"],
+        confidence=1 - p["alpha"])
+    complaints = complaints_baseline(
+        ledger, complaints_path=p["complaints_path"], mapping=p["complaints_mapping"],
+        snapshot=p["complaints_snapshot"], window=loaded.window, language=p["language"],
+        confidence=1 - p["alpha"])
     summary = bp.summary_section(headline, stability, plan, ledger)
     results = bp.baseline_results(
         ledger, loaded, scorecard, headline, stability, resolve, sla, pareto, segments, scores,
-        plan, window=(p["start"], p["end"]), period=settings.period_label)
+        plan, units, feedback, complaints, window=(p["start"], p["end"]),
+        period=settings.period_label)
     if tmp_path is not None:  # through the file and the contract's reader
         bp.write_results(str(tmp_path / "results.json"), results)
         read_results(tmp_path / "results.json", "baseline")
     return Page({"data": loaded, "scorecard": scorecard, "headline": headline,
                  "stability": stability, "agreement": agreement, "resolve": resolve,
                  "sla": sla, "pareto": pareto, "segments": segments, "scores": scores,
-                 "plan": plan, "summary": summary}, results)
+                 "plan": plan, "units": units, "feedback": feedback,
+                 "complaints": complaints, "summary": summary}, results)
 
 
 def committed_sentences() -> list[str]:
@@ -134,7 +156,8 @@ class TestDemo:
         bp.write_results(str(tmp_path / "results.json"), demo.results)
         found = read_results(tmp_path / "results.json", "baseline")
         assert found.headline is not None and found.headline.kpi == "fcr"
-        assert set(demo.results["skipped"]) == {"scores", "sample_size"}
+        assert set(demo.results["skipped"]) == {"scores", "sample_size", "feedback",
+                                                "complaints"}
         assert demo.results["stability"]["rule_disagreements"] == []
         assert demo.results["data"]["tickets"] == 23_988 == demo.results["kpis"]["fcr"]["n"]
         assert list(demo.results)[:6] == ["schema", "stage", "window", "period", "skipped",
@@ -186,6 +209,9 @@ class TestEmptyParameters:
     def test_empty_weights_turn_the_composite_off(self, tmp_path):
         run = page(tmp_path, composite_weights=[], standards_path="demo:standards.csv")
         assert "composite" not in run.results["scores"]
+        # per unit too, said once, and the funnels of the KPIs still drawn
+        assert run.results["skipped"]["units.composite"].startswith("off: composite_weights")
+        assert run.results["units"]["kpis"]
         assert run.results["skipped"]["composite"].startswith("off: composite_weights is empty")
         # the other tables, "" each, get their own line with their own name
         assert run.said("Skipped: **Customer satisfaction index (CSI)**: off: give "

@@ -9,11 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pdcakit.metrics.registry import DEFAULT_PARAMS
 from pdcakit.stages import units
 from pdcakit.stages.baseline_page import PageLedger, units_section
 from pdcakit.stats.funnel import funnel_standardised_proportions
 
 AGENTS = [f"坐席{i:02d}" for i in range(1, 31)]
+
+#: the composite's first-response part uses the ticket KPIs' default SLA (the method's 30 min)
+SLA_MINUTES = DEFAULT_PARAMS["sla_first_response_minutes"]
+
 
 
 def _tickets(seed: int = 27, *, slow_agent: str | None = None, weak_agent: str | None = None,
@@ -193,7 +198,7 @@ class TestComposite:
         mine = tickets[tickets["agent"] == agent]
         per_ticket = (0.5 * (mine["csat"] >= 4) + 0.2 * mine["first_contact_resolved"]
                       + 0.3 * ((mine["first_response_at"] - mine["created_at"])
-                               <= pd.Timedelta(minutes=240)))
+                               <= pd.Timedelta(minutes=SLA_MINUTES)))
         unit = found.funnel.units[0]
         se = (unit.ci[1] - unit.ci[0]) / (2 * 1.959964)
         assert unit.value == pytest.approx(per_ticket.mean())
@@ -207,7 +212,7 @@ class TestComposite:
         rng = np.random.default_rng(0)
         satisfied = (mine["csat"] >= 4).where(mine["csat"].notna())
         within = ((mine["first_response_at"] - mine["created_at"])
-                  <= pd.Timedelta(minutes=240)).astype(float)
+                  <= pd.Timedelta(minutes=SLA_MINUTES)).astype(float)
         fcr = mine["first_contact_resolved"].astype(float)
         draws = []
         for _ in range(2000):

@@ -729,6 +729,10 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
     is "" or absent, has too many values, or no KPI has two units with enough tickets."""
     page = SectionPage(sections)
     record: dict[str, Any] = {}
+    if composite_parts and not composite_weights:  # no weights: no composite, per unit too
+        sections.skip("units.composite", "off: composite_weights is empty (give three weights "
+                      "to enable the composite score per unit)")
+        composite_parts = ()
     if not unit_column:
         sections.skip("units", "off: give unit_column (e.g. agent, team or site) to enable it")
     elif not unit_kpis:
