@@ -206,5 +206,6 @@ def test_print_every_table_cell_inside_the_page_and_detail_open(browser, demo_pr
                 ["which", "pdftotext"], capture_output=True).returncode == 0:
             words = " ".join(_pdf(browser, path, tmp_path / f"{path.stem}.pdf").split())
             for header in facts["headers"]:
-                first = header.split()[0]
+                # the first word (up to a hyphen: "Pre-trend" wraps as "Pre-" over "trend")
+                first = header.split()[0].split("-")[0]
                 assert first in words, f"{where}: column {header!r} not printed"
