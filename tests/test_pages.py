@@ -176,7 +176,8 @@ def test_figures_are_high_density_and_shown_at_their_size(tmp_path):
 
     fig = Figure(figsize=(4, 3), dpi=96)
     fig.add_subplot().plot([1, 2])
-    png = base64.b64decode(figure_bundle(fig)["image/png"])
+    assert "image/png" not in figure_bundle(fig)  # every page reads the SVG
+    png = base64.b64decode(figure_bundle(fig, png=True)["image/png"])
     assert Image.open(io.BytesIO(png)).size == (768, 576)  # 2x of 384 x 288
     assert repr(fig) == "<Figure size 384x288 with 1 Axes>"  # nbval's text unchanged
     nb = new_notebook(cells=[new_code_cell("f", outputs=[new_output(

@@ -141,10 +141,12 @@ def figure_svg(fig: Any, *, key: str | None = None) -> str:
     return text[text.index("<svg"):].strip()  # no XML prolog or doctype: it goes inline
 
 
-def figure_bundle(fig: Any, *, key: str | None = None) -> dict[str, str]:
-    """MIME bundle of a Figure: SVG (:func:`figure_svg`, what the stage pages show), a PNG
-    drawn once at :data:`DENSITY` times the figure's own dpi (what the cycle page shows),
-    and the figure's repr as text (what IPython's inline display gives; nbval compares it).
+def figure_bundle(fig: Any, *, key: str | None = None, png: bool = False) -> dict[str, str]:
+    """MIME bundle of a Figure: SVG (:func:`figure_svg`, what the stage pages and the cycle
+    page show, sharp at any size) and the figure's repr as text (what IPython's inline
+    display gives; nbval compares it). No PNG: every page reads the SVG, and drawing a
+    PNG of each chart cost about as much as the SVG itself (``png=True`` adds one, drawn
+    at :data:`DENSITY` times the figure's dpi, for a reader that needs a bitmap).
 
     The house figures lay themselves out (constrained layout keeps titles, labels and
     outside legends on the canvas), so neither needs the inline backend's
@@ -152,17 +154,20 @@ def figure_bundle(fig: Any, *, key: str | None = None) -> dict[str, str]:
 
     >>> from matplotlib.figure import Figure
     >>> bundle = figure_bundle(Figure(figsize=(4, 3), dpi=50))
-    >>> bundle["text/plain"], bundle["image/png"][:8], bundle["image/svg+xml"][:4]
-    ('<Figure size 200x150 with 0 Axes>', 'iVBORw0K', '<svg')
+    >>> bundle["text/plain"], bundle["image/svg+xml"][:4], "image/png" in bundle
+    ('<Figure size 200x150 with 0 Axes>', '<svg', False)
+    >>> figure_bundle(Figure(figsize=(4, 3), dpi=50), png=True)["image/png"][:8]
+    'iVBORw0K'
     """
     import base64
     import io
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi * DENSITY)
-    return {"image/svg+xml": figure_svg(fig, key=key),
-            "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-            "text/plain": repr(fig)}
+    bundle = {"image/svg+xml": figure_svg(fig, key=key), "text/plain": repr(fig)}
+    if png:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=fig.dpi * DENSITY)
+        bundle["image/png"] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return bundle
 
 
 def figure_alt(fig: Any) -> str:

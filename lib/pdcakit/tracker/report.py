@@ -441,8 +441,8 @@ def _images(notebook: Path, limit: int) -> list[str]:
                 continue
             captions = []
             for after in outputs[index + 1:]:
-                if after.get("data", {}).get("image/png"):
-                    break
+                if {"image/png", "image/svg+xml"} & set(after.get("data", {})):
+                    break  # the next chart's captions are its own
                 text = str(after.get("data", {}).get("text/plain", "")).strip()
                 if text.startswith(_CAPTION_STARTS):
                     captions.append(text)
