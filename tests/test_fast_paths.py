@@ -443,7 +443,7 @@ def test_period_groups_split_from_the_sorted_side_equal_a_mask_per_period(monkey
     """Each period's restricted mean from the side sorted once equals rmst() on the
     period's own tickets picked by a mask (whole minutes: ties; 30% open)."""
     from pdcakit.stats.periods import _sorted_groups
-    from pdcakit.stats.shape import _km_table_sorted, _rmst_of_table, rmst
+    from pdcakit.stats.shape import _km_table_sorted, rmst, rmst_of_km_table
 
     monkeypatch.setattr(survival, "LARGE_SAMPLE", 100)
     survival.SORTED.clear()
@@ -454,5 +454,5 @@ def test_period_groups_split_from_the_sorted_side_equal_a_mask_per_period(monkey
     assert [g[0].size for g in groups] == np.bincount(codes, minlength=13).tolist()
     for g, (times, flags) in enumerate(groups):
         assert np.all(np.diff(times) >= 0)
-        assert _rmst_of_table(_km_table_sorted(times, flags), 40.0) == rmst(
+        assert rmst_of_km_table(_km_table_sorted(times, flags), 40.0) == rmst(
             t[codes == g], o[codes == g], 40.0)

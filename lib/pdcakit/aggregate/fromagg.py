@@ -161,21 +161,13 @@ def rmst_from_table(table: EventTable, horizon: float) -> tuple[float, float]:
     :func:`pdcakit.stats.shape.rmst` (R ``print(survfit, rmean = tau)``): the area under
     the curve, variance ``sum A_j^2 d_j / (n_j (n_j - d_j))`` over event times before
     the horizon."""
+    from ..stats.shape import rmst_of_km_table
+
     times, at_risk, events = table.minutes, table.at_risk, table.events
     keep_rows = (events + table.censored) > 0
     times, at_risk, events = times[keep_rows], at_risk[keep_rows], events[keep_rows]
     survival = np.cumprod(1 - events / at_risk)
-    inside = times < horizon
-    edges = np.concatenate([[0.0], times[inside], [horizon]])
-    heights = np.concatenate([[1.0], survival[inside]])
-    pieces = np.diff(edges) * heights
-    area = float(pieces.sum())
-    tail_areas = np.cumsum(pieces[::-1])[::-1][1:]
-    use = inside & (events > 0) & (at_risk > events)
-    d, n = events[inside], at_risk[inside]
-    keep = use[inside]
-    variance = float(np.sum(tail_areas[keep] ** 2 * d[keep] / (n[keep] * (n[keep] - d[keep]))))
-    return area, math.sqrt(variance)
+    return rmst_of_km_table((times, at_risk, events, survival), horizon)
 
 
 def mean_from_moments(n: int, total: float, total_sq: float, name: str, *,
@@ -205,19 +197,11 @@ def mean_from_moments(n: int, total: float, total_sq: float, name: str, *,
 def nps_estimate(n: int, promoters: int, detractors: int, *,
                  confidence: float = 0.95) -> Estimate:
     """The Net Promoter Score Estimate of :func:`pdcakit.metrics.scores.nps` from counts."""
+    from ..metrics.scores import nps_from_parts
+
     need_n(int(n), "NPS", 2)
-    parts = NpsParts(n=int(n), promoters=promoters / n, detractors=detractors / n)
-    value = parts.value
-    se = math.sqrt(parts.variance)
-    z = sps.norm.isf((1 - confidence) / 2)
-    low, high = max(-1.0, value - z * se), min(1.0, value + z * se)
-    return Estimate(name="Net Promoter Score (NPS)", value=100 * value, n=parts.n,
-                    ci=(100 * low, 100 * high), unit="points",
-                    method="promoters minus detractors, multinomial normal interval",
-                    confidence=confidence,
-                    extra={"promoters": parts.promoters,
-                           "passives": 1 - parts.promoters - parts.detractors,
-                           "detractors": parts.detractors})
+    return nps_from_parts(NpsParts(n=int(n), promoters=promoters / n, detractors=detractors / n),
+                          confidence=confidence)
 
 
 def logrank_from_tables(first: EventTable, second: EventTable) -> tuple[float, float]:

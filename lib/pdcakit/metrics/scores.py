@@ -13,11 +13,11 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..results import Estimate
-from ..stats.nps import nps_parts
+from ..stats.nps import NpsParts, nps_parts
 from ._checks import need_n, require
 
 __all__ = ["aht", "audit_score", "csat_mean", "csi", "mean_estimate", "mystery_shopper_score",
-           "nps"]
+           "nps", "nps_from_parts"]
 
 
 def mean_estimate(values: Sequence[float] | pd.Series, name: str, *, unit: str = "score",
@@ -79,7 +79,17 @@ def nps(tickets: pd.DataFrame, *, confidence: float = 0.95) -> Estimate:
     Promoter Score"), clipped to [-100, 100].
     """
     require(tickets, "NPS", "nps")
-    parts = nps_parts(pd.to_numeric(tickets["nps"], errors="coerce"), "NPS")
+    return nps_from_parts(nps_parts(pd.to_numeric(tickets["nps"], errors="coerce"), "NPS"),
+                          confidence=confidence)
+
+
+def nps_from_parts(parts: NpsParts, *, confidence: float = 0.95) -> Estimate:
+    """The NPS :class:`Estimate` of promoter and detractor shares (from rows, or from the
+    counts an engine returns: :func:`pdcakit.aggregate.fromagg.nps_estimate`).
+
+    >>> nps_from_parts(NpsParts(n=100, promoters=0.5, detractors=0.2)).value
+    30.0
+    """
     promoters, detractors, value = parts.promoters, parts.detractors, parts.value
     need_n(parts.n, "NPS", 2)
     se = np.sqrt(parts.variance)

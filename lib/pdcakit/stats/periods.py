@@ -96,7 +96,7 @@ from scipy import stats as sps
 from ..fileio import plain
 from ..results import format_value
 from .result import Comparison, change_sentence, format_p
-from .shape import _km_table_sorted, _rmst_of_table
+from .shape import _km_table_sorted, rmst_of_km_table
 from .survival import _sentence_scale, _signed_in, _sorted, km_median, km_median_weighted
 
 __all__ = ["DISPERSION_P", "RATE_DISPERSION_P", "Dispersion", "PeriodChoice", "PeriodComparison",
@@ -832,7 +832,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
     tau = float(horizon) if horizon is not None else min(float(t.max()) for t, _ in groups)
     if not tau > 0:
         raise ValueError(f"the horizon must be positive; got {tau}")
-    areas = np.array([_rmst_of_table(_km_table_sorted(t, o), tau) for t, o in groups])
+    areas = np.array([rmst_of_km_table(_km_table_sorted(t, o), tau) for t, o in groups])
     y, within = areas[:, 0], areas[:, 1] ** 2
     n = np.array([t.size for t, _ in groups], float)
     after = np.r_[np.zeros(len(sides[0][3]), bool), np.ones(len(sides[1][3]), bool)]

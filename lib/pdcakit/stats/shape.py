@@ -67,7 +67,7 @@ from .survival import (
 )
 
 __all__ = ["DurationShape", "RmstDifference", "duration_shape", "proportional_hazards_test",
-           "rmst", "rmst_difference"]
+           "rmst", "rmst_difference", "rmst_of_km_table"]
 
 
 # ----------------------------------------------------------------------------- RMST
@@ -97,11 +97,18 @@ def rmst(minutes: Sequence[float], observed: Sequence[bool], horizon: float) -> 
     [2.5, 0.559]
     """
     t, o = _clean(minutes, observed, "given")
-    return _rmst_of_table(_km_table(t, o), horizon)
+    return rmst_of_km_table(_km_table(t, o), horizon)
 
 
-def _rmst_of_table(table: tuple[np.ndarray, ...], horizon: float) -> tuple[float, float]:
-    """:func:`rmst` from a Kaplan-Meier table (:func:`_km_table`)."""
+def rmst_of_km_table(table: tuple[np.ndarray, ...], horizon: float) -> tuple[float, float]:
+    """:func:`rmst` from a Kaplan-Meier table (times, at risk, events, survival: from the
+    rows, :func:`_km_table`, or from an engine's counts, ``aggregate.fromagg``).
+
+    >>> import numpy as np
+    >>> rmst_of_km_table((np.array([1.0, 2.0]), np.array([2, 1]), np.array([1, 1]),
+    ...                   np.array([0.5, 0.0])), 3.0)[0]
+    1.5
+    """
     times, at_risk, events, survival = table
     inside = times < horizon
     edges = np.concatenate([[0.0], times[inside], [horizon]])
