@@ -48,7 +48,8 @@ from pdcakit.stats.stratified import MixCheck, stratified_change, stratified_rms
 from pdcakit.words import N_, Words
 from pdcakit.words import words as words_for
 
-__all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "compare_kpi", "compare_kpis",
+__all__ = ["ChangeTable", "KpiChange", "SegmentChanges", "Verdict", "adjust_family", "compare_kpi",
+           "compare_kpis",
            "kpi_test_kind", "mix_check", "reading_scale", "segment_changes", "survival_curves"]
 
 MIN_PER_WINDOW = 2
@@ -1357,7 +1358,14 @@ class ChangeTable:
                 "skipped": dict(self.skipped)}
 
 
-def _adjusted(changes: list[KpiChange], method: str, alpha: float) -> tuple[KpiChange, ...]:
+def adjust_family(changes: list[KpiChange], method: str, alpha: float
+                  ) -> tuple[KpiChange, ...]:
+    """``changes`` with their p-values adjusted across one family by ``method`` (holm, bh,
+    none), as the ticket KPIs' and the scores' families are.
+
+    >>> adjust_family([], "holm", 0.05)
+    ()
+    """
     from dataclasses import replace
 
     if not changes:
@@ -1392,7 +1400,7 @@ def compare_kpis(before: pd.DataFrame, after: pd.DataFrame,
                                        language=settings.language))
         except _DEGENERATE as exc:
             skipped[key] = _reason(exc)
-    return ChangeTable(_adjusted([_in_language(c, settings.language) for c in changes],
+    return ChangeTable(adjust_family([_in_language(c, settings.language) for c in changes],
                                  settings.multiplicity, settings.alpha), skipped,
                        settings.multiplicity, settings.alpha)
 
@@ -1468,7 +1476,7 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
         changes.append(_in_language(
             replace(change, name=f"{change.name} in {column} {value}", segment=str(value)),
             settings.language, (column, str(value))))
-    table = ChangeTable(_adjusted(changes, settings.multiplicity, settings.alpha), skipped,
+    table = ChangeTable(adjust_family(changes, settings.multiplicity, settings.alpha), skipped,
                         settings.multiplicity, settings.alpha)
     return SegmentChanges(key=key, column=column, table=table)
 

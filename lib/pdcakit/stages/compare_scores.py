@@ -50,7 +50,7 @@ from scipy.stats import norm
 from pdcakit import metrics, stats
 from pdcakit.kpis import kpi_name
 from pdcakit.results import Estimate, format_signed
-from pdcakit.stages.compare import ChangeTable, Figures, KpiChange, Verdict
+from pdcakit.stages.compare import ChangeTable, Figures, KpiChange, Verdict, adjust_family
 from pdcakit.stages.standards import (
     StandardsMeasure,
     bootstrap_means,
@@ -298,16 +298,6 @@ def bootstrap_change(key: str, before: Estimate, after: Estimate, before_reps: n
                      language=family.language)
 
 
-def _adjusted(changes: list[KpiChange], method: str, alpha: float) -> tuple[KpiChange, ...]:
-    """p-values adjusted across one family (as :func:`pdcakit.stages.compare.compare_kpis`)."""
-    if not changes:
-        return ()
-    raw = [c.raw_pvalue for c in changes]
-    adjusted = raw if method == "none" else stats.adjust_pvalues(raw, method=method)
-    return tuple(replace(c, p_adjusted=float(p), multiplicity=method, alpha=alpha)
-                 for c, p in zip(changes, adjusted, strict=True))
-
-
 def _family(builders: Mapping[str, Callable[[_Family], KpiChange]], base: _Family
             ) -> tuple[ChangeTable, dict[str, str]]:
     """Build one family's changes (a builder that raises ValueError is skipped with its
@@ -321,7 +311,7 @@ def _family(builders: Mapping[str, Callable[[_Family], KpiChange]], base: _Famil
     if skipped:  # the family is the changes that could be made: build them at its size
         sized = replace(base, size=len(changes))
         changes = [builders[c.key](sized) for c in changes]
-    table = ChangeTable(_adjusted(changes, base.multiplicity, base.alpha), skipped,
+    table = ChangeTable(adjust_family(changes, base.multiplicity, base.alpha), skipped,
                         base.multiplicity, base.alpha)
     return table, skipped
 
