@@ -32,9 +32,8 @@ from typing import Any
 
 import pandas as pd
 
-from .engines import make_engine
+from .opening import open_tickets
 from .queries import query_set
-from .source import file_format, ticket_source
 
 __all__ = ["BigExport", "describe_big_export", "peek_big_export"]
 
@@ -75,15 +74,13 @@ def describe_big_export(path: str | os.PathLike[str], mapping: Any = None, *,
     from ..data.schema import TICKETS
     from ..kpis import supported_kpis
 
-    runner = make_engine(engine) if isinstance(engine, str) else engine
-    fmt = file_format(path)
-    relation = runner.relation(path, fmt)
-    columns = runner.columns(path, fmt)
     m = load_mapping(mapping)
     policy = parse_on_duplicate(on_duplicate if on_duplicate else m.on_duplicate)
     plain = {k: v for k, v in (mapping or {}).items() if k != "on_duplicate"} \
         if isinstance(mapping, dict) else mapping
-    source = ticket_source(path, columns, plain, snapshot=snapshot)
+    opened = open_tickets(path, plain, engine=engine, snapshot=snapshot)
+    runner, relation, source, columns = (opened.runner, opened.relation, opened.source,
+                                         opened.columns)
     q = query_set(source, runner.dialect, period="M", snapshot_us=None)
     quote = runner.dialect.quote
     micros = runner.dialect.micros
@@ -211,11 +208,9 @@ def peek_big_export(path: str | os.PathLike[str], mapping: Any = None, *,
     from ..data.inputs import input_label
     from ..data.peek import ExportPeek
 
-    runner = make_engine(engine) if isinstance(engine, str) else engine
-    fmt = file_format(path)
-    relation = runner.relation(path, fmt)
-    columns = runner.columns(path, fmt)
-    source = ticket_source(path, columns, mapping, snapshot=snapshot)
+    opened = open_tickets(path, mapping, engine=engine, snapshot=snapshot)
+    runner, relation, source, columns = (opened.runner, opened.relation, opened.source,
+                                         opened.columns)
     q = query_set(source, runner.dialect, period="M", snapshot_us=None)
     quote, micros = runner.dialect.quote, runner.dialect.micros
     body = [f"count(*) AS {quote('rows')}"]

@@ -42,10 +42,9 @@ from ..metrics.series import sparse_periods
 from ..periods import PANDAS_PERIOD
 from ..results import MINUTES, Estimate, duration_unit
 from ..stats.nps import DETRACTOR_MAX, PROMOTER_MIN
-from .engines import make_engine
 from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moments, nps_estimate
+from .opening import open_tickets
 from .queries import DURATION_END, query_set
-from .source import ticket_source
 
 __all__ = ["TicketAggregates", "aggregate_tickets", "epoch_micros", "pareto_counts",
            "ticket_scorecard"]
@@ -473,18 +472,10 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
     durations : False leaves out the duration KPIs' event tables (one row per distinct
         duration: the largest aggregates), e.g. for per-unit shares and means only.
     """
-    from .source import AggregateUnsupported, file_format
-
     if period not in PANDAS_PERIOD:
         raise ValueError(f"period must be D, W or M, got {period!r}")
-    runner = make_engine(engine) if isinstance(engine, str) else engine
-    fmt = file_format(path)
-    if fmt == "excel":
-        raise AggregateUnsupported(
-            f"{os.path.basename(str(path))}: convert the workbook first "
-            "(pdcakit.aggregate.source.excel_to_parquet) and aggregate the Parquet file")
-    relation = runner.relation(path, fmt)
-    source = ticket_source(path, runner.columns(path, fmt), mapping, snapshot=snapshot)
+    opened = open_tickets(path, mapping, engine=engine, snapshot=snapshot)
+    runner, relation, source = opened.runner, opened.relation, opened.source
     if segment is not None and segment not in source.columns:
         raise DataError(f"no {segment!r} column to split by", file=source.label,
                         column=segment, fix="map it under columns:, or choose another segment")
@@ -573,12 +564,8 @@ def pareto_counts(path: str | os.PathLike[str], mapping: Any = None, *,
     """Tickets by ``column``, largest first, with share and cumulative share: the frame of
     :func:`pdcakit.metrics.series.pareto`, counted by the engine. ``where`` names a yes/no
     column to restrict to (e.g. ``"complaint"``); a missing value reads ``(missing)``."""
-    from .source import file_format
-
-    runner = make_engine(engine) if isinstance(engine, str) else engine
-    fmt = file_format(path)
-    relation = runner.relation(path, fmt)
-    source = ticket_source(path, runner.columns(path, fmt), mapping)
+    opened = open_tickets(path, mapping, engine=engine)
+    runner, relation, source = opened.runner, opened.relation, opened.source
     if column not in source.columns:
         raise ValueError(f"Pareto needs the column '{column}'")
     q = query_set(source, runner.dialect, period="W", snapshot_us=None)

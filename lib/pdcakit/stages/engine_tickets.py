@@ -131,9 +131,8 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
     of the lines the page says about the engine.
     """
     from pdcakit import data
-    from pdcakit.aggregate import AggregateUnsupported, aggregate_tickets, make_engine
-    from pdcakit.aggregate.source import file_format, ticket_source
-    from pdcakit.data.inputs import input_label
+    from pdcakit.aggregate import AggregateUnsupported, aggregate_tickets
+    from pdcakit.aggregate.opening import open_tickets
 
     given = [name for name in ROW_LOADING_OPTIONS if str(loading.get(name, "") or "")]
     if given:
@@ -142,14 +141,8 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
             "would be parsed differently from the row path)")
     path = str(data.resolve_input(ledger.read("data_path", data_path)))
     mapped = (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
-    runner = make_engine(engine)
-    fmt = file_format(path)
-    if fmt == "excel":
-        raise AggregateUnsupported(
-            f"{input_label(path)}: the aggregate path reads CSV and Parquet; convert the "
-            "workbook first (pdcakit.aggregate.excel_to_parquet)")
-    relation = runner.relation(path, fmt)
-    source = ticket_source(path, runner.columns(path, fmt), mapped, snapshot=snapshot)
+    opened = open_tickets(path, mapped, engine=engine, snapshot=snapshot)
+    runner, relation, source = opened.runner, opened.relation, opened.source
     counted = tuple(dict.fromkeys(c for c in (segment_column, unit_column)
                                   if c and c in source.columns))
     summary = _summary(runner, source, relation, window, counted)
