@@ -20,7 +20,6 @@ Cohen & Everitt 1969).
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -96,15 +95,13 @@ def _tokens(tokenizer: Any, text: str) -> list[str]:
 @functools.lru_cache(maxsize=8)
 def _matcher(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
     """A function text -> :class:`Match` for one lexicon, with its own jieba segmenter
-    (the global one is left alone), built once per lexicon."""
-    import jieba
+    (:func:`~pdcakit.registers.segmenter.segmenter`: jieba's cuts, its dictionary read
+    from an index rather than loaded whole; the global one is left alone), built once per
+    lexicon."""
+    from .segmenter import segmenter
 
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for _, words in terms:
-        for word in words:
-            if _HAN.search(word) and len(word) > 1:
-                tokenizer.add_word(word)
+    tokenizer = segmenter(word for _, words in terms for word in words
+                          if _HAN.search(word) and len(word) > 1)
     first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
     for key, words in terms:
         for word in words:
