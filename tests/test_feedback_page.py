@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import matplotlib
+import pandas as pd
 import pytest
 
 from pdcakit.fileio import atomic_write_json
@@ -63,7 +64,12 @@ class TestBaseline:
         assert examples.iloc[0]["Export's class"] == "Response speed"
         assert examples.iloc[0]["Lexicon's class"] == "Other"
         assert {"Took ages to answer", "Nobody called back"} <= set(examples["Words"])
-        assert len(section.figures) == 6         # Pareto and one p chart a class
+        # the Pareto; no class's share leaves its limits in the 13 weeks, so no p chart
+        # is drawn and one line names the five stable classes
+        assert len(section.figures) == 1
+        assert any(s.startswith("Satisfaction, Service attitude, Response speed, "
+                                "Problem-solving ability, Other: every week lies within")
+                   for s in section.sentences)
         assert any("Cohen's kappa 0.72" in s for s in section.sentences)
         over = section.record["feedback"]["over_time"]
         assert len(over["periods"]) == 13 and sum(over["items"]) == 773
@@ -90,6 +96,27 @@ class TestBaseline:
                                    classes_from="export").record["feedback"]
         assert record["counts"]["response_speed"] == 2
         assert record["agreement"] is None and "feedback_agreement" in ledger.skipped
+
+    def test_p_chart_drawn_for_a_class_outside_its_limits(self, tmp_path):
+        """Twelve quiet weeks of 20 items (5 about response speed), then a week of 20 all
+        about response speed: that class's chart is drawn, the others are named stable."""
+        rows = ["id,received_at,text"]
+        quiet = ["回复太慢了", "客服态度很好", "问题已解决", "总体很满意"]
+        for week in range(13):
+            for k in range(20):  # date-only times, Monday to Friday
+                stamp = pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=week, days=k % 5)
+                text = "回复太慢了" if week == 12 else quiet[k % 4]
+                rows.append(f"F{week}-{k},{stamp:%Y-%m-%d},{text}")
+        path = tmp_path / "feedback.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        ledger = PageLedger(frozenset(), show=False)
+        section = feedback_baseline(ledger, feedback_path=str(path))
+        titles = [f.axes[0].get_title(loc="left") for f in section.figures[1:]]
+        assert titles == ["Share of feedback: Response speed"]
+        assert any(s.startswith("- Response speed: centre") and "1 period outside" in s
+                   for s in section.sentences)
+        assert any("every week lies within" in s and "Response speed" not in s.split(":")[0]
+                   for s in section.sentences)
 
     def test_chinese_page(self):
         ledger = PageLedger(frozenset(), show=False)

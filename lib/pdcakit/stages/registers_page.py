@@ -230,17 +230,35 @@ def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str
         ledger.skip("feedback_over_time", str(exc))
     else:
         record["over_time"] = series.as_dict()
-        for key in CLASSES:
-            if key not in series.charts:
-                continue
-            chart = series.charts[key]
-            outside = int(np.sum(chart.signals))
-            page.say(w.ngettext("- {name}: centre {centre}, {count} period outside the limits",
-                                "- {name}: centre {centre}, {count} periods outside the "
-                                "limits", outside, name=class_name(key, w),
-                                centre=w.percent(chart.centre)))
-            page.figure(_p_chart_figure(series, key, w))
+        _class_charts(series, page, w)
     return Section(shown=page.done(), record={"feedback": record})
+
+
+def _class_charts(series: ClassSeries, page: Any, w: Words) -> None:
+    """Each class's p chart in a line (its centre, its periods outside the limits); the
+    chart itself drawn for a class with a period outside its limits, the classes inside
+    theirs named in one line (drawing is the section's main cost: five charts, each drawn
+    again for a phone, took two seconds for the demo's thirteen quiet weeks)."""
+    quiet = []
+    for key in CLASSES:
+        if key not in series.charts:
+            continue
+        chart = series.charts[key]
+        outside = int(np.sum(chart.signals))
+        page.say(w.ngettext("- {name}: centre {centre}, {count} period outside the limits",
+                            "- {name}: centre {centre}, {count} periods outside the "
+                            "limits", outside, name=class_name(key, w),
+                            centre=w.percent(chart.centre)))
+        if outside:
+            page.figure(_p_chart_figure(series, key, w))
+        else:
+            quiet.append(class_name(key, w))
+    if quiet:
+        page.say(w.ngettext("{names}: every {period} lies within the p chart's limits (a "
+                            "stable share), so its chart is not drawn.",
+                            "{names}: every {period} lies within the p charts' limits "
+                            "(stable shares), so their charts are not drawn.", len(quiet),
+                            period=w._(PERIODS[series.period]), names=", ".join(quiet)))
 
 
 # ---------------------------------------------------------------- baseline: complaints
