@@ -74,6 +74,7 @@ complaints_snapshot: str = ""  # when the register was exported ("": its latest 
 cycle_events: list = []  # [date, label] pairs marked on time charts; pdca run adds the log's
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
 language: str = "en"  # language of the verdicts: en or zh-CN (Simplified Chinese)
+engine: str = "pandas"  # pandas (loads the rows), duckdb or spark (counts per KPI and window)
 
 # %% tags=["remove-input"]
 # %matplotlib inline
@@ -89,6 +90,7 @@ from pdcakit.stages.compare_page import (
     scores_section,
     segments_section,
     show,
+    split_tickets,
     time_view_section,
     training_section,
     why_section,
@@ -115,8 +117,10 @@ windows = Windows.from_parameters(before=before, after=after, change_date=change
 
 # %% tags=["remove-input"]
 tickets, sections = read_tickets(data_path, mapping, windows, on_duplicate=on_duplicate,
-                                 snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
-tickets_before, tickets_after = windows.split(tickets)
+                                 snapshot=snapshot, timezone=timezone, dayfirst=dayfirst,
+                                 engine=engine, period=period, segment_column=segment_column,
+                                 mix_column=mix_column, language=language)
+tickets_before, tickets_after = split_tickets(tickets, windows)
 facts = data_section(tickets, tickets_before, tickets_after, windows, snapshot=snapshot)
 show(facts, sections)
 

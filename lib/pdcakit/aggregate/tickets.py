@@ -46,8 +46,8 @@ from .fromagg import EventTable, duration_summary, km_quantile, mean_from_moment
 from .opening import open_tickets
 from .queries import DURATION_END, query_set
 
-__all__ = ["TicketAggregates", "aggregate_tickets", "epoch_micros", "pareto_counts",
-           "ticket_scorecard"]
+__all__ = ["TicketAggregates", "aggregate_tickets", "check_export", "epoch_micros",
+           "export_snapshot", "pareto_counts", "ticket_scorecard"]
 
 _DURATION_NAMES = {"time_to_resolve": "Time to resolve",
                    "first_response_time": "First response time"}
@@ -430,7 +430,7 @@ def _problem(name: str) -> tuple[str, str, str]:
     return words[0], f"have {name}", _FIXES["outside"]
 
 
-def _check(engine: Any, source: Any, queries: Any, relation: str) -> None:
+def check_export(engine: Any, source: Any, queries: Any, relation: str) -> None:
     """The row path's refusals, from one counting query: unreadable cells, responses or
     resolutions before creation, scores outside their scale, empty creation times,
     repeated ids; a :class:`DataError` names the file, column, rows and fix."""
@@ -444,6 +444,16 @@ def _check(engine: Any, source: Any, queries: Any, relation: str) -> None:
         raise DataError(f"{found:,} {'row' if found == 1 else 'rows'} {what}",
                         file=source.label, column=source.columns.get(column, column),
                         rows=rows or None, fix=fix)
+
+
+def export_snapshot(engine: Any, source: Any, queries: Any, relation: str
+                    ) -> tuple[pd.Timestamp, str]:
+    """The export time and how it was known, as the row path's ``attrs``: the given one,
+    else the latest of the three timestamps over the whole file (one query)."""
+    if source.snapshot not in (None, ""):
+        return pd.Timestamp(source.snapshot), "given"
+    latest = engine.query(queries.snapshot, relation).iloc[0].dropna()
+    return pd.Timestamp(int(latest.max()), unit="us"), "inferred from the latest timestamp"
 
 
 def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, period: str = "W",
@@ -481,13 +491,8 @@ def aggregate_tickets(path: str | os.PathLike[str], mapping: Any = None, *, peri
                         column=segment, fix="map it under columns:, or choose another segment")
     first = query_set(source, runner.dialect, period=period, snapshot_us=None)
     if validate:
-        _check(runner, source, first, relation)
-    if source.snapshot not in (None, ""):
-        snap, snap_source = pd.Timestamp(source.snapshot), "given"
-    else:
-        latest = runner.query(first.snapshot, relation).iloc[0].dropna()
-        snap = pd.Timestamp(int(latest.max()), unit="us")
-        snap_source = "inferred from the latest timestamp"
+        check_export(runner, source, first, relation)
+    snap, snap_source = export_snapshot(runner, source, first, relation)
     bounds = (None, None) if window is None else tuple(
         None if w is None else epoch_micros(w) for w in window)
     params = {**DEFAULT_PARAMS, **{k: v for k, v in (

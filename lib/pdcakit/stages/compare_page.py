@@ -45,6 +45,13 @@ from pdcakit.stages.compare import (
     survival_curves,
 )
 from pdcakit.stages.compare_scores import ScoreChanges, ScoreTables, compare_scores
+from pdcakit.stages.engine_compare import (
+    EngineSide,
+    EngineWindows,
+    engine_compare_kpis,
+    kpi_frame,
+    load_engine_windows,
+)
 from pdcakit.stages.explore import training_check
 from pdcakit.stages.sections import (  # Fold and terms_fold live there, shared by every page
     RESULTS_SCHEMA,
@@ -67,8 +74,8 @@ __all__ = ["Chart", "Check", "Say", "Section", "Skip", "Summary", "Table", "Time
            "check_section", "compare_results", "compare_summary", "data_section",
            "distributions_section", "mix_section", "mix_share_table", "phase_views",
            "read_score_tables", "read_tickets", "reliability_table", "scores_section",
-           "segments_section", "show", "time_view_section", "training_section", "why_section",
-           "why_table", "with_scores", "write_results"]
+           "segments_section", "show", "split_tickets", "time_view_section",
+           "training_section", "why_section", "why_table", "with_scores", "write_results"]
 
 
 # ---------------------------------------------------------------- blocks and sections
@@ -224,22 +231,78 @@ class _Probe:
 # ---------------------------------------------------------------- 1. the data
 
 
+#: The engine settings that mean the row path (every row loaded into pandas).
+ROW_PATH = ("", "pandas")
+
+
 def read_tickets(data_path: str, mapping: str, windows: Windows, *, on_duplicate: str = "",
-                 snapshot: str = "", timezone: str = "", dayfirst: Any = ""
-                 ) -> tuple[pd.DataFrame, Sections]:
+                 snapshot: str = "", timezone: str = "", dayfirst: Any = "",
+                 engine: str = "pandas", period: str = "W", segment_column: str = "",
+                 mix_column: str = "", language: str = "en"
+                 ) -> tuple[pd.DataFrame | EngineWindows, Sections]:
     """The tickets of both windows, and the run's ledger (present columns, files read).
 
     ``mapping`` is a YAML file, a preset name or "" (canonical columns); the loading
-    options "" take the mapping's own settings.
+    options "" take the mapping's own settings. ``engine`` ``duckdb`` or ``spark``: the
+    export is counted where it lies, per KPI, period and window
+    (:func:`~pdcakit.stages.engine_compare.load_engine_windows`, grouped by
+    ``segment_column`` and ``mix_column``) and no whole row is loaded; an export or
+    setting the engine cannot read as pandas does is loaded row by row, a note on the page
+    saying why. ``pandas`` or "": the rows.
     """
+    from pdcakit.aggregate import AggregateUnsupported
+
+    w = words(language)
     reading = Sections.of(None)
+    fallback = ""
+    if str(engine).strip().lower() not in ROW_PATH:
+        try:
+            found = load_engine_windows(
+                data_path, mapping, windows=windows, period=period, ledger=reading,
+                engine=str(engine).strip().lower(), snapshot=snapshot,
+                segment_column=segment_column, mix_column=mix_column,
+                on_duplicate=on_duplicate, timezone=timezone, dayfirst=dayfirst)
+        except AggregateUnsupported as exc:
+            fallback = w._("Engine {engine} not used: {reason}. The rows were loaded with "
+                           "pandas instead.", engine=engine, reason=str(exc))
+        else:
+            sections = Sections(present=found.present, language=language)
+            sections.inputs.update(reading.inputs)
+            sections.skip("plausibility", w._(
+                "{what} needs the rows (engine {engine} reads aggregates): run with engine "
+                "pandas", what=w._("The plausibility check"), engine=found.engine),
+                label=w._("Plausibility check"))
+            return found, sections
     tickets = load_export(data_path, mapping, ledger=reading,
                           window=(windows.before_start, windows.after_end),
                           on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
                           dayfirst=dayfirst)
+    if fallback:
+        tickets.attrs["warnings"] = [fallback, *tickets.attrs.get("warnings", [])]
     sections = Sections.of(tickets)
     sections.inputs.update(reading.inputs)
     return tickets, sections
+
+
+def split_tickets(tickets: pd.DataFrame | EngineWindows, windows: Windows
+                  ) -> tuple[pd.DataFrame | EngineSide, pd.DataFrame | EngineSide]:
+    """The before and after windows' tickets: the rows of each (:meth:`Windows.split`), or
+    with an engine each window's side of its counts.
+
+    >>> w = Windows.around("2026-04-06", weeks_before=1, weeks_after=1)
+    >>> t = pd.DataFrame({"created_at": pd.to_datetime(["2026-04-01", "2026-04-07"])})
+    >>> [len(part) for part in split_tickets(t, w)]
+    [1, 1]
+    """
+    if isinstance(tickets, EngineWindows):
+        for name, count in zip(("before", "after"), tickets.counted, strict=True):
+            if not count:
+                raise ValueError(
+                    f"no tickets in the {name} window ({windows.describe()}); the data run "
+                    f"from {tickets.first_created:%Y-%m-%d} to {tickets.last_created:%Y-%m-%d}"
+                    ": move the windows or the change date inside that range")
+        return tickets.before, tickets.after
+    return windows.split(tickets)
 
 
 def data_section(tickets: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
@@ -253,6 +316,8 @@ def data_section(tickets: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
     True
     """
     words = snapshot_words(tickets, snapshot)
+    if isinstance(tickets, EngineWindows):
+        return _engine_data_section(tickets, windows, words)
     counted = "is_open" in tickets and tickets.attrs.get("snapshot") is not None
     opened = [int(part["is_open"].sum()) for part in (before, after)] if counted else None
     text = (f"Windows by ticket creation date: {windows.describe()}. **{len(before):,} "
@@ -272,6 +337,31 @@ def data_section(tickets: pd.DataFrame, before: pd.DataFrame, after: pd.DataFram
               "open_after": None if opened is None else opened[1], "snapshot_source": words,
               "plausibility": None if found is None else found.as_dict()}
     return Section(blocks=(Say(text), *checks, *notes), record=record)
+
+
+def _engine_data_section(tickets: EngineWindows, windows: Windows, source: str) -> Section:
+    """The data section of an engine read: the same record as the rows' (its
+    plausibility check, which needs every open case, is not run) and a line naming the
+    engine."""
+    before, after = tickets.counted
+    text = (f"Windows by ticket creation date: {windows.describe()}. **{before:,} "
+            f"tickets before** and **{after:,} after**; ")
+    if tickets.open is not None:
+        text += (f"{tickets.open[0]:,} and {tickets.open[1]:,} still open at the export of "
+                 f"{tickets.snapshot:%d %b %Y %H:%M} (export time {source}). Open "
+                 "tickets stay in the duration comparisons as censored observations.")
+    else:
+        text += ("the export has no resolved_at column, so open and resolved tickets cannot "
+                 "be told apart.")
+    engine = words("en")._(
+        "Read with engine {engine}: each KPI's figures come from counts the engine computed "
+        "on the file per period and window (per distinct duration for the waiting times); "
+        "no whole ticket row was loaded.", engine=tickets.engine)
+    record = {"before": before, "after": after,
+              "open_before": None if tickets.open is None else tickets.open[0],
+              "open_after": None if tickets.open is None else tickets.open[1],
+              "snapshot_source": source, "plausibility": None}
+    return Section(blocks=(Say(text), Say(engine)), record=record)
 
 
 def closed_without_resolution(before: pd.DataFrame, after: pd.DataFrame) -> str:
@@ -309,7 +399,10 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
     first supported KPI of the list."""
     probe = _Probe(ledger)
     narrowed = settings.only(probe.sections.kpis(settings.kpis))
-    changes = compare_kpis(before, after, narrowed)
+    if isinstance(before, EngineSide):
+        changes = engine_compare_kpis(before, after, narrowed)
+    else:
+        changes = compare_kpis(before, after, narrowed)
     note = closed_without_resolution(before, after)
     if note:
         changes = replace(changes, changes=tuple(
@@ -410,7 +503,7 @@ def _headline_entry(check: Check, views: Mapping[str, PhaseView], tickets: pd.Da
     change = check.changes.get(key)
     estimates = ((change.before, change.after) if change is not None else
                  tuple(metrics.KPIS[key].estimate(part, **settings.params)
-                       for part in windows.split(tickets)))
+                       for part in windows.split(kpi_frame(tickets, key))))
     return headline_record(key, settings.period, estimates[1], views.get(key),
                            before=estimates[0])
 
@@ -463,8 +556,8 @@ def phase_views(tickets: pd.DataFrame, windows: Windows, settings: CompareSettin
             views[key] = built[key]
             continue
         try:
-            views[key] = phase_view(tickets, key, windows, period=settings.period,
-                                    params=settings.params)
+            views[key] = phase_view(kpi_frame(tickets, key), key, windows,
+                                    period=settings.period, params=settings.params)
         except ValueError as exc:
             skips.append(Skip(f"{section}.{key}", str(exc), f"{label} {key}"))
     return views, skips
@@ -505,13 +598,15 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
 
     def curve(key: str) -> Callable[[], Any]:
         return lambda: plots.survival_curve(
-            survival_curves(before, after, key, language=settings.language), unit="minutes",
+            survival_curves(kpi_frame(before, key), kpi_frame(after, key), key,
+                            language=settings.language), unit="minutes",
             title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
             ylabel="Share of tickets still waiting")
 
     def handle_time() -> Any:
         return plots.ecdf_plot(
-            {"Before": before["handle_minutes"], "After": after["handle_minutes"]},
+            {"Before": kpi_frame(before, "aht")["handle_minutes"],
+             "After": kpi_frame(after, "aht")["handle_minutes"]},
             title="Handle time before and after the change",
             xlabel="Handle time (minutes, log scale)", ylabel="Share of tickets handled within",
             log_x=True, unit="minutes")
@@ -561,7 +656,8 @@ def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.Data
     record: dict[str, Any] = {}
     for key in keys:
         overall = check.changes.get(key)  # the segments read in the whole KPI's unit
-        found = segment_changes(before, after, key, column, check.settings,
+        found = segment_changes(kpi_frame(before, key), kpi_frame(after, key), key, column,
+                                check.settings,
                                 scale=None if overall is None else overall.scale)
         blocks += [_forest(found, overall)] if found.table.changes else []
         blocks += [Say(f"- {c.sentence}") for c in found.table.changes if c.significant]
@@ -613,7 +709,8 @@ def mix_section(before: pd.DataFrame | None, after: pd.DataFrame | None, ledger:
     checks: dict[str, MixCheck] = {}
     for key in keys:
         try:
-            checks[key] = mix_check(before, after, key, column, confidence=1 - alpha,
+            checks[key] = mix_check(kpi_frame(before, key), kpi_frame(after, key), key, column,
+                                    confidence=1 - alpha,
                                     params=params, scale=(scales or {}).get(key))
         except ValueError as exc:
             blocks.append(Skip(f"mix.{key}", str(exc), f"Mix check of {key}"))
@@ -741,6 +838,8 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
         return Scores(blocks=(Skip("scores", "off: give surveys_path, audits_path, "
                                    "mystery_shopper_path or standards_path to compare the "
                                    "scores", "Scores before and after"),))
+    if not isinstance(tickets_before, pd.DataFrame):  # an engine's counts: no rows to
+        tickets_before = tickets_after = None         # measure a standard's rule on
     found = compare_scores(tables, windows=windows, tickets_before=tickets_before,
                            tickets_after=tickets_after, alpha=settings.alpha,
                            power=settings.power, multiplicity=settings.multiplicity,

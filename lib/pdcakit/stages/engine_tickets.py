@@ -29,7 +29,8 @@ import pandas as pd
 
 from pdcakit.stages.sections import MAX_SEGMENTS, Sections, mapping_file
 
-__all__ = ["ROW_LOADING_OPTIONS", "DistinctCount", "EngineTickets", "load_engine_tickets"]
+__all__ = ["ROW_LOADING_OPTIONS", "DistinctCount", "EngineTickets", "load_engine_tickets",
+           "window_summary"]
 
 #: Loading parameters the aggregate path does not apply (the rows are parsed by pandas).
 ROW_LOADING_OPTIONS = ("on_duplicate", "timezone", "dayfirst")
@@ -90,7 +91,7 @@ class EngineTickets:
                              window=self.window, engine=self.runner)
 
 
-def _summary(runner: Any, source: Any, relation: str, window: tuple[Any, Any],
+def window_summary(runner: Any, source: Any, relation: str, window: tuple[Any, Any],
              counted: tuple[str, ...]) -> pd.Series:
     """One scan: tickets, first and last creation (microseconds), each canonical column's
     count of values, and the distinct values of ``counted``."""
@@ -145,7 +146,7 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
     runner, relation, source = opened.runner, opened.relation, opened.source
     counted = tuple(dict.fromkeys(c for c in (segment_column, unit_column)
                                   if c and c in source.columns))
-    summary = _summary(runner, source, relation, window, counted)
+    summary = window_summary(runner, source, relation, window, counted)
     distinct = {c: int(summary[f"distinct__{c}"]) for c in counted}
     present = frozenset(c for c in source.columns if int(summary.get(f"n__{c}", 0) or 0) > 0)
     if "resolved_at" in source.columns:  # the row path's is_open column
