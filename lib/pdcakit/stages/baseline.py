@@ -24,6 +24,7 @@ from pdcakit import data, metrics, spc
 from pdcakit.periods import PERIODS
 from pdcakit.results import Estimate, duration_unit, format_value
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
+from pdcakit.words import N_
 
 __all__ = ["ENGINE_CHOICES", "PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries",
            "aggregate_headline_series", "engine_problem", "headline_series",
@@ -377,17 +378,17 @@ class HeadlineSeries(metrics.series.PeriodCounts):
         options: dict[str, Any] = {}
         if self.kind == "proportion" and self.numerators is not None:
             keep = self.denominators > 0
-            kind, name = "p", "p chart"
+            kind, name = "p", N_("p chart")
             values, denominators = self.numerators[keep], self.denominators[keep]
         elif self.kind == "duration":  # every period keeps its place: points are periods
             keep = np.ones(len(self.values), dtype=bool)
-            kind, name = "log", "I chart of log medians"
+            kind, name = "log", N_("I chart of log medians")
             values, denominators = self.values, None
             options = {"sparse": self.sparse_periods, "n": self.counts, "unit": "minutes",
                        "scale": self.scale}
         else:
             keep = np.isfinite(self.values)
-            kind, name = "i", "I chart (XmR)"
+            kind, name = "i", N_("I chart (XmR)")
             values, denominators = self.values[keep], None
         kept_periods = self.periods[keep]
         applied, outside = [], []

@@ -35,7 +35,7 @@ import pandas as pd
 
 from pdcakit import metrics, plots, spc
 from pdcakit.fileio import atomic_write_json
-from pdcakit.kpis import KPI_INFO, supported_kpis
+from pdcakit.kpis import KPI_INFO, kpi_name, supported_kpis
 from pdcakit.results import Estimate
 from pdcakit.stages import units
 from pdcakit.stages.baseline import (
@@ -64,7 +64,7 @@ from pdcakit.stages.sections import (
 )
 from pdcakit.stages.standards import METHOD_FIRST_RESPONSE_MINUTES, measure_standards
 from pdcakit.stages.windows import CHECK_KPIS, CheckFamily, check_family
-from pdcakit.words import words
+from pdcakit.words import N_, words
 
 __all__ = ["DataSection", "HeadlineSection", "PageLedger", "PlanSection", "ScorecardSection",
            "ScoresSection", "Section", "SectionPage", "Shown", "SlaSection", "StabilitySection",
@@ -103,14 +103,15 @@ columns: in the mapping).'])
     words: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, tickets: pd.DataFrame | None, *, show: bool = False) -> PageLedger:
+    def of(cls, tickets: pd.DataFrame | None, *, show: bool = False,
+           language: str = "en") -> PageLedger:
         """The ledger for ``tickets`` (None: a run without ticket data)."""
-        return cls(present=present_columns(tickets), show=show)
+        return cls(present=present_columns(tickets), show=show, language=language)
 
     def skip(self, key: str, reason: str, *, label: str = "") -> None:
         """Record ``key`` as skipped with ``reason`` and keep its line (once per key)."""
         if key not in self.skipped:
-            self.said.append(skip_line(key, reason, label=label))
+            self.said.append(skip_line(key, reason, label=label, language=self.language))
         super().skip(key, reason, label=label)
 
 
@@ -175,7 +176,7 @@ class SectionPage:
     def glossary(self, texts: Sequence[str]) -> None:
         """Fold the terms ``texts`` use, each explained (:func:`terms_fold`), if any."""
         self._flush()
-        terms = terms_fold(texts)
+        terms = terms_fold(texts, getattr(self._ledger, "language", "en"))
         if terms.lines:
             self._items.append(Shown(fold=terms))
 
@@ -265,7 +266,7 @@ def _created_range(tickets: pd.DataFrame | EngineTickets) -> tuple[pd.Timestamp,
 
 
 def data_summary(tickets: pd.DataFrame, *, start: str = "", end: str = "",
-                 snapshot: str = "") -> Section:
+                 snapshot: str = "", language: str = "en") -> Section:
     """Section 1's sentences (how many tickets, which dates, how many open, the loading
     notes) and its ``data`` record.
 
@@ -274,6 +275,7 @@ def data_summary(tickets: pd.DataFrame, *, start: str = "", end: str = "",
     '**2 tickets** created from the first ticket to the last (05 Jan 2026 to 07 Jan 2026). \
 The export has no resolved_at column, so open and resolved tickets cannot be told apart.'
     """
+    w = words(language)
     engine = isinstance(tickets, EngineTickets)
     first_created, last_created = _created_range(tickets)
     n_tickets = tickets.tickets if engine else len(tickets)
@@ -281,29 +283,55 @@ The export has no resolved_at column, so open and resolved tickets cannot be tol
               int(tickets["is_open"].sum()) if "is_open" in tickets else None)
     source = snapshot_words(tickets, snapshot)
     if n_open is None:
-        open_words = ("The export has no resolved_at column, so open and resolved tickets "
-                      "cannot be told apart.")
+        open_words = w._("The export has no resolved_at column, so open and resolved tickets "
+                         "cannot be told apart.")
     else:
-        open_words = (f"**{n_open:,} ({n_open / n_tickets:.1%}) were still open** when the "
-                      f"data were exported on {tickets.attrs['snapshot']:%d %b %Y %H:%M} "
-                      f"(export time {source}). Open tickets stay in every duration KPI as "
-                      "censored observations: they are known to have taken at least as long "
-                      "as they have been open.")
+        open_words = w._(
+            "**{open} ({share}) were still open** when the data were exported on {when} "
+            "(export time {source}). Open tickets stay in every duration KPI as censored "
+            "observations: they are known to have taken at least as long as they have been "
+            "open.", open=f"{n_open:,}", share=w.percent(n_open / n_tickets),
+            when=_when(tickets.attrs["snapshot"], w), source=w._(source))
     page = SectionPage(None)
-    page.say(f"**{n_tickets:,} tickets** created "
-             f"{f'from {start}' if start else 'from the first ticket'} to "
-             f"{f'before {end}' if end else 'the last'} "
-             f"({first_created:%d %b %Y} to {last_created:%d %b %Y}). " + open_words)
+    first = _day(first_created, w)
+    last = _day(last_created, w)
+    if start and end:
+        span = w._("**{count} tickets** created from {start} to before {end} ({first} to "
+                   "{last}).", start=start, end=end, first=first, last=last,
+                   count=f"{n_tickets:,}")
+    elif start:
+        span = w._("**{count} tickets** created from {start} to the last ({first} to "
+                   "{last}).", start=start, first=first, last=last, count=f"{n_tickets:,}")
+    elif end:
+        span = w._("**{count} tickets** created from the first ticket to before {end} "
+                   "({first} to {last}).", end=end, first=first, last=last,
+                   count=f"{n_tickets:,}")
+    else:
+        span = w._("**{count} tickets** created from the first ticket to the last ({first} "
+                   "to {last}).", first=first, last=last, count=f"{n_tickets:,}")
+    page.say(w.sentences(span, open_words))
     found = tickets.attrs.get("plausibility")
-    for line in getattr(found, "sentences", ()):
-        page.say(f"**Check:** {line}")
+    lines = (found.sentences_in(language) if hasattr(found, "sentences_in")
+             else getattr(found, "sentences", ()))
+    for line in lines:
+        page.say(w._("**Check:** {line}", line=line))
     for warning in tickets.attrs.get("warnings", []):
-        page.say(f"Note: {warning}")
+        page.say(w._("Note: {warning}", warning=warning))
     record = {"tickets": n_tickets, "open": n_open, "first_created": first_created,
               "last_created": last_created, "snapshot": tickets.attrs.get("snapshot"),
               "snapshot_source": source,
               "plausibility": None if found is None else found.as_dict()}
     return Section(shown=page.done(), record={"data": record})
+
+
+def _day(when: pd.Timestamp, w: Any) -> str:
+    """A day as the page's language writes it ("05 Jan 2026", "2026年1月5日")."""
+    return f"{when:%d %b %Y}" if w.english else w.date(when.date())
+
+
+def _when(when: pd.Timestamp, w: Any) -> str:
+    """A day and time as the page's language writes it ("05 Jan 2026 14:00")."""
+    return f"{when:%d %b %Y %H:%M}" if w.english else f"{w.date(when.date())} {when:%H:%M}"
 
 
 def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str = "",
@@ -346,14 +374,15 @@ def data_section(data_path: str, mapping: str = "", *, start: str = "", end: str
                               on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
                               dayfirst=dayfirst)
     if isinstance(tickets, EngineTickets):
-        sections = PageLedger(present=tickets.present)
+        sections = PageLedger(present=tickets.present, language=language)
         sections.skip("plausibility", _needs_rows(w, w._("The plausibility check"),
                                                   tickets.engine),
                       label=w._("Plausibility check"))
     else:
-        sections = PageLedger.of(tickets)
+        sections = PageLedger.of(tickets, language=language)
     sections.inputs.update(reads.inputs)
-    summary = data_summary(tickets, start=start, end=end, snapshot=snapshot)
+    summary = data_summary(tickets, start=start, end=end, snapshot=snapshot,
+                           language=language)
     shown = summary.shown
     if fallback:
         shown = (Shown(sentence=fallback), *shown)
@@ -383,9 +412,10 @@ def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: Basel
     """Every KPI of ``settings.kpis`` the export supports, with its CI, in one table; a
     line for each other one (and one for the whole table when ``kpis`` is empty)."""
     page = SectionPage(sections)
+    w = words(sections.language)
     if not settings.kpis:
-        sections.skip("scorecard", "off: kpis is empty (give e.g. [fcr, time_to_resolve] to "
-                      "enable it)")
+        sections.skip("scorecard", w._("off: kpis is empty (give e.g. [fcr, time_to_resolve] "
+                                       "to enable it)"))
     usable = sections.kpis(settings.kpis)
     if not usable:
         found = metrics.Scorecard(estimates={}, skipped={})
@@ -398,7 +428,7 @@ def scorecard_section(tickets: pd.DataFrame, sections: Sections, settings: Basel
     if found.estimates:
         page.table(estimates_table(found.estimates))
     for key, reason in found.skipped.items():
-        sections.skip(key, reason, label=metrics.KPIS[key].name)
+        sections.skip(key, w._(reason), label=kpi_name(key, sections.language))
     return ScorecardSection(
         shown=page.done(), record={"kpis": {k: e.as_dict() for k, e in found.estimates.items()}},
         usable=tuple(usable), estimates=dict(found.estimates))
@@ -416,6 +446,14 @@ class HeadlineSection(Section):
     settings: BaselineSettings
     series: HeadlineSeries | None
     run: Any
+    #: The page's language (the ledger's).
+    language: str = "en"
+
+    @property
+    def name(self) -> str:
+        """The headline KPI's name in the page's language ("" without a headline)."""
+        key = self.settings.headline_kpi
+        return kpi_name(key, self.language) if key else ""
 
 
 def headline_section(tickets: pd.DataFrame, sections: Sections, settings: BaselineSettings,
@@ -423,15 +461,17 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     """The headline KPI (``headline_kpi``, else the first supported of ``kpis``) per
     period: its run chart with Anhøj's rules, and the ``headline`` record."""
     page = SectionPage(sections)
+    language = sections.language
+    w = words(language)
     if not settings.headline_kpi and not settings.kpis:
-        sections.skip("stability", "off: kpis is empty and headline_kpi is \"\" (give "
-                      "headline_kpi, e.g. fcr, to enable it)")
+        sections.skip("stability", w._("off: kpis is empty and headline_kpi is \"\" (give "
+                                       "headline_kpi, e.g. fcr, to enable it)"))
         key = None
     else:
         key = sections.headline(settings.headline_kpi, settings.kpis)
     if key is None:
         return HeadlineSection(shown=page.done(), record={}, settings=settings, series=None,
-                               run=None)
+                               run=None, language=language)
     settings = settings.with_headline(key)
     series = (aggregate_headline_series(tickets.aggregates, settings)
               if isinstance(tickets, EngineTickets) else headline_series(tickets, settings))
@@ -440,17 +480,19 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     with_value = int(np.isfinite(series.values).sum())
     run = None
     if with_value < 2:
-        word = settings.period_label
-        sections.skip("stability", f"needs at least 2 {word}s with a value of {series.title} "
-                      f"(this window has {with_value}): give a shorter period (D for days) or "
-                      "a longer window")
+        sections.skip("stability", w._(
+            "needs at least 2 {period}s with a value of {name} (this window has "
+            "{count}): give a shorter period (D for days) or a longer window",
+            period=w._(settings.period_label), name=kpi_name(key, language),
+            count=with_value))
     else:
         run = spc.run_chart(series.values, labels=series.periods)
-        page.say(f"**{series.title}, run chart:** {run.sentence}")
+        page.say(w._("**{name}, run chart:** {sentence}", name=kpi_name(key, language),
+                     sentence=run.sentence))
         page.figure(series.figure(centre=run.centre, target=settings.target_value,
                                   events=events))
     return HeadlineSection(shown=page.done(), record=record, settings=settings, series=series,
-                           run=run)
+                           run=run, language=language)
 
 
 @dataclass(frozen=True, eq=False)
@@ -461,6 +503,7 @@ class StabilitySection(Section):
     chart: ChartView | None = None
     rules: Any = None
     disagreements: pd.DataFrame | None = None
+    language: str = "en"
 
 
 def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[Any]] = (),
@@ -476,20 +519,25 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
     rules = chart.rules(rule_set)
     disagreements = chart.rule_disagreements([f"{p:%Y-%m-%d}" for p in series.periods])
     page = SectionPage(None)
-    page.say(f"**{series.title}, {chart.name}:** {chart.sentence}")
-    page.say(f"**Special-cause rules ({spc.rule_set_name(rule_set)}):** {rules.sentence}")
+    w = words(headline.language)
+    chart_name, rules_name = w._(chart.name), w._(spc.rule_set_name(rule_set))
+    page.say(w._("**{name}, {chart}:** {sentence}", name=headline.name, chart=chart_name,
+                 sentence=chart.sentence))
+    page.say(w._("**Special-cause rules ({rules}):** {sentence}", rules=rules_name,
+                 sentence=rules.sentence))
     page.figure(series.figure(
         chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
         events=events,
-        title=(f"{series.title} per {settings.period_label}: {chart.name}, "
-               f"{spc.rule_set_name(rule_set)} rules")))
+        title=w._("{name} per {period}: {chart}, {rules} rules", name=headline.name,
+                  period=w._(settings.period_label), chart=chart_name, rules=rules_name)))
     record = {"kpi": settings.headline_kpi,
               "run_chart": {**run.as_dict(),
                             "autocorrelation": spc.autocorrelation(series.values).as_dict()},
               "control_chart": chart.as_dict(), "rules": rules.as_dict(),
               "rule_disagreements": disagreements.to_dict("records")}
     return StabilitySection(shown=page.done(), record={"stability": record}, chart=chart,
-                            rules=rules, disagreements=disagreements)
+                            rules=rules, disagreements=disagreements,
+                            language=headline.language)
 
 
 def rule_agreement_section(stability: StabilitySection) -> Section:
@@ -497,7 +545,8 @@ def rule_agreement_section(stability: StabilitySection) -> Section:
     all agree (nothing without a control chart). Its record is in ``stability``."""
     page = SectionPage(None)
     if stability.disagreements is not None and stability.disagreements.empty:
-        page.say("All four rule sets agree on every period of this chart.")
+        page.say(words(stability.language)._(
+            "All four rule sets agree on every period of this chart."))
     elif stability.disagreements is not None:
         page.table(stability.disagreements, index=False)
     return Section(shown=page.done(), record={})
@@ -521,14 +570,16 @@ def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
     else:
         resolve = metrics.time_to_resolve(tickets)
         resolved = ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna()
+    w = words(sections.language)
     page.say(resolve.sentence)
     page.figure(plots.duration_histogram(
         resolved,
         median=None if resolve.median is None else resolve.median / minute,
         p90=None if resolve.p90 is None else resolve.p90 / minute,
         threshold=sla_resolution_hours * 60, unit="minutes",
-        title="Time to resolve (resolved tickets)",
-        median_label="Median (Kaplan-Meier, open tickets counted)"))
+        title=w._("{name} (resolved tickets)", name=kpi_name("time_to_resolve",
+                                                             sections.language)),
+        median_label=w._("Median (Kaplan-Meier, open tickets counted)")))
     return Section(shown=page.done(), record={"time_to_resolve": resolve.as_dict()})
 
 
@@ -571,18 +622,20 @@ def pareto_section(tickets: pd.DataFrame | EngineTickets, sections: Sections) ->
     """Pareto charts of tickets and of complaints by category (each when its columns
     exist; the complaints chart only when there are complaints)."""
     page = SectionPage(sections)
+    w = words(sections.language)
     record: dict[str, Any] = {}
     if sections.runs("pareto", "category"):
         counts = _pareto(tickets, "category")["count"]
-        page.figure(plots.pareto_chart(counts.index, counts, title="Tickets by category",
-                                       xlabel="Category"))
+        page.figure(plots.pareto_chart(counts.index, counts, title=w._("Tickets by category"),
+                                       xlabel=w._("Category")))
         record["tickets"] = counts.to_dict()
     if sections.runs("complaints_pareto", "category", "complaint"):
         complaints = _pareto(tickets, "category", where="complaint")["count"]
         if len(complaints):
             page.figure(plots.pareto_chart(complaints.index, complaints,
-                                           title="Complaints by category",
-                                           ylabel="Number of complaints", xlabel="Category"))
+                                           title=w._("Complaints by category"),
+                                           ylabel=w._("Number of complaints"),
+                                           xlabel=w._("Category")))
         record["complaints"] = complaints.to_dict()
     return Section(shown=page.done(), record={"pareto": record})
 
@@ -595,18 +648,20 @@ def segments_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     skipped with its reason when the column is "" or absent, has too many values, no
     scorecard KPI was computed, or no segment has enough tickets."""
     page = SectionPage(sections)
+    w = words(sections.language)
     column = settings.segment_column
     keys = tuple(key for key in scorecard.usable if key in scorecard.estimates)
     if not column:
-        sections.skip("segments", "off: give segment_column (e.g. channel) to enable it")
+        sections.skip("segments", w._("off: give segment_column (e.g. channel) to enable it"))
     elif not sections.segments(tickets, column):
         pass  # the ledger has said why
     elif not keys:
-        sections.skip("segments", "needs a KPI of the scorecard (section 2 names what would "
-                      "enable one)")
+        sections.skip("segments", w._("needs a KPI of the scorecard (section 2 names what "
+                                      "would enable one)"))
     elif isinstance(tickets, EngineTickets) and tickets.aggregates.segment != column:
-        sections.skip("segments", f"the engine aggregated by {tickets.aggregates.segment!r}, "
-                      f"not {column!r}: give data_section the same segment_column")
+        sections.skip("segments", w._(
+            "the engine aggregated by {used!r}, not {column!r}: give data_section the same "
+            "segment_column", used=tickets.aggregates.segment, column=column))
     else:
         found = (tickets.aggregates.segment_estimates(keys)
                  if isinstance(tickets, EngineTickets) else metrics.segment_estimates(
@@ -614,7 +669,8 @@ def segments_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
                      sla_first_response_minutes=sla_first_response_minutes,
                      sla_resolution_hours=sla_resolution_hours))
         if not found:
-            sections.skip("segments", f"no value of {column} has enough tickets for a KPI")
+            sections.skip("segments", w._("no value of {column} has enough tickets for a KPI",
+                                          column=column))
         else:
             page.table(metrics.segment_table(found))
             return Section(shown=page.done(), record={"segments": {
@@ -670,13 +726,15 @@ def scores_section(sections: Sections, settings: BaselineSettings,
     baseline's ``tickets``.
     """
     page = SectionPage(sections)
+    w = words(sections.language)
     paths = {"surveys_path": surveys_path, "audits_path": audits_path,
              "mystery_shopper_path": mystery_shopper_path, "standards_path": standards_path}
     mappings = dict(mappings or {})
     scores: dict[str, Estimate] = {}
     if not any(paths.values()):
-        sections.skip("scores", "off: give surveys_path, audits_path, mystery_shopper_path or "
-                      "standards_path (the tables of section 8) to enable it")
+        sections.skip("scores", w._("off: give surveys_path, audits_path, "
+                                    "mystery_shopper_path or standards_path (the tables of "
+                                    "section 8) to enable it"))
     else:
         for key, (parameter, kind, score, mapping_parameter) in _SCORE_TABLES.items():
             frame = sections.table(parameter, paths[parameter], kind, key=key,
@@ -693,17 +751,18 @@ def scores_section(sections: Sections, settings: BaselineSettings,
         if composite is not None:
             scores["composite"] = composite
         elif not settings.composite_weights:
-            sections.skip("composite", "off: composite_weights is empty (give three weights "
-                          "of satisfaction, efficiency and compliance, e.g. [0.5, 0.3, 0.2], "
-                          "to enable it)")
+            sections.skip("composite", w._(
+                "off: composite_weights is empty (give three weights of satisfaction, "
+                "efficiency and compliance, e.g. [0.5, 0.3, 0.2], to enable it)"))
         else:
             sections.skip("composite", settings.composite_needs(
                 scorecard.estimates, scores, sla.estimates))
     sources = file_sources(sections, {key: p for key, (p, *_) in _SCORE_TABLES.items()})
     if "composite" in scores:
-        sources["composite"] = f"the tickets and {sources['standards']}"
+        sources["composite"] = w._("the tickets and {file}", file=sources["standards"])
     for key, est in scores.items():
-        page.say(f"- {est.name}: {est.format(2)} (from {sources[key]}).")
+        page.say(w._("- {name}: {value} (from {source}).", name=kpi_name(key, sections.language),
+                     value=w.localise(est.format(2)), source=sources[key]))
     if scores:
         page.table(estimates_table(scores, digits=2, sources=sources))
     record = ({"scores": {key: {**est.as_dict(), "source": sources.get(key)}
@@ -728,15 +787,19 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
     interval when ``composite_parts`` are given; skipped with its reason when the column
     is "" or absent, has too many values, or no KPI has two units with enough tickets."""
     page = SectionPage(sections)
+    w = words(language)
     record: dict[str, Any] = {}
     if composite_parts and not composite_weights:  # no weights: no composite, per unit too
-        sections.skip("units.composite", "off: composite_weights is empty (give three weights "
-                      "to enable the composite score per unit)")
+        sections.skip("units.composite", w._("off: composite_weights is empty (give three "
+                                             "weights to enable the composite score per "
+                                             "unit)"))
         composite_parts = ()
     if not unit_column:
-        sections.skip("units", "off: give unit_column (e.g. agent, team or site) to enable it")
+        sections.skip("units", w._("off: give unit_column (e.g. agent, team or site) to "
+                                   "enable it"))
     elif not unit_kpis:
-        sections.skip("units", "off: unit_kpis is empty (give e.g. [fcr, aht] to enable it)")
+        sections.skip("units", w._("off: unit_kpis is empty (give e.g. [fcr, aht] to enable "
+                                   "it)"))
     elif sections.runs("units", unit_column, *case_mix):
         try:
             if isinstance(tickets, EngineTickets):
@@ -754,7 +817,6 @@ def units_section(tickets: pd.DataFrame, sections: Sections, *, unit_column: str
         except ValueError as exc:
             sections.skip("units", str(exc).removeprefix("unit comparison: "))
         else:
-            w = words(language)
             for key, reason in report.skipped.items():
                 name = units.COMPOSITE.name if key == "composite" else KPI_INFO[key].name
                 sections.skip(f"units.{key}", reason, label=w._(
@@ -858,13 +920,14 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
     """How many tickets the Check stage needs (with its power curve), and the ``target``
     record; skipped with its reason without a headline, a target or a change to detect."""
     page = SectionPage(sections)
+    w = words(sections.language)
     series, settings = headline.series, headline.settings
     plan = None
     if series is None:
-        sections.skip("sample_size", "needs a headline KPI (see section 3)")
+        sections.skip("sample_size", w._("needs a headline KPI (see section 3)"))
     elif settings.target_value is None:
-        sections.skip("sample_size", "off: give target_value (the aim's target for "
-                      f"{series.title}) to enable it")
+        sections.skip("sample_size", w._("off: give target_value (the aim's target for "
+                                         "{name}) to enable it", name=headline.name))
     else:
         try:
             plan = headline_plan(series, settings,
@@ -874,12 +937,13 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
     record: dict[str, Any] = {}
     if plan is not None and series is not None:
         page.say(plan.sentence)
-        page.say(f"Method: {plan.method}.")
+        page.say(w._("Method: {method}.", method=plan.method))
         page.figure(plots.power_curve(
             plan.curve_sizes, plan.curve_powers, target_power=settings.power,
             required_n=plan.n_per_group,
-            title=f"Tickets needed to detect {series.title} reaching the target",
-            xlabel="Tickets in each group (before and after)"))
+            title=w._("Tickets needed to detect {name} reaching the target",
+                      name=headline.name),
+            xlabel=w._("Tickets in each group (before and after)")))
         record["sample_size"] = plan.as_dict()
     met = None
     if series is not None:
@@ -894,12 +958,13 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
 
 
 def _stability_words(headline: HeadlineSection, stability: StabilitySection) -> str:
+    w = words(headline.language)
     if headline.run is None or stability.chart is None:
-        return (f"cannot be judged yet (too few {headline.settings.period_label}s with a "
-                "value, see section 3)")
+        return w._("cannot be judged yet (too few {period}s with a value, see "
+                   "section 3)", period=w._(headline.settings.period_label))
     if headline.run.signal or stability.chart.any_signal:
-        return "**not stable**: investigate the signals before testing a change"
-    return "stable (no special-cause signal)"
+        return w._("**not stable**: investigate the signals before testing a change")
+    return w._("stable (no special-cause signal)")
 
 
 def summary_section(headline: HeadlineSection, stability: StabilitySection,
@@ -910,23 +975,33 @@ def summary_section(headline: HeadlineSection, stability: StabilitySection,
     every term the page's sentences and tables used (kept by the ledger, a
     :class:`PageLedger`, as each section was made)."""
     page = SectionPage(None)
+    w = words(headline.language)
     series, settings = headline.series, headline.settings
     if series is None:
-        page.say("No headline KPI could be computed from this export: the lines above name "
-                 "the columns that would enable one.")
+        page.say(w._("No headline KPI could be computed from this export: the lines above "
+                     "name the columns that would enable one."))
     else:
-        target = ("" if plan.target_met is None else
-                  f" and {'already meets' if plan.target_met else 'does not yet meet'} the "
-                  f"target of {series.format(settings.target_value)}")
+        value = w.localise(series.baseline_estimate.format())
+        if plan.target_met is None:
+            where = w._("**{name}** is {value}.", name=headline.name, value=value)
+        else:
+            meets = (N_("**{name}** is {value} and already meets the target of {target}.")
+                     if plan.target_met else
+                     N_("**{name}** is {value} and does not yet meet the target of {target}."))
+            where = w._(meets, name=headline.name, value=value,
+                        target=w.localise(series.format(settings.target_value)))
+        stable = w._("The baseline is {stability}.",
+                     stability=_stability_words(headline, stability))
         need = plan.plan
-        check = ("." if need is None else
-                 f". The Check stage needs about {need.n_per_group:,} tickets on each side of "
-                 f"the change ({need.periods_needed} {settings.period_label}"
-                 f"{'s' if need.periods_needed != 1 else ''} each).")
-        page.say(f"**{series.title}** is {series.baseline_estimate.format()}{target}. The "
-                 f"baseline is {_stability_words(headline, stability)}{check}")
+        check = ("" if need is None else w.ngettext(
+            "The Check stage needs about {tickets} tickets on each side of the change "
+            "({count} {period} each).",
+            "The Check stage needs about {tickets} tickets on each side of the change "
+            "({count} {period}s each).", need.periods_needed,
+            tickets=f"{need.n_per_group:,}", period=w._(settings.period_label)))
+        page.say(w.sentences(where, stable, check))
     if sections.skipped:
-        page.say(skipped_summary(sections.skipped))
+        page.say(skipped_summary(sections.skipped, getattr(sections, "language", "en")))
     shown = page.done()
     page.glossary([*getattr(sections, "words", ()),  # stability's page keeps no ledger
                    *(item.text for item in (*stability.shown, *shown))])

@@ -34,7 +34,8 @@ from typing import Any
 import pandas as pd
 
 from pdcakit.glossary import terms_in
-from pdcakit.kpis import KPI_INFO, supported_kpis
+from pdcakit.kpis import KPI_INFO, kpi_name, missing_columns, supported_kpis
+from pdcakit.words import N_, words
 
 __all__ = ["RESULTS_SCHEMA", "SECTION_NAMES", "TERMS_TITLE", "Fold", "Sections", "dated_inside",
            "file_sources",
@@ -50,76 +51,87 @@ MAX_SEGMENTS = 50
 
 #: How a skipped section is named in its line (keys are the results.json keys).
 SECTION_NAMES = {
-    "stability": "Stability of the headline KPI",
-    "time_to_resolve": "Time to resolve",
-    "sla_first_response": "SLA: first response",
-    "sla_resolution": "SLA: resolution",
-    "pareto": "Pareto of categories",
-    "complaints_pareto": "Complaints by category",
-    "segments": "Segments",
-    "scores": "Audits, mystery shopping, standards and composite score",
-    "composite": "Composite score",
-    "sample_size": "Sample-size plan",
-    "target": "Target",
-    "time_view": "Time view",
-    "distributions": "Distributions before and after",
-    "mix": "Mix check",
-    "training": "Training effect",
-    "handle_time_gain": "Handle-time gain",
-    "steps": "Process steps",
-    "capacity": "Capacity",
-    "money": "Money",
-    "automation_share": "Automation share",
-    "scorecard": "KPI scorecard",
-    "csi": "Customer satisfaction index (CSI)",
-    "audit": "Process audit score (TPS)",
-    "mystery_shopper": "Mystery-shopper score (TDS)",
-    "standards": "Standards conformance",
-    "units": "Agents, teams and sites compared fairly",
-    "training_effect": "Training's effect on service",
+    "stability": N_("Stability of the headline KPI"),
+    "time_to_resolve": N_("Time to resolve"),
+    "sla_first_response": N_("SLA: first response"),
+    "sla_resolution": N_("SLA: resolution"),
+    "pareto": N_("Pareto of categories"),
+    "complaints_pareto": N_("Complaints by category"),
+    "segments": N_("Segments"),
+    "scores": N_("Audits, mystery shopping, standards and composite score"),
+    "composite": N_("Composite score"),
+    "sample_size": N_("Sample-size plan"),
+    "target": N_("Target"),
+    "time_view": N_("Time view"),
+    "distributions": N_("Distributions before and after"),
+    "mix": N_("Mix check"),
+    "training": N_("Training effect"),
+    "handle_time_gain": N_("Handle-time gain"),
+    "steps": N_("Process steps"),
+    "capacity": N_("Capacity"),
+    "money": N_("Money"),
+    "automation_share": N_("Automation share"),
+    "scorecard": N_("KPI scorecard"),
+    "csi": N_("Customer satisfaction index (CSI)"),
+    "audit": N_("Process audit score (TPS)"),
+    "mystery_shopper": N_("Mystery-shopper score (TDS)"),
+    "standards": N_("Standards conformance"),
+    "units": N_("Agents, teams and sites compared fairly"),
+    "training_effect": N_("Training's effect on service"),
 }
 
 
-def section_name(key: str) -> str:
-    """A skipped section's or KPI's name for a reader; ``"time_view.fcr"`` style keys name
-    both parts.
+def section_name(key: str, language: str = "en") -> str:
+    """A skipped section's or KPI's name for a reader, in ``language``; ``"time_view.fcr"``
+    style keys name both parts.
 
     >>> section_name("automation_share"), section_name("mix.fcr"), section_name("nps")
     ('Automation share', 'Mix check: First contact resolution', 'Net Promoter Score')
+    >>> section_name("mix.fcr", "zh-CN")
+    '构成检查：首次解决率'
     """
+    w = words(language)
     if key in SECTION_NAMES:
-        return SECTION_NAMES[key]
+        return w._(SECTION_NAMES[key])
     if key in KPI_INFO:
-        return KPI_INFO[key].name
+        return kpi_name(key, language)
     head, dot, tail = key.partition(".")
-    return f"{section_name(head)}: {section_name(tail)}" if dot else key
+    return w._("{section}: {name}", section=section_name(head, language),
+               name=section_name(tail, language)) if dot else key
 
 
-def skipped_summary(keys: Iterable[str]) -> str:
+def skipped_summary(keys: Iterable[str], language: str = "en") -> str:
     """The summary's line naming every skipped part ("" when nothing was skipped).
 
     >>> skipped_summary(["automation_share", "time_view.aht"])
     'Skipped on this export: Automation share, Time view: Average handle time (each line \
 above names what would enable it).'
+    >>> skipped_summary(["money"], "zh-CN")
+    '本次导出数据跳过：金额（上文各行已说明启用所需的条件）。'
     """
-    names = [section_name(key) for key in keys]
-    return (f"Skipped on this export: {', '.join(names)} (each line above names what would "
-            "enable it).") if names else ""
+    w = words(language)
+    names = [section_name(key, language) for key in keys]
+    return w._("Skipped on this export: {names} (each line above names what would enable "
+               "it).", names=w._(", ").join(names)) if names else ""
 
 
-def skip_line(key: str, reason: str, *, label: str = "") -> str:
+def skip_line(key: str, reason: str, *, label: str = "", language: str = "en") -> str:
     """The line a skipped section or KPI shows: its name, then what would enable it.
 
     >>> skip_line("csi", "off: give surveys_path (a surveys table) to enable it")
     'Skipped: **Customer satisfaction index (CSI)**: off: give surveys_path (a surveys \
 table) to enable it.'
     """
-    return f"Skipped: **{label or section_name(key)}**: {reason}."
+    return words(language)._("Skipped: **{name}**: {reason}.",
+                             name=label or section_name(key, language), reason=reason)
 
-_MAP_FIX = "(map it under columns: in the mapping)"
+
+#: The optional tables' kinds a skipped line names ("a surveys table"), for the catalogue.
+_TABLE_KINDS = (N_("surveys"), N_("audits"), N_("mystery shopper"), N_("standards"),
+                N_("steps"), N_("training"))
 
 #: The title of every page's glossary fold.
-TERMS_TITLE = "Terms used above"
+TERMS_TITLE = N_("Terms used above")
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,7 @@ class Fold:
         fold(self.title, self.lines)
 
 
-def terms_fold(texts: Sequence[str]) -> Fold:
+def terms_fold(texts: Sequence[str], language: str = "en") -> Fold:
     """The statistical terms ``texts`` use, each explained in one plain line (with an example
     from ``texts`` where there is one), folded: the glossary of every stage page.
 
@@ -146,7 +158,10 @@ below 1 lower (here, 1.09 means 9% higher after)'
     >>> terms_fold(["No statistics."]).lines
     ()
     """
-    return Fold(TERMS_TITLE, tuple(f"**{term}**: {meaning}" for term, meaning in terms_in(texts)))
+    w = words(language)
+    return Fold(w._(TERMS_TITLE), tuple(
+        w._("**{term}**: {meaning}", term=term, meaning=meaning)
+        for term, meaning in terms_in(texts, language)))
 
 
 def present_columns(tickets: pd.DataFrame | None) -> frozenset[str]:
@@ -171,9 +186,18 @@ def missing_reason(key: str, present: Iterable[str]) -> str:
     return supported_kpis(present, [key])[1].get(key, "")
 
 
-def _needs(missing: Sequence[str]) -> str:
-    word = "column" if len(missing) == 1 else "columns"
-    return f"needs the {word} {', '.join(missing)} {_MAP_FIX}"
+def _needs(missing: Sequence[str], language: str = "en") -> str:
+    """Why a part cannot run: the canonical ``missing`` columns, and where to map them.
+
+    >>> _needs(["csat", "nps"])
+    'needs the columns csat, nps (map it under columns: in the mapping)'
+    >>> _needs(["csat"], "zh-CN")
+    '需要 csat 列（在映射文件的 columns: 下映射）'
+    """
+    return words(language).ngettext(
+        "needs the column {columns} (map it under columns: in the mapping)",
+        "needs the columns {columns} (map it under columns: in the mapping)", len(missing),
+        columns=", ".join(missing))
 
 
 def input_path(path: str) -> str:
@@ -235,11 +259,19 @@ class Sections:
     skipped: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     show: bool = True
+    #: The language of the lines it says and the reasons it words (en, zh-CN).
+    language: str = "en"
 
     @classmethod
-    def of(cls, tickets: pd.DataFrame | None, *, show: bool = True) -> Sections:
+    def of(cls, tickets: pd.DataFrame | None, *, show: bool = True,
+           language: str = "en") -> Sections:
         """The ledger for ``tickets`` (None: a run without ticket data)."""
-        return cls(present=present_columns(tickets), show=show)
+        return cls(present=present_columns(tickets), show=show, language=language)
+
+    @property
+    def wording(self) -> Any:
+        """The :class:`~pdcakit.words.Words` of the ledger's language."""
+        return words(self.language)
 
     def missing(self, *columns: str) -> tuple[str, ...]:
         """The ``columns`` that hold no data in this export."""
@@ -253,13 +285,13 @@ class Sections:
         if self.show:
             from pdcakit.stages.display import say
 
-            say(skip_line(key, reason, label=label))
+            say(skip_line(key, reason, label=label, language=self.language))
 
     def runs(self, key: str, *columns: str, label: str = "") -> bool:
         """Whether section ``key`` can run: every column holds data; else skip it."""
         missing = self.missing(*columns)
         if missing:
-            self.skip(key, _needs(missing), label=label)
+            self.skip(key, _needs(missing, self.language), label=label)
         return not missing
 
     def segments(self, tickets: Any, column: str) -> bool:
@@ -270,9 +302,10 @@ class Sections:
             return False
         count = int(tickets[column].nunique(dropna=True))
         if count > MAX_SEGMENTS:
-            self.skip("segments", f"{column} has {count:,} distinct values; segments are for "
-                      f"a few groups (at most {MAX_SEGMENTS}): give a coarser segment_column "
-                      "(e.g. channel or site), or \"\" for none")
+            self.skip("segments", self.wording._(
+                "{column} has {count} distinct values; segments are for a few groups (at "
+                "most {most}): give a coarser segment_column (e.g. channel or site), or \"\" "
+                "for none", column=column, count=f"{count:,}", most=MAX_SEGMENTS))
             return False
         return True
 
@@ -281,8 +314,9 @@ class Sections:
         (one line per KPI, however many lists name it)."""
         keys = list(dict.fromkeys(keys))
         usable, unsupported = supported_kpis(self.present, keys)
-        for key, reason in unsupported.items():
-            self.skip(key, reason, label=KPI_INFO[key].name)
+        for key in unsupported:
+            self.skip(key, _needs(missing_columns(key, self.present), self.language),
+                      label=kpi_name(key, self.language))
         return usable
 
     def none_supported(self, parameter: str, keys: Sequence[str],
@@ -297,10 +331,12 @@ resolution_rate, sla_resolution'
         """
         usable, _ = supported_kpis(self.present)
         others = [k for k in usable if KPI_INFO[k].kind in kinds]
+        w = self.wording
         named = f" ({', '.join(keys)})" if keys else ""
-        return (f"none of {parameter}{named} can be computed from this export; "
-                + (f"it supports {', '.join(others)}" if others else
-                   "it supports no KPI of this kind"))
+        return (w._("none of {parameter}{named} can be computed from this export; ",
+                    parameter=parameter, named=named)
+                + (w._("it supports {keys}", keys=", ".join(others)) if others else
+                   w._("it supports no KPI of this kind")))
 
     def headline(self, headline_kpi: str, kpis: Sequence[str]) -> str | None:
         """The headline KPI: ``headline_kpi`` when given, else the first supported KPI of
@@ -311,14 +347,16 @@ resolution_rate, sla_resolution'
         if headline_kpi:
             if self.kpis([headline_kpi]):
                 return headline_kpi
-            self.skip("stability", f"the headline KPI {headline_kpi} "
-                      f"{self.skipped[headline_kpi]}")
+            self.skip("stability", self.wording._("the headline KPI {key} {reason}",
+                                                key=headline_kpi,
+                                                reason=self.skipped[headline_kpi]))
             return None
         usable = self.kpis(kpis)
         if usable:
             return usable[0]
-        self.skip("stability", "no KPI of the list kpis can be computed from this export "
-                  "(each is listed above with the column it needs)")
+        self.skip("stability", self.wording._(
+            "no KPI of the list kpis can be computed from this export (each is listed above "
+            "with the column it needs)"))
         return None
 
     def choose(self, requested: str, choices: Sequence[str]) -> tuple[str, str]:
@@ -336,10 +374,12 @@ resolution_rate, sla_resolution'
             return requested, ""
         if not requested:
             return choices[0], ""
-        name = KPI_INFO[requested].name if requested in KPI_INFO else repr(requested)
+        name = (kpi_name(requested, self.language) if requested in KPI_INFO
+                else repr(requested))
         reason = self.skipped.get(requested) or missing_reason(requested, self.present)
-        return choices[0], (f"{name} cannot be shown on this export ({reason}); showing "
-                            f"{KPI_INFO[choices[0]].name}.")
+        return choices[0], self.wording._(
+            "{name} cannot be shown on this export ({reason}); showing {other}.", name=name,
+            reason=reason, other=kpi_name(choices[0], self.language))
 
     def read(self, parameter: str, path: str) -> str:
         """Record that ``parameter`` names a file this run reads; the file to open."""
@@ -357,9 +397,10 @@ resolution_rate, sla_resolution'
         from pdcakit import data
         from pdcakit.stages.baseline import load_optional_table
 
+        w = self.wording
         if not path:
-            self.skip(key, f"off: give {parameter} (a {kind.replace('_', ' ')} table) to "
-                      "enable it")
+            self.skip(key, w._("off: give {parameter} (a {kind} table) to enable it",
+                               parameter=parameter, kind=w._(kind.replace("_", " "))))
             return None
         if mapping:
             if mapping_file(mapping):
@@ -369,9 +410,11 @@ resolution_rate, sla_resolution'
         else:
             frame = load_optional_table(self.read(parameter, path), kind, window)
         if frame is not None and frame.empty:
-            where = "" if window is None else (f" dated inside the window {window[0]} to "
-                                               f"{window[1]} (end excluded)")
-            self.skip(key, f"{Path(path).name} ({parameter}) has no rows{where}")
+            self.skip(key, w._("{file} ({parameter}) has no rows", file=Path(path).name,
+                               parameter=parameter) if window is None else w._(
+                "{file} ({parameter}) has no rows dated inside the window {start} to {end} "
+                "(end excluded)", file=Path(path).name, parameter=parameter,
+                start=window[0], end=window[1]))
             return None
         return frame
 
@@ -442,7 +485,7 @@ def snapshot_words(tickets: pd.DataFrame, given: str = "") -> str:
     'given'
     """
     source = str(tickets.attrs.get("snapshot_source", "given" if given else "inferred"))
-    return "given" if source.startswith("given") else "inferred from the latest timestamp"
+    return N_("given") if source.startswith("given") else N_("inferred from the latest timestamp")
 
 
 def dated_inside(table: pd.DataFrame, window: tuple[Any, Any] | None) -> pd.DataFrame:

@@ -60,6 +60,12 @@ _ESTIMANDS = (N_("median"), N_("mean"), N_("share"), N_("rate per 100 tickets"),
               N_("weighted conformance"), N_("composite score"))
 
 
+#: The period words (:data:`pdcakit.periods.PERIODS`) and the spc rule sets' names
+#: (:func:`pdcakit.spc.rule_set_name`) a page shows, marked for the catalogue.
+_PERIOD_WORDS = (N_("day"), N_("week"), N_("month"))
+_RULE_SETS = (N_("NHS Making Data Count"), N_("Western Electric rules 1-4"),
+              N_("Nelson rules 1-8"), N_("Anhøj"))
+
 #: Canonical ticket columns a page names (segments, mix), marked for the catalogue.
 _COLUMNS = (N_("channel"), N_("category"), N_("site"), N_("team"), N_("agent"),
             N_("priority"), N_("product"))
@@ -130,6 +136,15 @@ class Words:
         """The singular or plural form for ``count`` (``{count}`` is filled too)."""
         text = translation(self.language).ngettext(singular, plural, count)
         return text.format(count=count, **values)
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after the other: a space between them in English, none in
+        Chinese (its full stop ends a sentence without one).
+
+        >>> Words("zh-CN").sentences("改善。", "稳定。"), Words().sentences("Up.", "Stable.")
+        ('改善。稳定。', 'Up. Stable.')
+        """
+        return ("" if self.language == "zh-CN" else " ").join(p for p in parts if p)
 
     # ------------------------------------------------------------ numbers and dates
     def number(self, value: float | None, digits: int = 1, *, sign: bool = False) -> str:
