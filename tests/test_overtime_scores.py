@@ -131,7 +131,7 @@ def test_the_score_panels_carry_the_cycle_events_and_their_units(demo) -> None:
     units = {_unwrapped(ax.get_title(loc="left")): ax.get_ylabel().replace("\n", " ")
              for ax in fig.axes}
     assert units[_unwrapped("Customer satisfaction index (CSI)")] == "mean score"
-    assert units[_unwrapped("Standards conformance (weighted)")] == "% weighted"
+    assert units[_unwrapped("Standards conformance (weighted)")] == "% of judged tickets"
     assert fig.axes[2].texts[0].get_text() == "Target 4"   # CSI's target on its panel
 
 

@@ -64,7 +64,8 @@ from pdcakit.stats.reliability import Reliability, cronbach_alpha, dimension_rel
 from pdcakit.words import N_
 
 __all__ = ["HEADLINE_SCORES", "ScoreChanges", "ScoreTables", "compare_scores",
-           "composite_columns", "composite_value", "split_dated", "standards_columns"]
+           "composite_columns", "composite_value", "has_dimensions", "measured_standards",
+           "split_dated", "standards_columns"]
 
 #: The headline score KPIs, one family, in page order.
 HEADLINE_SCORES = ("csi", "tps", "tds", "standards", "composite")
@@ -327,8 +328,14 @@ def _respondent_means(surveys: pd.DataFrame, column: str | None = None,
     return part["score"]
 
 
-def _has_dimensions(surveys: pd.DataFrame) -> bool:
-    return ("dimension" in surveys and surveys["dimension"].notna().any()
+def has_dimensions(surveys: pd.DataFrame) -> bool:
+    """Whether the survey groups its questions in dimensions (a dimension that is not
+    just its question's name).
+
+    >>> has_dimensions(pd.DataFrame({"question": ["q1", "q2"], "dimension": ["a", "a"]}))
+    True
+    """
+    return bool("dimension" in surveys and surveys["dimension"].notna().any()
             and (surveys["dimension"].astype(str) != surveys["question"].astype(str)).any())
 
 
@@ -398,7 +405,7 @@ def compare_scores(tables: ScoreTables, *, windows: Windows,
         else:
             headline["csi"] = mean_of("csi", _respondent_means(sb), _respondent_means(sa),
                                       "questionnaire")
-            if _has_dimensions(tables.surveys):
+            if has_dimensions(tables.surveys):
                 dims = list(dict.fromkeys(tables.surveys["dimension"].astype(str)))
                 groups["csi dimensions"] = {
                     f"csi.{d}": mean_of(f"csi.{d}", _respondent_means(sb, "dimension", d),
@@ -452,7 +459,7 @@ def _reliability(surveys: pd.DataFrame, confidence: float) -> dict[str, Reliabil
                                aggfunc="mean", observed=True)
     if wide.shape[1] >= 2:
         found["all questions"] = cronbach_alpha(wide, confidence=confidence)
-    if _has_dimensions(surveys):
+    if has_dimensions(surveys):
         found.update(dimension_reliability(surveys, confidence=confidence))
     return found
 
@@ -550,6 +557,19 @@ def _rules(standards: pd.DataFrame) -> list[Any]:
     frame = standards.reset_index(drop=True)
     return ([None if pd.isna(r) or not str(r).strip() else parse_rule(str(r))
              for r in frame["rule"]] if "rule" in frame else [None] * len(frame))
+
+
+def measured_standards(standards: pd.DataFrame) -> list[str]:
+    """The names of the standards with a rule on the tickets, in the table's order: the
+    columns of :func:`standards_columns`.
+
+    >>> measured_standards(pd.DataFrame({"standard": ["FCR", "Polite"],
+    ...                                  "rule": ["first_contact_resolved", ""]}))
+    ['FCR']
+    """
+    frame = standards.reset_index(drop=True)
+    return [str(frame.at[i, "standard"]) for i, rule in enumerate(_rules(frame))
+            if rule is not None]
 
 
 def standards_columns(standards: pd.DataFrame, tickets: pd.DataFrame

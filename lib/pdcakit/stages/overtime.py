@@ -39,12 +39,18 @@ from pdcakit.stages.compare_page import (
     phase_views,
 )
 from pdcakit.stages.compare_scores import ScoreTables
-from pdcakit.stages.score_series import ScorePhaseView, score_views
+from pdcakit.stages.score_series import (
+    PART_KINDS,
+    ScoreParts,
+    ScorePhaseView,
+    part_views,
+    score_views,
+)
 from pdcakit.stages.timeview import PhaseView
 from pdcakit.stages.windows import Windows
 
 __all__ = ["OverTime", "kpi_title", "over_time_panels", "over_time_section", "over_time_table",
-           "panel_unit", "variation_words"]
+           "panel_unit", "score_parts_blocks", "score_parts_panels", "variation_words"]
 
 #: The icons' key, said once above the table.
 ICON_KEY = ("Variation (the after periods against the baseline's limits, NHS rules: a "
@@ -61,6 +67,7 @@ class OverTime(Section):
 
     views: Mapping[str, PhaseView] = field(default_factory=dict)
     icons: Mapping[str, spc.Variation] = field(default_factory=dict)
+    parts: tuple[ScoreParts, ...] = ()
 
 
 def variation_words(variation: spc.Variation) -> str:
@@ -129,8 +136,8 @@ def over_time_table(views: Mapping[str, PhaseView],
                                        "Against the baseline centre"])
 
 
-def panel_unit(view: PhaseView) -> str:
-    """What a KPI's small chart counts, as its value axis says it.
+def panel_unit(view: PhaseView, language: str = "en") -> str:
+    """What a KPI's small chart counts, as its value axis says it (in ``language``).
 
     >>> import pandas as pd
     >>> from pdcakit.stages.timeview import proportion_phase_view
@@ -138,45 +145,123 @@ def panel_unit(view: PhaseView) -> str:
     ...     [20, 22, 30, 31], [100] * 4, "2026-03-01", title="FCR", ylabel="FCR"))
     '% of tickets'
     """
+    from pdcakit.words import words
+
+    w = words(language)
     if isinstance(view, ScorePhaseView):
         return view.axis
     if view.percent:
-        return "% of tickets"
+        return w._("% of tickets")
     if view.is_duration:
-        return f"{view.scale} (median, log scale)"
+        return w._("{unit} (median, log scale)", unit=w._(view.scale))
     unit = metrics.KPIS[view.key].unit if view.key in metrics.KPIS else ""
-    return f"{unit} (mean)" if unit else "mean"
+    return w._("{unit} (mean)", unit=w._(unit)) if unit else w._("mean")
+
+
+def _panel(key: str, view: PhaseView, targets: Mapping[str, float], period: str,
+           language: str, name: str | None = None) -> Any:
+    """KPI ``key``'s small chart (:class:`pdcakit.plots.KpiPanel`): the special-cause
+    points of its variation icon, improving or concerning as the icon says; a period with
+    too few observations to judge (``view.unjudged``) hollow; named ``name`` (default: the
+    KPI's title in ``language``)."""
+    from pdcakit import plots
+
+    variation = view.variation
+    improving = {"special cause improving": True,
+                 "special cause concerning": False}.get(variation.icon)
+    return plots.KpiPanel(
+        kpi_title(key, view, language) if name is None else name, panel_unit(view, language),
+        view.periods, view.values, view.change_index, float(view.chart.phases[0].centre),
+        special=variation.points, improving=improving, target=targets.get(key),
+        percent=view.percent, scale=view.scale if view.is_duration else None,
+        sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged)),
+        xlabel=_own_period(view, period))
+
+
+def _go_live(views: Mapping[str, PhaseView], language: str) -> str:
+    from pdcakit.words import words
+
+    first = next(iter(views.values()))
+    return words(language)._("Go-live ({date})",
+                             date=f"{first.periods[first.change_index]:%d %b %Y}")
 
 
 def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float], *,
                      period: str = "W", events: Sequence[Sequence[Any]] = (),
                      language: str = "en") -> Any:
     """One small chart per KPI of ``views``, in order, in one figure
-    (:func:`pdcakit.plots.kpi_panels`): the special-cause points are those of the KPI's
-    variation icon, improving or concerning as the icon says; a period with too few
-    observations to judge (``view.unjudged``) hollow; ``events`` (date, text) marked in
-    every panel; each panel named in ``language``."""
+    (:func:`pdcakit.plots.kpi_panels`, each panel as :func:`_panel` draws it); ``events``
+    (date, text) marked in every panel; each panel and the figure's words in ``language``."""
     from pdcakit import plots
+    from pdcakit.words import words
 
-    panels = []
-    for key, view in views.items():
-        variation = view.variation
-        improving = {"special cause improving": True,
-                     "special cause concerning": False}.get(variation.icon)
-        panels.append(plots.KpiPanel(
-            kpi_title(key, view, language), panel_unit(view), view.periods, view.values,
-            view.change_index, float(view.chart.phases[0].centre), special=variation.points,
-            improving=improving, target=targets.get(key), percent=view.percent,
-            scale=view.scale if view.is_duration else None,
-            sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged)),
-            xlabel=_own_period(view, period)))
-    per = PERIODS.get(period, "period")
-    first = next(iter(views.values()))
+    w = words(language)
+    per = w._(PERIODS.get(period, "period"))
     return plots.kpi_panels(
-        panels, xlabel=per.capitalize(),
-        change_label=f"Go-live ({first.periods[first.change_index]:%d %b %Y})",
-        title=f"Every KPI per {per}, before and after the change: the baseline's centre "
-              "carried forward (dashed), special-cause points marked", events=events)
+        [_panel(key, view, targets, period, language) for key, view in views.items()],
+        xlabel=per.capitalize(), change_label=_go_live(views, language),
+        title=w._("Every KPI per {period}, before and after the change: the baseline's "
+                  "centre carried forward (dashed), special-cause points marked", period=per),
+        events=events)
+
+
+def score_parts_panels(parts: ScoreParts, *, events: Sequence[Sequence[Any]] = (),
+                       language: str = "en") -> Any:
+    """One small chart per part of a score drawn (:class:`ScoreParts`), in one figure, as
+    :func:`over_time_panels` draws the KPIs: each panel named by its part, every panel by
+    the period the score is read by."""
+    from pdcakit import plots
+    from pdcakit.words import words
+
+    w = words(language)
+    per = w._(PERIODS.get(parts.period, "period"))
+    return plots.kpi_panels(
+        [_panel(key, view, {}, parts.period, language, name=parts.names[key])
+         for key, view in parts.views.items()],
+        xlabel=per.capitalize(),
+        change_label=_go_live(parts.views, language),
+        title=w._("{score}: each of its {parts} per {period}, before and after the change",
+                  score=kpi_name(parts.score, language), parts=w._(PART_KINDS[parts.kind]),
+                  period=per),
+        events=events)
+
+
+def score_parts_blocks(parts: Sequence[ScoreParts], *,
+                       events: Sequence[Sequence[Any]] = (), language: str = "en"
+                       ) -> list[Block]:
+    """Each score's parts over time: its small multiples, then a plain line naming the
+    parts beyond the panel cap and one for each part that could not be charted."""
+    from pdcakit.words import words
+
+    w = words(language)
+    blocks: list[Block] = []
+    for found in parts:
+        score = kpi_name(found.score, language)
+        kind = w._(PART_KINDS[found.kind])
+        if found.views:
+            blocks.append(Chart(
+                w._("{score}: its {parts} over time", score=score, parts=kind),
+                _parts_figure(found, events, language)))
+        if found.not_drawn:
+            blocks.append(Say(w._(
+                "{score}: the first {shown} of its {total} {parts} are drawn (at most {shown} "
+                "panels a chart); not drawn: {names}. Each is compared in the scores "
+                "section.", score=score, shown=found.cap, total=found.total, parts=kind,
+                names=", ".join(k.split(".", 1)[1] for k in found.not_drawn))))
+        if found.skipped and not found.views:  # one reason for all: said once
+            blocks.append(Say(w._("{score}: its {parts} are not charted ({reason}).",
+                                  score=score, parts=kind,
+                                  reason=next(iter(found.skipped.values())))))
+            continue
+        blocks += [Say(w._("{score}, {part}: not charted ({reason}).", score=score,
+                           part=found.names[key], reason=reason))
+                   for key, reason in found.skipped.items()]
+    return blocks
+
+
+def _parts_figure(parts: ScoreParts, events: Sequence[Sequence[Any]],
+                  language: str) -> Callable[[], Any]:
+    return lambda: score_parts_panels(parts, events=events, language=language)
 
 
 def _own_period(view: PhaseView, period: str) -> str:
@@ -232,15 +317,24 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
     icons = {key: view.variation for key, view in built.items()}
     record = {key: over_time_record(view, settings.targets.get(key))
               for key, view in built.items()}
+    parts: tuple[ScoreParts, ...] = ()
+    if scores is not None:
+        parts, _ = part_views(scores, windows, tickets=tickets, period=settings.period,
+                              language=settings.language)  # a score not found: said above
     if built:
+        from pdcakit.words import words
+
         blocks = [Say(_summary(built, icons)), Say(ICON_KEY),
                   Table(over_time_table(built, settings.targets, settings.language,
                                         [skip.key.split(".", 1)[1] for skip in skips])),
                   *_period_notes(built, settings.language),
-                  Chart("Every KPI over time",
+                  Chart(words(settings.language)._("Every KPI over time"),
                         _panels_figure(built, settings.targets, settings.period, events,
-                                       settings.language)), *blocks]
-    return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons)
+                                       settings.language)),
+                  *score_parts_blocks(parts, events=events, language=settings.language),
+                  *blocks]
+    return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons,
+                    parts=parts)
 
 
 def over_time_record(view: PhaseView, target: float | None) -> dict[str, Any]:

@@ -32,8 +32,8 @@ observations are gaps.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -48,13 +48,16 @@ from pdcakit.stages.compare_scores import (
     ScoreTables,
     composite_columns,
     composite_value,
+    has_dimensions,
+    measured_standards,
     standards_columns,
 )
 from pdcakit.stages.timeview import PhaseView
 from pdcakit.stages.windows import Windows
 from pdcakit.words import N_, words
 
-__all__ = ["ScorePhaseView", "observations_per_period", "score_period", "score_views"]
+__all__ = ["MAX_PART_PANELS", "PART_KINDS", "ScoreParts", "ScorePhaseView",
+           "observations_per_period", "part_views", "score_period", "score_views"]
 
 #: What each score's observation is, and the table it comes from.
 _OBSERVED = {"csi": ("questionnaire", "surveys"), "tps": ("audit", "audits"),
@@ -66,10 +69,20 @@ _PLURAL = {"questionnaire": N_("questionnaires"), "audit": N_("audits"),
 #: ... and one (marked for the catalogue: score_period says "a median of 1 audit").
 _SINGULAR = (N_("questionnaire"), N_("audit"), N_("visit"), N_("ticket"))
 #: What each score's value axis counts.
+#: (The weighted conformance's name says "weighted" already: its axis says what the
+#: percentage is of.)
 _AXES = {"csi": N_("mean score"), "tps": N_("mean total"), "tds": N_("mean total"),
-         "standards": N_("% weighted"), "composite": N_("% composite")}
+         "standards": N_("% of judged tickets"), "composite": N_("% composite")}
 _PARTS = {"tps": ("normativity", "efficiency", "experience"),
           "tds": ("attitude", "knowledge", "speed")}
+#: The sub-scores' names, marked for the catalogue (a panel is named by its part).
+_PART_WORDS = (N_("normativity"), N_("efficiency"), N_("experience"), N_("attitude"),
+               N_("knowledge"), N_("speed"))
+#: What the parts of a score are, by :attr:`ScoreParts.kind` (message ids).
+PART_KINDS = {"dimension": N_("dimensions"), "question": N_("questions"),
+              "sub-score": N_("sub-scores"), "standard": N_("standards")}
+#: The most parts of one score drawn as small panels (4 rows of 3); the others are named.
+MAX_PART_PANELS = 12
 
 
 @dataclass(frozen=True)
@@ -206,9 +219,12 @@ def _scored(dates: pd.Series, matrix: np.ndarray) -> tuple[pd.Series, np.ndarray
 
 def _view(key: str, dates: pd.Series, matrix: np.ndarray,
           combine: Callable[[np.ndarray], float], windows: Windows, period: str,
-          percent: bool, note: str, language: str) -> ScorePhaseView:
+          percent: bool, note: str, language: str, axis: str | None = None) -> ScorePhaseView:
+    """The phase view of score (or part) ``key``; ``axis`` (a message id) what its value
+    axis counts, by default the score's (:data:`_AXES`)."""
+    base = key.split(".", 1)[0]
     frame = observations_per_period(dates, matrix, combine, windows, period)
-    frame = frame[np.isfinite(frame["value"])].reset_index(drop=True)
+    frame = frame[np.isfinite(frame["value"].to_numpy(float))].reset_index(drop=True)
     title = kpi_name(key, language)
     periods = pd.DatetimeIndex(frame["period"])
     values = frame["value"].to_numpy(float)
@@ -219,7 +235,7 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
         raise ValueError(f"{title}: need at least 2 periods with enough observations on each "
                          f"side of the change for a phase chart; have {n_before} before and "
                          f"{n_after} after (by {PERIODS[period]}; a period with fewer than "
-                         f"{MIN_PERIOD_CASES} {_OBSERVED[key][0]}s is drawn but not judged)")
+                         f"{MIN_PERIOD_CASES} {_OBSERVED[base][0]}s is drawn but not judged)")
     chart = spc.i_chart(np.where(sparse, np.nan, values), part=frame["side"].tolist(),
                         labels=periods, unit="%" if percent else "")  # as the carried centre
     if sparse.any():
@@ -227,13 +243,15 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
                         zip(periods[sparse], frame["n"][sparse], strict=True))
         note = " ".join([note, words(language)._(
             "Drawn but not judged (too few {what} to set the limits or raise a signal): "
-            "{periods}.", what=words(language)._(_PLURAL[_OBSERVED[key][0]]),
+            "{periods}.", what=words(language)._(_PLURAL[_OBSERVED[base][0]]),
             periods=few)]).strip()
-    axis = words(language)._(_AXES[key])
+    w = words(language)
+    axis = w._(_AXES[base] if axis is None else axis)
     return ScorePhaseView(
         key=key, title=title, periods=periods, values=values, chart_name="I chart (XmR)",
         chart=chart, change_index=int((frame["side"] == "before").sum()), percent=percent,
-        ylabel=f"{title} ({axis} per {PERIODS[period]})", n=frame["n"].to_numpy(int),
+        ylabel=w._("{name}: {axis} per {period}", name=title, axis=axis,
+                   period=w._(PERIODS[period])), n=frame["n"].to_numpy(int),
         sparse=sparse,
         period_word=PERIODS[period], period=period, period_note=note, axis=axis)
 
@@ -279,6 +297,160 @@ def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame 
 
 def _first(means: np.ndarray) -> float:
     return float(means[0])
+
+
+# ---------------------------------------------------------------- the parts over time
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """One score's parts over time: a phase view per part drawn (in the scores table's
+    order, at most :data:`MAX_PART_PANELS`), the parts beyond that cap (named, not drawn),
+    and each part that cannot be charted with the reason.
+
+    ``kind`` is what one part is (``dimension``, ``question``, ``sub-score``,
+    ``standard``); ``names`` maps a part's key (``tps.normativity``) to its own name, the
+    one its panel shows.
+    """
+
+    score: str
+    kind: str
+    period: str
+    views: Mapping[str, ScorePhaseView] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    not_drawn: tuple[str, ...] = ()
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    cap: int = MAX_PART_PANELS
+
+    @property
+    def total(self) -> int:
+        """Every part of the score: drawn, beyond the cap, or not chartable."""
+        return len(self.views) + len(self.not_drawn) + len(self.skipped)
+
+
+def _respondent_parts(surveys: pd.DataFrame, column: str
+                      ) -> tuple[pd.Series, np.ndarray, list[str]]:
+    """One row per respondent (per survey row without ``respondent_id``), one column per
+    value of ``column`` (a dimension or a question): the mean of the respondent's answers
+    to it (NaN: none answered), dated by the respondent's first date."""
+    frame = surveys.assign(date=_dates(surveys, "surveys").to_numpy(),
+                           score=pd.to_numeric(surveys["score"], errors="coerce"),
+                           part=surveys[column].astype(str).to_numpy())
+    parts = list(dict.fromkeys(frame["part"]))
+    who = frame["respondent_id"] if "respondent_id" in frame else pd.Series(
+        np.arange(len(frame)), index=frame.index)
+    wide = frame.pivot_table(index=who.to_numpy(), columns="part", values="score",
+                             aggfunc="mean", dropna=False).reindex(columns=parts)
+    dates = frame.groupby(who.to_numpy(), sort=True)["date"].min().reindex(wide.index)
+    return dates.reset_index(drop=True), wide.to_numpy(float), parts
+
+
+def _csi_parts(surveys: pd.DataFrame) -> tuple[pd.Series, np.ndarray, list[str], str]:
+    """The CSI's parts: its dimensions when the survey has them, else its questions."""
+    if has_dimensions(surveys):
+        return (*_respondent_parts(surveys, "dimension"), "dimension")
+    if "question" not in surveys:
+        raise ValueError("the survey table has neither a dimension nor a question column, "
+                         "so the CSI has no parts to chart")
+    return (*_respondent_parts(surveys, "question"), "question")
+
+
+def part_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame | None = None,
+               period: str = "W", language: str = "en", cap: int = MAX_PART_PANELS,
+               ) -> tuple[tuple[ScoreParts, ...], dict[str, str]]:
+    """Each score's parts over time, in :data:`HEADLINE_SCORES` order: the CSI per
+    dimension (per question without dimensions), each TPS and TDS sub-score, each measured
+    standard's share of judged tickets; each part on its own XmR phase chart with the
+    score's icons and rules, by the period its score is read by (:func:`score_period` on
+    the score's own observations). The first ``cap`` parts are charted; the others are
+    named in ``ScoreParts.not_drawn``. A score whose parts cannot be found (no table, no
+    rule on any standard, no date) is in the second mapping with the reason.
+
+    >>> from pdcakit.stages.windows import Windows
+    >>> w = Windows.around("2026-03-02", weeks_before=8, weeks_after=8)
+    >>> audits = pd.DataFrame({"date": pd.date_range("2026-01-05", periods=112, freq="D"),
+    ...     "normativity": 7.0, "efficiency": [6.0, 8.0] * 56, "experience": [6.0, 7.0] * 56})
+    >>> (tps,), _ = part_views(ScoreTables(audits=audits), w)
+    >>> tps.kind, tps.period, list(tps.names.values())
+    ('sub-score', 'W', ['normativity', 'efficiency', 'experience'])
+    >>> len(tps.views["tps.efficiency"].values), tps.views["tps.efficiency"].change_index
+    (16, 8)
+    """
+    sources: dict[str, Callable[[], tuple[pd.Series, np.ndarray, list[str], str]]] = {}
+    if tables.surveys is not None:
+        sources["csi"] = lambda: _csi_parts(tables.surveys)
+    for key in ("tps", "tds"):
+        table = getattr(tables, _OBSERVED[key][1])
+        if table is not None:
+            sources[key] = (lambda key=key, table=table: (
+                _dates(table, _OBSERVED[key][1].replace("_", " ")),
+                table[list(_PARTS[key])].apply(pd.to_numeric, errors="coerce")
+                .to_numpy(float), list(_PARTS[key]), "sub-score"))
+    if tables.standards is not None:
+        sources["standards"] = lambda: _standard_parts(tables.standards, tickets)
+    found: list[ScoreParts] = []
+    skipped: dict[str, str] = {}
+    for score in HEADLINE_SCORES:
+        if score not in sources:
+            continue
+        try:
+            dates, matrix, parts, kind = sources[score]()
+        except (ValueError, KeyError) as exc:
+            skipped[score] = str(exc).strip("'\"")
+            continue
+        found.append(_parts_of(score, kind, dates, matrix, parts, windows, period, language,
+                               cap))
+    return tuple(found), skipped
+
+
+def _standard_parts(standards: pd.DataFrame, tickets: pd.DataFrame | None
+                    ) -> tuple[pd.Series, np.ndarray, list[str], str]:
+    """Each measured standard's column on the tickets (1 met, 0 missed, NaN not judged)."""
+    if tickets is None or "created_at" not in tickets:
+        raise ValueError("needs the tickets (with created_at) to measure the standards per "
+                         "period")
+    dates = pd.to_datetime(tickets["created_at"]).reset_index(drop=True)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    names = measured_standards(standards)
+    if not names:
+        raise ValueError("typed in: every standard gives one conformance for both windows, "
+                         "so there is nothing to chart per period")
+    matrix, _, _ = standards_columns(standards, tickets)
+    return dates, matrix, names, "standard"
+
+
+def _parts_of(score: str, kind: str, dates: pd.Series, matrix: np.ndarray, parts: list[str],
+              windows: Windows, period: str, language: str, cap: int) -> ScoreParts:
+    """The first ``cap`` parts' phase views, all read by the period the score's own
+    observations call for (:func:`score_period`)."""
+    what = _OBSERVED[score][0]
+    keep = np.isfinite(matrix).any(axis=1) & dates.notna().to_numpy()
+    chosen, note = score_period(dates[keep].reset_index(drop=True), windows, period, what,
+                                language)
+    percent = score == "standards"
+    axis = N_("% of judged tickets") if percent else N_("mean score")
+    views: dict[str, ScorePhaseView] = {}
+    names: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    w = words(language)
+    for j, part in enumerate(parts[:cap]):
+        key = f"{score}.{part}"
+        names[key] = w._(part) if kind == "sub-score" else part
+        part_dates, part_matrix = _scored(dates, matrix[:, [j]])
+        present = part_dates.notna().to_numpy()
+        if not present.any():
+            skipped[key] = w._("no dated, scored {what} in either window",
+                               what=w._(_PLURAL[what]))
+            continue
+        try:
+            views[key] = _view(key, part_dates[present].reset_index(drop=True),
+                               part_matrix[present], _first, windows, chosen, percent, note,
+                               language, axis=axis)
+        except ValueError as exc:
+            skipped[key] = str(exc)
+    return ScoreParts(score, kind, chosen, views, names,
+                      tuple(f"{score}.{p}" for p in parts[cap:]), skipped, cap)
 
 
 def _standards_sources(standards: pd.DataFrame, tickets: pd.DataFrame | None,

@@ -31,7 +31,7 @@ from pdcakit.periods import PANDAS_PERIOD, PERIODS
 from pdcakit.results import format_number, format_value, reading_scale
 from pdcakit.stages.windows import Windows
 
-__all__ = ["PhaseView", "phase_view", "proportion_phase_view", "window_periods"]
+__all__ = ["PhaseView", "phase_title", "phase_view", "proportion_phase_view", "window_periods"]
 
 
 @dataclass(frozen=True)
@@ -254,15 +254,18 @@ class PhaseView(metrics.series.PeriodCounts):
                 "n_crossings": run.n_crossings, "n_crossings_min": run.n_crossings_min}
 
     def figure(self, *, target: float | None = None, period_word: str = "period",
-               events: Sequence[Sequence[Any]] = ()) -> Any:
+               events: Sequence[Sequence[Any]] = (), language: str = "en") -> Any:
         """The phase chart: values, per-phase centre and limits, signals, change line,
         the periods drawn but not judged hollow (:attr:`unjudged`), and the cycle log's
-        ``events`` ([date, label] pairs)."""
+        ``events`` ([date, label] pairs); its title and labels in ``language``."""
         from pdcakit import plots
+        from pdcakit.words import words
 
+        w = words(language)
         chart = self.chart
         extra: dict[str, Any] = {}
         ylabel = self.ylabel
+        per = w._(period_word)
         if self.is_duration and self.n is not None:
             counts = self.n.astype(float)
             shares = np.divide(self.n_open, counts, out=np.zeros(counts.size),
@@ -271,20 +274,35 @@ class PhaseView(metrics.series.PeriodCounts):
                      "log_y": True,
                      "unreached": (None if self.median_reached is None
                                    else (counts > 0) & ~self.median_reached)}
-            ylabel = f"{self.title} (median per {period_word}, {self.scale})"
+            ylabel = w._("{name} (median per {period}, {unit})", name=self.title, period=per,
+                         unit=w._(self.scale))
         return plots.control_chart(
             self.periods, self.values, centre=chart.centre_line, lcl=chart.lcl_line,
             ucl=chart.ucl_line, signals=chart.signals, target=target,
-            title=f"{self.title} per {period_word}, before and after the change "
-                  f"({self.chart_name})",
-            ylabel=ylabel, xlabel=period_word.capitalize(), percent=self.percent,
+            title=phase_title(self.title, period_word, self.chart_name, language),
+            ylabel=ylabel, xlabel=per.capitalize(), percent=self.percent,
             phase_starts=[self.periods[self.change_index]],
             change=self.periods[self.change_index],
-            centre_label=("Centre (geometric mean, per period)" if extra
-                          else "Centre line (per period)"),
+            centre_label=w._("Centre (geometric mean, per period)" if extra
+                             else "Centre line (per period)"),
             events=[*events, *self.split_events],
             carried_centre=float(chart.phases[0].centre), sparse=self.unjudged, **extra,
         )
+
+
+def phase_title(name: str, period_word: str, chart_name: str, language: str = "en") -> str:
+    """A phase chart's title: the KPI per period, before and after, then the chart after a
+    colon, so a chart name with its own brackets ("I chart (XmR)") is never nested in
+    another pair.
+
+    >>> phase_title("Average handle time", "week", "I chart (XmR)")
+    'Average handle time per week, before and after the change: I chart (XmR)'
+    """
+    from pdcakit.words import words
+
+    w = words(language)
+    return w._("{name} per {period}, before and after the change: {chart}", name=name,
+               period=w._(period_word), chart=w._(chart_name))
 
 
 def _split_at(periods: pd.DatetimeIndex, change: pd.Timestamp, title: str,
