@@ -203,7 +203,8 @@ class TestFindingOpensACycle:
         portfolio = portfolio_page(paths, today=D(2026, 12, 7)).read_text(encoding="utf-8")
         assert "fcr-2026" in portfolio and "F1" in portfolio
         # the finding is a dated event of the cycle, for the charts' marks
-        assert ["2026-01-30", "fcr-2026: finding F1"] in cycle_events(paths, "fcr-2026")
+        assert ["2026-01-30", "fcr-2026: finding F1 (check fcr-monitoring failed)"] in \
+            cycle_events(paths, "fcr-2026")
 
     def test_unknown_finding_is_refused_with_the_known_ones(self, paths, monkeypatch, capsys):
         sv.check_done(paths, "fcr-monitoring", result="fail", note="x", findings=("y",))

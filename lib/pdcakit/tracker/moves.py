@@ -54,6 +54,7 @@ from pdcakit.tracker.record import (
     record_files,
     revised_text,
 )
+from pdcakit.words import N_
 
 __all__ = [
     "Move",
@@ -258,45 +259,96 @@ def _chain(paths: ProjectPaths, cycle_id: str) -> list[CycleRecord]:
 
 def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
     """[date, label] of every change going live and every decision, in this cycle and the
-    cycles it follows, the supervision finding each answers and the signals ``pdca
-    monitor`` logged for each, and this cycle's dated actions, oldest first: the stage
-    notebooks mark them on every time-series chart, so nobody types an annotation by hand
-    (a chart marks those inside its periods)."""
+    cycles it follows, the supervision finding each answers and the checks done for it
+    (:func:`check_events`), the signals ``pdca monitor`` logged for each, and this cycle's
+    dated actions, oldest first: the stage notebooks mark them on every time-series chart,
+    so nobody types an annotation by hand (a chart marks those inside its periods). The
+    labels are in the cycle's language (its record's ``language``)."""
+    from pdcakit.run.request import cycle_language
+    from pdcakit.words import words
+
+    w = words(cycle_language(paths, cycle_id))
     events: list[list[str]] = []
-    findings = _finding_dates(paths)
+    plan = _readable_plan(paths)
     for record in _chain(paths, cycle_id):
-        if record.finding in findings:  # the supervision finding the cycle answers
-            events.append([findings[record.finding],
-                           f"{record.id}: finding {record.finding}"])
+        events += check_events(plan, record, w)
         if record.id == cycle_id:  # this cycle's own dated actions (Life QI's annotations)
-            events += [[str(a.due), a.what + ("" if a.done else " (planned)")]
+            events += [[str(a.due), a.what if a.done else w._("{action} (planned)",
+                                                              action=a.what)]
                        for a in record.actions if a.due is not None]
         after = (record.data or {}).get("after") or []
         if after:
-            events.append([str(after[0]), f"{record.id}: change live"])
+            events.append([str(after[0]), w._("{cycle}: change live", cycle=record.id)])
         decision = record.decision or {}
         if decision.get("date") and decision.get("decision"):
-            events.append([str(decision["date"]), f"{record.id}: {decision['decision']}"])
-        events += monitor_signal_events(record)
+            events.append([str(decision["date"]), w._("{cycle}: {decision}", cycle=record.id,
+                                                      decision=w._(decision["decision"]))])
+        events += monitor_signal_events(record, w)
     return sorted(events)
 
 
-def _finding_dates(paths: ProjectPaths) -> dict[str, str]:
-    """Finding id -> the day it was found, from the supervision plan (empty without a
-    readable plan: the pages name a broken plan, the charts just go without)."""
+def _readable_plan(paths: ProjectPaths) -> Any:
+    """The supervision plan, or None without a readable one (the pages name a broken
+    plan; the charts just go without its events)."""
     from pdcakit.errors import PdcaError
     from pdcakit.tracker.supervision import read_plan
 
     try:
-        plan = read_plan(paths)
+        return read_plan(paths)
     except PdcaError:
-        return {}
-    return {f.id: f.date.isoformat() for f in plan.findings} if plan is not None else {}
+        return None
 
 
-def monitor_signal_events(record: CycleRecord) -> list[list[str]]:
+def check_events(plan: Any, record: CycleRecord, w: Any = None) -> list[list[str]]:
+    """[date, label] of the supervision plan's entries tied to ``record``: the finding it
+    answers, with the check done that found it and its result; every later check of that
+    same check (the verification that the nonconformity is gone); every check done that
+    names the cycle (``cycle:`` in its entry, ``pdca check-done --cycle``).
+
+    >>> import datetime as dt
+    >>> from pdcakit.tracker.record import CycleRecord
+    >>> from pdcakit.tracker.supervision import CheckDone, Finding, SupervisionPlan, Check
+    >>> from pdcakit.tracker.supervision import Frequency
+    >>> found = Finding("F1", "fcr", dt.date(2026, 1, 30), "FCR 68%")
+    >>> plan = SupervisionPlan(None, (Check("fcr", "FCR monitoring", "", Frequency.parse(
+    ...     "monthly"), "QA", "FCR >= 74%", done=(
+    ...     CheckDone("fcr", dt.date(2026, 1, 30), "fail", "68%", (found,)),
+    ...     CheckDone("fcr", dt.date(2026, 2, 27), "pass", "75%"))),))
+    >>> check_events(plan, CycleRecord(id="c1", title="t", finding="F1"))
+    [['2026-01-30', 'c1: finding F1 (check fcr failed)'], ['2026-02-27', 'c1: check fcr passed']]
+    """
+    from pdcakit.words import words
+
+    w = w or words("en")
+    if plan is None:
+        return []
+    finding = plan.finding(record.finding) if record.finding else None
+    events = []
+    for check in plan.checks:
+        for done in check.done:
+            result = _CHECK_RESULT[done.result]
+            if finding is not None and finding in done.findings:
+                label = w._("{cycle}: finding {finding} (check {check} {result})",
+                            cycle=record.id, finding=finding.id, check=check.id,
+                            result=w._(result))
+            elif (done.cycle == record.id or (finding is not None and check.id == finding.check
+                  and done.date > finding.date)):
+                label = w._("{cycle}: check {check} {result}", cycle=record.id, check=check.id,
+                            result=w._(result))
+            else:
+                continue
+            events.append([done.date.isoformat(), label])
+    return sorted(events)
+
+
+#: A check done's result as its event says it.
+_CHECK_RESULT = {"pass": N_("passed"), "fail": N_("failed")}
+
+
+def monitor_signal_events(record: CycleRecord, w: Any = None) -> list[list[str]]:
     """[date, label] of each period ``pdca monitor`` logged a signal on for ``record`` (the
-    period's start and its rules), once per date however many runs saw it.
+    period's start and its rules), once per date however many runs saw it; the label in
+    ``w``'s language (English by default).
 
     >>> from pdcakit.tracker.record import CycleRecord
     >>> monitor_signal_events(CycleRecord(id="c1", title="t", log=(
@@ -305,6 +357,9 @@ def monitor_signal_events(record: CycleRecord) -> list[list[str]]:
     ...                                      {"date": "2026-07-27", "rule": "trend"}]})))
     [['2026-07-27', 'c1: monitor signal (shift of 7, trend)']]
     """
+    from pdcakit.words import words
+
+    w = w or words("en")
     rules: dict[str, list[str]] = {}
     for entry in record.log:
         if entry.get("event") != "monitor" or not isinstance(entry.get("signals"), list):
@@ -314,7 +369,8 @@ def monitor_signal_events(record: CycleRecord) -> list[list[str]]:
                 found = rules.setdefault(str(signal["date"])[:10], [])
                 if str(signal.get("rule", "")) not in found:
                     found.append(str(signal.get("rule", "")))
-    return [[day, f"{record.id}: monitor signal ({', '.join(names)})"]
+    return [[day, w._("{cycle}: monitor signal ({rules})", cycle=record.id,
+                      rules=", ".join(w._(name) for name in names))]
             for day, names in sorted(rules.items())]
 
 

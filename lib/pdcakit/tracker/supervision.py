@@ -152,6 +152,7 @@ class CheckDone:
     note: str
     findings: tuple[Finding, ...] = ()
     line: int = 0
+    cycle: str = ""  # the cycle the check was done for (pdca check-done --cycle)
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,9 @@ def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]]) 
             problems.append(f"{where}.result: {entry.get('result')!r}; write pass or fail")
         if entry.get("note") is not None and not isinstance(entry["note"], str):
             problems.append(f"{where}.note: must be text")
+        if entry.get("cycle") is not None and not isinstance(entry["cycle"], str):
+            problems.append(f"{where}.cycle: must be a cycle id (the file name in pdca/ "
+                            "without .yaml)")
         findings = entry.get("findings") or []
         if not isinstance(findings, list):
             problems.append(f"{where}.findings: must be a list of {{id, text}}")
@@ -376,7 +380,8 @@ def _plan(path: Path, data: dict[str, Any], lines: dict[str, list[int]]) -> Supe
         logged.setdefault(entry["check"], []).append(CheckDone(
             check=str(entry["check"]), date=day, result=str(entry["result"]),
             note=str(entry.get("note") or ""), findings=findings,
-            line=done_lines[i] if i < len(done_lines) else 0))
+            line=done_lines[i] if i < len(done_lines) else 0,
+            cycle=str(entry.get("cycle") or "")))
     check_lines = lines.get("checks") or []
     checks = tuple(Check(
         id=str(c["id"]), activity=str(c["activity"]), content=str(c.get("content") or ""),
@@ -406,12 +411,13 @@ def _next_finding_number(done: Any) -> int:
 
 
 def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
-               findings: tuple[str, ...] = (), day: dt.date | None = None
-               ) -> tuple[CheckDone, Check]:
+               findings: tuple[str, ...] = (), day: dt.date | None = None,
+               cycle: str = "") -> tuple[CheckDone, Check]:
     """Log that ``check_id`` was done on ``day`` (today) with ``result`` and ``note``; each
-    text in ``findings`` becomes a numbered finding (F1, F2 ... over the file). Written
-    atomically under the plan's lock, comments kept; returns the entry and the check as
-    read back (its next due date follows from it).
+    text in ``findings`` becomes a numbered finding (F1, F2 ... over the file); ``cycle``
+    names the cycle the check was done for (its charts then mark it). Written atomically
+    under the plan's lock, comments kept; returns the entry and the check as read back
+    (its next due date follows from it).
 
     A failed check needs a note saying what fell short; a finding is not taken on a pass
     without a note either (a reader must see why).
@@ -431,6 +437,13 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
                         f"found (pdca check-done {check_id} --result {result} --note \"...\")")
     if any(not t for t in texts):
         problems.append("--finding: one is empty; write what was found")
+    if cycle and not paths.record(cycle).exists():
+        known = sorted(p.stem for p in paths.records.glob("*.yaml")
+                       if p.name != PLAN_FILE)
+        close = did_you_mean(cycle, known)
+        problems.append(f"--cycle {cycle}: no cycle record pdca/{cycle}.yaml; "
+                        f"{close + ' ' if close else ''}the cycles are "
+                        f"{', '.join(known) or 'none yet'}")
     if problems:
         raise SupervisionError("check not logged: " + "; ".join(problems))
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -443,6 +456,8 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
         first = _next_finding_number(data["done"])
         entry = CommentedMap(check=check_id, date=day, result=result,
                              note=" ".join(note.split()))
+        if cycle:
+            entry["cycle"] = cycle
         if texts:
             entry["findings"] = CommentedSeq(
                 CommentedMap(id=f"F{first + k}", text=text) for k, text in enumerate(texts))
