@@ -40,10 +40,12 @@ columns: {resolved_at: [resolved_at, closed_at]} (the first non-empty cell wins)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from pdcakit.words import Words, words
 
 from .errors import DataError
 from .names import normalize_name
@@ -109,6 +111,8 @@ class Plausibility:
     typical_days: float | None               # the resolved cases' Q3, for the sentence
     closing_column: str | None
     sentences: tuple[str, ...] = ()
+    #: The export's column mapped to resolved_at, for the fix the sentence gives.
+    resolved_column: str = "resolved_at"
 
     @property
     def open_share(self) -> float | None:
@@ -128,12 +132,64 @@ class Plausibility:
                 "sentences": list(self.sentences)}
 
 
-def _days(x: float) -> str:
-    return f"{x:,.1f} days" if x >= 1 else f"{x * 24:,.1f} hours"
+    def sentences_in(self, language: str = "en") -> tuple[str, ...]:
+        """The sentences that say the counts with the fix, in ``language`` (English: the
+        ``sentences`` field, as results.json and ``pdca check-data`` keep them).
+
+        >>> p = Plausibility(40, 10, 0, 2, 30.0, 4.5, None)
+        >>> p.sentences_in("zh-CN")[0].split("，")[:2]
+        ['在仍未关闭的 10 个案例中', '有 2 个已开启超过 30.0 天']
+        """
+        w = words(language)
+        n, n_open, n_closed, far = (self.n_cases, self.n_open or 0,
+                                    self.n_closed_without_resolution, self.n_open_far_longer)
+        found = []
+        if n_closed:
+            closing = self.closing_column
+            found.append(w.ngettext(
+                "{closed} of the {open} counted as still open ({closed} of {cases}, "
+                "{share}) has a closing time{where} but no resolution time: the figures count "
+                "it as open. If closing means resolved, take the closing time where "
+                "resolved_at is empty: in the mapping write columns: {{resolved_at: "
+                "[{resolved}, {closing}]}} (the first non-empty cell wins).",
+                "{closed} of the {open} counted as still open ({closed} of {cases}, "
+                "{share}) have a closing time{where} but no resolution time: the figures "
+                "count them as open. If closing means resolved, take the closing time where "
+                "resolved_at is empty: in the mapping write columns: {{resolved_at: "
+                "[{resolved}, {closing}]}} (the first non-empty cell wins).", n_closed,
+                closed=f"{n_closed:,}", open=_cases(n_open, w), cases=_cases(n, w),
+                share=w.percent(n_closed / n), where=f" ({closing})" if closing else "",
+                resolved=self.resolved_column, closing=closing or w._("<closing column>")))
+        if far and self.far_longer_than_days is not None and self.typical_days is not None:
+            found.append(w.ngettext(
+                "{far} of the {open} still open has been open longer than {fence}, far "
+                "longer than resolved cases take (3 in 4 took under {typical}): they raise "
+                "the 90th percentile, the restricted mean and the 'still open' share, and "
+                "lower the resolution rate. If they are closed in the source system, map the "
+                "column that holds their closing time (as a fallback of resolved_at); if "
+                "they are really open, the figures are right to count them.",
+                "{far} of the {open} still open have been open longer than {fence}, far "
+                "longer than resolved cases take (3 in 4 took under {typical}): they raise "
+                "the 90th percentile, the restricted mean and the 'still open' share, and "
+                "lower the resolution rate. If they are closed in the source system, map the "
+                "column that holds their closing time (as a fallback of resolved_at); if "
+                "they are really open, the figures are right to count them.", far,
+                far=f"{far:,}", open=_cases(n_open, w),
+                fence=_days(self.far_longer_than_days, w),
+                typical=_days(self.typical_days, w)))
+        return tuple(found)
 
 
-def _cases(n: int) -> str:
-    return f"{n:,} case" + ("" if n == 1 else "s")
+def _days(x: float, w: Words | None = None) -> str:
+    """A time in days (hours under a day) in ``w``'s words (English by default)."""
+    w = w or words("en")
+    return (w._("{value} days", value=f"{x:,.1f}") if x >= 1 else
+            w._("{value} hours", value=f"{x * 24:,.1f}"))
+
+
+def _cases(n: int, w: Words | None = None) -> str:
+    w = w or words("en")
+    return w.ngettext("{number} case", "{number} cases", n, number=f"{n:,}")
 
 
 def plausibility(tickets: pd.DataFrame, snapshot: pd.Timestamp | None = None,
@@ -179,25 +235,7 @@ def plausibility(tickets: pd.DataFrame, snapshot: pd.Timestamp | None = None,
             snapshot = max(stamps)
         age = (pd.Timestamp(snapshot) - created[is_open]) / pd.Timedelta(days=1)
         far = int((age.to_numpy(dtype=float) > fence).sum()) if fence > 0 else 0
-    sentences = []
-    if n_closed:
-        where = f" ({closing})" if closing else ""
-        resolved = tickets.attrs.get("columns", {}).get("resolved_at", "resolved_at")
-        sentences.append(
-            f"{n_closed:,} of the {_cases(n_open)} counted as still open ({n_closed:,} of "
-            f"{_cases(n)}, {n_closed / n:.1%}) {'has' if n_closed == 1 else 'have'} a closing "
-            f"time{where} but no resolution time: the figures count "
-            f"{'it' if n_closed == 1 else 'them'} as open. If closing means resolved, take "
-            "the closing time where resolved_at is empty: in the mapping write columns: "
-            f"{{resolved_at: [{resolved}, {closing or '<closing column>'}]}} (the first "
-            "non-empty cell wins).")
-    if far:
-        sentences.append(
-            f"{far:,} of the {_cases(n_open)} still open {'has' if far == 1 else 'have'} "
-            f"been open longer than {_days(fence)}, far longer than resolved cases take "
-            f"(3 in 4 took under {_days(typical)}): they raise the 90th percentile, the "
-            "restricted mean and the 'still open' share, and lower the resolution rate. "
-            "If they are closed in the source system, map the column that holds their "
-            "closing time (as a fallback of resolved_at); if they are really open, the "
-            "figures are right to count them.")
-    return Plausibility(n, n_open, n_closed, far, fence, typical, closing, tuple(sentences))
+    resolved = tickets.attrs.get("columns", {}).get("resolved_at", "resolved_at")
+    found = Plausibility(n, n_open, n_closed, far, fence, typical, closing,
+                         resolved_column=resolved)
+    return replace(found, sentences=found.sentences_in("en"))

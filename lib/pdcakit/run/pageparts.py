@@ -36,6 +36,8 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from pdcakit.words import N_, words
+
 __all__ = ["CARD_COLUMNS", "ChartIds", "chart_html", "reader_tables"]
 
 #: Tables with this many columns or more (row labels included) become cards on a phone.
@@ -45,10 +47,33 @@ _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL | re.IGNORECASE)
 _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.DOTALL | re.IGNORECASE)
 _CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
-_SCROLL_LABEL = "Table (scrolls sideways when wider than the screen)"
-_SCROLL_OPEN = (f'<div class="pdca-table-scroll" role="region" aria-label="{_SCROLL_LABEL}" '
-                'tabindex="0"><div class="pdca-scroll-cue" aria-hidden="true">'
-                "More columns: scroll sideways &#8594;</div>")
+_SCROLL_LABEL = N_("Table (scrolls sideways when wider than the screen)")
+_SCROLL_CUE = N_("More columns: scroll sideways")
+#: A number as a table cell writes it ("67.8%", "-1,234.5", "+0.3"): kept on one line.
+_NUMBER = re.compile(r"[-+\u2212]?\d[\d,.]*%?")
+#: Matplotlib's RDF block inside an SVG (format, date, "Matplotlib v3..."): no reader's.
+_SVG_METADATA = re.compile(r"<metadata\b.*?</metadata>\s*", re.DOTALL)
+
+
+def _scroll_open(language: str) -> str:
+    w = words(language)
+    label = html.escape(w._(_SCROLL_LABEL), quote=True)
+    cue = html.escape(w._(_SCROLL_CUE))
+    return (f'<div class="pdca-table-scroll" role="region" aria-label="{label}" '
+            'tabindex="0"><div class="pdca-scroll-cue" aria-hidden="true">'
+            f"{cue} &#8594;</div>")
+
+
+def _unbroken_numbers(cell: str) -> str:
+    """``cell``'s numbers (outside its tags) each in a ``pdca-num`` span, which the
+    stylesheet never breaks: a narrow Chinese cell otherwise wraps "67.8%" after "67.".
+
+    >>> _unbroken_numbers("<b>67.8%</b> 至 74.2%")
+    '<b><span class="pdca-num">67.8%</span></b> 至 <span class="pdca-num">74.2%</span>'
+    """
+    parts = re.split(r"(<[^>]+>)", cell)
+    return "".join(part if part.startswith("<") else _NUMBER.sub(
+        lambda m: f'<span class="pdca-num">{m.group(0)}</span>', part) for part in parts)
 
 
 class ChartIds:
@@ -69,7 +94,9 @@ def _text(cell: str) -> str:
     return html.unescape(_TAG.sub("", cell)).strip()
 
 
-def _labelled_rows(body: str, labels: list[str]) -> str:
+def _labelled_rows(body: str, labels: list[str], *, numbers: bool = False) -> str:
+    """``body``'s rows with each data cell named by its column (``data-label``);
+    ``numbers``: each cell's numbers kept on one line (:func:`_unbroken_numbers`)."""
     def row(match: re.Match[str]) -> str:
         cells = iter(range(len(labels)))
 
@@ -78,6 +105,8 @@ def _labelled_rows(body: str, labels: list[str]) -> str:
             label = labels[next(cells, len(labels) - 1)]
             if tag.lower() == "td" and label and "data-label" not in attrs:
                 attrs += f' data-label="{html.escape(label, quote=True)}"'
+            if numbers:
+                inner = _unbroken_numbers(inner)
             return f"<{tag}{attrs}>{inner}</{tag}>"
 
         return match.group(0).replace(match.group(1), _CELL.sub(cell, match.group(1)), 1)
@@ -85,32 +114,36 @@ def _labelled_rows(body: str, labels: list[str]) -> str:
     return _ROW.sub(row, body)
 
 
-def _reshape(match: re.Match[str]) -> str:
+def _reshape(match: re.Match[str], language: str = "en") -> str:
     attrs, inner = match.groups()
     if "pdca-reflow" in attrs:
         return match.group(0)
+    scroll = _scroll_open(language)
     head, _, rest = inner.partition("</thead>")
     if not rest or re.search(r"\b(colspan|rowspan)=", inner, re.IGNORECASE):
-        return f"{_SCROLL_OPEN}{match.group(0)}</div>"
+        return f"{scroll}{match.group(0)}</div>"
     rows = [[_text(c[2]) for c in _CELL.findall(r)] for r in _ROW.findall(head)]
     width = max((len(r) for r in rows), default=0)
     if width == 0:
-        return f"{_SCROLL_OPEN}{match.group(0)}</div>"
+        return f"{scroll}{match.group(0)}</div>"
     labels = [next((r[i] for r in rows if i < len(r) and r[i]), "") for i in range(width)]
     if width >= CARD_COLUMNS:
         if re.search(r'\bclass="', attrs):
             attrs = re.sub(r'\bclass="', 'class="pdca-reflow ', attrs, count=1)
         else:
             attrs += ' class="pdca-reflow"'
-    table = f"<table{attrs}>{head}</thead>{_labelled_rows(rest, labels)}</table>"
-    return f"{_SCROLL_OPEN}{table}</div>"
+    # Chinese has no spaces, so a narrow cell may break anywhere, numbers too
+    rows_html = _labelled_rows(rest, labels, numbers=language != "en")
+    return f"{scroll}<table{attrs}>{head}</thead>{rows_html}</table></div>"
 
 
-def reader_tables(fragment: str) -> str:
-    """``fragment`` (one output's HTML) with each table labelled and boxed (module doc)."""
+def reader_tables(fragment: str, language: str = "en") -> str:
+    """``fragment`` (one output's HTML) with each table labelled and boxed (module doc),
+    its box's words in ``language``; on a page in another language than English each
+    number of a cell is kept on one line."""
     if "<table" not in fragment:
         return fragment
-    return _TABLE.sub(_reshape, fragment)
+    return _TABLE.sub(lambda match: _reshape(match, language), fragment)
 
 
 def _svg_size_px(svg: str, side: str = "width") -> float | None:
@@ -130,19 +163,26 @@ TALL_CHART = 0.7
 
 
 def _named_svg(svg: str, name: str) -> str:
-    """``svg`` with ``name`` (escaped) as its accessible name and title."""
+    """``svg`` with ``name`` (escaped) as its accessible name and title, and without the
+    drawing program's metadata block.
+
+    >>> _named_svg('<svg width="9pt"><metadata>Matplotlib v3</metadata><g/></svg>', "A")
+    '<svg role="img" aria-label="A" width="9pt"><title>A</title><g/></svg>'
+    """
     return re.sub(r"^\s*<svg\b([^>]*)>",
                   lambda m: f'<svg role="img" aria-label="{name}"{m.group(1)}>'
-                            f"<title>{name}</title>", svg, count=1)
+                            f"<title>{name}</title>", _SVG_METADATA.sub("", svg, count=1),
+                  count=1)
 
 
 def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
-               phone: str | None = None) -> str:
+               phone: str | None = None, *, language: str = "en") -> str:
     """A chart (inline ``<svg>`` text, or an ``<img>`` tag) in a figure that enlarges.
 
     ``alt`` becomes the SVG's accessible name and title (escaped here); ``width`` (CSS px)
     is the chart's own width, read from the SVG when not given. ``phone``: the same chart
     drawn for a phone (inline ``<svg>``), shown instead on a narrow screen (module doc).
+    ``language``: the words of the enlarge and close links.
 
     >>> page = chart_html('<svg width="72pt" height="36pt"><g/></svg>', "chart-3", "A <b>")
     >>> 'id="chart-3"' in page, 'href="#chart-3"' in page, "--pdca-width:96px" in page
@@ -157,7 +197,9 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     (2, True)
     """
     # one line: a title wrapped on the chart reads as one sentence
-    name = html.escape(" ".join((alt or "Chart (no description given)").split()), quote=True)
+    w = words(language)
+    name = html.escape(" ".join((alt or w._("Chart (no description given)")).split()),
+                       quote=True)
     if image.lstrip().startswith("<svg"):
         width = width or _svg_width_px(image.lstrip())
         image = _named_svg(image, name)
@@ -171,6 +213,8 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     return (f'<figure class="pdca-figure" id="{cid}"{size}>'
             f'<div class="pdca-chart-frame{tall}">{image}</div>'
             f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
-            f"Enlarge chart</a>"
-            f'<span class="pdca-chart-cue">Full size: scroll sideways and down.</span>'
-            f'<a class="pdca-close" href="#{cid}-at">Close full-size chart</a></div></figure>')
+            f"{html.escape(w._('Enlarge chart'))}</a>"
+            f'<span class="pdca-chart-cue">'
+            f"{html.escape(w._('Full size: scroll sideways and down.'))}</span>"
+            f'<a class="pdca-close" href="#{cid}-at">{html.escape(w._("Close full-size chart"))}'
+            "</a></div></figure>")

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -91,9 +92,19 @@ def section_headings(nb: Any) -> list[tuple[str, str]]:
     return [(text, anchor) for text, anchor, _ in _sections(nb)]
 
 
-#: How a skipped section's line begins in its plain text
-#: (:func:`pdcakit.stages.sections.skip_line`).
-_SKIP_PREFIX = "Skipped:"
+@functools.cache
+def _skip_prefixes() -> tuple[str, ...]:
+    """How a skipped section's line begins in its plain text, in every language
+    (:func:`pdcakit.stages.sections.skip_line`: "Skipped:", "已跳过：").
+
+    >>> _skip_prefixes()
+    ('Skipped:', '已跳过：')
+    """
+    from pdcakit.stages.sections import skip_line
+    from pdcakit.words import LANGUAGES
+
+    return tuple(skip_line("x", "y", label="\0", language=code).split("**")[0].strip()
+                 for code in LANGUAGES)
 
 
 def _shows_something(output: Any) -> bool:
@@ -109,7 +120,7 @@ def _shows_something(output: Any) -> bool:
     plain = "".join(plain) if isinstance(plain, list) else str(plain)
     if not data:
         return False
-    return not plain.lstrip().startswith(_SKIP_PREFIX)
+    return not plain.lstrip().startswith(_skip_prefixes())
 
 
 def _sections(nb: Any) -> list[tuple[str, str, bool]]:
@@ -349,8 +360,10 @@ def notebook_to_html(
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     exporter.register_filter("pdca_chart_id", ChartIds())
-    exporter.register_filter("pdca_chart", chart_html)
-    exporter.register_filter("pdca_tables", reader_tables)
+    language = facts.language if facts is not None else "en"
+    exporter.register_filter("pdca_chart", functools.partial(chart_html, language=language))
+    exporter.register_filter("pdca_tables", functools.partial(reader_tables,
+                                                              language=language))
     resources = {"metadata": {"name": title or nb.metadata.get("title") or "PDCA report"},
                  "pdca_css": STYLESHEET.read_text(encoding="utf-8")}
     body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -151,8 +151,9 @@ class SectionPage:
     """Collects what a section shows, in order, each line the ledger skipped since the
     section began placed before the next thing shown."""
 
-    def __init__(self, ledger: Sections | None) -> None:
+    def __init__(self, ledger: Sections | None, language: str | None = None) -> None:
         self._ledger = ledger
+        self.language = language or getattr(ledger, "language", "en")
         self._said: list[str] = getattr(ledger, "said", [])
         self._seen = len(self._said)
         self._items: list[Shown] = []
@@ -176,7 +177,7 @@ class SectionPage:
     def glossary(self, texts: Sequence[str]) -> None:
         """Fold the terms ``texts`` use, each explained (:func:`terms_fold`), if any."""
         self._flush()
-        terms = terms_fold(texts, getattr(self._ledger, "language", "en"))
+        terms = terms_fold(texts, self.language)
         if terms.lines:
             self._items.append(Shown(fold=terms))
 
@@ -974,7 +975,7 @@ def summary_section(headline: HeadlineSection, stability: StabilitySection,
     page's glossary, "Terms used above" (:func:`~pdcakit.stages.sections.terms_fold`), for
     every term the page's sentences and tables used (kept by the ledger, a
     :class:`PageLedger`, as each section was made)."""
-    page = SectionPage(None)
+    page = SectionPage(None, headline.language)
     w = words(headline.language)
     series, settings = headline.series, headline.settings
     if series is None:
