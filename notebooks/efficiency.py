@@ -54,6 +54,7 @@ unit_column: str = "agent"  # the tickets' column naming the person trained
 language: str = "en"  # language of the training section's words: en or zh-CN
 alpha: float = 0.05  # 1 - confidence level of the intervals
 results_path: str = ""  # where to write results.json (set by the runner; empty: not written)
+engine: str = "pandas"  # pandas (loads the rows), duckdb or spark (counts per measure and window)
 
 # %% tags=["remove-input"]
 # %matplotlib inline
@@ -68,7 +69,9 @@ run = page.setup(before=before, after=after, change_date=change_date, weeks_befo
 
 # %% tags=["remove-input"]
 tickets = page.read_tickets(data_path, run.windows, mapping=mapping, on_duplicate=on_duplicate,
-                            snapshot=snapshot, timezone=timezone, dayfirst=dayfirst)
+                            snapshot=snapshot, timezone=timezone, dayfirst=dayfirst,
+                            engine=engine, segment_column=segment_column,
+                            automated_channels=automated_channels, language=language)
 page.show(tickets)
 steps = page.read_steps(tickets, steps_path)
 

@@ -75,6 +75,16 @@ class DuckDBEngine:
         """The result of ``sql`` (``{relation}`` replaced) as a pandas frame."""
         return self.connection.execute(sql.replace("{relation}", relation)).df()
 
+    def materialize(self, relation: str, columns: list[str], name: str) -> str:
+        """``columns`` of ``relation`` kept in a DuckDB temporary table ``name`` (compressed
+        columns in the engine, not in pandas), so that several queries parse a CSV file
+        once; returns the table's name as a relation."""
+        quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        table = '"' + name.replace('"', '""') + '"'
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {quoted} "
+                                f"FROM {relation}")
+        return table
+
     def first_rows(self, relation: str, condition: str, limit: int = 5) -> list[int]:
         """Spreadsheet row numbers (header = row 1) of the first rows meeting ``condition``,
         in file order."""

@@ -48,6 +48,7 @@ from pdcakit.kpis import KPI_INFO
 from pdcakit.results import format_number
 from pdcakit.stages import efficiency, training_effect
 from pdcakit.stages.efficiency import Gain
+from pdcakit.stages.engine_compare import TICKETS, EngineWindows, kpi_frame
 from pdcakit.stages.money import Money, capacity, money
 from pdcakit.stages.sections import (
     RESULTS_SCHEMA,
@@ -64,6 +65,7 @@ from pdcakit.stages.sections import (
     terms_fold,
 )
 from pdcakit.stages.windows import Windows
+from pdcakit.words import words
 
 __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
            "capacity_section", "gains_section", "money_section", "read_steps",
@@ -177,9 +179,9 @@ class TicketData:
 
     windows: Windows
     sections: Sections
-    tickets: pd.DataFrame | None = None
-    before: pd.DataFrame | None = None
-    after: pd.DataFrame | None = None
+    tickets: pd.DataFrame | EngineWindows | None = None
+    before: Any = None
+    after: Any = None
     per_week: float = 0.0
     snapshot: str = ""
     warnings: tuple[str, ...] = ()
@@ -216,12 +218,18 @@ class TicketData:
 
 def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
                  on_duplicate: str = "", snapshot: str = "", timezone: str = "",
-                 dayfirst: Any = "", show: bool = True) -> TicketData:
+                 dayfirst: Any = "", show: bool = True, engine: str = "pandas",
+                 segment_column: str = "", automated_channels: Sequence[str] = (),
+                 language: str = "en") -> TicketData:
     """The tickets ``data_path`` names, loaded onto the schema and split into the windows
     (``data_path`` "": a steps-only run, no tickets). ``mapping`` is a YAML file, a preset
     name or "" (canonical); the loading options "" take the mapping's setting.
 
-    ``show``: the ledger says each skipped section's line as it is skipped.
+    ``show``: the ledger says each skipped section's line as it is skipped. ``engine``
+    ``duckdb`` or ``spark``: each time measure is counted where the file lies, per window,
+    ``segment_column`` and channel (:func:`~pdcakit.stages.engine_compare.load_engine_windows`)
+    and no whole row is loaded; an export or setting the engine cannot read as pandas does
+    is loaded row by row, a note saying why.
 
     >>> data = read_tickets("demo:tickets.csv", Windows.from_parameters(
     ...     change_date="2026-04-06"), show=False)
@@ -232,6 +240,20 @@ def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
     ledger = Sections.of(None, show=show)
     if not data_path:
         return TicketData(windows=windows, sections=ledger)
+    fallback: tuple[str, ...] = ()
+    if str(engine).strip().lower() not in ("", "pandas"):
+        from pdcakit.aggregate import AggregateUnsupported
+
+        try:
+            return _engine_tickets(data_path, windows, ledger, engine=engine, mapping=mapping,
+                                   snapshot=snapshot, segment_column=segment_column,
+                                   automated_channels=automated_channels, show=show,
+                                   language=language, on_duplicate=on_duplicate,
+                                   timezone=timezone, dayfirst=dayfirst)
+        except AggregateUnsupported as exc:
+            fallback = (words(language)._(
+                "Engine {engine} not used: {reason}. The rows were loaded with pandas "
+                "instead.", engine=engine, reason=str(exc)),)
     tickets = load_export(data_path, mapping, ledger=ledger,
                           window=(windows.before_start, windows.after_end),
                           on_duplicate=on_duplicate, snapshot=snapshot, timezone=timezone,
@@ -243,7 +265,31 @@ def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
     return TicketData(windows=windows, sections=sections, tickets=tickets, before=before,
                       after=after, per_week=len(after) / weeks,
                       snapshot=snapshot_words(tickets, snapshot),
-                      warnings=tuple(tickets.attrs.get("warnings", [])))
+                      warnings=(*fallback, *tickets.attrs.get("warnings", [])))
+
+
+def _engine_tickets(data_path: str, windows: Windows, ledger: Sections, *, engine: str,
+                    mapping: str, snapshot: str, segment_column: str,
+                    automated_channels: Sequence[str], show: bool, language: str,
+                    **loading: Any) -> TicketData:
+    """The windows counted by ``engine``: the time measures, the segments and channels
+    from its counts (:mod:`pdcakit.stages.engine_compare`)."""
+    from pdcakit.stages.engine_compare import load_engine_windows
+
+    found = load_engine_windows(
+        data_path, mapping, windows=windows, period="W", ledger=ledger,
+        engine=str(engine).strip().lower(), snapshot=snapshot, segment_column=segment_column,
+        group_columns=("channel",) if automated_channels else (), **loading)
+    w = words(language)
+    sections = Sections(present=found.present, show=show, language=language)
+    sections.inputs.update(ledger.inputs)
+    weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
+    said = w._("Read with engine {engine}: each time measure comes from counts the engine "
+               "computed on the file per window (per distinct duration for the waiting "
+               "times); no whole ticket row was loaded.", engine=found.engine)
+    return TicketData(windows=windows, sections=sections, tickets=found, before=found.before,
+                      after=found.after, per_week=found.counted[1] / weeks,
+                      snapshot=snapshot_words(found, snapshot), warnings=(said,))
 
 
 def read_steps(data: TicketData, steps_path: str) -> pd.DataFrame | None:
@@ -286,14 +332,16 @@ def gains_section(data: TicketData, *, confidence: float = 0.95) -> Section:
         if not data.has_tickets or not sections.runs(f"{key}_gain", *columns, label=name):
             continue
         try:
-            gains[key] = efficiency.measure_gain(key, data.before, data.after,
+            gains[key] = efficiency.measure_gain(key, kpi_frame(data.before, key),
+                                                 kpi_frame(data.after, key),
                                                  confidence=confidence)
         except ValueError as exc:
             sections.skip(f"{key}_gain", f"not measured ({exc})", label=name)
     headline = None
     if gains:
         key = next(iter(gains))
-        before, after = (metrics.KPIS[key].estimate(t) for t in (data.before, data.after))
+        before, after = (metrics.KPIS[key].estimate(kpi_frame(t, key))
+                         for t in (data.before, data.after))
         headline = headline_record(key, "W", after, None, before=before)
     table_part = (pd.DataFrame([g.row() for g in gains.values()]),) if gains else ()
     return Section(record={"gains": {k: g.as_dict() for k, g in gains.items()},
@@ -374,8 +422,9 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
     parts: list[Any] = []
     record: dict[str, Any] = {}
     for measure, overall in measured.items():
-        found, skipped = efficiency.gains_by_segment(data.before, data.after, segment_column,
-                                                     measure, confidence=confidence)
+        found, skipped = efficiency.gains_by_segment(
+            kpi_frame(data.before, measure), kpi_frame(data.after, measure), segment_column,
+            measure, confidence=confidence)
         # one unit per KPI on the page: each segment reads in the overall gain's
         found = [replace(g, reading=overall.scale) for g in found]
         if found:
@@ -551,7 +600,8 @@ def automation_section(data: TicketData, automated_channels: Sequence[str], *,
         return Section(record=None)
     if not sections.runs("automation_share", "channel"):
         return Section(record=None)
-    change = efficiency.automation_change(data.before, data.after, automated_channels,
+    change = efficiency.automation_change(kpi_frame(data.before, TICKETS),
+                                          kpi_frame(data.after, TICKETS), automated_channels,
                                           confidence=confidence)
     return Section(record=change.as_dict(), parts=(f"- {change.sentence}",), result=change)
 
@@ -577,6 +627,13 @@ def training_section(data: TicketData, training_path: str, *,
     sections = data.sections
     if not data.has_tickets:
         sections.skip("training_effect", _NO_TICKETS, label="Training's effect on service")
+        return Section(record=None)
+    if isinstance(data.tickets, EngineWindows) and training_path:
+        w = words(language)
+        sections.skip("training_effect", w._(
+            "{what} needs the rows (engine {engine} reads aggregates): run with engine "
+            "pandas", what=w._("Training's effect on service"), engine=data.tickets.engine),
+            label="Training's effect on service")
         return Section(record=None)
     training = sections.table("training_path", training_path, "training",
                               key="training_effect")

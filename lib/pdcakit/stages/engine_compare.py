@@ -53,14 +53,18 @@ import pandas as pd
 from pdcakit.stages.engine_tickets import ROW_LOADING_OPTIONS, DistinctCount, window_summary
 from pdcakit.stages.sections import Sections, mapping_file
 from pdcakit.stages.windows import Windows
+from pdcakit.stats.bootstrap import LARGE_SAMPLE
 
-__all__ = ["DURATION_END", "VALUE_COLUMN", "EngineSide", "EngineWindows",
+__all__ = ["DURATION_END", "TICKETS", "VALUE_COLUMN", "EngineSide", "EngineWindows",
            "engine_compare_kpis", "kpi_frame", "load_engine_windows"]
 
 #: KPI -> the column whose value counts carry it.
 VALUE_COLUMN = {"fcr": "first_contact_resolved", "complaint_rate": "complaint",
                 "reopen_rate": "reopened", "csat": "csat", "csat_mean": "csat", "nps": "nps",
                 "aht": "handle_minutes"}
+#: The key of the frame with no KPI column: every ticket, its period and group columns
+#: (e.g. the share of tickets through a channel).
+TICKETS = "tickets"
 #: Duration KPI -> the column whose time ends it.
 DURATION_END = {"first_response_time": "first_response_at", "time_to_resolve": "resolved_at"}
 _FLAGS = ("first_contact_resolved", "complaint", "reopened")
@@ -128,6 +132,7 @@ class EngineWindows:
     runner: Any = field(repr=False, default=None)
     relation: str = ""
     source: Any = field(repr=False, default=None)
+    exact_up_to: int = LARGE_SAMPLE
     _counts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _frames: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
@@ -174,7 +179,7 @@ class EngineWindows:
         after), ``is_open``, a code per group column, the KPI's value (or
         ``duration_us`` and ``observed``) and ``n`` tickets."""
         if key not in self._counts:
-            self._counts[key] = self._query(key)
+            self._counts[key] = _ordered(self._query(key))
         return self._counts[key]
 
     def _query(self, key: str) -> pd.DataFrame:
@@ -201,7 +206,9 @@ class EngineWindows:
                        f"({end} IS NOT NULL) AS observed"]
         elif key in VALUE_COLUMN:
             select.append(f"{q(VALUE_COLUMN[key])} AS value")
-        else:
+        elif key != TICKETS:
+            return self._rows(key, canonical, b0, b1, a0, a1)
+        if max(self.counted) <= self.exact_up_to:
             return self._rows(key, canonical, b0, b1, a0, a1)
         names = ", ".join(str(i + 1) for i in range(len(select)))
         sql = (f"WITH c AS ({canonical}), t AS (SELECT *, {micros(q('created_at'))} AS "
@@ -211,14 +218,17 @@ class EngineWindows:
 
     def _rows(self, key: str, canonical: str, b0: int, b1: int, a0: int, a1: int
               ) -> pd.DataFrame:
-        """A KPI whose values need each ticket's own times (SLA, resolution rate): the
-        rows of its columns only."""
+        """The rows of the KPI's own columns only, in the file's order: for a KPI whose
+        values need each ticket's own times (SLA, resolution rate), and for every KPI of
+        windows of at most :attr:`exact_up_to` tickets, where a bootstrap resamples the
+        tickets by position (:data:`pdcakit.stats.LARGE_SAMPLE`): the rows' order gives
+        it the row path's resamples."""
         from pdcakit import metrics
 
         d = self.runner.dialect
         q = d.quote
-        wanted = [c for c in dict.fromkeys(("created_at", *metrics.KPIS[key].columns,
-                                            "resolved_at", *self.groups))
+        own = (metrics.KPIS[key].columns if key in metrics.KPIS else ())
+        wanted = [c for c in dict.fromkeys(("created_at", *own, "resolved_at", *self.groups))
                   if c in self.source.columns]
         sql = (f"WITH c AS ({canonical}), t AS (SELECT *, {d.micros(q('created_at'))} AS "
                f"created_us FROM c) SELECT {', '.join(q(c) for c in wanted)}, "
@@ -257,10 +267,9 @@ class EngineWindows:
             created = np.where(observed, created, snap - duration)
             columns[DURATION_END[key]] = np.where(observed, created + duration,
                                                   np.datetime64("NaT", "us"))
-        else:
+        elif key in VALUE_COLUMN:
             column = VALUE_COLUMN[key]
-            values = counts["value"]
-            columns[column] = _values(column, values, n)
+            columns[column] = _values(column, counts["value"], n)
         frame = pd.DataFrame({"created_at": created, **columns})
         if "resolved_at" in self.source.columns:
             frame["is_open"] = np.repeat(counts["is_open"].to_numpy(bool), n)
@@ -269,6 +278,22 @@ class EngineWindows:
             frame[column] = pd.Categorical.from_codes(codes, categories=list(names))
         frame.attrs = self.attrs
         return frame
+
+
+def _ordered(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts in one order whatever order the engine's threads returned them in, so the
+    same export gives the same page (a bootstrap resamples rows by position; the tickets
+    of tied durations ended or not are then always in the same order). Durations by
+    duration first, then whether it ended and the rest; exact rows keep the file's order."""
+    if "exact" in counts or counts.empty:
+        return counts
+    keys = [c for c in counts.columns if c != "n"]
+    if "duration_us" in counts:
+        keys = ["duration_us", "observed", *(k for k in keys
+                                              if k not in ("duration_us", "observed"))]
+        order = np.lexsort([counts[k].to_numpy(np.int64) for k in reversed(keys)])
+        return counts.take(order).reset_index(drop=True)
+    return counts.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
 
 
 def _literal(text: str) -> str:
@@ -303,12 +328,13 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, period: str,
                         ledger: Sections, engine: str = "duckdb", snapshot: str = "",
                         segment_column: str = "", mix_column: str = "",
-                        **loading: Any) -> EngineWindows:
+                        group_columns: Sequence[str] = (), **loading: Any) -> EngineWindows:
     """``data_path`` (CSV or Parquet file or folder; ``demo:NAME``) through ``engine``,
     its two windows counted: the row path's checks first (a :class:`~pdcakit.data.DataError`
     names file, column, rows and fix), the snapshot, the windows' tickets and open ones,
     the columns holding a value, the distinct values of ``segment_column`` and
-    ``mix_column``. The file and mapping are recorded in ``ledger``.
+    ``mix_column`` (and of ``group_columns``: each KPI's frame holds them all). The file
+    and mapping are recorded in ``ledger``.
 
     ``loading``: the row path's ``on_duplicate``, ``timezone``, ``dayfirst``; any given
     raises :class:`~pdcakit.aggregate.AggregateUnsupported`, as does a mapping setting a
@@ -332,8 +358,12 @@ def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, 
     runner, relation, source = opened.runner, opened.relation, opened.source
     first = query_set(source, runner.dialect, period=period, snapshot_us=None)
     check_export(runner, source, first, relation)
+    if opened.format == "csv" and hasattr(runner, "materialize"):
+        # a CSV is parsed by every scan: its mapped columns are kept in the engine once
+        relation = runner.materialize(relation, list(dict.fromkeys(source.columns.values())),
+                                      "pdca_compare_tickets")
     snap, snap_source = export_snapshot(runner, source, first, relation)
-    grouped = tuple(dict.fromkeys(c for c in (segment_column, mix_column)
+    grouped = tuple(dict.fromkeys(c for c in (segment_column, mix_column, *group_columns)
                                   if c and c in source.columns))
     span = (windows.before_start, windows.after_end)
     summary = window_summary(runner, source, relation, span, grouped)
@@ -347,8 +377,9 @@ def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, 
     distinct = {c: int(summary[f"distinct__{c}"]) for c in grouped}
     groups = {}
     for column in grouped:
-        if column not in present or (column == segment_column and column != mix_column
-                                     and distinct[column] > MAX_SEGMENTS):
+        too_many = (column == segment_column and distinct[column] > MAX_SEGMENTS
+                    and column not in (mix_column, *group_columns))  # segments skipped then
+        if column not in present or too_many:
             continue
         groups[column] = _distinct_values(runner, relation, first.canonical, column, span)
     sides = _side_counts(runner, relation, first.canonical, windows, source)
