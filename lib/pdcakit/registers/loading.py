@@ -27,15 +27,25 @@ import pandas as pd
 from pdcakit.data.canonical import finish, load_canonical
 from pdcakit.data.options import is_unset
 from pdcakit.data.parsing import Source
-from pdcakit.data.validate import check_duplicates, check_order
+from pdcakit.data.validate import check_duplicates, check_filled, check_order, check_required
 
-from .schema import CLASS_NAMES, CLASS_NAMES_ZH, CLASSES, COMPLAINTS, FEEDBACK, class_key
+from .schema import (
+    CLASS_NAMES,
+    CLASS_NAMES_ZH,
+    CLASSES,
+    COMPLAINT_ROWS,
+    COMPLAINTS,
+    FEEDBACK,
+    class_key,
+)
+from .steps import fold_steps
 
 __all__ = ["load_complaints", "load_feedback"]
 
 _DUPLICATE_FIX = ("a register holds one row per item: remove the repeated rows, or give them "
                   "their own ids; an export with a row per step (received, assigned, closed) "
-                  "needs one row per case, with its receipt and its final close")
+                  "is read as such when its step column is mapped (columns: step: <the "
+                  "step's column>, at: <its time>)")
 _ORDER_FIX = ("check the export's date format (day and month swapped?) and that every "
               "date is in the same time zone")
 
@@ -111,7 +121,7 @@ def complaint_snapshot(df: pd.DataFrame, snapshot: Any, src: Source) -> tuple[pd
                                                                                str]:
     """When the register was exported: ``snapshot`` when given, else the latest receipt
     or closing time (deadlines lie ahead, so they do not count)."""
-    stamps = [df[c].max() for c in ("received_at", "closed_at")
+    stamps = [df[c].max() for c in ("received_at", "closed_at", "followed_up_at")
               if c in df and df[c].notna().any()]
     latest = max(stamps)
     if is_unset(snapshot):
@@ -133,10 +143,30 @@ def complaint_snapshot(df: pd.DataFrame, snapshot: Any, src: Source) -> tuple[pd
     return snap, "given"
 
 
+def _fold(steps: pd.DataFrame, src: Source) -> pd.DataFrame:
+    """A step export's rows folded into cases (:func:`~pdcakit.registers.steps.fold_steps`),
+    its moved deadlines said in a warning."""
+    if "at" not in steps:
+        raise src.error("the export has a step column but no time for each step", "at",
+                        fix="map the column holding when each step happened under columns: "
+                            "at: in the mapping")
+    check_filled(steps, ("id",), src)
+    cases, moved = fold_steps(steps, src)
+    src.warnings.append(f"step: {len(steps):,} rows of steps folded into {len(cases):,} cases "
+                        "(received, closed, followed up; owner of the last step)")
+    if moved:
+        src.warnings.append(f"deadline: {moved:,} {'case carries' if moved == 1 else 'cases carry'}"
+                            " more than one deadline over its steps; the first given is the "
+                            "one judged")
+    return cases
+
+
 def load_complaints(path: str | os.PathLike[str], mapping: Any = None, *,
                     snapshot: Any = None, **options: Any) -> pd.DataFrame:
     """Load a complaint register: one row per case (``id``, ``received_at``, ``owner``,
-    ``deadline``, ``closed_at``, ``outcome``, ``repeat_of``), plus ``is_open``.
+    ``deadline``, ``closed_at``, ``outcome``, ``repeat_of``), plus ``is_open``; or an
+    export with one row per step (``id``, ``step``, ``at`` ...: a ``step`` column mapped),
+    folded into one case per id (:mod:`pdcakit.registers.steps`).
 
     A case with no ``closed_at`` is open: it is kept and, in times to close, censored at
     the snapshot (``snapshot``, else the latest receipt or closing time; ``attrs``
@@ -161,10 +191,16 @@ it was received (row 2: 2026-03-02 00:00 < received_at 2026-03-05 00:00; spreads
 header = row 1). Fix: check the export's date format (day and month swapped?) and that every \
 date is in the same time zone.
     """
-    loaded = load_canonical(path, COMPLAINTS, mapping, {k: v for k, v in options.items()
-                                                        if not is_unset(v)})
+    loaded = load_canonical(path, COMPLAINT_ROWS, mapping, {k: v for k, v in options.items()
+                                                            if not is_unset(v)})
     df, src = loaded.frame, loaded.source
-    check_duplicates(df, "id", src, _DUPLICATE_FIX)
+    if "step" in df:  # one row per step: folded into one case per complaint id
+        df = _fold(df, src)
+    else:
+        check_required(src.names, COMPLAINTS, [*src.names.values(), *loaded.ignored], src,
+                       loaded.mapping.name)
+        check_filled(df, COMPLAINTS.required, src)
+        check_duplicates(df, "id", src, _DUPLICATE_FIX)
     check_order(df, "received_at", "closed_at", src,
                 ("closed before it was received", "closed before they were received"),
                 _ORDER_FIX)

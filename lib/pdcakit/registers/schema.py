@@ -19,8 +19,8 @@ from __future__ import annotations
 from pdcakit.data.schema import TableSchema
 from pdcakit.words import N_
 
-__all__ = ["CLASSES", "CLASS_NAMES", "CLASS_NAMES_ZH", "COMPLAINTS", "FEEDBACK", "OTHER",
-           "class_key"]
+__all__ = ["CLASSES", "CLASS_NAMES", "CLASS_NAMES_ZH", "COMPLAINTS", "COMPLAINT_ROWS", "FEEDBACK",
+           "OTHER", "class_key"]
 
 FEEDBACK = TableSchema(  # feedback by phone, e-mail, online survey (4.4.1)
     name="feedback",
@@ -51,6 +51,16 @@ COMPLAINTS = TableSchema(  # receive -> resolve -> follow up, owner and deadline
         "channel": "category",
         "customer_id": "id",
     },
+    ranges={},
+)
+
+#: A complaint export with one row per step (received, assigned, resolved, followed up):
+#: the case columns plus the step and the time it happened; read when the export maps a
+#: ``step`` column, then folded into cases (:mod:`pdcakit.registers.steps`).
+COMPLAINT_ROWS = TableSchema(
+    name="complaints",
+    required=("id",),
+    kinds={**COMPLAINTS.kinds, "step": "category", "at": "datetime"},
     ranges={},
 )
 
