@@ -53,10 +53,12 @@ def supervision_section(paths: ProjectPaths, today: dt.date, w: Words | None = N
         return Section(title, "", problem=str(exc))
     if plan is None:
         return Section(title, w._("No supervision plan yet: list the recurring checks in "
-                                  "{path} (activity, content, frequency, owner, standard); "
-                                  "pdca check-done logs each one.",
-                                  path=f"pdca/{plan_path(paths).name}"))
+                                  "{path} (activity, content, frequency, owner, standard), or "
+                                  "one file per plan in {folder}; pdca check-done logs each "
+                                  "one.", path=f"pdca/{plan_path(paths).name}",
+                                  folder="pdca/supervision/"))
     rows, flags = [], []
+    several = len(plan.files) > 1
     for check in plan.checks:
         last = check.last_done
         due = check.next_due(today)
@@ -67,15 +69,25 @@ def supervision_section(paths: ProjectPaths, today: dt.date, w: Words | None = N
             done_text = w._("never")
         else:
             done_text = w._("{date}: {result}", date=last.date.isoformat(), result=last.result)
-        rows.append({w._("Check"): check.id, w._("Activity"): check.activity,
+        rows.append({**({w._("Plan"): _plan_name(check.file)} if several else {}),
+                     w._("Check"): check.id, w._("Activity"): check.activity,
                      w._("Frequency"): check.frequency.text, w._("Owner"): check.owner,
                      w._("Standard"): check.standard, w._("Last done"): done_text,
                      w._("Next due"): due.isoformat(), w._("Status"): status})
         flags.append(w._("Status") if late else "")
     overdue = sum(bool(f) for f in flags)
-    intro = w._("{checks} check(s); {overdue} overdue on {today}.", checks=len(rows),
-                overdue=overdue, today=today.isoformat())
+    intro = (w._("{checks} check(s) in {files} plan files ({names}); {overdue} overdue on "
+                 "{today}.", checks=len(rows), files=len(plan.files),
+                 names=", ".join(_plan_name(f) for f in plan.files), overdue=overdue,
+                 today=today.isoformat()) if several else
+             w._("{checks} check(s); {overdue} overdue on {today}.", checks=len(rows),
+                 overdue=overdue, today=today.isoformat()))
     return Section(title, intro, tuple(rows), tuple(flags))
+
+
+def _plan_name(file: Any) -> str:
+    """A plan file as the portfolio names it: ``supervision/audit.yaml`` -> ``audit``."""
+    return "" if file is None else str(file.stem)
 
 
 def finding_text(paths: ProjectPaths, finding_id: str, w: Words | None = None) -> str:

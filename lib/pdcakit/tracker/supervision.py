@@ -18,6 +18,13 @@ finding once (``finding: F1``) and the pages look it up here. A plan::
     done:                           # appended by pdca check-done
       - {check: fcr-monitoring, date: 2026-01-30, result: fail, note: ..., findings: [...]}
 
+A team with several plans (one per department, or the yearly audit apart from the monthly
+monitoring) keeps one file per plan in ``pdca/supervision/`` (``pdca/supervision/audit.yaml``
+...), beside or instead of ``pdca/supervision.yaml``: they are read together as one plan,
+check ids and finding ids unique across the files (a repeated one names both files), a
+check done written into its check's file, findings numbered over all of them, under one
+lock for the whole plan.
+
 Due dates: the next is the last time the check was done plus its frequency; months and
 years are calendar ones, a day past the month's end falling on its last day (31 Jan + 1
 month = 28 Feb, or 29 Feb in a leap year; 29 Feb + 1 year = 28 Feb). A check never done
@@ -58,12 +65,15 @@ __all__ = [
     "check_done",
     "is_demo_plan",
     "new_cycle_from_finding",
+    "plan_files",
     "plan_path",
     "plan_problems",
     "read_plan",
 ]
 
 PLAN_FILE = "supervision.yaml"
+#: The folder of a workbook's several plans, one YAML file each.
+PLAN_FOLDER = "supervision"
 RESULTS = ("pass", "fail")
 #: Frequency words (English and the method's Chinese) -> (months, days) of one interval.
 FREQUENCY_WORDS: dict[str, tuple[int, int]] = {
@@ -168,6 +178,7 @@ class Check:
     start: dt.date | None = None
     done: tuple[CheckDone, ...] = ()
     line: int = 0
+    file: Path | None = None  # the plan file that lists it
 
     @property
     def last_done(self) -> CheckDone | None:
@@ -189,10 +200,12 @@ class Check:
 
 @dataclass(frozen=True)
 class SupervisionPlan:
-    """The plan's checks and every finding logged, read from ``path``."""
+    """The plan's checks and every finding logged, read from ``path`` (and the other plan
+    files in ``files``, when the workbook keeps several)."""
 
     path: Path
     checks: tuple[Check, ...]
+    files: tuple[Path, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -217,6 +230,37 @@ class SupervisionPlan:
 def plan_path(paths: ProjectPaths) -> Path:
     """Where the workbook's supervision plan lives: ``pdca/supervision.yaml``."""
     return paths.records / PLAN_FILE
+
+
+def plan_files(paths: ProjectPaths) -> list[Path]:
+    """Every plan file of the workbook: ``pdca/supervision.yaml`` when it exists, then
+    ``pdca/supervision/*.yaml`` by name (dot-files and what is not a regular file left
+    out: lock and temporary files, editors' backups).
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "pdca" / "supervision").mkdir(parents=True)
+    >>> for name in ("supervision.yaml", "supervision/it.yaml", "supervision/.it.yaml.lock",
+    ...              "supervision/audit.yaml"):
+    ...     _ = (root / "pdca" / name).write_text("checks: []")
+    >>> [str(p.relative_to(root)) for p in plan_files(ProjectPaths(root))]
+    ['pdca/supervision.yaml', 'pdca/supervision/audit.yaml', 'pdca/supervision/it.yaml']
+    """
+    main = plan_path(paths)
+    found = [main] if main.is_file() else []
+    folder = paths.records / PLAN_FOLDER
+    if folder.is_dir():
+        found += sorted(p for p in folder.glob("*.yaml")
+                        if not p.name.startswith(".") and p.is_file())
+    return found
+
+
+def _plan_lock(paths: ProjectPaths) -> Any:
+    """One lock for every plan file (``pdca/.supervision.lock``): findings are numbered
+    over all of them."""
+    from pdcakit.tracker.record import locked_file
+
+    return locked_file(paths.records / PLAN_FOLDER)
 
 
 def _date(value: Any) -> dt.date:
@@ -347,11 +391,20 @@ def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]]) 
 
 
 def read_plan(paths: ProjectPaths) -> SupervisionPlan | None:
-    """The workbook's supervision plan; None when it has none. SupervisionError lists every
-    problem with its field, line and fix (the file is never guessed at)."""
-    path = plan_path(paths)
-    if not path.exists():
+    """The workbook's supervision plan, every plan file read together (:func:`plan_files`);
+    None when it has none. SupervisionError lists every problem with its file, field, line
+    and fix, and names both files of a check id or finding id given twice (the files are
+    never guessed at)."""
+    files = plan_files(paths)
+    if not files:
         return None
+    parts = [_read_file(path) for path in files]
+    _unique_across(parts)
+    return SupervisionPlan(files[0], tuple(c for part in parts for c in part.checks),
+                           tuple(files))
+
+
+def _read_file(path: Path) -> SupervisionPlan:
     from pdcakit.tracker.record import read_record_text
 
     text = read_record_text(path)
@@ -368,6 +421,29 @@ def read_plan(paths: ProjectPaths) -> SupervisionPlan | None:
     if problems:
         raise SupervisionError(f"{path}: " + "; ".join(problems))
     return _plan(path, data, _lines(text))
+
+
+def _unique_across(parts: list[SupervisionPlan]) -> None:
+    """A check id or finding id in two plan files: a SupervisionError naming both."""
+    problems = []
+    checks: dict[str, Check] = {}
+    findings: dict[str, Path] = {}
+    for part in parts:
+        for check in part.checks:
+            first = checks.setdefault(check.id, check)
+            if first is not check:
+                problems.append(f"the check id {check.id!r} is in {first.file} (line "
+                                f"{first.line}) and in {check.file} (line {check.line}); "
+                                "give each check its own id across the plan files")
+            for done in check.done:
+                for finding in done.findings:
+                    where = findings.setdefault(finding.id, part.path)
+                    if where != part.path:
+                        problems.append(f"the finding id {finding.id!r} is in {where} and in "
+                                        f"{part.path}; renumber the later one (findings are "
+                                        "numbered over every plan file)")
+    if problems:
+        raise SupervisionError("the supervision plan files disagree: " + "; ".join(problems))
 
 
 def _plan(path: Path, data: dict[str, Any], lines: dict[str, list[int]]) -> SupervisionPlan:
@@ -388,9 +464,9 @@ def _plan(path: Path, data: dict[str, Any], lines: dict[str, list[int]]) -> Supe
         frequency=Frequency.parse(c["frequency"]), owner=str(c["owner"]),
         standard=str(c["standard"]), start=_date(c["start"]) if c.get("start") else None,
         done=tuple(logged.get(str(c["id"]), ())),
-        line=check_lines[i] if i < len(check_lines) else 0)
+        line=check_lines[i] if i < len(check_lines) else 0, file=path)
         for i, c in enumerate(data["checks"]))
-    return SupervisionPlan(path, checks)
+    return SupervisionPlan(path, checks, (path,))
 
 
 def is_demo_plan(path: Path) -> bool:
@@ -403,10 +479,8 @@ def is_demo_plan(path: Path) -> bool:
     return isinstance(data, dict) and data.get("demo") is True
 
 
-def _next_finding_number(done: Any) -> int:
-    numbers = [int(f["id"][1:]) for entry in done or [] if isinstance(entry, dict)
-               for f in entry.get("findings") or []
-               if isinstance(f, dict) and re.fullmatch(r"F\d+", str(f.get("id")))]
+def _next_finding_number(plan: SupervisionPlan) -> int:
+    numbers = [int(f.id[1:]) for f in plan.findings if re.fullmatch(r"F\d+", f.id)]
     return max(numbers, default=0) + 1
 
 
@@ -414,7 +488,7 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
                findings: tuple[str, ...] = (), day: dt.date | None = None,
                cycle: str = "") -> tuple[CheckDone, Check]:
     """Log that ``check_id`` was done on ``day`` (today) with ``result`` and ``note``; each
-    text in ``findings`` becomes a numbered finding (F1, F2 ... over the file); ``cycle``
+    text in ``findings`` becomes a numbered finding (F1, F2 ... over every plan file); ``cycle``
     names the cycle the check was done for (its charts then mark it). Written atomically
     under the plan's lock, comments kept; returns the entry and the check as read back
     (its next due date follows from it).
@@ -422,12 +496,13 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
     A failed check needs a note saying what fell short; a finding is not taken on a pass
     without a note either (a reader must see why).
     """
-    from pdcakit.tracker.record import edit_yaml_file, text_problems
+    from pdcakit.tracker.record import text_problems
 
-    path = plan_path(paths)
-    if not path.exists():
-        raise SupervisionError(f"{path}: no supervision plan yet; write it (checks: with id, "
-                               f"activity, frequency, owner, standard), e.g. {_EXAMPLE}")
+    if not plan_files(paths):
+        raise SupervisionError(f"{plan_path(paths)}: no supervision plan yet; write it "
+                               "(checks: with id, activity, frequency, owner, standard), "
+                               f"e.g. {_EXAMPLE}, or one file per plan in "
+                               f"{paths.records / PLAN_FOLDER}/")
     if result not in RESULTS:
         raise SupervisionError(f"--result {result!r}: write pass or fail")
     texts = [" ".join(str(t).split()) for t in findings]
@@ -446,14 +521,27 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
                         f"{', '.join(known) or 'none yet'}")
     if problems:
         raise SupervisionError("check not logged: " + "; ".join(problems))
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     day = day or dt.date.today()
-    _read(paths).check(check_id)  # a bad plan or an unknown check: a clear error first
+    with _plan_lock(paths):
+        plan = _read(paths)
+        path = plan.check(check_id).file  # a bad plan or an unknown check: a clear error
+        _log_check(path, check_id, day, result, note, texts, cycle,
+                   _next_finding_number(plan))
+    check = _read(paths).check(check_id)
+    return check.done[-1], check
+
+
+def _log_check(path: Path, check_id: str, day: dt.date, result: str, note: str,
+               texts: list[str], cycle: str, first: int) -> None:
+    """Append one check done to the plan file ``path`` (under its own lock too)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from pdcakit.tracker.record import edit_yaml_file
+
     with edit_yaml_file(path, plan_problems, "the supervision plan") as data:
         if data.get("done") is None:
             data["done"] = CommentedSeq()
-        first = _next_finding_number(data["done"])
         entry = CommentedMap(check=check_id, date=day, result=result,
                              note=" ".join(note.split()))
         if cycle:
@@ -466,8 +554,6 @@ def check_done(paths: ProjectPaths, check_id: str, *, result: str, note: str,
             entry["findings"].fa.set_flow_style()
         entry.fa.set_flow_style()  # one line per check done, as a person would write it
         data["done"].append(entry)
-    check = _read(paths).check(check_id)
-    return check.done[-1], check
 
 
 def _read(paths: ProjectPaths) -> SupervisionPlan:
