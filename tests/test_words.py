@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import string
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,32 @@ class TestCatalogue:
                         _fields(text) != wanted:
                     differ.append((ids[0], text))
         assert not differ
+
+    @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt absent")
+    def test_gettext_msgfmt_accepts_the_catalogue(self, tmp_path):
+        # GNU msgfmt --check: no message is flagged python-format (Babel flags "95% limits"
+        # as one; pdcakit.words.flags drops it), headers and plural forms are valid
+        path = LOCALE / "zh_CN" / "LC_MESSAGES" / "pdcakit.po"
+        done = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "zh.mo"), str(path)],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "python-format" not in path.read_text(encoding="utf-8").replace(
+            "python-brace-format", "")
+
+    def test_msgfmt_would_catch_a_flagged_percent(self, tmp_path):
+        # the check above can fail: the flag Babel adds makes msgfmt reject "95% 界限"
+        from babel.messages.catalog import Catalog
+        from babel.messages.pofile import write_po
+
+        from pdcakit.words.flags import drop_flags
+
+        catalog = Catalog(locale="zh_CN")
+        catalog.add("95% limits", "95% 界限")
+        assert "python-format" in next(m for m in catalog if m.id).flags
+        assert drop_flags(catalog) == 1
+        with (tmp_path / "x.po").open("wb") as handle:
+            write_po(handle, catalog)
+        assert "python-format" not in (tmp_path / "x.po").read_text(encoding="utf-8")
 
     def test_a_message_with_a_wrong_placeholder_is_caught(self):
         # the check above can fail: a translation naming another field differs

@@ -210,11 +210,11 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     if phone and phone.lstrip().startswith("<svg"):
         image = (f'<div class="pdca-chart-wide">{image}</div>'
                  f'<div class="pdca-chart-phone">{_named_svg(phone, name)}</div>')
+    enlarge = html.escape(w._("Enlarge chart"))
+    cue = html.escape(w._("Full size: scroll sideways and down."))
+    close = html.escape(w._("Close full-size chart"))
     return (f'<figure class="pdca-figure" id="{cid}"{size}>'
             f'<div class="pdca-chart-frame{tall}">{image}</div>'
-            f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">'
-            f"{html.escape(w._('Enlarge chart'))}</a>"
-            f'<span class="pdca-chart-cue">'
-            f"{html.escape(w._('Full size: scroll sideways and down.'))}</span>"
-            f'<a class="pdca-close" href="#{cid}-at">{html.escape(w._("Close full-size chart"))}'
-            "</a></div></figure>")
+            f'<div class="pdca-chart-tools"><a class="pdca-enlarge" href="#{cid}">{enlarge}</a>'
+            f'<span class="pdca-chart-cue">{cue}</span>'
+            f'<a class="pdca-close" href="#{cid}-at">{close}</a></div></figure>')

@@ -367,12 +367,39 @@ def execute_run(
                        ended=datetime.now(UTC), error=error)
 
 
+class _PageProgress(SectionProgress):
+    """Section lines naming each section by the heading its page shows: in another
+    language than English the notebook's headings are translated as the page's are
+    (:func:`pdcakit.words.notebooks.translate_markdown`, numbered "1. The data" as the
+    catalogue holds them) before the section titles are read.
+
+    >>> import io
+    >>> from nbformat.v4 import new_markdown_cell
+    >>> out = io.StringIO()
+    >>> progress = _PageProgress("compare", stream=out, after_seconds=0, language="zh-CN",
+    ...                          clock=lambda: 0.0)
+    >>> progress.start([new_markdown_cell("## 1. The data")])
+    >>> progress.cell_started(0)
+    >>> out.getvalue()
+    '对比：第 1/1 节 数据 ……\\n'
+    """
+
+    def start(self, cells: Sequence[Any]) -> None:
+        from pdcakit.words.notebooks import translate_markdown
+
+        if self.language != "en":
+            cells = [{**cell, "source": translate_markdown(str(cell.get("source", "")),
+                                                           self.language)}
+                     if cell.get("cell_type") == "markdown" else cell for cell in cells]
+        super().start(cells)
+
+
 def _progress(stage: str, values: dict[str, Any]) -> SectionProgress:
     """The section lines of a run, in its ``language`` parameter's language (else English)."""
     from pdcakit.words import LANGUAGES
 
     language = values.get("language")
-    return SectionProgress(stage, language=language if language in LANGUAGES else "en")
+    return _PageProgress(stage, language=language if language in LANGUAGES else "en")
 
 
 def finish_run(executed: ExecutedRun, *, render_html: bool = True) -> RunResult:
