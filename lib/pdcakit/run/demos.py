@@ -8,11 +8,21 @@ record written in Chinese whose ``language: zh-CN`` makes every page Chinese). T
 Chinese record ships with the demo data (``data/demo/demo-helpdesk-zh.yaml``), so the
 source checkout's own ``pdca/`` keeps only the English demo.
 
+Each demo carries the registers the method keeps, in its language: the feedback and
+complaint registers its stages read (``data/demo/feedback.csv``, ``complaints.csv``:
+Chinese and English items), its supervision plan (``data/demo/supervision.yaml``, or
+``supervision_zh.yaml`` written in Chinese; the finding F1 opened the demo cycle) and the
+export of the weeks since adoption that ``pdca monitor`` holds the gain against
+(``tickets_since_adoption.csv``, the same seeded tickets in the canonical columns, read
+with ``monitor_mapping``).
+
 >>> demo = demo_cycle("zh-CN")
 >>> demo.cycle, demo.template.name
 ('demo-helpdesk-zh', 'demo-helpdesk-zh.yaml')
 >>> demo.decision[:9]
 '首次解决率 FCR'
+>>> demo.plan.name, demo.monitor_data, demo.monitor_mapping
+('supervision_zh.yaml', 'demo:tickets_since_adoption.csv', {})
 >>> demo_cycle("fr")
 Traceback (most recent call last):
 ...
@@ -30,7 +40,8 @@ from pdcakit.errors import UsageError
 from pdcakit.run.project import ProjectPaths, bundled
 from pdcakit.words import N_, check_language, words
 
-__all__ = ["DEMO_CYCLES", "DemoCycle", "demo_cycle", "place_demo"]
+__all__ = ["DEMO_CYCLES", "DEMO_MONITOR_DATA", "DEMO_PLANS", "DemoCycle", "demo_cycle",
+           "place_demo"]
 
 #: Language -> the demo cycle's id and its record's file (English: ``pdca/``, the
 #: checkout's own record; other languages: beside the demo data).
@@ -38,6 +49,11 @@ DEMO_CYCLES: dict[str, tuple[str, str, str]] = {
     "en": ("demo-helpdesk", "demo_record", "demo-helpdesk.yaml"),
     "zh-CN": ("demo-helpdesk-zh", "demo", "demo-helpdesk-zh.yaml"),
 }
+#: Language -> the demo's supervision plan, beside the demo data.
+DEMO_PLANS: dict[str, str] = {"en": "supervision.yaml", "zh-CN": "supervision_zh.yaml"}
+#: The weeks since adoption ``pdca monitor`` checks, in the canonical columns: read with no
+#: mapping (``{}``), whatever mapping the cycle's own export needs.
+DEMO_MONITOR_DATA = "demo:tickets_since_adoption.csv"
 
 _DECISION = N_("FCR rose about 6 points with the knowledge base and email triage, the 74% "
                "target is met with enough data, and no KPI got worse: adopt as standard work.")
@@ -52,6 +68,22 @@ class DemoCycle:
     language: str
     cycle: str
     template: Path
+
+    @property
+    def plan(self) -> Path:
+        """The demo's supervision plan, in its language (written as
+        ``pdca/supervision.yaml`` into a workbook without a plan of its own)."""
+        return bundled("demo") / DEMO_PLANS[self.language]
+
+    @property
+    def monitor_data(self) -> str:
+        """The export ``pdca monitor`` holds the adopted demo cycle's gain against."""
+        return DEMO_MONITOR_DATA
+
+    @property
+    def monitor_mapping(self) -> dict[str, str]:
+        """Its mapping: none (``{}``), its columns are the canonical ones."""
+        return {}
 
     @property
     def decision(self) -> str:
