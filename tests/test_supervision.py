@@ -234,7 +234,7 @@ class TestPortfolioRegisters:
                                  {"owner": "Priya Shah", "open": 3, "overdue": 1}]}
         fake_run(paths, "c1", "baseline", results)
         page = portfolio_page(paths, today=D(2026, 12, 7)).read_text(encoding="utf-8")
-        assert "1519 feedback items, 2026-01-05 to 2026-04-05; most often response speed " \
+        assert "1519 feedback items, 2026-01-05 to 2026-04-05; most often Response speed " \
                "(35.0%)" in page
         assert ("108 complaint cases, 6 still open; median time to close 4.5 days "
                 "(Kaplan-Meier); closed by the deadline 62.0%; 3 overdue; repeat complaints "

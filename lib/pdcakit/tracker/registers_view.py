@@ -159,7 +159,7 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
     for record in adopted:
         last = latest_monitor(record)
         metric = str((record.aim or {}).get("metric") or "")
-        name = KPI_INFO[metric].name if metric in KPI_INFO else metric
+        name = w._(KPI_INFO[metric].name) if metric in KPI_INFO else metric
         if last is None:
             result = w._("not monitored yet (pdca monitor {cycle} --data FILE)",
                          cycle=record.id)
@@ -189,12 +189,20 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
     return Section(title, intro, tuple(rows), tuple(flags), tuple(links))
 
 
+def _class_name(key: str, w: Words) -> str:
+    """A feedback class's name in the reader's language; a key the method does not have
+    (a results.json from elsewhere) as it is."""
+    from pdcakit.registers.schema import CLASS_NAMES
+
+    return w._(CLASS_NAMES[key]) if key in CLASS_NAMES else key
+
+
 def _feedback_line(found: dict[str, Any], w: Words) -> str:
     shares = found.get("shares") or {}
     pareto = [k for k in found.get("pareto") or [] if isinstance(k, str)]
     top = pareto[0] if pareto else ""
     share = (shares.get(top) or {}).get("value") if isinstance(shares.get(top), dict) else None
-    most = (w._("; most often {name} ({share})", name=top.replace("_", " "),
+    most = (w._("; most often {name} ({share})", name=_class_name(top, w),
                 share=w.percent(share)) if top and share is not None else "")
     return w._("{n} feedback items, {first} to {last}{most}", n=found.get("items", "?"),
                first=str(found.get("first_received", ""))[:10],
