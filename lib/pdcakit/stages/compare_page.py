@@ -595,24 +595,27 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
 
     durations = [k for k in ("first_response_time", "time_to_resolve") if k in settings.kpis]
     handle = "aht" in settings.kpis
+    w = words(settings.language)
 
     def curve(key: str) -> Callable[[], Any]:
         return lambda: plots.survival_curve(
             survival_curves(kpi_frame(before, key), kpi_frame(after, key), key,
                             language=settings.language), unit="minutes",
-            title=f"{metrics.KPIS[key].name}: share of tickets still waiting",
-            ylabel="Share of tickets still waiting")
+            title=w._("{kpi}: share of tickets still waiting",
+                      kpi=_chart_name(key, settings.language)),
+            ylabel=w._("Share of tickets still waiting"))
 
     def handle_time() -> Any:
         return plots.ecdf_plot(
-            {"Before": kpi_frame(before, "aht")["handle_minutes"],
-             "After": kpi_frame(after, "aht")["handle_minutes"]},
-            title="Handle time before and after the change",
-            xlabel="Handle time (minutes, log scale)", ylabel="Share of tickets handled within",
-            log_x=True, unit="minutes")
+            {w._("Before"): kpi_frame(before, "aht")["handle_minutes"],
+             w._("After"): kpi_frame(after, "aht")["handle_minutes"]},
+            title=w._("Handle time before and after the change"),
+            xlabel=w._("Handle time (minutes, log scale)"),
+            ylabel=w._("Share of tickets handled within"), log_x=True, unit="minutes")
 
-    blocks: list[Block] = [Chart(metrics.KPIS[k].name, curve(k)) for k in durations]
-    blocks += [Chart("Handle time", handle_time)] if handle else []
+    blocks: list[Block] = [Chart(_chart_name(k, settings.language), curve(k))
+                           for k in durations]
+    blocks += [Chart(w._("Handle time"), handle_time)] if handle else []
     if not blocks:
         blocks.append(Skip("distributions", "needs first_response_at, resolved_at or "
                            "handle_minutes (a duration or handle-time KPI in kpis)"))
@@ -622,20 +625,33 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
 # ---------------------------------------------------------------- 5. segments
 
 
-def _forest(found: Any, overall: KpiChange | None) -> Chart:
+def _chart_name(key: str, language: str) -> str:
+    """A KPI's name on a chart: the registry's in English, the catalogue's otherwise.
+
+    >>> _chart_name("fcr", "en")
+    'First contact resolution'
+    """
+    return metrics.KPIS[key].name if language == "en" else kpi_name(key, language)
+
+
+def _forest(found: Any, overall: KpiChange | None, language: str = "en") -> Chart:
+    """The forest plot of a KPI's change per segment, its words in ``language``."""
     from pdcakit import plots
 
+    w = words(language)
     frame = found.frame()
     spec = metrics.KPIS[found.key]
+    name = _chart_name(found.key, language)
     percent_points = spec.unit == "fraction"
-    unit = "percentage points" if percent_points else spec.unit
-    title = f"{spec.name}: change by {found.column} (after - before)"
+    unit = w._("percentage points") if percent_points else w.unit(spec.unit)
+    title = w._("{kpi}: change by {column} (after - before)", kpi=name,
+                column=w.column(found.column))
+    xlabel = w._("Change in {kpi} ({unit})", kpi=name.lower(), unit=unit)
     return Chart(title, lambda: plots.forest_plot(
         frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
         significant=frame["significant"],
         overall=None if overall is None else (overall.difference, *overall.difference_ci),
-        title=title, xlabel=f"Change in {spec.name.lower()} ({unit})",
-        percent_points=percent_points))
+        title=title, xlabel=xlabel, percent_points=percent_points))
 
 
 def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.DataFrame,
@@ -659,7 +675,8 @@ def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.Data
         found = segment_changes(kpi_frame(before, key), kpi_frame(after, key), key, column,
                                 check.settings,
                                 scale=None if overall is None else overall.scale)
-        blocks += [_forest(found, overall)] if found.table.changes else []
+        blocks += ([_forest(found, overall, check.settings.language)]
+                   if found.table.changes else [])
         blocks += [Say(f"- {c.sentence}") for c in found.table.changes if c.significant]
         blocks += [Say(f"- {column} {segment}: not compared ({reason}).")
                    for segment, reason in found.table.skipped.items()]

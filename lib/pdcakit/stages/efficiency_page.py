@@ -237,7 +237,7 @@ def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
     (23988, 24012, 1847)
     """
 
-    ledger = Sections.of(None, show=show)
+    ledger = Sections.of(None, show=show, language=language)
     if not data_path:
         return TicketData(windows=windows, sections=ledger)
     fallback: tuple[str, ...] = ()
@@ -260,7 +260,7 @@ def read_tickets(data_path: str, windows: Windows, *, mapping: str = "",
                           dayfirst=dayfirst)
     before, after = windows.split(tickets)
     weeks = (windows.after_end - windows.after_start) / pd.Timedelta(weeks=1)
-    sections = Sections.of(tickets, show=show)
+    sections = Sections.of(tickets, show=show, language=language)
     sections.inputs.update(ledger.inputs)
     return TicketData(windows=windows, sections=sections, tickets=tickets, before=before,
                       after=after, per_week=len(after) / weeks,
@@ -380,19 +380,24 @@ def segment_caution(overall: Gain, found: Sequence[Gain], column: str) -> str:
             f"more than any {column}'s own, so read the gain {column} by {column}.")
 
 
-def _forest(overall: Gain, found: Sequence[Gain], column: str) -> Any:
+def _forest(overall: Gain, found: Sequence[Gain], column: str, language: str = "en") -> Any:
+    """The forest plot of a gain per segment, its words in ``language``."""
     from pdcakit import plots
 
+    w = words(language)
+    level = f"{overall.confidence:.0%}"
     return plots.forest_plot(
         [g.segment for g in found], [g.gain for g in found],
         [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
         significant=[not g.undetermined for g in found],
         overall=(overall.gain, *overall.gain_ci),
-        title=f"{overall.label}: fall by {column}",
-        xlabel=f"Fall of the {overall.estimand} (% of before; right = faster)",
+        title=w._("{measure}: fall by {column}", measure=overall.label,
+                  column=w.column(column)),
+        xlabel=w._("Fall of the {estimand} (% of before; right = faster)",
+                   estimand=w.estimand(overall.estimand)),
         percent_points=True,
-        flag_labels=(f"{overall.confidence:.0%} CI excludes no change",
-                     f"{overall.confidence:.0%} CI includes no change"),
+        flag_labels=(w._("{level} CI excludes no change", level=level),
+                     w._("{level} CI includes no change", level=level)),
     )
 
 
@@ -428,7 +433,7 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
         # one unit per KPI on the page: each segment reads in the overall gain's
         found = [replace(g, reading=overall.scale) for g in found]
         if found:
-            parts.append(_forest(overall, found, segment_column))
+            parts.append(_forest(overall, found, segment_column, sections.language))
         parts.extend(text for text in [segment_caution(overall, found, segment_column)]
                      if text)
         parts.extend(f"- {segment_column} {segment}: not measured ({reason})."
@@ -460,8 +465,10 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
     shown = flow.display()
     chart = plots.step_bars(
         shown["step"], shown["minutes_before"], shown["minutes_after"], kinds=shown["kind"],
-        title=f"Step times before and after, from {source} (lead time "
-              f"{flow.lead_time_before:,.0f} -> {flow.lead_time_after:,.0f} minutes)",
+        title=words(data.sections.language)._(
+            "Step times before and after, from {source} (lead time {before} -> {after} "
+            "minutes)", source=source, before=f"{flow.lead_time_before:,.0f}",
+            after=f"{flow.lead_time_after:,.0f}"),
     )
     return Section(record={**flow.as_dict(), "source": source},
                    parts=(f"{flow.sentence} (From {source}.)", shown, chart), result=flow)

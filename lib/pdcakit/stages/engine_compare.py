@@ -37,7 +37,7 @@ distinct duration).
 ((23988, 24012), (283, 565))
 >>> before = found.before.kpi_frame("fcr")
 >>> len(before), before["first_contact_resolved"].mean().round(4)
-(23988, np.float64(0.6939))
+(23988, np.float64(0.6778))
 """
 
 from __future__ import annotations
