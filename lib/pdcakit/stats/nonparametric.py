@@ -52,6 +52,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import stats as sps
 
+from ..words import N_
 from ._input import finite
 from .result import Comparison
 
@@ -254,15 +255,15 @@ def mann_whitney(before: Sequence[float], after: Sequence[float], *, confidence:
     sd = math.sqrt(total / 12 * ((m + n + 1) - _tie_term(a, b) / ((m + n) * (m + n - 1))))
     u = float(res.statistic)
     return Comparison(
-        test="Mann-Whitney U test (Wilcoxon rank-sum)", statistic=u, pvalue=float(res.pvalue),
+        test=N_("Mann-Whitney U test (Wilcoxon rank-sum)"), statistic=u, pvalue=float(res.pvalue),
         df=None, estimate=_median_of(pairs, total),
         ci=_order_ci(pairs, total, sd, confidence,
                      exact_counts=rank_sum_counts(m, n) if exact else None),
-        effect_size=2 * u / total - 1, effect_size_label="rank-biserial correlation",
-        n_before=int(n), n_after=int(m), estimate_label="shift (Hodges-Lehmann)", unit=unit,
+        effect_size=2 * u / total - 1, effect_size_label=N_("rank-biserial correlation"),
+        n_before=int(n), n_after=int(m), estimate_label=N_("shift (Hodges-Lehmann)"), unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
-        assumptions=("independent observations",
-                     "shift reads as a location change if both groups have the same shape"),
+        assumptions=(N_("independent observations"),
+                     N_("shift reads as a location change if both groups have the same shape")),
         extra={"probability_of_superiority": u / total,
                "p_method": "exact" if exact else "normal approximation with continuity "
                                                  "correction",
@@ -298,16 +299,16 @@ def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float], *,
     pairs = _walsh_averages(nonzero)
     sd = math.sqrt(k * (k + 1) * (2 * k + 1) / 24 - _tie_term(nonzero) / 48)
     return Comparison(
-        test="Wilcoxon signed-rank test", statistic=v, pvalue=float(res.pvalue), df=None,
+        test=N_("Wilcoxon signed-rank test"), statistic=v, pvalue=float(res.pvalue), df=None,
         estimate=_median_of(pairs, total_pairs),
         ci=_order_ci(pairs, total_pairs, sd, confidence,
                      exact_counts=signed_rank_counts(k) if exact else None),
         effect_size=(2 * v - k * (k + 1) / 2) / (k * (k + 1) / 2),
-        effect_size_label="matched-pairs rank-biserial correlation", n_before=int(d.size),
-        n_after=int(d.size), estimate_label="pseudo-median change", unit=unit,
+        effect_size_label=N_("matched-pairs rank-biserial correlation"), n_before=int(d.size),
+        n_after=int(d.size), estimate_label=N_("pseudo-median change"), unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
-        assumptions=("pairs independent of each other",
-                     "differences symmetric around their median"),
+        assumptions=(N_("pairs independent of each other"),
+                     N_("differences symmetric around their median")),
         extra={"n_zero_changes": int(d.size - k),
                "p_method": "exact" if exact else "normal approximation with continuity "
                                                  "correction"},

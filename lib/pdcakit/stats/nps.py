@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
+from ..words import N_
 from .result import Comparison
 
 __all__ = ["DETRACTOR_MAX", "PROMOTER_MIN", "NpsParts", "nps_difference", "nps_interval",
@@ -128,13 +129,14 @@ def nps_difference(before: Sequence[float], after: Sequence[float], *,
     adj_diff = adj_a.value - adj_b.value
     adj_half = critical * math.sqrt(adj_a.variance + adj_b.variance)
     return Comparison(
-        test="z test for a difference in NPS", statistic=float(z),
+        test=N_("z test for a difference in NPS"), statistic=float(z),
         pvalue=float(2 * sps.norm.sf(abs(z))), df=None, estimate=100 * diff,
         ci=(float(100 * max(-2.0, adj_diff - adj_half)),
             float(100 * min(2.0, adj_diff + adj_half))),
-        effect_size=None, n_before=b.n, n_after=a.n, estimate_label="difference in NPS",
+        effect_size=None, n_before=b.n, n_after=a.n, estimate_label=N_("difference in NPS"),
         unit="points", confidence=confidence, alpha=1 - confidence,
-        assumptions=("independent respondents", "normal approximation (n >= 30 per group)"),
+        assumptions=(N_("independent respondents"),
+                     N_("normal approximation (n >= 30 per group)")),
         extra={"nps_before": 100 * b.value, "nps_after": 100 * a.value,
                "promoters_before": b.promoters, "promoters_after": a.promoters,
                "detractors_before": b.detractors, "detractors_after": a.detractors,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from ..words import N_
 from .result import Comparison
 
 __all__ = ["MAX_LEVELS", "is_ordinal_scale", "proportional_odds"]
@@ -77,13 +78,13 @@ def proportional_odds(before: Sequence[float], after: Sequence[float], *,
     z = float(norm.ppf(0.5 + confidence / 2))
     pvalue = float(2 * norm.sf(abs(beta / se)))
     return Comparison(
-        test="proportional-odds model (cumulative logit)", statistic=beta / se,
+        test=N_("proportional-odds model (cumulative logit)"), statistic=beta / se,
         pvalue=pvalue, df=None, estimate=math.exp(beta),
         ci=(math.exp(beta - z * se), math.exp(beta + z * se)), effect_size=beta,
         n_before=int(b.size), n_after=int(a.size),
-        estimate_label="odds ratio of a higher answer (after / before)",
-        effect_size_label="log odds ratio", confidence=confidence, alpha=1 - confidence,
-        assumptions=("independent answers",
-                     "the same odds ratio at every cut of the scale (proportional odds)"),
+        estimate_label=N_("odds ratio of a higher answer (after / before)"),
+        effect_size_label=N_("log odds ratio"), confidence=confidence, alpha=1 - confidence,
+        assumptions=(N_("independent answers"),
+                     N_("the same odds ratio at every cut of the scale (proportional odds)")),
         extra={"levels": len(y.cat.categories), "log_odds_ratio": beta,
                "log_odds_ratio_se": se})

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
+from ..words import N_
 from ._input import finite
 from .result import Comparison
 
@@ -105,15 +106,15 @@ def _two_sample(before: Sequence[float], after: Sequence[float], *, equal_var: b
     # scipy tests a - b when given (a, b): the estimate is after minus before.
     res = sps.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     ci = res.confidence_interval(confidence_level=confidence)
-    name = "Student two-sample t test" if equal_var else "Welch two-sample t test"
-    assumptions = ("independent observations", "means approximately normal",
-                   "equal variances" if equal_var else "variances may differ (Welch)")
+    name = N_("Student two-sample t test") if equal_var else N_("Welch two-sample t test")
+    assumptions = (N_("independent observations"), N_("means approximately normal"),
+                   N_("equal variances") if equal_var else N_("variances may differ (Welch)"))
     g = _hedges_with_ci(b, a, confidence, moments)  # from the moments computed once above
     return Comparison(
         test=name, statistic=float(res.statistic), pvalue=float(res.pvalue), df=float(res.df),
         estimate=moments[1][1] - moments[0][1], ci=(float(ci.low), float(ci.high)),
-        effect_size=g[0], effect_size_label="Hedges' g", n_before=int(b.size),
-        n_after=int(a.size), estimate_label="difference in means", unit=unit,
+        effect_size=g[0], effect_size_label=N_("Hedges' g"), n_before=int(b.size),
+        n_after=int(a.size), estimate_label=N_("difference in means"), unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
         assumptions=assumptions,
         extra=dict(zip(("hedges_g", "effect_size_ci_low", "effect_size_ci_high"), g,
@@ -153,10 +154,11 @@ def paired_t(before: Sequence[float], after: Sequence[float], *, confidence: flo
     res = sps.ttest_rel(a, b, alternative=alternative)
     ci = res.confidence_interval(confidence_level=confidence)
     return Comparison(
-        test="paired t test", statistic=float(res.statistic), pvalue=float(res.pvalue),
+        test=N_("paired t test"), statistic=float(res.statistic), pvalue=float(res.pvalue),
         df=float(res.df), estimate=float(diff.mean()), ci=(float(ci.low), float(ci.high)),
-        effect_size=float(diff.mean() / diff.std(ddof=1)), effect_size_label="Cohen's d_z",
-        n_before=int(b.size), n_after=int(a.size), estimate_label="mean change", unit=unit,
+        effect_size=float(diff.mean() / diff.std(ddof=1)), effect_size_label=N_("Cohen's d_z"),
+        n_before=int(b.size), n_after=int(a.size), estimate_label=N_("mean change"), unit=unit,
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
-        assumptions=("pairs independent of each other", "differences approximately normal"),
+        assumptions=(N_("pairs independent of each other"),
+                     N_("differences approximately normal")),
     )

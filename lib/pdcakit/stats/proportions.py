@@ -27,6 +27,7 @@ import math
 import numpy as np
 from scipy import stats as sps
 
+from ..words import N_
 from .result import Comparison
 
 __all__ = ["difference_ci", "fisher_exact", "grouped_proportions", "two_proportions"]
@@ -57,18 +58,19 @@ def two_proportions(x1: int, n1: int, x2: int, n2: int, *, correction: bool = Fa
     yates = min(0.5, abs(delta) / inv) if correction else 0.0
     z = sps.norm.isf((1 - confidence) / 2)
     width = z * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) + yates * inv
-    assumptions = ["independent tickets"]
+    assumptions = [N_("independent tickets")]
     small = bool((expected < 5).any())
-    assumptions.append("expected counts below 5: prefer Fisher's exact test" if small
-                       else "expected counts all at least 5")
+    assumptions.append(N_("expected counts below 5: prefer Fisher's exact test") if small
+                       else N_("expected counts all at least 5"))
     extra = _difference_and_ratio_cis(x1, n1, x2, n2, confidence)
     return Comparison(
-        test="two-proportion chi-square test" + (" with continuity correction"
-                                                  if correction else ""),
+        test=(N_("two-proportion chi-square test with continuity correction") if correction
+              else N_("two-proportion chi-square test")),
         statistic=float(chi2), pvalue=float(pvalue), df=float(df), estimate=delta,
         ci=(float(max(-1.0, delta - width)), float(min(1.0, delta + width))),
-        effect_size=(p2 / p1) if p1 > 0 else None, effect_size_label="risk ratio (after / before)",
-        n_before=int(n1), n_after=int(n2), estimate_label="difference in proportions",
+        effect_size=(p2 / p1) if p1 > 0 else None,
+        effect_size_label=N_("risk ratio (after / before)"),
+        n_before=int(n1), n_after=int(n2), estimate_label=N_("difference in proportions"),
         confidence=confidence, alpha=1 - confidence, assumptions=tuple(assumptions),
         extra=extra,
     )
@@ -133,14 +135,14 @@ def fisher_exact(table: object, *, alternative: str = "two-sided",
     ci = ratio.confidence_interval(confidence_level=confidence, alternative=alternative)
     (x1, f1), (x2, f2) = counts
     return Comparison(
-        test="Fisher's exact test", statistic=float(ratio.statistic), pvalue=float(res.pvalue),
+        test=N_("Fisher's exact test"), statistic=float(ratio.statistic), pvalue=float(res.pvalue),
         df=None, estimate=float(ratio.statistic), ci=(float(ci.low), float(ci.high)),
         effect_size=x2 / (x2 + f2) - x1 / (x1 + f1),
-        effect_size_label="difference in proportions (after - before)",
+        effect_size_label=N_("difference in proportions (after - before)"),
         n_before=int(x1 + f1), n_after=int(x2 + f2),
-        estimate_label="odds ratio (after / before, conditional MLE)",
+        estimate_label=N_("odds ratio (after / before, conditional MLE)"),
         alternative=alternative, confidence=confidence, alpha=1 - confidence,
-        assumptions=("independent tickets", "exact: no large-sample approximation"),
+        assumptions=(N_("independent tickets"), N_("exact: no large-sample approximation")),
     )
 
 
@@ -197,15 +199,15 @@ def grouped_proportions(x_before: object, n_before: object, x_after: object, n_a
     log_or_low, log_or_high = fit.conf_int(alpha=1 - confidence)[1]
     naive = two_proportions(int(xb.sum()), int(nb.sum()), int(xa.sum()), int(na.sum()))
     return Comparison(
-        test="quasi-binomial test of two proportions (per-period counts)",
+        test=N_("quasi-binomial test of two proportions (per-period counts)"),
         statistic=float(fit.tvalues[1]), pvalue=float(fit.pvalues[1]),
         df=None if math.isinf(df) else df,
         estimate=delta, ci=(delta - half, delta + half),
         effect_size=float(p2 / p1) if p1 > 0 else None,
-        effect_size_label="risk ratio (after / before)", n_before=int(nb.sum()),
-        n_after=int(na.sum()), estimate_label="difference in proportions",
+        effect_size_label=N_("risk ratio (after / before)"), n_before=int(nb.sum()),
+        n_after=int(na.sum()), estimate_label=N_("difference in proportions"),
         confidence=confidence, alpha=1 - confidence,
-        assumptions=("periods independent", "variance inflated by a common factor phi",
+        assumptions=(N_("periods independent"), N_("variance inflated by a common factor phi"),
                      f"phi = {phi:.1f} estimated from {x.size} periods"),
         extra={"dispersion": phi, "before": float(p1), "after": float(p2),
                "odds_ratio": float(np.exp(fit.params[1])),

@@ -32,6 +32,7 @@ import math
 
 from scipy import stats as sps
 
+from ..words import N_
 from .result import Comparison
 
 __all__ = ["poisson_rates"]
@@ -78,14 +79,14 @@ def poisson_rates(count_before: int, exposure_before: float, count_after: int,
     z = sps.norm.isf((1 - confidence) / 2)
     se = math.sqrt(count_before / exposure_before**2 + count_after / exposure_after**2)
     return Comparison(
-        test="exact Poisson rate test", statistic=float(count_after), pvalue=float(test.pvalue),
+        test=N_("exact Poisson rate test"), statistic=float(count_after), pvalue=float(test.pvalue),
         df=None, estimate=difference,
         ci=(float(difference_at(ratio(q.low))), float(difference_at(ratio(q.high)))),
-        effect_size=estimate_ratio, effect_size_label="rate ratio (after / before)",
+        effect_size=estimate_ratio, effect_size_label=N_("rate ratio (after / before)"),
         n_before=int(count_before), n_after=int(count_after),
         estimate_label="difference in rates" + (f" per {per:,g}" if per != 1 else ""),
         unit=unit, alternative=alternative, confidence=confidence, alpha=1 - confidence,
-        assumptions=("events independent", "constant rate within each period"),
+        assumptions=(N_("events independent"), N_("constant rate within each period")),
         extra={"rate_before": rate_b * per, "rate_after": rate_a * per,
                "rate_ratio": estimate_ratio, "rate_ratio_ci_low": ratio(q.low),
                "rate_ratio_ci_high": ratio(q.high), "exposure_before": float(exposure_before),

@@ -32,6 +32,8 @@ import functools
 import gettext
 import io
 import math
+import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +133,28 @@ class Words:
         """``message`` translated, its ``{named}`` placeholders filled with ``values``."""
         text = translation(self.language).gettext(message)
         return text.format(**values) if values else text
+
+    def reword(self, text: str) -> str:
+        """English ``text`` that a module filled from a marked message, in this language:
+        the message whose fixed words match it whole is found in the catalogue (its
+        ``{placeholders}`` read back from ``text``, each reworded in turn) and its
+        translation filled with them; a text of several sentences is reworded sentence by
+        sentence; a text no message matches stays as it is (English: ``text`` itself).
+
+        A statistics or control-chart module words its result in English from messages it
+        marks with :func:`N_` (``N_("{n} points outside the limits")``); the page that shows
+        the result rewords it, so the module needs no language.
+
+        >>> zh = Words("zh-CN")
+        >>> zh.reword("Skipped: **Money**: off: kpis is empty (give e.g. [fcr, "
+        ...           "time_to_resolve] to enable it).")
+        '已跳过：**金额**：已关闭：kpis 为空（给出例如 [fcr, time_to_resolve] 即可启用）。'
+        >>> zh.reword("Not a message."), Words().reword("Money")
+        ('Not a message.', 'Money')
+        """
+        if self.english or not text:
+            return text
+        return _reword(self.language, text, 0)
 
     def ngettext(self, singular: str, plural: str, count: int, /, **values: object) -> str:
         """The singular or plural form for ``count`` (``{count}`` is filled too)."""
@@ -237,6 +261,61 @@ class Words:
         from babel.dates import format_date
 
         return format_date(day, format="long", locale=self.locale)
+
+
+#: How deep :meth:`Words.reword` follows a placeholder's value into other messages.
+_REWORD_DEPTH = 3
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z*(])")
+
+
+@functools.cache
+def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, fixed words, translation) of every translated message with named
+    placeholders, the longest fixed words first: a pattern matches a filled message whole,
+    each placeholder as a group (a message whose placeholder carries a conversion or a
+    format, ``{x!r}``, is left out: its value cannot be read back)."""
+    found = []
+    for message, said in translation(language)._catalog.items():  # type: ignore[attr-defined]
+        if not isinstance(message, str) or "{" not in message or not said:
+            continue
+        try:
+            parts = list(string.Formatter().parse(message))
+        except ValueError:
+            continue
+        if any(name is not None and (conversion or spec or not name.isidentifier())
+               for _, name, spec, conversion in parts):
+            continue
+        pattern, seen, fixed = [], set(), []
+        for literal, name, _, _ in parts:
+            pattern.append(re.escape(literal))
+            fixed.append(literal)
+            if name is None:
+                continue
+            pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+        if not seen or not "".join(fixed).strip():
+            continue
+        found.append((re.compile("".join(pattern), re.S), max(fixed, key=len), said))
+    return tuple(sorted(found, key=lambda item: -len(item[0].pattern)))
+
+
+def _reword(language: str, text: str, depth: int) -> str:
+    catalogue = translation(language)
+    said = catalogue.gettext(text)
+    if said != text or depth > _REWORD_DEPTH:
+        return said
+    for pattern, fixed, translated in _templates(language):
+        if fixed not in text:
+            continue
+        match = pattern.fullmatch(text)
+        if match:
+            values = {name: _reword(language, value, depth + 1)
+                      for name, value in match.groupdict().items()}
+            return translated.format(**values)
+    sentences = _SENTENCE_END.split(text)
+    if len(sentences) > 1:
+        return "".join(_reword(language, part, depth + 1) for part in sentences)
+    return text
 
 
 @functools.cache
