@@ -17,6 +17,16 @@ After ``pdca act CYCLE --decision adopt`` the after window is the new baseline
 4. logs one ``monitor`` entry in the record: the data's checksum and periods key it, so
    the same data twice records one result (:func:`monitor_key`).
 
+A cycle aimed at a score (``csi``, ``tps``, ``tds``) is held the same way: FILE is a new
+survey, audit or mystery-shopper export (read with the record's ``surveys_mapping`` ...
+unless ``--mapping`` is given), each questionnaire's mean or each audit's or visit's
+total an observation, the period's mean on an I chart (XmR) whose limits come from the
+record's own score table over the new baseline; weeks too thin to read (a median week
+under :data:`~pdcakit.metrics.series.MIN_PERIOD_CASES` observations) are read by month,
+as the compare page reads them. ``standards`` and ``composite`` (and a score's part) are
+refused with the reason: they weigh the tickets and several tables per period, which the
+monitor does not combine; a cycle aimed at one of their ticket KPIs is held instead.
+
 The signals' dates are dated events of the cycle (:func:`pdcakit.tracker.moves.cycle_events`
 marks them on the charts). A signal is not an error: the command exits with its own status
 (5, ``pdcakit.cli.EXIT_SIGNAL``) so a scheduler (cron, CI, Airflow) can act on it.
@@ -34,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from pdcakit.errors import PdcaError
-from pdcakit.kpis import KPI_INFO
+from pdcakit.kpis import KPI_INFO, SCORE_KPI_INFO
 from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import (
     CycleError,
@@ -44,8 +54,9 @@ from pdcakit.tracker.record import (
     read_cycle,
 )
 
-__all__ = ["FrozenLimits", "MonitorError", "MonitorResult", "Signal", "frozen_limits",
-           "latest_monitor", "monitor", "monitor_entries", "monitor_key"]
+__all__ = ["SCORE_SOURCES", "FrozenLimits", "MonitorError", "MonitorResult", "Signal",
+           "frozen_limits", "latest_monitor", "limits_of", "monitor", "monitor_entries",
+           "monitor_key", "score_observations", "score_periods"]
 
 _PERIOD_DAYS = {"D": 1, "W": 7}
 
@@ -184,9 +195,18 @@ def _settings(record: CycleRecord) -> tuple[str, str, str, tuple[str, str]]:
                            f"{record.id} --decision adopt its after window is the baseline "
                            "the new data is held against")
     kpi = str((record.aim or {}).get("metric") or "")
-    if kpi not in KPI_INFO:
+    if kpi.split(".", 1)[0] in SCORE_KPI_INFO and kpi not in SCORE_SOURCES:
+        raise MonitorError(
+            f"{where}: aim.metric is {kpi}; pdca monitor holds the scores read from one "
+            f"table per observation ({', '.join(SCORE_SOURCES)}) and the ticket KPIs, not "
+            f"{kpi}: {_WHY_NOT['part' if '.' in kpi else 'combined']}, "
+            "which the monitor does not combine. Hold the gain on the KPI it rests on "
+            "(pdca next with aim.metric fcr, for instance) or rerun the compare stage on "
+            "the new weeks")
+    if kpi not in KPI_INFO and kpi not in SCORE_SOURCES:
         raise MonitorError(f"{where}: aim.metric is {kpi or 'empty'}; the monitor watches "
-                           f"the aim metric, a ticket KPI ({', '.join(KPI_INFO)})")
+                           f"the aim metric, a ticket KPI ({', '.join(KPI_INFO)}) or a score "
+                           f"({', '.join(SCORE_SOURCES)})")
     window = (record.data or {}).get("new_baseline") or (record.data or {}).get("after") or []
     if len(window) != 2:
         raise MonitorError(f"{where}: no new-baseline window (data.new_baseline or "
@@ -205,6 +225,11 @@ def _settings(record: CycleRecord) -> tuple[str, str, str, tuple[str, str]]:
     return kpi, period, rule_set, (str(window[0])[:10], str(window[1])[:10])
 
 
+#: Why a score aim is not monitored.
+_WHY_NOT = {"part": "a part of a score is not charted on its own",
+            "combined": "it weighs the tickets and the standards table together per period"}
+
+
 def _judged(frame: Any, kind: str) -> Any:
     """Periods with cases and a value (a duration's median reached)."""
     import numpy as np
@@ -218,13 +243,22 @@ def _judged(frame: Any, kind: str) -> Any:
 def frozen_limits(tickets: Any, kpi: str, period: str, window: tuple[str, str],
                   source: str = "") -> FrozenLimits:
     """The new baseline's limits from ``tickets`` (already the new-baseline window)."""
+    from pdcakit.metrics.series import per_period
+
+    return limits_of(per_period(tickets, kpi, period=period), kpi, period, window, source)
+
+
+def limits_of(frame: Any, kpi: str, period: str, window: tuple[str, str],
+              source: str = "") -> FrozenLimits:
+    """The limits of the new baseline's periods ``frame`` (``period``, ``n``, ``value``;
+    ``numerator`` and ``denominator`` for a share): Laney p' for shares, an I chart of the
+    log medians for durations, an I chart (XmR) for means and scores."""
     import numpy as np
 
     from pdcakit import spc
-    from pdcakit.metrics.series import per_period
 
-    spec = KPI_INFO[kpi]
-    frame = _judged(per_period(tickets, kpi, period=period), spec.kind)
+    spec = _spec(kpi)
+    frame = _judged(frame, spec.kind)
     if len(frame) < 2:
         raise MonitorError(f"{source or 'the export'}: the new-baseline window {window[0]} to "
                            f"{window[1]} holds {len(frame)} period(s) with a value of {kpi}; "
@@ -241,6 +275,92 @@ def frozen_limits(tickets: Any, kpi: str, period: str, window: tuple[str, str],
         centre, sigma, name = float(chart.centre), float(chart.sigma), "I chart (XmR)"
     return FrozenLimits(kpi, spec.kind, name, period, window, centre, sigma, len(frame),
                         source)
+
+
+def _spec(kpi: str) -> Any:
+    return KPI_INFO[kpi] if kpi in KPI_INFO else SCORE_KPI_INFO[kpi]
+
+
+#: The scores pdca monitor holds: score -> (table kind, its path and mapping parameters).
+SCORE_SOURCES = {"csi": ("surveys", "surveys_path", "surveys_mapping"),
+                 "tps": ("audits", "audits_path", "audits_mapping"),
+                 "tds": ("mystery_shopper", "mystery_shopper_path", "mystery_shopper_mapping")}
+
+
+def _stage_parameters(record: CycleRecord) -> dict[str, Any]:
+    stages = record.stages or {}
+    return {**((stages.get("baseline") or {}).get("parameters") or {}),
+            **((stages.get("compare") or {}).get("parameters") or {})}
+
+
+def score_observations(table: Any, kpi: str) -> Any:
+    """One row per observation of score ``kpi``: ``date`` and ``value`` (a questionnaire's
+    mean over its answers for CSI, an audit's or visit's total for TPS and TDS), as the
+    compare page's score charts count them (:mod:`pdcakit.stages.score_series`)."""
+    import pandas as pd
+
+    from pdcakit.stages import score_series
+
+    dates, matrix = (score_series._csi(table) if kpi == "csi"
+                     else score_series._total(table, kpi))
+    return pd.DataFrame({"date": dates.to_numpy(), "value": matrix[:, 0]})
+
+
+def score_periods(observations: Any, period: str) -> Any:
+    """The mean score per ``period`` (``period`` start, ``n`` observations, ``value``).
+
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"date": pd.to_datetime(["2026-07-06", "2026-07-08",
+    ...                                             "2026-08-03"]), "value": [21.0, 23.0, 24.5]})
+    >>> score_periods(obs, "M")[["n", "value"]].to_dict("list")
+    {'n': [2, 1], 'value': [22.0, 24.5]}
+    """
+    from pdcakit.periods import PANDAS_PERIOD
+
+    starts = observations["date"].dt.to_period(PANDAS_PERIOD[period]).dt.start_time
+    grouped = observations.assign(period=starts).groupby("period", sort=True)["value"]
+    return grouped.agg(n="size", value="mean").reset_index()
+
+
+def _score_period(observations: Any, window: tuple[str, str], period: str, kpi: str) -> str:
+    """The cycle's period, or month when the new baseline's weeks are too thin to read
+    (:func:`pdcakit.stages.score_series.score_period`, as the compare page decides)."""
+    import pandas as pd
+
+    from pdcakit.stages.score_series import _OBSERVED, score_period
+    from pdcakit.stages.windows import Windows
+
+    start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1])
+    middle = (start + (end - start) / 2).normalize()
+    windows = Windows.explicit([str(start.date()), str(middle.date())],
+                               [str(middle.date()), str(end.date())])
+    return score_period(observations["date"], windows, period, _OBSERVED[kpi][0])[0]
+
+
+def _score_frames(paths: ProjectPaths, record: CycleRecord, kpi: str, data_path: Path,
+                  mapping: Any, period: str, window: tuple[str, str]
+                  ) -> tuple[Any, Any, str, str]:
+    """(new-baseline observations, new observations, period, source) of score ``kpi``."""
+    from pdcakit.data import load_table
+    from pdcakit.data.inputs import resolve_input
+
+    kind, path_parameter, mapping_parameter = SCORE_SOURCES[kpi]
+    params = _stage_parameters(record)
+    where = f"pdca/{record.id}.yaml"
+    source = str(params.get(path_parameter) or "")
+    if not source:
+        raise MonitorError(f"{where}: the aim is {kpi}, read from the {kind.replace('_', ' ')} "
+                           f"table, and stages.compare.parameters.{path_parameter} is empty; "
+                           "the new baseline's limits are computed from the cycle's own table")
+    own_mapping = _mapping(params.get(mapping_parameter), paths.root)
+    own = score_observations(load_table(resolve_input(source, base=paths.root), kind,
+                                        own_mapping), kpi)
+    low, high = (own["date"] >= window[0]), (own["date"] < window[1])
+    baseline = own[low & high].reset_index(drop=True)
+    new = score_observations(load_table(str(data_path), kind,
+                                        own_mapping if mapping is None else mapping), kpi)
+    new = new[new["date"] >= window[1]].reset_index(drop=True)
+    return baseline, new, _score_period(baseline, window, period, kpi), source
 
 
 def _complete(frame: Any, period: str, snapshot: Any) -> tuple[Any, list[str]]:
@@ -282,6 +402,11 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
     if not path.is_file():
         raise FileNotFoundError(f"--data {data}: no such file ({path}); give the export of the "
                                 "cases since the change was adopted")
+    scored = kpi in SCORE_SOURCES
+    if scored:
+        given = None if mapping is None else _mapping(mapping, base or Path.cwd())
+        baseline_obs, new_obs, period, score_source = _score_frames(
+            paths, record, kpi, path, given, period, window)
     mapping = (_mapping(mapping, base or Path.cwd()) if mapping is not None
                else _mapping((record.data or {}).get("mapping"), paths.root))
     stored = (record.monitor or {}).get("limits")
@@ -293,6 +418,9 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
                                f"{limits.period} over {list(limits.window)}, the record now "
                                f"says {kpi} per {period} over {list(window)}; delete the "
                                "monitor block to freeze new limits")
+    elif scored:
+        limits = limits_of(score_periods(baseline_obs, period), kpi, period, window,
+                           score_source)
     else:
         source = str((record.data or {}).get("tickets") or "")
         if not source:
@@ -304,12 +432,20 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
                                 _mapping((record.data or {}).get("mapping"), paths.root),
                                 window=window)
         limits = frozen_limits(baseline, kpi, period, window, source)
-    tickets = _load_new(str(path), mapping, window[1])
-    if tickets.empty:
-        raise MonitorError(f"--data {data}: no case created on or after {window[1]} (the day "
-                           "after the new baseline); nothing new to monitor yet")
-    frame, not_over = _complete(per_period(tickets, kpi, period=period), period,
-                                tickets.attrs.get("snapshot", tickets["created_at"].max()))
+    if scored:
+        if new_obs.empty:
+            raise MonitorError(f"--data {data}: no {kpi} observation dated on or after "
+                               f"{window[1]} (the day after the new baseline); nothing new to "
+                               "monitor yet")
+        frame, not_over = _complete(score_periods(new_obs, period), period,
+                                    new_obs["date"].max())
+    else:
+        tickets = _load_new(str(path), mapping, window[1])
+        if tickets.empty:
+            raise MonitorError(f"--data {data}: no case created on or after {window[1]} (the "
+                               "day after the new baseline); nothing new to monitor yet")
+        frame, not_over = _complete(per_period(tickets, kpi, period=period), period,
+                                    tickets.attrs.get("snapshot", tickets["created_at"].max()))
     judged = _judged(frame, limits.kind)
     left_out = sorted(set(not_over) | {str(d.date()) for d in frame["period"]}
                       - {str(d.date()) for d in judged["period"]})
@@ -322,7 +458,7 @@ def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = Non
     hits = apply_rules(scale, centre=limits.centre, sigma=sigma, rule_set=rule_set)
     starts = [str(d.date()) for d in judged["period"]]
     higher = str((record.aim or {}).get("direction") or (
-        "higher" if KPI_INFO[kpi].higher_is_better else "lower")) == "higher"
+        "higher" if _spec(kpi).higher_is_better else "lower")) == "higher"
     signals = sorted((Signal(starts[i], rule, float(values[i]),
                              "better" if (scale[i] > limits.centre) == higher else "worse")
                       for rule, points in hits.fired.items() for i in points),
