@@ -18,18 +18,20 @@ Wall time in seconds, as a ratio to F, and peak memory (``resource.getrusage`` o
 child, max resident set; the tickets are generated in a child too, so no child inherits
 a large parent's peak). Prints a table; ``--json`` writes the figures.
 
-``--stage baseline`` measures the baseline stage itself instead: ``pdca run CYCLE
-baseline --data FILE -p engine ENGINE`` for each of ``--engines`` (default pandas and
-duckdb), in a scratch copy of the project whose baseline notebook is made from
-``notebooks/baseline.py`` (jupytext), so the ``engine`` parameter is the current one.
-Wall time, ratio to F, and peak memory of the whole process tree (proportional set size,
-sampled every 100 ms: the CLI, papermill and the kernel), the engines alternated in each
-of ``--stage-repeat`` rounds; beside each, the notebook alone (papermill with
-``data_path`` and ``engine``, the notebook's other defaults), without ``pdca run``'s
-preflight and page.
+``--stage baseline|compare|efficiency|all`` measures a stage itself instead: ``pdca run
+CYCLE STAGE --data FILE -p engine ENGINE`` (``all``: ``pdca run CYCLE --all``, the three
+stages one after the other) for each of ``--engines`` (default pandas and duckdb; pandas,
+the row path, only up to ``--row-path-max`` tickets), in a scratch copy of the project
+whose stage notebooks are made from ``notebooks/*.py`` (jupytext), so the ``engine``
+parameter is the current one. Wall time, ratio to F, and peak memory of the whole process
+tree (proportional set size, sampled every 100 ms: the CLI, papermill and the kernel),
+the engines alternated in each of ``--stage-repeat`` rounds; beside each (one stage),
+the notebook alone (papermill with ``data_path`` and ``engine``, the notebook's other
+defaults), without ``pdca run``'s preflight and page.
 
     .venv/bin/python benchmarks/bigdata.py --sizes 1m,10m
     .venv/bin/python benchmarks/bigdata.py --stage baseline --sizes 1m,10m
+    .venv/bin/python benchmarks/bigdata.py --stage all --sizes 1m,10m --engines duckdb
 """
 
 from __future__ import annotations
@@ -180,9 +182,12 @@ def measure_floor(folder: Path, repeat: int) -> float:
     return statistics.median(walls)
 
 
+STAGES = ("baseline", "compare", "efficiency")
+
+
 def stage_project(folder: Path) -> Path:
     """A scratch copy of the project (notebooks, records, demo data) in ``folder``, its
-    baseline notebook made from ``notebooks/baseline.py``."""
+    stage notebooks made from ``notebooks/<stage>.py``."""
     import shutil
 
     project = folder / "project"
@@ -191,15 +196,16 @@ def stage_project(folder: Path) -> Path:
                         ignore=shutil.ignore_patterns("*.lock", "__pycache__", "*.ipynb"))
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy2(notebook, project / "notebooks" / notebook.name)
-    subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--to", "ipynb", "-q",
-                    "-o", str(project / "notebooks" / "baseline.ipynb"),
-                    str(ROOT / "notebooks" / "baseline.py")], check=True, cwd=project)
+    for stage in STAGES:
+        subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--to", "ipynb", "-q",
+                        "-o", str(project / "notebooks" / f"{stage}.ipynb"),
+                        str(ROOT / "notebooks" / f"{stage}.py")], check=True, cwd=project)
     return project
 
 
 def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
-                  floor: float) -> dict[str, Any]:
-    """The baseline stage on ``path`` with each engine, alternated ``repeat`` times:
+                  floor: float, stage: str = "baseline") -> dict[str, Any]:
+    """``stage`` (or ``all``) on ``path`` with each engine, alternated ``repeat`` times:
     median wall, its ratio to ``floor``, peak memory of the process tree."""
     import statistics
 
@@ -208,14 +214,21 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
     runs: dict[str, list[tuple[float, int, int]]] = {engine: [] for engine in engines}
     alone: dict[str, list[tuple[float, int, int]]] = {engine: [] for engine in engines}
     used: dict[str, list[str]] = {engine: [] for engine in engines}
+    each: dict[str, list[dict[str, float]]] = {engine: [] for engine in engines}
     for _ in range(repeat):
         for engine in engines:
+            which = ["--all"] if stage == "all" else [stage]
             command = [str(Path(sys.executable).parent / "pdca"), "run", bench.CYCLE,
-                       "baseline", "--data", str(path), "-p", "engine", engine]
+                       *which, "--data", str(path), "-p", "engine", engine]
             runs[engine].append(bench.run_measured(command, env, project))
-            used[engine].append(_engine_used(project, bench.CYCLE))
+            used[engine].append(", ".join(
+                f"{s} {_engine_used(project, bench.CYCLE, s)}"
+                for s in (STAGES if stage == "all" else [stage])))
+            if stage == "all":
+                each[engine].append(_stage_seconds(project, bench.CYCLE))
+                continue
             notebook = [sys.executable, "-c", bench.PAPERMILL_AS_PDCA,
-                        str(project / "notebooks" / "baseline.ipynb"),
+                        str(project / "notebooks" / f"{stage}.ipynb"),
                         str(project / f"alone-{engine}.ipynb"), "-k", "python3",
                         "--no-progress-bar", "-p", "data_path", str(path), "-p", "engine",
                         engine]
@@ -227,6 +240,12 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
                        "over_floor": wall / floor,
                        "peak_gib": max(m[1] for m in measured) / 2**30,
                        "ok": all(m[2] == 0 for m in measured), "read_by": used[engine]}
+        if each[engine]:
+            out[engine]["stage_seconds"] = {
+                s: statistics.median(r[s] for r in each[engine] if s in r)
+                for s in STAGES if any(s in r for r in each[engine])}
+        if not alone[engine]:
+            continue
         notebook = statistics.median(m[0] for m in alone[engine])
         out[engine]["notebook_alone"] = {
             "seconds": notebook, "over_floor": notebook / floor,
@@ -235,13 +254,32 @@ def measure_stage(project: Path, path: Path, engines: list[str], repeat: int,
     return out
 
 
-def _engine_used(project: Path, cycle: str) -> str:
-    """How the newest baseline run read the tickets: ``aggregates`` (an engine: its
-    results skip the row-only plausibility check) or ``rows``."""
-    found = sorted((project / "runs" / cycle / "baseline").glob("*/results.json"))
+def _stage_seconds(project: Path, cycle: str) -> dict[str, float]:
+    """Each stage's duration in the newest run of each (``provenance.json``: from the run
+    directory made to the page written)."""
+    out = {}
+    for stage in STAGES:
+        found = sorted((project / "runs" / cycle / stage).glob("*/provenance.json"))
+        if found:
+            seconds = json.loads(found[-1].read_text(encoding="utf-8")).get("duration_seconds")
+            if seconds is not None:
+                out[stage] = float(seconds)
+    return out
+
+
+def _engine_used(project: Path, cycle: str, stage: str = "baseline") -> str:
+    """How the newest run of ``stage`` read the tickets: ``aggregates`` (an engine: its
+    results skip the row-only plausibility check, or say "Read with engine") or
+    ``rows``."""
+    found = sorted((project / "runs" / cycle / stage).glob("*/results.json"))
     if not found:
         return "no results"
-    skipped = json.loads(found[-1].read_text(encoding="utf-8")).get("skipped", {})
+    text = found[-1].read_text(encoding="utf-8")
+    skipped = json.loads(text).get("skipped", {})
+    if stage == "efficiency":  # no plausibility check on that page: its data line
+        page = sorted(found[-1].parent.glob("*.html"))
+        said = page[-1].read_text(encoding="utf-8") if page else ""
+        return "aggregates" if "Read with engine" in said else "rows"
     return "aggregates" if "plausibility" in skipped else "rows"
 
 
@@ -252,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--row-path-max", type=int, default=1_000_000,
                         help="measure the row path up to this many tickets")
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--stage", choices=["baseline"],
+    parser.add_argument("--stage", choices=[*STAGES, "all"],
                         help="measure the stage run by pdca instead of the library calls")
     parser.add_argument("--engines", default="pandas,duckdb",
                         help="with --stage: comma list of pandas, duckdb, spark")
@@ -282,19 +320,25 @@ def main(argv: list[str] | None = None) -> int:
                   f"({path.stat().st_size / 2**20:.0f} MiB Parquet)")
             size: dict[str, Any] = {"generate_seconds": made}
             if project is not None:
-                engines = [e.strip() for e in args.engines.split(",")]
+                engines = [e.strip() for e in args.engines.split(",")
+                           if e.strip() != "pandas" or n <= args.row_path_max]
                 size["stage"] = measure_stage(project, path, engines, args.stage_repeat,
-                                              floor)
+                                              floor, args.stage)
                 for engine, figures in size["stage"].items():
                     print(f"  {args.stage} stage, engine {engine:<7} {figures['seconds']:7.1f} s"
                           f"  = {figures['over_floor']:5.2f} x F  peak "
                           f"{figures['peak_gib']:.2f} GiB  "
                           f"{'ok' if figures['ok'] else 'FAILED'} (read "
                           f"{', '.join(sorted(set(figures['read_by'])))})", flush=True)
-                    alone = figures["notebook_alone"]
-                    print(f"    the notebook alone (papermill, its defaults)  "
-                          f"{alone['seconds']:7.1f} s  = {alone['over_floor']:5.2f} x F  peak "
-                          f"{alone['peak_gib']:.2f} GiB", flush=True)
+                    if figures.get("stage_seconds"):
+                        print("    each stage (provenance): " + ", ".join(
+                            f"{k} {v:.1f} s = {v / floor:.2f} x F"
+                            for k, v in figures["stage_seconds"].items()), flush=True)
+                    alone = figures.get("notebook_alone")
+                    if alone:
+                        print(f"    the notebook alone (papermill, its defaults)  "
+                              f"{alone['seconds']:7.1f} s  = {alone['over_floor']:5.2f} x F"
+                              f"  peak {alone['peak_gib']:.2f} GiB", flush=True)
                 if {"pandas", "duckdb"} <= size["stage"].keys():
                     rows, agg = size["stage"]["pandas"], size["stage"]["duckdb"]
                     print(f"  pandas / duckdb: {rows['seconds'] / agg['seconds']:.1f} x the "

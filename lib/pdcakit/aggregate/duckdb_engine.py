@@ -80,9 +80,14 @@ class DuckDBEngine:
         columns in the engine, not in pandas), so that several queries parse a CSV file
         once; returns the table's name as a relation."""
         quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
+        return self.keep(f"SELECT {quoted} FROM {{relation}}", relation, name)
+
+    def keep(self, sql: str, relation: str, name: str) -> str:
+        """The result of ``sql`` (``{relation}`` replaced) kept in a DuckDB temporary table
+        ``name``; returns the table's name as a relation."""
         table = '"' + name.replace('"', '""') + '"'
-        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {quoted} "
-                                f"FROM {relation}")
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS "
+                                + sql.replace("{relation}", relation))
         return table
 
     def first_rows(self, relation: str, condition: str, limit: int = 5) -> list[int]:

@@ -69,7 +69,7 @@ TICKETS = "tickets"
 DURATION_END = {"first_response_time": "first_response_at", "time_to_resolve": "resolved_at"}
 _FLAGS = ("first_contact_resolved", "complaint", "reopened")
 #: Expanded frames kept at once (each one row per ticket of a KPI's columns).
-_FRAMES_KEPT = 2
+_FRAMES_KEPT = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,6 +132,7 @@ class EngineWindows:
     runner: Any = field(repr=False, default=None)
     relation: str = ""
     source: Any = field(repr=False, default=None)
+    canonical: str = ""
     exact_up_to: int = LARGE_SAMPLE
     _counts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _frames: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -188,7 +189,8 @@ class EngineWindows:
 
         d = self.runner.dialect
         q, micros = d.quote, d.micros
-        canonical = query_set(self.source, d, period=self.period, snapshot_us=None).canonical
+        canonical = self.canonical or query_set(self.source, d, period=self.period,
+                                                snapshot_us=None).canonical
         w = self.windows
         b0, b1, a0, a1 = (epoch_micros(t) for t in (w.before_start, w.before_end,
                                                      w.after_start, w.after_end))
@@ -383,6 +385,20 @@ def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, 
             continue
         groups[column] = _distinct_values(runner, relation, first.canonical, column, span)
     sides = _side_counts(runner, relation, first.canonical, windows, source)
+    canonical = first.canonical
+    if hasattr(runner, "keep"):
+        # the windows' canonical columns parsed once, kept in the engine (compressed, not
+        # in pandas): each KPI's query then reads them without scanning the file again
+        from pdcakit.aggregate.tickets import epoch_micros
+
+        d = runner.dialect
+        wanted = ", ".join(d.quote(c) for c in first.columns if c != "id")
+        created = d.micros(d.quote("created_at"))
+        relation = runner.keep(
+            f"WITH c AS ({canonical}) SELECT {wanted} FROM c WHERE {created} >= "
+            f"{epoch_micros(span[0])} AND {created} < {epoch_micros(span[1])}", relation,
+            "pdca_windows")
+        canonical = "SELECT * FROM {relation}"
     return EngineWindows(
         label=source.label, engine=runner.dialect.name, windows=windows, period=period,
         present=present, counted=(sides[0][0], sides[1][0]),
@@ -390,7 +406,7 @@ def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, 
         snapshot=snap, snapshot_source=snap_source, groups=groups, distinct=distinct,
         first_created=pd.Timestamp(int(summary["first_us"]), unit="us"),
         last_created=pd.Timestamp(int(summary["last_us"]), unit="us"),
-        runner=runner, relation=relation, source=source)
+        runner=runner, relation=relation, source=source, canonical=canonical)
 
 
 def _distinct_values(runner: Any, relation: str, canonical: str, column: str,
