@@ -189,7 +189,28 @@ def _new_figure(figsize: tuple[float, float] | None = None) -> Figure:
         width, height = PHONE_WIDTH, max(3.0, height * _PHONE_HEIGHT_SHARE)
     fig = _HouseFigure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)  # measures text when the figure is fitted
+    fig._pdca_after_layout = []  # type: ignore[attr-defined]  # run by _fit (_after_layout)
     return fig
+
+
+def _lay_out(fig: Figure) -> None:
+    """Place the figure's axes as its layout engine would when drawn, without drawing it:
+    a draw also walks every artist, which costs as much again."""
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        engine.execute(fig)
+
+
+def _after_layout(fig: Figure, step: Callable[[], None]) -> None:
+    """Run ``step`` (which needs the axes' final ranges and sizes) once the figure is laid
+    out: in :func:`_fit`'s one layout for a figure of this module, at once (after a layout)
+    for any other."""
+    pending = getattr(fig, "_pdca_after_layout", None)
+    if pending is not None:
+        pending.append(step)
+    else:
+        fig.draw_without_rendering()
+        step()
 
 
 def _figure(figsize: tuple[float, float] | None = None) -> tuple[Figure, Any]:
@@ -217,25 +238,37 @@ def _finish(ax: Any, title: str, xlabel: str, ylabel: str, percent: bool = False
 
 
 def _fit(fig: Figure) -> Figure:
-    """Fit a finished figure: long titles and value-axis labels wrap to the room they have,
-    and a legend too wide (over :data:`LEGEND_WIDTH_SHARE` of the figure) or taller than
-    its chart moves below the charts (:func:`_legend_below`)."""
+    """Fit a finished figure, from ONE layout (:func:`_lay_out`; the page's drawing lays
+    it out once more, with what changed here): what waited for the axes' sizes runs
+    (:func:`_after_layout`: event tags, the limits' labels), long titles and value-axis
+    labels wrap to the room they have, and a legend too wide (over
+    :data:`LEGEND_WIDTH_SHARE` of the figure) or taller than its chart moves below the
+    charts (:func:`_legend_below`)."""
     renderer = fig.canvas.get_renderer()
-    fig.draw_without_rendering()  # lay out once: the sizes below are the final ones
+    for ax in fig.axes:  # the right edge taken by the lines' labels: below before the layout
+        if (getattr(ax, "_pdca_line_labels", False) and ax.get_legend() is not None
+                and not getattr(ax, "_pdca_legend_below", False)):
+            _legend_below(fig, ax, renderer)
+    _lay_out(fig)
+    for step in getattr(fig, "_pdca_after_layout", ()):
+        step()
+    fig._pdca_after_layout = []  # type: ignore[attr-defined]
+    widened: dict[int, float] = {}  # pixels each axes' left edge moves when its label wraps
     for ax in fig.axes:
         if ax.yaxis.label.get_text():
+            before = ax.yaxis.label.get_window_extent(renderer).width
             _wrap(ax.yaxis.label, ax.bbox.height, renderer)
+            widened[id(ax)] = ax.yaxis.label.get_window_extent(renderer).width - before
         if _PHONE.get() and ax.xaxis.label.get_text():  # a phone's narrow chart
             _wrap(ax.xaxis.label, ax.bbox.width * (1 - TITLE_MARGIN), renderer)
-    # a wrapped value-axis label changes the left margin, which moves the left-aligned
-    # title: lay out again before measuring the titles' room
-    fig.draw_without_rendering()
+    # a wrapped value-axis label widens the left margin, which moves the left-aligned title
+    # right by as much: the layout would place it there
+    shift = max(widened.values(), default=0.0)
     for ax in fig.axes:
         title = _title_text(ax)
         if title is not None:
             # a margin for a reader's font, wider than matplotlib's (SVG text)
-            room = (fig.bbox.x1 - title.get_window_extent(renderer).x0
-                    - TITLE_MARGIN * fig.bbox.width)
+            room = (fig.bbox.x1 - ax.bbox.x0 - shift - TITLE_MARGIN * fig.bbox.width)
             if _PHONE.get():  # wrapped before the layout placed it: again, in its room
                 title.set_text(" ".join(title.get_text().split()))
             _wrap(title, room, renderer)
@@ -627,7 +660,8 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
                  target: float | None) -> None:
     """Each phase's limits and centre, and the target, written just right of the chart at
     their heights ("LCL 3.1", "LCL 3.3 before"), so a limit between two ticks can still be
-    read; labels that would touch are moved apart. The legend then goes below the chart."""
+    read; labels that would touch are moved apart (once the chart's height is known:
+    :func:`_after_layout`). The legend then goes below the chart."""
     if not xs:
         return
     import pandas as pd
@@ -649,24 +683,36 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
                                                             else "centre"]))
     if target is not None and np.isfinite(target):
         found.append(("Target", float(target), COLOURS["target"]))
-    ax.figure.draw_without_rendering()  # the value axis's final range
-    to_axes = ax.transAxes.inverted()
-    spots = [(to_axes.transform(ax.transData.transform((0, unit.of(v))))[1], name, v, colour)
-             for name, v, colour in found]
-    spots = sorted((s for s in spots if 0 <= s[0] <= 1), reverse=True)
-    height = 11.5 / (ax.bbox.height / ax.figure.dpi * 72)  # one 8.5-pt line, in axes units
+    ax.get_ylim()  # the value axis's final range (autoscaled now): heights need no layout
+    to_axes = ax.transScale + ax.transLimits
     formatter = ax.yaxis.get_major_formatter()  # a label reads one decimal finer than a tick
-    last = None
-    for y, name, value, colour in spots:
-        y = y if last is None else min(y, last - height)
-        last = y
-        finer = formatter.decimals + 1 if isinstance(formatter, _EvenFormatter) else None
+    if isinstance(formatter, _EvenFormatter):
+        formatter.set_locs(ax.yaxis.get_majorticklocs())
+    finer = formatter.decimals + 1 if isinstance(formatter, _EvenFormatter) else None
+    spots = []
+    for name, value, colour in found:
+        y = float(to_axes.transform((0.0, unit.of(value)))[1])
         shown = (f"{100 * value:.{finer or 1}f}%" if percent else
                  f"{unit.of(value):,.{finer}f}" if finer is not None else
                  _tick(float(unit.of(value))))
-        ax.text(1.01, y, f"{name} {shown}", transform=ax.transAxes, fontsize=_pt(8.5),
-                color=colour, va="center", ha="left", clip_on=False)
-    ax._pdca_line_labels = bool(spots)  # read by _fit: legend below
+        if 0 <= y <= 1:
+            spots.append((y, f"{name} {shown}", colour))
+    ax._pdca_line_labels = bool(spots)  # read by _fit: legend below, before the layout
+    if spots:
+        _after_layout(ax.figure, functools.partial(_place_line_labels, ax,
+                                                   sorted(spots, reverse=True)))
+
+
+def _place_line_labels(ax: Any, spots: Sequence[tuple[float, str, str]]) -> None:
+    """Write each (height in axes units, text, colour) just right of the laid-out chart,
+    from the top, each at least one line under the one above."""
+    height = 11.5 / (ax.bbox.height / ax.figure.dpi * 72)  # one 8.5-pt line, in axes units
+    last = None
+    for y, text, colour in spots:
+        y = y if last is None else min(y, last - height)
+        last = y
+        ax.text(1.01, y, text, transform=ax.transAxes, fontsize=_pt(8.5), color=colour,
+                va="center", ha="left", clip_on=False)
 
 
 def _point_colours(xs: Sequence[Any], change: Any) -> list[str]:
@@ -745,12 +791,21 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
         short = label if len(label) <= 40 else label[:39] + "…"
         ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
                    linewidth=1.2, label=f"{tag}: {when:%d %b %Y}, {short}")
-    if marks:  # the lines drawn, the axis's range is final: lay out once for the tags
-        ax.figure.draw_without_rendering()
+    if marks:  # the tags need the chart's width: once the figure is laid out
+        _after_layout(ax.figure, functools.partial(_tag_events, ax, marks))
+    return len(marks)
+
+
+def _tag_events(ax: Any, marks: Sequence[tuple[str, Any, str]]) -> None:
+    """Write each event's tag above its line (:func:`_tag_on_line`), in rows that do not
+    touch, and raise the chart's title above the rows."""
     rows: list[float] = []  # the right end of the last label in each row, axes units
     for tag, when, _ in marks:
         rows = _tag_on_line(ax, when, tag, rows)
-    return len(marks)
+    ax._pdca_title_pad = 6 + _TAG_ROW * len(rows)
+    title = ax.get_title(loc="left")
+    if title:  # the title rises above the tags' rows
+        ax.set_title(title, loc="left", pad=ax._pdca_title_pad)
 
 
 def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any
@@ -804,8 +859,6 @@ def _tag_on_line(ax: Any, when: Any, tag: str, rows: list[float]) -> list[float]
                 color=COLOURS["event"], annotation_clip=False,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                       "edgecolor": COLOURS["event"], "linewidth": 0.6})
-    # the title rises above the tags' rows
-    ax._pdca_title_pad = 6 + _TAG_ROW * len(rows)  # read by _finish
     return rows
 
 

@@ -135,8 +135,19 @@ def figure_svg(fig: Any, *, key: str | None = None) -> str:
 
     buffer = io.StringIO()
     salt = key if key is not None else f"pdca-figure-{next(_FIGURES_SHOWN)}"
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-        fig.savefig(buffer, format="svg", dpi=fig.dpi, metadata={"Date": None})
+    engine = fig.get_layout_engine()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt,
+                         "figure.autolayout": False, "figure.constrained_layout.use": False}):
+        if engine is not None and fig.axes:
+            # laid out once here, then drawn once: saved with its layout engine, a figure
+            # is drawn twice (once without output, to lay it out)
+            engine.execute(fig)
+            fig.set_layout_engine(None)  # None: savefig would lay it out again
+        try:
+            fig.savefig(buffer, format="svg", dpi=fig.dpi, metadata={"Date": None})
+        finally:
+            if engine is not None and fig.axes:
+                fig.set_layout_engine(engine)
     text = buffer.getvalue()
     return text[text.index("<svg"):].strip()  # no XML prolog or doctype: it goes inline
 
