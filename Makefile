@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# Extras installed with the project: EXTRAS=dev,spark adds pyspark, so the Spark equality
+# tests run (they need Java 17+ too; .ci/run installs both).
+EXTRAS ?= dev
 
 .PHONY: demo test lint notebooks data bench bench-full clean-venv catalogues
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
