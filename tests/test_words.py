@@ -242,3 +242,30 @@ def test_the_page_says_its_language(tmp_path):
     english = PageFacts(**{**facts.__dict__, "language": "en"})
     html = notebook_to_html(nb, tmp_path / "en.html", facts=english).read_text(encoding="utf-8")
     assert '<html lang="en">' in html
+
+
+class TestReword:
+    """Words.reword: English a statistics module filled from its marked messages, read back
+    and said in the page's language where the result is shown."""
+
+    def test_a_test_reason_reads_in_chinese_whole(self):
+        from pdcakit.stats import compare
+
+        reason = compare([1.5, 2.0, 2.2, 3.1, 2.4] * 10, [2.5, 3.1, 2.9, 3.3, 2.8] * 10).reason
+        assert reason.startswith("Why this test: before n = 50 with skewness 0.32; after")
+        said = words("zh-CN").reword(reason)
+        assert said.startswith("选用此检验的原因：改进前 n = 50，偏度 0.32；改进后 n = 50")
+        assert said.endswith("；Welch 版本不假设方差相等。")
+        assert not _english_words(said.replace("Cochran", "").replace("Welch", "")), said
+
+    def test_numbers_and_names_stay_and_english_is_untouched(self):
+        line = "Skipped: **Money**: needs the column cost_per_hour (map it under columns: in " \
+               "the mapping)."
+        assert words("en").reword(line) == line
+        said = words("zh-CN").reword(line)
+        assert said == "已跳过：**金额**：需要 cost_per_hour 列（在映射文件的 columns: 下映射）。"
+
+    def test_a_text_no_message_matches_stays_as_it_is(self):
+        # a short template such as "{a} to {b}" never reads ordinary words as itself
+        text = "The mean is close to normal, so nothing else is said"
+        assert words("zh-CN").reword(text) == text

@@ -317,7 +317,7 @@ The export has no resolved_at column, so open and resolved tickets cannot be tol
     for line in lines:
         page.say(w._("**Check:** {line}", line=line))
     for warning in tickets.attrs.get("warnings", []):
-        page.say(w._("Note: {warning}", warning=warning))
+        page.say(w._("Note: {warning}", warning=w.reword(warning)))
     record = {"tickets": n_tickets, "open": n_open, "first_created": first_created,
               "last_created": last_created, "snapshot": tickets.attrs.get("snapshot"),
               "snapshot_source": source,
@@ -489,7 +489,7 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
     else:
         run = spc.run_chart(series.values, labels=series.periods)
         page.say(w._("**{name}, run chart:** {sentence}", name=kpi_name(key, language),
-                     sentence=run.sentence))
+                     sentence=w.reword(run.sentence)))
         page.figure(series.figure(centre=run.centre, target=settings.target_value,
                                   events=events))
     return HeadlineSection(shown=page.done(), record=record, settings=settings, series=series,
@@ -523,9 +523,9 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
     w = words(headline.language)
     chart_name, rules_name = w._(chart.name), w._(spc.rule_set_name(rule_set))
     page.say(w._("**{name}, {chart}:** {sentence}", name=headline.name, chart=chart_name,
-                 sentence=chart.sentence))
+                 sentence=w.reword(chart.sentence)))
     page.say(w._("**Special-cause rules ({rules}):** {sentence}", rules=rules_name,
-                 sentence=rules.sentence))
+                 sentence=w.reword(rules.sentence)))
     page.figure(series.figure(
         chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
         events=events,
@@ -572,7 +572,7 @@ def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
         resolve = metrics.time_to_resolve(tickets)
         resolved = ((tickets["resolved_at"] - tickets["created_at"]) / minute).dropna()
     w = words(sections.language)
-    page.say(resolve.sentence)
+    page.say(w.reword(resolve.sentence))
     page.figure(plots.duration_histogram(
         resolved,
         median=None if resolve.median is None else resolve.median / minute,
@@ -937,8 +937,8 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
             sections.skip("sample_size", str(exc))
     record: dict[str, Any] = {}
     if plan is not None and series is not None:
-        page.say(plan.sentence)
-        page.say(w._("Method: {method}.", method=plan.method))
+        page.say(w.reword(plan.sentence))
+        page.say(w._("Method: {method}.", method=w.reword(plan.method)))
         page.figure(plots.power_curve(
             plan.curve_sizes, plan.curve_powers, target_power=settings.power,
             required_n=plan.n_per_group,

@@ -1,30 +1,11 @@
 """Choose the right before/after test from the data, and say why.
 
 :func:`compare` is the one entry point the notebooks use. The rules live here
-and nowhere else (``RULES`` is shown in the compare notebook):
-
-1. **proportion** (each value 0 or 1: FCR, SLA met, top-2-box CSAT): Pearson's
-   chi-square as R ``prop.test(correct = FALSE)`` when every expected count is at
-   least 5; otherwise Fisher's exact test.
-2. **rate** (event counts over an exposure: complaints per 1,000 tickets): the
-   exact conditional Poisson test, as R ``poisson.test``.
-3. **duration** with open items (time to resolve, first response): the log-rank
-   test, open items censored, never dropped; the estimate is the difference of the
-   Kaplan-Meier medians with a bootstrap CI. A Check stage verdict on a duration KPI
-   rests on the restricted mean time up to a horizon (z test), which counts open items
-   too and has one direction whatever the shape; the median and the log-rank test are
-   shown beside it. Durations with nothing open follow the continuous rules.
-4. **ordinal** (a few whole-number levels, e.g. CSAT 1-5): Mann-Whitney U
-   (paired: Wilcoxon signed-rank). A t test would treat the levels as equally spaced.
-5. **nps** (0-10 recommend scores): z test on the NPS difference (multinomial variance).
-6. **continuous**, independent groups: Welch's t test when every group is large
-   enough for the normal approximation of its mean, by Cochran's rule
-   ``n >= 25 * skewness^2`` (Cochran 1977, *Sampling Techniques*, 3rd ed., p. 42),
-   and small groups (n < 30) have no extreme outliers (beyond 3 IQR from the
-   quartiles); otherwise Mann-Whitney U with the Hodges-Lehmann shift. Student's t
-   only when asked for by name.
-7. **continuous**, paired: the paired t test under the same rule applied to the
-   differences; otherwise Wilcoxon signed-rank.
+and nowhere else: :data:`RULES`, in order (the compare notebook shows them, in the page's
+language: each is a message of the catalogue). The first rule whose kind fits the data
+chooses the test; Cochran's rule ``n >= 25 * skewness^2`` is from Cochran 1977,
+*Sampling Techniques*, 3rd ed., p. 42. Every reason is worded from a marked message, so
+a page rewords it (:meth:`pdcakit.words.Words.reword`).
 
 ``kind="auto"`` infers the kind: observed flags given -> duration; exposures given
 -> rate; every value 0 or 1 -> proportion; whole numbers on at most 7 levels ->
@@ -39,12 +20,12 @@ ordinal; else continuous. NPS must be asked for by name (its 0-10 scores look or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats as sps
 
+from ..words import N_
 from .nonparametric import mann_whitney, wilcoxon_signed_rank
 from .nps import nps_difference
 from .parametric import paired_t, student_t, welch_t
@@ -56,12 +37,33 @@ from .survival import logrank
 __all__ = ["KINDS", "RULES", "compare", "infer_kind"]
 
 KINDS = ("auto", "proportion", "rate", "duration", "ordinal", "nps", "continuous")
-#: The numbered choice rules of this module's docstring, one string each.
-RULES: tuple[str, ...] = tuple(  # in plain words: the docstring's code and italic markup
-    # dropped (a page shows **bold** as bold, but *italic* as text)
-    re.sub(r"(?<![*\w])\*(\S[^*]*?)\*(?!\*)", r"\1",
-           " ".join(rule.replace("``", "").split()))
-    for rule in re.findall(r"^\d\. (.*?)(?=^\d\. |^$)", __doc__ or "", flags=re.M | re.S))
+#: The choice rules, in order, in plain words (a page shows **bold** as bold).
+RULES: tuple[str, ...] = (
+    N_("**proportion** (each value 0 or 1: FCR, SLA met, top-2-box CSAT): Pearson's "
+       "chi-square as R prop.test(correct = FALSE) when every expected count is at least 5; "
+       "otherwise Fisher's exact test."),
+    N_("**rate** (event counts over an exposure: complaints per 1,000 tickets): the exact "
+       "conditional Poisson test, as R poisson.test."),
+    N_("**duration** with open items (time to resolve, first response): the log-rank test, "
+       "open items censored, never dropped; the estimate is the difference of the "
+       "Kaplan-Meier medians with a bootstrap CI. A Check stage verdict on a duration KPI "
+       "rests on the restricted mean time up to a horizon (z test), which counts open items "
+       "too and has one direction whatever the shape; the median and the log-rank test are "
+       "shown beside it. Durations with nothing open follow the continuous rules."),
+    N_("**ordinal** (a few whole-number levels, e.g. CSAT 1-5): Mann-Whitney U (paired: "
+       "Wilcoxon signed-rank). A t test would treat the levels as equally spaced."),
+    N_("**nps** (0-10 recommend scores): z test on the NPS difference (multinomial "
+       "variance)."),
+    N_("**continuous**, independent groups: Welch's t test when every group is large enough "
+       "for the normal approximation of its mean, by Cochran's rule n >= 25 * skewness^2 "
+       "(Cochran 1977, Sampling Techniques, 3rd ed., p. 42), and small groups (n < 30) have "
+       "no extreme outliers (beyond 3 IQR from the quartiles); otherwise Mann-Whitney U with "
+       "the Hodges-Lehmann shift. Student's t only when asked for by name."),
+    N_("**continuous**, paired: the paired t test under the same rule applied to the "
+       "differences; otherwise Wilcoxon signed-rank."),
+)
+#: The groups a reason names, marked for the catalogue.
+_GROUPS = (N_("before"), N_("after"), N_("differences"))
 _MAX_ORDINAL_LEVELS = 7
 _SMALL = 30
 
@@ -94,7 +96,7 @@ def infer_kind(before: Sequence[float], after: Sequence[float], *,
 
 
 def _why(text: str) -> str:
-    return f"Why this test: {text}."
+    return N_("Why this test: {reason}.").format(reason=text)
 
 
 def _proportion(b: np.ndarray, a: np.ndarray, confidence: float) -> Comparison:
@@ -110,11 +112,12 @@ def _proportion(b: np.ndarray, a: np.ndarray, confidence: float) -> Comparison:
     expected = np.outer([n1, n2], [successes, total - successes]) / total
     if (expected >= 5).all():
         result = two_proportions(x1, n1, x2, n2, confidence=confidence)
-        why = "each value is 0 or 1 (a proportion) and every expected count is at least 5"
+        why = N_("each value is 0 or 1 (a proportion) and every expected count is at least 5")
     else:
         result = fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], confidence=confidence)
-        why = (f"each value is 0 or 1 (a proportion) and the smallest expected count is "
-               f"{expected.min():.1f}, below 5, so the exact test replaces the chi-square")
+        why = N_("each value is 0 or 1 (a proportion) and the smallest expected count is "
+                 "{smallest}, below 5, so the exact test replaces the chi-square").format(
+            smallest=f"{expected.min():.1f}")
     return _with_reason(result, why)
 
 
@@ -140,23 +143,26 @@ def _normal_enough(groups: dict[str, np.ndarray]) -> tuple[bool, str]:
     for label, values in groups.items():
         skew = _skewness(values)
         need = 25 * skew**2
-        checks.append(f"{label} n = {values.size:,} with skewness {skew:.2f}")
+        checks.append(N_("{group} n = {n} with skewness {skew}").format(
+            group=label, n=f"{values.size:,}", skew=f"{skew:.2f}"))
         if values.size == 2:  # (n = 1: the test itself says it needs 2)
-            problems.append(f"{label}: n = {values.size} is too few to estimate the skewness, "
-                            "so Cochran's rule cannot be checked")
+            problems.append(N_("{group}: n = {n} is too few to estimate the skewness, so "
+                               "Cochran's rule cannot be checked").format(group=label,
+                                                                          n=values.size))
             continue
         if values.size < need:
-            problems.append(f"{label}: skewness {skew:.2f} is too large for n = "
-                            f"{values.size:,} (Cochran's rule needs n >= 25 x skewness^2 = "
-                            f"{need:,.0f})")
+            problems.append(N_("{group}: skewness {skew} is too large for n = {n} (Cochran's "
+                               "rule needs n >= 25 x skewness^2 = {need})").format(
+                group=label, skew=f"{skew:.2f}", n=f"{values.size:,}", need=f"{need:,.0f}"))
         outliers = _extreme_outliers(values) if values.size < _SMALL else 0
         if outliers:
-            problems.append(f"{label}: {outliers} extreme outlier(s) (beyond 3 IQR) "
-                            f"among only {values.size} values")
+            problems.append(N_("{group}: {outliers} extreme outlier(s) (beyond 3 IQR) among "
+                               "only {n} values").format(group=label, outliers=outliers,
+                                                         n=values.size))
     if problems:
         return False, "; ".join(problems)
-    return True, ("; ".join(checks) + ", which meets Cochran's rule n >= 25 x skewness^2, "
-                  "so the mean is close to normal")
+    return True, N_("{checks}, which meets Cochran's rule n >= 25 x skewness^2, so the mean "
+                    "is close to normal").format(checks="; ".join(checks))
 
 
 def _continuous(b: np.ndarray, a: np.ndarray, *, paired: bool, confidence: float,
@@ -169,19 +175,23 @@ def _continuous(b: np.ndarray, a: np.ndarray, *, paired: bool, confidence: float
         if ok:
             return _with_reason(paired_t(b, a, confidence=confidence, unit=unit), why)
         return _with_reason(wilcoxon_signed_rank(b, a, confidence=confidence, unit=unit),
-                            why + "; a rank test does not need normal differences")
+                            N_("{why}; a rank test does not need normal differences").format(
+                                why=why))
     b, a = b[np.isfinite(b)], a[np.isfinite(a)]
     if min(b.size, a.size) >= 2 and (np.ptp(b) == 0 or np.ptp(a) == 0) and np.ptp(
             np.concatenate([b, a])) > 0:
         return _with_reason(mann_whitney(b, a, confidence=confidence, unit=unit),
-                            "a group has no spread at all, so the t test's standard error "
-                            "is undefined; a rank test compares the groups' order instead")
+                            N_("a group has no spread at all, so the t test's standard error "
+                               "is undefined; a rank test compares the groups' order "
+                               "instead"))
     ok, why = _normal_enough({"before": b, "after": a})
     if ok:
         return _with_reason(welch_t(b, a, confidence=confidence, unit=unit),
-                            why + "; Welch's version does not assume equal variances")
+                            N_("{why}; Welch's version does not assume equal variances")
+                            .format(why=why))
     return _with_reason(mann_whitney(b, a, confidence=confidence, unit=unit),
-                        why + "; a rank test does not rely on the normal approximation")
+                        N_("{why}; a rank test does not rely on the normal approximation")
+                        .format(why=why))
 
 
 def compare(before: Sequence[float], after: Sequence[float], kind: str = "auto", *,
@@ -202,7 +212,7 @@ def compare(before: Sequence[float], after: Sequence[float], kind: str = "auto",
     b, a = _array(before, "before"), _array(after, "after")
     if kind in forced:
         return _with_reason(forced[kind](b, a, confidence=confidence, unit=unit),
-                            f"{kind} was asked for by name")
+                            N_("{test} was asked for by name").format(test=kind))
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}, "
                          f"or a test name: {', '.join(forced)}")
@@ -221,7 +231,8 @@ def compare(before: Sequence[float], after: Sequence[float], kind: str = "auto",
         result = poisson_rates(int(b.sum()), exposure_before or float(b.size),
                                int(a.sum()), exposure_after or float(a.size),
                                confidence=confidence, per=per, unit=unit)
-        return _with_reason(result, "the values are event counts over an exposure (a rate)")
+        return _with_reason(result, N_("the values are event counts over an exposure (a "
+                                       "rate)"))
     if kind == "duration":
         if not has_flags or observed_before is None or observed_after is None:
             raise ValueError("duration comparisons need observed_before and observed_after "
@@ -230,17 +241,18 @@ def compare(before: Sequence[float], after: Sequence[float], kind: str = "auto",
         n_open = int((~ob).sum() + (~oa).sum())
         if n_open:
             result = logrank(b, ob, a, oa, confidence=confidence, unit=unit or "minutes")
-            return _with_reason(result, f"{n_open:,} item(s) were still open, so their "
-                                "durations are censored: the log-rank test uses them "
-                                "without pretending they ended")
+            return _with_reason(result, N_(
+                "{n} item(s) were still open, so their durations are censored: the log-rank "
+                "test uses them without pretending they ended").format(n=f"{n_open:,}"))
         kind = "continuous"
     if kind == "ordinal":
         test = wilcoxon_signed_rank if paired else mann_whitney
         return _with_reason(test(b, a, confidence=confidence, unit=unit),
-                            "the scores are ordinal (a few whole-number levels), so a rank "
-                            "test is used rather than treating the levels as equally spaced")
+                            N_("the scores are ordinal (a few whole-number levels), so a rank "
+                               "test is used rather than treating the levels as equally "
+                               "spaced"))
     if kind == "nps":
         return _with_reason(nps_difference(b, a, confidence=confidence),
-                            "NPS is promoters minus detractors, compared with its "
-                            "multinomial variance")
+                            N_("NPS is promoters minus detractors, compared with its "
+                               "multinomial variance"))
     return _continuous(b, a, paired=paired, confidence=confidence, unit=unit)

@@ -264,19 +264,26 @@ class Words:
 
 
 #: How deep :meth:`Words.reword` follows a placeholder's value into other messages.
-_REWORD_DEPTH = 3
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z*(])")
+_REWORD_DEPTH = 6
+#: The fewest letters a message's fixed words need for :meth:`Words.reword` to read a text
+#: as that message.
+_REWORD_LETTERS = 5
+#: How many whole-text matches :meth:`Words.reword` weighs against each other.
+_REWORD_READINGS = 3
+_SENTENCE_END = re.compile(r"(?<=[.:])\s+(?=[A-Z*(])")
+_CLAUSE_END = re.compile(r";\s+")
 
 
 @functools.cache
 def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """(pattern, fixed words, translation) of every translated message with named
-    placeholders, the longest fixed words first: a pattern matches a filled message whole,
+    placeholders and at least :data:`_REWORD_LETTERS` letters of fixed words, the longest
+    pattern first: a pattern matches a filled message whole,
     each placeholder as a group (a message whose placeholder carries a conversion or a
     format, ``{x!r}``, is left out: its value cannot be read back)."""
     found = []
-    for message, said in translation(language)._catalog.items():  # type: ignore[attr-defined]
-        if not isinstance(message, str) or "{" not in message or not said:
+    for message, said in _filled_messages(language):
+        if "{" not in message or not said:
             continue
         try:
             parts = list(string.Formatter().parse(message))
@@ -293,29 +300,64 @@ def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
                 continue
             pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
             seen.add(name)
-        if not seen or not "".join(fixed).strip():
-            continue
+        if not seen or len(re.findall(r"[A-Za-z]", "".join(fixed))) < _REWORD_LETTERS:
+            continue  # "{a} to {b}", "{a}: {b}" would read any text as themselves
         found.append((re.compile("".join(pattern), re.S), max(fixed, key=len), said))
     return tuple(sorted(found, key=lambda item: -len(item[0].pattern)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _filled_messages(language: str) -> list[tuple[str, str]]:
+    """(English, translation) of every message of ``language``'s catalogue, a plural
+    message's singular and plural each with its form (the catalogue's own ``.po``)."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as handle:
+        catalog = read_po(handle, locale=LANGUAGES[language][1], domain=DOMAIN)
+    pairs = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            pairs.append((message.id, str(message.string or "")))
+        else:
+            forms = [str(form or "") for form in message.string]
+            pairs += [(message.id[0], forms[0]), (message.id[1], forms[-1])]
+    return pairs
+
+
 def _reword(language: str, text: str, depth: int) -> str:
+    """``text`` reworded (:meth:`Words.reword`): of the first few messages that match it
+    whole, and of its sentences or clauses reworded one by one, the reading that leaves
+    the fewest English letters (a trailing placeholder can swallow a sentence's tail:
+    "{group} n = {n} with skewness {skew}" matches a whole reason too)."""
     catalogue = translation(language)
     said = catalogue.gettext(text)
     if said != text or depth > _REWORD_DEPTH:
         return said
+    readings = [text]  # kept unless a reading leaves fewer English letters
     for pattern, fixed, translated in _templates(language):
         if fixed not in text:
             continue
         match = pattern.fullmatch(text)
         if match:
-            values = {name: _reword(language, value, depth + 1)
-                      for name, value in match.groupdict().items()}
-            return translated.format(**values)
-    sentences = _SENTENCE_END.split(text)
-    if len(sentences) > 1:
-        return "".join(_reword(language, part, depth + 1) for part in sentences)
-    return text
+            readings.append(translated.format(**{
+                name: _reword(language, value, depth + 1)
+                for name, value in match.groupdict().items()}))
+            if len(readings) > _REWORD_READINGS:
+                break
+    if text.endswith(".") and not text.endswith(".."):  # a message without its full stop
+        readings.append(_reword(language, text[:-1], depth + 1) + catalogue.gettext("."))
+    for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; "))):
+        parts = splitter.split(text)
+        if len(parts) > 1:
+            readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
+            break
+    return min(readings, key=_english_letters)
+
+
+def _english_letters(text: str) -> int:
+    return len(re.findall(r"[A-Za-z]", text))
 
 
 @functools.cache
