@@ -263,7 +263,9 @@ def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
     (:func:`check_events`), the signals ``pdca monitor`` logged for each, and this cycle's
     dated actions, oldest first: the stage notebooks mark them on every time-series chart,
     so nobody types an annotation by hand (a chart marks those inside its periods). The
-    labels are in the cycle's language (its record's ``language``)."""
+    labels are in the cycle's language (its record's ``language``). A complaint closed is
+    not an event of a cycle: a register closes dozens a week and no case names a cycle;
+    the complaints' time to close and share closed by the deadline are on the pages."""
     from pdcakit.run.request import cycle_language
     from pdcakit.words import words
 
