@@ -1,11 +1,13 @@
-"""The compare page's tickets through a query engine (DuckDB, or Spark by setting): per
-KPI and window, the counts the statistics need, never the export's rows.
+"""The compare and efficiency pages' tickets through a query engine (DuckDB, or Spark by
+setting): per KPI and window, the counts the statistics need, never the export's rows.
 
 :func:`load_engine_windows` checks the export as the row path does (bad cells, order of
 times, repeated ids: the row path's :class:`~pdcakit.data.DataError`), finds the
 snapshot, and counts what the page says about the windows (tickets, open ones, which
-columns hold a value, distinct values of the segment and mix columns). Each KPI is then
-read by one aggregate query when a section first needs it (:meth:`EngineWindows.counts`):
+columns hold a value, distinct values of the segment and mix columns); on DuckDB the two
+windows' canonical columns are then parsed once and kept in the engine (compressed, not
+in pandas). Each KPI is read by one aggregate query when a section first needs it
+(:meth:`EngineWindows.counts`):
 
 ======================  ================================================================
 KPI                     counted per period, window, open or not, segment and mix value
@@ -24,9 +26,18 @@ one row per ticket, holding only that KPI's column, the period, open flag and gr
 columns. Each row stands for a ticket with the same values, so every statistic that does
 not depend on the order of the tickets equals the row path's (a ticket's creation time
 becomes the start of its period, clamped to its window, which keeps its period and
-window; an open ticket's is exact, its duration running to the snapshot). A frame lives
-for one section at a time; the counts stay (small, except durations: one row per
-distinct duration).
+window; an open ticket's is exact, its duration running to the snapshot). A few frames
+are kept at a time; the counts stay (small, except durations: one row per distinct
+duration).
+
+Where the order of the tickets matters, the rows are read instead, the KPI's own columns
+only: a bootstrap resamples tickets by position, and a group of at most
+:data:`~pdcakit.stats.LARGE_SAMPLE` (100,000) tickets is bootstrapped, so windows of at
+most :attr:`EngineWindows.exact_up_to` tickets read each KPI's columns in the file's
+order, and the bootstraps draw the rows' own resamples. Above it the counts are used, in
+one fixed order (the same export gives the same page); a segment small enough to be
+bootstrapped then differs from the rows' by the Monte-Carlo error of its bootstrap only
+(tied durations, ended or not, stand in another order).
 
 >>> from pdcakit.stages.windows import Windows
 >>> from pdcakit.stages.sections import Sections
