@@ -182,7 +182,8 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     ``alt`` becomes the SVG's accessible name and title (escaped here); ``width`` (CSS px)
     is the chart's own width, read from the SVG when not given. ``phone``: the same chart
     drawn for a phone (inline ``<svg>``), shown instead on a narrow screen (module doc).
-    ``language``: the words of the enlarge and close links.
+    ``language``: the words of the enlarge and close links, and of ``alt`` where the
+    catalogue knows it (:meth:`pdcakit.words.Words.reword`).
 
     >>> page = chart_html('<svg width="72pt" height="36pt"><g/></svg>', "chart-3", "A <b>")
     >>> 'id="chart-3"' in page, 'href="#chart-3"' in page, "--pdca-width:96px" in page
@@ -198,7 +199,7 @@ def chart_html(image: str, chart_id: str, alt: str, width: float | None = None,
     """
     # one line: a title wrapped on the chart reads as one sentence
     w = words(language)
-    name = html.escape(" ".join((alt or w._("Chart (no description given)")).split()),
+    name = html.escape(" ".join(w.reword(alt or w._("Chart (no description given)")).split()),
                        quote=True)
     if image.lstrip().startswith("<svg"):
         width = width or _svg_width_px(image.lstrip())

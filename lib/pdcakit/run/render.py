@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
     from pdcakit.run.resultsfile import StageResults
 
-__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "run_verdict_heading",
+__all__ = ["STYLESHEET", "header_html", "notebook_to_html", "reword_outputs",
+           "run_verdict_heading",
            "section_headings", "sections_run", "verdict_box", "verdict_html"]
 
 #: The print and phone stylesheet every reviewer page carries (stage, cycle, portfolio).
@@ -301,6 +302,62 @@ def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None,
     return f"<header class=\"pdca-header\">{nav}{about}</header>{verdict}{contents}"
 
 
+#: A sentence's block as :func:`pdcakit.stages.display.sentence_html` writes it (a
+#: paragraph, a list item, a fold's title), holding only bold and code marks.
+_SENTENCE_BLOCK = re.compile(r"<(p|li|summary)>((?:[^<]|</?(?:strong|code)>)*)</\1>")
+_HEADER_CELL = re.compile(r"(<th\b[^>]*>)([^<]+)(</th>)")
+_MARKS = {"<strong>": "**", "</strong>": "**", "<code>": "`", "</code>": "`"}
+
+
+def _reword_block(match: re.Match[str], language: str) -> str:
+    """One sentence block in ``language`` (:meth:`pdcakit.words.Words.reword`), its bold
+    and code marks kept; the block as it was when nothing in it is a known message."""
+    from pdcakit.stages.display import sentence_html
+
+    tag, inner = match.groups()
+    marked = html.unescape(re.sub(r"</?(?:strong|code)>", lambda m: _MARKS[m.group(0)], inner))
+    said = words(language).reword(marked)
+    if said == marked:
+        return match.group(0)
+    return f"<{tag}>{sentence_html(said)[3:-4]}</{tag}>"
+
+
+def reword_outputs(nb: Any, language: str) -> Any:
+    """A copy of notebook ``nb`` whose shown sentences (the HTML blocks
+    :mod:`pdcakit.stages.display` writes: paragraphs, list items, fold titles) and table
+    column names read in ``language`` where the catalogue knows them: a module that words
+    its result in English from marked messages is read on a Chinese page in Chinese
+    (:meth:`pdcakit.words.Words.reword`). ``nb`` itself for English. A table's cells are
+    data and stay as they are.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data={
+    ...     "text/html": "<p><strong>Check:</strong> needs a headline KPI (see section 3)</p>"
+    ...                  "<table><tr><th>Target</th><td>Target</td></tr></table>"})])])
+    >>> reword_outputs(nb, "zh-CN").cells[0].outputs[0].data["text/html"].split("<table>")
+    ['<p><strong>核查：</strong>需要一个核心 KPI（见第 3 节）</p>', \
+'<tr><th>目标</th><td>Target</td></tr></table>']
+    """
+    if language == "en":
+        return nb
+    import copy
+
+    w = words(language)
+    page = copy.deepcopy(nb)
+    for cell in page.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = data.get("text/html")
+            if not text:
+                continue
+            text = "".join(text) if isinstance(text, list) else str(text)
+            text = _SENTENCE_BLOCK.sub(lambda m: _reword_block(m, language), text)
+            data["text/html"] = _HEADER_CELL.sub(
+                lambda m: m.group(1) + html.escape(w._(html.unescape(m.group(2).strip())))
+                + m.group(3), text)
+    return page
+
+
 def _with_header(nb: Any, facts: PageFacts) -> Any:
     """A copy of ``nb`` with the header as its first output (a failed run's box stays
     first: what failed comes before anything else)."""
@@ -345,7 +402,8 @@ def notebook_to_html(
     if facts is not None:
         # the notebook's prose (headings, explanations) in the page's language first, so
         # the contents list follows the translated headings
-        nb = _with_header(translate_notebook(nb, facts.language), facts)
+        nb = _with_header(reword_outputs(translate_notebook(nb, facts.language),
+                                         facts.language), facts)
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "parameters",
                                                      "injected-parameters"}
