@@ -272,6 +272,12 @@ _REWORD_LETTERS = 5
 _REWORD_READINGS = 3
 _SENTENCE_END = re.compile(r"(?<=[.:])\s+(?=[A-Z*(])")
 _CLAUSE_END = re.compile(r";\s+")
+_TERM_END = re.compile(r"(?<=\*\*):\s+")  # "**term**: its meaning"
+_BOLD_WHOLE = re.compile(r"\*\*([^*]+)\*\*")
+_ASIDE = re.compile(r"(.+?) \(([^()]+)\)", re.S)
+#: How reword joins text and its aside, and the separators it splits at, for the catalogue.
+_ASIDE_MESSAGE = N_("{text} ({detail})")
+_SEPARATORS = (N_("; "), N_(": "), N_("."))
 
 
 @functools.cache
@@ -335,6 +341,9 @@ def _reword(language: str, text: str, depth: int) -> str:
     said = catalogue.gettext(text)
     if said != text or depth > _REWORD_DEPTH:
         return said
+    bold = _BOLD_WHOLE.fullmatch(text)
+    if bold:  # "**term**": the term, in bold
+        return f"**{_reword(language, bold.group(1), depth + 1)}**"
     readings = [text]  # kept unless a reading leaves fewer English letters
     for pattern, fixed, translated in _templates(language):
         if fixed not in text:
@@ -348,7 +357,13 @@ def _reword(language: str, text: str, depth: int) -> str:
                 break
     if text.endswith(".") and not text.endswith(".."):  # a message without its full stop
         readings.append(_reword(language, text[:-1], depth + 1) + catalogue.gettext("."))
-    for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; "))):
+    aside = _ASIDE.fullmatch(text)
+    if aside:  # "words (a detail)": each reworded
+        readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
+            text=_reword(language, aside.group(1), depth + 1),
+            detail=_reword(language, aside.group(2), depth + 1)))
+    for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; ")),
+                             (_TERM_END, catalogue.gettext(": "))):
         parts = splitter.split(text)
         if len(parts) > 1:
             readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
