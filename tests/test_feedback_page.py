@@ -68,7 +68,7 @@ class TestBaseline:
         # is drawn and one line names the five stable classes
         assert len(section.figures) == 1
         assert any(s.startswith("Satisfaction, Service attitude, Response speed, "
-                                "Problem-solving ability, Other: every week lies within")
+                                "Problem-solving ability and Other: every week lies within")
                    for s in section.sentences)
         assert any("Cohen's kappa 0.72" in s for s in section.sentences)
         over = section.record["feedback"]["over_time"]
@@ -123,6 +123,9 @@ class TestBaseline:
         section = feedback_baseline(ledger, feedback_path="demo:feedback.csv",
                                     window=BASELINE, language="zh-CN")
         assert "2026年1月5日" in section.sentences[0]
+        # the stable classes listed as Chinese lists them (Babel: 、 and 和)
+        assert any(s.startswith("满意度、服务态度、响应速度、问题解决能力和其他")
+                   for s in section.sentences)
 
 
 class TestCompare:

@@ -239,6 +239,8 @@ def _class_charts(series: ClassSeries, page: Any, w: Words) -> None:
     chart itself drawn for a class with a period outside its limits, the classes inside
     theirs named in one line (drawing is the section's main cost: five charts, each drawn
     again for a phone, took two seconds for the demo's thirteen quiet weeks)."""
+    from babel.lists import format_list
+
     quiet = []
     for key in CLASSES:
         if key not in series.charts:
@@ -258,7 +260,8 @@ def _class_charts(series: ClassSeries, page: Any, w: Words) -> None:
                             "stable share), so its chart is not drawn.",
                             "{names}: every {period} lies within the p charts' limits "
                             "(stable shares), so their charts are not drawn.", len(quiet),
-                            period=w._(PERIODS[series.period]), names=", ".join(quiet)))
+                            period=w._(PERIODS[series.period]),
+                            names=format_list(quiet, locale=w.locale)))
 
 
 # ---------------------------------------------------------------- baseline: complaints
