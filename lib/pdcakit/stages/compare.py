@@ -1141,6 +1141,7 @@ def compare_kpi(before: pd.DataFrame, after: pd.DataFrame, key: str, *,
     params = dict(params or {})
     w = words_for(language)
     spec = metrics.KPIS[key]
+    before, after = metrics._checks.kpi_frame(before), metrics._checks.kpi_frame(after)
     before, after, follow_up, _ = _equal_follow_up(before, after, key, params, w)
     b, a = _split_straddled(_side(before, key, params, period),
                             _side(after, key, params, period))
@@ -1390,6 +1391,7 @@ def compare_kpis(before: pd.DataFrame, after: pd.DataFrame,
                  settings: CompareSettings) -> ChangeTable:
     """Compare every KPI of ``settings``; KPIs without data are skipped with the reason."""
     changes, skipped = [], {}
+    before, after = metrics._checks.kpi_frame(before), metrics._checks.kpi_frame(after)
     for key in settings.kpis:
         try:
             changes.append(compare_kpi(before, after, key, alpha=settings.alpha,
@@ -1458,6 +1460,7 @@ def segment_changes(before: pd.DataFrame, after: pd.DataFrame, key: str, column:
     sit side by side.
     """
     spec = metrics.KPIS[key]
+    before, after = metrics._checks.kpi_frame(before), metrics._checks.kpi_frame(after)
     needed = (*spec.columns, "created_at", "is_open")
     if scale is None and spec.unit == "minutes":
         scale = reading_scale(spec.unit, spec.estimate(before, **settings.params).value)

@@ -202,6 +202,27 @@ def standards_matrix(standards: pd.DataFrame, tickets: pd.DataFrame) -> np.ndarr
     return np.column_stack([rule_values(tickets, r).to_numpy(float) for r in rules])
 
 
+def _patterns(coded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``coded`` (-1 not judged, 0 missed, 1 met) in
+    ``np.unique(coded, axis=0)``'s order, and how many tickets have each. Each row read
+    as a base-3 number (first column most significant) sorts as the rows do, so one
+    unique of integers gives the same patterns and counts in ~1 ms instead of ~45 ms at
+    50,000 tickets (a sort of rows); other values, or too many columns for an int64, take
+    the row sort.
+
+    >>> p, c = _patterns(np.array([[1.0, -1.0], [0.0, 1.0], [1.0, -1.0]]))
+    >>> p.tolist(), c.tolist()
+    ([[0.0, 1.0], [1.0, -1.0]], [1, 2])
+    """
+    columns = coded.shape[1]
+    if columns == 0 or columns > 39 or not np.isin(coded, (-1.0, 0.0, 1.0)).all():
+        return np.unique(coded, axis=0, return_counts=True)
+    digits = (coded + 1).astype(np.int64)
+    codes = digits @ (3 ** np.arange(columns - 1, -1, -1, dtype=np.int64))
+    _, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    return coded[first], counts
+
+
 def bootstrap_means(matrix: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
     """Resamples x columns: each column's mean over the judged tickets (NaN: not judged)
     of a resample of whole tickets.
@@ -218,7 +239,7 @@ def bootstrap_means(matrix: np.ndarray, n_resamples: int, seed: int) -> np.ndarr
     n = matrix.shape[0]
     rng = np.random.default_rng(seed)
     coded = np.where(np.isnan(matrix), -1.0, matrix)
-    patterns, counts = np.unique(coded, axis=0, return_counts=True)
+    patterns, counts = _patterns(coded)
     judged = (patterns >= 0).astype(float)
     met = np.where(patterns >= 0, patterns, 0.0)
     draws = rng.multinomial(n, counts / n, size=n_resamples).astype(float)

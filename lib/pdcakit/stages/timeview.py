@@ -410,6 +410,7 @@ def window_periods(tickets: pd.DataFrame, key: str, windows: Windows, *, period:
     '2026-04-10'
     """
     frames = []
+    tickets = metrics._checks.kpi_frame(tickets)
     for side, start, end in (("before", windows.before_start, windows.before_end),
                              ("after", windows.after_start, windows.after_end)):
         part = between(tickets, "created_at", start, end)  # naive bounds: local times

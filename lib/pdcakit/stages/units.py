@@ -324,6 +324,9 @@ def unit_report(tickets: pd.DataFrame, column: str, kpis: Sequence[str], *,
     few units with enough tickets).
     ValueError naming the fix when ``column`` or a ``case_mix`` column is absent, or
     ``column`` has more than :data:`MAX_UNITS` values."""
+    from pdcakit.metrics._checks import kpi_frame
+
+    tickets = kpi_frame(tickets)  # without the load report pandas copies at every step
     missing = [c for c in (column, *case_mix) if c not in tickets or tickets[c].isna().all()]
     if missing:
         raise ValueError(f"unit comparison: the tickets have no data in the column "
