@@ -95,6 +95,7 @@ from scipy import stats as sps
 
 from ..fileio import plain
 from ..results import format_value
+from ..words import N_
 from .result import Comparison, change_sentence, format_p
 from .shape import _km_table_sorted, rmst_of_km_table
 from .survival import _sentence_scale, _signed_in, _sorted, km_median, km_median_weighted
@@ -150,13 +151,15 @@ class Dispersion:
     @property
     def sentence(self) -> str:
         icc = f", ICC {self.icc:.3f}" if self.icc is not None else ""
-        figures = (f"dispersion {self.ratio:.2f} over {self.n_periods} periods{icc}, "
-                   f"{self.test} {format_p(self.pvalue)}")
+        figures = N_("dispersion {ratio} over {n} periods{icc}, {test} {p}").format(
+            ratio=f"{self.ratio:.2f}", n=self.n_periods, icc=icc, test=self.test,
+            p=format_p(self.pvalue))
         if self.varies:
-            return (f"The periods vary more than chance would ({figures}), so the periods, "
-                    "not the tickets, are the units of the test.")
-        return (f"The periods vary no more than chance would ({figures}; the threshold is "
-                f"p < {self.threshold:g}), so the ticket-level test stands.")
+            return N_("The periods vary more than chance would ({figures}), so the periods, "
+                      "not the tickets, are the units of the test.").format(figures=figures)
+        return N_("The periods vary no more than chance would ({figures}; the threshold is "
+                  "p < {threshold}), so the ticket-level test stands.").format(
+            figures=figures, threshold=f"{self.threshold:g}")
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -203,7 +206,8 @@ class PeriodComparison:
 
     @property
     def sentence(self) -> str:
-        test = f"{self.test} over {self.n_periods_before} + {self.n_periods_after} periods"
+        test = N_("{test} over {before} + {after} periods").format(
+            test=self.test, before=self.n_periods_before, after=self.n_periods_after)
         return change_sentence(self.estimate_label, self.estimate, self.ci,
                                self.scale or self.unit, self.confidence, test, self.pvalue,
                                self.alpha, number=lambda v: _signed_in(v, self.scale),
@@ -394,9 +398,11 @@ def _t_result(*, test: str, estimate: float, variance: float, df: float, inflati
 
 
 def _method_sentence(what: str, why: str, inflation: _Inflation) -> str:
-    ar = (f" Neighbouring periods are correlated (lag-1 autocorrelation {inflation.rho:.2f}), "
-          f"so the variance is widened by a factor of {inflation.variance:.2f} and the "
-          "degrees of freedom reduced by it." if inflation.rho > 0 else "")
+    ar = (" " + N_("Neighbouring periods are correlated (lag-1 autocorrelation {rho}), so the "
+                   "variance is widened by a factor of {factor} and the degrees of freedom "
+                   "reduced by it.").format(rho=f"{inflation.rho:.2f}",
+                                            factor=f"{inflation.variance:.2f}")
+          if inflation.rho > 0 else "")
     return f"{what}: {why}.{ar}"
 
 
@@ -453,10 +459,10 @@ def _proportion_dispersion(x: np.ndarray, n: np.ndarray, after: np.ndarray,
         fitted[after == side] = x[after == side].sum() / n[after == side].sum()
     if kind == "proportion":
         variance = fitted * (1 - fitted) / n
-        test = "Pearson chi-square of the per-period counts (quasi-binomial dispersion)"
+        test = N_("Pearson chi-square of the per-period counts (quasi-binomial dispersion)")
     else:
         variance = fitted / n
-        test = "Pearson chi-square of the per-period counts (quasi-Poisson dispersion)"
+        test = N_("Pearson chi-square of the per-period counts (quasi-Poisson dispersion)")
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(variance > 0, (x / n - fitted) ** 2 / variance, 0.0)
     df = float(x.size - 2)
@@ -494,11 +500,12 @@ def proportion_periods(x_before: Sequence[int], n_before: Sequence[int],
         raise ValueError(f"every ticket on both sides has the same outcome ({p_a:.0%}): "
                          "there is no difference to test")
     return _quasi_comparison(
-        "binomial", _PeriodFit(x / n, after, n, fitted, fitted * (1 - fitted) / n), dispersion,
+        N_("binomial"), _PeriodFit(x / n, after, n, fitted, fitted * (1 - fitted) / n), dispersion,
         sampling=p_b * (1 - p_b) / n[~after].sum() + p_a * (1 - p_a) / n[after].sum(),
-        counts=(n[~after].sum(), n[after].sum()), noun="shares",
-        label="difference in proportions", extra={"before": float(p_b), "after": float(p_a)},
-        because=", so a week-to-week swing counts once per week, not once per ticket",
+        counts=(n[~after].sum(), n[after].sum()), noun=N_("shares"),
+        label=N_("difference in proportions"),
+        extra={"before": float(p_b), "after": float(p_a)},
+        because=N_(", so a week-to-week swing counts once per week, not once per ticket"),
         confidence=confidence, autocorrelation=autocorrelation)
 
 
@@ -527,11 +534,14 @@ def _quasi_comparison(family: str, fit: _PeriodFit, dispersion: Dispersion, *,
     return _period_comparison(
         fit, estimate=float(fit.fitted[-1] - fit.fitted[0]), variance=phi * sampling,
         df=dispersion.df, dispersion=dispersion, counts=counts,
-        test=f"quasi-{family} t test of the difference in {noun} (periods as units)",
-        short=f"quasi-{family} test", label=label,
-        what=f"Quasi-{family} comparison of the per-period counts",
-        why=(f"the {family} variance is multiplied by the dispersion {phi:.2f} (Pearson "
-             f"chi-square / df, at least 1){because}"),
+        test=N_("quasi-{family} t test of the difference in {noun} (periods as units)").format(
+            family=family, noun=noun),
+        short=N_("quasi-{family} test").format(family=family), label=label,
+        what=N_("Quasi-{family} comparison of the per-period counts").format(family=family),
+        why=N_("the {family} variance is multiplied by the dispersion {phi} (Pearson "
+               "chi-square / df, at least 1){because}").format(family=family,
+                                                              phi=f"{phi:.2f}",
+                                                              because=because),
         extra={**extra, "phi": phi}, confidence=confidence, autocorrelation=autocorrelation,
         per=per)
 
@@ -637,8 +647,10 @@ def rate_periods(count_before: Sequence[int], exposure_before: Sequence[float],
     fit = _PeriodFit(x / exposure, after, exposure, fitted,
                      np.maximum(fitted, pooled) / exposure)
     return _quasi_comparison(
-        "Poisson", fit, dispersion, sampling=sampling, counts=(x[~after].sum(), x[after].sum()),
-        noun="rates", label="difference in rates" + (f" per {per:,g}" if per != 1 else ""),
+        N_("Poisson"), fit, dispersion, sampling=sampling,
+        counts=(x[~after].sum(), x[after].sum()), noun=N_("rates"),
+        label=(N_("difference in rates per {per}").format(per=f"{per:,g}") if per != 1
+               else N_("difference in rates")),
         extra={"rate_before": float(r_b * per), "rate_after": float(r_a * per), "per": per},
         confidence=confidence, autocorrelation=autocorrelation, per=per)
 
@@ -659,7 +671,7 @@ def _anova_dispersion(n: np.ndarray, mean: np.ndarray, sd: np.ndarray, after: np
     n0 = float(sum((n[after == s].sum() - (n[after == s] ** 2).sum() / n[after == s].sum())
                    for s in (False, True)) / df1)
     icc = (ms_between - ms_within) / (ms_between + (n0 - 1) * ms_within)
-    return Dispersion(kind="mean", test="one-way ANOVA F of the periods within each side",
+    return Dispersion(kind="mean", test=N_("one-way ANOVA F of the periods within each side"),
                       statistic=f, df=df1, df_denominator=df2,
                       pvalue=float(sps.f.sf(f, df1, df2)), ratio=f, n_periods=int(k),
                       icc=float(max(icc, 0.0)))
@@ -700,11 +712,11 @@ def mean_periods(n_before: Sequence[int], mean_before: Sequence[float],
     return _period_comparison(
         _PeriodFit(y, after, n, fitted, np.full(n.size, pooled_sd2) / n), estimate=estimate,
         variance=variance, df=df, dispersion=dispersion, counts=(nb.sum(), na.sum()),
-        test="cluster-robust (CR2, by period) t test of the difference in means",
-        short="cluster-robust t test", label="difference in means",
-        what="Ticket-weighted period means compared with a cluster-robust (CR2) variance",
-        why="the standard error comes from how much the periods differ, not from the "
-            "tickets as if independent",
+        test=N_("cluster-robust (CR2, by period) t test of the difference in means"),
+        short=N_("cluster-robust t test"), label=N_("difference in means"),
+        what=N_("Ticket-weighted period means compared with a cluster-robust (CR2) variance"),
+        why=N_("the standard error comes from how much the periods differ, not from the "
+               "tickets as if independent"),
         extra={"mean_before": float(fitted[0]), "mean_after": float(fitted[-1]),
                "icc": dispersion.icc}, confidence=confidence,
         autocorrelation=autocorrelation, unit=unit,
@@ -842,7 +854,7 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
         part, k = _logrank_k(t, o, c)
         chi2, dof = chi2 + part, dof + k
     dispersion = Dispersion(kind="duration",
-                            test="log-rank test of the periods within each side",
+                            test=N_("log-rank test of the periods within each side"),
                             statistic=chi2, df=float(dof), pvalue=float(sps.chi2.sf(chi2, dof)),
                             ratio=chi2 / dof, n_periods=int(y.size))
     extra: dict[str, Any] = {"horizon": tau, "rmst_before": float(fitted[0]),
@@ -855,14 +867,16 @@ def duration_periods(minutes_before: Sequence[float], observed_before: Sequence[
     return _period_comparison(
         _PeriodFit(y, after, n, fitted, within), estimate=estimate, variance=variance, df=df,
         dispersion=dispersion, counts=(sides[0][0].size, sides[1][0].size),
-        test="cluster-robust (CR2, by period) t test of the difference in restricted mean "
-             "duration",
-        short="period-level RMST test",
-        label=f"difference in restricted mean duration up to {up_to}",
-        what=f"Restricted mean durations up to {up_to} per period (Kaplan-Meier, open "
-             "tickets censored), ticket-weighted, with a cluster-robust (CR2) variance",
-        why="a mean of period values has a standard error estimable from the periods "
-            "themselves", extra=extra, confidence=confidence,
+        test=N_("cluster-robust (CR2, by period) t test of the difference in restricted mean "
+                "duration"),
+        short=N_("period-level RMST test"),
+        label=N_("difference in restricted mean duration up to {horizon}").format(
+            horizon=up_to),
+        what=N_("Restricted mean durations up to {horizon} per period (Kaplan-Meier, open "
+                "tickets censored), ticket-weighted, with a cluster-robust (CR2) variance"
+                ).format(horizon=up_to),
+        why=N_("a mean of period values has a standard error estimable from the periods "
+               "themselves"), extra=extra, confidence=confidence,
         autocorrelation=autocorrelation, unit=unit, scale=scale)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..fileio import plain
 from ..results import format_number
+from ..words import N_
 
 __all__ = ["Comparison", "change_sentence", "format_p"]
 
@@ -37,14 +38,18 @@ def change_sentence(label: str, estimate: float, ci: tuple[float, float], unit: 
 Welch's t test, p = 0.020: statistically significant at the 5% level."
     """
     shown_unit = f" {unit}" if unit else ""
-    verdict = ("statistically significant" if pvalue < alpha
-               else "not statistically significant")
-    interval = (f"{confidence:.0%} CI {number(ci[0])} to {number(ci[1])}"
+    verdict = (N_("statistically significant") if pvalue < alpha
+               else N_("not statistically significant"))
+    level = f"{confidence:.0%}"
+    interval = (N_("{level} CI {low} to {high}").format(level=level, low=number(ci[0]),
+                                                        high=number(ci[1]))
                 if all(math.isfinite(v) for v in ci)
-                else f"{confidence:.0%} CI not estimable from these data")
-    return (f"The {label} (after - before) is {number(estimate)}{shown_unit} ({interval}); "
-            f"{test}, {format_p(pvalue)}: {verdict} at the {alpha:.0%} level."
-            + (f" {then}" if then else ""))
+                else N_("{level} CI not estimable from these data").format(level=level))
+    sentence = N_("The {label} (after - before) is {estimate} ({interval}); {test}, {p}: "
+                  "{verdict} at the {alpha} level.").format(
+        label=label, estimate=f"{number(estimate)}{shown_unit}", interval=interval, test=test,
+        p=format_p(pvalue), verdict=verdict, alpha=f"{alpha:.0%}")
+    return sentence + (f" {then}" if then else "")
 
 
 def format_p(pvalue: float) -> str:

@@ -40,6 +40,7 @@ from pdcakit.stats.proportions import difference_ci
 from pdcakit.stats.result import format_p
 from pdcakit.stats.shape import rmst, rmst_difference
 from pdcakit.stats.survival import _clean
+from pdcakit.words import N_
 
 __all__ = ["MixCheck", "stratified_change", "stratified_rmst_change"]
 
@@ -76,7 +77,7 @@ class MixCheck:
 
     def _fmt(self, value: float) -> str:
         if self.unit == "fraction":
-            return f"{format_number(100 * value, 1, sign=True)} points"
+            return N_("{value} points").format(value=format_number(100 * value, 1, sign=True))
         if self.unit == "minutes":
             words = format_value(value, "minutes", scale=self.scale)
             return words if words.startswith("-") or value == 0 else f"+{words}"
@@ -85,42 +86,50 @@ class MixCheck:
     @property
     def sentence(self) -> str:
         shift = self.mix.loc[self.mix["share change"].abs().idxmax()]
-        moved = "shifted" if self.mix_pvalue < 0.05 else "did not shift detectably"
-        text = (f"The {self.column} mix {moved} "
-                f"between the periods (chi-square {format_p(self.mix_pvalue)}; largest "
-                f"move: {shift[self.column]} "
-                f"{format_number(100 * shift['share change'], 1, sign=True)} points of "
-                f"share). Crude change{self._of} (all tickets{self._as_verdict}) "
-                f"{self._fmt(self.crude)} ({self.confidence:.0%} CI "
-                f"{self._fmt(self.crude_ci[0])} to {self._fmt(self.crude_ci[1])}); adjusted "
-                f"for {self.column} mix ({self.method}: each {self.column}'s own change, "
-                f"weighted by its share of all tickets, over the {self.strata_used} values "
-                f"with tickets on both sides) {self._fmt(self.adjusted)} "
-                f"({self.confidence:.0%} CI {self._fmt(self.adjusted_ci[0])} to "
-                f"{self._fmt(self.adjusted_ci[1])}, {format_p(self.adjusted_pvalue)}).")
+        moved = (N_("The {column} mix shifted between the periods (chi-square {p}; largest "
+                    "move: {value} {change} points of share).") if self.mix_pvalue < 0.05 else
+                 N_("The {column} mix did not shift detectably between the periods "
+                    "(chi-square {p}; largest move: {value} {change} points of share)."))
+        level = f"{self.confidence:.0%}"
+        parts = [moved.format(
+            column=self.column, p=format_p(self.mix_pvalue), value=shift[self.column],
+            change=format_number(100 * shift["share change"], 1, sign=True)),
+            N_("Crude change{of} (all tickets{as_verdict}) {crude} ({level} CI {low} to "
+               "{high}); adjusted for {column} mix ({method}: each {column}'s own change, "
+               "weighted by its share of all tickets, over the {strata} values with tickets "
+               "on both sides) {adjusted} ({level} CI {adjusted_low} to {adjusted_high}, "
+               "{p}).").format(
+                of=self._of, as_verdict=self._as_verdict, crude=self._fmt(self.crude),
+                level=level, low=self._fmt(self.crude_ci[0]), high=self._fmt(self.crude_ci[1]),
+                column=self.column, method=self.method, strata=self.strata_used,
+                adjusted=self._fmt(self.adjusted), adjusted_low=self._fmt(self.adjusted_ci[0]),
+                adjusted_high=self._fmt(self.adjusted_ci[1]),
+                p=format_p(self.adjusted_pvalue))]
         if self.left_out:
-            followed = (" or not followed up to the horizon on both sides"
-                        if self.horizon is not None else "")
-            text += (f" {self.left_out:,} tickets in {self.column} values seen on one side "
-                     f"only (or with fewer than {self.min_per_side} tickets on a side"
-                     f"{followed}) count in the mix test and the crude change but cannot "
-                     "enter the adjusted one.")
-        if self.disagree:
-            text += (" Warning: the crude and mix-adjusted comparisons disagree in direction or "
-                     "significance (Simpson's paradox): part of the crude change comes from "
-                     "the changed mix, so quote the adjusted figure.")
-        else:
-            text += (" The crude and adjusted figures agree in direction and significance, so "
-                     "the change is not an artefact of the mix.")
-        return text
+            parts.append((N_(
+                "{count} tickets in {column} values seen on one side only (or with fewer than "
+                "{least} tickets on a side or not followed up to the horizon on both sides) "
+                "count in the mix test and the crude change but cannot enter the adjusted "
+                "one.") if self.horizon is not None else N_(
+                "{count} tickets in {column} values seen on one side only (or with fewer than "
+                "{least} tickets on a side) count in the mix test and the crude change but "
+                "cannot enter the adjusted one.")).format(
+                count=f"{self.left_out:,}", column=self.column, least=self.min_per_side))
+        parts.append(N_(
+            "Warning: the crude and mix-adjusted comparisons disagree in direction or "
+            "significance (Simpson's paradox): part of the crude change comes from the "
+            "changed mix, so quote the adjusted figure.") if self.disagree else N_(
+            "The crude and adjusted figures agree in direction and significance, so the "
+            "change is not an artefact of the mix."))
+        return " ".join(parts)
 
     @property
     def _of(self) -> str:
-        return f" in the {self.estimand}" if self.estimand else ""
+        return N_(" in the {estimand}").format(estimand=self.estimand) if self.estimand else ""
 
     @property
     def _as_verdict(self) -> str:
-        return "" if self.horizon is not None else ", as in the verdict table"
+        return "" if self.horizon is not None else N_(", as in the verdict table")
 
     def as_dict(self) -> dict[str, Any]:
         return {"kpi": self.key, "column": self.column, "mix_pvalue": self.mix_pvalue,
@@ -177,10 +186,10 @@ def stratified_change(before: Sequence[float], strata_before: Sequence[Any],
         tables = [np.array([[sums.loc[s, p], counts.loc[s, p] - sums.loc[s, p]]
                             for p in ("after", "before")]) for s in table.index]
         pvalue = float(StratifiedTable(tables).test_null_odds(correction=False).pvalue)
-        method = "Mantel-Haenszel test, standardized difference"
+        method = N_("Mantel-Haenszel test, standardized difference")
     else:
         pvalue = float(2 * sps.norm.sf(abs(adjusted / se))) if se > 0 else math.nan
-        method = "stratified difference, z test"
+        method = N_("stratified difference, z test")
     crude_b, crude_a = (f["value"] for f in frames)  # all values, as the verdict table
     crude = float(crude_a.mean() - crude_b.mean())
     if kind == "proportion":
@@ -292,8 +301,9 @@ def stratified_rmst_change(before_minutes: Sequence[float], before_observed: Seq
                     crude=float(crude.difference),
                     crude_ci=(float(crude.ci[0]), float(crude.ci[1])), adjusted=adjusted,
                     adjusted_ci=(adjusted - z * se, adjusted + z * se),
-                    adjusted_pvalue=pvalue, method="direct standardisation, z test",
+                    adjusted_pvalue=pvalue, method=N_("direct standardisation, z test"),
                     unit="minutes", confidence=confidence, strata_used=len(entering),
                     left_out=int(all_counts.drop(index=entering).to_numpy().sum()),
-                    estimand=f"mean time up to {words}", scale=scale, horizon=tau,
+                    estimand=N_("mean time up to {horizon}").format(horizon=words),
+                    scale=scale, horizon=tau,
                     min_per_side=min_per_side)

@@ -273,6 +273,7 @@ _REWORD_READINGS = 3
 _SENTENCE_END = re.compile(r"(?<=[.:])\s+(?=[A-Z*(])")
 _CLAUSE_END = re.compile(r";\s+")
 _TERM_END = re.compile(r"(?<=\*\*):\s+")  # "**term**: its meaning"
+_COLON = re.compile(r":\s+")  # "what was done: why"
 _BOLD_WHOLE = re.compile(r"\*\*([^*]+)\*\*")
 _ASIDE = re.compile(r"(.+?) \(([^()]+)\)", re.S)
 #: How reword joins text and its aside, and the separators it splits at, for the catalogue.
@@ -363,7 +364,8 @@ def _reword(language: str, text: str, depth: int) -> str:
             text=_reword(language, aside.group(1), depth + 1),
             detail=_reword(language, aside.group(2), depth + 1)))
     for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; ")),
-                             (_TERM_END, catalogue.gettext(": "))):
+                             (_TERM_END, catalogue.gettext(": ")),
+                             (_COLON, catalogue.gettext(": "))):
         parts = splitter.split(text)
         if len(parts) > 1:
             readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
