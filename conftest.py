@@ -13,7 +13,9 @@ a chromium) is built once. Other modes would split a notebook's cells over worke
 ids xdist 3.8 can no longer tag with a group), so they are refused. Files are queued
 heaviest first (notebooks, then files with slow tests) so that no long file starts
 last on one core while the other idles. The `pdca demo` project is built once per
-test run, by the first worker that needs it, under a file lock, and read by all.
+test run, by the first worker that needs it, under a file lock, and read by all; it is
+a committed git checkout, as `make demo` runs in one (tests/test_git_state.py reads it).
+Each worker's BLAS uses one thread (the workers already fill the cores).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +35,16 @@ try:
     import fcntl  # the lock that lets xdist workers share one demo project (POSIX)
 except ImportError:  # Windows: each worker builds its own
     fcntl = None
+
+#: Under xdist each worker has a core: its BLAS (and the kernels it starts, which inherit
+#: the environment) computes in one thread. Two workers each spinning two OpenBLAS threads
+#: on two cores made one 1,000 x 70 least-squares fit ten times slower (3.1 s against
+#: 0.3 s, tests/test_did.py). Set before numpy is first imported here; numba's threads
+#: are left alone (tests/test_fast_paths.py varies them).
+ONE_THREAD_EACH = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _name in ONE_THREAD_EACH:
+        os.environ.setdefault(_name, "1")
 
 
 def pytest_collectstart(collector):
@@ -161,7 +174,10 @@ def _run_demo(root: Path) -> dict:
     root.mkdir(parents=True)
     for folder in ("notebooks", "pdca", "data"):
         shutil.copytree(ROOT / folder, root / folder,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.lock"))
+    (root / "runs").mkdir()
+    (root / "runs" / "README.md").write_text("Runs land here.\n", encoding="utf-8")
+    _commit_all(root)
     before = Path.cwd()
     out = io.StringIO()
     os.chdir(root)
@@ -171,3 +187,11 @@ def _run_demo(root: Path) -> dict:
     finally:
         os.chdir(before)
     return {"code": code, "out": out.getvalue()}
+
+
+def _commit_all(root: Path) -> None:
+    """``root`` made a git repository with everything in it committed (a fresh checkout)."""
+    for args in (("init", "-q"), ("add", "."), ("commit", "-q", "-m", "checkout")):
+        subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
+                        "-c", "commit.gpgsign=false", *args], cwd=root, check=True,
+                       capture_output=True)

@@ -7,19 +7,13 @@ itself in it. Tested in throw-away git repositories.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from pdcakit.run.runner import git_state
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _git(root: Path, *args: str) -> None:
@@ -96,27 +90,16 @@ def test_no_git_says_so(tmp_path):
 
 
 @pytest.mark.slow
-def test_pdca_demo_from_a_clean_checkout_is_not_uncommitted(tmp_path):
-    from pdcakit import cli
-
-    for folder in ("notebooks", "pdca", "data"):
-        shutil.copytree(ROOT / folder, tmp_path / folder,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".*.lock"))
-    (tmp_path / "runs").mkdir()
-    (tmp_path / "runs" / "README.md").write_text("Runs land here.\n")
-    _committed(tmp_path, {})
-    before, out = Path.cwd(), io.StringIO()
-    os.chdir(tmp_path)
-    try:
-        with contextlib.redirect_stdout(out):
-            assert cli.main(["demo"]) == 0, out.getvalue()
-    finally:
-        os.chdir(before)
-    provenances = sorted((tmp_path / "runs").glob("*/*/*/provenance.json"))
-    assert len(provenances) == 3
+def test_pdca_demo_from_a_clean_checkout_is_not_uncommitted(demo_project):
+    # the shared `pdca demo` project (conftest.py) ran in a committed git checkout of
+    # notebooks/, pdca/, data/ and runs/README.md, as `make demo` runs in a clone
+    paths, out = demo_project
+    assert (paths.root / ".git").is_dir()
+    provenances = sorted(paths.runs.glob("demo-helpdesk/*/*/provenance.json"))
+    assert len(provenances) == 3, out
     for path in provenances:
         git = json.loads(path.read_text(encoding="utf-8"))["git"]
-        assert git["dirty"] is False, (path, git)
-    pages = sorted((tmp_path / "runs").glob("*/*/*/*.html"))
+        assert git["dirty"] is False and len(git["commit"] or "") == 40, (path, git)
+    pages = sorted(paths.runs.glob("demo-helpdesk/*/*/*.html"))
     assert pages and not any("uncommitted" in page.read_text(encoding="utf-8")
                              for page in pages)
