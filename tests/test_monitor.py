@@ -242,7 +242,9 @@ def test_the_demo_holds_its_gain_and_logs_the_monthly_check(tmp_path, capsys):
     with edit_record(paths, "demo-helpdesk") as data:  # what pdca act adopt records
         data["decision"] = {"decision": "adopt", "date": "2026-07-10", "rationale": "held"}
         data["data"]["new_baseline"] = ["2026-04-06", "2026-07-06"]
-    cli._demo_holding(paths, log_check=True)
+    from pdcakit.run.demos import demo_cycle
+
+    cli._demo_holding(paths, demo_cycle("en"), log_check=True)
     out = capsys.readouterr().out
     assert "over 6 new period(s), 2026-07-06 to 2026-08-10" in out and "No signal" in out
     record = read_cycle(paths, "demo-helpdesk")

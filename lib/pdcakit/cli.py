@@ -279,7 +279,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from pdcakit.run.workbooks import place_demo_plan, throwaway_demo_workbook
 
     demo = demo_cycle(args.language)  # an unknown language: UsageError before anything
-    english = demo.language == "en"  # the holding phase replays the English export
     try:
         paths = ProjectPaths.find()
     except FileNotFoundError:
@@ -287,7 +286,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
     with _only_demo(paths):
         place_demo(paths, demo.language)
-        plan = place_demo_plan(paths) if english else None
+        plan = place_demo_plan(paths, demo.plan)
         print(demo.starting)
         _reset_demo_record(paths, demo.cycle, keep_finding=plan is not None)
         worst = _run_stages(paths, demo.cycle, DEMO_STAGES, {}, None,
@@ -297,8 +296,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             print(tracker.advance(paths, demo.cycle).sentence)
         if worst == EXIT_OK:
             print(tracker.act(paths, demo.cycle, "adopt", demo.decision))
-            if english:
-                _demo_holding(paths, log_check=plan is not None)
+            _demo_holding(paths, demo, log_check=plan is not None)
     index, _ = _all_reports(paths)
     print(f"Portfolio: {_relative(index)}")
     return worst
@@ -323,18 +321,17 @@ def _only_demo(paths: ProjectPaths) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _demo_holding(paths: ProjectPaths, *, log_check: bool) -> None:
+def _demo_holding(paths: ProjectPaths, demo: Any, *, log_check: bool) -> None:
     """After the demo's adoption: ``pdca monitor`` on the six weeks since (the adopted
     process replayed, so quiet), and the monthly FCR check logged from it in the demo's
     supervision plan (``log_check``: the plan is the demo's own)."""
-    from pdcakit.run.workbooks import DEMO_MONITOR_DATA
     from pdcakit.tracker.monitor import monitor
     from pdcakit.tracker.supervision import check_done
     from pdcakit.words import words
 
-    w = words()
-    result = monitor(paths, DEMO_CYCLE, DEMO_MONITOR_DATA)
-    print(f"$ pdca monitor {DEMO_CYCLE} --data {DEMO_MONITOR_DATA}")
+    w = words(demo.language)
+    result = monitor(paths, demo.cycle, demo.monitor_data, mapping=demo.monitor_mapping)
+    print(f"$ pdca monitor {demo.cycle} --data {demo.monitor_data}")
     for line in _monitor_lines(result, w):
         print(line)
     if log_check:
@@ -536,7 +533,7 @@ def _cmd_check_done(args: argparse.Namespace) -> int:
 
     done, check = check_done(ProjectPaths.find(), args.check, result=args.result,
                              note=args.note, findings=tuple(args.finding or ()),
-                             day=_given_day(args.date))
+                             day=_given_day(args.date), cycle=args.cycle or "")
     print(f"{check.id}: {done.result} logged for {done.date.isoformat()}; next due "
           f"{check.next_due(done.date).isoformat()} ({shown(check.frequency.text)}).")
     for finding in done.findings:
@@ -806,11 +803,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     done = sub.add_parser(
         "check-done", help="log a supervision check: its result and findings",
-        description="Log that a check of the supervision plan (pdca/supervision.yaml) was "
+        description="Log that a check of the supervision plan (pdca/supervision.yaml or "
+        "pdca/supervision/*.yaml) was "
         "done (today, or --date), with its result against the check's standard, a note and any "
         "findings (numbered F1, F2 ...; pdca new ID --from-finding F1 opens a cycle for "
         "one). The portfolio shows each check's next due date.")
-    done.add_argument("check", help="the check's id in pdca/supervision.yaml")
+    done.add_argument("check", help="the check's id in the supervision plan")
     done.add_argument("--result", required=True, choices=("pass", "fail"),
                       help="whether the standard was met")
     done.add_argument("--note", required=True, help="what was looked at and found")
@@ -818,6 +816,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a nonconformity found (repeatable)")
     done.add_argument("--date", metavar="YYYY-MM-DD",
                       help="the day the check was done (default: today)")
+    done.add_argument("--cycle", metavar="ID",
+                      help="the cycle the check was done for (its charts mark it)")
     done.set_defaults(func=_cmd_check_done)
 
     watch = sub.add_parser(
@@ -825,7 +825,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check the new cases of an adopted cycle against the frozen control "
         "limits of its new baseline (the adopted after window), with the cycle's rule set; "
         "print each signal with its period and rule and log the result in the cycle's "
-        "record (the same data twice logs one result). Exit status 5 when a signal fires.",
+        "record (the same data twice logs one result). The aim may be a ticket KPI or a "
+        "score (csi, tps, tds: read from a new survey, audit or visit export). Exit status 5 "
+        "when a signal fires.",
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     watch.add_argument("cycle", help="an adopted cycle")
     watch.add_argument("--data", required=True, metavar="FILE",

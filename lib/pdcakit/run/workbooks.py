@@ -146,17 +146,19 @@ def place_demo_record(paths: ProjectPaths) -> Path:
     return target
 
 
-def place_demo_plan(paths: ProjectPaths) -> Path | None:
-    """Write the demo's supervision plan (``data/demo/supervision.yaml``, shipped with the
-    demo data) as ``pdca/supervision.yaml``, afresh on each demo; None, and nothing
-    written, when the workbook has a plan of its own (one without ``demo: true``)."""
+def place_demo_plan(paths: ProjectPaths, template: Path | None = None) -> Path | None:
+    """Write the demo's supervision plan (``template``, by default
+    ``data/demo/supervision.yaml``, shipped with the demo data) as ``pdca/supervision.yaml``,
+    afresh on each demo; None, and nothing written, when the workbook has a plan of its own
+    (one without ``demo: true``)."""
     from pdcakit.tracker.supervision import is_demo_plan, plan_path
 
     target = plan_path(paths)
     if (target.exists() or target.is_symlink()) and not is_demo_plan(target):
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(target, (bundled("demo") / "supervision.yaml").read_text(encoding="utf-8"))
+    source = template or bundled("demo") / "supervision.yaml"
+    atomic_write_text(target, source.read_text(encoding="utf-8"))
     return target
 
 
