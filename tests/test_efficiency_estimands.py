@@ -261,7 +261,9 @@ def test_the_demo_first_response_time_defers_to_the_check(demo_page):
             "time saved is claimed; the Check stage's verdict on first response time, which "
             "may rest on another estimand, is the decision.") in first.sentence
     resolve = found["gains"].result["time_to_resolve"]
-    assert resolve.sentence.startswith("Time to resolve (median): 2.3 hours before, 1.1 hours "
+    # the after median is 69.2 minutes (was 68.0 before the demo's agent effects moved
+    # which tickets close at first contact; data/README.md, "Agents")
+    assert resolve.sentence.startswith("Time to resolve (median): 2.3 hours before, 1.2 hours "
                                        "after, so 1.1 hours saved per ticket (95% CI")
 
 
