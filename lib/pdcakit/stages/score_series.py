@@ -60,9 +60,9 @@ __all__ = ["MAX_PART_PANELS", "PART_KINDS", "ScoreParts", "ScorePhaseView",
            "observations_per_period", "part_views", "score_period", "score_views"]
 
 #: What each score's observation is, and the table it comes from.
-_OBSERVED = {"csi": ("questionnaire", "surveys"), "tps": ("audit", "audits"),
-             "tds": ("visit", "mystery_shopper"), "standards": ("ticket", "standards"),
-             "composite": ("ticket", "standards")}
+OBSERVED = {"csi": ("questionnaire", "surveys"), "tps": ("audit", "audits"),
+            "tds": ("visit", "mystery_shopper"), "standards": ("ticket", "standards"),
+            "composite": ("ticket", "standards")}
 #: An observation's word, several (message ids of the words layer) ...
 _PLURAL = {"questionnaire": N_("questionnaires"), "audit": N_("audits"),
            "visit": N_("visits"), "ticket": N_("tickets")}
@@ -206,7 +206,7 @@ def _csi(surveys: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
 def _total(table: pd.DataFrame, key: str) -> tuple[pd.Series, np.ndarray]:
     parts = table[list(_PARTS[key])].apply(pd.to_numeric, errors="coerce")
     total = parts.sum(axis=1, min_count=len(_PARTS[key]))
-    return _scored(_dates(table, _OBSERVED[key][1].replace("_", " ")),
+    return _scored(_dates(table, OBSERVED[key][1].replace("_", " ")),
                    total.to_numpy(float)[:, None])
 
 
@@ -235,7 +235,7 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
         raise ValueError(f"{title}: need at least 2 periods with enough observations on each "
                          f"side of the change for a phase chart; have {n_before} before and "
                          f"{n_after} after (by {PERIODS[period]}; a period with fewer than "
-                         f"{MIN_PERIOD_CASES} {_OBSERVED[base][0]}s is drawn but not judged)")
+                         f"{MIN_PERIOD_CASES} {OBSERVED[base][0]}s is drawn but not judged)")
     chart = spc.i_chart(np.where(sparse, np.nan, values), part=frame["side"].tolist(),
                         labels=periods, unit="%" if percent else "")  # as the carried centre
     if sparse.any():
@@ -243,7 +243,7 @@ def _view(key: str, dates: pd.Series, matrix: np.ndarray,
                         zip(periods[sparse], frame["n"][sparse], strict=True))
         note = " ".join([note, words(language)._(
             "Drawn but not judged (too few {what} to set the limits or raise a signal): "
-            "{periods}.", what=words(language)._(_PLURAL[_OBSERVED[base][0]]),
+            "{periods}.", what=words(language)._(_PLURAL[OBSERVED[base][0]]),
             periods=few)]).strip()
     w = words(language)
     axis = w._(_AXES[base] if axis is None else axis)
@@ -270,10 +270,10 @@ def score_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame 
     if tables.surveys is not None:
         sources["csi"] = lambda: (*_csi(tables.surveys), _first, "questionnaire", False)
     for key in ("tps", "tds"):
-        table = getattr(tables, _OBSERVED[key][1])
+        table = getattr(tables, OBSERVED[key][1])
         if table is not None:
             sources[key] = (lambda key=key, table=table: (
-                *_total(table, key), _first, _OBSERVED[key][0], False))
+                *_total(table, key), _first, OBSERVED[key][0], False))
     if tables.standards is not None:
         _standards_sources(tables.standards, tickets, sources, skipped,
                            sla_first_response_minutes, composite_weights)
@@ -380,10 +380,10 @@ def part_views(tables: ScoreTables, windows: Windows, *, tickets: pd.DataFrame |
     if tables.surveys is not None:
         sources["csi"] = lambda: _csi_parts(tables.surveys)
     for key in ("tps", "tds"):
-        table = getattr(tables, _OBSERVED[key][1])
+        table = getattr(tables, OBSERVED[key][1])
         if table is not None:
             sources[key] = (lambda key=key, table=table: (
-                _dates(table, _OBSERVED[key][1].replace("_", " ")),
+                _dates(table, OBSERVED[key][1].replace("_", " ")),
                 table[list(_PARTS[key])].apply(pd.to_numeric, errors="coerce")
                 .to_numpy(float), list(_PARTS[key]), "sub-score"))
     if tables.standards is not None:
@@ -424,7 +424,7 @@ def _parts_of(score: str, kind: str, dates: pd.Series, matrix: np.ndarray, parts
               windows: Windows, period: str, language: str, cap: int) -> ScoreParts:
     """The first ``cap`` parts' phase views, all read by the period the score's own
     observations call for (:func:`score_period`)."""
-    what = _OBSERVED[score][0]
+    what = OBSERVED[score][0]
     keep = np.isfinite(matrix).any(axis=1) & dates.notna().to_numpy()
     chosen, note = score_period(dates[keep].reset_index(drop=True), windows, period, what,
                                 language)

@@ -327,14 +327,14 @@ def _score_period(observations: Any, window: tuple[str, str], period: str, kpi: 
     (:func:`pdcakit.stages.score_series.score_period`, as the compare page decides)."""
     import pandas as pd
 
-    from pdcakit.stages.score_series import _OBSERVED, score_period
+    from pdcakit.stages.score_series import OBSERVED, score_period
     from pdcakit.stages.windows import Windows
 
     start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1])
     middle = (start + (end - start) / 2).normalize()
     windows = Windows.explicit([str(start.date()), str(middle.date())],
                                [str(middle.date()), str(end.date())])
-    return score_period(observations["date"], windows, period, _OBSERVED[kpi][0])[0]
+    return score_period(observations["date"], windows, period, OBSERVED[kpi][0])[0]
 
 
 def _score_frames(paths: ProjectPaths, record: CycleRecord, kpi: str, data_path: Path,
