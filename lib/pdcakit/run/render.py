@@ -306,6 +306,9 @@ def header_html(facts: PageFacts, headings: list[tuple[str, str]] | None = None,
 #: paragraph, a list item, a fold's title), holding only bold and code marks.
 _SENTENCE_BLOCK = re.compile(r"<(p|li|summary)>((?:[^<]|</?(?:strong|code)>)*)</\1>")
 _HEADER_CELL = re.compile(r"(<th\b[^>]*>)([^<]+)(</th>)")
+#: A table cell holding a phrase of words (not a name or a number): our own wording, such
+#: as a test's name, reason and assumptions, reworded; a one-word cell is data.
+_PHRASE_CELL = re.compile(r"(<td\b[^>]*>)([^<]*[A-Za-z]{2,}[^<]*\s[^<]*[A-Za-z]{2,}[^<]*)(</td>)")
 _MARKS = {"<strong>": "**", "</strong>": "**", "<code>": "`", "</code>": "`"}
 
 
@@ -327,8 +330,9 @@ def reword_outputs(nb: Any, language: str) -> Any:
     :mod:`pdcakit.stages.display` writes: paragraphs, list items, fold titles) and table
     column names read in ``language`` where the catalogue knows them: a module that words
     its result in English from marked messages is read on a Chinese page in Chinese
-    (:meth:`pdcakit.words.Words.reword`). ``nb`` itself for English. A table's cells are
-    data and stay as they are.
+    (:meth:`pdcakit.words.Words.reword`). ``nb`` itself for English. A table cell of one
+    word or a number is data and stays as it is; a phrase is reworded (only a phrase the
+    catalogue holds changes).
 
     >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
     >>> nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data={
@@ -352,6 +356,9 @@ def reword_outputs(nb: Any, language: str) -> Any:
                 continue
             text = "".join(text) if isinstance(text, list) else str(text)
             text = _SENTENCE_BLOCK.sub(lambda m: _reword_block(m, language), text)
+            text = _PHRASE_CELL.sub(
+                lambda m: m.group(1) + html.escape(w.reword(html.unescape(m.group(2))))
+                + m.group(3), text)
             data["text/html"] = _HEADER_CELL.sub(
                 lambda m: m.group(1) + html.escape(w._(html.unescape(m.group(2).strip())))
                 + m.group(3), text)

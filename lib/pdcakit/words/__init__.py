@@ -369,7 +369,9 @@ def _reword(language: str, text: str, depth: int) -> str:
         parts = splitter.split(text)
         if len(parts) > 1:
             readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
-            break
+    if text[:1].isupper() and text[1:2].islower():  # a message capitalised where it starts
+        lower = _reword(language, text[0].lower() + text[1:], depth + 1)
+        readings.append(lower[:1].upper() + lower[1:])
     return min(readings, key=_english_letters)
 
 
