@@ -302,8 +302,10 @@ def test_a_fraction_score_reads_its_centre_and_limits_as_percentages(demo) -> No
         phase = view.chart.phases[0]
         sentence = view.sentence
         centre = f"{100 * phase.centre:.1f}%"
-        assert f"Before: Centre {centre}, control limits {100 * phase.lcl:.1f}% to " \
-               f"{100 * phase.ucl:.1f}%" in sentence, sentence
+        # three significant digits, as every control-chart sentence: 51.0% reads "51%"
+        limits = [f"{float(f'{100 * v:.3g}'):g}%" for v in (phase.lcl, phase.ucl)]
+        assert f"Before: Centre {centre}, control limits {limits[0]} to {limits[1]}" \
+            in sentence, sentence
         assert f"The baseline's centre line ({centre})" in sentence
         assert not re.search(r"Centre 0\.\d", sentence), sentence
     # a score on its own scale keeps its numbers: no % on CSI's 1-5 means
