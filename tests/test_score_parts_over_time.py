@@ -200,3 +200,22 @@ def test_titles_and_labels_nest_no_brackets_and_say_weighted_once(demo):
     assert "".join(shown.split()) == wanted.replace(" ", "")
     zh = phase_title("客户满意度指数 CSI", "week", "I chart (XmR)", "zh-CN")
     assert zh.startswith("客户满意度指数 CSI")
+
+
+def test_a_ticket_kpis_phase_chart_speaks_the_page_language():
+    from pdcakit.kpis import kpi_name
+    from pdcakit.stages.timeview import phase_view
+
+    windows = Windows.around(CHANGE, weeks_before=8, weeks_after=8)
+    tickets, _ = read_tickets("demo:tickets.csv", "", windows)
+    english = phase_view(tickets, "fcr", windows)
+    assert english.title == "First contact resolution"
+    assert english.ylabel == "First contact resolution (% of tickets per week)"
+    chinese = phase_view(tickets, "aht", windows, language="zh-CN")
+    assert chinese.title == kpi_name("aht", "zh-CN") != "Average handle time"
+    assert chinese.ylabel.startswith(kpi_name("aht", "zh-CN"))
+    fig = chinese.figure(period_word="week", language="zh-CN")
+    assert "".join(fig.axes[0].get_title(loc="left").split()).startswith(
+        kpi_name("aht", "zh-CN"))
+    # the numbers do not depend on the language
+    assert np.array_equal(chinese.values, phase_view(tickets, "aht", windows).values)

@@ -351,23 +351,30 @@ def proportion_phase_view(periods: Sequence[Any], numerators: Sequence[float],
 
 
 def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
-               params: Mapping[str, float] | None = None) -> PhaseView:
+               params: Mapping[str, float] | None = None, language: str = "en") -> PhaseView:
     """Per-period values over both windows and a control chart split at the change.
 
     Rates: Laney p' chart (large subgroups make plain p-chart limits too tight when
     weeks differ for ordinary reasons); durations: I chart of the log of the per-period
     Kaplan-Meier medians (open cases censored at the snapshot; limits transformed back,
     so always positive; periods with few cases drawn, not used for the limits; empty
-    periods kept as gaps); means: XmR chart of the period values.
+    periods kept as gaps); means: XmR chart of the period values. The KPI's name and
+    value axis in ``language`` (:func:`pdcakit.kpis.kpi_name`; English unchanged).
     """
     from pdcakit import spc
+    from pdcakit.kpis import kpi_name
+    from pdcakit.words import words
 
     params = dict(params or {})
     spec = metrics.KPIS[key]
+    w = words(language)
+    name = spec.name if language == "en" else kpi_name(key, language)
     frame = window_periods(tickets, key, windows, period=period, **params)
     per = PERIODS[period]
     if spec.kind == "duration":
-        view = _duration_phase_view(frame, spec, windows.after_start, per)
+        view = _duration_phase_view(frame, spec, windows.after_start, per, name,
+                                    w._("{name} (Kaplan-Meier median {unit} per {period})",
+                                        name=name, unit=w._(spec.unit), period=w._(per)))
         return replace(view, days=frame["days"].to_numpy(int),
                        full_days=frame["full_days"].to_numpy(int))
     frame = frame[frame["n"] > 0].reset_index(drop=True)
@@ -377,17 +384,20 @@ def phase_view(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str
               "full_days": frame["full_days"].to_numpy(int)}
     if spec.kind == "proportion":
         view = proportion_phase_view(periods, frame["numerator"], frame["denominator"],
-                                     windows.after_start, title=spec.name, key=key,
-                                     ylabel=f"{spec.name} (% of tickets per {per})")
+                                     windows.after_start, title=name, key=key,
+                                     ylabel=w._("{name} (% of tickets per {period})",
+                                                name=name, period=w._(per)))
         return replace(view, **counts)
-    labels = _split_at(periods, windows.after_start, spec.name)
+    labels = _split_at(periods, windows.after_start, name)
     chart = spc.i_chart(frame["value"].to_numpy(float), part=labels, labels=periods,
                         unit=spec.unit if spec.unit in ("minutes", "points") else "")
-    return PhaseView(key=key, title=spec.name, periods=periods,
+    ylabel = (w._("{name} (mean per {period}, {unit})", name=name, period=w._(per),
+                  unit=w._(spec.unit)) if spec.unit
+              else w._("{name} (mean per {period})", name=name, period=w._(per)))
+    return PhaseView(key=key, title=name, periods=periods,
                      values=frame["value"].to_numpy(float), chart_name="I chart (XmR)",
                      chart=chart, change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} (mean per {per}{', ' + spec.unit if spec.unit else ''})",
-                     **counts)
+                     ylabel=ylabel, **counts)
 
 
 def window_periods(tickets: pd.DataFrame, key: str, windows: Windows, *, period: str = "W",
@@ -437,13 +447,13 @@ def _days(days: float) -> str:
 
 
 def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.Timestamp,
-                         per: str) -> PhaseView:
+                         per: str, name: str, ylabel: str) -> PhaseView:
     """Per-period Kaplan-Meier medians (open cases censored) on a log-scale I chart split
     at ``change``: limits always positive; periods without cases are gaps, periods with
     few cases are drawn but never set the limits."""
     periods = pd.DatetimeIndex(frame["period"])
     values = frame["value"].to_numpy(float)
-    labels = _split_at(periods, change, spec.name, present=np.isfinite(values))
+    labels = _split_at(periods, change, name, present=np.isfinite(values))
     before = periods < change
     typical = [float(np.nanmedian(values[side])) if np.isfinite(values[side]).any()
                else math.nan for side in (before, ~before)]
@@ -451,10 +461,9 @@ def _duration_phase_view(frame: pd.DataFrame, spec: metrics.KpiSpec, change: pd.
     chart = spc.log_i_chart(values, part=labels, sparse=frame["sparse"].to_numpy(bool),
                             n=frame["n"].to_numpy(float), unit="minutes", scale=scale,
                             labels=periods)
-    return PhaseView(key=spec.key, title=spec.name, periods=periods, values=values,
+    return PhaseView(key=spec.key, title=name, periods=periods, values=values,
                      chart_name="I chart of log medians", chart=chart,
-                     change_index=labels.count("before"), percent=False,
-                     ylabel=f"{spec.name} (Kaplan-Meier median {spec.unit} per {per})",
+                     change_index=labels.count("before"), percent=False, ylabel=ylabel,
                      n=frame["n"].to_numpy(int), n_open=frame["n_open"].to_numpy(int),
                      sparse=frame["sparse"].to_numpy(bool),
                      median_reached=frame["median_reached"].to_numpy(bool), scale=scale,
