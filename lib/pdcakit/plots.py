@@ -17,6 +17,11 @@ Every figure can be drawn again for a phone (:func:`phone_figure`): the same cha
 :data:`PHONE_MIN_PT` (the page's small print), legends beneath, fewer date ticks, and
 small multiples one panel a row.
 
+Every word a chart writes itself (legend entries, default axis labels, the limits' labels,
+event tags, "Other (k categories)") comes from the words layer (:mod:`pdcakit.words`) in the
+chart's ``language`` (``"en"`` by default; ``"zh-CN"``), and so do its dates (month names
+on the time axis, the events' dates); titles and labels a caller passes are drawn as given.
+
 >>> fig = control_chart(range(5), [3, 4, 3, 5, 4], centre=3.8, lcl=1.0, ucl=6.6,
 ...                     title="Weekly FCR", ylabel="FCR (%)")
 >>> fig.axes[0].get_title(loc="left")
@@ -28,6 +33,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import math
+import re
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -35,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -50,6 +57,7 @@ from matplotlib.ticker import (
 
 from .fonts import font_family
 from .results import DURATION_UNITS, DurationUnit, duration_unit, format_value
+from .words import N_, Words, words
 
 __all__ = ["AFTER_COLOUR", "BEFORE_COLOUR", "COLOURS", "PARETO_TOP", "PHONE_MIN_PT",
            "PHONE_WIDTH", "PRINT_DPI", "TOO_FEW_LABEL", "KpiPanel", "control_chart",
@@ -354,12 +362,41 @@ def _with_unit(label: str, unit: str) -> str:
     return f"{label} ({unit})" if label else unit.capitalize()
 
 
-def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
+#: Leading zeros of a month or day number before 月 or 日 ("03月" reads "3月").
+_PADDED = re.compile(r"(?<!\d)0(\d)(?=[月日])")
+
+
+class _ChineseDates(mdates.ConciseDateFormatter):
+    """Date tick labels as Chinese writes them ("3月", "3月20日", "2026年"): the concise
+    labels of :func:`_date_axis` with numbered months and days, leading zeros dropped.
+
+    >>> import datetime as dt
+    >>> formatter = _ChineseDates(mdates.AutoDateLocator())
+    >>> formatter.format_ticks([mdates.date2num(dt.datetime(2026, m, 1)) for m in (1, 2, 3)])
+    ['2026年', '2月', '3月']
+    """
+
+    def __init__(self, locator: Any) -> None:
+        super().__init__(
+            locator, formats=["%Y年", "%m月", "%m月%d日", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%Y年", "%m月", "%m月%d日", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y年", "%Y年", "%Y年%m月", "%Y年%m月%d日",
+                            "%Y年%m月%d日 %H:%M"])
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [_PADDED.sub(r"\1", label) for label in super().format_ticks(values)]
+
+    def get_offset(self) -> str:
+        return _PADDED.sub(r"\1", super().get_offset())
+
+
+def _date_axis(ax: Any, xs: Sequence[Any], w: Words | None = None) -> None:
     """Dates ticked in the data's own period: at each point when there are a few points
     a day or more apart and evenly spaced (a two-day daily chart shows its two days, never
     hours; months cut at a go-live do not), else
     days, months or years as the span needs; labels short and level ("Mar", "2016"),
-    the year once at the end where the ticks do not show it."""
+    the year once at the end where the ticks do not show it; in Chinese "3月", "2026年"
+    (:class:`_ChineseDates`)."""
     import matplotlib.dates as mdates
     import pandas as pd
 
@@ -375,10 +412,13 @@ def _date_axis(ax: Any, xs: Sequence[Any]) -> None:
         locator: Any = FixedLocator(mdates.date2num(stamps.to_pydatetime()))
     else:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=5 if _PHONE.get() else 9)
-    formatter = mdates.ConciseDateFormatter(
-        locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
-        zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
-        offset_formats=["", "%Y", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M"])
+    if w is not None and w.language == "zh-CN":
+        formatter: Any = _ChineseDates(locator)
+    else:
+        formatter = mdates.ConciseDateFormatter(
+            locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M"])
     for axis in {id(a.xaxis): a.xaxis for a in (ax, *ax.get_shared_x_axes().get_siblings(ax))
                  }.values():
         axis.set_major_locator(locator)
@@ -468,24 +508,38 @@ def _number_axis(axis: Any) -> None:
     axis.set_major_formatter(FuncFormatter(_tick))
 
 
+@functools.cache
+def _sides() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How a series' label starts when it is the "before" or the "after" side, in every
+    language of the words layer ("before", "改进前"; "after", "改进后")."""
+    from .words import LANGUAGES
+
+    return (tuple({words(code)._("Before").lower() for code in LANGUAGES}),
+            tuple({words(code)._("After").lower() for code in LANGUAGES}))
+
+
 def series_colours(labels: Sequence[str], palette: Sequence[str]) -> list[str]:
     """A colour per series: :data:`BEFORE_COLOUR` / :data:`AFTER_COLOUR` for series whose
-    label starts with "before" / "after" (any case), the palette in turn for the others
-    (leaving out the before and after colours when those series are drawn, so no other
-    series looks like them).
+    label starts with "before" / "after" (any case, or their words in another language of
+    the words layer: 改进前 / 改进后), the palette in turn for the others (leaving out the
+    before and after colours when those series are drawn, so no other series looks like
+    them).
 
     >>> series_colours(["Before (n = 3)", "After", "Phone"], ["#111111"])
     ['#8d99a6', '#1f4e79', '#111111']
     >>> series_colours(["After", "Walk-in"], [AFTER_COLOUR, "#111111"])
     ['#1f4e79', '#111111']
+    >>> series_colours([words("zh-CN")._("Before"), "电话"], ["#111111"])
+    ['#8d99a6', '#111111']
     """
-    words = [str(label).strip().lower() for label in labels]
-    taken = {BEFORE_COLOUR if word.startswith("before") else AFTER_COLOUR for word in words
-             if word.startswith(("before", "after"))}
+    before, after = _sides()
+    names = [str(label).strip().lower() for label in labels]
+    sides = [BEFORE_COLOUR if name.startswith(before) else
+             AFTER_COLOUR if name.startswith(after) else None for name in names]
+    taken = {side for side in sides if side is not None}
     free = [colour for colour in palette if colour not in taken] or list(palette)
     others = iter(free * (len(labels) + 1))
-    return [BEFORE_COLOUR if word.startswith("before") else
-            AFTER_COLOUR if word.startswith("after") else next(others) for word in words]
+    return [side if side is not None else next(others) for side in sides]
 
 
 def _as_line(value: float | Sequence[float] | None, n: int) -> np.ndarray | None:
@@ -507,8 +561,8 @@ def control_chart(
     target: float | None = None,
     title: str,
     ylabel: str,
-    xlabel: str = "Period",
-    centre_label: str = "Centre line",
+    xlabel: str | None = None,
+    centre_label: str | None = None,
     percent: bool = False,
     phase_starts: Sequence[Any] = (),
     events: Sequence[Sequence[Any]] = (),
@@ -519,6 +573,7 @@ def control_chart(
     log_y: bool = False,
     change: Any = None,
     carried_centre: float | None = None,
+    language: str = "en",
 ) -> Figure:
     """A run chart (no limits) or control chart (limits given), one point per period.
 
@@ -541,7 +596,11 @@ def control_chart(
     ``carried_centre`` (with ``change``) carries the baseline's centre line dashed across
     the after period (Life QI's run chart), so a shift against it shows. The limits' and
     the target's values are written at the right end of their lines (:func:`_label_lines`).
+    ``xlabel`` and ``centre_label`` default to "Period" and "Centre line" in ``language``.
     """
+    w = words(language)
+    xlabel = w._("Period") if xlabel is None else xlabel
+    centre_label = w._("Centre line") if centre_label is None else centre_label
     xs = list(x)
     unit = _unit(scale)
     ys = unit.of(np.asarray(values, dtype=float))
@@ -553,19 +612,20 @@ def control_chart(
         fig, ax = _figure()
         strip = None
     colours = _point_colours(xs, change)
-    for colour, label, part in _runs(colours, change):
+    for colour, label, part in _runs(colours, change, w):
         ax.plot([xs[i] for i in part], ys[part], color=colour, marker="o", markersize=4,
                 linewidth=1.2, label=label)
     few = np.zeros(n, bool) if sparse is None else np.asarray(sparse, dtype=bool)
     if few.any():
         ax.scatter([xs[i] for i in np.flatnonzero(few)], ys[few], s=36, zorder=4,
                    facecolor="white", edgecolor=[colours[i] for i in np.flatnonzero(few)],
-                   linewidth=1.2, label="Few cases (not used for the limits)")
+                   linewidth=1.2, label=w._("Few cases (not used for the limits)"))
     centre_line = _as_line(centre, n)
     if centre_line is not None:
         ax.step(xs, unit.of(centre_line), where="mid", color=COLOURS["centre"], linewidth=1.5,
                 label=centre_label)
-    for limit, name in ((_as_line(ucl, n), "Upper limit"), (_as_line(lcl, n), "Lower limit")):
+    for limit, name in ((_as_line(ucl, n), w._("Upper limit")),
+                        (_as_line(lcl, n), w._("Lower limit"))):
         if limit is not None:
             ax.step(xs, unit.of(limit), where="mid", color=COLOURS["limit"], linewidth=1.0,
                     linestyle="--", label=name)
@@ -573,24 +633,25 @@ def control_chart(
         flagged = np.asarray(signals, dtype=bool)
         if flagged.any():
             ax.scatter([xs[i] for i in np.flatnonzero(flagged)], ys[flagged], s=50, zorder=5,
-                       color=COLOURS["signal"], label="Signal")
+                       color=COLOURS["signal"], label=w._("Signal"))
     if unreached is not None and np.asarray(unreached, bool).any():
         at = np.flatnonzero(np.asarray(unreached, bool))
         ax.scatter([xs[i] for i in at], np.full(at.size, 0.97), marker="^", s=30,
                    transform=ax.get_xaxis_transform(), color=COLOURS["muted"], zorder=5,
-                   label="Median not reached (over half still open)")
+                   label=w._("Median not reached (over half still open)"))
     if carried_centre is not None and change is not None:
         after = [x for x, colour in zip(xs, colours, strict=True) if colour == AFTER_COLOUR]
         if after:
             ax.plot([after[0], after[-1]], [unit.of(carried_centre)] * 2,
                     color=COLOURS["centre"], linestyle=(0, (6, 3)), linewidth=1.3,
-                    label="Baseline centre carried forward")
+                    label=w._("Baseline centre carried forward"))
     if target is not None:
         # dash-dot, thicker and drawn under the centre line, so a target on the centre
         # line still shows as a line of its own
         ax.axhline(unit.of(target), color=COLOURS["target"], linestyle=(0, (8, 3, 2, 3)),
                    linewidth=2.4, zorder=1.5,
-                   label=f"Target ({_target_text(target, percent, scale)})")
+                   label=w._("Target ({value})", value=_target_text(target, percent, scale,
+                                                                     w)))
     for start in phase_starts:
         ax.axvline(start, color=COLOURS["muted"], linestyle=":", linewidth=1.2)
     if log_y:
@@ -600,24 +661,24 @@ def control_chart(
             ax.set_ylim(bottom=0)
         if not percent:
             _number_axis(ax.yaxis)
-    mark_events(ax, xs, events)
+    mark_events(ax, xs, events, language=language)
     _finish(ax, title, "" if strip is not None else xlabel,
-            ylabel if scale is None else _with_unit(ylabel, unit.name), percent)
+            ylabel if scale is None else _with_unit(ylabel, w.unit(unit.name)), percent)
     if not log_y:
         _even_ticks(ax.yaxis, percent)
     _label_lines(ax, xs, unit, percent=percent, starts=phase_starts,
                  lines={"UCL": _as_line(ucl, n), "Centre": centre_line,
-                        "LCL": _as_line(lcl, n)}, target=target)
+                        "LCL": _as_line(lcl, n)}, target=target, w=w)
     if strip is not None:
         shares = np.asarray(share_open, dtype=float)
         strip.bar(xs, np.nan_to_num(shares), width=_bar_width(xs), color=COLOURS["muted"],
-                  label="Share still open")
+                  label=w._("Share still open"))
         strip.set_ylim(0, max(0.05, float(np.nanmax(shares, initial=0)) * 1.15))
         strip.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        strip.set_ylabel("Still open", fontsize=_pt(9))
+        strip.set_ylabel(w._("Still open"), fontsize=_pt(9))
         strip.set_xlabel(xlabel)
         strip.grid(axis="x", visible=False)
-    _date_axis(ax, xs)
+    _date_axis(ax, xs, w)
     return fig
 
 
@@ -655,9 +716,17 @@ def _last(line: np.ndarray) -> float | None:
     return float(finite[-1]) if finite.size else None
 
 
+#: The limits' and centre's names written beside their lines, and where a phase's are not
+#: the last phase's (:func:`_label_lines`).
+_LINE_NAMES = {"UCL": N_("UCL"), "Centre": N_("Centre"), "LCL": N_("LCL")}
+_EARLIER_PHASE = {"UCL": (N_("UCL before"), N_("UCL phase {number}")),
+                  "Centre": (N_("Centre before"), N_("Centre phase {number}")),
+                  "LCL": (N_("LCL before"), N_("LCL phase {number}"))}
+
+
 def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: bool,
                  starts: Sequence[Any], lines: dict[str, np.ndarray | None],
-                 target: float | None) -> None:
+                 target: float | None, w: Words | None = None) -> None:
     """Each phase's limits and centre, and the target, written just right of the chart at
     their heights ("LCL 3.1", "LCL 3.3 before"), so a limit between two ticks can still be
     read; labels that would touch are moved apart (once the chart's height is known:
@@ -666,6 +735,7 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
         return
     import pandas as pd
 
+    w = w or words()
     dated = hasattr(xs[0], "year")
     key = (lambda v: pd.Timestamp(v)) if dated else (lambda v: v)
     cuts = [sum(key(x) < key(start) for x in xs) for start in starts]
@@ -674,15 +744,15 @@ def _label_lines(ax: Any, xs: Sequence[Any], unit: DurationUnit, *, percent: boo
     if _PHONE.get():  # no room for every phase's: the last phase's, the rest enlarged
         bounds = bounds[-1:]
     for phase, (a, b) in enumerate(bounds):
-        suffix = "" if phase == len(bounds) - 1 else (
-            " before" if len(bounds) == 2 else f" phase {phase + 1}")
         for name, line in lines.items():
             value = None if line is None or b <= a else _last(line[a:b])
             if value is not None:
-                found.append((name + suffix, value, COLOURS["limit" if "CL" in name
-                                                            else "centre"]))
+                shown = (w._(_LINE_NAMES[name]) if phase == len(bounds) - 1 else
+                         w._(_EARLIER_PHASE[name][0]) if len(bounds) == 2 else
+                         w._(_EARLIER_PHASE[name][1], number=phase + 1))
+                found.append((shown, value, COLOURS["limit" if "CL" in name else "centre"]))
     if target is not None and np.isfinite(target):
-        found.append(("Target", float(target), COLOURS["target"]))
+        found.append((w._("Target"), float(target), COLOURS["target"]))
     ax.get_ylim()  # the value axis's final range (autoscaled now): heights need no layout
     to_axes = ax.transScale + ax.transLimits
     formatter = ax.yaxis.get_major_formatter()  # a label reads one decimal finer than a tick
@@ -726,16 +796,16 @@ def _point_colours(xs: Sequence[Any], change: Any) -> list[str]:
             else AFTER_COLOUR for x in xs]
 
 
-def _runs(colours: list[str], change: Any) -> list[tuple[str, str, np.ndarray]]:
+def _runs(colours: list[str], change: Any, w: Words) -> list[tuple[str, str, np.ndarray]]:
     """(colour, legend label, indices) of the chart's line: one "Observed" line, or the
     "Before the change" and "After the change" parts."""
     index = np.arange(len(colours))
     if change is None:
-        return [(COLOURS["data"], "Observed", index)]
+        return [(COLOURS["data"], w._("Observed"), index)]
     shades = np.asarray(colours)
     return [(colour, label, index[shades == colour])
-            for colour, label in ((BEFORE_COLOUR, "Before the change"),
-                                  (AFTER_COLOUR, "After the change"))
+            for colour, label in ((BEFORE_COLOUR, w._("Before the change")),
+                                  (AFTER_COLOUR, w._("After the change")))
             if (shades == colour).any()]
 
 
@@ -758,20 +828,22 @@ def _unit(scale: str | None) -> DurationUnit:
     return DURATION_UNITS[scale]
 
 
-def _target_text(target: float, percent: bool, scale: str | None) -> str:
+def _target_text(target: float, percent: bool, scale: str | None, w: Words) -> str:
     if scale is not None:
-        return format_value(target, "minutes", scale=scale)
+        return w.localise(format_value(target, "minutes", scale=scale))
     return _fmt(target, percent)
 
 
 _EVENT_STYLES = ("-.", (0, (1, 1)), (0, (4, 1, 1, 1, 1, 1)))
 
 
-def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> int:
+def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]], *,
+                language: str = "en") -> int:
     """Draw each (date, label) event inside the time axis's range; return how many.
 
     Events before the first period or more than one period after the last are
-    left out (they belong to another window). Needs a date axis.
+    left out (they belong to another window). Needs a date axis. The tags and the dates
+    in the legend are in ``language``; the events' own text is drawn as written.
 
     >>> import matplotlib.pyplot as plt, pandas as pd
     >>> fig, ax = plt.subplots()
@@ -784,13 +856,15 @@ def mark_events(ax: Any, xs: Sequence[Any], events: Sequence[Sequence[Any]]) -> 
 
     if not events or not xs or not hasattr(xs[0], "year"):
         return 0
+    w = words(language)
     first, last = pd.Timestamp(xs[0]), pd.Timestamp(xs[-1])
     step = (last - first) / max(len(xs) - 1, 1)
-    marks = event_tags(events, first, last + step)
+    marks = event_tags(events, first, last + step, language=language)
     for drawn, (tag, when, label) in enumerate(marks):
         short = label if len(label) <= 40 else label[:39] + "…"
         ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[drawn % 3],
-                   linewidth=1.2, label=f"{tag}: {when:%d %b %Y}, {short}")
+                   linewidth=1.2, label=w._("{tag}: {date}, {event}", tag=tag,
+                                            date=_event_date(when, w), event=short))
     if marks:  # the tags need the chart's width: once the figure is laid out
         _after_layout(ax.figure, functools.partial(_tag_events, ax, marks))
     return len(marks)
@@ -808,11 +882,11 @@ def _tag_events(ax: Any, marks: Sequence[tuple[str, Any, str]]) -> None:
         ax.set_title(title, loc="left", pad=ax._pdca_title_pad)
 
 
-def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any
-               ) -> list[tuple[str, Any, str]]:
+def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any, *,
+               language: str = "en") -> list[tuple[str, Any, str]]:
     """(tag on the chart, date, full text) of each event from ``start`` to ``end``, in date
     order and numbered as the charts number them: the one list the charts' tags and the
-    page's list beneath them share.
+    page's list beneath them share (the "Go-live" tag in ``language``).
 
     >>> [t for t, _, _ in event_tags([("2026-01-19", "demo: change live"),
     ...                                ("2026-01-12", "Scripts written")],
@@ -825,21 +899,44 @@ def event_tags(events: Sequence[Sequence[Any]], start: Any, end: Any
     inside = [(when, label) for when, label in
               sorted((pd.Timestamp(str(e[0])), str(e[1])) for e in events)
               if low <= when <= high]
-    return [(_event_tag(label, number), when, label)
+    w = words(language)
+    return [(_event_tag(label, number, w), when, label)
             for number, (when, label) in enumerate(inside, start=1)]
 
 
-def _event_tag(label: str, number: int) -> str:
-    """The short label written on an event's line: "Go-live" for a change going live,
-    else its number and first word ("2 Training"); the legend gives the full text.
+def _event_tag(label: str, number: int, w: Words) -> str:
+    """The short label written on an event's line: "Go-live" for a change going live
+    (the cycle log's "change live", or 上线), else its number and first word ("2 Training");
+    the legend gives the full text.
 
-    >>> _event_tag("demo-helpdesk: change live", 3), _event_tag("Training for all", 2)
+    >>> _event_tag("demo-helpdesk: change live", 3, words()), _event_tag("Training", 2, words())
     ('Go-live', '2 Training')
+    >>> _event_tag("变更上线", 1, words("zh-CN")) == words("zh-CN")._("Go-live")
+    True
     """
-    words = label.split(":", 1)[-1].split()
-    if "live" in label.lower() and ("change" in label.lower() or "go" in label.lower()):
-        return "Go-live"
-    return f"{number} {_short(words[0], 12)}" if words else str(number)
+    first = label.split(":", 1)[-1].split()
+    lowered = label.lower()
+    if ("live" in lowered and ("change" in lowered or "go" in lowered)) or "上线" in label:
+        return w._("Go-live")
+    return f"{number} {_short(first[0], 12)}" if first else str(number)
+
+
+def _event_date(when: Any, w: Words, *, year: bool = True) -> str:
+    """An event's date as the legend writes it: "20 Mar 2026" ("20 Mar" without the year);
+    in Chinese "2026年3月20日" ("3月20日"), from Babel.
+
+    >>> import pandas as pd
+    >>> when = pd.Timestamp("2026-03-20")
+    >>> _event_date(when, words()), _event_date(when, words("zh-CN"), year=False)
+    ('20 Mar 2026', '3月20日')
+    """
+    if w.english:
+        return f"{when:%d %b %Y}" if year else f"{when:%d %b}"
+    from babel.dates import format_date, format_skeleton
+
+    day = when.date() if hasattr(when, "date") else when
+    return (format_date(day, format="medium", locale=w.locale) if year
+            else format_skeleton("MMMd", day, locale=w.locale))
 
 
 def _tag_on_line(ax: Any, when: Any, tag: str, rows: list[float]) -> list[float]:
@@ -909,8 +1006,9 @@ class KpiPanel:
     xlabel: str = ""
 
 
-#: The legend entry of a thin period's hollow marker (:attr:`KpiPanel.sparse`).
-TOO_FEW_LABEL = "Too few to judge (drawn, not judged)"
+#: The legend entry of a thin period's hollow marker (:attr:`KpiPanel.sparse`), marked for
+#: the catalogue: a chart shows ``words(language)._(TOO_FEW_LABEL)``.
+TOO_FEW_LABEL = N_("Too few to judge (drawn, not judged)")
 
 #: Height of one panel of :func:`kpi_panels`, and the room around its chart, in inches:
 #: value ticks and unit at the left, title above, date ticks and their label below.
@@ -919,16 +1017,16 @@ _PANEL_ROOM = {"left": 0.74, "right": 0.14, "top": 0.46, "bottom": 0.52}
 #: On a phone the value axis's unit is set larger (:data:`PHONE_MIN_PT`): more room for it.
 _PHONE_PANEL_ROOM = {"left": 0.95}
 #: Special-cause points: colour and marker by what they say (never colour alone).
-_SPECIAL = {True: ("#41b6e6", "o", "Special cause, improving (NHS rules)"),
-            False: (COLOURS["signal"], "s", "Special cause, concerning (NHS rules)"),
-            None: ("#5d4037", "D", "Special cause (NHS rules)")}
+_SPECIAL = {True: ("#41b6e6", "o", N_("Special cause, improving (NHS rules)")),
+            False: (COLOURS["signal"], "s", N_("Special cause, concerning (NHS rules)")),
+            None: ("#5d4037", "D", N_("Special cause (NHS rules)"))}
 _PANEL_STYLE = {"xtick.labelsize": 8, "ytick.labelsize": 8, "axes.labelsize": 8,
                 "axes.titlesize": 9.5, "axes.titlepad": 14}
 
 
 def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
-               xlabel: str = "Period", change_label: str = "Go-live",
-               events: Sequence[Sequence[Any]] = ()) -> Figure:
+               xlabel: str | None = None, change_label: str | None = None,
+               events: Sequence[Sequence[Any]] = (), language: str = "en") -> Figure:
     """Small multiples, one compact panel per KPI in ``panels`` order, all in ONE figure (a
     grid of ``columns``, a panel 3 inches wide and :data:`PANEL_HEIGHT` tall), as an NHS
     "Making Data Count" summary shows a small chart beside each KPI's icons: the values
@@ -939,7 +1037,8 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     charts tag them (:func:`event_tags`: "1 Write (20 Mar)"); an event the tags call
     "Go-live" is the go-live line already drawn. One legend for all panels under
     ``title``. Laid out by hand, once (no layout engine): drawing is the compare page's
-    main cost.
+    main cost. ``xlabel`` and ``change_label`` default to "Period" and "Go-live" in
+    ``language``, the legend's words and dates too.
 
     >>> import pandas as pd
     >>> weeks = pd.date_range("2026-01-05", periods=8, freq="W-MON")
@@ -956,8 +1055,12 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     if not panels:
         raise ValueError("kpi_panels needs at least one panel (one per KPI)")
     recipe = (kpi_panels, (panels,), {"title": title, "columns": columns, "xlabel": xlabel,
-                                      "change_label": change_label, "events": events})
-    marks = _panel_events(panels, events)
+                                      "change_label": change_label, "events": events,
+                                      "language": language})
+    w = words(language)
+    xlabel = w._("Period") if xlabel is None else xlabel
+    change_label = w._("Go-live") if change_label is None else change_label
+    marks = _panel_events(panels, events, w)
     phone = _PHONE.get()
     columns = 1 if phone else min(columns, len(panels))  # one KPI: one panel as wide as two
     style = {key: _pt(size) for key, size in _PANEL_STYLE.items()}
@@ -973,11 +1076,11 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
             below = k + columns < len(panels)  # the panel under it shows the dates' label
             own = panel.xlabel if panel.xlabel and panel.xlabel != xlabel else ""
             _kpi_panel(ax, panel, xlabel=own or ("" if below else xlabel),
-                       change_label=change_label)
+                       change_label=change_label, w=w)
             for n, (tag, when, _) in enumerate(marks):
                 ax.axvline(when, color=COLOURS["event"], linestyle=_EVENT_STYLES[n % 3],
                            linewidth=0.8,
-                           zorder=1.2, label=f"{tag} ({when:%d %b})")
+                           zorder=1.2, label=_panel_event_label(tag, when, w))
             axes.append(ax)
         head = fig.suptitle(title, x=0.1 / width, ha="left", va="top", fontsize=12,
                             fontweight="bold")
@@ -986,7 +1089,7 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         for ax in axes:
             for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
                 handles.setdefault(label, handle)
-        tags = [f"{tag} ({when:%d %b})" for tag, when, _ in marks]
+        tags = [_panel_event_label(tag, when, w) for tag, when, _ in marks]
         order = [label for label in handles if label not in tags]  # the events after the go-live
         at = order.index(change_label) + 1 if change_label in order else len(order)
         handles = {label: handles[label] for label in
@@ -1023,7 +1126,12 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
     return _remember(fig, *recipe)
 
 
-def _panel_events(panels: Sequence[KpiPanel], events: Sequence[Sequence[Any]]
+def _panel_event_label(tag: str, when: Any, w: Words) -> str:
+    """An event's entry in the panels' legend: "1 Write (20 Mar)"."""
+    return w._("{tag} ({date})", tag=tag, date=_event_date(when, w, year=False))
+
+
+def _panel_events(panels: Sequence[KpiPanel], events: Sequence[Sequence[Any]], w: Words
                   ) -> list[tuple[str, Any, str]]:
     """The events :func:`kpi_panels` draws: those from the panels' first period to one
     period after their last, numbered as :func:`mark_events` numbers them, less the
@@ -1037,48 +1145,53 @@ def _panel_events(panels: Sequence[KpiPanel], events: Sequence[Sequence[Any]]
     last = max(pd.Timestamp(xs[-1]) for xs in dated)
     step = max((pd.Timestamp(xs[-1]) - pd.Timestamp(xs[0])) / max(len(xs) - 1, 1)
                for xs in dated)
-    return [mark for mark in event_tags(events, first, last + step) if mark[0] != "Go-live"]
+    go_live = w._("Go-live")
+    return [mark for mark in event_tags(events, first, last + step, language=w.language)
+            if mark[0] != go_live]
 
 
-def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> None:
+def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str, w: Words
+               ) -> None:
     """Draw one panel of :func:`kpi_panels`."""
     xs, unit, k = list(panel.x), _unit(panel.scale), panel.change
     ys = unit.of(np.asarray(panel.values, dtype=float))
     if not 0 < k < len(xs):
-        raise ValueError(f"{panel.name}: change={k} must point inside the {len(xs)} periods "
-                         "(the first period after the change, with one before it)")
+        raise ValueError(w._("{name}: change={k} must point inside the {n} periods (the first "
+                             "period after the change, with one before it)",
+                             name=panel.name, k=k, n=len(xs)))
     if len(panel.sparse) not in (0, len(xs)):
-        raise ValueError(f"{panel.name}: sparse has {len(panel.sparse)} flags for "
-                         f"{len(xs)} periods; give one per period (True: too few to judge) "
-                         "or none")
-    for part, colour, label in ((slice(0, k), BEFORE_COLOUR, "Before the change"),
-                                (slice(k, None), AFTER_COLOUR, "After the change")):
+        raise ValueError(w._("{name}: sparse has {flags} flags for {n} periods; give one per "
+                             "period (True: too few to judge) or none",
+                             name=panel.name, flags=len(panel.sparse), n=len(xs)))
+    for part, colour, label in ((slice(0, k), BEFORE_COLOUR, w._("Before the change")),
+                                (slice(k, None), AFTER_COLOUR, w._("After the change"))):
         ax.plot(xs[part], ys[part], color=colour, marker="o", markersize=2.5, linewidth=1.1,
                 label=label)
     thin = np.flatnonzero(np.asarray(panel.sparse, dtype=bool))
     if thin.size:  # hollow: the period's own colour round a white face
         ax.scatter([xs[i] for i in thin], ys[thin], s=26, zorder=4, facecolor="white",
                    edgecolor=[BEFORE_COLOUR if i < k else AFTER_COLOUR for i in thin],
-                   linewidth=1.1, label=TOO_FEW_LABEL)
+                   linewidth=1.1, label=w._(TOO_FEW_LABEL))
     centre = unit.of(panel.centre)
     ax.plot([xs[0], xs[k - 1]], [centre] * 2, color=COLOURS["centre"], linewidth=1.2,
-            label="Baseline centre")
+            label=w._("Baseline centre"))
     ax.plot([xs[k], xs[-1]], [centre] * 2, color=COLOURS["centre"], linewidth=1.2,
-            linestyle=(0, (5, 2.5)), label="Baseline centre carried forward")
+            linestyle=(0, (5, 2.5)), label=w._("Baseline centre carried forward"))
     ax.axvline(xs[k], color=COLOURS["event"], linestyle="-.", linewidth=1.0,
                label=change_label)
     special = np.asarray(panel.special, dtype=int)
     if special.size:
         colour, marker, label = _SPECIAL[panel.improving]
         ax.scatter([xs[i] for i in special], ys[special], s=24, color=colour, marker=marker,
-                   zorder=5, linewidths=0, label=label)
+                   zorder=5, linewidths=0, label=w._(label))
     shown = [ys, [centre]]
     if panel.target is not None and np.isfinite(panel.target):
         target = unit.of(panel.target)
         ax.plot([xs[0], xs[-1]], [target] * 2, color=COLOURS["target"], linewidth=1.6,
-                linestyle=(0, (6, 2, 1.5, 2)), zorder=1.5, label="Target")
+                linestyle=(0, (6, 2, 1.5, 2)), zorder=1.5, label=w._("Target"))
         # its value just above the chart, a row under the KPI's name: never over the data
-        ax.annotate(f"Target {_target_text(panel.target, panel.percent, panel.scale)}",
+        ax.annotate(w._("Target {value}", value=_target_text(panel.target, panel.percent,
+                                                              panel.scale, w)),
                     (1.0, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
                     textcoords="offset points", ha="right", va="bottom", fontsize=_pt(8),
                     color=COLOURS["target"])
@@ -1091,7 +1204,7 @@ def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str) -> N
     ax.set_ylabel(panel.unit)
     ax.set_xlabel(xlabel)
     ax.set_title(panel.name, loc="left")
-    _date_axis(ax, xs)
+    _date_axis(ax, xs, w)
     import matplotlib.dates as mdates
 
     locator = ax.xaxis.get_major_locator()
@@ -1173,9 +1286,10 @@ def duration_histogram(
     title: str,
     xlabel: str | None = None,
     threshold: float | None = None,
-    median_label: str = "Median",
+    median_label: str | None = None,
     unit: str = "minutes",
     display_unit: str | None = None,
+    language: str = "en",
 ) -> Figure:
     """Histogram of a skewed duration on a log axis, with median, p90 and an SLA threshold.
 
@@ -1185,7 +1299,10 @@ def duration_histogram(
     ``unit`` itself when an ``xlabel`` is given. Zero durations (closed within the
     timestamps' resolution, e.g. the same day with date-only times) cannot sit on a log
     axis: they get their own bar at the left, and the legend says how many there are.
+    ``median_label`` defaults to "Median" in ``language``.
     """
+    w = words(language)
+    median_label = w._("Median") if median_label is None else median_label
     given = _unit(unit)
     shown = _display(display_unit, unit if xlabel is not None or median is None else None,
                      None if median is None else given.minutes * median)
@@ -1198,7 +1315,7 @@ def duration_histogram(
     if positive.size:
         low = positive.min() / 1.5
         ax.hist(positive, bins=_log_bins(positive), color=COLOURS["fill"],
-                edgecolor="white", linewidth=0.3, label="Cases")
+                edgecolor="white", linewidth=0.3, label=w._("Cases"))
         if zeros:
             ax.set_xscale("symlog", linthresh=low, linscale=0.4)
         else:
@@ -1208,8 +1325,8 @@ def duration_histogram(
         width = positive.min() / 1.5 if positive.size else 1.0
         ax.bar([0], [zeros], width=width, align="edge", color=COLOURS["muted"],
                edgecolor="white",
-               label=f"Zero: {zeros:,} of {data.size:,} ({zeros / data.size:.0%}), e.g. closed "
-                     "the same day")
+               label=w._("Zero: {zeros} of {n} ({share}), e.g. closed the same day",
+                         zeros=f"{zeros:,}", n=f"{data.size:,}", share=f"{zeros / data.size:.0%}"))
         ax.set_xlim(left=0)
         if positive.size:  # 0, then whole decades: no tick crowds the zero bar
             first = int(np.ceil(np.log10(positive.min())))
@@ -1218,17 +1335,25 @@ def duration_histogram(
             ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
     for value, label, colour, style in (
         (median, median_label, COLOURS["centre"], "-"),
-        (p90, "90th percentile", COLOURS["data"], "--"),
-        (threshold, "SLA threshold", COLOURS["target"], (0, (5, 3))),
+        (p90, w._("90th percentile"), COLOURS["data"], "--"),
+        (threshold, w._("SLA threshold"), COLOURS["target"], (0, (5, 3))),
     ):
         if value is not None and np.isfinite(value) and value >= 0:
             ax.axvline(value * convert, color=colour, linestyle=style, linewidth=1.6,
-                       label=f"{label}: {value * convert:,.1f} {shown.name}")
-    default = f"{shown.name.capitalize()} (log scale{'; zero at the left' if zeros else ''})"
+                       label=w._("{label}: {value} {unit}", label=label,
+                                 value=f"{value * convert:,.1f}", unit=w.unit(shown.name)))
+    default = (w._("{Unit} (log scale; zero at the left)", Unit=_unit_word(shown, w)) if zeros
+               else w._("{Unit} (log scale)", Unit=_unit_word(shown, w)))
     _number_axis(ax.yaxis)
-    _finish(ax, title, _with_unit(xlabel, shown.name) if xlabel else default,
-            "Number of cases")
+    _finish(ax, title, _with_unit(xlabel, w.unit(shown.name)) if xlabel else default,
+            w._("Number of cases"))
     return fig
+
+
+def _unit_word(unit: DurationUnit, w: Words) -> str:
+    """A duration unit's name opening an axis label: "Hours", "小时"."""
+    word = w.unit(unit.name)
+    return word.capitalize() if w.english else word
 
 
 def _log_bins(positive: np.ndarray) -> np.ndarray:
@@ -1317,10 +1442,11 @@ def pareto_chart(
     counts: Sequence[float],
     *,
     title: str,
-    ylabel: str = "Number of tickets",
-    xlabel: str = "Category",
+    ylabel: str | None = None,
+    xlabel: str | None = None,
     top: int = PARETO_TOP,
     noun: str | None = None,
+    language: str = "en",
 ) -> Figure:
     """Bars sorted by count with the cumulative share on a second axis (80% line drawn).
 
@@ -1329,8 +1455,12 @@ def pareto_chart(
     stand upright, one column each, so they never overlap). The cumulative share counts
     every category, so it ends at 100%. On a phone (:func:`phone_figure`) at most
     :data:`PHONE_PARETO_TOP` bars before "Other". The right axis names what is counted:
-    ``noun``, else the words after "Number of" in ``ylabel`` ("complaints").
+    ``noun``, else the words after "Number of" in an English ``ylabel`` ("complaints").
+    ``ylabel`` and ``xlabel`` default to "Number of tickets" and "Category" in ``language``.
     """
+    w = words(language)
+    ylabel = w._("Number of tickets") if ylabel is None else ylabel
+    xlabel = w._("Category") if xlabel is None else xlabel
     if _PHONE.get():  # a bar a label's height, upright: fewer fit a phone's width
         top = min(top, PHONE_PARETO_TOP)
     order = np.argsort(np.asarray(counts, dtype=float), kind="stable")[::-1]
@@ -1338,7 +1468,8 @@ def pareto_chart(
     values = np.asarray(counts, dtype=float)[order]
     if len(names) > top + 1:
         rest = len(names) - top
-        names = [*names[:top], f"Other ({rest} categories)"]
+        names = [*names[:top], w.ngettext("Other ({count} category)",
+                                          "Other ({count} categories)", rest)]
         values = np.r_[values[:top], values[top:].sum()]
     cumulative = np.cumsum(values) / values.sum() if values.sum() else np.zeros_like(values)
     shown = [_short(name) for name in names]
@@ -1360,8 +1491,8 @@ def pareto_chart(
     twin.set_ylim(0, 1.05)
     twin.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     counted = noun or (ylabel[len("Number of "):] if ylabel.lower().startswith("number of ")
-                       else "tickets")
-    twin.set_ylabel(f"Cumulative share of {counted}", fontsize=11)
+                       else w._("tickets"))
+    twin.set_ylabel(w._("Cumulative share of {counted}", counted=counted), fontsize=11)
     twin.spines["top"].set_visible(False)
     twin.grid(False)
     _finish(ax, title, xlabel, ylabel)
@@ -1374,10 +1505,11 @@ def survival_curve(
     *,
     title: str,
     xlabel: str | None = None,
-    ylabel: str = "Share of tickets still open",
+    ylabel: str | None = None,
     xmax: float | None = None,
     unit: str = "hours",
     display_unit: str | None = None,
+    language: str = "en",
 ) -> Figure:
     """Kaplan-Meier style step curves: label -> (times, share still waiting).
 
@@ -1386,7 +1518,10 @@ def survival_curve(
     the longest median, or ``unit`` itself when an ``xlabel`` is given. The axis ends
     where the data say (``xmax``, in ``unit``, overrides): a little past the largest of the
     curves' 90th percentiles, or where a curve that never falls to 10% goes flat.
+    ``ylabel`` defaults to "Share of tickets still open" in ``language``.
     """
+    w = words(language)
+    ylabel = w._("Share of tickets still open") if ylabel is None else ylabel
     given = _unit(unit)
     arrays = {label: (np.asarray(t, dtype=float), np.asarray(v, dtype=float))
               for label, (t, v) in curves.items()}
@@ -1408,10 +1543,11 @@ def survival_curve(
     logged = _log_time_axis(ax, arrays.values(), typical, end, convert)
     if end is not None and end > 0 and not logged:
         ax.set_xlim(0, end * convert)
-    default = (f"{shown.name.capitalize()} since the ticket was created"
-               + (" (log scale)" if logged else ""))
+    default = (w._("{Unit} since the ticket was created (log scale)", Unit=_unit_word(shown, w))
+               if logged else
+               w._("{Unit} since the ticket was created", Unit=_unit_word(shown, w)))
     _number_axis(ax.xaxis)
-    _finish(ax, title, _with_unit(xlabel, shown.name) if xlabel else default, ylabel,
+    _finish(ax, title, _with_unit(xlabel, w.unit(shown.name)) if xlabel else default, ylabel,
             percent=True)
     return fig
 
@@ -1467,20 +1603,25 @@ def power_curve(
     target_power: float,
     required_n: float | None,
     title: str,
-    xlabel: str = "Tickets in each group (before and after)",
+    xlabel: str | None = None,
+    language: str = "en",
 ) -> Figure:
-    """Power against sample size, with the target power and the required n marked."""
+    """Power against sample size, with the target power and the required n marked
+    (``xlabel`` by default "Tickets in each group (before and after)" in ``language``)."""
+    w = words(language)
+    xlabel = w._("Tickets in each group (before and after)") if xlabel is None else xlabel
     fig, ax = _figure()
-    ax.plot(sizes, powers, color=COLOURS["data"], linewidth=2, label="Power to detect the target")
+    ax.plot(sizes, powers, color=COLOURS["data"], linewidth=2,
+            label=w._("Power to detect the target"))
     ax.axhline(target_power, color=COLOURS["target"], linestyle=(0, (5, 3)),
-               label=f"Wanted power ({target_power:.0%})")
+               label=w._("Wanted power ({power})", power=f"{target_power:.0%}"))
     if required_n is not None and np.isfinite(required_n):
         ax.axvline(required_n, color=COLOURS["centre"], linestyle="--",
-                   label=f"Needed: {required_n:,.0f} per group")
+                   label=w._("Needed: {n} per group", n=f"{required_n:,.0f}"))
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     _number_axis(ax.xaxis)
-    _finish(ax, title, xlabel, "Probability of detecting the change", percent=True)
+    _finish(ax, title, xlabel, w._("Probability of detecting the change"), percent=True)
     return fig
 
 
@@ -1496,14 +1637,19 @@ def forest_plot(
     significant: Sequence[bool] | None = None,
     overall: tuple[float, float, float] | None = None,
     percent_points: bool = False,
-    flag_labels: tuple[str, str] = ("Significant (adjusted)", "Not significant (adjusted)"),
+    flag_labels: tuple[str, str] | None = None,
+    language: str = "en",
 ) -> Figure:
     """Effect per segment with its CI; a line at no change; significant rows in colour.
 
     ``overall`` = (estimate, low, high) is drawn as a shaded band for reference.
     ``percent_points`` shows fractions as percentage points on the axis.
-    ``flag_labels`` names the coloured and the plain rows in the legend.
+    ``flag_labels`` names the coloured and the plain rows in the legend (by default
+    "Significant (adjusted)" and "Not significant (adjusted)" in ``language``).
     """
+    w = words(language)
+    if flag_labels is None:
+        flag_labels = (w._("Significant (adjusted)"), w._("Not significant (adjusted)"))
     est = np.asarray(estimates, dtype=float)
     low, high = np.asarray(lows, dtype=float), np.asarray(highs, dtype=float)
     flags = (np.zeros(est.size, dtype=bool) if significant is None
@@ -1512,9 +1658,10 @@ def forest_plot(
     positions = np.arange(len(est))
     if overall is not None:
         ax.axvspan(overall[1], overall[2], color=COLOURS["fill"], alpha=0.35,
-                   label="All tickets: 95% CI")
-        ax.axvline(overall[0], color=COLOURS["data"], linewidth=1, label="All tickets")
-    ax.axvline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2, label="No change")
+                   label=w._("All tickets: 95% CI"))
+        ax.axvline(overall[0], color=COLOURS["data"], linewidth=1, label=w._("All tickets"))
+    ax.axvline(0, color=COLOURS["muted"], linestyle="--", linewidth=1.2,
+               label=w._("No change"))
     for colour, mask, name in ((COLOURS["target"], flags, flag_labels[0]),
                                (COLOURS["data"], ~flags, flag_labels[1])):
         if mask.any():
@@ -1535,17 +1682,21 @@ def ecdf_plot(
     *,
     title: str,
     xlabel: str,
-    ylabel: str = "Share of tickets at or below",
+    ylabel: str | None = None,
     log_x: bool | None = None,
     unit: str = "",
+    language: str = "en",
 ) -> Figure:
     """Empirical cumulative distributions of several groups on one axis (before / after).
 
     ``log_x`` draws the values on a log axis (symmetric-log near 0 when some are 0, so
     none is left out); ``None`` chooses it when the positive values span more than two
     decades (one case far above the rest), and the axis label then says "log scale".
-    ``unit`` (e.g. "minutes") follows each median in the legend.
+    ``unit`` (e.g. "minutes") follows each median in the legend. ``ylabel`` defaults to
+    "Share of tickets at or below" in ``language``.
     """
+    w = words(language)
+    ylabel = w._("Share of tickets at or below") if ylabel is None else ylabel
     fig, ax = _figure()
     cleaned = {label: np.sort(np.asarray(values, dtype=float)) for label, values in
                groups.items()}
@@ -1556,17 +1707,19 @@ def ecdf_plot(
         log_x = bool(positive.size and (pooled >= 0).all()
                      and positive.max() > 100 * positive.min())
         if log_x and "log" not in xlabel.lower():
-            xlabel = (f"{xlabel[:-1]}, log scale)" if xlabel.endswith(")") else
-                      f"{xlabel} (log scale)" if xlabel else "Log scale")
+            xlabel = (w._("{label}, log scale)", label=xlabel[:-1]) if xlabel.endswith(")")
+                      else w._("{label} (log scale)", label=xlabel) if xlabel
+                      else w._("Log scale"))
     for (label, data), colour in zip(cleaned.items(),
                                      series_colours(list(cleaned), _SERIES_PALETTE),
                                      strict=True):
         if not data.size:
             continue
         shares = np.arange(1, data.size + 1) / data.size
-        median = " ".join(filter(None, (_tick(float(np.median(data))), unit)))
+        median = " ".join(filter(None, (_tick(float(np.median(data))), w.unit(unit))))
         ax.step(data, shares, where="post", color=colour, linewidth=1.8,
-                label=f"{label} (n = {data.size:,}, median {median})")
+                label=w._("{label} (n = {n}, median {median})", label=label,
+                          n=f"{data.size:,}", median=median))
     ax.axhline(0.5, color=COLOURS["muted"], linestyle=":", linewidth=1)
     if log_x:
         _log_scale(ax, pooled, which="x")
@@ -1585,12 +1738,16 @@ def step_bars(
     *,
     kinds: Sequence[str] | None = None,
     title: str,
-    xlabel: str = "Minutes per ticket",
+    xlabel: str | None = None,
+    language: str = "en",
 ) -> Figure:
     """Paired horizontal bars per process step, before and after, minutes written on them.
 
-    ``kinds`` (e.g. "value-added", "waiting") is appended to each step's label.
+    ``kinds`` (e.g. "value-added", "waiting") is appended to each step's label; ``xlabel``
+    defaults to "Minutes per ticket" in ``language``.
     """
+    w = words(language)
+    xlabel = w._("Minutes per ticket") if xlabel is None else xlabel
     b, a = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
     labels = [_short(str(s), _row_chars()) if kinds is None else
               f"{_short(str(s), _row_chars())}\n({k})" for s, k in
@@ -1598,8 +1755,8 @@ def step_bars(
     fig, ax = _figure((9, 0.75 * len(labels) + 1.6))
     positions = np.arange(len(labels))
     height = 0.38
-    for offset, values, colour, name in ((-height / 2, b, BEFORE_COLOUR, "Before"),
-                                         (height / 2, a, AFTER_COLOUR, "After")):
+    for offset, values, colour, name in ((-height / 2, b, BEFORE_COLOUR, w._("Before")),
+                                         (height / 2, a, AFTER_COLOUR, w._("After"))):
         bars = ax.barh(positions + offset, values, height=height, color=colour, label=name)
         ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], padding=3, fontsize=_pt(8))
     ax.set_yticks(positions, labels)

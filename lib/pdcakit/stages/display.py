@@ -181,9 +181,10 @@ def figure_bundle(fig: Any, *, key: str | None = None, png: bool = False) -> dic
     return bundle
 
 
-def figure_alt(fig: Any) -> str:
+def figure_alt(fig: Any, language: str = "en") -> str:
     """Alt text that says what the chart shows: its title, axes (with their units) and
-    the series in its legend, from the figure itself.
+    the series in its legend, from the figure itself, in ``language``'s words around
+    them.
 
     >>> from matplotlib.figure import Figure
     >>> fig = Figure(); ax = fig.add_subplot()
@@ -193,34 +194,39 @@ def figure_alt(fig: Any) -> str:
     >>> figure_alt(fig)
     'Chart: Weekly FCR. Across: week; up: FCR (%). Shows: before.'
     """
+    from pdcakit.words import words
+
+    w = words(language)
+    listed = "、" if language == "zh-CN" else ", "  # as Words.sentences joins, per language
     parts = []
     for ax in fig.axes:
         title = (ax.get_title(loc="left") or ax.get_title() or ax.get_title(loc="right"))
-        axes = "; ".join(f"{where}: {label}" for where, label in
-                         (("across", ax.get_xlabel()), ("up", ax.get_ylabel())) if label)
+        across, up = ax.get_xlabel(), ax.get_ylabel()
         legend = ax.get_legend()
         shown = ([t.get_text() for t in legend.get_texts()] if legend is not None else [])
-        text = f"{title}." if title else ""
-        if axes:
-            text += f" {axes[:1].upper()}{axes[1:]}."
-        if shown:
-            text += f" Shows: {', '.join(shown[:8])}."
+        text = w.sentences(
+            w._("{title}.", title=title) if title else "",
+            (w._("Across: {across}; up: {up}.", across=across, up=up) if across and up else
+             w._("Across: {across}.", across=across) if across else
+             w._("Up: {up}.", up=up) if up else ""),
+            w._("Shows: {series}.", series=listed.join(shown[:8])) if shown else "")
         if text.strip():
             parts.append(text.strip())
     suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
-    body = " ".join(parts) or "no title"
-    return f"Chart: {suptitle + '. ' if suptitle else ''}{body}"
+    body = w.sentences(*parts) or w._("no title")
+    return w._("Chart: {about}", about=w.sentences(w._("{title}.", title=suptitle), body)
+               if suptitle else body)
 
 
-def show_figure(fig: Any, alt: str | None = None) -> None:
+def show_figure(fig: Any, alt: str | None = None, *, language: str = "en") -> None:
     """Display a matplotlib Figure once (:func:`figure_bundle`), shown at the figure's own
-    size, with alt text (``alt``, else :func:`figure_alt`) and that width in the output's
-    metadata of both images, and its repr as text."""
+    size, with alt text (``alt``, else :func:`figure_alt` in ``language``) and that width
+    in the output's metadata of both images, and its repr as text."""
     from IPython.display import display
 
     from pdcakit.plots import phone_figure
 
-    about = {"width": round(fig.get_figwidth() * fig.dpi), "alt": alt or figure_alt(fig)}
+    about = {"width": round(fig.get_figwidth() * fig.dpi), "alt": alt or figure_alt(fig, language)}
     drawn = dict(about)
     phone = phone_figure(fig)
     if phone is not None:  # the same chart drawn for a narrow screen (pageparts.chart_html)

@@ -51,13 +51,14 @@ def monitor_figure(result: Any, language: str = "en") -> Any:
         ylabel=name, xlabel=w._("Period"), centre_label=w._("Centre of the new baseline"),
         percent=limits.kind == "proportion",
         scale="hours" if limits.kind == "duration" else None,
-        log_y=limits.kind == "duration")
+        log_y=limits.kind == "duration", language=language)
 
 
 def write_monitor_outputs(paths: ProjectPaths, result: Any, record: dict[str, Any],
-                          now: dt.datetime | None = None) -> Path:
+                          now: dt.datetime | None = None, *, language: str = "en") -> Path:
     """``runs/<cycle>/monitor/<stamp>/`` with the result (``monitor.json``) and its chart
-    (``chart.svg``); a second run in the same second gets ``-2``. Returns the folder."""
+    (``chart.svg``, its words in ``language``); a second run in the same second gets
+    ``-2``. Returns the folder."""
     from pdcakit.stages.display import figure_svg
 
     base = paths.runs / result.cycle / "monitor"
@@ -68,7 +69,7 @@ def write_monitor_outputs(paths: ProjectPaths, result: Any, record: dict[str, An
         folder = base / f"{name}-{n}"
     folder.mkdir(parents=True)
     atomic_write_json(folder / RESULT_FILE, record)
-    figure = monitor_figure(result)
+    figure = monitor_figure(result, language)
     atomic_write_text(folder / CHART_FILE, figure_svg(figure, key=folder.name))
     from pdcakit.plots import phone_figure
 
