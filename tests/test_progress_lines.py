@@ -1,20 +1,17 @@
-"""Long runs say which section they are in, on the terminal, not on the page (issue 29)."""
+"""Long runs say which section they are in, on the terminal, not on the page (issue 29).
+
+The lines' wording and timing on a notebook's cells; a real `pdca run` printing every
+section on stderr and none on stdout or the page is checked by
+tests/test_runner.py::TestCommandLine (the same baseline run as its command-line test).
+"""
 
 from __future__ import annotations
 
 import io
-import shutil
-from pathlib import Path
 
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from pdcakit import cli
-from pdcakit.run import engine
 from pdcakit.run.engine import SectionProgress, notebook_sections
-from pdcakit.run.project import ProjectPaths
-
-ROOT = Path(__file__).resolve().parents[1]
 
 CELLS = [new_markdown_cell("# Check: did it work?"), new_code_cell("setup()"),
          new_markdown_cell("## 1. The data"), new_code_cell("load()"),
@@ -65,25 +62,3 @@ def test_the_line_follows_the_runs_language():
     line = SectionProgress("compare", language="zh-CN").line(2, 8, "Verdict for every KPI")
     # the stage and the words around the section's title in the run's language
     assert line.startswith("对比：第 2/8 节 ") and "section" not in line
-
-
-@pytest.mark.slow
-def test_pdca_run_prints_sections_on_stderr_not_on_the_page(tmp_path, monkeypatch, capfd):
-    root = tmp_path / "project"
-    for name in ("notebooks", "pdca", "data"):
-        shutil.copytree(ROOT / name, root / name,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.lock"))
-    monkeypatch.setenv("PDCA_HOME", str(root))
-    monkeypatch.setattr(engine, "PROGRESS_AFTER_SECONDS", 0.0)
-    code = cli.main(["run", "demo-helpdesk", "baseline", "-p", "kpis", "[fcr]"])
-    out, err = capfd.readouterr()
-    assert code == 0, out + err
-    lines = [line for line in err.splitlines() if line.startswith("baseline: section ")]
-    total = int(lines[0].split("/")[1].split()[0])
-    assert lines[0].startswith("baseline: section 1/")
-    assert len(lines) == total  # every section, each once
-    assert all(line.endswith(" ...") for line in lines)
-    assert "baseline: section" not in out  # stdout keeps the run's paths only
-    run_dir = next((ProjectPaths(root).runs / "demo-helpdesk" / "baseline").iterdir())
-    for page in (run_dir / "baseline.ipynb", run_dir / "baseline.html"):
-        assert "baseline: section" not in page.read_text(encoding="utf-8")

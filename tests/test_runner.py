@@ -6,16 +6,20 @@ These execute the real baseline notebook in a throwaway copy of the project
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pytest
 import yaml
 
 from pdcakit import cli
+from pdcakit.run import engine
 from pdcakit.run.project import ProjectPaths
 from pdcakit.run.runner import run_stage
 
@@ -120,18 +124,30 @@ class TestRunStage:
 
 
 class TestCommandLine:
-    def test_run_prints_paths_and_exits_zero(self, project, monkeypatch, capfd):
+    def test_run_prints_paths_on_stdout_and_sections_on_stderr(self, project, monkeypatch,
+                                                                 capfd):
+        # also the progress lines of issue 29 (tests/test_progress_lines.py tests their
+        # wording): with the threshold at 0 s every section is named once, on stderr only
         monkeypatch.setenv("PDCA_HOME", str(project.root))
+        monkeypatch.setattr(engine, "PROGRESS_AFTER_SECONDS", 0.0)
         code = cli.main(["run", "demo-helpdesk", "baseline", "-p", "kpis", "[fcr]"])
         out, err = capfd.readouterr()  # file-descriptor level: the kernel's stderr too
-        assert code == 0, out
+        assert code == 0, out + err
         assert "without encryption" not in err  # ipykernel's start-up warning is kept out
         assert "demo-helpdesk / baseline: succeeded" in out
         for label in ("notebook", "HTML", "results"):
             assert label in out
-        run_dirs = list((project.runs / "demo-helpdesk" / "baseline").iterdir())
-        results = json.loads((run_dirs[-1] / "results.json").read_text())
+        run_dir = sorted((project.runs / "demo-helpdesk" / "baseline").iterdir())[-1]
+        results = json.loads((run_dir / "results.json").read_text())
         assert results["target"]["value"] == 0.74  # from the cycle record
+        lines = [line for line in err.splitlines() if line.startswith("baseline: section ")]
+        total = int(lines[0].split("/")[1].split()[0])
+        assert lines[0].startswith("baseline: section 1/")
+        assert len(lines) == total  # every section, each once
+        assert all(line.endswith(" ...") for line in lines)
+        assert "baseline: section" not in out  # stdout keeps the run's paths only
+        for page in (run_dir / "baseline.ipynb", run_dir / "baseline.html"):
+            assert "baseline: section" not in page.read_text(encoding="utf-8")
 
     def test_unknown_parameter_exits_two_with_suggestion(self, project, monkeypatch, capsys):
         monkeypatch.setenv("PDCA_HOME", str(project.root))
@@ -239,15 +255,10 @@ class TestCompareRun:
 
 
 class TestEfficiencyRun:
-    def test_steps_only_run_without_cost(self, project):
+    def test_steps_only_run_without_cost(self, all_stages, project):
         # No ticket data and no cost per hour: the step table alone, money skipped.
-        run = run_stage("steps-only", "efficiency",
-                        {"data_path": "", "cost_per_hour": "0",
-                         "steps_path": str(project.root / "data/demo/process_steps.csv"),
-                         "waiting_steps": "[wait for customer]"},
-                        paths=project)
-        assert run.ok, run.error
-        results = json.loads(run.results.read_text())
+        run_dir = all_stages.run_dir("efficiency")
+        results = json.loads((run_dir / "results.json").read_text())
         assert results["data"] is None and results["gains"] == {}
         assert results["steps"]["gain"] == pytest.approx(41 / 151)
         # (5.5 + 2 + 1 + 0.5 + 2) minutes saved x the table's email tickets a week / 60
@@ -255,7 +266,7 @@ class TestEfficiencyRun:
         volume = float(steps["volume"].iloc[0])
         assert results["capacity"]["hours_per_week"][0] == pytest.approx(11 * volume / 60)
         assert results["money"] is None
-        html = run.html.read_text()
+        html = (run_dir / "efficiency.html").read_text()
         assert "Skipped: <strong>Money" in html and "process-step table alone" in html
 
     def test_nothing_to_measure_fails_with_a_clear_error(self, project):
@@ -316,10 +327,29 @@ def test_demo_notebooks_read_as_the_templates_run_alone(demo_project, tmp_path):
         assert _shown_text(run_dir / f"{stage}.ipynb") == _shown_text(alone.notebook), stage
 
 
-def test_run_all_runs_the_record_stages_and_logs_them(project, monkeypatch, capsys):
-    from pdcakit.tracker.moves import new_cycle
-    from pdcakit.tracker.record import edit_record, read_cycle
+class AllStages(NamedTuple):
+    """What `pdca run all-stages --all` printed and returned, and where it ran."""
 
+    code: int
+    out: str
+    project: ProjectPaths
+    marker: Path
+
+    def run_dir(self, stage: str) -> Path:
+        [run_dir] = (self.project.runs / "all-stages" / stage).iterdir()
+        return run_dir
+
+
+@pytest.fixture(scope="module")
+def all_stages(project) -> AllStages:
+    """`pdca run all-stages --all` on a record with a baseline (FCR, January to April) and a
+    steps-only efficiency run (no tickets, no cost per hour, a waiting step) whose currency
+    is code: papermill writes parameters as Python literals, so it must stay text."""
+    from pdcakit.tracker.moves import new_cycle
+    from pdcakit.tracker.record import edit_record
+
+    marker = project.root / "PWNED"
+    payload = f'EUR"); open(r"{marker}", "w").write("x"); print("'
     new_cycle(project, "all-stages", title="Run every stage", metric="fcr")
     with edit_record(project, "all-stages") as data:
         data["stages"] = {
@@ -327,30 +357,38 @@ def test_run_all_runs_the_record_stages_and_logs_them(project, monkeypatch, caps
                                         "kpis": ["fcr"], "start": "2026-01-05",
                                         "end": "2026-04-06"}},
             "efficiency": {"parameters": {"data_path": "", "cost_per_hour": 0,
-                                          "steps_path": "data/demo/process_steps.csv"}},
+                                          "steps_path": "data/demo/process_steps.csv",
+                                          "waiting_steps": ["wait for customer"],
+                                          "currency": payload}},
         }
-    monkeypatch.chdir(project.root)
-    assert cli.main(["run", "all-stages", "--all"]) == 0
-    out = capsys.readouterr().out
-    assert "all-stages / baseline: succeeded" in out
-    assert "all-stages / efficiency: succeeded" in out and "compare" not in out
+    before, out = Path.cwd(), io.StringIO()
+    os.chdir(project.root)
+    try:
+        with contextlib.redirect_stdout(out):
+            code = cli.main(["run", "all-stages", "--all"])
+    finally:
+        os.chdir(before)
+    return AllStages(code, out.getvalue(), project, marker)
+
+
+def test_run_all_runs_the_record_stages_and_logs_them(all_stages, project):
+    from pdcakit.tracker.record import read_cycle
+
+    assert all_stages.code == 0, all_stages.out
+    assert "all-stages / baseline: succeeded" in all_stages.out
+    assert "all-stages / efficiency: succeeded" in all_stages.out
+    assert "compare" not in all_stages.out
     runs = read_cycle(project, "all-stages").runs()
     assert [(r["stage"], r["status"]) for r in runs] == [("baseline", "succeeded"),
                                                          ("efficiency", "succeeded")]
 
 
-def test_parameters_reach_the_notebook_as_literals(project):
+def test_parameters_reach_the_notebook_as_literals(all_stages):
     # papermill writes parameters as Python literals: code in a value is text, never run.
-    marker = project.root / "PWNED"
-    payload = f'EUR"); open(r"{marker}", "w").write("x"); print("'
-    run = run_stage("literal-check", "efficiency",
-                    {"data_path": "", "currency": payload, "cost_per_hour": "0",
-                     "steps_path": str(project.root / "data/demo/process_steps.csv")},
-                    paths=project)
-    assert run.ok, run.error
-    assert not marker.exists()
-    params = yaml.safe_load((run.run_dir / "params.yaml").read_text())
-    assert params["currency"] == payload
+    assert "all-stages / efficiency: succeeded" in all_stages.out, all_stages.out
+    assert not all_stages.marker.exists()
+    params = yaml.safe_load((all_stages.run_dir("efficiency") / "params.yaml").read_text())
+    assert params["currency"] == f'EUR"); open(r"{all_stages.marker}", "w").write("x"); print("'
 
 
 def test_sigkill_mid_run_leaves_the_run_incomplete_and_the_record_intact(project, capsys,
