@@ -30,8 +30,12 @@ from pdcakit.data.slicing import between
 from pdcakit.periods import PANDAS_PERIOD, PERIODS
 from pdcakit.results import format_number, format_value, reading_scale
 from pdcakit.stages.windows import Windows
+from pdcakit.words import N_
 
 __all__ = ["PhaseView", "phase_title", "phase_view", "proportion_phase_view", "window_periods"]
+
+#: The charts' names, marked for the catalogue (a phase chart's title says its chart).
+CHART_NAMES = (N_("I chart (XmR)"), N_("Laney p' chart"), N_("I chart of log medians"))
 
 
 @dataclass(frozen=True)
