@@ -177,15 +177,36 @@ def test_no_english_sentence_in_the_compare_verdict_box(pages):
     # whole-page test below lists it)
     note = pages["compare"].split('<p class="pdca-note"><b>本次导出数据未计算：</b>', 1)[1]
     note = note.split("</p>", 1)[0].strip()
-    assert "反馈（" in note and "；投诉（" in note  # the demo gives no registers
+    names = [item.split("（", 1)[0] for item in note.split("；")]
+    assert names and all(re.match(r"^[\u4e00-\u9fff]", name) for name in names), names
     for english in ("Feedback", "Complaints", "Over time", "over_time", "Standards", "Composite"):
-        assert english not in note
+        assert english not in " ".join(names)
 
 
-@pytest.mark.xfail(strict=True, reason="the stages' own wording (check lists, test reasons, "
-                   "period notes, chart titles and alt text, glossary, plausibility notes) "
-                   "is not marked for the catalogue yet: the lead's report lists the msgids")
-@pytest.mark.parametrize("stage", ["baseline", "compare"])
+_GLOSSARY = re.compile(r'<details class="pdca-fold"><summary>上文所用术语</summary>.*?</details>',
+                       re.S)
+
+
+@pytest.mark.parametrize("stage", ["baseline", "compare", "efficiency"])
+def test_the_glossary_and_the_skipped_lines_are_chinese(pages, stage):
+    """Every glossary fold ("Terms used above") and every skipped-section line: the page's
+    own words, whichever stage module made them (reworded at render when it made them in
+    English)."""
+    page = pages[stage]
+    folds = _GLOSSARY.findall(page)
+    assert stage == "efficiency" or folds, "no glossary on the page"
+    assert "Terms used above" not in page
+    left = {fold[:60]: english_sentences(fold) for fold in folds if english_sentences(fold)}
+    assert not left, left
+    assert "Skipped:" not in page and "Skipped on this export" not in page
+
+
+@pytest.mark.xfail(strict=True, reason="chart titles, axes and legends (plots), the control-"
+                   "chart and run-chart sentences (spc), the KPI names in tables "
+                   "(display.estimates_table) and the stages' own f-string sentences "
+                   "(compare_page, timeview, overtime, compare_scores, efficiency) are not "
+                   "marked for the catalogue yet: the words helper's report lists them")
+@pytest.mark.parametrize("stage", ["baseline", "compare", "efficiency"])
 def test_no_english_sentence_anywhere_on_the_page(pages, stage):
     left = english_sentences(pages[stage])
     assert left == [], f"{len(left)} English runs, e.g. {left[:15]}"

@@ -51,6 +51,7 @@ from pdcakit.tracker.registers_view import (
     monitor_section,
     portfolio_sections,
 )
+from pdcakit.words import N_, Words, words
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
 
@@ -85,34 +86,62 @@ def page(title: str, body: str, language: str = "en") -> str:
     """A complete, self-contained HTML page (title escaped, body as given), with the
     Content-Security-Policy and the house print and phone stylesheet; ``<html lang>``
     says its ``language``."""
+    built = words(language)._("Built {date} by pdca report.", date=dt.date.today().isoformat())
     return (f"<!DOCTYPE html>\n<html lang=\"{_e(language)}\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{_e(title)}</title><style>{_CSS}"
             f"{STYLESHEET.read_text(encoding='utf-8')}</style></head><body>"
             f"<h1>{_e(title)}</h1>{body}"
-            f"<p class=\"muted\">Built {dt.date.today().isoformat()} by pdca report.</p>"
+            f"<p class=\"muted\">{_e(built)}</p>"
             "</body></html>\n")
 
 
-def _table(rows: list[dict[str, Any]], raw: tuple[str, ...] = ()) -> str:
-    """An HTML table; every cell escaped except the columns named in ``raw``."""
+#: The cycle page's column names and charter fields, marked for the catalogue (a table
+#: shows them in the page's language).
+_COLUMN_WORDS = (N_("Field"), N_("Value"), N_("Owner"), N_("Team"), N_("Created"), N_("Aim"),
+                 N_("Baseline"), N_("New baseline (adopted)"), N_("Problem"),
+                 N_("Change idea"), N_("Hypothesis"), N_("Data"), N_("Answers finding"),
+                 N_("Previous cycle"), N_("Prediction"), N_("Written"), N_("Confidence"),
+                 N_("Result"), N_("What decided it"), N_("What"), N_("Due"), N_("Status"),
+                 N_("Date"), N_("Event"), N_("Detail"))
+
+
+#: The cycle page's fixed words that its f-strings ask the catalogue for (extraction does
+#: not read inside an f-string), marked here.
+_PAGE_WORDS = (N_("None."), N_("done"), N_("open"), N_("OVERDUE"), N_("Review card"),
+               N_("No successful run yet. Run it with"), N_("Full {stage} notebook"),
+               N_("(started {when}, run {run})"), N_("Input files: {files}"),
+               N_("Not computed:"), N_("No decision yet: record it with"), N_("."),
+               N_("stage"), N_("all cycles"), N_("Plan: the charter"),
+               N_("Predictions against results"), N_("Actions"), N_("Results by stage"),
+               N_("Act: the decision"), N_("Log"), N_("Adopt"), N_("Adapt"), N_("Abandon"),
+               N_("higher"), N_("lower"), N_("met"), N_("not met"), N_("not enough data"),
+               N_("cannot score"), N_("effect size"))
+
+
+def _table(rows: list[dict[str, Any]], raw: tuple[str, ...] = (), language: str = "en") -> str:
+    """An HTML table; every cell escaped except the columns named in ``raw``; its column
+    names in ``language``."""
+    w = words(language)
     if not rows:
-        return "<p class=\"muted\">None.</p>"
-    head = "".join(f"<th scope=\"col\">{_e(k)}</th>" for k in rows[0])
+        return f"<p class=\"muted\">{_e(w._('None.'))}</p>"
+    head = "".join(f"<th scope=\"col\">{_e(w._(k))}</th>" for k in rows[0])
     body = "".join("<tr>" + "".join(
-        f"<td data-label=\"{_e(k)}\">{v if k in raw else _e(v)}</td>" for k, v in row.items())
-        + "</tr>" for row in rows)
+        f"<td data-label=\"{_e(w._(k))}\">{v if k in raw else _e(v)}</td>"
+        for k, v in row.items()) + "</tr>" for row in rows)
     return (f"<table class=\"pdca-reflow\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
             "</table>")
 
 
-def _window(window: Any) -> str:
+def _window(window: Any, w: Words | None = None) -> str:
     """[start, end) as 'start to the day before end' for reading."""
+    w = w or words()
     if not window or len(window) != 2:
-        return "not set"
+        return w._("not set")
     start, end = (dt.date.fromisoformat(str(v)[:10]) for v in window)
-    return f"{start.isoformat()} to {(end - dt.timedelta(days=1)).isoformat()}"
+    return w._("{start} to {end}", start=start.isoformat(),
+               end=(end - dt.timedelta(days=1)).isoformat())
 
 
 @dataclass(frozen=True)
@@ -142,42 +171,54 @@ class _Runs:
         return None if run is None else run.results
 
 
-def _baseline_text(record: CycleRecord, runs: _Runs) -> str:
+def _baseline_text(record: CycleRecord, runs: _Runs, w: Words | None = None) -> str:
     """The charter's baseline: the record's, else the baseline run's headline, always
     saying which KPI (never "n/a" after a successful baseline run)."""
+    w = w or words()
     aim = record.aim or {}
     metric = str(aim.get("metric") or "")
     if aim.get("baseline") is not None:
         spec = KPI_INFO.get(metric)
-        return (f"{format_value(aim['baseline'], spec.unit if spec else '')}"
-                f"{f' ({spec.name})' if spec else ''}")
+        value = w.value(aim["baseline"], spec.unit if spec else "")
+        return w._("{value} ({name})", value=value,
+                   name=kpi_name(metric, w.language)) if spec else value
     baseline = runs.results("baseline")
     found = baseline.headline_value(metric or None) if baseline is not None else None
     if found is None or found[1].value is None:
         if "baseline" in runs.problems:
-            return f"unreadable baseline run: {runs.problems['baseline']}"
-        return f"not measured yet (pdca run {record.id} baseline)"
+            return w._("unreadable baseline run: {problem}", problem=runs.problems["baseline"])
+        return w._("not measured yet (pdca run {cycle} baseline)", cycle=record.id)
     kpi, estimate = found
-    name = KPI_INFO[kpi].name if kpi in KPI_INFO else kpi
+    name = kpi_name(kpi, w.language) if kpi in KPI_INFO else kpi
     run = runs.found["baseline"]
-    return (f"{format_value(estimate.value, estimate.unit)} ({name}, baseline run {run.name} "
-            f"started {_run_when(run)}; pdca advance {record.id} records it in the aim)")
+    return w._("{value} ({name}, baseline run {run} started {when}; pdca advance {cycle} "
+               "records it in the aim)", value=w.value(estimate.value, estimate.unit),
+               name=name, run=run.name, when=_run_when(run, w.language), cycle=record.id)
 
 
-def _data_text(record: CycleRecord, runs: _Runs) -> str:
+def _data_text(record: CycleRecord, runs: _Runs, w: Words | None = None) -> str:
     """The data file and windows: the record's, else the windows the runs used."""
+    w = w or words()
     data = record.data or {}
     windows = next((r.windows for r in (runs.results("compare"), runs.results("efficiency"))
                     if r is not None and r.windows is not None), None)
-    before = (_window(data.get("before")) if data.get("before") else
-              f"{_window(windows.before)} (from the runs)" if windows else "not set")
-    after = (_window(data.get("after")) if data.get("after") else
-             f"{_window(windows.after)} (from the runs)" if windows else "not set")
-    mapping = f"; mapping {data['mapping']}" if data.get("mapping") else ""
-    return f"{data.get('tickets') or '-'}{mapping}; before {before}, after {after}"
+
+    def window(side: str) -> str:
+        if data.get(side):
+            return _window(data.get(side), w)
+        if windows is None:
+            return w._("not set")
+        return w._("{window} (from the runs)", window=_window(getattr(windows, side), w))
+
+    mapping = w._("; mapping {mapping}", mapping=data["mapping"]) if data.get("mapping") else ""
+    return w._("{tickets}{mapping}; before {before}, after {after}",
+               tickets=data.get("tickets") or "-", mapping=mapping, before=window("before"),
+               after=window("after"))
 
 
-def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs) -> str:
+def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs,
+             language: str = "en") -> str:
+    w = words(language)
     aim = record.aim or {}
     metric = str(aim.get("metric") or "")
     spec = known_metrics().get(metric.split(".", 1)[0])  # a score KPI's part: its whole's unit
@@ -186,16 +227,18 @@ def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs) -> str:
         {"Field": "Owner", "Value": record.owner},
         {"Field": "Team", "Value": ", ".join(record.team)},
         {"Field": "Created", "Value": record.created},
-        {"Field": "Aim", "Value": (f"{kpi_name(metric) if metric else ''}: "
-                                   f"{aim.get('direction', 'higher')} is better; target "
-                                   f"{format_value(aim.get('target'), unit)} by "
-                                   f"{aim.get('deadline') or 'no deadline'}")},
-        {"Field": "Baseline", "Value": _baseline_text(record, runs)},
-        {"Field": "New baseline (adopted)", "Value": format_value(aim.get("new_baseline"), unit)},
+        {"Field": "Aim", "Value": w._(
+            "{kpi}: {direction} is better; target {target} by {deadline}",
+            kpi=kpi_name(metric, language) if metric else "",
+            direction=w._(str(aim.get("direction", "higher"))),
+            target=w.value(aim.get("target"), unit),
+            deadline=aim.get("deadline") or w._("no deadline"))},
+        {"Field": "Baseline", "Value": _baseline_text(record, runs, w)},
+        {"Field": "New baseline (adopted)", "Value": w.value(aim.get("new_baseline"), unit)},
         {"Field": "Problem", "Value": record.problem},
         {"Field": "Change idea", "Value": record.change_idea},
         {"Field": "Hypothesis", "Value": record.hypothesis},
-        {"Field": "Data", "Value": _data_text(record, runs)},
+        {"Field": "Data", "Value": _data_text(record, runs, w)},
     ]
     if record.finding:  # the supervision finding the cycle was opened to answer
         rows.insert(0, {"Field": "Answers finding", "Value": finding_text(paths, record.finding)})
@@ -205,8 +248,9 @@ def _charter(paths: ProjectPaths, record: CycleRecord, runs: _Runs) -> str:
                               f"{_e(record.previous)}</a>"})
         rows = [{**r, "Value": r["Value"] if r["Field"] == "Previous cycle" else _e(r["Value"])}
                 for r in rows]
-        return _table(rows, raw=("Value",))
-    return _table(rows)
+        return _table([{**r, "Field": w._(r["Field"])} for r in rows], raw=("Value",),
+                      language=language)
+    return _table([{**r, "Field": w._(r["Field"])} for r in rows], language=language)
 
 
 def _collection_start(record: CycleRecord, compared: StageResults | None) -> dt.date | None:
@@ -230,16 +274,18 @@ def prediction_scores(paths: ProjectPaths, record: CycleRecord,
                              collection_start=_collection_start(record, compared))
 
 
-def _predictions(record: CycleRecord, scores: list[Score]) -> str:
+def _predictions(record: CycleRecord, scores: list[Score], language: str = "en") -> str:
+    w = words(language)
     if not scores:
-        return ("<p class=\"muted\">No predictions recorded. Add checkable ones in Plan with "
-                f"<code>pdca predict {_e(record.id)} --kpi KPI --direction rise --size N"
-                "</code>.</p>")
+        return ("<p class=\"muted\">"
+                + _e(w._("No predictions recorded. Add checkable ones in Plan with")) +
+                f" <code>pdca predict {_e(record.id)} --kpi KPI --direction rise --size N"
+                "</code>" + _e(w._(".")) + "</p>")
     entries = list(record.predictions)
     rows = []
     for entry, score in zip(entries, scores, strict=True):
         written = entry.get("written", "") if isinstance(entry, dict) else ""
-        outcome = _e(score.outcome)
+        outcome = _e(w._(score.outcome))
         css = {"met": "met", "not met": "overdue"}.get(score.outcome, "muted")
         flags = "".join(f"<div class=\"overdue\">&#9888; {_e(f)}</div>" for f in score.flags)
         rows.append({
@@ -247,9 +293,9 @@ def _predictions(record: CycleRecord, scores: list[Score]) -> str:
             "Written": _e(written),
             "Confidence": _e(f"{score.confidence:.0%}" if score.confidence else ""),
             "Result": f"<b class=\"{css}\">{outcome}</b>",
-            "What decided it": _e(score.reason) + flags,
+            "What decided it": _e(w.reword(score.reason)) + flags,
         })
-    return _table(rows, raw=tuple(rows[0]))
+    return _table(rows, raw=tuple(rows[0]), language=language)
 
 
 def _autocorrelation(values: list[float]) -> dict[str, Any]:
@@ -259,19 +305,22 @@ def _autocorrelation(values: list[float]) -> dict[str, Any]:
     return autocorrelation(values).as_dict()
 
 
-def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, str]],
-                                                                 list[str]]:
+def _stability_items(record: CycleRecord, runs: _Runs, w: Words | None = None
+                     ) -> tuple[list[tuple[str, str]], list[str]]:
     """The review card's stability lines and the failed assumptions they show."""
+    w = w or words()
     baseline = runs.results("baseline")
     stability = baseline.stability if baseline is not None else None
     if stability is None:
         why = (runs.problems.get("baseline") or
-               (f"the baseline run has no stability check ({baseline.skipped['stability']})"
+               (w._("the baseline run has no stability check ({why})",
+                    why=baseline.skipped["stability"])
                 if baseline is not None and "stability" in baseline.skipped else
-                f"no baseline run yet (pdca run {record.id} baseline)"))
-        return [("Stability (baseline)", why)], []
-    verdict = "Not stable" if stability.any_signal else "Stable"
-    items = [("Stability (baseline)", _one_statement(verdict, stability.sentence))]
+                w._("no baseline run yet (pdca run {cycle} baseline)", cycle=record.id)))
+        return [(w._("Stability (baseline)"), why)], []
+    verdict = w._("Not stable") if stability.any_signal else w._("Stable")
+    items = [(w._("Stability (baseline)"),
+              _one_statement(verdict, w.reword(stability.sentence), w))]
     failed = []
     if stability.autocorrelation_flagged is None:
         check = _autocorrelation([v for v in stability.values if v is not None])
@@ -280,14 +329,15 @@ def _stability_items(record: CycleRecord, runs: _Runs) -> tuple[list[tuple[str, 
         flagged = stability.autocorrelation_flagged
         sentence = stability.autocorrelation_sentence
     if flagged:
-        failed.append(sentence)
+        failed.append(w.reword(sentence))
     if stability.rules_sentence is not None:
         differ = stability.rule_disagreements or ()
-        items.append(("Rule sets (baseline chart)", (
-            f"{stability.rules_sentence} "
-            + (f"The four rule sets disagree on {len(differ)} period(s): "
-               + "; ".join(differ[:8]) + " (table in the baseline notebook)." if differ
-               else "Anhøj, Western Electric, Nelson and NHS agree on every period."))))
+        items.append((w._("Rule sets (baseline chart)"), w.sentences(
+            w.reword(stability.rules_sentence),
+            w._("The four rule sets disagree on {count} period(s): {periods} (table in the "
+                "baseline notebook).", count=len(differ), periods="; ".join(differ[:8]))
+            if differ else
+            w._("Anhøj, Western Electric, Nelson and NHS agree on every period."))))
     return items, failed
 
 
@@ -300,7 +350,7 @@ GLOSSARY = {term: TERMS[term] for term in (
     "autocorrelation", "overdispersion")}
 
 
-def explain_terms(text: str, notes: list[str]) -> str:
+def explain_terms(text: str, notes: list[str], language: str = "en") -> str:
     """``text`` escaped, with the first use of each :data:`GLOSSARY` term wrapped in an
     ``<abbr>`` carrying its explanation and a footnote number; the explanations are
     appended to ``notes`` (one per term over the whole card), numbered in the order the
@@ -317,15 +367,18 @@ def explain_terms(text: str, notes: list[str]) -> str:
     >>> [note.split("</b>")[0][3:] for note in notes]  # in the order they appear
     ['risk ratio', 'Laney p&#x27;', 'Holm-adjusted p']
     """
+    w = words(language)
     out = _e(text)
-    used = sorted((out.index(_e(term)), term) for term in GLOSSARY if _e(term) in out)
+    named = {term: w._(term) for term in GLOSSARY}  # each term as the language names it
+    used = sorted((out.index(_e(name)), name, term) for term, name in named.items()
+                  if _e(name) in out)
     pieces, start = [], 0
-    for at, term in used:
+    for at, name, term in used:
         if at < start:  # inside a term already marked
             continue
-        escaped = _e(term)
+        escaped = _e(name)
         known = [n.split(": ", 1)[0] for n in notes]
-        meaning = explanation(term, text)
+        meaning = explanation(term, text, language)
         if f"<b>{escaped}</b>" in known:
             number = known.index(f"<b>{escaped}</b>") + 1
         else:
@@ -337,7 +390,7 @@ def explain_terms(text: str, notes: list[str]) -> str:
     return "".join(pieces) + out[start:]
 
 
-def _one_statement(verdict: str, sentence: str) -> str:
+def _one_statement(verdict: str, sentence: str, w: Words | None = None) -> str:
     """``verdict`` and ``sentence`` as one statement, never saying the same thing twice
     ("Stable" before "No signal of non-random variation: ..." reads "Stable: no signal ...").
 
@@ -346,81 +399,98 @@ def _one_statement(verdict: str, sentence: str) -> str:
     """
     if not sentence:
         return verdict
+    if w is not None and not w.english:
+        return w._("{verdict}: {sentence}", verdict=verdict, sentence=sentence)
     return f"{verdict}: {sentence[:1].lower()}{sentence[1:]}"
 
 
-def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score]) -> str:
-    """One card: stability, before/after verdict, predictions, failed assumptions, decision."""
+def _review_card(record: CycleRecord, runs: _Runs, scores: list[Score],
+                 language: str = "en") -> str:
+    """One card: stability, before/after verdict, predictions, failed assumptions, decision,
+    in ``language`` (each result's sentence reworded, :meth:`pdcakit.words.Words.reword`)."""
+    w = words(language)
     compared = runs.results("compare")
     metric = str((record.aim or {}).get("metric") or "")
-    items, failed = _stability_items(record, runs)
+    items, failed = _stability_items(record, runs, w)
+    before_after = w._("Before / after")
 
     change = compared.changes.get(metric) if compared is not None else None
     if change is not None:
         effect = change.effect_size
-        label = change.effect_size_label or "effect size"
-        effect_text = (f" Effect size: {label} {effect:.2f}."
+        label = w._(change.effect_size_label or "effect size")
+        effect_text = (w._("Effect size: {label} {value}.", label=label, value=f"{effect:.2f}")
                        if effect is not None and math.isfinite(effect) else "")
         view = compared.time_view.get(metric) if compared is not None else None
-        assured = (f" Assurance against the target, period by period (the after period's "
-                   f"limits): {view.assurance}." if view is not None and view.assurance else "")
-        items.append(("Before / after", f"{change.sentence}{effect_text}{assured}"))
+        assured = (w._("Assurance against the target, period by period (the after period's "
+                       "limits): {assurance}.", assurance=w._(view.assurance))
+                   if view is not None and view.assurance else "")
+        items.append((before_after, w.sentences(w.reword(change.sentence), effect_text,
+                                                assured)))
     elif "compare" in runs.problems:
-        items.append(("Before / after", f"unreadable compare run: {runs.problems['compare']}"))
+        items.append((before_after, w._("unreadable compare run: {problem}",
+                                        problem=runs.problems["compare"])))
     else:
         why = (compared.skipped.get(metric) if compared is not None and metric else None)
-        items.append(("Before / after",
-                      f"the compare run did not compare {metric}: {why}" if why else
-                      f"no compare run with {metric or 'the aim metric'} yet (pdca run "
-                      f"{record.id} compare)"))
+        items.append((before_after,
+                      w._("the compare run did not compare {kpi}: {why}", kpi=metric,
+                          why=w.reword(why)) if why else
+                      w._("no compare run with {kpi} yet (pdca run {cycle} compare)",
+                          kpi=metric or w._("the aim metric"), cycle=record.id)))
     for key, view in (compared.time_view if compared is not None else {}).items():
         if view.baseline_unstable:
-            failed.append(f"{key}: the baseline drifted before the change, so a before/after "
-                          "test can mistake drift for effect.")
+            failed.append(w._("{kpi}: the baseline drifted before the change, so a "
+                              "before/after test can mistake drift for effect.", kpi=key))
         if view.overdispersed:
-            failed.append(f"{key}: periods vary more than chance (overdispersion); the "
-                          "per-period test is the one to read.")
+            failed.append(w._("{kpi}: periods vary more than chance (overdispersion); the "
+                              "per-period test is the one to read.", kpi=key))
 
     if scores:
         counts = {o: sum(s.outcome == o for s in scores) for o in OUTCOMES}
         flagged = sum(bool(s.flags) for s in scores)
-        text = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
-        items.append(("Predictions", text + (f"; {flagged} flagged (see below)" if flagged
-                                             else "; none written late or edited")))
+        text = w._(", ").join(f"{n} {w._(o)}" for o, n in counts.items() if n)
+        items.append((w._("Predictions"),
+                      w._("{counts}; {flagged} flagged (see below)", counts=text,
+                          flagged=flagged) if flagged else
+                      w._("{counts}; none written late or edited", counts=text)))
     else:
-        items.append(("Predictions", f"none recorded (pdca predict {record.id} ...)"))
-    items.append(("Assumptions that failed", " ".join(failed) if failed else
-                  "none detected (autocorrelation, baseline drift, overdispersion checked)"))
+        items.append((w._("Predictions"), w._("none recorded (pdca predict {cycle} ...)",
+                                              cycle=record.id)))
+    items.append((w._("Assumptions that failed"), w.sentences(*failed) if failed else
+                  w._("none detected (autocorrelation, baseline drift, overdispersion "
+                      "checked)")))
     decision = record.decision
-    items.append(("Decision", f"{str(decision.get('decision')).title()}: "
-                  f"{decision.get('rationale', '')}" if decision else
-                  f"not decided yet (pdca act {record.id} --decision adopt|adapt|abandon "
-                  "--note \"why\")"))
+    items.append((w._("Decision"), w._("{decision}: {rationale}",
+                                       decision=w._(str(decision.get("decision")).title()),
+                                       rationale=decision.get("rationale", ""))
+                  if decision else
+                  w._("not decided yet (pdca act {cycle} --decision adopt|adapt|abandon "
+                      "--note \"why\")", cycle=record.id)))
     notes: list[str] = []
-    rows = "".join(f"<tr><th scope=\"row\">{_e(k)}</th><td>{explain_terms(v, notes)}</td></tr>"
-                   for k, v in items)
+    rows = "".join(f"<tr><th scope=\"row\">{_e(k)}</th><td>"
+                   f"{explain_terms(v, notes, language)}</td></tr>" for k, v in items)
     footnotes = ("<ol class=\"pdca-footnotes\">" + "".join(f"<li>{n}</li>" for n in notes)
                  + "</ol>" if notes else "")
-    return (f"<div class=\"card\"><h2>Review card</h2><table class=\"pdca-reflow\">{rows}"
-            f"</table>{footnotes}</div>")
+    return (f"<div class=\"card\"><h2>{_e(w._('Review card'))}</h2>"
+            f"<table class=\"pdca-reflow\">{rows}</table>{footnotes}</div>")
 
 
-def _actions(record: CycleRecord, today: dt.date) -> str:
+def _actions(record: CycleRecord, today: dt.date, language: str = "en") -> str:
+    w = words(language)
     rows = []
     for action in record.actions:
         late = action.overdue(today)
-        status = "done" if action.done else ("<span class=\"overdue\">OVERDUE</span>" if late
-                                             else "open")
+        status = _e(w._("done")) if action.done else (
+            f"<span class=\"overdue\">{_e(w._('OVERDUE'))}</span>" if late else _e(w._("open")))
         rows.append({"What": _e(action.what), "Owner": _e(action.owner),
                      "Due": _e(action.due or ""), "Status": status})
-    return _table(rows, raw=("What", "Owner", "Due", "Status"))
+    return _table(rows, raw=("What", "Owner", "Due", "Status"), language=language)
 
 
 #: A sentence right after a chart that warns how to read it travels with the chart.
 _CAPTION_STARTS = ("Caution:", "Note:")
 
 
-def _images(notebook: Path, limit: int) -> list[str]:
+def _images(notebook: Path, limit: int, language: str = "en") -> list[str]:
     """The notebook's first ``limit`` charts, with the alt text and display width
     :func:`pdcakit.stages.display.show_figure` stored beside each (older runs: a generic alt), and
     every later chart that carries a caution: a "Caution:" or "Note:" sentence the
@@ -461,7 +531,7 @@ def _images(notebook: Path, limit: int) -> list[str]:
                      if svg else None)
             figure = chart_html(image, f"chart-{stage}-{len(found) + 1}", alt,
                                 width if isinstance(width, int | float) else None,
-                                phone if isinstance(phone, str) else None)
+                                phone if isinstance(phone, str) else None, language=language)
             notes = "".join(f"<figcaption class=\"caution\">{_e(c)}</figcaption>"
                             for c in captions)
             if notes:
@@ -501,19 +571,21 @@ def _sentences(results: StageResults) -> list[str]:
     return out
 
 
-def _notes(results: StageResults) -> str:
+def _notes(results: StageResults, language: str = "en") -> str:
     """The files the run read, what it skipped and why, and a note for older files."""
+    w = words(language)
     parts = []
     if results.inputs:
         # file names only: the page travels (printed, forwarded) and the machine's folders
         # mean nothing to its reader; provenance.json keeps the full paths and checksums
-        files = "; ".join(f"{reader_label(name.removesuffix('_path'))}: {Path(path).name}"
-                          for name, path in results.inputs.items())
-        parts.append(f"<p class=\"muted\">Input files: {_e(files)}</p>")
+        files = w._("; ").join(
+            f"{reader_label(name.removesuffix('_path'), language)}: {Path(path).name}"
+            for name, path in results.inputs.items())
+        parts.append(f"<p class=\"muted\">{_e(w._('Input files: {files}', files=files))}</p>")
     if results.skipped:
-        parts.append("<p class=\"muted\">Not computed:</p><ul class=\"muted\">" + "".join(
-            f"<li>{_e(key)}: {_e(why)}</li>" for key, why in results.skipped.items())
-            + "</ul>")
+        parts.append(f"<p class=\"muted\">{_e(w._('Not computed:'))}</p><ul class=\"muted\">"
+                     + "".join(f"<li>{_e(key)}: {_e(w.reword(why))}</li>"
+                               for key, why in results.skipped.items()) + "</ul>")
     if results.legacy_note:
         parts.append(f"<p class=\"muted\">{_e(results.legacy_note)}.</p>")
     return "".join(parts)
@@ -548,21 +620,25 @@ def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
     return ", ".join(parts)
 
 
-def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs) -> str:
-    title = f"<h3>{_e(stage.title())}</h3>"
+def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs,
+                   language: str = "en") -> str:
+    w = words(language)
+    title = f"<h3>{_e(stage.title() if w.english else w._(stage))}</h3>"
     if stage in runs.problems:
         return f"{title}<p class=\"overdue\">{_e(runs.problems[stage])}</p>"
     run = runs.found.get(stage)
     if run is None or run.results is None:
-        return (f"{title}<p class=\"muted\">No successful run yet. Run it with "
-                f"<code>pdca run {_e(record.id)} {_e(stage)}</code>.</p>")
+        return (f"{title}<p class=\"muted\">{_e(w._('No successful run yet. Run it with'))} "
+                f"<code>pdca run {_e(record.id)} {_e(stage)}</code>{_e(w._('.'))}</p>")
     rel = Path(os.path.relpath(run.run_dir / f"{stage}.html", out_dir)).as_posix()
-    link = (f"<p><a href=\"{_e(rel)}\">Full {_e(stage)} notebook</a> "
-            f"<span class=\"muted\">(started {_e(_run_when(run))}, run {_e(run.name)})</span></p>")
-    images = _images(run.run_dir / f"{stage}.ipynb", limit=3)
-    items = "".join(f"<li>{_e(s)}</li>" for s in _sentences(run.results) if s)
+    link = (f"<p><a href=\"{_e(rel)}\">{_e(w._('Full {stage} notebook', stage=w._(stage)))}"
+            f"</a> <span class=\"muted\">"
+            f"{_e(w._('(started {when}, run {run})', when=_run_when(run, language), run=run.name))}"
+            "</span></p>")
+    images = _images(run.run_dir / f"{stage}.ipynb", limit=3, language=language)
+    items = "".join(f"<li>{_e(w.reword(s))}</li>" for s in _sentences(run.results) if s)
     return (f"{title}<ul class=\"verdicts\">{items}</ul>" + "".join(images)
-            + _notes(run.results) + link)
+            + _notes(run.results, language) + link)
 
 
 def _cycle_verdict(runs: _Runs, language: str = "en") -> str:
@@ -582,27 +658,37 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     language = cycle_language(paths, cycle_id)  # the record's language, en by default
     runs = _Runs.read(paths, cycle_id)
     out_dir = paths.runs / cycle_id
+    w = words(language)
     decision = record.decision
-    decision_html = ("<p class=\"muted\">No decision yet: record it with <code>pdca act "
-                     f"{_e(cycle_id)} --decision adopt|adapt|abandon --note \"why\"</code>.</p>"
+    decision_html = (f"<p class=\"muted\">{_e(w._('No decision yet: record it with'))} "
+                     f"<code>pdca act {_e(cycle_id)} --decision adopt|adapt|abandon --note "
+                     f"\"why\"</code>{_e(w._('.'))}</p>"
                      if not decision else
-                     f"<div class=\"decision\"><b>{_e(str(decision.get('decision')).title())}"
-                     f"</b> on {_e(decision.get('date'))}: {_e(decision.get('rationale'))}</div>")
+                     "<div class=\"decision\">" + _e(w._(
+                         "{decision} on {date}: {rationale}",
+                         decision=w._(str(decision.get("decision")).title()),
+                         date=decision.get("date"), rationale=decision.get("rationale")))
+                     + "</div>")
     log_rows = [{"Date": _e(e.get("date")), "Event": _e(e.get("event")),
                  "Detail": _log_detail(e, out_dir, paths.root)} for e in record.log]
     scores = prediction_scores(paths, record, runs)
-    body = (f"<p>{_e(record.id)} · stage <span class=\"stage\">{_e(record.stage)}</span> · "
-            f"<a href=\"../index.html\">all cycles</a></p>"
+    stage_word = record.stage if w.english else w._(record.stage)
+    body = (f"<p>{_e(record.id)} · {_e(w._('stage'))} <span class=\"stage\">"
+            f"{_e(stage_word)}</span> · "
+            f"<a href=\"../index.html\">{_e(w._('all cycles'))}</a></p>"
             f"{_cycle_verdict(runs, language)}"
-            f"{_review_card(record, runs, scores)}"
-            f"<h2>Plan: the charter</h2>{_charter(paths, record, runs)}"
-            f"<h2>Predictions against results</h2>{_predictions(record, scores)}"
-            f"<h2>Actions</h2>{_actions(record, today)}"
-            "<h2>Results by stage</h2>"
-            + "".join(_stage_section(record, stage, out_dir, runs) for stage in STAGES)
-            + f"<h2>Act: the decision</h2>{decision_html}"
+            f"{_review_card(record, runs, scores, language)}"
+            f"<h2>{_e(w._('Plan: the charter'))}</h2>{_charter(paths, record, runs, language)}"
+            f"<h2>{_e(w._('Predictions against results'))}</h2>"
+            f"{_predictions(record, scores, language)}"
+            f"<h2>{_e(w._('Actions'))}</h2>{_actions(record, today, language)}"
+            f"<h2>{_e(w._('Results by stage'))}</h2>"
+            + "".join(_stage_section(record, stage, out_dir, runs, language)
+                      for stage in STAGES)
+            + f"<h2>{_e(w._('Act: the decision'))}</h2>{decision_html}"
             f"{_holding(paths, record)}"
-            f"<h2>Log</h2>{_table(log_rows, raw=('Date', 'Event', 'Detail'))}")
+            f"<h2>{_e(w._('Log'))}</h2>"
+            f"{_table(log_rows, raw=('Date', 'Event', 'Detail'), language=language)}")
     target = out_dir / "index.html"
     atomic_write_text(target, page(record.title, body, language))
     return target
