@@ -205,18 +205,19 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
         events=events)
 
 
-def score_parts_panels(parts: ScoreParts, *, events: Sequence[Sequence[Any]] = (),
-                       language: str = "en") -> Any:
+def score_parts_panels(parts: ScoreParts, targets: Mapping[str, float] | None = None, *,
+                       events: Sequence[Sequence[Any]] = (), language: str = "en") -> Any:
     """One small chart per part of a score drawn (:class:`ScoreParts`), in one figure, as
     :func:`over_time_panels` draws the KPIs: each panel named by its part, every panel by
-    the period the score is read by."""
+    the period the score is read by; a part with a target (``targets``, by its key such as
+    ``csi.服务态度``: a part can be a cycle's aim) shows it, by the same rule."""
     from pdcakit import plots
     from pdcakit.words import words
 
     w = words(language)
     per = w._(PERIODS.get(parts.period, "period"))
     return plots.kpi_panels(
-        [_panel(key, view, {}, parts.period, language, name=parts.names[key])
+        [_panel(key, view, targets or {}, parts.period, language, name=parts.names[key])
          for key, view in parts.views.items()],
         xlabel=per.capitalize(),
         change_label=_go_live(parts.views, language),
@@ -226,8 +227,8 @@ def score_parts_panels(parts: ScoreParts, *, events: Sequence[Sequence[Any]] = (
         events=events)
 
 
-def score_parts_blocks(parts: Sequence[ScoreParts], *,
-                       events: Sequence[Sequence[Any]] = (), language: str = "en"
+def score_parts_blocks(parts: Sequence[ScoreParts], targets: Mapping[str, float] | None = None,
+                       *, events: Sequence[Sequence[Any]] = (), language: str = "en"
                        ) -> list[Block]:
     """Each score's parts over time: its small multiples, then a plain line naming the
     parts beyond the panel cap and one for each part that could not be charted."""
@@ -241,7 +242,7 @@ def score_parts_blocks(parts: Sequence[ScoreParts], *,
         if found.views:
             blocks.append(Chart(
                 w._("{score}: its {parts} over time", score=score, parts=kind),
-                _parts_figure(found, events, language)))
+                _parts_figure(found, targets or {}, events, language)))
         if found.not_drawn:
             blocks.append(Say(w._(
                 "{score}: the first {shown} of its {total} {parts} are drawn (at most {shown} "
@@ -259,9 +260,9 @@ def score_parts_blocks(parts: Sequence[ScoreParts], *,
     return blocks
 
 
-def _parts_figure(parts: ScoreParts, events: Sequence[Sequence[Any]],
-                  language: str) -> Callable[[], Any]:
-    return lambda: score_parts_panels(parts, events=events, language=language)
+def _parts_figure(parts: ScoreParts, targets: Mapping[str, float],
+                  events: Sequence[Sequence[Any]], language: str) -> Callable[[], Any]:
+    return lambda: score_parts_panels(parts, targets, events=events, language=language)
 
 
 def _own_period(view: PhaseView, period: str) -> str:
@@ -331,7 +332,8 @@ def over_time_section(tickets: pd.DataFrame, windows: Windows, check: Check, *,
                   Chart(words(settings.language)._("Every KPI over time"),
                         _panels_figure(built, settings.targets, settings.period, events,
                                        settings.language)),
-                  *score_parts_blocks(parts, events=events, language=settings.language),
+                  *score_parts_blocks(parts, settings.targets, events=events,
+                                      language=settings.language),
                   *blocks]
     return OverTime(blocks=tuple(blocks), record=record, views=built, icons=icons,
                     parts=parts)
