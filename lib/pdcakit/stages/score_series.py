@@ -447,8 +447,8 @@ def _parts_of(score: str, kind: str, dates: pd.Series, matrix: np.ndarray, parts
             views[key] = _view(key, part_dates[present].reset_index(drop=True),
                                part_matrix[present], _first, windows, chosen, percent, note,
                                language, axis=axis)
-        except ValueError as exc:
-            skipped[key] = str(exc)
+        except ValueError as exc:  # said under the score's name and the part's
+            skipped[key] = str(exc).removeprefix(f"{kpi_name(key, language)}: ")
     return ScoreParts(score, kind, chosen, views, names,
                       tuple(f"{score}.{p}" for p in parts[cap:]), skipped, cap)
 
