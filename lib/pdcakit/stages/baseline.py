@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from pdcakit import data, metrics, spc
+from pdcakit.kpis import kpi_name
 from pdcakit.periods import PERIODS
 from pdcakit.results import Estimate, duration_unit, format_value
 from pdcakit.stages.settings import check_kpi_keys, fraction_problem
-from pdcakit.words import N_
+from pdcakit.words import N_, words
 
 __all__ = ["ENGINE_CHOICES", "PERIODS", "BaselineSettings", "ChartView", "HeadlineSeries",
            "aggregate_headline_series", "engine_problem", "headline_series",
@@ -358,9 +359,35 @@ class HeadlineSeries(metrics.series.PeriodCounts):
     @property
     def display_ylabel(self) -> str:
         """The axis title in the unit the chart is drawn in (durations: ``scale``)."""
-        if self.kind != "duration" or self.scale is None:
+        return self.axis_title()
+
+    def axis_title(self, language: str = "en") -> str:
+        """The axis title in ``language``, in the unit the chart is drawn in (durations:
+        ``scale``).
+
+        >>> from pdcakit.results import Estimate
+        >>> s = HeadlineSeries(key="fcr", title="First contact resolution", kind="proportion",
+        ...     periods=pd.DatetimeIndex([]), values=np.array([]), numerators=None,
+        ...     denominators=np.array([]), baseline_estimate=Estimate("FCR", 0.7, 9,
+        ...     None, "fraction"), plan_sd=None, percent=True,
+        ...     ylabel="First contact resolution (% of tickets)", n=None, n_open=None,
+        ...     sparse=np.array([]), period_word="week")
+        >>> s.axis_title(), s.axis_title("zh-CN")
+        ('First contact resolution (% of tickets)', '首次解决率（按周占工单的百分比）')
+        """
+        w = words(language)
+        if self.kind == "duration" and self.scale is not None:
+            if w.english:
+                return f"{self.title} (median per {self.period_label}, {self.scale})"
+            return w._("{name} (median per {period}, {unit})", name=kpi_name(self.key, language),
+                       period=w._(self.period_label), unit=w._(self.scale))
+        if w.english:
             return self.ylabel
-        return f"{self.title} (median per {self.period_label}, {self.scale})"
+        if self.percent:
+            return w._("{name} (% of tickets per {period})", name=kpi_name(self.key, language),
+                       period=w._(self.period_label))
+        return w._("{value} ({name})", value=kpi_name(self.key, language),
+                   name=w.unit(self.baseline_estimate.unit))
 
     def format(self, value: float) -> str:
         return format_value(value, self.baseline_estimate.unit, scale=self.scale)
@@ -426,15 +453,19 @@ class HeadlineSeries(metrics.series.PeriodCounts):
     def figure(self, chart: ChartView | None = None, *, centre: float | None = None,
                target: float | None = None, events: Sequence[Sequence[Any]] = (),
                signals: Sequence[bool] | None = None, title: str = "",
-               centre_label: str = "") -> Any:
+               centre_label: str = "", language: str = "en") -> Any:
         """The run chart (no ``chart``: ``centre`` is its median) or the control chart, in
         the KPI's one unit, with few-case periods hollow, periods whose median is not
-        reached marked, and (durations) the share still open in a strip below."""
+        reached marked, and (durations) the share still open in a strip below; its words in
+        ``language``."""
         from pdcakit import plots
 
+        w = words(language)
+        name = self.title if w.english else kpi_name(self.key, language)
+        period = self.period_label if w.english else w._(self.period_label)
         duration = self.kind == "duration"
         common: dict[str, Any] = {
-            "target": target, "ylabel": self.display_ylabel, "percent": self.percent,
+            "target": target, "ylabel": self.axis_title(language), "percent": self.percent,
             "events": events, "scale": self.scale if duration else None,
             "sparse": (self.sparse_periods if chart is None or chart.sparse is None
                        else chart.sparse),
@@ -445,14 +476,15 @@ class HeadlineSeries(metrics.series.PeriodCounts):
         if chart is None:
             return plots.control_chart(
                 self.periods, self.values, centre=centre,
-                title=title or f"{self.title} per {self.period_label}: run chart",
-                centre_label=centre_label or "Median", **common)
+                title=title or w._("{name} per {period}: run chart", name=name, period=period),
+                centre_label=centre_label or w._("Median"), **common)
         return plots.control_chart(
             self.periods, chart.values, centre=chart.centre_line, lcl=chart.lcl_line,
             ucl=chart.ucl_line, signals=chart.signals if signals is None else signals,
-            title=title or f"{self.title} per {self.period_label}: {chart.name}",
-            centre_label=centre_label or ("Centre (geometric mean)" if chart.transform
-                                          else "Mean"),
+            title=title or w._("{name} per {period}: {chart}", name=name, period=period,
+                               chart=w._(chart.name)),
+            centre_label=centre_label or (w._("Centre (geometric mean)") if chart.transform
+                                          else w._("Mean")),
             phase_starts=chart.phase_starts, **common)
 
     @property

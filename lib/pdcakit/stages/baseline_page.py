@@ -491,7 +491,7 @@ def headline_section(tickets: pd.DataFrame, sections: Sections, settings: Baseli
         page.say(w._("**{name}, run chart:** {sentence}", name=kpi_name(key, language),
                      sentence=w.reword(run.sentence)))
         page.figure(series.figure(centre=run.centre, target=settings.target_value,
-                                  events=events))
+                                  events=events, language=language))
     return HeadlineSection(shown=page.done(), record=record, settings=settings, series=series,
                            run=run, language=language)
 
@@ -530,7 +530,8 @@ def stability_section(headline: HeadlineSection, *, rebases: Sequence[Sequence[A
         chart, signals=[bool(f) for f in rules.flags], target=settings.target_value,
         events=events,
         title=w._("{name} per {period}: {chart}, {rules} rules", name=headline.name,
-                  period=w._(settings.period_label), chart=chart_name, rules=rules_name)))
+                  period=w._(settings.period_label), chart=chart_name, rules=rules_name),
+        language=headline.language))
     record = {"kpi": settings.headline_kpi,
               "run_chart": {**run.as_dict(),
                             "autocorrelation": spc.autocorrelation(series.values).as_dict()},
