@@ -273,7 +273,12 @@ _REWORD_READINGS = 3
 _SENTENCE_END = re.compile(r"(?<=[.:])\s+(?=[A-Z*(])")
 _CLAUSE_END = re.compile(r";\s+")
 _TERM_END = re.compile(r"(?<=\*\*):\s+")  # "**term**: its meaning"
+_BOLD_LEAD = re.compile(r"(?<=:\*\*)\s+")  # "**term:** what it says"
 _COLON = re.compile(r":\s+")  # "what was done: why"
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+#: A run of English words (with the figures and signs between them) inside Chinese text.
+_ENGLISH_PIECE = re.compile(r"[A-Za-z][^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*"
+                            r"[A-Za-z)]")
 _BOLD_WHOLE = re.compile(r"\*\*([^*]+)\*\*")
 _ASIDE = re.compile(r"(.+?) \(([^()]+)\)", re.S)
 #: How reword joins text and its aside, and the separators it splits at, for the catalogue.
@@ -305,7 +310,7 @@ def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
             fixed.append(literal)
             if name is None:
                 continue
-            pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
             seen.add(name)
         if not seen or len(re.findall(r"[A-Za-z]", "".join(fixed))) < _REWORD_LETTERS:
             continue  # "{a} to {b}", "{a}: {b}" would read any text as themselves
@@ -338,6 +343,8 @@ def _reword(language: str, text: str, depth: int) -> str:
     whole, and of its sentences or clauses reworded one by one, the reading that leaves
     the fewest English letters (a trailing placeholder can swallow a sentence's tail:
     "{group} n = {n} with skewness {skew}" matches a whole reason too)."""
+    if not text.strip():  # (gettext gives the catalogue's header for "")
+        return text
     catalogue = translation(language)
     said = catalogue.gettext(text)
     if said != text or depth > _REWORD_DEPTH:
@@ -356,19 +363,24 @@ def _reword(language: str, text: str, depth: int) -> str:
                 for name, value in match.groupdict().items()}))
             if len(readings) > _REWORD_READINGS:
                 break
-    if text.endswith(".") and not text.endswith(".."):  # a message without its full stop
-        readings.append(_reword(language, text[:-1], depth + 1) + catalogue.gettext("."))
+    for stop in (".", ":"):  # a message without its full stop or colon
+        if text.endswith(stop) and not text.endswith(stop * 2):
+            readings.append(_reword(language, text[:-1], depth + 1)
+                            + catalogue.gettext(stop if stop == "." else ": ").strip())
     aside = _ASIDE.fullmatch(text)
     if aside:  # "words (a detail)": each reworded
         readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
             text=_reword(language, aside.group(1), depth + 1),
             detail=_reword(language, aside.group(2), depth + 1)))
     for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; ")),
-                             (_TERM_END, catalogue.gettext(": ")),
+                             (_TERM_END, catalogue.gettext(": ")), (_BOLD_LEAD, ""),
                              (_COLON, catalogue.gettext(": "))):
         parts = splitter.split(text)
         if len(parts) > 1:
             readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
+    if _CJK.search(text):  # English pieces inside a sentence already in Chinese
+        readings.append(_ENGLISH_PIECE.sub(
+            lambda m: _reword(language, m.group(0), depth + 1), text))
     if text[:1].isupper() and text[1:2].islower():  # a message capitalised where it starts
         lower = _reword(language, text[0].lower() + text[1:], depth + 1)
         readings.append(lower[:1].upper() + lower[1:])
