@@ -47,6 +47,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import (
+    FixedFormatter,
     FixedLocator,
     FuncFormatter,
     LogLocator,
@@ -390,13 +391,18 @@ class _ChineseDates(mdates.ConciseDateFormatter):
         return _PADDED.sub(r"\1", super().get_offset())
 
 
-def _date_axis(ax: Any, xs: Sequence[Any], w: Words | None = None) -> None:
+def _date_axis(ax: Any, xs: Sequence[Any], w: Words | None = None, *,
+               maxticks: int | None = None) -> None:
     """Dates ticked in the data's own period: at each point when there are a few points
     a day or more apart and evenly spaced (a two-day daily chart shows its two days, never
     hours; months cut at a go-live do not), else
     days, months or years as the span needs; labels short and level ("Mar", "2016"),
     the year once at the end where the ticks do not show it; in Chinese "3月", "2026年"
-    (:class:`_ChineseDates`)."""
+    (:class:`_ChineseDates`). At most ``maxticks`` ticks when given (a narrow panel).
+
+    The dates' range is final when this is called (the chart drawn), so the ticks and
+    their labels are worked out once, here: an automatic date locator would work them
+    out again at every measurement of a layout and every drawing."""
     import matplotlib.dates as mdates
     import pandas as pd
 
@@ -411,7 +417,8 @@ def _date_axis(ax: Any, xs: Sequence[Any], w: Words | None = None) -> None:
     if daily and even and len(stamps) <= 8:
         locator: Any = FixedLocator(mdates.date2num(stamps.to_pydatetime()))
     else:
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=5 if _PHONE.get() else 9)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks or (
+            5 if _PHONE.get() else 9))
     if w is not None and w.language == "zh-CN":
         formatter: Any = _ChineseDates(locator)
     else:
@@ -419,10 +426,16 @@ def _date_axis(ax: Any, xs: Sequence[Any], w: Words | None = None) -> None:
             locator, formats=["%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f"],
             zero_formats=["", "%Y", "%b", "%d %b", "%H:%M", "%H:%M"],
             offset_formats=["", "%Y", "%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M"])
+    low, high = ax.get_xlim()
+    ticks = (locator.tick_values(mdates.num2date(low), mdates.num2date(high))
+             if isinstance(locator, mdates.AutoDateLocator) else locator.tick_values(low, high))
+    fixed = FixedLocator(ticks)
+    labels = FixedFormatter(formatter.format_ticks(ticks))
+    labels.set_offset_string(formatter.get_offset())
     for axis in {id(a.xaxis): a.xaxis for a in (ax, *ax.get_shared_x_axes().get_siblings(ax))
                  }.values():
-        axis.set_major_locator(locator)
-        axis.set_major_formatter(formatter)
+        axis.set_major_locator(fixed)
+        axis.set_major_formatter(labels)
 
 
 class _ReadableLogLocator(mpl.ticker.Locator):
@@ -1204,12 +1217,7 @@ def _kpi_panel(ax: Any, panel: KpiPanel, *, xlabel: str, change_label: str, w: W
     ax.set_ylabel(panel.unit)
     ax.set_xlabel(xlabel)
     ax.set_title(panel.name, loc="left")
-    _date_axis(ax, xs, w)
-    import matplotlib.dates as mdates
-
-    locator = ax.xaxis.get_major_locator()
-    if isinstance(locator, mdates.AutoDateLocator):  # few dates on a narrow panel
-        locator.maxticks = dict.fromkeys(locator.maxticks, 4)
+    _date_axis(ax, xs, w, maxticks=4)  # few dates on a narrow panel
 
 
 def _fit_panel(ax: Any, renderer: Any) -> None:
