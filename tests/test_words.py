@@ -269,3 +269,20 @@ class TestReword:
         # a short template such as "{a} to {b}" never reads ordinary words as itself
         text = "The mean is close to normal, so nothing else is said"
         assert words("zh-CN").reword(text) == text
+
+    def test_english_left_inside_a_chinese_sentence_is_reworded(self):
+        # a stage said the sentence in Chinese but passed the test's name on in English
+        said = words("zh-CN").reword("检验：quasi-binomial t test of the difference in shares "
+                                     "(periods as units)。比例的Two-proportion chi-square test。")
+        assert said == "检验：比例之差的准二项 t 检验（以周期为单位）。比例的两比例卡方检验。"
+
+    def test_a_message_with_an_empty_placeholder_and_a_bold_lead(self):
+        from pdcakit.stats.stratified import stratified_change
+
+        mix = stratified_change([1, 0, 1, 1, 0, 1] * 20, ["电话", "邮件"] * 60,
+                                [1, 1, 1, 0, 1, 1] * 20, ["电话", "邮件"] * 60,
+                                kind="proportion", column="channel", key="fcr")
+        said = words("zh-CN").reword(f"**First contact resolution:** {mix.sentence}")
+        assert said.startswith("**首次解决率：**两个时期之间渠道构成")
+        assert "粗变化（全部工单，与结论表相同）为 " in said
+        assert not _english_words(said.replace("Mantel-Haenszel", "")), said
