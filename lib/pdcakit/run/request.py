@@ -49,7 +49,6 @@ from typing import Any
 from pdcakit.run.params import ParameterSpec, coerce_value, plain
 from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import CycleError, load_record, read_cycle, stage_parameters
-from pdcakit.words import LANGUAGES
 
 __all__ = ["FILE_PARAMETERS", "RunRequest", "build_request", "cycle_language",
            "is_file_parameter", "record_facts", "record_language", "resolve_paths"]
@@ -96,32 +95,32 @@ def resolve_paths(parameters: Mapping[str, Any], base: Path) -> dict[str, Any]:
     return out
 
 
-def record_language(record: Mapping[str, Any] | None, where: str = "the record") -> str:
-    """The cycle's language: the record's ``language`` (``en`` when it has none); a
-    language the workbook has no words for is a CycleError naming the field and the
-    choices (never a silent English page).
+def record_language(record: Mapping[str, Any] | None, where: str = "the record",
+                    default: str = "en") -> str:
+    """The cycle's language: the record's ``language``, ``default`` (the workbook's
+    language, :func:`cycle_language`) when it has none; a language the workbook has no
+    words for is a CycleError naming the field and the choices (never a silent English
+    page).
 
     >>> record_language({"language": "zh-CN"}), record_language({})
     ('zh-CN', 'en')
+    >>> record_language({}, default="zh-CN")
+    'zh-CN'
     >>> record_language({"language": "zh"}, "pdca/c1.yaml")
     Traceback (most recent call last):
     ...
     pdcakit.tracker.record.CycleError: pdca/c1.yaml: language: 'zh' is not one of en, \
 zh-CN (en: English, zh-CN: Simplified Chinese); write language: zh-CN for Simplified Chinese
     """
-    value = (record or {}).get("language")
-    if value in (None, ""):
-        return "en"
-    if value not in LANGUAGES:
-        names = ", ".join(f"{code}: {name}" for code, (_, _, name) in LANGUAGES.items())
-        raise CycleError(f"{where}: language: {value!r} is not one of {', '.join(LANGUAGES)} "
-                         f"({names}); write language: zh-CN for Simplified Chinese")
-    return str(value)
+    from pdcakit.run.workbook_settings import language_field
+
+    return language_field((record or {}).get("language"), where, default)
 
 
 def cycle_language(paths: ProjectPaths, cycle: str) -> str:
-    """The language of cycle ``cycle``'s pages and messages (:func:`record_language` of
-    its record; ``en`` when it has no record).
+    """The language of cycle ``cycle``'s pages and messages: its record's ``language``,
+    else the workbook's (``pdca/workbook.yaml``, :mod:`pdcakit.run.workbook_settings`),
+    else ``en``.
 
     >>> import tempfile, pathlib
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -129,8 +128,14 @@ def cycle_language(paths: ProjectPaths, cycle: str) -> str:
     >>> _ = (root / "pdca" / "c1.yaml").write_text("title: t\\nlanguage: zh-CN")
     >>> cycle_language(ProjectPaths(root), "c1"), cycle_language(ProjectPaths(root), "c2")
     ('zh-CN', 'en')
+    >>> _ = (root / "pdca" / "workbook.yaml").write_text("language: zh-CN")
+    >>> cycle_language(ProjectPaths(root), "c2")
+    'zh-CN'
     """
-    return record_language(load_record(paths, cycle), f"pdca/{cycle}.yaml")
+    from pdcakit.run.workbook_settings import workbook_language
+
+    return record_language(load_record(paths, cycle), f"pdca/{cycle}.yaml",
+                           workbook_language(paths))
 
 
 def _window(value: Any, where: str) -> list[str] | None:
