@@ -302,11 +302,38 @@ def _ordered(counts: pd.DataFrame) -> pd.DataFrame:
         return counts
     keys = [c for c in counts.columns if c != "n"]
     if "duration_us" in counts:
-        keys = ["duration_us", "observed", *(k for k in keys
-                                              if k not in ("duration_us", "observed"))]
-        order = np.lexsort([counts[k].to_numpy(np.int64) for k in reversed(keys)])
+        rest = ["observed", *(k for k in keys if k not in ("duration_us", "observed"))]
+        packed = _packed(counts, rest)
+        columns = ([packed] if packed is not None else
+                   [counts[k].to_numpy(np.int64) for k in reversed(rest)])
+        order = np.lexsort((*columns, counts["duration_us"].to_numpy(np.int64)))
         return counts.take(order).reset_index(drop=True)
     return counts.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _packed(counts: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """One whole number per row ordering it by ``keys`` in turn (small ranges: flags,
+    group codes, periods as days from the first), so a 10M-row sort takes two keys, not
+    seven; each key's values shifted to start at 0. None when the ranges' product would
+    not fit in 62 bits.
+
+    >>> f = pd.DataFrame({"observed": [True, False, True], "g": [2, -1, 0]})
+    >>> _packed(f, ["observed", "g"]).tolist()
+    [7, 0, 5]
+    """
+    packed = np.zeros(len(counts), np.int64)
+    room = 1
+    for key in keys:
+        values = counts[key].to_numpy(np.int64)
+        if key == "period_us":
+            values = values // 86_400_000_000  # period starts fall on midnights
+        low = int(values.min()) if values.size else 0
+        span = int(values.max()) - low + 1 if values.size else 1
+        room *= span
+        if room >= 2**62:
+            return None
+        packed = packed * span + (values - low)
+    return packed
 
 
 def _literal(text: str) -> str:
