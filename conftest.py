@@ -15,7 +15,8 @@ heaviest first (notebooks, then files with slow tests) so that no long file star
 last on one core while the other idles. The `pdca demo` project is built once per
 test run, by the first worker that needs it, under a file lock, and read by all; it is
 a committed git checkout, as `make demo` runs in one (tests/test_git_state.py reads it).
-Each worker's BLAS uses one thread (the workers already fill the cores).
+Each worker's BLAS uses one thread and its OpenMP threads do not spin (the
+workers already fill the cores).
 """
 
 from __future__ import annotations
@@ -37,14 +38,17 @@ except ImportError:  # Windows: each worker builds its own
     fcntl = None
 
 #: Under xdist each worker has a core: its BLAS (and the kernels it starts, which inherit
-#: the environment) computes in one thread. Two workers each spinning two OpenBLAS threads
-#: on two cores made one 1,000 x 70 least-squares fit ten times slower (3.1 s against
-#: 0.3 s, tests/test_did.py). Set before numpy is first imported here; numba's threads
-#: are left alone (tests/test_fast_paths.py varies them).
-ONE_THREAD_EACH = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: the environment) computes in one thread, and numba's OpenMP threads sleep when they
+#: wait instead of spinning. Two workers each spinning two OpenBLAS threads on two cores
+#: made one 1,000 x 70 least-squares fit ten times slower (3.1 s against 0.3 s,
+#: tests/test_did.py); spinning OpenMP threads doubled the CPU time of the duration null
+#: simulation (0.75 s against 0.40 s for 30 runs). Set before numpy or numba load here;
+#: numba's thread count is left alone (tests/test_fast_paths.py varies it).
+WORKER_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                      "OMP_WAIT_POLICY": "PASSIVE"}
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    for _name in ONE_THREAD_EACH:
-        os.environ.setdefault(_name, "1")
+    for _name, _value in WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(_name, _value)
 
 
 def pytest_collectstart(collector):
