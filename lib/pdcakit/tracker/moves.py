@@ -54,7 +54,7 @@ from pdcakit.tracker.record import (
     record_files,
     revised_text,
 )
-from pdcakit.words import N_
+from pdcakit.words import N_, words
 
 __all__ = [
     "Move",
@@ -689,13 +689,13 @@ def readable_periods(text: str) -> str:
     return _PERIOD_REPR.sub(_words_for_period, text) if "(" in text else text
 
 
-def _headline(paths: ProjectPaths, record: CycleRecord) -> str:
+def _headline(paths: ProjectPaths, record: CycleRecord, w: Any = None) -> str:
     """The compare run's verdict on the aim metric, else the baseline run's value, with
-    periods in words (:func:`readable_periods`)."""
-    return readable_periods(_run_headline(paths, record))
+    periods in words (:func:`readable_periods`), in ``w``'s language (default English)."""
+    return readable_periods(_run_headline(paths, record, w or words()))
 
 
-def _run_headline(paths: ProjectPaths, record: CycleRecord) -> str:
+def _run_headline(paths: ProjectPaths, record: CycleRecord, w: Any) -> str:
     metric = str((record.aim or {}).get("metric") or "")
     try:
         compared = latest_run(paths, record.id, "compare")
@@ -703,14 +703,15 @@ def _run_headline(paths: ProjectPaths, record: CycleRecord) -> str:
             change = compared.results.changes.get(
                 metric or (compared.results.headline.kpi if compared.results.headline else ""))
             if change is not None:
-                return change.headline
+                return w.reword(change.headline)
         measured = baseline_measurement(paths, record)
     except ResultsError as exc:
-        return f"results unreadable: {exc}"
+        return w._("results unreadable: {why}", why=exc)
     if measured is None:
         return ""
     kpi, value, unit = measured
-    return f"Baseline {_kpi_name(kpi)}: {format_value(value, unit)}"
+    return w._("Baseline {kpi}: {value}", kpi=w._(_kpi_name(kpi)),
+               value=format_value(value, unit) if w.english else w.value(value, unit))
 
 
 #: Final run statuses (a run still ``running`` is another command's to log).
@@ -757,11 +758,19 @@ def repair_run_log(paths: ProjectPaths, cycle_id: str | None = None) -> list[str
 
 
 def workbook_status(paths: ProjectPaths, cycle_id: str | None = None,
-                    today: dt.date | None = None
+                    today: dt.date | None = None, language: str = "en"
                     ) -> tuple[list[StatusRow], list[RecordProblem]]:
     """Status rows of one cycle (its record must be readable: CycleError otherwise) or
     of every record in ``pdca/``, with a problem naming the file of each record that
-    cannot be read: one bad file never hides the others (:func:`load_all`)."""
+    cannot be read: one bad file never hides the others (:func:`load_all`).
+
+    The last run and the headline are worded in ``language`` (the portfolio and the
+    terminal pass the workbook's; ``pdca status --json`` keeps English); the stage, the
+    run's status and the decision stay the record's keys (worded by
+    :mod:`pdcakit.tracker.statusview`)."""
+    from pdcakit.tracker.statusview import last_run_text
+
+    w = words(language)
     if cycle_id:
         found, problems = [read_cycle(paths, cycle_id)], []
     else:
@@ -772,9 +781,9 @@ def workbook_status(paths: ProjectPaths, cycle_id: str | None = None,
         rows.append(StatusRow(
             id=record.id, title=record.title, stage=record.stage, owner=record.owner,
             days_in_stage=record.days_in_stage(today),
-            last_run=f"{last['stage']} on {last['date']}" if last else "",
+            last_run=last_run_text(last, w),
             last_run_status=str(last.get("status", "")) if last else "",
-            headline=_headline(paths, record),
+            headline=_headline(paths, record, w),
             overdue_actions=len(record.overdue_actions(today)),
             decision=str((record.decision or {}).get("decision", "")),
         ))
@@ -782,7 +791,7 @@ def workbook_status(paths: ProjectPaths, cycle_id: str | None = None,
 
 
 def status_rows(paths: ProjectPaths, cycle_id: str | None = None,
-                today: dt.date | None = None) -> list[StatusRow]:
+                today: dt.date | None = None, language: str = "en") -> list[StatusRow]:
     """Status of one cycle or of every readable record in ``pdca/``
     (:func:`workbook_status` without its problems)."""
-    return workbook_status(paths, cycle_id, today)[0]
+    return workbook_status(paths, cycle_id, today, language)[0]
