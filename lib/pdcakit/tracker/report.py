@@ -117,7 +117,8 @@ _PAGE_WORDS = (N_("None."), N_("done"), N_("open"), N_("OVERDUE"), N_("Review ca
                N_("Predictions against results"), N_("Actions"), N_("Results by stage"),
                N_("Act: the decision"), N_("Log"), N_("Adopt"), N_("Adapt"), N_("Abandon"),
                N_("higher"), N_("lower"), N_("met"), N_("not met"), N_("not enough data"),
-               N_("cannot score"), N_("effect size"))
+               N_("cannot score"), N_("effect size"), N_("run of {when}"), N_("status"),
+               N_("succeeded"), N_("note"), N_("run dir"), N_("{key}: {value}"))
 
 
 def _table(rows: list[dict[str, Any]], raw: tuple[str, ...] = (), language: str = "en") -> str:
@@ -596,8 +597,10 @@ def _run_when(run: RunRef, language: str = "en") -> str:
     return run_date(started_at(run.provenance), run.name, language)
 
 
-def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
-    """A log entry's details in words, escaped; a run's directory links to its page."""
+def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path, language: str = "en") -> str:
+    """A log entry's details in words (in ``language``), escaped; a run's directory links
+    to its page."""
+    w = words(language)
     parts = []
     for key, value in entry.items():
         if key in ("date", "event"):
@@ -613,11 +616,13 @@ def _log_detail(entry: dict[str, Any], out_dir: Path, root: Path) -> str:
             run_dir = root / str(value)
             stage = str(entry.get("stage") or run_dir.parent.name)
             rel = Path(os.path.relpath(run_dir / f"{stage}.html", out_dir)).as_posix()
-            parts.append(f"<a href=\"{_e(rel)}\">run of {_e(run_date(None, run_dir.name))}"
-                         "</a>")
+            when = run_date(None, run_dir.name, language)
+            parts.append(f"<a href=\"{_e(rel)}\">{_e(w._('run of {when}', when=when))}</a>")
         else:
-            parts.append(f"{_e(key.replace('_', ' '))}: {_e(value)}")
-    return ", ".join(parts)
+            parts.append(_e(w._("{key}: {value}", key=w._(key.replace("_", " ")),
+                                value=w.reword(str(value)) if isinstance(value, str)
+                                else value)))
+    return w._(", ").join(parts)
 
 
 def _stage_section(record: CycleRecord, stage: str, out_dir: Path, runs: _Runs,
@@ -670,7 +675,7 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
                          date=decision.get("date"), rationale=decision.get("rationale")))
                      + "</div>")
     log_rows = [{"Date": _e(e.get("date")), "Event": _e(e.get("event")),
-                 "Detail": _log_detail(e, out_dir, paths.root)} for e in record.log]
+                 "Detail": _log_detail(e, out_dir, paths.root, language)} for e in record.log]
     scores = prediction_scores(paths, record, runs)
     stage_word = record.stage if w.english else w._(record.stage)
     body = (f"<p>{_e(record.id)} · {_e(w._('stage'))} <span class=\"stage\">"

@@ -363,10 +363,10 @@ def _reword(language: str, text: str, depth: int) -> str:
                 for name, value in match.groupdict().items()}))
             if len(readings) > _REWORD_READINGS:
                 break
-    for stop in (".", ":"):  # a message without its full stop or colon
+    stops = {".": catalogue.gettext("."), ":": catalogue.gettext(": ").strip()}
+    for stop, said_stop in stops.items():  # a message without its full stop or colon
         if text.endswith(stop) and not text.endswith(stop * 2):
-            readings.append(_reword(language, text[:-1], depth + 1)
-                            + catalogue.gettext(stop if stop == "." else ": ").strip())
+            readings.append(_reword(language, text[:-1], depth + 1) + said_stop)
     aside = _ASIDE.fullmatch(text)
     if aside:  # "words (a detail)": each reworded
         readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
