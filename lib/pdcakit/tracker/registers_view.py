@@ -4,7 +4,9 @@ the monitor results of each adopted cycle, and one summary line per feedback or 
 register a cycle's baseline run read (from its ``results.json``).
 
 Rows hold plain text (the page escapes every cell); a row's ``flag`` names the cell to
-show as a warning (an overdue check, a monitor signal). Nothing here needs pandas: the
+show as a warning (an overdue check, a monitor signal). Every word is asked of the words
+layer in the reader's language, dates too (English ``2026-12-07``, Chinese
+``2026年12月7日``, by Babel). Nothing here needs pandas: the
 portfolio reads the registers on every ``pdca report``.
 
 >>> section = monitor_section([], today=dt.date(2026, 12, 7))
@@ -23,10 +25,15 @@ from pdcakit.errors import PdcaError
 from pdcakit.kpis import KPI_INFO
 from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import CycleRecord
-from pdcakit.words import Words, words
+from pdcakit.tracker.statusview import day_text
+from pdcakit.words import N_, Words, words
 
 __all__ = ["Section", "finding_text", "findings_section", "monitor_section",
            "other_registers", "portfolio_sections", "supervision_section"]
+
+
+#: A check's result as ``pdca check-done --result`` records it, marked for the catalogue.
+_RESULTS = {"pass": N_("pass"), "fail": N_("fail")}
 
 
 @dataclass(frozen=True)
@@ -68,20 +75,21 @@ def supervision_section(paths: ProjectPaths, today: dt.date, w: Words | None = N
         if last is None:
             done_text = w._("never")
         else:
-            done_text = w._("{date}: {result}", date=last.date.isoformat(), result=last.result)
+            done_text = w._("{date}: {result}", date=day_text(last.date, w),
+                            result=w._(_RESULTS.get(last.result, last.result)))
         rows.append({**({w._("Plan"): _plan_name(check.file)} if several else {}),
                      w._("Check"): check.id, w._("Activity"): check.activity,
                      w._("Frequency"): check.frequency.text, w._("Owner"): check.owner,
                      w._("Standard"): check.standard, w._("Last done"): done_text,
-                     w._("Next due"): due.isoformat(), w._("Status"): status})
+                     w._("Next due"): day_text(due, w), w._("Status"): status})
         flags.append(w._("Status") if late else "")
     overdue = sum(bool(f) for f in flags)
     intro = (w._("{checks} check(s) in {files} plan files ({names}); {overdue} overdue on "
                  "{today}.", checks=len(rows), files=len(plan.files),
                  names=", ".join(_plan_name(f) for f in plan.files), overdue=overdue,
-                 today=today.isoformat()) if several else
+                 today=day_text(today, w)) if several else
              w._("{checks} check(s); {overdue} overdue on {today}.", checks=len(rows),
-                 overdue=overdue, today=today.isoformat()))
+                 overdue=overdue, today=day_text(today, w)))
     return Section(title, intro, tuple(rows), tuple(flags))
 
 
@@ -108,7 +116,7 @@ def finding_text(paths: ProjectPaths, finding_id: str, w: Words | None = None) -
     check = plan.check(finding.check)
     return w._("{id} of the check {check} ({activity}) on {date}: {text}. Standard: "
                "{standard}", id=finding.id, check=check.id, activity=check.activity,
-               date=finding.date.isoformat(), text=finding.text, standard=check.standard)
+               date=day_text(finding.date, w), text=finding.text, standard=check.standard)
 
 
 def findings_section(paths: ProjectPaths, records: Sequence[CycleRecord],
@@ -134,7 +142,7 @@ def findings_section(paths: ProjectPaths, records: Sequence[CycleRecord],
     for finding in findings:
         cycles = opened.get(finding.id, [])
         rows.append({w._("Finding"): finding.id, w._("Check"): finding.check,
-                     w._("Date"): finding.date.isoformat(), w._("What was found"): finding.text,
+                     w._("Date"): day_text(finding.date, w), w._("What was found"): finding.text,
                      w._("Cycle"): ", ".join(cycles) or w._(
                          "none yet (pdca new ID --from-finding {id})", id=finding.id)})
         flags.append("")
@@ -176,7 +184,7 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
             first, end = [*(last.get("periods") or []), "", ""][:2]
             periods = w._("{first} to {last} ({n})", first=first, last=end,
                           n=last.get("n_periods", ""))
-            checked = str(last.get("date", ""))
+            checked = day_text(last.get("date", ""), w) if last.get("date") else ""
         rows.append({w._("Cycle"): record.id, w._("KPI"): name,
                      w._("Last monitored"): checked, w._("Periods judged"): periods,
                      w._("Result"): result,

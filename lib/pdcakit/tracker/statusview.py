@@ -20,8 +20,8 @@ from typing import Any
 
 from pdcakit.words import N_, Words, words
 
-__all__ = ["STAGE_NAMES", "decision_name", "last_run_text", "padded", "run_status_name",
-           "stage_name", "status_lines"]
+__all__ = ["STAGE_NAMES", "day_text", "decision_name", "last_run_text", "padded",
+           "run_status_name", "stage_name", "status_lines"]
 
 #: The PDCA stages' names (the record's ``stage:`` keys), marked for the catalogue.
 STAGE_NAMES = {"plan": N_("Plan"), "do": N_("Do"), "check": N_("Check"), "act": N_("Act"),
@@ -59,8 +59,9 @@ def decision_name(decision: str, w: Words) -> str:
     return _keyed(_DECISIONS, decision, w)
 
 
-def _day(value: Any, w: Words) -> str:
-    """A log date: English as written (``2026-07-06``), another language by Babel."""
+def day_text(value: Any, w: Words) -> str:
+    """A date (or ISO text): English as written (``2026-07-06``), another language by
+    Babel (``2026年7月6日``)."""
     if w.english:
         return str(value)
     try:
@@ -79,7 +80,7 @@ def last_run_text(last: dict[str, Any] | None, w: Words) -> str:
     if not last:
         return ""
     return w._("{stage} on {date}", stage=_keyed(_RUN_STAGES, str(last.get("stage")), w),
-               date=_day(last.get("date"), w))
+               date=day_text(last.get("date"), w))
 
 
 def _width(text: str) -> int:
