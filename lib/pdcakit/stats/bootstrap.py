@@ -36,6 +36,7 @@ import numpy as np
 from scipy import stats as sps
 from scipy.special import ndtr, ndtri
 
+from ..words import N_
 from ._input import finite
 from ._resample import bootstrap_means, seed_for
 
@@ -77,11 +78,18 @@ class RatioEstimate:
 
     @property
     def sentence(self) -> str:
-        direction = "lower" if self.ratio < 1 else "higher"
-        return (f"The {self.statistic} after is {abs(1 - self.ratio):.1%} {direction} than "
-                f"before ({self.before:,.2f} to {self.after:,.2f}; ratio {self.ratio:.3f}, "
-                f"{self.confidence:.0%} CI {self.ci[0]:.3f} to {self.ci[1]:.3f}, "
-                f"{self.method} bootstrap, {self.n_resamples:,} resamples).")
+        message = (N_("The {statistic} after is {change} lower than before ({before} to "
+                      "{after}; ratio {ratio}, {level} CI {low} to {high}, {method} bootstrap, "
+                      "{resamples} resamples).") if self.ratio < 1 else
+                   N_("The {statistic} after is {change} higher than before ({before} to "
+                      "{after}; ratio {ratio}, {level} CI {low} to {high}, {method} bootstrap, "
+                      "{resamples} resamples)."))
+        return message.format(
+            statistic=self.statistic, change=f"{abs(1 - self.ratio):.1%}",
+            before=f"{self.before:,.2f}", after=f"{self.after:,.2f}",
+            ratio=f"{self.ratio:.3f}", level=f"{self.confidence:.0%}",
+            low=f"{self.ci[0]:.3f}", high=f"{self.ci[1]:.3f}", method=self.method,
+            resamples=f"{self.n_resamples:,}")
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -29,17 +29,19 @@ from dataclasses import dataclass
 import numpy as np
 from statsmodels.stats.multitest import multipletests
 
+from ..words import N_
+
 __all__ = ["METHODS", "Adjusted", "adjust", "adjust_pvalues"]
 
 #: Accepted method names and the statsmodels name each maps to.
 METHODS = {"holm": "holm", "bh": "fdr_bh", "fdr_bh": "fdr_bh", "bonferroni": "bonferroni",
            "none": None}
 _DESCRIPTIONS = {
-    "holm": "Holm's step-down adjustment (family-wise error rate)",
-    "bh": "Benjamini-Hochberg adjustment (false discovery rate)",
-    "fdr_bh": "Benjamini-Hochberg adjustment (false discovery rate)",
-    "bonferroni": "Bonferroni adjustment (family-wise error rate)",
-    "none": "no adjustment for multiple testing",
+    "holm": N_("Holm's step-down adjustment (family-wise error rate)"),
+    "bh": N_("Benjamini-Hochberg adjustment (false discovery rate)"),
+    "fdr_bh": N_("Benjamini-Hochberg adjustment (false discovery rate)"),
+    "bonferroni": N_("Bonferroni adjustment (family-wise error rate)"),
+    "none": N_("no adjustment for multiple testing"),
 }
 
 
@@ -99,8 +101,10 @@ class Adjusted:
     @property
     def sentence(self) -> str:
         tested = sum(math.isfinite(p) for p in self.raw)
-        return (f"{sum(self.significant)} of {tested} tests significant at the "
-                f"{self.alpha:.0%} level after {_DESCRIPTIONS[self.method]}.")
+        return N_("{significant} of {tested} tests significant at the {alpha} level after "
+                  "{adjustment}.").format(significant=sum(self.significant), tested=tested,
+                                          alpha=f"{self.alpha:.0%}",
+                                          adjustment=_DESCRIPTIONS[self.method])
 
 
 def adjust(pvalues: Sequence[float], method: str = "holm", *, alpha: float = 0.05) -> Adjusted:

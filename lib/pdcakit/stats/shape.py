@@ -53,6 +53,7 @@ from scipy import stats as sps
 
 from ..fileio import plain
 from ..results import format_value
+from ..words import N_
 from ._resample import bootstrap_km_quantiles, seed_for
 from .bootstrap import DEFAULT_SEED, LARGE_SAMPLE
 from .result import format_p
@@ -309,26 +310,32 @@ class DurationShape:
 
         def change(value: float, ci: tuple[float, float]) -> str:
             low, high = (_signed_in(v, self.scale) for v in ci)
-            return f"{_signed_in(value, self.scale)}{u} ({level} {low} to {high}{u})"
+            return N_("{value} ({level} {low} to {high})").format(
+                value=f"{_signed_in(value, self.scale)}{u}", level=level, low=low,
+                high=f"{high}{u}")
 
         # the horizon is a quantity of its own (a cap on time, often days): its own unit
         horizon = (format_value(self.horizon, "minutes") if self.scale
                    else f"{self.horizon:,.4g}{u}")
-        rmst = (f"the mean time up to {horizon} changed by "
-                f"{change(self.rmst_difference, self.rmst_ci)}")
+        rmst = N_("the mean time up to {horizon} changed by {change}").format(
+            horizon=horizon, change=change(self.rmst_difference, self.rmst_ci))
         if self.proportional_hazards:
-            text = (f"The curves are consistent with proportional hazards (Grambsch-Therneau "
-                    f"{format_p(self.ph_pvalue)}): the median changed by "
-                    f"{change(self.median_difference, self.median_ci)}; {rmst}.")
+            text = N_("The curves are consistent with proportional hazards (Grambsch-Therneau "
+                      "{p}): the median changed by {median}; {rmst}.").format(
+                p=format_p(self.ph_pvalue),
+                median=change(self.median_difference, self.median_ci), rmst=rmst)
         else:
-            why = ("the curves cross" if self.curves_cross else
-                   f"proportional hazards fails, Grambsch-Therneau {format_p(self.ph_pvalue)}")
-            text = (f"The distribution changed shape ({why}): the median changed by "
-                    f"{change(self.median_difference, self.median_ci)}, the 90th percentile "
-                    f"by {change(self.p90_difference, self.p90_ci)}; {rmst}.")
+            why = (N_("the curves cross") if self.curves_cross else
+                   N_("proportional hazards fails, Grambsch-Therneau {p}").format(
+                       p=format_p(self.ph_pvalue)))
+            text = N_("The distribution changed shape ({why}): the median changed by "
+                      "{median}, the 90th percentile by {p90}; {rmst}.").format(
+                why=why, median=change(self.median_difference, self.median_ci),
+                p90=change(self.p90_difference, self.p90_ci), rmst=rmst)
         if self.tail_moved_alone:
-            way = "faster" if self.p90_difference < 0 else "slower"
-            text += f" The median hardly moved, but the slow tickets got {way}."
+            text += " " + (N_("The median hardly moved, but the slow tickets got faster.")
+                           if self.p90_difference < 0 else
+                           N_("The median hardly moved, but the slow tickets got slower."))
         return text
 
     def as_dict(self) -> dict[str, object]:
