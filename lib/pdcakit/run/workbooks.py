@@ -10,6 +10,11 @@ stage templates, the demo data and the demo record ship with the package, so a
 ['.gitignore', 'README.md', 'data', 'data/README.md']
 >>> init_workbook(made.root).created  # a second init changes nothing
 ()
+
+``pdca init --language zh-CN`` writes the same files in Chinese (each skeleton file's
+``NAME.zh-CN.EXT`` twin beside it) and ``pdca/workbook.yaml`` saying ``language: zh-CN``
+(:mod:`pdcakit.run.workbook_settings`); on an existing workbook it changes nothing and
+says how to set the language by hand.
 """
 
 from __future__ import annotations
@@ -30,10 +35,11 @@ from pdcakit.run.project import (
     is_workbook,
     resolved,
 )
+from pdcakit.words import LANGUAGES, words
 
 __all__ = ["DEMO_CYCLE", "DEMO_MONITOR_DATA", "Initialised", "demo_record_template",
            "init_workbook", "lab_command", "place_demo_plan", "place_demo_record",
-           "throwaway_demo_workbook"]
+           "skeleton_file", "throwaway_demo_workbook"]
 
 DEMO_CYCLE = "demo-helpdesk"
 #: The demo's export of the weeks after adoption (``pdca monitor`` in ``pdca demo``).
@@ -50,42 +56,93 @@ _LAYOUT: dict[str, str | None] = {
     "mappings/survey_en.yaml": "mappings/survey_en.yaml",
     "mappings/survey_zh.yaml": "mappings/survey_zh.yaml",
 }
+#: The workbook's settings, written only when ``pdca init`` is given a language.
+_SETTINGS = ("pdca/workbook.yaml", "workbook.yaml")
+
+
+def skeleton_file(source: str, language: str = "en") -> Path:
+    """The skeleton file ``source`` in ``language``: its ``NAME.zh-CN.EXT`` twin when
+    there is one (``README.zh-CN.md``, ``gitignore.zh-CN``), else the file itself (a
+    file with no words to translate, such as the survey mappings, serves every language).
+
+    >>> skeleton_file("README.md", "zh-CN").name, skeleton_file("gitignore", "zh-CN").name
+    ('README.zh-CN.md', 'gitignore.zh-CN')
+    >>> skeleton_file("mappings/survey_zh.yaml", "zh-CN").name
+    'survey_zh.yaml'
+    """
+    path = _SKELETON / source
+    if language == "en":
+        return path
+    twin = path.with_name(f"{path.stem}.{language}{path.suffix}" if path.suffix
+                          else f"{path.name}.{language}")
+    return twin if twin.is_file() else path
 
 
 @dataclass(frozen=True)
 class Initialised:
-    """What ``pdca init`` made (``created`` empty: the workbook was already complete)."""
+    """What ``pdca init`` made (``created`` empty: the workbook was already complete), in
+    which language, and the language asked for (``""``: none)."""
 
     root: Path
     created: tuple[Path, ...]
     was_workbook: bool
     gitignore_added: tuple[str, ...] = ()
+    language: str = "en"
+    asked: str = ""
 
     @property
     def sentence(self) -> str:
-        return self._made() + (
-            f" Added {', '.join(self.gitignore_added)} to your own .gitignore, so runs and "
-            "exports stay out of git." if self.gitignore_added else "")
+        w = words(self.asked or self.language)
+        added = (w._(" Added {lines} to your own .gitignore, so runs and exports stay out "
+                     "of git.", lines=", ".join(self.gitignore_added))
+                 if self.gitignore_added else "")
+        return self._made() + added + self._language_note()
 
     def _made(self) -> str:
+        w = words(self.asked or self.language)
         if not self.created and self.gitignore_added:
-            return f"{self.root} already has the folders and files pdca init makes."
+            return w._("{root} already has the folders and files pdca init makes.",
+                       root=self.root)
         if not self.created:
-            return (f"{self.root} is already a workbook with everything pdca init makes; "
-                    "nothing changed.")
+            return w._("{root} is already a workbook with everything pdca init makes; "
+                       "nothing changed.", root=self.root)
         made = ", ".join(p.relative_to(self.root).as_posix() for p in self.created)
-        verb = "completed the workbook" if self.was_workbook else "made a workbook"
-        return (f"{verb} {self.root}: {made}. Next: put an export in data/, check it with "
-                "pdca check-data data/FILE, then pdca new ID --title \"...\" (see README.md).")
+        if self.was_workbook:
+            return w._("completed the workbook {root}: {made}. Next: put an export in "
+                       "data/, check it with pdca check-data data/FILE, then pdca new ID "
+                       "--title \"...\" (see README.md).", root=self.root, made=made)
+        return w._("made a workbook {root}: {made}. Next: put an export in data/, check it "
+                   "with pdca check-data data/FILE, then pdca new ID --title \"...\" (see "
+                   "README.md).", root=self.root, made=made)
+
+    def _language_note(self) -> str:
+        """On an existing workbook asked for another language: how to set it by hand."""
+        if not self.asked or self.asked == self.language or not self.was_workbook:
+            return ""
+        w = words(self.asked)
+        return w._(" Its language stays {current}: pdca init changes no existing workbook's "
+                   "language; to read its portfolio, status and new records in {name}, write "
+                   "language: {code} in {file} (a cycle's own language: in its record wins).",
+                   current=self.language, name=w._(LANGUAGES[self.asked][2]),
+                   code=self.asked, file=_SETTINGS[0])
 
 
-def init_workbook(target: str | Path) -> Initialised:
+def init_workbook(target: str | Path, language: str | None = None) -> Initialised:
     """Make ``target`` a workbook: ``pdca/``, ``runs/``, ``mappings/`` with a commented
-    example, ``data/`` for exports, a README of the daily commands and a ``.gitignore``.
+    example, ``data/`` for exports, a README of the daily commands and a ``.gitignore``;
+    with ``language`` (``en``, ``zh-CN``) these in that language and ``pdca/workbook.yaml``
+    saying it.
 
     Nothing that exists is changed (a file a team edited stays as it is); a second call
-    creates nothing. No demo record is written (``pdca demo`` writes its own).
+    creates nothing. On an existing workbook ``language`` changes nothing: the missing
+    files come in the workbook's own language and :attr:`Initialised.sentence` says how
+    to set it. No demo record is written (``pdca demo`` writes its own).
     """
+    from pdcakit.run.workbook_settings import workbook_language
+
+    if language is not None and language not in LANGUAGES:
+        names = ", ".join(f"{code} ({name})" for code, (_, _, name) in LANGUAGES.items())
+        raise UsageError(f"pdca init --language {language!r}: choose one of {names}")
     given = Path(target).expanduser()
     root = resolved(given, "the folder")
     if given.is_symlink() and not root.exists():
@@ -94,8 +151,13 @@ def init_workbook(target: str | Path) -> Initialised:
     if root.exists() and not root.is_dir():
         raise FileExistsError(f"{root} is a file, not a folder: choose another path")
     was_workbook = is_workbook(root)
+    current = workbook_language(ProjectPaths(root)) if was_workbook else None
+    writes = current or language or "en"
+    layout = dict(_LAYOUT)
+    if language is not None and not was_workbook:
+        layout[_SETTINGS[0]] = _SETTINGS[1]
     created: list[Path] = []
-    for relative, source in _LAYOUT.items():
+    for relative, source in layout.items():
         path = root / relative
         if source is None:
             if not path.is_dir():
@@ -103,13 +165,13 @@ def init_workbook(target: str | Path) -> Initialised:
                 created.append(path)
             continue
         try:
-            create_text(path, (_SKELETON / source).read_text(encoding="utf-8"))
+            create_text(path, skeleton_file(source, writes).read_text(encoding="utf-8"))
         except FileExistsError:
             continue  # the team's own version stays
         created.append(path)
     added = _complete_gitignore(root / ".gitignore", created)
     return Initialised(root=root, created=tuple(created), was_workbook=was_workbook,
-                       gitignore_added=added)
+                       gitignore_added=added, language=writes, asked=language or "")
 
 
 def _complete_gitignore(path: Path, created: list[Path]) -> tuple[str, ...]:
@@ -162,10 +224,12 @@ def place_demo_plan(paths: ProjectPaths, template: Path | None = None) -> Path |
     return target
 
 
-def throwaway_demo_workbook() -> ProjectPaths:
-    """A new workbook in a temporary folder, for ``pdca demo`` run outside any workbook."""
+def throwaway_demo_workbook(language: str | None = None) -> ProjectPaths:
+    """A new workbook in a temporary folder, for ``pdca demo`` run outside any workbook;
+    in ``language`` (``pdca demo --language zh-CN``: a Chinese workbook, so its portfolio
+    is Chinese too)."""
     root = Path(tempfile.mkdtemp(prefix="pdca-demo-"))
-    init_workbook(root)
+    init_workbook(root, language if language not in (None, "en") else None)
     return ProjectPaths(root)
 
 
