@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,22 @@ _COLUMNS = (N_("Cycle"), N_("Title"), N_("Stage"), N_("Owner"), N_("Days in stag
             N_("Last run"), N_("Headline"), N_("Decision"), N_("Overdue actions"))
 
 
+#: A ``pdca`` command inside a register's sentence or cell (escaped text): shown as code,
+#: which stays as typed in every language.
+_COMMAND = re.compile(r"\bpdca(?: [A-Za-z0-9_.:/=|\-]+)+")
+
+
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
+
+
+def _prose(value: Any) -> str:
+    """``value`` escaped, each ``pdca`` command in it as ``<code>``.
+
+    >>> _prose("none yet (pdca new ID --from-finding F1) <b>")
+    'none yet (<code>pdca new ID --from-finding F1</code>) &lt;b&gt;'
+    """
+    return _COMMAND.sub(lambda m: f"<code>{m.group(0)}</code>", _e(value))
 
 
 def _cycle_rows(paths: ProjectPaths, today: dt.date | None, language: str
@@ -89,14 +104,14 @@ def section_html(section: Section, language: str = "en",
     head = f"<h2>{_e(section.title)}</h2>"
     if section.problem:
         return f"{head}<p class=\"overdue\">{_e(section.problem)}</p>"
-    intro = f"<p>{_e(section.intro)}</p>" if section.intro else ""
+    intro = f"<p>{_prose(section.intro)}</p>" if section.intro else ""
     rows = []
     for i, row in enumerate(section.rows):
         flag = section.flags[i] if i < len(section.flags) else ""
         link = section.links[i] if i < len(section.links) else ""
         cells = {}
         for key, value in row.items():
-            cell = _e(value)
+            cell = _prose(value)
             if key == flag:
                 cell = f"<span class=\"overdue\">{cell}</span>"
             if link and value == link:

@@ -182,7 +182,8 @@ def monitor_section(records: Sequence[CycleRecord], today: dt.date,
                       w._("signal on the better side, {n} period(s): {dates}", n=len(dates),
                           dates=", ".join(dates)))
             first, end = [*(last.get("periods") or []), "", ""][:2]
-            periods = w._("{first} to {last} ({n})", first=first, last=end,
+            periods = w._("{first} to {last} ({n})", first=day_text(first, w) if first else "",
+                          last=day_text(end, w) if end else "",
                           n=last.get("n_periods", ""))
             checked = day_text(last.get("date", ""), w) if last.get("date") else ""
         rows.append({w._("Cycle"): record.id, w._("KPI"): name,
