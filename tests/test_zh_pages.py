@@ -33,7 +33,7 @@ PDCA = Path(sys.executable).parent / "pdca"
 KEPT = (
     "Kaplan-Meier", "Anhøj", "Western Electric", "Nelson", "NHS", "Making Data Count",
     "Wilson", "Holm", "Benjamini-Hochberg", "Mantel-Haenszel", "Welch", "Mann-Whitney",
-    "Wilcoxon", "Hodges-Lehmann", "Fisher", "Pearson", "Poisson", "Laney", "Simpson",
+    "Wilcoxon", "Hodges-Lehmann", "Fisher", "Hedges' g", "Pearson", "Poisson", "Laney", "Simpson",
     "Student", "Cronbach's alpha", "Feldt", "Cohen's kappa", "DerSimonian-Laird", "ANOVA",
     "XmR", "log-rank", "bootstrap", "JupyterLab", "papermill", "pdca-workbook", "git",
     "sha256", "UTC", "KPI", "CSI", "FCR", "AHT", "CSAT", "NPS", "SLA", "TPS", "TDS", "ROI",
@@ -43,8 +43,12 @@ _KEPT = re.compile(r"(?<![A-Za-z])(?:" + "|".join(
     sorted((re.escape(k) for k in KEPT), key=len, reverse=True)) + r")(?![A-Za-z])")
 #: File names, run stamps, cycle ids and hashes are names, not sentences.
 _NAMES = re.compile(r"\S+\.(?:csv|yaml|ipynb|html)\b|\b\d{8}T\d{6}Z\b|demo-helpdesk-zh"
+                    r"|\bpdca [a-z][a-z-]+"  # a command the user types
                     r"|\b[0-9a-f]{12}\b")
 _RUN = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[\s,;:/()\-]+[A-Za-z][A-Za-z'’\-]*)+")
+#: Elements whose text is not prose: styles, scripts, and code a user types (a command, a
+#: column name, a parameter), which stays as it is in every language.
+_UNREAD = ("style", "script", "code")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "source", "track", "wbr"})
 #: The page parts the words layer serves now: (tag, class word) -> part name.
@@ -76,12 +80,12 @@ class _Reader(HTMLParser):
         if tag in _VOID:
             return
         self._stack.append((tag, part))
-        self._hidden += tag in ("style", "script")
+        self._hidden += tag in _UNREAD
 
     def handle_endtag(self, tag: str) -> None:
         while self._stack:
             open_tag, _ = self._stack.pop()
-            self._hidden -= open_tag in ("style", "script")
+            self._hidden -= open_tag in _UNREAD
             if open_tag == tag:
                 break
 
@@ -156,6 +160,9 @@ def pages(tmp_path_factory) -> dict[str, str]:
         assert done.returncode == 0, done.stdout + done.stderr
         html = next((root / "runs" / demo.cycle / stage).glob(f"*/{stage}.html"))
         found[stage] = html.read_text(encoding="utf-8")
+    subprocess.run([str(PDCA), "report", demo.cycle], cwd=root, check=True,
+                   capture_output=True, env={**os.environ, "PDCA_HOME": str(root)})
+    found["cycle"] = (root / "runs" / demo.cycle / "index.html").read_text(encoding="utf-8")
     return found
 
 
@@ -211,3 +218,22 @@ def test_no_english_sentence_anywhere_on_the_page(pages, stage):
     left = english_sentences(pages[stage])
     assert left == [], f"{len(left)} English runs, e.g. {left[:15]}"
 
+
+
+def test_the_cycle_page_frames_its_results_in_chinese(pages):
+    """The cycle page's own words (review card's rows, charter, headings, actions, stage
+    sections' links, log) are Chinese; the results' sentences inside it are the stages'."""
+    page = pages["cycle"]
+    assert '<html lang="zh-CN">' in page
+    card = page.split('<div class="card">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', card)
+    assert rows[:2] == ["稳定性（基线）", "规则集（基线控制图）"] and "决定" in rows, rows
+    assert "<h2>评审卡</h2>" in page and "<h2>计划阶段：章程</h2>" in page
+    charter = page.split("<h2>计划阶段：章程</h2>", 1)[1].split("</table>", 1)[0]
+    # (the finding a cycle answers is worded by the registers' view)
+    charter = re.sub(r"<tr><td[^>]*>回应的发现</td>.*?</tr>", "", charter)
+    assert not english_sentences(charter), charter
+    for heading in re.findall(r"<h[23]>([^<]*)</h[23]>", page):
+        assert not english_sentences(f"<p>{heading}</p>"), heading
+    log = page.split("<h2>日志</h2>", 1)[1]
+    assert "status: succeeded" not in log and "run of" not in log

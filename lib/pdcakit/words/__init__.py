@@ -154,7 +154,7 @@ class Words:
         """
         if self.english or not text:
             return text
-        return _reword(self.language, text, 0)
+        return _reword(self.language, text)
 
     def ngettext(self, singular: str, plural: str, count: int, /, **values: object) -> str:
         """The singular or plural form for ``count`` (``{count}`` is filled too)."""
@@ -263,8 +263,6 @@ class Words:
         return format_date(day, format="long", locale=self.locale)
 
 
-#: How deep :meth:`Words.reword` follows a placeholder's value into other messages.
-_REWORD_DEPTH = 6
 #: The fewest letters a message's fixed words need for :meth:`Words.reword` to read a text
 #: as that message.
 _REWORD_LETTERS = 5
@@ -318,7 +316,6 @@ def _templates(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple(sorted(found, key=lambda item: -len(item[0].pattern)))
 
 
-@functools.lru_cache(maxsize=4096)
 def _filled_messages(language: str) -> list[tuple[str, str]]:
     """(English, translation) of every message of ``language``'s catalogue, a plural
     message's singular and plural each with its form (the catalogue's own ``.po``)."""
@@ -338,20 +335,22 @@ def _filled_messages(language: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _reword(language: str, text: str, depth: int) -> str:
+@functools.lru_cache(maxsize=16384)
+def _reword(language: str, text: str) -> str:
     """``text`` reworded (:meth:`Words.reword`): of the first few messages that match it
     whole, and of its sentences or clauses reworded one by one, the reading that leaves
     the fewest English letters (a trailing placeholder can swallow a sentence's tail:
-    "{group} n = {n} with skewness {skew}" matches a whole reason too)."""
-    if not text.strip():  # (gettext gives the catalogue's header for "")
+    "{group} n = {n} with skewness {skew}" matches a whole reason too). Every reading
+    rewords shorter pieces of ``text``, so the recursion ends; each text is worded once."""
+    if _english_letters(text) < 2:  # nothing English to reword ("" would read as the header)
         return text
     catalogue = translation(language)
     said = catalogue.gettext(text)
-    if said != text or depth > _REWORD_DEPTH:
+    if said != text:
         return said
     bold = _BOLD_WHOLE.fullmatch(text)
     if bold:  # "**term**": the term, in bold
-        return f"**{_reword(language, bold.group(1), depth + 1)}**"
+        return f"**{_reword(language, bold.group(1))}**"
     readings = [text]  # kept unless a reading leaves fewer English letters
     for pattern, fixed, translated in _templates(language):
         if fixed not in text:
@@ -359,30 +358,30 @@ def _reword(language: str, text: str, depth: int) -> str:
         match = pattern.fullmatch(text)
         if match:
             readings.append(translated.format(**{
-                name: _reword(language, value, depth + 1)
+                name: _reword(language, value)
                 for name, value in match.groupdict().items()}))
             if len(readings) > _REWORD_READINGS:
                 break
     stops = {".": catalogue.gettext("."), ":": catalogue.gettext(": ").strip()}
     for stop, said_stop in stops.items():  # a message without its full stop or colon
         if text.endswith(stop) and not text.endswith(stop * 2):
-            readings.append(_reword(language, text[:-1], depth + 1) + said_stop)
+            readings.append(_reword(language, text[:-1]) + said_stop)
     aside = _ASIDE.fullmatch(text)
     if aside:  # "words (a detail)": each reworded
         readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
-            text=_reword(language, aside.group(1), depth + 1),
-            detail=_reword(language, aside.group(2), depth + 1)))
+            text=_reword(language, aside.group(1)),
+            detail=_reword(language, aside.group(2))))
     for splitter, joiner in ((_SENTENCE_END, ""), (_CLAUSE_END, catalogue.gettext("; ")),
                              (_TERM_END, catalogue.gettext(": ")), (_BOLD_LEAD, ""),
                              (_COLON, catalogue.gettext(": "))):
         parts = splitter.split(text)
         if len(parts) > 1:
-            readings.append(joiner.join(_reword(language, part, depth + 1) for part in parts))
+            readings.append(joiner.join(_reword(language, part) for part in parts))
     if _CJK.search(text):  # English pieces inside a sentence already in Chinese
         readings.append(_ENGLISH_PIECE.sub(
-            lambda m: _reword(language, m.group(0), depth + 1), text))
+            lambda m: _reword(language, m.group(0)), text))
     if text[:1].isupper() and text[1:2].islower():  # a message capitalised where it starts
-        lower = _reword(language, text[0].lower() + text[1:], depth + 1)
+        lower = _reword(language, text[0].lower() + text[1:])
         readings.append(lower[:1].upper() + lower[1:])
     return min(readings, key=_english_letters)
 
