@@ -35,27 +35,28 @@ def record_template(cycle_id: str, *, title: str, metric: str, target: float | N
     from pdcakit.tracker.record import _quoted as q
     from pdcakit.tracker.record import yaml_text
 
-    c = words(language)._
+    w = words(language)
     note = {  # each field's comment, in the language
-        "team": c("names or roles"), "metric": c("a KPI key, e.g. fcr, aht, first_response_time"),
-        "direction": c("higher or lower is better"),
-        "baseline": c("filled in from the baseline run"),
-        "problem": c("what is wrong, for whom, how we know"),
-        "change_idea": c("what we will change"),
-        "hypothesis": c("why we expect it to move the metric"),
-        "predictions": c("checkable forecasts, added with `pdca predict` before the change"),
-        "tickets": c("path of the tickets export (check it: pdca check-data FILE)"),
-        "mapping": c("column mapping (YAML file or preset), null if canonical"),
-        "before": c("[first day, day after the last] of the baseline window"),
-        "after": c("the same for the after window; its first day is the go-live"),
-        "stage": c("plan, do, check, act, closed (moved by `pdca advance`)"),
-        "decision": c("set by `pdca act`"),
-        "stages": c("per stage, its own settings: {example}",
+        "team": w._("names or roles"),
+        "metric": w._("a KPI key, e.g. fcr, aht, first_response_time"),
+        "direction": w._("higher or lower is better"),
+        "baseline": w._("filled in from the baseline run"),
+        "problem": w._("what is wrong, for whom, how we know"),
+        "change_idea": w._("what we will change"),
+        "hypothesis": w._("why we expect it to move the metric"),
+        "predictions": w._("checkable forecasts, added with `pdca predict` before the change"),
+        "tickets": w._("path of the tickets export (check it: pdca check-data FILE)"),
+        "mapping": w._("column mapping (YAML file or preset), null if canonical"),
+        "before": w._("[first day, day after the last] of the baseline window"),
+        "after": w._("the same for the after window; its first day is the go-live"),
+        "stage": w._("plan, do, check, act, closed (moved by `pdca advance`)"),
+        "decision": w._("set by `pdca act`"),
+        "stages": w._("per stage, its own settings: {example}",
                     example="baseline: {parameters: {period: M}}"),
-        "finding": c("the supervision finding this cycle answers (pdca/supervision.yaml)"),
-        "language": c("the language of this cycle's pages and runs (en or zh-CN)"),
+        "finding": w._("the supervision finding this cycle answers (pdca/supervision.yaml)"),
+        "language": w._("the language of this cycle's pages and runs (en or zh-CN)"),
     }
-    head = "\n".join(f"# {line}" for line in c(
+    head = "\n".join(f"# {line}" for line in w._(
         "PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.\n"
         "Each fact lives once: the aim and the data plan below flow into every stage\n"
         "(`pdca run {cycle} STAGE`); `stages:` holds only a stage's own settings, and\n"
