@@ -354,7 +354,7 @@ def _compare_rows(results: StageResults, w: Words = _ENGLISH) -> list[VerdictRow
     return rows
 
 
-def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
+def _efficiency_rows(results: StageResults, w: Words = _ENGLISH) -> list[VerdictRow]:
     raw_gains = results.raw.get("gains") if isinstance(results.raw.get("gains"), dict) else {}
     rows = []
     for key, gain in results.gains.items():
@@ -367,18 +367,21 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
         wide = raw.get("interval_includes_no_change",
                        _finite(low) and _finite(high) and low <= 0 <= high)
         if not _finite(gain.gain):
-            status = Status("not enough data", "warn")
+            status = Status(w._("not enough data"), "warn")
         elif wide:
-            status = Status("interval too wide to tell: the Check stage decides")
+            status = Status(w._("interval too wide to tell: the Check stage decides"))
         elif _finite(low) and low > 0:
-            status = Status(f"{estimand} faster".strip(), "good")
+            status = Status(w._("{estimand} faster", estimand=w.estimand(estimand)).strip()
+                            if estimand else w._("faster"), "good")
         else:
-            status = Status(f"{estimand} slower".strip(), "bad")
+            status = Status(w._("{estimand} slower", estimand=w.estimand(estimand)).strip()
+                            if estimand else w._("slower"), "bad")
         gain_text = (f"{format_number(gain.gain * 100, 1, sign=True)}% "
                      f"({format_number(low * 100, 1, sign=True)}% to "
                      f"{format_number(high * 100, 1, sign=True)}%)"
                      if _finite(gain.gain) and _finite(low) and _finite(high) else "n/a")
-        rows.append(VerdictRow(key, gain.name, {
+        name = gain.name if w.english else _kpi_name(key, w.language)
+        rows.append(VerdictRow(key, name, {
             "Before": format_value(before, "minutes", scale=scale),
             "After": format_value(after, "minutes", scale=scale),
             "Fall (95% CI)": gain_text}, {"Change": status}))
@@ -388,15 +391,14 @@ def _efficiency_rows(results: StageResults) -> list[VerdictRow]:
 def verdict_rows(results: StageResults, language: str = "en") -> list[VerdictRow]:
     """One row per KPI the run measured, with its statuses (see the module docstring).
 
-    ``language`` words the compare and baseline stages' cells and statuses (the columns
-    stay keyed in English: :mod:`pdcakit.run.render` words the headers); the efficiency
-    stage's rows are English for now."""
+    ``language`` words every stage's cells and statuses (the columns stay keyed in
+    English: :mod:`pdcakit.run.render` words the headers)."""
     if results.stage == "compare":
         return _compare_rows(results, words(language))
     if results.stage == "baseline":
         return _baseline_rows(results, words(language))
     builders = {"efficiency": _efficiency_rows}
-    return builders[results.stage](results)
+    return builders[results.stage](results, words(language))
 
 
 def _kpi_name(key: str, language: str = "en") -> str:
