@@ -253,3 +253,20 @@ def test_limit_labels_and_event_tags_stay_apart_and_on_the_figure():
     title = plots._title_text(ax).get_window_extent(renderer)
     assert all(box.y1 <= title.y0 + 1 for box in tag_boxes)  # the title above the tags
     assert all(fig.bbox.contains(box.x1 - 1, box.y1 - 1) for box in [*boxes, title])
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_legend_below_takes_as_many_columns_as_fit_built_once_or_twice(phone):
+    # the columns are worked out from the entries' widths, not by building 4, 3, 2, 1
+    fig = _control_chart()
+    if phone:
+        fig = plots.phone_figure(fig)
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    renderer = fig.canvas.get_renderer()
+    handles, labels = ax.get_legend_handles_labels()
+    room = fig.bbox.width * (1 - plots.TITLE_MARGIN if phone else 1) - 2 * 0.06 * fig.dpi
+    fitting = [k for k in range(1, 5) if ax.legend(
+        handles, labels, ncols=k, fontsize=legend.prop.get_size_in_points(),
+        frameon=False).get_window_extent(renderer).width <= room]
+    assert legend._ncols == max(fitting, default=1)

@@ -325,13 +325,19 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
     pad = 0.06 * fig.dpi
     # a phone's browser draws the text a little wider than measured here: a margin
     room = fig.bbox.width * (1 - TITLE_MARGIN if _PHONE.get() else 1) - 2 * pad
-    for columns in range(min(len(handles), 4), 0, -1):
+    columns = min(len(handles), 4)
+    while True:  # the most columns that fit; usually built once (_legend_columns)
         legend = ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0),
                            bbox_transform=fig.transFigure, ncols=columns, frameon=False,
                            fontsize=_pt(9), borderaxespad=0.3)
-        if legend.get_window_extent(renderer).width <= room:
+        width = legend.get_window_extent(renderer).width
+        if width <= room or columns == 1:
             break
-    else:  # one column still wider than the figure (a phone's): its long entries wrap
+        fewer = _legend_columns(legend, columns, width, room, renderer)
+        legend.remove()
+        columns = min(fewer, columns - 1)
+    if width > room:
+        # one column still wider than the figure (a phone's): its long entries wrap
         handle = (legend.handlelength + legend.handletextpad) * legend.prop.get_size_in_points()
         for text in legend.get_texts():
             _wrap(text, room - handle * fig.dpi / 72, renderer)
@@ -341,6 +347,28 @@ def _legend_below(fig: Figure, ax: Any, renderer: Any) -> None:
     height = fig.get_figheight() + band / fig.dpi
     fig.set_figheight(height)
     fig.get_layout_engine().set(rect=(0, band / fig.dpi / height, 1, 1 - band / fig.dpi / height))
+
+
+def _legend_columns(legend: Any, columns: int, width: float, room: float,
+                    renderer: Any) -> int:
+    """The most columns (fewer than ``columns``, at least 1) a legend of ``columns``
+    columns and ``width`` pixels would fit ``room`` in, from its entries' widths: a
+    column is as wide as its widest entry (handle, gap, text), entries fill the columns
+    in turn as matplotlib fills them (the first ones one longer), and the rest of the
+    measured width (padding, gaps between columns) scales with the columns' count."""
+    size = legend.prop.get_size_in_points() * legend.figure.dpi / 72
+    handle = (legend.handlelength + legend.handletextpad) * size
+    entries = [handle + text.get_window_extent(renderer).width for text in legend.get_texts()]
+    gap = legend.columnspacing * size
+
+    def spread(count: int) -> float:
+        return sum(max(part) for part in np.array_split(entries, count) if len(part))
+
+    fixed = width - spread(columns) - gap * (columns - 1)  # the legend's own padding
+    for count in range(columns - 1, 0, -1):
+        if fixed + spread(count) + gap * (count - 1) <= room:
+            return count
+    return 1
 
 
 def _display_width(text: str) -> int:
