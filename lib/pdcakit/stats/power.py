@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from scipy import optimize
 from scipy import stats as sps
 
+from ..words import N_
+
 __all__ = ["PowerResult", "design_effect", "family_alpha", "logrank_events", "mde_prop", "mde_t",
            "power_logrank", "power_prop", "power_t"]
 
@@ -96,9 +98,10 @@ def power_t(delta: float, sd: float = 1.0, n: float | None = None, power: float 
         return float(sps.nct.sf(critical, df, math.sqrt(size / 2) * effect))
 
     size = float(n) if n is not None else _solve_n(power_at, float(power))  # type: ignore[arg-type]
-    return PowerResult(test="two-sample t test (R power.t.test)", n=size,
+    return PowerResult(test=N_("two-sample t test (R power.t.test)"), n=size,
                        power=power_at(size), alpha=alpha,
-                       effect=f"difference {delta:g} with SD {sd:g}")
+                       effect=N_("difference {delta} with SD {sd}").format(delta=f"{delta:g}",
+                                                                          sd=f"{sd:g}"))
 
 
 def power_prop(p1: float, p2: float, n: float | None = None, power: float | None = None,
@@ -120,8 +123,9 @@ def power_prop(p1: float, p2: float, n: float | None = None, power: float | None
             / math.sqrt(p1 * q1 + p2 * q2)))
 
     size = float(n) if n is not None else _solve_n(power_at, float(power))  # type: ignore[arg-type]
-    return PowerResult(test="two-proportion test (R power.prop.test)", n=size,
-                       power=power_at(size), alpha=alpha, effect=f"{p1:g} versus {p2:g}")
+    return PowerResult(test=N_("two-proportion test (R power.prop.test)"), n=size,
+                       power=power_at(size), alpha=alpha,
+                       effect=N_("{p1} versus {p2}").format(p1=f"{p1:g}", p2=f"{p2:g}"))
 
 
 def _harmonic_n(n_before: float, n_after: float) -> float:
