@@ -1135,13 +1135,17 @@ def kpi_panels(panels: Sequence[KpiPanel], *, title: str, columns: int = 3,
         at = order.index(change_label) + 1 if change_label in order else len(order)
         handles = {label: handles[label] for label in
                    (*order[:at], *[t for t in tags if t in handles], *order[at:])}
-        for ncols in range(min(len(handles), 4), 0, -1):
+        ncols, room = min(len(handles), 4), fig.bbox.width - 0.2 * fig.dpi
+        while True:  # the most columns that fit, usually built once (_legend_columns)
             key = fig.legend(list(handles.values()), list(handles), loc="upper left",
                              ncols=ncols, fontsize=_pt(8.5), frameon=False,
                              borderaxespad=0)
-            if key.get_window_extent(renderer).width <= fig.bbox.width - 0.2 * fig.dpi:
+            wide = key.get_window_extent(renderer).width
+            if wide <= room or ncols == 1:
                 break
+            fewer = _legend_columns(key, ncols, wide, room, renderer)
             key.remove()
+            ncols = min(fewer, ncols - 1)
         title_h = head.get_window_extent(renderer).height / fig.dpi
         key_h = key.get_window_extent(renderer).height / fig.dpi
         cell, room = width / columns, {**_PANEL_ROOM, **(_PHONE_PANEL_ROOM if phone else {})}
