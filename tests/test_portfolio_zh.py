@@ -20,6 +20,7 @@ from pdcakit.run.project import ProjectPaths
 from pdcakit.run.workbooks import init_workbook
 from pdcakit.tracker.portfolio import portfolio_page
 from pdcakit.tracker.supervision import plan_path
+from test_results_contract import baseline_results, write_run
 from test_zh_pages import english_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +64,14 @@ def _workbook(root: Path, language: str | None) -> ProjectPaths:
     for cycle, text in records.items():
         paths.record(cycle).write_text(text, encoding="utf-8")
     shutil.copyfile(ROOT / "data" / "demo" / "supervision_zh.yaml", plan_path(paths))
+    # the registers a baseline run read (results.json's feedback and complaints records)
+    results = {**baseline_results(), "feedback": {
+        "items": 773, "first_received": "2026-01-05T08:12:00",
+        "last_received": "2026-04-05T17:40:00", "pareto": ["response_speed"],
+        "shares": {"response_speed": {"value": 0.277}}}, "complaints": {
+        "cases": 122, "open": 2, "time_to_close": {"median": 5.0},
+        "closed_by_deadline": {"value": 0.574}, "repeat_rate": {"value": 0.164}}}
+    write_run(paths, "callback", "baseline", results)
     return paths
 
 
@@ -83,6 +92,7 @@ class TestChinesePortfolio:
             assert word in text, word
         assert "首次解决率过程监控" in text and "F1" in text  # the plan and its finding
         assert "2026年7月6日 至 2026年8月10日" in text  # the monitor run's periods
+        assert "2026年1月5日 至 2026年4月5日" in text  # the feedback register's days
 
     def test_no_english_sentence_is_left(self, zh_page):
         # the cycles' and checks' ids are names the team chose, as a file name is
@@ -97,7 +107,9 @@ def test_an_english_workbook_keeps_its_english_portfolio(tmp_path):
     assert '<html lang="en">' in page and "<title>PDCA portfolio</title>" in page
     assert "4 improvement cycles. Click a cycle for its charter" in page
     for word in ("Days in stage", "Overdue actions", "compare on 2026-07-06 (succeeded)",
-                 "adopt", "Supervision plan", "Holding the gains"):
+                 "adopt", "Supervision plan", "Holding the gains",
+                 "773 feedback items, 2026-01-05 to 2026-04-05",
+                 "2 still open; median time to close 5.0 days (Kaplan-Meier); closed by"):
         assert word in page, word
 
 

@@ -214,8 +214,14 @@ def _feedback_line(found: dict[str, Any], w: Words) -> str:
     most = (w._("; most often {name} ({share})", name=_class_name(top, w),
                 share=w.percent(share)) if top and share is not None else "")
     return w._("{n} feedback items, {first} to {last}{most}", n=found.get("items", "?"),
-               first=str(found.get("first_received", ""))[:10],
-               last=str(found.get("last_received", ""))[:10], most=most)
+               first=_received(found.get("first_received"), w),
+               last=_received(found.get("last_received"), w), most=most)
+
+
+def _received(stamp: Any, w: Words) -> str:
+    """A register's first or last received time stamp as its day (Babel's in Chinese)."""
+    day = str(stamp or "")[:10]
+    return day_text(day, w) if day else ""
 
 
 def _complaints_line(found: dict[str, Any], w: Words) -> str:
@@ -234,7 +240,7 @@ def _complaints_line(found: dict[str, Any], w: Words) -> str:
     repeat = found.get("repeat_rate") or {}
     if isinstance(repeat, dict) and repeat.get("value") is not None:
         parts.append(w._("repeat complaints {share}", share=w.percent(repeat["value"])))
-    return "; ".join(parts)
+    return w._("; ").join(parts)
 
 
 def other_registers(paths: ProjectPaths, records: Sequence[CycleRecord],
