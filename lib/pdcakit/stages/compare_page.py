@@ -533,11 +533,11 @@ def time_view_section(tickets: pd.DataFrame, windows: Windows, check: Check,
         line, assurance = _assurance(view, target, check.changes.get(key))
         blocks += [Say(f"**{view.title}:** {view.sentence}"),
                    Chart(view.title, _phase_figure(view, target, PERIODS[settings.period],
-                                                   events))]
+                                                   events, settings.language))]
         blocks += [line] if line is not None else []
         record[key] = view.as_dict() | ({"assurance": assurance} if assurance else {})
     if views and events:
-        blocks.append(Say(events_line(events, windows)))
+        blocks.append(Say(events_line(events, windows, settings.language)))
     return TimeView(blocks=tuple(blocks), record=record, views=views,
                     headline=_headline_entry(check, views, tickets, windows))
 
@@ -557,13 +557,14 @@ def phase_views(tickets: pd.DataFrame, windows: Windows, settings: CompareSettin
             continue
         try:
             views[key] = phase_view(kpi_frame(tickets, key), key, windows,
-                                    period=settings.period, params=settings.params)
+                                    period=settings.period, params=settings.params,
+                                    language=settings.language)
         except ValueError as exc:
             skips.append(Skip(f"{section}.{key}", str(exc), f"{label} {key}"))
     return views, skips
 
 
-def events_line(events: Sequence[Sequence[Any]], windows: Windows) -> str:
+def events_line(events: Sequence[Sequence[Any]], windows: Windows, language: str = "en") -> str:
     """The cycle's dated events in full, with the tags the charts write on their lines
     (:func:`pdcakit.plots.event_tags`): the list beneath the charts.
 
@@ -574,14 +575,18 @@ def events_line(events: Sequence[Sequence[Any]], windows: Windows) -> str:
     from pdcakit.plots import event_tags
 
     span = windows.as_dict()
-    found = event_tags(events, span["before_start"], span["after_end"])
-    listed = "; ".join(f"**{tag}** ({when:%d %b %Y}) {text}" for tag, when, text in found)
-    return f"Marked on the charts: {listed}." if found else ""
+    found = event_tags(events, span["before_start"], span["after_end"], language=language)
+    w = words(language)
+    listed = ("; " if w.english else "；").join(
+        f"**{tag}** ({f'{when:%d %b %Y}' if w.english else w.date(when.date())}) {text}"
+        for tag, when, text in found)
+    return w._("Marked on the charts: {events}.", events=listed) if found else ""
 
 
 def _phase_figure(view: PhaseView, target: float | None, period_word: str,
-                  events: Sequence[Sequence[Any]]) -> Callable[[], Any]:
-    return lambda: view.figure(target=target, period_word=period_word, events=events)
+                  events: Sequence[Sequence[Any]], language: str = "en") -> Callable[[], Any]:
+    return lambda: view.figure(target=target, period_word=period_word, events=events,
+                               language=language)
 
 
 # ---------------------------------------------------------------- 4. distributions
@@ -874,9 +879,10 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
         if view is not None:
             blocks += [Say(f"**{view.title}:** {view.sentence}"),
                        Chart(view.title, _phase_figure(view, settings.targets.get(change.key),
-                                                       view.period_word or "period", events))]
+                                                       view.period_word or "period", events,
+                                                       settings.language))]
     if head.changes and views and events:
-        blocks.append(Say(events_line(events, windows)))
+        blocks.append(Say(events_line(events, windows, settings.language)))
     if head.changes:
         family = (w._("The scores are one family, apart from the ticket KPIs: {method} "
                       "adjustment over the {count} compared.",
