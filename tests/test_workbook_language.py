@@ -92,8 +92,6 @@ class TestRecordsTakeTheWorkbooksLanguage:
         assert cycle_language(paths, "no-record") == "zh-CN"
         assert record_language({}, default="zh-CN") == "zh-CN"
 
-    @pytest.mark.xfail(strict=True, reason="needs the lead's build_request change: the "
-                       "record's default language is the workbook's (report of issue 26)")
     def test_a_stage_run_takes_the_workbooks_language(self, tmp_path):
         from pdcakit.run.params import ParameterSpec
         from pdcakit.run.request import build_request
@@ -182,13 +180,7 @@ class TestStatusInTheWorkbooksLanguage:
         assert row["last_run_status"] == "succeeded"
 
 
-_CLI_CHANGE = pytest.mark.xfail(strict=True, reason="needs the lead's cli.py / record.py / "
-                                "moves.py changes of issue 26 (init --language, status in the "
-                                "workbook's language, pdca new's template, pdca/workbook.yaml "
-                                "reserved)")
 
-
-@_CLI_CHANGE
 def test_pdca_init_language_on_the_command_line(tmp_path, capsys):
     from pdcakit import cli
 
@@ -197,7 +189,6 @@ def test_pdca_init_language_on_the_command_line(tmp_path, capsys):
     assert "pdca/workbook.yaml" in capsys.readouterr().out
 
 
-@_CLI_CHANGE
 def test_new_and_list_in_a_chinese_workbook(tmp_path, monkeypatch, capsys):
     import json
 

@@ -282,7 +282,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     try:
         paths = ProjectPaths.find()
     except FileNotFoundError:
-        paths = throwaway_demo_workbook()
+        paths = throwaway_demo_workbook(demo.language)
         print(f"No workbook here: made a throw-away demo workbook in {paths.root}")
     with _only_demo(paths):
         place_demo(paths, demo.language)
@@ -375,7 +375,7 @@ def _relative(path: Path) -> str:
 def _cmd_init(args: argparse.Namespace) -> int:
     from pdcakit.run.workbooks import init_workbook
 
-    print(init_workbook(args.dir).sentence)
+    print(init_workbook(args.dir, args.language).sentence)
     return EXIT_OK
 
 
@@ -405,31 +405,34 @@ def _cmd_new(args: argparse.Namespace) -> int:
                          "(or open it from a supervision finding: --from-finding F1)")
     else:
         path = tracker.new_cycle(paths, args.cycle, title=args.title, **fields)
-    print(f"created {_relative(path)}: fill in the problem, change idea, data and actions, "
-          f"then run: pdca run {args.cycle} baseline")
+    from pdcakit.run.workbook_settings import workbook_language
+    from pdcakit.words import words
+
+    print(words(workbook_language(paths))._(
+        "created {path}: fill in the problem, change idea, data and actions, then run: "
+        "pdca run {cycle} baseline", path=_relative(path), cycle=args.cycle))
     return EXIT_OK
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from pdcakit.run.workbook_settings import workbook_language
+    from pdcakit.tracker.statusview import status_lines
+    from pdcakit.words import words
+
     paths = ProjectPaths.find()
-    _report_abandoned(paths, getattr(args, "cycle", None))
-    rows, problems = tracker.workbook_status(paths, getattr(args, "cycle", None))
+    cycle = getattr(args, "cycle", None)
+    _report_abandoned(paths, cycle)
+    language = "en" if args.json else workbook_language(paths)
+    rows, problems = tracker.workbook_status(paths, cycle, language=language)
     if args.json:
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return _name_problems(problems)
     if not rows and not problems:
-        print("no cycles yet: create one with pdca new ID --title \"...\"")
+        print(words(language)._("no cycles yet: create one with pdca new ID --title \"...\""))
         return EXIT_OK
-    header = f"{'cycle':<24} {'stage':<7} {'days':>4}  {'last run':<28} {'overdue':>7}  title"
-    print(header)
-    for row in rows:
-        last = shown(f"{row.last_run} {row.last_run_status}".strip())
-        days = "" if row.days_in_stage is None else str(row.days_in_stage)
-        print(f"{row.id:<24} {shown(row.stage):<7} {days:>4}  {last:<28} "
-              f"{row.overdue_actions:>7}  {shown(row.title)}")
-        if row.headline and getattr(args, "cycle", None):
-            print(f"  {shown(row.headline)}")
-    if not getattr(args, "cycle", None):
+    for line in status_lines(rows, language, headlines=bool(cycle), shown=shown):
+        print(line)
+    if not cycle:
         _print_overdue_checks(paths)
     return _name_problems(problems)
 
@@ -445,11 +448,17 @@ def _print_overdue_checks(paths: ProjectPaths) -> None:
     except PdcaError as exc:
         print(f"note: {_shown_lines(str(exc))}", file=sys.stderr)
         return
+    from pdcakit.run.workbook_settings import workbook_language
+    from pdcakit.tracker.statusview import day_text
+    from pdcakit.words import words
+
+    w = words(workbook_language(paths))
     today = dt.date.today()
     for check in plan.overdue(today) if plan is not None else ():
-        print(shown(f"supervision: {check.id} OVERDUE since {check.next_due(today)} "
-                    f"({check.frequency.text}, {check.owner}): pdca check-done {check.id} "
-                    "--result pass|fail --note \"...\""))
+        print(shown(w._("supervision: {check} OVERDUE since {date} ({frequency}, {owner}): "
+                        "pdca check-done {check} --result pass|fail --note \"...\"",
+                        check=check.id, date=day_text(check.next_due(today), w),
+                        frequency=check.frequency.text, owner=check.owner)))
 
 
 def _shown_lines(text: str) -> str:
@@ -625,7 +634,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _all_reports(paths: ProjectPaths) -> tuple[Path, list[RecordProblem]]:
     """Every readable cycle's page and the portfolio; the records that cannot be read are
     returned to be named (one bad file never stops the others' pages)."""
-    from pdcakit.tracker.report import cycle_page, portfolio_page
+    from pdcakit.tracker.portfolio import portfolio_page
+    from pdcakit.tracker.report import cycle_page
 
     records, problems = load_all(paths)
     for record in records:
@@ -727,6 +737,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "the daily commands and a .gitignore. Existing files are left as "
                           "they are; on a complete workbook nothing changes.")
     init.add_argument("dir", nargs="?", default=".", help="the folder (default: this one)")
+    init.add_argument("--language", metavar="LANG",
+                      help="en or zh-CN: the workbook's language (its README, example mapping "
+                      "and pdca/workbook.yaml; the portfolio, status and new records follow "
+                      "it); an existing workbook is not changed")
     init.set_defaults(func=_cmd_init)
 
     lab = sub.add_parser("lab", help="open JupyterLab on the workbook with the explore notebook",

@@ -259,13 +259,15 @@ def build_request(paths: ProjectPaths, cycle: str, stage: str, declared: dict[st
         if name in declared and name not in merged:
             merged[name], sources[name] = value, "the default for a cycle"
     try:
-        language = record_language(record, record_path)
+        language = cycle_language(paths, cycle)  # the record's, else the workbook's
     except CycleError as exc:
         problems.append(str(exc))
     else:
-        if "language" in declared and "language" not in merged and record \
-                and record.get("language"):
-            merged["language"], sources["language"] = language, "language"
+        own_language = bool(record and record.get("language"))
+        if "language" in declared and "language" not in merged \
+                and (own_language or language != "en"):
+            merged["language"], sources["language"] = language, (
+                "language" if own_language else "pdca/workbook.yaml")
     merged = resolve_paths(merged, paths.root)
     for name, value in (extra or {}).items():
         if name in declared:

@@ -493,7 +493,10 @@ def new_cycle(paths: ProjectPaths, cycle_id: str, **fields: Any) -> Path:
     if metric and not is_known_metric(metric):
         raise CycleError(f"unknown metric {metric!r}: use a KPI key such as "
                          f"{', '.join(sorted(known_metrics())[:8])}, ...")
-    return _create_record(paths, cycle_id, new_record_text(cycle_id, **fields))
+    from pdcakit.run.workbook_settings import workbook_language
+
+    return _create_record(paths, cycle_id, new_record_text(
+        cycle_id, language=workbook_language(paths), **fields))
 
 
 def _create_record(paths: ProjectPaths, cycle_id: str, text: str) -> Path:

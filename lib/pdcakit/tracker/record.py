@@ -78,7 +78,7 @@ __all__ = [
 
 #: File names in ``pdca/`` that are registers, not cycle records (``pdca/supervision.yaml``
 #: is the supervision plan, :mod:`pdcakit.tracker.supervision`): no cycle takes these ids.
-RESERVED_NAMES = frozenset({"supervision", "feedback", "complaints"})
+RESERVED_NAMES = frozenset({"supervision", "feedback", "complaints", "workbook"})
 
 #: The phases of a cycle in order; ``closed`` after the decision.
 PHASES = ("plan", "do", "check", "act", "closed")
@@ -713,7 +713,7 @@ def _quoted(text: str) -> str:
 def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: float | None = None,
                     direction: str = "higher", owner: str = "", previous: str | None = None,
                     today: dt.date | None = None, finding: str | None = None,
-                    problem: str = "") -> str:
+                    problem: str = "", language: str = "en") -> str:
     """A commented record for ``pdca new``: the fields to fill in, explained in place.
 
     Checked before anything is written: the whole record must read back as it was
@@ -751,9 +751,11 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
             problems.append(f"previous: {exc}")
     if problems:
         raise CycleError(f"cycle {cycle_id} not created: " + "; ".join(problems))
-    text = _record_template(cycle_id, title=title, metric=metric, target=target,
-                            direction=direction, owner=owner, previous=previous, today=today,
-                            finding=finding, problem=problem)
+    from pdcakit.tracker.record_template import record_template
+
+    text = record_template(cycle_id, title=title, metric=metric, target=target,
+                           direction=direction, owner=owner, previous=previous, today=today,
+                           finding=finding, problem=problem, language=language)
     data = _safe_load(text)
     problems = _problems(data)
     if data.get("id") != cycle_id or data.get("title") != title:
@@ -762,45 +764,3 @@ def new_record_text(cycle_id: str, *, title: str, metric: str = "", target: floa
     if problems:
         raise CycleError(f"cycle {cycle_id} not created: " + "; ".join(problems))
     return text
-
-
-def _record_template(cycle_id: str, *, title: str, metric: str, target: float | None,
-                     direction: str, owner: str, previous: str | None, today: dt.date,
-                     finding: str | None = None, problem: str = "") -> str:
-    q = _quoted
-    answers = (f"finding: {q(finding)}            # the supervision finding this cycle "
-               "answers (pdca/supervision.yaml)\n" if finding else "")
-    target_text = "null" if target is None else repr(float(target))
-    return f"""# PDCA cycle record: one file per improvement cycle, edited by hand and kept in git.
-# Each fact lives once: the aim and the data plan below flow into every stage
-# (`pdca run {cycle_id} STAGE`); `stages:` holds only a stage's own settings, and
-# `-p NAME VALUE` on the command line overrides both. Paths are relative to the
-# workbook root.
-id: {yaml_text(cycle_id)}
-title: {q(title)}
-owner: {q(owner)}
-team: []                      # names or roles
-created: {today.isoformat()}
-aim:
-  metric: {q(metric)}         # a KPI key, e.g. fcr, aht, first_response_time
-  direction: {direction}      # higher or lower is better
-  baseline: null              # filled in from the baseline run
-  target: {target_text}
-  deadline: null              # YYYY-MM-DD
-{answers}problem: {q(problem)}                   # what is wrong, for whom, how we know
-change_idea: ""               # what we will change
-hypothesis: ""                # why we expect it to move the metric
-predictions: []               # checkable forecasts, added with `pdca predict` before the change
-data:
-  tickets: ""                 # path of the tickets export (check it: pdca check-data FILE)
-  mapping: null               # column mapping (YAML file or preset), null if canonical
-  before: []                  # [first day, day after the last] of the baseline window
-  after: []                   # the same for the after window; its first day is the go-live
-actions: []                   # - {{what: ..., owner: ..., due: YYYY-MM-DD, done: false}}
-stage: plan                   # plan, do, check, act, closed (moved by `pdca advance`)
-decision: null                # set by `pdca act`
-previous: {yaml_text(previous) if previous else "null"}
-log:
-  - {{date: {today.isoformat()}, event: created}}
-stages: {{}}                  # per stage, its own settings: baseline: {{parameters: {{period: M}}}}
-"""

@@ -42,15 +42,10 @@ from pdcakit.run.project import STAGES, ProjectPaths
 from pdcakit.run.render import STYLESHEET, run_verdict_heading, verdict_box
 from pdcakit.run.request import cycle_language
 from pdcakit.run.resultsfile import ResultsError, RunRef, StageResults, latest_run
-from pdcakit.tracker.moves import status_rows
+from pdcakit.tracker.portfolio import portfolio_page, section_html
 from pdcakit.tracker.predictions import OUTCOMES, Score, score_predictions
 from pdcakit.tracker.record import CycleRecord, known_metrics, read_cycle
-from pdcakit.tracker.registers_view import (
-    Section,
-    finding_text,
-    monitor_section,
-    portfolio_sections,
-)
+from pdcakit.tracker.registers_view import finding_text, monitor_section
 from pdcakit.words import N_, Words, words
 
 __all__ = ["build_reports", "cycle_page", "page", "portfolio_page"]
@@ -699,68 +694,16 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     return target
 
 
-def portfolio_page(paths: ProjectPaths, today: dt.date | None = None) -> Path:
-    """Write ``runs/index.html``: every cycle with its stage, last run, headline, decision."""
-    rows = []
-    for row in status_rows(paths, today=today):
-        rows.append({
-            "Cycle": f"<a href=\"{_e(row.id)}/index.html\">{_e(row.id)}</a>",
-            "Title": _e(row.title), "Stage": _e(row.stage), "Owner": _e(row.owner),
-            "Days in stage": _e(row.days_in_stage if row.days_in_stage is not None else ""),
-            "Last run": _e(f"{row.last_run} ({row.last_run_status})" if row.last_run else ""),
-            "Headline": _e(row.headline), "Decision": _e(row.decision),
-            "Overdue actions": (f"<span class=\"overdue\">{row.overdue_actions}</span>"
-                                if row.overdue_actions else "0"),
-        })
-    body = (f"<p>{len(rows)} improvement cycle(s). Click a cycle for its charter, results "
-            "and decision.</p>" + _table(rows, raw=tuple(rows[0]) if rows else ())
-            + _register_blocks(paths, today or dt.date.today()))
-    target = paths.runs / "index.html"
-    atomic_write_text(target, page("PDCA portfolio", body))
-    return target
-
-
-def _section_html(section: Section, cycle_href: str = "{id}/index.html") -> str:
-    """A register block: its heading, sentence and table, every cell escaped; a flagged
-    cell shown as a warning, a cycle linked to its page."""
-    head = f"<h2>{_e(section.title)}</h2>"
-    if section.problem:
-        return f"{head}<p class=\"overdue\">{_e(section.problem)}</p>"
-    intro = f"<p>{_e(section.intro)}</p>" if section.intro else ""
-    rows = []
-    for i, row in enumerate(section.rows):
-        flag = section.flags[i] if i < len(section.flags) else ""
-        link = section.links[i] if i < len(section.links) else ""
-        cells = {}
-        for key, value in row.items():
-            cell = _e(value)
-            if key == flag:
-                cell = f"<span class=\"overdue\">{cell}</span>"
-            if link and value == link:
-                cell = f"<a href=\"{_e(cycle_href.format(id=link))}\">{cell}</a>"
-            cells[key] = cell
-        rows.append(cells)
-    table = _table(rows, raw=tuple(rows[0])) if rows else ""
-    return head + intro + table
-
-
-def _register_blocks(paths: ProjectPaths, today: dt.date) -> str:
-    """The registers on the portfolio: supervision plan, findings, holding the gains,
-    other registers (:mod:`pdcakit.tracker.registers_view`)."""
-    from pdcakit.tracker.record import load_all
-
-    records = load_all(paths)[0]
-    return "".join(_section_html(s) for s in portfolio_sections(paths, records, today))
-
-
 def _holding(paths: ProjectPaths, record: CycleRecord) -> str:
     """What ``pdca monitor`` has shown of an adopted cycle's gain, for its page."""
     from dataclasses import replace
 
-    monitored = monitor_section([record], dt.date.today())
+    language = cycle_language(paths, record.id)
+    monitored = monitor_section([record], dt.date.today(), words(language))
     if not monitored.rows:
         return ""
-    return (_section_html(replace(monitored, intro=""), cycle_href="../{id}/index.html")
+    return (section_html(replace(monitored, intro=""), language,
+                         cycle_href="../{id}/index.html")
             + _monitor_chart(paths, record))
 
 
