@@ -270,3 +270,16 @@ def test_legend_below_takes_as_many_columns_as_fit_built_once_or_twice(phone):
         handles, labels, ncols=k, fontsize=legend.prop.get_size_in_points(),
         frameon=False).get_window_extent(renderer).width <= room]
     assert legend._ncols == max(fitting, default=1)
+
+
+def test_a_chart_nothing_changed_after_its_fitting_keeps_that_layout_when_saved():
+    # a Pareto of a few short categories: no wrap, no legend to move; saving it lays it
+    # out no more (its fitting did), and a change after that is laid out again
+    with counted() as counts:
+        fig = plots.pareto_chart(["VPN", "Email", "Printer"], [30, 20, 5], title="Tickets")
+        figure_svg(fig, key="once")
+    assert counts["layout"] == 1 and counts["draw"] == 1
+    fig.axes[0].set_title("A title set after the chart was built", loc="left")
+    with counted() as counts:
+        figure_svg(fig, key="changed")
+    assert counts["layout"] == 1

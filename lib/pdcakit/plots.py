@@ -259,6 +259,7 @@ def _fit(fig: Figure) -> Figure:
                 and not getattr(ax, "_pdca_legend_below", False)):
             _legend_below(fig, ax, renderer)
     _lay_out(fig)
+    fig.stale = False  # any change from here on marks it stale again: laid out anew
     for step in getattr(fig, "_pdca_after_layout", ()):
         step()
     fig._pdca_after_layout = []  # type: ignore[attr-defined]
@@ -287,6 +288,8 @@ def _fit(fig: Figure) -> Figure:
                     or _crowds(fig, ax, ax.get_legend().get_window_extent(renderer)))]
     for ax in crowded:
         _legend_below(fig, ax, renderer)
+    # nothing moved since the layout: saving may keep it (pdcakit.stages.display.figure_svg)
+    fig._pdca_laid_out = not fig.stale  # type: ignore[attr-defined]
     return fig
 
 

@@ -140,8 +140,10 @@ def figure_svg(fig: Any, *, key: str | None = None) -> str:
                          "figure.autolayout": False, "figure.constrained_layout.use": False}):
         if engine is not None and fig.axes:
             # laid out once here, then drawn once: saved with its layout engine, a figure
-            # is drawn twice (once without output, to lay it out)
-            engine.execute(fig)
+            # is drawn twice (once without output, to lay it out); a house figure nothing
+            # changed since its fitting laid it out keeps that layout (plots._fit)
+            if fig.stale or not getattr(fig, "_pdca_laid_out", False):
+                engine.execute(fig)
             fig.set_layout_engine(None)  # None: savefig would lay it out again
         try:
             fig.savefig(buffer, format="svg", dpi=fig.dpi, metadata={"Date": None})
