@@ -38,6 +38,7 @@ import first_try_exports as fx  # tests/first_try_exports.py (pytest puts tests/
 
 PDCA = Path(sys.executable).parent / "pdca"
 CYCLE = "fcr-zh"
+EN_CYCLE = "fcr-en"
 SCORE_KEYS = ("csi", "tps", "tds", "standards", "composite")
 pytestmark = pytest.mark.slow
 
@@ -88,8 +89,8 @@ class Workbook:
         return json.loads((self.run_dir(stage, cycle) / "results.json")
                           .read_text(encoding="utf-8"))
 
-    def page(self, stage: str) -> str:
-        return (self.run_dir(stage) / f"{stage}.html").read_text(encoding="utf-8")
+    def page(self, stage: str, cycle: str = CYCLE) -> str:
+        return (self.run_dir(stage, cycle) / f"{stage}.html").read_text(encoding="utf-8")
 
     def record(self) -> dict[str, Any]:
         path = self.root / "pdca" / f"{CYCLE}.yaml"
@@ -152,6 +153,18 @@ def fill_in_record(path: Path) -> None:
                     encoding="utf-8")
 
 
+def fill_in_english_record(path: Path) -> None:
+    """An English cycle on the same tickets: the English survey, the register by case."""
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["data"] = {"tickets": "data/工单导出.csv", "mapping": "data/ticket_mapping.yaml",
+                      "before": list(fx.BEFORE), "after": list(fx.AFTER)}
+    record["stages"] = {"baseline": {"parameters": {
+        "surveys_path": "data/survey_en.csv", "surveys_mapping": "en_survey",
+        "complaints_path": "data/投诉登记.csv", "complaints_snapshot": "2026-07-06"}}}
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def wb(tmp_path_factory) -> Workbook:
     """The whole first cycle, every command once (each step kept, even after a failure)."""
@@ -191,6 +204,11 @@ def wb(tmp_path_factory) -> Workbook:
               *since)
     book.pdca("monitor_shifted", "monitor", CYCLE, "--data", "data/tickets_shifted.csv",
               *since)
+    # the centre's English line: its own wide survey, the complaint register one row per case
+    book.pdca("new_en", "new", EN_CYCLE, "--title", "English line: first contact resolution",
+              "--metric", "fcr", "--target", "0.62")
+    fill_in_english_record(root / "pdca" / f"{EN_CYCLE}.yaml")
+    book.pdca("run_en", "run", EN_CYCLE, "baseline")
     book.pdca("report", "report")
     return book
 
@@ -243,7 +261,8 @@ def test_check_data_describes_the_complaint_register(wb) -> None:
 def test_every_command_of_the_cycle_succeeds(wb) -> None:
     failed = [wb.steps[name].describe() for name in (
         "check_done", "new", "predict", "run", "advance_do", "advance_check", "advance_act",
-        "act", "monitor_stable", "monitor_stable_again", "report") if wb.steps[name].code]
+        "act", "monitor_stable", "monitor_stable_again", "new_en", "run_en", "report")
+        if wb.steps[name].code]
     assert not failed, "\n".join(failed)
 
 
@@ -373,6 +392,21 @@ def test_registers_in_baseline_and_compare(wb) -> None:
     for stage in ("baseline", "compare"):
         page = visible(wb.page(stage))
         assert "投诉" in page and "反馈" in page, stage
+
+
+def test_the_register_by_case_and_by_step_give_the_same_measures(wb) -> None:
+    by_step = wb.results("baseline")["complaints"]
+    by_case = wb.results("baseline", cycle=EN_CYCLE)["complaints"]
+    for key in ("cases", "open", "time_to_close", "closed_by_deadline", "repeat_rate"):
+        assert by_case[key] == by_step[key], key
+
+
+def test_the_english_wide_survey_gives_the_csi_on_an_english_page(wb) -> None:
+    csi = wb.results("baseline", cycle=EN_CYCLE)["scores"]["csi"]
+    assert 2.5 < csi["value"] < 4.5 and csi["ci"][0] < csi["value"] < csi["ci"][1]
+    assert 200 < csi["n"] < 280                  # about 20 respondents a week for 13 weeks
+    page = wb.page("baseline", cycle=EN_CYCLE)
+    assert '<html lang="en"' in page and "CSI" in visible(page)
 
 
 # -- holding the gains ---------------------------------------------------------------------
