@@ -472,7 +472,8 @@ class HeadlineSeries(metrics.series.PeriodCounts):
             "unreached": (None if self.median_reached is None
                           else (self.counts > 0) & ~self.median_reached),
             "share_open": self._open_shares if duration else None,
-            "log_y": duration and chart is not None and chart.transform == "log"}
+            "log_y": duration and chart is not None and chart.transform == "log",
+            "language": language}
         if chart is None:
             return plots.control_chart(
                 self.periods, self.values, centre=centre,

@@ -581,7 +581,8 @@ def resolve_section(tickets: pd.DataFrame, sections: Sections, *,
         threshold=sla_resolution_hours * 60, unit="minutes",
         title=w._("{name} (resolved tickets)", name=kpi_name("time_to_resolve",
                                                              sections.language)),
-        median_label=w._("Median (Kaplan-Meier, open tickets counted)")))
+        median_label=w._("Median (Kaplan-Meier, open tickets counted)"),
+        language=sections.language))
     return Section(shown=page.done(), record={"time_to_resolve": resolve.as_dict()})
 
 
@@ -629,7 +630,7 @@ def pareto_section(tickets: pd.DataFrame | EngineTickets, sections: Sections) ->
     if sections.runs("pareto", "category"):
         counts = _pareto(tickets, "category")["count"]
         page.figure(plots.pareto_chart(counts.index, counts, title=w._("Tickets by category"),
-                                       xlabel=w._("Category")))
+                                       xlabel=w._("Category"), language=sections.language))
         record["tickets"] = counts.to_dict()
     if sections.runs("complaints_pareto", "category", "complaint"):
         complaints = _pareto(tickets, "category", where="complaint")["count"]
@@ -637,7 +638,8 @@ def pareto_section(tickets: pd.DataFrame | EngineTickets, sections: Sections) ->
             page.figure(plots.pareto_chart(complaints.index, complaints,
                                            title=w._("Complaints by category"),
                                            ylabel=w._("Number of complaints"),
-                                           xlabel=w._("Category")))
+                                           xlabel=w._("Category"),
+                                           noun=w._("complaints"), language=sections.language))
         record["complaints"] = complaints.to_dict()
     return Section(shown=page.done(), record={"pareto": record})
 
@@ -945,7 +947,8 @@ def sample_size_section(headline: HeadlineSection, sections: Sections,
             required_n=plan.n_per_group,
             title=w._("Tickets needed to detect {name} reaching the target",
                       name=headline.name),
-            xlabel=w._("Tickets in each group (before and after)")))
+            xlabel=w._("Tickets in each group (before and after)"),
+            language=sections.language))
         record["sample_size"] = plan.as_dict()
     met = None
     if series is not None:
