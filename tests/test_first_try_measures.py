@@ -450,8 +450,8 @@ def test_csi_can_be_a_predictions_kpi(wb) -> None:
     assert step.code == 0, step.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="a cycle aimed at csi cannot run its baseline: preflight "
-                   "refuses headline_kpi 'csi' (unknown KPI)")
+@pytest.mark.xfail(strict=True, reason="a cycle aimed at csi cannot run its baseline: the aim "
+                   "becomes headline_kpi 'csi', which preflight refuses (unknown KPI)")
 def test_csi_can_be_the_cycles_aim(wb) -> None:
     wb.pdca("new_csi", "new", "csi-zh", "--title", "满意度提升", "--metric", "csi",
             "--target", "3.9")
@@ -464,4 +464,5 @@ def test_csi_can_be_the_cycles_aim(wb) -> None:
                     encoding="utf-8")
     step = wb.pdca("run_csi", "run", "csi-zh", "baseline")
     assert step.code == 0, step.describe()
-    assert wb.results("baseline", cycle="csi-zh")["headline"]["kpi"] == "csi"
+    # the baseline's charts stay on a ticket KPI; the aim's score is measured beside them
+    assert wb.results("baseline", cycle="csi-zh")["scores"]["csi"]["n"] > 500
