@@ -58,7 +58,7 @@ _HIDDEN = frozenset({"remove-cell", "remove-output", "parameters", "injected-par
 #: marked for the catalogue: the box shows them in the page's language.
 _COLUMNS = (N_("Measure"), N_("Estimand"), N_("Before"), N_("After"), N_("Change"),
             N_("Interval"), N_("Target"), N_("Over time"), N_("Value"), N_("Cases"),
-            N_("Fall (95% CI)"))
+            N_("Fall (95% CI)"), N_("Method"), N_("From"))
 
 #: Stage names and input roles a page header shows, marked for the catalogue.
 _STAGES = (N_("baseline"), N_("compare"), N_("efficiency"), N_("root_cause"), N_("plan"))
@@ -371,7 +371,7 @@ def reword_outputs(nb: Any, language: str) -> Any:
                 lambda m: m.group(1) + html.escape(w.reword(html.unescape(m.group(2))))
                 + m.group(3), text)
             data["text/html"] = _HEADER_CELL.sub(
-                lambda m: m.group(1) + html.escape(w._(html.unescape(m.group(2).strip())))
+                lambda m: m.group(1) + html.escape(w.reword(html.unescape(m.group(2).strip())))
                 + m.group(3), text)
     return page
 
