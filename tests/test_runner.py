@@ -97,9 +97,11 @@ class TestRunStage:
         assert "Average handle time" in html
 
     def test_a_second_run_gets_a_new_directory(self, project, monthly_aht_run):
+        # eight weeks of one KPI: what is tested is where the run goes, not its figures
         again = run_stage("aht-trial", "baseline",
                           {"data_path": str(project.root / "data/demo/tickets.csv"),
-                           "kpis": "[fcr]"}, paths=project)
+                           "kpis": "[fcr]", "start": "2026-01-05", "end": "2026-03-02"},
+                          paths=project)
         assert again.ok, again.error
         assert again.run_dir != monthly_aht_run.run_dir
         assert monthly_aht_run.notebook.exists()  # the earlier run is untouched
