@@ -279,6 +279,7 @@ _ENGLISH_PIECE = re.compile(r"[A-Za-z][^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]
                             r"[A-Za-z)]")
 _BOLD_WHOLE = re.compile(r"\*\*([^*]+)\*\*")
 _ASIDE = re.compile(r"(.+?) \(([^()]+)\)", re.S)
+_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
 #: How reword joins text and its aside, and the separators it splits at, for the catalogue.
 _ASIDE_MESSAGE = N_("{text} ({detail})")
 _SEPARATORS = (N_("; "), N_(": "), N_("."))
@@ -367,7 +368,10 @@ def _reword(language: str, text: str) -> str:
         if text.endswith(stop) and not text.endswith(stop * 2):
             readings.append(_reword(language, text[:-1]) + said_stop)
     aside = _ASIDE.fullmatch(text)
-    if aside:  # "words (a detail)": each reworded
+    if aside and _ABBREVIATION.fullmatch(aside.group(2)):  # "Name (NPS)": the name's own
+        readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
+            text=_reword(language, aside.group(1)), detail=aside.group(2)))
+    elif aside:  # "words (a detail)": each reworded
         readings.append(catalogue.gettext(_ASIDE_MESSAGE).format(
             text=_reword(language, aside.group(1)),
             detail=_reword(language, aside.group(2))))
