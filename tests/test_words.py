@@ -286,3 +286,9 @@ class TestReword:
         assert said.startswith("**首次解决率：**两个时期之间渠道构成")
         assert "粗变化（全部工单，与结论表相同）为 " in said
         assert not _english_words(said.replace("Mantel-Haenszel", "")), said
+
+    def test_a_range_of_amounts_reads_in_chinese(self):
+        zh = words("zh-CN")
+        assert zh.reword("13.0 minutes to 13.3 minutes") == "13.0 分钟 至 13.3 分钟"
+        assert zh.reword("69.2% to 71.3%") == "69.2% 至 71.3%"
+        assert words("en").reword("69.2% to 71.3%") == "69.2% to 71.3%"

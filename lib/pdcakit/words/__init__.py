@@ -280,6 +280,10 @@ _ENGLISH_PIECE = re.compile(r"[A-Za-z][^\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]
 _BOLD_WHOLE = re.compile(r"\*\*([^*]+)\*\*")
 _ASIDE = re.compile(r"(.+?) \(([^()]+)\)", re.S)
 _ABBREVIATION = re.compile(r"[A-Z]{2,5}")
+#: A range of amounts as the number layer writes it: "-0.8 to -0.2 minutes".
+_AMOUNT = r"[-+\u2212]?\d[\d,.]*%?(?: (?:minutes|hours|days|points))?"
+_AMOUNTS = re.compile(f"({_AMOUNT}) to ({_AMOUNT})")
+_UNIT_AFTER = re.compile(r" (minutes|hours|days|points)$")
 #: How reword joins text and its aside, and the separators it splits at, for the catalogue.
 _ASIDE_MESSAGE = N_("{text} ({detail})")
 _SEPARATORS = (N_("; "), N_(": "), N_("."))
@@ -381,6 +385,11 @@ def _reword(language: str, text: str) -> str:
         parts = splitter.split(text)
         if len(parts) > 1:
             readings.append(joiner.join(_reword(language, part) for part in parts))
+    amount = _AMOUNTS.fullmatch(text)
+    if amount:  # "13.0 minutes to 13.3 minutes": the unit words and "to" in the language
+        low, high = (_UNIT_AFTER.sub(lambda m: " " + catalogue.gettext(m.group(1)), part)
+                     for part in (amount.group(1), amount.group(2)))
+        readings.append(catalogue.gettext("{start} to {end}").format(start=low, end=high))
     if _CJK.search(text):  # English pieces inside a sentence already in Chinese
         readings.append(_ENGLISH_PIECE.sub(
             lambda m: _reword(language, m.group(0)), text))
