@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ import yaml
 
 from pdcakit import cli
 from pdcakit.run import engine
+from pdcakit.run.engine import SharedKernel
 from pdcakit.run.project import ProjectPaths
 from pdcakit.run.runner import run_stage
 
@@ -40,7 +42,17 @@ def project(tmp_path_factory) -> ProjectPaths:
 
 
 @pytest.fixture(scope="module")
-def monthly_aht_run(project):
+def kernel(project) -> Iterator[SharedKernel]:
+    """One kernel for this module's runs that succeed (as `pdca demo` and `--all` share
+    one): its start and the stack's imports are paid once. The failing, command-line and
+    lone runs start kernels of their own, as a single `pdca run` does."""
+    shared = SharedKernel(project.root)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="module")
+def monthly_aht_run(project, kernel):
     """Baseline with non-default parameters: monthly periods, AHT headline, lower is better."""
     return run_stage(
         "aht-trial", "baseline",
@@ -48,7 +60,7 @@ def monthly_aht_run(project):
          "headline_kpi": "aht", "target_value": "9.5", "target_direction": "lower",
          "kpis": "[fcr, aht, complaint_rate]", "start": "2026-01-05", "end": "2026-04-06",
          "segment_column": "site"},
-        paths=project,
+        paths=project, kernel=kernel,
     )
 
 
@@ -96,12 +108,12 @@ class TestRunStage:
         assert html.count('<figure class="pdca-figure"') >= 4
         assert "Average handle time" in html
 
-    def test_a_second_run_gets_a_new_directory(self, project, monthly_aht_run):
+    def test_a_second_run_gets_a_new_directory(self, project, kernel, monthly_aht_run):
         # eight weeks of one KPI: what is tested is where the run goes, not its figures
         again = run_stage("aht-trial", "baseline",
                           {"data_path": str(project.root / "data/demo/tickets.csv"),
                            "kpis": "[fcr]", "start": "2026-01-05", "end": "2026-03-02"},
-                          paths=project)
+                          paths=project, kernel=kernel)
         assert again.ok, again.error
         assert again.run_dir != monthly_aht_run.run_dir
         assert monthly_aht_run.notebook.exists()  # the earlier run is untouched
@@ -215,7 +227,7 @@ class TestAbandonedRuns:
 
 
 @pytest.fixture(scope="module")
-def compare_run(project):
+def compare_run(project, kernel):
     """Compare stage with non-default parameters: 8-week windows, BH, three KPIs."""
     return run_stage(
         "compare-trial", "compare",
@@ -224,7 +236,7 @@ def compare_run(project):
          "kpis": "[fcr, aht, reopen_rate]", "targets": "{fcr: 0.72}",
          "time_view_kpis": "[fcr]", "segment_kpis": "[fcr]", "mix_kpis": "[fcr]",
          "training_path": ""},
-        paths=project,
+        paths=project, kernel=kernel,
     )
 
 
