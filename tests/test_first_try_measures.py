@@ -327,8 +327,6 @@ def test_standards_are_measured_from_the_tickets_and_the_typed_in_row_labelled(w
     assert re.search(r"着装与工位规范 10% [^%]{1,20} 97\.0%", page), "the typed-in row, labelled"
 
 
-@pytest.mark.xfail(strict=True, reason="the zh-CN compare page's standards table says 'typed "
-                   "in' and 'Weighted conformance' in English (compare_page._standards_table)")
 def test_standards_table_in_the_pages_language(wb) -> None:
     page = visible(wb.page("compare"))
     assert "typed in" not in page and "Weighted conformance" not in page
@@ -411,8 +409,6 @@ def test_the_english_wide_survey_gives_the_csi_on_an_english_page(wb) -> None:
 
 # -- holding the gains ---------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="pdca monitor cuts the new export at the record mapping's "
-                   "snapshot (the first export's time): every new week 'left out', no reason")
 def test_monitor_reads_new_data_with_the_records_mapping(wb) -> None:
     step = wb.steps["monitor_as_documented"]
     assert step.code == 0, step.describe()
@@ -442,16 +438,12 @@ def test_pages_follow_the_records_language(wb) -> None:
 
 # -- a score as the cycle's aim ------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="pdca predict refuses --kpi csi: tracker/moves.py checks "
-                   "KPI_INFO only, not kpis.is_score_kpi")
 def test_csi_can_be_a_predictions_kpi(wb) -> None:
     step = wb.pdca("predict_csi", "predict", CYCLE, "--kpi", "csi", "--direction", "rise",
                    "--size", "0.1")
     assert step.code == 0, step.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="a cycle aimed at csi cannot run its baseline: the aim "
-                   "becomes headline_kpi 'csi', which preflight refuses (unknown KPI)")
 def test_csi_can_be_the_cycles_aim(wb) -> None:
     wb.pdca("new_csi", "new", "csi-zh", "--title", "满意度提升", "--metric", "csi",
             "--target", "3.9")

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pdcakit.kpis import is_score_kpi
 from pdcakit.run.params import ParameterSpec, coerce_value, plain
 from pdcakit.run.project import ProjectPaths
 from pdcakit.tracker.record import CycleError, load_record, read_cycle, stage_parameters
@@ -160,15 +161,18 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
     before = _window(data.get("before"), "data.before")
     after = _window(data.get("after"), "data.after")
     metric, target = aim.get("metric") or None, aim.get("target")
+    # a score aim (csi, tps ...) is compared and watched from its own table: the ticket
+    # headline and its target stay the tickets' (the scores sections show the score's)
+    ticket_aim = bool(metric) and not is_score_kpi(str(metric))
     if stage == "baseline":
         if before:
             facts["start"], facts["end"] = before
-        if metric:
+        if ticket_aim:
             facts["headline_kpi"] = str(metric)
-        if target is not None:
-            facts["target_value"] = float(target)
-        if aim.get("direction"):
-            facts["target_direction"] = str(aim["direction"])
+            if target is not None:
+                facts["target_value"] = float(target)
+            if aim.get("direction"):
+                facts["target_direction"] = str(aim["direction"])
         # the plan is for the family the Check will adjust over: the compare stage's KPIs
         compare = stage_parameters(dict(record), "compare")
         if isinstance(compare.get("kpis"), list):
@@ -181,7 +185,8 @@ def record_facts(record: Mapping[str, Any] | None, stage: str) -> dict[str, Any]
         elif after:
             facts["change_date"] = after[0]
         if stage == "compare" and metric:
-            facts["headline_kpi"] = str(metric)
+            if ticket_aim:
+                facts["headline_kpi"] = str(metric)
             if target is not None:
                 facts["targets"] = {str(metric): float(target)}
     return facts

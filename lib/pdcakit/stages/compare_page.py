@@ -811,17 +811,18 @@ def reliability_table(found: ScoreChanges) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _standards_table(found: ScoreChanges) -> pd.DataFrame:
+def _standards_table(found: ScoreChanges, w: Any = None) -> pd.DataFrame:
     """Each standard in each window: measured (with its interval) or typed in."""
     rows = []
     before, after = found.standards.get("before"), found.standards.get("after")
     if before is None or after is None:
         return pd.DataFrame()
+    w = w or words("en")
     for b, a in zip(before.rows, after.rows, strict=True):
         rows.append({"Standard": b.standard, "Weight": f"{b.weight:.0%}",
-                     "Rule": b.rule or "typed in",
+                     "Rule": b.rule or w._("typed in"),
                      "Before": b.conformance.format(), "After": a.conformance.format()})
-    rows.append({"Standard": "Weighted conformance", "Weight": "100%", "Rule": "",
+    rows.append({"Standard": w._("Weighted conformance"), "Weight": "100%", "Rule": "",
                  "Before": before.weighted.format(), "After": after.weighted.format()})
     return pd.DataFrame(rows)
 
@@ -912,7 +913,7 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
             blocks.append(Say(w._("Answers kept apart, never scored: {blank} blank and "
                                   "{unscored} \"don't know\" or \"not applicable\".",
                                   blank=f"{blank:,}", unscored=f"{unscored:,}")))
-    standards = _standards_table(found)
+    standards = _standards_table(found, w)
     if not standards.empty:
         blocks += [Say(w._("**Standards per window** (4.2): measured from the tickets where "
                            "a rule is given, typed in otherwise (a typed-in figure is the same "

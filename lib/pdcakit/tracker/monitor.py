@@ -378,9 +378,18 @@ def _complete(frame: Any, period: str, snapshot: Any) -> tuple[Any, list[str]]:
 
 
 def _load_new(data: str, mapping: Any, since: str) -> Any:
-    from pdcakit.data import load_tickets
+    """The new export's cases from ``since`` on, read with the record's mapping but never
+    its ``snapshot:`` (that is when the first export was taken: it would cut every new
+    week off the new export)."""
+    import dataclasses
 
-    return load_tickets(data, mapping, window=(since, None))
+    from pdcakit.data import load_tickets
+    from pdcakit.data.mapping import load_mapping
+
+    spec = load_mapping(mapping)
+    if spec is not None and spec.snapshot:
+        spec = dataclasses.replace(spec, snapshot=None)
+    return load_tickets(data, spec, window=(since, None))
 
 
 def monitor(paths: ProjectPaths, cycle_id: str, data: str, *, mapping: Any = None,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pdcakit.fileio import create_text
-from pdcakit.kpis import KPI_INFO
+from pdcakit.kpis import KPI_INFO, is_score_kpi
 from pdcakit.results import format_value
 from pdcakit.run.project import STAGES, ProjectPaths, check_cycle_id
 from pdcakit.run.resultsfile import ResultsError, RunRef, WindowsRecord, latest_run
@@ -407,7 +407,7 @@ def predict(paths: ProjectPaths, cycle_id: str, entry: dict[str, Any],
         if not (column.strip() and value.strip()):
             raise CycleError(f"--segment {segment!r}: write COLUMN=VALUE, both named, e.g. "
                              "channel=email")
-    if entry.get("kpi") not in KPI_INFO:
+    if entry.get("kpi") not in KPI_INFO and not is_score_kpi(str(entry.get("kpi") or "")):
         raise CycleError(f"unknown KPI {entry.get('kpi')!r}: use a key such as "
                          f"{', '.join(sorted(KPI_INFO)[:8])}, ...")
     commit = git_state(paths.root).get("commit")
