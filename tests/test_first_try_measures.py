@@ -224,8 +224,6 @@ def test_check_data_describes_the_ticket_export(wb) -> None:
     assert "given" in out                                         # the snapshot's source
 
 
-@pytest.mark.xfail(strict=True, reason="times without a clock time (a twentieth of the rows) "
-                   "are read as midnight with no warning: first response 0 min, within SLA")
 def test_check_data_names_rows_with_a_date_but_no_time(wb) -> None:
     out = wb.step("check_tickets").output
     assert re.search(r"(date but no time|dates? only|no time of day)", out), out

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from .errors import DataError, quote_value
+from .errors import MAX_SHOWN, DataError, format_rows, quote_value
 from .mapping import DEFAULT_NA_VALUES
 from .options import how_to_set
 
@@ -556,7 +556,32 @@ def parse_datetime(raw: pd.Series, column: str, source: Source, *,
             f"{_plural(len(rows), 'value is not a date', 'values are not dates')} in the "
             f"format {shown} ({how})", column, rows, values=raw[failed].head(5).tolist(),
             fix=fix)
+    note_date_only(text, present, column, source)
     return _zoned(parsed, raw, column, source, timezone, aware=utc)
+
+
+def note_date_only(text: pd.Series, present: pd.Series, column: str, source: Source) -> None:
+    """A column whose values carry a clock time but some only a date: those are read as
+    00:00, so a duration from them is off by up to a day (a first response "0 minutes",
+    inside any SLA). A warning names them; a column of dates only is a day-level export,
+    said nowhere here.
+
+    >>> src = Source("t.csv")
+    >>> text = pd.Series(["2026-03-05 08:15", "2026-03-05", "2026-03-06 09:00"], index=[2, 3, 4])
+    >>> note_date_only(text, text.notna(), "created_at", src)
+    >>> src.warnings[0].split(":")[0:2]
+    ['created_at', ' 1 value has a date but no time (row 3']
+    """
+    timed = present & text.str.contains(r"\d:\d", regex=True).fillna(False).astype(bool)
+    dated = present & ~timed
+    if not (timed.any() and dated.any()):
+        return
+    rows = _rows(dated)
+    shown = format_rows(rows, text[dated].head(MAX_SHOWN).tolist(), source.header_row)
+    source.warnings.append(
+        f"{column}: {_plural(len(rows), 'value has', 'values have')} a date but no time "
+        f"({shown}): read as 00:00, so durations from them are off by up to a day; export "
+        "the time too, or empty these cells if it is not known")
 
 
 def _placeholders(text: pd.Series) -> list[str]:
