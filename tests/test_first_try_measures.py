@@ -245,8 +245,6 @@ def test_check_data_describes_the_wide_surveys(wb) -> None:
     assert "52 visits, 6 questions in 3 parts (attitude, knowledge, speed)" in mystery
 
 
-@pytest.mark.xfail(strict=True, reason="pdca check-data reads a complaint register as tickets: "
-                   "'step' is not a column of the tickets table, did you mean 'site'")
 def test_check_data_describes_the_complaint_register(wb) -> None:
     step = wb.pdca("check_complaints", "check-data", "data/投诉环节.csv", "-p", "mapping",
                    "data/complaints_steps_mapping.yaml")

@@ -652,6 +652,14 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
     if unknown:
         raise ParameterError(f"check-data takes -p {', '.join(('mapping', *CHECK_DATA_OPTIONS))}"
                              f"; not {', '.join(unknown)}")
+    from pdcakit.registers.describe import describe_register, register_of
+
+    register = register_of(mapping)
+    if register is not None:  # a feedback export or a complaint register, not tickets
+        described = describe_register(args.file, mapping, register, **options)
+        print(json.dumps(described.as_dict(), indent=2, ensure_ascii=False) if args.json
+              else "\n".join(described.lines()))
+        return EXIT_OK
     from pdcakit.data.surveys import describe_scored, is_scored_mapping
 
     if is_scored_mapping(mapping):  # a wide survey, audit or visit export with text answers

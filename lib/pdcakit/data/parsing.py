@@ -579,7 +579,8 @@ def note_date_only(text: pd.Series, present: pd.Series, column: str, source: Sou
     rows = _rows(dated)
     shown = format_rows(rows, text[dated].head(MAX_SHOWN).tolist(), source.header_row)
     source.warnings.append(
-        f"{column}: {_plural(len(rows), 'value has', 'values have')} a date but no time "
+        f"{column}{source.label(column)}: {_plural(len(rows), 'value has', 'values have')} "
+        "a date but no time "
         f"({shown}): read as 00:00, so durations from them are off by up to a day; export "
         "the time too, or empty these cells if it is not known")
 

@@ -191,8 +191,16 @@ def fold_steps(steps: pd.DataFrame, src: Any) -> tuple[pd.DataFrame, int]:
     reopened = steps[steps["key"].isin(["received", "assigned"])].groupby("id")["at"].max()
     closed = resolved.where(~(reopened.reindex(resolved.index) > resolved))
     dtype = steps["at"].dtype
-    out["closed_at"] = ids.map(closed).astype(dtype)
-    out["followed_up_at"] = ids.map(last_time("followed_up")).astype(dtype)
+
+    def per_case(times: pd.Series) -> pd.Series:
+        """``times`` (by case id) on each case's row; NaT where a case has none (an
+        export without a single follow-up or resolution maps nothing at all)."""
+        if times.empty:
+            return pd.Series(pd.NaT, index=ids.index, dtype=dtype)
+        return ids.map(times).astype(dtype)
+
+    out["closed_at"] = per_case(closed)
+    out["followed_up_at"] = per_case(last_time("followed_up"))
     holding = steps[steps["key"] != "followed_up"]
     if "owner" in steps:
         owners = holding.dropna(subset=["owner"]).groupby("id")["owner"].last()
