@@ -43,9 +43,9 @@ def project(tmp_path_factory) -> ProjectPaths:
 
 @pytest.fixture(scope="module")
 def kernel(project) -> Iterator[SharedKernel]:
-    """One kernel for this module's runs that succeed (as `pdca demo` and `--all` share
-    one): its start and the stack's imports are paid once. The failing, command-line and
-    lone runs start kernels of their own, as a single `pdca run` does."""
+    """One kernel for this module's run_stage calls (as `pdca demo` and `--all` share one):
+    its start and the stack's imports are paid once; a run after a failed one starts clean.
+    The command-line and lone runs start kernels of their own, as a single `pdca run` does."""
     shared = SharedKernel(project.root)
     yield shared
     shared.close()
@@ -118,10 +118,11 @@ class TestRunStage:
         assert again.run_dir != monthly_aht_run.run_dir
         assert monthly_aht_run.notebook.exists()  # the earlier run is untouched
 
-    def test_failing_notebook_keeps_run_marked_failed(self, project, tmp_path):
+    def test_failing_notebook_keeps_run_marked_failed(self, project, kernel, tmp_path):
         bad = tmp_path / "tickets.csv"
         bad.write_text("id,created_at\nT1,not a date\nT2,2026-01-06 10:00\n")
-        run = run_stage("broken", "baseline", {"data_path": str(bad)}, paths=project)
+        run = run_stage("broken", "baseline", {"data_path": str(bad)}, paths=project,
+                        kernel=kernel)
         assert run.status == "failed"
         assert "DataError" in run.error and "created_at" in run.error
         assert run.error.startswith("section '1. The data' failed: ")  # its heading, not an index
@@ -283,9 +284,9 @@ class TestEfficiencyRun:
         html = (run_dir / "efficiency.html").read_text()
         assert "Skipped: <strong>Money" in html and "process-step table alone" in html
 
-    def test_nothing_to_measure_fails_with_a_clear_error(self, project):
+    def test_nothing_to_measure_fails_with_a_clear_error(self, project, kernel):
         run = run_stage("nothing", "efficiency", {"data_path": "", "steps_path": ""},
-                        paths=project)
+                        paths=project, kernel=kernel)
         assert not run.ok
         assert "nothing to measure" in run.error
 
