@@ -115,7 +115,7 @@ class Chart:
     def show(self, ledger: Sections) -> None:
         from pdcakit.stages.display import show_figure
 
-        show_figure(self.draw())
+        show_figure(self.draw(), language=getattr(ledger, "language", "en"))
 
 
 #: The symbol beside each check status, so it never rests on colour or words alone.
@@ -608,7 +608,7 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
                             language=settings.language), unit="minutes",
             title=w._("{kpi}: share of tickets still waiting",
                       kpi=_chart_name(key, settings.language)),
-            ylabel=w._("Share of tickets still waiting"))
+            ylabel=w._("Share of tickets still waiting"), language=settings.language)
 
     def handle_time() -> Any:
         return plots.ecdf_plot(
@@ -616,7 +616,8 @@ def distributions_section(before: pd.DataFrame, after: pd.DataFrame,
              w._("After"): kpi_frame(after, "aht")["handle_minutes"]},
             title=w._("Handle time before and after the change"),
             xlabel=w._("Handle time (minutes, log scale)"),
-            ylabel=w._("Share of tickets handled within"), log_x=True, unit="minutes")
+            ylabel=w._("Share of tickets handled within"), log_x=True, unit="minutes",
+            language=settings.language)
 
     blocks: list[Block] = [Chart(_chart_name(k, settings.language), curve(k))
                            for k in durations]
@@ -656,7 +657,7 @@ def _forest(found: Any, overall: KpiChange | None, language: str = "en") -> Char
         frame["segment"], frame["difference"], frame["ci_low"], frame["ci_high"],
         significant=frame["significant"],
         overall=None if overall is None else (overall.difference, *overall.difference_ci),
-        title=title, xlabel=xlabel, percent_points=percent_points))
+        title=title, xlabel=xlabel, percent_points=percent_points, language=language))
 
 
 def segments_section(before: pd.DataFrame, after: pd.DataFrame, tickets: pd.DataFrame,

@@ -398,6 +398,7 @@ def _forest(overall: Gain, found: Sequence[Gain], column: str, language: str = "
         percent_points=True,
         flag_labels=(w._("{level} CI excludes no change", level=level),
                      w._("{level} CI includes no change", level=level)),
+        language=language,
     )
 
 
@@ -469,6 +470,7 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
             "Step times before and after, from {source} (lead time {before} -> {after} "
             "minutes)", source=source, before=f"{flow.lead_time_before:,.0f}",
             after=f"{flow.lead_time_after:,.0f}"),
+        language=data.sections.language,
     )
     return Section(record={**flow.as_dict(), "source": source},
                    parts=(f"{flow.sentence} (From {source}.)", shown, chart), result=flow)

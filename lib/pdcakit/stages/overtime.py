@@ -202,7 +202,7 @@ def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float
         xlabel=per.capitalize(), change_label=_go_live(views, language),
         title=w._("Every KPI per {period}, before and after the change: the baseline's "
                   "centre carried forward (dashed), special-cause points marked", period=per),
-        events=events)
+        events=events, language=language)
 
 
 def score_parts_panels(parts: ScoreParts, targets: Mapping[str, float] | None = None, *,
@@ -224,7 +224,7 @@ def score_parts_panels(parts: ScoreParts, targets: Mapping[str, float] | None = 
         title=w._("{score}: each of its {parts} per {period}, before and after the change",
                   score=kpi_name(parts.score, language), parts=w._(PART_KINDS[parts.kind]),
                   period=per),
-        events=events)
+        events=events, language=language)
 
 
 def score_parts_blocks(parts: Sequence[ScoreParts], targets: Mapping[str, float] | None = None,

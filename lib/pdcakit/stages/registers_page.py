@@ -159,7 +159,7 @@ def _p_chart_figure(series: ClassSeries, key: str, w: Words, *, change: Any = No
         list(series.starts), chart.values, centre=chart.centre_line, lcl=chart.lcl,
         ucl=chart.ucl, signals=chart.signals, percent=True, change=change,
         title=w._("Share of feedback: {name}", name=class_name(key, w)),
-        ylabel=w._("Share of items"), xlabel=period_word)
+        ylabel=w._("Share of items"), xlabel=period_word, language=w.language)
 
 
 def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str = "",
@@ -199,7 +199,7 @@ def feedback_baseline(ledger: Sections, *, feedback_path: str = "", mapping: str
     page.figure(plots.pareto_chart([class_name(k, w) for k in pareto.index], pareto["count"],
                                    title=w._("Feedback by class"),
                                    ylabel=w._("Number of items"), xlabel=w._("Class"),
-                                   noun=w._("items")))
+                                   noun=w._("items"), language=w.language))
     record: dict[str, Any] = {"source": items.attrs.get("source"), "items": len(items),
                               "first_received": first, "last_received": last,
                               "classes_from": classes_from, "lexicon": lexicon.source,
@@ -296,7 +296,7 @@ def _complaint_facts(cases: pd.DataFrame, ledger: Sections, w: Words, confidence
         page.figure(plots.survival_curve(
             {w._("Complaints"): (close.curve.times, close.curve.survival)},
             title=w._("Time to close a complaint"), ylabel=w._("Share of cases still open"),
-            unit="days"))
+            unit="days", language=w.language))
         record["time_to_close"] = close.as_dict()
     for key, kpi, sentence in (
             ("closed_by_deadline", cmp.closed_by_deadline,
@@ -551,7 +551,7 @@ def complaints_compare(ledger: Sections, windows: Any, *, complaints_path: str =
             {w._("Before"): (tb.curve.times, tb.curve.survival),
              w._("After"): (ta.curve.times, ta.curve.survival)},
             title=w._("Time to close a complaint, before and after"),
-            ylabel=w._("Share of cases still open"), unit="days")))
+            ylabel=w._("Share of cases still open"), unit="days", language=w.language)))
     record = {"cases_before": len(before), "cases_after": len(after),
               "snapshot": cases.attrs["snapshot"], **found.as_dict()}
     return Section(blocks=tuple(blocks), record={"complaints": record})

@@ -291,6 +291,7 @@ class PhaseView(metrics.series.PeriodCounts):
                              else "Centre line (per period)"),
             events=[*events, *self.split_events],
             carried_centre=float(chart.phases[0].centre), sparse=self.unjudged, **extra,
+            language=language,
         )
 
 

@@ -289,4 +289,5 @@ def event_figure(found: TrainingEffect, key: str, language: str = "en") -> Any:
                 w._("Difference") + unit), percent_points=share,
         labels={"zero": w._("No difference"), "training": w._("Training"),
                 "estimate": w._("Trained minus untrained ({level} CI)",
-                                level=w.level(did.confidence))})
+                                level=w.level(did.confidence))},
+        language=language)

@@ -540,4 +540,5 @@ def funnel_figure(found: UnitFunnel, language: str = "en") -> Any:
         labels={"target": w._("Overall"), "inside": w._("Within the limits"),
                 "outside": w._("Outside the 95% limits"),
                 "limit 0.95": w._("95% limits") + (w._(" (widened)") if f.adjusted else ""),
-                "limit 0.998": w._("99.8% limits") + (w._(" (widened)") if f.adjusted else "")})
+                "limit 0.998": w._("99.8% limits") + (w._(" (widened)") if f.adjusted else "")},
+        language=w.language)

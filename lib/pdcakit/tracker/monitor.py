@@ -521,9 +521,14 @@ def _record(paths: ProjectPaths, result: MonitorResult) -> MonitorResult:
         if "limits" not in data["monitor"]:
             data["monitor"]["limits"] = _flow(result.limits.as_entry(), top=False)
         if not recorded_on:
+            from pdcakit.run.request import record_language
+            from pdcakit.run.workbook_settings import workbook_language
             from pdcakit.tracker.monitor_chart import write_monitor_outputs
 
-            folder = write_monitor_outputs(paths, result, result.as_record())
+            folder = write_monitor_outputs(
+                paths, result, result.as_record(),
+                language=record_language(data, f"pdca/{result.cycle}.yaml",
+                                         default=workbook_language(paths)))
             if data.get("log") is None:
                 data["log"] = []
             data["log"].append(_flow({"date": dt.date.today(), **result.as_log_entry(),
