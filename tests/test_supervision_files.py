@@ -149,3 +149,18 @@ class TestPortfolio:
         sv.plan_path(paths).write_text(MAIN, encoding="utf-8")
         section = supervision_section(paths, D(2026, 4, 1))
         assert "Plan" not in section.rows[0] and section.intro.startswith("1 check(s);")
+
+
+def test_a_chinese_check_id_is_a_check_id(tmp_path):
+    """A Chinese team names its checks in Chinese (内部审核); a capitalised id is refused
+    once, and a logged check naming it is not refused a second time ('name one of (none)')."""
+    from pdcakit.tracker.supervision import plan_problems
+
+    good = {"checks": [{"id": "内部审核", "activity": "内部审核", "content": "全流程",
+                        "frequency": "yearly", "owner": "质量部", "standard": "无不符合项"}]}
+    assert plan_problems(good) == []
+    bad = {"checks": [{**good["checks"][0], "id": "Internal-Audit"}],
+           "done": [{"check": "Internal-Audit", "date": "2026-01-05", "result": "pass",
+                     "note": "ok"}]}
+    found = plan_problems(bad)
+    assert len(found) == 1 and "'Internal-Audit'" in found[0] and "内部审核" in found[0]

@@ -88,7 +88,10 @@ _EVERY = re.compile(r"^(?:every\s+(\d+)\s+days?|每\s*(\d+)\s*天)$")
 #: The plan's top-level keys: its checks, the log of checks done, the demo's own mark.
 _TOP = ("checks", "done", "demo")
 _FIELDS = ("id", "activity", "content", "frequency", "owner", "standard", "start")
-_CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+#: A check's id: a short word of letters (any script: 内部审核), digits and hyphens, no
+#: capitals (typed on the command line as written: pdca check-done 内部审核).
+_CHECK_ID = re.compile(r"^[^\W_A-Z](?:[^\W_A-Z]|-)*$")
+_CHECK_ID_LENGTH = 64
 _EXAMPLE = ("- {id: fcr-monitoring, activity: Process monitoring of FCR, content: ..., "
             "frequency: monthly, owner: Quality analyst, standard: FCR at least 74%}")
 
@@ -306,6 +309,7 @@ def plan_problems(data: Any, text: str = "") -> list[str]:
     if not isinstance(checks, list):
         return [f"checks: must be a list of checks, e.g. {_EXAMPLE}"]
     seen: set[str] = set()
+    refused: set[str] = set()
     for i, entry in enumerate(checks):
         where = f"checks[{i + 1}]{_at(lines, 'checks', i)}"
         if not isinstance(entry, dict):
@@ -318,9 +322,12 @@ def plan_problems(data: Any, text: str = "") -> list[str]:
             problems.append(f"{where}.{key}: not a field of a check; "
                             f"{close + ' ' if close else ''}use {', '.join(_FIELDS)}")
         check_id = entry.get("id")
-        if not isinstance(check_id, str) or not _CHECK_ID.match(check_id):
-            problems.append(f"{where}.id: {check_id!r}; give a short id of lower-case letters, "
-                            "digits and hyphens (e.g. fcr-monitoring)")
+        if not isinstance(check_id, str) or not _CHECK_ID.match(check_id) \
+                or len(check_id) > _CHECK_ID_LENGTH:
+            refused.add(str(check_id))
+            problems.append(f"{where}.id: {check_id!r}; give a short id of lower-case letters "
+                            "(or Chinese characters), digits and hyphens (e.g. fcr-monitoring, "
+                            "内部审核)")
         elif check_id in seen:
             problems.append(f"{where}.id: {check_id!r} is used twice; give each check its own")
         else:
@@ -340,11 +347,14 @@ def plan_problems(data: Any, text: str = "") -> list[str]:
             except ValueError:
                 problems.append(f"{where}.start: {entry['start']!r} is not a date; write "
                                 "YYYY-MM-DD")
-    problems.extend(_done_problems(data.get("done"), seen, lines))
+    problems.extend(_done_problems(data.get("done"), seen, lines, refused))
     return problems
 
 
-def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]]) -> list[str]:
+def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]],
+                   refused: set[str] = frozenset()) -> list[str]:
+    """What is wrong with the logged checks (``done``); one naming a check whose id was
+    refused (``refused``) is not named again: that id's own problem says the fix."""
     if done is None:
         return []
     if not isinstance(done, list):
@@ -356,7 +366,7 @@ def _done_problems(done: Any, check_ids: set[str], lines: dict[str, list[int]]) 
         if not isinstance(entry, dict):
             problems.append(f"{where}: must be {{check, date, result, note}}")
             continue
-        if entry.get("check") not in check_ids:
+        if entry.get("check") not in check_ids and str(entry.get("check")) not in refused:
             close = did_you_mean(str(entry.get("check")), check_ids)
             problems.append(f"{where}.check: {entry.get('check')!r} is no check of the plan; "
                             f"{close + ' ' if close else ''}name one of "
