@@ -100,8 +100,8 @@ def test_the_parts_are_drawn_under_the_summary_in_the_page_language(tmp_path):
     (csi,), _ = part_views(ScoreTables(surveys=surveys), WINDOWS, language="zh-CN")
     blocks = score_parts_blocks((csi,), {"csi.服务态度": 3.6}, language="zh-CN")
     fig = blocks[0].draw()
-    # a part can be a cycle's aim: its target on its own panel only
-    assert [[t.get_text() for t in ax.texts] for ax in fig.axes] == [[], [], ["Target 3.6"]]
+    # a part can be a cycle's aim: its target on its own panel only, in the page's language
+    assert [[t.get_text() for t in ax.texts] for ax in fig.axes] == [[], [], ["目标 3.6"]]
     assert ["".join(ax.get_title(loc="left").split()) for ax in fig.axes] == \
         ["服务响应时间", "问题解决效率", "服务态度"]
     assert "客户满意度指数CSI" in "".join(fig._suptitle.get_text().split())

@@ -328,9 +328,33 @@ def _unscorable_error(bad: dict[str, dict[str, list[int]]], questions: dict[str,
     return DataError(
         f"{sum(len(v) for v in bad.values())} answer(s) fit no rule of the scale: "
         + " | ".join(parts), file=file, column=first_col, header_row=header_row,
-        fix=f"in {where}, add each under scales: {scale}: answers: (e.g. "
+        fix=f"{_edit_where(where)}add each under scales: {scale}: answers: (e.g. "
             f"{{{first_value}: <score>}}), or under scales: {scale}: not_scored: when it is "
             "not an answer on the scale (don't know, not applicable)")
+
+
+def _edit_where(where: str) -> str:
+    """Where the user makes the fix: the mapping file, or, for a preset (shipped inside the
+    package, not to be edited), a copy of it in the workbook's ``mappings/``.
+
+    >>> _edit_where("zh_survey")[:62]
+    'copy the preset zh_survey (pdcakit/presets/zh_survey.yaml) to '
+    >>> _edit_where("m.yaml")
+    'in m.yaml, '
+    """
+    from pdcakit.data.mapping import list_presets
+
+    if where in list_presets():
+        return (f"copy the preset {where} (pdcakit/presets/{where}.yaml) to "
+                f"mappings/{where}.yaml, give -p {_MAPPING_PARAMETER.get(where, 'mapping')} "
+                f"mappings/{where}.yaml (the stage's mapping parameter), and in the copy ")
+    return f"in {where}, "
+
+
+#: The stage parameter that takes each scored preset's kind of export.
+_MAPPING_PARAMETER = {"zh_survey": "surveys_mapping", "en_survey": "surveys_mapping",
+                      "en_audit": "audits_mapping",
+                      "zh_mystery_shopper": "mystery_shopper_mapping"}
 
 
 def load_scored(path: str | os.PathLike[str], mapping: Any) -> ScoredExport:
