@@ -594,9 +594,16 @@ def new_cycle_from_finding(paths: ProjectPaths, cycle_id: str, finding_id: str, 
         raise SupervisionError(f"--from-finding {finding_id}: no such finding in {plan.path}; "
                                f"{close + ' ' if close else ''}the findings are "
                                f"{', '.join(known) or 'none yet'}")
+    from pdcakit.run.workbook_settings import workbook_language
+    from pdcakit.words import words
+
     check = plan.check(finding.check)
-    problem = fields.pop("problem", "") or (
-        f"{finding.text} (finding {finding.id} of the check {check.activity} on "
-        f"{finding.date.isoformat()}; standard: {check.standard})")
-    return new_cycle(paths, cycle_id, title=title or f"Answer finding {finding.id}: "
-                     f"{finding.text}"[:120], finding=finding.id, problem=problem, **fields)
+    w = words(workbook_language(paths))
+    problem = fields.pop("problem", "") or w._(
+        "{text} (finding {finding} of the check {check} on {date}; standard: {standard})",
+        text=finding.text, finding=finding.id, check=check.activity,
+        date=finding.date.isoformat(), standard=check.standard)
+    title = title or w._("Answer finding {finding}: {text}", finding=finding.id,
+                         text=finding.text)[:120]
+    return new_cycle(paths, cycle_id, title=title, finding=finding.id, problem=problem,
+                     **fields)
