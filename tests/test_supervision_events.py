@@ -119,3 +119,30 @@ class TestLanguage:
         assert any("F1" in label and "fcr-monitoring" in label for label in labels)
         assert any(label.startswith("【编写脚本") for label in labels)
         assert "【fcr-2026: 发现 F1 (检查 fcr-monitoring 【未通过)" in labels
+
+
+class TestComplaintEvents:
+    """A complaint escalated to a cycle (the register's optional ``cycle`` column) is marked
+    on that cycle's charts when it closes; the other cases are not events."""
+
+    def _register(self, paths: ProjectPaths, text: str) -> None:
+        (paths.root / "data").mkdir(exist_ok=True)
+        (paths.root / "data" / "投诉登记.csv").write_text(text, encoding="utf-8")
+        with edit_record(paths, "fcr-2026") as data:
+            data.setdefault("stages", {})["baseline"] = {
+                "parameters": {"complaints_path": "data/投诉登记.csv"}}
+
+    def test_a_case_naming_the_cycle_is_marked_when_it_closes(self, paths):
+        self._register(paths, "id,received_at,closed_at,cycle\n"
+                              "C1,2026-02-02 09:00,2026-02-05 10:00,fcr-2026\n"
+                              "C2,2026-02-03,2026-02-04,\n"                   # no cycle
+                              "C3,2026-02-06 09:00,,fcr-2026\n"               # still open
+                              "C4,2026-02-07 09:00,2026-02-09 12:00,other\n")
+        events = [e for e in cycle_events(paths, "fcr-2026") if "complaint" in e[1]]
+        assert events == [["2026-02-05", "complaint C1 closed"]]
+
+    def test_a_register_without_the_column_or_unreadable_gives_no_event(self, paths):
+        self._register(paths, "id,received_at,closed_at\nC1,2026-02-02,2026-02-05\n")
+        assert not [e for e in cycle_events(paths, "fcr-2026") if "complaint" in e[1]]
+        self._register(paths, "id,received_at,closed_at\nC1,not a date,2026-02-05\n")
+        assert not [e for e in cycle_events(paths, "fcr-2026") if "complaint" in e[1]]

@@ -50,6 +50,7 @@ COMPLAINTS = TableSchema(  # receive -> resolve -> follow up, owner and deadline
         "repeat_of": "id",           # the id of the earlier complaint it repeats
         "channel": "category",
         "customer_id": "id",
+        "cycle": "id",               # the improvement cycle the case was escalated to
     },
     ranges={},
 )

@@ -58,7 +58,7 @@ STEP_WORDS: dict[str, tuple[str, ...]] = {
 _BY_WORD = {word.casefold(): key for key, words in STEP_WORDS.items() for word in words}
 _BY_WORD.update({key: key for key in STEPS})
 #: Columns a case takes one value of: two different ones are a contradiction.
-_ONE_VALUE = ("repeat_of", "channel", "customer_id")
+_ONE_VALUE = ("repeat_of", "channel", "customer_id", "cycle")
 
 
 def step_key(name: Any) -> str | None:

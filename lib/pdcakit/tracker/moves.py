@@ -264,8 +264,9 @@ def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
     dated actions, oldest first: the stage notebooks mark them on every time-series chart,
     so nobody types an annotation by hand (a chart marks those inside its periods). The
     labels are in the cycle's language (its record's ``language``). A complaint closed is
-    not an event of a cycle: a register closes dozens a week and no case names a cycle;
-    the complaints' time to close and share closed by the deadline are on the pages."""
+    an event of the cycle its case names (the register's optional ``cycle`` column: a case
+    escalated to that cycle, :func:`complaint_events`); the other cases, dozens a week, are
+    on the pages as time to close and share closed by the deadline."""
     from pdcakit.run.request import cycle_language
     from pdcakit.words import words
 
@@ -286,7 +287,39 @@ def cycle_events(paths: ProjectPaths, cycle_id: str) -> list[list[str]]:
             events.append([str(decision["date"]), w._("{cycle}: {decision}", cycle=record.id,
                                                       decision=w._(decision["decision"]))])
         events += monitor_signal_events(record, w)
+    events += complaint_events(paths, cycle_id, w)
     return sorted(events)
+
+
+def complaint_events(paths: ProjectPaths, cycle_id: str, w: Any) -> list[list[str]]:
+    """[date, label] of each complaint closed whose case names ``cycle_id`` in the cycle's
+    complaint register (``complaints_path`` of its stages, with ``complaints_mapping``);
+    none without a register, one without a ``cycle`` column, or one that cannot be read
+    (the pages name a broken register; the charts just go without)."""
+    from pdcakit.errors import PdcaError
+    from pdcakit.registers.loading import load_complaints
+    from pdcakit.tracker.record import load_record, stage_parameters
+
+    record = load_record(paths, cycle_id)
+    for stage in ("compare", "baseline"):
+        params = stage_parameters(dict(record or {}), stage)
+        path = str(params.get("complaints_path") or "")
+        if path:
+            break
+    else:
+        return []
+    from pdcakit.data.inputs import resolve_input
+
+    try:
+        cases = load_complaints(resolve_input(path, base=paths.root),
+                                params.get("complaints_mapping") or None)
+    except (PdcaError, OSError, ValueError):
+        return []
+    if "cycle" not in cases:
+        return []
+    mine = cases[(cases["cycle"].astype(str) == cycle_id) & cases["closed_at"].notna()]
+    return [[f"{closed:%Y-%m-%d}", w._("complaint {case} closed", case=case)]
+            for case, closed in zip(mine["id"], mine["closed_at"], strict=True)]
 
 
 def _readable_plan(paths: ProjectPaths) -> Any:
