@@ -5,6 +5,7 @@ reason, where pyspark or Java is missing (CI: pip install pyspark; a Java 17+ ru
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 from pathlib import Path
 
@@ -72,3 +73,38 @@ def test_spark_is_not_imported_unless_chosen():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- the stage pages on Spark: in this file, so one JVM serves every Spark test of a run ----
+
+def test_the_compare_page_on_spark_is_duckdbs(spark, tmp_path):
+    """The same compare page from Spark (local mode): equal to DuckDB's."""
+    from pdcakit.stages.engine_compare import EngineWindows
+    from test_compare_engine import ZH_OPTIONS, differences, run_compare
+    from test_compare_engine import _zh_export as compare_export
+
+    path, mapping = compare_export(tmp_path)
+    sparked, tickets = run_compare(str(path), str(mapping), engine="spark", **ZH_OPTIONS)
+    duck, _ = run_compare(str(path), str(mapping), engine="duckdb", **ZH_OPTIONS)
+    assert isinstance(tickets, EngineWindows) and tickets.engine == "spark"
+    named = json.loads(json.dumps(sparked["skipped"]).replace("engine spark", "engine duckdb"))
+    assert named == duck["skipped"]
+    assert [d for d in differences(duck, sparked) if not d.startswith("skipped.")] == []
+
+
+def test_the_baseline_page_on_spark_is_duckdbs(spark, tmp_path):
+    """The same baseline page from Spark (local mode): equal to DuckDB's; the skipped
+    lines name the engine, every number is the same."""
+    from pdcakit.stages.engine_tickets import EngineTickets
+    from test_baseline_engine import _zh_export as baseline_export
+    from test_baseline_engine import differences, run_baseline
+
+    path, mapping = baseline_export(tmp_path)
+    options = {"period": "M", "kpis": ["fcr", "time_to_resolve", "csat"],
+               "unit_kpis": ["fcr", "csat"], "case_mix": []}
+    sparked, loaded = run_baseline(str(path), str(mapping), engine="spark", **options)
+    duck, _ = run_baseline(str(path), str(mapping), engine="duckdb", **options)
+    assert isinstance(loaded.tickets, EngineTickets) and loaded.tickets.engine == "spark"
+    named = json.loads(json.dumps(sparked["skipped"]).replace("engine spark", "engine duckdb"))
+    assert named == duck["skipped"]
+    assert [d for d in differences(duck, sparked) if not d.startswith("skipped.")] == []

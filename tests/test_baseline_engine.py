@@ -303,25 +303,3 @@ class TestSettings:
         loaded = data_section("demo:tickets.csv", start="2026-01-05", end="2026-01-19")
         assert isinstance(loaded.tickets, pd.DataFrame)
         assert not any("engine" in s.lower() for s in loaded.sentences)
-
-
-class TestSpark:
-    """The same page from Spark (local mode): equal to DuckDB's. Skipped, with the
-    reason, where pyspark or Java is missing."""
-
-    def test_spark_gives_duckdbs_page(self, tmp_path):
-        from pdcakit.aggregate.spark_engine import spark_missing
-
-        if spark_missing() is not None:
-            pytest.skip(str(spark_missing()))
-        path, mapping = _zh_export(tmp_path)
-        options = {"period": "M", "kpis": ["fcr", "time_to_resolve", "csat"],
-                   "unit_kpis": ["fcr", "csat"], "case_mix": []}
-        spark, loaded = run_baseline(str(path), str(mapping), engine="spark", **options)
-        duck, _ = run_baseline(str(path), str(mapping), engine="duckdb", **options)
-        assert isinstance(loaded.tickets, EngineTickets) and loaded.tickets.engine == "spark"
-        # the skipped lines name the engine; every number is the same
-        named = json.loads(json.dumps(spark["skipped"]).replace("engine spark",
-                                                                 "engine duckdb"))
-        assert named == duck["skipped"]
-        assert [d for d in differences(duck, spark) if not d.startswith("skipped.")] == []

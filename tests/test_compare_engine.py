@@ -355,21 +355,3 @@ class TestRealShapedExport:
         windows = Windows.around("2026-04-06", weeks_before=1, weeks_after=1)
         with pytest.raises(ValueError, match="no tickets in the windows"):
             read_tickets(str(path), "", windows, engine="duckdb")
-
-
-class TestSpark:
-    """The same page from Spark (local mode): equal to DuckDB's."""
-
-    def test_spark_gives_duckdbs_page(self, tmp_path):
-        from pdcakit.aggregate.spark_engine import spark_missing
-
-        if spark_missing() is not None:
-            pytest.skip(str(spark_missing()))
-        path, mapping = _zh_export(tmp_path)
-        spark, tickets = run_compare(str(path), str(mapping), engine="spark", **ZH_OPTIONS)
-        duck, _ = run_compare(str(path), str(mapping), engine="duckdb", **ZH_OPTIONS)
-        assert isinstance(tickets, EngineWindows) and tickets.engine == "spark"
-        named = json.loads(json.dumps(spark["skipped"]).replace("engine spark",
-                                                                 "engine duckdb"))
-        assert named == duck["skipped"]
-        assert [d for d in differences(duck, spark) if not d.startswith("skipped.")] == []
