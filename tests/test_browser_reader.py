@@ -118,8 +118,9 @@ def test_every_chart_enlarges_to_text_as_large_as_the_small_print(browser, demo_
         for figure in figures:
             assert figure["link"] == f"#{figure['id']}", f"{where}: {figure} not enlargeable"
             assert figure["name"].startswith("Chart"), f"{where}: {figure} unnamed"
+        page = _open(browser, path)  # one load; each chart enlarged by its address (:target)
         for figure in figures:
-            page = _open(browser, path, hash_=f"#{figure['id']}")
+            page.evaluate(f"location.hash = '#{figure['id']}'")
             shown = page.evaluate(f"""() => {{
               const f = document.getElementById('{figure['id']}');
               const r = f.getBoundingClientRect();
@@ -128,10 +129,10 @@ def test_every_chart_enlarges_to_text_as_large_as_the_small_print(browser, demo_
                        close: close ? close.getBoundingClientRect().width : 0}}; }}""")
             smallest = page.evaluate(_CHART_TEXT.replace(
                 "'.pdca-figure svg text'", f"'#{figure['id']} svg text'"))
-            page.close()
             assert shown["fixed"] == "fixed" and shown["top"] == 0 and shown["close"] > 0
             if smallest is not None:
                 assert smallest >= SMALL_PRINT_PX, f"{where} {figure['id']}: {smallest:.1f} px"
+        page.close()
 
 
 def test_phone_chart_text_as_large_as_the_small_print_without_enlarging(browser,
