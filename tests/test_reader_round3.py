@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pdcakit import data
@@ -247,6 +247,8 @@ def _row_shaped(note: str) -> bool:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(note_exports())
+# found by hypothesis: the stray quote closes where the note's quote opened; 3 fields either way
+@example(('id,created_at,note\n"T1,2026-01-05 08:00,",,a"\n', ["T1"], [",,a"], True))
 def test_rows_are_never_silently_merged(case):
     text, ids, notes, stray = case
     with tempfile.TemporaryDirectory() as tmp:

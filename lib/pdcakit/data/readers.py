@@ -18,6 +18,18 @@ as the parser reads them, with a note naming the lines and rows they span. Quote
 with line breaks that do not look like rows (a note written over two lines) are read as
 they are. Rows are never merged silently.
 
+A stray quote at the start of a cell can also take in the delimiters of its own row and
+still leave the row as wide as the header (``"T1,2026-01-05 08:00,",,a"``: the quote closes
+where the note's own quote opened, and the note's closing quote is left over in the last
+cell). Such a row reads two ways, both as wide as the header: with the quote (a cell
+holding the delimiter, a bare quote left in a later unquoted cell) and with the quote taken
+as a stray character. That is an error naming the line the quote opened on; with
+``lenient_quotes=True`` the quoted reading is kept, with a note. A quoted value holding the
+delimiter in a well-quoted export ("Smith, John") reads only one way and is read as it is:
+only a quoted value that ends with the delimiter, or holds the delimiter followed by a
+quote, is looked at (:func:`quote_suspects`), so the check costs the fast path a scan of
+the columns' bytes.
+
 The file type is recognised from its first bytes (the extension is only a
 hint). Text encodings are read only when certain (:mod:`.encodings`): a byte-order mark
 (UTF-8, UTF-16 as Excel's "Unicode text", UTF-32), valid UTF-8, or GB18030 that reads as
@@ -41,6 +53,7 @@ import os
 import re
 import stat
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -55,8 +68,8 @@ from .names import dedupe_names, describe_columns, normalize_name, repeated_head
 from .options import how_to_set
 
 __all__ = ["DELIMITERS", "MAX_EXCEL_BYTES", "MAX_INPUT_BYTES", "MAX_TEXT_BYTES",
-           "check_input_file", "find_header", "read_table", "rowlike_values",
-           "sniff_delimiter"]
+           "check_input_file", "find_header", "quote_suspects", "read_table",
+           "rowlike_values", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 #: The largest export read at all (Parquet is read column by column).
@@ -460,6 +473,8 @@ def _read_arrow(data: bytes, names: list[str], delimiter: str, h: int) -> pd.Dat
     lines = data.count(b"\n", 0, end) or data.count(b"\r", 0, end)
     if lines + 1 != h + 1 + table.num_rows and rowlike_values(table, delimiter, len(names)):
         return None   # a quoted value took in rows: the exact reader names the lines
+    if b'"' in data and _arrow_rows_read_two_ways(data, table, delimiter, h):
+        return None   # a stray quote took in its row's delimiters: the exact reader names it
     df = table.to_pandas()
     df = df.astype(dict.fromkeys(df.columns, "str"))
     df.index = pd.RangeIndex(h + 2, h + 2 + len(df), name="row")
@@ -558,6 +573,204 @@ def _swallowed_rows(text: str, name: str, records: list[list[str]], starts: list
             before += n
 
 
+_STAND_IN = "\uffff"   # a non-character put in place of a quote, to read it as a stray
+
+
+@dataclass(frozen=True)
+class _TwoReadings:
+    """A record that reads two ways, both as wide as the header: ``quoted`` with the quote
+    at ``offset`` (which opens field ``field``), ``stray`` with that quote as a character;
+    ``leftover`` is the unquoted field holding a bare quote in the quoted reading."""
+
+    field: int
+    offset: int
+    leftover: int
+    quoted: tuple[str, ...]
+    stray: tuple[str, ...]
+
+
+def _fields_quoting(record: str, delimiter: str) -> list[tuple[int, bool, str]] | None:
+    """(offset, quoted, value) of each field of one record, read with the csv module's
+    strict rules; None where those rules refuse it (a quote not followed by the delimiter).
+
+    >>> _fields_quoting('"a,b",c"', ",")
+    [(0, True, 'a,b'), (6, False, 'c"')]
+    """
+    fields = []
+    i, n = 0, len(record)
+    while True:
+        start = i
+        if i < n and record[i] == '"':
+            parts, j = [], i + 1
+            while True:
+                k = record.find('"', j)
+                if k < 0:
+                    return None
+                if record.startswith('""', k):
+                    parts.append(record[j:k + 1])
+                    j = k + 2
+                    continue
+                parts.append(record[j:k])
+                i = k + 1
+                break
+            if i < n and record[i] != delimiter:
+                return None
+            fields.append((start, True, "".join(parts)))
+        else:
+            k = record.find(delimiter, i)
+            i = n if k < 0 else k
+            fields.append((start, False, record[start:i]))
+        if i >= n:
+            return fields
+        i += 1
+
+
+def _two_readings(record: str, delimiter: str) -> _TwoReadings | None:
+    """How one record (its text, without the line end) reads two ways, or None.
+
+    It does when it leaves a bare quote in an unquoted field, and a quoted field holding the
+    delimiter reads, with its opening quote taken as a stray character, into as many fields
+    (the quote took in its row's delimiters, and the field count hides it).
+
+    >>> r = _two_readings('"T1,2026-01-05 08:00,",,a"', ",")
+    >>> r.quoted, r.stray
+    (('T1,2026-01-05 08:00,', '', 'a"'), ('"T1', '2026-01-05 08:00', ',,a'))
+    >>> _two_readings('"Smith, John",24" monitor', ",") is None   # 3 fields as a stray
+    True
+    """
+    fields = _fields_quoting(record, delimiter)
+    if fields is None:
+        return None
+    leftover = next((j for j, (_, quoted, value) in enumerate(fields)
+                     if not quoted and '"' in value), None)
+    if leftover is None:
+        return None
+    for j, (offset, quoted, value) in enumerate(fields):
+        if not quoted or delimiter not in value:
+            continue
+        other = record[:offset] + _STAND_IN + record[offset + 1:]
+        try:
+            read = list(csv.reader(io.StringIO(other, newline=""), delimiter=delimiter,
+                                   strict=True))
+        except csv.Error:
+            continue
+        if len(read) == 1 and len(read[0]) == len(fields):
+            return _TwoReadings(j, offset, leftover, tuple(v for *_, v in fields),
+                                tuple(c.replace(_STAND_IN, '"') for c in read[0]))
+    return None
+
+
+def quote_suspects(columns: Sequence[Any], delimiter: str) -> np.ndarray:
+    """Positions of the rows where a text cell (Arrow arrays or chunked arrays) ends with
+    the delimiter or holds the delimiter followed by a quote: the cells a stray quote that
+    took in its row's delimiters leaves. Columns whose bytes hold no delimiter are skipped
+    after one byte scan, so a well-quoted export costs milliseconds.
+
+    >>> import pyarrow as pa
+    >>> quote_suspects([pa.array(["T1,2026,", "Smith, John", None]),
+    ...                 pa.array(['a"', "x", "y"])], ",").tolist()
+    [0]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mark = delimiter.encode("utf-8")
+    hits: np.ndarray | None = None
+    for column in columns:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        if not any(c.buffers()[2] is not None and c.buffers()[2].to_pybytes().find(mark) >= 0
+                   for c in chunks):
+            continue
+        hit = pc.or_(pc.ends_with(column, delimiter),
+                     pc.match_substring(column, delimiter + '"'))
+        if not pc.any(hit).as_py():
+            continue
+        found = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+        hits = found if hits is None else hits | found
+    return np.empty(0, dtype=np.int64) if hits is None else np.flatnonzero(hits)
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LAST_LINE_END = re.compile(rb"(?:\r\n|\r|\n)\Z")
+
+
+def _record_texts(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The text of physical lines ``first..last`` (1-based) of ``data``, for each span,
+    without the last line's end."""
+    last = max(b for _, b in spans)
+    starts = [0]
+    for m in _LINE_END.finditer(data):
+        starts.append(m.end())
+        if len(starts) > last:
+            break
+    texts = []
+    for a, b in spans:
+        chunk = data[starts[a - 1]: starts[b] if b < len(starts) else len(data)]
+        texts.append(_LAST_LINE_END.sub(b"", chunk).decode("utf-8", errors="replace"))
+    return texts
+
+
+def _arrow_rows_read_two_ways(data: bytes, table: Any, delimiter: str, h: int) -> bool:
+    """True when a row the Arrow reader read reads two ways (see :func:`_two_readings`),
+    or when a suspect row cannot be matched to its lines (the exact reader then decides)."""
+    import pyarrow.compute as pc
+
+    suspects = quote_suspects(table.columns, delimiter)
+    if not len(suspects):
+        return False
+    breaks = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        counted = pc.fill_null(pc.count_substring_regex(column, "\r\n|\r|\n"), 0)
+        breaks += np.asarray(counted.to_numpy(zero_copy_only=False), dtype=np.int64)
+    first = h + 2 + np.concatenate(([0], np.cumsum(breaks)[:-1])) + np.arange(table.num_rows)
+    spans = [(int(first[i]), int(first[i] + breaks[i])) for i in suspects]
+    texts = _record_texts(data, spans)
+    for i, record in zip(suspects, texts, strict=True):
+        row = ["" if v is None else v for v in table.slice(int(i), 1).to_pylist()[0].values()]
+        read = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter))
+        if read != [row] or _two_readings(record, delimiter) is not None:
+            return True
+    return False
+
+
+def _refuse_rows_read_two_ways(data: bytes, name: str, df: pd.DataFrame,
+                               records: list[list[str]], starts: list[int], ends: list[int],
+                               names: list[str], delimiter: str, h: int, lenient: bool,
+                               notes: list[str]) -> None:
+    """Refuse (or, lenient, note) the rows that read two ways (see :func:`_two_readings`)."""
+    import pyarrow as pa
+
+    suspects = quote_suspects([pa.array(df[c]) for c in df.columns], delimiter)
+    if not len(suspects):
+        return
+    ks = [int(df.index[i]) - 1 for i in suspects]
+    texts = _record_texts(data, [(starts[k], ends[k]) for k in ks])
+    for k, record in zip(ks, texts, strict=True):
+        two = _two_readings(record, delimiter)
+        if two is None or list(two.quoted) != records[k]:
+            continue
+        opened = starts[k] + _breaks(record[:two.offset])
+        column = _field_name(names, two.field)
+        what = (f"a quote opened on line {opened:,} (spreadsheet row {k + 1:,}: "
+                f"{quote_value(record, 60)}) reads the row two ways, both as wide as the "
+                f"header: with the quote, {column!r} holds "
+                f"{quote_value(two.quoted[two.field], 40)} and a quote is left over in "
+                f"{_field_name(names, two.leftover)!r} "
+                f"({quote_value(two.quoted[two.leftover], 40)}); as a stray quote, the row "
+                f"splits into {', '.join(quote_value(v, 20) for v in two.stray[:6])}")
+        if not lenient:
+            raise DataError(what, file=name, column=column, header_row=h + 1,
+                            fix=_QUOTE_FIX.format(line=f"{opened:,}"))
+        notes.append(f"{what}; read with the quote, as lenient_quotes asks: if the quote on "
+                     f"line {opened:,} is stray, remove it")
+
+
+def _field_name(names: list[str], j: int) -> str:
+    return names[j] if j < len(names) else f"field {j + 1}"
+
+
 def _read_python_csv(data: bytes, name: str, names: list[str], delimiter: str,
                      h: int, lenient_quotes: bool = False,
                      notes: list[str] | None = None) -> pd.DataFrame:
@@ -607,6 +820,9 @@ def _read_python_csv(data: bytes, name: str, names: list[str], delimiter: str,
         pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
     df = df.mask(df == "")
     df.index = pd.Index(rownum[keep], name="row")
+    if '"' in text:
+        _refuse_rows_read_two_ways(data, name, df, records, starts, ends, names, delimiter, h,
+                                   lenient_quotes, notes if notes is not None else [])
     return df
 
 
