@@ -660,36 +660,92 @@ def _two_readings(record: str, delimiter: str) -> _TwoReadings | None:
     return None
 
 
+def _closed_early(span: str, cut: int, delimiter: str) -> tuple[str, ...] | None:
+    """The one row two records make when the quote that ends the first (at ``cut - 1`` of
+    ``span``, the text of both) is read as a stray character, or None.
+
+    They do when the first ends in a quoted value, the second leaves a bare quote in an
+    unquoted field, and the two read as one record as wide as the first: a stray quote
+    inside a multi-line value closed it, and the rest of the value became a row.
+
+    >>> _closed_early('T5,x,"\\n"\\n,,a"', 8, ",")
+    ('T5', 'x', '\\n"\\n,,a')
+    """
+    if cut < 1 or span[cut - 1] != '"':
+        return None
+    first = _fields_quoting(span[:cut], delimiter)
+    second = _fields_quoting(_LEADING_END.sub("", span[cut:]), delimiter)
+    if (first is None or second is None or not first[-1][1]
+            or not any(not quoted and '"' in value for _, quoted, value in second)):
+        return None
+    other = span[:cut - 1] + _STAND_IN + span[cut:]
+    try:
+        read = list(csv.reader(io.StringIO(other, newline=""), delimiter=delimiter,
+                               strict=True))
+    except csv.Error:
+        return None
+    if len(read) == 1 and len(read[0]) == len(first):
+        return tuple(c.replace(_STAND_IN, '"') for c in read[0])
+    return None
+
+
+_LEADING_END = re.compile(r"\A(?:\r\n|\r|\n)")
+
+
 def quote_suspects(columns: Sequence[Any], delimiter: str) -> np.ndarray:
-    """Positions of the rows where a text cell (Arrow arrays or chunked arrays) ends with
-    the delimiter or holds the delimiter followed by a quote: the cells a stray quote that
-    took in its row's delimiters leaves. Columns whose bytes hold no delimiter are skipped
-    after one byte scan, so a well-quoted export costs milliseconds.
+    """Positions of the rows a stray quote may have read wrongly, from the text cells
+    (Arrow arrays or chunked arrays): a cell that ends with the delimiter or holds the
+    delimiter followed by a quote (the quote took in its row's delimiters), or a row holding
+    a quote right after a row whose last cell holds a line break (the quote closed a
+    multi-line value early). A column whose bytes hold neither the delimiter nor a quote
+    is skipped after a byte scan, so a well-quoted export costs milliseconds.
 
     >>> import pyarrow as pa
-    >>> quote_suspects([pa.array(["T1,2026,", "Smith, John", None]),
-    ...                 pa.array(['a"', "x", "y"])], ",").tolist()
-    [0]
+    >>> quote_suspects([pa.array(["T1,2026,", "Smith, John", None, ",,a"]),
+    ...                 pa.array(['a"', "x\\n", 'y"', "z"])], ",").tolist()
+    [0, 2]
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    mark = delimiter.encode("utf-8")
-    hits: np.ndarray | None = None
-    for column in columns:
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            continue
-        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-        if not any(c.buffers()[2] is not None and c.buffers()[2].to_pybytes().find(mark) >= 0
-                   for c in chunks):
-            continue
-        hit = pc.or_(pc.ends_with(column, delimiter),
-                     pc.match_substring(column, delimiter + '"'))
-        if not pc.any(hit).as_py():
-            continue
-        found = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-        hits = found if hits is None else hits | found
-    return np.empty(0, dtype=np.int64) if hits is None else np.flatnonzero(hits)
+    text = [c for c in columns
+            if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)]
+    n = len(columns[0]) if len(columns) else 0
+    hits = np.zeros(n, dtype=bool)
+
+    def mark(hit: Any) -> None:
+        if pc.any(hit).as_py():
+            hits.__ior__(np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False),
+                                    dtype=bool))
+
+    for column in text:
+        if _bytes_hold(column, delimiter):
+            mark(pc.or_(pc.ends_with(column, delimiter),
+                        pc.match_substring(column, delimiter + '"')))
+    last = columns[-1] if len(columns) else None
+    if last is not None and any(c is last for c in text) and (
+            _bytes_hold(last, "\n") or _bytes_hold(last, "\r")):
+        broken = pc.fill_null(pc.match_substring_regex(last, "[\r\n]"), False)
+        if pc.any(broken).as_py():
+            after = np.zeros(n, dtype=bool)
+            after[1:] = np.asarray(broken.to_numpy(zero_copy_only=False), dtype=bool)[:-1]
+            quoted = np.zeros(n, dtype=bool)
+            for column in text:
+                if _bytes_hold(column, '"'):
+                    quoted |= np.asarray(pc.fill_null(pc.match_substring(column, '"'), False)
+                                         .to_numpy(zero_copy_only=False), dtype=bool)
+            hits |= after & quoted
+    return np.flatnonzero(hits)
+
+
+def _bytes_hold(column: Any, char: str) -> bool:
+    """Whether the bytes behind a text column hold ``char`` (a scan of its buffers)."""
+    import pyarrow as pa
+
+    mark = char.encode("utf-8")
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return any(c.buffers()[2] is not None and c.buffers()[2].to_pybytes().find(mark) >= 0
+               for c in chunks)
 
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -732,6 +788,11 @@ def _arrow_rows_read_two_ways(data: bytes, table: Any, delimiter: str, h: int) -
         read = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter))
         if read != [row] or _two_readings(record, delimiter) is not None:
             return True
+        if i > 0 and breaks[i - 1]:
+            span, previous = _record_texts(data, [(int(first[i - 1]), spans[-1][1]),
+                                                  (int(first[i - 1]), int(first[i]) - 1)])
+            if _closed_early(span, len(previous), delimiter) is not None:
+                return True
     return False
 
 
@@ -765,6 +826,27 @@ def _refuse_rows_read_two_ways(data: bytes, name: str, df: pd.DataFrame,
                             fix=_QUOTE_FIX.format(line=f"{opened:,}"))
         notes.append(f"{what}; read with the quote, as lenient_quotes asks: if the quote on "
                      f"line {opened:,} is stray, remove it")
+    for k in ks:
+        if k - 1 <= h or not records[k - 1] or ends[k - 1] == starts[k - 1]:
+            continue
+        span, previous = _record_texts(data, [(starts[k - 1], ends[k]),
+                                              (starts[k - 1], ends[k - 1])])
+        one = _closed_early(span, len(previous), delimiter)
+        if one is None:
+            continue
+        closed = ends[k - 1]
+        column = _field_name(names, len(records[k - 1]) - 1)
+        rest = _LEADING_END.sub("", span[len(previous):])
+        what = (f"a quote on line {closed:,} closes the value of {column!r} (spreadsheet row "
+                f"{k:,}) early: the rest of the value is read as a row of its own "
+                f"(spreadsheet row {k + 1:,}: {quote_value(rest, 60)}), "
+                f"which leaves a quote over; as a stray quote, rows {k:,} and {k + 1:,} "
+                f"are one row, {column!r} holding {quote_value(one[-1], 60)}")
+        if not lenient:
+            raise DataError(what, file=name, column=column, rows=[k, k + 1],
+                            header_row=h + 1, fix=_QUOTE_FIX.format(line=f"{closed:,}"))
+        notes.append(f"{what}; read as two rows, as lenient_quotes asks: if the quote on "
+                     f"line {closed:,} is stray, remove it")
 
 
 def _field_name(names: list[str], j: int) -> str:
