@@ -625,12 +625,15 @@ def _fields_quoting(record: str, delimiter: str) -> list[tuple[int, bool, str]] 
         i += 1
 
 
-def _two_readings(record: str, delimiter: str) -> _TwoReadings | None:
+def _two_readings(record: str, delimiter: str, following: str = "") -> _TwoReadings | None:
     """How one record (its text, without the line end) reads two ways, or None.
 
     It does when it leaves a bare quote in an unquoted field, and a quoted field holding the
     delimiter reads, with its opening quote taken as a stray character, into as many fields
-    (the quote took in its row's delimiters, and the field count hides it).
+    (the quote took in its row's delimiters, and the field count hides it). With
+    ``following`` (the line end and the next record's text), the bare quote may be in the
+    next record and the stray reading is one record over both: the quote took in the
+    delimiters, and the row's line end then split a value in two.
 
     >>> r = _two_readings('"T1,2026-01-05 08:00,",,a"', ",")
     >>> r.quoted, r.stray
@@ -643,12 +646,17 @@ def _two_readings(record: str, delimiter: str) -> _TwoReadings | None:
         return None
     leftover = next((j for j, (_, quoted, value) in enumerate(fields)
                      if not quoted and '"' in value), None)
+    if following:
+        after = _fields_quoting(_LEADING_END.sub("", following), delimiter) or []
+        if leftover is not None or not any(not q and '"' in v for _, q, v in after):
+            return None
+        leftover = len(fields) - 1
     if leftover is None:
         return None
     for j, (offset, quoted, value) in enumerate(fields):
         if not quoted or delimiter not in value:
             continue
-        other = record[:offset] + _STAND_IN + record[offset + 1:]
+        other = record[:offset] + _STAND_IN + record[offset + 1:] + following
         try:
             read = list(csv.reader(io.StringIO(other, newline=""), delimiter=delimiter,
                                    strict=True))
@@ -768,9 +776,20 @@ def _record_texts(data: bytes, spans: Sequence[tuple[int, int]]) -> list[str]:
     return texts
 
 
+def _around(spans: Sequence[tuple[int, int]], k: int, first: int) -> list[tuple[int, int]]:
+    """Line spans of record ``k``, of ``k`` with the next record, of the previous record with
+    ``k`` and of the previous record (``k``'s own where there is none), from ``spans``, every
+    record's (first line, last line); ``first`` is the first data record."""
+    own = spans[k]
+    after = (own[0], spans[k + 1][1]) if k + 1 < len(spans) else own
+    before = spans[k - 1] if k - 1 >= first else own
+    return [own, after, (before[0], own[1]), before]
+
+
 def _arrow_rows_read_two_ways(data: bytes, table: Any, delimiter: str, h: int) -> bool:
-    """True when a row the Arrow reader read reads two ways (see :func:`_two_readings`),
-    or when a suspect row cannot be matched to its lines (the exact reader then decides)."""
+    """True when a row the Arrow reader read reads two ways (see :func:`_two_readings` and
+    :func:`_closed_early`), or when a suspect row cannot be matched to its lines (the exact
+    reader then decides)."""
     import pyarrow.compute as pc
 
     suspects = quote_suspects(table.columns, delimiter)
@@ -781,18 +800,17 @@ def _arrow_rows_read_two_ways(data: bytes, table: Any, delimiter: str, h: int) -
         counted = pc.fill_null(pc.count_substring_regex(column, "\r\n|\r|\n"), 0)
         breaks += np.asarray(counted.to_numpy(zero_copy_only=False), dtype=np.int64)
     first = h + 2 + np.concatenate(([0], np.cumsum(breaks)[:-1])) + np.arange(table.num_rows)
-    spans = [(int(first[i]), int(first[i] + breaks[i])) for i in suspects]
-    texts = _record_texts(data, spans)
-    for i, record in zip(suspects, texts, strict=True):
+    spans = list(zip(first.tolist(), (first + breaks).tolist(), strict=True))
+    texts = _record_texts(data, [s for i in suspects for s in _around(spans, int(i), 0)])
+    for n, i in enumerate(suspects):
+        record, after, both, before = texts[4 * n: 4 * n + 4]
         row = ["" if v is None else v for v in table.slice(int(i), 1).to_pylist()[0].values()]
         read = list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter))
-        if read != [row] or _two_readings(record, delimiter) is not None:
+        if (read != [row] or _two_readings(record, delimiter) is not None
+                or (i + 1 < table.num_rows
+                    and _two_readings(record, delimiter, after[len(record):]) is not None)
+                or (i > 0 and _closed_early(both, len(before), delimiter) is not None)):
             return True
-        if i > 0 and breaks[i - 1]:
-            span, previous = _record_texts(data, [(int(first[i - 1]), spans[-1][1]),
-                                                  (int(first[i - 1]), int(first[i]) - 1)])
-            if _closed_early(span, len(previous), delimiter) is not None:
-                return True
     return False
 
 
@@ -800,53 +818,74 @@ def _refuse_rows_read_two_ways(data: bytes, name: str, df: pd.DataFrame,
                                records: list[list[str]], starts: list[int], ends: list[int],
                                names: list[str], delimiter: str, h: int, lenient: bool,
                                notes: list[str]) -> None:
-    """Refuse (or, lenient, note) the rows that read two ways (see :func:`_two_readings`)."""
+    """Refuse (or, lenient, note) the rows that read two ways (see :func:`_two_readings` and
+    :func:`_closed_early`)."""
     import pyarrow as pa
 
     suspects = quote_suspects([pa.array(df[c]) for c in df.columns], delimiter)
     if not len(suspects):
         return
     ks = [int(df.index[i]) - 1 for i in suspects]
-    texts = _record_texts(data, [(starts[k], ends[k]) for k in ks])
-    for k, record in zip(ks, texts, strict=True):
-        two = _two_readings(record, delimiter)
-        if two is None or list(two.quoted) != records[k]:
+    spans = list(zip(starts, ends, strict=True))
+    texts = _record_texts(data, [s for k in ks for s in _around(spans, k, h + 1)])
+    for n, k in enumerate(ks):
+        record, after, both, before = texts[4 * n: 4 * n + 4]
+        found = _worded_two_readings(record, after, both, before, k, records, starts, ends,
+                                     names, delimiter, h)
+        if found is None:
             continue
+        what, column, rows, line = found
+        if not lenient:
+            raise DataError(what, file=name, column=column, rows=rows, header_row=h + 1,
+                            fix=_QUOTE_FIX.format(line=f"{line:,}"))
+        notes.append(f"{what}; read as the quotes say, as lenient_quotes asks: if the quote "
+                     f"on line {line:,} is stray, remove it")
+
+
+def _worded_two_readings(record: str, after: str, both: str, before: str, k: int,
+                         records: list[list[str]], starts: list[int], ends: list[int],
+                         names: list[str], delimiter: str, h: int
+                         ) -> tuple[str, str, list[int], int] | None:
+    """(problem, column, spreadsheet rows, line of the quote) when record ``k`` reads two
+    ways, alone, with the next record or with the previous one; else None."""
+    def shown(values: Sequence[str]) -> str:
+        return ", ".join(quote_value(v, 20) for v in values[:6])
+
+    two = _two_readings(record, delimiter)
+    if two is not None and list(two.quoted) == records[k]:
         opened = starts[k] + _breaks(record[:two.offset])
         column = _field_name(names, two.field)
-        what = (f"a quote opened on line {opened:,} (spreadsheet row {k + 1:,}: "
+        return (f"a quote opened on line {opened:,} (spreadsheet row {k + 1:,}: "
                 f"{quote_value(record, 60)}) reads the row two ways, both as wide as the "
                 f"header: with the quote, {column!r} holds "
                 f"{quote_value(two.quoted[two.field], 40)} and a quote is left over in "
                 f"{_field_name(names, two.leftover)!r} "
                 f"({quote_value(two.quoted[two.leftover], 40)}); as a stray quote, the row "
-                f"splits into {', '.join(quote_value(v, 20) for v in two.stray[:6])}")
-        if not lenient:
-            raise DataError(what, file=name, column=column, header_row=h + 1,
-                            fix=_QUOTE_FIX.format(line=f"{opened:,}"))
-        notes.append(f"{what}; read with the quote, as lenient_quotes asks: if the quote on "
-                     f"line {opened:,} is stray, remove it")
-    for k in ks:
-        if k - 1 <= h or not records[k - 1] or ends[k - 1] == starts[k - 1]:
-            continue
-        span, previous = _record_texts(data, [(starts[k - 1], ends[k]),
-                                              (starts[k - 1], ends[k - 1])])
-        one = _closed_early(span, len(previous), delimiter)
-        if one is None:
-            continue
-        closed = ends[k - 1]
-        column = _field_name(names, len(records[k - 1]) - 1)
-        rest = _LEADING_END.sub("", span[len(previous):])
-        what = (f"a quote on line {closed:,} closes the value of {column!r} (spreadsheet row "
-                f"{k:,}) early: the rest of the value is read as a row of its own "
-                f"(spreadsheet row {k + 1:,}: {quote_value(rest, 60)}), "
-                f"which leaves a quote over; as a stray quote, rows {k:,} and {k + 1:,} "
-                f"are one row, {column!r} holding {quote_value(one[-1], 60)}")
-        if not lenient:
-            raise DataError(what, file=name, column=column, rows=[k, k + 1],
-                            header_row=h + 1, fix=_QUOTE_FIX.format(line=f"{closed:,}"))
-        notes.append(f"{what}; read as two rows, as lenient_quotes asks: if the quote on "
-                     f"line {closed:,} is stray, remove it")
+                f"splits into {shown(two.stray)}", column, [k + 1], opened)
+    if k + 1 < len(records) and records[k + 1]:
+        two = _two_readings(record, delimiter, after[len(record):])
+        if two is not None and list(two.quoted) == records[k]:
+            opened = starts[k] + _breaks(record[:two.offset])
+            column = _field_name(names, two.field)
+            return (f"a quote opened on line {opened:,} (spreadsheet row {k + 1:,}: "
+                    f"{quote_value(record, 60)}) makes {column!r} hold "
+                    f"{quote_value(two.quoted[two.field], 40)}, and the next row "
+                    f"({quote_value(_LEADING_END.sub('', after[len(record):]), 40)}) leaves a "
+                    f"quote over; as a stray quote, rows {k + 1:,} and {k + 2:,} are one "
+                    f"row: {shown(two.stray)}", column, [k + 1, k + 2], opened)
+    if k - 1 > h and records[k - 1] and ends[k - 1] > starts[k - 1]:
+        one = _closed_early(both, len(before), delimiter)
+        if one is not None:
+            closed = ends[k - 1]
+            column = _field_name(names, len(records[k - 1]) - 1)
+            rest = _LEADING_END.sub("", both[len(before):])
+            return (f"a quote on line {closed:,} closes the value of {column!r} (spreadsheet "
+                    f"row {k:,}) early: the rest of the value is read as a row of its own "
+                    f"(spreadsheet row {k + 1:,}: {quote_value(rest, 60)}), which leaves a "
+                    f"quote over; as a stray quote, rows {k:,} and {k + 1:,} are one row, "
+                    f"{column!r} holding {quote_value(one[-1], 60)}", column, [k, k + 1],
+                    closed)
+    return None
 
 
 def _field_name(names: list[str], j: int) -> str:
