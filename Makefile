@@ -68,3 +68,4 @@ catalogues: $(STAMP)
 	    lib/pdcakit notebooks
 	$(VENV)/bin/pybabel update -D pdcakit -i $(CATALOGUES)/pdcakit.pot -d $(CATALOGUES) \
 	    -l zh_CN --no-fuzzy-matching --ignore-obsolete
+	$(PY) -m pdcakit.words.flags

@@ -153,7 +153,7 @@ show(check, sections)
 # (the period-level one when the weeks vary more than chance):
 
 # %% tags=["remove-input"]
-show(why_section(check.changes), sections)
+show(why_section(check.changes, language), sections)
 
 # %% [markdown]
 # ## 3. Over time: was the process stable, and did it shift at the change?
@@ -276,7 +276,8 @@ show(complaints, sections)
 
 # %% tags=["remove-input"]
 checked = with_scores(check, scores)
-summary = compare_summary(checked.changes, time_view, check.settings.targets, sections.skipped)
+summary = compare_summary(checked.changes, time_view, check.settings.targets, sections.skipped,
+                          language)
 show(summary, sections)
 write_results(results_path, compare_results(
     windows=windows, settings=check.settings, ledger=sections, data=facts, check=checked,

@@ -205,7 +205,7 @@ class _Probe:
     def __init__(self, ledger: Sections) -> None:
         self.known = set(ledger.skipped)
         self.sections = Sections(ledger.present, dict(ledger.skipped), dict(ledger.inputs),
-                                 show=False)
+                                 show=False, language=ledger.language)
 
     def skips(self) -> list[Skip]:
         """The lines added since the last call, in order."""
@@ -253,7 +253,7 @@ def read_tickets(data_path: str, mapping: str, windows: Windows, *, on_duplicate
     from pdcakit.aggregate import AggregateUnsupported
 
     w = words(language)
-    reading = Sections.of(None)
+    reading = Sections.of(None, language=language)
     fallback = ""
     if str(engine).strip().lower() not in ROW_PATH:
         try:
@@ -279,7 +279,7 @@ def read_tickets(data_path: str, mapping: str, windows: Windows, *, on_duplicate
                           dayfirst=dayfirst)
     if fallback:
         tickets.attrs["warnings"] = [fallback, *tickets.attrs.get("warnings", [])]
-    sections = Sections.of(tickets)
+    sections = Sections.of(tickets, language=language)
     sections.inputs.update(reading.inputs)
     return tickets, sections
 
@@ -417,7 +417,8 @@ def check_section(before: pd.DataFrame, after: pd.DataFrame, settings: CompareSe
     if changes.changes:
         blocks += [Say(changes.adjustment_sentence), Table(changes.frame())]
         blocks.append(terms_fold([c.sentence for c in changes.changes]
-                                 + [line for c in changes.changes for line in c.how_we_know]))
+                                 + [line for c in changes.changes for line in c.how_we_know],
+                                 settings.language))
     w = words(settings.language)
     blocks += [Skip(key, w._("not compared: {reason}", reason=reason),
                     kpi_name(key, settings.language))
@@ -444,14 +445,14 @@ def why_table(changes: ChangeTable) -> pd.DataFrame:
                          for c in changes.changes])
 
 
-def why_section(changes: ChangeTable) -> Section:
+def why_section(changes: ChangeTable, language: str = "en") -> Section:
     """The choice rules, one line each, then the table of the tests used (when any KPI
     was compared)."""
     rules = tuple(Say(f"- {rule}") for rule in stats.RULES)
     used = (Table(why_table(changes)),) if changes.changes else ()
     words = [*stats.RULES, *(c.test_reason for c in changes.changes),
              *(c.test for c in changes.changes)]
-    return Section(blocks=(*rules, *used, terms_fold(words)))
+    return Section(blocks=(*rules, *used, terms_fold(words, language)))
 
 
 # ---------------------------------------------------------------- 3. over time
@@ -923,7 +924,8 @@ def scores_section(tables: ScoreTables, windows: Windows, settings: CompareSetti
                if "." not in key]
     if head.changes:
         blocks.append(terms_fold([c.sentence for c in head.changes]
-                                 + [line for c in head.changes for line in c.how_we_know]))
+                                 + [line for c in head.changes for line in c.how_we_know],
+                                 w.language))
     return Scores(blocks=tuple(blocks), record={"scores": found.as_dict()}, found=found)
 
 
@@ -963,7 +965,7 @@ class Summary(Section):
 
 
 def compare_summary(changes: ChangeTable, time_view: TimeView, targets: Mapping[str, float],
-                    skipped: Mapping[str, str] | None = None) -> Summary:
+                    skipped: Mapping[str, str] | None = None, language: str = "en") -> Summary:
     """What improved, got worse, did not change, or cannot be told yet (the KPIs' answers),
     which targets are met, whether the charted baselines were stable, what was skipped,
     and which verdicts the periods carried.
@@ -987,7 +989,7 @@ none. No target given.'
              "confounded by an earlier drift." if time_view.views else "")
     blocks = [Say(text.rstrip())]
     if skipped:
-        blocks.append(Say(skipped_summary(dict(skipped))))
+        blocks.append(Say(skipped_summary(dict(skipped), language)))
     period_level = [c.name for c in changes.changes if c.verdict and c.verdict.period_level]
     if period_level:
         blocks.append(Say(f"The weeks varied more than chance for {', '.join(period_level)}: "

@@ -709,10 +709,12 @@ def summary_section(data: TicketData, *, gains: Section, steps: Section, freed: 
     """
     sentence = summary_sentence(gains.result or {}, steps.result, freed.result, value.result)
     skipped = data.sections.skipped
-    note = (skipped_summary(skipped),) if skipped else ()
+    language = data.sections.language
+    note = (skipped_summary(skipped, language),) if skipped else ()
     terms = terms_fold([*data.sentences, *(text for part in (gains, steps, freed, value)
                                            for text in part.words),
-                        *(skip_line(key, why) for key, why in skipped.items()), sentence])
+                        *(skip_line(key, why, language=language)
+                          for key, why in skipped.items()), sentence], language)
     return Section(record=sentence, parts=(f"**{sentence}**", *note,
                                            *((terms,) if terms.lines else ())),
                    result=sentence)

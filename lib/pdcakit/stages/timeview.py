@@ -287,8 +287,8 @@ class PhaseView(metrics.series.PeriodCounts):
             ylabel=ylabel, xlabel=per.capitalize(), percent=self.percent,
             phase_starts=[self.periods[self.change_index]],
             change=self.periods[self.change_index],
-            centre_label=w._("Centre (geometric mean, per period)" if extra
-                             else "Centre line (per period)"),
+            centre_label=(w._("Centre (geometric mean, per period)") if extra
+                          else w._("Centre line (per period)")),
             events=[*events, *self.split_events],
             carried_centre=float(chart.phases[0].centre), sparse=self.unjudged, **extra,
             language=language,
