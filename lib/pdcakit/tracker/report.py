@@ -81,7 +81,10 @@ def page(title: str, body: str, language: str = "en") -> str:
     """A complete, self-contained HTML page (title escaped, body as given), with the
     Content-Security-Policy and the house print and phone stylesheet; ``<html lang>``
     says its ``language``."""
-    built = words(language)._("Built {date} by pdca report.", date=dt.date.today().isoformat())
+    w = words(language)
+    today = dt.date.today()
+    built = w._("Built {date} by pdca report.",
+                date=today.isoformat() if w.english else w.date(today))
     return (f"<!DOCTYPE html>\n<html lang=\"{_e(language)}\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
