@@ -141,3 +141,33 @@ class TestQuoteSuspects:
         ids = pa.array(["T1", "", "T3"])
         note = pa.array(["two\nlines", 'a"', "x"])
         assert quote_suspects([ids, note], ",").tolist() == [1]
+
+
+class TestPeekSeesItToo:
+    """``pdca run``'s quick look (peek_export) reads only the mapped columns: it must not
+    pass a file the full load refuses."""
+
+    def test_the_example_hypothesis_found(self, tmp_path):
+        p = export(tmp_path, HEADER + '\n"T1,2026-01-05 08:00,",,a"\n')
+        with pytest.raises(data.DataError) as e:
+            data.peek_export(p)
+        assert "a quote opened on line 2" in str(e.value)
+
+    def test_a_stray_quote_in_an_unmapped_column_shifts_a_mapped_one(self, tmp_path):
+        """The customer column is not mapped; the stray quote in it takes in its delimiter
+        and the category reads 'Billing"'."""
+        text = ("id,created_at,customer,category\nT1,2026-01-05 08:00,Jones,Billing\n"
+                'T2,2026-01-06 08:00,"Smith,",Billing"\n')
+        p = export(tmp_path, text)
+        with pytest.raises(data.DataError) as e:
+            data.peek_export(p)
+        assert "a quote opened on line 3" in str(e.value) and e.value.column == "customer"
+        with pytest.raises(data.DataError):
+            data.load_tickets(p)
+
+    def test_a_well_quoted_export_is_peeked_as_before(self, tmp_path):
+        lines = ["id,created_at,customer,category"] + [
+            f'"T{i}","2026-01-{i:02d} 08:00","Smith, John","Billing, ""urgent"""'
+            for i in range(1, 21)]
+        peek = data.peek_export(export(tmp_path, "\n".join(lines) + "\n"))
+        assert peek.rows == 20 and peek.unmapped == ("customer",)

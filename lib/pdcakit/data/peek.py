@@ -39,6 +39,7 @@ from .readers import (
     _sample_records,
     check_input_file,
     find_header,
+    quote_suspects,
     read_table,
     sniff_delimiter,
 )
@@ -235,7 +236,9 @@ def _text_layout(p: Path, file: str, m: Mapping) -> _TextLayout | None:
 
 def _read_text_columns(p: Path, layout: _TextLayout, wanted: list[str]) -> pd.DataFrame | None:
     """The ``wanted`` columns of a text export as text, index = spreadsheet rows; None when
-    Arrow meets an irregular row or cannot decode the file."""
+    Arrow meets an irregular row or cannot decode the file, or when a quote may have read
+    rows wrongly (the full reader then checks). A file holding a quote is read whole, so a
+    stray quote that took in the delimiters of an unmapped column is seen too."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -245,6 +248,8 @@ def _read_text_columns(p: Path, layout: _TextLayout, wanted: list[str]) -> pd.Da
         irregular.append(row)
         return "skip"
 
+    quotes, lines, blank = _count_lines(p)
+    columns = wanted if not quotes else list(layout.names)
     encoding = "utf8" if layout.encoding in ("utf-8", "utf-8-sig") else layout.encoding
     try:
         table = pacsv.read_csv(
@@ -256,21 +261,24 @@ def _read_text_columns(p: Path, layout: _TextLayout, wanted: list[str]) -> pd.Da
                                              newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
+                include_columns=columns, column_types=dict.fromkeys(columns, pa.string()),
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, UnicodeDecodeError):
         return None
-    if irregular or _rows_may_be_merged(p, table.num_rows, layout.header_index):
-        return None  # the full reader checks quoted values that span lines
-    frame = table.to_pandas()
+    if irregular or (quotes and (
+            table.num_rows < lines - blank - layout.header_index - 1
+            or len(quote_suspects(table.columns, layout.delimiter)))):
+        return None  # the full reader checks quoted values that span lines or took in rows
+    frame = table.select(wanted).to_pandas()
     first = layout.header_index + 2
     frame.index = pd.RangeIndex(first, first + len(frame), name="row")
     return frame
 
 
-def _rows_may_be_merged(p: Path, rows: int, header_index: int) -> bool:
-    """True when the file holds a quote and more non-blank lines than the records read:
-    a quoted value spans lines (perhaps a stray quote swallowing rows)."""
+def _count_lines(p: Path) -> tuple[int, int, int]:
+    """(quotes, lines, blank lines) of a text file. A file with quotes whose records are
+    fewer than its non-blank lines has a quoted value spanning lines (perhaps a stray quote
+    swallowing rows)."""
     quotes = breaks = blank = 0
     last = b"\n"
     with open(p, "rb") as fh:   # blank lines across a chunk edge are missed: a slower read
@@ -279,10 +287,7 @@ def _rows_may_be_merged(p: Path, rows: int, header_index: int) -> bool:
             breaks += chunk.count(b"\n")
             blank += chunk.count(b"\n\n") + chunk.count(b"\n\r\n")
             last = chunk[-1:]
-    if not quotes:
-        return False
-    lines = breaks + (0 if last == b"\n" else 1)
-    return rows < lines - blank - header_index - 1
+    return quotes, breaks + (0 if last == b"\n" else 1), blank
 
 
 def _parquet_header(p: Path, file: str) -> tuple[str, ...]:
