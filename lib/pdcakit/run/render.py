@@ -67,7 +67,7 @@ _CHROME = (N_("Related pages"), N_("Portfolio of all cycles"), N_("Cycle:"), N_(
            N_("Run:"), N_("Data:"), N_("Commit:"))
 _ROLES = (N_("tickets"), N_("mapping"), N_("surveys"), N_("audits"), N_("training"),
           N_("mystery shopper"), N_("mystery shopping"), N_("standards"),
-          N_("process steps"))
+          N_("process steps"), N_("feedback"), N_("complaints"))
 
 
 def _e(value: Any) -> str:

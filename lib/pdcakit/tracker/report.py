@@ -675,7 +675,9 @@ def cycle_page(paths: ProjectPaths, cycle_id: str, today: dt.date | None = None)
     log_rows = [{"Date": _e(e.get("date")), "Event": _e(e.get("event")),
                  "Detail": _log_detail(e, out_dir, paths.root, language)} for e in record.log]
     scores = prediction_scores(paths, record, runs)
-    stage_word = record.stage if w.english else w._(record.stage)
+    from pdcakit.tracker.statusview import stage_name
+
+    stage_word = stage_name(record.stage, w)
     body = (f"<p>{_e(record.id)} · {_e(w._('stage'))} <span class=\"stage\">"
             f"{_e(stage_word)}</span> · "
             f"<a href=\"../index.html\">{_e(w._('all cycles'))}</a></p>"
