@@ -59,7 +59,7 @@ from pdcakit.run.engine import SharedKernel, plan_kernels
 from pdcakit.run.params import ParameterError, declared_parameters
 from pdcakit.run.preflight import PreflightError, check_run
 from pdcakit.run.project import STAGES, ProjectPaths
-from pdcakit.run.request import build_request
+from pdcakit.run.request import build_request, cycle_language
 from pdcakit.run.runner import (
     RunResult,
     execute_run,
@@ -217,8 +217,12 @@ def _run_stages(paths: ProjectPaths, cycle: str, stages: Sequence[str],
     def prepare_all() -> dict[str, dict[str, object]]:
         prepared = {stage: _prepare(paths, cycle, stage, cli_params, data, base)
                     for stage in stages}
+        from pdcakit.words import words
+
+        w = words(cycle_language(paths, cycle))
         for stage in stages:
-            print(f"{cycle} / {stage}: running ...", flush=True)
+            print(w._("{cycle} / {stage}: running ...", cycle=cycle, stage=w._(stage)),
+                  flush=True)
         return prepared
 
     if len(stages) == 1:
