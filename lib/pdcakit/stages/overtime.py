@@ -107,7 +107,8 @@ def kpi_title(key: str, view: PhaseView, language: str = "en") -> str:
     if isinstance(view, ScorePhaseView) and view.period_note:
         from pdcakit.words import words
 
-        return words(language)._("{name}, per {period}", name=name, period=view.period_word)
+        w = words(language)
+        return w._("{name}, per {period}", name=name, period=w._(view.period_word))
     return name
 
 
@@ -175,15 +176,17 @@ def _panel(key: str, view: PhaseView, targets: Mapping[str, float], period: str,
         special=variation.points, improving=improving, target=targets.get(key),
         percent=view.percent, scale=view.scale if view.is_duration else None,
         sparse=() if view.unjudged is None else tuple(map(bool, view.unjudged)),
-        xlabel=_own_period(view, period))
+        xlabel=_own_period(view, period, language))
 
 
 def _go_live(views: Mapping[str, PhaseView], language: str) -> str:
     from pdcakit.words import words
 
     first = next(iter(views.values()))
-    return words(language)._("Go-live ({date})",
-                             date=f"{first.periods[first.change_index]:%d %b %Y}")
+    w = words(language)
+    when = first.periods[first.change_index]
+    return w._("Go-live ({date})", date=f"{when:%d %b %Y}" if w.english
+               else w.date(when.date()))
 
 
 def over_time_panels(views: Mapping[str, PhaseView], targets: Mapping[str, float], *,
@@ -265,11 +268,13 @@ def _parts_figure(parts: ScoreParts, targets: Mapping[str, float],
     return lambda: score_parts_panels(parts, targets, events=events, language=language)
 
 
-def _own_period(view: PhaseView, period: str) -> str:
+def _own_period(view: PhaseView, period: str, language: str = "en") -> str:
     """A score read by another period than the page's (TPS by month on a weekly page):
-    that period, under its panel; else empty (the figure's)."""
+    that period, under its panel, in ``language``; else empty (the figure's)."""
+    from pdcakit.words import words
+
     if isinstance(view, ScorePhaseView) and view.period != period:
-        return view.period_word.capitalize()
+        return words(language)._(view.period_word).capitalize()
     return ""
 
 

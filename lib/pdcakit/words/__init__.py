@@ -55,7 +55,7 @@ def N_(message: str) -> str:
 
 
 #: Unit words that follow a number in :func:`pdcakit.results.format_value`'s text.
-_UNIT_WORDS = (N_("minutes"), N_("hours"), N_("days"), N_("points"))
+_UNIT_WORDS = (N_("minutes"), N_("hours"), N_("days"), N_("points"), N_("score"))
 
 #: Estimands' names as the figures carry them (English), marked for the catalogue.
 _ESTIMANDS = (N_("median"), N_("mean"), N_("share"), N_("rate per 100 tickets"), N_("NPS"),
