@@ -44,6 +44,7 @@ from pdcakit import stats
 from pdcakit.kpis import KPI_INFO
 from pdcakit.results import DURATION_UNITS, Estimate, format_number, reading_scale
 from pdcakit.stages.segments import split_segments
+from pdcakit.words import N_
 
 __all__ = ["ESTIMANDS", "MEASURES", "MEASURE_COLUMNS", "AutomationChange", "Gain",
            "StepTable", "automation_change", "cycle_time_gain", "gains_by_segment",
@@ -57,6 +58,40 @@ ESTIMANDS = {"aht": "mean", "time_to_resolve": "median", "first_response_time": 
 #: The columns each measure needs (each must hold data in the export).
 MEASURE_COLUMNS = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at", "resolved_at"),
                    "first_response_time": ("created_at", "first_response_at")}
+
+
+#: A gain's sentences (English; a page rewords them in its language, see
+#: :meth:`pdcakit.words.Words.reword`).
+_GAIN_SAVED = N_("{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after, "
+                 "so {saved} {unit} saved per ticket ({level} {saved_span}); the {estimand} "
+                 "fell by {fall} ({level} {fall_span}). "
+                 "From {n_before} tickets before and {n_after} after.")
+_GAIN_LOSS = N_("{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after, "
+                "so {more} {unit} more per ticket ({level} {more_span}); the {estimand} rose "
+                "by {rise} ({level} {rise_span}): a loss, not a gain. "
+                "From {n_before} tickets before and {n_after} after.")
+_GAIN_UNDETERMINED = N_(
+    "{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after (time saved "
+    "per ticket {saved} {unit}, {level} {saved_span}; fall of the {estimand} {gain}, {level} "
+    "{gain_span}). The interval of the {estimand} is too wide to tell a gain from no change, "
+    "so no time saved is claimed; the Check stage's verdict on {kpi}, which may rest on "
+    "another estimand, is the decision. From {n_before} tickets before and {n_after} after.")
+_GAIN_SHORT_UNDETERMINED = N_("{label}: the interval is too wide to tell a gain from no change")
+_GAIN_SHORT_ROSE = N_("{label} rose by {change} ({level} {span})")
+_GAIN_SHORT_FELL = N_("{label} fell by {change} ({level} {span})")
+_STEPS_SHORT_FALL = N_("Lead time over the process steps: {before} -> {after} minutes, a fall "
+                       "of {change}")
+_STEPS_SHORT_RISE = N_("Lead time over the process steps: {before} -> {after} minutes, a rise "
+                       "of {change}")
+_STEPS_GAIN = N_("Lead time over the steps: {before} -> {after} minutes, an efficiency gain of "
+                 "{change}")
+_STEPS_LOSS = N_("Lead time over the steps: {before} -> {after} minutes, a loss of {change}")
+_STEPS_PCE = N_("process cycle efficiency (value-added / lead time) {before} -> {after}")
+_STEPS_MOST = N_("Most time came out of '{step}' ({minutes} minutes).")
+_STEPS_NO_CI = N_("Step times are standard (planned or timed) figures: they carry no sampling "
+                  "error, so no CI is shown.")
+_AUTOMATION = N_("Automation share ({channels}): {before} -> {after} (change {low} to {high} "
+                 "points, {level}; tickets with a channel).")
 
 
 def _percent(fraction: float) -> str:
@@ -165,29 +200,24 @@ From 23,988 tickets before and 24,012 after.
     @property
     def sentence(self) -> str:
         before, after, saved, saved_span = self._figures()
-        where = f", {self.segment}" if self.segment else ""
         level = f"{self.confidence:.0%} CI"
-        head = (f"{self.name} ({self.estimand}{where}): {before} {self.scale} before, {after} "
-                f"{self.scale} after")
-        counts = f"From {self.n_before:,} tickets before and {self.n_after:,} after."
-        fall = f"{_percent(self.gain)} ({level} {_percent_span(*self.gain_ci)})"
+        values = {"name": self.name, "estimand": self.estimand, "before": before,
+                  "after": after, "unit": self.scale, "level": level,
+                  "where": f", {self.segment}" if self.segment else "",
+                  "n_before": f"{self.n_before:,}", "n_after": f"{self.n_after:,}"}
         if self.undetermined:
-            return (f"{head} (time saved per ticket {saved} {self.scale}, {level} "
-                    f"{saved_span}; fall of the {self.estimand} {_percent(self.gain)}, "
-                    f"{level} {_percent_span(*self.gain_ci)}). The interval of the "
-                    f"{self.estimand} is too wide to tell a gain from no change, so no time "
-                    f"saved is claimed; the Check stage's verdict on {self.name.lower()}, "
-                    f"which may rest on another estimand, is the decision. {counts}")
+            return _GAIN_UNDETERMINED.format(
+                saved=saved, saved_span=saved_span, gain=_percent(self.gain),
+                gain_span=_percent_span(*self.gain_ci), kpi=self.name.lower(), **values)
         if self.is_loss:
             more, low, high = _in_unit([-self.minutes_saved, -self.saved_ci[1],
                                         -self.saved_ci[0]], self.scale)
-            rise = (f"{_percent(-self.gain)} ({level} "
-                    f"{_percent_span(-self.gain_ci[1], -self.gain_ci[0])})")
-            return (f"{head}, so {more} {self.scale} more per ticket ({level} {low} to "
-                    f"{high} {self.scale}); the {self.estimand} rose by {rise}: a loss, "
-                    f"not a gain. {counts}")
-        return (f"{head}, so {saved} {self.scale} saved per ticket ({level} {saved_span}); "
-                f"the {self.estimand} fell by {fall}. {counts}")
+            return _GAIN_LOSS.format(
+                more=more, more_span=f"{low} to {high} {self.scale}",
+                rise=_percent(-self.gain),
+                rise_span=_percent_span(-self.gain_ci[1], -self.gain_ci[0]), **values)
+        return _GAIN_SAVED.format(saved=saved, saved_span=saved_span, fall=_percent(self.gain),
+                                  fall_span=_percent_span(*self.gain_ci), **values)
 
     @property
     def short(self) -> str:
@@ -195,25 +225,28 @@ From 23,988 tickets before and 24,012 after.
         50.1% (95% CI 44.2% to 55.5%)'``."""
         level = f"{self.confidence:.0%} CI"
         if self.undetermined:
-            return f"{self.label}: the interval is too wide to tell a gain from no change"
+            return _GAIN_SHORT_UNDETERMINED.format(label=self.label)
         if self.is_loss:
-            return (f"{self.label} rose by {_percent(-self.gain)} ({level} "
-                    f"{_percent_span(-self.gain_ci[1], -self.gain_ci[0])})")
-        return (f"{self.label} fell by {_percent(self.gain)} ({level} "
-                f"{_percent_span(*self.gain_ci)})")
+            return _GAIN_SHORT_ROSE.format(
+                label=self.label, change=_percent(-self.gain), level=level,
+                span=_percent_span(-self.gain_ci[1], -self.gain_ci[0]))
+        return _GAIN_SHORT_FELL.format(label=self.label, change=_percent(self.gain),
+                                       level=level, span=_percent_span(*self.gain_ci))
 
     def row(self) -> dict[str, Any]:
         """One table row: every figure in the unit of the value before, the measure named
         with its estimand."""
         before, after, saved, saved_span = self._figures()
         level = f"{self.confidence:.0%} CI"
-        return {"Measure": self.label, **({"Segment": self.segment} if self.segment else {}),
-                "Before": f"{before} {self.scale}", "After": f"{after} {self.scale}",
-                "Saved per ticket": f"{saved} {self.scale}",
-                f"{level} of the saving": saved_span,
-                "Fall (gain)": _percent(self.gain),
-                f"{level} of the fall": _percent_span(*self.gain_ci),
-                "Tickets before": f"{self.n_before:,}", "Tickets after": f"{self.n_after:,}"}
+        return {N_("Measure"): self.label,
+                **({N_("Segment"): self.segment} if self.segment else {}),
+                N_("Before"): f"{before} {self.scale}", N_("After"): f"{after} {self.scale}",
+                N_("Saved per ticket"): f"{saved} {self.scale}",
+                N_("{level} of the saving").format(level=level): saved_span,
+                N_("Fall (gain)"): _percent(self.gain),
+                N_("{level} of the fall").format(level=level): _percent_span(*self.gain_ci),
+                N_("Tickets before"): f"{self.n_before:,}",
+                N_("Tickets after"): f"{self.n_after:,}"}
 
     def as_dict(self) -> dict[str, Any]:
         """results.json's gain record: every figure is of ``estimand``."""
@@ -414,28 +447,26 @@ class StepTable:
         ...                          "minutes_after": [110.0]})).short
         'Lead time over the process steps: 151.0 -> 110.0 minutes, a fall of 27.2%'
         """
-        move = "a fall" if self.gain >= 0 else "a rise"
-        return (f"Lead time over the process steps: {format_number(self.lead_time_before)} -> "
-                f"{format_number(self.lead_time_after)} minutes, {move} of "
-                f"{_percent(abs(self.gain))}")
+        template = _STEPS_SHORT_FALL if self.gain >= 0 else _STEPS_SHORT_RISE
+        return template.format(before=format_number(self.lead_time_before),
+                               after=format_number(self.lead_time_after),
+                               change=_percent(abs(self.gain)))
 
     @property
     def sentence(self) -> str:
         pce_b, pce_a = self.cycle_efficiency
-        text = (f"Lead time over the steps: {self.lead_time_before:,.1f} -> "
-                f"{self.lead_time_after:,.1f} minutes, an efficiency gain of {self.gain:.1%}"
-                if self.gain >= 0 else
-                f"Lead time over the steps: {self.lead_time_before:,.1f} -> "
-                f"{self.lead_time_after:,.1f} minutes, a loss of {-self.gain:.1%}")
+        template = _STEPS_GAIN if self.gain >= 0 else _STEPS_LOSS
+        text = template.format(before=f"{self.lead_time_before:,.1f}",
+                               after=f"{self.lead_time_after:,.1f}",
+                               change=f"{abs(self.gain):.1%}")
         if math.isfinite(pce_b):
-            text += (f"; process cycle efficiency (value-added / lead time) {pce_b:.1%} -> "
-                     f"{pce_a:.1%}")
+            text += "; " + _STEPS_PCE.format(before=f"{pce_b:.1%}", after=f"{pce_a:.1%}")
         biggest = self.frame.loc[(self.frame["minutes_before"]
                                   - self.frame["minutes_after"]).idxmax()]
-        return (text + f". Most time came out of '{biggest['step']}' "
-                f"({biggest['minutes_before'] - biggest['minutes_after']:,.1f} minutes). "
-                "Step times are standard (planned or timed) figures: they carry no sampling "
-                "error, so no CI is shown.")
+        most = _STEPS_MOST.format(
+            step=biggest["step"],
+            minutes=f"{biggest['minutes_before'] - biggest['minutes_after']:,.1f}")
+        return f"{text}. {most} {_STEPS_NO_CI}"
 
     def as_dict(self) -> dict[str, Any]:
         pce_b, pce_a = self.cycle_efficiency
@@ -494,10 +525,12 @@ class AutomationChange:
     @property
     def sentence(self) -> str:
         low, high = self.difference_ci
-        return (f"Automation share ({', '.join(self.channels)}): {self.before.value:.1%} -> "
-                f"{self.after.value:.1%} (change {format_number(100 * low, 1, sign=True)} to "
-                f"{format_number(100 * high, 1, sign=True)} points, "
-                f"{self.before.confidence:.0%} CI; tickets with a channel).")
+        return _AUTOMATION.format(channels=", ".join(self.channels),
+                                  before=f"{self.before.value:.1%}",
+                                  after=f"{self.after.value:.1%}",
+                                  low=format_number(100 * low, 1, sign=True),
+                                  high=format_number(100 * high, 1, sign=True),
+                                  level=f"{self.before.confidence:.0%} CI")
 
     def as_dict(self) -> dict[str, Any]:
         return {"before": self.before.value, "after": self.after.value,

@@ -32,11 +32,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdcakit.results import format_number
+from pdcakit.words import N_
 
 __all__ = ["WEEKS_PER_MONTH", "Capacity", "Money", "capacity", "money"]
 
 WEEKS_PER_MONTH = 52 / 12
 Range = tuple[float, float, float]  # (estimate, low, high)
+
+#: The sentences (English; a page rewords them, see :meth:`pdcakit.words.Words.reword`).
+_NONE_FREED = N_("The agent time freed cannot be told from none ({hours})")
+_FREES = N_("The change frees about {hours}")
+_COSTS = N_("The change costs about {hours}")
+_NONE_FREED_SENTENCE = N_("{short}: the interval of the time saved per ticket includes no "
+                          "change, so no agent time freed is claimed (from {source}).")
+_COSTS_SENTENCE = N_("The change costs about {hours}: a loss of capacity (from {source}).")
+_FREES_SENTENCE = N_("The change frees about {hours}, {fte} at {per_fte} hours per FTE (from "
+                     "{source}).")
+_ASSUMED = N_("(At {cost} an agent hour, as given.)")
+_ASSUMED_INVESTED = N_("(At {cost} an agent hour and an investment of {investment}, as given.)")
+_SAVINGS_NONE = N_("The savings cannot be told from none: {savings}; the interval of the time "
+                   "saved includes no change, so no payback or ROI is claimed.")
+_SAVES_NOTHING = N_("The change saves no agent time ({hours} hours a week), so it does not pay "
+                    "back the investment of {investment}.")
+_WORTH = N_("At the cost per agent hour given, the agent time freed is worth {savings}")
+_PAYBACK = N_("it pays back in about {months} months{span}")
+_ROI = N_("ROI over {horizon} months {roi}")
 
 
 def _scaled(values: Range, factor: float) -> Range:
@@ -124,21 +144,19 @@ to 15.0 agent hours)'
         if self.includes_none:
             signed = _fmt_range(self.hours_per_week, "{:,.1f}", " agent hours",
                                 self.confidence, per=" a week").replace(" (", ", ", 1)
-            return f"The agent time freed cannot be told from none ({signed[:-1]})"
-        verb = "costs" if self.hours_per_week[0] < 0 else "frees"
-        return f"The change {verb} about {self.hours_text}"
+            return _NONE_FREED.format(hours=signed[:-1])
+        template = _COSTS if self.hours_per_week[0] < 0 else _FREES
+        return template.format(hours=self.hours_text)
 
     @property
     def sentence(self) -> str:
         if self.includes_none:
-            return (f"{self.short}: the interval of the time saved per ticket includes no "
-                    f"change, so no agent time freed is claimed (from {self.source}).")
+            return _NONE_FREED_SENTENCE.format(short=self.short, source=self.source)
         if self.hours_per_week[0] < 0:
-            return (f"The change costs about {self.hours_text}: a loss of capacity (from "
-                    f"{self.source}).")
-        return (f"The change frees about {self.hours_text}, "
-                f"{_fmt_range(self.fte, '{:,.2f}', ' FTE', self.confidence)} at "
-                f"{self.hours_per_fte:g} hours per FTE (from {self.source}).")
+            return _COSTS_SENTENCE.format(hours=self.hours_text, source=self.source)
+        return _FREES_SENTENCE.format(
+            hours=self.hours_text, fte=_fmt_range(self.fte, '{:,.2f}', ' FTE', self.confidence),
+            per_fte=f"{self.hours_per_fte:g}", source=self.source)
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "estimand": self.estimand or None,
@@ -230,9 +248,11 @@ class Money:
         >>> money(c, cost_per_hour=30.0, investment=10000.0, currency="EUR").assumptions
         '(At 30.00 EUR an agent hour and an investment of 10,000 EUR, as given.)'
         """
-        invested = (f" and an investment of {self.investment:,.0f}{self._unit}"
-                    if self.investment > 0 else "")
-        return f"(At {self.cost_per_hour:,.2f}{self._unit} an agent hour{invested}, as given.)"
+        cost = f"{self.cost_per_hour:,.2f}{self._unit}"
+        if self.investment > 0:
+            return _ASSUMED_INVESTED.format(cost=cost,
+                                            investment=f"{self.investment:,.0f}{self._unit}")
+        return _ASSUMED.format(cost=cost)
 
     def table(self) -> Any:
         """The savings per week, per year and over the horizon: estimate, low and high,
@@ -247,9 +267,10 @@ class Money:
         level = self.capacity.confidence
         low, high = ((f"{level:.0%} CI low", f"{level:.0%} CI high") if level is not None
                      else ("Low", "High"))
-        rows = [("Savings per week", self.savings_per_week),
-                ("Savings per year", self.savings_per_year),
-                (f"Savings over {self.horizon_months:g} months", self.savings_over_horizon)]
+        rows = [(N_("Savings per week"), self.savings_per_week),
+                (N_("Savings per year"), self.savings_per_year),
+                (N_("Savings over {months} months").format(months=f"{self.horizon_months:g}"),
+                 self.savings_over_horizon)]
         return pd.DataFrame([{"Figure": name, **dict(zip(
             ("Estimate", low, high),
             (_no_negative_zero(f"{v:,.0f}") + self._unit for v in self._shown(values)),
@@ -264,15 +285,11 @@ class Money:
     def sentence(self) -> str:
         hours = self.capacity.hours_per_week
         if self.capacity.includes_none:
-            return (f"The savings cannot be told from none: {self.savings_text}; the "
-                    "interval of the time saved includes no change, so no payback or ROI is "
-                    "claimed.")
+            return _SAVINGS_NONE.format(savings=self.savings_text)
         if self.savings_per_week[0] <= 0:
-            return (f"The change saves no agent time ({format_number(hours[0], 1)} hours a "
-                    f"week), so it does not pay back the investment of "
-                    f"{self.investment:,.0f}{self._unit}.")
-        text = (f"At the cost per agent hour given, the agent time freed is worth "
-                f"{self.savings_text}")
+            return _SAVES_NOTHING.format(hours=format_number(hours[0], 1),
+                                         investment=f"{self.investment:,.0f}{self._unit}")
+        text = _WORTH.format(savings=self.savings_text)
         payback = self.payback_months
         word = (f"{self.capacity.confidence:.0%} CI" if self.capacity.confidence is not None
                 else "range")
@@ -285,8 +302,8 @@ class Money:
             else:
                 span = f" ({word} {payback[1]:,.1f} to {payback[2]:,.1f} months)"
             roi = _fmt_range(self.roi, "{:+.0%}", "", self.capacity.confidence)  # type: ignore[arg-type]
-            text += (f"; it pays back in about {payback[0]:,.1f} months{span}; ROI over "
-                     f"{self.horizon_months:g} months {roi}")
+            text += "; " + _PAYBACK.format(months=f"{payback[0]:,.1f}", span=span) + "; " + \
+                _ROI.format(horizon=f"{self.horizon_months:g}", roi=roi)
         return text + "."
 
     def as_dict(self) -> dict[str, Any]:
