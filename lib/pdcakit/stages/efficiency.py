@@ -432,11 +432,11 @@ class StepTable:
 
     def display(self) -> pd.DataFrame:
         out = self.frame.copy()
-        out["saved (min)"] = out["minutes_before"] - out["minutes_after"]
+        out[N_("saved (min)")] = out["minutes_before"] - out["minutes_after"]
         out["gain"] = [f"{g:+.1%}" if math.isfinite(g) else "n/a" for g in out["step_gain"]]
-        out["kind"] = np.where(out["step"].isin(self.waiting_steps), "waiting",
-                               np.where(out.get("value_added", False), "value-added",
-                                        "non-value-added"))
+        out["kind"] = np.where(out["step"].isin(self.waiting_steps), N_("waiting"),
+                               np.where(out.get("value_added", False), N_("value-added"),
+                                        N_("non-value-added")))
         return out.drop(columns=["step_gain"])
 
     @property

@@ -65,7 +65,7 @@ from pdcakit.stages.sections import (
     terms_fold,
 )
 from pdcakit.stages.windows import Windows
-from pdcakit.words import words
+from pdcakit.words import N_, words
 
 __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
            "capacity_section", "gains_section", "money_section", "read_steps",
@@ -74,8 +74,31 @@ __all__ = ["NO_FIGURE", "Section", "Setup", "TicketData", "automation_section",
            "throughput_sentence", "training_section", "write_results"]
 
 #: The summary when no section could compute a figure.
-NO_FIGURE = "No efficiency figure could be computed from the inputs given."
-_NO_TICKETS = "needs ticket data; this run has only the process-step table"
+NO_FIGURE = N_("No efficiency figure could be computed from the inputs given.")
+_NO_TICKETS = N_("needs ticket data; this run has only the process-step table")
+
+#: The caution when the overall gain lies outside every segment's interval.
+_CAUTION_ABOVE = N_(
+    "Caution: the fall of the {estimand} {kpi} over all tickets ({gain}) lies above the upper "
+    "end of every {column}'s {level} interval (the nearest end is {end}). The overall "
+    "{estimand} mixes the {column}s: when their shares change it can move more than any "
+    "{column}'s own, so read the gain {column} by {column}.")
+_CAUTION_BELOW = N_(
+    "Caution: the fall of the {estimand} {kpi} over all tickets ({gain}) lies below the lower "
+    "end of every {column}'s {level} interval (the nearest end is {end}). The overall "
+    "{estimand} mixes the {column}s: when their shares change it can move more than any "
+    "{column}'s own, so read the gain {column} by {column}.")
+#: The technology-change KPIs' lines (section 6).
+_RESPONSE_RATE = N_("Response-time reduction rate (the fall of the {estimand} first response "
+                    "time, as above): {gain} ({level} {low} to {high}).")
+_RESPONSE_RATE_WIDE = N_("Response-time reduction rate (the fall of the {estimand} first "
+                         "response time, as above): {gain} ({level} {low} to {high}; too wide "
+                         "to tell a gain from no change).")
+_AHT_CHANGE = N_("AHT change (after - before of the {estimand} handle time, as above): "
+                 "{change} minutes per ticket ({level} {low} to {high} minutes).")
+_AHT_CHANGE_WIDE = N_("AHT change (after - before of the {estimand} handle time, as above): "
+                      "{change} minutes per ticket ({level} {low} to {high} minutes; too wide "
+                      "to tell a gain from no change).")
 
 
 def _percent(fraction: float) -> str:
@@ -194,14 +217,18 @@ class TicketData:
     def sentences(self) -> tuple[str, ...]:
         """What the data section says: the windows and counts, then the loader's notes."""
         if self.tickets is None:
-            return ("No ticket data given: this run works from the process-step table "
-                    "alone.",)
-        return (f"Windows by ticket creation date: {self.windows.describe()}. "
-                f"**{len(self.before):,} tickets before** and **{len(self.after):,} after** "
-                f"({self.per_week:,.0f} a week after the change). Tickets still open at the "
-                "export count in time to resolve and first response time for as long as "
-                f"they were open (censored; export time {self.snapshot}).",
-                *(f"Note: {warning}" for warning in self.warnings))
+            return (N_("No ticket data given: this run works from the process-step table "
+                       "alone."),)
+        return (N_("Windows by ticket creation date: {windows}.").format(
+                    windows=self.windows.describe()) + " "
+                + N_("**{before} tickets before** and **{after} after** ({per_week} a week "
+                     "after the change).").format(before=f"{len(self.before):,}",
+                                                  after=f"{len(self.after):,}",
+                                                  per_week=f"{self.per_week:,.0f}") + " "
+                + N_("Tickets still open at the export count in time to resolve and first "
+                     "response time for as long as they were open (censored; export time "
+                     "{snapshot}).").format(snapshot=self.snapshot),
+                *(N_("Note: {warning}").format(warning=warning) for warning in self.warnings))
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -336,7 +363,8 @@ def gains_section(data: TicketData, *, confidence: float = 0.95) -> Section:
                                                  kpi_frame(data.after, key),
                                                  confidence=confidence)
         except ValueError as exc:
-            sections.skip(f"{key}_gain", f"not measured ({exc})", label=name)
+            sections.skip(f"{key}_gain", N_("not measured ({reason})").format(reason=exc),
+                          label=name)
     headline = None
     if gains:
         key = next(iter(gains))
@@ -367,17 +395,14 @@ def segment_caution(overall: Gain, found: Sequence[Gain], column: str) -> str:
     lows = [g.gain_ci[0] for g in found]
     highs = [g.gain_ci[1] for g in found]
     if overall.gain > max(highs):
-        side, end = "above the upper", max(highs)
+        template, end = _CAUTION_ABOVE, max(highs)
     elif overall.gain < min(lows):
-        side, end = "below the lower", min(lows)
+        template, end = _CAUTION_BELOW, min(lows)
     else:
         return ""
-    level = f"{found[0].confidence:.0%}"
-    return (f"Caution: the fall of the {overall.estimand} {overall.name.lower()} over all "
-            f"tickets ({_percent(overall.gain)}) lies {side} end of every {column}'s "
-            f"{level} interval (the nearest end is {_percent(end)}). The overall "
-            f"{overall.estimand} mixes the {column}s: when their shares change it can move "
-            f"more than any {column}'s own, so read the gain {column} by {column}.")
+    return template.format(estimand=overall.estimand, kpi=overall.name.lower(),
+                           gain=_percent(overall.gain), column=column,
+                           level=f"{found[0].confidence:.0%}", end=_percent(end))
 
 
 def _forest(overall: Gain, found: Sequence[Gain], column: str, language: str = "en") -> Any:
@@ -414,14 +439,14 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
     """
     sections, measured = data.sections, gains.result
     if not segment_column:
-        sections.skip("segments", "off: no column to split the tickets by (for example the "
-                      "channel) was chosen")
+        sections.skip("segments", N_("off: no column to split the tickets by (for example "
+                                     "the channel) was chosen"))
         return Section(record={})
     if not data.has_tickets:
         sections.skip("segments", _NO_TICKETS)
         return Section(record={})
     if not measured:
-        sections.skip("segments", "needs a gain per ticket (see section 2)")
+        sections.skip("segments", N_("needs a gain per ticket (see section 2)"))
         return Section(record={})
     if not sections.segments(data.tickets, segment_column):
         return Section(record={})
@@ -437,8 +462,9 @@ def segments_section(data: TicketData, gains: Section, segment_column: str, *,
             parts.append(_forest(overall, found, segment_column, sections.language))
         parts.extend(text for text in [segment_caution(overall, found, segment_column)]
                      if text)
-        parts.extend(f"- {segment_column} {segment}: not measured ({reason})."
-                     for segment, reason in skipped.items())
+        parts.extend("- " + N_("{column} {segment}: not measured ({reason}).").format(
+            column=segment_column, segment=segment, reason=reason)
+            for segment, reason in skipped.items())
         record[measure] = {"gains": [g.as_dict() for g in found], "skipped": skipped}
     return Section(record=record, parts=tuple(parts), result=record)
 
@@ -461,7 +487,7 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
     from pdcakit import plots
 
     source = source_name(data.sections, "steps_path") if "steps_path" in \
-        data.sections.inputs else "the step table"
+        data.sections.inputs else N_("the step table")
     flow = efficiency.step_table(steps, waiting_steps=waiting_steps)
     shown = flow.display()
     chart = plots.step_bars(
@@ -473,7 +499,8 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
         language=data.sections.language,
     )
     return Section(record={**flow.as_dict(), "source": source},
-                   parts=(f"{flow.sentence} (From {source}.)", shown, chart), result=flow)
+                   parts=(f"{flow.sentence} " + N_("(From {source}.)").format(source=source),
+                          shown, chart), result=flow)
 
 
 # ---------------------------------------------------------------- 4. capacity
@@ -487,10 +514,12 @@ def throughput_sentence(aht: Gain) -> str:
     'Throughput at the mean handle time: 5.00 tickets per agent hour before, 6.00 after.'
     """
     def per_hour(minutes: float) -> str:
-        return f"{60 / minutes:,.2f}" if minutes > 0 else "no handle time to divide by"
+        return f"{60 / minutes:,.2f}" if minutes > 0 else N_("no handle time to divide by")
 
-    return (f"Throughput at the {aht.estimand} handle time: {per_hour(aht.before)} tickets "
-            f"per agent hour before, {per_hour(aht.after)} after.")
+    return N_("Throughput at the {estimand} handle time: {before} tickets per agent hour "
+              "before, {after} after.").format(estimand=aht.estimand,
+                                                before=per_hour(aht.before),
+                                                after=per_hour(aht.after))
 
 
 def capacity_section(data: TicketData, gains: Section, steps: Section, *,
@@ -507,21 +536,22 @@ def capacity_section(data: TicketData, gains: Section, steps: Section, *,
         freed = capacity((aht.minutes_saved, *aht.minutes_saved_ci), tickets_per_week=volume,
                          hours_per_fte=hours_per_fte, confidence=aht.confidence,
                          estimand=aht.estimand,
-                         source=f"the {aht.estimand} handle time saved per ticket at "
-                                f"{volume:,.0f} tickets a week")
+                         source=N_("the {estimand} handle time saved per ticket at {volume} "
+                                   "tickets a week").format(estimand=aht.estimand,
+                                                            volume=f"{volume:,.0f}"))
         return Section(record=freed.as_dict(), parts=(freed.sentence,
                                                       throughput_sentence(aht)), result=freed)
     minutes = None if flow is None else flow.agent_minutes_saved_per_week
     if minutes is not None:
         freed = capacity((minutes, minutes, minutes), tickets_per_week=1.0,
                          hours_per_fte=hours_per_fte,
-                         source=f"{steps.record['source']}: work steps' minutes saved x "
-                                "weekly volume")
+                         source=N_("{source}: work steps' minutes saved x weekly volume")
+                         .format(source=steps.record["source"]))
         return Section(record=freed.as_dict(), parts=(
-            freed.sentence + " Step times are standard figures, so there is no range.",),
+            freed.sentence + " " + N_("Step times are standard figures, so there is no range."),),
             result=freed)
-    data.sections.skip("capacity", "needs the handle time of each ticket, or a process-step "
-                       "table with a weekly volume")
+    data.sections.skip("capacity", N_("needs the handle time of each ticket, or a "
+                                      "process-step table with a weekly volume"))
     return Section(record=None)
 
 
@@ -536,12 +566,12 @@ def money_section(data: TicketData, freed: Section, *, cost_per_hour: float = 0.
     Money, or None (skipped, saying what would enable it).
     """
     if cost_per_hour <= 0:
-        data.sections.skip("money", "off: no cost of an agent hour (salary and overheads) "
-                           "was given; with it, and the investment, this shows the savings, "
-                           "ROI and payback")
+        data.sections.skip("money", N_("off: no cost of an agent hour (salary and overheads) "
+                                       "was given; with it, and the investment, this shows the "
+                                       "savings, ROI and payback"))
         return Section(record=None)
     if freed.result is None:
-        data.sections.skip("money", "needs a capacity figure (see section 4)")
+        data.sections.skip("money", N_("needs a capacity figure (see section 4)"))
         return Section(record=None)
     value: Money = money(freed.result, cost_per_hour=cost_per_hour, investment=investment,
                          horizon_months=horizon_months, currency=currency)
@@ -571,12 +601,11 @@ def tech_section(gains: Section) -> Section:
         record.update(response_time_reduction_rate=first.gain,
                       response_time_reduction_rate_ci=list(first.gain_ci),
                       response_time_estimand=first.estimand)
-        parts.append(f"- Response-time reduction rate (the fall of the {first.estimand} first "
-                     f"response time, as above): {_percent(first.gain)} "
-                     f"({first.confidence:.0%} CI {_percent(first.gain_ci[0])} to "
-                     f"{_percent(first.gain_ci[1])}"
-                     f"{'; too wide to tell a gain from no change' if first.undetermined else ''}"
-                     ").")
+        template = _RESPONSE_RATE_WIDE if first.undetermined else _RESPONSE_RATE
+        parts.append("- " + template.format(
+            estimand=first.estimand, gain=_percent(first.gain),
+            level=f"{first.confidence:.0%} CI", low=_percent(first.gain_ci[0]),
+            high=_percent(first.gain_ci[1])))
     if "aht" in measured:
         aht = measured["aht"]
         low, high = (-aht.minutes_saved_ci[1], -aht.minutes_saved_ci[0])
@@ -584,11 +613,10 @@ def tech_section(gains: Section) -> Section:
                       aht_estimand=aht.estimand)
         change, low_text, high_text = (format_number(v, 2) for v in
                                        (-aht.minutes_saved, low, high))
-        parts.append(f"- AHT change (after - before of the {aht.estimand} handle time, as "
-                     f"above): {change} minutes per ticket ({aht.confidence:.0%} CI "
-                     f"{low_text} to {high_text} minutes"
-                     f"{'; too wide to tell a gain from no change' if aht.undetermined else ''}"
-                     ").")
+        template = _AHT_CHANGE_WIDE if aht.undetermined else _AHT_CHANGE
+        parts.append("- " + template.format(estimand=aht.estimand, change=change,
+                                            level=f"{aht.confidence:.0%} CI", low=low_text,
+                                            high=high_text))
     return Section(record=record, parts=tuple(parts), result=record)
 
 
@@ -601,8 +629,9 @@ def automation_section(data: TicketData, automated_channels: Sequence[str], *,
     """
     sections = data.sections
     if not automated_channels:
-        sections.skip("automation_share", "off: no channel was named as automated (for "
-                      "example web), so the share of tickets through them is not computed")
+        sections.skip("automation_share", N_("off: no channel was named as automated (for "
+                                             "example web), so the share of tickets through "
+                                             "them is not computed"))
         return Section(record=None)
     if not data.has_tickets:
         sections.skip("automation_share", _NO_TICKETS)
@@ -681,9 +710,11 @@ def summary_sentence(gains: Mapping[str, Gain], flow: Any = None, freed: Any = N
     """
     lines = []
     if freed is not None:
-        worth = (f", worth {value.savings_text}" if value is not None and
-                 not freed.includes_none and value.savings_per_week[0] > 0 else "")
-        lines.append(f"{freed.short}{worth}.")
+        if value is not None and not freed.includes_none and value.savings_per_week[0] > 0:
+            lines.append(N_("{freed}, worth {savings}.").format(freed=freed.short,
+                                                               savings=value.savings_text))
+        else:
+            lines.append(f"{freed.short}.")
     if gains:
         shorts = [g.short for g in gains.values()]
         lines.append("; ".join([shorts[0], *(s[:1].lower() + s[1:] for s in shorts[1:])])
