@@ -53,6 +53,10 @@ __all__ = ["ESTIMANDS", "MEASURES", "MEASURE_COLUMNS", "AutomationChange", "Gain
 #: Time measures with an efficiency gain, and their names as the compare page names the KPI.
 MEASURES = {key: KPI_INFO[key].name for key in ("aht", "time_to_resolve",
                                                  "first_response_time")}
+#: The measures' names lower-cased inside a sentence (a summary's later clauses, "the Check
+#: stage's verdict on time to resolve"), marked so a page rewords them.
+_NAMES_IN_SENTENCE = (N_("average handle time"), N_("time to resolve"),
+                      N_("first response time"))
 #: The estimand each measure's gain is the fall of (the compare page quotes the same one).
 ESTIMANDS = {"aht": "mean", "time_to_resolve": "median", "first_response_time": "median"}
 #: The columns each measure needs (each must hold data in the export).
@@ -63,22 +67,22 @@ MEASURE_COLUMNS = {"aht": ("handle_minutes",), "time_to_resolve": ("created_at",
 #: A gain's sentences (English; a page rewords them in its language, see
 #: :meth:`pdcakit.words.Words.reword`).
 _GAIN_SAVED = N_("{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after, "
-                 "so {saved} {unit} saved per ticket ({level} {saved_span}); the {estimand} "
-                 "fell by {fall} ({level} {fall_span}). "
+                 "so {saved} {unit} saved per ticket ({level} CI {saved_span}); the {estimand} "
+                 "fell by {fall} ({level} CI {fall_span}). "
                  "From {n_before} tickets before and {n_after} after.")
 _GAIN_LOSS = N_("{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after, "
-                "so {more} {unit} more per ticket ({level} {more_span}); the {estimand} rose "
-                "by {rise} ({level} {rise_span}): a loss, not a gain. "
+                "so {more} {unit} more per ticket ({level} CI {more_span}); the {estimand} rose "
+                "by {rise} ({level} CI {rise_span}): a loss, not a gain. "
                 "From {n_before} tickets before and {n_after} after.")
 _GAIN_UNDETERMINED = N_(
     "{name} ({estimand}{where}): {before} {unit} before, {after} {unit} after (time saved "
-    "per ticket {saved} {unit}, {level} {saved_span}; fall of the {estimand} {gain}, {level} "
+    "per ticket {saved} {unit}, {level} CI {saved_span}; fall of the {estimand} {gain}, {level} CI "
     "{gain_span}). The interval of the {estimand} is too wide to tell a gain from no change, "
     "so no time saved is claimed; the Check stage's verdict on {kpi}, which may rest on "
     "another estimand, is the decision. From {n_before} tickets before and {n_after} after.")
 _GAIN_SHORT_UNDETERMINED = N_("{label}: the interval is too wide to tell a gain from no change")
-_GAIN_SHORT_ROSE = N_("{label} rose by {change} ({level} {span})")
-_GAIN_SHORT_FELL = N_("{label} fell by {change} ({level} {span})")
+_GAIN_SHORT_ROSE = N_("{label} rose by {change} ({level} CI {span})")
+_GAIN_SHORT_FELL = N_("{label} fell by {change} ({level} CI {span})")
 _STEPS_SHORT_FALL = N_("Lead time over the process steps: {before} -> {after} minutes, a fall "
                        "of {change}")
 _STEPS_SHORT_RISE = N_("Lead time over the process steps: {before} -> {after} minutes, a rise "
@@ -200,7 +204,7 @@ From 23,988 tickets before and 24,012 after.
     @property
     def sentence(self) -> str:
         before, after, saved, saved_span = self._figures()
-        level = f"{self.confidence:.0%} CI"
+        level = f"{self.confidence:.0%}"
         values = {"name": self.name, "estimand": self.estimand, "before": before,
                   "after": after, "unit": self.scale, "level": level,
                   "where": f", {self.segment}" if self.segment else "",
@@ -223,7 +227,7 @@ From 23,988 tickets before and 24,012 after.
     def short(self) -> str:
         """The gain in a few words, for a summary: ``'Time to resolve (median) fell by
         50.1% (95% CI 44.2% to 55.5%)'``."""
-        level = f"{self.confidence:.0%} CI"
+        level = f"{self.confidence:.0%}"
         if self.undetermined:
             return _GAIN_SHORT_UNDETERMINED.format(label=self.label)
         if self.is_loss:

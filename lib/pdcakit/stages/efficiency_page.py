@@ -90,14 +90,14 @@ _CAUTION_BELOW = N_(
     "{column}'s own, so read the gain {column} by {column}.")
 #: The technology-change KPIs' lines (section 6).
 _RESPONSE_RATE = N_("Response-time reduction rate (the fall of the {estimand} first response "
-                    "time, as above): {gain} ({level} {low} to {high}).")
+                    "time, as above): {gain} ({level} CI {low} to {high}).")
 _RESPONSE_RATE_WIDE = N_("Response-time reduction rate (the fall of the {estimand} first "
-                         "response time, as above): {gain} ({level} {low} to {high}; too wide "
+                         "response time, as above): {gain} ({level} CI {low} to {high}; too wide "
                          "to tell a gain from no change).")
 _AHT_CHANGE = N_("AHT change (after - before of the {estimand} handle time, as above): "
-                 "{change} minutes per ticket ({level} {low} to {high} minutes).")
+                 "{change} minutes per ticket ({level} CI {low} to {high} minutes).")
 _AHT_CHANGE_WIDE = N_("AHT change (after - before of the {estimand} handle time, as above): "
-                      "{change} minutes per ticket ({level} {low} to {high} minutes; too wide "
+                      "{change} minutes per ticket ({level} CI {low} to {high} minutes; too wide "
                       "to tell a gain from no change).")
 
 
@@ -604,7 +604,7 @@ def tech_section(gains: Section) -> Section:
         template = _RESPONSE_RATE_WIDE if first.undetermined else _RESPONSE_RATE
         parts.append("- " + template.format(
             estimand=first.estimand, gain=_percent(first.gain),
-            level=f"{first.confidence:.0%} CI", low=_percent(first.gain_ci[0]),
+            level=f"{first.confidence:.0%}", low=_percent(first.gain_ci[0]),
             high=_percent(first.gain_ci[1])))
     if "aht" in measured:
         aht = measured["aht"]
@@ -615,7 +615,7 @@ def tech_section(gains: Section) -> Section:
                                        (-aht.minutes_saved, low, high))
         template = _AHT_CHANGE_WIDE if aht.undetermined else _AHT_CHANGE
         parts.append("- " + template.format(estimand=aht.estimand, change=change,
-                                            level=f"{aht.confidence:.0%} CI", low=low_text,
+                                            level=f"{aht.confidence:.0%}", low=low_text,
                                             high=high_text))
     return Section(record=record, parts=tuple(parts), result=record)
 

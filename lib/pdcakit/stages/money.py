@@ -57,6 +57,10 @@ _SAVES_NOTHING = N_("The change saves no agent time ({hours} hours a week), so i
 _WORTH = N_("At the cost per agent hour given, the agent time freed is worth {savings}")
 _PAYBACK = N_("it pays back in about {months} months{span}")
 _ROI = N_("ROI over {horizon} months {roi}")
+#: The amounts :func:`_fmt_range` writes, marked so a page rewords them.
+_AMOUNT_WORDS = (N_("{value} agent hours a week"), N_("{value} agent hours"),
+                 N_("{value} a year"), N_("{value} a week"),
+                 N_("{level} CI {low} to {high} agent hours"))
 
 
 def _scaled(values: Range, factor: float) -> Range:
