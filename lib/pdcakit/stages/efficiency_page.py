@@ -416,7 +416,7 @@ def _forest(overall: Gain, found: Sequence[Gain], column: str, language: str = "
         [g.gain_ci[0] for g in found], [g.gain_ci[1] for g in found],
         significant=[not g.undetermined for g in found],
         overall=(overall.gain, *overall.gain_ci),
-        title=w._("{measure}: fall by {column}", measure=overall.label,
+        title=w._("{measure}: fall by {column}", measure=w.reword(overall.label),
                   column=w.column(column)),
         xlabel=w._("Fall of the {estimand} (% of before; right = faster)",
                    estimand=w.estimand(overall.estimand)),
@@ -500,7 +500,30 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
     )
     return Section(record={**flow.as_dict(), "source": source},
                    parts=(f"{flow.sentence} " + N_("(From {source}.)").format(source=source),
-                          shown, chart), result=flow)
+                          step_frame_words(shown, data.sections.language), chart),
+                   result=flow)
+
+
+#: The step table's columns as a reader sees them in another language than English.
+_STEP_COLUMNS = {"step": N_("Step"), "minutes_before": N_("Minutes before"),
+                 "minutes_after": N_("Minutes after"), "value_added": N_("Value added"),
+                 "volume": N_("Volume"), "saved (min)": N_("Saved (min)"),
+                 "gain": N_("Gain"), "kind": N_("Kind")}
+
+
+def step_frame_words(shown: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """The step table (:meth:`~pdcakit.stages.efficiency.StepTable.display`) with its
+    column names and kinds in ``language``; English: ``shown`` itself.
+
+    >>> shown = pd.DataFrame({"step": ["分诊"], "kind": ["waiting"]})
+    >>> step_frame_words(shown, "zh-CN").to_dict(orient="records")
+    [{'步骤': '分诊', '类型': '等待'}]
+    """
+    w = words(language)
+    if w.english:
+        return shown
+    out = shown.assign(kind=shown["kind"].map(w._)) if "kind" in shown else shown.copy()
+    return out.rename(columns={c: w._(_STEP_COLUMNS[c]) for c in out if c in _STEP_COLUMNS})
 
 
 # ---------------------------------------------------------------- 4. capacity
