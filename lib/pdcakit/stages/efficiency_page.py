@@ -491,7 +491,8 @@ def steps_section(data: TicketData, steps: pd.DataFrame | None, *,
     flow = efficiency.step_table(steps, waiting_steps=waiting_steps)
     shown = flow.display()
     chart = plots.step_bars(
-        shown["step"], shown["minutes_before"], shown["minutes_after"], kinds=shown["kind"],
+        shown["step"], shown["minutes_before"], shown["minutes_after"],
+        kinds=[words(data.sections.language)._(kind) for kind in shown["kind"]],
         title=words(data.sections.language)._(
             "Step times before and after, from {source} (lead time {before} -> {after} "
             "minutes)", source=source, before=f"{flow.lead_time_before:,.0f}",
