@@ -416,7 +416,7 @@ def verdict_summary(results: StageResults, language: str = "en") -> str:
     'Frees 3 agent hours a week.'
     """
     if results.stage == "efficiency":
-        return results.summary
+        return words(language).reword(results.summary)
     if results.stage == "compare":
         summary = results.compare_summary
         if summary is None:

@@ -228,7 +228,8 @@ def verdict_box(results: StageResults | None, problem: str = "", *,
         label = w._("Not computed on this export:")
         skipped = (f"<p class=\"pdca-note\"><b>{_e(label)}</b> "
                    + w._("; ").join(_e(w._("{name} ({why})", name=_section_name(k, language),
-                                               why=v)) for k, v in results.skipped.items())
+                                               why=w.reword(v)))
+                                    for k, v in results.skipped.items())
                    + "</p>")
     return (f"<section class=\"pdca-verdict\" aria-label=\"{_e(heading)}\">"
             f"<h2>{_e(heading)}</h2>"
