@@ -111,6 +111,10 @@ _STYLE = {
     "axes.labelsize": 11,
     "legend.frameon": False,
     "legend.fontsize": 9,
+    # a little more room at the figure's edges than matplotlib's 3 pt: a browser draws the
+    # SVG's text in its own font, slightly wider than the one matplotlib measured
+    "figure.constrained_layout.w_pad": 6 / 72,
+    "figure.constrained_layout.h_pad": 6 / 72,
 }
 
 
