@@ -61,8 +61,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pdcakit.stages.engine_tickets import ROW_LOADING_OPTIONS, DistinctCount, window_summary
-from pdcakit.stages.sections import Sections, mapping_file
+from pdcakit.stages.engine_tickets import DistinctCount, open_page_export, window_summary
+from pdcakit.stages.sections import Sections
 from pdcakit.stages.windows import Windows
 from pdcakit.stats.bootstrap import LARGE_SAMPLE
 
@@ -380,21 +380,12 @@ def load_engine_windows(data_path: str, mapping: str = "", *, windows: Windows, 
     raises :class:`~pdcakit.aggregate.AggregateUnsupported`, as does a mapping setting a
     query cannot apply or an Excel file.
     """
-    from pdcakit import data
-    from pdcakit.aggregate import AggregateUnsupported
-    from pdcakit.aggregate.opening import open_tickets
     from pdcakit.aggregate.queries import query_set
     from pdcakit.aggregate.tickets import check_export, export_snapshot
     from pdcakit.stages.sections import MAX_SEGMENTS
 
-    given = [name for name in ROW_LOADING_OPTIONS if str(loading.get(name, "") or "")]
-    if given:
-        raise AggregateUnsupported(
-            f"the aggregate path does not apply the parameter {', '.join(given)} (cells "
-            "would be parsed differently from the row path)")
-    path = str(data.resolve_input(ledger.read("data_path", data_path)))
-    mapped = (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
-    opened = open_tickets(path, mapped, engine=engine, snapshot=snapshot or None)
+    opened, _, _ = open_page_export(data_path, mapping, engine=engine, ledger=ledger,
+                                    snapshot=snapshot or None, loading=loading)
     runner, relation, source = opened.runner, opened.relation, opened.source
     first = query_set(source, runner.dialect, period=period, snapshot_us=None)
     check_export(runner, source, first, relation)

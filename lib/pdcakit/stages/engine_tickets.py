@@ -115,6 +115,29 @@ def window_summary(runner: Any, source: Any, relation: str, window: tuple[Any, A
     return runner.query(sql, relation).iloc[0]
 
 
+def open_page_export(data_path: str, mapping: Any, *, engine: str, ledger: Sections,
+                     snapshot: Any = None, loading: Mapping[str, Any] | None = None
+                     ) -> tuple[Any, str, Any]:
+    """A stage page's export opened on ``engine`` (:func:`pdcakit.aggregate.opening.
+    open_tickets`): (the opened export, its path, its mapping), the file and mapping
+    recorded in ``ledger``. A row-path loading option given in ``loading``
+    (``on_duplicate``, ``timezone``, ``dayfirst``; "" is not given) raises
+    :class:`~pdcakit.aggregate.AggregateUnsupported` naming it: the aggregate path would
+    parse cells differently. The baseline's and the compare page's one way in."""
+    from pdcakit import data
+    from pdcakit.aggregate import AggregateUnsupported
+    from pdcakit.aggregate.opening import open_tickets
+
+    given = [name for name in ROW_LOADING_OPTIONS if str((loading or {}).get(name, "") or "")]
+    if given:
+        raise AggregateUnsupported(
+            f"the aggregate path does not apply the parameter {', '.join(given)} (cells "
+            "would be parsed differently from the row path)")
+    path = str(data.resolve_input(ledger.read("data_path", data_path)))
+    mapped = (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
+    return open_tickets(path, mapped, engine=engine, snapshot=snapshot), path, mapped
+
+
 def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, period: str,
                         ledger: Sections, window: tuple[Any, Any] = (None, None),
                         snapshot: str = "", segment_column: str = "", unit_column: str = "",
@@ -131,18 +154,10 @@ def load_engine_tickets(data_path: str, mapping: str = "", *, engine: str, perio
     :class:`~pdcakit.data.DataError` (file, column, rows, fix). ``language``: the words
     of the lines the page says about the engine.
     """
-    from pdcakit import data
-    from pdcakit.aggregate import AggregateUnsupported, aggregate_tickets
-    from pdcakit.aggregate.opening import open_tickets
+    from pdcakit.aggregate import aggregate_tickets
 
-    given = [name for name in ROW_LOADING_OPTIONS if str(loading.get(name, "") or "")]
-    if given:
-        raise AggregateUnsupported(
-            f"the aggregate path does not apply the parameter {', '.join(given)} (cells "
-            "would be parsed differently from the row path)")
-    path = str(data.resolve_input(ledger.read("data_path", data_path)))
-    mapped = (ledger.read("mapping", mapping) if mapping_file(mapping) else mapping) or None
-    opened = open_tickets(path, mapped, engine=engine, snapshot=snapshot)
+    opened, path, mapped = open_page_export(data_path, mapping, engine=engine, ledger=ledger,
+                                            snapshot=snapshot, loading=loading)
     runner, relation, source = opened.runner, opened.relation, opened.source
     counted = tuple(dict.fromkeys(c for c in (segment_column, unit_column)
                                   if c and c in source.columns))
