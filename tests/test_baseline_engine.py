@@ -14,7 +14,6 @@ choices.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine_exports import write_export_100k
 from pdcakit.stages.baseline import BaselineSettings
 from pdcakit.stages.baseline_page import (
     baseline_results,
@@ -58,14 +58,6 @@ ENGINE_ONLY = {
     "skipped.units.composite": "the engine path's skip line",
     "units": "no case mix with an engine: compared separately below",
 }
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_demo",
-                                                  ROOT / "data" / "generate_demo.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run_baseline(data_path: str, mapping: str = "", **overrides: Any) -> tuple[dict, Any]:
@@ -149,14 +141,7 @@ def _outside(path: str) -> bool:
 
 @pytest.fixture(scope="module")
 def export_100k(tmp_path_factory) -> Path:
-    frame = _generator().generate_tickets(100_000)
-    rng = np.random.default_rng(29)
-    frame["first_contact_resolved"] = frame["first_contact_resolved"].astype("boolean")
-    frame.loc[rng.random(len(frame)) < 0.03, "first_contact_resolved"] = pd.NA
-    frame.loc[rng.random(len(frame)) < 0.02, "handle_minutes"] = np.nan
-    path = tmp_path_factory.mktemp("baseline100k") / "tickets.parquet"
-    frame.to_parquet(path, index=False)
-    return path
+    return write_export_100k(tmp_path_factory.mktemp("baseline100k"))
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ missing).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import re
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine_exports import write_export_100k
 from pdcakit.stages.compare_page import (
     Skip,
     check_section,
@@ -67,14 +67,6 @@ ENGINE_ONLY = {
 #: are compared with every number masked.
 BOOTSTRAP = re.compile(r"(p90_ci|median_ci|relative_ci|median_ratio)(\[\d\])?$")
 BOOTSTRAP_RTOL = 0.03
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate_demo",
-                                                  ROOT / "data" / "generate_demo.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _ledger(section: Any, sections: Any) -> None:
@@ -191,14 +183,7 @@ def _outside(path: str) -> bool:
 
 @pytest.fixture(scope="module")
 def export_100k(tmp_path_factory) -> Path:
-    frame = _generator().generate_tickets(100_000)
-    rng = np.random.default_rng(29)
-    frame["first_contact_resolved"] = frame["first_contact_resolved"].astype("boolean")
-    frame.loc[rng.random(len(frame)) < 0.03, "first_contact_resolved"] = pd.NA
-    frame.loc[rng.random(len(frame)) < 0.02, "handle_minutes"] = np.nan
-    path = tmp_path_factory.mktemp("compare100k") / "tickets.parquet"
-    frame.to_parquet(path, index=False)
-    return path
+    return write_export_100k(tmp_path_factory.mktemp("compare100k"))
 
 
 @pytest.fixture(scope="module")
